@@ -1,0 +1,269 @@
+//! The flow as a graph: adjacency over edges and routing gotos, reachability, cycles and menu depth.
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::flow::model::{ElementKind, Flow};
+
+/// Adjacency and derived facts of a flow, indexed by element position in `flow.elements`.
+pub struct Graph<'a> {
+    /// Element id to the index of its first element.
+    index: HashMap<&'a str, usize>,
+    /// Outgoing edge indices per element.
+    pub out_edges: Vec<Vec<usize>>,
+    /// Routing rule indices per element (rules naming an existing element).
+    pub rules_of: Vec<Vec<usize>>,
+    /// Successor elements per element (edges and routing gotos), deduplicated, in file order.
+    pub successors: Vec<Vec<usize>>,
+    /// The first `start` element.
+    pub start: Option<usize>,
+    /// Whether each element can be reached from `start`.
+    pub reachable: Vec<bool>,
+}
+
+impl<'a> Graph<'a> {
+    pub fn build(flow: &'a Flow) -> Self {
+        let n = flow.elements.len();
+        let mut index = HashMap::with_capacity(n);
+        for (i, element) in flow.elements.iter().enumerate() {
+            index.entry(element.id.value.as_str()).or_insert(i);
+        }
+        let mut out_edges = vec![Vec::new(); n];
+        let mut rules_of = vec![Vec::new(); n];
+        let mut successors: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut link = |from: usize, to: usize| {
+            if !successors[from].contains(&to) {
+                successors[from].push(to);
+            }
+        };
+        for (e, edge) in flow.edges.iter().enumerate() {
+            if let Some(&from) = index.get(edge.from.value.as_str()) {
+                out_edges[from].push(e);
+                if let Some(&to) = index.get(edge.to.value.as_str()) {
+                    link(from, to);
+                }
+            }
+        }
+        for (r, rule) in flow.routing_rules.iter().enumerate() {
+            if let Some(&from) = index.get(rule.element.value.as_str()) {
+                rules_of[from].push(r);
+                if let Some(&to) = rule.goto.as_ref().and_then(|g| index.get(g.value.as_str())) {
+                    link(from, to);
+                }
+            }
+        }
+        let start = flow.elements.iter().position(|e| e.kind == ElementKind::Start);
+        let mut graph = Graph {
+            index,
+            out_edges,
+            rules_of,
+            successors,
+            start,
+            reachable: vec![false; n],
+        };
+        graph.reachable = graph.reach_from(start);
+        graph
+    }
+
+    /// The index of the (first) element with this id.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    fn reach_from(&self, start: Option<usize>) -> Vec<bool> {
+        let mut seen = vec![false; self.successors.len()];
+        let mut stack: Vec<usize> = start.into_iter().collect();
+        while let Some(node) = stack.pop() {
+            if std::mem::replace(&mut seen[node], true) {
+                continue;
+            }
+            stack.extend(self.successors[node].iter().filter(|&&s| !seen[s]));
+        }
+        seen
+    }
+
+    /// Whether each element can reach some element for which `is_target` holds.
+    pub fn can_reach(&self, is_target: impl Fn(usize) -> bool) -> Vec<bool> {
+        let n = self.successors.len();
+        let mut predecessors = vec![Vec::new(); n];
+        for (from, succ) in self.successors.iter().enumerate() {
+            for &to in succ {
+                predecessors[to].push(from);
+            }
+        }
+        let mut reaches = vec![false; n];
+        let mut stack: Vec<usize> = (0..n).filter(|&i| is_target(i)).collect();
+        while let Some(node) = stack.pop() {
+            if std::mem::replace(&mut reaches[node], true) {
+                continue;
+            }
+            stack.extend(predecessors[node].iter().filter(|&&p| !reaches[p]));
+        }
+        reaches
+    }
+
+    /// Strongly connected components of the subgraph of elements where `keep` holds that contain a
+    /// cycle (more than one element, or one element that leads to itself). Each is sorted by index.
+    pub fn cycles_within(&self, keep: impl Fn(usize) -> bool) -> Vec<Vec<usize>> {
+        let n = self.successors.len();
+        let kept: Vec<bool> = (0..n).map(&keep).collect();
+        let mut order = vec![usize::MAX; n];
+        let mut low = vec![0; n];
+        let mut on_stack = vec![false; n];
+        let mut stack = Vec::new();
+        let mut components = Vec::new();
+        let mut counter = 0;
+        for root in (0..n).filter(|&i| kept[i]) {
+            if order[root] != usize::MAX {
+                continue;
+            }
+            // Iterative Tarjan: (node, next successor position).
+            let mut work = vec![(root, 0usize)];
+            while let Some(&mut (node, ref mut next)) = work.last_mut() {
+                if *next == 0 && order[node] == usize::MAX {
+                    order[node] = counter;
+                    low[node] = counter;
+                    counter += 1;
+                    stack.push(node);
+                    on_stack[node] = true;
+                }
+                if let Some(&succ) = self.successors[node].get(*next) {
+                    *next += 1;
+                    if !kept[succ] {
+                        continue;
+                    }
+                    if order[succ] == usize::MAX {
+                        work.push((succ, 0));
+                    } else if on_stack[succ] {
+                        low[node] = low[node].min(order[succ]);
+                    }
+                    continue;
+                }
+                work.pop();
+                if let Some(&(parent, _)) = work.last() {
+                    low[parent] = low[parent].min(low[node]);
+                }
+                if low[node] == order[node] {
+                    let mut component = Vec::new();
+                    while let Some(member) = stack.pop() {
+                        on_stack[member] = false;
+                        component.push(member);
+                        if member == node {
+                            break;
+                        }
+                    }
+                    let cyclic = component.len() > 1 || self.successors[node].contains(&node);
+                    if cyclic {
+                        component.sort_unstable();
+                        components.push(component);
+                    }
+                }
+            }
+        }
+        components.sort();
+        components
+    }
+
+    /// For each element reachable from `start`, the least number of elements where `counts` holds that
+    /// a call passes before reaching it (the element itself not counted), with the predecessor on such
+    /// a least path. A 0-1 breadth-first search: independent of edge order, well defined with cycles.
+    pub fn least_counts(&self, counts: impl Fn(usize) -> bool) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
+        let n = self.successors.len();
+        let mut depth: Vec<Option<usize>> = vec![None; n];
+        let mut previous = vec![None; n];
+        let Some(start) = self.start else {
+            return (depth, previous);
+        };
+        let mut done = vec![false; n];
+        let mut queue = VecDeque::from([start]);
+        depth[start] = Some(0);
+        while let Some(node) = queue.pop_front() {
+            if std::mem::replace(&mut done[node], true) {
+                continue;
+            }
+            let Some(here) = depth[node] else { continue };
+            let weight = usize::from(counts(node));
+            for &succ in &self.successors[node] {
+                let candidate = here + weight;
+                if depth[succ].is_none_or(|d| candidate < d) {
+                    depth[succ] = Some(candidate);
+                    previous[succ] = Some(node);
+                    if weight == 0 {
+                        queue.push_front(succ);
+                    } else {
+                        queue.push_back(succ);
+                    }
+                }
+            }
+        }
+        (depth, previous)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::load::load;
+    use crate::source::SourceFile;
+
+    fn flow(elements: &[(&str, &str)], edges: &[(&str, &str)]) -> Flow {
+        let elements: Vec<String> = elements
+            .iter()
+            .map(|(id, t)| format!(r#"{{"id":"{id}","type":"{t}","prompt":"p","queue":"q"}}"#))
+            .collect();
+        let edges: Vec<String> = edges
+            .iter()
+            .map(|(from, to)| format!(r#"{{"from":"{from}","to":"{to}"}}"#))
+            .collect();
+        let text = format!(
+            r#"{{"flowId":"f","elements":[{}],"edges":[{}]}}"#,
+            elements.join(","),
+            edges.join(",")
+        );
+        let file = SourceFile::new("f.flow.json", text);
+        load(&file.parse_json().unwrap()).0
+    }
+
+    #[test]
+    fn cycles_are_found_only_among_kept_elements() {
+        let f = flow(
+            &[
+                ("s", "start"),
+                ("a", "play"),
+                ("b", "play"),
+                ("m", "menu"),
+                ("c", "play"),
+            ],
+            &[("s", "a"), ("a", "b"), ("b", "a"), ("m", "c"), ("c", "m"), ("c", "c")],
+        );
+        let g = Graph::build(&f);
+        assert_eq!(g.cycles_within(|_| true), vec![vec![1, 2], vec![3, 4]]);
+        assert_eq!(g.cycles_within(|i| i != 3), vec![vec![1, 2], vec![4]]);
+    }
+
+    #[test]
+    fn least_counts_take_the_shortest_menu_path_whatever_the_edge_order() {
+        // s -> m1 -> m2 -> q and s -> q: q has depth 0 via the direct edge.
+        let direct_last = flow(
+            &[("s", "start"), ("m1", "menu"), ("m2", "menu"), ("q", "queue")],
+            &[("s", "m1"), ("m1", "m2"), ("m2", "q"), ("s", "q")],
+        );
+        let g = Graph::build(&direct_last);
+        let (depth, _) = g.least_counts(|i| direct_last.elements[i].kind.takes_input());
+        assert_eq!(depth, vec![Some(0), Some(0), Some(1), Some(0)]);
+    }
+
+    #[test]
+    fn deep_chains_do_not_overflow_the_stack() {
+        let n = 200_000;
+        let elements: Vec<(String, &str)> = (0..n)
+            .map(|i| (format!("e{i}"), if i == 0 { "start" } else { "play" }))
+            .collect();
+        let refs: Vec<(&str, &str)> = elements.iter().map(|(a, b)| (a.as_str(), *b)).collect();
+        let edges: Vec<(String, String)> = (0..n).map(|i| (format!("e{i}"), format!("e{}", (i + 1) % n))).collect();
+        let edge_refs: Vec<(&str, &str)> = edges.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let f = flow(&refs, &edge_refs);
+        let g = Graph::build(&f);
+        assert_eq!(g.cycles_within(|_| true).len(), 1);
+        assert!(g.reachable.iter().all(|&r| r));
+    }
+}

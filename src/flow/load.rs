@@ -1,0 +1,405 @@
+//! Builds the flow model from a parsed flow file, reporting every structural fault where it stands.
+
+use jsonc_parser::ast::{Object, Value};
+
+use crate::diagnostic::Finding;
+use crate::flow::model::{Condition, Edge, Element, ElementKind, Flow, OPERATORS, RoutingRule, Test, Timeouts};
+use crate::json::{FieldRules, ObjectReader, closest, describe_value, span_of, to_json, type_name};
+use crate::rules::Rule;
+use crate::source::{Span, Spanned};
+
+const FLOW_FIELDS: FieldRules = FieldRules {
+    missing: Rule::MissingField,
+    invalid: Rule::InvalidFieldValue,
+    unknown: Rule::UnknownField,
+};
+
+const CONDITION_FIELDS: FieldRules = FieldRules {
+    missing: Rule::MalformedCondition,
+    invalid: Rule::MalformedCondition,
+    unknown: Rule::MalformedCondition,
+};
+
+const TIMEOUT_FIELDS: FieldRules = FieldRules {
+    missing: Rule::InvalidTimeouts,
+    invalid: Rule::InvalidTimeouts,
+    unknown: Rule::UnknownField,
+};
+
+/// Loads a flow from its JSON tree. Always returns a flow (possibly partial) and the structural findings.
+pub fn load(root: &Value) -> (Flow, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let mut flow = Flow {
+        span: span_of(root),
+        elements_span: span_of(root),
+        ..Flow::default()
+    };
+    let Value::Object(object) = root else {
+        findings.push(Finding::new(
+            Rule::InvalidFieldValue,
+            span_of(root),
+            format!("a flow file must hold one JSON object, found {}", type_name(root)),
+        ));
+        return (flow, findings);
+    };
+    let mut reader = ObjectReader::new(object, "the flow", FLOW_FIELDS, &mut findings);
+    reader.string("$schema", false);
+    flow.flow_id = reader.non_empty_string("flowId", true);
+    flow.name = reader.string("name", false).map(|s| s.value);
+    reader.string("description", false);
+    let elements = reader.array("elements", true);
+    if let Some(array) = elements.filter(|a| a.elements.is_empty()) {
+        let finding = Finding::new(
+            Rule::InvalidFieldValue,
+            array.range.into(),
+            "`elements` of the flow must not be empty",
+        );
+        reader.findings.push(finding);
+    }
+    flow.elements_span = elements.map_or(reader.open_brace(), |a| a.range.into());
+    let edges = reader.array("edges", false);
+    let rules = reader.array("routingRules", false);
+    let timeouts = reader.object("timeouts", false);
+    reader.finish(
+        &[
+            "$schema",
+            "flowId",
+            "name",
+            "description",
+            "elements",
+            "edges",
+            "routingRules",
+            "timeouts",
+        ],
+        |_| None,
+    );
+
+    for value in elements.map(|a| a.elements.as_slice()).unwrap_or_default() {
+        if let Some(object) = expect_object(value, "each element", &mut findings) {
+            flow.elements.extend(load_element(object, &mut findings));
+        }
+    }
+    for value in edges.map(|a| a.elements.as_slice()).unwrap_or_default() {
+        if let Some(object) = expect_object(value, "each edge", &mut findings) {
+            flow.edges.extend(load_edge(object, &mut findings));
+        }
+    }
+    for value in rules.map(|a| a.elements.as_slice()).unwrap_or_default() {
+        if let Some(object) = expect_object(value, "each routing rule", &mut findings) {
+            flow.routing_rules.extend(load_routing_rule(object, &mut findings));
+        }
+    }
+    if let Some(object) = timeouts {
+        flow.timeouts = load_timeouts(object, &mut findings);
+    }
+    (flow, findings)
+}
+
+fn expect_object<'a, 's>(value: &'a Value<'s>, what: &str, findings: &mut Vec<Finding>) -> Option<&'a Object<'s>> {
+    let object = value.as_object();
+    if object.is_none() {
+        findings.push(Finding::new(
+            Rule::InvalidFieldValue,
+            span_of(value),
+            format!("{what} must be an object, found {}", describe_value(value)),
+        ));
+    }
+    object
+}
+
+fn load_element(object: &Object, findings: &mut Vec<Finding>) -> Option<Element> {
+    let mut reader = ObjectReader::new(object, "an element", FLOW_FIELDS, findings);
+    let id = reader.non_empty_string("id", true);
+    if let Some(id) = &id {
+        reader.describe(format!("element \"{}\"", id.value));
+    }
+    let type_field = reader.string("type", true);
+    reader.string("description", false);
+    let kind = match &type_field {
+        None => ElementKind::Unknown,
+        Some(t) => ElementKind::parse(&t.value).unwrap_or_else(|| {
+            let names: Vec<&str> = ElementKind::NAMED.iter().map(|(n, _)| *n).collect();
+            let finding = Finding::new(
+                Rule::UnknownElementType,
+                t.span,
+                format!("unknown element type \"{}\"", t.value),
+            )
+            .with_help(match closest(&t.value, &names) {
+                Some(close) => format!("did you mean \"{close}\"?"),
+                None => format!("the types are: {}", names.join(", ")),
+            });
+            reader.findings.push(finding);
+            ElementKind::Unknown
+        }),
+    };
+    let mut element = Element {
+        id: id
+            .clone()
+            .unwrap_or_else(|| Spanned::new(String::new(), reader.open_brace())),
+        kind,
+        kind_span: type_field.map_or(reader.open_brace(), |t| t.span),
+        span: object.range.into(),
+        prompt: None,
+        prompt_ms: 0,
+        variable: None,
+        value: None,
+        min_digits: None,
+        max_digits: None,
+    };
+    for &(field, required) in kind.fields() {
+        match field {
+            "prompt" => element.prompt = reader.string(field, required).map(|s| s.value),
+            "promptMs" => element.prompt_ms = reader.integer(field, required, 0).map_or(0, |n| n.value),
+            "variable" => element.variable = reader.non_empty_string(field, required).map(|s| s.value),
+            "value" => element.value = reader.any(field, required).map(to_json),
+            "minDigits" => element.min_digits = reader.integer(field, required, 1).map(|n| n.value),
+            "maxDigits" => {
+                let max = reader.integer(field, required, 1);
+                if let (Some(min), Some(max)) = (element.min_digits, &max)
+                    && max.value < min
+                {
+                    let finding = Finding::new(
+                        Rule::InvalidFieldValue,
+                        max.span,
+                        format!(
+                            "`maxDigits` ({}) of {} is below `minDigits` ({min})",
+                            max.value,
+                            element_label(&element)
+                        ),
+                    );
+                    reader.findings.push(finding);
+                }
+                element.max_digits = max.map(|n| n.value);
+            }
+            _ => {
+                reader.any(field, required);
+            }
+        }
+    }
+    if kind != ElementKind::Unknown {
+        let mut allowed = vec!["id", "type", "description"];
+        allowed.extend(kind.fields().iter().map(|(f, _)| *f));
+        reader.finish(&allowed, |key| {
+            let owners: Vec<&str> = ElementKind::NAMED
+                .iter()
+                .filter(|(_, k)| k.fields().iter().any(|(f, _)| *f == key))
+                .map(|(n, _)| *n)
+                .collect();
+            (!owners.is_empty()).then(|| {
+                format!(
+                    "`{key}` belongs on {} elements, not on `{}`",
+                    owners.join("/"),
+                    kind.name()
+                )
+            })
+        });
+    }
+    id.map(|_| element)
+}
+
+fn element_label(element: &Element) -> String {
+    format!("element \"{}\"", element.id.value)
+}
+
+fn load_edge(object: &Object, findings: &mut Vec<Finding>) -> Option<Edge> {
+    let mut reader = ObjectReader::new(object, "an edge", FLOW_FIELDS, findings);
+    let from = reader.non_empty_string("from", true);
+    let to = reader.non_empty_string("to", true);
+    let on = reader.string("on", false);
+    reader.finish(&["from", "to", "on"], |_| None);
+    Some(Edge {
+        from: from?,
+        to: to?,
+        on,
+        span: object.range.into(),
+    })
+}
+
+fn load_routing_rule(object: &Object, findings: &mut Vec<Finding>) -> Option<RoutingRule> {
+    let mut reader = ObjectReader::new(object, "a routing rule", FLOW_FIELDS, findings);
+    let element = reader.non_empty_string("element", true);
+    let condition = reader.object("condition", true);
+    let action = reader.object("action", true);
+    reader.finish(&["element", "condition", "action"], |_| None);
+    let goto = action.and_then(|action| {
+        let mut reader = ObjectReader::new(action, "a rule's action", FLOW_FIELDS, findings);
+        let goto = reader.non_empty_string("goto", true);
+        reader.finish(&["goto"], |_| None);
+        goto
+    });
+    let condition = condition.and_then(|c| load_condition(c, findings));
+    Some(RoutingRule {
+        element: element?,
+        condition,
+        goto,
+        span: object.range.into(),
+    })
+}
+
+/// Reads a condition; every fault is a `malformed-condition` finding and makes the result `None`.
+pub fn load_condition(object: &Object, findings: &mut Vec<Finding>) -> Option<Condition> {
+    let combinator = ["all", "any", "not"].into_iter().find(|k| object.get(k).is_some());
+    if let Some(key) = combinator {
+        return load_combinator(object, key, findings);
+    }
+    let before = findings.len();
+    let mut reader = ObjectReader::new(object, "a condition", CONDITION_FIELDS, findings);
+    let variable = reader.non_empty_string("variable", true);
+    let operator = reader.string("operator", true);
+    let value = reader.get("value");
+    reader.finish(&["variable", "operator", "value"], |_| {
+        Some(
+            "a condition is {\"variable\", \"operator\", \"value\"} or one of {\"all\"}, {\"any\"}, {\"not\"}"
+                .to_string(),
+        )
+    });
+    let open = Span::new(object.range.start, object.range.start + 1);
+    let test = operator.and_then(|op| load_test(&op, value, open, findings));
+    let (variable, test) = (variable?, test?);
+    (findings.len() == before).then_some(Condition::Compare {
+        variable: variable.value,
+        test,
+    })
+}
+
+fn load_combinator(object: &Object, key: &str, findings: &mut Vec<Finding>) -> Option<Condition> {
+    let before = findings.len();
+    let mut reader = ObjectReader::new(object, format!("an `{key}` condition"), CONDITION_FIELDS, findings);
+    let parsed = if key == "not" {
+        reader
+            .object(key, true)
+            .and_then(|inner| load_condition(inner, reader.findings))
+            .map(|c| Condition::Not(Box::new(c)))
+    } else {
+        let array = reader.array(key, true)?;
+        if array.elements.is_empty() {
+            let finding = Finding::new(
+                Rule::MalformedCondition,
+                array.range.into(),
+                format!("`{key}` needs at least one condition"),
+            )
+            .with_help(if key == "all" {
+                "an empty `all` would always hold; drop the condition's wrapper or add conditions"
+            } else {
+                "an empty `any` would never hold; add conditions"
+            });
+            reader.findings.push(finding);
+        }
+        let mut parts = Vec::with_capacity(array.elements.len());
+        for item in &array.elements {
+            match item.as_object() {
+                Some(inner) => parts.extend(load_condition(inner, reader.findings)),
+                None => reader.report_invalid(key, item, "an array of condition objects"),
+            }
+        }
+        Some(if key == "all" {
+            Condition::All(parts)
+        } else {
+            Condition::Any(parts)
+        })
+    };
+    reader.finish(&[key], |other| {
+        Some(format!(
+            "`{key}` must stand alone in its object; move `{other}` into a condition of its own"
+        ))
+    });
+    parsed.filter(|_| findings.len() == before)
+}
+
+fn load_test(
+    operator: &Spanned<String>,
+    value: Option<&Value>,
+    open: Span,
+    findings: &mut Vec<Finding>,
+) -> Option<Test> {
+    let op = operator.value.as_str();
+    if !OPERATORS.contains(&op) {
+        findings.push(
+            Finding::new(
+                Rule::MalformedCondition,
+                operator.span,
+                format!("unknown operator \"{op}\""),
+            )
+            .with_help(format!("the operators are: {}", OPERATORS.join(", "))),
+        );
+        return None;
+    }
+    if op == "exists" {
+        return Some(Test::Exists);
+    }
+    let Some(value) = value else {
+        findings.push(Finding::new(
+            Rule::MalformedCondition,
+            open,
+            format!("operator \"{op}\" needs a `value`"),
+        ));
+        return None;
+    };
+    let number = |v: &Value| v.as_number_lit().and_then(|n| n.value.parse::<f64>().ok());
+    let test = match op {
+        "equals" => Some(Test::Equals(to_json(value))),
+        "notEquals" => Some(Test::NotEquals(to_json(value))),
+        "in" | "notIn" => value.as_array().map(|a| {
+            let values = a.elements.iter().map(to_json).collect();
+            if op == "in" {
+                Test::In(values)
+            } else {
+                Test::NotIn(values)
+            }
+        }),
+        "greaterThan" => number(value).map(Test::GreaterThan),
+        "lessThan" => number(value).map(Test::LessThan),
+        "startsWith" => value.as_string_lit().map(|s| Test::StartsWith(s.value.to_string())),
+        _ => value.as_array().and_then(|a| match a.elements.as_slice() {
+            [lo, hi] => match (number(lo), number(hi)) {
+                (Some(lo), Some(hi)) if lo <= hi => Some(Test::Between(lo, hi)),
+                _ => None,
+            },
+            _ => None,
+        }),
+    };
+    if test.is_none() {
+        let expected = match op {
+            "in" | "notIn" => "an array of values",
+            "greaterThan" | "lessThan" => "a number",
+            "startsWith" => "a string",
+            _ => "[lo, hi]: two numbers with lo <= hi",
+        };
+        findings.push(Finding::new(
+            Rule::MalformedCondition,
+            span_of(value),
+            format!(
+                "operator \"{op}\" needs `value` to be {expected}, found {}",
+                describe_value(value)
+            ),
+        ));
+    }
+    test
+}
+
+fn load_timeouts(object: &Object, findings: &mut Vec<Finding>) -> Timeouts {
+    let mut reader = ObjectReader::new(object, "`timeouts`", TIMEOUT_FIELDS, findings);
+    let timeouts = Timeouts {
+        global: reader.integer("globalTimeout", false, 1),
+        input: reader.integer("inputTimeout", false, 1),
+        transfer: reader.integer("transferTimeout", false, 1),
+    };
+    reader.finish(&["globalTimeout", "inputTimeout", "transferTimeout"], |_| None);
+    let (input, global) = (timeouts.input_ms(), timeouts.global_ms());
+    if input >= global {
+        let span = timeouts
+            .input
+            .as_ref()
+            .or(timeouts.global.as_ref())
+            .map_or(object.range.into(), |t| t.span);
+        findings.push(
+            Finding::new(
+                Rule::InvalidTimeouts,
+                span,
+                format!("`inputTimeout` ({input} ms) must be below `globalTimeout` ({global} ms)"),
+            )
+            .with_help("otherwise one silent caller at one menu uses up the whole call"),
+        );
+    }
+    timeouts
+}

@@ -1,0 +1,5 @@
+//! Flows: the typed model of a flow file, its loader, and its graph.
+
+pub mod graph;
+pub mod load;
+pub mod model;

@@ -1,0 +1,243 @@
+//! The flow model: elements, edges, routing rules and timeouts, each remembering where it stands.
+
+use crate::source::{Span, Spanned};
+
+/// A loaded flow file. Parts that could not be read are left out (their findings say why).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Flow {
+    pub flow_id: Option<Spanned<String>>,
+    pub name: Option<String>,
+    /// The whole document (the root object).
+    pub span: Span,
+    /// The `elements` array (or the root, when it is missing).
+    pub elements_span: Span,
+    pub elements: Vec<Element>,
+    pub edges: Vec<Edge>,
+    pub routing_rules: Vec<RoutingRule>,
+    pub timeouts: Timeouts,
+}
+
+/// The kinds of element the flow format defines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ElementKind {
+    Start,
+    Play,
+    Menu,
+    Input,
+    Routing,
+    Set,
+    Queue,
+    Transfer,
+    Voicemail,
+    Hangup,
+    Timeout,
+    Error,
+    /// A `type` the format does not define (already reported); treated as opaque.
+    Unknown,
+}
+
+/// Which `on` labels an element's outgoing edges may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Labels {
+    /// Exactly one edge, without `on`.
+    Single,
+    /// A key `0`-`9`, `*`, `#`, or `timeout` / `invalid`.
+    MenuKeys,
+    /// `ok`, `timeout`, `invalid`.
+    InputOutcomes,
+    /// `default`.
+    Default,
+    /// No outgoing edges at all.
+    NoEdges,
+    /// Unknown element type: labels are not checked.
+    Unchecked,
+}
+
+/// The keys a caller can press at a menu.
+pub const MENU_KEYS: [&str; 12] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#"];
+
+impl ElementKind {
+    /// All defined kinds, with their `type` names.
+    pub const NAMED: [(&'static str, ElementKind); 12] = [
+        ("start", ElementKind::Start),
+        ("play", ElementKind::Play),
+        ("menu", ElementKind::Menu),
+        ("input", ElementKind::Input),
+        ("routing", ElementKind::Routing),
+        ("set", ElementKind::Set),
+        ("queue", ElementKind::Queue),
+        ("transfer", ElementKind::Transfer),
+        ("voicemail", ElementKind::Voicemail),
+        ("hangup", ElementKind::Hangup),
+        ("timeout", ElementKind::Timeout),
+        ("error", ElementKind::Error),
+    ];
+
+    pub fn parse(name: &str) -> Option<ElementKind> {
+        ElementKind::NAMED.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
+    }
+
+    pub fn name(self) -> &'static str {
+        ElementKind::NAMED
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map_or("unknown", |(n, _)| n)
+    }
+
+    /// Ends the call: no outgoing edges.
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            ElementKind::Queue
+                | ElementKind::Transfer
+                | ElementKind::Voicemail
+                | ElementKind::Hangup
+                | ElementKind::Timeout
+                | ElementKind::Error
+        )
+    }
+
+    /// Waits for the caller (`menu`, `input`).
+    pub fn takes_input(self) -> bool {
+        matches!(self, ElementKind::Menu | ElementKind::Input)
+    }
+
+    /// Counts toward branching complexity (`menu`, `routing`).
+    pub fn is_decision(self) -> bool {
+        matches!(self, ElementKind::Menu | ElementKind::Routing)
+    }
+
+    pub fn labels(self) -> Labels {
+        match self {
+            ElementKind::Start | ElementKind::Play | ElementKind::Set => Labels::Single,
+            ElementKind::Menu => Labels::MenuKeys,
+            ElementKind::Input => Labels::InputOutcomes,
+            ElementKind::Routing => Labels::Default,
+            ElementKind::Unknown => Labels::Unchecked,
+            _ => Labels::NoEdges,
+        }
+    }
+
+    /// The fields this kind has beyond `id`, `type` and `description`, and which are required.
+    pub fn fields(self) -> &'static [(&'static str, bool)] {
+        match self {
+            ElementKind::Play | ElementKind::Menu => &[("prompt", true), ("promptMs", false)],
+            ElementKind::Input => &[
+                ("prompt", true),
+                ("promptMs", false),
+                ("variable", true),
+                ("minDigits", false),
+                ("maxDigits", false),
+            ],
+            ElementKind::Set => &[("variable", true), ("value", true)],
+            ElementKind::Queue => &[("queue", true)],
+            ElementKind::Transfer => &[("target", true)],
+            _ => &[],
+        }
+    }
+}
+
+/// One element of the flow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element {
+    pub id: Spanned<String>,
+    pub kind: ElementKind,
+    /// The `type` value.
+    pub kind_span: Span,
+    /// The whole element object.
+    pub span: Span,
+    pub prompt: Option<String>,
+    pub prompt_ms: u64,
+    pub variable: Option<String>,
+    pub value: Option<serde_json::Value>,
+    pub min_digits: Option<u64>,
+    pub max_digits: Option<u64>,
+}
+
+/// One edge: `from` to `to`, taken on the outcome `on`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edge {
+    pub from: Spanned<String>,
+    pub to: Spanned<String>,
+    pub on: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+/// A routing rule: when `condition` holds at `element`, go to `goto`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoutingRule {
+    pub element: Spanned<String>,
+    /// `None` when the condition was malformed (already reported).
+    pub condition: Option<Condition>,
+    pub goto: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+/// A routing condition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    Compare { variable: String, test: Test },
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+    Not(Box<Condition>),
+}
+
+/// A comparison of one variable against constants.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    Equals(serde_json::Value),
+    NotEquals(serde_json::Value),
+    In(Vec<serde_json::Value>),
+    NotIn(Vec<serde_json::Value>),
+    GreaterThan(f64),
+    LessThan(f64),
+    Between(f64, f64),
+    StartsWith(String),
+    Exists,
+}
+
+/// The operators a comparison may use.
+pub const OPERATORS: [&str; 9] = [
+    "equals",
+    "notEquals",
+    "in",
+    "notIn",
+    "greaterThan",
+    "lessThan",
+    "between",
+    "startsWith",
+    "exists",
+];
+
+/// The flow's timeouts in ms; absent ones take the documented defaults.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Timeouts {
+    pub global: Option<Spanned<u64>>,
+    pub input: Option<Spanned<u64>>,
+    pub transfer: Option<Spanned<u64>>,
+}
+
+impl Timeouts {
+    pub const DEFAULT_GLOBAL: u64 = 30_000;
+    pub const DEFAULT_INPUT: u64 = 10_000;
+    pub const DEFAULT_TRANSFER: u64 = 60_000;
+
+    pub fn global_ms(&self) -> u64 {
+        self.global.as_ref().map_or(Self::DEFAULT_GLOBAL, |t| t.value)
+    }
+
+    pub fn input_ms(&self) -> u64 {
+        self.input.as_ref().map_or(Self::DEFAULT_INPUT, |t| t.value)
+    }
+
+    pub fn transfer_ms(&self) -> u64 {
+        self.transfer.as_ref().map_or(Self::DEFAULT_TRANSFER, |t| t.value)
+    }
+}
+
+impl Flow {
+    /// Elements with a given id, in file order.
+    pub fn elements_named<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.elements.iter().filter(move |e| e.id.value == id)
+    }
+}

@@ -1,0 +1,122 @@
+//! The human format: `path:line:col: severity[CODE] name: message`, the source line and a caret.
+
+use std::fmt::Write;
+
+use crate::check::Report;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceFile;
+
+/// Lines longer than this are shown as a window around the column.
+const MAX_SHOWN: usize = 120;
+
+/// Renders every diagnostic and a closing summary line.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for file in &report.files {
+        for diagnostic in &file.diagnostics {
+            render_diagnostic(&mut out, &file.source, diagnostic);
+        }
+    }
+    out.push_str(&summary(report));
+    out
+}
+
+/// One diagnostic, as rustc and ruff print them.
+pub fn render_diagnostic(out: &mut String, source: &SourceFile, d: &Diagnostic) {
+    let loc = d.location;
+    let _ = writeln!(
+        out,
+        "{}:{}:{}: {}[{}] {}: {}",
+        source.display_path(),
+        loc.line,
+        loc.column,
+        d.severity,
+        d.rule.code(),
+        d.rule.name(),
+        d.message
+    );
+    let gutter = loc.line.to_string().len();
+    let pad = " ".repeat(gutter);
+    let width = if loc.end_line == loc.line {
+        loc.end_column.saturating_sub(loc.column).max(1)
+    } else {
+        1
+    };
+    let (shown, caret_column) = window(source.line_text(loc.line), loc.column);
+    let _ = writeln!(out, "{pad} |");
+    let _ = writeln!(out, "{} | {shown}", loc.line);
+    let width = width.min(shown.chars().count().saturating_sub(caret_column - 1).max(1));
+    let _ = writeln!(out, "{pad} | {}{}", " ".repeat(caret_column - 1), "^".repeat(width));
+    for related in &d.related {
+        let _ = writeln!(
+            out,
+            "{pad} = note: {}:{}:{}: {}",
+            source.display_path(),
+            related.location.line,
+            related.location.column,
+            related.message
+        );
+    }
+    if let Some(help) = &d.help {
+        let _ = writeln!(out, "{pad} = help: {help}");
+    }
+    out.push('\n');
+}
+
+/// The part of a line to show (tabs as spaces, long lines cut around the column) and the column
+/// of the caret within it.
+fn window(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+    if chars.len() <= MAX_SHOWN {
+        return (chars.into_iter().collect(), column);
+    }
+    let start = column
+        .saturating_sub(MAX_SHOWN / 2)
+        .min(chars.len().saturating_sub(MAX_SHOWN));
+    let end = (start + MAX_SHOWN).min(chars.len());
+    let mut shown = String::new();
+    let mut caret = column - start;
+    if start > 0 {
+        shown.push('…');
+        caret += 1;
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, caret.max(1))
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The closing line: what was checked and what was found.
+pub fn summary(report: &Report) -> String {
+    let tests = report.files.len() - report.flows_checked();
+    format!(
+        "Checked {} and {}: {}, {}.\n",
+        plural(report.flows_checked(), "flow file"),
+        plural(tests, "test file"),
+        plural(report.count(Severity::Error), "error"),
+        plural(report.count(Severity::Warning), "warning"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_are_windowed_around_the_column() {
+        let line = "x".repeat(1000) + "HERE" + &"y".repeat(1000);
+        let (shown, caret) = window(&line, 1001);
+        assert!(shown.chars().count() <= MAX_SHOWN + 2);
+        assert_eq!(shown.chars().skip(caret - 1).take(4).collect::<String>(), "HERE");
+        assert_eq!(window("a\tb", 3), ("a b".to_string(), 3));
+    }
+}

@@ -1,0 +1,36 @@
+//! CXF002 dangling-edge: an edge whose `from` or `to` names no element.
+
+use super::{Context, Rule};
+use crate::diagnostic::Finding;
+use crate::json::closest;
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let ids: Vec<&str> = cx.flow.elements.iter().map(|e| e.id.value.as_str()).collect();
+    for edge in &cx.flow.edges {
+        let on = edge
+            .on
+            .as_ref()
+            .map_or(String::new(), |on| format!(" on \"{}\"", on.value));
+        for (end, field) in [(&edge.from, "from"), (&edge.to, "to")] {
+            if cx.graph.index_of(&end.value).is_some() {
+                continue;
+            }
+            let message = if field == "from" {
+                format!(
+                    "edge to \"{}\"{on} starts at unknown element \"{}\"",
+                    edge.to.value, end.value
+                )
+            } else {
+                format!(
+                    "edge from \"{}\"{on} points to unknown element \"{}\"",
+                    edge.from.value, end.value
+                )
+            };
+            let mut finding = Finding::new(Rule::DanglingEdge, end.span, message);
+            if let Some(close) = closest(&end.value, &ids) {
+                finding = finding.with_help(format!("did you mean \"{close}\"?"));
+            }
+            out.push(finding);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! CXF015 dead-end: a non-terminal element with no outgoing edge or routing rule.
+
+use super::{Context, Rule};
+use crate::diagnostic::Finding;
+use crate::flow::model::ElementKind;
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for (i, element) in cx.flow.elements.iter().enumerate() {
+        if element.kind.is_terminal() || element.kind == ElementKind::Unknown {
+            continue;
+        }
+        if !cx.graph.out_edges[i].is_empty() || !cx.graph.rules_of[i].is_empty() {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                Rule::DeadEnd,
+                element.id.span,
+                format!(
+                    "{} element \"{}\" has no way out: every call reaching it ends in an error",
+                    element.kind.name(),
+                    element.id.value
+                ),
+            )
+            .with_help("add an edge from it, or make it a terminal (queue, transfer, voicemail, hangup)"),
+        );
+    }
+}

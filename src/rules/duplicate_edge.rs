@@ -1,0 +1,31 @@
+//! CXF013 duplicate-edge: two edges leave one element on the same outcome.
+
+use std::collections::HashMap;
+
+use super::{Context, Rule};
+use crate::diagnostic::Finding;
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let mut first_edge: HashMap<(&str, Option<&str>), usize> = HashMap::new();
+    for (i, edge) in cx.flow.edges.iter().enumerate() {
+        let key = (edge.from.value.as_str(), edge.on.as_ref().map(|on| on.value.as_str()));
+        let Some(&first) = first_edge.get(&key) else {
+            first_edge.insert(key, i);
+            continue;
+        };
+        let on = edge
+            .on
+            .as_ref()
+            .map_or("without a label".to_string(), |on| format!("on \"{}\"", on.value));
+        let span = edge.on.as_ref().map_or(edge.from.span, |on| on.span);
+        out.push(
+            Finding::new(
+                Rule::DuplicateEdge,
+                span,
+                format!("element \"{}\" already has an edge {on}", edge.from.value),
+            )
+            .with_related(cx.flow.edges[first].span, "the first edge")
+            .with_help("one edge per (from, on): the call can only take one"),
+        );
+    }
+}

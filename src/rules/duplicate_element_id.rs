@@ -1,0 +1,20 @@
+//! CXF009 duplicate-element-id: two elements share one id, so edges to it are ambiguous.
+
+use super::{Context, Rule};
+use crate::diagnostic::Finding;
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for (i, element) in cx.flow.elements.iter().enumerate() {
+        let Some(first) = cx.graph.index_of(&element.id.value).filter(|&first| first != i) else {
+            continue;
+        };
+        out.push(
+            Finding::new(
+                Rule::DuplicateElementId,
+                element.id.span,
+                format!("element id \"{}\" is already used", element.id.value),
+            )
+            .with_related(cx.flow.elements[first].id.span, "first used here"),
+        );
+    }
+}

@@ -1,0 +1,73 @@
+//! CXF006 invalid-edge-label: an `on` label the source element cannot produce, or a missing one.
+
+use super::{Context, Rule};
+use crate::diagnostic::Finding;
+use crate::flow::model::{Labels, MENU_KEYS};
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for edge in &cx.flow.edges {
+        let Some(from) = cx.graph.index_of(&edge.from.value) else {
+            continue;
+        };
+        let element = &cx.flow.elements[from];
+        let kind = element.kind.name();
+        let allowed: &[&str] = match element.kind.labels() {
+            Labels::Single => {
+                if let Some(on) = &edge.on {
+                    out.push(
+                        Finding::new(
+                            Rule::InvalidEdgeLabel,
+                            on.span,
+                            format!(
+                                "edge from {kind} element \"{}\" has `on` \"{}\", but a {kind} has one unlabelled exit",
+                                edge.from.value, on.value
+                            ),
+                        )
+                        .with_help("remove `on`"),
+                    );
+                }
+                continue;
+            }
+            Labels::MenuKeys => &[],
+            Labels::InputOutcomes => &["ok", "timeout", "invalid"],
+            Labels::Default => &["default"],
+            Labels::NoEdges | Labels::Unchecked => continue,
+        };
+        let expected = if allowed.is_empty() {
+            "a key (0-9, *, #), \"timeout\" or \"invalid\"".to_string()
+        } else {
+            allowed
+                .iter()
+                .map(|l| format!("\"{l}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match &edge.on {
+            None => out.push(Finding::new(
+                Rule::InvalidEdgeLabel,
+                edge.from.span,
+                format!(
+                    "edge from {kind} element \"{}\" to \"{}\" has no `on` label (expected {expected})",
+                    edge.from.value, edge.to.value
+                ),
+            )),
+            Some(on) => {
+                let ok = if allowed.is_empty() {
+                    MENU_KEYS.contains(&on.value.as_str()) || on.value == "timeout" || on.value == "invalid"
+                } else {
+                    allowed.contains(&on.value.as_str())
+                };
+                if !ok {
+                    out.push(
+                        Finding::new(
+                            Rule::InvalidEdgeLabel,
+                            on.span,
+                            format!("a {kind} cannot produce the outcome \"{}\"", on.value),
+                        )
+                        .with_help(format!("edges from a {kind} carry {expected}")),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! CXF016 misplaced-routing-rule: a routing rule on an element that is not a `routing` element.
+
+use super::{Context, Rule};
+use crate::diagnostic::Finding;
+use crate::flow::model::ElementKind;
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for rule in &cx.flow.routing_rules {
+        let message = match cx.graph.index_of(&rule.element.value) {
+            None => format!("routing rule is attached to unknown element \"{}\"", rule.element.value),
+            Some(i) => {
+                let kind = cx.flow.elements[i].kind;
+                if matches!(kind, ElementKind::Routing | ElementKind::Unknown) {
+                    continue;
+                }
+                format!(
+                    "routing rule is attached to \"{}\", a {} element: only routing elements apply rules",
+                    rule.element.value,
+                    kind.name()
+                )
+            }
+        };
+        out.push(Finding::new(Rule::MisplacedRoutingRule, rule.element.span, message));
+    }
+}

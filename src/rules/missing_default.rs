@@ -1,0 +1,26 @@
+//! CXF019 missing-default: a routing element without a `default` edge for when no rule matches.
+
+use super::{Context, Rule};
+use crate::diagnostic::Finding;
+use crate::flow::model::ElementKind;
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for (i, element) in cx.flow.elements.iter().enumerate() {
+        if element.kind != ElementKind::Routing || cx.graph.rules_of[i].is_empty() {
+            continue;
+        }
+        let has_default = cx.graph.out_edges[i]
+            .iter()
+            .any(|&e| cx.flow.edges[e].on.as_ref().is_some_and(|on| on.value == "default"));
+        if !has_default {
+            out.push(
+                Finding::new(
+                    Rule::MissingDefault,
+                    element.id.span,
+                    format!("routing element \"{}\" has no `default` edge", element.id.value),
+                )
+                .with_help("when no rule matches, the call ends in an error; add an edge with \"on\": \"default\""),
+            );
+        }
+    }
+}

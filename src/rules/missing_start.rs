@@ -1,0 +1,17 @@
+//! CXF010 missing-start: the flow has no `start` element, so no call can enter it.
+
+use super::{Context, Rule};
+use crate::diagnostic::Finding;
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    if cx.graph.start.is_none() && !cx.flow.elements.is_empty() {
+        out.push(
+            Finding::new(
+                Rule::MissingStart,
+                cx.flow.elements_span,
+                "the flow has no `start` element",
+            )
+            .with_help("add {\"id\": \"start\", \"type\": \"start\"} and an edge from it to the first element"),
+        );
+    }
+}

@@ -1,0 +1,20 @@
+//! CXF012 multiple-start: more than one `start` element, so the entry is ambiguous.
+
+use super::{Context, Rule};
+use crate::diagnostic::Finding;
+use crate::flow::model::ElementKind;
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let Some(first) = cx.graph.start else { return };
+    let first = &cx.flow.elements[first];
+    for element in cx.flow.elements.iter().filter(|e| e.kind == ElementKind::Start).skip(1) {
+        out.push(
+            Finding::new(
+                Rule::MultipleStart,
+                element.kind_span,
+                format!("element \"{}\" is a second `start`", element.id.value),
+            )
+            .with_related(first.kind_span, "the first `start`"),
+        );
+    }
+}

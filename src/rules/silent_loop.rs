@@ -1,0 +1,34 @@
+//! CXF021 silent-loop: a cycle with no `menu` or `input`, which loops forever without the caller.
+
+use super::{Context, Rule};
+use crate::diagnostic::Finding;
+use crate::flow::model::ElementKind;
+
+/// At most this many element ids are named in one message.
+const NAMED: usize = 8;
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let elements = &cx.flow.elements;
+    let silent = |i: usize| !elements[i].kind.takes_input() && elements[i].kind != ElementKind::Unknown;
+    for cycle in cx.graph.cycles_within(silent) {
+        let first = &elements[cycle[0]];
+        let mut names: Vec<String> = cycle
+            .iter()
+            .take(NAMED)
+            .map(|&i| format!("\"{}\"", elements[i].id.value))
+            .collect();
+        if cycle.len() > NAMED {
+            names.push(format!("and {} more", cycle.len() - NAMED));
+        }
+        let mut finding = Finding::new(
+            Rule::SilentLoop,
+            first.id.span,
+            format!("elements {} form a cycle with no menu or input", names.join(", ")),
+        )
+        .with_help("a call entering it loops until the global timeout (the usual cause of simulation 504s); route the loop through a menu or input, or break it");
+        for &i in cycle.iter().skip(1).take(NAMED - 1) {
+            finding = finding.with_related(elements[i].id.span, "part of the cycle");
+        }
+        out.push(finding);
+    }
+}

@@ -1,0 +1,48 @@
+//! CXF023 unhandled-input: a `menu` or `input` with no edge for silence or for a wrong entry.
+
+use super::{Context, Rule};
+use crate::diagnostic::Finding;
+use crate::flow::model::{ElementKind, MENU_KEYS};
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for (i, element) in cx.flow.elements.iter().enumerate() {
+        if !element.kind.takes_input() {
+            continue;
+        }
+        let labels: Vec<&str> = cx.graph.out_edges[i]
+            .iter()
+            .filter_map(|&e| cx.flow.edges[e].on.as_ref().map(|on| on.value.as_str()))
+            .collect();
+        let invalid_possible = match element.kind {
+            ElementKind::Menu => !MENU_KEYS.iter().all(|key| labels.contains(key)),
+            _ => element.min_digits.unwrap_or(1) > 1 || element.max_digits.is_some(),
+        };
+        let mut missing = Vec::new();
+        if !labels.contains(&"timeout") {
+            missing.push("`timeout` (the caller stays silent)");
+        }
+        if invalid_possible && !labels.contains(&"invalid") {
+            missing.push(if element.kind == ElementKind::Menu {
+                "`invalid` (a key with no edge of its own)"
+            } else {
+                "`invalid` (too few or too many digits)"
+            });
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                Rule::UnhandledInput,
+                element.id.span,
+                format!(
+                    "{} \"{}\" has no edge for {}",
+                    element.kind.name(),
+                    element.id.value,
+                    missing.join(" or ")
+                ),
+            )
+            .with_help("such calls end in an implicit error; add the edge, usually to a retry prompt or an agent"),
+        );
+    }
+}

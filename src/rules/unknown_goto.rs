@@ -1,0 +1,23 @@
+//! CXF017 unknown-goto: a routing rule's `goto` names no element.
+
+use super::{Context, Rule};
+use crate::diagnostic::Finding;
+use crate::json::closest;
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let ids: Vec<&str> = cx.flow.elements.iter().map(|e| e.id.value.as_str()).collect();
+    for goto in cx.flow.routing_rules.iter().filter_map(|r| r.goto.as_ref()) {
+        if cx.graph.index_of(&goto.value).is_some() {
+            continue;
+        }
+        let mut finding = Finding::new(
+            Rule::UnknownGoto,
+            goto.span,
+            format!("routing rule goes to unknown element \"{}\"", goto.value),
+        );
+        if let Some(close) = closest(&goto.value, &ids) {
+            finding = finding.with_help(format!("did you mean \"{close}\"?"));
+        }
+        out.push(finding);
+    }
+}

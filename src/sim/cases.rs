@@ -1,0 +1,238 @@
+//! Test files: the cases kept beside a flow, loaded with locations, and their own checks.
+
+use std::collections::{HashMap, HashSet};
+
+use jsonc_parser::ast::{Object, Value};
+
+use crate::diagnostic::Finding;
+use crate::flow::model::{Flow, MENU_KEYS};
+use crate::json::{FieldRules, ObjectReader, describe_value, span_of, to_json, type_name};
+use crate::rules::Rule;
+use crate::sim::condition::Variables;
+use crate::source::{Span, Spanned};
+
+const CASE_FIELDS: FieldRules = FieldRules {
+    missing: Rule::MalformedTestCase,
+    invalid: Rule::MalformedTestCase,
+    unknown: Rule::MalformedTestCase,
+};
+
+/// The final element a case may expect even when the flow has no such element: the spec's literal
+/// `timeout` (global timeout) and `error` (implicit error for a missing edge).
+pub const LITERAL_ENDINGS: [&str; 2] = ["timeout", "error"];
+
+/// A loaded test file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TestFile {
+    pub cases: Vec<Case>,
+}
+
+/// One test case: a simulated call and what must hold at its end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    pub name: Spanned<String>,
+    /// The whole case object.
+    pub span: Span,
+    pub dtmf: Vec<String>,
+    pub variables: Variables,
+    pub expect: Expect,
+}
+
+/// A case's expectations; all present ones must hold.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Expect {
+    pub final_element: Option<Spanned<String>>,
+    pub path: Option<Vec<Spanned<String>>>,
+    pub path_contains: Option<Vec<Spanned<String>>>,
+    pub not_visits: Option<Vec<Spanned<String>>>,
+    pub max_execution_ms: Option<u64>,
+    pub timed_out: Option<bool>,
+    pub variables: Option<Variables>,
+}
+
+/// Loads a test file; malformed cases are reported and left out.
+pub fn load(root: &Value) -> (TestFile, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let mut file = TestFile::default();
+    let Value::Object(object) = root else {
+        findings.push(Finding::new(
+            Rule::MalformedTestCase,
+            span_of(root),
+            format!(
+                "a test file must hold one JSON object with `cases`, found {}",
+                type_name(root)
+            ),
+        ));
+        return (file, findings);
+    };
+    let mut reader = ObjectReader::new(object, "the test file", CASE_FIELDS, &mut findings);
+    reader.string("$schema", false);
+    let cases = reader.array("cases", true);
+    reader.finish(&["$schema", "cases"], |_| None);
+    for value in cases.map(|a| a.elements.as_slice()).unwrap_or_default() {
+        match value.as_object() {
+            Some(object) => file.cases.extend(load_case(object, &mut findings)),
+            None => findings.push(Finding::new(
+                Rule::MalformedTestCase,
+                span_of(value),
+                format!("each case must be an object, found {}", describe_value(value)),
+            )),
+        }
+    }
+    (file, findings)
+}
+
+fn load_case(object: &Object, findings: &mut Vec<Finding>) -> Option<Case> {
+    let before = findings.len();
+    let mut reader = ObjectReader::new(object, "a case", CASE_FIELDS, findings);
+    let name = reader.non_empty_string("name", true);
+    if let Some(name) = &name {
+        reader.describe(format!("case \"{}\"", name.value));
+    }
+    reader.string("description", false);
+    let input = reader.object("input", false);
+    let expect = reader.object("expect", false);
+    let what = name
+        .as_ref()
+        .map_or("a case".to_string(), |n| format!("case \"{}\"", n.value));
+    reader.finish(&["name", "description", "input", "expect"], |_| None);
+    let (dtmf, variables) = input.map(|i| load_input(i, &what, findings)).unwrap_or_default();
+    let expect = expect.map(|e| load_expect(e, &what, findings)).unwrap_or_default();
+    let case = Case {
+        name: name?,
+        span: object.range.into(),
+        dtmf,
+        variables,
+        expect,
+    };
+    (findings.len() == before).then_some(case)
+}
+
+fn load_input(object: &Object, what: &str, findings: &mut Vec<Finding>) -> (Vec<String>, Variables) {
+    let mut reader = ObjectReader::new(object, format!("the input of {what}"), CASE_FIELDS, findings);
+    let dtmf = reader.array("dtmf", false);
+    let variables = reader.object("variables", false);
+    reader.finish(&["dtmf", "variables"], |_| None);
+    let mut entries = Vec::new();
+    for entry in dtmf.map(|a| a.elements.as_slice()).unwrap_or_default() {
+        match entry.as_string_lit() {
+            Some(s) if s.value.chars().all(|c| MENU_KEYS.iter().any(|k| k.starts_with(c))) => {
+                entries.push(s.value.to_string());
+            }
+            _ => findings.push(
+                Finding::new(
+                    Rule::MalformedTestCase,
+                    span_of(entry),
+                    format!(
+                        "each `dtmf` entry of {what} must be a string of keys 0-9, * and #, found {}",
+                        describe_value(entry)
+                    ),
+                )
+                .with_help("use \"\" for a caller who stays silent at that menu or input"),
+            ),
+        }
+    }
+    (entries, variables.map(variables_of).unwrap_or_default())
+}
+
+fn variables_of(object: &Object) -> Variables {
+    object
+        .properties
+        .iter()
+        .map(|p| (p.name.as_str().to_string(), to_json(&p.value)))
+        .collect()
+}
+
+fn load_expect(object: &Object, what: &str, findings: &mut Vec<Finding>) -> Expect {
+    let mut reader = ObjectReader::new(object, format!("the expectations of {what}"), CASE_FIELDS, findings);
+    let path = element_ids(&mut reader, "path");
+    let path_contains = element_ids(&mut reader, "pathContains");
+    let not_visits = element_ids(&mut reader, "notVisits");
+    let expect = Expect {
+        final_element: reader.non_empty_string("finalElement", false),
+        path,
+        path_contains,
+        not_visits,
+        max_execution_ms: reader.integer("maxExecutionMs", false, 0).map(|n| n.value),
+        timed_out: reader.boolean("timedOut", false),
+        variables: reader.object("variables", false).map(variables_of),
+    };
+    reader.finish(
+        &[
+            "finalElement",
+            "path",
+            "pathContains",
+            "notVisits",
+            "maxExecutionMs",
+            "timedOut",
+            "variables",
+        ],
+        |_| None,
+    );
+    expect
+}
+
+fn element_ids(reader: &mut ObjectReader, key: &str) -> Option<Vec<Spanned<String>>> {
+    let array = reader.array(key, false)?;
+    let mut ids = Vec::with_capacity(array.elements.len());
+    for item in &array.elements {
+        match item.as_string_lit() {
+            Some(s) => ids.push(Spanned::new(s.value.to_string(), s.range.into())),
+            None => reader.report_invalid(key, item, "an array of element ids"),
+        }
+    }
+    Some(ids)
+}
+
+/// Checks a test file against itself and its flow: duplicate case names, and expectations naming
+/// elements the flow does not have (when the flow could be loaded).
+pub fn check(file: &TestFile, flow: Option<&Flow>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut first_case: HashMap<&str, Span> = HashMap::new();
+    for case in &file.cases {
+        if let Some(&first) = first_case.get(case.name.value.as_str()) {
+            findings.push(
+                Finding::new(
+                    Rule::DuplicateCaseName,
+                    case.name.span,
+                    format!("case name \"{}\" is already used in this file", case.name.value),
+                )
+                .with_related(first, "first used here")
+                .with_help("reports and JUnit identify cases by name; make each unique"),
+            );
+        } else {
+            first_case.insert(&case.name.value, case.name.span);
+        }
+    }
+    let Some(flow) = flow else { return findings };
+    let ids: HashSet<&str> = flow.elements.iter().map(|e| e.id.value.as_str()).collect();
+    for case in &file.cases {
+        let expect = &case.expect;
+        let final_element = expect
+            .final_element
+            .iter()
+            .filter(|f| !LITERAL_ENDINGS.contains(&f.value.as_str()))
+            .map(|f| ("finalElement", f));
+        let lists = [
+            ("path", &expect.path),
+            ("pathContains", &expect.path_contains),
+            ("notVisits", &expect.not_visits),
+        ];
+        let listed = lists
+            .into_iter()
+            .flat_map(|(key, ids)| ids.iter().flatten().map(move |id| (key, id)));
+        for (key, id) in final_element.chain(listed) {
+            if !ids.contains(id.value.as_str()) {
+                findings.push(Finding::new(
+                    Rule::UnknownExpectedElement,
+                    id.span,
+                    format!(
+                        "`{key}` of case \"{}\" names \"{}\", which the flow does not have",
+                        case.name.value, id.value
+                    ),
+                ));
+            }
+        }
+    }
+    findings
+}

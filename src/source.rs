@@ -1,0 +1,247 @@
+//! Source files: reading text, parsing strict JSON with byte spans, and turning spans into lines and columns.
+
+use std::path::{Path, PathBuf};
+
+use jsonc_parser::ast;
+use jsonc_parser::{CollectOptions, ParseOptions};
+
+/// A byte range in a source file's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+}
+
+impl From<jsonc_parser::common::Range> for Span {
+    fn from(range: jsonc_parser::common::Range) -> Self {
+        Span::new(range.start, range.end)
+    }
+}
+
+/// A value together with where it stands in its file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+/// A 1-based line and column (columns count Unicode scalar values), start and end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+/// One file's text and the index that maps byte offsets to lines.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as shown to the user (forward slashes, as discovered).
+    pub path: PathBuf,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+/// Why a file's bytes are not usable JSON text: position and message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// Reading the bytes of a file failed (missing, unreadable).
+#[derive(Debug, thiserror::Error)]
+#[error("failed to read `{path}`: {source}")]
+pub struct ReadError {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
+impl SourceFile {
+    /// Builds a source file from text already in memory.
+    pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(newline_offsets(&text).map(|i| i + 1))
+            .collect();
+        SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// Decodes raw bytes: strips a UTF-8 BOM; invalid UTF-8 becomes a syntax error at the first bad byte
+    /// (the text kept is the valid prefix, so the error can still be shown in context).
+    pub fn from_bytes(path: impl Into<PathBuf>, mut bytes: Vec<u8>) -> (Self, Option<SyntaxError>) {
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => (SourceFile::new(path, text), None),
+            Err(err) => {
+                let valid = err.utf8_error().valid_up_to();
+                let mut bytes = err.into_bytes();
+                bytes.truncate(valid);
+                let text = String::from_utf8(bytes).unwrap_or_default();
+                let error = SyntaxError {
+                    span: Span::new(valid, valid),
+                    message: format!("file is not valid UTF-8 (invalid byte at offset {valid})"),
+                };
+                (SourceFile::new(path, text), Some(error))
+            }
+        }
+    }
+
+    /// Reads a file from disk.
+    pub fn read(path: &Path, display: impl Into<PathBuf>) -> Result<(Self, Option<SyntaxError>), ReadError> {
+        let bytes = std::fs::read(path).map_err(|source| ReadError {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(SourceFile::from_bytes(display, bytes))
+    }
+
+    /// The user-facing path with forward slashes.
+    pub fn display_path(&self) -> String {
+        self.path.to_string_lossy().replace('\\', "/")
+    }
+
+    /// Parses the text as strict JSON (RFC 8259: no comments, trailing commas or other extensions).
+    pub fn parse_json(&self) -> Result<ast::Value<'_>, SyntaxError> {
+        let options = ParseOptions {
+            allow_comments: false,
+            allow_loose_object_property_names: false,
+            allow_trailing_commas: false,
+            allow_missing_commas: false,
+            allow_single_quoted_strings: false,
+            allow_hexadecimal_numbers: false,
+            allow_unary_plus_numbers: false,
+            allow_bare_decimal_point_numbers: false,
+            allow_non_finite_numbers: false,
+            allow_extended_string_escapes: false,
+        };
+        let parsed = jsonc_parser::parse_to_ast(&self.text, &CollectOptions::default(), &options).map_err(|err| {
+            SyntaxError {
+                span: err.range().into(),
+                message: lowercase_first(&err.kind().to_string()),
+            }
+        })?;
+        parsed.value.ok_or_else(|| SyntaxError {
+            span: Span::new(self.text.len(), self.text.len()),
+            message: "file is empty: expected a JSON object".to_string(),
+        })
+    }
+
+    /// The 1-based line and column of a byte offset (clamped to the text).
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = self.floor_char_boundary(offset.min(self.text.len()));
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = self.text[start..offset].chars().count() + 1;
+        (line + 1, column)
+    }
+
+    /// The line and column of a span's start and end.
+    pub fn locate(&self, span: Span) -> Location {
+        let (line, column) = self.position(span.start);
+        let (end_line, end_column) = self.position(span.end.max(span.start));
+        Location {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+
+    /// The text of a 1-based line, without its line break.
+    pub fn line_text(&self, line: usize) -> &str {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return "";
+        };
+        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+
+    fn floor_char_boundary(&self, mut offset: usize) -> usize {
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+}
+
+fn newline_offsets(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes().enumerate().filter_map(|(i, b)| (b == b'\n').then_some(i))
+}
+
+fn lowercase_first(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_from_one() {
+        let file = SourceFile::new("a.json", "{\n  \"é\": 1,\n  \"b\": 2\n}".to_string());
+        let offset = file.text.find("1").unwrap();
+        assert_eq!(file.position(offset), (2, 8));
+        assert_eq!(file.position(0), (1, 1));
+        assert_eq!(file.line_text(3), "  \"b\": 2");
+    }
+
+    #[test]
+    fn bom_is_stripped_and_bad_utf8_is_located() {
+        let (file, err) = SourceFile::from_bytes("a.json", b"\xEF\xBB\xBF{}".to_vec());
+        assert_eq!(file.text, "{}");
+        assert!(err.is_none());
+        let (file, err) = SourceFile::from_bytes("a.json", b"{\n \"a\": \"\xFF\"}".to_vec());
+        let err = err.unwrap();
+        assert_eq!(file.position(err.span.start), (2, 8));
+        assert!(err.message.contains("not valid UTF-8"));
+    }
+
+    #[test]
+    fn strict_json_rejects_extensions_with_positions() {
+        for (text, line, column) in [
+            ("{\n  // c\n}", 2, 3),
+            ("{\"a\": 1,}", 1, 9),
+            ("{'a': 1}", 1, 2),
+            ("{\"a\": 0x1}", 1, 7),
+        ] {
+            let file = SourceFile::new("a.json", text.to_string());
+            let err = file.parse_json().unwrap_err();
+            assert_eq!(file.position(err.span.start), (line, column), "{text}: {}", err.message);
+        }
+        let empty = SourceFile::new("a.json", "  \n".to_string());
+        assert!(empty.parse_json().unwrap_err().message.contains("empty"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = "[".repeat(200_000) + &"]".repeat(200_000);
+        let file = SourceFile::new("a.json", text);
+        let err = file.parse_json().unwrap_err();
+        assert!(err.message.contains("nesting"), "{}", err.message);
+    }
+}
