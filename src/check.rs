@@ -87,25 +87,13 @@ fn syntax_finding(error: SyntaxError) -> Finding {
 fn check_unit(unit: &Unit, settings: &Settings) -> (Vec<FileReport>, Vec<ReadError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    let mut flow: Option<Flow> = None;
+    let mut flow = None;
     if let Some(path) = &unit.flow {
         match read(path) {
-            Ok((source, bad_text)) => {
-                let mut findings = Vec::new();
-                match bad_text.map_or_else(|| source.parse_json(), Err) {
-                    Ok(root) => {
-                        let (loaded, load_findings) = flow::load::load(&root);
-                        findings = load_findings;
-                        findings.extend(rules::check_flow(&loaded, &settings.limits));
-                        flow = Some(loaded);
-                    }
-                    Err(error) => findings.push(syntax_finding(error)),
-                }
-                let flow_id = flow
-                    .as_ref()
-                    .and_then(|f| f.flow_id.as_ref())
-                    .map(|id| id.value.clone());
-                files.push(finish(source, findings, FileKind::Flow, flow_id, settings));
+            Ok(read) => {
+                let (report, loaded) = check_flow_source(read, settings);
+                files.push(report);
+                flow = loaded;
             }
             Err(error) => errors.push(error),
         }
@@ -123,16 +111,39 @@ fn check_unit(unit: &Unit, settings: &Settings) -> (Vec<FileReport>, Vec<ReadErr
                 };
                 findings.extend(load_findings);
                 findings.extend(cases::check(&tests, flow.as_ref()));
-                let flow_id = flow
-                    .as_ref()
-                    .and_then(|f| f.flow_id.as_ref())
-                    .map(|id| id.value.clone());
+                let flow_id = flow.as_ref().and_then(flow_id);
                 files.push(finish(source, findings, FileKind::Tests, flow_id, settings));
             }
             Err(error) => errors.push(error),
         }
     }
     (files, errors)
+}
+
+/// Checks the bytes of one flow file held in memory (used by the fuzz target and property tests).
+pub fn check_flow_bytes(path: &str, bytes: Vec<u8>, settings: &Settings) -> FileReport {
+    check_flow_source(SourceFile::from_bytes(path, bytes), settings).0
+}
+
+/// Parses, loads and checks one flow file; returns its report and the flow when it could be loaded.
+fn check_flow_source(
+    (source, bad_text): (SourceFile, Option<SyntaxError>),
+    settings: &Settings,
+) -> (FileReport, Option<Flow>) {
+    let (findings, flow) = match bad_text.map_or_else(|| source.parse_json(), Err) {
+        Ok(root) => {
+            let (loaded, mut findings) = flow::load::load(&root);
+            findings.extend(rules::check_flow(&loaded, &settings.limits));
+            (findings, Some(loaded))
+        }
+        Err(error) => (vec![syntax_finding(error)], None),
+    };
+    let flow_id = flow.as_ref().and_then(flow_id);
+    (finish(source, findings, FileKind::Flow, flow_id, settings), flow)
+}
+
+fn flow_id(flow: &Flow) -> Option<String> {
+    flow.flow_id.as_ref().map(|id| id.value.clone())
 }
 
 fn orphan_finding(path: &Path) -> Finding {

@@ -230,7 +230,15 @@ pub fn describe_value(value: &Value) -> String {
         Value::StringLit(s) if s.value.chars().count() <= 40 => format!("\"{}\"", s.value),
         Value::NumberLit(n) if n.value.len() <= 20 => n.value.to_string(),
         Value::BooleanLit(b) => b.value.to_string(),
-        other => type_name(other).to_string(),
+        Value::NullKeyword(_) => "null".to_string(),
+        other => {
+            let text = to_json(other).to_string();
+            if text.chars().count() <= 40 {
+                format!("{} {text}", type_name(other))
+            } else {
+                type_name(other).to_string()
+            }
+        }
     }
 }
 

@@ -225,7 +225,7 @@ mod tests {
     fn strict_json_rejects_extensions_with_positions() {
         for (text, line, column) in [
             ("{\n  // c\n}", 2, 3),
-            ("{\"a\": 1,}", 1, 9),
+            ("{\"a\": 1,}", 1, 8),
             ("{'a': 1}", 1, 2),
             ("{\"a\": 0x1}", 1, 7),
         ] {

@@ -151,6 +151,9 @@ fn load_element(object: &Object, findings: &mut Vec<Finding>) -> Option<Element>
             "prompt" => element.prompt = reader.string(field, required).map(|s| s.value),
             "promptMs" => element.prompt_ms = reader.integer(field, required, 0).map_or(0, |n| n.value),
             "variable" => element.variable = reader.non_empty_string(field, required).map(|s| s.value),
+            "queue" | "target" => {
+                reader.non_empty_string(field, required);
+            }
             "value" => element.value = reader.any(field, required).map(to_json),
             "minDigits" => element.min_digits = reader.integer(field, required, 1).map(|n| n.value),
             "maxDigits" => {
@@ -171,9 +174,7 @@ fn load_element(object: &Object, findings: &mut Vec<Finding>) -> Option<Element>
                 }
                 element.max_digits = max.map(|n| n.value);
             }
-            _ => {
-                reader.any(field, required);
-            }
+            _ => {}
         }
     }
     if kind != ElementKind::Unknown {

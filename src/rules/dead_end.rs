@@ -6,7 +6,9 @@ use crate::flow::model::ElementKind;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (i, element) in cx.flow.elements.iter().enumerate() {
-        if element.kind.is_terminal() || element.kind == ElementKind::Unknown {
+        // A duplicate id's later elements get no edges; duplicate-element-id reports them.
+        let duplicate = cx.graph.index_of(&element.id.value) != Some(i);
+        if element.kind.is_terminal() || element.kind == ElementKind::Unknown || duplicate {
             continue;
         }
         if !cx.graph.out_edges[i].is_empty() || !cx.graph.rules_of[i].is_empty() {

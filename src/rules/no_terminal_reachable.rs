@@ -1,4 +1,4 @@
-//! CXF022 no-terminal-reachable: from this element no call can ever end at a terminal.
+//! CXF022 no-terminal-reachable: from this element no call can ever end: every path cycles forever.
 
 use super::{Context, Rule};
 use crate::diagnostic::Finding;
@@ -8,9 +8,14 @@ use crate::flow::model::ElementKind;
 /// element that could still end properly. Dead ends and unreachable elements have rules of their own.
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let elements = &cx.flow.elements;
-    let ends = cx
-        .graph
-        .can_reach(|i| elements[i].kind.is_terminal() || elements[i].kind == ElementKind::Unknown);
+    // Dead ends and dangling exits end the call in an error, and an element of unknown type might end
+    // it: their own rules report them, so counting them as traps would only repeat those findings.
+    let ends = cx.graph.can_reach(|i| {
+        elements[i].kind.is_terminal()
+            || elements[i].kind == ElementKind::Unknown
+            || cx.graph.successors[i].is_empty()
+            || has_dangling_exit(cx, i)
+    });
     let mut entered = vec![false; elements.len()];
     for p in (0..elements.len()).filter(|&p| cx.graph.reachable[p] && ends[p]) {
         for &s in &cx.graph.successors[p] {
@@ -18,7 +23,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         }
     }
     for (i, element) in elements.iter().enumerate() {
-        let trapped = !ends[i] && cx.graph.reachable[i] && !cx.graph.successors[i].is_empty();
+        let trapped = !ends[i] && cx.graph.reachable[i];
         if !trapped {
             continue;
         }
@@ -36,4 +41,18 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+fn has_dangling_exit(cx: &Context, element: usize) -> bool {
+    let flow = cx.flow;
+    let edge_dangles = cx.graph.out_edges[element]
+        .iter()
+        .any(|&e| cx.graph.index_of(&flow.edges[e].to.value).is_none());
+    let goto_dangles = cx.graph.rules_of[element].iter().any(|&r| {
+        flow.routing_rules[r]
+            .goto
+            .as_ref()
+            .is_some_and(|goto| cx.graph.index_of(&goto.value).is_none())
+    });
+    edge_dangles || goto_dangles
 }

@@ -2,13 +2,18 @@
 
 use super::{Context, Rule};
 use crate::diagnostic::Finding;
+use crate::flow::model::ElementKind;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     if cx.graph.start.is_none() {
         return;
     }
     for (i, element) in cx.flow.elements.iter().enumerate() {
-        if cx.graph.reachable[i] || cx.graph.index_of(&element.id.value) != Some(i) {
+        // A second `start` is unreachable by nature; multiple-start reports it.
+        if cx.graph.reachable[i]
+            || cx.graph.index_of(&element.id.value) != Some(i)
+            || element.kind == ElementKind::Start
+        {
             continue;
         }
         out.push(Finding::new(

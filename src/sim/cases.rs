@@ -109,7 +109,7 @@ fn load_case(object: &Object, findings: &mut Vec<Finding>) -> Option<Case> {
 }
 
 fn load_input(object: &Object, what: &str, findings: &mut Vec<Finding>) -> (Vec<String>, Variables) {
-    let mut reader = ObjectReader::new(object, format!("the input of {what}"), CASE_FIELDS, findings);
+    let mut reader = ObjectReader::new(object, format!("`input` of {what}"), CASE_FIELDS, findings);
     let dtmf = reader.array("dtmf", false);
     let variables = reader.object("variables", false);
     reader.finish(&["dtmf", "variables"], |_| None);
@@ -144,7 +144,7 @@ fn variables_of(object: &Object) -> Variables {
 }
 
 fn load_expect(object: &Object, what: &str, findings: &mut Vec<Finding>) -> Expect {
-    let mut reader = ObjectReader::new(object, format!("the expectations of {what}"), CASE_FIELDS, findings);
+    let mut reader = ObjectReader::new(object, format!("`expect` of {what}"), CASE_FIELDS, findings);
     let path = element_ids(&mut reader, "path");
     let path_contains = element_ids(&mut reader, "pathContains");
     let not_visits = element_ids(&mut reader, "notVisits");

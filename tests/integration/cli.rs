@@ -1,0 +1,181 @@
+//! The `cxone-flow check` command as a user runs it: output formats, exit codes, broken input.
+
+use std::fs;
+
+use crate::run;
+
+const CLEAN_FLOW: &str = r#"{"flowId": "f", "elements": [{"id": "start", "type": "start"}, {"id": "bye", "type": "hangup"}],
+ "edges": [{"from": "start", "to": "bye"}]}"#;
+
+const WARNING_FLOW: &str = r#"{"flowId": "w", "elements": [{"id": "start", "type": "start"}, {"id": "bye", "type": "hangup"},
+ {"id": "lost", "type": "hangup"}], "edges": [{"from": "start", "to": "bye"}]}"#;
+
+const DANGLING_FLOW: &str = "{\n  \"flowId\": \"d\",\n  \"elements\": [\n    {\"id\": \"start\", \"type\": \"start\"},\n    {\"id\": \"menu_main\", \"type\": \"menu\", \"prompt\": \"p\"}\n  ],\n  \"edges\": [\n    {\"from\": \"start\", \"to\": \"menu_main\"},\n    {\"from\": \"menu_main\", \"to\": \"queue_x\", \"on\": \"1\"}\n  ]\n}\n";
+
+fn workspace(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, content) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, content).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn clean_flows_exit_zero_and_say_what_was_checked() {
+    let dir = workspace(&[("flows/a.flow.json", CLEAN_FLOW.as_bytes())]);
+    let (code, out, _) = run(dir.path(), &["check"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out, "Checked 1 flow file and 0 test files: 0 errors, 0 warnings.\n");
+}
+
+#[test]
+fn findings_print_path_line_column_code_and_a_caret() {
+    let dir = workspace(&[("flows/d.flow.json", DANGLING_FLOW.as_bytes())]);
+    let (code, out, _) = run(dir.path(), &["check", "flows"]);
+    assert_eq!(code, 1);
+    let expected = "flows/d.flow.json:9:33: error[CXF002] dangling-edge: edge from \"menu_main\" on \"1\" points to unknown element \"queue_x\"\n  |\n9 |     {\"from\": \"menu_main\", \"to\": \"queue_x\", \"on\": \"1\"}\n  |                                 ^^^^^^^^^\n";
+    assert!(out.contains(expected), "{out}");
+}
+
+#[test]
+fn fail_on_warning_and_severity_overrides_change_the_exit_code() {
+    let dir = workspace(&[("w.flow.json", WARNING_FLOW.as_bytes())]);
+    assert_eq!(run(dir.path(), &["check"]).0, 0);
+    assert_eq!(run(dir.path(), &["check", "--fail-on", "warning"]).0, 1);
+    assert_eq!(run(dir.path(), &["check", "--severity", "CXF011=error"]).0, 1);
+    let (code, out, _) = run(
+        dir.path(),
+        &["check", "--fail-on", "warning", "--severity", "unreachable-element=off"],
+    );
+    assert_eq!((code, out.contains("CXF011")), (0, false));
+    let (code, _, err) = run(dir.path(), &["check", "--severity", "CXF999=error"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("names no known rule"), "{err}");
+}
+
+#[test]
+fn limits_are_configurable() {
+    let menu = r#"{"flowId": "m", "elements": [{"id": "start", "type": "start"}, {"id": "menu_main", "type": "menu", "prompt": "p"},
+      {"id": "q", "type": "queue", "queue": "Q"}], "edges": [{"from": "start", "to": "menu_main"},
+      {"from": "menu_main", "to": "q", "on": "1"}, {"from": "menu_main", "to": "q", "on": "timeout"},
+      {"from": "menu_main", "to": "q", "on": "invalid"}]}"#;
+    let dir = workspace(&[("m.flow.json", menu.as_bytes())]);
+    assert_eq!(run(dir.path(), &["check"]).0, 0);
+    let (code, out, _) = run(
+        dir.path(),
+        &["check", "--max-decision-nodes", "0", "--max-menu-depth", "0"],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("error[CXF024] too-many-decisions: the flow has 1 menu and routing elements, over the limit of 0"),
+        "{out}"
+    );
+    assert!(out.contains("error[CXF025] menu-too-deep: a caller passes 1 menus or inputs to reach \"q\", over the limit of 0: start → menu_main → q"), "{out}");
+}
+
+#[test]
+fn json_format_is_machine_readable() {
+    let dir = workspace(&[
+        ("flows/d.flow.json", DANGLING_FLOW.as_bytes()),
+        ("flows/a.flow.json", CLEAN_FLOW.as_bytes()),
+    ]);
+    let (code, out, _) = run(dir.path(), &["check", "--format", "json", "flows"]);
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["summary"]["flowsChecked"], 2);
+    let files = json["files"].as_array().unwrap();
+    assert_eq!(files[0]["path"], "flows/a.flow.json");
+    assert_eq!(files[1]["flowId"], "d");
+    let diagnostic = files[1]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "CXF002")
+        .unwrap();
+    assert_eq!(diagnostic["name"], "dangling-edge");
+    assert_eq!(diagnostic["severity"], "error");
+    assert_eq!(
+        (diagnostic["line"].as_u64(), diagnostic["column"].as_u64()),
+        (Some(9), Some(33))
+    );
+    assert_eq!(diagnostic["endColumn"], 42);
+}
+
+#[test]
+fn broken_files_get_diagnostics_and_never_stop_the_others() {
+    let deep = "[".repeat(50 * 1024 * 1024);
+    let dir = workspace(&[
+        ("empty.flow.json", b""),
+        ("latin1.flow.json", b"{\"flowId\": \"caf\xe9\"}"),
+        ("array.flow.json", b"[1, 2]"),
+        ("deep.flow.json", deep.as_bytes()),
+        ("truncated.flow.json", b"{\"flowId\": \"x\", \"elements\": [{\"id\""),
+        ("z-clean.flow.json", CLEAN_FLOW.as_bytes()),
+    ]);
+    let (code, out, err) = run(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let first = |path: &str| {
+        let file = json["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .unwrap();
+        let d = &file["diagnostics"][0];
+        (
+            d["code"].as_str().unwrap().to_string(),
+            d["line"].as_u64().unwrap(),
+            d["column"].as_u64().unwrap(),
+            d["message"].as_str().unwrap().to_string(),
+        )
+    };
+    assert_eq!(first("empty.flow.json").0, "CXF001");
+    let latin1 = first("latin1.flow.json");
+    assert_eq!((latin1.0.as_str(), latin1.1, latin1.2), ("CXF001", 1, 16));
+    assert!(latin1.3.contains("UTF-8"));
+    assert_eq!(first("array.flow.json").0, "CXF004");
+    let deep = first("deep.flow.json");
+    assert_eq!((deep.0.as_str(), deep.1), ("CXF001", 1));
+    assert!(deep.3.contains("nesting"), "{}", deep.3);
+    assert_eq!(first("truncated.flow.json").0, "CXF001");
+    let clean = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "z-clean.flow.json")
+        .unwrap();
+    assert_eq!(clean["diagnostics"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn the_tool_exits_two_when_it_cannot_run() {
+    let dir = workspace(&[("notes.json", b"{}")]);
+    let (code, _, err) = run(dir.path(), &["check", "missing-dir"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`missing-dir` does not exist"), "{err}");
+    let (code, _, err) = run(dir.path(), &["check", "notes.json"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("neither a flow file"), "{err}");
+    assert_eq!(run(dir.path(), &["check", "--format", "xml"]).0, 2);
+}
+
+#[test]
+fn a_file_that_vanishes_before_reading_is_a_read_error_and_the_rest_is_checked() {
+    use cxone_flow::check::{Settings, check};
+    use cxone_flow::discover::discover;
+    let dir = workspace(&[
+        ("a.flow.json", DANGLING_FLOW.as_bytes()),
+        ("b.flow.json", CLEAN_FLOW.as_bytes()),
+    ]);
+    let units = discover(&[dir.path().to_path_buf()]).unwrap();
+    fs::remove_file(dir.path().join("b.flow.json")).unwrap();
+    let report = check(&units, &Settings::default());
+    assert_eq!(report.read_errors.len(), 1);
+    assert!(report.read_errors[0].to_string().contains("failed to read"));
+    assert_eq!(report.files.len(), 1);
+    assert!(report.diagnostics().any(|d| d.rule.code() == "CXF002"));
+}

@@ -1,0 +1,163 @@
+//! Property tests: no input, however broken, makes the checker panic, and every location it reports
+//! lies inside the file.
+
+use cxone_flow::check::{FileReport, Settings, check_flow_bytes};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+fn assert_locations_inside(report: &FileReport) {
+    let lines = report.source.text.lines().count().max(1);
+    for d in &report.diagnostics {
+        assert!(d.location.line >= 1 && d.location.line <= lines + 1, "{d:?}");
+        assert!(d.location.column >= 1, "{d:?}");
+        assert!(d.location.end_line >= d.location.line, "{d:?}");
+    }
+}
+
+fn any_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| json!(f)),
+        ".{0,8}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 64, 8, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+            prop::collection::btree_map(
+                prop_oneof![
+                    Just("flowId".to_string()),
+                    Just("elements".to_string()),
+                    Just("edges".to_string()),
+                    Just("id".to_string()),
+                    Just("type".to_string()),
+                    ".{0,6}"
+                ],
+                inner,
+                0..6
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+const TYPES: [&str; 14] = [
+    "start",
+    "play",
+    "menu",
+    "input",
+    "routing",
+    "set",
+    "queue",
+    "transfer",
+    "voicemail",
+    "hangup",
+    "timeout",
+    "error",
+    "bogus",
+    "",
+];
+const LABELS: [&str; 9] = ["1", "2", "#", "timeout", "invalid", "ok", "default", "x", ""];
+const OPERATORS: [&str; 10] = [
+    "equals",
+    "notEquals",
+    "in",
+    "notIn",
+    "greaterThan",
+    "lessThan",
+    "between",
+    "startsWith",
+    "exists",
+    "nope",
+];
+
+fn condition() -> impl Strategy<Value = Value> {
+    let values = prop_oneof![
+        Just(json!(1)),
+        Just(json!("a")),
+        Just(json!([1, 5])),
+        Just(json!([5, 1])),
+        Just(json!(["a", 2])),
+        Just(json!(null)),
+        Just(json!(true)),
+    ];
+    let leaf = (
+        prop::sample::select(&["hour", "lang", "vip"][..]),
+        prop::sample::select(&OPERATORS[..]),
+        values,
+    )
+        .prop_map(|(v, o, x)| json!({"variable": v, "operator": o, "value": x}));
+    leaf.prop_recursive(3, 16, 3, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..3).prop_map(|c| json!({"all": c})),
+            prop::collection::vec(inner.clone(), 0..3).prop_map(|c| json!({"any": c})),
+            inner.prop_map(|c| json!({"not": c})),
+        ]
+    })
+}
+
+/// Flows of plausible shape with random types, ids, edges, labels and rules: most are broken in
+/// several ways at once, which is the point.
+fn any_flow() -> impl Strategy<Value = Value> {
+    (1usize..24).prop_flat_map(|n| {
+        let ids = prop::collection::vec(0..n + 2, 0..n * 3);
+        (
+            prop::collection::vec(prop::sample::select(&TYPES[..]), n),
+            prop::collection::vec((0..n + 2, 0..n + 2, prop::option::of(prop::sample::select(&LABELS[..]))), 0..n * 2),
+            prop::collection::vec((0..n + 2, condition(), 0..n + 2), 0..4),
+            ids,
+            any::<(u16, u16)>(),
+        )
+            .prop_map(move |(types, edges, rules, _, (global, input))| {
+                let elements: Vec<Value> = types
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| json!({"id": format!("e{}", i % (n.max(2) - 1)), "type": t, "prompt": "p", "promptMs": i * 100, "variable": "v", "value": i, "queue": "q", "target": "t", "maxDigits": i % 3 + 1}))
+                    .collect();
+                let edges: Vec<Value> = edges
+                    .iter()
+                    .map(|(f, t, on)| match on {
+                        Some(on) => json!({"from": format!("e{f}"), "to": format!("e{t}"), "on": on}),
+                        None => json!({"from": format!("e{f}"), "to": format!("e{t}")}),
+                    })
+                    .collect();
+                let rules: Vec<Value> = rules
+                    .iter()
+                    .map(|(e, c, g)| json!({"element": format!("e{e}"), "condition": c, "action": {"goto": format!("e{g}")}}))
+                    .collect();
+                json!({"flowId": "p", "elements": elements, "edges": edges, "routingRules": rules,
+                       "timeouts": {"globalTimeout": global, "inputTimeout": input}})
+            })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        let report = check_flow_bytes("p.flow.json", bytes, &Settings::default());
+        assert_locations_inside(&report);
+    }
+
+    #[test]
+    fn arbitrary_json_never_panics(value in any_json(), pretty in any::<bool>()) {
+        let text = if pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) }.unwrap();
+        let report = check_flow_bytes("p.flow.json", text.into_bytes(), &Settings::default());
+        assert_locations_inside(&report);
+    }
+
+    #[test]
+    fn arbitrary_flows_never_panic_and_stay_located(flow in any_flow()) {
+        let text = serde_json::to_string_pretty(&flow).unwrap();
+        let report = check_flow_bytes("p.flow.json", text.into_bytes(), &Settings::default());
+        assert_locations_inside(&report);
+        for d in &report.diagnostics {
+            // Every finding points inside the elements/edges/rules/timeouts, never at the file's first line.
+            prop_assert!(d.location.line > 1 || d.rule.code() == "CXF010", "{:?}", d);
+        }
+    }
+}

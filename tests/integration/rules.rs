@@ -1,0 +1,104 @@
+//! Every rule against its fixtures: each bad fixture triggers its rule (snapshot of the output), each
+//! good fixture is clean under every rule, and every rule has both.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use cxone_flow::check::{Settings, check};
+use cxone_flow::discover::discover;
+use cxone_flow::report::human;
+use cxone_flow::rules::Rule;
+
+use crate::fixture;
+
+/// Fixture stems (`bad-x`, `good-y`) per rule code, with the file to check (flow, or orphan test file).
+fn fixtures() -> BTreeMap<String, Vec<(String, PathBuf)>> {
+    let mut by_code: BTreeMap<String, Vec<(String, PathBuf)>> = BTreeMap::new();
+    for dir in std::fs::read_dir(fixture("rules")).unwrap() {
+        let dir = dir.unwrap().path();
+        let code = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let mut stems: Vec<(String, PathBuf)> = Vec::new();
+        for file in std::fs::read_dir(&dir).unwrap() {
+            let path = file.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let stem = name.split('.').next().unwrap().to_string();
+            let is_flow = name.ends_with(".flow.json");
+            let has_flow = dir.join(format!("{stem}.flow.json")).exists();
+            if (is_flow || !has_flow) && !stems.iter().any(|(s, _)| *s == stem) {
+                stems.push((stem, path));
+            }
+        }
+        stems.sort();
+        by_code.insert(code, stems);
+    }
+    by_code
+}
+
+/// Checks one fixture the way `cxone-flow check FILE` does, with paths shown relative to the fixtures.
+fn check_fixture(path: &PathBuf) -> cxone_flow::check::Report {
+    let units = discover(std::slice::from_ref(path)).unwrap();
+    let mut report = check(&units, &Settings::default());
+    let base = fixture("");
+    for file in &mut report.files {
+        file.source.path = file.source.path.strip_prefix(&base).unwrap().to_path_buf();
+    }
+    report
+}
+
+#[test]
+fn every_rule_has_a_bad_and_a_good_fixture() {
+    let fixtures = fixtures();
+    for rule in Rule::ALL {
+        let stems = fixtures
+            .get(rule.code())
+            .unwrap_or_else(|| panic!("no fixtures for {}", rule.code()));
+        assert!(
+            stems.iter().any(|(s, _)| s.starts_with("bad-")),
+            "{} has no bad fixture",
+            rule.code()
+        );
+        assert!(
+            stems.iter().any(|(s, _)| s.starts_with("good-")),
+            "{} has no good fixture",
+            rule.code()
+        );
+    }
+    assert_eq!(fixtures.len(), Rule::ALL.len(), "a fixture folder names no rule");
+}
+
+#[test]
+fn bad_fixtures_trigger_their_rule() {
+    for (code, stems) in fixtures() {
+        for (stem, path) in stems.iter().filter(|(s, _)| s.starts_with("bad-")) {
+            let report = check_fixture(path);
+            let codes: Vec<&str> = report.diagnostics().map(|d| d.rule.code()).collect();
+            assert!(
+                codes.contains(&code.as_str()),
+                "{code}/{stem} does not trigger {code}: {codes:?}"
+            );
+            insta::assert_snapshot!(format!("{code}-{stem}"), human::render(&report));
+        }
+    }
+}
+
+#[test]
+fn good_fixtures_are_clean_under_every_rule() {
+    for (code, stems) in fixtures() {
+        for (stem, path) in stems.iter().filter(|(s, _)| s.starts_with("good-")) {
+            let report = check_fixture(path);
+            assert!(
+                report.diagnostics().next().is_none(),
+                "{code}/{stem} is not clean:\n{}",
+                human::render(&report)
+            );
+        }
+    }
+}
+
+#[test]
+fn the_examples_are_clean() {
+    let units = discover(&[crate::root().join("examples/flows")]).unwrap();
+    assert!(units.len() >= 2);
+    let report = check(&units, &Settings::default());
+    assert_eq!(report.diagnostics().count(), 0, "{}", human::render(&report));
+}
