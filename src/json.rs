@@ -168,10 +168,7 @@ impl<'a, 's, 'f> ObjectReader<'a, 's, 'f> {
             format!("an integer of at least {min}")
         };
         self.field(key, required, &expected, |v| match v {
-            Value::NumberLit(n) => n
-                .value
-                .parse::<u64>()
-                .ok()
+            Value::NumberLit(n) => whole_number(n.value)
                 .filter(|&x| x >= min)
                 .map(|x| Spanned::new(x, n.range.into())),
             _ => None,
@@ -219,6 +216,15 @@ impl<'a, 's, 'f> ObjectReader<'a, 's, 'f> {
     }
 }
 
+/// A JSON number that is a whole, non-negative number: `2000`, and also `2000.0` or `2e3`, as JSON
+/// Schema's `integer` accepts them. Beyond 2^53 only the exact integer form is taken.
+fn whole_number(text: &str) -> Option<u64> {
+    text.parse::<u64>().ok().or_else(|| {
+        let x = text.parse::<f64>().ok()?;
+        (x.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(&x)).then_some(x as u64)
+    })
+}
+
 /// The span of a property's key.
 pub fn name_span(prop: &ObjectProp) -> Span {
     prop.name.range().into()
@@ -256,6 +262,17 @@ pub fn closest<'k>(key: &str, allowed: &[&'k str]) -> Option<&'k str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_follow_json_schema_integer() {
+        assert_eq!(whole_number("2000"), Some(2000));
+        assert_eq!(whole_number("2000.0"), Some(2000));
+        assert_eq!(whole_number("2e3"), Some(2000));
+        assert_eq!(whole_number("2000.5"), None);
+        assert_eq!(whole_number("-1"), None);
+        assert_eq!(whole_number("18446744073709551615"), Some(u64::MAX));
+        assert_eq!(whole_number("1e300"), None);
+    }
 
     #[test]
     fn typos_suggest_the_nearest_field() {
