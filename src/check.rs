@@ -100,19 +100,9 @@ fn check_unit(unit: &Unit, settings: &Settings) -> (Vec<FileReport>, Vec<ReadErr
     }
     if let Some(path) = &unit.tests {
         match read(path) {
-            Ok((source, bad_text)) => {
-                let mut findings = Vec::new();
-                if unit.flow.is_none() {
-                    findings.push(orphan_finding(path));
-                }
-                let (tests, load_findings) = match bad_text.map_or_else(|| source.parse_json(), Err) {
-                    Ok(root) => cases::load(&root),
-                    Err(error) => (TestFile::default(), vec![syntax_finding(error)]),
-                };
-                findings.extend(load_findings);
-                findings.extend(cases::check(&tests, flow.as_ref()));
-                let flow_id = flow.as_ref().and_then(flow_id);
-                files.push(finish(source, findings, FileKind::Tests, flow_id, settings));
+            Ok(read) => {
+                let orphan = unit.flow.is_none().then(|| orphan_finding(path));
+                files.push(check_tests_source(read, orphan, flow.as_ref(), settings));
             }
             Err(error) => errors.push(error),
         }
@@ -123,6 +113,27 @@ fn check_unit(unit: &Unit, settings: &Settings) -> (Vec<FileReport>, Vec<ReadErr
 /// Checks the bytes of one flow file held in memory (used by the fuzz target and property tests).
 pub fn check_flow_bytes(path: &str, bytes: Vec<u8>, settings: &Settings) -> FileReport {
     check_flow_source(SourceFile::from_bytes(path, bytes), settings).0
+}
+
+/// Checks the bytes of one test file held in memory against its flow, when loaded.
+pub fn check_tests_bytes(path: &str, bytes: Vec<u8>, flow: Option<&Flow>, settings: &Settings) -> FileReport {
+    check_tests_source(SourceFile::from_bytes(path, bytes), None, flow, settings)
+}
+
+fn check_tests_source(
+    (source, bad_text): (SourceFile, Option<SyntaxError>),
+    orphan: Option<Finding>,
+    flow: Option<&Flow>,
+    settings: &Settings,
+) -> FileReport {
+    let mut findings: Vec<Finding> = orphan.into_iter().collect();
+    let (tests, load_findings) = match bad_text.map_or_else(|| source.parse_json(), Err) {
+        Ok(root) => cases::load(&root),
+        Err(error) => (TestFile::default(), vec![syntax_finding(error)]),
+    };
+    findings.extend(load_findings);
+    findings.extend(cases::check(&tests, flow));
+    finish(source, findings, FileKind::Tests, flow.and_then(flow_id), settings)
 }
 
 /// Parses, loads and checks one flow file; returns its report and the flow when it could be loaded.

@@ -234,10 +234,3 @@ impl Timeouts {
         self.transfer.as_ref().map_or(Self::DEFAULT_TRANSFER, |t| t.value)
     }
 }
-
-impl Flow {
-    /// Elements with a given id, in file order.
-    pub fn elements_named<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
-        self.elements.iter().filter(move |e| e.id.value == id)
-    }
-}

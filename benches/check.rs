@@ -1,0 +1,135 @@
+//! Benchmark of `cxone-flow check` (read, parse, load, every rule) on generated corpora:
+//! 1,000 flows of about 200 elements, checked in parallel and on one core, and one flow of 100,000
+//! elements. Reports MB/s, flows/s, elements/s, peak memory, and the per-element cost ratio of the
+//! large flow to the small ones. Run: `cargo bench --bench check`.
+
+mod corpus;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use cxone_flow::check::{Settings, check};
+use cxone_flow::discover::discover;
+use cxone_flow::rules::Limits;
+
+const RUNS: usize = 7;
+
+/// Limits high enough that the generated chains (deep by construction) report nothing: the benchmark
+/// measures the work of checking, not of rendering thousands of findings.
+fn settings() -> Settings {
+    Settings {
+        limits: Limits {
+            max_decision_nodes: usize::MAX,
+            max_menu_depth: usize::MAX,
+        },
+        ..Settings::default()
+    }
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+/// Resets the kernel's peak-RSS mark (Linux), so each phase reports its own peak.
+fn reset_peak_memory() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn peak_memory_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+struct Measured {
+    median: Duration,
+    peak_mib: f64,
+}
+
+fn measure(dir: &PathBuf, threads: usize) -> Measured {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("thread pool");
+    let settings = settings();
+    reset_peak_memory();
+    let samples = (0..RUNS)
+        .map(|_| {
+            pool.install(|| {
+                let started = Instant::now();
+                let units = discover(std::slice::from_ref(dir)).expect("corpus");
+                let report = check(&units, &settings);
+                let elapsed = started.elapsed();
+                assert_eq!(report.diagnostics().count(), 0, "the generated corpus must be clean");
+                elapsed
+            })
+        })
+        .collect();
+    Measured {
+        median: median(samples),
+        peak_mib: peak_memory_mib(),
+    }
+}
+
+fn main() {
+    let temp = std::env::temp_dir().join(format!("cxone-flow-bench-{}", std::process::id()));
+    let small_dir = temp.join("small");
+    let large_dir = temp.join("large");
+    let (count, small_elements, large_elements) = (1_000, 200, 100_000);
+    let small_bytes = corpus::write_corpus(&small_dir, count, small_elements);
+    let large_bytes = corpus::write_corpus(&large_dir, 1, large_elements);
+    let elements_of = |target: usize| (target.saturating_sub(1) / corpus::SECTION).max(1) * corpus::SECTION + 1;
+    let small_total_elements = (count * elements_of(small_elements)) as f64;
+    let large_total_elements = elements_of(large_elements) as f64;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+
+    let parallel = measure(&small_dir, cores);
+    let one_core = measure(&small_dir, 1);
+    let large = measure(&large_dir, 1);
+    let _ = std::fs::remove_dir_all(&temp);
+
+    let mb = |bytes: u64, d: Duration| bytes as f64 / 1e6 / d.as_secs_f64();
+    let per_element = |d: Duration, n: f64| d.as_secs_f64() * 1e9 / n;
+    println!("cxone-flow check benchmark: median of {RUNS} runs, {cores} cores");
+    println!(
+        "corpus A: {count} flows x {} elements, {:.1} MB",
+        elements_of(small_elements),
+        small_bytes as f64 / 1e6
+    );
+    println!(
+        "  parallel ({cores} threads): {:>8.1} ms  {:>7.1} MB/s  {:>8.0} flows/s  peak {:.0} MiB",
+        parallel.median.as_secs_f64() * 1e3,
+        mb(small_bytes, parallel.median),
+        count as f64 / parallel.median.as_secs_f64(),
+        parallel.peak_mib
+    );
+    println!(
+        "  one core:              {:>8.1} ms  {:>7.1} MB/s  {:>8.0} flows/s  {:>6.0} ns/element  peak {:.0} MiB",
+        one_core.median.as_secs_f64() * 1e3,
+        mb(small_bytes, one_core.median),
+        count as f64 / one_core.median.as_secs_f64(),
+        per_element(one_core.median, small_total_elements),
+        one_core.peak_mib
+    );
+    println!(
+        "corpus B: 1 flow x {} elements, {:.1} MB",
+        elements_of(large_elements),
+        large_bytes as f64 / 1e6
+    );
+    println!(
+        "  one core:              {:>8.1} ms  {:>7.1} MB/s  {:>8.0} elements/s  {:>6.0} ns/element  peak {:.0} MiB",
+        large.median.as_secs_f64() * 1e3,
+        mb(large_bytes, large.median),
+        large_total_elements / large.median.as_secs_f64(),
+        per_element(large.median, large_total_elements),
+        large.peak_mib
+    );
+    println!(
+        "per-element cost, 100,000-element flow / 200-element flows (one core): {:.2}x",
+        per_element(large.median, large_total_elements) / per_element(one_core.median, small_total_elements)
+    );
+}
