@@ -1,4 +1,17 @@
 //! cxone-flow: validate, test and release NICE CXone IVR call flows kept in Git.
+//!
+//! The library behind the `cxone-flow` command. Checking a flow held in memory:
+//!
+//! ```
+//! use cxone_flow::check::{Settings, check_flow_bytes};
+//!
+//! let flow = br#"{"flowId": "f",
+//!   "elements": [{"id": "start", "type": "start"}, {"id": "welcome", "type": "play", "prompt": "Hi"}],
+//!   "edges": [{"from": "start", "to": "welcome"}, {"from": "welcome", "to": "queue_x"}]}"#;
+//! let report = check_flow_bytes("main.flow.json", flow.to_vec(), &Settings::default());
+//! let d = &report.diagnostics[0];
+//! assert_eq!((d.rule.code(), d.location.line, d.location.column), ("CXF002", 3, 72));
+//! ```
 
 pub mod check;
 pub mod diagnostic;
