@@ -10,7 +10,7 @@
 //!   "edges": [{"from": "start", "to": "welcome"}, {"from": "welcome", "to": "queue_x"}]}"#;
 //! let report = check_flow_bytes("main.flow.json", flow.to_vec(), &Settings::default());
 //! let d = &report.diagnostics[0];
-//! assert_eq!((d.rule.code(), d.location.line, d.location.column), ("CXF002", 3, 72));
+//! assert_eq!((d.rule.code(), d.location.line, d.location.column), ("CXF002", 3, 75));
 //! ```
 
 pub mod check;
