@@ -1,50 +1,166 @@
-//! The check pipeline: read, parse, load and check every discovered file, in parallel, once.
+//! The check pipeline: read, parse, load and check every discovered file, run the test cases of every
+//! flow without errors, in parallel across flows, once.
 
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::discover::Unit;
 use crate::flow::model::Flow;
 use crate::rules::{Limits, Rule, Severities};
 use crate::sim::cases::{self, TestFile};
-use crate::source::{ReadError, SourceFile, SyntaxError};
+use crate::sim::coverage::Coverage;
+use crate::sim::run::{CallSummary, DEFAULT_MAX_EXECUTION_MS, run_cases};
+use crate::source::{Location, ReadError, SourceFile, SyntaxError};
 use crate::{flow, rules};
 
 /// What a check run is configured with.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     pub limits: Limits,
     pub severities: Severities,
+    /// The execution threshold for every case without its own `maxExecutionMs`.
+    pub max_execution_ms: u64,
+    /// Flows whose element coverage is below this percentage fail the run.
+    pub min_coverage: Option<f64>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            limits: Limits::default(),
+            severities: Severities::default(),
+            max_execution_ms: DEFAULT_MAX_EXECUTION_MS,
+            min_coverage: None,
+        }
+    }
 }
 
 /// Whether a file is a flow or a test file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FileKind {
     Flow,
     Tests,
 }
 
-/// One checked file: its text (for renderers to quote) and its diagnostics, in source order.
+/// One checked file: its text (for renderers to quote) and its diagnostics, in source order. Flow
+/// files also carry the simulation of their cases.
 #[derive(Debug, Clone)]
 pub struct FileReport {
     pub source: SourceFile,
     pub kind: FileKind,
     pub flow_id: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
+    pub simulation: Option<Simulation>,
+}
+
+impl FileReport {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// A flow's cases and coverage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Simulation {
+    pub cases: Vec<CaseResult>,
+    /// `None` when the cases could not run.
+    pub coverage: Option<Coverage>,
+    /// Why the cases did not run, when they did not.
+    pub not_run: Option<String>,
+}
+
+impl Simulation {
+    pub fn failed(&self) -> usize {
+        self.cases
+            .iter()
+            .filter(|c| c.call.is_some() && !c.failures.is_empty())
+            .count()
+    }
+
+    /// Whether the flow's element coverage is below the minimum.
+    pub fn below(&self, min_coverage: Option<f64>) -> bool {
+        match (min_coverage, &self.coverage) {
+            (Some(min), Some(coverage)) => coverage.element_percent() < min,
+            _ => false,
+        }
+    }
+}
+
+/// One case: where it stands in the test file, what its call did, what failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseResult {
+    pub name: String,
+    /// The case's name in the test file.
+    pub location: Location,
+    /// `None` when the case did not run.
+    pub call: Option<CallSummary>,
+    pub failures: Vec<CaseFailure>,
+}
+
+impl CaseResult {
+    pub fn passed(&self) -> bool {
+        self.call.is_some() && self.failures.is_empty()
+    }
+}
+
+/// An expectation that did not hold, located in the flow file where it happened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseFailure {
+    pub message: String,
+    /// The flow element to blame, in the flow file.
+    pub flow_location: Option<Location>,
+    pub detail: Vec<String>,
+}
+
+/// A flow file and its test file, as checked together.
+#[derive(Debug, Clone, Default)]
+pub struct UnitReport {
+    pub flow: Option<FileReport>,
+    pub tests: Option<FileReport>,
+}
+
+impl UnitReport {
+    /// The flow file, then the test file.
+    pub fn files(&self) -> impl Iterator<Item = &FileReport> {
+        self.flow.iter().chain(&self.tests)
+    }
+}
+
+/// A flow, its test file and its simulation, as renderers read them together.
+#[derive(Debug, Clone, Copy)]
+pub struct Simulated<'r> {
+    pub flow: &'r FileReport,
+    pub tests: Option<&'r FileReport>,
+    pub simulation: &'r Simulation,
+}
+
+impl Simulated<'_> {
+    /// The test file's path as displayed, or "" when the flow has none.
+    pub fn tests_path(&self) -> String {
+        self.tests.map(|t| t.source.display_path()).unwrap_or_default()
+    }
 }
 
 /// Everything a check run found. Renderers read only this.
 #[derive(Debug, Default)]
 pub struct Report {
-    pub files: Vec<FileReport>,
+    pub units: Vec<UnitReport>,
     /// Files that could not be read at all (the run still checks the rest, then exits 2).
     pub read_errors: Vec<ReadError>,
+    pub min_coverage: Option<f64>,
 }
 
 impl Report {
+    /// Every checked file, each flow before its test file.
+    pub fn files(&self) -> impl Iterator<Item = &FileReport> {
+        self.units.iter().flat_map(UnitReport::files)
+    }
+
     /// How many diagnostics of a severity the run found.
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics().filter(|d| d.severity == severity).count()
@@ -52,21 +168,70 @@ impl Report {
 
     /// Every diagnostic of every file.
     pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.files.iter().flat_map(|f| &f.diagnostics)
+        self.files().flat_map(|f| &f.diagnostics)
     }
 
     /// How many flow files were checked.
     pub fn flows_checked(&self) -> usize {
-        self.files.iter().filter(|f| f.kind == FileKind::Flow).count()
+        self.files().filter(|f| f.kind == FileKind::Flow).count()
+    }
+
+    /// Every flow whose cases were considered: the flow, its test file, the simulation.
+    pub fn simulations(&self) -> impl Iterator<Item = Simulated<'_>> {
+        self.units.iter().filter_map(|unit| {
+            let flow = unit.flow.as_ref()?;
+            Some(Simulated {
+                flow,
+                tests: unit.tests.as_ref(),
+                simulation: flow.simulation.as_ref()?,
+            })
+        })
+    }
+
+    /// Every case of every flow.
+    pub fn cases(&self) -> impl Iterator<Item = &CaseResult> {
+        self.simulations().flat_map(|s| &s.simulation.cases)
+    }
+
+    pub fn cases_failed(&self) -> usize {
+        self.simulations().map(|s| s.simulation.failed()).sum()
+    }
+
+    pub fn cases_not_run(&self) -> usize {
+        self.cases().filter(|c| c.call.is_none()).count()
+    }
+
+    /// Elements covered over all flows whose cases ran, in percent; `None` when none ran.
+    pub fn coverage_percent(&self) -> Option<f64> {
+        let (covered, total) = self
+            .simulations()
+            .filter_map(|s| s.simulation.coverage.as_ref())
+            .fold((0, 0), |(c, t), cov| (c + cov.elements_covered, t + cov.elements));
+        (total > 0).then(|| covered as f64 * 100.0 / total as f64)
+    }
+
+    /// Flows whose coverage is below `--min-coverage`.
+    pub fn flows_below_coverage(&self) -> impl Iterator<Item = Simulated<'_>> {
+        self.simulations().filter(|s| s.simulation.below(self.min_coverage))
+    }
+
+    /// Whether the run fails: findings at or above `fail_on`, a failing case, or low coverage.
+    pub fn fails(&self, fail_on: Severity) -> bool {
+        self.diagnostics().any(|d| d.severity >= fail_on)
+            || self.cases_failed() > 0
+            || self.flows_below_coverage().next().is_some()
     }
 }
 
 /// Checks every unit, in parallel across units; the report keeps the units' order.
 pub fn check(units: &[Unit], settings: &Settings) -> Report {
     let results: Vec<_> = units.par_iter().map(|unit| check_unit(unit, settings)).collect();
-    let mut report = Report::default();
-    for (files, errors) in results {
-        report.files.extend(files);
+    let mut report = Report {
+        min_coverage: settings.min_coverage,
+        ..Report::default()
+    };
+    for (unit, errors) in results {
+        report.units.push(unit);
         report.read_errors.extend(errors);
     }
     report
@@ -84,40 +249,104 @@ fn syntax_finding(error: SyntaxError) -> Finding {
     Finding::new(Rule::InvalidJson, error.span, error.message)
 }
 
-fn check_unit(unit: &Unit, settings: &Settings) -> (Vec<FileReport>, Vec<ReadError>) {
-    let mut files = Vec::new();
+fn check_unit(unit: &Unit, settings: &Settings) -> (UnitReport, Vec<ReadError>) {
     let mut errors = Vec::new();
-    let mut flow = None;
+    let mut flow_part = None;
     if let Some(path) = &unit.flow {
         match read(path) {
-            Ok(read) => {
-                let (report, loaded) = check_flow_source(read, settings);
-                files.push(report);
-                flow = loaded;
-            }
+            Ok(read) => flow_part = Some(check_flow_source(read, settings)),
             Err(error) => errors.push(error),
         }
     }
+    let loaded_flow = flow_part.as_ref().and_then(|(_, flow)| flow.as_ref());
+    let mut tests_part = None;
     if let Some(path) = &unit.tests {
         match read(path) {
             Ok(read) => {
                 let orphan = unit.flow.is_none().then(|| orphan_finding(path));
-                files.push(check_tests_source(read, orphan, flow.as_ref(), settings));
+                tests_part = Some(check_tests_source(read, orphan, loaded_flow, settings));
             }
             Err(error) => errors.push(error),
         }
     }
-    (files, errors)
+    let flow = flow_part.map(|(mut report, flow)| {
+        if let Some(flow) = &flow {
+            let tests = tests_part.as_ref().map(|(report, tests)| (report, tests));
+            report.simulation = Some(simulate(flow, &report, tests, settings));
+        }
+        report
+    });
+    let tests = tests_part.map(|(report, _)| report);
+    (UnitReport { flow, tests }, errors)
 }
 
-/// Checks the bytes of one flow file held in memory (used by the fuzz target and property tests).
-pub fn check_flow_bytes(path: &str, bytes: Vec<u8>, settings: &Settings) -> FileReport {
-    check_flow_source(SourceFile::from_bytes(path, bytes), settings).0
+/// Runs a flow's cases, unless the flow has errors (then each case is listed as not run).
+fn simulate(
+    flow: &Flow,
+    flow_report: &FileReport,
+    tests: Option<(&FileReport, &TestFile)>,
+    settings: &Settings,
+) -> Simulation {
+    let locate_case = |span| tests.map_or_else(Location::default, |(report, _)| report.source.locate(span));
+    if flow_report.has_errors() {
+        let errors = flow_report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let cases = tests.map(|(_, t)| t.cases.as_slice()).unwrap_or_default();
+        return Simulation {
+            cases: cases
+                .iter()
+                .map(|case| CaseResult {
+                    name: case.name.value.clone(),
+                    location: locate_case(case.name.span),
+                    call: None,
+                    failures: Vec::new(),
+                })
+                .collect(),
+            coverage: None,
+            not_run: Some(format!(
+                "the flow has {errors} error{}: fix {} first",
+                if errors == 1 { "" } else { "s" },
+                if errors == 1 { "it" } else { "them" }
+            )),
+        };
+    }
+    let (runs, coverage) = run_cases(flow, tests.map(|(_, t)| t), settings.max_execution_ms);
+    let cases = runs
+        .into_iter()
+        .map(|run| CaseResult {
+            name: run.case.name.value.clone(),
+            location: locate_case(run.case.name.span),
+            call: Some(run.call),
+            failures: run
+                .failures
+                .into_iter()
+                .map(|f| CaseFailure {
+                    message: f.message,
+                    flow_location: f.at.map(|span| flow_report.source.locate(span)),
+                    detail: f.detail,
+                })
+                .collect(),
+        })
+        .collect();
+    Simulation {
+        cases,
+        coverage: Some(coverage),
+        not_run: None,
+    }
+}
+
+/// Checks the bytes of one flow file held in memory; returns its report (without simulation) and
+/// the flow when it could be loaded, errors or not.
+pub fn check_flow_bytes(path: &str, bytes: Vec<u8>, settings: &Settings) -> (FileReport, Option<Flow>) {
+    check_flow_source(SourceFile::from_bytes(path, bytes), settings)
 }
 
 /// Checks the bytes of one test file held in memory against its flow, when loaded.
 pub fn check_tests_bytes(path: &str, bytes: Vec<u8>, flow: Option<&Flow>, settings: &Settings) -> FileReport {
-    check_tests_source(SourceFile::from_bytes(path, bytes), None, flow, settings)
+    check_tests_source(SourceFile::from_bytes(path, bytes), None, flow, settings).0
 }
 
 fn check_tests_source(
@@ -125,7 +354,7 @@ fn check_tests_source(
     orphan: Option<Finding>,
     flow: Option<&Flow>,
     settings: &Settings,
-) -> FileReport {
+) -> (FileReport, TestFile) {
     let mut findings: Vec<Finding> = orphan.into_iter().collect();
     let (tests, load_findings) = match bad_text.map_or_else(|| source.parse_json(), Err) {
         Ok(root) => cases::load(&root),
@@ -133,7 +362,8 @@ fn check_tests_source(
     };
     findings.extend(load_findings);
     findings.extend(cases::check(&tests, flow));
-    finish(source, findings, FileKind::Tests, flow.and_then(flow_id), settings)
+    let report = finish(source, findings, FileKind::Tests, flow.and_then(flow_id), settings);
+    (report, tests)
 }
 
 /// Parses, loads and checks one flow file; returns its report and the flow when it could be loaded.
@@ -188,5 +418,6 @@ fn finish(
         kind,
         flow_id,
         diagnostics,
+        simulation: None,
     }
 }

@@ -8,7 +8,7 @@
 //! let flow = br#"{"flowId": "f",
 //!   "elements": [{"id": "start", "type": "start"}, {"id": "welcome", "type": "play", "prompt": "Hi"}],
 //!   "edges": [{"from": "start", "to": "welcome"}, {"from": "welcome", "to": "queue_x"}]}"#;
-//! let report = check_flow_bytes("main.flow.json", flow.to_vec(), &Settings::default());
+//! let (report, _flow) = check_flow_bytes("main.flow.json", flow.to_vec(), &Settings::default());
 //! let d = &report.diagnostics[0];
 //! assert_eq!((d.rule.code(), d.location.line, d.location.column), ("CXF002", 3, 75));
 //! ```

@@ -10,11 +10,14 @@ use cxone_flow::check::{self, Settings};
 use cxone_flow::diagnostic::Severity;
 use cxone_flow::discover;
 use cxone_flow::report;
-use cxone_flow::rules::{Limits, Severities};
+use cxone_flow::rules::{Limits, Rule, Severities};
+use cxone_flow::sim::condition::Variables;
+use cxone_flow::sim::engine::{Engine, Verdict};
+use cxone_flow::sim::run::DEFAULT_MAX_EXECUTION_MS;
 
-/// Exit code: nothing at or above the fail-on severity.
+/// Exit code: nothing at or above the fail-on severity, every case passed.
 const CLEAN: u8 = 0;
-/// Exit code: findings at or above the fail-on severity.
+/// Exit code: findings at or above the fail-on severity, failing cases, or coverage below the minimum.
 const FINDINGS: u8 = 1;
 /// Exit code: the tool could not run (bad arguments, missing or unreadable input).
 const CANNOT_RUN: u8 = 2;
@@ -32,8 +35,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check every *.flow.json and *.tests.json under the paths.
+    /// Check every *.flow.json and *.tests.json under the paths and run the test cases.
     Check(CheckArgs),
+    /// Simulate one call through a flow and print its trace.
+    Simulate(SimulateArgs),
     /// List every rule with its code, name, default severity and summary.
     Rules,
 }
@@ -58,6 +63,31 @@ struct CheckArgs {
     /// Override a rule's severity: CODE=error|warning|off (code or name; repeat, or separate with commas).
     #[arg(long = "severity", value_name = "CODE=LEVEL")]
     severity: Vec<String>,
+    /// Fail a case whose simulated call takes longer than this (ms), unless it sets its own maxExecutionMs.
+    #[arg(long, default_value_t = DEFAULT_MAX_EXECUTION_MS)]
+    max_execution_ms: u64,
+    /// Fail flows whose cases reach fewer than this percentage of their elements.
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    min_coverage: Option<f64>,
+    /// Also write a JUnit XML report to this file.
+    #[arg(long, value_name = "PATH")]
+    junit: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct SimulateArgs {
+    /// The flow file.
+    flow: PathBuf,
+    /// What the caller keys, one entry per menu or input reached, comma-separated (`1,,4321`: an empty
+    /// entry is silence).
+    #[arg(long, default_value = "", allow_hyphen_values = true)]
+    dtmf: String,
+    /// A starting variable, NAME=VALUE; VALUE is read as JSON when it parses (10, true, "10"), else as text.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// The execution threshold for the SUCCESS/FAILURE verdict, in ms.
+    #[arg(long, default_value_t = DEFAULT_MAX_EXECUTION_MS)]
+    max_execution_ms: u64,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -72,13 +102,21 @@ enum FailOn {
     Warning,
 }
 
+fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.trim_end_matches('%').parse::<f64>() {
+        Ok(pct) if (0.0..=100.0).contains(&pct) => Ok(pct),
+        _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => run_check(args),
+        Command::Simulate(args) => run_simulate(args),
         Command::Rules => {
             let mut out = String::new();
-            for rule in cxone_flow::rules::Rule::ALL {
+            for rule in Rule::ALL {
                 out.push_str(&format!(
                     "{}  {:<26} {:<8} {}\n",
                     rule.code(),
@@ -104,6 +142,8 @@ fn run_check(args: CheckArgs) -> ExitCode {
             max_menu_depth: args.max_menu_depth,
         },
         severities,
+        max_execution_ms: args.max_execution_ms,
+        min_coverage: args.min_coverage,
     };
     let units = match discover::discover(&args.paths) {
         Ok(units) => units,
@@ -114,6 +154,14 @@ fn run_check(args: CheckArgs) -> ExitCode {
         Format::Human => report::human::render(&report),
         Format::Json => report::json::render(&report),
     });
+    if let Some(path) = &args.junit {
+        let written = report::junit::render(&report)
+            .map_err(|e| e.to_string())
+            .and_then(|xml| std::fs::write(path, xml).map_err(|e| e.to_string()));
+        if let Err(error) = written {
+            return cannot_run(&format!("failed to write JUnit report `{}`: {error}", path.display()));
+        }
+    }
     for error in &report.read_errors {
         eprintln!("error: {error}");
     }
@@ -123,10 +171,66 @@ fn run_check(args: CheckArgs) -> ExitCode {
     };
     if !report.read_errors.is_empty() {
         ExitCode::from(CANNOT_RUN)
-    } else if report.diagnostics().any(|d| d.severity >= threshold) {
+    } else if report.fails(threshold) {
         ExitCode::from(FINDINGS)
     } else {
         ExitCode::from(CLEAN)
+    }
+}
+
+fn run_simulate(args: SimulateArgs) -> ExitCode {
+    let mut variables = Variables::new();
+    for var in &args.vars {
+        let Some((name, value)) = var.split_once('=').filter(|(name, _)| !name.is_empty()) else {
+            return cannot_run(&format!("--var `{var}` is not NAME=VALUE"));
+        };
+        let value = serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
+        variables.insert(name.to_string(), value);
+    }
+    let dtmf: Vec<String> = if args.dtmf.is_empty() {
+        Vec::new()
+    } else {
+        args.dtmf.split(',').map(str::to_string).collect()
+    };
+    if let Some(bad) = dtmf
+        .iter()
+        .find(|e| !e.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#'))
+    {
+        return cannot_run(&format!("--dtmf entry `{bad}` is not a string of keys 0-9, * and #"));
+    }
+    let bytes = match std::fs::read(&args.flow) {
+        Ok(bytes) => bytes,
+        Err(error) => return cannot_run(&format!("failed to read `{}`: {error}", args.flow.display())),
+    };
+    let settings = Settings {
+        max_execution_ms: args.max_execution_ms,
+        ..Settings::default()
+    };
+    let path = args.flow.to_string_lossy().into_owned();
+    let (checked, flow) = check::check_flow_bytes(&path, bytes, &settings);
+    let errors: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    let mut out = String::new();
+    for diagnostic in &errors {
+        report::human::render_diagnostic(&mut out, &checked.source, diagnostic);
+    }
+    let Some(flow) = flow else {
+        print(&out);
+        return cannot_run("the flow file cannot be read as JSON, so it cannot be simulated");
+    };
+    if !errors.is_empty() {
+        out.push_str("the flow has errors (above); simulating it as it stands:\n\n");
+    }
+    let call = Engine::new(&flow).run(&dtmf, &variables);
+    out.push_str(&report::trace::render(&flow, &call, args.max_execution_ms));
+    print(&out);
+    if errors.is_empty() && call.verdict(&flow, args.max_execution_ms) == Verdict::Success {
+        ExitCode::from(CLEAN)
+    } else {
+        ExitCode::from(FINDINGS)
     }
 }
 

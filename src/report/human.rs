@@ -4,17 +4,64 @@ use std::fmt::Write;
 
 use crate::check::Report;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::report::explain_case;
 use crate::source::SourceFile;
 
 /// Lines longer than this are shown as a window around the column.
 const MAX_SHOWN: usize = 120;
 
-/// Renders every diagnostic and a closing summary line.
+/// Renders every diagnostic, every failing case, coverage shortfalls and a closing summary line.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    for file in &report.files {
+    for file in report.files() {
         for diagnostic in &file.diagnostics {
             render_diagnostic(&mut out, &file.source, diagnostic);
+        }
+    }
+    for simulated in report.simulations() {
+        let (flow, simulation, tests_path) = (simulated.flow, simulated.simulation, simulated.tests_path());
+        for case in simulation
+            .cases
+            .iter()
+            .filter(|c| c.call.is_some() && !c.failures.is_empty())
+        {
+            let _ = writeln!(
+                out,
+                "{tests_path}:{}:{}: FAIL case \"{}\"",
+                case.location.line, case.location.column, case.name
+            );
+            for line in explain_case(case, &flow.source.display_path()).lines() {
+                let _ = writeln!(out, "  {line}");
+            }
+            out.push('\n');
+        }
+        if let Some(reason) = simulation.not_run.as_deref().filter(|_| !simulation.cases.is_empty()) {
+            let _ = writeln!(
+                out,
+                "{tests_path}: {} not run: {reason}\n",
+                plural(simulation.cases.len(), "case")
+            );
+        }
+    }
+    for below in report.flows_below_coverage() {
+        let (flow, simulation) = (below.flow, below.simulation);
+        if let (Some(coverage), Some(min)) = (&simulation.coverage, report.min_coverage) {
+            let mut uncovered: Vec<&str> = coverage
+                .uncovered_elements
+                .iter()
+                .take(10)
+                .map(String::as_str)
+                .collect();
+            if coverage.uncovered_elements.len() > 10 {
+                uncovered.push("…");
+            }
+            let _ = writeln!(
+                out,
+                "{}: coverage {:.1}% of elements is below --min-coverage {min}; no case reaches: {}\n",
+                flow.source.display_path(),
+                coverage.element_percent(),
+                uncovered.join(", ")
+            );
         }
     }
     out.push_str(&summary(report));
@@ -97,14 +144,33 @@ fn plural(n: usize, word: &str) -> String {
 
 /// The closing line: what was checked and what was found.
 pub fn summary(report: &Report) -> String {
-    let tests = report.files.len() - report.flows_checked();
-    format!(
-        "Checked {} and {}: {}, {}.\n",
+    let tests = report.files().count() - report.flows_checked();
+    let mut line = format!(
+        "Checked {} and {}: {}, {}",
         plural(report.flows_checked(), "flow file"),
         plural(tests, "test file"),
         plural(report.count(Severity::Error), "error"),
         plural(report.count(Severity::Warning), "warning"),
-    )
+    );
+    let total = report.cases().count();
+    if total > 0 {
+        let not_run = report.cases_not_run();
+        let failed = report.cases_failed();
+        let _ = write!(
+            line,
+            "; {}: {} passed, {failed} failed",
+            plural(total, "case"),
+            total - failed - not_run
+        );
+        if not_run > 0 {
+            let _ = write!(line, ", {not_run} not run");
+        }
+    }
+    if let Some(coverage) = report.coverage_percent().filter(|_| total > 0) {
+        let _ = write!(line, "; coverage {coverage:.1}% of elements");
+    }
+    line.push_str(".\n");
+    line
 }
 
 #[cfg(test)]

@@ -2,3 +2,34 @@
 
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod trace;
+
+use std::fmt::Write;
+
+use crate::check::CaseResult;
+
+/// A failing case's full explanation: every failure, where in the flow it happened, and the paths.
+/// Shared by the human output and the JUnit failure body.
+pub fn explain_case(case: &CaseResult, flow_path: &str) -> String {
+    let mut out = String::new();
+    for failure in &case.failures {
+        let _ = writeln!(out, "- {}", failure.message);
+        if let Some(at) = failure.flow_location {
+            let _ = writeln!(out, "    at {flow_path}:{}:{}", at.line, at.column);
+        }
+        for line in &failure.detail {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
+    out
+}
+
+/// A case failure's one-line summary: the first failure, and how many more.
+pub fn case_headline(case: &CaseResult) -> String {
+    match case.failures.as_slice() {
+        [] => String::new(),
+        [only] => only.message.clone(),
+        [first, rest @ ..] => format!("{} (and {} more)", first.message, rest.len()),
+    }
+}

@@ -2,3 +2,7 @@
 
 pub mod cases;
 pub mod condition;
+pub mod coverage;
+pub mod engine;
+pub mod expect;
+pub mod run;

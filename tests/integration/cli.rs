@@ -176,6 +176,6 @@ fn a_file_that_vanishes_before_reading_is_a_read_error_and_the_rest_is_checked()
     let report = check(&units, &Settings::default());
     assert_eq!(report.read_errors.len(), 1);
     assert!(report.read_errors[0].to_string().contains("failed to read"));
-    assert_eq!(report.files.len(), 1);
+    assert_eq!(report.files().count(), 1);
     assert!(report.diagnostics().any(|d| d.rule.code() == "CXF002"));
 }

@@ -139,21 +139,21 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
-        let report = check_flow_bytes("p.flow.json", bytes, &Settings::default());
+        let (report, _) = check_flow_bytes("p.flow.json", bytes, &Settings::default());
         assert_locations_inside(&report);
     }
 
     #[test]
     fn arbitrary_json_never_panics(value in any_json(), pretty in any::<bool>()) {
         let text = if pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) }.unwrap();
-        let report = check_flow_bytes("p.flow.json", text.into_bytes(), &Settings::default());
+        let (report, _) = check_flow_bytes("p.flow.json", text.into_bytes(), &Settings::default());
         assert_locations_inside(&report);
     }
 
     #[test]
     fn arbitrary_flows_never_panic_and_stay_located(flow in any_flow()) {
         let text = serde_json::to_string_pretty(&flow).unwrap();
-        let report = check_flow_bytes("p.flow.json", text.into_bytes(), &Settings::default());
+        let (report, _) = check_flow_bytes("p.flow.json", text.into_bytes(), &Settings::default());
         assert_locations_inside(&report);
         for d in &report.diagnostics {
             // Every finding points inside the elements/edges/rules/timeouts, never at the file's first line.

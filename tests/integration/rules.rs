@@ -39,8 +39,10 @@ fn check_fixture(path: &PathBuf) -> cxone_flow::check::Report {
     let units = discover(std::slice::from_ref(path)).unwrap();
     let mut report = check(&units, &Settings::default());
     let base = fixture("");
-    for file in &mut report.files {
-        file.source.path = file.source.path.strip_prefix(&base).unwrap().to_path_buf();
+    for unit in &mut report.units {
+        for file in unit.flow.iter_mut().chain(unit.tests.iter_mut()) {
+            file.source.path = file.source.path.strip_prefix(&base).unwrap().to_path_buf();
+        }
     }
     report
 }

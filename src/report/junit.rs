@@ -1,0 +1,158 @@
+//! JUnit XML (`--junit PATH`): one `testsuite` per flow file, one `testcase` per case, and one
+//! `validate` testcase per flow carrying its error diagnostics.
+//!
+//! What the common readers take from it: `file` and `line` attributes on each testcase (the
+//! extension that mikepenz/action-junit-report and EnricoMi/publish-unit-test-result-action read),
+//! the `failure` element's `message` (one line) and text (the full explanation). dorny/test-reporter
+//! reads locations only from stack-trace lines in the text, so the text ends with one line in its
+//! `java-junit` form (`at dir.dir.Case(FILE:LINE)`) and one in its `jest-junit` form
+//! (`at (PATH:LINE:COL)`). A testcase's `time` is the simulated call's duration.
+
+use std::path::Path;
+use std::time::Duration;
+
+use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
+
+use crate::check::{CaseResult, FileReport, Report};
+use crate::diagnostic::Severity;
+use crate::report::{case_headline, explain_case};
+use crate::source::Location;
+
+/// The name of the testcase that carries a flow's error diagnostics.
+pub const VALIDATE: &str = "validate";
+
+/// Renders the report as JUnit XML.
+pub fn render(report: &Report) -> Result<String, quick_junit::SerializeError> {
+    let mut junit = JunitReport::new("cxone-flow");
+    let mut total_time = Duration::ZERO;
+    for unit in &report.units {
+        let Some(file) = unit.flow.as_ref().or(unit.tests.as_ref()) else {
+            continue;
+        };
+        let flow_path = file.source.display_path();
+        let mut suite = TestSuite::new(flow_path.clone());
+        let files: Vec<&FileReport> = unit.files().collect();
+        suite.add_test_case(validate_case(&flow_path, &files));
+        let mut suite_time = Duration::ZERO;
+        if let Some(simulation) = &file.simulation {
+            let tests_path = unit.tests.as_ref().map(|t| t.source.display_path()).unwrap_or_default();
+            for case in &simulation.cases {
+                let test_case = case_testcase(case, &flow_path, &tests_path, simulation.not_run.as_deref());
+                suite_time += test_case.time.unwrap_or_default();
+                suite.add_test_case(test_case);
+            }
+        }
+        suite.set_time(suite_time);
+        total_time += suite_time;
+        junit.add_test_suite(suite);
+    }
+    junit.set_time(total_time);
+    junit.to_string()
+}
+
+fn validate_case(flow_path: &str, files: &[&FileReport]) -> TestCase {
+    let errors: Vec<(&FileReport, &crate::diagnostic::Diagnostic)> = files
+        .iter()
+        .flat_map(|f| {
+            f.diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .map(move |d| (*f, d))
+        })
+        .collect();
+    let status = match errors.first() {
+        None => TestCaseStatus::success(),
+        Some((first_file, first)) => {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            let count = if errors.len() == 1 {
+                "1 error".to_string()
+            } else {
+                format!("{} errors", errors.len())
+            };
+            status.set_message(format!(
+                "{count}: {}[{}] {}",
+                first.rule.name(),
+                first.rule.code(),
+                first.message
+            ));
+            status.set_type("validation");
+            let mut body: Vec<String> = errors
+                .iter()
+                .map(|(f, d)| {
+                    format!(
+                        "{}:{}:{}: error[{}] {}: {}",
+                        f.source.display_path(),
+                        d.location.line,
+                        d.location.column,
+                        d.rule.code(),
+                        d.rule.name(),
+                        d.message
+                    )
+                })
+                .collect();
+            body.extend(trace_lines(&first_file.source.display_path(), first.location));
+            status.set_description(body.join("\n"));
+            status
+        }
+    };
+    let mut case = TestCase::new(VALIDATE, status);
+    case.set_classname(flow_path);
+    let (file, line) = errors.first().map_or((flow_path.to_string(), 1), |(f, d)| {
+        (f.source.display_path(), d.location.line)
+    });
+    case.extra.insert("file".into(), file.into());
+    case.extra.insert("line".into(), line.to_string().into());
+    case
+}
+
+fn case_testcase(case: &CaseResult, flow_path: &str, tests_path: &str, not_run: Option<&str>) -> TestCase {
+    let status = match &case.call {
+        None => {
+            let mut status = TestCaseStatus::skipped();
+            status.set_message(format!(
+                "not run: {}",
+                not_run.unwrap_or("the flow could not be simulated")
+            ));
+            status
+        }
+        Some(_) if case.failures.is_empty() => TestCaseStatus::success(),
+        Some(_) => {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            status.set_message(case_headline(case));
+            status.set_type("case failed");
+            let mut body = format!("case \"{}\" ({tests_path}:{}) failed:\n", case.name, case.location.line);
+            body.push_str(&explain_case(case, flow_path));
+            body.push_str(&trace_lines(tests_path, case.location).join("\n"));
+            status.set_description(body);
+            status
+        }
+    };
+    let mut test_case = TestCase::new(case.name.clone(), status);
+    test_case.set_classname(flow_path);
+    test_case.extra.insert("file".into(), tests_path.into());
+    test_case
+        .extra
+        .insert("line".into(), case.location.line.to_string().into());
+    if let Some(call) = &case.call {
+        test_case.set_time(Duration::from_millis(call.execution_time));
+    }
+    test_case
+}
+
+/// Stack-trace-shaped lines that dorny/test-reporter's parsers turn into an annotation at `location`.
+fn trace_lines(path: &str, location: Location) -> Vec<String> {
+    let file = Path::new(path);
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or(path);
+    let package: Vec<&str> = file
+        .parent()
+        .into_iter()
+        .flat_map(|dir| dir.iter())
+        .filter_map(|part| part.to_str())
+        .collect();
+    let mut lines = Vec::new();
+    if !package.is_empty() {
+        lines.push(format!("at {}.Case({name}:{})", package.join("."), location.line));
+    }
+    lines.push(format!("at ({path}:{}:{})", location.line, location.column));
+    lines
+}

@@ -1,0 +1,65 @@
+//! Coverage: which elements a flow's cases visit and which edges they take.
+
+use serde::Serialize;
+
+use crate::flow::model::Flow;
+use crate::sim::engine::Call;
+
+/// Elements visited and edges taken by a flow's cases, and the elements no case reaches.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Coverage {
+    pub elements: usize,
+    pub elements_covered: usize,
+    pub edges: usize,
+    pub edges_covered: usize,
+    /// Ids of the elements no case reaches, in file order.
+    pub uncovered_elements: Vec<String>,
+}
+
+impl Coverage {
+    /// Coverage of a flow by a set of calls.
+    pub fn of<'c>(flow: &Flow, calls: impl IntoIterator<Item = &'c Call>) -> Self {
+        let mut visited = vec![false; flow.elements.len()];
+        let mut taken = vec![false; flow.edges.len()];
+        for call in calls {
+            for step in &call.steps {
+                visited[step.element] = true;
+                if let Some(edge) = step.edge {
+                    taken[edge] = true;
+                }
+            }
+        }
+        Coverage {
+            elements: visited.len(),
+            elements_covered: visited.iter().filter(|&&v| v).count(),
+            edges: taken.len(),
+            edges_covered: taken.iter().filter(|&&t| t).count(),
+            uncovered_elements: flow
+                .elements
+                .iter()
+                .zip(&visited)
+                .filter(|(_, v)| !**v)
+                .map(|(e, _)| e.id.value.clone())
+                .collect(),
+        }
+    }
+
+    /// Elements covered, in percent (100 for a flow without elements).
+    pub fn element_percent(&self) -> f64 {
+        percent(self.elements_covered, self.elements)
+    }
+
+    /// Edges covered, in percent (100 for a flow without edges).
+    pub fn edge_percent(&self) -> f64 {
+        percent(self.edges_covered, self.edges)
+    }
+}
+
+fn percent(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        100.0
+    } else {
+        part as f64 * 100.0 / whole as f64
+    }
+}

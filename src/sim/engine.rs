@@ -1,0 +1,345 @@
+//! The local simulation engine: pure, synchronous, deterministic. Runs one call through a flow and
+//! returns what the CXone simulation endpoint returns, plus the trace the reports need.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::flow::model::{Condition, ElementKind, Flow, MENU_KEYS};
+use crate::sim::condition::{Variables, holds};
+
+/// The step bound: a call that visits more elements than this without ending is a loop.
+pub const DEFAULT_MAX_STEPS: usize = 1000;
+
+/// What happened at one element, which decided where the call went next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// `start`, `play`, `set`: the element's single exit.
+    Next,
+    /// A key pressed at a menu.
+    Key(char),
+    /// A digit string entered at an input, in bounds.
+    Entered(String),
+    /// Silence at a menu or input (no entry left, or an empty one).
+    Silence,
+    /// A key with no edge of its own at a menu, or a digit string out of bounds at an input.
+    Invalid(String),
+    /// A routing rule matched (its index among the element's rules, from 0).
+    Rule(usize),
+    /// No routing rule matched.
+    NoRuleMatched,
+    /// The call ended here (terminal element).
+    End,
+}
+
+impl Outcome {
+    /// The `on` label of the edge this outcome follows, if it follows an edge.
+    pub fn label(&self) -> Option<String> {
+        match self {
+            Outcome::Next => None,
+            Outcome::Key(key) => Some(key.to_string()),
+            Outcome::Entered(_) => Some("ok".into()),
+            Outcome::Silence => Some("timeout".into()),
+            Outcome::Invalid(_) => Some("invalid".into()),
+            Outcome::NoRuleMatched => Some("default".into()),
+            Outcome::Rule(_) | Outcome::End => None,
+        }
+    }
+}
+
+/// One element visited: which, what happened there, the clock after it, and the edge taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub element: usize,
+    pub outcome: Outcome,
+    pub clock_ms: u64,
+    /// The index of the edge followed from here, if an edge was followed.
+    pub edge: Option<usize>,
+}
+
+/// How a call ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// At a terminal element.
+    Terminal,
+    /// The clock passed `globalTimeout` during the last element.
+    GlobalTimeout,
+    /// The last element's outcome had no edge (an implicit error). `label` is the missing `on`.
+    MissingEdge { label: Option<String> },
+    /// The step bound was reached without ending.
+    Loop,
+}
+
+/// `SUCCESS` or `FAILURE`, as the CXone simulation endpoint says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Verdict {
+    Success,
+    Failure,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Success => "SUCCESS",
+            Verdict::Failure => "FAILURE",
+        }
+    }
+}
+
+/// The result of one simulated call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub steps: Vec<Step>,
+    /// `finalElement`: the terminal's id, or the literal `timeout` / `error`.
+    pub final_element: String,
+    /// `executionTime`: the clock at the end, in ms.
+    pub execution_time: u64,
+    pub timed_out: bool,
+    pub ending: Ending,
+    pub variables: Variables,
+}
+
+impl Call {
+    /// The element ids visited, in order.
+    pub fn path<'f>(&self, flow: &'f Flow) -> Vec<&'f str> {
+        self.steps
+            .iter()
+            .map(|s| flow.elements[s.element].id.value.as_str())
+            .collect()
+    }
+
+    /// `SUCCESS` unless the call timed out, ended in a `timeout`/`error` element or an implicit error,
+    /// looped, or ran past `threshold_ms`.
+    pub fn verdict(&self, flow: &Flow, threshold_ms: u64) -> Verdict {
+        let sink = self
+            .steps
+            .last()
+            .is_some_and(|s| matches!(flow.elements[s.element].kind, ElementKind::Timeout | ElementKind::Error));
+        if self.ending != Ending::Terminal || sink || self.timed_out || self.execution_time > threshold_ms {
+            Verdict::Failure
+        } else {
+            Verdict::Success
+        }
+    }
+}
+
+/// A flow prepared for simulation: every exit resolved to an element index once.
+pub struct Engine<'f> {
+    flow: &'f Flow,
+    nodes: Vec<Node<'f>>,
+    start: Option<usize>,
+    input_timeout: u64,
+    global_timeout: u64,
+    max_steps: usize,
+}
+
+/// An exit: the target element, and the edge that leads there (none for a routing rule's goto).
+#[derive(Debug, Clone, Copy)]
+struct Exit {
+    to: usize,
+    edge: Option<usize>,
+}
+
+struct Node<'f> {
+    kind: ElementKind,
+    prompt_ms: u64,
+    /// The exit of `start`/`play`/`set`, or the `ok` exit of an input.
+    next: Option<Exit>,
+    keys: [Option<Exit>; 12],
+    timeout: Option<Exit>,
+    invalid: Option<Exit>,
+    default: Option<Exit>,
+    rules: Vec<(&'f Condition, Option<usize>)>,
+}
+
+fn key_slot(key: char) -> Option<usize> {
+    MENU_KEYS.iter().position(|k| k.starts_with(key))
+}
+
+impl<'f> Engine<'f> {
+    /// Prepares a flow. Works on any loaded flow, even one with errors: a missing or dangling exit
+    /// is simply an implicit error when a call needs it.
+    pub fn new(flow: &'f Flow) -> Self {
+        let mut index: HashMap<&str, usize> = HashMap::with_capacity(flow.elements.len());
+        for (i, element) in flow.elements.iter().enumerate() {
+            index.entry(element.id.value.as_str()).or_insert(i);
+        }
+        let mut nodes: Vec<Node> = flow
+            .elements
+            .iter()
+            .map(|e| Node {
+                kind: e.kind,
+                prompt_ms: e.prompt_ms,
+                next: None,
+                keys: [None; 12],
+                timeout: None,
+                invalid: None,
+                default: None,
+                rules: Vec::new(),
+            })
+            .collect();
+        for (e, edge) in flow.edges.iter().enumerate() {
+            let (Some(&from), Some(&to)) = (index.get(edge.from.value.as_str()), index.get(edge.to.value.as_str()))
+            else {
+                continue;
+            };
+            let exit = Some(Exit { to, edge: Some(e) });
+            let node = &mut nodes[from];
+            let slot = match (node.kind, edge.on.as_ref().map(|on| on.value.as_str())) {
+                (ElementKind::Start | ElementKind::Play | ElementKind::Set, None) => &mut node.next,
+                (ElementKind::Input, Some("ok")) => &mut node.next,
+                (ElementKind::Menu | ElementKind::Input, Some("timeout")) => &mut node.timeout,
+                (ElementKind::Menu | ElementKind::Input, Some("invalid")) => &mut node.invalid,
+                (ElementKind::Routing, Some("default")) => &mut node.default,
+                (ElementKind::Menu, Some(key)) => {
+                    match key.chars().next().filter(|_| key.len() == 1).and_then(key_slot) {
+                        Some(slot) => &mut node.keys[slot],
+                        None => continue,
+                    }
+                }
+                _ => continue,
+            };
+            // The first edge for an outcome wins, as duplicate-edge documents.
+            if slot.is_none() {
+                *slot = exit;
+            }
+        }
+        for rule in &flow.routing_rules {
+            let (Some(&at), Some(condition)) = (index.get(rule.element.value.as_str()), rule.condition.as_ref()) else {
+                continue;
+            };
+            let goto = rule.goto.as_ref().and_then(|g| index.get(g.value.as_str()).copied());
+            nodes[at].rules.push((condition, goto));
+        }
+        Engine {
+            flow,
+            nodes,
+            start: flow.elements.iter().position(|e| e.kind == ElementKind::Start),
+            input_timeout: flow.timeouts.input_ms(),
+            global_timeout: flow.timeouts.global_ms(),
+            max_steps: DEFAULT_MAX_STEPS,
+        }
+    }
+
+    /// Changes the step bound.
+    pub fn with_max_steps(mut self, max_steps: usize) -> Self {
+        self.max_steps = max_steps;
+        self
+    }
+
+    /// Runs one call: the caller keys `dtmf` (one entry per menu or input reached; `""` is silence),
+    /// starting with `variables`.
+    pub fn run(&self, dtmf: &[String], variables: &Variables) -> Call {
+        let mut variables = variables.clone();
+        let mut steps = Vec::new();
+        let mut clock: u64 = 0;
+        let mut entries = dtmf.iter();
+        let Some(mut at) = self.start else {
+            return Call {
+                steps,
+                final_element: "error".into(),
+                execution_time: 0,
+                timed_out: false,
+                ending: Ending::MissingEdge { label: None },
+                variables,
+            };
+        };
+        loop {
+            if steps.len() == self.max_steps {
+                return self.end(steps, clock, Ending::Loop, variables);
+            }
+            let node = &self.nodes[at];
+            let (outcome, exit) = match node.kind {
+                ElementKind::Start | ElementKind::Play => (Outcome::Next, node.next),
+                ElementKind::Set => {
+                    let element = &self.flow.elements[at];
+                    if let (Some(name), Some(value)) = (&element.variable, &element.value) {
+                        variables.insert(name.clone(), value.clone());
+                    }
+                    (Outcome::Next, node.next)
+                }
+                ElementKind::Menu => match entries.next().filter(|e| !e.is_empty()) {
+                    None => {
+                        clock = clock.saturating_add(self.input_timeout);
+                        (Outcome::Silence, node.timeout)
+                    }
+                    Some(entry) => {
+                        let key = entry.chars().next().unwrap_or_default();
+                        match key_slot(key).and_then(|slot| node.keys[slot]) {
+                            Some(exit) => (Outcome::Key(key), Some(exit)),
+                            None => (Outcome::Invalid(key.to_string()), node.invalid),
+                        }
+                    }
+                },
+                ElementKind::Input => match entries.next().filter(|e| !e.is_empty()) {
+                    None => {
+                        clock = clock.saturating_add(self.input_timeout);
+                        (Outcome::Silence, node.timeout)
+                    }
+                    Some(entry) => {
+                        let element = &self.flow.elements[at];
+                        let length = entry.chars().count() as u64;
+                        let in_bounds = length >= element.min_digits.unwrap_or(1)
+                            && element.max_digits.is_none_or(|max| length <= max);
+                        if in_bounds {
+                            if let Some(name) = &element.variable {
+                                variables.insert(name.clone(), Value::String(entry.clone()));
+                            }
+                            (Outcome::Entered(entry.clone()), node.next)
+                        } else {
+                            (Outcome::Invalid(entry.clone()), node.invalid)
+                        }
+                    }
+                },
+                ElementKind::Routing => match node.rules.iter().position(|(c, _)| holds(c, &variables)) {
+                    Some(rule) => {
+                        let goto = node.rules[rule].1.map(|to| Exit { to, edge: None });
+                        (Outcome::Rule(rule), goto)
+                    }
+                    None => (Outcome::NoRuleMatched, node.default),
+                },
+                _ => (Outcome::End, None),
+            };
+            clock = clock.saturating_add(node.prompt_ms);
+            let edge = exit.and_then(|e| e.edge);
+            steps.push(Step {
+                element: at,
+                outcome: outcome.clone(),
+                clock_ms: clock,
+                edge,
+            });
+            if clock > self.global_timeout {
+                return self.end(steps, clock, Ending::GlobalTimeout, variables);
+            }
+            if node.kind.is_terminal() {
+                return self.end(steps, clock, Ending::Terminal, variables);
+            }
+            match exit {
+                Some(exit) => at = exit.to,
+                None => {
+                    let label = outcome.label();
+                    return self.end(steps, clock, Ending::MissingEdge { label }, variables);
+                }
+            }
+        }
+    }
+
+    fn end(&self, steps: Vec<Step>, clock: u64, ending: Ending, variables: Variables) -> Call {
+        let final_element = match ending {
+            Ending::Terminal => steps
+                .last()
+                .map_or_else(String::new, |s| self.flow.elements[s.element].id.value.clone()),
+            Ending::GlobalTimeout => "timeout".into(),
+            Ending::MissingEdge { .. } | Ending::Loop => "error".into(),
+        };
+        Call {
+            timed_out: ending == Ending::GlobalTimeout,
+            steps,
+            final_element,
+            execution_time: clock,
+            ending,
+            variables,
+        }
+    }
+}

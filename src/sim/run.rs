@@ -1,0 +1,68 @@
+//! Runs a flow's test cases through the engine and gathers results and coverage.
+
+use serde::Serialize;
+
+use crate::flow::model::Flow;
+use crate::sim::cases::{Case, TestFile};
+use crate::sim::coverage::Coverage;
+use crate::sim::engine::{Call, DEFAULT_MAX_STEPS, Engine, Verdict};
+use crate::sim::expect::{self, Failure, Limits};
+
+/// The default execution threshold, in ms.
+pub const DEFAULT_MAX_EXECUTION_MS: u64 = 15_000;
+
+/// What a case's call did, in the shape of the CXone simulation endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallSummary {
+    pub path: Vec<String>,
+    pub final_element: String,
+    pub execution_time: u64,
+    pub timed_out: bool,
+    pub result: Verdict,
+}
+
+impl CallSummary {
+    pub fn of(call: &Call, flow: &Flow, threshold_ms: u64) -> Self {
+        CallSummary {
+            path: call.path(flow).into_iter().map(str::to_string).collect(),
+            final_element: call.final_element.clone(),
+            execution_time: call.execution_time,
+            timed_out: call.timed_out,
+            result: call.verdict(flow, threshold_ms),
+        }
+    }
+}
+
+/// One case run: its call and the expectations it broke.
+#[derive(Debug, Clone)]
+pub struct CaseRun<'c> {
+    pub case: &'c Case,
+    pub call: CallSummary,
+    pub failures: Vec<Failure>,
+}
+
+/// Runs every case of `tests` against `flow`; returns the runs and the coverage they reach.
+pub fn run_cases<'c>(flow: &Flow, tests: Option<&'c TestFile>, threshold_ms: u64) -> (Vec<CaseRun<'c>>, Coverage) {
+    let engine = Engine::new(flow);
+    let limits = Limits {
+        threshold_ms,
+        max_steps: DEFAULT_MAX_STEPS,
+    };
+    let cases = tests.map(|t| t.cases.as_slice()).unwrap_or_default();
+    let calls: Vec<Call> = cases
+        .iter()
+        .map(|case| engine.run(&case.dtmf, &case.variables))
+        .collect();
+    let coverage = Coverage::of(flow, &calls);
+    let runs = cases
+        .iter()
+        .zip(&calls)
+        .map(|(case, call)| CaseRun {
+            case,
+            call: CallSummary::of(call, flow, threshold_ms),
+            failures: expect::evaluate(case, call, flow, limits),
+        })
+        .collect();
+    (runs, coverage)
+}
