@@ -16,7 +16,7 @@ pub fn explain_case(case: &CaseResult, flow_path: &str) -> String {
     for failure in &case.failures {
         let _ = writeln!(out, "- {}", failure.message);
         if let Some(at) = failure.flow_location {
-            let _ = writeln!(out, "    at {flow_path}:{}:{}", at.line, at.column);
+            let _ = writeln!(out, "    --> {flow_path}:{}:{}", at.line, at.column);
         }
         for line in &failure.detail {
             let _ = writeln!(out, "    {line}");

@@ -213,10 +213,9 @@ impl Check<'_> {
             )),
             Ending::MissingEdge { label } => Some(match (label, step) {
                 (_, None) => "the flow has no start element".to_string(),
-                (Some(label), Some(step)) => format!(
-                    "implicit error: \"{last}\" has no `{label}` edge for {}",
-                    describe(&step.outcome)
-                ),
+                (Some(_), Some(step)) => {
+                    format!("implicit error: \"{last}\" has no edge for {}", describe(&step.outcome))
+                }
                 (None, Some(step)) => format!(
                     "implicit error: \"{last}\" has no way on after {}",
                     describe(&step.outcome)

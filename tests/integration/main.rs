@@ -1,6 +1,9 @@
 //! The integration test binary: one module per area.
 
+mod cases;
 mod cli;
+mod differential;
+mod engine;
 mod props;
 mod rules;
 

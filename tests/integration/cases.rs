@@ -1,0 +1,255 @@
+//! Test cases as `cxone-flow check` runs them: explained failures, JSON, JUnit, coverage, and the
+//! `simulate` trace.
+
+use std::fs;
+
+use crate::{fixture, root, run};
+
+/// Runs the binary from the repository root so paths in the output are repository-relative.
+fn run_here(args: &[&str]) -> (i32, String, String) {
+    run(&root(), args)
+}
+
+#[test]
+fn failing_cases_explain_where_the_call_went_another_way() {
+    let (code, out, _) = run_here(&["check", "tests/fixtures/cases"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("support-failures", out);
+}
+
+#[test]
+fn the_json_report_carries_cases_and_coverage() {
+    let (_, out, _) = run_here(&["check", "tests/fixtures/cases", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["summary"]["casesTotal"], 6);
+    assert_eq!(json["summary"]["casesFailed"], 5);
+    let flow = &json["files"][0];
+    let first = &flow["cases"][0];
+    assert_eq!(first["name"], "billing in office hours");
+    assert_eq!(first["passed"], true);
+    assert_eq!(first["finalElement"], "queue_billing");
+    assert_eq!(first["executionTime"], 6000);
+    assert_eq!(first["timedOut"], false);
+    assert_eq!(first["result"], "SUCCESS");
+    assert_eq!(first["path"].as_array().unwrap().len(), 5);
+    let second = &flow["cases"][1];
+    assert_eq!(second["passed"], false);
+    assert_eq!(second["line"], 8);
+    assert_eq!(
+        second["failures"][0]["message"],
+        "path parts at step 4: expected \"routing_billing\", got \"queue_tech\""
+    );
+    assert_eq!(second["failures"][0]["flowLocation"]["line"], 7);
+    let coverage = &flow["coverage"];
+    assert_eq!(
+        (coverage["elements"].as_u64(), coverage["elementsCovered"].as_u64()),
+        (Some(8), Some(8))
+    );
+    assert_eq!(
+        (coverage["edges"].as_u64(), coverage["edgesCovered"].as_u64()),
+        (Some(7), Some(7))
+    );
+}
+
+#[test]
+fn coverage_lists_unreached_elements_and_min_coverage_fails_the_run() {
+    let (code, out, _) = run_here(&["check", "examples/flows", "--format", "json"]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let main = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["flowId"] == "acme-bank-main-ivr")
+        .unwrap();
+    assert_eq!(
+        main["coverage"]["uncoveredElements"],
+        serde_json::json!(["main_menu_retry"])
+    );
+    assert_eq!(main["coverage"]["elementPercent"], 94.4);
+    let (code, out, _) = run_here(&["check", "examples/flows", "--min-coverage", "95"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("examples/flows/main-ivr.flow.json: coverage 94.4% of elements is below --min-coverage 95; no case reaches: main_menu_retry"),
+        "{out}"
+    );
+    assert_eq!(run_here(&["check", "examples/flows", "--min-coverage", "90"]).0, 0);
+    let (code, _, err) = run_here(&["check", "examples/flows", "--min-coverage", "120"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn max_execution_ms_applies_to_every_case_without_its_own_limit() {
+    let (code, out, _) = run_here(&["check", "examples/flows", "--max-execution-ms", "12000"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("over the 12000 ms limit (--max-execution-ms)"), "{out}");
+    // The case with its own maxExecutionMs (20000) keeps it.
+    assert!(!out.contains("short account number is asked again"), "{out}");
+}
+
+#[test]
+fn cases_of_a_flow_with_errors_are_not_run() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("x.flow.json"),
+        r#"{"flowId": "x", "elements": [{"id": "start", "type": "start"}], "edges": [{"from": "start", "to": "nowhere"}]}"#,
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("x.tests.json"),
+        r#"{"cases": [{"name": "a"}, {"name": "b"}]}"#,
+    )
+    .unwrap();
+    let (code, out, _) = run(dir.path(), &["check"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("x.tests.json: 2 cases not run: the flow has 1 error: fix it first"),
+        "{out}"
+    );
+    assert!(out.contains("2 cases: 0 passed, 0 failed, 2 not run"), "{out}");
+}
+
+#[test]
+fn junit_has_a_suite_per_flow_a_case_per_case_and_a_validate_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("junit.xml");
+    let (code, _, _) = run_here(&[
+        "check",
+        "tests/fixtures/cases",
+        "examples/flows",
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    let xml = fs::read_to_string(&junit).unwrap();
+    let report = quick_junit::Report::deserialize_from_str(&xml).unwrap();
+    let names: Vec<&str> = report.test_suites.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "examples/flows/card-activation.flow.json",
+            "examples/flows/main-ivr.flow.json",
+            "tests/fixtures/cases/support.flow.json"
+        ]
+    );
+    assert_eq!(report.tests, 2 + 5 + 8 + 6 + 1);
+    assert_eq!(report.failures, 5);
+    let support = &report.test_suites[2];
+    assert_eq!(support.test_cases[0].name.as_str(), "validate");
+    assert!(
+        matches!(
+            support.test_cases[0].status,
+            quick_junit::TestCaseStatus::Success { .. }
+        ),
+        "warnings do not fail validation"
+    );
+    let failing = &support.test_cases[2];
+    assert_eq!(failing.name.as_str(), "billing expected but technical pressed");
+    assert_eq!(
+        failing.classname.as_ref().unwrap().as_str(),
+        "tests/fixtures/cases/support.flow.json"
+    );
+    assert_eq!(
+        failing.extra.get("file").unwrap().as_str(),
+        "tests/fixtures/cases/support.tests.json"
+    );
+    assert_eq!(failing.extra.get("line").unwrap().as_str(), "8");
+    assert_eq!(
+        failing.time,
+        Some(std::time::Duration::from_millis(6000)),
+        "time is the simulated call's duration"
+    );
+    match &failing.status {
+        quick_junit::TestCaseStatus::NonSuccess {
+            message, description, ..
+        } => {
+            let message = message.as_ref().unwrap().as_str();
+            assert_eq!(
+                message,
+                "path parts at step 4: expected \"routing_billing\", got \"queue_tech\""
+            );
+            assert!(!message.contains('\n'));
+            let body = description.as_ref().unwrap().as_str();
+            assert!(
+                body.contains("expected: start → welcome → menu_main → routing_billing → queue_billing"),
+                "{body}"
+            );
+            assert!(
+                body.contains("--> tests/fixtures/cases/support.flow.json:7:12"),
+                "{body}"
+            );
+            // The lines dorny/test-reporter's java-junit and jest-junit parsers read a location from.
+            assert!(
+                body.contains("\nat tests.fixtures.cases.Case(support.tests.json:8)"),
+                "{body}"
+            );
+            assert!(
+                body.ends_with("\nat (tests/fixtures/cases/support.tests.json:8:14)"),
+                "{body}"
+            );
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+#[test]
+fn junit_validate_case_carries_error_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("junit.xml");
+    let path = fixture("rules/CXF002/bad-unknown-to.flow.json");
+    run_here(&["check", path.to_str().unwrap(), "--junit", junit.to_str().unwrap()]);
+    let report = quick_junit::Report::deserialize_from_str(&fs::read_to_string(&junit).unwrap()).unwrap();
+    let validate = &report.test_suites[0].test_cases[0];
+    assert_eq!(validate.name.as_str(), "validate");
+    assert_eq!(validate.extra.get("line").unwrap().as_str(), "11");
+    match &validate.status {
+        quick_junit::TestCaseStatus::NonSuccess {
+            message, description, ..
+        } => {
+            assert_eq!(
+                message.as_ref().unwrap().as_str(),
+                "1 error: dangling-edge[CXF002] edge from \"menu_main\" on \"1\" points to unknown element \"queue_x\""
+            );
+            assert!(
+                description
+                    .as_ref()
+                    .unwrap()
+                    .contains(":11:33: error[CXF002] dangling-edge:")
+            );
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+#[test]
+fn simulate_prints_a_trace_and_exits_by_verdict() {
+    let (code, out, _) = run_here(&[
+        "simulate",
+        "examples/flows/main-ivr.flow.json",
+        "--dtmf",
+        "1,,12345678",
+        "--var",
+        "hour=10",
+        "--var",
+        "dayOfWeek=Tue",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    insta::assert_snapshot!("simulate-silent-at-main-menu", out);
+    let (code, out, _) = run_here(&[
+        "simulate",
+        "tests/fixtures/cases/support.flow.json",
+        "--dtmf",
+        "",
+        "--var",
+        "hour=\"10\"",
+    ]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("simulate-implicit-error", out);
+    let (code, _, err) = run_here(&["simulate", "examples/flows/main-ivr.flow.json", "--dtmf", "1,a"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--dtmf entry `a` is not a string of keys"), "{err}");
+    assert_eq!(
+        run_here(&["simulate", "examples/flows/main-ivr.flow.json", "--var", "novalue"]).0,
+        2
+    );
+}
