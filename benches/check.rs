@@ -82,7 +82,7 @@ fn main() {
     let (count, small_elements, large_elements) = (1_000, 200, 100_000);
     let small_bytes = corpus::write_corpus(&small_dir, count, small_elements);
     let large_bytes = corpus::write_corpus(&large_dir, 1, large_elements);
-    let elements_of = |target: usize| (target.saturating_sub(1) / corpus::SECTION).max(1) * corpus::SECTION + 1;
+    let elements_of = |target: usize| corpus::sections(target) * corpus::SECTION + 1;
     let small_total_elements = (count * elements_of(small_elements)) as f64;
     let large_total_elements = elements_of(large_elements) as f64;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());

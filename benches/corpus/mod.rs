@@ -1,6 +1,7 @@
 //! Generates realistic, clean flow corpora for the benchmarks: chains of IVR sections, each a
 //! prompt, a menu with retry and timeout handling, a `set`, a business-hours routing element with a
-//! rule and a default, a queue and a voicemail.
+//! rule and a default, a queue and a voicemail. Section i's menu key "3" leads to section i+1, so calls
+//! can go as deep as the flow is long; the global timeout (one hour) leaves them room to.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -11,7 +12,7 @@ pub const SECTION: usize = 6;
 /// The text of a flow of about `elements` elements, pretty-printed one element or edge per line, as
 /// people write them.
 pub fn flow_text(name: &str, elements: usize) -> String {
-    let sections = (elements.saturating_sub(1) / SECTION).max(1);
+    let sections = sections(elements);
     let mut els = String::from("    {\"id\": \"start\", \"type\": \"start\"}");
     let mut edges = String::from("    {\"from\": \"start\", \"to\": \"p0\"}");
     let mut rules = String::new();
@@ -51,7 +52,7 @@ pub fn flow_text(name: &str, elements: usize) -> String {
         );
     }
     format!(
-        "{{\n  \"flowId\": \"{name}\",\n  \"name\": \"Generated {name}\",\n  \"elements\": [\n{els}\n  ],\n  \"edges\": [\n{edges}\n  ],\n  \"routingRules\": [\n{rules}\n  ],\n  \"timeouts\": {{\"globalTimeout\": 30000, \"inputTimeout\": 8000}}\n}}\n"
+        "{{\n  \"flowId\": \"{name}\",\n  \"name\": \"Generated {name}\",\n  \"elements\": [\n{els}\n  ],\n  \"edges\": [\n{edges}\n  ],\n  \"routingRules\": [\n{rules}\n  ],\n  \"timeouts\": {{\"globalTimeout\": 3600000, \"inputTimeout\": 8000}}\n}}\n"
     )
 }
 
@@ -66,4 +67,34 @@ pub fn write_corpus(dir: &Path, count: usize, elements: usize) -> u64 {
         std::fs::write(dir.join(format!("{name}.flow.json")), text).expect("corpus file");
     }
     bytes
+}
+
+/// The sections of a generated flow of about `elements` elements.
+pub fn sections(elements: usize) -> usize {
+    (elements.saturating_sub(1) / SECTION).max(1)
+}
+
+/// The text of a test file with `count` cases for a generated flow: case k goes `k % sections`
+/// sections deep, then tries option 1 in or out of office hours, or asks for an agent, or stays silent.
+pub fn tests_text(elements: usize, count: usize) -> String {
+    let sections = sections(elements);
+    let cases: Vec<String> = (0..count)
+        .map(|k| {
+            let depth = k % sections;
+            let mut keys = vec!["\"3\"".to_string(); depth];
+            let (last, hour, expected) = match k % 4 {
+                0 => ("\"1\"", 10, format!("q{depth}")),
+                1 => ("\"1\"", 22, format!("v{depth}")),
+                2 => ("\"2\"", 10, format!("q{depth}")),
+                _ => ("\"\"", 10, format!("q{depth}")),
+            };
+            keys.push(last.to_string());
+            format!(
+                "    {{\"name\": \"case {k}\", \"input\": {{\"dtmf\": [{}], \"variables\": {{\"hour\": {hour}, \"dayOfWeek\": \"Tue\"}}}}, \"expect\": {{\"finalElement\": \"{expected}\", \"notVisits\": [\"v{}\"], \"maxExecutionMs\": 3600000}}}}",
+                keys.join(", "),
+                (depth + 1) % sections
+            )
+        })
+        .collect();
+    format!("{{\n  \"cases\": [\n{}\n  ]\n}}\n", cases.join(",\n"))
 }
