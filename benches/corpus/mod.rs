@@ -3,6 +3,8 @@
 //! rule and a default, a queue and a voicemail. Section i's menu key "3" leads to section i+1, so calls
 //! can go as deep as the flow is long; the global timeout (one hour) leaves them room to.
 
+#![allow(dead_code, reason = "each benchmark uses its own part of the shared corpus")]
+
 use std::fmt::Write;
 use std::path::Path;
 
