@@ -9,6 +9,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use crate::engine::flow;
+use crate::{element_types, operators};
 
 #[derive(Debug, PartialEq)]
 struct Outcome {
@@ -162,21 +163,6 @@ fn reference_holds(c: &Condition, vars: &Variables) -> bool {
     }
 }
 
-const TYPES: [&str; 13] = [
-    "start",
-    "play",
-    "menu",
-    "input",
-    "routing",
-    "set",
-    "queue",
-    "transfer",
-    "voicemail",
-    "hangup",
-    "timeout",
-    "error",
-    "bogus",
-];
 const LABELS: [Option<&str>; 12] = [
     None,
     None,
@@ -203,19 +189,7 @@ fn condition() -> impl Strategy<Value = Value> {
     ];
     let leaf = (
         prop::sample::select(&["hour", "lang", "vip", "acct"][..]),
-        prop::sample::select(
-            &[
-                "equals",
-                "notEquals",
-                "in",
-                "notIn",
-                "greaterThan",
-                "lessThan",
-                "between",
-                "startsWith",
-                "exists",
-            ][..],
-        ),
+        prop::sample::select(operators(&[])),
         value.clone(),
         value,
         0i64..24,
@@ -249,7 +223,7 @@ fn random_flow() -> impl Strategy<Value = String> {
         let exits = prop::collection::vec(prop::option::weighted(0.55, 0..n + 1), LABELS.len());
         (
             prop::collection::vec(
-                (prop::sample::select(&TYPES[..]), prop::sample::select(&MS[..]), 0u64..4, 0u64..3, exits),
+                (prop::sample::select(element_types(&["bogus"])), prop::sample::select(&MS[..]), 0u64..4, 0u64..3, exits),
                 n,
             ),
             prop::collection::vec((0..n, condition(), 0..n + 1), 0..n * 2),

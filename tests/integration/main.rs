@@ -19,6 +19,23 @@ pub fn fixture(relative: &str) -> PathBuf {
     root().join("tests/fixtures").join(relative)
 }
 
+/// Every element type name, then `extra` (invalid ones, for generators).
+pub fn element_types(extra: &[&'static str]) -> Vec<&'static str> {
+    let defined = cxone_flow::flow::model::ElementKind::NAMED
+        .iter()
+        .map(|(name, _)| *name);
+    defined.chain(extra.iter().copied()).collect()
+}
+
+/// Every condition operator, then `extra`.
+pub fn operators(extra: &[&'static str]) -> Vec<&'static str> {
+    cxone_flow::flow::model::OPERATORS
+        .iter()
+        .chain(extra)
+        .copied()
+        .collect()
+}
+
 /// Runs the built `cxone-flow` binary in `dir` and returns (exit code, stdout, stderr).
 pub fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_cxone-flow"))

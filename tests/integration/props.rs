@@ -3,6 +3,8 @@
 
 use cxone_flow::check::{FileReport, Settings, check_flow_bytes};
 use proptest::prelude::*;
+
+use crate::{element_types, operators};
 use serde_json::{Value, json};
 
 fn assert_locations_inside(report: &FileReport) {
@@ -44,35 +46,7 @@ fn any_json() -> impl Strategy<Value = Value> {
     })
 }
 
-const TYPES: [&str; 14] = [
-    "start",
-    "play",
-    "menu",
-    "input",
-    "routing",
-    "set",
-    "queue",
-    "transfer",
-    "voicemail",
-    "hangup",
-    "timeout",
-    "error",
-    "bogus",
-    "",
-];
 const LABELS: [&str; 9] = ["1", "2", "#", "timeout", "invalid", "ok", "default", "x", ""];
-const OPERATORS: [&str; 10] = [
-    "equals",
-    "notEquals",
-    "in",
-    "notIn",
-    "greaterThan",
-    "lessThan",
-    "between",
-    "startsWith",
-    "exists",
-    "nope",
-];
 
 fn condition() -> impl Strategy<Value = Value> {
     let values = prop_oneof![
@@ -86,7 +60,7 @@ fn condition() -> impl Strategy<Value = Value> {
     ];
     let leaf = (
         prop::sample::select(&["hour", "lang", "vip"][..]),
-        prop::sample::select(&OPERATORS[..]),
+        prop::sample::select(operators(&["nope"])),
         values,
     )
         .prop_map(|(v, o, x)| json!({"variable": v, "operator": o, "value": x}));
@@ -105,7 +79,7 @@ fn any_flow() -> impl Strategy<Value = Value> {
     (1usize..24).prop_flat_map(|n| {
         let ids = prop::collection::vec(0..n + 2, 0..n * 3);
         (
-            prop::collection::vec(prop::sample::select(&TYPES[..]), n),
+            prop::collection::vec(prop::sample::select(element_types(&["bogus", ""])), n),
             prop::collection::vec((0..n + 2, 0..n + 2, prop::option::of(prop::sample::select(&LABELS[..]))), 0..n * 2),
             prop::collection::vec((0..n + 2, condition(), 0..n + 2), 0..4),
             ids,
