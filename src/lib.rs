@@ -14,6 +14,7 @@
 //! ```
 
 pub mod check;
+pub mod cxone;
 pub mod diagnostic;
 pub mod discover;
 pub mod flow;

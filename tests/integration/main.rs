@@ -2,6 +2,7 @@
 
 mod cases;
 mod cli;
+mod cxone;
 mod differential;
 mod engine;
 mod props;

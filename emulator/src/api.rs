@@ -1,0 +1,349 @@
+//! The Flow Management, Simulation and Webhook endpoints, with their lifecycle rules.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use cxone_flow::check::{Settings, check_flow_bytes};
+use cxone_flow::cxone::types::{
+    FLOW_VERSION_PUBLISHED, Job, JobStatus, Registered, SimulationRequest, SimulationResult, Version, VersionList,
+    VersionPayload, VersionStatus, Webhook, WebhookList, WebhookRequest,
+};
+use cxone_flow::diagnostic::Severity;
+use cxone_flow::flow::model::Flow;
+use cxone_flow::rules::Rule;
+use cxone_flow::sim::engine::{Ending, Engine};
+
+use crate::auth::require;
+use crate::delivery;
+use crate::error::ApiError;
+use crate::state::{AppState, Stored};
+
+type Answer = Result<Response, ApiError>;
+
+/// The most versions of one flow that may be `ACTIVE` or `PENDING` at once.
+pub const LIVE_VERSION_LIMIT: usize = 2;
+
+fn parse<T: serde::de::DeserializeOwned>(body: &Bytes, what: &str) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("malformed {what}: {e}")))
+}
+
+/// `GET /flows/{flowId}/versions`.
+pub async fn list_versions(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(flow_id): Path<String>,
+) -> Answer {
+    require(&state, &headers, "flows:read")?;
+    let inner = state.lock();
+    let entities = inner
+        .versions
+        .get(&flow_id)
+        .map(|versions| versions.iter().map(|s| s.version.clone()).collect())
+        .unwrap_or_default();
+    Ok(Json(VersionList { entities }).into_response())
+}
+
+/// `POST /flows/{flowId}/versions`: checks the payload, the live-version limit, then registers
+/// asynchronously (`202`, `x-async-job-id`).
+pub async fn register_version(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(flow_id): Path<String>,
+    body: Bytes,
+) -> Answer {
+    require(&state, &headers, "flows:write")?;
+    let payload: VersionPayload = parse(&body, "version payload")?;
+    if payload.flow_id != flow_id {
+        return Err(ApiError::bad_request(format!(
+            "payload flowId `{}` does not match the path's flow `{flow_id}`",
+            payload.flow_id
+        )));
+    }
+    if uuid::Uuid::parse_str(&payload.id).is_err() {
+        return Err(ApiError::bad_request(format!(
+            "version id `{}` is not a UUID",
+            payload.id
+        )));
+    }
+    let flow = schema_check(&payload)?;
+    let mut inner = state.lock();
+    let all_ids_taken = inner
+        .versions
+        .values()
+        .flatten()
+        .any(|s| s.version.payload.id == payload.id);
+    if all_ids_taken {
+        return Err(ApiError::conflict(format!(
+            "version `{}` is already registered",
+            payload.id
+        )));
+    }
+    let versions = inner.versions.entry(flow_id.clone()).or_default();
+    let live: Vec<String> = versions
+        .iter()
+        .filter(|s| matches!(s.version.status, VersionStatus::Active | VersionStatus::Pending))
+        .map(|s| format!("{} ({:?})", s.version.payload.id, s.version.status).to_uppercase())
+        .collect();
+    if live.len() >= LIVE_VERSION_LIMIT {
+        return Err(ApiError::conflict(format!(
+            "flow `{flow_id}` already has {LIVE_VERSION_LIMIT} versions that are ACTIVE or PENDING: {}",
+            live.join(", ")
+        )));
+    }
+    let job_id = uuid::Uuid::new_v4().to_string();
+    let id = payload.id.clone();
+    versions.push(Stored {
+        version: Version {
+            status: VersionStatus::Pending,
+            payload,
+        },
+        flow,
+        ready_at: Instant::now() + state.config.registration_delay,
+        job_id: job_id.clone(),
+    });
+    let mut response = (
+        StatusCode::ACCEPTED,
+        Json(Registered {
+            id,
+            status: VersionStatus::Pending,
+        }),
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(&job_id) {
+        response.headers_mut().insert("x-async-job-id", value);
+    }
+    Ok(response)
+}
+
+/// The rules whose errors CXone's schema check refuses: structure, unknown references, bad routing
+/// rules. Flow-quality rules (loops, dead ends, depth) do not stop a registration: a looping version
+/// registers, and its simulations answer 504.
+const SCHEMA_RULES: [Rule; 14] = [
+    Rule::InvalidJson,
+    Rule::DanglingEdge,
+    Rule::MissingField,
+    Rule::InvalidFieldValue,
+    Rule::UnknownElementType,
+    Rule::InvalidEdgeLabel,
+    Rule::InvalidTimeouts,
+    Rule::DuplicateElementId,
+    Rule::MissingStart,
+    Rule::MultipleStart,
+    Rule::MisplacedRoutingRule,
+    Rule::UnknownGoto,
+    Rule::MalformedCondition,
+    Rule::DuplicateKey,
+];
+
+/// Loads a payload as a flow and refuses it (400) when it breaks the flow schema.
+fn schema_check(payload: &VersionPayload) -> Result<Flow, ApiError> {
+    let text = serde_json::json!({
+        "flowId": payload.flow_id,
+        "elements": payload.elements,
+        "edges": payload.edges,
+        "routingRules": payload.routing_rules,
+        "timeouts": payload.timeouts,
+    })
+    .to_string();
+    let (report, flow) = check_flow_bytes("payload", text.into_bytes(), &Settings::default());
+    let errors: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error && SCHEMA_RULES.contains(&d.rule))
+        .take(3)
+        .map(|d| format!("{} ({})", d.message, d.rule.code()))
+        .collect();
+    match flow {
+        Some(flow) if errors.is_empty() => Ok(flow),
+        _ => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "schema_violation",
+            format!("the payload breaks the flow schema: {}", errors.join("; ")),
+        )),
+    }
+}
+
+/// `GET /jobs/{jobId}`: the state of an asynchronous registration.
+pub async fn job(State(state): State<Arc<AppState>>, headers: HeaderMap, Path(job_id): Path<String>) -> Answer {
+    require(&state, &headers, "flows:read")?;
+    let inner = state.lock();
+    let stored = inner
+        .versions
+        .values()
+        .flatten()
+        .find(|s| s.job_id == job_id)
+        .ok_or_else(|| ApiError::not_found(format!("no job `{job_id}`")))?;
+    let status = if Instant::now() >= stored.ready_at {
+        JobStatus::Succeeded
+    } else {
+        JobStatus::Running
+    };
+    Ok(Json(Job {
+        id: job_id,
+        status,
+        version_id: stored.version.payload.id.clone(),
+        message: None,
+    })
+    .into_response())
+}
+
+fn find<'a>(versions: &'a mut [Stored], flow_id: &str, version_id: &str) -> Result<&'a mut Stored, ApiError> {
+    versions
+        .iter_mut()
+        .find(|s| s.version.payload.id == version_id)
+        .ok_or_else(|| ApiError::not_found(format!("flow `{flow_id}` has no version `{version_id}`")))
+}
+
+fn registering(stored: &Stored) -> Result<(), ApiError> {
+    if Instant::now() < stored.ready_at {
+        return Err(ApiError::conflict(format!(
+            "version `{}` is still registering (job `{}`)",
+            stored.version.payload.id, stored.job_id
+        )));
+    }
+    Ok(())
+}
+
+/// `POST /flows/{flowId}/simulations`: runs the call with cxone-flow's engine against the version.
+pub async fn simulate(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(flow_id): Path<String>,
+    body: Bytes,
+) -> Answer {
+    require(&state, &headers, "flow:simulate")?;
+    let request: SimulationRequest = parse(&body, "simulation request")?;
+    if let Some(bad) = request
+        .input
+        .dtmf
+        .iter()
+        .find(|e| !e.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#'))
+    {
+        return Err(ApiError::bad_request(format!(
+            "input.dtmf entry `{bad}` is not a string of keys 0-9, * and #"
+        )));
+    }
+    let mut inner = state.lock();
+    let versions = inner
+        .versions
+        .get_mut(&flow_id)
+        .map(Vec::as_mut_slice)
+        .unwrap_or_default();
+    let stored = find(versions, &flow_id, &request.version_id)?;
+    registering(stored)?;
+    let engine = Engine::new(&stored.flow).with_max_steps(state.config.execution_window_steps);
+    let variables = request.input.variables.into_iter().collect();
+    let call = engine.run(&request.input.dtmf, &variables);
+    if call.ending == Ending::Loop {
+        return Err(ApiError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            "execution_window_exceeded",
+            format!(
+                "the simulation exceeded the execution window ({} steps without ending)",
+                state.config.execution_window_steps
+            ),
+        ));
+    }
+    let path = if request.record_path {
+        call.path(&stored.flow).into_iter().map(str::to_string).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Json(SimulationResult {
+        path,
+        final_element: call.final_element.clone(),
+        execution_time: call.execution_time,
+        timed_out: call.timed_out,
+        result: call
+            .verdict(&stored.flow, state.config.execution_threshold_ms)
+            .as_str()
+            .to_string(),
+    })
+    .into_response())
+}
+
+/// `POST /flows/{flowId}/versions/{versionId}/publish`: PENDING becomes ACTIVE, the ACTIVE one
+/// DEPRECATED, and every active webhook for the event gets it.
+pub async fn publish(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path((flow_id, version_id)): Path<(String, String)>,
+) -> Answer {
+    require(&state, &headers, "flows:publish")?;
+    let (published, previous) = {
+        let mut inner = state.lock();
+        let versions = inner
+            .versions
+            .get_mut(&flow_id)
+            .map(Vec::as_mut_slice)
+            .unwrap_or_default();
+        let stored = find(versions, &flow_id, &version_id)?;
+        registering(stored)?;
+        if stored.version.status != VersionStatus::Pending {
+            return Err(ApiError::conflict(
+                format!(
+                    "version `{version_id}` is {:?}, not PENDING: only a pending version can be published",
+                    stored.version.status
+                )
+                .replace("Active", "ACTIVE")
+                .replace("Deprecated", "DEPRECATED"),
+            ));
+        }
+        let mut previous = None;
+        for other in versions.iter_mut() {
+            if other.version.status == VersionStatus::Active {
+                other.version.status = VersionStatus::Deprecated;
+                previous = Some(other.version.payload.id.clone());
+            }
+        }
+        let stored = find(versions, &flow_id, &version_id)?;
+        stored.version.status = VersionStatus::Active;
+        (stored.version.clone(), previous)
+    };
+    delivery::publish_event(&state, &published, previous);
+    Ok(Json(published).into_response())
+}
+
+/// `GET /webhooks`.
+pub async fn list_webhooks(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Answer {
+    require(&state, &headers, "webhooks:read")?;
+    let entities = state.lock().webhooks.clone();
+    Ok(Json(WebhookList { entities }).into_response())
+}
+
+/// `POST /webhooks`: 400 for a malformed or non-http(s) URL or an unknown event.
+pub async fn create_webhook(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Answer {
+    require(&state, &headers, "webhooks:write")?;
+    let request: WebhookRequest = parse(&body, "webhook")?;
+    if request.name.trim().is_empty() {
+        return Err(ApiError::bad_request("webhook name must not be empty"));
+    }
+    if request.event != FLOW_VERSION_PUBLISHED {
+        return Err(ApiError::bad_request(format!(
+            "unknown event `{}` (the emulator knows {FLOW_VERSION_PUBLISHED})",
+            request.event
+        )));
+    }
+    let url = reqwest::Url::parse(&request.url)
+        .map_err(|e| ApiError::bad_request(format!("webhook url `{}` is malformed: {e}", request.url)))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err(ApiError::bad_request(format!(
+            "webhook url `{}` must be an http or https URL with a host",
+            request.url
+        )));
+    }
+    let webhook = Webhook {
+        id: uuid::Uuid::new_v4().to_string(),
+        name: request.name,
+        event: request.event,
+        url: request.url,
+        active: request.active,
+    };
+    state.lock().webhooks.push(webhook.clone());
+    Ok((StatusCode::CREATED, Json(webhook)).into_response())
+}

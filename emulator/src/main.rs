@@ -1,0 +1,119 @@
+//! `cxone-emulator`: runs the CXone emulator for local rehearsals of a release.
+
+use std::time::Duration;
+
+use clap::Parser;
+use cxone_emulator::{Config, FaultRule, Latency, serve_on};
+
+#[derive(Parser)]
+#[command(
+    name = "cxone-emulator",
+    version,
+    about = "A stateful emulator of the NICE CXone flow APIs, with faults on demand"
+)]
+struct Args {
+    /// Address to listen on (keep it on loopback: the admin endpoints take no token).
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// The client id the token endpoint accepts.
+    #[arg(long, default_value = "cxone-flow")]
+    client_id: String,
+    /// The client secret the token endpoint accepts.
+    #[arg(
+        long,
+        env = "CXONE_EMULATOR_CLIENT_SECRET",
+        default_value = "emulator-secret",
+        hide_env_values = true
+    )]
+    client_secret: String,
+    /// The scopes the client may request (space-separated); all by default.
+    #[arg(long)]
+    scopes: Option<String>,
+    /// `expires_in` of issued tokens, in seconds.
+    #[arg(long, default_value_t = 3600)]
+    token_ttl: u64,
+    /// How long an asynchronous registration takes, in ms.
+    #[arg(long, default_value_t = 500)]
+    registration_delay_ms: u64,
+    /// Simulated calls visiting more elements than this answer 504.
+    #[arg(long, default_value_t = 500)]
+    execution_window_steps: usize,
+    /// The key webhook events are signed with (HMAC-SHA256 in `x-cxone-signature`).
+    #[arg(
+        long,
+        env = "CXONE_EMULATOR_WEBHOOK_SECRET",
+        default_value = "emulator-webhook-secret",
+        hide_env_values = true
+    )]
+    webhook_secret: String,
+    /// A fault: KIND[:next=N|:share=P][:path=P][:method=M][:retry-after=S][:http-date], KIND an HTTP
+    /// status, 429, drop or revoke. Repeat for more.
+    #[arg(long = "fault", value_name = "FAULT")]
+    faults: Vec<String>,
+    /// Latency added to every API call, in ms.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Up to this much more latency, at random, in ms.
+    #[arg(long, default_value_t = 0)]
+    jitter_ms: u64,
+    /// Seed for fault shares and jitter.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    let faults: Result<Vec<FaultRule>, String> = args.faults.iter().map(|f| FaultRule::parse(f)).collect();
+    let faults = match faults {
+        Ok(faults) => faults,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let mut config = Config {
+        client_id: args.client_id,
+        client_secret: args.client_secret,
+        token_ttl_secs: args.token_ttl,
+        registration_delay: Duration::from_millis(args.registration_delay_ms),
+        execution_window_steps: args.execution_window_steps,
+        webhook_secret: args.webhook_secret,
+        faults,
+        latency: Latency {
+            fixed_ms: args.latency_ms,
+            jitter_ms: args.jitter_ms,
+        },
+        seed: args.seed,
+        ..Config::default()
+    };
+    if let Some(scopes) = args.scopes {
+        config.scopes = scopes.split_whitespace().map(str::to_string).collect();
+    }
+    let listener = match tokio::net::TcpListener::bind((args.host.as_str(), args.port)).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("error: failed to listen on {}:{}: {error}", args.host, args.port);
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let emulator = match serve_on(listener, config) {
+        Ok(emulator) => emulator,
+        Err(error) => {
+            eprintln!("error: failed to start: {error}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    println!("cxone-emulator listening");
+    println!("  base URL:  {}", emulator.base_url());
+    println!("  token URL: {}", emulator.token_url());
+    println!(
+        "  admin:     {}/state, /requests, /faults, /revoke-tokens",
+        emulator.admin_url()
+    );
+    let _ = tokio::signal::ctrl_c().await;
+    std::process::ExitCode::SUCCESS
+}

@@ -1,0 +1,101 @@
+//! The emulator's state: tokens, versions per flow, registration jobs, webhooks, deliveries, the
+//! request log and the fault plan.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use cxone_flow::cxone::types::{Version, Webhook};
+use cxone_flow::flow::model::Flow;
+use serde::Serialize;
+
+use crate::Config;
+use crate::faults::FaultPlan;
+
+/// An issued token.
+pub struct TokenInfo {
+    pub expires_at: Instant,
+    pub scopes: Vec<String>,
+    pub revoked: bool,
+}
+
+/// A version with what the emulator needs to run it.
+pub struct Stored {
+    pub version: Version,
+    /// The version's flow, loaded once at registration, for simulations.
+    pub flow: Flow,
+    /// When its asynchronous registration finishes.
+    pub ready_at: Instant,
+    pub job_id: String,
+}
+
+/// One webhook delivery of one event, with its attempts.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivery {
+    pub delivery_id: String,
+    pub webhook_id: String,
+    pub url: String,
+    pub version_id: String,
+    pub attempts: u32,
+    pub delivered: bool,
+    pub last_status: Option<u16>,
+}
+
+/// One handled request, as the admin request log shows it (never headers or bodies).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogEntry {
+    pub seq: u64,
+    pub method: String,
+    pub path: String,
+    /// `null` when the connection was dropped.
+    pub status: Option<u16>,
+    pub fault: Option<String>,
+    pub elapsed_ms: u64,
+}
+
+/// Everything behind the emulator's one lock.
+pub struct Inner {
+    pub tokens: HashMap<String, TokenInfo>,
+    pub tokens_issued: u64,
+    pub versions: BTreeMap<String, Vec<Stored>>,
+    pub webhooks: Vec<Webhook>,
+    pub deliveries: Vec<Delivery>,
+    pub log: Vec<LogEntry>,
+    pub faults: FaultPlan,
+}
+
+/// The shared state of one emulator.
+pub struct AppState {
+    pub config: Config,
+    pub inner: Mutex<Inner>,
+    pub http: reqwest::Client,
+}
+
+impl AppState {
+    pub fn new(config: Config) -> Self {
+        let faults = FaultPlan::new(config.faults.clone(), config.latency, config.seed);
+        AppState {
+            inner: Mutex::new(Inner {
+                tokens: HashMap::new(),
+                tokens_issued: 0,
+                versions: BTreeMap::new(),
+                webhooks: Vec::new(),
+                deliveries: Vec::new(),
+                log: Vec::new(),
+                faults,
+            }),
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .build()
+                .unwrap_or_default(),
+            config,
+        }
+    }
+
+    /// Locks the state; a panic elsewhere never poisons the emulator for good.
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
