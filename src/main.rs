@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use cxone_flow::check::{self, Settings};
 use cxone_flow::diagnostic::Severity;
 use cxone_flow::discover;
+use cxone_flow::flow::model::is_dtmf_entry;
 use cxone_flow::report;
 use cxone_flow::rules::{Limits, Rule, Severities};
 use cxone_flow::sim::condition::Variables;
@@ -192,10 +193,7 @@ fn run_simulate(args: SimulateArgs) -> ExitCode {
     } else {
         args.dtmf.split(',').map(str::to_string).collect()
     };
-    if let Some(bad) = dtmf
-        .iter()
-        .find(|e| !e.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#'))
-    {
+    if let Some(bad) = dtmf.iter().find(|e| !is_dtmf_entry(e)) {
         return cannot_run(&format!("--dtmf entry `{bad}` is not a string of keys 0-9, * and #"));
     }
     let bytes = match std::fs::read(&args.flow) {

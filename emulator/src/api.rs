@@ -14,7 +14,7 @@ use cxone_flow::cxone::types::{
     VersionPayload, VersionStatus, Webhook, WebhookList, WebhookRequest,
 };
 use cxone_flow::diagnostic::Severity;
-use cxone_flow::flow::model::Flow;
+use cxone_flow::flow::model::{Flow, is_dtmf_entry};
 use cxone_flow::rules::Rule;
 use cxone_flow::sim::engine::{Ending, Engine};
 
@@ -218,12 +218,7 @@ pub async fn simulate(
 ) -> Answer {
     require(&state, &headers, "flow:simulate")?;
     let request: SimulationRequest = parse(&body, "simulation request")?;
-    if let Some(bad) = request
-        .input
-        .dtmf
-        .iter()
-        .find(|e| !e.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#'))
-    {
+    if let Some(bad) = request.input.dtmf.iter().find(|e| !is_dtmf_entry(e)) {
         return Err(ApiError::bad_request(format!(
             "input.dtmf entry `{bad}` is not a string of keys 0-9, * and #"
         )));

@@ -56,6 +56,11 @@ pub enum Labels {
 /// The keys a caller can press at a menu.
 pub const MENU_KEYS: [&str; 12] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#"];
 
+/// Whether a DTMF entry is made of keys only (`0`-`9`, `*`, `#`); the empty entry is silence.
+pub fn is_dtmf_entry(entry: &str) -> bool {
+    entry.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#')
+}
+
 impl ElementKind {
     /// All defined kinds, with their `type` names.
     pub const NAMED: [(&'static str, ElementKind); 12] = [

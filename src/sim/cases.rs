@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use jsonc_parser::ast::{Object, Value};
 
 use crate::diagnostic::Finding;
-use crate::flow::model::{Flow, MENU_KEYS};
+use crate::flow::model::{Flow, is_dtmf_entry};
 use crate::json::{FieldRules, ObjectReader, describe_value, span_of, to_json, type_name};
 use crate::rules::Rule;
 use crate::sim::condition::Variables;
@@ -116,7 +116,7 @@ fn load_input(object: &Object, what: &str, findings: &mut Vec<Finding>) -> (Vec<
     let mut entries = Vec::new();
     for entry in dtmf.map(|a| a.elements.as_slice()).unwrap_or_default() {
         match entry.as_string_lit() {
-            Some(s) if s.value.chars().all(|c| MENU_KEYS.iter().any(|k| k.starts_with(c))) => {
+            Some(s) if is_dtmf_entry(&s.value) => {
                 entries.push(s.value.to_string());
             }
             _ => findings.push(

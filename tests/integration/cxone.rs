@@ -93,6 +93,19 @@ fn uuid_like() -> String {
     )
 }
 
+/// A simulation request for a version: the caller keys `dtmf`, with no variables.
+fn simulation(version_id: impl Into<String>, dtmf: &[&str]) -> SimulationRequest {
+    SimulationRequest {
+        version_id: version_id.into(),
+        input: SimulationInput {
+            dtmf: dtmf.iter().map(|k| k.to_string()).collect(),
+            ..SimulationInput::default()
+        },
+        simulate_timeouts: true,
+        record_path: true,
+    }
+}
+
 /// Registers a payload and waits for its registration.
 async fn registered(client: &CxoneClient, payload: &VersionPayload) -> String {
     let (answer, job) = client.register_version(payload).await.unwrap();
@@ -381,15 +394,7 @@ async fn gateway_errors_and_dropped_connections_are_retried_for_safe_calls() {
         ],
     )
     .await;
-    let request = SimulationRequest {
-        version_id: version,
-        input: SimulationInput {
-            dtmf: vec!["1".into()],
-            ..SimulationInput::default()
-        },
-        simulate_timeouts: true,
-        record_path: true,
-    };
+    let request = simulation(version, &["1"]);
     let result = client.simulate("main", &request).await.unwrap();
     assert_eq!(result.final_element, "queue_sales");
     assert_eq!(
@@ -434,12 +439,7 @@ async fn the_version_lifecycle_and_its_conflicts() {
     let first = payload("main");
     let (answer, job) = client.register_version(&first).await.unwrap();
     assert_eq!(answer.status, VersionStatus::Pending);
-    let request = SimulationRequest {
-        version_id: answer.id.clone(),
-        input: SimulationInput::default(),
-        simulate_timeouts: true,
-        record_path: true,
-    };
+    let request = simulation(answer.id.clone(), &[]);
     let early = client.simulate("main", &request).await.unwrap_err();
     assert_eq!(early.status, Some(409));
     assert!(early.message.contains("still registering"), "{}", early.message);
@@ -500,15 +500,7 @@ async fn bad_payloads_get_400_with_a_message_naming_the_fault() {
         error.message
     );
     let version = registered(&client, &payload("main")).await;
-    let bad_sim = SimulationRequest {
-        version_id: version.clone(),
-        input: SimulationInput {
-            dtmf: vec!["1x".into()],
-            ..SimulationInput::default()
-        },
-        simulate_timeouts: true,
-        record_path: true,
-    };
+    let bad_sim = simulation(version.clone(), &["1x"]);
     let error = client.simulate("main", &bad_sim).await.unwrap_err();
     assert_eq!(error.status, Some(400));
     assert!(error.message.contains("`1x`"), "{}", error.message);
@@ -530,15 +522,7 @@ async fn a_looping_simulation_exceeds_the_execution_window() {
     let emu = emulator(config()).await;
     let client = client(&emu);
     let version = registered(&client, &payload("main")).await;
-    let request = SimulationRequest {
-        version_id: version,
-        input: SimulationInput {
-            dtmf: vec!["9".into()],
-            ..SimulationInput::default()
-        },
-        simulate_timeouts: true,
-        record_path: true,
-    };
+    let request = simulation(version, &["9"]);
     let error = client.simulate("main", &request).await.unwrap_err();
     assert_eq!(
         (error.status, error.attempts),
