@@ -19,6 +19,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod flow;
 pub mod json;
+pub mod release;
 pub mod report;
 pub mod rules;
 pub mod sim;

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod release_cli;
+
 use cxone_flow::check::{self, Settings};
 use cxone_flow::diagnostic::Severity;
 use cxone_flow::discover;
@@ -40,8 +42,88 @@ enum Command {
     Check(CheckArgs),
     /// Simulate one call through a flow and print its trace.
     Simulate(SimulateArgs),
+    /// Check everything, then release the flows under the paths to CXone as versions tagged TAG.
+    Release(ReleaseArgs),
+    /// Make an earlier version of a flow the active one again.
+    Rollback(RollbackArgs),
     /// List every rule with its code, name, default severity and summary.
     Rules,
+}
+
+/// Where CXone is and who is calling. The client secret is read from `CXONE_CLIENT_SECRET` only,
+/// never from the command line (where process lists and shell history would keep it).
+#[derive(clap::Args)]
+struct Connection {
+    /// The CXone API base URL (tenants live in different areas).
+    #[arg(long, env = "CXONE_BASE_URL", default_value = "https://api.mynicecx.com/api/v2")]
+    base_url: String,
+    /// The OAuth token URL.
+    #[arg(
+        long,
+        env = "CXONE_TOKEN_URL",
+        default_value = "https://api.mynicecx.com/oauth/token"
+    )]
+    token_url: String,
+    /// The OAuth client id.
+    #[arg(long, env = "CXONE_CLIENT_ID")]
+    client_id: String,
+    /// Retries after the first attempt of a call.
+    #[arg(long, default_value_t = 5)]
+    max_retries: u32,
+    /// The audit log, one JSON object per line, appended to.
+    #[arg(long, default_value = "cxone-flow-audit.jsonl")]
+    audit_log: PathBuf,
+    /// The commit released (default: `GITHUB_SHA`, else `git rev-parse HEAD`).
+    #[arg(long)]
+    commit: Option<String>,
+    /// The repository released from (default: `GITHUB_REPOSITORY`, else the current folder's name).
+    #[arg(long)]
+    repository: Option<String>,
+}
+
+#[derive(clap::Args)]
+struct ReleaseArgs {
+    /// The release tag (`v1.4.0`); a tag containing `prod` releases to production.
+    #[arg(long)]
+    tag: String,
+    /// Files or directories with the flows to release.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    connection: Connection,
+    /// `production` or `staging`, instead of deciding from the tag.
+    #[arg(long, value_parser = ["production", "staging"])]
+    environment: Option<String>,
+    /// `metadata.activationPriority` of the versions.
+    #[arg(long, default_value_t = 1)]
+    activation_priority: u32,
+    /// Flows released at once.
+    #[arg(long, default_value_t = 4)]
+    max_concurrency: usize,
+    /// Make sure a FLOW_VERSION_PUBLISHED webhook to this URL exists (created once, never twice).
+    #[arg(long)]
+    qa_webhook_url: Option<String>,
+    /// After publishing, simulate the cases again against the active version; roll back if they fail.
+    #[arg(long)]
+    smoke_test: bool,
+    /// Every read and check, and the payloads that would be sent; no register, webhook or publish.
+    #[arg(long)]
+    dry_run: bool,
+    /// The execution threshold of cases without their own maxExecutionMs, locally and remotely.
+    #[arg(long, default_value_t = DEFAULT_MAX_EXECUTION_MS)]
+    max_execution_ms: u64,
+}
+
+#[derive(clap::Args)]
+struct RollbackArgs {
+    /// The flow to roll back.
+    #[arg(long)]
+    flow_id: String,
+    /// The version to restore; default: the most recently deprecated one.
+    #[arg(long)]
+    to: Option<String>,
+    #[command(flatten)]
+    connection: Connection,
 }
 
 #[derive(clap::Args)]
@@ -115,6 +197,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => run_check(args),
         Command::Simulate(args) => run_simulate(args),
+        Command::Release(args) => release_cli::run_release(args),
+        Command::Rollback(args) => release_cli::run_rollback(args),
         Command::Rules => {
             let mut out = String::new();
             for rule in Rule::ALL {

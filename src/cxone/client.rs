@@ -245,6 +245,11 @@ impl CxoneClient {
         })
     }
 
+    /// Fetches (or reuses) a token now, so a run fails fast on bad credentials.
+    pub async fn authenticate(&self) -> Result<(), ApiError> {
+        self.tokens.token(&self.sender).await.map(|_| ())
+    }
+
     /// Tokens fetched so far.
     pub fn tokens_fetched(&self) -> u64 {
         self.tokens.fetched()

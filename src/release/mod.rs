@@ -1,0 +1,6 @@
+//! Releasing flows to CXone on a tag: payloads, the audit log, the pipeline, rollback.
+
+pub mod audit;
+pub mod payload;
+pub mod pipeline;
+pub mod rollback;

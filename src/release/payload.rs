@@ -1,0 +1,172 @@
+//! Version payloads: what a flow file becomes when it is released, with a content hash and an id
+//! that are the same for the same flow, tag and content.
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::cxone::types::{Metadata, Timeouts, VersionPayload, VersionTags};
+use crate::flow::model::Timeouts as FlowTimeouts;
+
+/// The namespace of version ids (UUID v5 over flow id, tag and content hash).
+const VERSION_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6c1e_2f0a_8e5b_4d7c_9a31_c0fe_f10e_0001);
+
+/// What a release is for: the tag and who made it.
+#[derive(Debug, Clone)]
+pub struct ReleaseInfo {
+    pub tag: String,
+    /// `production` or `staging`; by default `production` when the tag contains `prod`.
+    pub environment: String,
+    pub activation_priority: u32,
+    /// Repository and commit, `owner/repo@sha`.
+    pub created_by: String,
+}
+
+impl ReleaseInfo {
+    /// The environment a tag releases to when the user does not say.
+    pub fn environment_of(tag: &str) -> &'static str {
+        if tag.to_ascii_lowercase().contains("prod") {
+            "production"
+        } else {
+            "staging"
+        }
+    }
+}
+
+/// The SHA-256 of a flow file's bytes, hex.
+pub fn content_hash(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The version id for a flow, tag and content: the same inputs always give the same id.
+pub fn version_id(flow_id: &str, tag: &str, content_hash: &str) -> String {
+    uuid::Uuid::new_v5(
+        &VERSION_NAMESPACE,
+        format!("{flow_id}\n{tag}\n{content_hash}").as_bytes(),
+    )
+    .to_string()
+}
+
+/// A flow file's JSON, as the payload carries it: elements, edges and rules exactly as written.
+#[derive(Debug, Clone)]
+pub struct FlowContent {
+    pub flow_id: String,
+    pub content_hash: String,
+    pub elements: Vec<Value>,
+    pub edges: Vec<Value>,
+    pub routing_rules: Vec<Value>,
+    pub timeouts: Timeouts,
+}
+
+impl FlowContent {
+    /// Reads the parts of a flow file that a version carries. The file has passed `check` already.
+    pub fn from_file(bytes: &[u8]) -> Result<Self, String> {
+        let text =
+            std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|e| e.to_string())?;
+        let json: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let array = |key: &str| json.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+        let timeout = |key: &str, default: u64| {
+            json.pointer(&format!("/timeouts/{key}"))
+                .and_then(Value::as_u64)
+                .unwrap_or(default)
+        };
+        Ok(FlowContent {
+            flow_id: json
+                .get("flowId")
+                .and_then(Value::as_str)
+                .ok_or("the flow has no flowId")?
+                .to_string(),
+            content_hash: content_hash(bytes),
+            elements: array("elements"),
+            edges: array("edges"),
+            routing_rules: array("routingRules"),
+            timeouts: Timeouts {
+                global_timeout: timeout("globalTimeout", FlowTimeouts::DEFAULT_GLOBAL),
+                input_timeout: timeout("inputTimeout", FlowTimeouts::DEFAULT_INPUT),
+                transfer_timeout: timeout("transferTimeout", FlowTimeouts::DEFAULT_TRANSFER),
+            },
+        })
+    }
+
+    /// The payload that registers this content as a version.
+    pub fn payload(
+        &self,
+        id: String,
+        release: &ReleaseInfo,
+        rollback_reference: Option<String>,
+        timestamp: String,
+    ) -> VersionPayload {
+        VersionPayload {
+            id,
+            flow_id: self.flow_id.clone(),
+            metadata: Metadata {
+                version_tag: release.tag.clone(),
+                activation_priority: release.activation_priority,
+                created_by: release.created_by.clone(),
+                timestamp,
+                content_hash: Some(self.content_hash.clone()),
+            },
+            version_tags: VersionTags {
+                environment: release.environment.clone(),
+                release_matrix: release.tag.clone(),
+                rollback_reference,
+            },
+            elements: self.elements.clone(),
+            edges: self.edges.clone(),
+            routing_rules: self.routing_rules.clone(),
+            timeouts: self.timeouts,
+        }
+    }
+
+    /// The content of a registered version (for re-registering it in a rollback).
+    pub fn of_version(payload: &VersionPayload) -> Self {
+        FlowContent {
+            flow_id: payload.flow_id.clone(),
+            content_hash: payload.metadata.content_hash.clone().unwrap_or_default(),
+            elements: payload.elements.clone(),
+            edges: payload.edges.clone(),
+            routing_rules: payload.routing_rules.clone(),
+            timeouts: payload.timeouts,
+        }
+    }
+}
+
+/// Now, RFC 3339, UTC, seconds.
+pub fn now_rfc3339() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_deterministic_per_flow_tag_and_content() {
+        let a = version_id("main", "v1.0.0", &content_hash(b"{}"));
+        assert_eq!(a, version_id("main", "v1.0.0", &content_hash(b"{}")));
+        assert_ne!(a, version_id("main", "v1.0.1", &content_hash(b"{}")));
+        assert_ne!(a, version_id("main", "v1.0.0", &content_hash(b"{ }")));
+        assert_ne!(a, version_id("other", "v1.0.0", &content_hash(b"{}")));
+        assert!(uuid::Uuid::parse_str(&a).is_ok());
+    }
+
+    #[test]
+    fn the_environment_follows_the_tag() {
+        assert_eq!(ReleaseInfo::environment_of("v1.4.0-prod"), "production");
+        assert_eq!(ReleaseInfo::environment_of("PROD-2026-11"), "production");
+        assert_eq!(ReleaseInfo::environment_of("v1.4.0-rc1"), "staging");
+    }
+
+    #[test]
+    fn content_keeps_the_file_and_fills_default_timeouts() {
+        let file =
+            br#"{"flowId": "f", "elements": [{"id": "start", "type": "start"}], "timeouts": {"inputTimeout": 5000}}"#;
+        let content = FlowContent::from_file(file).unwrap();
+        assert_eq!(content.flow_id, "f");
+        assert_eq!(content.elements.len(), 1);
+        assert_eq!(
+            (content.timeouts.global_timeout, content.timeouts.input_timeout),
+            (30_000, 5_000)
+        );
+        assert_eq!(content.content_hash.len(), 64);
+    }
+}

@@ -1,0 +1,256 @@
+//! The `release` and `rollback` commands: the local gate, the client, the pipeline, the summary.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cxone_flow::check::{self, Settings};
+use cxone_flow::cxone::client::{ClientConfig, CxoneClient};
+use cxone_flow::cxone::secret::Secret;
+use cxone_flow::diagnostic::Severity;
+use cxone_flow::discover;
+use cxone_flow::flow::load;
+use cxone_flow::release::audit::AuditLog;
+use cxone_flow::release::payload::{FlowContent, ReleaseInfo};
+use cxone_flow::release::pipeline::{Outcome, ReleaseFlow, ReleaseSettings, release};
+use cxone_flow::release::rollback::rollback;
+use cxone_flow::report;
+use cxone_flow::sim::cases;
+
+use crate::{CANNOT_RUN, CLEAN, Connection, FINDINGS, ReleaseArgs, RollbackArgs, cannot_run, print};
+
+/// The environment variable that holds the client secret.
+pub const SECRET_ENV: &str = "CXONE_CLIENT_SECRET";
+
+fn commit_of(given: &Option<String>) -> String {
+    given
+        .clone()
+        .or_else(|| std::env::var("GITHUB_SHA").ok())
+        .or_else(|| {
+            let output = std::process::Command::new("git")
+                .args(["rev-parse", "HEAD"])
+                .output()
+                .ok()?;
+            output
+                .status
+                .success()
+                .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn repository_of(given: &Option<String>) -> String {
+    given
+        .clone()
+        .or_else(|| std::env::var("GITHUB_REPOSITORY").ok())
+        .or_else(|| std::env::current_dir().ok()?.file_name()?.to_str().map(str::to_string))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The client and the audit log, or why they cannot be had.
+fn connect(connection: &Connection, tag: &str, commit: &str) -> Result<(Arc<CxoneClient>, Arc<AuditLog>), String> {
+    let secret = std::env::var(SECRET_ENV)
+        .ok()
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| format!("set {SECRET_ENV} to the CXone client secret"))?;
+    let mut config = ClientConfig::new(
+        &connection.base_url,
+        &connection.token_url,
+        &connection.client_id,
+        Secret::new(secret),
+    );
+    config.max_retries = connection.max_retries;
+    let client = CxoneClient::new(config).map_err(|e| e.to_string())?;
+    let audit = AuditLog::open(&connection.audit_log, tag, commit)
+        .map_err(|e| format!("failed to open the audit log `{}`: {e}", connection.audit_log.display()))?;
+    Ok((Arc::new(client), Arc::new(audit)))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("failed to start the async runtime: {e}"))
+}
+
+fn settings(args: &ReleaseArgs, commit: &str, repository: &str) -> ReleaseSettings {
+    ReleaseSettings {
+        release: ReleaseInfo {
+            tag: args.tag.clone(),
+            environment: args
+                .environment
+                .clone()
+                .unwrap_or_else(|| ReleaseInfo::environment_of(&args.tag).to_string()),
+            activation_priority: args.activation_priority,
+            created_by: format!("{repository}@{commit}"),
+        },
+        max_concurrency: args.max_concurrency,
+        case_concurrency: 8,
+        qa_webhook_url: args.qa_webhook_url.clone(),
+        smoke_test: args.smoke_test,
+        dry_run: args.dry_run,
+        max_execution_ms: args.max_execution_ms,
+        registration_timeout: Duration::from_secs(120),
+        registration_poll: Duration::from_millis(250),
+    }
+}
+
+pub fn run_release(args: ReleaseArgs) -> ExitCode {
+    let units = match discover::discover(&args.paths) {
+        Ok(units) => units,
+        Err(error) => return cannot_run(&error.to_string()),
+    };
+    let check_settings = Settings {
+        max_execution_ms: args.max_execution_ms,
+        ..Settings::default()
+    };
+    let report = check::check(&units, &check_settings);
+    if !report.read_errors.is_empty() || report.fails(Severity::Error) {
+        print(&report::human::render(&report));
+        for error in &report.read_errors {
+            eprintln!("error: {error}");
+        }
+        eprintln!(
+            "release {}: the local checks failed, so nothing was sent to CXone",
+            args.tag
+        );
+        return ExitCode::from(if report.read_errors.is_empty() {
+            FINDINGS
+        } else {
+            CANNOT_RUN
+        });
+    }
+    let mut flows = Vec::new();
+    for unit in &report.units {
+        let Some(flow_report) = &unit.flow else { continue };
+        let source = &flow_report.source;
+        let (Ok(root), Ok(content)) = (source.parse_json(), FlowContent::from_file(source.text.as_bytes())) else {
+            return cannot_run(&format!(
+                "failed to read `{}` again for the release",
+                source.display_path()
+            ));
+        };
+        let tests = unit
+            .tests
+            .as_ref()
+            .and_then(|t| t.source.parse_json().ok().map(|root| cases::load(&root).0))
+            .unwrap_or_default();
+        flows.push(ReleaseFlow {
+            path: source.display_path(),
+            content,
+            flow: load::load(&root).0,
+            tests,
+        });
+    }
+    let (commit, repository) = (
+        commit_of(&args.connection.commit),
+        repository_of(&args.connection.repository),
+    );
+    let (client, audit) = match connect(&args.connection, &args.tag, &commit) {
+        Ok(pair) => pair,
+        Err(message) => return cannot_run(&message),
+    };
+    let settings = settings(&args, &commit, &repository);
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(message) => return cannot_run(&message),
+    };
+    let results = match runtime.block_on(release(client, flows, settings.clone(), Arc::clone(&audit))) {
+        Ok(results) => results,
+        Err(error) => return cannot_run(&error.to_string()),
+    };
+    let mut out = format!(
+        "{}release {} to {} ({} flow{}), audit log {}\n",
+        if settings.dry_run { "dry run: " } else { "" },
+        settings.release.tag,
+        settings.release.environment,
+        results.len(),
+        if results.len() == 1 { "" } else { "s" },
+        audit.path().display()
+    );
+    for result in &results {
+        let detail = match &result.outcome {
+            Outcome::Published {
+                version_id, latency_ms, ..
+            } => format!("version {version_id}, publish took {latency_ms} ms"),
+            Outcome::UpToDate { version_id } => format!("version {version_id} is already active"),
+            Outcome::Failed { reason, .. } => reason.clone(),
+            Outcome::RolledBack {
+                failed_version_id,
+                restored_version_id,
+                reason,
+            } => format!("smoke test failed ({reason}); {failed_version_id} replaced by {restored_version_id}"),
+            Outcome::WouldRelease { payload, note } => match payload {
+                Some(payload) => format!("{note}:\n{}", serde_json::to_string_pretty(payload).unwrap_or_default()),
+                None => note.clone(),
+            },
+        };
+        out.push_str(&format!(
+            "  {}  {}  {}: {detail}\n",
+            result.path,
+            result.flow_id,
+            result.outcome.label()
+        ));
+    }
+    print(&out);
+    if let Some(failure) = audit.failure() {
+        return cannot_run(&failure);
+    }
+    if results.iter().any(|r| r.outcome.failed()) {
+        ExitCode::from(FINDINGS)
+    } else {
+        ExitCode::from(CLEAN)
+    }
+}
+
+pub fn run_rollback(args: RollbackArgs) -> ExitCode {
+    let commit = commit_of(&args.connection.commit);
+    let repository = repository_of(&args.connection.repository);
+    let (client, audit) = match connect(&args.connection, "rollback", &commit) {
+        Ok(pair) => pair,
+        Err(message) => return cannot_run(&message),
+    };
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(message) => return cannot_run(&message),
+    };
+    let settings = ReleaseSettings {
+        release: ReleaseInfo {
+            tag: "rollback".into(),
+            environment: "production".into(),
+            activation_priority: 1,
+            created_by: format!("{repository}@{commit}"),
+        },
+        max_concurrency: 1,
+        case_concurrency: 1,
+        qa_webhook_url: None,
+        smoke_test: false,
+        dry_run: false,
+        max_execution_ms: 0,
+        registration_timeout: Duration::from_secs(120),
+        registration_poll: Duration::from_millis(250),
+    };
+    let outcome = runtime.block_on(async {
+        client.authenticate().await?;
+        Ok::<_, cxone_flow::release::rollback::RollbackError>(
+            rollback(&client, &args.flow_id, args.to.as_deref(), &settings, &audit).await?,
+        )
+    });
+    match outcome {
+        Ok(done) => {
+            print(&format!(
+                "rolled back flow {}: version {} (the content of {}) is active{}; audit log {}\n",
+                args.flow_id,
+                done.restored_version_id,
+                done.restored_from,
+                done.replaced.map(|r| format!(", replacing {r}")).unwrap_or_default(),
+                audit.path().display()
+            ));
+            ExitCode::from(CLEAN)
+        }
+        Err(error) => {
+            eprintln!("error: rollback of flow {}: {error}", args.flow_id);
+            ExitCode::from(FINDINGS)
+        }
+    }
+}
