@@ -4,18 +4,16 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cxone_flow::check::{self, Settings};
+use cxone_flow::check::Settings;
 use cxone_flow::cxone::client::{ClientConfig, CxoneClient};
 use cxone_flow::cxone::secret::Secret;
-use cxone_flow::diagnostic::Severity;
 use cxone_flow::discover;
-use cxone_flow::flow::load;
 use cxone_flow::release::audit::AuditLog;
-use cxone_flow::release::payload::{FlowContent, ReleaseInfo};
-use cxone_flow::release::pipeline::{Outcome, ReleaseFlow, ReleaseSettings, release};
+use cxone_flow::release::gate::gate;
+use cxone_flow::release::payload::ReleaseInfo;
+use cxone_flow::release::pipeline::{Outcome, ReleaseSettings, release};
 use cxone_flow::release::rollback::rollback;
 use cxone_flow::report;
-use cxone_flow::sim::cases;
 
 use crate::{CANNOT_RUN, CLEAN, Connection, FINDINGS, ReleaseArgs, RollbackArgs, cannot_run, print};
 
@@ -47,12 +45,21 @@ fn repository_of(given: &Option<String>) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// The client and the audit log, or why they cannot be had.
-fn connect(connection: &Connection, tag: &str, commit: &str) -> Result<(Arc<CxoneClient>, Arc<AuditLog>), String> {
-    let secret = std::env::var(SECRET_ENV)
+/// The client secret from the environment.
+fn secret() -> Result<String, String> {
+    std::env::var(SECRET_ENV)
         .ok()
         .filter(|s| !s.is_empty())
-        .ok_or_else(|| format!("set {SECRET_ENV} to the CXone client secret"))?;
+        .ok_or_else(|| format!("set {SECRET_ENV} to the CXone client secret"))
+}
+
+/// The client and the audit log, or why they cannot be had.
+fn connect(
+    connection: &Connection,
+    secret: String,
+    tag: &str,
+    commit: &str,
+) -> Result<(Arc<CxoneClient>, Arc<AuditLog>), String> {
     let mut config = ClientConfig::new(
         &connection.base_url,
         &connection.token_url,
@@ -96,6 +103,10 @@ fn settings(args: &ReleaseArgs, commit: &str, repository: &str) -> ReleaseSettin
 }
 
 pub fn run_release(args: ReleaseArgs) -> ExitCode {
+    let secret = match secret() {
+        Ok(secret) => secret,
+        Err(message) => return cannot_run(&message),
+    };
     let units = match discover::discover(&args.paths) {
         Ok(units) => units,
         Err(error) => return cannot_run(&error.to_string()),
@@ -104,49 +115,29 @@ pub fn run_release(args: ReleaseArgs) -> ExitCode {
         max_execution_ms: args.max_execution_ms,
         ..Settings::default()
     };
-    let report = check::check(&units, &check_settings);
-    if !report.read_errors.is_empty() || report.fails(Severity::Error) {
-        print(&report::human::render(&report));
-        for error in &report.read_errors {
-            eprintln!("error: {error}");
+    let flows = match gate(&units, &check_settings) {
+        Ok(flows) => flows,
+        Err(report) => {
+            print(&report::human::render(&report));
+            for error in &report.read_errors {
+                eprintln!("error: {error}");
+            }
+            eprintln!(
+                "release {}: the local checks failed, so nothing was sent to CXone",
+                args.tag
+            );
+            return ExitCode::from(if report.read_errors.is_empty() {
+                FINDINGS
+            } else {
+                CANNOT_RUN
+            });
         }
-        eprintln!(
-            "release {}: the local checks failed, so nothing was sent to CXone",
-            args.tag
-        );
-        return ExitCode::from(if report.read_errors.is_empty() {
-            FINDINGS
-        } else {
-            CANNOT_RUN
-        });
-    }
-    let mut flows = Vec::new();
-    for unit in &report.units {
-        let Some(flow_report) = &unit.flow else { continue };
-        let source = &flow_report.source;
-        let (Ok(root), Ok(content)) = (source.parse_json(), FlowContent::from_file(source.text.as_bytes())) else {
-            return cannot_run(&format!(
-                "failed to read `{}` again for the release",
-                source.display_path()
-            ));
-        };
-        let tests = unit
-            .tests
-            .as_ref()
-            .and_then(|t| t.source.parse_json().ok().map(|root| cases::load(&root).0))
-            .unwrap_or_default();
-        flows.push(ReleaseFlow {
-            path: source.display_path(),
-            content,
-            flow: load::load(&root).0,
-            tests,
-        });
-    }
+    };
     let (commit, repository) = (
         commit_of(&args.connection.commit),
         repository_of(&args.connection.repository),
     );
-    let (client, audit) = match connect(&args.connection, &args.tag, &commit) {
+    let (client, audit) = match connect(&args.connection, secret, &args.tag, &commit) {
         Ok(pair) => pair,
         Err(message) => return cannot_run(&message),
     };
@@ -206,7 +197,8 @@ pub fn run_release(args: ReleaseArgs) -> ExitCode {
 pub fn run_rollback(args: RollbackArgs) -> ExitCode {
     let commit = commit_of(&args.connection.commit);
     let repository = repository_of(&args.connection.repository);
-    let (client, audit) = match connect(&args.connection, "rollback", &commit) {
+    let connected = secret().and_then(|secret| connect(&args.connection, secret, "rollback", &commit));
+    let (client, audit) = match connected {
         Ok(pair) => pair,
         Err(message) => return cannot_run(&message),
     };
@@ -232,9 +224,7 @@ pub fn run_rollback(args: RollbackArgs) -> ExitCode {
     };
     let outcome = runtime.block_on(async {
         client.authenticate().await?;
-        Ok::<_, cxone_flow::release::rollback::RollbackError>(
-            rollback(&client, &args.flow_id, args.to.as_deref(), &settings, &audit).await?,
-        )
+        rollback(&client, &args.flow_id, args.to.as_deref(), &settings, &audit).await
     });
     match outcome {
         Ok(done) => {

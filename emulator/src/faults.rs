@@ -38,6 +38,9 @@ pub struct FaultRule {
     pub next: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share: Option<f64>,
+    /// Let this many matching calls through before the rule starts to fire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<u32>,
     /// Only calls whose path contains this (`/simulations`, `/publish`, `/oauth/token`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
@@ -47,7 +50,8 @@ pub struct FaultRule {
 }
 
 impl FaultRule {
-    /// Parses the command-line form: `KIND[:next=N|:share=P][:path=P][:method=M][:retry-after=S][:http-date]`
+    /// Parses the command-line form:
+    /// `KIND[:next=N|:share=P][:after=N][:path=P][:method=M][:retry-after=S][:http-date]`
     /// where KIND is an HTTP status (`503`), `429`, `drop` or `revoke`.
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut parts = text.split(':');
@@ -71,6 +75,7 @@ impl FaultRule {
             },
             next: None,
             share: None,
+            after: None,
             path: None,
             method: None,
         };
@@ -79,6 +84,7 @@ impl FaultRule {
             let bad = || format!("fault `{text}`: bad `{part}`");
             match key {
                 "next" => rule.next = Some(value.parse().map_err(|_| bad())?),
+                "after" => rule.after = Some(value.parse().map_err(|_| bad())?),
                 "share" => {
                     rule.share = Some(
                         value
@@ -149,6 +155,10 @@ impl FaultPlan {
         };
         let delay = Duration::from_millis(self.latency.fixed_ms + jitter);
         for rule in self.rules.iter_mut().filter(|r| r.matches(method, path)) {
+            if let Some(waiting) = rule.after.as_mut().filter(|w| **w > 0) {
+                *waiting -= 1;
+                continue;
+            }
             let fires = match (rule.next.as_mut(), rule.share) {
                 (Some(left), _) if *left > 0 => {
                     *left -= 1;
@@ -214,5 +224,12 @@ mod tests {
         assert!(plan.decide("POST", "/api/v2/flows/f/versions/v/publish").1.is_some());
         assert!(plan.decide("POST", "/api/v2/flows/f/versions/v/publish").1.is_some());
         assert!(plan.decide("POST", "/api/v2/flows/f/versions/v/publish").1.is_none());
+    }
+
+    #[test]
+    fn after_lets_calls_through_before_firing() {
+        let mut plan = FaultPlan::new(vec![FaultRule::parse("504:after=2").unwrap()], Latency::default(), 1);
+        let fired: Vec<bool> = (0..4).map(|_| plan.decide("POST", "/x").1.is_some()).collect();
+        assert_eq!(fired, [false, false, true, true]);
     }
 }

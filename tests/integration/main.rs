@@ -6,6 +6,7 @@ mod cxone;
 mod differential;
 mod engine;
 mod props;
+mod release;
 mod rules;
 
 use std::path::{Path, PathBuf};

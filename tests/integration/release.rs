@@ -1,0 +1,488 @@
+//! Releases end to end against the spawned emulator: the happy path, idempotent re-runs, recovery
+//! after a run dies, the version limit, fault storms, webhooks, smoke-test rollback, and secrets.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use cxone_emulator::{Config, Emulator, FaultRule, spawn};
+use cxone_flow::check::Settings;
+use cxone_flow::cxone::client::{ClientConfig, CxoneClient};
+use cxone_flow::cxone::secret::Secret;
+use cxone_flow::cxone::types::VersionStatus;
+use cxone_flow::discover::discover;
+use cxone_flow::release::audit::AuditLog;
+use cxone_flow::release::gate::gate;
+use cxone_flow::release::payload::ReleaseInfo;
+use cxone_flow::release::pipeline::{FlowResult, Outcome, ReleaseSettings, release};
+use serde_json::Value;
+
+use crate::root;
+
+const SECRET: &str = "release-test-secret-7f3a";
+
+async fn emulator(faults: &[&str]) -> Emulator {
+    spawn(Config {
+        client_secret: SECRET.into(),
+        faults: faults.iter().map(|f| FaultRule::parse(f).unwrap()).collect(),
+        seed: 11,
+        ..Config::default()
+    })
+    .await
+    .unwrap()
+}
+
+fn client(emu: &Emulator) -> Arc<CxoneClient> {
+    let mut config = ClientConfig::new(emu.base_url(), emu.token_url(), "cxone-flow", Secret::new(SECRET));
+    config.backoff_base = Duration::from_millis(2);
+    config.backoff_cap = Duration::from_millis(20);
+    Arc::new(CxoneClient::new(config).unwrap())
+}
+
+fn settings(tag: &str) -> ReleaseSettings {
+    ReleaseSettings {
+        release: ReleaseInfo {
+            tag: tag.into(),
+            environment: ReleaseInfo::environment_of(tag).into(),
+            activation_priority: 1,
+            created_by: "acme/ivr@abc123".into(),
+        },
+        max_concurrency: 4,
+        case_concurrency: 8,
+        qa_webhook_url: None,
+        smoke_test: false,
+        dry_run: false,
+        max_execution_ms: 15_000,
+        registration_timeout: Duration::from_secs(5),
+        registration_poll: Duration::from_millis(5),
+    }
+}
+
+/// A copy of the example flows to change freely.
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("examples/flows")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+/// Changes a prompt of the main IVR (new content, same behaviour).
+fn edit_main(dir: &Path) {
+    let path = dir.join("main-ivr.flow.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("Calls may be recorded.", "Calls are recorded.");
+    std::fs::write(path, text).unwrap();
+}
+
+async fn run(emu: &Emulator, dir: &Path, settings: ReleaseSettings) -> (Vec<FlowResult>, Vec<Value>) {
+    let audit_path = dir.join("audit.jsonl");
+    let units = discover(&[dir.to_path_buf()]).unwrap();
+    let flows = gate(&units, &Settings::default()).unwrap_or_else(|_| panic!("the gate passes"));
+    let audit = Arc::new(AuditLog::open(&audit_path, &settings.release.tag, "abc123").unwrap());
+    let results = release(client(emu), flows, settings, audit).await.unwrap();
+    (results, audit_lines(&audit_path))
+}
+
+fn audit_lines(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn events<'a>(audit: &'a [Value], name: &str) -> Vec<&'a Value> {
+    audit.iter().filter(|e| e["event"] == name).collect()
+}
+
+fn outcome<'a>(results: &'a [FlowResult], flow_id: &str) -> &'a Outcome {
+    &results.iter().find(|r| r.flow_id == flow_id).unwrap().outcome
+}
+
+fn versions(emu: &Emulator, flow_id: &str) -> Vec<(String, VersionStatus, Option<String>)> {
+    emu.state.lock().versions.get(flow_id).map_or_else(Vec::new, |vs| {
+        vs.iter()
+            .map(|s| {
+                (
+                    s.version.payload.id.clone(),
+                    s.version.status,
+                    s.version.payload.version_tags.rollback_reference.clone(),
+                )
+            })
+            .collect()
+    })
+}
+
+fn posts(emu: &Emulator) -> usize {
+    emu.state
+        .lock()
+        .log
+        .iter()
+        .filter(|e| e.method == "POST" && !e.path.ends_with("/simulations") && !e.path.contains("oauth"))
+        .count()
+}
+
+const MAIN: &str = "acme-bank-main-ivr";
+const CARD: &str = "acme-card-activation";
+
+#[tokio::test]
+async fn a_happy_release_publishes_every_flow_and_audits_each_step() {
+    let emu = emulator(&[]).await;
+    let dir = workspace();
+    let (results, audit) = run(&emu, dir.path(), settings("v1.0.0-prod")).await;
+    for flow in [MAIN, CARD] {
+        assert!(
+            matches!(outcome(&results, flow), Outcome::Published { resumed: false, .. }),
+            "{results:?}"
+        );
+        let versions = versions(&emu, flow);
+        assert_eq!(versions.len(), 1);
+        assert_eq!((versions[0].1, versions[0].2.as_deref()), (VersionStatus::Active, None));
+    }
+    let stored = emu.state.lock().versions[MAIN][0].version.payload.clone();
+    assert_eq!(stored.metadata.version_tag, "v1.0.0-prod");
+    assert_eq!(stored.metadata.created_by, "acme/ivr@abc123");
+    assert_eq!(stored.version_tags.environment, "production");
+    assert_eq!(stored.version_tags.release_matrix, "v1.0.0-prod");
+    assert_eq!(stored.metadata.content_hash.as_ref().unwrap().len(), 64);
+    assert_eq!(events(&audit, "token_acquired").len(), 1);
+    assert_eq!(events(&audit, "versions_listed").len(), 2);
+    assert_eq!(events(&audit, "version_registered").len(), 2);
+    assert_eq!(events(&audit, "simulation_passed").len(), 13, "every case ran remotely");
+    let published = events(&audit, "version_published");
+    assert_eq!(published.len(), 2);
+    assert!(published.iter().all(|e| e["latencyMs"].is_u64()
+        && e["versionId"].is_string()
+        && e["tag"] == "v1.0.0-prod"
+        && e["commit"] == "abc123"));
+    assert!(
+        events(&audit, "activation_complete")
+            .iter()
+            .all(|e| e["totalMs"].is_u64())
+    );
+    assert_eq!(emu.state.lock().tokens_issued, 1, "one token for the whole run");
+}
+
+#[tokio::test]
+async fn a_rerun_of_the_same_tag_changes_nothing() {
+    let emu = emulator(&[]).await;
+    let dir = workspace();
+    let (first, _) = run(&emu, dir.path(), settings("v1.0.0")).await;
+    let posts_before = posts(&emu);
+    let (second, audit) = run(&emu, dir.path(), settings("v1.0.0")).await;
+    for flow in [MAIN, CARD] {
+        let Outcome::Published { version_id, .. } = outcome(&first, flow) else {
+            panic!("{first:?}")
+        };
+        assert_eq!(
+            outcome(&second, flow),
+            &Outcome::UpToDate {
+                version_id: version_id.clone()
+            }
+        );
+        assert_eq!(versions(&emu, flow).len(), 1);
+    }
+    assert_eq!(posts(&emu), posts_before, "the re-run registered and published nothing");
+    assert_eq!(events(&audit, "skipped").len(), 2);
+}
+
+#[tokio::test]
+async fn a_run_that_dies_between_register_and_publish_is_resumed_once() {
+    // The first publish is dropped: that flow is left with a pending version.
+    let emu = emulator(&["drop:next=1:path=/publish"]).await;
+    let dir = workspace();
+    let mut one_at_a_time = settings("v2.0.0");
+    one_at_a_time.max_concurrency = 1;
+    let (first, _) = run(&emu, dir.path(), one_at_a_time.clone()).await;
+    let failed: Vec<&FlowResult> = first.iter().filter(|r| r.outcome.failed()).collect();
+    assert_eq!(failed.len(), 1, "{first:?}");
+    let flow = failed[0].flow_id.clone();
+    assert_eq!(versions(&emu, &flow)[0].1, VersionStatus::Pending);
+    let (second, audit) = run(&emu, dir.path(), one_at_a_time).await;
+    assert!(
+        matches!(outcome(&second, &flow), Outcome::Published { resumed: true, .. }),
+        "{second:?}"
+    );
+    let versions = versions(&emu, &flow);
+    assert_eq!(versions.len(), 1, "exactly one version was ever registered");
+    assert_eq!(versions[0].1, VersionStatus::Active);
+    assert_eq!(events(&audit, "resumed").len(), 1);
+}
+
+#[tokio::test]
+async fn the_version_limit_fails_that_flow_only_and_names_the_blockers() {
+    let emu = emulator(&[]).await;
+    let dir = workspace();
+    run(&emu, dir.path(), settings("v1")).await;
+    edit_main(dir.path());
+    // A run that registers v2 but cannot publish it leaves it pending: ACTIVE + PENDING = the limit.
+    emu.state.lock().faults.rules = vec![FaultRule::parse("503:path=/publish").unwrap()];
+    run(&emu, dir.path(), settings("v2")).await;
+    emu.state.lock().faults.rules.clear();
+    std::fs::write(
+        dir.path().join("main-ivr.flow.json"),
+        std::fs::read_to_string(dir.path().join("main-ivr.flow.json"))
+            .unwrap()
+            .replace("Calls are recorded.", "Hello."),
+    )
+    .unwrap();
+    let (results, audit) = run(&emu, dir.path(), settings("v3")).await;
+    let Outcome::Failed { reason, .. } = outcome(&results, MAIN) else {
+        panic!("{results:?}")
+    };
+    let live: Vec<String> = versions(&emu, MAIN).into_iter().map(|v| v.0.to_uppercase()).collect();
+    assert!(reason.contains("concurrent-version limit"), "{reason}");
+    assert!(live.iter().all(|id| reason.contains(id.as_str())), "{reason}");
+    assert_eq!(
+        outcome(&results, CARD).label(),
+        "up to date",
+        "the other flow is unaffected"
+    );
+    let failed_now = events(&audit, "flow_failed")
+        .into_iter()
+        .filter(|e| e["tag"] == "v3")
+        .count();
+    assert_eq!(failed_now, 1);
+}
+
+#[tokio::test]
+async fn a_429_storm_and_a_revoked_token_do_not_stop_the_release() {
+    let emu = emulator(&["429:share=0.3:retry-after=0", "revoke:next=1:after=6"]).await;
+    let dir = workspace();
+    let (results, _) = run(&emu, dir.path(), settings("v1")).await;
+    assert!(
+        results.iter().all(|r| matches!(r.outcome, Outcome::Published { .. })),
+        "{results:?}"
+    );
+    let log = emu.state.lock().log.clone();
+    assert!(log.iter().filter(|e| e.status == Some(429)).count() >= 3);
+    assert!(
+        log.iter().any(|e| e.status == Some(401)),
+        "the revoked token was refused once"
+    );
+    assert_eq!(
+        emu.state.lock().tokens_issued,
+        2,
+        "one fresh token after the revocation"
+    );
+}
+
+#[tokio::test]
+async fn a_504_on_simulation_fails_the_flow_with_advice_and_publishes_nothing() {
+    let emu = emulator(&["504:path=/simulations"]).await;
+    let dir = workspace();
+    let (results, audit) = run(&emu, dir.path(), settings("v1")).await;
+    for result in &results {
+        let Outcome::Failed { reason, .. } = &result.outcome else {
+            panic!("{results:?}")
+        };
+        assert!(
+            reason.contains("HTTP 504") && reason.contains("execution window"),
+            "{reason}"
+        );
+    }
+    assert!(events(&audit, "version_published").is_empty());
+    assert!(emu.state.lock().log.iter().all(|e| !e.path.ends_with("/publish")));
+}
+
+#[tokio::test]
+async fn three_releases_leave_one_webhook_and_the_receiver_gets_one_signed_event_per_publish() {
+    let received: Arc<std::sync::Mutex<Vec<(String, Vec<u8>)>>> = Arc::default();
+    let app = {
+        let received = Arc::clone(&received);
+        axum::Router::new().route(
+            "/qa",
+            axum::routing::post(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+                let received = Arc::clone(&received);
+                async move {
+                    let signature = headers["x-cxone-signature"].to_str().unwrap().to_string();
+                    received.lock().unwrap().push((signature, body.to_vec()));
+                    "ok"
+                }
+            }),
+        )
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/qa", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let emu = emulator(&[]).await;
+    let dir = workspace();
+    let mut with_webhook = settings("v1");
+    with_webhook.qa_webhook_url = Some(url.clone());
+    run(&emu, dir.path(), with_webhook.clone()).await;
+    edit_main(dir.path());
+    with_webhook.release.tag = "v2".into();
+    run(&emu, dir.path(), with_webhook.clone()).await;
+    with_webhook.release.tag = "v3".into();
+    let (_, audit) = run(&emu, dir.path(), with_webhook).await;
+    assert_eq!(emu.state.lock().webhooks.len(), 1, "releases never pile webhooks up");
+    assert_eq!(events(&audit, "webhook_registered").len(), 1);
+    assert_eq!(events(&audit, "webhook_found").len(), 2);
+    // Publishes: 2 (v1) + 1 (v2: only the main IVR changed) + 0 (v3: nothing changed).
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while received.lock().unwrap().len() < 3 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let received = received.lock().unwrap().clone();
+    assert_eq!(received.len(), 3);
+    use hmac::{KeyInit, Mac};
+    for (signature, body) in &received {
+        let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(b"emulator-webhook-secret").unwrap();
+        mac.update(body);
+        assert_eq!(
+            signature,
+            &format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_failed_smoke_test_rolls_back_to_the_previous_content() {
+    let emu = emulator(&[]).await;
+    let dir = workspace();
+    run(&emu, dir.path(), settings("v1")).await;
+    let v1 = versions(&emu, MAIN)[0].0.clone();
+    let v1_hash = emu.state.lock().versions[MAIN][0]
+        .version
+        .payload
+        .metadata
+        .content_hash
+        .clone();
+    edit_main(dir.path());
+    // The 8 pre-publish simulations of the main IVR pass; the smoke test's then fail.
+    emu.state.lock().faults.rules = vec![FaultRule::parse("500:after=8:path=/simulations").unwrap()];
+    let mut smoke = settings("v2");
+    smoke.smoke_test = true;
+    let (results, audit) = run(&emu, dir.path(), smoke).await;
+    let Outcome::RolledBack {
+        failed_version_id,
+        restored_version_id,
+        reason,
+    } = outcome(&results, MAIN)
+    else {
+        panic!("{results:?}")
+    };
+    assert!(reason.contains("HTTP 500"), "{reason}");
+    let versions = versions(&emu, MAIN);
+    let status = |id: &str| versions.iter().find(|v| v.0 == *id).unwrap().clone();
+    assert_eq!(status(&v1).1, VersionStatus::Deprecated);
+    assert_eq!(status(failed_version_id).1, VersionStatus::Deprecated);
+    let restored = status(restored_version_id);
+    assert_eq!(
+        (restored.1, restored.2.as_deref()),
+        (VersionStatus::Active, Some(failed_version_id.as_str()))
+    );
+    let restored_hash = emu.state.lock().versions[MAIN]
+        .iter()
+        .find(|s| s.version.payload.id == *restored_version_id)
+        .unwrap()
+        .version
+        .payload
+        .metadata
+        .content_hash
+        .clone();
+    assert_eq!(restored_hash, v1_hash, "the previous content is active again");
+    assert_eq!(events(&audit, "rollback").len(), 1);
+}
+
+#[tokio::test]
+async fn a_dry_run_reads_and_checks_but_sends_nothing() {
+    let emu = emulator(&[]).await;
+    let dir = workspace();
+    let mut dry = settings("v1");
+    dry.dry_run = true;
+    dry.qa_webhook_url = Some("http://127.0.0.1:9/qa".into());
+    let (results, audit) = run(&emu, dir.path(), dry).await;
+    for result in &results {
+        let Outcome::WouldRelease {
+            payload: Some(payload), ..
+        } = &result.outcome
+        else {
+            panic!("{results:?}")
+        };
+        assert_eq!(payload.metadata.version_tag, "v1");
+    }
+    assert_eq!(posts(&emu), 0, "no register, webhook or publish call");
+    assert!(emu.state.lock().versions.is_empty() && emu.state.lock().webhooks.is_empty());
+    assert_eq!(events(&audit, "dry_run_payload").len(), 2);
+}
+
+fn binary(dir: &Path, emu: &Emulator, args: &[&str], secret: &str) -> (i32, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cxone-flow"))
+        .args(args)
+        .args([
+            "--base-url",
+            &emu.base_url(),
+            "--token-url",
+            &emu.token_url(),
+            "--client-id",
+            "cxone-flow",
+        ])
+        .env("CXONE_CLIENT_SECRET", secret)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cli_gates_releases_rolls_back_and_never_shows_the_secret() {
+    let emu = emulator(&["503:next=1:path=/simulations"]).await;
+    let dir = workspace();
+    let path: PathBuf = dir.path().to_path_buf();
+    let emu = Arc::new(emu);
+    let run_cli = |args: Vec<&'static str>, secret: &'static str| {
+        let (path, emu) = (path.clone(), Arc::clone(&emu));
+        tokio::task::spawn_blocking(move || binary(&path, &emu, &args, secret))
+    };
+    let (code, out, err) = run_cli(vec!["release", "--tag", "v1"], SECRET).await.unwrap();
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("acme-bank-main-ivr  published"), "{out}");
+    edit_main(dir.path());
+    let (code, out, _) = run_cli(vec!["release", "--tag", "v2"], SECRET).await.unwrap();
+    assert_eq!(code, 0, "{out}");
+    let (code, out, err) = run_cli(vec!["rollback", "--flow-id", "acme-bank-main-ivr"], SECRET)
+        .await
+        .unwrap();
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with("rolled back flow acme-bank-main-ivr"), "{out}");
+    let active = versions(&emu, MAIN)
+        .into_iter()
+        .filter(|v| v.1 == VersionStatus::Active)
+        .count();
+    assert_eq!(active, 1);
+    // A broken flow stops the release before anything is sent.
+    std::fs::write(
+        dir.path().join("broken.flow.json"),
+        r#"{"flowId": "b", "elements": [{"id": "start", "type": "start"}]}"#,
+    )
+    .unwrap();
+    let posts_before = posts(&emu);
+    let (code, _, err) = run_cli(vec!["release", "--tag", "v3"], SECRET).await.unwrap();
+    assert_eq!(code, 1);
+    assert!(err.contains("nothing was sent to CXone"), "{err}");
+    assert_eq!(posts(&emu), posts_before);
+    let (code, _, err) = run_cli(vec!["release", "--tag", "v3"], "").await.unwrap();
+    assert_eq!(code, 2);
+    assert!(err.contains("set CXONE_CLIENT_SECRET"), "{err}");
+    std::fs::remove_file(dir.path().join("broken.flow.json")).unwrap();
+    let (code, out, err) = run_cli(vec!["release", "--tag", "v4", "--dry-run"], "wrong-secret-abc")
+        .await
+        .unwrap();
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("invalid client credentials"), "{err}");
+    let audit = std::fs::read_to_string(dir.path().join("cxone-flow-audit.jsonl")).unwrap();
+    for text in [&audit, &out, &err] {
+        assert!(!text.contains(SECRET) && !text.contains("wrong-secret-abc"));
+    }
+    let tokens: Vec<String> = emu.state.lock().tokens.keys().cloned().collect();
+    assert!(tokens.iter().all(|t| !audit.contains(t.as_str())));
+}
