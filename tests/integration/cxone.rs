@@ -586,44 +586,9 @@ async fn latency_is_added_to_every_call() {
     );
 }
 
-/// A received webhook call: its signature header and its raw body.
-type SignedBody = (String, Vec<u8>);
-
 #[tokio::test]
 async fn publish_delivers_one_signed_event_to_each_active_webhook_with_retries() {
-    use axum::routing::post;
-    let received: Arc<std::sync::Mutex<Vec<SignedBody>>> = Arc::default();
-    let failures_left = Arc::new(std::sync::atomic::AtomicU32::new(1));
-    let app = {
-        let received = Arc::clone(&received);
-        let failures_left = Arc::clone(&failures_left);
-        axum::Router::new().route(
-            "/hook",
-            post(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
-                let received = Arc::clone(&received);
-                let failures_left = Arc::clone(&failures_left);
-                async move {
-                    if failures_left
-                        .fetch_update(
-                            std::sync::atomic::Ordering::SeqCst,
-                            std::sync::atomic::Ordering::SeqCst,
-                            |n| n.checked_sub(1),
-                        )
-                        .is_ok()
-                    {
-                        return axum::http::StatusCode::INTERNAL_SERVER_ERROR;
-                    }
-                    let signature = headers["x-cxone-signature"].to_str().unwrap().to_string();
-                    received.lock().unwrap().push((signature, body.to_vec()));
-                    axum::http::StatusCode::OK
-                }
-            }),
-        )
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let receiver = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-
+    let (receiver, received) = crate::webhook_receiver(1).await;
     let emu = emulator(config()).await;
     let client = client(&emu);
     let hook = WebhookRequest {
@@ -641,24 +606,15 @@ async fn publish_delivers_one_signed_event_to_each_active_webhook_with_retries()
     client.create_webhook(&inactive).await.unwrap();
     let version = registered(&client, &payload("main")).await;
     client.publish("main", &version).await.unwrap();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while received.lock().unwrap().is_empty() && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let received = received.lock().unwrap().clone();
+    let received = crate::wait_for_calls(&received, 1).await;
     assert_eq!(
         received.len(),
         1,
         "one event, to the active webhook only, delivered once"
     );
     let (signature, body) = &received[0];
-    use hmac::{KeyInit, Mac};
-    let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(b"emulator-webhook-secret").unwrap();
-    mac.update(body);
-    assert_eq!(
-        signature,
-        &format!("sha256={}", hex::encode(mac.finalize().into_bytes())),
+    assert!(
+        crate::signed_by_emulator(signature, body),
         "the receiver can check the signature"
     );
     let event: Value = serde_json::from_slice(body).unwrap();

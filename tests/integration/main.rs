@@ -21,6 +21,60 @@ pub fn fixture(relative: &str) -> PathBuf {
     root().join("tests/fixtures").join(relative)
 }
 
+/// A received webhook call: its `x-cxone-signature` header and its raw body.
+pub type SignedBody = (String, Vec<u8>);
+
+/// Starts a webhook receiver on 127.0.0.1 port 0 that answers 500 to its first `failures` calls,
+/// then 200, keeping what it accepted. Returns its URL and the calls.
+pub async fn webhook_receiver(failures: u32) -> (String, std::sync::Arc<std::sync::Mutex<Vec<SignedBody>>>) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    let received: Arc<std::sync::Mutex<Vec<SignedBody>>> = Arc::default();
+    let failures_left = Arc::new(AtomicU32::new(failures));
+    let app = {
+        let received = Arc::clone(&received);
+        axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+                let (received, failures_left) = (Arc::clone(&received), Arc::clone(&failures_left));
+                async move {
+                    if failures_left
+                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                        .is_ok()
+                    {
+                        return axum::http::StatusCode::INTERNAL_SERVER_ERROR;
+                    }
+                    let signature = headers["x-cxone-signature"].to_str().unwrap_or_default().to_string();
+                    received.lock().unwrap().push((signature, body.to_vec()));
+                    axum::http::StatusCode::OK
+                }
+            }),
+        )
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, received)
+}
+
+/// Waits (bounded) until `count` webhook calls arrived, then a little longer to catch extra ones.
+pub async fn wait_for_calls(received: &std::sync::Mutex<Vec<SignedBody>>, count: usize) -> Vec<SignedBody> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while received.lock().unwrap().len() < count && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    received.lock().unwrap().clone()
+}
+
+/// Whether a webhook signature is the HMAC-SHA256 of the body under the emulator's default key.
+pub fn signed_by_emulator(signature: &str, body: &[u8]) -> bool {
+    use hmac::{KeyInit, Mac};
+    let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(b"emulator-webhook-secret").unwrap();
+    mac.update(body);
+    signature == format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
 /// Every element type name, then `extra` (invalid ones, for generators).
 pub fn element_types(extra: &[&'static str]) -> Vec<&'static str> {
     let defined = cxone_flow::flow::model::ElementKind::NAMED
