@@ -144,40 +144,34 @@ async fn set_faults(emu: &Emulator, rules: &[&str]) {
     assert_eq!(response.status(), 204);
 }
 
+/// Sends a raw request and decodes its JSON answer.
+async fn json_of(request: reqwest::RequestBuilder) -> Value {
+    request.send().await.unwrap().json().await.unwrap()
+}
+
 #[tokio::test]
 async fn a_client_written_from_the_spec_works_unchanged() {
     let emu = emulator(config()).await;
     let http = reqwest::Client::new();
-    let token: Value = http
-        .post(emu.token_url())
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", "cxone-flow"),
-            ("client_secret", SECRET),
-            (
-                "scope",
-                "flows:read flows:write flows:publish flow:simulate webhooks:read webhooks:write",
-            ),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = json_of(http.post(emu.token_url()).form(&[
+        ("grant_type", "client_credentials"),
+        ("client_id", "cxone-flow"),
+        ("client_secret", SECRET),
+        (
+            "scope",
+            "flows:read flows:write flows:publish flow:simulate webhooks:read webhooks:write",
+        ),
+    ]))
+    .await;
     assert_eq!(token["token_type"], "Bearer");
     assert_eq!(token["expires_in"], 3600);
     let bearer = format!("Bearer {}", token["access_token"].as_str().unwrap());
     let base = emu.base_url();
-    let list: Value = http
-        .get(format!("{base}/flows/main/versions"))
-        .header("Authorization", &bearer)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = json_of(
+        http.get(format!("{base}/flows/main/versions"))
+            .header("Authorization", &bearer),
+    )
+    .await;
     assert_eq!(list, json!({"entities": []}));
     let body = serde_json::to_value(payload("main")).unwrap();
     for key in [
@@ -204,15 +198,7 @@ async fn a_client_written_from_the_spec_works_unchanged() {
     let answer: Value = response.json().await.unwrap();
     assert_eq!(answer["status"], "PENDING");
     tokio::time::sleep(Duration::from_millis(40)).await;
-    let job: Value = http
-        .get(format!("{base}/jobs/{job}"))
-        .header("Authorization", &bearer)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let job = json_of(http.get(format!("{base}/jobs/{job}")).header("Authorization", &bearer)).await;
     assert_eq!(job["status"], "SUCCEEDED");
     let result: Value = http
         .post(format!("{base}/flows/main/simulations"))
@@ -230,18 +216,14 @@ async fn a_client_written_from_the_spec_works_unchanged() {
         result,
         json!({"path": ["start", "menu_main", "queue_sales"], "finalElement": "queue_sales", "executionTime": 1000, "timedOut": false, "result": "SUCCESS"})
     );
-    let published: Value = http
-        .post(format!(
+    let published = json_of(
+        http.post(format!(
             "{base}/flows/main/versions/{}/publish",
             answer["id"].as_str().unwrap()
         ))
-        .header("Authorization", &bearer)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .header("Authorization", &bearer),
+    )
+    .await;
     assert_eq!(published["status"], "ACTIVE");
     let webhook = http
         .post(format!("{base}/webhooks"))
@@ -253,15 +235,7 @@ async fn a_client_written_from_the_spec_works_unchanged() {
         .await
         .unwrap();
     assert!(webhook.status().is_success());
-    let hooks: Value = http
-        .get(format!("{base}/webhooks"))
-        .header("Authorization", &bearer)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let hooks = json_of(http.get(format!("{base}/webhooks")).header("Authorization", &bearer)).await;
     assert_eq!(hooks["entities"][0]["url"], "http://127.0.0.1:9/hook");
     let refused = http
         .post(emu.token_url())
@@ -641,24 +615,10 @@ async fn the_admin_endpoints_show_state_and_requests() {
     let client = client(&emu);
     registered(&client, &payload("main")).await;
     let http = reqwest::Client::new();
-    let state: Value = http
-        .get(format!("{}/state", emu.admin_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let state = json_of(http.get(format!("{}/state", emu.admin_url()))).await;
     assert_eq!(state["versions"]["main"][0]["status"], "PENDING");
     assert_eq!(state["tokensIssued"], 1);
-    let requests: Value = http
-        .get(format!("{}/requests", emu.admin_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let requests = json_of(http.get(format!("{}/requests", emu.admin_url()))).await;
     let paths: Vec<&str> = requests
         .as_array()
         .unwrap()
