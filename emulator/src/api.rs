@@ -87,7 +87,7 @@ pub async fn register_version(
     let live: Vec<String> = versions
         .iter()
         .filter(|s| matches!(s.version.status, VersionStatus::Active | VersionStatus::Pending))
-        .map(|s| format!("{} ({:?})", s.version.payload.id, s.version.status).to_uppercase())
+        .map(|s| format!("{} ({})", s.version.payload.id, s.version.status))
         .collect();
     if live.len() >= LIVE_VERSION_LIMIT {
         return Err(ApiError::conflict(format!(
@@ -280,14 +280,10 @@ pub async fn publish(
         let stored = find(versions, &flow_id, &version_id)?;
         registering(stored)?;
         if stored.version.status != VersionStatus::Pending {
-            return Err(ApiError::conflict(
-                format!(
-                    "version `{version_id}` is {:?}, not PENDING: only a pending version can be published",
-                    stored.version.status
-                )
-                .replace("Active", "ACTIVE")
-                .replace("Deprecated", "DEPRECATED"),
-            ));
+            return Err(ApiError::conflict(format!(
+                "version `{version_id}` is {}, not PENDING: only a pending version can be published",
+                stored.version.status
+            )));
         }
         let mut previous = None;
         for other in versions.iter_mut() {

@@ -31,6 +31,23 @@ pub enum VersionStatus {
     Deprecated,
 }
 
+impl VersionStatus {
+    /// The status as the contract spells it: `PENDING`, `ACTIVE`, `DEPRECATED`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VersionStatus::Pending => "PENDING",
+            VersionStatus::Active => "ACTIVE",
+            VersionStatus::Deprecated => "DEPRECATED",
+        }
+    }
+}
+
+impl std::fmt::Display for VersionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// `metadata` of a version payload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

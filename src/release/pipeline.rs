@@ -263,7 +263,7 @@ async fn release_flow(shared: &Shared, flow: &ReleaseFlow) -> Outcome {
             if live.len() >= 2 {
                 let names: Vec<String> = live
                     .iter()
-                    .map(|v| format!("{} ({:?})", v.payload.id, v.status).to_uppercase())
+                    .map(|v| format!("{} ({})", v.payload.id, v.status))
                     .collect();
                 return fail(
                     format!(
@@ -317,7 +317,7 @@ async fn release_flow(shared: &Shared, flow: &ReleaseFlow) -> Outcome {
     if published.status != VersionStatus::Active {
         return fail(
             format!(
-                "version {version_id} was published but is {:?}, not ACTIVE",
+                "version {version_id} was published but is {}, not ACTIVE",
                 published.status
             ),
             Some(&version_id),

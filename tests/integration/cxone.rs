@@ -447,7 +447,8 @@ async fn the_version_lifecycle_and_its_conflicts() {
         third.message
     );
     assert!(
-        third.message.contains(&answer.id.to_uppercase()) && third.message.contains(&second.to_uppercase()),
+        third.message.contains(&format!("{} (ACTIVE)", answer.id))
+            && third.message.contains(&format!("{second} (PENDING)")),
         "{}",
         third.message
     );

@@ -233,7 +233,10 @@ async fn the_version_limit_fails_that_flow_only_and_names_the_blockers() {
     let Outcome::Failed { reason, .. } = outcome(&results, MAIN) else {
         panic!("{results:?}")
     };
-    let live: Vec<String> = versions(&emu, MAIN).into_iter().map(|v| v.0.to_uppercase()).collect();
+    let live: Vec<String> = versions(&emu, MAIN)
+        .into_iter()
+        .map(|v| format!("{} ({})", v.0, v.1))
+        .collect();
     assert!(reason.contains("concurrent-version limit"), "{reason}");
     assert!(live.iter().all(|id| reason.contains(id.as_str())), "{reason}");
     assert_eq!(
