@@ -125,7 +125,8 @@ pub async fn release(
     let mut tasks = Vec::with_capacity(flows.len());
     for flow in flows {
         let (shared, permits) = (Arc::clone(&shared), Arc::clone(&permits));
-        tasks.push(tokio::spawn(async move {
+        let identity = (flow.path.clone(), flow.content.flow_id.clone());
+        let task = tokio::spawn(async move {
             let _permit = permits.acquire_owned().await;
             let started = Instant::now();
             let outcome = release_flow(&shared, &flow).await;
@@ -149,15 +150,16 @@ pub async fn release(
                 flow_id: flow.content.flow_id.clone(),
                 outcome,
             }
-        }));
+        });
+        tasks.push((identity, task));
     }
     let mut results = Vec::with_capacity(tasks.len());
-    for task in tasks {
+    for ((path, flow_id), task) in tasks {
         match task.await {
             Ok(result) => results.push(result),
             Err(error) => results.push(FlowResult {
-                path: String::new(),
-                flow_id: String::new(),
+                path,
+                flow_id,
                 outcome: Outcome::Failed {
                     reason: format!("the release task stopped: {error}"),
                     version_id: None,
