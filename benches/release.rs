@@ -17,7 +17,7 @@ use cxone_flow::discover::discover;
 use cxone_flow::release::audit::AuditLog;
 use cxone_flow::release::gate::gate;
 use cxone_flow::release::payload::ReleaseInfo;
-use cxone_flow::release::pipeline::{Outcome, ReleaseSettings, release};
+use cxone_flow::release::pipeline::{Outcome, RegistrationWait, ReleaseSettings, release};
 use cxone_flow::rules::Limits;
 
 const FLOWS: usize = 10;
@@ -96,8 +96,10 @@ async fn one_release(dir: &std::path::Path, run: usize) -> (Duration, usize, u64
         smoke_test: false,
         dry_run: false,
         max_execution_ms: 3_600_000,
-        registration_timeout: Duration::from_secs(30),
-        registration_poll: Duration::from_millis(LATENCY_MS),
+        registration: RegistrationWait {
+            timeout: Duration::from_secs(30),
+            poll: Duration::from_millis(LATENCY_MS),
+        },
     };
     let audit = Arc::new(AuditLog::open(&dir.join(format!("audit-{run}.jsonl")), "bench", "local").expect("audit"));
     let started = Instant::now();

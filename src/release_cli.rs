@@ -2,7 +2,6 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use cxone_flow::check::Settings;
 use cxone_flow::cxone::client::{ClientConfig, CxoneClient};
@@ -11,7 +10,7 @@ use cxone_flow::discover;
 use cxone_flow::release::audit::AuditLog;
 use cxone_flow::release::gate::gate;
 use cxone_flow::release::payload::ReleaseInfo;
-use cxone_flow::release::pipeline::{Outcome, ReleaseSettings, release};
+use cxone_flow::release::pipeline::{Outcome, RegistrationWait, ReleaseSettings, release};
 use cxone_flow::release::rollback::rollback;
 use cxone_flow::report;
 
@@ -97,8 +96,7 @@ fn settings(args: &ReleaseArgs, commit: &str, repository: &str) -> ReleaseSettin
         smoke_test: args.smoke_test,
         dry_run: args.dry_run,
         max_execution_ms: args.max_execution_ms,
-        registration_timeout: Duration::from_secs(120),
-        registration_poll: Duration::from_millis(250),
+        registration: RegistrationWait::default(),
     }
 }
 
@@ -206,25 +204,23 @@ pub fn run_rollback(args: RollbackArgs) -> ExitCode {
         Ok(runtime) => runtime,
         Err(message) => return cannot_run(&message),
     };
-    let settings = ReleaseSettings {
-        release: ReleaseInfo {
-            tag: "rollback".into(),
-            environment: "production".into(),
-            activation_priority: 1,
-            created_by: format!("{repository}@{commit}"),
-        },
-        max_concurrency: 1,
-        case_concurrency: 1,
-        qa_webhook_url: None,
-        smoke_test: false,
-        dry_run: false,
-        max_execution_ms: 0,
-        registration_timeout: Duration::from_secs(120),
-        registration_poll: Duration::from_millis(250),
+    let release = ReleaseInfo {
+        tag: "rollback".into(),
+        environment: "production".into(),
+        activation_priority: 1,
+        created_by: format!("{repository}@{commit}"),
     };
     let outcome = runtime.block_on(async {
         client.authenticate().await?;
-        rollback(&client, &args.flow_id, args.to.as_deref(), &settings, &audit).await
+        rollback(
+            &client,
+            &args.flow_id,
+            args.to.as_deref(),
+            &release,
+            RegistrationWait::default(),
+            &audit,
+        )
+        .await
     });
     match outcome {
         Ok(done) => {

@@ -33,8 +33,23 @@ pub struct ReleaseSettings {
     pub dry_run: bool,
     /// The execution threshold of cases without their own `maxExecutionMs`.
     pub max_execution_ms: u64,
-    pub registration_timeout: Duration,
-    pub registration_poll: Duration,
+    pub registration: RegistrationWait,
+}
+
+/// How long to wait for an asynchronous registration, and how often to ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegistrationWait {
+    pub timeout: Duration,
+    pub poll: Duration,
+}
+
+impl Default for RegistrationWait {
+    fn default() -> Self {
+        RegistrationWait {
+            timeout: Duration::from_secs(120),
+            poll: Duration::from_millis(250),
+        }
+    }
 }
 
 /// One flow to release: its content, its model and its cases (all passed the local gate).
@@ -294,7 +309,7 @@ async fn release_flow(shared: &Shared, flow: &ReleaseFlow) -> Outcome {
                     note: "would register, simulate and publish this payload".into(),
                 };
             }
-            match register(client, &payload, settings).await {
+            match register(client, &payload, settings.registration).await {
                 Ok(job) => audit.record("version_registered", Some(flow_id), Some(&id), json!({ "jobId": job })),
                 Err(error) => return fail(error, Some(&id)),
             }
@@ -337,15 +352,14 @@ async fn release_flow(shared: &Shared, flow: &ReleaseFlow) -> Outcome {
     }
 }
 
-async fn register(
+/// Registers a version and waits, bounded, for its asynchronous registration; returns the job id.
+pub async fn register(
     client: &CxoneClient,
     payload: &VersionPayload,
-    settings: &ReleaseSettings,
+    wait: RegistrationWait,
 ) -> Result<String, ApiError> {
     let (_, job) = client.register_version(payload).await?;
-    client
-        .wait_for_registration(&job, settings.registration_timeout, settings.registration_poll)
-        .await?;
+    client.wait_for_registration(&job, wait.timeout, wait.poll).await?;
     Ok(job)
 }
 
@@ -370,7 +384,7 @@ async fn roll_back(
     let id = version_id(flow_id, &format!("rollback:{failed}"), &content.content_hash);
     let payload = content.payload(id.clone(), &settings.release, Some(failed.to_string()), now_rfc3339());
     let restored = async {
-        register(client, &payload, settings).await?;
+        register(client, &payload, settings.registration).await?;
         client.publish(flow_id, &id).await
     }
     .await;

@@ -7,7 +7,7 @@ use crate::cxone::client::{ApiError, CxoneClient};
 use crate::cxone::types::VersionStatus;
 use crate::release::audit::AuditLog;
 use crate::release::payload::{FlowContent, ReleaseInfo, now_rfc3339, version_id};
-use crate::release::pipeline::ReleaseSettings;
+use crate::release::pipeline::{RegistrationWait, register};
 
 /// What a rollback did.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +33,8 @@ pub async fn rollback(
     client: &CxoneClient,
     flow_id: &str,
     to: Option<&str>,
-    settings: &ReleaseSettings,
+    release: &ReleaseInfo,
+    wait: RegistrationWait,
     audit: &AuditLog,
 ) -> Result<RolledBack, RollbackError> {
     let versions = client.list_versions(flow_id).await?;
@@ -66,13 +67,10 @@ pub async fn rollback(
     let id = version_id(flow_id, &format!("rollback:{reference}"), &content.content_hash);
     let release = ReleaseInfo {
         tag: target.payload.metadata.version_tag.clone(),
-        ..settings.release.clone()
+        ..release.clone()
     };
     let payload = content.payload(id.clone(), &release, active.clone(), now_rfc3339());
-    let (_, job) = client.register_version(&payload).await?;
-    client
-        .wait_for_registration(&job, settings.registration_timeout, settings.registration_poll)
-        .await?;
+    let job = register(client, &payload, wait).await?;
     audit.record("version_registered", Some(flow_id), Some(&id), json!({ "jobId": job }));
     client.publish(flow_id, &id).await?;
     audit.record(

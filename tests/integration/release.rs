@@ -14,7 +14,7 @@ use cxone_flow::discover::discover;
 use cxone_flow::release::audit::AuditLog;
 use cxone_flow::release::gate::gate;
 use cxone_flow::release::payload::ReleaseInfo;
-use cxone_flow::release::pipeline::{FlowResult, Outcome, ReleaseSettings, release};
+use cxone_flow::release::pipeline::{FlowResult, Outcome, RegistrationWait, ReleaseSettings, release};
 use serde_json::Value;
 
 use crate::root;
@@ -53,8 +53,10 @@ fn settings(tag: &str) -> ReleaseSettings {
         smoke_test: false,
         dry_run: false,
         max_execution_ms: 15_000,
-        registration_timeout: Duration::from_secs(5),
-        registration_poll: Duration::from_millis(5),
+        registration: RegistrationWait {
+            timeout: Duration::from_secs(5),
+            poll: Duration::from_millis(5),
+        },
     }
 }
 
