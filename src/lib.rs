@@ -13,11 +13,13 @@
 //! assert_eq!((d.rule.code(), d.location.line, d.location.column), ("CXF002", 3, 75));
 //! ```
 
+pub mod action;
 pub mod check;
 pub mod cxone;
 pub mod diagnostic;
 pub mod discover;
 pub mod flow;
+pub mod github;
 pub mod json;
 pub mod release;
 pub mod report;

@@ -1,5 +1,6 @@
 //! Flows: the typed model of a flow file, its loader, and its graph.
 
+pub mod diff;
 pub mod graph;
 pub mod load;
 pub mod model;

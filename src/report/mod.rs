@@ -1,8 +1,13 @@
 //! Renderers: each turns the one `Report` into one output format.
 
+pub mod annotations;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod mermaid;
+pub mod outputs;
+pub mod sarif;
+pub mod summary;
 pub mod trace;
 
 use std::fmt::Write;

@@ -1,0 +1,358 @@
+//! The Action's inputs, read from `INPUT_*` variables exactly as the runner sets them, validated
+//! strictly: a bad value names its input and nothing runs.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::diagnostic::Severity;
+use crate::rules::{Limits, Severities};
+use crate::sim::run::DEFAULT_MAX_EXECUTION_MS;
+
+/// Every input action.yml declares, in its order (a test keeps the two in step).
+pub const NAMES: &[&str] = &[
+    "paths",
+    "changed-only",
+    "fail-on",
+    "max-decision-nodes",
+    "max-menu-depth",
+    "max-execution-ms",
+    "min-coverage",
+    "severity",
+    "junit-path",
+    "sarif-path",
+    "report-path",
+    "annotations",
+    "summary",
+    "comment",
+    "github-token",
+    "shard",
+    "release-on-tag",
+    "cxone-base-url",
+    "cxone-token-url",
+    "cxone-client-id",
+    "cxone-client-secret",
+    "environment",
+    "activation-priority",
+    "max-concurrency",
+    "qa-webhook-url",
+    "smoke-test",
+    "dry-run",
+    "audit-log",
+    "rollback-flow-id",
+    "rollback-to",
+];
+
+/// An input with a value the Action cannot use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("input `{input}`: {message}")]
+pub struct InputError {
+    pub input: &'static str,
+    pub message: String,
+}
+
+/// `k/n`: this job checks the k-th of n deterministic slices of the selected flows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based.
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    pub const WHOLE: Shard = Shard { index: 1, count: 1 };
+
+    pub fn parse(text: &str) -> Result<Shard, String> {
+        let parsed = text
+            .split_once('/')
+            .and_then(|(k, n)| Some((k.trim().parse::<usize>().ok()?, n.trim().parse::<usize>().ok()?)));
+        match parsed {
+            Some((index, count)) if count >= 1 && (1..=count).contains(&index) => Ok(Shard { index, count }),
+            _ => Err(format!("`{text}` is not k/n with 1 <= k <= n (such as `2/4`)")),
+        }
+    }
+
+    /// Whether the item at `position` (0-based, in a sorted list) belongs to this shard.
+    pub fn keeps(self, position: usize) -> bool {
+        position % self.count == self.index - 1
+    }
+}
+
+/// Where CXone is and who calls it.
+#[derive(Debug, Clone)]
+pub struct CxoneInputs {
+    pub base_url: String,
+    pub token_url: String,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+}
+
+/// Everything the Action is configured with.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub paths: Vec<PathBuf>,
+    pub changed_only: bool,
+    pub fail_on: Severity,
+    pub limits: Limits,
+    pub max_execution_ms: u64,
+    pub min_coverage: Option<f64>,
+    pub severities: Severities,
+    pub junit_path: Option<PathBuf>,
+    pub sarif_path: Option<PathBuf>,
+    pub report_path: Option<PathBuf>,
+    pub annotations: bool,
+    pub summary: bool,
+    pub comment: bool,
+    pub github_token: Option<String>,
+    pub shard: Shard,
+    pub release_on_tag: bool,
+    pub cxone: CxoneInputs,
+    pub environment: Option<String>,
+    pub activation_priority: u32,
+    pub max_concurrency: usize,
+    pub qa_webhook_url: Option<String>,
+    pub smoke_test: bool,
+    pub dry_run: bool,
+    pub audit_log: PathBuf,
+    pub rollback_flow_id: Option<String>,
+    pub rollback_to: Option<String>,
+}
+
+/// The values that must never be printed: masked with `::add-mask::` before anything else.
+pub fn secrets(vars: &HashMap<String, String>) -> Vec<String> {
+    let reader = Reader { vars };
+    let mut found: Vec<String> = ["github-token", "cxone-client-secret"]
+        .into_iter()
+        .filter_map(|name| reader.get(name).map(str::to_string))
+        .collect();
+    found.extend(
+        vars.get("CXONE_CLIENT_SECRET")
+            .filter(|s| !s.trim().is_empty())
+            .cloned(),
+    );
+    found.sort();
+    found.dedup();
+    found
+}
+
+struct Reader<'v> {
+    vars: &'v HashMap<String, String>,
+}
+
+impl Reader<'_> {
+    /// The input's value: `INPUT_MAX-MENU-DEPTH` as the runner sets it, else `INPUT_MAX_MENU_DEPTH`;
+    /// blank counts as unset.
+    fn get(&self, name: &str) -> Option<&str> {
+        let upper = name.to_ascii_uppercase();
+        [format!("INPUT_{upper}"), format!("INPUT_{}", upper.replace('-', "_"))]
+            .iter()
+            .find_map(|key| self.vars.get(key))
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn text(&self, name: &str, default: &str) -> String {
+        self.get(name).unwrap_or(default).to_string()
+    }
+
+    fn optional(&self, name: &str) -> Option<String> {
+        self.get(name).map(str::to_string)
+    }
+
+    fn path(&self, name: &str, default: &str) -> Option<PathBuf> {
+        Some(PathBuf::from(self.get(name).unwrap_or(default))).filter(|p| !p.as_os_str().is_empty())
+    }
+
+    /// YAML 1.2 core-schema booleans only, as the toolkit's `getBooleanInput` accepts them.
+    fn boolean(&self, name: &'static str, default: bool) -> Result<bool, InputError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some("true" | "True" | "TRUE") => Ok(true),
+            Some("false" | "False" | "FALSE") => Ok(false),
+            Some(other) => Err(InputError {
+                input: name,
+                message: format!("`{other}` is not a boolean (use true or false)"),
+            }),
+        }
+    }
+
+    fn number<T: std::str::FromStr>(&self, name: &'static str, default: T, least: T) -> Result<T, InputError>
+    where
+        T: PartialOrd + std::fmt::Display,
+    {
+        let Some(text) = self.get(name) else { return Ok(default) };
+        match text.parse::<T>() {
+            Ok(n) if n >= least => Ok(n),
+            _ => Err(InputError {
+                input: name,
+                message: format!("`{text}` is not a whole number of at least {least}"),
+            }),
+        }
+    }
+
+    fn parsed<T>(
+        &self,
+        name: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<Option<T>, InputError> {
+        self.get(name)
+            .map(parse)
+            .transpose()
+            .map_err(|message| InputError { input: name, message })
+    }
+}
+
+/// Splits a list input on newlines and commas.
+fn list(text: &str) -> Vec<String> {
+    text.split(['\n', ','])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+impl Inputs {
+    /// Reads and validates every input from the environment's variables.
+    pub fn read(vars: &HashMap<String, String>) -> Result<Inputs, InputError> {
+        let r = Reader { vars };
+        let defaults = Limits::default();
+        let fail_on = r
+            .parsed("fail-on", |text| match text {
+                "error" => Ok(Severity::Error),
+                "warning" => Ok(Severity::Warning),
+                other => Err(format!("`{other}` is neither `error` nor `warning`")),
+            })?
+            .unwrap_or(Severity::Error);
+        let severity_list = list(&r.text("severity", ""));
+        let severities = Severities::parse(severity_list.iter().map(String::as_str)).map_err(|message| InputError {
+            input: "severity",
+            message,
+        })?;
+        let min_coverage = r.parsed("min-coverage", |text| match text.trim_end_matches('%').parse::<f64>() {
+            Ok(pct) if (0.0..=100.0).contains(&pct) => Ok(pct),
+            _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
+        })?;
+        let environment = r.parsed("environment", |text| match text {
+            "production" | "staging" => Ok(text.to_string()),
+            other => Err(format!("`{other}` is neither `production` nor `staging`")),
+        })?;
+        let url = |name: &'static str, default: &str| -> Result<String, InputError> {
+            let text = r.text(name, default);
+            if text.starts_with("https://") || text.starts_with("http://") {
+                Ok(text)
+            } else {
+                Err(InputError {
+                    input: name,
+                    message: format!("`{text}` is not an http(s) URL"),
+                })
+            }
+        };
+        let qa_webhook_url = match r.get("qa-webhook-url") {
+            Some(_) => Some(url("qa-webhook-url", "")?),
+            None => None,
+        };
+        Ok(Inputs {
+            paths: list(&r.text("paths", ".")).into_iter().map(PathBuf::from).collect(),
+            changed_only: r.boolean("changed-only", true)?,
+            fail_on,
+            limits: Limits {
+                max_decision_nodes: r.number("max-decision-nodes", defaults.max_decision_nodes, 1)?,
+                max_menu_depth: r.number("max-menu-depth", defaults.max_menu_depth, 1)?,
+            },
+            max_execution_ms: r.number("max-execution-ms", DEFAULT_MAX_EXECUTION_MS, 1)?,
+            min_coverage,
+            severities,
+            junit_path: r.path("junit-path", "cxone-flow-junit.xml"),
+            sarif_path: r.path("sarif-path", "cxone-flow.sarif"),
+            report_path: r.path("report-path", "cxone-flow-report.json"),
+            annotations: r.boolean("annotations", true)?,
+            summary: r.boolean("summary", true)?,
+            comment: r.boolean("comment", false)?,
+            github_token: r.optional("github-token"),
+            shard: r.parsed("shard", Shard::parse)?.unwrap_or(Shard::WHOLE),
+            release_on_tag: r.boolean("release-on-tag", true)?,
+            cxone: CxoneInputs {
+                base_url: url("cxone-base-url", "https://api.mynicecx.com/api/v2")?,
+                token_url: url("cxone-token-url", "https://api.mynicecx.com/oauth/token")?,
+                client_id: r.optional("cxone-client-id"),
+                client_secret: r.optional("cxone-client-secret"),
+            },
+            environment,
+            activation_priority: r.number("activation-priority", 1, 0)?,
+            max_concurrency: r.number("max-concurrency", 4, 1)?,
+            qa_webhook_url,
+            smoke_test: r.boolean("smoke-test", false)?,
+            dry_run: r.boolean("dry-run", false)?,
+            audit_log: r.path("audit-log", "cxone-flow-audit.jsonl").unwrap_or_default(),
+            rollback_flow_id: r.optional("rollback-flow-id"),
+            rollback_to: r.optional("rollback-to"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn reads_both_spellings_and_defaults() {
+        let inputs = Inputs::read(&vars(&[
+            ("INPUT_MAX-MENU-DEPTH", "7"),
+            ("INPUT_MAX_DECISION_NODES", "20"),
+        ]))
+        .unwrap();
+        assert_eq!(inputs.limits.max_menu_depth, 7);
+        assert_eq!(inputs.limits.max_decision_nodes, 20);
+        assert!(inputs.changed_only && inputs.annotations && !inputs.comment);
+        assert_eq!(inputs.paths, vec![PathBuf::from(".")]);
+        assert_eq!(inputs.shard, Shard::WHOLE);
+    }
+
+    #[test]
+    fn booleans_are_strict_and_errors_name_the_input() {
+        for yes in ["true", "True", "TRUE"] {
+            assert!(Inputs::read(&vars(&[("INPUT_COMMENT", yes)])).unwrap().comment);
+        }
+        let error = Inputs::read(&vars(&[("INPUT_CHANGED-ONLY", "yes")])).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "input `changed-only`: `yes` is not a boolean (use true or false)"
+        );
+        let error = Inputs::read(&vars(&[("INPUT_MAX-MENU-DEPTH", "deep")])).unwrap_err();
+        assert_eq!(error.input, "max-menu-depth");
+        assert_eq!(
+            Inputs::read(&vars(&[("INPUT_SHARD", "3/2")])).unwrap_err().input,
+            "shard"
+        );
+        assert_eq!(
+            Inputs::read(&vars(&[("INPUT_SEVERITY", "CXF999=error")]))
+                .unwrap_err()
+                .input,
+            "severity"
+        );
+        assert_eq!(
+            Inputs::read(&vars(&[("INPUT_MIN-COVERAGE", "120")])).unwrap_err().input,
+            "min-coverage"
+        );
+    }
+
+    #[test]
+    fn shards_split_round_robin() {
+        let shard = Shard::parse("2/3").unwrap();
+        let kept: Vec<usize> = (0..7).filter(|&i| shard.keeps(i)).collect();
+        assert_eq!(kept, vec![1, 4]);
+        assert!(Shard::parse("0/3").is_err() && Shard::parse("a/b").is_err() && Shard::parse("1/0").is_err());
+    }
+
+    #[test]
+    fn secrets_are_found_in_either_spelling() {
+        let found = secrets(&vars(&[
+            ("INPUT_GITHUB-TOKEN", "ghs_x"),
+            ("INPUT_CXONE_CLIENT_SECRET", "s3"),
+        ]));
+        assert_eq!(found, vec!["ghs_x".to_string(), "s3".to_string()]);
+    }
+}

@@ -1,0 +1,155 @@
+//! Which flows a run checks: those a pull request touched (a changed test file selects its flow, a
+//! changed flow its tests), or everything; then this job's shard of them.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::action::inputs::Shard;
+use crate::discover::{FLOW_SUFFIX, TESTS_SUFFIX, Unit};
+use crate::github::changes::ChangedFile;
+
+/// The flows this job checks, and why.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Selection {
+    pub units: Vec<Unit>,
+    /// Flows the change touched (directly or through their tests): path now -> path at the base.
+    pub changed_flows: BTreeMap<String, String>,
+    /// Flow files the change deleted: noted, not checked.
+    pub deleted_flows: Vec<String>,
+    /// How many flows were found under the paths, before selecting.
+    pub found: usize,
+    /// `None` when only changed flows were selected; else why everything was.
+    pub everything_because: Option<String>,
+}
+
+/// A path as the repository names it: forward slashes, no leading `./`, relative to the workspace.
+pub fn repo_path(path: &Path, workspace: &Path) -> String {
+    let relative = path.strip_prefix(workspace).unwrap_or(path);
+    let text = relative.to_string_lossy().replace('\\', "/");
+    let mut text = text.as_str();
+    while let Some(rest) = text.strip_prefix("./") {
+        text = rest;
+    }
+    text.to_string()
+}
+
+/// `dir/name` for `dir/name.flow.json` or `dir/name.tests.json`.
+fn stem(path: &str) -> Option<&str> {
+    path.strip_suffix(FLOW_SUFFIX)
+        .or_else(|| path.strip_suffix(TESTS_SUFFIX))
+}
+
+fn unit_stem(unit: &Unit, workspace: &Path) -> String {
+    let path = unit
+        .flow
+        .as_ref()
+        .or(unit.tests.as_ref())
+        .map(|p| repo_path(p, workspace))
+        .unwrap_or_default();
+    stem(&path).unwrap_or(&path).to_string()
+}
+
+/// Selects from every unit found: the changed ones when `changes` is given, else all of them;
+/// then keeps this job's shard (round robin over the sorted units).
+pub fn select(all: Vec<Unit>, changes: Result<&[ChangedFile], String>, shard: Shard, workspace: &Path) -> Selection {
+    let found = all.len();
+    let mut selection = Selection {
+        found,
+        ..Selection::default()
+    };
+    let chosen: Vec<Unit> = match changes {
+        Err(reason) => {
+            selection.everything_because = Some(reason);
+            all
+        }
+        Ok(changes) => {
+            // stem -> the stem at the base (differs for renames)
+            let mut touched: BTreeMap<&str, String> = BTreeMap::new();
+            for file in changes {
+                let Some(now) = stem(&file.path) else { continue };
+                let before = file.previous.as_deref().and_then(stem).unwrap_or(now);
+                touched.entry(now).or_insert_with(|| before.to_string());
+                if file.removed && file.path.ends_with(FLOW_SUFFIX) && !workspace.join(&file.path).exists() {
+                    selection.deleted_flows.push(file.path.clone());
+                }
+            }
+            all.into_iter()
+                .filter(|unit| {
+                    let stem = unit_stem(unit, workspace);
+                    let Some(before) = touched.get(stem.as_str()) else {
+                        return false;
+                    };
+                    if unit.flow.is_some() {
+                        selection
+                            .changed_flows
+                            .insert(format!("{stem}{FLOW_SUFFIX}"), format!("{before}{FLOW_SUFFIX}"));
+                    }
+                    true
+                })
+                .collect()
+        }
+    };
+    let mut chosen: Vec<(String, Unit)> = chosen.into_iter().map(|u| (unit_stem(&u, workspace), u)).collect();
+    chosen.sort_by(|a, b| a.0.cmp(&b.0));
+    selection.units = chosen
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| shard.keeps(*i))
+        .map(|(_, (_, unit))| unit)
+        .collect();
+    selection
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    fn unit(stem: &str, tests: bool) -> Unit {
+        Unit {
+            flow: Some(PathBuf::from(format!("./flows/{stem}.flow.json"))),
+            tests: tests.then(|| PathBuf::from(format!("./flows/{stem}.tests.json"))),
+        }
+    }
+
+    fn changed(path: &str, previous: Option<&str>, removed: bool) -> ChangedFile {
+        ChangedFile {
+            path: path.into(),
+            previous: previous.map(str::to_string),
+            removed,
+        }
+    }
+
+    #[test]
+    fn changed_tests_select_their_flow_and_renames_keep_their_base() {
+        let all = vec![unit("a", true), unit("b", true), unit("c", false), unit("d", false)];
+        let changes = [
+            changed("flows/a.tests.json", None, false),
+            changed("flows/c.flow.json", Some("flows/old-c.flow.json"), false),
+            changed("flows/gone.flow.json", None, true),
+            changed("README.md", None, false),
+        ];
+        let selection = select(all, Ok(&changes), Shard::WHOLE, Path::new("/nonexistent"));
+        let stems: Vec<String> = selection.units.iter().map(|u| unit_stem(u, Path::new("."))).collect();
+        assert_eq!(stems, vec!["flows/a", "flows/c"]);
+        assert_eq!(selection.changed_flows["flows/c.flow.json"], "flows/old-c.flow.json");
+        assert_eq!(selection.changed_flows["flows/a.flow.json"], "flows/a.flow.json");
+        assert_eq!(selection.deleted_flows, vec!["flows/gone.flow.json"]);
+        assert_eq!((selection.found, selection.everything_because), (4, None));
+    }
+
+    #[test]
+    fn shards_partition_everything() {
+        let all: Vec<Unit> = (0..10).map(|i| unit(&format!("f{i:02}"), false)).collect();
+        let mut seen = Vec::new();
+        for k in 1..=3 {
+            let shard = Shard { index: k, count: 3 };
+            let selection = select(all.clone(), Err("push".into()), shard, Path::new("."));
+            assert!(selection.units.len() >= 3);
+            seen.extend(selection.units);
+        }
+        seen.sort_by_key(|u| u.flow.clone());
+        assert_eq!(seen, all);
+    }
+}

@@ -1,0 +1,213 @@
+//! The few GitHub REST calls the Action makes: a pull request's files, a file at a commit, and the
+//! sticky comment.
+
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
+use serde::Deserialize;
+
+use crate::github::changes::ChangedFile;
+
+/// Files per page of `pulls/{n}/files`, the API's maximum.
+const PER_PAGE: usize = 100;
+/// The files endpoint lists at most this many files.
+pub const FILES_CAP: usize = 3000;
+
+/// A GitHub call that failed, naming the call.
+#[derive(Debug, thiserror::Error)]
+pub enum GitHubError {
+    #[error("failed to {call}: {source}")]
+    Transport {
+        call: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("failed to {call}: HTTP {status}: {message}")]
+    Status { call: String, status: u16, message: String },
+    #[error("failed to set up the GitHub client: {0}")]
+    Setup(String),
+}
+
+/// The REST client for one repository.
+pub struct GitHubApi {
+    http: reqwest::Client,
+    api_url: String,
+    repository: String,
+}
+
+/// The files of a pull request, and whether the listing stopped at the API's cap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullFiles {
+    pub files: Vec<ChangedFile>,
+    pub capped: bool,
+}
+
+#[derive(Deserialize)]
+struct PullFile {
+    filename: String,
+    status: String,
+    previous_filename: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Comment {
+    id: u64,
+    body: Option<String>,
+}
+
+/// What happened to the sticky comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentAction {
+    Created,
+    Updated,
+}
+
+impl GitHubApi {
+    pub fn new(api_url: &str, repository: &str, token: &str) -> Result<GitHubApi, GitHubError> {
+        let mut headers = HeaderMap::new();
+        let mut auth = HeaderValue::from_str(&format!("Bearer {token}"))
+            .map_err(|_| GitHubError::Setup("the GitHub token is not a valid header value".into()))?;
+        auth.set_sensitive(true);
+        headers.insert(AUTHORIZATION, auth);
+        headers.insert(ACCEPT, HeaderValue::from_static("application/vnd.github+json"));
+        headers.insert(USER_AGENT, HeaderValue::from_static("cxone-flow"));
+        headers.insert("x-github-api-version", HeaderValue::from_static("2022-11-28"));
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| GitHubError::Setup(e.to_string()))?;
+        Ok(GitHubApi {
+            http,
+            api_url: api_url.trim_end_matches('/').to_string(),
+            repository: repository.to_string(),
+        })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/repos/{}/{path}", self.api_url, self.repository)
+    }
+
+    async fn send(&self, call: &str, request: reqwest::RequestBuilder) -> Result<reqwest::Response, GitHubError> {
+        let transport = |source| GitHubError::Transport {
+            call: call.to_string(),
+            source,
+        };
+        let response = request.send().await.map_err(transport)?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let text = response.text().await.unwrap_or_default();
+        let message = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v["message"].as_str().map(str::to_string))
+            .unwrap_or_else(|| text.chars().take(200).collect());
+        Err(GitHubError::Status {
+            call: call.to_string(),
+            status: status.as_u16(),
+            message,
+        })
+    }
+
+    async fn json<T: for<'de> Deserialize<'de>>(
+        &self,
+        call: &str,
+        request: reqwest::RequestBuilder,
+    ) -> Result<T, GitHubError> {
+        self.send(call, request)
+            .await?
+            .json()
+            .await
+            .map_err(|source| GitHubError::Transport {
+                call: call.to_string(),
+                source,
+            })
+    }
+
+    /// Every file of a pull request, 100 a page, up to the API's cap of 3,000.
+    pub async fn pull_files(&self, number: u64) -> Result<PullFiles, GitHubError> {
+        let call = format!("list the files of pull request #{number}");
+        let mut files = Vec::new();
+        for page in 1..=FILES_CAP / PER_PAGE {
+            let request = self
+                .http
+                .get(self.url(&format!("pulls/{number}/files")))
+                .query(&[("per_page", PER_PAGE), ("page", page)]);
+            let batch: Vec<PullFile> = self.json(&call, request).await?;
+            let last = batch.len() < PER_PAGE;
+            files.extend(batch.into_iter().map(|f| ChangedFile {
+                removed: f.status == "removed",
+                previous: f.previous_filename.filter(|_| f.status == "renamed"),
+                path: f.filename,
+            }));
+            if last {
+                return Ok(PullFiles { files, capped: false });
+            }
+        }
+        Ok(PullFiles { files, capped: true })
+    }
+
+    /// A file's bytes at a commit; `None` when it did not exist there.
+    pub async fn file_at(&self, path: &str, commit: &str) -> Result<Option<Vec<u8>>, GitHubError> {
+        let call = format!("read `{path}` at {commit}");
+        let mut url = reqwest::Url::parse(&self.url("contents")).map_err(|e| GitHubError::Setup(e.to_string()))?;
+        url.path_segments_mut()
+            .map_err(|()| GitHubError::Setup("the API URL cannot take a path".into()))?
+            .extend(path.split('/'));
+        let request = self
+            .http
+            .get(url)
+            .query(&[("ref", commit)])
+            .header(ACCEPT, "application/vnd.github.raw+json");
+        match self.send(&call, request).await {
+            Ok(response) => response
+                .bytes()
+                .await
+                .map(|b| Some(b.to_vec()))
+                .map_err(|source| GitHubError::Transport { call, source }),
+            Err(GitHubError::Status { status: 404, .. }) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Creates the pull request comment that carries `marker`, or updates it in place.
+    pub async fn upsert_comment(&self, number: u64, marker: &str, body: &str) -> Result<CommentAction, GitHubError> {
+        let list_call = format!("list the comments of pull request #{number}");
+        let mut existing = None;
+        for page in 1.. {
+            let request = self
+                .http
+                .get(self.url(&format!("issues/{number}/comments")))
+                .query(&[("per_page", PER_PAGE), ("page", page)]);
+            let batch: Vec<Comment> = self.json(&list_call, request).await?;
+            let last = batch.len() < PER_PAGE;
+            existing = batch
+                .into_iter()
+                .find(|c| c.body.as_deref().is_some_and(|b| b.contains(marker)))
+                .map(|c| c.id);
+            if existing.is_some() || last {
+                break;
+            }
+        }
+        let payload = serde_json::json!({ "body": body });
+        match existing {
+            Some(id) => {
+                let call = format!("update comment {id} on pull request #{number}");
+                let request = self
+                    .http
+                    .patch(self.url(&format!("issues/comments/{id}")))
+                    .json(&payload);
+                self.send(&call, request).await.map(|_| CommentAction::Updated)
+            }
+            None => {
+                let call = format!("comment on pull request #{number}");
+                let request = self
+                    .http
+                    .post(self.url(&format!("issues/{number}/comments")))
+                    .json(&payload);
+                self.send(&call, request).await.map(|_| CommentAction::Created)
+            }
+        }
+    }
+}

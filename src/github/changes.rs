@@ -1,0 +1,126 @@
+//! The files a pull request changed: their model, and `git diff` between the base and head commits
+//! when the REST API cannot say.
+
+use std::path::Path;
+use std::process::Command;
+
+/// One file a pull request touched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangedFile {
+    /// Repository-relative path, forward slashes (the new path of a rename).
+    pub path: String,
+    /// The path before a rename.
+    pub previous: Option<String>,
+    pub removed: bool,
+}
+
+/// Why `git` could not say what changed.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error("failed to run git: {0}")]
+    Spawn(#[from] std::io::Error),
+    #[error("`git {args}` failed: {stderr}")]
+    Failed { args: String, stderr: String },
+}
+
+/// Runs git in `workspace`, trusting it: in a container the workspace belongs to another user, and
+/// git refuses such repositories unless `safe.directory` names them.
+fn git(workspace: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
+    let safe = format!("safe.directory={}", workspace.display());
+    let output = Command::new("git")
+        .arg("-c")
+        .arg(&safe)
+        .arg("-C")
+        .arg(workspace)
+        .args(args)
+        .output()?;
+    if output.status.success() {
+        Ok(output.stdout)
+    } else {
+        Err(GitError::Failed {
+            args: args.join(" "),
+            stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        })
+    }
+}
+
+/// Makes sure a commit is present, fetching it (depth 1) when a shallow clone lacks it.
+fn ensure_commit(workspace: &Path, sha: &str) -> Result<(), GitError> {
+    let object = format!("{sha}^{{commit}}");
+    if git(workspace, &["cat-file", "-e", &object]).is_ok() {
+        return Ok(());
+    }
+    git(
+        workspace,
+        &["fetch", "--quiet", "--no-tags", "--depth=1", "origin", sha],
+    )?;
+    git(workspace, &["cat-file", "-e", &object]).map(|_| ())
+}
+
+/// The files changed between two commits, renames detected.
+pub fn git_diff(workspace: &Path, base: &str, head: &str) -> Result<Vec<ChangedFile>, GitError> {
+    ensure_commit(workspace, base)?;
+    ensure_commit(workspace, head)?;
+    let output = git(
+        workspace,
+        &["diff", "--name-status", "-z", "--find-renames", base, head],
+    )?;
+    Ok(parse_name_status(&output))
+}
+
+/// The bytes of a file at a commit, `None` when it did not exist there.
+pub fn git_show(workspace: &Path, commit: &str, path: &str) -> Option<Vec<u8>> {
+    git(workspace, &["show", &format!("{commit}:{path}")]).ok()
+}
+
+/// Parses `git diff --name-status -z`: a status, then one path (two for renames and copies).
+fn parse_name_status(output: &[u8]) -> Vec<ChangedFile> {
+    let mut fields = output
+        .split(|&b| b == 0)
+        .map(|f| String::from_utf8_lossy(f).into_owned());
+    let mut files = Vec::new();
+    while let Some(status) = fields.next() {
+        let Some(first) = fields.next() else { break };
+        match status.chars().next() {
+            Some('R') => {
+                let Some(path) = fields.next() else { break };
+                files.push(ChangedFile {
+                    path,
+                    previous: Some(first),
+                    removed: false,
+                });
+            }
+            Some('C') => {
+                let Some(path) = fields.next() else { break };
+                files.push(ChangedFile {
+                    path,
+                    previous: None,
+                    removed: false,
+                });
+            }
+            Some(kind) => files.push(ChangedFile {
+                path: first,
+                previous: None,
+                removed: kind == 'D',
+            }),
+            None => {}
+        }
+    }
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_status_with_renames_and_removals() {
+        let out = b"M\0a.flow.json\0R087\0old.flow.json\0new.flow.json\0D\0gone.tests.json\0A\0x y.flow.json\0";
+        let files = parse_name_status(out);
+        assert_eq!(files.len(), 4);
+        assert_eq!(files[1].previous.as_deref(), Some("old.flow.json"));
+        assert_eq!(files[1].path, "new.flow.json");
+        assert!(files[2].removed);
+        assert_eq!(files[3].path, "x y.flow.json");
+    }
+}

@@ -1,0 +1,350 @@
+//! The job summary (Markdown, as `GITHUB_STEP_SUMMARY` and the PR comment show it): totals, a row
+//! per flow, each failing case with expected and actual paths, a diagram and semantic diff per
+//! changed flow, and the release table. Never larger than its budget; names are escaped.
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+use serde_json::Value;
+
+use crate::check::{Report, Simulated};
+use crate::diagnostic::Severity;
+use crate::flow::diff::{self, Change};
+use crate::release::pipeline::{FlowResult, Outcome};
+use crate::report::{explain_case, mermaid};
+
+/// GitHub's limit for one step's summary.
+pub const STEP_SUMMARY_LIMIT: usize = 1024 * 1024;
+
+/// Escapes text for Markdown (inline and table cells): HTML entities, and a backslash before
+/// every character Markdown could read as markup.
+pub fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\n' | '\r' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.' | '!' | '|' | '~'
+            | '"' | '\'' | ':' | '@' | '$' | '=' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes text for HTML (inside `<pre>`).
+fn html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// A changed flow: its path now, its JSON now, and its JSON at the base (`Ok(None)`: new file;
+/// `Err`: why the base could not be read).
+pub struct FlowChanges {
+    pub path: String,
+    pub head: Option<Value>,
+    pub base: Result<Option<Value>, String>,
+}
+
+/// A release, as the summary shows it.
+pub struct ReleaseSection<'a> {
+    pub tag: &'a str,
+    pub environment: &'a str,
+    pub dry_run: bool,
+    pub audit_log: &'a str,
+    pub results: &'a [FlowResult],
+}
+
+/// Everything the summary is made from.
+pub struct SummaryInput<'a> {
+    pub report: &'a Report,
+    pub fail_on: Severity,
+    /// One sentence: what was selected and why.
+    pub scope: String,
+    /// Other things worth saying (deleted flows, fallbacks).
+    pub notes: Vec<String>,
+    pub changes: Vec<FlowChanges>,
+    pub release: Option<ReleaseSection<'a>>,
+    /// Where the full results are, for the truncation note.
+    pub full_results: String,
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+fn percent(value: Option<f64>) -> String {
+    value.map_or_else(|| "n/a".to_string(), |p| format!("{p:.1}%"))
+}
+
+/// Renders the summary in blocks, stopping with a note before `budget` bytes would be passed.
+pub fn render(input: &SummaryInput, budget: usize) -> String {
+    let blocks = blocks(input);
+    let total = blocks.len();
+    let mut out = String::new();
+    for (i, block) in blocks.into_iter().enumerate() {
+        let note = format!(
+            "\n> [!NOTE]\n> The summary was cut at GitHub's size limit: {} left out. The full results are in {}.\n",
+            plural(total - i, "part"),
+            md(&input.full_results)
+        );
+        if out.len() + block.len() + note.len() + 1 > budget {
+            out.push_str(&note);
+            return out;
+        }
+        out.push_str(&block);
+    }
+    out
+}
+
+fn blocks(input: &SummaryInput) -> Vec<String> {
+    let report = input.report;
+    let mut blocks = vec![header(input)];
+    if report.units.is_empty() {
+        return blocks;
+    }
+    blocks.push(
+        "\n### Flows\n\n| | flow | errors | warnings | cases passed | failed | not run | coverage |\n\
+         | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+            .to_string(),
+    );
+    for unit in &report.units {
+        let Some(flow) = &unit.flow else { continue };
+        let count = |severity| {
+            unit.files()
+                .flat_map(|f| &f.diagnostics)
+                .filter(|d| d.severity == severity)
+                .count()
+        };
+        let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+        let simulation = flow.simulation.as_ref();
+        let cases = simulation.map_or(0, |s| s.cases.len());
+        let failed = simulation.map_or(0, |s| s.failed());
+        let not_run = simulation.map_or(0, |s| s.cases.iter().filter(|c| c.call.is_none()).count());
+        let coverage = simulation
+            .and_then(|s| s.coverage.as_ref())
+            .map(|c| c.element_percent());
+        let below = simulation.is_some_and(|s| s.below(report.min_coverage));
+        let bad = failed > 0
+            || below
+            || unit
+                .files()
+                .flat_map(|f| &f.diagnostics)
+                .any(|d| d.severity >= input.fail_on);
+        blocks.push(format!(
+            "| {} | {} | {errors} | {warnings} | {} | {failed} | {not_run} | {}{} |\n",
+            if bad { "❌" } else { "✅" },
+            md(&flow.source.display_path()),
+            cases - failed - not_run,
+            percent(coverage),
+            if below { " (below minimum)" } else { "" }
+        ));
+    }
+    let failing: Vec<Simulated> = report.simulations().filter(|s| s.simulation.failed() > 0).collect();
+    if !failing.is_empty() {
+        blocks.push("\n### Failing cases\n".to_string());
+    }
+    for simulated in failing {
+        let flow_path = simulated.flow.source.display_path();
+        for case in simulated
+            .simulation
+            .cases
+            .iter()
+            .filter(|c| c.call.is_some() && !c.failures.is_empty())
+        {
+            blocks.push(format!(
+                "\n**{}** in {} line {}\n\n<pre>\n{}</pre>\n",
+                md(&case.name),
+                md(&simulated.tests_path()),
+                case.location.line,
+                html(&explain_case(case, &flow_path))
+            ));
+        }
+    }
+    for changes in &input.changes {
+        blocks.push(changes_block(report, changes));
+    }
+    if let Some(release) = &input.release {
+        blocks.push(release_block(release));
+    }
+    blocks
+}
+
+fn header(input: &SummaryInput) -> String {
+    let report = input.report;
+    let (errors, warnings) = (report.count(Severity::Error), report.count(Severity::Warning));
+    let cases = report.cases().count();
+    let (failed, not_run) = (report.cases_failed(), report.cases_not_run());
+    let fails = report.fails(input.fail_on) || !report.read_errors.is_empty();
+    let mut out = format!(
+        "## {} cxone-flow: {}\n\n{}\n\n",
+        if fails { "❌" } else { "✅" },
+        if fails { "checks failed" } else { "checks passed" },
+        md(&input.scope)
+    );
+    out.push_str("| flows | errors | warnings | cases | passed | failed | not run | coverage |\n");
+    out.push_str("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    let _ = writeln!(
+        out,
+        "| {} | {errors} | {warnings} | {cases} | {} | {failed} | {not_run} | {} |",
+        report.flows_checked(),
+        cases - failed - not_run,
+        percent(report.coverage_percent())
+    );
+    for error in &report.read_errors {
+        let _ = write!(out, "\n- ❌ {}", md(&error.to_string()));
+    }
+    for note in &input.notes {
+        let _ = write!(out, "\n- {}", md(note));
+    }
+    if !report.read_errors.is_empty() || !input.notes.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+/// The paths of the failing calls of one flow.
+fn failing_paths(report: &Report, flow_path: &str) -> Vec<Vec<String>> {
+    report
+        .simulations()
+        .filter(|s| s.flow.source.display_path() == flow_path)
+        .flat_map(|s| &s.simulation.cases)
+        .filter(|c| !c.failures.is_empty())
+        .filter_map(|c| c.call.as_ref().map(|call| call.path.clone()))
+        .collect()
+}
+
+fn changes_block(report: &Report, changes: &FlowChanges) -> String {
+    let mut out = format!("\n### Changes in {}\n\n", md(&changes.path));
+    let Some(head) = &changes.head else {
+        out.push_str("The flow file is not valid JSON, so it cannot be compared or drawn.\n");
+        return out;
+    };
+    let list: Vec<Change> = match &changes.base {
+        Ok(Some(base)) => diff::diff(base, head),
+        Ok(None) => {
+            out.push_str("A new flow file.\n\n");
+            Vec::new()
+        }
+        Err(why) => {
+            let _ = writeln!(out, "Not compared with the base: {}\n", md(why));
+            Vec::new()
+        }
+    };
+    if matches!(changes.base, Ok(Some(_))) && list.is_empty() {
+        out.push_str("No semantic change (formatting or key order only).\n\n");
+    }
+    if !list.is_empty() {
+        out.push_str("| change | part | which | detail |\n| --- | --- | --- | --- |\n");
+        for change in &list {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                change.kind.as_str(),
+                change.part.as_str(),
+                md(&change.key),
+                md(&change.detail)
+            );
+        }
+        out.push('\n');
+    }
+    let touched: BTreeSet<String> = match &changes.base {
+        Ok(Some(_)) => diff::touched_elements(&list),
+        // A new file: every element is new.
+        _ => head["elements"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["id"].as_str().map(str::to_string))
+            .collect(),
+    };
+    match mermaid::render(head, &touched, &failing_paths(report, &changes.path)) {
+        Ok(chart) => {
+            out.push_str("Changed elements are yellow; elements and edges on failing calls are red.\n\n```mermaid\n");
+            out.push_str(&chart);
+            out.push_str("```\n");
+        }
+        Err(why) => {
+            let _ = writeln!(out, "No diagram: {}.", md(&why));
+        }
+    }
+    out
+}
+
+fn release_block(release: &ReleaseSection) -> String {
+    let mut out = format!(
+        "\n### {}Release {} to {}\n\n| flow | flow id | outcome | version | detail |\n| --- | --- | --- | --- | --- |\n",
+        if release.dry_run { "Dry run: " } else { "" },
+        md(release.tag),
+        md(release.environment)
+    );
+    for result in release.results {
+        let (version, detail) = match &result.outcome {
+            Outcome::Published {
+                version_id, latency_ms, ..
+            } => (version_id.clone(), format!("published in {latency_ms} ms")),
+            Outcome::UpToDate { version_id } => (version_id.clone(), "already active".to_string()),
+            Outcome::Failed { reason, version_id } => (version_id.clone().unwrap_or_default(), reason.clone()),
+            Outcome::RolledBack {
+                failed_version_id,
+                restored_version_id,
+                reason,
+            } => (
+                restored_version_id.clone(),
+                format!("smoke test failed ({reason}); replaced {failed_version_id}"),
+            ),
+            Outcome::WouldRelease { payload, note } => {
+                (payload.as_ref().map(|p| p.id.clone()).unwrap_or_default(), note.clone())
+            }
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {}{} | {} | {} |",
+            md(&result.path),
+            md(&result.flow_id),
+            if result.outcome.failed() { "❌ " } else { "" },
+            result.outcome.label(),
+            md(&version),
+            md(&detail)
+        );
+    }
+    let _ = writeln!(out, "\nAudit log: {}", md(release.audit_log));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_and_html_are_escaped() {
+        assert_eq!(
+            md("<b>*x*</b> | [a](b)"),
+            "&lt;b&gt;\\*x\\*&lt;/b&gt; \\| \\[a\\]\\(b\\)"
+        );
+        assert_eq!(md("a\nb"), "a b");
+    }
+
+    #[test]
+    fn the_budget_is_never_passed() {
+        let report = Report::default();
+        let input = SummaryInput {
+            report: &report,
+            fail_on: Severity::Error,
+            scope: "x".repeat(5000),
+            notes: vec!["n".repeat(100)],
+            changes: Vec::new(),
+            release: None,
+            full_results: "cxone-flow-report.json".into(),
+        };
+        let full = render(&input, usize::MAX);
+        assert!(full.contains("checks passed"));
+        let cut = render(&input, 1000);
+        assert!(cut.len() <= 1000, "{}", cut.len());
+        assert!(cut.contains("cut at GitHub's size limit"));
+    }
+}
