@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod action_cli;
 mod release_cli;
 
 use cxone_flow::check::{self, Settings};
@@ -193,6 +194,9 @@ fn parse_percent(text: &str) -> Result<f64, String> {
 }
 
 fn main() -> ExitCode {
+    if action_cli::wanted() {
+        return action_cli::run();
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => run_check(args),

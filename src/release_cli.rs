@@ -1,5 +1,6 @@
 //! The `release` and `rollback` commands: the local gate, the client, the pipeline, the summary.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -10,8 +11,8 @@ use cxone_flow::discover;
 use cxone_flow::release::audit::AuditLog;
 use cxone_flow::release::gate::gate;
 use cxone_flow::release::payload::ReleaseInfo;
-use cxone_flow::release::pipeline::{Outcome, RegistrationWait, ReleaseSettings, release};
-use cxone_flow::release::rollback::rollback;
+use cxone_flow::release::pipeline::{FlowResult, Outcome, RegistrationWait, ReleaseFlow, ReleaseSettings, release};
+use cxone_flow::release::rollback::{RolledBack, rollback};
 use cxone_flow::report;
 
 use crate::{CANNOT_RUN, CLEAN, Connection, FINDINGS, ReleaseArgs, RollbackArgs, cannot_run, print};
@@ -100,6 +101,21 @@ fn settings(args: &ReleaseArgs, commit: &str, repository: &str) -> ReleaseSettin
     }
 }
 
+/// A release that ran: what happened to each flow, and how the release was set up.
+pub struct Released {
+    pub results: Vec<FlowResult>,
+    pub settings: ReleaseSettings,
+    pub audit_log: PathBuf,
+    /// The first audit-log write that failed: the run reports it and exits 2.
+    pub audit_failure: Option<String>,
+}
+
+impl Released {
+    pub fn failed(&self) -> bool {
+        self.results.iter().any(|r| r.outcome.failed())
+    }
+}
+
 pub fn run_release(args: ReleaseArgs) -> ExitCode {
     let secret = match secret() {
         Ok(secret) => secret,
@@ -131,23 +147,40 @@ pub fn run_release(args: ReleaseArgs) -> ExitCode {
             });
         }
     };
+    match release_flows(&args, flows, secret) {
+        Ok(released) => {
+            print(&render_release(&released));
+            match &released.audit_failure {
+                Some(failure) => cannot_run(failure),
+                None => ExitCode::from(if released.failed() { FINDINGS } else { CLEAN }),
+            }
+        }
+        Err(message) => cannot_run(&message),
+    }
+}
+
+/// Releases flows that passed the gate; `Err` when the release could not run at all.
+pub fn release_flows(args: &ReleaseArgs, flows: Vec<ReleaseFlow>, secret: String) -> Result<Released, String> {
     let (commit, repository) = (
         commit_of(&args.connection.commit),
         repository_of(&args.connection.repository),
     );
-    let (client, audit) = match connect(&args.connection, secret, &args.tag, &commit) {
-        Ok(pair) => pair,
-        Err(message) => return cannot_run(&message),
-    };
-    let settings = settings(&args, &commit, &repository);
-    let runtime = match runtime() {
-        Ok(runtime) => runtime,
-        Err(message) => return cannot_run(&message),
-    };
-    let results = match runtime.block_on(release(client, flows, settings.clone(), Arc::clone(&audit))) {
-        Ok(results) => results,
-        Err(error) => return cannot_run(&error.to_string()),
-    };
+    let (client, audit) = connect(&args.connection, secret, &args.tag, &commit)?;
+    let settings = settings(args, &commit, &repository);
+    let results = runtime()?
+        .block_on(release(client, flows, settings.clone(), Arc::clone(&audit)))
+        .map_err(|e| e.to_string())?;
+    Ok(Released {
+        results,
+        settings,
+        audit_log: audit.path().to_path_buf(),
+        audit_failure: audit.failure(),
+    })
+}
+
+/// The release as text: a heading line, then one line per flow.
+pub fn render_release(released: &Released) -> String {
+    let (settings, results) = (&released.settings, &released.results);
     let mut out = format!(
         "{}release {} to {} ({} flow{}), audit log {}\n",
         if settings.dry_run { "dry run: " } else { "" },
@@ -155,9 +188,9 @@ pub fn run_release(args: ReleaseArgs) -> ExitCode {
         settings.release.environment,
         results.len(),
         if results.len() == 1 { "" } else { "s" },
-        audit.path().display()
+        released.audit_log.display()
     );
-    for result in &results {
+    for result in results {
         let detail = match &result.outcome {
             Outcome::Published {
                 version_id, latency_ms, ..
@@ -181,29 +214,30 @@ pub fn run_release(args: ReleaseArgs) -> ExitCode {
             result.outcome.label()
         ));
     }
-    print(&out);
-    if let Some(failure) = audit.failure() {
-        return cannot_run(&failure);
-    }
-    if results.iter().any(|r| r.outcome.failed()) {
-        ExitCode::from(FINDINGS)
-    } else {
-        ExitCode::from(CLEAN)
-    }
+    out
 }
 
 pub fn run_rollback(args: RollbackArgs) -> ExitCode {
+    let outcome = secret().and_then(|secret| roll_back(&args, secret));
+    match outcome {
+        Ok(Ok(done)) => {
+            print(&render_rollback(&args, &done));
+            ExitCode::from(CLEAN)
+        }
+        Ok(Err(failure)) => {
+            eprintln!("error: {failure}");
+            ExitCode::from(FINDINGS)
+        }
+        Err(message) => cannot_run(&message),
+    }
+}
+
+/// Rolls a flow back: `Err` when it could not run at all, `Ok(Err)` when the rollback failed.
+pub fn roll_back(args: &RollbackArgs, secret: String) -> Result<Result<RolledBack, String>, String> {
     let commit = commit_of(&args.connection.commit);
     let repository = repository_of(&args.connection.repository);
-    let connected = secret().and_then(|secret| connect(&args.connection, secret, "rollback", &commit));
-    let (client, audit) = match connected {
-        Ok(pair) => pair,
-        Err(message) => return cannot_run(&message),
-    };
-    let runtime = match runtime() {
-        Ok(runtime) => runtime,
-        Err(message) => return cannot_run(&message),
-    };
+    let (client, audit) = connect(&args.connection, secret, "rollback", &commit)?;
+    let runtime = runtime()?;
     let release = ReleaseInfo {
         tag: "rollback".into(),
         environment: "production".into(),
@@ -222,21 +256,23 @@ pub fn run_rollback(args: RollbackArgs) -> ExitCode {
         )
         .await
     });
-    match outcome {
-        Ok(done) => {
-            print(&format!(
-                "rolled back flow {}: version {} (the content of {}) is active{}; audit log {}\n",
-                args.flow_id,
-                done.restored_version_id,
-                done.restored_from,
-                done.replaced.map(|r| format!(", replacing {r}")).unwrap_or_default(),
-                audit.path().display()
-            ));
-            ExitCode::from(CLEAN)
-        }
-        Err(error) => {
-            eprintln!("error: rollback of flow {}: {error}", args.flow_id);
-            ExitCode::from(FINDINGS)
-        }
+    if let Some(failure) = audit.failure() {
+        return Err(failure);
     }
+    Ok(outcome.map_err(|error| format!("rollback of flow {}: {error}", args.flow_id)))
+}
+
+/// A finished rollback as one line.
+pub fn render_rollback(args: &RollbackArgs, done: &RolledBack) -> String {
+    format!(
+        "rolled back flow {}: version {} (the content of {}) is active{}; audit log {}\n",
+        args.flow_id,
+        done.restored_version_id,
+        done.restored_from,
+        done.replaced
+            .as_ref()
+            .map(|r| format!(", replacing {r}"))
+            .unwrap_or_default(),
+        args.connection.audit_log.display()
+    )
 }

@@ -175,9 +175,9 @@ impl Reader<'_> {
         }
     }
 
-    fn number<T: std::str::FromStr>(&self, name: &'static str, default: T, least: T) -> Result<T, InputError>
+    fn number<T>(&self, name: &'static str, default: T, least: T) -> Result<T, InputError>
     where
-        T: PartialOrd + std::fmt::Display,
+        T: std::str::FromStr + PartialOrd + std::fmt::Display,
     {
         let Some(text) = self.get(name) else { return Ok(default) };
         match text.parse::<T>() {

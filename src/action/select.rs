@@ -18,6 +18,8 @@ pub struct Selection {
     pub deleted_flows: Vec<String>,
     /// How many flows were found under the paths, before selecting.
     pub found: usize,
+    /// How many were selected, before this job's shard was taken.
+    pub selected: usize,
     /// `None` when only changed flows were selected; else why everything was.
     pub everything_because: Option<String>,
 }
@@ -89,6 +91,7 @@ pub fn select(all: Vec<Unit>, changes: Result<&[ChangedFile], String>, shard: Sh
                 .collect()
         }
     };
+    selection.selected = chosen.len();
     let mut chosen: Vec<(String, Unit)> = chosen.into_iter().map(|u| (unit_stem(&u, workspace), u)).collect();
     chosen.sort_by(|a, b| a.0.cmp(&b.0));
     selection.units = chosen

@@ -44,6 +44,11 @@ fn git(workspace: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
     }
 }
 
+/// Whether the clone has a commit.
+pub fn git_has_commit(workspace: &Path, sha: &str) -> bool {
+    git(workspace, &["cat-file", "-e", &format!("{sha}^{{commit}}")]).is_ok()
+}
+
 /// Makes sure a commit is present, fetching it (depth 1) when a shallow clone lacks it.
 fn ensure_commit(workspace: &Path, sha: &str) -> Result<(), GitError> {
     let object = format!("{sha}^{{commit}}");

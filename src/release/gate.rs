@@ -12,8 +12,16 @@ use crate::sim::cases;
 /// Checks `units`; the flows to release when everything passed, else the report that says why not.
 pub fn gate(units: &[Unit], settings: &Settings) -> Result<Vec<ReleaseFlow>, Box<Report>> {
     let report = check::check(units, settings);
+    match flows_to_release(&report) {
+        Some(flows) => Ok(flows),
+        None => Err(Box::new(report)),
+    }
+}
+
+/// The flows of a checked report, ready to release; `None` when anything failed.
+pub fn flows_to_release(report: &Report) -> Option<Vec<ReleaseFlow>> {
     if !report.read_errors.is_empty() || report.fails(Severity::Error) {
-        return Err(Box::new(report));
+        return None;
     }
     let mut flows = Vec::new();
     for unit in &report.units {
@@ -21,7 +29,7 @@ pub fn gate(units: &[Unit], settings: &Settings) -> Result<Vec<ReleaseFlow>, Box
         let source = &flow_report.source;
         // The flow passed the checks, so it parses; the text is the one already read, not re-read.
         let (Ok(root), Ok(content)) = (source.parse_json(), FlowContent::from_file(source.text.as_bytes())) else {
-            return Err(Box::new(report));
+            return None;
         };
         let tests = unit
             .tests
@@ -35,5 +43,5 @@ pub fn gate(units: &[Unit], settings: &Settings) -> Result<Vec<ReleaseFlow>, Box
             tests,
         });
     }
-    Ok(flows)
+    Some(flows)
 }

@@ -12,6 +12,13 @@ const MAX_SHOWN: usize = 120;
 
 /// Renders every diagnostic, every failing case, coverage shortfalls and a closing summary line.
 pub fn render(report: &Report) -> String {
+    let mut out = render_findings(report);
+    out.push_str(&summary(report));
+    out
+}
+
+/// Every diagnostic, every failing case and coverage shortfalls, without the summary line.
+pub fn render_findings(report: &Report) -> String {
     let mut out = String::new();
     for file in report.files() {
         for diagnostic in &file.diagnostics {
@@ -64,7 +71,6 @@ pub fn render(report: &Report) -> String {
             );
         }
     }
-    out.push_str(&summary(report));
     out
 }
 

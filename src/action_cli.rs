@@ -1,0 +1,593 @@
+//! Action mode: with `GITHUB_ACTIONS=true` and no sub-command, read the inputs and the GitHub
+//! context, check what the event calls for, release on a tag, and report through the log,
+//! annotations, files, the job summary, outputs and the PR comment.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use cxone_flow::action::context::{GitHubContext, PullRequest, Trigger};
+use cxone_flow::action::inputs::{Inputs, Shard, secrets};
+use cxone_flow::action::select::{Selection, repo_path, select};
+use cxone_flow::check::{self, Report, Settings};
+use cxone_flow::discover;
+use cxone_flow::github::api::{FILES_CAP, GitHubApi};
+use cxone_flow::github::changes::{ChangedFile, git_diff, git_has_commit, git_show};
+use cxone_flow::release::gate::flows_to_release;
+use cxone_flow::release::pipeline::Outcome;
+use cxone_flow::report::annotations::{self, escape_data, escape_property};
+use cxone_flow::report::summary::{self, FlowChanges, ReleaseSection, STEP_SUMMARY_LIMIT, SummaryInput};
+use cxone_flow::report::{self, outputs};
+
+use crate::release_cli::{self, Released};
+use crate::{CANNOT_RUN, CLEAN, Connection, FINDINGS, ReleaseArgs, RollbackArgs};
+
+/// A PR comment may hold 65,536 characters; the summary in it stays well below.
+const COMMENT_BUDGET: usize = 60_000;
+
+/// Whether to run in Action mode: on a runner, with no arguments.
+pub fn wanted() -> bool {
+    std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") && std::env::args_os().len() == 1
+}
+
+/// Writes to the job log.
+fn log(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    if !text.ends_with('\n') {
+        let _ = out.write_all(b"\n");
+    }
+    let _ = out.flush();
+}
+
+/// An `::error::` without a location, then exit 2.
+fn cannot_run(message: &str) -> ExitCode {
+    log(&format!("::error title=cxone-flow::{}", escape_data(message)));
+    ExitCode::from(CANNOT_RUN)
+}
+
+/// Prints text that may hold anything a pull request wrote (element ids, file names, file lines)
+/// with the runner's command processing stopped, under a token nobody can guess: the runner reads
+/// `::cmd::` at the start of a line and `##[cmd]` anywhere in one.
+fn log_untrusted(text: &str) {
+    let token = uuid::Uuid::new_v4().simple().to_string();
+    log(&format!("::stop-commands::{token}"));
+    log(text);
+    log(&format!("::{token}::"));
+}
+
+/// [`log_untrusted`] in a collapsed group.
+fn log_group(title: &str, text: &str) {
+    log(&format!("::group::{}", escape_data(title)));
+    log_untrusted(text);
+    log("::endgroup::");
+}
+
+fn environment() -> HashMap<String, String> {
+    std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect()
+}
+
+pub fn run() -> ExitCode {
+    let vars = environment();
+    // Masks first, before a single other line reaches the log.
+    for secret in secrets(&vars) {
+        for line in secret.lines().filter(|l| !l.trim().is_empty()) {
+            log(&format!("::add-mask::{}", escape_data(line)));
+        }
+    }
+    let inputs = match Inputs::read(&vars) {
+        Ok(inputs) => inputs,
+        Err(error) => {
+            log(&format!(
+                "::error title={}::{}",
+                escape_property(&format!("cxone-flow input {}", error.input)),
+                escape_data(&error.to_string())
+            ));
+            return ExitCode::from(CANNOT_RUN);
+        }
+    };
+    let context = GitHubContext::read(&vars);
+    if let Some(workspace) = &context.workspace
+        && let Err(error) = std::env::set_current_dir(workspace)
+    {
+        return cannot_run(&format!(
+            "failed to enter the workspace `{}`: {error}",
+            workspace.display()
+        ));
+    }
+    let workspace = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let run = Run {
+        inputs,
+        context,
+        workspace,
+        vars,
+    };
+    match &run.inputs.rollback_flow_id {
+        Some(flow_id) => run.rollback(flow_id),
+        None => run.check_and_release(),
+    }
+}
+
+struct Run {
+    inputs: Inputs,
+    context: GitHubContext,
+    workspace: PathBuf,
+    vars: HashMap<String, String>,
+}
+
+impl Run {
+    fn github(&self) -> Option<GitHubApi> {
+        let token = self.inputs.github_token.as_deref()?;
+        GitHubApi::new(&self.context.api_url, self.context.repository.as_deref()?, token).ok()
+    }
+
+    fn runtime(&self) -> Option<tokio::runtime::Runtime> {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().ok()
+    }
+
+    fn connection(&self, tag: &str) -> Result<(Connection, String), String> {
+        let cxone = &self.inputs.cxone;
+        let client_id = cxone
+            .client_id
+            .clone()
+            .ok_or_else(|| format!("{tag}: set the `cxone-client-id` input"))?;
+        let secret = cxone
+            .client_secret
+            .clone()
+            .or_else(|| {
+                self.vars
+                    .get(release_cli::SECRET_ENV)
+                    .cloned()
+                    .filter(|s| !s.is_empty())
+            })
+            .ok_or_else(|| format!("{tag}: set the `cxone-client-secret` input (from a repository secret)"))?;
+        Ok((
+            Connection {
+                base_url: cxone.base_url.clone(),
+                token_url: cxone.token_url.clone(),
+                client_id,
+                max_retries: 5,
+                audit_log: self.inputs.audit_log.clone(),
+                commit: self.context.sha.clone(),
+                repository: self.context.repository.clone(),
+            },
+            secret,
+        ))
+    }
+
+    fn write_outputs(&self, pairs: &[(&str, String)]) -> Result<(), String> {
+        let Some(path) = &self.context.output else {
+            return Ok(());
+        };
+        let text: String = pairs.iter().map(|(name, value)| outputs::format(name, value)).collect();
+        append(path, &text).map_err(|e| format!("failed to write the step outputs `{}`: {e}", path.display()))
+    }
+
+    fn write_summary(&self, markdown: &str) -> Result<(), String> {
+        match &self.context.step_summary {
+            Some(path) if self.inputs.summary => {
+                append(path, markdown).map_err(|e| format!("failed to write the job summary `{}`: {e}", path.display()))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn rollback(&self, flow_id: &str) -> ExitCode {
+        let (connection, secret) = match self.connection("rollback") {
+            Ok(pair) => pair,
+            Err(message) => return cannot_run(&message),
+        };
+        let args = RollbackArgs {
+            flow_id: flow_id.to_string(),
+            to: self.inputs.rollback_to.clone(),
+            connection,
+        };
+        let (text, published, code) = match release_cli::roll_back(&args, secret) {
+            Err(message) => return cannot_run(&message),
+            Ok(Ok(done)) => {
+                let published = serde_json::json!([{
+                    "flowId": flow_id, "outcome": "rolled back", "versionId": done.restored_version_id,
+                    "restoredFrom": done.restored_from, "replaced": done.replaced,
+                }]);
+                (release_cli::render_rollback(&args, &done), published, CLEAN)
+            }
+            Ok(Err(failure)) => {
+                log(&format!("::error title=cxone-flow rollback::{}", escape_data(&failure)));
+                (failure, serde_json::json!([]), FINDINGS)
+            }
+        };
+        log_group(&format!("rollback of {flow_id}"), &text);
+        let markdown = format!(
+            "## {} cxone-flow: rollback of {}\n\n{}\n",
+            if code == CLEAN { "✅" } else { "❌" },
+            summary::md(flow_id),
+            summary::md(&text)
+        );
+        let written = self.write_summary(&markdown).and_then(|()| {
+            self.write_outputs(&[
+                ("published", published.to_string()),
+                ("audit-log", args.connection.audit_log.display().to_string()),
+            ])
+        });
+        match written {
+            Ok(()) => ExitCode::from(code),
+            Err(message) => cannot_run(&message),
+        }
+    }
+
+    /// The files the pull request changed, or why every flow is checked.
+    fn changed_files(&self, pr: &PullRequest, notes: &mut Vec<String>) -> Result<Vec<ChangedFile>, String> {
+        if pr.changed_files.is_some_and(|n| n as usize > FILES_CAP) {
+            return Err(format!(
+                "the pull request changes more than {FILES_CAP} files, more than GitHub lists, so every flow is checked"
+            ));
+        }
+        match (self.github(), self.runtime()) {
+            (Some(api), Some(runtime)) => match runtime.block_on(api.pull_files(pr.number)) {
+                Ok(listed) if listed.capped => {
+                    return Err(format!(
+                        "GitHub lists at most {FILES_CAP} files of a pull request, so every flow is checked"
+                    ));
+                }
+                Ok(listed) => return Ok(listed.files),
+                Err(error) => notes.push(format!("{error}; using git diff instead")),
+            },
+            _ => notes.push("no github-token: the changed files come from git diff".into()),
+        }
+        git_diff(&self.workspace, &pr.base_sha, &pr.head_sha).map_err(|error| {
+            format!("neither the GitHub API nor git could say which files changed ({error}), so every flow is checked")
+        })
+    }
+
+    /// A changed flow's JSON at the base commit, from git when the clone has it, else the API.
+    fn base_of(&self, pr: &PullRequest, base_path: &str) -> Result<Option<serde_json::Value>, String> {
+        let bytes = if git_has_commit(&self.workspace, &pr.base_sha) {
+            git_show(&self.workspace, &pr.base_sha, base_path)
+        } else {
+            let (Some(api), Some(runtime)) = (self.github(), self.runtime()) else {
+                return Err("the base commit is not in the clone and there is no github-token to ask GitHub".into());
+            };
+            runtime
+                .block_on(api.file_at(base_path, &pr.base_sha))
+                .map_err(|e| e.to_string())?
+        };
+        bytes
+            .map(|b| serde_json::from_slice(&b).map_err(|_| "the base version is not valid JSON".to_string()))
+            .transpose()
+    }
+
+    fn flow_changes(&self, pr: &PullRequest, selection: &Selection, report: &Report) -> Vec<FlowChanges> {
+        report
+            .units
+            .iter()
+            .filter_map(|unit| unit.flow.as_ref())
+            .filter_map(|flow| {
+                let path = repo_path(&flow.source.path, &self.workspace);
+                let base_path = selection.changed_flows.get(&path)?;
+                Some(FlowChanges {
+                    head: serde_json::from_str(&flow.source.text).ok(),
+                    base: self.base_of(pr, base_path),
+                    path,
+                })
+            })
+            .collect()
+    }
+
+    fn check_and_release(&self) -> ExitCode {
+        let inputs = &self.inputs;
+        let all = match discover::discover(&inputs.paths) {
+            Ok(units) => units,
+            Err(error) => return cannot_run(&error.to_string()),
+        };
+        let mut notes = Vec::new();
+        if let Some(problem) = &self.context.event_problem {
+            notes.push(problem.clone());
+        }
+        let pull_request = match &self.context.trigger {
+            Trigger::PullRequest(pr) => Some(pr),
+            _ => None,
+        };
+        let changes = match pull_request {
+            Some(pr) if inputs.changed_only => self.changed_files(pr, &mut notes),
+            Some(_) => Err("changed-only is false, so every flow is checked".into()),
+            None => Err(format!(
+                "a {} event checks every flow",
+                if self.context.event_name.is_empty() {
+                    "manual"
+                } else {
+                    &self.context.event_name
+                }
+            )),
+        };
+        let selection = select(
+            all,
+            changes.as_deref().map_err(Clone::clone),
+            inputs.shard,
+            &self.workspace,
+        );
+        for deleted in &selection.deleted_flows {
+            notes.push(format!("{deleted} was deleted by this pull request; nothing to check"));
+        }
+        let scope = scope_sentence(&selection, inputs.shard);
+        log_untrusted(
+            &std::iter::once(&scope)
+                .chain(&notes)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+        let settings = Settings {
+            limits: inputs.limits,
+            severities: inputs.severities.clone(),
+            max_execution_ms: inputs.max_execution_ms,
+            min_coverage: inputs.min_coverage,
+        };
+        let report = check::check(&selection.units, &settings);
+        self.log_report(&report);
+        let mut failed_to_write = Vec::new();
+        self.write_reports(&report, &mut failed_to_write);
+        let release = match &self.context.trigger {
+            Trigger::Tag(tag) if inputs.release_on_tag => match self.release(tag, &report) {
+                Ok(released) => released,
+                Err(message) => return cannot_run(&message),
+            },
+            _ => None,
+        };
+        let changes = pull_request
+            .map(|pr| self.flow_changes(pr, &selection, &report))
+            .unwrap_or_default();
+        let full_results = inputs.report_path.as_ref().map_or_else(
+            || "the job log".to_string(),
+            |p| format!("{} and the job log", p.display()),
+        );
+        let audit_log = inputs.audit_log.display().to_string();
+        let input = SummaryInput {
+            report: &report,
+            fail_on: inputs.fail_on,
+            scope,
+            notes,
+            changes,
+            release: release.as_ref().map(|r| ReleaseSection {
+                tag: &r.settings.release.tag,
+                environment: &r.settings.release.environment,
+                dry_run: r.settings.dry_run,
+                audit_log: &audit_log,
+                results: &r.results,
+            }),
+            full_results,
+        };
+        if let Err(message) = self.write_summary(&summary::render(&input, STEP_SUMMARY_LIMIT)) {
+            failed_to_write.push(message);
+        }
+        if let (true, Some(pr)) = (inputs.comment, pull_request) {
+            self.comment(pr, &summary::render(&input, COMMENT_BUDGET));
+        }
+        if let Err(message) = self.write_outputs(&self.outputs(&report, release.as_ref())) {
+            failed_to_write.push(message);
+        }
+        if let Some(failure) = release.as_ref().and_then(|r| r.audit_failure.clone()) {
+            failed_to_write.push(failure);
+        }
+        if let Some(first) = failed_to_write.first() {
+            for message in &failed_to_write[1..] {
+                log(&format!("::error title=cxone-flow::{}", escape_data(message)));
+            }
+            return cannot_run(first);
+        }
+        if !report.read_errors.is_empty() {
+            ExitCode::from(CANNOT_RUN)
+        } else if report.fails(inputs.fail_on) || release.as_ref().is_some_and(Released::failed) {
+            ExitCode::from(FINDINGS)
+        } else {
+            ExitCode::from(CLEAN)
+        }
+    }
+
+    /// One group per flow with findings, the clean flows in one list, the summary line, then the
+    /// annotations.
+    fn log_report(&self, report: &Report) {
+        let mut clean = Vec::new();
+        for unit in &report.units {
+            let single = Report {
+                units: vec![unit.clone()],
+                read_errors: Vec::new(),
+                min_coverage: report.min_coverage,
+            };
+            let findings = report::human::render_findings(&single);
+            let path = unit.files().next().map(|f| f.source.display_path()).unwrap_or_default();
+            if findings.trim().is_empty() {
+                clean.push(format!("ok: {path}"));
+            } else {
+                log_group(&format!("{path}: findings"), findings.trim_end());
+            }
+        }
+        if !clean.is_empty() {
+            log_untrusted(&clean.join("\n"));
+        }
+        for error in &report.read_errors {
+            log(&format!(
+                "::error title=cxone-flow::{}",
+                escape_data(&error.to_string())
+            ));
+        }
+        log_untrusted(report::human::summary(report).trim_end());
+        if self.inputs.annotations {
+            let ranked = annotations::collect(report);
+            let hint = match &self.inputs.report_path {
+                Some(path) => format!("the job log and {} list all of them", path.display()),
+                None => "the job log lists all of them".to_string(),
+            };
+            let (shown, overflow) = annotations::within_limits(&ranked, &hint);
+            for annotation in shown {
+                log(&annotation.command());
+            }
+            if let Some(notice) = overflow {
+                log(&notice);
+            }
+        }
+    }
+
+    fn write_reports(&self, report: &Report, failed: &mut Vec<String>) {
+        let inputs = &self.inputs;
+        let mut write = |path: &Option<PathBuf>, what: &str, content: Result<String, String>| {
+            let Some(path) = path else { return };
+            if let Err(error) = content.and_then(|text| write_file(path, &text).map_err(|e| e.to_string())) {
+                failed.push(format!("failed to write the {what} `{}`: {error}", path.display()));
+            }
+        };
+        write(
+            &inputs.junit_path,
+            "JUnit report",
+            report::junit::render(report).map_err(|e| e.to_string()),
+        );
+        write(&inputs.sarif_path, "SARIF report", Ok(report::sarif::render(report)));
+        write(&inputs.report_path, "JSON report", Ok(report::json::render(report)));
+    }
+
+    /// On a tag: the release of the checked flows, unless the checks failed.
+    fn release(&self, tag: &str, report: &Report) -> Result<Option<Released>, String> {
+        let Some(flows) = flows_to_release(report).filter(|_| !report.fails(self.inputs.fail_on)) else {
+            log(&format!(
+                "::error title=cxone-flow release::{}",
+                escape_data(&format!(
+                    "release {tag}: the checks failed, so nothing was sent to CXone"
+                ))
+            ));
+            return Ok(None);
+        };
+        let (connection, secret) = self.connection(&format!("release {tag}"))?;
+        let inputs = &self.inputs;
+        let args = ReleaseArgs {
+            tag: tag.to_string(),
+            paths: inputs.paths.clone(),
+            connection,
+            environment: inputs.environment.clone(),
+            activation_priority: inputs.activation_priority,
+            max_concurrency: inputs.max_concurrency,
+            qa_webhook_url: inputs.qa_webhook_url.clone(),
+            smoke_test: inputs.smoke_test,
+            dry_run: inputs.dry_run,
+            max_execution_ms: inputs.max_execution_ms,
+        };
+        let released = release_cli::release_flows(&args, flows, secret)?;
+        log_group(&format!("release {tag}"), &release_cli::render_release(&released));
+        for result in released.results.iter().filter(|r| r.outcome.failed()) {
+            log(&format!(
+                "::error title={}::{}",
+                escape_property(&format!("cxone-flow release of {}", result.flow_id)),
+                escape_data(&format!("{}: {}", result.path, result.outcome.label()))
+            ));
+        }
+        Ok(Some(released))
+    }
+
+    fn comment(&self, pr: &PullRequest, body: &str) {
+        let marker = match self.inputs.shard {
+            Shard::WHOLE => "<!-- cxone-flow:summary -->".to_string(),
+            shard => format!("<!-- cxone-flow:summary shard {}/{} -->", shard.index, shard.count),
+        };
+        let body = format!("{marker}\n{body}");
+        let outcome = match (self.github(), self.runtime()) {
+            (Some(api), Some(runtime)) => runtime
+                .block_on(api.upsert_comment(pr.number, &marker, &body))
+                .map(|_| ()),
+            _ => {
+                log("comment: no github-token or repository, so no pull request comment");
+                return;
+            }
+        };
+        if let Err(error) = outcome {
+            log(&format!(
+                "::warning title=cxone-flow comment::{}",
+                escape_data(&error.to_string())
+            ));
+        }
+    }
+
+    fn outputs(&self, report: &Report, release: Option<&Released>) -> Vec<(&'static str, String)> {
+        let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+        let mut pairs = vec![
+            ("flows-checked", report.flows_checked().to_string()),
+            (
+                "errors",
+                report.count(cxone_flow::diagnostic::Severity::Error).to_string(),
+            ),
+            (
+                "warnings",
+                report.count(cxone_flow::diagnostic::Severity::Warning).to_string(),
+            ),
+            ("tests-total", report.cases().count().to_string()),
+            ("tests-failed", report.cases_failed().to_string()),
+            (
+                "coverage",
+                report.coverage_percent().map(|c| format!("{c:.1}")).unwrap_or_default(),
+            ),
+            ("junit-path", path(&self.inputs.junit_path)),
+            ("sarif-path", path(&self.inputs.sarif_path)),
+            ("report-path", path(&self.inputs.report_path)),
+        ];
+        if let Some(released) = release {
+            let published: Vec<serde_json::Value> = released
+                .results
+                .iter()
+                .map(|r| {
+                    let version = match &r.outcome {
+                        Outcome::Published { version_id, .. } | Outcome::UpToDate { version_id } => {
+                            Some(version_id.clone())
+                        }
+                        Outcome::RolledBack {
+                            restored_version_id, ..
+                        } => Some(restored_version_id.clone()),
+                        Outcome::Failed { version_id, .. } => version_id.clone(),
+                        Outcome::WouldRelease { payload, .. } => payload.as_ref().map(|p| p.id.clone()),
+                    };
+                    serde_json::json!({
+                        "path": r.path, "flowId": r.flow_id, "outcome": r.outcome.label(), "versionId": version,
+                    })
+                })
+                .collect();
+            pairs.push((
+                "published",
+                serde_json::to_string_pretty(&published).unwrap_or_default(),
+            ));
+            pairs.push(("audit-log", released.audit_log.display().to_string()));
+        }
+        pairs
+    }
+}
+
+fn scope_sentence(selection: &Selection, shard: Shard) -> String {
+    let count = |n: usize| format!("{n} flow{}", if n == 1 { "" } else { "s" });
+    let mut sentence = match &selection.everything_because {
+        Some(reason) => format!("Checked all {} under the paths: {reason}.", count(selection.selected)),
+        None => format!(
+            "Checked the {} this pull request changes (of {} under the paths).",
+            count(selection.selected),
+            selection.found
+        ),
+    };
+    if shard != Shard::WHOLE {
+        sentence.push_str(&format!(
+            " This is shard {}/{}: {} of them.",
+            shard.index,
+            shard.count,
+            count(selection.units.len())
+        ));
+    }
+    sentence
+}
+
+fn append(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, text)
+}
