@@ -22,8 +22,12 @@ pub enum GitHubError {
         #[source]
         source: reqwest::Error,
     },
-    #[error("failed to {call}: HTTP {status}: {message}")]
-    Status { call: String, status: u16, message: String },
+    #[error("failed to {call}: HTTP {status}{}", if message.is_empty() { String::new() } else { format!(": {message}") })]
+    Status {
+        call: String,
+        status: reqwest::StatusCode,
+        message: String,
+    },
     #[error("failed to set up the GitHub client: {0}")]
     Setup(String),
 }
@@ -105,7 +109,7 @@ impl GitHubApi {
             .unwrap_or_else(|| text.chars().take(200).collect());
         Err(GitHubError::Status {
             call: call.to_string(),
-            status: status.as_u16(),
+            status,
             message,
         })
     }
@@ -166,7 +170,7 @@ impl GitHubApi {
                 .await
                 .map(|b| Some(b.to_vec()))
                 .map_err(|source| GitHubError::Transport { call, source }),
-            Err(GitHubError::Status { status: 404, .. }) => Ok(None),
+            Err(GitHubError::Status { status, .. }) if status == reqwest::StatusCode::NOT_FOUND => Ok(None),
             Err(error) => Err(error),
         }
     }

@@ -1,5 +1,6 @@
 //! The integration test binary: one module per area.
 
+mod action;
 mod cases;
 mod cli;
 mod cxone;

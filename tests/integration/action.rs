@@ -1,0 +1,996 @@
+//! The Action end to end: the built binary run exactly as the runner runs it (`INPUT_*`,
+//! `GITHUB_*`, a real `pull_request` payload, a git repository as the workspace), against a fake
+//! GitHub API and the CXone emulator, both on 127.0.0.1 port 0. Stdout is read the way the runner
+//! reads it: workflow commands parsed and unescaped, `stop-commands` honoured.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, patch};
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+use crate::root;
+
+// ---------------------------------------------------------------------------------------------
+// The runner's side: commands, outputs.
+
+/// A workflow command as the runner parses it.
+#[derive(Debug, Clone, PartialEq)]
+struct WorkflowCommand {
+    name: String,
+    properties: BTreeMap<String, String>,
+    data: String,
+}
+
+fn unescape(text: &str, property: bool) -> String {
+    let mut text = text.replace("%0D", "\r").replace("%0A", "\n");
+    if property {
+        text = text.replace("%3A", ":").replace("%2C", ",");
+    }
+    text.replace("%25", "%")
+}
+
+/// `::name k=v,k=v::data` after leading whitespace (the runner's `TryParseV2`).
+fn parse_v2(line: &str) -> Option<WorkflowCommand> {
+    let rest = line.trim_start().strip_prefix("::")?;
+    let end = rest.find("::")?;
+    let (info, data) = (&rest[..end], &rest[end + 2..]);
+    let (name, props) = info.split_once(' ').unwrap_or((info, ""));
+    let properties = props
+        .trim()
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (k.to_string(), unescape(v, true)))
+        .collect();
+    Some(WorkflowCommand {
+        name: name.to_string(),
+        properties,
+        data: unescape(data, false),
+    })
+}
+
+/// `##[name]data` anywhere in a line (the runner's legacy `TryParse`).
+fn parse_v1(line: &str) -> Option<WorkflowCommand> {
+    let start = line.find("##[")?;
+    let rest = &line[start + 3..];
+    let end = rest.find(']')?;
+    let name = rest[..end].split(' ').next()?.to_string();
+    Some(WorkflowCommand {
+        name,
+        properties: BTreeMap::new(),
+        data: rest[end + 1..].to_string(),
+    })
+}
+
+/// Every command the runner would act on, honouring `stop-commands`.
+fn runner_commands(stdout: &str) -> Vec<WorkflowCommand> {
+    let mut commands = Vec::new();
+    let mut stopped: Option<String> = None;
+    for line in stdout.lines() {
+        let Some(command) = parse_v2(line).or_else(|| parse_v1(line)) else {
+            continue;
+        };
+        if let Some(token) = &stopped {
+            if &command.name == token {
+                stopped = None;
+            }
+            continue;
+        }
+        if command.name == "stop-commands" {
+            stopped = Some(command.data.clone());
+            continue;
+        }
+        commands.push(command);
+    }
+    commands
+}
+
+fn annotations<'c>(commands: &'c [WorkflowCommand], level: &str) -> Vec<&'c WorkflowCommand> {
+    commands.iter().filter(|c| c.name == level).collect()
+}
+
+/// Parses a `GITHUB_OUTPUT` file: `name=value` and `name<<DELIMITER` ... `DELIMITER`.
+fn parse_outputs(text: &str) -> HashMap<String, String> {
+    let mut outputs = HashMap::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if let Some((name, delimiter)) = line.split_once("<<") {
+            let mut value = Vec::new();
+            for next in lines.by_ref() {
+                if next == delimiter {
+                    break;
+                }
+                value.push(next);
+            }
+            outputs.insert(name.to_string(), value.join("\n"));
+        } else if let Some((name, value)) = line.split_once('=') {
+            outputs.insert(name.to_string(), value.to_string());
+        }
+    }
+    outputs
+}
+
+/// One run of the Action and what it left behind.
+struct ActionRun {
+    code: i32,
+    stdout: String,
+    commands: Vec<WorkflowCommand>,
+    outputs: HashMap<String, String>,
+    summary: String,
+}
+
+/// Runs the binary as the runner runs a Docker action: no arguments, a clean environment with the
+/// runner's variables, the workspace as the working directory.
+fn run_action(workspace: &Path, vars: &[(&str, &str)]) -> ActionRun {
+    let runner = tempfile::tempdir().unwrap();
+    let (output_file, summary_file) = (runner.path().join("output"), runner.path().join("summary"));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cxone-flow"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", runner.path())
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_WORKSPACE", workspace)
+        .env("GITHUB_OUTPUT", &output_file)
+        .env("GITHUB_STEP_SUMMARY", &summary_file)
+        .env("GITHUB_REPOSITORY", "acme/ivr")
+        .current_dir(workspace);
+    for (name, value) in vars {
+        command.env(name, value);
+    }
+    let output = command.output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    ActionRun {
+        code: output.status.code().unwrap_or(-1),
+        commands: runner_commands(&stdout),
+        stdout,
+        outputs: parse_outputs(&std::fs::read_to_string(&output_file).unwrap_or_default()),
+        summary: std::fs::read_to_string(&summary_file).unwrap_or_default(),
+    }
+}
+
+async fn run_action_async(workspace: &Path, vars: Vec<(String, String)>) -> ActionRun {
+    let workspace = workspace.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        run_action(&workspace, &vars)
+    })
+    .await
+    .unwrap()
+}
+
+fn owned(vars: &[(&str, &str)]) -> Vec<(String, String)> {
+    vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// A git repository with a base and a head commit.
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap().trim().to_string()
+}
+
+fn commit_all(dir: &Path, message: &str) -> String {
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", message]);
+    git(dir, &["rev-parse", "HEAD"])
+}
+
+fn write(dir: &Path, relative: &str, text: &str) {
+    let path = dir.join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn example(name: &str) -> String {
+    std::fs::read_to_string(root().join("examples/flows").join(name)).unwrap()
+}
+
+/// A small clean flow with one passing case.
+fn tiny_flow(id: &str) -> (String, String) {
+    let flow = format!(
+        r#"{{"flowId": "{id}", "elements": [{{"id": "start", "type": "start"}}, {{"id": "bye", "type": "hangup"}}],
+  "edges": [{{"from": "start", "to": "bye"}}]}}"#
+    );
+    let tests = r#"{"cases": [{"name": "hangs up", "input": {"dtmf": []}, "expect": {"finalElement": "bye"}}]}"#;
+    (flow, tests.to_string())
+}
+
+/// The pull request of these tests: card-activation's routing now sends good cards to an agent
+/// (a failing case and an unreachable element), `old-tiny` is renamed to `renamed-tiny`, `gone` is
+/// deleted, `main-ivr` and `untouched` stay as they were.
+struct PullRequestRepo {
+    dir: tempfile::TempDir,
+    base: String,
+    head: String,
+}
+
+fn pull_request_repo() -> PullRequestRepo {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(
+        d,
+        "flows/card-activation.flow.json",
+        &example("card-activation.flow.json"),
+    );
+    write(
+        d,
+        "flows/card-activation.tests.json",
+        &example("card-activation.tests.json"),
+    );
+    write(d, "flows/main-ivr.flow.json", &example("main-ivr.flow.json"));
+    write(d, "flows/main-ivr.tests.json", &example("main-ivr.tests.json"));
+    for name in ["old-tiny", "gone", "untouched"] {
+        let (flow, tests) = tiny_flow(name);
+        write(d, &format!("flows/{name}.flow.json"), &flow);
+        write(d, &format!("flows/{name}.tests.json"), &tests);
+    }
+    let base = commit_all(d, "base");
+    let card = example("card-activation.flow.json").replace(
+        r#"{"from": "card_status", "to": "activated", "on": "default"}"#,
+        r#"{"from": "card_status", "to": "agent", "on": "default"}"#,
+    );
+    write(d, "flows/card-activation.flow.json", &card);
+    git(d, &["mv", "flows/old-tiny.flow.json", "flows/renamed-tiny.flow.json"]);
+    git(d, &["mv", "flows/old-tiny.tests.json", "flows/renamed-tiny.tests.json"]);
+    git(d, &["rm", "-q", "flows/gone.flow.json", "flows/gone.tests.json"]);
+    write(d, "README.md", "docs\n");
+    let head = commit_all(d, "head");
+    PullRequestRepo { dir, base, head }
+}
+
+/// A `pull_request` event payload in the shape GitHub writes it.
+fn pull_request_event(dir: &Path, base: &str, head: &str, changed_files: u64) -> PathBuf {
+    let event = json!({
+        "action": "synchronize",
+        "number": 42,
+        "pull_request": {
+            "number": 42,
+            "state": "open",
+            "title": "Send good cards to an agent",
+            "changed_files": changed_files,
+            "base": {"ref": "main", "sha": base, "repo": {"full_name": "acme/ivr"}},
+            "head": {"ref": "agent-routing", "sha": head, "repo": {"full_name": "acme/ivr"}},
+        },
+        "repository": {"full_name": "acme/ivr", "name": "ivr", "owner": {"login": "acme"}},
+        "sender": {"login": "dev"},
+    });
+    let path = dir.join("event.json");
+    std::fs::write(&path, event.to_string()).unwrap();
+    path
+}
+
+// ---------------------------------------------------------------------------------------------
+// A fake GitHub API.
+
+#[derive(Default)]
+struct FakeGitHub {
+    /// `pulls/42/files` entries.
+    files: Vec<Value>,
+    /// (ref, path) -> content.
+    contents: HashMap<(String, String), String>,
+    comments: Vec<(u64, String)>,
+    /// Method and path-and-query of every request, with its Authorization header.
+    requests: Vec<(String, String, String)>,
+    /// Answer every request with this status instead.
+    fail_with: Option<u16>,
+}
+
+type Fake = Arc<Mutex<FakeGitHub>>;
+
+fn record(fake: &Fake, method: &str, path: String, headers: &HeaderMap) -> Option<StatusCode> {
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let mut state = fake.lock().unwrap();
+    state.requests.push((method.to_string(), path, auth));
+    state.fail_with.map(|s| StatusCode::from_u16(s).unwrap())
+}
+
+async fn fake_github(state: FakeGitHub) -> (String, Fake) {
+    let fake: Fake = Arc::new(Mutex::new(state));
+    async fn files(
+        State(fake): State<Fake>,
+        UrlPath((_, _, n)): UrlPath<(String, String, u64)>,
+        Query(q): Query<HashMap<String, usize>>,
+        headers: HeaderMap,
+    ) -> Result<Json<Value>, StatusCode> {
+        let (page, per_page) = (
+            q.get("page").copied().unwrap_or(1),
+            q.get("per_page").copied().unwrap_or(30),
+        );
+        if let Some(status) = record(
+            &fake,
+            "GET",
+            format!("pulls/{n}/files?page={page}&per_page={per_page}"),
+            &headers,
+        ) {
+            return Err(status);
+        }
+        let state = fake.lock().unwrap();
+        let start = (page - 1) * per_page;
+        Ok(Json(json!(
+            state.files.iter().skip(start).take(per_page).collect::<Vec<_>>()
+        )))
+    }
+    async fn contents(
+        State(fake): State<Fake>,
+        UrlPath((_, _, path)): UrlPath<(String, String, String)>,
+        Query(q): Query<HashMap<String, String>>,
+        headers: HeaderMap,
+    ) -> Result<String, StatusCode> {
+        let git_ref = q.get("ref").cloned().unwrap_or_default();
+        if let Some(status) = record(&fake, "GET", format!("contents/{path}?ref={git_ref}"), &headers) {
+            return Err(status);
+        }
+        fake.lock()
+            .unwrap()
+            .contents
+            .get(&(git_ref, path))
+            .cloned()
+            .ok_or(StatusCode::NOT_FOUND)
+    }
+    async fn list_comments(
+        State(fake): State<Fake>,
+        UrlPath((_, _, n)): UrlPath<(String, String, u64)>,
+        headers: HeaderMap,
+    ) -> Result<Json<Value>, StatusCode> {
+        if let Some(status) = record(&fake, "GET", format!("issues/{n}/comments"), &headers) {
+            return Err(status);
+        }
+        let state = fake.lock().unwrap();
+        Ok(Json(json!(
+            state
+                .comments
+                .iter()
+                .map(|(id, body)| json!({"id": id, "body": body}))
+                .collect::<Vec<_>>()
+        )))
+    }
+    async fn create_comment(
+        State(fake): State<Fake>,
+        UrlPath((_, _, n)): UrlPath<(String, String, u64)>,
+        headers: HeaderMap,
+        Json(body): Json<Value>,
+    ) -> Result<StatusCode, StatusCode> {
+        if let Some(status) = record(&fake, "POST", format!("issues/{n}/comments"), &headers) {
+            return Err(status);
+        }
+        let mut state = fake.lock().unwrap();
+        let id = 1000 + state.comments.len() as u64;
+        state
+            .comments
+            .push((id, body["body"].as_str().unwrap_or_default().to_string()));
+        Ok(StatusCode::CREATED)
+    }
+    async fn update_comment(
+        State(fake): State<Fake>,
+        UrlPath((_, _, id)): UrlPath<(String, String, u64)>,
+        headers: HeaderMap,
+        Json(body): Json<Value>,
+    ) -> Result<StatusCode, StatusCode> {
+        if let Some(status) = record(&fake, "PATCH", format!("issues/comments/{id}"), &headers) {
+            return Err(status);
+        }
+        let mut state = fake.lock().unwrap();
+        let comment = state
+            .comments
+            .iter_mut()
+            .find(|(i, _)| *i == id)
+            .ok_or(StatusCode::NOT_FOUND)?;
+        comment.1 = body["body"].as_str().unwrap_or_default().to_string();
+        Ok(StatusCode::OK)
+    }
+    let app = Router::new()
+        .route("/repos/{owner}/{repo}/pulls/{n}/files", get(files))
+        .route("/repos/{owner}/{repo}/contents/{*path}", get(contents))
+        .route(
+            "/repos/{owner}/{repo}/issues/{n}/comments",
+            get(list_comments).post(create_comment),
+        )
+        .route("/repos/{owner}/{repo}/issues/comments/{id}", patch(update_comment))
+        .with_state(Arc::clone(&fake));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, fake)
+}
+
+/// The PR's files as the API lists them, padded with other files so that the list takes two pages.
+fn api_files() -> Vec<Value> {
+    let mut files = vec![
+        json!({"filename": "flows/card-activation.flow.json", "status": "modified"}),
+        json!({"filename": "flows/renamed-tiny.flow.json", "status": "renamed",
+               "previous_filename": "flows/old-tiny.flow.json"}),
+        json!({"filename": "flows/renamed-tiny.tests.json", "status": "renamed",
+               "previous_filename": "flows/old-tiny.tests.json"}),
+        json!({"filename": "flows/gone.flow.json", "status": "removed"}),
+        json!({"filename": "flows/gone.tests.json", "status": "removed"}),
+    ];
+    files.extend((0..140).map(|i| json!({"filename": format!("docs/page-{i}.md"), "status": "added"})));
+    // The one flow change on page two: main-ivr's tests.
+    files.push(json!({"filename": "flows/main-ivr.tests.json", "status": "modified"}));
+    files
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pull_request_checks_the_flows_it_touches_and_reports_them_everywhere() {
+    let repo = pull_request_repo();
+    let runner = tempfile::tempdir().unwrap();
+    let event = pull_request_event(runner.path(), &repo.base, &repo.head, 146);
+    let mut contents = HashMap::new();
+    contents.insert(
+        (repo.base.clone(), "flows/card-activation.flow.json".to_string()),
+        example("card-activation.flow.json"),
+    );
+    let (api, fake) = fake_github(FakeGitHub {
+        files: api_files(),
+        contents,
+        ..FakeGitHub::default()
+    })
+    .await;
+    // A depth-1 clone of the head, as actions/checkout leaves it: the base commit is not there, so
+    // the base versions come from the API.
+    let clone = tempfile::tempdir().unwrap();
+    let source = format!("file://{}", repo.dir.path().display());
+    git(clone.path(), &["clone", "-q", "--depth=1", &source, "."]);
+    let vars = owned(&[
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+        ("GITHUB_REF", "refs/pull/42/merge"),
+        ("GITHUB_API_URL", &api),
+        ("INPUT_PATHS", "flows"),
+        ("INPUT_GITHUB-TOKEN", "ghs_faketoken123"),
+        ("INPUT_COMMENT", "true"),
+        ("INPUT_JUNIT-PATH", "reports/junit.xml"),
+        ("INPUT_SARIF-PATH", "reports/cxone-flow.sarif"),
+    ]);
+    let run = run_action_async(clone.path(), vars.clone()).await;
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    // The token is masked before anything else is printed.
+    assert_eq!(run.stdout.lines().next(), Some("::add-mask::ghs_faketoken123"));
+
+    // Only the touched flows: card-activation, renamed-tiny, main-ivr (through its tests).
+    assert_eq!(run.outputs["flows-checked"], "3", "{}", run.stdout);
+    assert_eq!(run.outputs["tests-failed"], "2");
+    assert_eq!(run.outputs["tests-total"], "14");
+    assert_eq!(run.outputs["errors"], "0");
+    // "activated" and the "goodbye" after it can no longer be reached.
+    assert_eq!(run.outputs["warnings"], "2");
+    assert_eq!(run.outputs["junit-path"], "reports/junit.xml");
+    assert!(!run.stdout.contains("untouched"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("flows/gone.flow.json was deleted by this pull request")
+    );
+
+    // Annotations: the unreachable element (warning) and the failing cases (errors), located.
+    let errors = annotations(&run.commands, "error");
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0].properties["file"], "flows/card-activation.tests.json");
+    assert_eq!(errors[0].properties["line"], "4");
+    assert_eq!(errors[0].properties["title"], "case \"good card is activated\" failed");
+    assert!(
+        errors[0].data.contains("flows/card-activation.flow.json:"),
+        "{}",
+        errors[0].data
+    );
+    let warnings = annotations(&run.commands, "warning");
+    assert_eq!(warnings.len(), 2);
+    assert_eq!(warnings[0].properties["title"], "CXF011 unreachable-element");
+    assert_eq!(warnings[0].properties["file"], "flows/card-activation.flow.json");
+    assert_eq!(warnings[0].properties["line"], "12");
+    assert!(warnings[0].properties.contains_key("col"));
+    // One group per flow with findings.
+    assert_eq!(annotations(&run.commands, "group").len(), 1);
+
+    // The summary: totals, the failing case with both paths, the diff and the diagram.
+    let summary = &run.summary;
+    assert!(summary.contains("## ❌ cxone-flow: checks failed"), "{summary}");
+    assert!(
+        summary.contains("Checked the 3 flows this pull request changes \\(of 4 under the paths\\)"),
+        "{summary}"
+    );
+    assert!(summary.contains("expected: start → intro → card_digits → card_status → activated → goodbye"));
+    assert!(summary.contains("actual:   start → intro → card_digits → card_status → agent"));
+    assert!(
+        summary.contains(
+            "| changed | edge | card\\_status on \\\"default\\\" | to\\: \\\"activated\\\" → \\\"agent\\\" |"
+        )
+    );
+    assert!(summary.contains("```mermaid\nflowchart TD"));
+    assert!(summary.contains("class n4 changed"), "card_status is highlighted");
+    assert!(
+        summary.contains("A new flow file."),
+        "renamed-tiny has no base in the API: {summary}"
+    );
+
+    // Reports on disk.
+    let junit = std::fs::read_to_string(clone.path().join("reports/junit.xml")).unwrap();
+    assert!(junit.contains("good card is activated"));
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(clone.path().join("reports/cxone-flow.sarif")).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(
+        sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().len(),
+        cxone_flow::rules::Rule::ALL.len()
+    );
+    assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "CXF011");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(clone.path().join("cxone-flow-report.json")).unwrap()).unwrap();
+    assert_eq!(report["summary"]["casesFailed"], 2);
+
+    // Two pages of files; the token on every call; one comment carrying the summary.
+    {
+        let state = fake.lock().unwrap();
+        let pages: Vec<&str> = state
+            .requests
+            .iter()
+            .filter(|r| r.1.starts_with("pulls/"))
+            .map(|r| r.1.as_str())
+            .collect();
+        assert_eq!(
+            pages,
+            vec![
+                "pulls/42/files?page=1&per_page=100",
+                "pulls/42/files?page=2&per_page=100"
+            ]
+        );
+        assert!(state.requests.iter().all(|r| r.2 == "Bearer ghs_faketoken123"));
+        assert_eq!(state.comments.len(), 1);
+        assert!(state.comments[0].1.starts_with("<!-- cxone-flow:summary -->"));
+        assert!(state.comments[0].1.contains("good card is activated"));
+    }
+    // A re-run updates the same comment in place.
+    let again = run_action_async(clone.path(), vars).await;
+    assert_eq!(again.code, 1);
+    let state = fake.lock().unwrap();
+    assert_eq!(state.comments.len(), 1);
+    assert_eq!(state.requests.iter().filter(|r| r.0 == "PATCH").count(), 1);
+    assert_eq!(state.requests.iter().filter(|r| r.0 == "POST").count(), 1);
+}
+
+#[test]
+fn without_a_token_a_shallow_clone_falls_back_to_git_diff() {
+    let repo = pull_request_repo();
+    let runner = tempfile::tempdir().unwrap();
+    let event = pull_request_event(runner.path(), &repo.base, &repo.head, 146);
+    let clone = tempfile::tempdir().unwrap();
+    let source = format!("file://{}", repo.dir.path().display());
+    git(clone.path(), &["clone", "-q", "--depth=1", &source, "."]);
+    let run = run_action(
+        clone.path(),
+        &[
+            ("GITHUB_EVENT_NAME", "pull_request"),
+            ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+            ("INPUT_PATHS", "flows"),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("no github-token: the changed files come from git diff")
+    );
+    // git sees the rename and the deletion; main-ivr is untouched in git's view.
+    assert_eq!(run.outputs["flows-checked"], "2", "{}", run.stdout);
+    assert!(run.stdout.contains("flows/gone.flow.json was deleted"));
+    // The base commit was fetched, so the diff against it is in the summary.
+    assert!(
+        run.summary.contains("| changed | edge | card\\_status on"),
+        "{}",
+        run.summary
+    );
+    assert!(
+        run.summary
+            .contains("### Changes in flows/renamed\\-tiny\\.flow\\.json\n\nNo semantic change")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_neither_the_api_nor_git_can_say_every_flow_is_checked() {
+    let repo = pull_request_repo();
+    let runner = tempfile::tempdir().unwrap();
+    let event = pull_request_event(
+        runner.path(),
+        "0000000000000000000000000000000000000001",
+        &repo.head,
+        146,
+    );
+    let (api, _fake) = fake_github(FakeGitHub {
+        fail_with: Some(502),
+        ..FakeGitHub::default()
+    })
+    .await;
+    let vars = owned(&[
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+        ("GITHUB_API_URL", &api),
+        ("INPUT_GITHUB_TOKEN", "ghs_x"),
+        ("INPUT_PATHS", "flows"),
+    ]);
+    let run = run_action_async(repo.dir.path(), vars).await;
+    // The head has four flows (one was deleted).
+    assert_eq!(run.outputs["flows-checked"], "4", "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("failed to list the files of pull request #42: HTTP 502 Bad Gateway"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("neither the GitHub API nor git could say which files changed")
+    );
+    assert!(run.summary.contains("Checked all 4 flows under the paths"));
+
+    // Past the API's 3,000-file cap, everything is checked without asking.
+    let event = pull_request_event(runner.path(), &repo.base, &repo.head, 3500);
+    let run = run_action_async(
+        repo.dir.path(),
+        owned(&[
+            ("GITHUB_EVENT_NAME", "pull_request"),
+            ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+            ("INPUT_PATHS", "flows"),
+        ]),
+    )
+    .await;
+    assert_eq!(run.outputs["flows-checked"], "4");
+    assert!(run.stdout.contains("more than 3000 files"), "{}", run.stdout);
+}
+
+#[test]
+fn a_hostile_element_id_reaches_the_log_as_data_never_as_a_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = "x%0A::error::pwned,y:z";
+    let file_name = "flows/a,b:c%0A##[error]v1.flow.json";
+    write(
+        dir.path(),
+        file_name,
+        &format!(
+            r###"{{"flowId": "evil", "elements": [{{"id": "start", "type": "start"}},
+  {{"id": "{hostile}", "type": "play", "prompt": "##[add-mask]x ::warning::y"}}],
+  "edges": [{{"from": "start", "to": "{hostile}"}}, {{"from": "{hostile}", "to": "::error::nowhere"}}]}}"###
+        ),
+    );
+    let run = run_action(
+        dir.path(),
+        &[("GITHUB_EVENT_NAME", "push"), ("GITHUB_REF", "refs/heads/main")],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    // The only commands are ours: groups, one error annotation, nothing named by the flow.
+    let names: Vec<&str> = run.commands.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, vec!["group", "endgroup", "error"], "{}", run.stdout);
+    let error = &run.commands[2];
+    assert_eq!(error.properties["file"], file_name);
+    assert_eq!(error.properties["title"], "CXF002 dangling-edge");
+    assert_eq!(
+        error.properties.keys().map(String::as_str).collect::<Vec<_>>(),
+        vec!["col", "endColumn", "endLine", "file", "line", "title"]
+    );
+    assert!(error.data.contains(&format!(
+        "edge from \"{hostile}\" points to unknown element \"::error::nowhere\""
+    )));
+    assert!(
+        !run.commands
+            .iter()
+            .any(|c| c.data.contains("pwned") && c.name != "error")
+    );
+    // And the raw text is in the log, inside the stopped region.
+    assert!(run.stdout.contains(hostile));
+    assert!(
+        run.summary.contains("a,b\\:c%0A\\#\\#\\[error\\]v1\\.flow\\.json"),
+        "{}",
+        run.summary
+    );
+}
+
+#[test]
+fn bad_inputs_stop_the_run_with_an_error_naming_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, value, input) in [
+        ("INPUT_CHANGED-ONLY", "yes", "changed-only"),
+        ("INPUT_MAX_MENU_DEPTH", "deep", "max-menu-depth"),
+        ("INPUT_SHARD", "3/2", "shard"),
+        ("INPUT_FAIL-ON", "info", "fail-on"),
+    ] {
+        let run = run_action(
+            dir.path(),
+            &[(name, value), ("INPUT_CXONE-CLIENT-SECRET", "sekrit%value")],
+        );
+        assert_eq!(run.code, 2);
+        assert_eq!(run.stdout.lines().next(), Some("::add-mask::sekrit%25value"));
+        let errors = annotations(&run.commands, "error");
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].data.starts_with(&format!("input `{input}`: `{value}`")),
+            "{}",
+            errors[0].data
+        );
+        assert_eq!(
+            run.commands[0].data, "sekrit%value",
+            "the runner masks the secret's exact text"
+        );
+    }
+}
+
+#[test]
+fn annotations_stay_within_the_runners_limits_and_count_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let edges: Vec<String> = (0..15)
+        .map(|i| format!(r#"{{"from": "bye", "to": "missing_{i}", "on": "{i}"}}"#))
+        .collect();
+    write(
+        dir.path(),
+        "many.flow.json",
+        &format!(
+            r#"{{"flowId": "many", "elements": [{{"id": "start", "type": "start"}}, {{"id": "bye", "type": "menu", "prompt": "p"}}],
+  "edges": [{{"from": "start", "to": "bye"}}, {}]}}"#,
+            edges.join(",\n")
+        ),
+    );
+    let run = run_action(dir.path(), &[("GITHUB_EVENT_NAME", "workflow_dispatch")]);
+    assert_eq!(run.code, 1);
+    let errors = annotations(&run.commands, "error");
+    assert_eq!(errors.len(), 10, "{}", run.stdout);
+    let notices = annotations(&run.commands, "notice");
+    assert_eq!(notices.len(), 1);
+    let left_out = run.outputs["errors"].parse::<usize>().unwrap() - 10;
+    assert!(
+        notices[0]
+            .data
+            .starts_with(&format!("{left_out} errors not shown as annotations")),
+        "{}",
+        notices[0].data
+    );
+    // Every finding is still in the log.
+    assert_eq!(
+        run.stdout.matches("error[CXF").count(),
+        run.outputs["errors"].parse::<usize>().unwrap()
+    );
+}
+
+#[test]
+fn shards_split_the_flows_between_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..5 {
+        let (flow, _) = tiny_flow(&format!("f{i}"));
+        write(dir.path(), &format!("f{i}.flow.json"), &flow);
+    }
+    let mut checked = Vec::new();
+    for shard in ["1/2", "2/2"] {
+        let run = run_action(dir.path(), &[("GITHUB_EVENT_NAME", "push"), ("INPUT_SHARD", shard)]);
+        assert_eq!(run.code, 0);
+        checked.push(run.outputs["flows-checked"].parse::<usize>().unwrap());
+        assert!(run.summary.contains(&format!("This is shard {shard}")));
+    }
+    assert_eq!(checked, vec![3, 2]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tag_push_releases_and_the_rollback_input_restores() {
+    let secret = "action-release-secret-91c2";
+    let emu = cxone_emulator::spawn(cxone_emulator::Config {
+        client_secret: secret.into(),
+        ..cxone_emulator::Config::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["card-activation.flow.json", "card-activation.tests.json"] {
+        write(dir.path(), &format!("flows/{name}"), &example(name));
+    }
+    let (base_url, token_url) = (emu.base_url(), emu.token_url());
+    let connection = [
+        ("INPUT_CXONE-BASE-URL", base_url.as_str()),
+        ("INPUT_CXONE-TOKEN-URL", token_url.as_str()),
+        ("INPUT_CXONE-CLIENT-ID", "cxone-flow"),
+        ("INPUT_CXONE-CLIENT-SECRET", secret),
+        ("GITHUB_SHA", "abc123"),
+    ];
+    let tag = |tag: &str| {
+        let mut vars = owned(&connection);
+        vars.extend(owned(&[
+            ("GITHUB_EVENT_NAME", "push"),
+            ("GITHUB_REF", &format!("refs/tags/{tag}")),
+            ("GITHUB_REF_TYPE", "tag"),
+        ]));
+        vars
+    };
+    let first = run_action_async(dir.path(), tag("v1.0.0")).await;
+    assert_eq!(first.code, 0, "{}", first.stdout);
+    let published: Value = serde_json::from_str(&first.outputs["published"]).unwrap();
+    assert_eq!(published[0]["flowId"], "acme-card-activation");
+    assert_eq!(published[0]["outcome"], "published");
+    let v1 = published[0]["versionId"].as_str().unwrap().to_string();
+    assert_eq!(first.outputs["audit-log"], "cxone-flow-audit.jsonl");
+    assert!(
+        first.summary.contains("### Release v1\\.0\\.0 to staging"),
+        "{}",
+        first.summary
+    );
+    assert!(first.summary.contains("| published |"));
+
+    // A second release with new content, then a rollback through the input.
+    let path = dir.path().join("flows/card-activation.flow.json");
+    let text = std::fs::read_to_string(&path).unwrap().replace("Goodbye.", "Bye now.");
+    std::fs::write(&path, text).unwrap();
+    let second = run_action_async(dir.path(), tag("v1.1.0")).await;
+    assert_eq!(second.code, 0, "{}", second.stdout);
+    let mut vars = owned(&connection);
+    vars.extend(owned(&[
+        ("GITHUB_EVENT_NAME", "workflow_dispatch"),
+        ("INPUT_ROLLBACK-FLOW-ID", "acme-card-activation"),
+        ("INPUT_ROLLBACK-TO", &v1),
+    ]));
+    let rollback = run_action_async(dir.path(), vars).await;
+    assert_eq!(rollback.code, 0, "{}", rollback.stdout);
+    let restored: Value = serde_json::from_str(&rollback.outputs["published"]).unwrap();
+    assert_eq!(restored[0]["restoredFrom"], v1.as_str());
+    assert!(rollback.summary.contains("rollback of acme\\-card\\-activation"));
+
+    // The secret is nowhere: log, outputs, summaries, audit log.
+    let audit = std::fs::read_to_string(dir.path().join("cxone-flow-audit.jsonl")).unwrap();
+    assert!(audit.lines().count() > 5);
+    for run in [&first, &second, &rollback] {
+        let outputs = format!("{:?}", run.outputs);
+        let without_mask: String = run.stdout.lines().filter(|l| !l.starts_with("::add-mask::")).collect();
+        for text in [&without_mask, &run.summary, &outputs, &audit] {
+            assert!(!text.contains(secret));
+        }
+        assert_eq!(
+            run.stdout.lines().next(),
+            Some(format!("::add-mask::{secret}").as_str())
+        );
+    }
+}
+
+#[test]
+fn a_tag_whose_checks_fail_releases_nothing_and_missing_credentials_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.flow.json",
+        r#"{"flowId": "a", "elements": [{"id": "start", "type": "start"}], "edges": [{"from": "start", "to": "x"}]}"#,
+    );
+    let tag = [
+        ("GITHUB_EVENT_NAME", "push"),
+        ("GITHUB_REF", "refs/tags/v2"),
+        ("GITHUB_REF_TYPE", "tag"),
+    ];
+    let run = run_action(dir.path(), &tag);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("release v2: the checks failed, so nothing was sent to CXone")
+    );
+    let (flow, _) = tiny_flow("a");
+    write(dir.path(), "a.flow.json", &flow);
+    let run = run_action(dir.path(), &tag);
+    assert_eq!(run.code, 2);
+    assert!(
+        annotations(&run.commands, "error")[0]
+            .data
+            .contains("set the `cxone-client-id` input")
+    );
+}
+
+/// The inputs and outputs between action.yml and the binary: every declared input is read, every
+/// input read is declared, and every output written is declared.
+#[test]
+fn action_yml_declares_every_input_and_output() {
+    let text = std::fs::read_to_string(root().join("action.yml")).unwrap();
+    let section = |name: &str| -> Vec<String> {
+        let start = text.find(&format!("\n{name}:\n")).unwrap() + name.len() + 3;
+        text[start..]
+            .lines()
+            .take_while(|l| l.is_empty() || l.starts_with(' '))
+            .filter_map(|l| l.strip_prefix("  ").filter(|l| !l.starts_with(' ')))
+            .filter_map(|l| l.strip_suffix(':'))
+            .map(str::to_string)
+            .collect()
+    };
+    let inputs = section("inputs");
+    assert_eq!(
+        inputs,
+        cxone_flow::action::inputs::NAMES
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+    );
+    let outputs = section("outputs");
+    let dir = tempfile::tempdir().unwrap();
+    let (flow, tests) = tiny_flow("t");
+    write(dir.path(), "t.flow.json", &flow);
+    write(dir.path(), "t.tests.json", &tests);
+    let run = run_action(dir.path(), &[("GITHUB_EVENT_NAME", "push")]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    for written in run.outputs.keys() {
+        assert!(outputs.contains(written), "output {written} is not declared");
+    }
+    assert!(text.contains("using: docker"));
+}
+
+/// Builds the binary with the Dockerfile's own build command and runs it as the image would: alone
+/// in an otherwise empty directory, with an empty environment plus the runner's variables.
+#[test]
+fn the_binary_built_as_the_dockerfile_builds_it_runs_in_an_empty_environment() {
+    let dockerfile = std::fs::read_to_string(root().join("Dockerfile")).unwrap();
+    let build = dockerfile
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("RUN cargo build"))
+        .expect("the Dockerfile builds with cargo");
+    let args: Vec<&str> = build.split("\\").next().unwrap().split_whitespace().collect();
+    assert!(dockerfile.contains("FROM scratch") && dockerfile.contains("ENTRYPOINT [\"/cxone-flow\"]"));
+    assert!(!dockerfile.lines().any(|l| l.starts_with("USER")));
+    let status = Command::new(env!("CARGO"))
+        .arg("build")
+        .args(&args)
+        .current_dir(root())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let image = tempfile::tempdir().unwrap();
+    let binary = image.path().join("cxone-flow");
+    std::fs::copy(root().join("target/release/cxone-flow"), &binary).unwrap();
+    let workspace = tempfile::tempdir().unwrap();
+    for name in ["main-ivr", "card-activation"] {
+        for kind in ["flow", "tests"] {
+            let file = format!("{name}.{kind}.json");
+            write(workspace.path(), &format!("examples/flows/{file}"), &example(&file));
+        }
+    }
+    let files = tempfile::tempdir().unwrap();
+    let output = Command::new(&binary)
+        .env_clear()
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_WORKSPACE", workspace.path())
+        .env("GITHUB_EVENT_NAME", "push")
+        .env("GITHUB_REF", "refs/heads/main")
+        .env("GITHUB_OUTPUT", files.path().join("output"))
+        .env("GITHUB_STEP_SUMMARY", files.path().join("summary"))
+        .env("INPUT_PATHS", "examples/flows")
+        .env("INPUT_CHANGED-ONLY", "true")
+        .current_dir(image.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let outputs = parse_outputs(&std::fs::read_to_string(files.path().join("output")).unwrap());
+    assert_eq!(
+        (outputs["flows-checked"].as_str(), outputs["tests-failed"].as_str()),
+        ("2", "0")
+    );
+    assert!(workspace.path().join("cxone-flow.sarif").is_file());
+    let size = std::fs::metadata(&binary).unwrap().len();
+    assert!(size < 20 * 1024 * 1024, "the binary alone is {size} bytes");
+}
