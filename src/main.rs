@@ -156,6 +156,9 @@ struct CheckArgs {
     /// Also write a JUnit XML report to this file.
     #[arg(long, value_name = "PATH")]
     junit: Option<PathBuf>,
+    /// Also write a SARIF 2.1.0 report (for code scanning) to this file.
+    #[arg(long, value_name = "PATH")]
+    sarif: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -243,12 +246,18 @@ fn run_check(args: CheckArgs) -> ExitCode {
         Format::Human => report::human::render(&report),
         Format::Json => report::json::render(&report),
     });
-    if let Some(path) = &args.junit {
-        let written = report::junit::render(&report)
-            .map_err(|e| e.to_string())
-            .and_then(|xml| std::fs::write(path, xml).map_err(|e| e.to_string()));
-        if let Err(error) = written {
-            return cannot_run(&format!("failed to write JUnit report `{}`: {error}", path.display()));
+    let files = [
+        (
+            &args.junit,
+            "JUnit",
+            report::junit::render(&report).map_err(|e| e.to_string()),
+        ),
+        (&args.sarif, "SARIF", Ok(report::sarif::render(&report))),
+    ];
+    for (path, what, content) in files {
+        let Some(path) = path else { continue };
+        if let Err(error) = content.and_then(|text| std::fs::write(path, text).map_err(|e| e.to_string())) {
+            return cannot_run(&format!("failed to write {what} report `{}`: {error}", path.display()));
         }
     }
     for error in &report.read_errors {
