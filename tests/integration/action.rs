@@ -588,6 +588,23 @@ fn without_a_token_a_shallow_clone_falls_back_to_git_diff() {
     let clone = tempfile::tempdir().unwrap();
     let source = format!("file://{}", repo.dir.path().display());
     git(clone.path(), &["clone", "-q", "--depth=1", &source, "."]);
+    // As in a container: the workspace belongs to another user, which git refuses unless
+    // safe.directory names it (only possible to arrange when the tests run as root).
+    let uid = Command::new("id").arg("-u").output().unwrap();
+    if String::from_utf8_lossy(&uid.stdout).trim() == "0" {
+        let status = Command::new("chown")
+            .args(["-R", "4242:4242"])
+            .arg(clone.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let refused = Command::new("git")
+            .args(["status"])
+            .current_dir(clone.path())
+            .output()
+            .unwrap();
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("dubious ownership"));
+    }
     let run = run_action(
         clone.path(),
         &[
@@ -961,7 +978,8 @@ fn the_binary_built_as_the_dockerfile_builds_it_runs_in_an_empty_environment() {
     assert!(status.success());
     let image = tempfile::tempdir().unwrap();
     let binary = image.path().join("cxone-flow");
-    std::fs::copy(root().join("target/release/cxone-flow"), &binary).unwrap();
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
+    std::fs::copy(target.join("release/cxone-flow"), &binary).unwrap();
     let workspace = tempfile::tempdir().unwrap();
     for name in ["main-ivr", "card-activation"] {
         for kind in ["flow", "tests"] {
