@@ -327,13 +327,14 @@ impl Run {
         };
         let report = check::check(&selection.units, &settings);
         self.log_report(&report);
-        let mut failed_to_write = Vec::new();
-        self.write_reports(&report, &mut failed_to_write);
+        // Why the run cannot succeed at all (exit 2); reported after everything else is written.
+        let mut cannot = Vec::new();
+        self.write_reports(&report, &mut cannot);
         let release = match &self.context.trigger {
-            Trigger::Tag(tag) if inputs.release_on_tag => match self.release(tag, &report) {
-                Ok(released) => released,
-                Err(message) => return cannot_run(&message),
-            },
+            Trigger::Tag(tag) if inputs.release_on_tag => self.release(tag, &report).unwrap_or_else(|message| {
+                cannot.push(message);
+                None
+            }),
             _ => None,
         };
         let changes = pull_request
@@ -360,19 +361,19 @@ impl Run {
             full_results,
         };
         if let Err(message) = self.write_summary(&summary::render(&input, STEP_SUMMARY_LIMIT)) {
-            failed_to_write.push(message);
+            cannot.push(message);
         }
         if let (true, Some(pr)) = (inputs.comment, pull_request) {
             self.comment(pr, &summary::render(&input, COMMENT_BUDGET));
         }
         if let Err(message) = self.write_outputs(&self.outputs(&report, release.as_ref())) {
-            failed_to_write.push(message);
+            cannot.push(message);
         }
         if let Some(failure) = release.as_ref().and_then(|r| r.audit_failure.clone()) {
-            failed_to_write.push(failure);
+            cannot.push(failure);
         }
-        if let Some(first) = failed_to_write.first() {
-            for message in &failed_to_write[1..] {
+        if let Some(first) = cannot.first() {
+            for message in &cannot[1..] {
                 log(&format!("::error title=cxone-flow::{}", escape_data(message)));
             }
             return cannot_run(first);
