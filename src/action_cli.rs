@@ -15,7 +15,6 @@ use cxone_flow::discover;
 use cxone_flow::github::api::{FILES_CAP, GitHubApi};
 use cxone_flow::github::changes::{ChangedFile, git_diff, git_has_commit, git_show};
 use cxone_flow::release::gate::flows_to_release;
-use cxone_flow::release::pipeline::Outcome;
 use cxone_flow::report::annotations::{self, escape_data, escape_property};
 use cxone_flow::report::summary::{self, FlowChanges, ReleaseSection, STEP_SUMMARY_LIMIT, SummaryInput};
 use cxone_flow::report::{self, outputs};
@@ -535,18 +534,9 @@ impl Run {
                 .results
                 .iter()
                 .map(|r| {
-                    let version = match &r.outcome {
-                        Outcome::Published { version_id, .. } | Outcome::UpToDate { version_id } => {
-                            Some(version_id.clone())
-                        }
-                        Outcome::RolledBack {
-                            restored_version_id, ..
-                        } => Some(restored_version_id.clone()),
-                        Outcome::Failed { version_id, .. } => version_id.clone(),
-                        Outcome::WouldRelease { payload, .. } => payload.as_ref().map(|p| p.id.clone()),
-                    };
                     serde_json::json!({
-                        "path": r.path, "flowId": r.flow_id, "outcome": r.outcome.label(), "versionId": version,
+                        "path": r.path, "flowId": r.flow_id, "outcome": r.outcome.label(),
+                        "versionId": r.outcome.version_id(),
                     })
                 })
                 .collect();

@@ -103,6 +103,19 @@ impl Outcome {
     pub fn failed(&self) -> bool {
         matches!(self, Outcome::Failed { .. } | Outcome::RolledBack { .. })
     }
+
+    /// The version the flow ended with: published, already active, restored by a rollback, left
+    /// behind by a failure, or the one a dry run would register.
+    pub fn version_id(&self) -> Option<&str> {
+        match self {
+            Outcome::Published { version_id, .. } | Outcome::UpToDate { version_id } => Some(version_id),
+            Outcome::RolledBack {
+                restored_version_id, ..
+            } => Some(restored_version_id),
+            Outcome::Failed { version_id, .. } => version_id.as_deref(),
+            Outcome::WouldRelease { payload, .. } => payload.as_ref().map(|p| p.id.as_str()),
+        }
+    }
 }
 
 /// The result per flow, in the order the flows were given.

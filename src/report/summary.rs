@@ -283,23 +283,16 @@ fn release_block(release: &ReleaseSection) -> String {
         md(release.environment)
     );
     for result in release.results {
-        let (version, detail) = match &result.outcome {
-            Outcome::Published {
-                version_id, latency_ms, ..
-            } => (version_id.clone(), format!("published in {latency_ms} ms")),
-            Outcome::UpToDate { version_id } => (version_id.clone(), "already active".to_string()),
-            Outcome::Failed { reason, version_id } => (version_id.clone().unwrap_or_default(), reason.clone()),
+        let detail = match &result.outcome {
+            Outcome::Published { latency_ms, .. } => format!("published in {latency_ms} ms"),
+            Outcome::UpToDate { .. } => "already active".to_string(),
+            Outcome::Failed { reason, .. } => reason.clone(),
             Outcome::RolledBack {
                 failed_version_id,
-                restored_version_id,
                 reason,
-            } => (
-                restored_version_id.clone(),
-                format!("smoke test failed ({reason}); replaced {failed_version_id}"),
-            ),
-            Outcome::WouldRelease { payload, note } => {
-                (payload.as_ref().map(|p| p.id.clone()).unwrap_or_default(), note.clone())
-            }
+                ..
+            } => format!("smoke test failed ({reason}); replaced {failed_version_id}"),
+            Outcome::WouldRelease { note, .. } => note.clone(),
         };
         let _ = writeln!(
             out,
@@ -308,7 +301,7 @@ fn release_block(release: &ReleaseSection) -> String {
             md(&result.flow_id),
             if result.outcome.failed() { "❌ " } else { "" },
             result.outcome.label(),
-            md(&version),
+            md(result.outcome.version_id().unwrap_or_default()),
             md(&detail)
         );
     }
