@@ -2,6 +2,7 @@
 //! context, check what the event calls for, release on a tag, and report through the log,
 //! annotations, files, the job summary, outputs and the PR comment.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -103,6 +104,7 @@ pub fn run() -> ExitCode {
         context,
         workspace,
         vars,
+        github: OnceCell::new(),
     };
     match &run.inputs.rollback_flow_id {
         Some(flow_id) => run.rollback(flow_id),
@@ -115,16 +117,29 @@ struct Run {
     context: GitHubContext,
     workspace: PathBuf,
     vars: HashMap<String, String>,
+    /// Set up on first use, once per run.
+    github: OnceCell<Option<GitHub>>,
+}
+
+/// The GitHub API and the runtime its calls run on.
+struct GitHub {
+    api: GitHubApi,
+    runtime: tokio::runtime::Runtime,
 }
 
 impl Run {
-    fn github(&self) -> Option<GitHubApi> {
-        let token = self.inputs.github_token.as_deref()?;
-        GitHubApi::new(&self.context.api_url, self.context.repository.as_deref()?, token).ok()
-    }
-
-    fn runtime(&self) -> Option<tokio::runtime::Runtime> {
-        tokio::runtime::Builder::new_current_thread().enable_all().build().ok()
+    /// The GitHub API, when there is a token and a repository to call it with.
+    fn github(&self) -> Option<&GitHub> {
+        self.github
+            .get_or_init(|| {
+                let token = self.inputs.github_token.as_deref()?;
+                let repository = self.context.repository.as_deref()?;
+                Some(GitHub {
+                    api: GitHubApi::new(&self.context.api_url, repository, token).ok()?,
+                    runtime: release_cli::runtime().ok()?,
+                })
+            })
+            .as_ref()
     }
 
     fn connection(&self, tag: &str) -> Result<(Connection, String), String> {
@@ -224,8 +239,8 @@ impl Run {
                 "the pull request changes more than {FILES_CAP} files, more than GitHub lists, so every flow is checked"
             ));
         }
-        match (self.github(), self.runtime()) {
-            (Some(api), Some(runtime)) => match runtime.block_on(api.pull_files(pr.number)) {
+        match self.github() {
+            Some(github) => match github.runtime.block_on(github.api.pull_files(pr.number)) {
                 Ok(listed) if listed.capped => {
                     return Err(format!(
                         "GitHub lists at most {FILES_CAP} files of a pull request, so every flow is checked"
@@ -234,7 +249,7 @@ impl Run {
                 Ok(listed) => return Ok(listed.files),
                 Err(error) => notes.push(format!("{error}; using git diff instead")),
             },
-            _ => notes.push("no github-token: the changed files come from git diff".into()),
+            None => notes.push("no github-token: the changed files come from git diff".into()),
         }
         git_diff(&self.workspace, &pr.base_sha, &pr.head_sha).map_err(|error| {
             format!("neither the GitHub API nor git could say which files changed ({error}), so every flow is checked")
@@ -242,15 +257,21 @@ impl Run {
     }
 
     /// A changed flow's JSON at the base commit, from git when the clone has it, else the API.
-    fn base_of(&self, pr: &PullRequest, base_path: &str) -> Result<Option<serde_json::Value>, String> {
-        let bytes = if git_has_commit(&self.workspace, &pr.base_sha) {
+    fn base_of(
+        &self,
+        pr: &PullRequest,
+        base_in_clone: bool,
+        base_path: &str,
+    ) -> Result<Option<serde_json::Value>, String> {
+        let bytes = if base_in_clone {
             git_show(&self.workspace, &pr.base_sha, base_path)
         } else {
-            let (Some(api), Some(runtime)) = (self.github(), self.runtime()) else {
+            let Some(github) = self.github() else {
                 return Err("the base commit is not in the clone and there is no github-token to ask GitHub".into());
             };
-            runtime
-                .block_on(api.file_at(base_path, &pr.base_sha))
+            github
+                .runtime
+                .block_on(github.api.file_at(base_path, &pr.base_sha))
                 .map_err(|e| e.to_string())?
         };
         bytes
@@ -259,6 +280,10 @@ impl Run {
     }
 
     fn flow_changes(&self, pr: &PullRequest, selection: &Selection, report: &Report) -> Vec<FlowChanges> {
+        if selection.changed_flows.is_empty() {
+            return Vec::new();
+        }
+        let base_in_clone = git_has_commit(&self.workspace, &pr.base_sha);
         report
             .units
             .iter()
@@ -268,7 +293,7 @@ impl Run {
                 let base_path = selection.changed_flows.get(&path)?;
                 Some(FlowChanges {
                     head: serde_json::from_str(&flow.source.text).ok(),
-                    base: self.base_of(pr, base_path),
+                    base: self.base_of(pr, base_in_clone, base_path),
                     path,
                 })
             })
@@ -490,11 +515,12 @@ impl Run {
             shard => format!("<!-- cxone-flow:summary shard {}/{} -->", shard.index, shard.count),
         };
         let body = format!("{marker}\n{body}");
-        let outcome = match (self.github(), self.runtime()) {
-            (Some(api), Some(runtime)) => runtime
-                .block_on(api.upsert_comment(pr.number, &marker, &body))
+        let outcome = match self.github() {
+            Some(github) => github
+                .runtime
+                .block_on(github.api.upsert_comment(pr.number, &marker, &body))
                 .map(|_| ()),
-            _ => {
+            None => {
                 log("comment: no github-token or repository, so no pull request comment");
                 return;
             }

@@ -73,7 +73,8 @@ fn connect(
     Ok((Arc::new(client), Arc::new(audit)))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
+/// The async runtime for the network calls of one command.
+pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
