@@ -577,7 +577,7 @@ impl Run {
 }
 
 fn scope_sentence(selection: &Selection, shard: Shard) -> String {
-    let count = |n: usize| format!("{n} flow{}", if n == 1 { "" } else { "s" });
+    let count = |n: usize| report::plural(n, "flow");
     let mut sentence = match &selection.everything_because {
         Some(reason) => format!("Checked all {} under the paths: {reason}.", count(selection.selected)),
         None => format!(

@@ -40,11 +40,6 @@ impl Level {
             Level::Notice => "notice",
         }
     }
-
-    /// `3 errors`, `1 warning`.
-    fn counted(self, n: usize) -> String {
-        format!("{n} {}{}", self.command(), if n == 1 { "" } else { "s" })
-    }
 }
 
 impl From<Severity> for Level {
@@ -169,7 +164,7 @@ pub fn within_limits<'a>(ranked: &'a [Annotation], left_out_hint: &str) -> (Vec<
         .iter()
         .zip(left_out)
         .filter(|(_, n)| *n > 0)
-        .map(|(level, n)| level.counted(n))
+        .map(|(level, n)| crate::report::plural(n, level.command()))
         .collect();
     let notice = format!(
         "::notice title={}::{}",

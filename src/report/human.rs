@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use crate::check::Report;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::report::explain_case;
+use crate::report::{explain_case, plural};
 use crate::source::SourceFile;
 
 /// Lines longer than this are shown as a window around the column.
@@ -138,14 +138,6 @@ fn window(line: &str, column: usize) -> (String, usize) {
         shown.push('…');
     }
     (shown, caret.max(1))
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 /// The closing line: what was checked and what was found.

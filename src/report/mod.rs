@@ -14,6 +14,11 @@ use std::fmt::Write;
 
 use crate::check::CaseResult;
 
+/// `1 flow`, `3 flows`.
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// A failing case's full explanation: every failure, where in the flow it happened, and the paths.
 /// Shared by the human output and the JUnit failure body.
 pub fn explain_case(case: &CaseResult, flow_path: &str) -> String {

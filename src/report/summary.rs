@@ -11,7 +11,7 @@ use crate::check::{Report, Simulated};
 use crate::diagnostic::Severity;
 use crate::flow::diff::{self, Change};
 use crate::release::pipeline::{FlowResult, Outcome};
-use crate::report::{explain_case, mermaid};
+use crate::report::{explain_case, mermaid, plural};
 
 /// GitHub's limit for one step's summary.
 pub const STEP_SUMMARY_LIMIT: usize = 1024 * 1024;
@@ -71,10 +71,6 @@ pub struct SummaryInput<'a> {
     pub release: Option<ReleaseSection<'a>>,
     /// Where the full results are, for the truncation note.
     pub full_results: String,
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 fn percent(value: Option<f64>) -> String {
