@@ -21,7 +21,7 @@ use cxone_flow::report::summary::{self, FlowChanges, ReleaseSection, STEP_SUMMAR
 use cxone_flow::report::{self, outputs};
 
 use crate::release_cli::{self, Released};
-use crate::{CANNOT_RUN, CLEAN, Connection, FINDINGS, ReleaseArgs, RollbackArgs};
+use crate::{CANNOT_RUN, CLEAN, Connection, FINDINGS, ReleaseArgs, ReportFiles, RollbackArgs, write_report_files};
 
 /// A PR comment may hold 65,536 characters; the summary in it stays well below.
 const COMMENT_BUDGET: usize = 60_000;
@@ -352,8 +352,7 @@ impl Run {
         let report = check::check(&selection.units, &settings);
         self.log_report(&report);
         // Why the run cannot succeed at all (exit 2); reported after everything else is written.
-        let mut cannot = Vec::new();
-        self.write_reports(&report, &mut cannot);
+        let mut cannot = self.write_reports(&report);
         let release = match &self.context.trigger {
             Trigger::Tag(tag) if inputs.release_on_tag => self.release(tag, &report).unwrap_or_else(|message| {
                 cannot.push(message);
@@ -455,21 +454,16 @@ impl Run {
         }
     }
 
-    fn write_reports(&self, report: &Report, failed: &mut Vec<String>) {
+    fn write_reports(&self, report: &Report) -> Vec<String> {
         let inputs = &self.inputs;
-        let mut write = |path: &Option<PathBuf>, what: &str, content: Result<String, String>| {
-            let Some(path) = path else { return };
-            if let Err(error) = content.and_then(|text| write_file(path, &text).map_err(|e| e.to_string())) {
-                failed.push(format!("failed to write the {what} `{}`: {error}", path.display()));
-            }
-        };
-        write(
-            &inputs.junit_path,
-            "JUnit report",
-            report::junit::render(report).map_err(|e| e.to_string()),
-        );
-        write(&inputs.sarif_path, "SARIF report", Ok(report::sarif::render(report)));
-        write(&inputs.report_path, "JSON report", Ok(report::json::render(report)));
+        write_report_files(
+            report,
+            ReportFiles {
+                junit: inputs.junit_path.as_deref(),
+                sarif: inputs.sarif_path.as_deref(),
+                json: inputs.report_path.as_deref(),
+            },
+        )
     }
 
     /// On a tag: the release of the checked flows, unless the checks failed.
@@ -600,11 +594,4 @@ fn scope_sentence(selection: &Selection, shard: Shard) -> String {
 fn append(path: &Path, text: &str) -> std::io::Result<()> {
     let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
     file.write_all(text.as_bytes())
-}
-
-fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(path, text)
 }

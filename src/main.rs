@@ -1,7 +1,7 @@
 //! The `cxone-flow` command line: parses arguments, runs the library, maps outcomes to exit codes.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -246,19 +246,16 @@ fn run_check(args: CheckArgs) -> ExitCode {
         Format::Human => report::human::render(&report),
         Format::Json => report::json::render(&report),
     });
-    let files = [
-        (
-            &args.junit,
-            "JUnit",
-            report::junit::render(&report).map_err(|e| e.to_string()),
-        ),
-        (&args.sarif, "SARIF", Ok(report::sarif::render(&report))),
-    ];
-    for (path, what, content) in files {
-        let Some(path) = path else { continue };
-        if let Err(error) = content.and_then(|text| std::fs::write(path, text).map_err(|e| e.to_string())) {
-            return cannot_run(&format!("failed to write {what} report `{}`: {error}", path.display()));
-        }
+    let written = write_report_files(
+        &report,
+        ReportFiles {
+            junit: args.junit.as_deref(),
+            sarif: args.sarif.as_deref(),
+            json: None,
+        },
+    );
+    if let Some(error) = written.first() {
+        return cannot_run(error);
     }
     for error in &report.read_errors {
         eprintln!("error: {error}");
@@ -327,6 +324,41 @@ fn run_simulate(args: SimulateArgs) -> ExitCode {
     } else {
         ExitCode::from(FINDINGS)
     }
+}
+
+/// The report files a run writes, each only when asked for.
+struct ReportFiles<'p> {
+    junit: Option<&'p Path>,
+    sarif: Option<&'p Path>,
+    json: Option<&'p Path>,
+}
+
+/// A report format's renderer.
+type Render = fn(&check::Report) -> Result<String, String>;
+
+/// Renders and writes the report files asked for (creating their folders); returns what failed.
+fn write_report_files(report: &check::Report, files: ReportFiles) -> Vec<String> {
+    let renderers: [(Option<&Path>, &str, Render); 3] = [
+        (files.junit, "JUnit report", |r| {
+            report::junit::render(r).map_err(|e| e.to_string())
+        }),
+        (files.sarif, "SARIF report", |r| Ok(report::sarif::render(r))),
+        (files.json, "JSON report", |r| Ok(report::json::render(r))),
+    ];
+    let mut failed = Vec::new();
+    for (path, what, render) in renderers {
+        let Some(path) = path else { continue };
+        let written = render(report).and_then(|text| {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+            }
+            std::fs::write(path, text).map_err(|e| e.to_string())
+        });
+        if let Err(error) = written {
+            failed.push(format!("failed to write the {what} `{}`: {error}", path.display()));
+        }
+    }
+    failed
 }
 
 fn cannot_run(message: &str) -> ExitCode {
