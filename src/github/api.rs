@@ -129,16 +129,26 @@ impl GitHubApi {
             })
     }
 
+    /// One page (1-based) of a listing, 100 items a page.
+    async fn page<T: for<'de> Deserialize<'de>>(
+        &self,
+        call: &str,
+        path: &str,
+        page: usize,
+    ) -> Result<Vec<T>, GitHubError> {
+        let request = self
+            .http
+            .get(self.url(path))
+            .query(&[("per_page", PER_PAGE), ("page", page)]);
+        self.json(call, request).await
+    }
+
     /// Every file of a pull request, 100 a page, up to the API's cap of 3,000.
     pub async fn pull_files(&self, number: u64) -> Result<PullFiles, GitHubError> {
         let call = format!("list the files of pull request #{number}");
         let mut files = Vec::new();
         for page in 1..=FILES_CAP / PER_PAGE {
-            let request = self
-                .http
-                .get(self.url(&format!("pulls/{number}/files")))
-                .query(&[("per_page", PER_PAGE), ("page", page)]);
-            let batch: Vec<PullFile> = self.json(&call, request).await?;
+            let batch: Vec<PullFile> = self.page(&call, &format!("pulls/{number}/files"), page).await?;
             let last = batch.len() < PER_PAGE;
             files.extend(batch.into_iter().map(|f| ChangedFile {
                 removed: f.status == "removed",
@@ -180,11 +190,9 @@ impl GitHubApi {
         let list_call = format!("list the comments of pull request #{number}");
         let mut existing = None;
         for page in 1.. {
-            let request = self
-                .http
-                .get(self.url(&format!("issues/{number}/comments")))
-                .query(&[("per_page", PER_PAGE), ("page", page)]);
-            let batch: Vec<Comment> = self.json(&list_call, request).await?;
+            let batch: Vec<Comment> = self
+                .page(&list_call, &format!("issues/{number}/comments"), page)
+                .await?;
             let last = batch.len() < PER_PAGE;
             existing = batch
                 .into_iter()
