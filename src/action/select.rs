@@ -54,12 +54,12 @@ fn unit_stem(unit: &Unit, workspace: &Path) -> String {
 /// Selects from every unit found: the changed ones when `changes` is given, else all of them;
 /// then keeps this job's shard (round robin over the sorted units).
 pub fn select(all: Vec<Unit>, changes: Result<&[ChangedFile], String>, shard: Shard, workspace: &Path) -> Selection {
-    let found = all.len();
     let mut selection = Selection {
-        found,
+        found: all.len(),
         ..Selection::default()
     };
-    let chosen: Vec<Unit> = match changes {
+    let all: Vec<(String, Unit)> = all.into_iter().map(|u| (unit_stem(&u, workspace), u)).collect();
+    let mut chosen: Vec<(String, Unit)> = match changes {
         Err(reason) => {
             selection.everything_because = Some(reason);
             all
@@ -76,8 +76,7 @@ pub fn select(all: Vec<Unit>, changes: Result<&[ChangedFile], String>, shard: Sh
                 }
             }
             all.into_iter()
-                .filter(|unit| {
-                    let stem = unit_stem(unit, workspace);
+                .filter(|(stem, unit)| {
                     let Some(before) = touched.get(stem.as_str()) else {
                         return false;
                     };
@@ -92,7 +91,6 @@ pub fn select(all: Vec<Unit>, changes: Result<&[ChangedFile], String>, shard: Sh
         }
     };
     selection.selected = chosen.len();
-    let mut chosen: Vec<(String, Unit)> = chosen.into_iter().map(|u| (unit_stem(&u, workspace), u)).collect();
     chosen.sort_by(|a, b| a.0.cmp(&b.0));
     selection.units = chosen
         .into_iter()
