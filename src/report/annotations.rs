@@ -8,6 +8,7 @@ use std::fmt::Write;
 
 use crate::check::Report;
 use crate::diagnostic::Severity;
+use crate::source::Location;
 
 /// The runner shows at most this many annotations of one type per step.
 pub const PER_TYPE_LIMIT: usize = 10;
@@ -66,6 +67,19 @@ pub struct Annotation {
 }
 
 impl Annotation {
+    /// An annotation at a location; columns only when it stays on one line.
+    fn at(level: Level, file: String, loc: Location, title: String, message: String) -> Self {
+        Annotation {
+            level,
+            file,
+            line: loc.line,
+            end_line: loc.end_line,
+            columns: (loc.line == loc.end_line).then_some((loc.column, loc.end_column)),
+            title,
+            message,
+        }
+    }
+
     /// The workflow command line (without the newline).
     pub fn command(&self) -> String {
         let mut properties = vec![
@@ -94,20 +108,17 @@ pub fn collect(report: &Report) -> Vec<Annotation> {
     let mut all = Vec::new();
     for file in report.files() {
         for d in &file.diagnostics {
-            let loc = d.location;
             let mut message = d.message.clone();
             if let Some(help) = &d.help {
                 let _ = write!(message, "\nhelp: {help}");
             }
-            all.push(Annotation {
-                level: d.severity.into(),
-                file: file.source.display_path(),
-                line: loc.line,
-                end_line: loc.end_line,
-                columns: (loc.line == loc.end_line).then_some((loc.column, loc.end_column)),
-                title: format!("{} {}", d.rule.code(), d.rule.name()),
+            all.push(Annotation::at(
+                d.severity.into(),
+                file.source.display_path(),
+                d.location,
+                format!("{} {}", d.rule.code(), d.rule.name()),
                 message,
-            });
+            ));
         }
     }
     for simulated in report.simulations() {
@@ -122,16 +133,13 @@ pub fn collect(report: &Report) -> Vec<Annotation> {
             .iter()
             .filter(|c| c.call.is_some() && !c.failures.is_empty())
         {
-            let loc = case.location;
-            all.push(Annotation {
-                level: Level::Error,
-                file: file.clone(),
-                line: loc.line,
-                end_line: loc.end_line,
-                columns: (loc.line == loc.end_line).then_some((loc.column, loc.end_column)),
-                title: format!("case \"{}\" failed", case.name),
-                message: crate::report::explain_case(case, &flow_path),
-            });
+            all.push(Annotation::at(
+                Level::Error,
+                file.clone(),
+                case.location,
+                format!("case \"{}\" failed", case.name),
+                crate::report::explain_case(case, &flow_path),
+            ));
         }
     }
     all.sort_by_key(|a| a.level);
