@@ -75,10 +75,7 @@ pub struct Simulation {
 
 impl Simulation {
     pub fn failed(&self) -> usize {
-        self.cases
-            .iter()
-            .filter(|c| c.call.is_some() && !c.failures.is_empty())
-            .count()
+        self.cases.iter().filter(|c| c.failed()).count()
     }
 
     /// Whether the flow's element coverage is below the minimum.
@@ -104,6 +101,11 @@ pub struct CaseResult {
 impl CaseResult {
     pub fn passed(&self) -> bool {
         self.call.is_some() && self.failures.is_empty()
+    }
+
+    /// The case ran and broke an expectation (a case that did not run neither passed nor failed).
+    pub fn failed(&self) -> bool {
+        self.call.is_some() && !self.failures.is_empty()
     }
 }
 

@@ -127,12 +127,7 @@ pub fn collect(report: &Report) -> Vec<Annotation> {
             Some(tests) => tests.source.display_path(),
             None => flow_path.clone(),
         };
-        for case in simulated
-            .simulation
-            .cases
-            .iter()
-            .filter(|c| c.call.is_some() && !c.failures.is_empty())
-        {
+        for case in simulated.simulation.cases.iter().filter(|c| c.failed()) {
             all.push(Annotation::at(
                 Level::Error,
                 file.clone(),

@@ -27,11 +27,7 @@ pub fn render_findings(report: &Report) -> String {
     }
     for simulated in report.simulations() {
         let (flow, simulation, tests_path) = (simulated.flow, simulated.simulation, simulated.tests_path());
-        for case in simulation
-            .cases
-            .iter()
-            .filter(|c| c.call.is_some() && !c.failures.is_empty())
-        {
+        for case in simulation.cases.iter().filter(|c| c.failed()) {
             let _ = writeln!(
                 out,
                 "{tests_path}:{}:{}: FAIL case \"{}\"",

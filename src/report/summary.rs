@@ -146,12 +146,7 @@ fn blocks(input: &SummaryInput) -> Vec<String> {
     }
     for simulated in failing {
         let flow_path = simulated.flow.source.display_path();
-        for case in simulated
-            .simulation
-            .cases
-            .iter()
-            .filter(|c| c.call.is_some() && !c.failures.is_empty())
-        {
+        for case in simulated.simulation.cases.iter().filter(|c| c.failed()) {
             blocks.push(format!(
                 "\n**{}** in {} line {}\n\n<pre>\n{}</pre>\n",
                 md(&case.name),
