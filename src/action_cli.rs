@@ -15,6 +15,7 @@ use cxone_flow::check::{self, Report, Settings};
 use cxone_flow::discover;
 use cxone_flow::github::api::{FILES_CAP, GitHubApi};
 use cxone_flow::github::changes::{ChangedFile, git_diff, git_has_commit, git_show};
+use cxone_flow::redact::Redactor;
 use cxone_flow::release::gate::flows_to_release;
 use cxone_flow::report::annotations::{self, escape_data, escape_property};
 use cxone_flow::report::summary::{self, FlowChanges, ReleaseSection, STEP_SUMMARY_LIMIT, SummaryInput};
@@ -72,8 +73,11 @@ fn environment() -> HashMap<String, String> {
 
 pub fn run() -> ExitCode {
     let vars = environment();
-    // Masks first, before a single other line reaches the log.
+    // Masks first, before a single other line reaches the log; the same secrets are scrubbed from
+    // every text a server sends back.
+    let redactor = Redactor::new();
     for secret in secrets(&vars) {
+        redactor.add(&secret);
         for line in secret.lines().filter(|l| !l.trim().is_empty()) {
             log(&format!("::add-mask::{}", escape_data(line)));
         }
@@ -104,6 +108,7 @@ pub fn run() -> ExitCode {
         context,
         workspace,
         vars,
+        redactor,
         github: OnceCell::new(),
     };
     match &run.inputs.rollback_flow_id {
@@ -117,6 +122,8 @@ struct Run {
     context: GitHubContext,
     workspace: PathBuf,
     vars: HashMap<String, String>,
+    /// The run's secrets, scrubbed from whatever GitHub or CXone answer.
+    redactor: Redactor,
     /// Set up on first use, once per run.
     github: OnceCell<Option<GitHub>>,
 }
@@ -134,10 +141,19 @@ impl Run {
             .get_or_init(|| {
                 let token = self.inputs.github_token.as_deref()?;
                 let repository = self.context.repository.as_deref()?;
-                Some(GitHub {
-                    api: GitHubApi::new(&self.context.api_url, repository, token).ok()?,
-                    runtime: release_cli::runtime().ok()?,
-                })
+                let set_up = GitHubApi::new(&self.context.api_url, repository, token, self.redactor.clone())
+                    .map_err(|e| e.to_string())
+                    .and_then(|api| Ok((api, release_cli::runtime()?)));
+                match set_up {
+                    Ok((api, runtime)) => Some(GitHub { api, runtime }),
+                    Err(message) => {
+                        log(&format!(
+                            "::warning title=cxone-flow GitHub API::{}",
+                            escape_data(&message)
+                        ));
+                        None
+                    }
+                }
             })
             .as_ref()
     }
@@ -164,6 +180,7 @@ impl Run {
                 token_url: cxone.token_url.clone(),
                 client_id,
                 max_retries: 5,
+                redactor: self.redactor.clone(),
                 audit_log: self.inputs.audit_log.clone(),
                 commit: self.context.sha.clone(),
                 repository: self.context.repository.clone(),
@@ -302,7 +319,7 @@ impl Run {
 
     fn check_and_release(&self) -> ExitCode {
         let inputs = &self.inputs;
-        let all = match discover::discover(&inputs.paths) {
+        let all = match discover::discover_within(&inputs.paths, Some(&self.workspace)) {
             Ok(units) => units,
             Err(error) => return cannot_run(&error.to_string()),
         };
@@ -512,7 +529,10 @@ impl Run {
         let outcome = match self.github() {
             Some(github) => github
                 .runtime
-                .block_on(github.api.upsert_comment(pr.number, &marker, &body))
+                .block_on(async {
+                    let author = github.api.identity().await;
+                    github.api.upsert_comment(pr.number, &marker, &author, &body).await
+                })
                 .map(|_| ()),
             None => {
                 log("comment: no github-token or repository, so no pull request comment");

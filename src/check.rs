@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Finding, Severity};
-use crate::discover::Unit;
+use crate::discover::{Refused, Unit};
 use crate::flow::model::Flow;
 use crate::rules::{Limits, Rule, Severities};
 use crate::sim::cases::{self, TestFile};
@@ -251,6 +251,28 @@ fn syntax_finding(error: SyntaxError) -> Finding {
     Finding::new(Rule::InvalidJson, error.span, error.message)
 }
 
+/// The report of a path that was not read: one finding that says what the path is.
+fn refused_report(refused: &Refused, settings: &Settings) -> FileReport {
+    let rule = if refused.is_link() {
+        Rule::SymlinkedFile
+    } else {
+        Rule::UnreadableEntry
+    };
+    let help = if refused.is_link() {
+        "keep flow and test files as regular files inside the repository; cxone-flow never follows links"
+    } else {
+        "rename or remove it: only regular files with UTF-8 names are checked"
+    };
+    let finding = Finding::new(rule, Default::default(), refused.message()).with_help(help);
+    let source = SourceFile::new(display_path(&refused.path), String::new());
+    let kind = if refused.is_flow {
+        FileKind::Flow
+    } else {
+        FileKind::Tests
+    };
+    finish(source, vec![finding], kind, None, settings)
+}
+
 fn check_unit(unit: &Unit, settings: &Settings) -> (UnitReport, Vec<ReadError>) {
     let mut errors = Vec::new();
     let mut flow_part = None;
@@ -265,7 +287,7 @@ fn check_unit(unit: &Unit, settings: &Settings) -> (UnitReport, Vec<ReadError>) 
     if let Some(path) = &unit.tests {
         match read(path) {
             Ok(read) => {
-                let orphan = unit.flow.is_none().then(|| orphan_finding(path));
+                let orphan = (unit.flow.is_none() && !unit.flow_refused()).then(|| orphan_finding(path));
                 tests_part = Some(check_tests_source(read, orphan, loaded_flow, settings));
             }
             Err(error) => errors.push(error),
@@ -279,7 +301,16 @@ fn check_unit(unit: &Unit, settings: &Settings) -> (UnitReport, Vec<ReadError>) 
         report
     });
     let tests = tests_part.map(|(report, _)| report);
-    (UnitReport { flow, tests }, errors)
+    let mut report = UnitReport { flow, tests };
+    for refused in &unit.refused {
+        let file = Some(refused_report(refused, settings));
+        if refused.is_flow {
+            report.flow = file;
+        } else {
+            report.tests = file;
+        }
+    }
+    (report, errors)
 }
 
 /// Runs a flow's cases, unless the flow has errors (then each case is listed as not run).

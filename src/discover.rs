@@ -9,11 +9,79 @@ pub const FLOW_SUFFIX: &str = ".flow.json";
 pub const TESTS_SUFFIX: &str = ".tests.json";
 
 /// A flow to check, with its test file when one exists beside it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Unit {
-    /// The flow file, or `None` for a test file whose flow is missing.
+    /// The flow file, or `None` for a test file whose flow is missing (or refused).
     pub flow: Option<PathBuf>,
     pub tests: Option<PathBuf>,
+    /// Paths named like this unit's files that are not read, and why.
+    pub refused: Vec<Refused>,
+}
+
+impl Unit {
+    /// The unit's first path: its flow, its test file, or a refused path.
+    pub fn first_path(&self) -> Option<&Path> {
+        self.flow
+            .as_deref()
+            .or(self.tests.as_deref())
+            .or_else(|| self.refused.first().map(|r| r.path.as_path()))
+    }
+
+    /// Whether the flow file's path was refused (so a test file beside it is not an orphan).
+    pub fn flow_refused(&self) -> bool {
+        self.refused.iter().any(|r| r.is_flow)
+    }
+}
+
+/// A path named like a flow or test file that is not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub path: PathBuf,
+    /// Named like a flow file (`*.flow.json`) rather than a test file.
+    pub is_flow: bool,
+    pub why: Refusal,
+}
+
+/// Why a path is not read. Nothing outside the checked tree is ever opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// A symbolic link (never followed, wherever it points).
+    Symlink,
+    /// A symbolic link that cannot be followed: it loops, or points at nothing.
+    BrokenSymlink,
+    /// A file whose real path leaves the tree being checked (through a linked folder).
+    LeavesTree,
+    Directory,
+    Fifo,
+    /// A socket or a device.
+    Special,
+    /// A name that is not valid UTF-8.
+    NotUtf8Name,
+}
+
+impl Refused {
+    /// Whether the refusal is about a link (the `symlinked-file` finding) rather than what the path is.
+    pub fn is_link(&self) -> bool {
+        matches!(
+            self.why,
+            Refusal::Symlink | Refusal::BrokenSymlink | Refusal::LeavesTree
+        )
+    }
+
+    /// What the path is, and that it was not read; names the path, never what it points at.
+    pub fn message(&self) -> String {
+        let name = self.path.file_name().unwrap_or_default().to_string_lossy();
+        let what = match self.why {
+            Refusal::Symlink => format!("`{name}` is a symbolic link"),
+            Refusal::BrokenSymlink => format!("`{name}` is a symbolic link that loops or points at nothing"),
+            Refusal::LeavesTree => format!("the real path of `{name}` leaves the checked tree through a linked folder"),
+            Refusal::Directory => format!("`{name}` is a folder, not a file"),
+            Refusal::Fifo => format!("`{name}` is a named pipe (FIFO), not a file"),
+            Refusal::Special => format!("`{name}` is a socket or a device, not a file"),
+            Refusal::NotUtf8Name => format!("the name `{name}` is not valid UTF-8"),
+        };
+        format!("{what}; it was not read")
+    }
 }
 
 /// The user named something that cannot be checked.
@@ -31,57 +99,172 @@ pub enum DiscoverError {
     },
 }
 
-/// Collects the units under `paths`: directories are walked (hidden directories skipped), files are
-/// taken as named. A test file's flow and a flow's test file are included when they exist on disk.
-/// Units come sorted by path, so output is deterministic.
+/// Collects the units under `paths`: directories are walked (hidden directories skipped, links never
+/// followed), files are taken as named. A test file's flow and a flow's test file are included when
+/// they exist on disk. Units come sorted by path, so output is deterministic.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<Unit>, DiscoverError> {
+    discover_within(paths, None)
+}
+
+/// [`discover`], refusing also every file whose real path is not inside `boundary` (the Action's
+/// workspace), so a linked folder cannot bring in files from elsewhere on the runner.
+pub fn discover_within(paths: &[PathBuf], boundary: Option<&Path>) -> Result<Vec<Unit>, DiscoverError> {
+    let boundary = boundary.map(|b| b.canonicalize().unwrap_or_else(|_| b.to_path_buf()));
     let mut stems = BTreeSet::new();
+    let mut bad_names = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let walker = walkdir::WalkDir::new(path)
-                .follow_links(false)
-                .into_iter()
-                .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
-            for entry in walker {
+            let mut walker = walkdir::WalkDir::new(path).follow_links(false).into_iter();
+            while let Some(entry) = walker.next() {
                 let entry = entry.map_err(|source| DiscoverError::Walk {
                     path: path.clone(),
                     source,
                 })?;
-                if entry.file_type().is_file()
-                    && let Some(stem) = stem_of(entry.path())
-                {
-                    stems.insert(stem);
+                if entry.depth() == 0 {
+                    continue;
+                }
+                let is_dir = entry.file_type().is_dir();
+                if is_hidden(entry.file_name()) {
+                    if is_dir {
+                        walker.skip_current_dir();
+                    }
+                    continue;
+                }
+                match name_kind(entry.path()) {
+                    Name::Other => {}
+                    Name::NotUtf8 { is_flow } => bad_names.push(Refused {
+                        path: entry.path().to_path_buf(),
+                        is_flow,
+                        why: Refusal::NotUtf8Name,
+                    }),
+                    Name::Stem(stem) => {
+                        if is_dir {
+                            walker.skip_current_dir();
+                        }
+                        stems.insert(stem);
+                    }
                 }
             }
-        } else if path.is_file() {
-            let stem = stem_of(path).ok_or_else(|| DiscoverError::NotAFlowFile(path.clone()))?;
-            stems.insert(stem);
+        } else if path.symlink_metadata().is_ok() {
+            match name_kind(path) {
+                Name::Stem(stem) => {
+                    stems.insert(stem);
+                }
+                Name::NotUtf8 { is_flow } => bad_names.push(Refused {
+                    path: path.clone(),
+                    is_flow,
+                    why: Refusal::NotUtf8Name,
+                }),
+                Name::Other => return Err(DiscoverError::NotAFlowFile(path.clone())),
+            }
         } else {
             return Err(DiscoverError::Missing(path.clone()));
         }
     }
-    Ok(stems
+    let mut units: Vec<Unit> = stems
         .into_iter()
         .map(|stem| {
-            let flow = with_suffix(&stem, FLOW_SUFFIX);
-            let tests = with_suffix(&stem, TESTS_SUFFIX);
-            Unit {
-                flow: flow.is_file().then_some(flow),
-                tests: tests.is_file().then_some(tests),
+            let mut unit = Unit::default();
+            for (suffix, is_flow) in [(FLOW_SUFFIX, true), (TESTS_SUFFIX, false)] {
+                let path = with_suffix(&stem, suffix);
+                match classify(&path, boundary.as_deref()) {
+                    Entry::Missing => {}
+                    Entry::File if is_flow => unit.flow = Some(path),
+                    Entry::File => unit.tests = Some(path),
+                    Entry::Refused(why) => unit.refused.push(Refused { path, is_flow, why }),
+                }
             }
+            unit
         })
-        .filter(|unit| unit.flow.is_some() || unit.tests.is_some())
-        .collect())
+        .filter(|unit| unit.first_path().is_some())
+        .collect();
+    units.extend(bad_names.into_iter().map(|refused| Unit {
+        refused: vec![refused],
+        ..Unit::default()
+    }));
+    Ok(units)
 }
 
-/// `dir/NAME` for `dir/NAME.flow.json` or `dir/NAME.tests.json`.
-fn stem_of(path: &Path) -> Option<PathBuf> {
-    let name = path.file_name()?.to_str()?;
-    let stem = name
-        .strip_suffix(FLOW_SUFFIX)
-        .or_else(|| name.strip_suffix(TESTS_SUFFIX))
-        .filter(|s| !s.is_empty())?;
-    Some(path.with_file_name(stem))
+/// What a path's name says it is.
+enum Name {
+    /// `dir/NAME` of `dir/NAME.flow.json` or `dir/NAME.tests.json`.
+    Stem(PathBuf),
+    /// Ends like a flow or test file, but is not UTF-8.
+    NotUtf8 {
+        is_flow: bool,
+    },
+    Other,
+}
+
+fn name_kind(path: &Path) -> Name {
+    let Some(name) = path.file_name() else {
+        return Name::Other;
+    };
+    match name.to_str() {
+        Some(name) => name
+            .strip_suffix(FLOW_SUFFIX)
+            .or_else(|| name.strip_suffix(TESTS_SUFFIX))
+            .filter(|s| !s.is_empty())
+            .map_or(Name::Other, |stem| Name::Stem(path.with_file_name(stem))),
+        None => {
+            let lossy = name.to_string_lossy();
+            if lossy.ends_with(FLOW_SUFFIX) {
+                Name::NotUtf8 { is_flow: true }
+            } else if lossy.ends_with(TESTS_SUFFIX) {
+                Name::NotUtf8 { is_flow: false }
+            } else {
+                Name::Other
+            }
+        }
+    }
+}
+
+/// What is at a path, looked at without following a link.
+enum Entry {
+    Missing,
+    File,
+    Refused(Refusal),
+}
+
+fn classify(path: &Path, boundary: Option<&Path>) -> Entry {
+    let Ok(meta) = path.symlink_metadata() else {
+        return Entry::Missing;
+    };
+    let kind = meta.file_type();
+    if kind.is_symlink() {
+        return Entry::Refused(if path.metadata().is_ok() {
+            Refusal::Symlink
+        } else {
+            Refusal::BrokenSymlink
+        });
+    }
+    if kind.is_dir() {
+        return Entry::Refused(Refusal::Directory);
+    }
+    if !kind.is_file() {
+        return Entry::Refused(if is_fifo(&kind) {
+            Refusal::Fifo
+        } else {
+            Refusal::Special
+        });
+    }
+    if let Some(boundary) = boundary {
+        let inside = path.canonicalize().is_ok_and(|real| real.starts_with(boundary));
+        if !inside {
+            return Entry::Refused(Refusal::LeavesTree);
+        }
+    }
+    Entry::File
+}
+
+#[cfg(unix)]
+fn is_fifo(kind: &std::fs::FileType) -> bool {
+    std::os::unix::fs::FileTypeExt::is_fifo(kind)
+}
+
+#[cfg(not(unix))]
+fn is_fifo(_: &std::fs::FileType) -> bool {
+    false
 }
 
 fn with_suffix(stem: &Path, suffix: &str) -> PathBuf {
@@ -121,15 +304,18 @@ mod tests {
             vec![
                 Unit {
                     flow: Some(root.join("a.flow.json")),
-                    tests: Some(root.join("a.tests.json"))
+                    tests: Some(root.join("a.tests.json")),
+                    refused: vec![]
                 },
                 Unit {
                     flow: Some(root.join("b.flow.json")),
-                    tests: None
+                    tests: None,
+                    refused: vec![]
                 },
                 Unit {
                     flow: None,
-                    tests: Some(root.join("c.tests.json"))
+                    tests: Some(root.join("c.tests.json")),
+                    refused: vec![]
                 },
             ]
         );

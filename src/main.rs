@@ -71,6 +71,9 @@ struct Connection {
     /// Retries after the first attempt of a call.
     #[arg(long, default_value_t = 5)]
     max_retries: u32,
+    /// The run's secrets, scrubbed from whatever a server answers (the client secret joins it).
+    #[arg(skip)]
+    redactor: cxone_flow::redact::Redactor,
     /// The audit log, one JSON object per line, appended to.
     #[arg(long, default_value = "cxone-flow-audit.jsonl")]
     audit_log: PathBuf,

@@ -60,6 +60,7 @@ fn connect(
     tag: &str,
     commit: &str,
 ) -> Result<(Arc<CxoneClient>, Arc<AuditLog>), String> {
+    let secret_text = secret.clone();
     let mut config = ClientConfig::new(
         &connection.base_url,
         &connection.token_url,
@@ -67,6 +68,8 @@ fn connect(
         Secret::new(secret),
     );
     config.max_retries = connection.max_retries;
+    config.redactor = connection.redactor.clone();
+    config.redactor.add(&secret_text);
     let client = CxoneClient::new(config).map_err(|e| e.to_string())?;
     let audit = AuditLog::open(&connection.audit_log, tag, commit)
         .map_err(|e| format!("failed to open the audit log `{}`: {e}", connection.audit_log.display()))?;

@@ -42,12 +42,7 @@ fn stem(path: &str) -> Option<&str> {
 }
 
 fn unit_stem(unit: &Unit, workspace: &Path) -> String {
-    let path = unit
-        .flow
-        .as_ref()
-        .or(unit.tests.as_ref())
-        .map(|p| repo_path(p, workspace))
-        .unwrap_or_default();
+    let path = unit.first_path().map(|p| repo_path(p, workspace)).unwrap_or_default();
     stem(&path).unwrap_or(&path).to_string()
 }
 
@@ -109,6 +104,7 @@ mod tests {
 
     fn unit(stem: &str, tests: bool) -> Unit {
         Unit {
+            refused: Vec::new(),
             flow: Some(PathBuf::from(format!("./flows/{stem}.flow.json"))),
             tests: tests.then(|| PathBuf::from(format!("./flows/{stem}.tests.json"))),
         }

@@ -1,5 +1,6 @@
 //! OAuth client credentials with a token cache: one token reused until shortly before it expires,
-//! fetched once even when many calls need it at the same moment.
+//! fetched once even when many calls need it at the same moment. Every token issued is handed to the
+//! run's redactor, so no server can echo it into a log.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -90,10 +91,40 @@ impl TokenCache {
             })
             .await?;
         self.fetched.fetch_add(1, Ordering::Relaxed);
-        let lifetime = Duration::from_secs(response.expires_in);
+        sender.redactor().add(&response.access_token);
         Ok(Cached {
             token: Secret::new(response.access_token),
-            refresh_at: started + lifetime.saturating_sub(c.refresh_margin),
+            refresh_at: started + reuse_for(response.expires_in, c.refresh_margin),
         })
+    }
+}
+
+/// A token whose `expires_in` is 0 (not stated) is taken to live this long; a 401 still replaces it.
+pub const UNSTATED_LIFETIME: Duration = Duration::from_secs(300);
+/// No token is kept longer than this, whatever its `expires_in` says.
+pub const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// How long a token with this `expires_in` is reused: until `margin` before it expires, but at least
+/// half its life (a short-lived token is not refetched for every call), and never past a day.
+pub fn reuse_for(expires_in: u64, margin: Duration) -> Duration {
+    let lifetime = match expires_in {
+        0 => UNSTATED_LIFETIME,
+        seconds => Duration::from_secs(seconds).min(MAX_LIFETIME),
+    };
+    lifetime.saturating_sub(margin).max(lifetime / 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_expires_in_gives_a_sane_reuse_time() {
+        let margin = Duration::from_secs(60);
+        assert_eq!(reuse_for(3600, margin), Duration::from_secs(3540));
+        assert_eq!(reuse_for(u64::MAX, margin), MAX_LIFETIME - margin);
+        assert_eq!(reuse_for(0, margin), UNSTATED_LIFETIME - margin);
+        assert_eq!(reuse_for(30, margin), Duration::from_secs(15));
+        assert_eq!(reuse_for(1, margin), Duration::from_millis(500));
     }
 }

@@ -1,11 +1,12 @@
 //! The CXone API client: one connection pool, bearer tokens from the cache, bounded retries that
 //! honour `Retry-After` and never repeat a call that is unsafe to repeat, and errors that name the
-//! call, the HTTP status and the server's message.
+//! call, the HTTP status and the server's message (cut, and scrubbed of every secret). Redirects are
+//! never followed, answers are read up to a cap, and only https (or loopback) URLs are called.
 
 use std::time::{Duration, Instant, SystemTime};
 
 use rand::RngExt;
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER};
 use reqwest::{RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 
@@ -15,6 +16,8 @@ use crate::cxone::types::{
     ErrorBody, Job, JobStatus, Registered, SimulationRequest, SimulationResult, Version, VersionList, VersionPayload,
     Webhook, WebhookList, WebhookRequest,
 };
+use crate::http::{BodyError, MAX_BODY_BYTES, MAX_SERVER_TEXT, cut, read_capped, require_https, transport_message};
+use crate::redact::{Redactor, path_segment as segment};
 
 /// Where the API is, who the client is, and how hard it tries.
 #[derive(Debug, Clone)]
@@ -30,6 +33,10 @@ pub struct ClientConfig {
     pub backoff_cap: Duration,
     /// The longest `Retry-After` honoured; a longer one waits this long.
     pub retry_after_cap: Duration,
+    /// The largest answer body read; past it the call fails.
+    pub max_body_bytes: usize,
+    /// Scrubs the client secret, every token issued and any other secret of the run from server text.
+    pub redactor: Redactor,
 }
 
 impl ClientConfig {
@@ -40,6 +47,8 @@ impl ClientConfig {
         client_id: impl Into<String>,
         secret: Secret,
     ) -> Self {
+        let redactor = Redactor::new();
+        redactor.add(secret.expose());
         ClientConfig {
             base_url: base_url.into(),
             credentials: Credentials {
@@ -54,6 +63,8 @@ impl ClientConfig {
             backoff_base: Duration::from_millis(250),
             backoff_cap: Duration::from_secs(8),
             retry_after_cap: Duration::from_secs(60),
+            max_body_bytes: MAX_BODY_BYTES,
+            redactor,
         }
     }
 }
@@ -105,7 +116,7 @@ pub struct Sender {
 
 impl Sender {
     /// Sends one call, retrying as `retry` allows; `bearer` is attached when given. Returns the decoded
-    /// body and the headers.
+    /// body and the headers. A redirect is an error: credentials go only where they were configured.
     pub async fn send<T: DeserializeOwned>(
         &self,
         call: &str,
@@ -116,7 +127,7 @@ impl Sender {
         let fail = |status, message: String, attempts| ApiError {
             call: call.to_string(),
             status,
-            message,
+            message: self.config.redactor.scrub(&cut(&message, MAX_SERVER_TEXT)),
             attempts,
         };
         let mut attempt = 0;
@@ -126,36 +137,53 @@ impl Sender {
             if let Some(token) = bearer {
                 request = request.bearer_auth(token.expose());
             }
+            let exhausted = attempt > self.config.max_retries;
             let wait = match request.send().await {
                 Err(error) => {
                     let retryable = retry == Retry::Safe || error.is_connect();
-                    let message = transport_message(&error);
-                    if !retryable || attempt > self.config.max_retries {
-                        return Err(fail(None, message, attempt));
+                    if !retryable || exhausted {
+                        return Err(fail(None, transport_message(&error), attempt));
                     }
                     self.backoff(attempt)
+                }
+                Ok(response) if response.status().is_redirection() => {
+                    let status = response.status().as_u16();
+                    let to = response
+                        .headers()
+                        .get(LOCATION)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("nowhere");
+                    let message = format!(
+                        "the server redirected to `{to}`; redirects are not followed, so credentials only go to the configured URL"
+                    );
+                    return Err(fail(Some(status), message, attempt));
+                }
+                Ok(response) if response.status().is_success() => {
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    match read_capped(response, self.config.max_body_bytes).await {
+                        Ok(body) => {
+                            return serde_json::from_slice(&body)
+                                .map(|value| (value, headers))
+                                .map_err(|e| {
+                                    fail(Some(status.as_u16()), format!("unexpected response body: {e}"), attempt)
+                                });
+                        }
+                        // A body that broke off is a dropped connection: retried when the call is safe.
+                        Err(BodyError::Transport(_)) if retry == Retry::Safe && !exhausted => self.backoff(attempt),
+                        Err(error) => return Err(fail(Some(status.as_u16()), error.to_string(), attempt)),
+                    }
                 }
                 Ok(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
-                    if status.is_success() {
-                        let body = response
-                            .bytes()
-                            .await
-                            .map_err(|e| fail(None, transport_message(&e), attempt))?;
-                        return serde_json::from_slice(&body)
-                            .map(|value| (value, headers))
-                            .map_err(|e| {
-                                fail(Some(status.as_u16()), format!("unexpected response body: {e}"), attempt)
-                            });
-                    }
-                    let message = server_message(response).await;
+                    let message = server_message(response, self.config.max_body_bytes).await;
                     let retryable = match status.as_u16() {
                         429 => true,
                         502..=504 => retry == Retry::Safe,
                         _ => false,
                     };
-                    if !retryable || attempt > self.config.max_retries {
+                    if !retryable || exhausted {
                         return Err(fail(Some(status.as_u16()), message, attempt));
                     }
                     match retry_after(&headers) {
@@ -166,6 +194,11 @@ impl Sender {
             };
             tokio::time::sleep(wait).await;
         }
+    }
+
+    /// The run's redactor, which learns every token this client is issued.
+    pub fn redactor(&self) -> &Redactor {
+        &self.config.redactor
     }
 
     /// Full jitter: a random wait up to `min(cap, base * 2^(attempt-1))`.
@@ -194,30 +227,17 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(at.duration_since(SystemTime::now()).unwrap_or_default())
 }
 
-fn transport_message(error: &reqwest::Error) -> String {
-    let kind = if error.is_timeout() {
-        "request timed out"
-    } else if error.is_connect() {
-        "could not connect"
-    } else {
-        "connection failed"
+/// The server's message: the `message` of an error body, else the body's text.
+async fn server_message(response: reqwest::Response, cap: usize) -> String {
+    let body = match read_capped(response, cap).await {
+        Ok(body) => body,
+        Err(error) => return format!("no readable message ({error})"),
     };
-    let mut message = kind.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    message
-}
-
-async fn server_message(response: reqwest::Response) -> String {
-    let body = response.text().await.unwrap_or_default();
-    match serde_json::from_str::<ErrorBody>(&body) {
+    let text = String::from_utf8_lossy(&body);
+    match serde_json::from_str::<ErrorBody>(&text) {
         Ok(error) => error.message,
-        Err(_) if body.trim().is_empty() => "no message".to_string(),
-        Err(_) => body.chars().take(500).collect(),
+        Err(_) if text.trim().is_empty() => "no message".to_string(),
+        Err(_) => text.into_owned(),
     }
 }
 
@@ -229,16 +249,20 @@ pub struct CxoneClient {
 
 impl CxoneClient {
     pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
+        let setup = |message: String| ApiError {
+            call: "start the HTTP client".into(),
+            status: None,
+            message,
+            attempts: 0,
+        };
+        require_https("CXone base URL", &config.base_url).map_err(setup)?;
+        require_https("CXone token URL", &config.credentials.token_url).map_err(setup)?;
         let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(config.request_timeout)
             .user_agent(concat!("cxone-flow/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| ApiError {
-                call: "start the HTTP client".into(),
-                status: None,
-                message: e.to_string(),
-                attempts: 0,
-            })?;
+            .map_err(|e| setup(e.to_string()))?;
         Ok(CxoneClient {
             tokens: TokenCache::new(config.credentials.clone()),
             sender: Sender { http, config },
@@ -248,6 +272,11 @@ impl CxoneClient {
     /// Fetches (or reuses) a token now, so a run fails fast on bad credentials.
     pub async fn authenticate(&self) -> Result<(), ApiError> {
         self.tokens.token(&self.sender).await.map(|_| ())
+    }
+
+    /// The run's redactor: the client secret and every token issued so far.
+    pub fn redactor(&self) -> &Redactor {
+        self.sender.redactor()
     }
 
     /// Tokens fetched so far.
@@ -342,7 +371,10 @@ impl CxoneClient {
                     return Err(ApiError {
                         call: format!("register version `{}`", job.version_id),
                         status: None,
-                        message: job.message.unwrap_or_else(|| "the registration job failed".into()),
+                        message: self.sender.config.redactor.scrub(&cut(
+                            &job.message.unwrap_or_else(|| "the registration job failed".into()),
+                            MAX_SERVER_TEXT,
+                        )),
                         attempts: 1,
                     });
                 }
@@ -405,19 +437,6 @@ impl CxoneClient {
     }
 }
 
-/// A path segment with the characters that would change the path escaped.
-fn segment(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -456,11 +475,5 @@ mod tests {
             ..error
         };
         assert!(exhausted.to_string().ends_with("(after 6 attempts)"));
-    }
-
-    #[test]
-    fn path_segments_are_escaped() {
-        assert_eq!(segment("main-menu_v2.1"), "main-menu_v2.1");
-        assert_eq!(segment("a/b c"), "a%2Fb%20c");
     }
 }

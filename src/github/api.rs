@@ -1,5 +1,6 @@
 //! The few GitHub REST calls the Action makes: a pull request's files, a file at a commit, and the
-//! sticky comment.
+//! sticky comment. Redirects are not followed, answers are capped, and error text is cut and
+//! scrubbed of the token.
 
 use std::time::Duration;
 
@@ -7,21 +8,24 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT}
 use serde::Deserialize;
 
 use crate::github::changes::ChangedFile;
+use crate::http::{MAX_BODY_BYTES, MAX_SERVER_TEXT, cut, read_capped, require_https};
+use crate::redact::Redactor;
 
 /// Files per page of `pulls/{n}/files`, the API's maximum.
 const PER_PAGE: usize = 100;
 /// The files endpoint lists at most this many files.
 pub const FILES_CAP: usize = 3000;
+/// Comment pages read when looking for the sticky comment (3,000 comments); past them a new one is made.
+pub const COMMENT_PAGES: usize = 30;
+/// Whose sticky comment is ours when the token cannot say who it is (`GET /user` is refused to the
+/// Actions token).
+pub const DEFAULT_COMMENT_AUTHOR: &str = "github-actions[bot]";
 
 /// A GitHub call that failed, naming the call.
 #[derive(Debug, thiserror::Error)]
 pub enum GitHubError {
-    #[error("failed to {call}: {source}")]
-    Transport {
-        call: String,
-        #[source]
-        source: reqwest::Error,
-    },
+    #[error("failed to {call}: {message}")]
+    Transport { call: String, message: String },
     #[error("failed to {call}: HTTP {status}{}", if message.is_empty() { String::new() } else { format!(": {message}") })]
     Status {
         call: String,
@@ -37,6 +41,7 @@ pub struct GitHubApi {
     http: reqwest::Client,
     api_url: String,
     repository: String,
+    redactor: Redactor,
 }
 
 /// The files of a pull request, and whether the listing stopped at the API's cap.
@@ -57,6 +62,12 @@ struct PullFile {
 struct Comment {
     id: u64,
     body: Option<String>,
+    user: Option<User>,
+}
+
+#[derive(Deserialize)]
+struct User {
+    login: String,
 }
 
 /// What happened to the sticky comment.
@@ -67,7 +78,10 @@ pub enum CommentAction {
 }
 
 impl GitHubApi {
-    pub fn new(api_url: &str, repository: &str, token: &str) -> Result<GitHubApi, GitHubError> {
+    /// A client for `repository`; `token` joins `redactor`, which scrubs every error text.
+    pub fn new(api_url: &str, repository: &str, token: &str, redactor: Redactor) -> Result<GitHubApi, GitHubError> {
+        require_https("GitHub API URL", api_url).map_err(GitHubError::Setup)?;
+        redactor.add(token);
         let mut headers = HeaderMap::new();
         let mut auth = HeaderValue::from_str(&format!("Bearer {token}"))
             .map_err(|_| GitHubError::Setup("the GitHub token is not a valid header value".into()))?;
@@ -77,6 +91,7 @@ impl GitHubApi {
         headers.insert(USER_AGENT, HeaderValue::from_static("cxone-flow"));
         headers.insert("x-github-api-version", HeaderValue::from_static("2022-11-28"));
         let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .default_headers(headers)
             .timeout(Duration::from_secs(30))
             .build()
@@ -85,6 +100,7 @@ impl GitHubApi {
             http,
             api_url: api_url.trim_end_matches('/').to_string(),
             repository: repository.to_string(),
+            redactor,
         })
     }
 
@@ -93,25 +109,42 @@ impl GitHubApi {
     }
 
     async fn send(&self, call: &str, request: reqwest::RequestBuilder) -> Result<reqwest::Response, GitHubError> {
-        let transport = |source| GitHubError::Transport {
-            call: call.to_string(),
-            source,
-        };
-        let response = request.send().await.map_err(transport)?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| self.transport(call, crate::http::transport_message(&e)))?;
         let status = response.status();
         if status.is_success() {
             return Ok(response);
         }
-        let text = response.text().await.unwrap_or_default();
+        let text = match read_capped(response, MAX_BODY_BYTES).await {
+            Ok(body) => String::from_utf8_lossy(&body).into_owned(),
+            Err(error) => error.to_string(),
+        };
         let message = serde_json::from_str::<serde_json::Value>(&text)
             .ok()
             .and_then(|v| v["message"].as_str().map(str::to_string))
-            .unwrap_or_else(|| text.chars().take(200).collect());
+            .unwrap_or(text);
         Err(GitHubError::Status {
             call: call.to_string(),
             status,
-            message,
+            message: self.redactor.scrub(&cut(&message, MAX_SERVER_TEXT)),
         })
+    }
+
+    fn transport(&self, call: &str, message: String) -> GitHubError {
+        GitHubError::Transport {
+            call: call.to_string(),
+            message: self.redactor.scrub(&cut(&message, MAX_SERVER_TEXT)),
+        }
+    }
+
+    /// A successful answer's body, up to the cap.
+    async fn body(&self, call: &str, request: reqwest::RequestBuilder) -> Result<Vec<u8>, GitHubError> {
+        let response = self.send(call, request).await?;
+        read_capped(response, MAX_BODY_BYTES)
+            .await
+            .map_err(|e| self.transport(call, e.to_string()))
     }
 
     async fn json<T: for<'de> Deserialize<'de>>(
@@ -119,14 +152,8 @@ impl GitHubApi {
         call: &str,
         request: reqwest::RequestBuilder,
     ) -> Result<T, GitHubError> {
-        self.send(call, request)
-            .await?
-            .json()
-            .await
-            .map_err(|source| GitHubError::Transport {
-                call: call.to_string(),
-                source,
-            })
+        let body = self.body(call, request).await?;
+        serde_json::from_slice(&body).map_err(|e| self.transport(call, format!("unexpected answer: {e}")))
     }
 
     /// One page (1-based) of a listing, 100 items a page.
@@ -174,29 +201,45 @@ impl GitHubApi {
             .get(url)
             .query(&[("ref", commit)])
             .header(ACCEPT, "application/vnd.github.raw+json");
-        match self.send(&call, request).await {
-            Ok(response) => response
-                .bytes()
-                .await
-                .map(|b| Some(b.to_vec()))
-                .map_err(|source| GitHubError::Transport { call, source }),
+        match self.body(&call, request).await {
+            Ok(bytes) => Ok(Some(bytes)),
             Err(GitHubError::Status { status, .. }) if status == reqwest::StatusCode::NOT_FOUND => Ok(None),
             Err(error) => Err(error),
         }
     }
 
-    /// Creates the pull request comment that carries `marker`, or updates it in place.
-    pub async fn upsert_comment(&self, number: u64, marker: &str, body: &str) -> Result<CommentAction, GitHubError> {
+    /// Who the token is: `GET /user`, or [`DEFAULT_COMMENT_AUTHOR`] when GitHub will not say (the
+    /// Actions token may not read `/user`).
+    pub async fn identity(&self) -> String {
+        let request = self.http.get(format!("{}/user", self.api_url));
+        match self.json::<User>("read the token's identity", request).await {
+            Ok(user) => user.login,
+            Err(_) => DEFAULT_COMMENT_AUTHOR.to_string(),
+        }
+    }
+
+    /// Creates the pull request comment that carries `marker`, or updates it in place. Only a comment
+    /// written by `author` is ours: one with the marker written by anyone else is left alone.
+    pub async fn upsert_comment(
+        &self,
+        number: u64,
+        marker: &str,
+        author: &str,
+        body: &str,
+    ) -> Result<CommentAction, GitHubError> {
         let list_call = format!("list the comments of pull request #{number}");
         let mut existing = None;
-        for page in 1.. {
+        for page in 1..=COMMENT_PAGES {
             let batch: Vec<Comment> = self
                 .page(&list_call, &format!("issues/{number}/comments"), page)
                 .await?;
             let last = batch.len() < PER_PAGE;
             existing = batch
                 .into_iter()
-                .find(|c| c.body.as_deref().is_some_and(|b| b.contains(marker)))
+                .find(|c| {
+                    c.body.as_deref().is_some_and(|b| b.contains(marker))
+                        && c.user.as_ref().is_some_and(|u| u.login == author)
+                })
                 .map(|c| c.id);
             if existing.is_some() || last {
                 break;

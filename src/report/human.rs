@@ -91,11 +91,14 @@ pub fn render_diagnostic(out: &mut String, source: &SourceFile, d: &Diagnostic) 
     } else {
         1
     };
-    let (shown, caret_column) = window(source.line_text(loc.line), loc.column);
-    let _ = writeln!(out, "{pad} |");
-    let _ = writeln!(out, "{} | {shown}", loc.line);
-    let width = width.min(shown.chars().count().saturating_sub(caret_column - 1).max(1));
-    let _ = writeln!(out, "{pad} | {}{}", " ".repeat(caret_column - 1), "^".repeat(width));
+    // A file that was never read (a link, a folder) has no text to quote.
+    if !source.text.is_empty() {
+        let (shown, caret_column) = window(source.line_text(loc.line), loc.column);
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{} | {shown}", loc.line);
+        let width = width.min(shown.chars().count().saturating_sub(caret_column - 1).max(1));
+        let _ = writeln!(out, "{pad} | {}{}", " ".repeat(caret_column - 1), "^".repeat(width));
+    }
     for related in &d.related {
         let _ = writeln!(
             out,

@@ -92,6 +92,8 @@ rules! {
     DuplicateCaseName = "CXF028", "duplicate-case-name", Error, "two cases in one test file share a name";
     UnknownExpectedElement = "CXF029", "unknown-expected-element", Error, "a test expectation names an element the flow does not have";
     DuplicateKey = "CXF030", "duplicate-key", Error, "a JSON object has the same key twice, so readers disagree on its value";
+    SymlinkedFile = "CXF031", "symlinked-file", Error, "a flow or test file is a symbolic link, or its real path leaves the checked tree: it is not read";
+    UnreadableEntry = "CXF032", "unreadable-entry", Error, "a path named like a flow or test file is a folder, a FIFO or a device, or its name is not UTF-8: it is not read";
 }
 
 impl fmt::Display for Rule {

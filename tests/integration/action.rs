@@ -294,7 +294,8 @@ struct FakeGitHub {
     files: Vec<Value>,
     /// (ref, path) -> content.
     contents: HashMap<(String, String), String>,
-    comments: Vec<(u64, String)>,
+    /// (id, author, body).
+    comments: Vec<(u64, String, String)>,
     /// Method and path-and-query of every request, with its Authorization header.
     requests: Vec<(String, String, String)>,
     /// Answer every request with this status instead.
@@ -370,7 +371,7 @@ async fn fake_github(state: FakeGitHub) -> (String, Fake) {
             state
                 .comments
                 .iter()
-                .map(|(id, body)| json!({"id": id, "body": body}))
+                .map(|(id, author, body)| json!({"id": id, "body": body, "user": {"login": author}}))
                 .collect::<Vec<_>>()
         )))
     }
@@ -385,9 +386,11 @@ async fn fake_github(state: FakeGitHub) -> (String, Fake) {
         }
         let mut state = fake.lock().unwrap();
         let id = 1000 + state.comments.len() as u64;
+        // The Actions token comments as github-actions[bot] (and may not read /user).
+        let author = "github-actions[bot]".to_string();
         state
             .comments
-            .push((id, body["body"].as_str().unwrap_or_default().to_string()));
+            .push((id, author, body["body"].as_str().unwrap_or_default().to_string()));
         Ok(StatusCode::CREATED)
     }
     async fn update_comment(
@@ -403,9 +406,9 @@ async fn fake_github(state: FakeGitHub) -> (String, Fake) {
         let comment = state
             .comments
             .iter_mut()
-            .find(|(i, _)| *i == id)
+            .find(|(i, _, _)| *i == id)
             .ok_or(StatusCode::NOT_FOUND)?;
-        comment.1 = body["body"].as_str().unwrap_or_default().to_string();
+        comment.2 = body["body"].as_str().unwrap_or_default().to_string();
         Ok(StatusCode::OK)
     }
     let app = Router::new()
@@ -568,8 +571,8 @@ async fn a_pull_request_checks_the_flows_it_touches_and_reports_them_everywhere(
         );
         assert!(state.requests.iter().all(|r| r.2 == "Bearer ghs_faketoken123"));
         assert_eq!(state.comments.len(), 1);
-        assert!(state.comments[0].1.starts_with("<!-- cxone-flow:summary -->"));
-        assert!(state.comments[0].1.contains("good card is activated"));
+        assert!(state.comments[0].2.starts_with("<!-- cxone-flow:summary -->"));
+        assert!(state.comments[0].2.contains("good card is activated"));
     }
     // A re-run updates the same comment in place.
     let again = run_action_async(clone.path(), vars).await;
