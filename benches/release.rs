@@ -68,8 +68,8 @@ async fn one_release(dir: &std::path::Path, run: usize) -> (Duration, usize, u64
         ..Settings::default()
     };
     let flows = match gate(&units, &gate_settings) {
-        Ok(flows) => flows,
-        Err(report) => panic!(
+        (_, Ok(flows)) => flows,
+        (report, Err(_)) => panic!(
             "the corpus fails the gate:\n{}",
             cxone_flow::report::human::render(&report)
         ),

@@ -16,7 +16,7 @@ use cxone_flow::discover;
 use cxone_flow::github::api::{FILES_CAP, GitHubApi};
 use cxone_flow::github::changes::{ChangedFile, git_diff, git_has_commit, git_show};
 use cxone_flow::redact::Redactor;
-use cxone_flow::release::gate::flows_to_release;
+use cxone_flow::release::gate::{Blocked, flows_to_release};
 use cxone_flow::report::annotations::{self, escape_data, escape_property};
 use cxone_flow::report::summary::{self, FlowChanges, ReleaseSection, STEP_SUMMARY_LIMIT, SummaryInput};
 use cxone_flow::report::{self, outputs};
@@ -485,14 +485,18 @@ impl Run {
 
     /// On a tag: the release of the checked flows, unless the checks failed.
     fn release(&self, tag: &str, report: &Report) -> Result<Option<Released>, String> {
-        let Some(flows) = flows_to_release(report).filter(|_| !report.fails(self.inputs.fail_on)) else {
-            log(&format!(
-                "::error title=cxone-flow release::{}",
-                escape_data(&format!(
-                    "release {tag}: the checks failed, so nothing was sent to CXone"
-                ))
-            ));
-            return Ok(None);
+        let flows = match flows_to_release(report, self.inputs.fail_on) {
+            Ok(flows) => flows,
+            // The checks' own findings fail the run (exit 1, or 2 for unreadable files).
+            Err(blocked @ Blocked::ChecksFailed) => {
+                log(&format!(
+                    "::error title=cxone-flow release::{}",
+                    escape_data(&blocked.describe(tag))
+                ));
+                return Ok(None);
+            }
+            // Checked flows that cannot be sent: the run cannot do what the tag asks (exit 2).
+            Err(blocked) => return Err(blocked.describe(tag)),
         };
         let (connection, secret) = self.connection(&format!("release {tag}"))?;
         let inputs = &self.inputs;
@@ -510,11 +514,12 @@ impl Run {
         };
         let released = release_cli::release_flows(&args, flows, secret)?;
         log_group(&format!("release {tag}"), &release_cli::render_release(&released));
-        for result in released.results.iter().filter(|r| r.outcome.failed()) {
+        for result in released.results.iter().filter(|r| r.failed()) {
+            let warning = result.warning.as_ref().map(|w| format!(" ({w})")).unwrap_or_default();
             log(&format!(
                 "::error title={}::{}",
                 escape_property(&format!("cxone-flow release of {}", result.flow_id)),
-                escape_data(&format!("{}: {}", result.path, result.outcome.label()))
+                escape_data(&format!("{}: {}{warning}", result.path, result.outcome.label()))
             ));
         }
         Ok(Some(released))

@@ -390,7 +390,11 @@ fn check_tests_source(
 ) -> (FileReport, TestFile) {
     let mut findings: Vec<Finding> = orphan.into_iter().collect();
     let (tests, load_findings) = match bad_text.map_or_else(|| source.parse_json(), Err) {
-        Ok(root) => cases::load(&root),
+        Ok(root) => {
+            let (tests, mut found) = cases::load(&root);
+            found.extend(crate::json::out_of_range_numbers(&root));
+            (tests, found)
+        }
         Err(error) => (TestFile::default(), vec![syntax_finding(error)]),
     };
     findings.extend(load_findings);
@@ -407,6 +411,7 @@ fn check_flow_source(
     let (findings, flow) = match bad_text.map_or_else(|| source.parse_json(), Err) {
         Ok(root) => {
             let (loaded, mut findings) = flow::load::load(&root);
+            findings.extend(crate::json::out_of_range_numbers(&root));
             findings.extend(rules::check_flow(&loaded, &settings.limits));
             (findings, Some(loaded))
         }
@@ -446,6 +451,8 @@ fn finish(
         })
         .collect();
     diagnostics.sort_by(|a, b| (a.location, a.rule.code()).cmp(&(b.location, b.rule.code())));
+    // One finding per code and place: a number out of range may also be the wrong type for its field.
+    diagnostics.dedup_by(|a, b| a.rule == b.rule && a.location == b.location);
     FileReport {
         source,
         kind,

@@ -9,6 +9,52 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 /// The most characters of a server's error text kept for logs, summaries and the audit log.
 pub const MAX_SERVER_TEXT: usize = 500;
 
+/// The deepest JSON decoded: the checker accepts 512 levels in a flow file, and a version payload or
+/// a list of versions wraps a flow's values in a few more.
+pub const MAX_NESTING: usize = 600;
+
+/// Decodes JSON as deep as the checker accepts (serde_json alone stops at 128 levels), refusing
+/// anything deeper before it is parsed, so no input can exhaust the stack.
+pub fn decode_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    let depth = nesting_depth(bytes);
+    if depth > MAX_NESTING {
+        return Err(format!(
+            "nested {depth} levels deep, more than the {MAX_NESTING} accepted"
+        ));
+    }
+    let mut decoder = serde_json::Deserializer::from_slice(bytes);
+    decoder.disable_recursion_limit();
+    let value = T::deserialize(&mut decoder).map_err(|e| e.to_string())?;
+    decoder.end().map_err(|e| e.to_string())?;
+    Ok(value)
+}
+
+/// The deepest nesting of arrays and objects in JSON text (brackets inside strings do not count).
+pub fn nesting_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &byte in bytes {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// Refuses a URL that would carry credentials in clear text: `https://` anywhere, `http://` only to
 /// a loopback host (the emulator). `what` names the setting in the error.
 pub fn require_https(what: &str, url: &str) -> Result<Url, String> {
@@ -114,6 +160,24 @@ mod tests {
         assert!(require_https("base URL", "http://localhost.evil.com/").is_err());
         assert!(require_https("base URL", "ftp://x/").is_err());
         assert!(require_https("base URL", "not a url").is_err());
+    }
+
+    #[test]
+    fn json_as_deep_as_the_checker_accepts_decodes_and_deeper_is_refused() {
+        let nested = |depth: usize| format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        assert_eq!(nesting_depth(br#"{"a": "[[[", "b": [{"c": "\"]"}]}"#), 3);
+        // Decoded on a thread with a small stack, as a runtime worker would.
+        let decoded = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || decode_json::<serde_json::Value>(nested(MAX_NESTING).as_bytes()).is_ok())
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(decoded);
+        let refused = decode_json::<serde_json::Value>(nested(MAX_NESTING + 1).as_bytes()).unwrap_err();
+        assert!(refused.contains("601 levels"), "{refused}");
+        assert!(decode_json::<serde_json::Value>(b"1e400").is_err());
+        assert!(decode_json::<serde_json::Value>(b"[1] x").is_err());
     }
 
     #[test]

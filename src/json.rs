@@ -35,6 +35,33 @@ pub fn span_of(value: &Value) -> Span {
     value.range().into()
 }
 
+/// Every number in the tree that no JSON reader can hold: it overflows a 64-bit float, so
+/// JavaScript reads it as `Infinity` and serde_json refuses it. Walked without recursion.
+pub fn out_of_range_numbers(root: &Value) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut stack = vec![root];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(object) => stack.extend(object.properties.iter().map(|p| &p.value)),
+            Value::Array(array) => stack.extend(array.elements.iter()),
+            Value::NumberLit(number) if number.value.parse::<f64>().is_ok_and(f64::is_infinite) => {
+                findings.push(
+                    Finding::new(
+                        Rule::InvalidFieldValue,
+                        span_of(value),
+                        format!("the number {} is out of range for every JSON reader", number.value),
+                    )
+                    .with_help(
+                        "JSON numbers must fit a 64-bit float (about ±1.8e308): CXone would refuse or mangle it",
+                    ),
+                );
+            }
+            _ => {}
+        }
+    }
+    findings
+}
+
 /// A JSON value as `serde_json` data, for values the flow passes through untouched.
 pub fn to_json(value: &Value) -> serde_json::Value {
     value.clone().into()

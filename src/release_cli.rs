@@ -8,8 +8,8 @@ use cxone_flow::check::Settings;
 use cxone_flow::cxone::client::{ClientConfig, CxoneClient};
 use cxone_flow::cxone::secret::Secret;
 use cxone_flow::discover;
-use cxone_flow::release::audit::AuditLog;
-use cxone_flow::release::gate::gate;
+use cxone_flow::release::audit::{AuditLog, RunInfo};
+use cxone_flow::release::gate::{Blocked, gate};
 use cxone_flow::release::payload::ReleaseInfo;
 use cxone_flow::release::pipeline::{FlowResult, Outcome, RegistrationWait, ReleaseFlow, ReleaseSettings, release};
 use cxone_flow::release::rollback::{RolledBack, rollback};
@@ -70,9 +70,16 @@ fn connect(
     config.max_retries = connection.max_retries;
     config.redactor = connection.redactor.clone();
     config.redactor.add(&secret_text);
+    let redactor = config.redactor.clone();
     let client = CxoneClient::new(config).map_err(|e| e.to_string())?;
+    let mut run = RunInfo::from_env();
+    if connection.repository.is_some() {
+        run.repository.clone_from(&connection.repository);
+    }
     let audit = AuditLog::open(&connection.audit_log, tag, commit)
-        .map_err(|e| format!("failed to open the audit log `{}`: {e}", connection.audit_log.display()))?;
+        .map_err(|e| format!("failed to open the audit log `{}`: {e}", connection.audit_log.display()))?
+        .with_run(run)
+        .with_redactor(redactor);
     Ok((Arc::new(client), Arc::new(audit)))
 }
 
@@ -116,7 +123,7 @@ pub struct Released {
 
 impl Released {
     pub fn failed(&self) -> bool {
-        self.results.iter().any(|r| r.outcome.failed())
+        self.results.iter().any(FlowResult::failed)
     }
 }
 
@@ -134,17 +141,15 @@ pub fn run_release(args: ReleaseArgs) -> ExitCode {
         ..Settings::default()
     };
     let flows = match gate(&units, &check_settings) {
-        Ok(flows) => flows,
-        Err(report) => {
+        (_, Ok(flows)) => flows,
+        (report, Err(blocked)) => {
             print(&report::human::render(&report));
             for error in &report.read_errors {
                 eprintln!("error: {error}");
             }
-            eprintln!(
-                "release {}: the local checks failed, so nothing was sent to CXone",
-                args.tag
-            );
-            return ExitCode::from(if report.read_errors.is_empty() {
+            eprintln!("{}", blocked.describe(&args.tag));
+            let unprepared = matches!(blocked, Blocked::Unprepared(_));
+            return ExitCode::from(if report.read_errors.is_empty() && !unprepared {
                 FINDINGS
             } else {
                 CANNOT_RUN
@@ -211,8 +216,13 @@ pub fn render_release(released: &Released) -> String {
                 None => note.clone(),
             },
         };
+        let warning = result
+            .warning
+            .as_ref()
+            .map(|w| format!("\n    warning: {w}"))
+            .unwrap_or_default();
         out.push_str(&format!(
-            "  {}  {}  {}: {detail}\n",
+            "  {}  {}  {}: {detail}{warning}\n",
             result.path,
             result.flow_id,
             result.outcome.label()

@@ -59,10 +59,21 @@ pub struct FaultUpdate {
     pub latency: Option<Latency>,
 }
 
-/// `POST /admin/faults`.
+/// `GET /admin/faults`: the rules in force (with what is left of `next` and `after`) and the latency.
+pub async fn faults(State(state): State<Arc<AppState>>) -> Response {
+    let inner = state.lock();
+    Json(FaultUpdate {
+        rules: inner.faults.rules.clone(),
+        latency: Some(inner.faults.latency),
+    })
+    .into_response()
+}
+
+/// `POST /admin/faults`. A rule without `next` or `share` fires on every matching call, as on the
+/// command line.
 pub async fn set_faults(State(state): State<Arc<AppState>>, Json(update): Json<FaultUpdate>) -> Response {
     let mut inner = state.lock();
-    inner.faults.rules = update.rules;
+    inner.faults.rules = update.rules.into_iter().map(FaultRule::always_unless_limited).collect();
     if let Some(latency) = update.latency {
         inner.faults.latency = latency;
     }

@@ -15,6 +15,7 @@ use cxone_flow::cxone::types::{
 };
 use cxone_flow::diagnostic::Severity;
 use cxone_flow::flow::model::{Flow, is_dtmf_entry};
+use cxone_flow::http::decode_json;
 use cxone_flow::rules::Rule;
 use cxone_flow::sim::engine::{Ending, Engine};
 
@@ -28,8 +29,9 @@ type Answer = Result<Response, ApiError>;
 /// The most versions of one flow that may be `ACTIVE` or `PENDING` at once.
 pub const LIVE_VERSION_LIMIT: usize = 2;
 
+/// Decodes a request body as deep as a checked flow may nest (serde_json alone stops at 128).
 fn parse<T: serde::de::DeserializeOwned>(body: &Bytes, what: &str) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("malformed {what}: {e}")))
+    decode_json(body).map_err(|e| ApiError::bad_request(format!("malformed {what}: {e}")))
 }
 
 /// `GET /flows/{flowId}/versions`.

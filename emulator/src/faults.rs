@@ -23,6 +23,19 @@ pub enum FaultKind {
     Drop,
     /// Revoke every token, then handle the call (which therefore gets 401).
     Revoke,
+    /// Handle the call (it takes effect), then close the connection without answering: the client
+    /// cannot know whether it worked.
+    ActThenDrop,
+    /// Handle the call (it takes effect), then hold the answer back this long: a client with a
+    /// shorter timeout gives up on a call that worked.
+    ActThenDelay {
+        #[serde(rename = "delayMs", default = "second")]
+        delay_ms: u64,
+    },
+}
+
+fn second() -> u64 {
+    1000
 }
 
 fn one() -> u64 {
@@ -51,8 +64,9 @@ pub struct FaultRule {
 
 impl FaultRule {
     /// Parses the command-line form:
-    /// `KIND[:next=N|:share=P][:after=N][:path=P][:method=M][:retry-after=S][:http-date]`
-    /// where KIND is an HTTP status (`503`), `429`, `drop` or `revoke`.
+    /// `KIND[:next=N|:share=P][:after=N][:path=P][:method=M][:retry-after=S][:http-date][:delay-ms=N]`
+    /// where KIND is an HTTP status (`503`), `429`, `drop`, `revoke`, `act-then-drop` or
+    /// `act-then-delay` (`delay-ms`, 1000 by default).
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut parts = text.split(':');
         let kind = parts.next().unwrap_or_default();
@@ -60,6 +74,8 @@ impl FaultRule {
             kind: match kind {
                 "drop" => FaultKind::Drop,
                 "revoke" => FaultKind::Revoke,
+                "act-then-drop" => FaultKind::ActThenDrop,
+                "act-then-delay" => FaultKind::ActThenDelay { delay_ms: second() },
                 "429" => FaultKind::RateLimit {
                     retry_after: 1,
                     http_date: false,
@@ -68,7 +84,7 @@ impl FaultRule {
                     Ok(status) if (400..600).contains(&status) => FaultKind::Status { status },
                     _ => {
                         return Err(format!(
-                            "fault `{text}`: `{kind}` is not an HTTP status, 429, drop or revoke"
+                            "fault `{text}`: `{kind}` is not an HTTP status, 429, drop, revoke, act-then-drop or act-then-delay"
                         ));
                     }
                 },
@@ -106,13 +122,22 @@ impl FaultRule {
                     }
                     _ => return Err(format!("fault `{text}`: `{key}` applies to 429 only")),
                 },
+                "delay-ms" => match &mut rule.kind {
+                    FaultKind::ActThenDelay { delay_ms } => *delay_ms = value.parse().map_err(|_| bad())?,
+                    _ => return Err(format!("fault `{text}`: `delay-ms` applies to act-then-delay only")),
+                },
                 _ => return Err(bad()),
             }
         }
-        if rule.next.is_none() && rule.share.is_none() {
-            rule.share = Some(1.0);
+        Ok(rule.always_unless_limited())
+    }
+
+    /// A rule that says neither `next` nor `share` fires on every matching call.
+    pub fn always_unless_limited(mut self) -> Self {
+        if self.next.is_none() && self.share.is_none() {
+            self.share = Some(1.0);
         }
-        Ok(rule)
+        self
     }
 
     fn matches(&self, method: &str, path: &str) -> bool {
@@ -196,6 +221,15 @@ mod tests {
         assert!(FaultRule::parse("200").is_err());
         assert!(FaultRule::parse("503:retry-after=2").is_err());
         assert!(FaultRule::parse("503:share=2").is_err());
+        assert_eq!(
+            FaultRule::parse("act-then-drop:path=/publish").unwrap().kind,
+            FaultKind::ActThenDrop
+        );
+        assert_eq!(
+            FaultRule::parse("act-then-delay:delay-ms=250").unwrap().kind,
+            FaultKind::ActThenDelay { delay_ms: 250 }
+        );
+        assert!(FaultRule::parse("drop:delay-ms=5").is_err());
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route("/api/v2/webhooks", get(api::list_webhooks).post(api::create_webhook))
         .route("/admin/state", get(admin::state))
         .route("/admin/requests", get(admin::requests))
-        .route("/admin/faults", post(admin::set_faults))
+        .route("/admin/faults", get(admin::faults).post(admin::set_faults))
         .route("/admin/revoke-tokens", post(admin::revoke_tokens))
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .with_state(state)
@@ -79,6 +79,8 @@ fn fault_label(kind: &FaultKind) -> String {
         FaultKind::RateLimit { .. } => "429".into(),
         FaultKind::Drop => "drop".into(),
         FaultKind::Revoke => "revoke".into(),
+        FaultKind::ActThenDrop => "act then drop".into(),
+        FaultKind::ActThenDelay { delay_ms } => format!("act then delay {delay_ms} ms"),
     }
 }
 
@@ -93,8 +95,19 @@ async fn handle(state: Arc<AppState>, router: Router, request: Request<Incoming>
         tokio::time::sleep(delay).await;
     }
     let label = fault.as_ref().map(fault_label);
+    // What the handler did, when the fault lets it act, and whether the answer is then lost.
+    let mut acted_status = None;
     let response = match fault {
         Some(FaultKind::Drop) => None,
+        Some(FaultKind::ActThenDrop) => {
+            acted_status = Some(route(router, request).await.status().as_u16());
+            None
+        }
+        Some(FaultKind::ActThenDelay { delay_ms }) => {
+            let response = route(router, request).await;
+            tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+            Some(response)
+        }
         Some(FaultKind::Status { status }) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let message = format!("injected fault: HTTP {}", status.as_u16());
@@ -126,7 +139,7 @@ async fn handle(state: Arc<AppState>, router: Router, request: Request<Incoming>
         seq,
         method,
         path,
-        status: response.as_ref().map(|r| r.status().as_u16()),
+        status: response.as_ref().map(|r| r.status().as_u16()).or(acted_status),
         fault: label,
         elapsed_ms: started.elapsed().as_millis() as u64,
     });

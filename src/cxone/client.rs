@@ -16,7 +16,9 @@ use crate::cxone::types::{
     ErrorBody, Job, JobStatus, Registered, SimulationRequest, SimulationResult, Version, VersionList, VersionPayload,
     Webhook, WebhookList, WebhookRequest,
 };
-use crate::http::{BodyError, MAX_BODY_BYTES, MAX_SERVER_TEXT, cut, read_capped, require_https, transport_message};
+use crate::http::{
+    BodyError, MAX_BODY_BYTES, MAX_SERVER_TEXT, cut, decode_json, read_capped, require_https, transport_message,
+};
 use crate::redact::{Redactor, path_segment as segment};
 
 /// Where the API is, who the client is, and how hard it tries.
@@ -163,11 +165,9 @@ impl Sender {
                     let headers = response.headers().clone();
                     match read_capped(response, self.config.max_body_bytes).await {
                         Ok(body) => {
-                            return serde_json::from_slice(&body)
-                                .map(|value| (value, headers))
-                                .map_err(|e| {
-                                    fail(Some(status.as_u16()), format!("unexpected response body: {e}"), attempt)
-                                });
+                            return decode_json(&body).map(|value| (value, headers)).map_err(|e| {
+                                fail(Some(status.as_u16()), format!("unexpected response body: {e}"), attempt)
+                            });
                         }
                         // A body that broke off is a dropped connection: retried when the call is safe.
                         Err(BodyError::Transport(_)) if retry == Retry::Safe && !exhausted => self.backoff(attempt),

@@ -54,6 +54,8 @@ impl std::fmt::Display for VersionStatus {
 pub struct Metadata {
     pub version_tag: String,
     pub activation_priority: u32,
+    /// Optional: the tutorial's complete example leaves it out.
+    #[serde(default)]
     pub created_by: String,
     /// RFC 3339.
     pub timestamp: String,
@@ -69,6 +71,8 @@ pub struct VersionTags {
     /// `production` or `staging`.
     pub environment: String,
     pub release_matrix: String,
+    /// Optional: the tutorial's complete example leaves it out.
+    #[serde(default)]
     pub rollback_reference: Option<String>,
 }
 
@@ -83,16 +87,29 @@ pub struct VersionPayload {
     pub elements: Vec<Value>,
     pub edges: Vec<Value>,
     pub routing_rules: Vec<Value>,
+    /// Optional, as is each of its values: the flow format's defaults fill what is left out.
+    #[serde(default)]
     pub timeouts: Timeouts,
 }
 
 /// `timeouts` in ms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct Timeouts {
     pub global_timeout: u64,
     pub input_timeout: u64,
     pub transfer_timeout: u64,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        use crate::flow::model::Timeouts as Flow;
+        Timeouts {
+            global_timeout: Flow::DEFAULT_GLOBAL,
+            input_timeout: Flow::DEFAULT_INPUT,
+            transfer_timeout: Flow::DEFAULT_TRANSFER,
+        }
+    }
 }
 
 /// A registered version as `GET /flows/{flowId}/versions` lists it: the payload and its status.

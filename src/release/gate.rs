@@ -1,47 +1,94 @@
 //! The release gate: every flow is validated and its local cases run first; nothing is sent when
 //! anything fails. What passes becomes the flows to release.
 
-use crate::check::{self, Report, Settings};
+use crate::check::{self, FileReport, Report, Settings};
 use crate::diagnostic::Severity;
 use crate::discover::Unit;
 use crate::flow::load;
+use crate::json::to_json;
 use crate::release::payload::FlowContent;
 use crate::release::pipeline::ReleaseFlow;
-use crate::sim::cases;
+use crate::sim::cases::{self, TestFile};
 
-/// Checks `units`; the flows to release when everything passed, else the report that says why not.
-pub fn gate(units: &[Unit], settings: &Settings) -> Result<Vec<ReleaseFlow>, Box<Report>> {
-    let report = check::check(units, settings);
-    match flows_to_release(&report) {
-        Some(flows) => Ok(flows),
-        None => Err(Box::new(report)),
+/// Why nothing is released.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Blocked {
+    /// Findings, failing cases, low coverage or unreadable files: the report says which (exit 1, or
+    /// 2 when files could not be read).
+    ChecksFailed,
+    /// The checks passed (some rules turned off), yet these flows cannot become payloads (exit 2).
+    Unprepared(Vec<String>),
+}
+
+impl Blocked {
+    /// One sentence for the log.
+    pub fn describe(&self, tag: &str) -> String {
+        match self {
+            Blocked::ChecksFailed => format!("release {tag}: the checks failed, so nothing was sent to CXone"),
+            Blocked::Unprepared(problems) => format!(
+                "release {tag}: nothing was sent to CXone, because {}",
+                problems.join("; ")
+            ),
+        }
     }
 }
 
-/// The flows of a checked report, ready to release; `None` when anything failed.
-pub fn flows_to_release(report: &Report) -> Option<Vec<ReleaseFlow>> {
-    if !report.read_errors.is_empty() || report.fails(Severity::Error) {
-        return None;
+/// Checks `units`: the report, and the flows to release when everything passed, else why not.
+pub fn gate(units: &[Unit], settings: &Settings) -> (Report, Result<Vec<ReleaseFlow>, Blocked>) {
+    let report = check::check(units, settings);
+    let flows = flows_to_release(&report, Severity::Error);
+    (report, flows)
+}
+
+/// The flows of a checked report, ready to release: every flow, from the text and parse the check
+/// already made, or why not. Nothing is dropped silently: a flow or test file that cannot be
+/// prepared blocks the whole release.
+pub fn flows_to_release(report: &Report, fail_on: Severity) -> Result<Vec<ReleaseFlow>, Blocked> {
+    if !report.read_errors.is_empty() || report.fails(fail_on) {
+        return Err(Blocked::ChecksFailed);
     }
     let mut flows = Vec::new();
+    let mut problems = Vec::new();
     for unit in &report.units {
         let Some(flow_report) = &unit.flow else { continue };
-        let source = &flow_report.source;
-        // The flow passed the checks, so it parses; the text is the one already read, not re-read.
-        let (Ok(root), Ok(content)) = (source.parse_json(), FlowContent::from_file(source.text.as_bytes())) else {
-            return None;
-        };
-        let tests = unit
-            .tests
-            .as_ref()
-            .and_then(|t| t.source.parse_json().ok().map(|root| cases::load(&root).0))
-            .unwrap_or_default();
-        flows.push(ReleaseFlow {
-            path: source.display_path(),
-            content,
-            flow: load::load(&root).0,
-            tests,
-        });
+        match prepare(flow_report, unit.tests.as_ref()) {
+            Ok(flow) => flows.push(flow),
+            Err(problem) => problems.push(format!(
+                "{} cannot be released: {problem}",
+                flow_report.source.display_path()
+            )),
+        }
     }
-    Some(flows)
+    if problems.is_empty() {
+        Ok(flows)
+    } else {
+        Err(Blocked::Unprepared(problems))
+    }
+}
+
+fn prepare(flow_report: &FileReport, tests: Option<&FileReport>) -> Result<ReleaseFlow, String> {
+    let source = &flow_report.source;
+    let root = source
+        .parse_json()
+        .map_err(|e| format!("it is not JSON ({})", e.message))?;
+    let content = FlowContent::from_json(&to_json(&root), &source.text)?;
+    let tests = match tests {
+        None => TestFile::default(),
+        Some(tests) => {
+            let root = tests.source.parse_json().map_err(|e| {
+                format!(
+                    "its test file {} is not JSON ({})",
+                    tests.source.display_path(),
+                    e.message
+                )
+            })?;
+            cases::load(&root).0
+        }
+    };
+    Ok(ReleaseFlow {
+        path: source.display_path(),
+        content,
+        flow: load::load(&root).0,
+        tests,
+    })
 }

@@ -58,11 +58,9 @@ pub struct FlowContent {
 }
 
 impl FlowContent {
-    /// Reads the parts of a flow file that a version carries. The file has passed `check` already.
-    pub fn from_file(bytes: &[u8]) -> Result<Self, String> {
-        let text =
-            std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|e| e.to_string())?;
-        let json: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    /// The parts of a checked flow file that a version carries: `json` is the checker's own parse of
+    /// `text` (never a second parser that could disagree with it), `text` what the hash is taken of.
+    pub fn from_json(json: &Value, text: &str) -> Result<Self, String> {
         let array = |key: &str| json.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
         let timeout = |key: &str, default: u64| {
             json.pointer(&format!("/timeouts/{key}"))
@@ -75,7 +73,7 @@ impl FlowContent {
                 .and_then(Value::as_str)
                 .ok_or("the flow has no flowId")?
                 .to_string(),
-            content_hash: content_hash(bytes),
+            content_hash: content_hash(text.as_bytes()),
             elements: array("elements"),
             edges: array("edges"),
             routing_rules: array("routingRules"),
@@ -159,8 +157,8 @@ mod tests {
     #[test]
     fn content_keeps_the_file_and_fills_default_timeouts() {
         let file =
-            br#"{"flowId": "f", "elements": [{"id": "start", "type": "start"}], "timeouts": {"inputTimeout": 5000}}"#;
-        let content = FlowContent::from_file(file).unwrap();
+            r#"{"flowId": "f", "elements": [{"id": "start", "type": "start"}], "timeouts": {"inputTimeout": 5000}}"#;
+        let content = FlowContent::from_json(&serde_json::from_str(file).unwrap(), file).unwrap();
         assert_eq!(content.flow_id, "f");
         assert_eq!(content.elements.len(), 1);
         assert_eq!(

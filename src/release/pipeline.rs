@@ -14,6 +14,7 @@ use crate::cxone::types::{
     VersionStatus, WebhookRequest,
 };
 use crate::flow::model::Flow;
+use crate::redact::Redactor;
 use crate::release::audit::AuditLog;
 use crate::release::payload::{FlowContent, ReleaseInfo, now_rfc3339, version_id};
 use crate::sim::cases::{Case, TestFile};
@@ -124,6 +125,15 @@ pub struct FlowResult {
     pub path: String,
     pub flow_id: String,
     pub outcome: Outcome,
+    /// A step of the run that failed without stopping this flow (the QA webhook): the run exits 1.
+    pub warning: Option<String>,
+}
+
+impl FlowResult {
+    /// Whether this flow makes the run fail: its outcome failed, or a run step it depends on did.
+    pub fn failed(&self) -> bool {
+        self.outcome.failed() || self.warning.is_some()
+    }
 }
 
 struct Shared {
@@ -139,11 +149,33 @@ pub async fn release(
     settings: ReleaseSettings,
     audit: Arc<AuditLog>,
 ) -> Result<Vec<FlowResult>, ApiError> {
-    client.authenticate().await?;
-    audit.record("token_acquired", None, None, json!({}));
-    if let Some(url) = &settings.qa_webhook_url {
-        ensure_webhook(&client, url, settings.dry_run, &audit).await?;
+    if let Err(error) = client.authenticate().await {
+        audit.record(
+            "run_failed",
+            None,
+            None,
+            json!({ "step": "token", "reason": error.to_string() }),
+        );
+        return Err(error);
     }
+    audit.record("token_acquired", None, None, json!({}));
+    // A QA webhook that cannot be ensured does not hold the release back: every flow's row says so
+    // and the run exits 1 at the end.
+    let warning = match &settings.qa_webhook_url {
+        Some(url) => ensure_webhook(&client, url, settings.dry_run, &audit)
+            .await
+            .err()
+            .map(|error| {
+                audit.record(
+                    "webhook_failed",
+                    None,
+                    None,
+                    json!({ "url": url, "reason": error.to_string() }),
+                );
+                format!("the QA webhook was not set up, so QA hears nothing of this release: {error}")
+            }),
+        None => None,
+    };
     let shared = Arc::new(Shared {
         client,
         settings,
@@ -152,12 +184,12 @@ pub async fn release(
     let permits = Arc::new(Semaphore::new(shared.settings.max_concurrency.max(1)));
     let mut tasks = Vec::with_capacity(flows.len());
     for flow in flows {
-        let (shared, permits) = (Arc::clone(&shared), Arc::clone(&permits));
+        let (shared, permits, warning) = (Arc::clone(&shared), Arc::clone(&permits), warning.clone());
         let identity = (flow.path.clone(), flow.content.flow_id.clone());
         let task = tokio::spawn(async move {
             let _permit = permits.acquire_owned().await;
             let started = Instant::now();
-            let outcome = release_flow(&shared, &flow).await;
+            let outcome = scrubbed(release_flow(&shared, &flow).await, shared.client.redactor());
             if let Outcome::Failed { reason, version_id } = &outcome {
                 shared.audit.record(
                     "flow_failed",
@@ -177,6 +209,7 @@ pub async fn release(
                 path: flow.path.clone(),
                 flow_id: flow.content.flow_id.clone(),
                 outcome,
+                warning,
             }
         });
         tasks.push((identity, task));
@@ -192,6 +225,7 @@ pub async fn release(
                     reason: format!("the release task stopped: {error}"),
                     version_id: None,
                 },
+                warning: warning.clone(),
             }),
         }
     }
@@ -231,6 +265,26 @@ async fn ensure_webhook(client: &CxoneClient, url: &str, dry_run: bool, audit: &
         json!({ "webhookId": created.id, "url": url }),
     );
     Ok(())
+}
+
+/// An outcome with every reason scrubbed of the run's secrets: reasons quote what CXone answered.
+fn scrubbed(outcome: Outcome, redactor: &Redactor) -> Outcome {
+    match outcome {
+        Outcome::Failed { reason, version_id } => Outcome::Failed {
+            reason: redactor.scrub(&reason),
+            version_id,
+        },
+        Outcome::RolledBack {
+            failed_version_id,
+            restored_version_id,
+            reason,
+        } => Outcome::RolledBack {
+            failed_version_id,
+            restored_version_id,
+            reason: redactor.scrub(&reason),
+        },
+        other => other,
+    }
 }
 
 fn fail(reason: impl std::fmt::Display, version_id: Option<&str>) -> Outcome {

@@ -9,7 +9,8 @@ use serde_json::Value;
 pub const MAX_ELEMENTS: usize = 150;
 
 /// Escapes text for a quoted Mermaid label: entity codes for everything that could end the
-/// label, start markup, or close the surrounding code block.
+/// label, start markup, close the surrounding code block, or form a directive (Mermaid reads
+/// `%%{init: ...}%%` anywhere in the text, so no `%` reaches it).
 fn label(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -21,6 +22,8 @@ fn label(text: &str) -> String {
             '#' => out.push_str("#35;"),
             '`' => out.push_str("#96;"),
             '|' => out.push_str("#124;"),
+            '%' => out.push_str("#37;"),
+            ';' => out.push_str("#59;"),
             '\n' | '\r' => out.push(' '),
             c => out.push(c),
         }
@@ -131,5 +134,24 @@ mod tests {
         assert!(chart.contains("class n0,n1 failing"));
         assert!(chart.contains("linkStyle 0 stroke"));
         assert!(!chart.contains('`'));
+    }
+
+    #[test]
+    fn directives_and_statements_in_ids_stay_inert() {
+        let hostile = "x%%{init: {\"securityLevel\": \"loose\"}}%%\"];click n0 call alert(1);%%";
+        let flow = json!({"elements": [{"id": "start", "type": "start"}, {"id": hostile, "type": "menu%%{init}%%"}],
+          "edges": [{"from": "start", "to": hostile, "on": "1%%{init: {}}%%\nclick n1 href \"javascript:x\""}]});
+        let chart = render(&flow, &BTreeSet::new(), &[]).unwrap();
+        assert!(!chart.contains('%'), "{chart}");
+        assert!(!chart.contains("\"];") && chart.contains("#quot;]#59;click"), "{chart}");
+        // Every line is one of ours: a node, an edge, a class definition; none starts with `click`.
+        for line in chart.lines().skip(1) {
+            let line = line.trim_start();
+            assert!(
+                line.starts_with('n') || line.starts_with("classDef") || line.starts_with("class "),
+                "{line}"
+            );
+        }
+        assert_eq!(chart.matches("\"]").count(), 2, "each label closes once: {chart}");
     }
 }

@@ -285,12 +285,16 @@ fn release_block(release: &ReleaseSection) -> String {
             } => format!("smoke test failed ({reason}); replaced {failed_version_id}"),
             Outcome::WouldRelease { note, .. } => note.clone(),
         };
+        let detail = match &result.warning {
+            Some(warning) => format!("{detail}; ⚠ {warning}"),
+            None => detail,
+        };
         let _ = writeln!(
             out,
             "| {} | {} | {}{} | {} | {} |",
             md(&result.path),
             md(&result.flow_id),
-            if result.outcome.failed() { "❌ " } else { "" },
+            if result.failed() { "❌ " } else { "" },
             result.outcome.label(),
             md(result.outcome.version_id().unwrap_or_default()),
             md(&detail)

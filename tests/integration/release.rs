@@ -82,7 +82,9 @@ fn edit_main(dir: &Path) {
 async fn run(emu: &Emulator, dir: &Path, settings: ReleaseSettings) -> (Vec<FlowResult>, Vec<Value>) {
     let audit_path = dir.join("audit.jsonl");
     let units = discover(&[dir.to_path_buf()]).unwrap();
-    let flows = gate(&units, &Settings::default()).unwrap_or_else(|_| panic!("the gate passes"));
+    let flows = gate(&units, &Settings::default())
+        .1
+        .unwrap_or_else(|blocked| panic!("the gate passes: {blocked:?}"));
     let audit = Arc::new(AuditLog::open(&audit_path, &settings.release.tag, "abc123").unwrap());
     let results = release(client(emu), flows, settings, audit).await.unwrap();
     (results, audit_lines(&audit_path))
