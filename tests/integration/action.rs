@@ -21,10 +21,10 @@ use crate::root;
 
 /// A workflow command as the runner parses it.
 #[derive(Debug, Clone, PartialEq)]
-struct WorkflowCommand {
-    name: String,
-    properties: BTreeMap<String, String>,
-    data: String,
+pub(crate) struct WorkflowCommand {
+    pub(crate) name: String,
+    pub(crate) properties: BTreeMap<String, String>,
+    pub(crate) data: String,
 }
 
 fn unescape(text: &str, property: bool) -> String {
@@ -91,7 +91,7 @@ fn runner_commands(stdout: &str) -> Vec<WorkflowCommand> {
     commands
 }
 
-fn annotations<'c>(commands: &'c [WorkflowCommand], level: &str) -> Vec<&'c WorkflowCommand> {
+pub(crate) fn annotations<'c>(commands: &'c [WorkflowCommand], level: &str) -> Vec<&'c WorkflowCommand> {
     commands.iter().filter(|c| c.name == level).collect()
 }
 
@@ -117,17 +117,17 @@ fn parse_outputs(text: &str) -> HashMap<String, String> {
 }
 
 /// One run of the Action and what it left behind.
-struct ActionRun {
-    code: i32,
-    stdout: String,
-    commands: Vec<WorkflowCommand>,
-    outputs: HashMap<String, String>,
-    summary: String,
+pub(crate) struct ActionRun {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) commands: Vec<WorkflowCommand>,
+    pub(crate) outputs: HashMap<String, String>,
+    pub(crate) summary: String,
 }
 
 /// Runs the binary as the runner runs a Docker action: no arguments, a clean environment with the
 /// runner's variables, the workspace as the working directory.
-fn run_action(workspace: &Path, vars: &[(&str, &str)]) -> ActionRun {
+pub(crate) fn run_action(workspace: &Path, vars: &[(&str, &str)]) -> ActionRun {
     let runner = tempfile::tempdir().unwrap();
     let (output_file, summary_file) = (runner.path().join("output"), runner.path().join("summary"));
     let mut command = Command::new(env!("CARGO_BIN_EXE_cxone-flow"));
@@ -155,7 +155,7 @@ fn run_action(workspace: &Path, vars: &[(&str, &str)]) -> ActionRun {
     }
 }
 
-async fn run_action_async(workspace: &Path, vars: Vec<(String, String)>) -> ActionRun {
+pub(crate) async fn run_action_async(workspace: &Path, vars: Vec<(String, String)>) -> ActionRun {
     let workspace = workspace.to_path_buf();
     tokio::task::spawn_blocking(move || {
         let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -165,7 +165,7 @@ async fn run_action_async(workspace: &Path, vars: Vec<(String, String)>) -> Acti
     .unwrap()
 }
 
-fn owned(vars: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(crate) fn owned(vars: &[(&str, &str)]) -> Vec<(String, String)> {
     vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
@@ -200,18 +200,18 @@ fn commit_all(dir: &Path, message: &str) -> String {
     git(dir, &["rev-parse", "HEAD"])
 }
 
-fn write(dir: &Path, relative: &str, text: &str) {
+pub(crate) fn write(dir: &Path, relative: &str, text: &str) {
     let path = dir.join(relative);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
 }
 
-fn example(name: &str) -> String {
+pub(crate) fn example(name: &str) -> String {
     std::fs::read_to_string(root().join("examples/flows").join(name)).unwrap()
 }
 
 /// A small clean flow with one passing case.
-fn tiny_flow(id: &str) -> (String, String) {
+pub(crate) fn tiny_flow(id: &str) -> (String, String) {
     let flow = format!(
         r#"{{"flowId": "{id}", "elements": [{{"id": "start", "type": "start"}}, {{"id": "bye", "type": "hangup"}}],
   "edges": [{{"from": "start", "to": "bye"}}]}}"#
@@ -456,9 +456,12 @@ async fn a_pull_request_checks_the_flows_it_touches_and_reports_them_everywhere(
         (repo.base.clone(), "flows/card-activation.flow.json".to_string()),
         example("card-activation.flow.json"),
     );
+    // Someone else planted a comment with our marker: it is not ours, so it is never edited.
+    let planted = "<!-- cxone-flow:summary -->\n## ✅ cxone-flow: all checks passed".to_string();
     let (api, fake) = fake_github(FakeGitHub {
         files: api_files(),
         contents,
+        comments: vec![(7, "mallory".to_string(), planted.clone())],
         ..FakeGitHub::default()
     })
     .await;
@@ -570,16 +573,24 @@ async fn a_pull_request_checks_the_flows_it_touches_and_reports_them_everywhere(
             ]
         );
         assert!(state.requests.iter().all(|r| r.2 == "Bearer ghs_faketoken123"));
-        assert_eq!(state.comments.len(), 1);
-        assert!(state.comments[0].2.starts_with("<!-- cxone-flow:summary -->"));
-        assert!(state.comments[0].2.contains("good card is activated"));
+        assert_eq!(state.comments.len(), 2);
+        assert_eq!(state.comments[1].1, "github-actions[bot]");
+        assert!(state.comments[1].2.starts_with("<!-- cxone-flow:summary -->"));
+        assert!(state.comments[1].2.contains("good card is activated"));
     }
-    // A re-run updates the same comment in place.
+    // A re-run updates our comment in place, never the planted one.
     let again = run_action_async(clone.path(), vars).await;
     assert_eq!(again.code, 1);
     let state = fake.lock().unwrap();
-    assert_eq!(state.comments.len(), 1);
-    assert_eq!(state.requests.iter().filter(|r| r.0 == "PATCH").count(), 1);
+    assert_eq!(state.comments.len(), 2);
+    assert_eq!(state.comments[0].2, planted);
+    let patches: Vec<&str> = state
+        .requests
+        .iter()
+        .filter(|r| r.0 == "PATCH")
+        .map(|r| r.1.as_str())
+        .collect();
+    assert_eq!(patches, vec![format!("issues/comments/{}", state.comments[1].0)]);
     assert_eq!(state.requests.iter().filter(|r| r.0 == "POST").count(), 1);
 }
 
@@ -686,6 +697,41 @@ async fn when_neither_the_api_nor_git_can_say_every_flow_is_checked() {
     .await;
     assert_eq!(run.outputs["flows-checked"], "4");
     assert!(run.stdout.contains("more than 3000 files"), "{}", run.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_search_for_the_sticky_comment_reads_a_bounded_number_of_pages() {
+    let repo = pull_request_repo();
+    let runner = tempfile::tempdir().unwrap();
+    let event = pull_request_event(runner.path(), &repo.base, &repo.head, 146);
+    // A thread so busy that every page the fake serves is full (it ignores `page`).
+    let busy = (0..100)
+        .map(|i| (i, "someone".to_string(), format!("comment {i}")))
+        .collect();
+    let (api, fake) = fake_github(FakeGitHub {
+        files: api_files(),
+        comments: busy,
+        ..FakeGitHub::default()
+    })
+    .await;
+    let vars = owned(&[
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+        ("GITHUB_API_URL", &api),
+        ("INPUT_GITHUB-TOKEN", "ghs_x"),
+        ("INPUT_PATHS", "flows"),
+        ("INPUT_COMMENT", "true"),
+    ]);
+    let run = run_action_async(repo.dir.path(), vars).await;
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let state = fake.lock().unwrap();
+    let listed = state
+        .requests
+        .iter()
+        .filter(|r| r.0 == "GET" && r.1 == "issues/42/comments")
+        .count();
+    assert_eq!(listed, cxone_flow::github::api::COMMENT_PAGES);
+    assert_eq!(state.requests.iter().filter(|r| r.0 == "POST").count(), 1);
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod cli;
 mod cxone;
 mod differential;
 mod engine;
+mod hostile;
 mod props;
 mod release;
 mod rules;
