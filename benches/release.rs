@@ -87,9 +87,11 @@ async fn one_release(dir: &std::path::Path, run: usize) -> (Duration, usize, u64
         release: ReleaseInfo {
             tag: format!("bench-{run}"),
             environment: "staging".into(),
+            environment_reason: "the benchmark releases to staging".into(),
             activation_priority: 1,
             created_by: "bench@local".into(),
         },
+        force: false,
         max_concurrency: FLOWS,
         case_concurrency: CASES,
         qa_webhook_url: None,

@@ -505,6 +505,8 @@ impl Run {
             paths: inputs.paths.clone(),
             connection,
             environment: inputs.environment.clone(),
+            production_tags: inputs.production_tags.clone(),
+            force: inputs.force,
             activation_priority: inputs.activation_priority,
             max_concurrency: inputs.max_concurrency,
             qa_webhook_url: inputs.qa_webhook_url.clone(),

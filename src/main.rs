@@ -87,7 +87,7 @@ struct Connection {
 
 #[derive(clap::Args)]
 struct ReleaseArgs {
-    /// The release tag (`v1.4.0`); a tag containing `prod` releases to production.
+    /// The release tag (`v1.4.0`); one matching `--production-tags` releases to production.
     #[arg(long)]
     tag: String,
     /// Files or directories with the flows to release.
@@ -98,6 +98,14 @@ struct ReleaseArgs {
     /// `production` or `staging`, instead of deciding from the tag.
     #[arg(long, value_parser = ["production", "staging"])]
     environment: Option<String>,
+    /// Tags that release to production (comma-separated globs, `*` any characters, any case);
+    /// every other tag releases to staging.
+    #[arg(long, default_value = cxone_flow::release::payload::PRODUCTION_TAGS)]
+    production_tags: String,
+    /// Release content that a rollback undid (a failed smoke test, `cxone-flow rollback`) instead of
+    /// leaving it rolled back.
+    #[arg(long)]
+    force: bool,
     /// `metadata.activationPriority` of the versions.
     #[arg(long, default_value_t = 1)]
     activation_priority: u32,

@@ -10,7 +10,7 @@ use cxone_flow::cxone::secret::Secret;
 use cxone_flow::discover;
 use cxone_flow::release::audit::{AuditLog, RunInfo};
 use cxone_flow::release::gate::{Blocked, gate};
-use cxone_flow::release::payload::ReleaseInfo;
+use cxone_flow::release::payload::{ReleaseInfo, environment_for};
 use cxone_flow::release::pipeline::{FlowResult, Outcome, RegistrationWait, ReleaseFlow, ReleaseSettings, release};
 use cxone_flow::release::rollback::{RolledBack, rollback};
 use cxone_flow::report;
@@ -92,13 +92,13 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
 }
 
 fn settings(args: &ReleaseArgs, commit: &str, repository: &str) -> ReleaseSettings {
+    let (environment, environment_reason) =
+        environment_for(&args.tag, args.environment.as_deref(), &args.production_tags);
     ReleaseSettings {
         release: ReleaseInfo {
             tag: args.tag.clone(),
-            environment: args
-                .environment
-                .clone()
-                .unwrap_or_else(|| ReleaseInfo::environment_of(&args.tag).to_string()),
+            environment,
+            environment_reason,
             activation_priority: args.activation_priority,
             created_by: format!("{repository}@{commit}"),
         },
@@ -109,6 +109,7 @@ fn settings(args: &ReleaseArgs, commit: &str, repository: &str) -> ReleaseSettin
         dry_run: args.dry_run,
         max_execution_ms: args.max_execution_ms,
         registration: RegistrationWait::default(),
+        force: args.force,
     }
 }
 
@@ -191,30 +192,32 @@ pub fn release_flows(args: &ReleaseArgs, flows: Vec<ReleaseFlow>, secret: String
 pub fn render_release(released: &Released) -> String {
     let (settings, results) = (&released.settings, &released.results);
     let mut out = format!(
-        "{}release {} to {} ({} flow{}), audit log {}\n",
+        "{}release {} to {} ({}; {} flow{}), audit log {}\n",
         if settings.dry_run { "dry run: " } else { "" },
         settings.release.tag,
         settings.release.environment,
+        settings.release.environment_reason,
         results.len(),
         if results.len() == 1 { "" } else { "s" },
         released.audit_log.display()
     );
     for result in results {
         let detail = match &result.outcome {
-            Outcome::Published {
-                version_id, latency_ms, ..
-            } => format!("version {version_id}, publish took {latency_ms} ms"),
-            Outcome::UpToDate { version_id } => format!("version {version_id} is already active"),
-            Outcome::Failed { reason, .. } => reason.clone(),
-            Outcome::RolledBack {
-                failed_version_id,
-                restored_version_id,
-                reason,
-            } => format!("smoke test failed ({reason}); {failed_version_id} replaced by {restored_version_id}"),
-            Outcome::WouldRelease { payload, note } => match payload {
-                Some(payload) => format!("{note}:\n{}", serde_json::to_string_pretty(payload).unwrap_or_default()),
-                None => note.clone(),
-            },
+            Outcome::WouldRelease {
+                payload: Some(payload), ..
+            } => format!(
+                "{}:\n{}",
+                result.outcome.detail(),
+                serde_json::to_string_pretty(payload).unwrap_or_default()
+            ),
+            outcome => format!(
+                "{}{}",
+                outcome
+                    .version_id()
+                    .map(|v| format!("version {v}: "))
+                    .unwrap_or_default(),
+                outcome.detail()
+            ),
         };
         let warning = result
             .warning
@@ -252,19 +255,14 @@ pub fn roll_back(args: &RollbackArgs, secret: String) -> Result<Result<RolledBac
     let repository = repository_of(&args.connection.repository);
     let (client, audit) = connect(&args.connection, secret, "rollback", &commit)?;
     let runtime = runtime()?;
-    let release = ReleaseInfo {
-        tag: "rollback".into(),
-        environment: "production".into(),
-        activation_priority: 1,
-        created_by: format!("{repository}@{commit}"),
-    };
+    let created_by = format!("{repository}@{commit}");
     let outcome = runtime.block_on(async {
         client.authenticate().await?;
         rollback(
             &client,
             &args.flow_id,
             args.to.as_deref(),
-            &release,
+            &created_by,
             RegistrationWait::default(),
             &audit,
         )
@@ -278,6 +276,15 @@ pub fn roll_back(args: &RollbackArgs, secret: String) -> Result<Result<RolledBac
 
 /// A finished rollback as one line.
 pub fn render_rollback(args: &RollbackArgs, done: &RolledBack) -> String {
+    if !done.changed {
+        return format!(
+            "flow {}: the content of {} is already active (version {}); nothing changed; audit log {}\n",
+            args.flow_id,
+            done.restored_from,
+            done.restored_version_id,
+            args.connection.audit_log.display()
+        );
+    }
     format!(
         "rolled back flow {}: version {} (the content of {}) is active{}; audit log {}\n",
         args.flow_id,

@@ -5,13 +5,13 @@ use std::time::Instant;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use cxone_flow::check::{Settings, check_flow_bytes};
 use cxone_flow::cxone::types::{
-    FLOW_VERSION_PUBLISHED, Job, JobStatus, Registered, SimulationRequest, SimulationResult, Version, VersionList,
-    VersionPayload, VersionStatus, Webhook, WebhookList, WebhookRequest,
+    EntityList, FLOW_VERSION_PUBLISHED, Job, JobStatus, Registered, SimulationRequest, SimulationResult, Version,
+    VersionPayload, VersionStatus, Webhook, WebhookRequest,
 };
 use cxone_flow::diagnostic::Severity;
 use cxone_flow::flow::model::{Flow, is_dtmf_entry};
@@ -34,20 +34,45 @@ fn parse<T: serde::de::DeserializeOwned>(body: &Bytes, what: &str) -> Result<T, 
     decode_json(body).map_err(|e| ApiError::bad_request(format!("malformed {what}: {e}")))
 }
 
-/// `GET /flows/{flowId}/versions`.
+/// `?skip=N&top=M` of a listing.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Paging {
+    skip: Option<usize>,
+    top: Option<usize>,
+}
+
+/// One page of `all`. A listing that fits one page, not asked for a page, is exactly the contract's
+/// `{"entities": [...]}`; otherwise it also says `totalRecords`, and `next` while more remain.
+fn page<T: Clone>(all: &[T], paging: &Paging, page_size: usize, path: &str) -> EntityList<T> {
+    let page_size = page_size.max(1);
+    let top = paging.top.unwrap_or(page_size).clamp(1, page_size);
+    let skip = paging.skip.unwrap_or(0);
+    let entities: Vec<T> = all.iter().skip(skip).take(top).cloned().collect();
+    let end = skip + entities.len();
+    let paged = paging.skip.is_some() || paging.top.is_some() || all.len() > page_size;
+    EntityList {
+        next: (end < all.len()).then(|| format!("{path}?skip={end}&top={top}")),
+        total_records: paged.then_some(all.len() as u64),
+        entities,
+    }
+}
+
+/// `GET /flows/{flowId}/versions`, paged.
 pub async fn list_versions(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(flow_id): Path<String>,
+    Query(paging): Query<Paging>,
 ) -> Answer {
     require(&state, &headers, "flows:read")?;
     let inner = state.lock();
-    let entities = inner
+    let all: Vec<Version> = inner
         .versions
         .get(&flow_id)
         .map(|versions| versions.iter().map(|s| s.version.clone()).collect())
         .unwrap_or_default();
-    Ok(Json(VersionList { entities }).into_response())
+    let path = format!("/api/v2/flows/{flow_id}/versions");
+    Ok(Json(page(&all, &paging, state.config.page_size, &path)).into_response())
 }
 
 /// `POST /flows/{flowId}/versions`: checks the payload, the live-version limit, then registers
@@ -80,10 +105,10 @@ pub async fn register_version(
         .flatten()
         .any(|s| s.version.payload.id == payload.id);
     if all_ids_taken {
-        return Err(ApiError::conflict(format!(
-            "version `{}` is already registered",
-            payload.id
-        )));
+        return Err(ApiError::conflict(
+            "already_registered",
+            format!("version `{}` is already registered", payload.id),
+        ));
     }
     let versions = inner.versions.entry(flow_id.clone()).or_default();
     let live: Vec<String> = versions
@@ -92,10 +117,13 @@ pub async fn register_version(
         .map(|s| format!("{} ({})", s.version.payload.id, s.version.status))
         .collect();
     if live.len() >= LIVE_VERSION_LIMIT {
-        return Err(ApiError::conflict(format!(
-            "flow `{flow_id}` already has {LIVE_VERSION_LIMIT} versions that are ACTIVE or PENDING: {}",
-            live.join(", ")
-        )));
+        return Err(ApiError::conflict(
+            "version_limit",
+            format!(
+                "flow `{flow_id}` already has {LIVE_VERSION_LIMIT} versions that are ACTIVE or PENDING: {}",
+                live.join(", ")
+            ),
+        ));
     }
     let job_id = uuid::Uuid::new_v4().to_string();
     let id = payload.id.clone();
@@ -203,10 +231,13 @@ fn find<'a>(versions: &'a mut [Stored], flow_id: &str, version_id: &str) -> Resu
 
 fn registering(stored: &Stored) -> Result<(), ApiError> {
     if Instant::now() < stored.ready_at {
-        return Err(ApiError::conflict(format!(
-            "version `{}` is still registering (job `{}`)",
-            stored.version.payload.id, stored.job_id
-        )));
+        return Err(ApiError::conflict(
+            "still_registering",
+            format!(
+                "version `{}` is still registering (job `{}`)",
+                stored.version.payload.id, stored.job_id
+            ),
+        ));
     }
     Ok(())
 }
@@ -282,10 +313,13 @@ pub async fn publish(
         let stored = find(versions, &flow_id, &version_id)?;
         registering(stored)?;
         if stored.version.status != VersionStatus::Pending {
-            return Err(ApiError::conflict(format!(
-                "version `{version_id}` is {}, not PENDING: only a pending version can be published",
-                stored.version.status
-            )));
+            return Err(ApiError::conflict(
+                "not_pending",
+                format!(
+                    "version `{version_id}` is {}, not PENDING: only a pending version can be published",
+                    stored.version.status
+                ),
+            ));
         }
         let mut previous = None;
         for other in versions.iter_mut() {
@@ -302,11 +336,15 @@ pub async fn publish(
     Ok(Json(published).into_response())
 }
 
-/// `GET /webhooks`.
-pub async fn list_webhooks(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Answer {
+/// `GET /webhooks`, paged.
+pub async fn list_webhooks(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(paging): Query<Paging>,
+) -> Answer {
     require(&state, &headers, "webhooks:read")?;
-    let entities = state.lock().webhooks.clone();
-    Ok(Json(WebhookList { entities }).into_response())
+    let all = state.lock().webhooks.clone();
+    Ok(Json(page(&all, &paging, state.config.page_size, "/api/v2/webhooks")).into_response())
 }
 
 /// `POST /webhooks`: 400 for a malformed or non-http(s) URL or an unknown event.
@@ -330,6 +368,14 @@ pub async fn create_webhook(State(state): State<Arc<AppState>>, headers: HeaderM
             request.url
         )));
     }
+    let mut inner = state.lock();
+    // Decision: a webhook's name is unique in a tenant, so a client can create one idempotently.
+    if let Some(taken) = inner.webhooks.iter().find(|w| w.name == request.name) {
+        return Err(ApiError::conflict(
+            "name_taken",
+            format!("a webhook named `{}` exists already (`{}`)", request.name, taken.id),
+        ));
+    }
     let webhook = Webhook {
         id: uuid::Uuid::new_v4().to_string(),
         name: request.name,
@@ -337,6 +383,7 @@ pub async fn create_webhook(State(state): State<Arc<AppState>>, headers: HeaderM
         url: request.url,
         active: request.active,
     };
-    state.lock().webhooks.push(webhook.clone());
+    inner.webhooks.push(webhook.clone());
+    drop(inner);
     Ok((StatusCode::CREATED, Json(webhook)).into_response())
 }

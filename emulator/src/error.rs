@@ -26,8 +26,10 @@ impl ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
     }
 
-    pub fn conflict(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::CONFLICT, "conflict", message)
+    /// 409 with the machine code that says which conflict: `already_registered`, `version_limit`,
+    /// `still_registering`, `not_pending`, `name_taken`.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::CONFLICT, code, message)
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {

@@ -44,6 +44,8 @@ pub struct Config {
     pub registration_delay: Duration,
     /// A simulated call that visits more elements than this without ending answers 504.
     pub execution_window_steps: usize,
+    /// Entities per page of a listing; more pages are linked with `next` (at least 1).
+    pub page_size: usize,
     /// The threshold of a simulation's `result` (SUCCESS/FAILURE), in ms.
     pub execution_threshold_ms: u64,
     /// The key webhook events are signed with (HMAC-SHA256, header `x-cxone-signature`).
@@ -65,6 +67,7 @@ impl Default for Config {
             token_ttl_secs: 3600,
             registration_delay: Duration::from_millis(20),
             execution_window_steps: 500,
+            page_size: 100,
             execution_threshold_ms: 15_000,
             webhook_secret: "emulator-webhook-secret".into(),
             webhook_attempts: 3,

@@ -49,8 +49,12 @@ struct Args {
         hide_env_values = true
     )]
     webhook_secret: String,
-    /// A fault: KIND[:next=N|:share=P][:path=P][:method=M][:retry-after=S][:http-date], KIND an HTTP
-    /// status, 429, drop or revoke. Repeat for more.
+    /// Entities per page of a listing (versions, webhooks); more pages are linked with `next`.
+    #[arg(long, default_value_t = 100)]
+    page_size: usize,
+    /// A fault: KIND[:next=N|:share=P][:after=N][:path=P][:method=M][:retry-after=S][:http-date]
+    /// [:delay-ms=N], KIND an HTTP status, 429, drop, revoke, act-then-drop or act-then-delay.
+    /// Repeat for more.
     #[arg(long = "fault", value_name = "FAULT")]
     faults: Vec<String>,
     /// Latency added to every API call, in ms.
@@ -81,6 +85,7 @@ async fn main() -> std::process::ExitCode {
         token_ttl_secs: args.token_ttl,
         registration_delay: Duration::from_millis(args.registration_delay_ms),
         execution_window_steps: args.execution_window_steps,
+        page_size: args.page_size,
         webhook_secret: args.webhook_secret,
         faults,
         latency: Latency {

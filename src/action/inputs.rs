@@ -32,6 +32,8 @@ pub const NAMES: &[&str] = &[
     "cxone-client-id",
     "cxone-client-secret",
     "environment",
+    "production-tags",
+    "force",
     "activation-priority",
     "max-concurrency",
     "qa-webhook-url",
@@ -107,6 +109,10 @@ pub struct Inputs {
     pub release_on_tag: bool,
     pub cxone: CxoneInputs,
     pub environment: Option<String>,
+    /// Tags that release to production when `environment` is empty (comma-separated globs).
+    pub production_tags: String,
+    /// Release content a rollback undid.
+    pub force: bool,
     pub activation_priority: u32,
     pub max_concurrency: usize,
     pub qa_webhook_url: Option<String>,
@@ -277,6 +283,8 @@ impl Inputs {
                 client_secret: r.optional("cxone-client-secret"),
             },
             environment,
+            production_tags: r.text("production-tags", crate::release::payload::PRODUCTION_TAGS),
+            force: r.boolean("force", false)?,
             activation_priority: r.number("activation-priority", 1, 0)?,
             max_concurrency: r.number("max-concurrency", 4, 1)?,
             qa_webhook_url,

@@ -13,8 +13,8 @@ use serde::de::DeserializeOwned;
 use crate::cxone::auth::{Credentials, TokenCache};
 use crate::cxone::secret::Secret;
 use crate::cxone::types::{
-    ErrorBody, Job, JobStatus, Registered, SimulationRequest, SimulationResult, Version, VersionList, VersionPayload,
-    Webhook, WebhookList, WebhookRequest,
+    EntityList, ErrorBody, Job, JobStatus, Registered, SimulationRequest, SimulationResult, Version, VersionPayload,
+    Webhook, WebhookRequest,
 };
 use crate::http::{
     BodyError, MAX_BODY_BYTES, MAX_SERVER_TEXT, cut, decode_json, read_capped, require_https, transport_message,
@@ -78,9 +78,38 @@ impl ClientConfig {
 pub struct ApiError {
     pub call: String,
     pub status: Option<u16>,
+    /// The server's machine code (`error` of the error body), when it sent one.
+    pub code: Option<String>,
     pub message: String,
     pub attempts: u32,
 }
+
+impl ApiError {
+    /// An error of the client's own, not a server's answer.
+    pub fn local(call: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError {
+            call: call.into(),
+            status: None,
+            code: None,
+            message: message.into(),
+            attempts: 1,
+        }
+    }
+
+    /// Whether the call may have reached the server and taken effect while its answer was lost:
+    /// a dropped connection or a timeout, not an answer.
+    pub fn ambiguous(&self) -> bool {
+        self.status.is_none()
+    }
+
+    /// Whether the server answered 409 with this machine code.
+    pub fn conflict(&self, code: &str) -> bool {
+        self.status == Some(409) && self.code.as_deref() == Some(code)
+    }
+}
+
+/// The most pages read of one listing; past it the listing fails rather than loop forever.
+pub const MAX_PAGES: usize = 100;
 
 fn status_text(status: Option<u16>) -> String {
     status.map_or(String::new(), |s| {
@@ -126,9 +155,10 @@ impl Sender {
         bearer: Option<&Secret>,
         build: impl Fn(&reqwest::Client) -> RequestBuilder,
     ) -> Result<(T, HeaderMap), ApiError> {
-        let fail = |status, message: String, attempts| ApiError {
+        let fail = |status, code: Option<String>, message: String, attempts| ApiError {
             call: call.to_string(),
             status,
+            code,
             message: self.config.redactor.scrub(&cut(&message, MAX_SERVER_TEXT)),
             attempts,
         };
@@ -144,7 +174,7 @@ impl Sender {
                 Err(error) => {
                     let retryable = retry == Retry::Safe || error.is_connect();
                     if !retryable || exhausted {
-                        return Err(fail(None, transport_message(&error), attempt));
+                        return Err(fail(None, None, transport_message(&error), attempt));
                     }
                     self.backoff(attempt)
                 }
@@ -158,7 +188,7 @@ impl Sender {
                     let message = format!(
                         "the server redirected to `{to}`; redirects are not followed, so credentials only go to the configured URL"
                     );
-                    return Err(fail(Some(status), message, attempt));
+                    return Err(fail(Some(status), None, message, attempt));
                 }
                 Ok(response) if response.status().is_success() => {
                     let status = response.status();
@@ -166,25 +196,30 @@ impl Sender {
                     match read_capped(response, self.config.max_body_bytes).await {
                         Ok(body) => {
                             return decode_json(&body).map(|value| (value, headers)).map_err(|e| {
-                                fail(Some(status.as_u16()), format!("unexpected response body: {e}"), attempt)
+                                fail(
+                                    Some(status.as_u16()),
+                                    None,
+                                    format!("unexpected response body: {e}"),
+                                    attempt,
+                                )
                             });
                         }
                         // A body that broke off is a dropped connection: retried when the call is safe.
                         Err(BodyError::Transport(_)) if retry == Retry::Safe && !exhausted => self.backoff(attempt),
-                        Err(error) => return Err(fail(Some(status.as_u16()), error.to_string(), attempt)),
+                        Err(error) => return Err(fail(Some(status.as_u16()), None, error.to_string(), attempt)),
                     }
                 }
                 Ok(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
-                    let message = server_message(response, self.config.max_body_bytes).await;
+                    let (code, message) = server_message(response, self.config.max_body_bytes).await;
                     let retryable = match status.as_u16() {
                         429 => true,
                         502..=504 => retry == Retry::Safe,
                         _ => false,
                     };
                     if !retryable || exhausted {
-                        return Err(fail(Some(status.as_u16()), message, attempt));
+                        return Err(fail(Some(status.as_u16()), code, message, attempt));
                     }
                     match retry_after(&headers) {
                         Some(wait) if status == StatusCode::TOO_MANY_REQUESTS => wait.min(self.config.retry_after_cap),
@@ -227,17 +262,17 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(at.duration_since(SystemTime::now()).unwrap_or_default())
 }
 
-/// The server's message: the `message` of an error body, else the body's text.
-async fn server_message(response: reqwest::Response, cap: usize) -> String {
+/// The server's code and message: those of an error body, else no code and the body's text.
+async fn server_message(response: reqwest::Response, cap: usize) -> (Option<String>, String) {
     let body = match read_capped(response, cap).await {
         Ok(body) => body,
-        Err(error) => return format!("no readable message ({error})"),
+        Err(error) => return (None, format!("no readable message ({error})")),
     };
     let text = String::from_utf8_lossy(&body);
     match serde_json::from_str::<ErrorBody>(&text) {
-        Ok(error) => error.message,
-        Err(_) if text.trim().is_empty() => "no message".to_string(),
-        Err(_) => text.into_owned(),
+        Ok(error) => (Some(error.error), error.message),
+        Err(_) if text.trim().is_empty() => (None, "no message".to_string()),
+        Err(_) => (None, text.into_owned()),
     }
 }
 
@@ -249,12 +284,7 @@ pub struct CxoneClient {
 
 impl CxoneClient {
     pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
-        let setup = |message: String| ApiError {
-            call: "start the HTTP client".into(),
-            status: None,
-            message,
-            attempts: 0,
-        };
+        let setup = |message: String| ApiError::local("start the HTTP client", message);
         require_https("CXone base URL", &config.base_url).map_err(setup)?;
         require_https("CXone token URL", &config.credentials.token_url).map_err(setup)?;
         let http = reqwest::Client::builder()
@@ -313,15 +343,46 @@ impl CxoneClient {
         }
     }
 
-    /// `GET /flows/{flowId}/versions`.
+    /// `GET /flows/{flowId}/versions`, every page.
     pub async fn list_versions(&self, flow_id: &str) -> Result<Vec<Version>, ApiError> {
         let url = self.url(&format!("/flows/{}/versions", segment(flow_id)));
-        let (list, _): (VersionList, _) = self
-            .call(&format!("list the versions of flow `{flow_id}`"), Retry::Safe, |http| {
-                http.get(&url)
-            })
-            .await?;
-        Ok(list.entities)
+        self.list_all::<Version>(&format!("list the versions of flow `{flow_id}`"), url)
+            .await
+    }
+
+    /// Every entity of a listing: follows `next` (on the API's own origin only), else asks for
+    /// `skip`/`top` pages while `totalRecords` says more remain; at most [`MAX_PAGES`] pages.
+    async fn list_all<T: DeserializeOwned>(&self, call: &str, first: String) -> Result<Vec<T>, ApiError> {
+        let base =
+            reqwest::Url::parse(&self.sender.config.base_url).map_err(|e| ApiError::local(call, e.to_string()))?;
+        let mut entities = Vec::new();
+        let mut url = first.clone();
+        for _ in 0..MAX_PAGES {
+            let (page, _): (EntityList<T>, _) = self.call(call, Retry::Safe, |http| http.get(&url)).await?;
+            let got = page.entities.len();
+            entities.extend(page.entities);
+            let more = page.total_records.is_some_and(|total| (entities.len() as u64) < total);
+            url = match page.next.filter(|n| !n.is_empty()) {
+                Some(next) => {
+                    let next = base
+                        .join(&next)
+                        .map_err(|e| ApiError::local(call, format!("bad `next` link: {e}")))?;
+                    if next.origin() != base.origin() {
+                        return Err(ApiError::local(
+                            call,
+                            format!("the `next` link `{next}` leaves the API's origin; it is not followed"),
+                        ));
+                    }
+                    next.to_string()
+                }
+                None if more && got > 0 => format!("{first}?skip={}&top={got}", entities.len()),
+                None => return Ok(entities),
+            };
+        }
+        Err(ApiError::local(
+            call,
+            format!("the listing has more than {MAX_PAGES} pages"),
+        ))
     }
 
     /// `POST /flows/{flowId}/versions`: returns the answer and the `x-async-job-id`. Never resent
@@ -335,12 +396,7 @@ impl CxoneClient {
         let job = headers
             .get("x-async-job-id")
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| ApiError {
-                call,
-                status: None,
-                message: "the answer has no x-async-job-id header".into(),
-                attempts: 1,
-            })?;
+            .ok_or_else(|| ApiError::local(call, "the answer has no x-async-job-id header"))?;
         Ok((registered, job.to_string()))
     }
 
@@ -368,26 +424,23 @@ impl CxoneClient {
             match job.status {
                 JobStatus::Succeeded => return Ok(job),
                 JobStatus::Failed => {
+                    let message = job.message.unwrap_or_else(|| "the registration job failed".into());
                     return Err(ApiError {
-                        call: format!("register version `{}`", job.version_id),
-                        status: None,
-                        message: self.sender.config.redactor.scrub(&cut(
-                            &job.message.unwrap_or_else(|| "the registration job failed".into()),
-                            MAX_SERVER_TEXT,
-                        )),
-                        attempts: 1,
+                        code: Some("registration_failed".into()),
+                        ..ApiError::local(
+                            format!("register version `{}`", job.version_id),
+                            self.redactor().scrub(&cut(&message, MAX_SERVER_TEXT)),
+                        )
                     });
                 }
                 JobStatus::Running if Instant::now() + poll > deadline => {
-                    return Err(ApiError {
-                        call: format!("register version `{}`", job.version_id),
-                        status: None,
-                        message: format!(
+                    return Err(ApiError::local(
+                        format!("register version `{}`", job.version_id),
+                        format!(
                             "registration job `{job_id}` still running after {} ms",
                             timeout.as_millis()
                         ),
-                        attempts: 1,
-                    });
+                    ));
                 }
                 JobStatus::Running => tokio::time::sleep(poll).await,
             }
@@ -419,11 +472,9 @@ impl CxoneClient {
         Ok(version)
     }
 
-    /// `GET /webhooks`.
+    /// `GET /webhooks`, every page.
     pub async fn list_webhooks(&self) -> Result<Vec<Webhook>, ApiError> {
-        let url = self.url("/webhooks");
-        let (list, _): (WebhookList, _) = self.call("list webhooks", Retry::Safe, |http| http.get(&url)).await?;
-        Ok(list.entities)
+        self.list_all::<Webhook>("list webhooks", self.url("/webhooks")).await
     }
 
     /// `POST /webhooks`.
@@ -462,6 +513,7 @@ mod tests {
         let error = ApiError {
             call: "publish version `v` of flow `f`".into(),
             status: Some(409),
+            code: Some("not_pending".into()),
             message: "version `v` is ACTIVE, not PENDING".into(),
             attempts: 1,
         };

@@ -62,6 +62,10 @@ pub struct Metadata {
     /// SHA-256 of the flow file's content, hex (cxone-flow's own field, kept by CXone as metadata).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_hash: Option<String>,
+    /// On a version that restores earlier content: the version it rolled back (cxone-flow's own
+    /// field), so a re-run of the rolled-back tag can tell and leave it rolled back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollback_of: Option<String>,
 }
 
 /// `versionTags` of a version payload.
@@ -120,11 +124,21 @@ pub struct Version {
     pub payload: VersionPayload,
 }
 
-/// `GET /flows/{flowId}/versions` answer.
+/// A listing: `GET /flows/{flowId}/versions`, `GET /webhooks`. **Decision:** a listing may page: it
+/// then says `totalRecords`, and `next` (a URL, absolute or relative to the host) while more remain;
+/// `?skip=N&top=M` asks for a page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct VersionList {
-    pub entities: Vec<Version>,
+#[serde(rename_all = "camelCase")]
+pub struct EntityList<T> {
+    pub entities: Vec<T>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_records: Option<u64>,
 }
+
+/// `GET /flows/{flowId}/versions` answer.
+pub type VersionList = EntityList<Version>;
 
 /// `POST /flows/{flowId}/versions` answer (with the `x-async-job-id` header).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -204,10 +218,7 @@ pub struct Webhook {
 }
 
 /// `GET /webhooks` answer.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct WebhookList {
-    pub entities: Vec<Webhook>,
-}
+pub type WebhookList = EntityList<Webhook>;
 
 /// The body of every error answer: a machine code and a message naming the fault.
 #[derive(Debug, Clone, Serialize, Deserialize)]

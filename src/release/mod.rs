@@ -1,6 +1,7 @@
 //! Releasing flows to CXone on a tag: payloads, the audit log, the pipeline, rollback.
 
 pub mod audit;
+pub mod converge;
 pub mod gate;
 pub mod payload;
 pub mod pipeline;

@@ -10,24 +10,54 @@ use crate::flow::model::Timeouts as FlowTimeouts;
 /// The namespace of version ids (UUID v5 over flow id, tag and content hash).
 const VERSION_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6c1e_2f0a_8e5b_4d7c_9a31_c0fe_f10e_0001);
 
+/// The tags that release to production when nobody says otherwise: a `-prod` suffix or a `prod-`
+/// prefix (never `nonprod`, `preprod` or `products-v2`).
+pub const PRODUCTION_TAGS: &str = "*-prod,prod-*";
+
 /// What a release is for: the tag and who made it.
 #[derive(Debug, Clone)]
 pub struct ReleaseInfo {
     pub tag: String,
-    /// `production` or `staging`; by default `production` when the tag contains `prod`.
+    /// `production` or `staging`.
     pub environment: String,
+    /// Why that environment, for the dry run and the summary.
+    pub environment_reason: String,
     pub activation_priority: u32,
     /// Repository and commit, `owner/repo@sha`.
     pub created_by: String,
 }
 
-impl ReleaseInfo {
-    /// The environment a tag releases to when the user does not say.
-    pub fn environment_of(tag: &str) -> &'static str {
-        if tag.to_ascii_lowercase().contains("prod") {
-            "production"
-        } else {
-            "staging"
+/// The environment a release goes to, and why: `given` when the user says, else `production` when
+/// the tag matches one of `patterns` (comma-separated globs where `*` is any run of characters,
+/// compared without case), else `staging`.
+pub fn environment_for(tag: &str, given: Option<&str>, patterns: &str) -> (String, String) {
+    if let Some(environment) = given {
+        return (environment.to_string(), format!("`{environment}` was asked for"));
+    }
+    let patterns: Vec<&str> = patterns.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
+    match patterns
+        .iter()
+        .find(|p| glob_match(&p.to_ascii_lowercase(), &tag.to_ascii_lowercase()))
+    {
+        Some(pattern) => ("production".into(), format!("tag `{tag}` matches `{pattern}`")),
+        None => (
+            "staging".into(),
+            format!("tag `{tag}` matches no production pattern ({})", patterns.join(", ")),
+        ),
+    }
+}
+
+/// Whether `text` matches `pattern`, where `*` stands for any run of characters.
+fn glob_match(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == text,
+        Some((head, rest)) => {
+            let Some(tail) = text.strip_prefix(head) else {
+                return false;
+            };
+            (0..=tail.len())
+                .filter(|&i| tail.is_char_boundary(i))
+                .any(|i| glob_match(rest, &tail[i..]))
         }
     }
 }
@@ -102,6 +132,7 @@ impl FlowContent {
                 created_by: release.created_by.clone(),
                 timestamp,
                 content_hash: Some(self.content_hash.clone()),
+                rollback_of: None,
             },
             version_tags: VersionTags {
                 environment: release.environment.clone(),
@@ -148,10 +179,31 @@ mod tests {
     }
 
     #[test]
-    fn the_environment_follows_the_tag() {
-        assert_eq!(ReleaseInfo::environment_of("v1.4.0-prod"), "production");
-        assert_eq!(ReleaseInfo::environment_of("PROD-2026-11"), "production");
-        assert_eq!(ReleaseInfo::environment_of("v1.4.0-rc1"), "staging");
+    fn production_only_for_a_documented_pattern_never_a_substring() {
+        let env = |tag: &str| environment_for(tag, None, PRODUCTION_TAGS).0;
+        assert_eq!(env("v1.4.0-prod"), "production");
+        assert_eq!(env("PROD-2026-11"), "production");
+        for staging in [
+            "v1.4.0-rc1",
+            "v1-nonprod",
+            "preprod-1",
+            "products-v2",
+            "v2-preprod-x",
+            "prod",
+        ] {
+            assert_eq!(env(staging), "staging", "{staging}");
+        }
+        let (environment, why) = environment_for("v1-nonprod", None, PRODUCTION_TAGS);
+        assert_eq!(why, "tag `v1-nonprod` matches no production pattern (*-prod, prod-*)");
+        assert_eq!(environment, "staging");
+        assert_eq!(
+            environment_for("release-7", None, "release-*").1,
+            "tag `release-7` matches `release-*`"
+        );
+        assert_eq!(
+            environment_for("v1", Some("production"), PRODUCTION_TAGS),
+            ("production".into(), "`production` was asked for".into())
+        );
     }
 
     #[test]

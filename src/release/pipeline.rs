@@ -11,12 +11,14 @@ use tokio::sync::Semaphore;
 use crate::cxone::client::{ApiError, CxoneClient};
 use crate::cxone::types::{
     FLOW_VERSION_PUBLISHED, SimulationInput, SimulationRequest, SimulationResult, Version, VersionPayload,
-    VersionStatus, WebhookRequest,
+    VersionStatus, Webhook, WebhookRequest,
 };
 use crate::flow::model::Flow;
 use crate::redact::Redactor;
 use crate::release::audit::AuditLog;
-use crate::release::payload::{FlowContent, ReleaseInfo, now_rfc3339, version_id};
+use crate::release::converge::{self, Published, Registration};
+use crate::release::payload::{FlowContent, ReleaseInfo, content_hash, now_rfc3339, version_id};
+use crate::release::rollback;
 use crate::sim::cases::{Case, TestFile};
 use crate::sim::engine::Engine;
 
@@ -35,6 +37,8 @@ pub struct ReleaseSettings {
     /// The execution threshold of cases without their own `maxExecutionMs`.
     pub max_execution_ms: u64,
     pub registration: RegistrationWait,
+    /// Release content that a rollback undid, instead of leaving it rolled back.
+    pub force: bool,
 }
 
 /// How long to wait for an asynchronous registration, and how often to ask.
@@ -81,6 +85,16 @@ pub enum Outcome {
         restored_version_id: String,
         reason: String,
     },
+    /// Another run, racing this one, published the version first: the content is live.
+    PublishedByAnotherRun {
+        version_id: String,
+    },
+    /// The content was released once and then rolled back (its smoke test failed, or someone rolled
+    /// it back): left so unless `--force`.
+    WasRolledBack {
+        version_id: String,
+        restored_version_id: String,
+    },
     /// Dry run: the payload that would be registered (`None` when nothing would be).
     WouldRelease {
         payload: Option<Box<VersionPayload>>,
@@ -97,19 +111,54 @@ impl Outcome {
             Outcome::UpToDate { .. } => "up to date",
             Outcome::Failed { .. } => "failed",
             Outcome::RolledBack { .. } => "rolled back",
+            Outcome::PublishedByAnotherRun { .. } => "published by another run",
+            Outcome::WasRolledBack { .. } => "was rolled back",
             Outcome::WouldRelease { .. } => "dry run",
         }
     }
 
+    /// What happened, in a few words, for the log, the summary table and the outputs.
+    pub fn detail(&self) -> String {
+        match self {
+            Outcome::Published { latency_ms, .. } => format!("published in {latency_ms} ms"),
+            Outcome::UpToDate { .. } => "already active".to_string(),
+            Outcome::Failed { reason, .. } => reason.clone(),
+            Outcome::RolledBack {
+                failed_version_id,
+                restored_version_id,
+                reason,
+            } => format!("smoke test failed ({reason}); {failed_version_id} replaced by {restored_version_id}"),
+            Outcome::PublishedByAnotherRun { .. } => {
+                "another run released the same content at the same time and published it first".to_string()
+            }
+            Outcome::WasRolledBack {
+                version_id,
+                restored_version_id,
+            } => format!(
+                "this content ({version_id}) was rolled back by {restored_version_id}; not released again (use --force, or the `force` input, to release it anyway)"
+            ),
+            Outcome::WouldRelease { note, .. } => note.clone(),
+        }
+    }
+
+    /// Whether the tag's content for this flow is not live as asked.
     pub fn failed(&self) -> bool {
-        matches!(self, Outcome::Failed { .. } | Outcome::RolledBack { .. })
+        matches!(
+            self,
+            Outcome::Failed { .. } | Outcome::RolledBack { .. } | Outcome::WasRolledBack { .. }
+        )
     }
 
     /// The version the flow ended with: published, already active, restored by a rollback, left
     /// behind by a failure, or the one a dry run would register.
     pub fn version_id(&self) -> Option<&str> {
         match self {
-            Outcome::Published { version_id, .. } | Outcome::UpToDate { version_id } => Some(version_id),
+            Outcome::Published { version_id, .. }
+            | Outcome::UpToDate { version_id }
+            | Outcome::PublishedByAnotherRun { version_id } => Some(version_id),
+            Outcome::WasRolledBack {
+                restored_version_id, ..
+            } => Some(restored_version_id),
             Outcome::RolledBack {
                 restored_version_id, ..
             } => Some(restored_version_id),
@@ -232,19 +281,23 @@ pub async fn release(
     Ok(results)
 }
 
-/// Makes sure one webhook for the URL and event exists: found, or created once.
+/// The name of the QA webhook for a URL: the same for every run, so racing runs create it once
+/// (CXone refuses a second webhook of the same name).
+pub fn webhook_name(url: &str) -> String {
+    format!("cxone-flow QA {}", &content_hash(url.as_bytes())[..12])
+}
+
+/// Makes sure one webhook for the URL and event exists: found, or created once. A run that loses
+/// the race to create it finds the one the other run made.
 async fn ensure_webhook(client: &CxoneClient, url: &str, dry_run: bool, audit: &AuditLog) -> Result<(), ApiError> {
-    let existing = client.list_webhooks().await?;
-    if let Some(found) = existing
-        .iter()
-        .find(|w| w.url == url && w.event == FLOW_VERSION_PUBLISHED)
-    {
-        audit.record(
-            "webhook_found",
-            None,
-            None,
-            json!({ "webhookId": found.id, "url": url }),
-        );
+    let find = |webhooks: &[Webhook]| {
+        webhooks
+            .iter()
+            .find(|w| w.url == url && w.event == FLOW_VERSION_PUBLISHED)
+            .map(|w| w.id.clone())
+    };
+    if let Some(id) = find(&client.list_webhooks().await?) {
+        audit.record("webhook_found", None, None, json!({ "webhookId": id, "url": url }));
         return Ok(());
     }
     if dry_run {
@@ -252,19 +305,35 @@ async fn ensure_webhook(client: &CxoneClient, url: &str, dry_run: bool, audit: &
         return Ok(());
     }
     let request = WebhookRequest {
-        name: "cxone-flow QA".into(),
+        name: webhook_name(url),
         event: FLOW_VERSION_PUBLISHED.into(),
         url: url.into(),
         active: true,
     };
-    let created = client.create_webhook(&request).await?;
-    audit.record(
-        "webhook_registered",
-        None,
-        None,
-        json!({ "webhookId": created.id, "url": url }),
-    );
-    Ok(())
+    match client.create_webhook(&request).await {
+        Ok(created) => {
+            audit.record(
+                "webhook_registered",
+                None,
+                None,
+                json!({ "webhookId": created.id, "url": url }),
+            );
+            Ok(())
+        }
+        Err(error) if error.conflict("name_taken") || error.ambiguous() => match find(&client.list_webhooks().await?) {
+            Some(id) => {
+                audit.record(
+                    "webhook_found",
+                    None,
+                    None,
+                    json!({ "webhookId": id, "url": url, "reason": "created by another run at the same time" }),
+                );
+                Ok(())
+            }
+            None => Err(error),
+        },
+        Err(error) => Err(error),
+    }
 }
 
 /// An outcome with every reason scrubbed of the run's secrets: reasons quote what CXone answered.
@@ -294,6 +363,19 @@ fn fail(reason: impl std::fmt::Display, version_id: Option<&str>) -> Outcome {
     }
 }
 
+/// The version of this content that a rollback undid, and the version that undid it.
+fn rolled_back<'v>(versions: &'v [Version], hash: &str) -> Option<(&'v Version, &'v Version)> {
+    versions
+        .iter()
+        .filter(|v| v.status == VersionStatus::Deprecated && v.payload.metadata.content_hash.as_deref() == Some(hash))
+        .find_map(|undone| {
+            let by = versions
+                .iter()
+                .find(|r| r.payload.metadata.rollback_of.as_deref() == Some(undone.payload.id.as_str()))?;
+            Some((undone, by))
+        })
+}
+
 async fn release_flow(shared: &Shared, flow: &ReleaseFlow) -> Outcome {
     let (client, audit, settings) = (&shared.client, &shared.audit, &shared.settings);
     let flow_id = flow.content.flow_id.as_str();
@@ -307,9 +389,9 @@ async fn release_flow(shared: &Shared, flow: &ReleaseFlow) -> Outcome {
         None,
         json!({ "count": versions.len() }),
     );
-    let hash = Some(flow.content.content_hash.as_str());
+    let hash = flow.content.content_hash.as_str();
     let active = versions.iter().find(|v| v.status == VersionStatus::Active);
-    if let Some(active) = active.filter(|v| v.payload.metadata.content_hash.as_deref() == hash) {
+    if let Some(active) = active.filter(|v| v.payload.metadata.content_hash.as_deref() == Some(hash)) {
         audit.record(
             "skipped",
             Some(flow_id),
@@ -320,9 +402,23 @@ async fn release_flow(shared: &Shared, flow: &ReleaseFlow) -> Outcome {
             version_id: active.payload.id.clone(),
         };
     }
+    if !settings.force
+        && let Some((undone, by)) = rolled_back(&versions, hash)
+    {
+        audit.record(
+            "skipped",
+            Some(flow_id),
+            Some(&undone.payload.id),
+            json!({ "reason": "this content was rolled back", "rolledBackBy": by.payload.id }),
+        );
+        return Outcome::WasRolledBack {
+            version_id: undone.payload.id.clone(),
+            restored_version_id: by.payload.id.clone(),
+        };
+    }
     let pending = versions
         .iter()
-        .find(|v| v.status == VersionStatus::Pending && v.payload.metadata.content_hash.as_deref() == hash);
+        .find(|v| v.status == VersionStatus::Pending && v.payload.metadata.content_hash.as_deref() == Some(hash));
     let (version_id, resumed) = match pending {
         Some(pending) => {
             audit.record(
@@ -357,13 +453,11 @@ async fn release_flow(shared: &Shared, flow: &ReleaseFlow) -> Outcome {
                     None,
                 );
             }
-            let id = version_id(flow_id, &settings.release.tag, &flow.content.content_hash);
-            let payload = flow.content.payload(
-                id.clone(),
-                &settings.release,
-                active.map(|a| a.payload.id.clone()),
-                now_rfc3339(),
-            );
+            let active_id = active.map(|a| a.payload.id.clone());
+            let id = new_version_id(flow_id, &settings.release.tag, hash, &versions, active_id.as_deref());
+            let payload = flow
+                .content
+                .payload(id.clone(), &settings.release, active_id, now_rfc3339());
             if settings.dry_run {
                 audit.record(
                     "dry_run_payload",
@@ -376,99 +470,105 @@ async fn release_flow(shared: &Shared, flow: &ReleaseFlow) -> Outcome {
                     note: "would register, simulate and publish this payload".into(),
                 };
             }
-            match register(client, &payload, settings.registration).await {
-                Ok(job) => audit.record("version_registered", Some(flow_id), Some(&id), json!({ "jobId": job })),
+            match converge::register(client, &payload, settings.registration).await {
+                Ok(Registration::Registered(job)) => {
+                    audit.record("version_registered", Some(flow_id), Some(&id), json!({ "jobId": job }));
+                    (id, false)
+                }
+                Ok(Registration::Resumed(why)) => {
+                    audit.record("resumed", Some(flow_id), Some(&id), json!({ "reason": why }));
+                    (id, true)
+                }
                 Err(error) => return fail(error, Some(&id)),
             }
-            (id, false)
         }
     };
     if let Err(reason) = simulate_cases(shared, flow, &version_id, "simulation").await {
         return fail(reason, Some(&version_id));
     }
     let started = Instant::now();
-    let published = match client.publish(flow_id, &version_id).await {
-        Ok(published) => published,
-        Err(error) => return fail(error, Some(&version_id)),
-    };
-    let latency_ms = started.elapsed().as_millis() as u64;
-    audit.record(
-        "version_published",
-        Some(flow_id),
-        Some(&version_id),
-        json!({ "latencyMs": latency_ms }),
-    );
-    if published.status != VersionStatus::Active {
-        return fail(
-            format!(
-                "version {version_id} was published but is {}, not ACTIVE",
-                published.status
-            ),
-            Some(&version_id),
-        );
-    }
-    if settings.smoke_test
-        && let Err(reason) = simulate_cases(shared, flow, &version_id, "smoke_test").await
-    {
-        return roll_back(shared, flow, active, &version_id, reason).await;
-    }
-    Outcome::Published {
-        version_id,
-        latency_ms,
-        resumed,
+    match converge::publish(client, flow_id, &version_id, settings.registration).await {
+        Ok(Published::ByThisRun { confirmed }) => {
+            let latency_ms = started.elapsed().as_millis() as u64;
+            audit.record(
+                "version_published",
+                Some(flow_id),
+                Some(&version_id),
+                json!({ "latencyMs": latency_ms, "confirmedByReadingBack": confirmed }),
+            );
+            if settings.smoke_test
+                && let Err(reason) = simulate_cases(shared, flow, &version_id, "smoke_test").await
+            {
+                return smoke_test_failed(shared, flow, active, &version_id, reason).await;
+            }
+            Outcome::Published {
+                version_id,
+                latency_ms,
+                resumed,
+            }
+        }
+        Ok(Published::ByAnotherRun) => {
+            audit.record(
+                "published_by_another_run",
+                Some(flow_id),
+                Some(&version_id),
+                json!({ "reason": "another run published this version first" }),
+            );
+            Outcome::PublishedByAnotherRun { version_id }
+        }
+        Err(error) => fail(error, Some(&version_id)),
     }
 }
 
-/// Registers a version and waits, bounded, for its asynchronous registration; returns the job id.
-pub async fn register(
-    client: &CxoneClient,
-    payload: &VersionPayload,
-    wait: RegistrationWait,
-) -> Result<String, ApiError> {
-    let (_, job) = client.register_version(payload).await?;
-    client.wait_for_registration(&job, wait.timeout, wait.poll).await?;
-    Ok(job)
+/// The id of a new version of this content: the deterministic one for the flow, tag and content,
+/// unless CXone already has that id (the tag was released and later replaced: a re-run of an older
+/// tag), then one that also names the version it replaces, still the same for every racing run.
+fn new_version_id(flow_id: &str, tag: &str, hash: &str, versions: &[Version], active: Option<&str>) -> String {
+    let id = version_id(flow_id, tag, hash);
+    if versions.iter().any(|v| v.payload.id == id) {
+        version_id(
+            flow_id,
+            &format!("{tag}\nreplacing {}", active.unwrap_or("nothing")),
+            hash,
+        )
+    } else {
+        id
+    }
 }
 
-/// After a failed smoke test: registers the previously active content again (its
-/// `rollbackReference` pointing at the failed version) and publishes it.
-async fn roll_back(
+/// After a failed smoke test: the previously active content is restored (the shared restore step
+/// of `cxone-flow rollback`).
+async fn smoke_test_failed(
     shared: &Shared,
     flow: &ReleaseFlow,
     previous: Option<&Version>,
     failed: &str,
     reason: String,
 ) -> Outcome {
-    let (client, audit, settings) = (&shared.client, &shared.audit, &shared.settings);
-    let flow_id = flow.content.flow_id.as_str();
     let Some(previous) = previous else {
         return fail(
             format!("smoke test failed ({reason}) and there is no earlier version to roll back to"),
             Some(failed),
         );
     };
-    let content = FlowContent::of_version(&previous.payload);
-    let id = version_id(flow_id, &format!("rollback:{failed}"), &content.content_hash);
-    let payload = content.payload(id.clone(), &settings.release, Some(failed.to_string()), now_rfc3339());
-    let restored = async {
-        register(client, &payload, settings.registration).await?;
-        client.publish(flow_id, &id).await
-    }
+    let settings = &shared.settings;
+    let restored = rollback::restore(
+        &shared.client,
+        &flow.content.flow_id,
+        previous,
+        Some(failed),
+        &settings.release.created_by,
+        &format!("smoke test failed: {reason}"),
+        settings.registration,
+        &shared.audit,
+    )
     .await;
     match restored {
-        Ok(_) => {
-            audit.record(
-                "rollback",
-                Some(flow_id),
-                Some(&id),
-                json!({ "failedVersionId": failed, "restoredFrom": previous.payload.id, "reason": reason }),
-            );
-            Outcome::RolledBack {
-                failed_version_id: failed.to_string(),
-                restored_version_id: id,
-                reason,
-            }
-        }
+        Ok(restored) => Outcome::RolledBack {
+            failed_version_id: failed.to_string(),
+            restored_version_id: restored.restored_version_id,
+            reason,
+        },
         Err(error) => fail(
             format!("smoke test failed ({reason}) and the rollback failed too: {error}"),
             Some(failed),
@@ -505,13 +605,13 @@ async fn simulate_cases(shared: &Shared, flow: &ReleaseFlow, version_id: &str, s
             record_path: true,
         };
         let (client, permits) = (Arc::clone(&shared.client), Arc::clone(&permits));
-        let flow_id = flow.content.flow_id.clone();
+        let (flow_id, wait) = (flow.content.flow_id.clone(), shared.settings.registration);
         pending.push((
             case,
             local,
             tokio::spawn(async move {
                 let _permit = permits.acquire_owned().await;
-                client.simulate(&flow_id, &request).await
+                converge::when_registered(wait, || client.simulate(&flow_id, &request)).await
             }),
         ));
     }

@@ -1,13 +1,15 @@
-//! Manual rollback: make an earlier version's content the active one again, as a new version whose
-//! `rollbackReference` points at the version it replaces.
+//! Rollback: make an earlier version's content the active one again, as a new version whose
+//! `rollbackReference` points at the version it replaces. One restore step serves `cxone-flow
+//! rollback` and the release's smoke test.
 
 use serde_json::json;
 
 use crate::cxone::client::{ApiError, CxoneClient};
-use crate::cxone::types::VersionStatus;
+use crate::cxone::types::{Version, VersionStatus};
 use crate::release::audit::AuditLog;
+use crate::release::converge::{self, Registration};
 use crate::release::payload::{FlowContent, ReleaseInfo, now_rfc3339, version_id};
-use crate::release::pipeline::{RegistrationWait, register};
+use crate::release::pipeline::RegistrationWait;
 
 /// What a rollback did.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +17,8 @@ pub struct RolledBack {
     pub restored_version_id: String,
     pub restored_from: String,
     pub replaced: Option<String>,
+    /// `false` when the asked-for content was already active: nothing was sent.
+    pub changed: bool,
 }
 
 /// Why a rollback could not be done.
@@ -28,12 +32,13 @@ pub enum RollbackError {
     UnknownVersion { flow_id: String, version_id: String },
 }
 
-/// Rolls `flow_id` back to `to`, or to the most recently deprecated version.
+/// Rolls `flow_id` back to `to`, or to the most recently deprecated version. Rolling back to the
+/// content that is already active changes nothing.
 pub async fn rollback(
     client: &CxoneClient,
     flow_id: &str,
     to: Option<&str>,
-    release: &ReleaseInfo,
+    created_by: &str,
     wait: RegistrationWait,
     audit: &AuditLog,
 ) -> Result<RolledBack, RollbackError> {
@@ -58,30 +63,73 @@ pub async fn rollback(
             .find(|v| v.status == VersionStatus::Deprecated)
             .ok_or_else(|| RollbackError::NothingToRollBackTo(flow_id.into()))?,
     };
-    let active = versions
-        .iter()
-        .find(|v| v.status == VersionStatus::Active)
-        .map(|v| v.payload.id.clone());
+    let active = versions.iter().find(|v| v.status == VersionStatus::Active);
+    if let Some(active) = active.filter(|a| {
+        a.payload.id == target.payload.id
+            || (a.payload.metadata.content_hash.is_some()
+                && a.payload.metadata.content_hash == target.payload.metadata.content_hash)
+    }) {
+        audit.record(
+            "rollback_skipped",
+            Some(flow_id),
+            Some(&active.payload.id),
+            json!({ "reason": "the asked-for content is already active", "restoredFrom": target.payload.id }),
+        );
+        return Ok(RolledBack {
+            restored_version_id: active.payload.id.clone(),
+            restored_from: target.payload.id.clone(),
+            replaced: None,
+            changed: false,
+        });
+    }
+    let replaced = active.map(|a| a.payload.id.as_str());
+    Ok(restore(client, flow_id, target, replaced, created_by, "asked for", wait, audit).await?)
+}
+
+/// Registers `target`'s content again, as a new version replacing `replaced` (the active version,
+/// if any) and carrying the target's own tag, environment and priority, and publishes it. Racing
+/// runs restore it once.
+#[allow(clippy::too_many_arguments)]
+pub async fn restore(
+    client: &CxoneClient,
+    flow_id: &str,
+    target: &Version,
+    replaced: Option<&str>,
+    created_by: &str,
+    reason: &str,
+    wait: RegistrationWait,
+    audit: &AuditLog,
+) -> Result<RolledBack, ApiError> {
     let content = FlowContent::of_version(&target.payload);
-    let reference = active.clone().unwrap_or_else(|| target.payload.id.clone());
+    let reference = replaced.unwrap_or(&target.payload.id);
     let id = version_id(flow_id, &format!("rollback:{reference}"), &content.content_hash);
+    let metadata = &target.payload.metadata;
     let release = ReleaseInfo {
-        tag: target.payload.metadata.version_tag.clone(),
-        ..release.clone()
+        tag: metadata.version_tag.clone(),
+        environment: target.payload.version_tags.environment.clone(),
+        environment_reason: format!("the restored version's own environment ({})", target.payload.id),
+        activation_priority: metadata.activation_priority,
+        created_by: created_by.to_string(),
     };
-    let payload = content.payload(id.clone(), &release, active.clone(), now_rfc3339());
-    let job = register(client, &payload, wait).await?;
-    audit.record("version_registered", Some(flow_id), Some(&id), json!({ "jobId": job }));
-    client.publish(flow_id, &id).await?;
+    let mut payload = content.payload(id.clone(), &release, replaced.map(str::to_string), now_rfc3339());
+    payload.metadata.rollback_of = replaced.map(str::to_string);
+    match converge::register(client, &payload, wait).await? {
+        Registration::Registered(job) => {
+            audit.record("version_registered", Some(flow_id), Some(&id), json!({ "jobId": job }))
+        }
+        Registration::Resumed(why) => audit.record("resumed", Some(flow_id), Some(&id), json!({ "reason": why })),
+    }
+    converge::publish(client, flow_id, &id, wait).await?;
     audit.record(
         "rollback",
         Some(flow_id),
         Some(&id),
-        json!({ "restoredFrom": target.payload.id, "replaced": active }),
+        json!({ "restoredFrom": target.payload.id, "replaced": replaced, "reason": reason }),
     );
     Ok(RolledBack {
         restored_version_id: id,
         restored_from: target.payload.id.clone(),
-        replaced: active,
+        replaced: replaced.map(str::to_string),
+        changed: true,
     })
 }

@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::check::{Report, Simulated};
 use crate::diagnostic::Severity;
 use crate::flow::diff::{self, Change};
-use crate::release::pipeline::{FlowResult, Outcome};
+use crate::release::pipeline::FlowResult;
 use crate::report::{explain_case, mermaid, plural};
 
 /// GitHub's limit for one step's summary.
@@ -274,17 +274,7 @@ fn release_block(release: &ReleaseSection) -> String {
         md(release.environment)
     );
     for result in release.results {
-        let detail = match &result.outcome {
-            Outcome::Published { latency_ms, .. } => format!("published in {latency_ms} ms"),
-            Outcome::UpToDate { .. } => "already active".to_string(),
-            Outcome::Failed { reason, .. } => reason.clone(),
-            Outcome::RolledBack {
-                failed_version_id,
-                reason,
-                ..
-            } => format!("smoke test failed ({reason}); replaced {failed_version_id}"),
-            Outcome::WouldRelease { note, .. } => note.clone(),
-        };
+        let detail = result.outcome.detail();
         let detail = match &result.warning {
             Some(warning) => format!("{detail}; ⚠ {warning}"),
             None => detail,

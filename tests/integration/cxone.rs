@@ -48,6 +48,7 @@ fn payload(flow_id: &str) -> VersionPayload {
             created_by: "acme/ivr@abc123".into(),
             timestamp: "2026-11-24T07:00:00Z".into(),
             content_hash: Some("0".repeat(64)),
+            rollback_of: None,
         },
         version_tags: VersionTags {
             environment: "staging".into(),

@@ -13,7 +13,7 @@ use cxone_flow::cxone::types::VersionStatus;
 use cxone_flow::discover::discover;
 use cxone_flow::release::audit::AuditLog;
 use cxone_flow::release::gate::gate;
-use cxone_flow::release::payload::ReleaseInfo;
+use cxone_flow::release::payload::{PRODUCTION_TAGS, ReleaseInfo, environment_for};
 use cxone_flow::release::pipeline::{FlowResult, Outcome, RegistrationWait, ReleaseSettings, release};
 use serde_json::Value;
 
@@ -40,13 +40,16 @@ fn client(emu: &Emulator) -> Arc<CxoneClient> {
 }
 
 fn settings(tag: &str) -> ReleaseSettings {
+    let (environment, environment_reason) = environment_for(tag, None, PRODUCTION_TAGS);
     ReleaseSettings {
         release: ReleaseInfo {
             tag: tag.into(),
-            environment: ReleaseInfo::environment_of(tag).into(),
+            environment,
+            environment_reason,
             activation_priority: 1,
             created_by: "acme/ivr@abc123".into(),
         },
+        force: false,
         max_concurrency: 4,
         case_concurrency: 8,
         qa_webhook_url: None,
@@ -195,8 +198,9 @@ async fn a_rerun_of_the_same_tag_changes_nothing() {
 
 #[tokio::test]
 async fn a_run_that_dies_between_register_and_publish_is_resumed_once() {
-    // The first publish is dropped: that flow is left with a pending version.
-    let emu = emulator(&["drop:next=1:path=/publish"]).await;
+    // The first flow's publishes are all dropped (the run reads back, finds the version still
+    // pending and tries twice more): that flow is left with a pending version.
+    let emu = emulator(&["drop:next=3:path=/publish"]).await;
     let dir = workspace();
     let mut one_at_a_time = settings("v2.0.0");
     one_at_a_time.max_concurrency = 1;
