@@ -394,6 +394,7 @@ impl Run {
             release: release.as_ref().map(|r| ReleaseSection {
                 tag: &r.settings.release.tag,
                 environment: &r.settings.release.environment,
+                environment_reason: &r.settings.release.environment_reason,
                 dry_run: r.settings.dry_run,
                 audit_log: &audit_log,
                 results: &r.results,

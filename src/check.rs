@@ -13,7 +13,7 @@ use crate::rules::{Limits, Rule, Severities};
 use crate::sim::cases::{self, TestFile};
 use crate::sim::coverage::Coverage;
 use crate::sim::run::{CallSummary, DEFAULT_MAX_EXECUTION_MS, run_cases};
-use crate::source::{Location, ReadError, SourceFile, SyntaxError};
+use crate::source::{Location, ReadError, SourceFile, Span, SyntaxError};
 use crate::{flow, rules};
 
 /// What a check run is configured with.
@@ -53,6 +53,8 @@ pub struct FileReport {
     pub source: SourceFile,
     pub kind: FileKind,
     pub flow_id: Option<String>,
+    /// Where a flow file says its `flowId`.
+    pub flow_id_span: Option<Span>,
     pub diagnostics: Vec<Diagnostic>,
     pub simulation: Option<Simulation>,
 }
@@ -236,7 +238,43 @@ pub fn check(units: &[Unit], settings: &Settings) -> Report {
         report.units.push(unit);
         report.read_errors.extend(errors);
     }
+    report_duplicate_flow_ids(&mut report, settings);
     report
+}
+
+/// CXF033: every flow file whose `flowId` an earlier file (by path) already has; both would be
+/// released to one CXone flow, and which stays live would depend on timing.
+fn report_duplicate_flow_ids(report: &mut Report, settings: &Settings) {
+    let Some(severity) = settings.severities.of(Rule::DuplicateFlowId) else {
+        return;
+    };
+    let mut first: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
+    for file in report.units.iter_mut().filter_map(|u| u.flow.as_mut()) {
+        let (Some(id), Some(span)) = (file.flow_id.clone(), file.flow_id_span) else {
+            continue;
+        };
+        let path = file.source.path.clone();
+        let Some(owner) = first.get(&id) else {
+            first.insert(id, path);
+            continue;
+        };
+        // A file beside this one by its name, any other by its path.
+        let owner = if owner.parent() == path.parent() {
+            owner.file_name().unwrap_or_default().to_string_lossy().into_owned()
+        } else {
+            owner.to_string_lossy().replace('\\', "/")
+        };
+        let finding = Finding::new(
+            Rule::DuplicateFlowId,
+            span,
+            format!("flowId `{id}` is also the flowId of `{owner}`"),
+        )
+        .with_help("each flow file must release to its own CXone flow: give one of them another flowId");
+        file.diagnostics
+            .push(Diagnostic::locate(finding, severity, &file.source));
+        file.diagnostics
+            .sort_by(|a, b| (a.location, a.rule.code()).cmp(&(b.location, b.rule.code())));
+    }
 }
 
 fn read(path: &Path) -> Result<(SourceFile, Option<SyntaxError>), ReadError> {
@@ -418,7 +456,9 @@ fn check_flow_source(
         Err(error) => (vec![syntax_finding(error)], None),
     };
     let flow_id = flow.as_ref().and_then(flow_id);
-    (finish(source, findings, FileKind::Flow, flow_id, settings), flow)
+    let mut report = finish(source, findings, FileKind::Flow, flow_id, settings);
+    report.flow_id_span = flow.as_ref().and_then(|f| f.flow_id.as_ref()).map(|id| id.span);
+    (report, flow)
 }
 
 fn flow_id(flow: &Flow) -> Option<String> {
@@ -457,6 +497,7 @@ fn finish(
         source,
         kind,
         flow_id,
+        flow_id_span: None,
         diagnostics,
         simulation: None,
     }

@@ -27,6 +27,7 @@ pub async fn state(State(state): State<Arc<AppState>>) -> Response {
                         "id": s.version.payload.id,
                         "status": s.version.status,
                         "versionTag": s.version.payload.metadata.version_tag,
+                        "environment": s.version.payload.version_tags.environment,
                         "contentHash": s.version.payload.metadata.content_hash,
                         "rollbackReference": s.version.payload.version_tags.rollback_reference,
                         "jobId": s.job_id,

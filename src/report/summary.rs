@@ -54,6 +54,8 @@ pub struct FlowChanges {
 pub struct ReleaseSection<'a> {
     pub tag: &'a str,
     pub environment: &'a str,
+    /// Why that environment.
+    pub environment_reason: &'a str,
     pub dry_run: bool,
     pub audit_log: &'a str,
     pub results: &'a [FlowResult],
@@ -266,12 +268,21 @@ fn changes_block(report: &Report, changes: &FlowChanges) -> String {
     out
 }
 
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 fn release_block(release: &ReleaseSection) -> String {
     let mut out = format!(
-        "\n### {}Release {} to {}\n\n| flow | flow id | outcome | version | detail |\n| --- | --- | --- | --- | --- |\n",
+        "\n### {}Release {} to {}\n\n{}.\n\n| flow | flow id | outcome | version | detail |\n| --- | --- | --- | --- | --- |\n",
         if release.dry_run { "Dry run: " } else { "" },
         md(release.tag),
-        md(release.environment)
+        md(release.environment),
+        md(&upper_first(release.environment_reason))
     );
     for result in release.results {
         let detail = result.outcome.detail();

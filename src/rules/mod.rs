@@ -94,6 +94,7 @@ rules! {
     DuplicateKey = "CXF030", "duplicate-key", Error, "a JSON object has the same key twice, so readers disagree on its value";
     SymlinkedFile = "CXF031", "symlinked-file", Error, "a flow or test file is a symbolic link, or its real path leaves the checked tree: it is not read";
     UnreadableEntry = "CXF032", "unreadable-entry", Error, "a path named like a flow or test file is a folder, a FIFO or a device, or its name is not UTF-8: it is not read";
+    DuplicateFlowId = "CXF033", "duplicate-flow-id", Error, "two flow files have the same `flowId`, so both would be released to one CXone flow";
 }
 
 impl fmt::Display for Rule {

@@ -922,3 +922,57 @@ fn complete_example(id: &str) -> Value {
         "routingRules": []
     })
 }
+
+// ---------------------------------------------------------------------------------------------
+// Listings that page: by `totalRecords` alone, and a `next` link that leaves the API's origin.
+
+fn version_entity(id: &str) -> Value {
+    json!({
+        "id": id, "flowId": "main", "status": "DEPRECATED",
+        "metadata": {"versionTag": "v", "activationPriority": 1, "timestamp": "2026-11-30T00:00:00Z"},
+        "versionTags": {"environment": "staging", "releaseMatrix": "v"},
+        "elements": [], "edges": [], "routingRules": []
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listing_paged_by_total_records_is_read_whole_and_a_foreign_next_link_is_refused() {
+    let server = serve(|seen, _| {
+        if seen.path.contains("/oauth/token") {
+            return token_reply("3600");
+        }
+        let skip: usize = seen
+            .path
+            .split("skip=")
+            .nth(1)
+            .and_then(|rest| rest.split('&').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let page: Vec<Value> = (skip..(skip + 2).min(5))
+            .map(|i| version_entity(&format!("v{i}")))
+            .collect();
+        Reply::Json(200, json!({"entities": page, "totalRecords": 5}).to_string())
+    })
+    .await;
+    let versions = client(&server.url).list_versions("main").await.unwrap();
+    let ids: Vec<&str> = versions.iter().map(|v| v.payload.id.as_str()).collect();
+    assert_eq!(ids, ["v0", "v1", "v2", "v3", "v4"]);
+    assert_eq!(server.count("GET", "/versions"), 3);
+
+    let elsewhere = serve(|_, _| no_versions()).await;
+    let next = format!("{}/api/v2/flows/main/versions?skip=1", elsewhere.url);
+    let foreign = serve(move |seen, _| {
+        if seen.path.contains("/oauth/token") {
+            token_reply("3600")
+        } else {
+            Reply::Json(
+                200,
+                json!({"entities": [version_entity("v0")], "next": next}).to_string(),
+            )
+        }
+    })
+    .await;
+    let error = client(&foreign.url).list_versions("main").await.unwrap_err();
+    assert!(error.to_string().contains("leaves the API's origin"), "{error}");
+    assert!(elsewhere.seen().is_empty());
+}
