@@ -15,9 +15,10 @@ use cxone_flow::cxone::client::{ClientConfig, CxoneClient};
 use cxone_flow::cxone::secret::Secret;
 use cxone_flow::discover::discover;
 use cxone_flow::release::audit::AuditLog;
+use cxone_flow::release::converge::RegistrationWait;
 use cxone_flow::release::gate::gate;
 use cxone_flow::release::payload::ReleaseInfo;
-use cxone_flow::release::pipeline::{Outcome, RegistrationWait, ReleaseSettings, release};
+use cxone_flow::release::pipeline::{Outcome, ReleaseSettings, release};
 use cxone_flow::rules::Limits;
 
 const FLOWS: usize = 10;

@@ -9,9 +9,10 @@ use cxone_flow::cxone::client::{ClientConfig, CxoneClient};
 use cxone_flow::cxone::secret::Secret;
 use cxone_flow::discover;
 use cxone_flow::release::audit::{AuditLog, RunInfo};
+use cxone_flow::release::converge::RegistrationWait;
 use cxone_flow::release::gate::{Blocked, gate};
 use cxone_flow::release::payload::{ReleaseInfo, environment_for};
-use cxone_flow::release::pipeline::{FlowResult, Outcome, RegistrationWait, ReleaseFlow, ReleaseSettings, release};
+use cxone_flow::release::pipeline::{FlowResult, Outcome, ReleaseFlow, ReleaseSettings, release};
 use cxone_flow::release::rollback::{RolledBack, rollback};
 use cxone_flow::report;
 

@@ -3,7 +3,7 @@
 //! remotely and compare them with the local engine; publish; optionally smoke-test and roll back.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::json;
 use tokio::sync::Semaphore;
@@ -16,7 +16,7 @@ use crate::cxone::types::{
 use crate::flow::model::Flow;
 use crate::redact::Redactor;
 use crate::release::audit::AuditLog;
-use crate::release::converge::{self, Published, Registration};
+use crate::release::converge::{self, Published, Registration, RegistrationWait};
 use crate::release::payload::{FlowContent, ReleaseInfo, content_hash, now_rfc3339, version_id};
 use crate::release::rollback;
 use crate::sim::cases::{Case, TestFile};
@@ -39,22 +39,6 @@ pub struct ReleaseSettings {
     pub registration: RegistrationWait,
     /// Release content that a rollback undid, instead of leaving it rolled back.
     pub force: bool,
-}
-
-/// How long to wait for an asynchronous registration, and how often to ask.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RegistrationWait {
-    pub timeout: Duration,
-    pub poll: Duration,
-}
-
-impl Default for RegistrationWait {
-    fn default() -> Self {
-        RegistrationWait {
-            timeout: Duration::from_secs(120),
-            poll: Duration::from_millis(250),
-        }
-    }
 }
 
 /// One flow to release: its content, its model and its cases (all passed the local gate).

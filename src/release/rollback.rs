@@ -7,9 +7,8 @@ use serde_json::json;
 use crate::cxone::client::{ApiError, CxoneClient};
 use crate::cxone::types::{Version, VersionStatus};
 use crate::release::audit::AuditLog;
-use crate::release::converge::{self, Registration};
+use crate::release::converge::{self, Registration, RegistrationWait};
 use crate::release::payload::{FlowContent, ReleaseInfo, now_rfc3339, version_id};
-use crate::release::pipeline::RegistrationWait;
 
 /// What a rollback did.
 #[derive(Debug, Clone, PartialEq)]

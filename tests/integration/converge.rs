@@ -165,6 +165,17 @@ async fn two_runners_on_one_tag_end_with_each_flow_active_once_and_one_webhook()
         for (id, hash) in &hashes {
             assert_eq!(&active_hash(&emu, id), hash);
             assert_eq!(versions(&emu, id).len(), 1, "round {round}: {:?}", versions(&emu, id));
+            // One run says it published the flow; the other that it was done.
+            let line = |out: &str| {
+                out.lines()
+                    .find(|l| l.contains(&format!("{id}.flow.json  {id}  ")))
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let (a, b) = (line(&out_a), line(&out_b));
+            let ours = |l: &str| l.contains("  published:") || l.contains("  resumed and published:");
+            let done = |l: &str| l.contains("published by another run") || l.contains("already active");
+            assert!((ours(&a) && done(&b)) || (done(&a) && ours(&b)), "round {round}:\n{a}\n{b}");
         }
         assert_eq!(webhooks(&emu), 1, "round {round}");
         let published = emu
