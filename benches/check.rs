@@ -10,15 +10,15 @@ use std::time::{Duration, Instant};
 
 use cxone_flow::check::{Settings, check};
 use cxone_flow::discover::discover;
-use cxone_flow::rules::Limits;
+use cxone_flow::registry::RuleLimits;
 
 const RUNS: usize = 7;
 
-/// Limits high enough that the generated chains (deep by construction) report nothing: the benchmark
+/// RuleLimits high enough that the generated chains (deep by construction) report nothing: the benchmark
 /// measures the work of checking, not of rendering thousands of findings.
 fn settings() -> Settings {
     Settings {
-        limits: Limits {
+        limits: RuleLimits {
             max_decision_nodes: usize::MAX,
             max_menu_depth: usize::MAX,
         },

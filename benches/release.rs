@@ -14,12 +14,12 @@ use cxone_flow::check::Settings;
 use cxone_flow::cxone::client::{ClientConfig, CxoneClient};
 use cxone_flow::cxone::secret::Secret;
 use cxone_flow::discover::discover;
+use cxone_flow::registry::RuleLimits;
 use cxone_flow::release::audit::AuditLog;
 use cxone_flow::release::converge::RegistrationWait;
 use cxone_flow::release::gate::gate;
 use cxone_flow::release::payload::ReleaseInfo;
 use cxone_flow::release::pipeline::{Outcome, ReleaseSettings, release};
-use cxone_flow::rules::Limits;
 
 const FLOWS: usize = 10;
 const CASES: usize = 20;
@@ -59,7 +59,7 @@ async fn one_release(dir: &std::path::Path, run: usize) -> (Duration, usize, u64
     .expect("emulator");
     let units = discover(&[dir.to_path_buf()]).expect("corpus");
     // The generated chains are deep by construction: raise the depth and complexity limits.
-    let limits = Limits {
+    let limits = RuleLimits {
         max_decision_nodes: usize::MAX,
         max_menu_depth: usize::MAX,
     };

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use cxone_flow::action::context::{GitHubContext, PullRequest, Trigger};
 use cxone_flow::action::inputs::{Inputs, Shard, secrets};
 use cxone_flow::action::select::{Selection, repo_path, select};
-use cxone_flow::check::{self, Report, Settings};
+use cxone_flow::check::{self, CheckReport, Settings};
 use cxone_flow::discover;
 use cxone_flow::github::api::{FILES_CAP, GitHubApi};
 use cxone_flow::github::changes::{ChangedFile, git_diff, git_has_commit, git_show};
@@ -296,7 +296,7 @@ impl Run {
             .transpose()
     }
 
-    fn flow_changes(&self, pr: &PullRequest, selection: &Selection, report: &Report) -> Vec<FlowChanges> {
+    fn flow_changes(&self, pr: &PullRequest, selection: &Selection, report: &CheckReport) -> Vec<FlowChanges> {
         if selection.changed_flows.is_empty() {
             return Vec::new();
         }
@@ -430,10 +430,10 @@ impl Run {
 
     /// One group per flow with findings, the clean flows in one list, the summary line, then the
     /// annotations.
-    fn log_report(&self, report: &Report) {
+    fn log_report(&self, report: &CheckReport) {
         let mut clean = Vec::new();
         for unit in &report.units {
-            let single = Report {
+            let single = CheckReport {
                 units: vec![unit.clone()],
                 read_errors: Vec::new(),
                 min_coverage: report.min_coverage,
@@ -472,7 +472,7 @@ impl Run {
         }
     }
 
-    fn write_reports(&self, report: &Report) -> Vec<String> {
+    fn write_reports(&self, report: &CheckReport) -> Vec<String> {
         let inputs = &self.inputs;
         write_report_files(
             report,
@@ -485,7 +485,7 @@ impl Run {
     }
 
     /// On a tag: the release of the checked flows, unless the checks failed.
-    fn release(&self, tag: &str, report: &Report) -> Result<Option<Released>, String> {
+    fn release(&self, tag: &str, report: &CheckReport) -> Result<Option<Released>, String> {
         let flows = match flows_to_release(report, self.inputs.fail_on) {
             Ok(flows) => flows,
             // The checks' own findings fail the run (exit 1, or 2 for unreadable files).
@@ -555,17 +555,17 @@ impl Run {
         }
     }
 
-    fn outputs(&self, report: &Report, release: Option<&Released>) -> Vec<(&'static str, String)> {
+    fn outputs(&self, report: &CheckReport, release: Option<&Released>) -> Vec<(&'static str, String)> {
         let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
         let mut pairs = vec![
             ("flows-checked", report.flows_checked().to_string()),
             (
                 "errors",
-                report.count(cxone_flow::diagnostic::Severity::Error).to_string(),
+                report.count(cxone_flow::registry::Severity::Error).to_string(),
             ),
             (
                 "warnings",
-                report.count(cxone_flow::diagnostic::Severity::Warning).to_string(),
+                report.count(cxone_flow::registry::Severity::Warning).to_string(),
             ),
             ("tests-total", report.cases().count().to_string()),
             ("tests-failed", report.cases_failed().to_string()),

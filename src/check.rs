@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Finding, Severity};
+use crate::diagnostic::{Diagnostic, Finding};
 use crate::discover::{Refused, Unit};
 use crate::flow::model::Flow;
-use crate::rules::{Limits, Rule, Severities};
+use crate::registry::{Rule, RuleLimits, Severities, Severity};
 use crate::sim::cases::{self, TestFile};
 use crate::sim::coverage::Coverage;
 use crate::sim::run::{CallSummary, DEFAULT_MAX_EXECUTION_MS, run_cases};
@@ -19,7 +19,7 @@ use crate::{flow, rules};
 /// What a check run is configured with.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub limits: Limits,
+    pub limits: RuleLimits,
     pub severities: Severities,
     /// The execution threshold for every case without its own `maxExecutionMs`.
     pub max_execution_ms: u64,
@@ -30,7 +30,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            limits: Limits::default(),
+            limits: RuleLimits::default(),
             severities: Severities::default(),
             max_execution_ms: DEFAULT_MAX_EXECUTION_MS,
             min_coverage: None,
@@ -152,14 +152,14 @@ impl Simulated<'_> {
 
 /// Everything a check run found. Renderers read only this.
 #[derive(Debug, Default)]
-pub struct Report {
+pub struct CheckReport {
     pub units: Vec<UnitReport>,
     /// Files that could not be read at all (the run still checks the rest, then exits 2).
     pub read_errors: Vec<ReadError>,
     pub min_coverage: Option<f64>,
 }
 
-impl Report {
+impl CheckReport {
     /// Every checked file, each flow before its test file.
     pub fn files(&self) -> impl Iterator<Item = &FileReport> {
         self.units.iter().flat_map(UnitReport::files)
@@ -228,11 +228,11 @@ impl Report {
 }
 
 /// Checks every unit, in parallel across units; the report keeps the units' order.
-pub fn check(units: &[Unit], settings: &Settings) -> Report {
+pub fn check(units: &[Unit], settings: &Settings) -> CheckReport {
     let results: Vec<_> = units.par_iter().map(|unit| check_unit(unit, settings)).collect();
-    let mut report = Report {
+    let mut report = CheckReport {
         min_coverage: settings.min_coverage,
-        ..Report::default()
+        ..CheckReport::default()
     };
     for (unit, errors) in results {
         report.units.push(unit);
@@ -244,7 +244,7 @@ pub fn check(units: &[Unit], settings: &Settings) -> Report {
 
 /// CXF033: every flow file whose `flowId` an earlier file (by path) already has; both would be
 /// released to one CXone flow, and which stays live would depend on timing.
-fn report_duplicate_flow_ids(report: &mut Report, settings: &Settings) {
+fn report_duplicate_flow_ids(report: &mut CheckReport, settings: &Settings) {
     let Some(severity) = settings.severities.of(Rule::DuplicateFlowId) else {
         return;
     };

@@ -1,39 +1,7 @@
 //! The one finding type every check produces, and its located form every renderer reads.
 
-use std::fmt;
-use std::str::FromStr;
-
-use crate::rules::Rule;
+use crate::registry::{Rule, Severity};
 use crate::source::{Location, SourceFile, Span};
-
-/// How serious a finding is. Ordered: `Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Warning,
-    Error,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        })
-    }
-}
-
-impl FromStr for Severity {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "error" => Ok(Severity::Error),
-            "warning" => Ok(Severity::Warning),
-            other => Err(format!("unknown severity `{other}` (expected `error` or `warning`)")),
-        }
-    }
-}
 
 /// What a check found, before severity and locations are applied: a rule, a span, words.
 #[derive(Debug, Clone, PartialEq)]

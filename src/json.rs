@@ -7,7 +7,7 @@ use jsonc_parser::ast::{Array, Object, ObjectProp, Value};
 use jsonc_parser::common::Ranged;
 
 use crate::diagnostic::Finding;
-use crate::rules::Rule;
+use crate::registry::Rule;
 use crate::source::{Span, Spanned};
 
 /// Which rule reports which kind of field problem (flows and test files use different codes).

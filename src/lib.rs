@@ -23,6 +23,7 @@ pub mod github;
 pub mod http;
 pub mod json;
 pub mod redact;
+pub mod registry;
 pub mod release;
 pub mod report;
 pub mod rules;

@@ -10,11 +10,11 @@ mod action_cli;
 mod release_cli;
 
 use cxone_flow::check::{self, Settings};
-use cxone_flow::diagnostic::Severity;
 use cxone_flow::discover;
 use cxone_flow::flow::model::is_dtmf_entry;
+use cxone_flow::registry::Severity;
+use cxone_flow::registry::{Rule, RuleLimits, Severities};
 use cxone_flow::report;
-use cxone_flow::rules::{Limits, Rule, Severities};
 use cxone_flow::sim::condition::Variables;
 use cxone_flow::sim::engine::{Engine, Verdict};
 use cxone_flow::sim::run::DEFAULT_MAX_EXECUTION_MS;
@@ -150,10 +150,10 @@ struct CheckArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
     /// Branching complexity limit: the most `menu` and `routing` elements a flow may have.
-    #[arg(long, default_value_t = Limits::default().max_decision_nodes)]
+    #[arg(long, default_value_t = RuleLimits::default().max_decision_nodes)]
     max_decision_nodes: usize,
     /// Menu depth limit: the most menus and inputs a caller may pass to reach any element.
-    #[arg(long, default_value_t = Limits::default().max_menu_depth)]
+    #[arg(long, default_value_t = RuleLimits::default().max_menu_depth)]
     max_menu_depth: usize,
     /// Override a rule's severity: CODE=error|warning|off (code or name; repeat, or separate with commas).
     #[arg(long = "severity", value_name = "CODE=LEVEL")]
@@ -240,7 +240,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
         Err(message) => return cannot_run(&message),
     };
     let settings = Settings {
-        limits: Limits {
+        limits: RuleLimits {
             max_decision_nodes: args.max_decision_nodes,
             max_menu_depth: args.max_menu_depth,
         },
@@ -345,10 +345,10 @@ struct ReportFiles<'p> {
 }
 
 /// A report format's renderer.
-type Render = fn(&check::Report) -> Result<String, String>;
+type Render = fn(&check::CheckReport) -> Result<String, String>;
 
 /// Renders and writes the report files asked for (creating their folders); returns what failed.
-fn write_report_files(report: &check::Report, files: ReportFiles) -> Vec<String> {
+fn write_report_files(report: &check::CheckReport, files: ReportFiles) -> Vec<String> {
     let renderers: [(Option<&Path>, &str, Render); 3] = [
         (files.junit, "JUnit report", |r| {
             report::junit::render(r).map_err(|e| e.to_string())

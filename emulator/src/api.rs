@@ -13,10 +13,10 @@ use cxone_flow::cxone::types::{
     EntityList, FLOW_VERSION_PUBLISHED, Job, JobStatus, Registered, SimulationRequest, SimulationResult, Version,
     VersionPayload, VersionStatus, Webhook, WebhookRequest,
 };
-use cxone_flow::diagnostic::Severity;
 use cxone_flow::flow::model::{Flow, is_dtmf_entry};
 use cxone_flow::http::decode_json;
-use cxone_flow::rules::Rule;
+use cxone_flow::registry::Rule;
+use cxone_flow::registry::Severity;
 use cxone_flow::sim::engine::{Ending, Engine};
 
 use crate::auth::require;

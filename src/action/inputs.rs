@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::diagnostic::Severity;
-use crate::rules::{Limits, Severities};
+use crate::registry::Severity;
+use crate::registry::{RuleLimits, Severities};
 use crate::sim::run::DEFAULT_MAX_EXECUTION_MS;
 
 /// Every input action.yml declares, in its order (a test keeps the two in step).
@@ -94,7 +94,7 @@ pub struct Inputs {
     pub paths: Vec<PathBuf>,
     pub changed_only: bool,
     pub fail_on: Severity,
-    pub limits: Limits,
+    pub limits: RuleLimits,
     pub max_execution_ms: u64,
     pub min_coverage: Option<f64>,
     pub severities: Severities,
@@ -220,7 +220,7 @@ impl Inputs {
     /// Reads and validates every input from the environment's variables.
     pub fn read(vars: &HashMap<String, String>) -> Result<Inputs, InputError> {
         let r = Reader { vars };
-        let defaults = Limits::default();
+        let defaults = RuleLimits::default();
         let fail_on = r
             .parsed("fail-on", |text| match text {
                 "error" => Ok(Severity::Error),
@@ -260,7 +260,7 @@ impl Inputs {
             paths: list(&r.text("paths", ".")).into_iter().map(PathBuf::from).collect(),
             changed_only: r.boolean("changed-only", true)?,
             fail_on,
-            limits: Limits {
+            limits: RuleLimits {
                 max_decision_nodes: r.number("max-decision-nodes", defaults.max_decision_nodes, 1)?,
                 max_menu_depth: r.number("max-menu-depth", defaults.max_menu_depth, 1)?,
             },

@@ -7,20 +7,10 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
 
-use crate::cxone::client::{ApiError, Retry, Sender};
+use crate::cxone::config::Credentials;
 use crate::cxone::secret::Secret;
+use crate::cxone::transport::{ApiError, Retry, Sender};
 use crate::cxone::types::TokenResponse;
-
-/// The credentials and where to present them.
-#[derive(Debug, Clone)]
-pub struct Credentials {
-    pub token_url: String,
-    pub client_id: String,
-    pub client_secret: Secret,
-    pub scope: String,
-    /// A token is refreshed this long before it expires (60 s by default).
-    pub refresh_margin: Duration,
-}
 
 struct Cached {
     token: Secret,

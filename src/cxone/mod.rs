@@ -1,6 +1,9 @@
-//! The CXone API: wire types, the token cache, and the retrying client.
+//! The CXone API: wire types, the client's set-up, the transport (one call, retried), the token
+//! cache, and the client.
 
 pub mod auth;
 pub mod client;
+pub mod config;
 pub mod secret;
+pub mod transport;
 pub mod types;

@@ -5,7 +5,7 @@ use jsonc_parser::ast::{Object, Value};
 use crate::diagnostic::Finding;
 use crate::flow::model::{Condition, Edge, Element, ElementKind, Flow, OPERATORS, RoutingRule, Test, Timeouts};
 use crate::json::{FieldRules, ObjectReader, closest, describe_value, span_of, to_json, type_name};
-use crate::rules::Rule;
+use crate::registry::Rule;
 use crate::source::{Span, Spanned};
 
 const FLOW_FIELDS: FieldRules = FieldRules {

@@ -1,11 +1,11 @@
 //! The release gate: every flow is validated and its local cases run first; nothing is sent when
 //! anything fails. What passes becomes the flows to release.
 
-use crate::check::{self, FileReport, Report, Settings};
-use crate::diagnostic::Severity;
+use crate::check::{self, CheckReport, FileReport, Settings};
 use crate::discover::Unit;
 use crate::flow::load;
 use crate::json::to_json;
+use crate::registry::Severity;
 use crate::release::payload::FlowContent;
 use crate::release::pipeline::ReleaseFlow;
 use crate::sim::cases::{self, TestFile};
@@ -34,7 +34,7 @@ impl Blocked {
 }
 
 /// Checks `units`: the report, and the flows to release when everything passed, else why not.
-pub fn gate(units: &[Unit], settings: &Settings) -> (Report, Result<Vec<ReleaseFlow>, Blocked>) {
+pub fn gate(units: &[Unit], settings: &Settings) -> (CheckReport, Result<Vec<ReleaseFlow>, Blocked>) {
     let report = check::check(units, settings);
     let flows = flows_to_release(&report, Severity::Error);
     (report, flows)
@@ -43,7 +43,7 @@ pub fn gate(units: &[Unit], settings: &Settings) -> (Report, Result<Vec<ReleaseF
 /// The flows of a checked report, ready to release: every flow, from the text and parse the check
 /// already made, or why not. Nothing is dropped silently: a flow or test file that cannot be
 /// prepared blocks the whole release.
-pub fn flows_to_release(report: &Report, fail_on: Severity) -> Result<Vec<ReleaseFlow>, Blocked> {
+pub fn flows_to_release(report: &CheckReport, fail_on: Severity) -> Result<Vec<ReleaseFlow>, Blocked> {
     if !report.read_errors.is_empty() || report.fails(fail_on) {
         return Err(Blocked::ChecksFailed);
     }

@@ -6,8 +6,8 @@
 
 use std::fmt::Write;
 
-use crate::check::Report;
-use crate::diagnostic::Severity;
+use crate::check::CheckReport;
+use crate::registry::Severity;
 use crate::source::Location;
 
 /// The runner shows at most this many annotations of one type per step.
@@ -104,7 +104,7 @@ impl Annotation {
 
 /// Every annotation a report deserves, ranked: errors, then warnings, each in file order; failing
 /// cases are errors at the case in the test file.
-pub fn collect(report: &Report) -> Vec<Annotation> {
+pub fn collect(report: &CheckReport) -> Vec<Annotation> {
     let mut all = Vec::new();
     for file in report.files() {
         for d in &file.diagnostics {

@@ -2,8 +2,9 @@
 
 use std::fmt::Write;
 
-use crate::check::Report;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::check::CheckReport;
+use crate::diagnostic::Diagnostic;
+use crate::registry::Severity;
 use crate::report::{explain_case, plural};
 use crate::source::SourceFile;
 
@@ -11,14 +12,14 @@ use crate::source::SourceFile;
 const MAX_SHOWN: usize = 120;
 
 /// Renders every diagnostic, every failing case, coverage shortfalls and a closing summary line.
-pub fn render(report: &Report) -> String {
+pub fn render(report: &CheckReport) -> String {
     let mut out = render_findings(report);
     out.push_str(&summary(report));
     out
 }
 
 /// Every diagnostic, every failing case and coverage shortfalls, without the summary line.
-pub fn render_findings(report: &Report) -> String {
+pub fn render_findings(report: &CheckReport) -> String {
     let mut out = String::new();
     for file in report.files() {
         for diagnostic in &file.diagnostics {
@@ -140,7 +141,7 @@ fn window(line: &str, column: usize) -> (String, usize) {
 }
 
 /// The closing line: what was checked and what was found.
-pub fn summary(report: &Report) -> String {
+pub fn summary(report: &CheckReport) -> String {
     let tests = report.files().count() - report.flows_checked();
     let mut line = format!(
         "Checked {} and {}: {}, {}",

@@ -1,9 +1,10 @@
-//! The JSON format (`--format json`): the documented, machine-readable form of a `Report`.
+//! The JSON format (`--format json`): the documented, machine-readable form of a `CheckReport`.
 
 use serde::Serialize;
 
-use crate::check::{CaseFailure, FileKind, Report};
-use crate::diagnostic::{Related, Severity};
+use crate::check::{CaseFailure, CheckReport, FileKind};
+use crate::diagnostic::Related;
+use crate::registry::Severity;
 use crate::sim::coverage::Coverage;
 use crate::sim::run::CallSummary;
 use crate::source::Location;
@@ -93,7 +94,7 @@ fn round(pct: f64) -> f64 {
 }
 
 /// Renders the report as pretty-printed JSON.
-pub fn render(report: &Report) -> String {
+pub fn render(report: &CheckReport) -> String {
     let json = JsonReport {
         version: FORMAT_VERSION,
         summary: Summary {

@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
 
-use crate::check::{CaseResult, FileReport, Report};
-use crate::diagnostic::Severity;
+use crate::check::{CaseResult, CheckReport, FileReport};
+use crate::registry::Severity;
 use crate::report::{case_headline, explain_case};
 use crate::source::Location;
 
@@ -23,7 +23,7 @@ use crate::source::Location;
 pub const VALIDATE: &str = "validate";
 
 /// Renders the report as JUnit XML.
-pub fn render(report: &Report) -> Result<String, quick_junit::SerializeError> {
+pub fn render(report: &CheckReport) -> Result<String, quick_junit::SerializeError> {
     let mut junit = JunitReport::new("cxone-flow");
     let mut total_time = Duration::ZERO;
     for unit in &report.units {

@@ -1,4 +1,4 @@
-//! Renderers: each turns the one `Report` into one output format.
+//! Renderers: each turns the one `CheckReport` into one output format.
 
 pub mod annotations;
 pub mod human;

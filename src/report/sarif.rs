@@ -3,9 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::check::Report;
-use crate::diagnostic::Severity;
-use crate::rules::Rule;
+use crate::check::CheckReport;
+use crate::registry::Rule;
+use crate::registry::Severity;
 
 /// Where the rules are documented; each rule links to its own section.
 pub fn rule_docs_url(rule: Rule) -> String {
@@ -25,7 +25,7 @@ fn level(severity: Severity) -> &'static str {
 }
 
 /// The SARIF log of a report; paths are relative to the repository root (`%SRCROOT%`).
-pub fn render(report: &Report) -> String {
+pub fn render(report: &CheckReport) -> String {
     let rules: Vec<Value> = Rule::ALL
         .iter()
         .map(|rule| {

@@ -7,9 +7,9 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use crate::check::{Report, Simulated};
-use crate::diagnostic::Severity;
+use crate::check::{CheckReport, Simulated};
 use crate::flow::diff::{self, Change};
+use crate::registry::Severity;
 use crate::release::pipeline::FlowResult;
 use crate::report::{explain_case, mermaid, plural};
 
@@ -63,7 +63,7 @@ pub struct ReleaseSection<'a> {
 
 /// Everything the summary is made from.
 pub struct SummaryInput<'a> {
-    pub report: &'a Report,
+    pub report: &'a CheckReport,
     pub fail_on: Severity,
     /// One sentence: what was selected and why.
     pub scope: String,
@@ -201,7 +201,7 @@ fn header(input: &SummaryInput) -> String {
 }
 
 /// The paths of the failing calls of one flow.
-fn failing_paths(report: &Report, flow_path: &str) -> Vec<Vec<String>> {
+fn failing_paths(report: &CheckReport, flow_path: &str) -> Vec<Vec<String>> {
     report
         .simulations()
         .filter(|s| s.flow.source.display_path() == flow_path)
@@ -211,7 +211,7 @@ fn failing_paths(report: &Report, flow_path: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn changes_block(report: &Report, changes: &FlowChanges) -> String {
+fn changes_block(report: &CheckReport, changes: &FlowChanges) -> String {
     let mut out = format!("\n### Changes in {}\n\n", md(&changes.path));
     let Some(head) = &changes.head else {
         out.push_str("The flow file is not valid JSON, so it cannot be compared or drawn.\n");
@@ -320,7 +320,7 @@ mod tests {
 
     #[test]
     fn the_budget_is_never_passed() {
-        let report = Report::default();
+        let report = CheckReport::default();
         let input = SummaryInput {
             report: &report,
             fail_on: Severity::Error,

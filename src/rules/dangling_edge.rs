@@ -1,8 +1,9 @@
 //! CXF002 dangling-edge: an edge whose `from` or `to` names no element.
 
-use super::{Context, Rule};
+use super::Context;
 use crate::diagnostic::Finding;
 use crate::json::closest;
+use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let ids: Vec<&str> = cx.flow.elements.iter().map(|e| e.id.value.as_str()).collect();

@@ -1,8 +1,9 @@
 //! CXF015 dead-end: a non-terminal element with no outgoing edge or routing rule.
 
-use super::{Context, Rule};
+use super::Context;
 use crate::diagnostic::Finding;
 use crate::flow::model::ElementKind;
+use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (i, element) in cx.flow.elements.iter().enumerate() {

@@ -2,8 +2,9 @@
 
 use std::collections::HashMap;
 
-use super::{Context, Rule};
+use super::Context;
 use crate::diagnostic::Finding;
+use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let mut first_edge: HashMap<(&str, Option<&str>), usize> = HashMap::new();

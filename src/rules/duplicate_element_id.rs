@@ -1,7 +1,8 @@
 //! CXF009 duplicate-element-id: two elements share one id, so edges to it are ambiguous.
 
-use super::{Context, Rule};
+use super::Context;
 use crate::diagnostic::Finding;
+use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (i, element) in cx.flow.elements.iter().enumerate() {

@@ -1,8 +1,9 @@
 //! CXF006 invalid-edge-label: an `on` label the source element cannot produce, or a missing one.
 
-use super::{Context, Rule};
+use super::Context;
 use crate::diagnostic::Finding;
 use crate::flow::model::{Labels, MENU_KEYS};
+use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for edge in &cx.flow.edges {

@@ -1,7 +1,8 @@
 //! CXF025 menu-too-deep: a caller must pass more menus and inputs than the limit to reach an element.
 
-use super::{Context, Rule};
+use super::Context;
 use crate::diagnostic::Finding;
+use crate::registry::Rule;
 
 /// At most this many ids of the deepest path are named.
 const NAMED: usize = 24;

@@ -1,8 +1,9 @@
 //! CXF016 misplaced-routing-rule: a routing rule on an element that is not a `routing` element.
 
-use super::{Context, Rule};
+use super::Context;
 use crate::diagnostic::Finding;
 use crate::flow::model::ElementKind;
+use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for rule in &cx.flow.routing_rules {

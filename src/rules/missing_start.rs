@@ -1,7 +1,8 @@
 //! CXF010 missing-start: the flow has no `start` element, so no call can enter it.
 
-use super::{Context, Rule};
+use super::Context;
 use crate::diagnostic::Finding;
+use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     if cx.graph.start.is_none() && !cx.flow.elements.is_empty() {

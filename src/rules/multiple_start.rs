@@ -1,8 +1,9 @@
 //! CXF012 multiple-start: more than one `start` element, so the entry is ambiguous.
 
-use super::{Context, Rule};
+use super::Context;
 use crate::diagnostic::Finding;
 use crate::flow::model::ElementKind;
+use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let Some(first) = cx.graph.start else { return };

@@ -1,8 +1,9 @@
 //! CXF022 no-terminal-reachable: from this element no call can ever end: every path cycles forever.
 
-use super::{Context, Rule};
+use super::Context;
 use crate::diagnostic::Finding;
 use crate::flow::model::ElementKind;
+use crate::registry::Rule;
 
 /// Reports where reachable calls fall into a trap: trapped elements entered from `start` or from an
 /// element that could still end properly. Dead ends and unreachable elements have rules of their own.

@@ -9,9 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use super::{Context, Rule};
+use super::Context;
 use crate::diagnostic::Finding;
 use crate::flow::model::{Condition, ElementKind, Test};
+use crate::registry::Rule;
 use crate::sim::condition::{Variables, holds};
 
 /// Beyond this many combinations of representative values the question is left undecided.

@@ -1,8 +1,9 @@
 //! CXF021 silent-loop: a cycle with no `menu` or `input`, which loops forever without the caller.
 
-use super::{Context, Rule};
+use super::Context;
 use crate::diagnostic::Finding;
 use crate::flow::model::ElementKind;
+use crate::registry::Rule;
 
 /// At most this many element ids are named in one message.
 const NAMED: usize = 8;

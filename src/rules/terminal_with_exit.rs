@@ -1,7 +1,8 @@
 //! CXF014 terminal-with-exit: a terminal element (queue, transfer, ...) has outgoing edges.
 
-use super::{Context, Rule};
+use super::Context;
 use crate::diagnostic::Finding;
+use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (i, element) in cx.flow.elements.iter().enumerate() {

@@ -1,7 +1,8 @@
 //! CXF024 too-many-decisions: more `menu` and `routing` elements than the branching-complexity limit.
 
-use super::{Context, Rule};
+use super::Context;
 use crate::diagnostic::Finding;
+use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let limit = cx.limits.max_decision_nodes;

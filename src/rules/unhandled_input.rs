@@ -1,8 +1,9 @@
 //! CXF023 unhandled-input: a `menu` or `input` with no edge for silence or for a wrong entry.
 
-use super::{Context, Rule};
+use super::Context;
 use crate::diagnostic::Finding;
 use crate::flow::model::{ElementKind, MENU_KEYS};
+use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (i, element) in cx.flow.elements.iter().enumerate() {

@@ -1,8 +1,9 @@
 //! CXF011 unreachable-element: no call can reach the element from `start`.
 
-use super::{Context, Rule};
+use super::Context;
 use crate::diagnostic::Finding;
 use crate::flow::model::ElementKind;
+use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     if cx.graph.start.is_none() {

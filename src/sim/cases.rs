@@ -7,7 +7,7 @@ use jsonc_parser::ast::{Object, Value};
 use crate::diagnostic::Finding;
 use crate::flow::model::{Flow, is_dtmf_entry};
 use crate::json::{FieldRules, ObjectReader, describe_value, span_of, to_json, type_name};
-use crate::rules::Rule;
+use crate::registry::Rule;
 use crate::sim::condition::Variables;
 use crate::source::{Span, Spanned};
 

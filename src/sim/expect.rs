@@ -22,7 +22,7 @@ pub struct Failure {
 
 /// Where an execution-time limit comes from, for messages.
 #[derive(Debug, Clone, Copy)]
-pub struct Limits {
+pub struct CaseLimits {
     /// The run's threshold (`--max-execution-ms`).
     pub threshold_ms: u64,
     /// The engine's step bound, for the loop message.
@@ -30,7 +30,7 @@ pub struct Limits {
 }
 
 /// Every expectation of `case` that `call` breaks. Empty means the case passed.
-pub fn evaluate(case: &Case, call: &Call, flow: &Flow, limits: Limits) -> Vec<Failure> {
+pub fn evaluate(case: &Case, call: &Call, flow: &Flow, limits: CaseLimits) -> Vec<Failure> {
     let check = Check {
         call,
         flow,

@@ -6,7 +6,7 @@ use crate::flow::model::Flow;
 use crate::sim::cases::{Case, TestFile};
 use crate::sim::coverage::Coverage;
 use crate::sim::engine::{Call, DEFAULT_MAX_STEPS, Engine, Verdict};
-use crate::sim::expect::{self, Failure, Limits};
+use crate::sim::expect::{self, CaseLimits, Failure};
 
 /// The default execution threshold, in ms.
 pub const DEFAULT_MAX_EXECUTION_MS: u64 = 15_000;
@@ -45,7 +45,7 @@ pub struct CaseRun<'c> {
 /// Runs every case of `tests` against `flow`; returns the runs and the coverage they reach.
 pub fn run_cases<'c>(flow: &Flow, tests: Option<&'c TestFile>, threshold_ms: u64) -> (Vec<CaseRun<'c>>, Coverage) {
     let engine = Engine::new(flow);
-    let limits = Limits {
+    let limits = CaseLimits {
         threshold_ms,
         max_steps: DEFAULT_MAX_STEPS,
     };

@@ -549,7 +549,7 @@ async fn a_pull_request_checks_the_flows_it_touches_and_reports_them_everywhere(
     assert_eq!(sarif["version"], "2.1.0");
     assert_eq!(
         sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().len(),
-        cxone_flow::rules::Rule::ALL.len()
+        cxone_flow::registry::Rule::ALL.len()
     );
     assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "CXF011");
     let report: Value =

@@ -175,7 +175,10 @@ async fn two_runners_on_one_tag_end_with_each_flow_active_once_and_one_webhook()
             let (a, b) = (line(&out_a), line(&out_b));
             let ours = |l: &str| l.contains("  published:") || l.contains("  resumed and published:");
             let done = |l: &str| l.contains("published by another run") || l.contains("already active");
-            assert!((ours(&a) && done(&b)) || (done(&a) && ours(&b)), "round {round}:\n{a}\n{b}");
+            assert!(
+                (ours(&a) && done(&b)) || (done(&a) && ours(&b)),
+                "round {round}:\n{a}\n{b}"
+            );
         }
         assert_eq!(webhooks(&emu), 1, "round {round}");
         let published = emu

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use cxone_flow::check::{Settings, check};
 use cxone_flow::discover::discover;
+use cxone_flow::registry::Rule;
 use cxone_flow::report::human;
-use cxone_flow::rules::Rule;
 
 use crate::fixture;
 
@@ -35,7 +35,7 @@ fn fixtures() -> BTreeMap<String, Vec<(String, PathBuf)>> {
 }
 
 /// Checks one fixture the way `cxone-flow check FILE` does, with paths shown relative to the fixtures.
-fn check_fixture(path: &PathBuf) -> cxone_flow::check::Report {
+fn check_fixture(path: &PathBuf) -> cxone_flow::check::CheckReport {
     let units = discover(std::slice::from_ref(path)).unwrap();
     let mut report = check(&units, &Settings::default());
     let base = fixture("");
