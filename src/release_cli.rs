@@ -260,7 +260,7 @@ pub fn roll_back(args: &RollbackArgs, secret: String) -> Result<Result<RolledBac
     let outcome = runtime.block_on(async {
         client.authenticate().await?;
         rollback(
-            &client,
+            client.as_ref(),
             &args.flow_id,
             args.to.as_deref(),
             &created_by,

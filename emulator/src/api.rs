@@ -18,6 +18,7 @@ use cxone_flow::http::decode_json;
 use cxone_flow::registry::Rule;
 use cxone_flow::registry::Severity;
 use cxone_flow::sim::engine::{Ending, Engine};
+use cxone_flow::sim::run::CallSummary;
 
 use crate::auth::require;
 use crate::delivery;
@@ -277,22 +278,15 @@ pub async fn simulate(
             ),
         ));
     }
-    let path = if request.record_path {
-        call.path(&stored.flow).into_iter().map(str::to_string).collect()
-    } else {
-        Vec::new()
-    };
-    Ok(Json(SimulationResult {
-        path,
-        final_element: call.final_element.clone(),
-        execution_time: call.execution_time,
-        timed_out: call.timed_out,
-        result: call
-            .verdict(&stored.flow, state.config.execution_threshold_ms)
-            .as_str()
-            .to_string(),
-    })
-    .into_response())
+    let mut result = SimulationResult::from(CallSummary::of(
+        &call,
+        &stored.flow,
+        state.config.execution_threshold_ms,
+    ));
+    if !request.record_path {
+        result.path.clear();
+    }
+    Ok(Json(result).into_response())
 }
 
 /// `POST /flows/{flowId}/versions/{versionId}/publish`: PENDING becomes ACTIVE, the ACTIVE one

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::sim::run::CallSummary;
+
 /// The scopes cxone-flow asks for.
 pub const SCOPES: &str = "flows:read flows:write flows:publish flow:simulate webhooks:read webhooks:write";
 
@@ -196,6 +198,20 @@ pub struct SimulationResult {
     pub timed_out: bool,
     /// `SUCCESS` or `FAILURE`.
     pub result: String,
+}
+
+impl From<CallSummary> for SimulationResult {
+    /// The engine's call as the contract answers it: the one conversion, used by the release to
+    /// compare, by the emulator to answer, and by the test backend.
+    fn from(call: CallSummary) -> Self {
+        SimulationResult {
+            path: call.path,
+            final_element: call.final_element,
+            execution_time: call.execution_time,
+            timed_out: call.timed_out,
+            result: call.result.as_str().to_string(),
+        }
+    }
 }
 
 /// `POST /webhooks` body.

@@ -4,8 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::cxone::client::{ApiError, CxoneClient};
+use crate::cxone::client::ApiError;
 use crate::cxone::types::{Version, VersionPayload, VersionStatus};
+use crate::release::backend::Backend;
 
 /// How long to wait for an asynchronous registration, and how often to ask.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,13 +38,13 @@ pub enum Registration {
 /// already_registered` for this deterministic id, or a lost answer after which CXone lists it) is
 /// resumed, never registered twice.
 pub async fn register(
-    client: &CxoneClient,
+    client: &impl Backend,
     payload: &VersionPayload,
     wait: RegistrationWait,
 ) -> Result<Registration, ApiError> {
-    match client.register_version(payload).await {
-        Ok((_, job)) => {
-            client.wait_for_registration(&job, wait.timeout, wait.poll).await?;
+    match client.register(payload).await {
+        Ok(job) => {
+            client.wait_for_registration(&job, wait).await?;
             Ok(Registration::Registered(job))
         }
         Err(error) if error.conflict("already_registered") => Ok(Registration::Resumed("another run registered it")),
@@ -93,7 +94,7 @@ pub enum Published {
 /// Publishes a version and makes sure of the result: a lost answer or a `409 not_pending` is read
 /// back, a version still pending after a lost answer is published again (three tries at most).
 pub async fn publish(
-    client: &CxoneClient,
+    client: &impl Backend,
     flow_id: &str,
     version_id: &str,
     wait: RegistrationWait,

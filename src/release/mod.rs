@@ -1,7 +1,10 @@
 //! Releasing flows to CXone on a tag: payloads, the audit log, the pipeline, rollback.
 
 pub mod audit;
+pub mod backend;
 pub mod converge;
+#[cfg(test)]
+pub mod fake;
 pub mod gate;
 pub mod payload;
 pub mod pipeline;

@@ -8,7 +8,7 @@ use std::time::Instant;
 use serde_json::json;
 use tokio::sync::Semaphore;
 
-use crate::cxone::client::{ApiError, CxoneClient};
+use crate::cxone::client::ApiError;
 use crate::cxone::types::{
     FLOW_VERSION_PUBLISHED, SimulationInput, SimulationRequest, SimulationResult, Version, VersionPayload,
     VersionStatus, Webhook, WebhookRequest,
@@ -16,11 +16,13 @@ use crate::cxone::types::{
 use crate::flow::model::Flow;
 use crate::redact::Redactor;
 use crate::release::audit::AuditLog;
+use crate::release::backend::Backend;
 use crate::release::converge::{self, Published, Registration, RegistrationWait};
 use crate::release::payload::{FlowContent, ReleaseInfo, content_hash, now_rfc3339, version_id};
 use crate::release::rollback;
 use crate::sim::cases::{Case, TestFile};
 use crate::sim::engine::Engine;
+use crate::sim::run::CallSummary;
 
 /// How a release runs.
 #[derive(Debug, Clone)]
@@ -169,15 +171,15 @@ impl FlowResult {
     }
 }
 
-struct Shared {
-    client: Arc<CxoneClient>,
+struct Shared<B> {
+    client: Arc<B>,
     settings: ReleaseSettings,
     audit: Arc<AuditLog>,
 }
 
 /// Releases every flow; one flow failing never stops the others.
-pub async fn release(
-    client: Arc<CxoneClient>,
+pub async fn release<B: Backend>(
+    client: Arc<B>,
     flows: Vec<ReleaseFlow>,
     settings: ReleaseSettings,
     audit: Arc<AuditLog>,
@@ -195,7 +197,7 @@ pub async fn release(
     // A QA webhook that cannot be ensured does not hold the release back: every flow's row says so
     // and the run exits 1 at the end.
     let warning = match &settings.qa_webhook_url {
-        Some(url) => ensure_webhook(&client, url, settings.dry_run, &audit)
+        Some(url) => ensure_webhook(client.as_ref(), url, settings.dry_run, &audit)
             .await
             .err()
             .map(|error| {
@@ -273,7 +275,7 @@ pub fn webhook_name(url: &str) -> String {
 
 /// Makes sure one webhook for the URL and event exists: found, or created once. A run that loses
 /// the race to create it finds the one the other run made.
-async fn ensure_webhook(client: &CxoneClient, url: &str, dry_run: bool, audit: &AuditLog) -> Result<(), ApiError> {
+async fn ensure_webhook(client: &impl Backend, url: &str, dry_run: bool, audit: &AuditLog) -> Result<(), ApiError> {
     let find = |webhooks: &[Webhook]| {
         webhooks
             .iter()
@@ -360,7 +362,7 @@ fn rolled_back<'v>(versions: &'v [Version], hash: &str) -> Option<(&'v Version, 
         })
 }
 
-async fn release_flow(shared: &Shared, flow: &ReleaseFlow) -> Outcome {
+async fn release_flow<B: Backend>(shared: &Shared<B>, flow: &ReleaseFlow) -> Outcome {
     let (client, audit, settings) = (&shared.client, &shared.audit, &shared.settings);
     let flow_id = flow.content.flow_id.as_str();
     let versions = match client.list_versions(flow_id).await {
@@ -454,7 +456,7 @@ async fn release_flow(shared: &Shared, flow: &ReleaseFlow) -> Outcome {
                     note: "would register, simulate and publish this payload".into(),
                 };
             }
-            match converge::register(client, &payload, settings.registration).await {
+            match converge::register(client.as_ref(), &payload, settings.registration).await {
                 Ok(Registration::Registered(job)) => {
                     audit.record("version_registered", Some(flow_id), Some(&id), json!({ "jobId": job }));
                     (id, false)
@@ -471,7 +473,7 @@ async fn release_flow(shared: &Shared, flow: &ReleaseFlow) -> Outcome {
         return fail(reason, Some(&version_id));
     }
     let started = Instant::now();
-    match converge::publish(client, flow_id, &version_id, settings.registration).await {
+    match converge::publish(client.as_ref(), flow_id, &version_id, settings.registration).await {
         Ok(Published::ByThisRun { confirmed }) => {
             let latency_ms = started.elapsed().as_millis() as u64;
             audit.record(
@@ -522,8 +524,8 @@ fn new_version_id(flow_id: &str, tag: &str, hash: &str, versions: &[Version], ac
 
 /// After a failed smoke test: the previously active content is restored (the shared restore step
 /// of `cxone-flow rollback`).
-async fn smoke_test_failed(
-    shared: &Shared,
+async fn smoke_test_failed<B: Backend>(
+    shared: &Shared<B>,
     flow: &ReleaseFlow,
     previous: Option<&Version>,
     failed: &str,
@@ -537,7 +539,7 @@ async fn smoke_test_failed(
     };
     let settings = &shared.settings;
     let restored = rollback::restore(
-        &shared.client,
+        shared.client.as_ref(),
         &flow.content.flow_id,
         previous,
         Some(failed),
@@ -562,23 +564,19 @@ async fn smoke_test_failed(
 
 /// Runs every case against a registered version, concurrently (bounded), and compares each with the
 /// local engine. Returns the first problem, after recording every case in the audit log.
-async fn simulate_cases(shared: &Shared, flow: &ReleaseFlow, version_id: &str, stage: &str) -> Result<(), String> {
+async fn simulate_cases<B: Backend>(
+    shared: &Shared<B>,
+    flow: &ReleaseFlow,
+    version_id: &str,
+    stage: &str,
+) -> Result<(), String> {
     let permits = Arc::new(Semaphore::new(shared.settings.case_concurrency.max(1)));
     let engine = Engine::new(&flow.flow);
     let mut problems = Vec::new();
     let mut pending = Vec::new();
     for case in &flow.tests.cases {
-        let local = engine.run(&case.dtmf, &case.variables);
-        let local = SimulationResult {
-            path: local.path(&flow.flow).into_iter().map(str::to_string).collect(),
-            final_element: local.final_element.clone(),
-            execution_time: local.execution_time,
-            timed_out: local.timed_out,
-            result: local
-                .verdict(&flow.flow, shared.settings.max_execution_ms)
-                .as_str()
-                .to_string(),
-        };
+        let call = engine.run(&case.dtmf, &case.variables);
+        let local = SimulationResult::from(CallSummary::of(&call, &flow.flow, shared.settings.max_execution_ms));
         let request = SimulationRequest {
             version_id: version_id.to_string(),
             input: SimulationInput {
@@ -661,4 +659,191 @@ fn compare(case: &Case, local: &SimulationResult, remote: &SimulationResult, thr
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::check::{Settings, check_flow_bytes};
+    use crate::release::fake::FakeBackend;
+    use crate::release::payload::{PRODUCTION_TAGS, environment_for};
+    use crate::sim::cases;
+    use crate::source::SourceFile;
+
+    const CASES: &str =
+        r#"{"cases": [{"name": "hangs up", "input": {"dtmf": []}, "expect": {"finalElement": "bye"}}]}"#;
+
+    /// A tiny flow `id` named `words`, with one case.
+    fn flow(id: &str, words: &str) -> ReleaseFlow {
+        let text = format!(
+            r#"{{"flowId": "{id}", "name": "{words}", "elements": [{{"id": "start", "type": "start"}}, {{"id": "bye", "type": "hangup"}}],
+  "edges": [{{"from": "start", "to": "bye"}}]}}"#
+        );
+        let (_, model) = check_flow_bytes("f.flow.json", text.clone().into_bytes(), &Settings::default());
+        let tests = SourceFile::new("f.tests.json", CASES.to_string());
+        ReleaseFlow {
+            path: format!("{id}.flow.json"),
+            content: FlowContent::from_json(&serde_json::from_str(&text).unwrap(), &text).unwrap(),
+            flow: model.unwrap(),
+            tests: cases::load(&tests.parse_json().unwrap()).0,
+        }
+    }
+
+    fn settings(tag: &str) -> ReleaseSettings {
+        let (environment, environment_reason) = environment_for(tag, None, PRODUCTION_TAGS);
+        ReleaseSettings {
+            release: ReleaseInfo {
+                tag: tag.into(),
+                environment,
+                environment_reason,
+                activation_priority: 1,
+                created_by: "acme/ivr@abc".into(),
+            },
+            max_concurrency: 2,
+            case_concurrency: 2,
+            qa_webhook_url: None,
+            smoke_test: false,
+            dry_run: false,
+            max_execution_ms: 15_000,
+            registration: RegistrationWait {
+                timeout: Duration::from_secs(1),
+                poll: Duration::from_millis(1),
+            },
+            force: false,
+        }
+    }
+
+    async fn run(fake: &Arc<FakeBackend>, flow: ReleaseFlow, settings: ReleaseSettings) -> Outcome {
+        let dir = tempfile::tempdir().unwrap();
+        let audit = Arc::new(AuditLog::open(&dir.path().join("audit.jsonl"), &settings.release.tag, "abc").unwrap());
+        let results = release(Arc::clone(fake), vec![flow], settings, audit).await.unwrap();
+        results.into_iter().next().unwrap().outcome
+    }
+
+    #[tokio::test]
+    async fn the_same_content_again_is_skipped() {
+        let fake = Arc::new(FakeBackend::default());
+        assert!(matches!(
+            run(&fake, flow("main", "a"), settings("v1")).await,
+            Outcome::Published { .. }
+        ));
+        let again = run(&fake, flow("main", "a"), settings("v2")).await;
+        assert!(matches!(again, Outcome::UpToDate { .. }), "{again:?}");
+        assert_eq!((fake.count("register"), fake.count("publish")), (1, 1));
+    }
+
+    #[tokio::test]
+    async fn a_pending_version_of_this_content_is_resumed_not_registered_again() {
+        let fake = Arc::new(FakeBackend::default());
+        let pending = flow("main", "a");
+        let payload = pending.content.payload(
+            "11111111-1111-4111-8111-111111111111".into(),
+            &settings("v1").release,
+            None,
+            now_rfc3339(),
+        );
+        fake.register(&payload).await.unwrap();
+        let outcome = run(&fake, pending, settings("v1")).await;
+        assert!(
+            matches!(outcome, Outcome::Published { resumed: true, .. }),
+            "{outcome:?}"
+        );
+        assert_eq!(fake.count("register"), 1, "only the pending one");
+        assert_eq!(fake.statuses("main"), [VersionStatus::Active]);
+    }
+
+    #[tokio::test]
+    async fn the_live_version_limit_blocks_and_names_both_versions() {
+        let fake = Arc::new(FakeBackend::default());
+        run(&fake, flow("main", "a"), settings("v1")).await;
+        let other = flow("main", "b");
+        let payload = other.content.payload(
+            "22222222-2222-4222-8222-222222222222".into(),
+            &settings("v2").release,
+            None,
+            now_rfc3339(),
+        );
+        fake.register(&payload).await.unwrap();
+        let outcome = run(&fake, flow("main", "c"), settings("v3")).await;
+        let Outcome::Failed { reason, .. } = outcome else {
+            panic!("{outcome:?}")
+        };
+        assert!(
+            reason.contains("concurrent-version limit") && reason.contains("22222222"),
+            "{reason}"
+        );
+        assert_eq!(fake.count("register"), 2, "nothing more was registered");
+    }
+
+    #[tokio::test]
+    async fn a_failed_smoke_test_restores_the_previous_content_which_a_rerun_leaves_alone() {
+        let fake = Arc::new(FakeBackend::default());
+        run(&fake, flow("main", "a"), settings("v1-prod")).await;
+        // One simulation before the publish passes; the smoke test's fails.
+        fake.state.lock().unwrap().simulations_fail_after = Some(2);
+        let mut smoke = settings("v2");
+        smoke.smoke_test = true;
+        let outcome = run(&fake, flow("main", "b"), smoke).await;
+        let Outcome::RolledBack {
+            failed_version_id,
+            restored_version_id,
+            ..
+        } = outcome
+        else {
+            panic!("{outcome:?}")
+        };
+        let restored = fake
+            .list_versions("main")
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|v| v.payload.id == restored_version_id)
+            .unwrap();
+        assert_eq!(restored.status, VersionStatus::Active);
+        assert_eq!(
+            restored.payload.metadata.rollback_of.as_deref(),
+            Some(failed_version_id.as_str())
+        );
+        assert_eq!(
+            (
+                restored.payload.metadata.version_tag.as_str(),
+                restored.payload.version_tags.environment.as_str()
+            ),
+            ("v1-prod", "production")
+        );
+        fake.state.lock().unwrap().simulations_fail_after = None;
+        let rerun = run(&fake, flow("main", "b"), settings("v2")).await;
+        assert!(matches!(rerun, Outcome::WasRolledBack { .. }), "{rerun:?}");
+        let mut forced = settings("v2");
+        forced.force = true;
+        assert!(matches!(
+            run(&fake, flow("main", "b"), forced).await,
+            Outcome::Published { .. }
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_publish_whose_answer_is_lost_is_read_back_as_published() {
+        let fake = Arc::new(FakeBackend::default());
+        fake.state.lock().unwrap().lost_publish_answers = 1;
+        let outcome = run(&fake, flow("main", "a"), settings("v1")).await;
+        assert!(matches!(outcome, Outcome::Published { .. }), "{outcome:?}");
+        assert_eq!(fake.count("publish"), 1, "not published twice");
+    }
+
+    #[tokio::test]
+    async fn the_qa_webhook_is_created_once_and_found_after() {
+        let fake = Arc::new(FakeBackend::default());
+        let mut with_qa = settings("v1");
+        with_qa.qa_webhook_url = Some("https://qa.example.com/h".into());
+        run(&fake, flow("main", "a"), with_qa.clone()).await;
+        run(&fake, flow("main", "b"), with_qa).await;
+        assert_eq!(fake.count("create webhook"), 1);
+        assert_eq!(
+            fake.state.lock().unwrap().webhooks[0].name,
+            webhook_name("https://qa.example.com/h")
+        );
+    }
 }

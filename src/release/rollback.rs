@@ -4,9 +4,10 @@
 
 use serde_json::json;
 
-use crate::cxone::client::{ApiError, CxoneClient};
+use crate::cxone::client::ApiError;
 use crate::cxone::types::{Version, VersionStatus};
 use crate::release::audit::AuditLog;
+use crate::release::backend::Backend;
 use crate::release::converge::{self, Registration, RegistrationWait};
 use crate::release::payload::{FlowContent, ReleaseInfo, now_rfc3339, version_id};
 
@@ -34,7 +35,7 @@ pub enum RollbackError {
 /// Rolls `flow_id` back to `to`, or to the most recently deprecated version. Rolling back to the
 /// content that is already active changes nothing.
 pub async fn rollback(
-    client: &CxoneClient,
+    client: &impl Backend,
     flow_id: &str,
     to: Option<&str>,
     created_by: &str,
@@ -90,7 +91,7 @@ pub async fn rollback(
 /// runs restore it once.
 #[allow(clippy::too_many_arguments)]
 pub async fn restore(
-    client: &CxoneClient,
+    client: &impl Backend,
     flow_id: &str,
     target: &Version,
     replaced: Option<&str>,
