@@ -68,7 +68,7 @@ async fn one_release(dir: &std::path::Path, run: usize) -> (Duration, usize, u64
         max_execution_ms: 3_600_000,
         ..Settings::default()
     };
-    let flows = match gate(&units, &gate_settings) {
+    let flows = match gate(&units, &gate_settings, cxone_flow::registry::Severity::Error) {
         (_, Ok(flows)) => flows,
         (report, Err(_)) => panic!(
             "the corpus fails the gate:\n{}",

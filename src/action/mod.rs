@@ -3,3 +3,8 @@
 pub mod context;
 pub mod inputs;
 pub mod select;
+
+/// Whether to run as the Action: on a GitHub runner (`GITHUB_ACTIONS=true`), with no arguments.
+pub fn wanted() -> bool {
+    std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") && std::env::args_os().len() == 1
+}

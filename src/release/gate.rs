@@ -33,10 +33,15 @@ impl Blocked {
     }
 }
 
-/// Checks `units`: the report, and the flows to release when everything passed, else why not.
-pub fn gate(units: &[Unit], settings: &Settings) -> (CheckReport, Result<Vec<ReleaseFlow>, Blocked>) {
+/// Checks `units`: the report, and the flows to release when nothing at or above `fail_on` was
+/// found and every case passed, else why not.
+pub fn gate(
+    units: &[Unit],
+    settings: &Settings,
+    fail_on: Severity,
+) -> (CheckReport, Result<Vec<ReleaseFlow>, Blocked>) {
     let report = check::check(units, settings);
-    let flows = flows_to_release(&report, Severity::Error);
+    let flows = flows_to_release(&report, fail_on);
     (report, flows)
 }
 

@@ -9,3 +9,4 @@ pub mod gate;
 pub mod payload;
 pub mod pipeline;
 pub mod rollback;
+pub mod run;

@@ -1,11 +1,13 @@
 //! Renderers: each turns the one `CheckReport` into one output format.
 
 pub mod annotations;
+pub mod files;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod mermaid;
 pub mod outputs;
+pub mod release;
 pub mod sarif;
 pub mod summary;
 pub mod trace;

@@ -501,3 +501,30 @@ async fn random_kills_reruns_and_races_converge_after_a_clean_run() {
         audit(dir.path());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn release_takes_every_option_check_takes() {
+    let emu = emulator(Config::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    flow(dir.path(), "main", "Goodbye.");
+    let path = dir.path().join("main.flow.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace(r#""type": "hangup"}"#, r#""type": "hangup", "meta": 1}"#);
+    std::fs::write(&path, text).unwrap();
+    // An unknown field is a warning: released by default, blocked when the user says so.
+    for blocked in [&["--severity", "CXF007=error"][..], &["--fail-on", "warning"][..]] {
+        let (code, out) = release(dir.path(), &emu, "v1", blocked).await;
+        assert_eq!(code, 1, "{blocked:?}: {out}");
+        assert!(out.contains("nothing was sent to CXone"), "{out}");
+    }
+    assert!(emu.state.lock().log.is_empty());
+    let (code, out) = release(
+        dir.path(),
+        &emu,
+        "v1",
+        &["--severity", "unknown-field=off", "--max-menu-depth", "9"],
+    )
+    .await;
+    assert_eq!(code, 0, "{out}");
+}

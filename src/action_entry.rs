@@ -1,6 +1,6 @@
-//! Action mode: with `GITHUB_ACTIONS=true` and no sub-command, read the inputs and the GitHub
-//! context, check what the event calls for, release on a tag, and report through the log,
-//! annotations, files, the job summary, outputs and the PR comment.
+//! The Action: reads the inputs and the GitHub context into the library's settings, checks what
+//! the event calls for, releases on a tag, and reports through the log, annotations, files, the
+//! job summary, outputs and the PR comment.
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use cxone_flow::action::context::{GitHubContext, PullRequest, Trigger};
 use cxone_flow::action::inputs::{Inputs, Shard, secrets};
 use cxone_flow::action::select::{Selection, repo_path, select};
-use cxone_flow::check::{self, CheckReport, Settings};
+use cxone_flow::check::{self, CheckReport, Settings as CheckSettings};
 use cxone_flow::discover;
 use cxone_flow::github::api::{FILES_CAP, GitHubApi};
 use cxone_flow::github::changes::{ChangedFile, git_diff, git_has_commit, git_show};
@@ -21,16 +21,14 @@ use cxone_flow::report::annotations::{self, escape_data, escape_property};
 use cxone_flow::report::summary::{self, FlowChanges, ReleaseSection, STEP_SUMMARY_LIMIT, SummaryInput};
 use cxone_flow::report::{self, outputs};
 
-use crate::release_cli::{self, Released};
-use crate::{CANNOT_RUN, CLEAN, Connection, FINDINGS, ReleaseArgs, ReportFiles, RollbackArgs, write_report_files};
+use cxone_flow::cxone::secret::Secret;
+use cxone_flow::exit::Exit;
+use cxone_flow::release::run::{Released, release_flows, roll_back, runtime};
+use cxone_flow::report::files::ReportFiles;
+use cxone_flow::settings::{self, Connection, ReleaseOptions, Settings};
 
 /// A PR comment may hold 65,536 characters; the summary in it stays well below.
 const COMMENT_BUDGET: usize = 60_000;
-
-/// Whether to run in Action mode: on a runner, with no arguments.
-pub fn wanted() -> bool {
-    std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") && std::env::args_os().len() == 1
-}
 
 /// Writes to the job log.
 fn log(text: &str) {
@@ -45,7 +43,7 @@ fn log(text: &str) {
 /// An `::error::` without a location, then exit 2.
 fn cannot_run(message: &str) -> ExitCode {
     log(&format!("::error title=cxone-flow::{}", escape_data(message)));
-    ExitCode::from(CANNOT_RUN)
+    Exit::CannotRun.into()
 }
 
 /// Prints text that may hold anything a pull request wrote (element ids, file names, file lines)
@@ -90,7 +88,7 @@ pub fn run() -> ExitCode {
                 escape_property(&format!("cxone-flow input {}", error.input)),
                 escape_data(&error.to_string())
             ));
-            return ExitCode::from(CANNOT_RUN);
+            return Exit::CannotRun.into();
         }
     };
     let context = GitHubContext::read(&vars);
@@ -143,7 +141,7 @@ impl Run {
                 let repository = self.context.repository.as_deref()?;
                 let set_up = GitHubApi::new(&self.context.api_url, repository, token, self.redactor.clone())
                     .map_err(|e| e.to_string())
-                    .and_then(|api| Ok((api, release_cli::runtime()?)));
+                    .and_then(|api| Ok((api, runtime()?)));
                 match set_up {
                     Ok((api, runtime)) => Some(GitHub { api, runtime }),
                     Err(message) => {
@@ -158,35 +156,45 @@ impl Run {
             .as_ref()
     }
 
-    fn connection(&self, tag: &str) -> Result<(Connection, String), String> {
-        let cxone = &self.inputs.cxone;
-        let client_id = cxone
-            .client_id
-            .clone()
-            .ok_or_else(|| format!("{tag}: set the `cxone-client-id` input"))?;
+    /// The library's settings, from the inputs and the context, for a release of `tag`.
+    fn settings(&self, tag: &str) -> Settings {
+        let (inputs, cxone) = (&self.inputs, &self.inputs.cxone);
         let secret = cxone
             .client_secret
             .clone()
-            .or_else(|| {
-                self.vars
-                    .get(release_cli::SECRET_ENV)
-                    .cloned()
-                    .filter(|s| !s.is_empty())
-            })
-            .ok_or_else(|| format!("{tag}: set the `cxone-client-secret` input (from a repository secret)"))?;
-        Ok((
-            Connection {
+            .or_else(|| self.vars.get(settings::SECRET_ENV).cloned())
+            .filter(|s| !s.is_empty());
+        Settings {
+            check: CheckSettings {
+                limits: inputs.limits,
+                severities: inputs.severities.clone(),
+                max_execution_ms: inputs.max_execution_ms,
+                min_coverage: inputs.min_coverage,
+            },
+            fail_on: inputs.fail_on,
+            connection: Connection {
                 base_url: cxone.base_url.clone(),
                 token_url: cxone.token_url.clone(),
-                client_id,
-                max_retries: 5,
-                redactor: self.redactor.clone(),
-                audit_log: self.inputs.audit_log.clone(),
+                client_id: cxone.client_id.clone(),
+                client_secret: secret.map(Secret::new),
+                audit_log: inputs.audit_log.clone(),
                 commit: self.context.sha.clone(),
                 repository: self.context.repository.clone(),
+                redactor: self.redactor.clone(),
+                ..Connection::default()
             },
-            secret,
-        ))
+            release: ReleaseOptions {
+                tag: tag.to_string(),
+                environment: inputs.environment.clone(),
+                production_tags: inputs.production_tags.clone(),
+                activation_priority: inputs.activation_priority,
+                max_concurrency: inputs.max_concurrency,
+                qa_webhook_url: inputs.qa_webhook_url.clone(),
+                smoke_test: inputs.smoke_test,
+                dry_run: inputs.dry_run,
+                force: inputs.force,
+            },
+        }
     }
 
     fn write_outputs(&self, pairs: &[(&str, String)]) -> Result<(), String> {
@@ -207,44 +215,35 @@ impl Run {
     }
 
     fn rollback(&self, flow_id: &str) -> ExitCode {
-        let (connection, secret) = match self.connection("rollback") {
-            Ok(pair) => pair,
+        let settings = self.settings("rollback");
+        let audit_log = &settings.connection.audit_log;
+        let (text, published, exit) = match roll_back(&settings, flow_id, self.inputs.rollback_to.as_deref()) {
             Err(message) => return cannot_run(&message),
-        };
-        let args = RollbackArgs {
-            flow_id: flow_id.to_string(),
-            to: self.inputs.rollback_to.clone(),
-            connection,
-        };
-        let (text, published, code) = match release_cli::roll_back(&args, secret) {
-            Err(message) => return cannot_run(&message),
-            Ok(Ok(done)) => {
-                let published = serde_json::json!([{
-                    "flowId": flow_id, "outcome": "rolled back", "versionId": done.restored_version_id,
-                    "restoredFrom": done.restored_from, "replaced": done.replaced,
-                }]);
-                (release_cli::render_rollback(&args, &done), published, CLEAN)
-            }
+            Ok(Ok(done)) => (
+                report::release::render_rollback(flow_id, &done, audit_log),
+                report::release::published_rollback(flow_id, &done),
+                Exit::Clean,
+            ),
             Ok(Err(failure)) => {
                 log(&format!("::error title=cxone-flow rollback::{}", escape_data(&failure)));
-                (failure, serde_json::json!([]), FINDINGS)
+                (failure, serde_json::json!([]), Exit::Findings)
             }
         };
         log_group(&format!("rollback of {flow_id}"), &text);
         let markdown = format!(
             "## {} cxone-flow: rollback of {}\n\n{}\n",
-            if code == CLEAN { "✅" } else { "❌" },
+            if exit == Exit::Clean { "✅" } else { "❌" },
             summary::md(flow_id),
             summary::md(&text)
         );
         let written = self.write_summary(&markdown).and_then(|()| {
             self.write_outputs(&[
                 ("published", published.to_string()),
-                ("audit-log", args.connection.audit_log.display().to_string()),
+                ("audit-log", audit_log.display().to_string()),
             ])
         });
         match written {
-            Ok(()) => ExitCode::from(code),
+            Ok(()) => exit.into(),
             Err(message) => cannot_run(&message),
         }
     }
@@ -360,13 +359,8 @@ impl Run {
                 .collect::<Vec<_>>()
                 .join("\n"),
         );
-        let settings = Settings {
-            limits: inputs.limits,
-            severities: inputs.severities.clone(),
-            max_execution_ms: inputs.max_execution_ms,
-            min_coverage: inputs.min_coverage,
-        };
-        let report = check::check(&selection.units, &settings);
+        let settings = self.settings("");
+        let report = check::check(&selection.units, &settings.check);
         self.log_report(&report);
         // Why the run cannot succeed at all (exit 2); reported after everything else is written.
         let mut cannot = self.write_reports(&report);
@@ -419,13 +413,8 @@ impl Run {
             }
             return cannot_run(first);
         }
-        if !report.read_errors.is_empty() {
-            ExitCode::from(CANNOT_RUN)
-        } else if report.fails(inputs.fail_on) || release.as_ref().is_some_and(Released::failed) {
-            ExitCode::from(FINDINGS)
-        } else {
-            ExitCode::from(CLEAN)
-        }
+        let released = release.as_ref().map_or(Exit::Clean, |r| Exit::findings_if(r.failed()));
+        Exit::of_check(&report, inputs.fail_on).and(released).into()
     }
 
     /// One group per flow with findings, the clean flows in one list, the summary line, then the
@@ -474,7 +463,7 @@ impl Run {
 
     fn write_reports(&self, report: &CheckReport) -> Vec<String> {
         let inputs = &self.inputs;
-        write_report_files(
+        report::files::write(
             report,
             ReportFiles {
                 junit: inputs.junit_path.as_deref(),
@@ -499,24 +488,8 @@ impl Run {
             // Checked flows that cannot be sent: the run cannot do what the tag asks (exit 2).
             Err(blocked) => return Err(blocked.describe(tag)),
         };
-        let (connection, secret) = self.connection(&format!("release {tag}"))?;
-        let inputs = &self.inputs;
-        let args = ReleaseArgs {
-            tag: tag.to_string(),
-            paths: inputs.paths.clone(),
-            connection,
-            environment: inputs.environment.clone(),
-            production_tags: inputs.production_tags.clone(),
-            force: inputs.force,
-            activation_priority: inputs.activation_priority,
-            max_concurrency: inputs.max_concurrency,
-            qa_webhook_url: inputs.qa_webhook_url.clone(),
-            smoke_test: inputs.smoke_test,
-            dry_run: inputs.dry_run,
-            max_execution_ms: inputs.max_execution_ms,
-        };
-        let released = release_cli::release_flows(&args, flows, secret)?;
-        log_group(&format!("release {tag}"), &release_cli::render_release(&released));
+        let released = release_flows(&self.settings(tag), flows)?;
+        log_group(&format!("release {tag}"), &report::release::render_release(&released));
         for result in released.results.iter().filter(|r| r.failed()) {
             let warning = result.warning.as_ref().map(|w| format!(" ({w})")).unwrap_or_default();
             log(&format!(
@@ -578,16 +551,7 @@ impl Run {
             ("report-path", path(&self.inputs.report_path)),
         ];
         if let Some(released) = release {
-            let published: Vec<serde_json::Value> = released
-                .results
-                .iter()
-                .map(|r| {
-                    serde_json::json!({
-                        "path": r.path, "flowId": r.flow_id, "outcome": r.outcome.label(),
-                        "versionId": r.outcome.version_id(),
-                    })
-                })
-                .collect();
+            let published = report::release::published(released);
             pairs.push((
                 "published",
                 serde_json::to_string_pretty(&published).unwrap_or_default(),

@@ -1,0 +1,438 @@
+//! The command line: parses arguments into the library's settings, runs the library, prints what
+//! it returns, and exits with the code it decided.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use cxone_flow::check::{self, Settings as CheckSettings};
+use cxone_flow::cxone::secret::Secret;
+use cxone_flow::discover;
+use cxone_flow::exit::Exit;
+use cxone_flow::flow::model::is_dtmf_entry;
+use cxone_flow::registry::{Rule, RuleLimits, Severities, Severity};
+use cxone_flow::release::gate::{Blocked, gate};
+use cxone_flow::release::run::{release_flows, roll_back};
+use cxone_flow::report;
+use cxone_flow::report::files::ReportFiles;
+use cxone_flow::settings::{self, ReleaseOptions, Settings};
+use cxone_flow::sim::condition::Variables;
+use cxone_flow::sim::engine::{Engine, Verdict};
+use cxone_flow::sim::run::DEFAULT_MAX_EXECUTION_MS;
+
+#[derive(Parser)]
+#[command(
+    name = "cxone-flow",
+    version,
+    about = "Validate, test and release NICE CXone IVR call flows kept in Git"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check every *.flow.json and *.tests.json under the paths and run the test cases.
+    Check(CheckArgs),
+    /// Simulate one call through a flow and print its trace.
+    Simulate(SimulateArgs),
+    /// Check everything, then release the flows under the paths to CXone as versions tagged TAG.
+    Release(ReleaseArgs),
+    /// Make an earlier version of a flow the active one again.
+    Rollback(RollbackArgs),
+    /// List every rule with its code, name, default severity and summary.
+    Rules,
+}
+
+/// Where CXone is and who is calling. The client secret is read from `CXONE_CLIENT_SECRET` only,
+/// never from the command line (where process lists and shell history would keep it).
+#[derive(clap::Args)]
+struct Connection {
+    /// The CXone API base URL (tenants live in different areas).
+    #[arg(long, env = "CXONE_BASE_URL", default_value = settings::DEFAULT_BASE_URL)]
+    base_url: String,
+    /// The OAuth token URL.
+    #[arg(long, env = "CXONE_TOKEN_URL", default_value = settings::DEFAULT_TOKEN_URL)]
+    token_url: String,
+    /// The OAuth client id.
+    #[arg(long, env = "CXONE_CLIENT_ID")]
+    client_id: String,
+    /// Retries after the first attempt of a call.
+    #[arg(long, default_value_t = settings::DEFAULT_MAX_RETRIES)]
+    max_retries: u32,
+    /// The audit log, one JSON object per line, appended to.
+    #[arg(long, default_value = settings::DEFAULT_AUDIT_LOG)]
+    audit_log: PathBuf,
+    /// The commit released (default: `GITHUB_SHA`, else `git rev-parse HEAD`).
+    #[arg(long)]
+    commit: Option<String>,
+    /// The repository released from (default: `GITHUB_REPOSITORY`, else the current folder's name).
+    #[arg(long)]
+    repository: Option<String>,
+}
+
+#[derive(clap::Args)]
+struct ReleaseArgs {
+    /// The release tag (`v1.4.0`); one matching `--production-tags` releases to production.
+    #[arg(long)]
+    tag: String,
+    /// Files or directories with the flows to release.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    connection: Connection,
+    /// `production` or `staging`, instead of deciding from the tag.
+    #[arg(long, value_parser = ["production", "staging"])]
+    environment: Option<String>,
+    /// Tags that release to production (comma-separated globs, `*` any characters, any case);
+    /// every other tag releases to staging.
+    #[arg(long, default_value = cxone_flow::release::payload::PRODUCTION_TAGS)]
+    production_tags: String,
+    /// Release content that a rollback undid (a failed smoke test, `cxone-flow rollback`) instead of
+    /// leaving it rolled back.
+    #[arg(long)]
+    force: bool,
+    /// `metadata.activationPriority` of the versions.
+    #[arg(long, default_value_t = settings::DEFAULT_ACTIVATION_PRIORITY)]
+    activation_priority: u32,
+    /// Flows released at once.
+    #[arg(long, default_value_t = settings::DEFAULT_MAX_CONCURRENCY)]
+    max_concurrency: usize,
+    /// Make sure a FLOW_VERSION_PUBLISHED webhook to this URL exists (created once, never twice).
+    #[arg(long)]
+    qa_webhook_url: Option<String>,
+    /// After publishing, simulate the cases again against the active version; roll back if they fail.
+    #[arg(long)]
+    smoke_test: bool,
+    /// Every read and check, and the payloads that would be sent; no register, webhook or publish.
+    #[arg(long)]
+    dry_run: bool,
+    /// The local gate: every option `check` takes.
+    #[command(flatten)]
+    checks: CheckOptions,
+}
+
+#[derive(clap::Args)]
+struct RollbackArgs {
+    /// The flow to roll back.
+    #[arg(long)]
+    flow_id: String,
+    /// The version to restore; default: the most recently deprecated one.
+    #[arg(long)]
+    to: Option<String>,
+    #[command(flatten)]
+    connection: Connection,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files or directories to check.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    #[command(flatten)]
+    checks: CheckOptions,
+    /// Also write a JUnit XML report to this file.
+    #[arg(long, value_name = "PATH")]
+    junit: Option<PathBuf>,
+    /// Also write a SARIF 2.1.0 report (for code scanning) to this file.
+    #[arg(long, value_name = "PATH")]
+    sarif: Option<PathBuf>,
+}
+
+/// What `check` and `release` both take: the checks' limits and severities.
+#[derive(clap::Args)]
+struct CheckOptions {
+    /// The least severity that fails the run (exit 1) and blocks a release.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Branching complexity limit: the most `menu` and `routing` elements a flow may have.
+    #[arg(long, default_value_t = RuleLimits::default().max_decision_nodes)]
+    max_decision_nodes: usize,
+    /// Menu depth limit: the most menus and inputs a caller may pass to reach any element.
+    #[arg(long, default_value_t = RuleLimits::default().max_menu_depth)]
+    max_menu_depth: usize,
+    /// Override a rule's severity: CODE=error|warning|off (code or name; repeat, or separate with commas).
+    #[arg(long = "severity", value_name = "CODE=LEVEL")]
+    severity: Vec<String>,
+    /// Fail a case whose simulated call takes longer than this (ms), unless it sets its own maxExecutionMs.
+    #[arg(long, default_value_t = DEFAULT_MAX_EXECUTION_MS)]
+    max_execution_ms: u64,
+    /// Fail flows whose cases reach fewer than this percentage of their elements.
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    min_coverage: Option<f64>,
+}
+
+impl CheckOptions {
+    /// The check's settings and the fail-on severity.
+    fn settings(&self) -> Result<(CheckSettings, Severity), String> {
+        let severities = Severities::parse(self.severity.iter().map(String::as_str))?;
+        let fail_on = match self.fail_on {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+        };
+        let settings = CheckSettings {
+            limits: RuleLimits {
+                max_decision_nodes: self.max_decision_nodes,
+                max_menu_depth: self.max_menu_depth,
+            },
+            severities,
+            max_execution_ms: self.max_execution_ms,
+            min_coverage: self.min_coverage,
+        };
+        Ok((settings, fail_on))
+    }
+}
+
+impl Connection {
+    /// The library's connection, with the client secret from the environment.
+    fn settings(&self) -> settings::Connection {
+        settings::Connection {
+            base_url: self.base_url.clone(),
+            token_url: self.token_url.clone(),
+            client_id: Some(self.client_id.clone()),
+            client_secret: std::env::var(settings::SECRET_ENV)
+                .ok()
+                .filter(|s| !s.is_empty())
+                .map(Secret::new),
+            max_retries: self.max_retries,
+            audit_log: self.audit_log.clone(),
+            commit: self.commit.clone(),
+            repository: self.repository.clone(),
+            ..settings::Connection::default()
+        }
+    }
+}
+
+#[derive(clap::Args)]
+struct SimulateArgs {
+    /// The flow file.
+    flow: PathBuf,
+    /// What the caller keys, one entry per menu or input reached, comma-separated (`1,,4321`: an empty
+    /// entry is silence).
+    #[arg(long, default_value = "", allow_hyphen_values = true)]
+    dtmf: String,
+    /// A starting variable, NAME=VALUE; VALUE is read as JSON when it parses (10, true, "10"), else as text.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// The execution threshold for the SUCCESS/FAILURE verdict, in ms.
+    #[arg(long, default_value_t = DEFAULT_MAX_EXECUTION_MS)]
+    max_execution_ms: u64,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+}
+
+fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.trim_end_matches('%').parse::<f64>() {
+        Ok(pct) if (0.0..=100.0).contains(&pct) => Ok(pct),
+        _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
+    }
+}
+
+/// Runs the command the arguments name.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Simulate(args) => run_simulate(args),
+        Command::Release(args) => run_release(args),
+        Command::Rollback(args) => run_rollback(args),
+        Command::Rules => {
+            let mut out = String::new();
+            for rule in Rule::ALL {
+                out.push_str(&format!(
+                    "{}  {:<26} {:<8} {}\n",
+                    rule.code(),
+                    rule.name(),
+                    rule.default_severity(),
+                    rule.summary()
+                ));
+            }
+            print(&out);
+            Exit::Clean.into()
+        }
+    }
+}
+
+fn run_check(args: CheckArgs) -> ExitCode {
+    let (settings, fail_on) = match args.checks.settings() {
+        Ok(pair) => pair,
+        Err(message) => return cannot_run(&message),
+    };
+    let units = match discover::discover(&args.paths) {
+        Ok(units) => units,
+        Err(error) => return cannot_run(&error.to_string()),
+    };
+    let report = check::check(&units, &settings);
+    print(&match args.format {
+        Format::Human => report::human::render(&report),
+        Format::Json => report::json::render(&report),
+    });
+    let files = ReportFiles {
+        junit: args.junit.as_deref(),
+        sarif: args.sarif.as_deref(),
+        json: None,
+    };
+    if let Some(error) = report::files::write(&report, files).first() {
+        return cannot_run(error);
+    }
+    for error in &report.read_errors {
+        eprintln!("error: {error}");
+    }
+    Exit::of_check(&report, fail_on).into()
+}
+
+/// `release`: the local gate, then the release; the report is printed when the gate refuses.
+fn run_release(args: ReleaseArgs) -> ExitCode {
+    let (check, fail_on) = match args.checks.settings() {
+        Ok(pair) => pair,
+        Err(message) => return cannot_run(&message),
+    };
+    let settings = Settings {
+        check,
+        fail_on,
+        connection: args.connection.settings(),
+        release: ReleaseOptions {
+            tag: args.tag.clone(),
+            environment: args.environment.clone(),
+            production_tags: args.production_tags.clone(),
+            activation_priority: args.activation_priority,
+            max_concurrency: args.max_concurrency,
+            qa_webhook_url: args.qa_webhook_url.clone(),
+            smoke_test: args.smoke_test,
+            dry_run: args.dry_run,
+            force: args.force,
+        },
+    };
+    if settings.connection.client_secret.is_none() {
+        return cannot_run(&format!("set {} to the CXone client secret", settings::SECRET_ENV));
+    }
+    let units = match discover::discover(&args.paths) {
+        Ok(units) => units,
+        Err(error) => return cannot_run(&error.to_string()),
+    };
+    let flows = match gate(&units, &settings.check, settings.fail_on) {
+        (_, Ok(flows)) => flows,
+        (report, Err(blocked)) => {
+            print(&report::human::render(&report));
+            for error in &report.read_errors {
+                eprintln!("error: {error}");
+            }
+            eprintln!("{}", blocked.describe(&args.tag));
+            let exit = match blocked {
+                Blocked::Unprepared(_) => Exit::CannotRun,
+                Blocked::ChecksFailed => Exit::of_check(&report, settings.fail_on),
+            };
+            return exit.into();
+        }
+    };
+    match release_flows(&settings, flows) {
+        Ok(released) => {
+            print(&report::release::render_release(&released));
+            if let Some(failure) = &released.audit_failure {
+                eprintln!("error: {failure}");
+            }
+            released.exit().into()
+        }
+        Err(message) => cannot_run(&message),
+    }
+}
+
+/// `rollback`: restores an earlier version of one flow.
+fn run_rollback(args: RollbackArgs) -> ExitCode {
+    let settings = Settings {
+        connection: args.connection.settings(),
+        ..Settings::default()
+    };
+    if settings.connection.client_secret.is_none() {
+        return cannot_run(&format!("set {} to the CXone client secret", settings::SECRET_ENV));
+    }
+    match roll_back(&settings, &args.flow_id, args.to.as_deref()) {
+        Ok(Ok(done)) => {
+            print(&report::release::render_rollback(
+                &args.flow_id,
+                &done,
+                &settings.connection.audit_log,
+            ));
+            Exit::Clean.into()
+        }
+        Ok(Err(failure)) => {
+            eprintln!("error: {failure}");
+            Exit::Findings.into()
+        }
+        Err(message) => cannot_run(&message),
+    }
+}
+
+fn run_simulate(args: SimulateArgs) -> ExitCode {
+    let mut variables = Variables::new();
+    for var in &args.vars {
+        let Some((name, value)) = var.split_once('=').filter(|(name, _)| !name.is_empty()) else {
+            return cannot_run(&format!("--var `{var}` is not NAME=VALUE"));
+        };
+        let value = serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
+        variables.insert(name.to_string(), value);
+    }
+    let dtmf: Vec<String> = if args.dtmf.is_empty() {
+        Vec::new()
+    } else {
+        args.dtmf.split(',').map(str::to_string).collect()
+    };
+    if let Some(bad) = dtmf.iter().find(|e| !is_dtmf_entry(e)) {
+        return cannot_run(&format!("--dtmf entry `{bad}` is not a string of keys 0-9, * and #"));
+    }
+    let bytes = match std::fs::read(&args.flow) {
+        Ok(bytes) => bytes,
+        Err(error) => return cannot_run(&format!("failed to read `{}`: {error}", args.flow.display())),
+    };
+    let settings = CheckSettings {
+        max_execution_ms: args.max_execution_ms,
+        ..CheckSettings::default()
+    };
+    let path = args.flow.to_string_lossy().into_owned();
+    let (checked, flow) = check::check_flow_bytes(&path, bytes, &settings);
+    let errors: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    let mut out = String::new();
+    for diagnostic in &errors {
+        report::human::render_diagnostic(&mut out, &checked.source, diagnostic);
+    }
+    let Some(flow) = flow else {
+        print(&out);
+        return cannot_run("the flow file cannot be read as JSON, so it cannot be simulated");
+    };
+    if !errors.is_empty() {
+        out.push_str("the flow has errors (above); simulating it as it stands:\n\n");
+    }
+    let call = Engine::new(&flow).run(&dtmf, &variables);
+    out.push_str(&report::trace::render(&flow, &call, args.max_execution_ms));
+    print(&out);
+    Exit::findings_if(!errors.is_empty() || call.verdict(&flow, args.max_execution_ms) != Verdict::Success).into()
+}
+
+fn cannot_run(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    Exit::CannotRun.into()
+}
+
+/// Writes to stdout, ignoring a closed pipe (`cxone-flow check | head`).
+fn print(text: &str) {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}

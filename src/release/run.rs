@@ -1,0 +1,167 @@
+//! A release or a rollback end to end, as the CLI and the Action both run it: the client and the
+//! audit log from the settings, the pipeline or the rollback on a runtime, and what came of it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::cxone::client::{ClientConfig, CxoneClient};
+use crate::exit::Exit;
+use crate::release::audit::{AuditLog, RunInfo};
+use crate::release::converge::RegistrationWait;
+use crate::release::payload::{ReleaseInfo, environment_for};
+use crate::release::pipeline::{FlowResult, ReleaseFlow, ReleaseSettings, release};
+use crate::release::rollback::{RolledBack, rollback};
+use crate::settings::{DEFAULT_CASE_CONCURRENCY, SECRET_ENV, Settings};
+
+/// A release that ran: what happened to each flow, and how the release was set up.
+pub struct Released {
+    pub results: Vec<FlowResult>,
+    pub settings: ReleaseSettings,
+    pub audit_log: PathBuf,
+    /// The first audit-log write that failed: the run reports it and exits 2.
+    pub audit_failure: Option<String>,
+}
+
+impl Released {
+    /// Whether any flow's content is not live as the tag asked.
+    pub fn failed(&self) -> bool {
+        self.results.iter().any(FlowResult::failed)
+    }
+
+    /// 2 when the audit log could not be written, 1 when a flow failed, else 0.
+    pub fn exit(&self) -> Exit {
+        if self.audit_failure.is_some() {
+            Exit::CannotRun
+        } else {
+            Exit::findings_if(self.failed())
+        }
+    }
+}
+
+/// A rollback that ran, or why it failed once it could run.
+pub type RollbackOutcome = Result<RolledBack, String>;
+
+/// The async runtime for the network calls of one command.
+pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("failed to start the async runtime: {e}"))
+}
+
+/// The commit released: as configured, else `GITHUB_SHA`, else `git rev-parse HEAD`.
+fn commit_of(given: &Option<String>) -> String {
+    given
+        .clone()
+        .or_else(|| std::env::var("GITHUB_SHA").ok())
+        .or_else(|| {
+            let output = std::process::Command::new("git")
+                .args(["rev-parse", "HEAD"])
+                .output()
+                .ok()?;
+            output
+                .status
+                .success()
+                .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The repository released from: as configured, else `GITHUB_REPOSITORY`, else the folder's name.
+fn repository_of(given: &Option<String>) -> String {
+    given
+        .clone()
+        .or_else(|| std::env::var("GITHUB_REPOSITORY").ok())
+        .or_else(|| std::env::current_dir().ok()?.file_name()?.to_str().map(str::to_string))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The client, the audit log and `owner/repo@commit`, or why they cannot be had. `what` names the
+/// command in the errors ("release v1").
+fn connect(settings: &Settings, what: &str, tag: &str) -> Result<(Arc<CxoneClient>, Arc<AuditLog>, String), String> {
+    let connection = &settings.connection;
+    let client_id = connection
+        .client_id
+        .clone()
+        .ok_or_else(|| format!("{what}: set the `cxone-client-id` input (`--client-id` on the command line)"))?;
+    let secret = connection.client_secret.clone().ok_or_else(|| {
+        format!("{what}: set {SECRET_ENV} to the CXone client secret (in the Action: set the `cxone-client-secret` input from a repository secret)")
+    })?;
+    connection.redactor.add(secret.expose());
+    let mut config = ClientConfig::new(&connection.base_url, &connection.token_url, client_id, secret);
+    config.max_retries = connection.max_retries;
+    config.redactor = connection.redactor.clone();
+    let client = CxoneClient::new(config).map_err(|e| e.to_string())?;
+    let commit = commit_of(&connection.commit);
+    let repository = repository_of(&connection.repository);
+    let mut run = RunInfo::from_env();
+    if connection.repository.is_some() {
+        run.repository.clone_from(&connection.repository);
+    }
+    let audit = AuditLog::open(&connection.audit_log, tag, &commit)
+        .map_err(|e| format!("failed to open the audit log `{}`: {e}", connection.audit_log.display()))?
+        .with_run(run)
+        .with_redactor(connection.redactor.clone());
+    Ok((Arc::new(client), Arc::new(audit), format!("{repository}@{commit}")))
+}
+
+/// How the pipeline runs, from the settings.
+fn release_settings(settings: &Settings, created_by: String) -> ReleaseSettings {
+    let options = &settings.release;
+    let (environment, environment_reason) =
+        environment_for(&options.tag, options.environment.as_deref(), &options.production_tags);
+    ReleaseSettings {
+        release: ReleaseInfo {
+            tag: options.tag.clone(),
+            environment,
+            environment_reason,
+            activation_priority: options.activation_priority,
+            created_by,
+        },
+        max_concurrency: options.max_concurrency,
+        case_concurrency: DEFAULT_CASE_CONCURRENCY,
+        qa_webhook_url: options.qa_webhook_url.clone(),
+        smoke_test: options.smoke_test,
+        dry_run: options.dry_run,
+        max_execution_ms: settings.check.max_execution_ms,
+        registration: RegistrationWait::default(),
+        force: options.force,
+    }
+}
+
+/// Releases flows that passed the gate; `Err` when the release could not run at all.
+pub fn release_flows(settings: &Settings, flows: Vec<ReleaseFlow>) -> Result<Released, String> {
+    let tag = &settings.release.tag;
+    let (client, audit, created_by) = connect(settings, &format!("release {tag}"), tag)?;
+    let pipeline = release_settings(settings, created_by);
+    let results = runtime()?
+        .block_on(release(client, flows, pipeline.clone(), Arc::clone(&audit)))
+        .map_err(|e| e.to_string())?;
+    Ok(Released {
+        results,
+        settings: pipeline,
+        audit_log: audit.path().to_path_buf(),
+        audit_failure: audit.failure(),
+    })
+}
+
+/// Rolls a flow back: `Err` when it could not run at all, `Ok(Err)` when the rollback failed.
+pub fn roll_back(settings: &Settings, flow_id: &str, to: Option<&str>) -> Result<RollbackOutcome, String> {
+    let (client, audit, created_by) = connect(settings, "rollback", "rollback")?;
+    let outcome = runtime()?.block_on(async {
+        client.authenticate().await?;
+        rollback(
+            client.as_ref(),
+            flow_id,
+            to,
+            &created_by,
+            RegistrationWait::default(),
+            &audit,
+        )
+        .await
+    });
+    if let Some(failure) = audit.failure() {
+        return Err(failure);
+    }
+    Ok(outcome.map_err(|error| format!("rollback of flow {flow_id}: {error}")))
+}

@@ -1,0 +1,113 @@
+//! One home for configuration: every setting a run takes, each default written once here. The CLI
+//! reads them from flags and the Action from `INPUT_*`; both hand the library one [`Settings`].
+
+use std::path::PathBuf;
+
+use crate::check::Settings as CheckSettings;
+use crate::cxone::secret::Secret;
+use crate::redact::Redactor;
+use crate::registry::Severity;
+
+/// The CXone API of the tutorial's contract.
+pub const DEFAULT_BASE_URL: &str = "https://api.mynicecx.com/api/v2";
+pub const DEFAULT_TOKEN_URL: &str = "https://api.mynicecx.com/oauth/token";
+/// The audit log, appended to.
+pub const DEFAULT_AUDIT_LOG: &str = "cxone-flow-audit.jsonl";
+/// Retries after the first attempt of a call.
+pub const DEFAULT_MAX_RETRIES: u32 = 5;
+/// Flows released at once.
+pub const DEFAULT_MAX_CONCURRENCY: usize = 4;
+/// Remote simulations of one flow at once.
+pub const DEFAULT_CASE_CONCURRENCY: usize = 8;
+/// `metadata.activationPriority` of the versions.
+pub const DEFAULT_ACTIVATION_PRIORITY: u32 = 1;
+/// The environment variable that holds the client secret (never a flag: process lists keep those).
+pub const SECRET_ENV: &str = "CXONE_CLIENT_SECRET";
+
+/// Everything a run is configured with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Limits, severities, the execution threshold and the coverage floor.
+    pub check: CheckSettings,
+    /// The least severity that fails the run (and blocks a release).
+    pub fail_on: Severity,
+    pub connection: Connection,
+    pub release: ReleaseOptions,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            check: CheckSettings::default(),
+            fail_on: Severity::Error,
+            connection: Connection::default(),
+            release: ReleaseOptions::default(),
+        }
+    }
+}
+
+/// Where CXone is and who is calling.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub base_url: String,
+    pub token_url: String,
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+    pub max_retries: u32,
+    pub audit_log: PathBuf,
+    /// The commit released (default: `GITHUB_SHA`, else `git rev-parse HEAD`).
+    pub commit: Option<String>,
+    /// The repository released from (default: `GITHUB_REPOSITORY`, else the folder's name).
+    pub repository: Option<String>,
+    /// The run's secrets, scrubbed from whatever a server answers.
+    pub redactor: Redactor,
+}
+
+impl Default for Connection {
+    fn default() -> Self {
+        Connection {
+            base_url: DEFAULT_BASE_URL.into(),
+            token_url: DEFAULT_TOKEN_URL.into(),
+            client_id: None,
+            client_secret: None,
+            max_retries: DEFAULT_MAX_RETRIES,
+            audit_log: PathBuf::from(DEFAULT_AUDIT_LOG),
+            commit: None,
+            repository: None,
+            redactor: Redactor::new(),
+        }
+    }
+}
+
+/// What a release asks for.
+#[derive(Debug, Clone)]
+pub struct ReleaseOptions {
+    pub tag: String,
+    /// `production` or `staging`; `None` to decide from the tag.
+    pub environment: Option<String>,
+    /// Tags that release to production (comma-separated globs).
+    pub production_tags: String,
+    pub activation_priority: u32,
+    pub max_concurrency: usize,
+    pub qa_webhook_url: Option<String>,
+    pub smoke_test: bool,
+    pub dry_run: bool,
+    /// Release content a rollback undid.
+    pub force: bool,
+}
+
+impl Default for ReleaseOptions {
+    fn default() -> Self {
+        ReleaseOptions {
+            tag: String::new(),
+            environment: None,
+            production_tags: crate::release::payload::PRODUCTION_TAGS.into(),
+            activation_priority: DEFAULT_ACTIVATION_PRIORITY,
+            max_concurrency: DEFAULT_MAX_CONCURRENCY,
+            qa_webhook_url: None,
+            smoke_test: false,
+            dry_run: false,
+            force: false,
+        }
+    }
+}
