@@ -84,7 +84,7 @@ struct ReleaseArgs {
     #[command(flatten)]
     connection: Connection,
     /// `production` or `staging`, instead of deciding from the tag.
-    #[arg(long, value_parser = ["production", "staging"])]
+    #[arg(long, value_parser = settings::parse_environment)]
     environment: Option<String>,
     /// Tags that release to production (comma-separated globs, `*` any characters, any case);
     /// every other tag releases to staging.
@@ -148,8 +148,8 @@ struct CheckArgs {
 #[derive(clap::Args)]
 struct CheckOptions {
     /// The least severity that fails the run (exit 1) and blocks a release.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    fail_on: FailOn,
+    #[arg(long, default_value = "error", value_parser = settings::parse_fail_on)]
+    fail_on: Severity,
     /// Branching complexity limit: the most `menu` and `routing` elements a flow may have.
     #[arg(long, default_value_t = RuleLimits::default().max_decision_nodes)]
     max_decision_nodes: usize,
@@ -163,7 +163,7 @@ struct CheckOptions {
     #[arg(long, default_value_t = DEFAULT_MAX_EXECUTION_MS)]
     max_execution_ms: u64,
     /// Fail flows whose cases reach fewer than this percentage of their elements.
-    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    #[arg(long, value_name = "PCT", value_parser = settings::parse_percent)]
     min_coverage: Option<f64>,
 }
 
@@ -171,10 +171,7 @@ impl CheckOptions {
     /// The check's settings and the fail-on severity.
     fn settings(&self) -> Result<(CheckSettings, Severity), String> {
         let severities = Severities::parse(self.severity.iter().map(String::as_str))?;
-        let fail_on = match self.fail_on {
-            FailOn::Error => Severity::Error,
-            FailOn::Warning => Severity::Warning,
-        };
+        let fail_on = self.fail_on;
         let settings = CheckSettings {
             limits: RuleLimits {
                 max_decision_nodes: self.max_decision_nodes,
@@ -228,19 +225,6 @@ struct SimulateArgs {
 enum Format {
     Human,
     Json,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum FailOn {
-    Error,
-    Warning,
-}
-
-fn parse_percent(text: &str) -> Result<f64, String> {
-    match text.trim_end_matches('%').parse::<f64>() {
-        Ok(pct) if (0.0..=100.0).contains(&pct) => Ok(pct),
-        _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
-    }
 }
 
 /// Runs the command the arguments name.

@@ -24,6 +24,31 @@ pub const DEFAULT_ACTIVATION_PRIORITY: u32 = 1;
 /// The environment variable that holds the client secret (never a flag: process lists keep those).
 pub const SECRET_ENV: &str = "CXONE_CLIENT_SECRET";
 
+/// A percentage from 0 to 100, `%` allowed (`--min-coverage`, `min-coverage`).
+pub fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.trim_end_matches('%').parse::<f64>() {
+        Ok(pct) if (0.0..=100.0).contains(&pct) => Ok(pct),
+        _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
+    }
+}
+
+/// `error` or `warning` (`--fail-on`, `fail-on`).
+pub fn parse_fail_on(text: &str) -> Result<Severity, String> {
+    match text {
+        "error" => Ok(Severity::Error),
+        "warning" => Ok(Severity::Warning),
+        other => Err(format!("`{other}` is neither `error` nor `warning`")),
+    }
+}
+
+/// `production` or `staging` (`--environment`, `environment`).
+pub fn parse_environment(text: &str) -> Result<String, String> {
+    match text {
+        "production" | "staging" => Ok(text.to_string()),
+        other => Err(format!("`{other}` is neither `production` nor `staging`")),
+    }
+}
+
 /// Everything a run is configured with.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -109,5 +134,20 @@ impl Default for ReleaseOptions {
             dry_run: false,
             force: false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_parse_the_same_from_flags_and_inputs() {
+        assert_eq!(parse_percent("80%"), Ok(80.0));
+        assert!(parse_percent("101").is_err());
+        assert_eq!(parse_fail_on("warning"), Ok(Severity::Warning));
+        assert!(parse_fail_on("fatal").unwrap_err().contains("neither"));
+        assert_eq!(parse_environment("staging").as_deref(), Ok("staging"));
+        assert!(parse_environment("prod").is_err());
     }
 }

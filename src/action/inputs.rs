@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::registry::Severity;
 use crate::registry::{RuleLimits, Severities};
+use crate::settings;
 use crate::sim::run::DEFAULT_MAX_EXECUTION_MS;
 
 /// Every input action.yml declares, in its order (a test keeps the two in step).
@@ -221,26 +222,14 @@ impl Inputs {
     pub fn read(vars: &HashMap<String, String>) -> Result<Inputs, InputError> {
         let r = Reader { vars };
         let defaults = RuleLimits::default();
-        let fail_on = r
-            .parsed("fail-on", |text| match text {
-                "error" => Ok(Severity::Error),
-                "warning" => Ok(Severity::Warning),
-                other => Err(format!("`{other}` is neither `error` nor `warning`")),
-            })?
-            .unwrap_or(Severity::Error);
+        let fail_on = r.parsed("fail-on", settings::parse_fail_on)?.unwrap_or(Severity::Error);
         let severity_list = list(&r.text("severity", ""));
         let severities = Severities::parse(severity_list.iter().map(String::as_str)).map_err(|message| InputError {
             input: "severity",
             message,
         })?;
-        let min_coverage = r.parsed("min-coverage", |text| match text.trim_end_matches('%').parse::<f64>() {
-            Ok(pct) if (0.0..=100.0).contains(&pct) => Ok(pct),
-            _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
-        })?;
-        let environment = r.parsed("environment", |text| match text {
-            "production" | "staging" => Ok(text.to_string()),
-            other => Err(format!("`{other}` is neither `production` nor `staging`")),
-        })?;
+        let min_coverage = r.parsed("min-coverage", settings::parse_percent)?;
+        let environment = r.parsed("environment", settings::parse_environment)?;
         let url = |name: &'static str, default: &str| -> Result<String, InputError> {
             let text = r.text(name, default);
             if text.starts_with("https://") || text.starts_with("http://") {
@@ -277,20 +266,20 @@ impl Inputs {
             shard: r.parsed("shard", Shard::parse)?.unwrap_or(Shard::WHOLE),
             release_on_tag: r.boolean("release-on-tag", true)?,
             cxone: CxoneInputs {
-                base_url: url("cxone-base-url", "https://api.mynicecx.com/api/v2")?,
-                token_url: url("cxone-token-url", "https://api.mynicecx.com/oauth/token")?,
+                base_url: url("cxone-base-url", settings::DEFAULT_BASE_URL)?,
+                token_url: url("cxone-token-url", settings::DEFAULT_TOKEN_URL)?,
                 client_id: r.optional("cxone-client-id"),
                 client_secret: r.optional("cxone-client-secret"),
             },
             environment,
             production_tags: r.text("production-tags", crate::release::payload::PRODUCTION_TAGS),
             force: r.boolean("force", false)?,
-            activation_priority: r.number("activation-priority", 1, 0)?,
-            max_concurrency: r.number("max-concurrency", 4, 1)?,
+            activation_priority: r.number("activation-priority", settings::DEFAULT_ACTIVATION_PRIORITY, 0)?,
+            max_concurrency: r.number("max-concurrency", settings::DEFAULT_MAX_CONCURRENCY, 1)?,
             qa_webhook_url,
             smoke_test: r.boolean("smoke-test", false)?,
             dry_run: r.boolean("dry-run", false)?,
-            audit_log: r.path("audit-log", "cxone-flow-audit.jsonl").unwrap_or_default(),
+            audit_log: r.path("audit-log", settings::DEFAULT_AUDIT_LOG).unwrap_or_default(),
             rollback_flow_id: r.optional("rollback-flow-id"),
             rollback_to: r.optional("rollback-to"),
         })

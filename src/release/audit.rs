@@ -8,9 +8,110 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use crate::cxone::types::VersionPayload;
 use crate::redact::Redactor;
+
+/// Every event the audit log records, with its own fields (camelCase on the line, beside the
+/// common ones). `docs/audit-log.md` documents each.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case", rename_all_fields = "camelCase")]
+pub enum AuditEvent {
+    /// The credentials were accepted.
+    TokenAcquired,
+    /// The run stopped before any flow: `step` is `token`.
+    RunFailed {
+        step: String,
+        reason: String,
+    },
+    /// The QA webhook exists; `reason` when another run created it a moment ago.
+    WebhookFound {
+        webhook_id: String,
+        url: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// Dry run: the QA webhook would be created.
+    WebhookWouldRegister {
+        url: String,
+    },
+    WebhookRegistered {
+        webhook_id: String,
+        url: String,
+    },
+    /// The QA webhook could not be found or created; the release went on (exit 1 at the end).
+    WebhookFailed {
+        url: String,
+        reason: String,
+    },
+    VersionsListed {
+        count: usize,
+    },
+    /// Nothing sent for the flow: its content is active, or a rollback undid it.
+    Skipped {
+        reason: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        rolled_back_by: Option<String>,
+    },
+    /// A version of this content exists already and is carried on.
+    Resumed {
+        reason: String,
+    },
+    /// Dry run: the payload that would be registered.
+    DryRunPayload {
+        payload: Box<VersionPayload>,
+    },
+    VersionRegistered {
+        job_id: String,
+    },
+    /// `confirmedByReadingBack` when the publish's answer was lost and the version read back ACTIVE.
+    VersionPublished {
+        latency_ms: u64,
+        confirmed_by_reading_back: bool,
+    },
+    /// Another run, racing this one, published the version first.
+    PublishedByAnotherRun {
+        reason: String,
+    },
+    /// A case simulated by CXone agreed with the local engine (before publishing).
+    SimulationPassed {
+        case: String,
+    },
+    SimulationFailed {
+        case: String,
+        reason: String,
+    },
+    /// The same, against the published version (`--smoke-test`).
+    SmokeTestPassed {
+        case: String,
+    },
+    SmokeTestFailed {
+        case: String,
+        reason: String,
+    },
+    /// The flow's release failed.
+    FlowFailed {
+        reason: String,
+    },
+    /// The flow's release ended without failing.
+    ActivationComplete {
+        outcome: String,
+        total_ms: u64,
+    },
+    /// Earlier content was restored as a new version replacing `replaced`.
+    Rollback {
+        restored_from: String,
+        replaced: Option<String>,
+        reason: String,
+    },
+    /// A rollback to the content that is already active: nothing sent.
+    RollbackSkipped {
+        reason: String,
+        restored_from: String,
+    },
+}
 
 /// Who and what ran: written on every line when known.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -104,11 +205,15 @@ impl AuditLog {
         &self.path
     }
 
-    /// Writes one event line and flushes it. `details` must be a JSON object.
-    pub fn record(&self, event: &str, flow_id: Option<&str>, version_id: Option<&str>, details: Value) {
+    /// Writes one event line and flushes it.
+    pub fn record(&self, event: AuditEvent, flow_id: Option<&str>, version_id: Option<&str>) {
+        let Ok(Value::Object(mut details)) = serde_json::to_value(&event) else {
+            return;
+        };
+        let name = details.remove("event").unwrap_or(Value::Null);
         let mut line = Map::new();
         line.insert("timestamp".into(), json!(now_millis()));
-        line.insert("event".into(), json!(event));
+        line.insert("event".into(), name);
         line.insert("tool".into(), json!(concat!("cxone-flow ", env!("CARGO_PKG_VERSION"))));
         line.insert("tag".into(), json!(self.tag));
         line.insert("commit".into(), json!(self.commit));
@@ -117,9 +222,7 @@ impl AuditLog {
         line.insert("runUrl".into(), json!(self.run.run_url));
         line.insert("flowId".into(), json!(flow_id));
         line.insert("versionId".into(), json!(version_id));
-        if let Value::Object(details) = details {
-            line.extend(details);
-        }
+        line.extend(details);
         let mut text = self.redactor.scrub(&Value::Object(line).to_string());
         text.push('\n');
         let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
@@ -145,8 +248,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("audit.jsonl");
         let log = AuditLog::open(&path, "v1.0.0", "abc123").unwrap();
-        log.record("version_registered", Some("main"), Some("id-1"), json!({"jobId": "j"}));
-        log.record("token_acquired", None, None, json!({}));
+        log.record(
+            AuditEvent::VersionRegistered { job_id: "j".into() },
+            Some("main"),
+            Some("id-1"),
+        );
+        log.record(AuditEvent::TokenAcquired, None, None);
         // Read while the log is still open: nothing is held back in a buffer.
         let text = std::fs::read_to_string(&path).unwrap();
         let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
@@ -172,6 +279,115 @@ mod tests {
         assert!(log.failure().is_none());
     }
 
+    /// One of each event; the `match` stops compiling when a variant is added and not listed here.
+    fn one_of_each() -> Vec<AuditEvent> {
+        let s = || String::from("x");
+        let all = vec![
+            AuditEvent::TokenAcquired,
+            AuditEvent::RunFailed { step: s(), reason: s() },
+            AuditEvent::WebhookFound {
+                webhook_id: s(),
+                url: s(),
+                reason: None,
+            },
+            AuditEvent::WebhookWouldRegister { url: s() },
+            AuditEvent::WebhookRegistered {
+                webhook_id: s(),
+                url: s(),
+            },
+            AuditEvent::WebhookFailed { url: s(), reason: s() },
+            AuditEvent::VersionsListed { count: 1 },
+            AuditEvent::Skipped {
+                reason: s(),
+                rolled_back_by: None,
+            },
+            AuditEvent::Resumed { reason: s() },
+            AuditEvent::DryRunPayload {
+                payload: Box::new(
+                    serde_json::from_value(json!({
+                        "id": "i", "flowId": "f", "elements": [], "edges": [], "routingRules": [],
+                        "metadata": {"versionTag": "v", "activationPriority": 1, "timestamp": "t"},
+                        "versionTags": {"environment": "staging", "releaseMatrix": "v"}
+                    }))
+                    .unwrap(),
+                ),
+            },
+            AuditEvent::VersionRegistered { job_id: s() },
+            AuditEvent::VersionPublished {
+                latency_ms: 1,
+                confirmed_by_reading_back: false,
+            },
+            AuditEvent::PublishedByAnotherRun { reason: s() },
+            AuditEvent::SimulationPassed { case: s() },
+            AuditEvent::SimulationFailed { case: s(), reason: s() },
+            AuditEvent::SmokeTestPassed { case: s() },
+            AuditEvent::SmokeTestFailed { case: s(), reason: s() },
+            AuditEvent::FlowFailed { reason: s() },
+            AuditEvent::ActivationComplete {
+                outcome: s(),
+                total_ms: 1,
+            },
+            AuditEvent::Rollback {
+                restored_from: s(),
+                replaced: None,
+                reason: s(),
+            },
+            AuditEvent::RollbackSkipped {
+                reason: s(),
+                restored_from: s(),
+            },
+        ];
+        for event in &all {
+            match event {
+                AuditEvent::TokenAcquired
+                | AuditEvent::RunFailed { .. }
+                | AuditEvent::WebhookFound { .. }
+                | AuditEvent::WebhookWouldRegister { .. }
+                | AuditEvent::WebhookRegistered { .. }
+                | AuditEvent::WebhookFailed { .. }
+                | AuditEvent::VersionsListed { .. }
+                | AuditEvent::Skipped { .. }
+                | AuditEvent::Resumed { .. }
+                | AuditEvent::DryRunPayload { .. }
+                | AuditEvent::VersionRegistered { .. }
+                | AuditEvent::VersionPublished { .. }
+                | AuditEvent::PublishedByAnotherRun { .. }
+                | AuditEvent::SimulationPassed { .. }
+                | AuditEvent::SimulationFailed { .. }
+                | AuditEvent::SmokeTestPassed { .. }
+                | AuditEvent::SmokeTestFailed { .. }
+                | AuditEvent::FlowFailed { .. }
+                | AuditEvent::ActivationComplete { .. }
+                | AuditEvent::Rollback { .. }
+                | AuditEvent::RollbackSkipped { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_event_and_its_fields_are_documented() {
+        let docs = include_str!("../../docs/audit-log.md");
+        for event in one_of_each() {
+            let Value::Object(fields) = serde_json::to_value(&event).unwrap() else {
+                panic!("{event:?}")
+            };
+            let name = fields["event"].as_str().unwrap();
+            let heading = format!("### {name}\n");
+            let start = docs
+                .find(&heading)
+                .unwrap_or_else(|| panic!("docs/audit-log.md lacks `{heading}`"));
+            let section = &docs[start + heading.len()..];
+            let section = &section[..section.find("\n### ").unwrap_or(section.len())];
+            for field in fields.keys().filter(|k| *k != "event") {
+                assert!(
+                    section.contains(&format!("`{field}`")),
+                    "{name}: `{field}` is not documented"
+                );
+            }
+        }
+    }
+
     #[test]
     fn lines_say_who_ran_and_never_hold_a_known_secret() {
         let dir = tempfile::tempdir().unwrap();
@@ -193,10 +409,11 @@ mod tests {
             .with_redactor(redactor.clone());
         redactor.add("tok-issued-mid-run");
         log.record(
-            "flow_failed",
+            AuditEvent::FlowFailed {
+                reason: "server said tok-issued-mid-run".into(),
+            },
             Some("f"),
             None,
-            json!({"reason": "server said tok-issued-mid-run"}),
         );
         let line: Value = serde_json::from_str(std::fs::read_to_string(&path).unwrap().trim()).unwrap();
         assert_eq!(line["repository"], "acme/ivr");

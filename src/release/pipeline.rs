@@ -5,7 +5,6 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use serde_json::json;
 use tokio::sync::Semaphore;
 
 use crate::cxone::client::ApiError;
@@ -15,7 +14,7 @@ use crate::cxone::types::{
 };
 use crate::flow::model::Flow;
 use crate::redact::Redactor;
-use crate::release::audit::AuditLog;
+use crate::release::audit::{AuditEvent, AuditLog};
 use crate::release::backend::Backend;
 use crate::release::converge::{self, Published, Registration, RegistrationWait};
 use crate::release::payload::{FlowContent, ReleaseInfo, content_hash, now_rfc3339, version_id};
@@ -185,15 +184,18 @@ pub async fn release<B: Backend>(
     audit: Arc<AuditLog>,
 ) -> Result<Vec<FlowResult>, ApiError> {
     if let Err(error) = client.authenticate().await {
+        let reason = error.to_string();
         audit.record(
-            "run_failed",
+            AuditEvent::RunFailed {
+                step: "token".into(),
+                reason,
+            },
             None,
             None,
-            json!({ "step": "token", "reason": error.to_string() }),
         );
         return Err(error);
     }
-    audit.record("token_acquired", None, None, json!({}));
+    audit.record(AuditEvent::TokenAcquired, None, None);
     // A QA webhook that cannot be ensured does not hold the release back: every flow's row says so
     // and the run exits 1 at the end.
     let warning = match &settings.qa_webhook_url {
@@ -201,12 +203,8 @@ pub async fn release<B: Backend>(
             .await
             .err()
             .map(|error| {
-                audit.record(
-                    "webhook_failed",
-                    None,
-                    None,
-                    json!({ "url": url, "reason": error.to_string() }),
-                );
+                let (url, reason) = (url.clone(), error.to_string());
+                audit.record(AuditEvent::WebhookFailed { url, reason }, None, None);
                 format!("the QA webhook was not set up, so QA hears nothing of this release: {error}")
             }),
         None => None,
@@ -227,18 +225,16 @@ pub async fn release<B: Backend>(
             let outcome = scrubbed(release_flow(&shared, &flow).await, shared.client.redactor());
             if let Outcome::Failed { reason, version_id } = &outcome {
                 shared.audit.record(
-                    "flow_failed",
+                    AuditEvent::FlowFailed { reason: reason.clone() },
                     Some(&flow.content.flow_id),
                     version_id.as_deref(),
-                    json!({ "reason": reason }),
                 );
             } else if !shared.settings.dry_run {
-                shared.audit.record(
-                    "activation_complete",
-                    Some(&flow.content.flow_id),
-                    None,
-                    json!({ "outcome": outcome.label(), "totalMs": started.elapsed().as_millis() as u64 }),
-                );
+                let event = AuditEvent::ActivationComplete {
+                    outcome: outcome.label().into(),
+                    total_ms: started.elapsed().as_millis() as u64,
+                };
+                shared.audit.record(event, Some(&flow.content.flow_id), None);
             }
             FlowResult {
                 path: flow.path.clone(),
@@ -283,11 +279,20 @@ async fn ensure_webhook(client: &impl Backend, url: &str, dry_run: bool, audit: 
             .map(|w| w.id.clone())
     };
     if let Some(id) = find(&client.list_webhooks().await?) {
-        audit.record("webhook_found", None, None, json!({ "webhookId": id, "url": url }));
+        let (webhook_id, url) = (id, url.to_string());
+        audit.record(
+            AuditEvent::WebhookFound {
+                webhook_id,
+                url,
+                reason: None,
+            },
+            None,
+            None,
+        );
         return Ok(());
     }
     if dry_run {
-        audit.record("webhook_would_register", None, None, json!({ "url": url }));
+        audit.record(AuditEvent::WebhookWouldRegister { url: url.into() }, None, None);
         return Ok(());
     }
     let request = WebhookRequest {
@@ -298,22 +303,18 @@ async fn ensure_webhook(client: &impl Backend, url: &str, dry_run: bool, audit: 
     };
     match client.create_webhook(&request).await {
         Ok(created) => {
-            audit.record(
-                "webhook_registered",
-                None,
-                None,
-                json!({ "webhookId": created.id, "url": url }),
-            );
+            let (webhook_id, url) = (created.id, url.to_string());
+            audit.record(AuditEvent::WebhookRegistered { webhook_id, url }, None, None);
             Ok(())
         }
         Err(error) if error.conflict("name_taken") || error.ambiguous() => match find(&client.list_webhooks().await?) {
             Some(id) => {
-                audit.record(
-                    "webhook_found",
-                    None,
-                    None,
-                    json!({ "webhookId": id, "url": url, "reason": "created by another run at the same time" }),
-                );
+                let event = AuditEvent::WebhookFound {
+                    webhook_id: id,
+                    url: url.into(),
+                    reason: Some("created by another run at the same time".into()),
+                };
+                audit.record(event, None, None);
                 Ok(())
             }
             None => Err(error),
@@ -369,21 +370,16 @@ async fn release_flow<B: Backend>(shared: &Shared<B>, flow: &ReleaseFlow) -> Out
         Ok(versions) => versions,
         Err(error) => return fail(error, None),
     };
-    audit.record(
-        "versions_listed",
-        Some(flow_id),
-        None,
-        json!({ "count": versions.len() }),
-    );
+    let count = versions.len();
+    audit.record(AuditEvent::VersionsListed { count }, Some(flow_id), None);
     let hash = flow.content.content_hash.as_str();
     let active = versions.iter().find(|v| v.status == VersionStatus::Active);
     if let Some(active) = active.filter(|v| v.payload.metadata.content_hash.as_deref() == Some(hash)) {
-        audit.record(
-            "skipped",
-            Some(flow_id),
-            Some(&active.payload.id),
-            json!({ "reason": "the active version has this content" }),
-        );
+        let event = AuditEvent::Skipped {
+            reason: "the active version has this content".into(),
+            rolled_back_by: None,
+        };
+        audit.record(event, Some(flow_id), Some(&active.payload.id));
         return Outcome::UpToDate {
             version_id: active.payload.id.clone(),
         };
@@ -391,12 +387,11 @@ async fn release_flow<B: Backend>(shared: &Shared<B>, flow: &ReleaseFlow) -> Out
     if !settings.force
         && let Some((undone, by)) = rolled_back(&versions, hash)
     {
-        audit.record(
-            "skipped",
-            Some(flow_id),
-            Some(&undone.payload.id),
-            json!({ "reason": "this content was rolled back", "rolledBackBy": by.payload.id }),
-        );
+        let event = AuditEvent::Skipped {
+            reason: "this content was rolled back".into(),
+            rolled_back_by: Some(by.payload.id.clone()),
+        };
+        audit.record(event, Some(flow_id), Some(&undone.payload.id));
         return Outcome::WasRolledBack {
             version_id: undone.payload.id.clone(),
             restored_version_id: by.payload.id.clone(),
@@ -407,12 +402,8 @@ async fn release_flow<B: Backend>(shared: &Shared<B>, flow: &ReleaseFlow) -> Out
         .find(|v| v.status == VersionStatus::Pending && v.payload.metadata.content_hash.as_deref() == Some(hash));
     let (version_id, resumed) = match pending {
         Some(pending) => {
-            audit.record(
-                "resumed",
-                Some(flow_id),
-                Some(&pending.payload.id),
-                json!({ "reason": "an earlier run registered this content" }),
-            );
+            let reason = "an earlier run registered this content".into();
+            audit.record(AuditEvent::Resumed { reason }, Some(flow_id), Some(&pending.payload.id));
             if settings.dry_run {
                 return Outcome::WouldRelease {
                     payload: None,
@@ -445,12 +436,10 @@ async fn release_flow<B: Backend>(shared: &Shared<B>, flow: &ReleaseFlow) -> Out
                 .content
                 .payload(id.clone(), &settings.release, active_id, now_rfc3339());
             if settings.dry_run {
-                audit.record(
-                    "dry_run_payload",
-                    Some(flow_id),
-                    Some(&id),
-                    json!({ "payload": payload }),
-                );
+                let event = AuditEvent::DryRunPayload {
+                    payload: Box::new(payload.clone()),
+                };
+                audit.record(event, Some(flow_id), Some(&id));
                 return Outcome::WouldRelease {
                     payload: Some(Box::new(payload)),
                     note: "would register, simulate and publish this payload".into(),
@@ -458,32 +447,31 @@ async fn release_flow<B: Backend>(shared: &Shared<B>, flow: &ReleaseFlow) -> Out
             }
             match converge::register(client.as_ref(), &payload, settings.registration).await {
                 Ok(Registration::Registered(job)) => {
-                    audit.record("version_registered", Some(flow_id), Some(&id), json!({ "jobId": job }));
+                    audit.record(AuditEvent::VersionRegistered { job_id: job }, Some(flow_id), Some(&id));
                     (id, false)
                 }
                 Ok(Registration::Resumed(why)) => {
-                    audit.record("resumed", Some(flow_id), Some(&id), json!({ "reason": why }));
+                    audit.record(AuditEvent::Resumed { reason: why.into() }, Some(flow_id), Some(&id));
                     (id, true)
                 }
                 Err(error) => return fail(error, Some(&id)),
             }
         }
     };
-    if let Err(reason) = simulate_cases(shared, flow, &version_id, "simulation").await {
+    if let Err(reason) = simulate_cases(shared, flow, &version_id, Stage::BeforePublish).await {
         return fail(reason, Some(&version_id));
     }
     let started = Instant::now();
     match converge::publish(client.as_ref(), flow_id, &version_id, settings.registration).await {
         Ok(Published::ByThisRun { confirmed }) => {
             let latency_ms = started.elapsed().as_millis() as u64;
-            audit.record(
-                "version_published",
-                Some(flow_id),
-                Some(&version_id),
-                json!({ "latencyMs": latency_ms, "confirmedByReadingBack": confirmed }),
-            );
+            let event = AuditEvent::VersionPublished {
+                latency_ms,
+                confirmed_by_reading_back: confirmed,
+            };
+            audit.record(event, Some(flow_id), Some(&version_id));
             if settings.smoke_test
-                && let Err(reason) = simulate_cases(shared, flow, &version_id, "smoke_test").await
+                && let Err(reason) = simulate_cases(shared, flow, &version_id, Stage::SmokeTest).await
             {
                 return smoke_test_failed(shared, flow, active, &version_id, reason).await;
             }
@@ -494,11 +482,11 @@ async fn release_flow<B: Backend>(shared: &Shared<B>, flow: &ReleaseFlow) -> Out
             }
         }
         Ok(Published::ByAnotherRun) => {
+            let reason = "another run published this version first".into();
             audit.record(
-                "published_by_another_run",
+                AuditEvent::PublishedByAnotherRun { reason },
                 Some(flow_id),
                 Some(&version_id),
-                json!({ "reason": "another run published this version first" }),
             );
             Outcome::PublishedByAnotherRun { version_id }
         }
@@ -562,13 +550,22 @@ async fn smoke_test_failed<B: Backend>(
     }
 }
 
+/// When the cases are simulated by CXone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// Against the registered version, before it is published.
+    BeforePublish,
+    /// Against the published version (`--smoke-test`).
+    SmokeTest,
+}
+
 /// Runs every case against a registered version, concurrently (bounded), and compares each with the
 /// local engine. Returns the first problem, after recording every case in the audit log.
 async fn simulate_cases<B: Backend>(
     shared: &Shared<B>,
     flow: &ReleaseFlow,
     version_id: &str,
-    stage: &str,
+    stage: Stage,
 ) -> Result<(), String> {
     let permits = Arc::new(Semaphore::new(shared.settings.case_concurrency.max(1)));
     let engine = Engine::new(&flow.flow);
@@ -603,16 +600,22 @@ async fn simulate_cases<B: Backend>(
             .map_err(|e| e.to_string())
             .and_then(|r| r.map_err(|e| explain_error(&e)));
         let verdict = remote.and_then(|remote| compare(case, &local, &remote, shared.settings.max_execution_ms));
-        let (event, detail) = match &verdict {
-            Ok(()) => (format!("{stage}_passed"), json!({ "case": case.name.value })),
-            Err(reason) => (
-                format!("{stage}_failed"),
-                json!({ "case": case.name.value, "reason": reason }),
-            ),
+        let name = case.name.value.clone();
+        let event = match (&verdict, stage) {
+            (Ok(()), Stage::BeforePublish) => AuditEvent::SimulationPassed { case: name },
+            (Ok(()), Stage::SmokeTest) => AuditEvent::SmokeTestPassed { case: name },
+            (Err(reason), Stage::BeforePublish) => AuditEvent::SimulationFailed {
+                case: name,
+                reason: reason.clone(),
+            },
+            (Err(reason), Stage::SmokeTest) => AuditEvent::SmokeTestFailed {
+                case: name,
+                reason: reason.clone(),
+            },
         };
         shared
             .audit
-            .record(&event, Some(&flow.content.flow_id), Some(version_id), detail);
+            .record(event, Some(&flow.content.flow_id), Some(version_id));
         if let Err(reason) = verdict {
             problems.push(format!("case \"{}\": {reason}", case.name.value));
         }

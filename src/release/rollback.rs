@@ -2,11 +2,9 @@
 //! `rollbackReference` points at the version it replaces. One restore step serves `cxone-flow
 //! rollback` and the release's smoke test.
 
-use serde_json::json;
-
 use crate::cxone::client::ApiError;
 use crate::cxone::types::{Version, VersionStatus};
-use crate::release::audit::AuditLog;
+use crate::release::audit::{AuditEvent, AuditLog};
 use crate::release::backend::Backend;
 use crate::release::converge::{self, Registration, RegistrationWait};
 use crate::release::payload::{FlowContent, ReleaseInfo, now_rfc3339, version_id};
@@ -43,12 +41,8 @@ pub async fn rollback(
     audit: &AuditLog,
 ) -> Result<RolledBack, RollbackError> {
     let versions = client.list_versions(flow_id).await?;
-    audit.record(
-        "versions_listed",
-        Some(flow_id),
-        None,
-        json!({ "count": versions.len() }),
-    );
+    let count = versions.len();
+    audit.record(AuditEvent::VersionsListed { count }, Some(flow_id), None);
     let target = match to {
         Some(id) => versions
             .iter()
@@ -69,12 +63,11 @@ pub async fn rollback(
             || (a.payload.metadata.content_hash.is_some()
                 && a.payload.metadata.content_hash == target.payload.metadata.content_hash)
     }) {
-        audit.record(
-            "rollback_skipped",
-            Some(flow_id),
-            Some(&active.payload.id),
-            json!({ "reason": "the asked-for content is already active", "restoredFrom": target.payload.id }),
-        );
+        let event = AuditEvent::RollbackSkipped {
+            reason: "the asked-for content is already active".into(),
+            restored_from: target.payload.id.clone(),
+        };
+        audit.record(event, Some(flow_id), Some(&active.payload.id));
         return Ok(RolledBack {
             restored_version_id: active.payload.id.clone(),
             restored_from: target.payload.id.clone(),
@@ -115,17 +108,19 @@ pub async fn restore(
     payload.metadata.rollback_of = replaced.map(str::to_string);
     match converge::register(client, &payload, wait).await? {
         Registration::Registered(job) => {
-            audit.record("version_registered", Some(flow_id), Some(&id), json!({ "jobId": job }))
+            audit.record(AuditEvent::VersionRegistered { job_id: job }, Some(flow_id), Some(&id))
         }
-        Registration::Resumed(why) => audit.record("resumed", Some(flow_id), Some(&id), json!({ "reason": why })),
+        Registration::Resumed(why) => {
+            audit.record(AuditEvent::Resumed { reason: why.into() }, Some(flow_id), Some(&id))
+        }
     }
     converge::publish(client, flow_id, &id, wait).await?;
-    audit.record(
-        "rollback",
-        Some(flow_id),
-        Some(&id),
-        json!({ "restoredFrom": target.payload.id, "replaced": replaced, "reason": reason }),
-    );
+    let event = AuditEvent::Rollback {
+        restored_from: target.payload.id.clone(),
+        replaced: replaced.map(str::to_string),
+        reason: reason.to_string(),
+    };
+    audit.record(event, Some(flow_id), Some(&id));
     Ok(RolledBack {
         restored_version_id: id,
         restored_from: target.payload.id.clone(),
