@@ -170,6 +170,8 @@ impl Run {
                 severities: inputs.severities.clone(),
                 max_execution_ms: inputs.max_execution_ms,
                 min_coverage: inputs.min_coverage,
+                // The summary's diffs and diagrams, and a tag's payloads, use each flow's JSON.
+                keep_json: true,
             },
             fail_on: inputs.fail_on,
             connection: Connection {
@@ -308,7 +310,7 @@ impl Run {
                 let path = repo_path(&flow.source.path, &self.workspace);
                 let base_path = selection.changed_flows.get(&path)?;
                 Some(FlowChanges {
-                    head: serde_json::from_str(&flow.source.text).ok(),
+                    head: flow.json.clone(),
                     base: self.base_of(pr, base_in_clone, base_path),
                     path,
                 })

@@ -2,6 +2,7 @@
 //! flow without errors, in parallel across flows, once.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -25,6 +26,9 @@ pub struct Settings {
     pub max_execution_ms: u64,
     /// Flows whose element coverage is below this percentage fail the run.
     pub min_coverage: Option<f64>,
+    /// Keep each flow file's JSON in the report, for what comes after the check (a release's
+    /// payloads, a PR's diffs and diagrams), so nothing parses a file twice.
+    pub keep_json: bool,
 }
 
 impl Default for Settings {
@@ -34,6 +38,7 @@ impl Default for Settings {
             severities: Severities::default(),
             max_execution_ms: DEFAULT_MAX_EXECUTION_MS,
             min_coverage: None,
+            keep_json: false,
         }
     }
 }
@@ -55,6 +60,12 @@ pub struct FileReport {
     pub flow_id: Option<String>,
     /// Where a flow file says its `flowId`.
     pub flow_id_span: Option<Span>,
+    /// A flow file's loaded model, when it could be loaded.
+    pub model: Option<Arc<Flow>>,
+    /// A flow file's JSON as written, when the settings keep it.
+    pub json: Option<Arc<serde_json::Value>>,
+    /// A test file's loaded cases.
+    pub cases: Option<Arc<TestFile>>,
     pub diagnostics: Vec<Diagnostic>,
     pub simulation: Option<Simulation>,
 }
@@ -336,9 +347,13 @@ fn check_unit(unit: &Unit, settings: &Settings) -> (UnitReport, Vec<ReadError>) 
             let tests = tests_part.as_ref().map(|(report, tests)| (report, tests));
             report.simulation = Some(simulate(flow, &report, tests, settings));
         }
+        report.model = flow.map(Arc::new);
         report
     });
-    let tests = tests_part.map(|(report, _)| report);
+    let tests = tests_part.map(|(mut report, tests)| {
+        report.cases = Some(Arc::new(tests));
+        report
+    });
     let mut report = UnitReport { flow, tests };
     for refused in &unit.refused {
         let file = Some(refused_report(refused, settings));
@@ -446,17 +461,19 @@ fn check_flow_source(
     (source, bad_text): (SourceFile, Option<SyntaxError>),
     settings: &Settings,
 ) -> (FileReport, Option<Flow>) {
-    let (findings, flow) = match bad_text.map_or_else(|| source.parse_json(), Err) {
+    let (findings, flow, json) = match bad_text.map_or_else(|| source.parse_json(), Err) {
         Ok(root) => {
             let (loaded, mut findings) = flow::load::load(&root);
             findings.extend(crate::json::out_of_range_numbers(&root));
             findings.extend(rules::check_flow(&loaded, &settings.limits));
-            (findings, Some(loaded))
+            let json = settings.keep_json.then(|| Arc::new(crate::json::to_json(&root)));
+            (findings, Some(loaded), json)
         }
-        Err(error) => (vec![syntax_finding(error)], None),
+        Err(error) => (vec![syntax_finding(error)], None, None),
     };
     let flow_id = flow.as_ref().and_then(flow_id);
     let mut report = finish(source, findings, FileKind::Flow, flow_id, settings);
+    report.json = json;
     report.flow_id_span = flow.as_ref().and_then(|f| f.flow_id.as_ref()).map(|id| id.span);
     (report, flow)
 }
@@ -498,6 +515,9 @@ fn finish(
         kind,
         flow_id,
         flow_id_span: None,
+        model: None,
+        json: None,
+        cases: None,
         diagnostics,
         simulation: None,
     }

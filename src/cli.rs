@@ -180,6 +180,7 @@ impl CheckOptions {
             severities,
             max_execution_ms: self.max_execution_ms,
             min_coverage: self.min_coverage,
+            keep_json: false,
         };
         Ok((settings, fail_on))
     }

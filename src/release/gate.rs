@@ -1,14 +1,14 @@
 //! The release gate: every flow is validated and its local cases run first; nothing is sent when
 //! anything fails. What passes becomes the flows to release.
 
+use std::sync::Arc;
+
 use crate::check::{self, CheckReport, FileReport, Settings};
 use crate::discover::Unit;
-use crate::flow::load;
-use crate::json::to_json;
 use crate::registry::Severity;
 use crate::release::payload::FlowContent;
 use crate::release::pipeline::ReleaseFlow;
-use crate::sim::cases::{self, TestFile};
+use crate::sim::cases::TestFile;
 
 /// Why nothing is released.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,7 +40,11 @@ pub fn gate(
     settings: &Settings,
     fail_on: Severity,
 ) -> (CheckReport, Result<Vec<ReleaseFlow>, Blocked>) {
-    let report = check::check(units, settings);
+    let settings = Settings {
+        keep_json: true,
+        ..settings.clone()
+    };
+    let report = check::check(units, &settings);
     let flows = flows_to_release(&report, fail_on);
     (report, flows)
 }
@@ -71,29 +75,25 @@ pub fn flows_to_release(report: &CheckReport, fail_on: Severity) -> Result<Vec<R
     }
 }
 
+/// A checked flow as a release carries it: the JSON, model and cases the check made, never
+/// parsed again.
 fn prepare(flow_report: &FileReport, tests: Option<&FileReport>) -> Result<ReleaseFlow, String> {
     let source = &flow_report.source;
-    let root = source
-        .parse_json()
-        .map_err(|e| format!("it is not JSON ({})", e.message))?;
-    let content = FlowContent::from_json(&to_json(&root), &source.text)?;
+    let (Some(json), Some(model)) = (&flow_report.json, &flow_report.model) else {
+        return Err("it was not read as a flow (it is not JSON, or was not kept by the check)".into());
+    };
+    let content = FlowContent::from_json(json, &source.text)?;
     let tests = match tests {
-        None => TestFile::default(),
-        Some(tests) => {
-            let root = tests.source.parse_json().map_err(|e| {
-                format!(
-                    "its test file {} is not JSON ({})",
-                    tests.source.display_path(),
-                    e.message
-                )
-            })?;
-            cases::load(&root).0
-        }
+        None => Arc::new(TestFile::default()),
+        Some(tests) => match &tests.cases {
+            Some(cases) => Arc::clone(cases),
+            None => return Err(format!("its test file {} is not JSON", tests.source.display_path())),
+        },
     };
     Ok(ReleaseFlow {
         path: source.display_path(),
         content,
-        flow: load::load(&root).0,
+        flow: Arc::clone(model),
         tests,
     })
 }

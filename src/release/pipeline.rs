@@ -46,8 +46,9 @@ pub struct ReleaseSettings {
 pub struct ReleaseFlow {
     pub path: String,
     pub content: FlowContent,
-    pub flow: Flow,
-    pub tests: TestFile,
+    /// The model and cases the check loaded.
+    pub flow: Arc<Flow>,
+    pub tests: Arc<TestFile>,
 }
 
 /// What happened to one flow.
@@ -689,8 +690,8 @@ mod tests {
         ReleaseFlow {
             path: format!("{id}.flow.json"),
             content: FlowContent::from_json(&serde_json::from_str(&text).unwrap(), &text).unwrap(),
-            flow: model.unwrap(),
-            tests: cases::load(&tests.parse_json().unwrap()).0,
+            flow: Arc::new(model.unwrap()),
+            tests: Arc::new(cases::load(&tests.parse_json().unwrap()).0),
         }
     }
 

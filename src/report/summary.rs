@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -46,7 +47,7 @@ fn html(text: &str) -> String {
 /// `Err`: why the base could not be read).
 pub struct FlowChanges {
     pub path: String,
-    pub head: Option<Value>,
+    pub head: Option<Arc<Value>>,
     pub base: Result<Option<Value>, String>,
 }
 
