@@ -16,7 +16,7 @@ use cxone_flow::cxone::secret::Secret;
 use cxone_flow::discover::discover;
 use cxone_flow::registry::RuleLimits;
 use cxone_flow::release::audit::AuditLog;
-use cxone_flow::release::converge::RegistrationWait;
+use cxone_flow::release::backend::RegistrationWait;
 use cxone_flow::release::gate::gate;
 use cxone_flow::release::payload::ReleaseInfo;
 use cxone_flow::release::pipeline::{Outcome, ReleaseSettings, release};

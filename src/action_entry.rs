@@ -554,10 +554,7 @@ impl Run {
         ];
         if let Some(released) = release {
             let published = report::release::published(released);
-            pairs.push((
-                "published",
-                serde_json::to_string_pretty(&published).unwrap_or_default(),
-            ));
+            pairs.push(("published", published.to_string()));
             pairs.push(("audit-log", released.audit_log.display().to_string()));
         }
         pairs

@@ -88,7 +88,7 @@ struct ReleaseArgs {
     environment: Option<String>,
     /// Tags that release to production (comma-separated globs, `*` any characters, any case);
     /// every other tag releases to staging.
-    #[arg(long, default_value = cxone_flow::release::payload::PRODUCTION_TAGS)]
+    #[arg(long, default_value = settings::PRODUCTION_TAGS)]
     production_tags: String,
     /// Release content that a rollback undid (a failed smoke test, `cxone-flow rollback`) instead of
     /// leaving it rolled back.

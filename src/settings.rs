@@ -21,6 +21,9 @@ pub const DEFAULT_MAX_CONCURRENCY: usize = 4;
 pub const DEFAULT_CASE_CONCURRENCY: usize = 8;
 /// `metadata.activationPriority` of the versions.
 pub const DEFAULT_ACTIVATION_PRIORITY: u32 = 1;
+/// The tags that release to production when nobody says otherwise: a `-prod` suffix or a `prod-`
+/// prefix (never `nonprod`, `preprod` or `products-v2`).
+pub const PRODUCTION_TAGS: &str = "*-prod,prod-*";
 /// The environment variable that holds the client secret (never a flag: process lists keep those).
 pub const SECRET_ENV: &str = "CXONE_CLIENT_SECRET";
 
@@ -126,7 +129,7 @@ impl Default for ReleaseOptions {
         ReleaseOptions {
             tag: String::new(),
             environment: None,
-            production_tags: crate::release::payload::PRODUCTION_TAGS.into(),
+            production_tags: PRODUCTION_TAGS.into(),
             activation_priority: DEFAULT_ACTIVATION_PRIORITY,
             max_concurrency: DEFAULT_MAX_CONCURRENCY,
             qa_webhook_url: None,

@@ -272,7 +272,7 @@ impl Inputs {
                 client_secret: r.optional("cxone-client-secret"),
             },
             environment,
-            production_tags: r.text("production-tags", crate::release::payload::PRODUCTION_TAGS),
+            production_tags: r.text("production-tags", settings::PRODUCTION_TAGS),
             force: r.boolean("force", false)?,
             activation_priority: r.number("activation-priority", settings::DEFAULT_ACTIVATION_PRIORITY, 0)?,
             max_concurrency: r.number("max-concurrency", settings::DEFAULT_MAX_CONCURRENCY, 1)?,

@@ -3,11 +3,27 @@
 //! in-memory fake drives the pipeline's unit tests; a second backend implements the same trait.
 
 use std::future::Future;
+use std::time::Duration;
 
 use crate::cxone::client::{ApiError, CxoneClient};
 use crate::cxone::types::{SimulationRequest, SimulationResult, Version, VersionPayload, Webhook, WebhookRequest};
 use crate::redact::Redactor;
-use crate::release::converge::RegistrationWait;
+
+/// How long to wait for an asynchronous registration, and how often to ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegistrationWait {
+    pub timeout: Duration,
+    pub poll: Duration,
+}
+
+impl Default for RegistrationWait {
+    fn default() -> Self {
+        RegistrationWait {
+            timeout: Duration::from_secs(120),
+            poll: Duration::from_millis(250),
+        }
+    }
+}
 
 /// What a release asks of CXone. Every future is `Send`, so flows are released on many tasks.
 pub trait Backend: Send + Sync + 'static {

@@ -2,27 +2,11 @@
 //! whose id another run took is resumed, calls on a version still registering wait for it, and a
 //! publish whose answer was lost or refused is read back before anything is concluded.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::cxone::client::ApiError;
 use crate::cxone::types::{Version, VersionPayload, VersionStatus};
-use crate::release::backend::Backend;
-
-/// How long to wait for an asynchronous registration, and how often to ask.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RegistrationWait {
-    pub timeout: Duration,
-    pub poll: Duration,
-}
-
-impl Default for RegistrationWait {
-    fn default() -> Self {
-        RegistrationWait {
-            timeout: Duration::from_secs(120),
-            poll: Duration::from_millis(250),
-        }
-    }
-}
+use crate::release::backend::{Backend, RegistrationWait};
 
 /// How a registration ended.
 #[derive(Debug, Clone, PartialEq, Eq)]

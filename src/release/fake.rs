@@ -11,7 +11,7 @@ use crate::cxone::types::{
 };
 use crate::redact::Redactor;
 use crate::release::backend::Backend;
-use crate::release::converge::RegistrationWait;
+use crate::release::backend::RegistrationWait;
 use crate::sim::engine::Engine;
 use crate::sim::run::CallSummary;
 

@@ -10,10 +10,6 @@ use crate::flow::model::Timeouts as FlowTimeouts;
 /// The namespace of version ids (UUID v5 over flow id, tag and content hash).
 const VERSION_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6c1e_2f0a_8e5b_4d7c_9a31_c0fe_f10e_0001);
 
-/// The tags that release to production when nobody says otherwise: a `-prod` suffix or a `prod-`
-/// prefix (never `nonprod`, `preprod` or `products-v2`).
-pub const PRODUCTION_TAGS: &str = "*-prod,prod-*";
-
 /// What a release is for: the tag and who made it.
 #[derive(Debug, Clone)]
 pub struct ReleaseInfo {
@@ -167,6 +163,7 @@ pub fn now_rfc3339() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::PRODUCTION_TAGS;
 
     #[test]
     fn ids_are_deterministic_per_flow_tag_and_content() {

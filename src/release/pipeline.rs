@@ -16,7 +16,8 @@ use crate::flow::model::Flow;
 use crate::redact::Redactor;
 use crate::release::audit::{AuditEvent, AuditLog};
 use crate::release::backend::Backend;
-use crate::release::converge::{self, Published, Registration, RegistrationWait};
+use crate::release::backend::RegistrationWait;
+use crate::release::converge::{self, Published, Registration};
 use crate::release::payload::{FlowContent, ReleaseInfo, content_hash, now_rfc3339, version_id};
 use crate::release::rollback;
 use crate::sim::cases::{Case, TestFile};
@@ -672,7 +673,8 @@ mod tests {
     use super::*;
     use crate::check::{Settings, check_flow_bytes};
     use crate::release::fake::FakeBackend;
-    use crate::release::payload::{PRODUCTION_TAGS, environment_for};
+    use crate::release::payload::environment_for;
+    use crate::settings::PRODUCTION_TAGS;
     use crate::sim::cases;
     use crate::source::SourceFile;
 

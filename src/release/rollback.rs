@@ -6,7 +6,8 @@ use crate::cxone::client::ApiError;
 use crate::cxone::types::{Version, VersionStatus};
 use crate::release::audit::{AuditEvent, AuditLog};
 use crate::release::backend::Backend;
-use crate::release::converge::{self, Registration, RegistrationWait};
+use crate::release::backend::RegistrationWait;
+use crate::release::converge::{self, Registration};
 use crate::release::payload::{FlowContent, ReleaseInfo, now_rfc3339, version_id};
 
 /// What a rollback did.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::cxone::client::{ClientConfig, CxoneClient};
 use crate::exit::Exit;
 use crate::release::audit::{AuditLog, RunInfo};
-use crate::release::converge::RegistrationWait;
+use crate::release::backend::RegistrationWait;
 use crate::release::payload::{ReleaseInfo, environment_for};
 use crate::release::pipeline::{FlowResult, ReleaseFlow, ReleaseSettings, release};
 use crate::release::rollback::{RolledBack, rollback};

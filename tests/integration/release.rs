@@ -12,10 +12,11 @@ use cxone_flow::cxone::secret::Secret;
 use cxone_flow::cxone::types::VersionStatus;
 use cxone_flow::discover::discover;
 use cxone_flow::release::audit::AuditLog;
-use cxone_flow::release::converge::RegistrationWait;
+use cxone_flow::release::backend::RegistrationWait;
 use cxone_flow::release::gate::gate;
-use cxone_flow::release::payload::{PRODUCTION_TAGS, ReleaseInfo, environment_for};
+use cxone_flow::release::payload::{ReleaseInfo, environment_for};
 use cxone_flow::release::pipeline::{FlowResult, Outcome, ReleaseSettings, release};
+use cxone_flow::settings::PRODUCTION_TAGS;
 use serde_json::Value;
 
 use crate::root;
