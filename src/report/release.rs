@@ -100,3 +100,100 @@ pub fn published_rollback(flow_id: &str, done: &RolledBack) -> Value {
         "versionId": done.restored_version_id, "restoredFrom": done.restored_from, "replaced": done.replaced,
     }])
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::exit::Exit;
+    use crate::release::backend::RegistrationWait;
+    use crate::release::payload::ReleaseInfo;
+    use crate::release::pipeline::{FlowResult, ReleaseSettings};
+
+    fn released(outcome: Outcome, warning: Option<&str>) -> Released {
+        Released {
+            results: vec![FlowResult {
+                path: "flows/main.flow.json".into(),
+                flow_id: "main".into(),
+                outcome,
+                warning: warning.map(str::to_string),
+            }],
+            settings: ReleaseSettings {
+                release: ReleaseInfo {
+                    tag: "v1-prod".into(),
+                    environment: "production".into(),
+                    environment_reason: "tag `v1-prod` matches `*-prod`".into(),
+                    activation_priority: 1,
+                    created_by: "acme/ivr@abc".into(),
+                },
+                max_concurrency: 1,
+                case_concurrency: 1,
+                qa_webhook_url: None,
+                smoke_test: false,
+                dry_run: false,
+                max_execution_ms: 15_000,
+                registration: RegistrationWait::default(),
+                force: false,
+            },
+            audit_log: PathBuf::from("audit.jsonl"),
+            audit_failure: None,
+        }
+    }
+
+    #[test]
+    fn a_release_reads_as_text_and_json_and_decides_its_exit() {
+        let published = Outcome::Published {
+            version_id: "v-1".into(),
+            latency_ms: 12,
+            resumed: false,
+        };
+        let done = released(published.clone(), None);
+        assert_eq!(
+            render_release(&done),
+            "release v1-prod to production (tag `v1-prod` matches `*-prod`; 1 flow), audit log audit.jsonl\n  flows/main.flow.json  main  published: version v-1: published in 12 ms\n"
+        );
+        assert_eq!(
+            super::published(&done),
+            json!([{"path": "flows/main.flow.json", "flowId": "main", "outcome": "published", "versionId": "v-1"}])
+        );
+        assert_eq!(done.exit(), Exit::Clean);
+        let warned = released(published, Some("the QA webhook was not set up"));
+        assert!(render_release(&warned).contains("\n    warning: the QA webhook was not set up\n"));
+        assert_eq!(warned.exit(), Exit::Findings);
+        let failed = released(
+            Outcome::Failed {
+                reason: "boom".into(),
+                version_id: None,
+            },
+            None,
+        );
+        assert_eq!(failed.exit(), Exit::Findings);
+        let mut unaudited = released(Outcome::UpToDate { version_id: "v".into() }, None);
+        unaudited.audit_failure = Some("disk full".into());
+        assert_eq!(unaudited.exit(), Exit::CannotRun);
+    }
+
+    #[test]
+    fn a_rollback_says_what_it_restored_or_that_nothing_changed() {
+        let restored = RolledBack {
+            restored_version_id: "new".into(),
+            restored_from: "old".into(),
+            replaced: Some("bad".into()),
+            changed: true,
+        };
+        let audit = Path::new("audit.jsonl");
+        assert_eq!(
+            render_rollback("main", &restored, audit),
+            "rolled back flow main: version new (the content of old) is active, replacing bad; audit log audit.jsonl\n"
+        );
+        assert_eq!(published_rollback("main", &restored)[0]["outcome"], "rolled back");
+        let same = RolledBack {
+            changed: false,
+            replaced: None,
+            ..restored
+        };
+        assert!(render_rollback("main", &same, audit).contains("is already active (version new); nothing changed"));
+        assert_eq!(published_rollback("main", &same)[0]["outcome"], "already active");
+    }
+}
