@@ -165,6 +165,20 @@ pub(crate) async fn run_action_async(workspace: &Path, vars: Vec<(String, String
     .unwrap()
 }
 
+/// The runner's variables for a `pull_request` run against the fake API, the flows under
+/// `flows`, with a token, then `extra`.
+fn pull_request_vars(event: &Path, api: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut vars = owned(&[
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+        ("GITHUB_API_URL", api),
+        ("INPUT_GITHUB-TOKEN", "ghs_x"),
+        ("INPUT_PATHS", "flows"),
+    ]);
+    vars.extend(owned(extra));
+    vars
+}
+
 pub(crate) fn owned(vars: &[(&str, &str)]) -> Vec<(String, String)> {
     vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
@@ -662,13 +676,8 @@ async fn when_neither_the_api_nor_git_can_say_every_flow_is_checked() {
         ..FakeGitHub::default()
     })
     .await;
-    let vars = owned(&[
-        ("GITHUB_EVENT_NAME", "pull_request"),
-        ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
-        ("GITHUB_API_URL", &api),
-        ("INPUT_GITHUB_TOKEN", "ghs_x"),
-        ("INPUT_PATHS", "flows"),
-    ]);
+    // The token's input spelled with an underscore, as people write it.
+    let vars = pull_request_vars(&event, &api, &[("INPUT_GITHUB_TOKEN", "ghs_x")]);
     let run = run_action_async(repo.dir.path(), vars).await;
     // The head has four flows (one was deleted).
     assert_eq!(run.outputs["flows-checked"], "4", "{}", run.stdout);
@@ -714,14 +723,7 @@ async fn the_search_for_the_sticky_comment_reads_a_bounded_number_of_pages() {
         ..FakeGitHub::default()
     })
     .await;
-    let vars = owned(&[
-        ("GITHUB_EVENT_NAME", "pull_request"),
-        ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
-        ("GITHUB_API_URL", &api),
-        ("INPUT_GITHUB-TOKEN", "ghs_x"),
-        ("INPUT_PATHS", "flows"),
-        ("INPUT_COMMENT", "true"),
-    ]);
+    let vars = pull_request_vars(&event, &api, &[("INPUT_COMMENT", "true")]);
     let run = run_action_async(repo.dir.path(), vars).await;
     assert_eq!(run.code, 1, "{}", run.stdout);
     let state = fake.lock().unwrap();

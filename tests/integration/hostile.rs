@@ -170,6 +170,18 @@ async fn handle(
     stream.shutdown().await
 }
 
+/// A server that issues tokens and answers every other call with `answer`.
+async fn api(answer: impl Fn(&Seen, usize) -> Reply + Send + Sync + 'static) -> Server {
+    serve(move |seen, before| {
+        if seen.path.contains("/oauth/token") {
+            token_reply("3600")
+        } else {
+            answer(seen, before)
+        }
+    })
+    .await
+}
+
 fn token_reply(expires_in: &str) -> Reply {
     Reply::Json(
         200,
@@ -239,17 +251,19 @@ async fn cli_async(dir: &Path, args: Vec<String>, env: Vec<(String, String)>) ->
     .unwrap()
 }
 
-/// `release --tag v1` of the card-activation example against these URLs.
-async fn release_against(base_url: &str, token_url: &str, extra: &[&str]) -> (tempfile::TempDir, Ran) {
+/// `release --tag v1` of the card-activation example against the server at `root`
+/// (`ROOT/api/v2`, `ROOT/oauth/token`).
+async fn release_against(root: &str, extra: &[&str]) -> (tempfile::TempDir, Ran) {
+    let (base_url, token_url) = (format!("{root}/api/v2"), format!("{root}/oauth/token"));
     let dir = example_repo();
     let mut args: Vec<String> = [
         "release",
         "--tag",
         "v1",
         "--base-url",
-        base_url,
+        &base_url,
         "--token-url",
-        token_url,
+        &token_url,
         "--client-id",
         "cxone-flow",
         "--max-retries",
@@ -292,12 +306,7 @@ async fn a_redirect_from_the_token_url_is_an_error_and_the_secret_never_reaches_
     let target = serve(|_, _| token_reply("3600")).await;
     let location = format!("{}/oauth/token", target.url);
     let hostile = serve(move |_, _| Reply::Redirect(307, location.clone())).await;
-    let (_dir, ran) = release_against(
-        &format!("{}/api/v2", hostile.url),
-        &format!("{}/oauth/token", hostile.url),
-        &[],
-    )
-    .await;
+    let (_dir, ran) = release_against(&hostile.url, &[]).await;
     assert_eq!(ran.code, 2, "{}", ran.everything());
     assert!(
         ran.stderr.contains("failed to fetch an access token: HTTP 307"),
@@ -322,20 +331,8 @@ async fn a_redirect_from_the_token_url_is_an_error_and_the_secret_never_reaches_
 async fn api_calls_never_follow_a_redirect_to_another_origin() {
     let target = serve(|_, _| no_versions()).await;
     let elsewhere = format!("{}/api/v2/flows/acme-card-activation/versions", target.url);
-    let hostile = serve(move |seen, _| {
-        if seen.path.contains("/oauth/token") {
-            token_reply("3600")
-        } else {
-            Reply::Redirect(302, elsewhere.clone())
-        }
-    })
-    .await;
-    let (_dir, ran) = release_against(
-        &format!("{}/api/v2", hostile.url),
-        &format!("{}/oauth/token", hostile.url),
-        &[],
-    )
-    .await;
+    let hostile = api(move |_, _| Reply::Redirect(302, elsewhere.clone())).await;
+    let (_dir, ran) = release_against(&hostile.url, &[]).await;
     assert_eq!(ran.code, 1, "{}", ran.everything());
     assert!(
         ran.stdout
@@ -381,12 +378,7 @@ async fn huge_and_endless_answers_stop_at_the_cap_and_name_the_call() {
         })
         .await;
         let started = Instant::now();
-        let (_dir, ran) = release_against(
-            &format!("{}/api/v2", hostile.url),
-            &format!("{}/oauth/token", hostile.url),
-            &[],
-        )
-        .await;
+        let (_dir, ran) = release_against(&hostile.url, &[]).await;
         assert_eq!(ran.code, 1, "{}", ran.everything());
         assert!(
             ran.stdout
@@ -408,12 +400,7 @@ async fn error_text_from_a_server_is_cut_and_scrubbed_of_the_secret_and_the_toke
         )
     })
     .await;
-    let (_dir, ran) = release_against(
-        &format!("{}/api/v2", echo_form.url),
-        &format!("{}/oauth/token", echo_form.url),
-        &[],
-    )
-    .await;
+    let (_dir, ran) = release_against(&echo_form.url, &[]).await;
     assert_eq!(ran.code, 2, "{}", ran.everything());
     assert!(
         ran.stderr.contains("bad form:") && ran.stderr.contains("client_secret=***"),
@@ -431,12 +418,7 @@ async fn error_text_from_a_server_is_cut_and_scrubbed_of_the_secret_and_the_toke
         Reply::Json(500, json!({"error": "boom", "message": message}).to_string())
     })
     .await;
-    let (_dir, ran) = release_against(
-        &format!("{}/api/v2", echo_all.url),
-        &format!("{}/oauth/token", echo_all.url),
-        &[],
-    )
-    .await;
+    let (_dir, ran) = release_against(&echo_all.url, &[]).await;
     assert_eq!(ran.code, 1, "{}", ran.everything());
     assert!(ran.stdout.contains("Bearer ***"), "{}", ran.stdout);
     assert_no_secret(&ran.everything());
@@ -456,12 +438,7 @@ async fn any_token_lifetime_is_survived_and_zero_does_not_refetch_per_call() {
         }
     })
     .await;
-    let (_dir, ran) = release_against(
-        &format!("{}/api/v2", huge.url),
-        &format!("{}/oauth/token", huge.url),
-        &[],
-    )
-    .await;
+    let (_dir, ran) = release_against(&huge.url, &[]).await;
     assert_eq!(ran.code, 1, "{}", ran.everything());
     assert!(!ran.stderr.contains("panicked"));
 
@@ -498,14 +475,7 @@ fn client(url: &str) -> CxoneClient {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_body_that_breaks_off_is_retried_on_a_safe_call_only() {
-    let server = serve(|seen, _| {
-        if seen.path.contains("/oauth/token") {
-            token_reply("3600")
-        } else {
-            Reply::BrokenOff
-        }
-    })
-    .await;
+    let server = api(|_, _| Reply::BrokenOff).await;
     let client = client(&server.url);
     // Reads: retried until the client gives up (the server always breaks off here).
     let error = client.list_versions("main").await.unwrap_err();
@@ -740,12 +710,8 @@ async fn a_flow_that_cannot_be_prepared_fails_the_tag_with_exit_2() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_qa_webhook_warns_on_every_row_and_fails_the_run_at_the_end() {
     let emu = emulator(&["500:path=/webhooks:method=POST"]).await;
-    let (dir, ran) = release_against(
-        &emu.base_url(),
-        &emu.token_url(),
-        &["--qa-webhook-url", "https://qa.example.com/hook"],
-    )
-    .await;
+    let root = format!("http://{}", emu.addr);
+    let (dir, ran) = release_against(&root, &["--qa-webhook-url", "https://qa.example.com/hook"]).await;
     assert_eq!(ran.code, 1, "{}", ran.everything());
     assert!(ran.stdout.contains("acme-card-activation  published"), "{}", ran.stdout);
     assert!(
