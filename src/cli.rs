@@ -11,6 +11,8 @@ use cxone_flow::cxone::secret::Secret;
 use cxone_flow::discover;
 use cxone_flow::exit::Exit;
 use cxone_flow::flow::model::is_dtmf_entry;
+use cxone_flow::generate::merge;
+use cxone_flow::generate::{DEFAULT_MAX_CASES, Goal, generate};
 use cxone_flow::registry::{Rule, RuleLimits, Severities, Severity};
 use cxone_flow::release::gate::{Blocked, gate};
 use cxone_flow::release::run::{release_flows, roll_back};
@@ -44,6 +46,35 @@ enum Command {
     Rollback(RollbackArgs),
     /// List every rule with its code, name, default severity and summary.
     Rules,
+    /// Test cases: `cases generate FLOW` writes cases covering every reachable edge.
+    #[command(subcommand)]
+    Cases(CasesCommand),
+}
+
+#[derive(Subcommand)]
+enum CasesCommand {
+    /// Generate cases that cover every reachable edge (or element, or path) of a flow, from the
+    /// flow alone; report what no input reaches, with the reason.
+    Generate(GenerateArgs),
+}
+
+#[derive(clap::Args)]
+struct GenerateArgs {
+    /// The flow file.
+    flow: PathBuf,
+    /// Write the tests file here (default: print it; with --update, NAME.tests.json beside the flow).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// What the cases must cover.
+    #[arg(long, default_value = "edges", value_parser = |t: &str| t.parse::<Goal>())]
+    goal: Goal,
+    /// The most cases to write.
+    #[arg(long, default_value_t = DEFAULT_MAX_CASES)]
+    max_cases: usize,
+    /// Merge into the tests file: cases people wrote stay as they are, generated ones (marked
+    /// `"generated": true`) are replaced, and every change to them is shown.
+    #[arg(long)]
+    update: bool,
 }
 
 /// Where CXone is and who is calling. The client secret is read from `CXONE_CLIENT_SECRET` only,
@@ -236,6 +267,7 @@ pub fn run() -> ExitCode {
         Command::Simulate(args) => run_simulate(args),
         Command::Release(args) => run_release(args),
         Command::Rollback(args) => run_rollback(args),
+        Command::Cases(CasesCommand::Generate(args)) => run_generate(args),
         Command::Rules => {
             let mut out = String::new();
             for rule in Rule::ALL {
@@ -335,6 +367,89 @@ fn run_release(args: ReleaseArgs) -> ExitCode {
         }
         Err(message) => cannot_run(&message),
     }
+}
+
+/// `cases generate`: checks the flow, generates its cases, prints or writes (merges) the tests file.
+fn run_generate(args: GenerateArgs) -> ExitCode {
+    let bytes = match std::fs::read(&args.flow) {
+        Ok(bytes) => bytes,
+        Err(error) => return cannot_run(&format!("failed to read `{}`: {error}", args.flow.display())),
+    };
+    let path = args.flow.to_string_lossy().into_owned();
+    let (checked, flow) = check::check_flow_bytes(&path, bytes, &CheckSettings::default());
+    let errors: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    let Some(flow) = flow.filter(|_| errors.is_empty()) else {
+        let mut out = String::new();
+        for diagnostic in &errors {
+            report::human::render_diagnostic(&mut out, &checked.source, diagnostic);
+        }
+        print(&out);
+        eprintln!("error: the flow has errors (above): fix them before generating its cases");
+        return Exit::Findings.into();
+    };
+    let generated = generate(&flow, args.goal, args.max_cases);
+    for unreachable in &generated.unreachable {
+        let at = checked.source.locate(unreachable.span);
+        eprintln!(
+            "{path}:{}:{}: note: {} is unreachable by input: {}",
+            at.line, at.column, unreachable.what, unreachable.reason
+        );
+    }
+    let what = match args.goal {
+        Goal::Edges | Goal::Paths => "edges and rules",
+        Goal::Elements => "elements",
+    };
+    eprintln!(
+        "generated {} covering {} of {} {what} ({} unreachable by input; {} calls explored)",
+        report::plural(generated.cases.len(), "case"),
+        generated.covered,
+        generated.targets,
+        generated.unreachable.len(),
+        generated.explored
+    );
+    let target = match (&args.out, args.update) {
+        (Some(out), _) => Some(out.clone()),
+        (None, true) => Some(merge::tests_path_of(&args.flow)),
+        (None, false) => None,
+    };
+    let Some(target) = target else {
+        print(&merge::fresh(&generated.cases));
+        return Exit::Clean.into();
+    };
+    let existing = if args.update {
+        match std::fs::read_to_string(&target) {
+            Ok(text) => Some(text),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+            Err(error) => return cannot_run(&format!("failed to read `{}`: {error}", target.display())),
+        }
+    } else {
+        None
+    };
+    let merged = match existing {
+        Some(text) => match merge::merge(&text, &generated.cases) {
+            Ok(merged) => merged,
+            Err(message) => return cannot_run(&format!("`{}`: {message}", target.display())),
+        },
+        None => merge::Merged {
+            text: merge::fresh(&generated.cases),
+            changes: Vec::new(),
+        },
+    };
+    if let Err(error) = std::fs::write(&target, &merged.text) {
+        return cannot_run(&format!("failed to write `{}`: {error}", target.display()));
+    }
+    let mut out = String::new();
+    for change in &merged.changes {
+        out.push_str(change);
+        out.push('\n');
+    }
+    out.push_str(&format!("wrote {}\n", target.display()));
+    print(&out);
+    Exit::Clean.into()
 }
 
 /// `rollback`: restores an earlier version of one flow.

@@ -20,6 +20,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod exit;
 pub mod flow;
+pub mod generate;
 pub mod github;
 pub mod http;
 pub mod json;

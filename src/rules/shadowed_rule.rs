@@ -5,15 +5,12 @@
 //! prefix, one fresh value per JSON type), so trying one value per class for every variable decides
 //! whether the earlier conditions cover all calls. Where the product is too large, nothing is said.
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use serde_json::{Value, json};
-
 use super::Context;
 use crate::diagnostic::Finding;
-use crate::flow::model::{Condition, ElementKind, Test};
+use crate::flow::model::{Condition, ElementKind};
 use crate::registry::Rule;
-use crate::sim::condition::{Variables, holds};
+use crate::sim::classes::{combination, combinations, value_classes};
+use crate::sim::condition::holds;
 
 /// Beyond this many combinations of representative values the question is left undecided.
 const MAX_COMBINATIONS: usize = 20_000;
@@ -50,31 +47,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 /// The index of the first rule by which the rules so far match every possible call, if decidable.
 fn first_covering(conditions: &[&Condition]) -> Option<usize> {
-    let mut constants: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
-    let mut numbers: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-    let mut prefixes: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for condition in conditions {
-        collect(condition, &mut constants, &mut numbers, &mut prefixes);
-    }
-    let variables: BTreeSet<&str> = constants
-        .keys()
-        .chain(numbers.keys())
-        .chain(prefixes.keys())
-        .copied()
-        .collect();
-    let mut classes: Vec<(&str, Vec<Option<Value>>)> = Vec::new();
-    let mut combinations = 1usize;
-    for variable in variables {
-        let values = representatives(
-            constants.get(variable).map(Vec::as_slice).unwrap_or_default(),
-            numbers.get(variable).map(Vec::as_slice).unwrap_or_default(),
-            prefixes.get(variable).map(Vec::as_slice).unwrap_or_default(),
-        );
-        combinations = combinations
-            .checked_mul(values.len())
-            .filter(|&c| c <= MAX_COMBINATIONS)?;
-        classes.push((variable, values));
-    }
+    let classes = value_classes(conditions);
+    let combinations = combinations(&classes).filter(|&c| c <= MAX_COMBINATIONS)?;
     let mut covered_by = vec![None; combinations];
     for (index, slot) in covered_by.iter_mut().enumerate() {
         let call = combination(&classes, index);
@@ -87,78 +61,12 @@ fn first_covering(conditions: &[&Condition]) -> Option<usize> {
         .filter(|&last| last + 1 < conditions.len())
 }
 
-fn combination(classes: &[(&str, Vec<Option<Value>>)], mut index: usize) -> Variables {
-    let mut call = Variables::new();
-    for (variable, values) in classes {
-        if let Some(value) = &values[index % values.len()] {
-            call.insert(variable.to_string(), value.clone());
-        }
-        index /= values.len();
-    }
-    call
-}
-
-fn collect<'c>(
-    condition: &'c Condition,
-    constants: &mut BTreeMap<&'c str, Vec<&'c Value>>,
-    numbers: &mut BTreeMap<&'c str, Vec<f64>>,
-    prefixes: &mut BTreeMap<&'c str, Vec<&'c str>>,
-) {
-    match condition {
-        Condition::All(parts) | Condition::Any(parts) => {
-            for part in parts {
-                collect(part, constants, numbers, prefixes);
-            }
-        }
-        Condition::Not(inner) => collect(inner, constants, numbers, prefixes),
-        Condition::Compare { variable, test } => {
-            let variable = variable.as_str();
-            constants.entry(variable).or_default();
-            match test {
-                Test::Equals(v) | Test::NotEquals(v) => constants.entry(variable).or_default().push(v),
-                Test::In(list) | Test::NotIn(list) => constants.entry(variable).or_default().extend(list),
-                Test::GreaterThan(n) | Test::LessThan(n) => numbers.entry(variable).or_default().push(*n),
-                Test::Between(lo, hi) => numbers.entry(variable).or_default().extend([*lo, *hi]),
-                Test::StartsWith(p) => prefixes.entry(variable).or_default().push(p),
-                Test::Exists => {}
-            }
-        }
-    }
-}
-
-/// One value per class a variable's comparisons can tell apart; `None` is "missing".
-fn representatives(constants: &[&Value], numbers: &[f64], prefixes: &[&str]) -> Vec<Option<Value>> {
-    let mut points: Vec<f64> = numbers
-        .iter()
-        .copied()
-        .chain(constants.iter().filter_map(|v| v.as_f64()))
-        .collect();
-    points.sort_by(f64::total_cmp);
-    points.dedup();
-    let mut values: Vec<Value> = vec![json!(null), json!(true), json!(false), json!({}), json!("\u{1}")];
-    values.extend(constants.iter().map(|v| (*v).clone()));
-    values.extend(prefixes.iter().flat_map(|p| [json!(p), json!(format!("{p}\u{1}"))]));
-    match (points.first(), points.last()) {
-        (Some(lo), Some(hi)) => {
-            values.push(json!(lo - 1.0));
-            values.push(json!(hi + 1.0));
-            values.extend(points.iter().map(|p| json!(p)));
-            values.extend(points.windows(2).map(|w| json!((w[0] + w[1]) / 2.0)));
-        }
-        _ => values.push(json!(0)),
-    }
-    let mut unique: Vec<Value> = Vec::with_capacity(values.len());
-    for value in values {
-        if !unique.contains(&value) {
-            unique.push(value);
-        }
-    }
-    std::iter::once(None).chain(unique.into_iter().map(Some)).collect()
-}
-
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+    use crate::flow::model::Test;
 
     fn compare(variable: &str, test: Test) -> Condition {
         Condition::Compare {

@@ -90,12 +90,14 @@ fn load_case(object: &Object, findings: &mut Vec<Finding>) -> Option<Case> {
         reader.describe(format!("case \"{}\"", name.value));
     }
     reader.string("description", false);
+    // Written by `cxone-flow cases generate`, which replaces only such cases when it regenerates.
+    reader.boolean("generated", false);
     let input = reader.object("input", false);
     let expect = reader.object("expect", false);
     let what = name
         .as_ref()
         .map_or("a case".to_string(), |n| format!("case \"{}\"", n.value));
-    reader.finish(&["name", "description", "input", "expect"], |_| None);
+    reader.finish(&["name", "description", "generated", "input", "expect"], |_| None);
     let (dtmf, variables) = input.map(|i| load_input(i, &what, findings)).unwrap_or_default();
     let expect = expect.map(|e| load_expect(e, &what, findings)).unwrap_or_default();
     let case = Case {

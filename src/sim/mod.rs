@@ -1,6 +1,7 @@
 //! Call-path simulation: condition evaluation and test cases.
 
 pub mod cases;
+pub mod classes;
 pub mod condition;
 pub mod coverage;
 pub mod engine;

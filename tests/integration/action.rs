@@ -221,7 +221,7 @@ pub(crate) fn write(dir: &Path, relative: &str, text: &str) {
 }
 
 pub(crate) fn example(name: &str) -> String {
-    std::fs::read_to_string(root().join("examples/flows").join(name)).unwrap()
+    crate::hand_written_example(name)
 }
 
 /// A small clean flow with one passing case.

@@ -217,7 +217,7 @@ fn condition() -> impl Strategy<Value = Value> {
 /// Random flows: any element types (a start first, mostly), many exits per element with any label
 /// (so calls get somewhere, and wrong labels, dangling targets and duplicates all occur), rules on
 /// random elements, and times drawn from a few values so calls land exactly on the limits.
-fn random_flow() -> impl Strategy<Value = String> {
+pub(crate) fn random_flow() -> impl Strategy<Value = String> {
     const MS: [u64; 5] = [0, 500, 1000, 2000, 2500];
     (2usize..14).prop_flat_map(|n| {
         let exits = prop::collection::vec(prop::option::weighted(0.55, 0..n + 1), LABELS.len());

@@ -7,6 +7,7 @@ mod converge;
 mod cxone;
 mod differential;
 mod engine;
+mod generate;
 mod hostile;
 mod props;
 mod release;
@@ -17,6 +18,27 @@ use std::path::{Path, PathBuf};
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// An example file as people wrote it: a tests file without the cases `cases generate` added
+/// (the tests that count cases or uncovered elements were written against those).
+pub fn hand_written_example(name: &str) -> String {
+    let text = std::fs::read_to_string(root().join("examples/flows").join(name)).unwrap();
+    if name.ends_with(".tests.json") {
+        cxone_flow::generate::merge::merge(&text, &[]).unwrap().text
+    } else {
+        text
+    }
+}
+
+/// Copies the examples, as people wrote them, into a fresh folder.
+pub fn hand_written_examples() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("examples/flows")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        std::fs::write(dir.path().join(&name), hand_written_example(&name)).unwrap();
+    }
+    dir
 }
 
 /// A path under `tests/fixtures`.

@@ -19,8 +19,6 @@ use cxone_flow::release::pipeline::{FlowResult, Outcome, ReleaseSettings, releas
 use cxone_flow::settings::PRODUCTION_TAGS;
 use serde_json::Value;
 
-use crate::root;
-
 const SECRET: &str = "release-test-secret-7f3a";
 
 async fn emulator(faults: &[&str]) -> Emulator {
@@ -67,12 +65,7 @@ fn settings(tag: &str) -> ReleaseSettings {
 
 /// A copy of the example flows to change freely.
 fn workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(root().join("examples/flows")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-    }
-    dir
+    crate::hand_written_examples()
 }
 
 /// Changes a prompt of the main IVR (new content, same behaviour).

@@ -1,0 +1,604 @@
+//! Generates a flow's test cases from the flow alone. Every class of starting variables the routing
+//! conditions can tell apart, and every key, entry and silence at every menu and input, is explored
+//! with the engine; then as few calls as cover every reachable edge (or element, or path) become
+//! cases expecting exactly what the engine does. What no input reaches is reported with the reason.
+
+pub mod merge;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::flow::graph::Graph;
+use crate::flow::model::{Condition, ElementKind, Flow, MENU_KEYS};
+use crate::sim::classes::{Classes, combination, combinations, value_classes};
+use crate::sim::condition::{Variables, holds};
+use crate::sim::engine::{Call, DEFAULT_MAX_STEPS, Ending, Engine, Outcome};
+use crate::sim::run::DEFAULT_MAX_EXECUTION_MS;
+use crate::source::Span;
+
+/// What the cases must cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Goal {
+    /// Every reachable edge and routing rule (the default).
+    Edges,
+    /// Every reachable element.
+    Elements,
+    /// Every distinct call path explored (up to the case limit).
+    Paths,
+}
+
+impl std::str::FromStr for Goal {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "edges" => Ok(Goal::Edges),
+            "elements" => Ok(Goal::Elements),
+            "paths" => Ok(Goal::Paths),
+            other => Err(format!("`{other}` is not edges, elements or paths")),
+        }
+    }
+}
+
+/// The most cases written unless asked otherwise.
+pub const DEFAULT_MAX_CASES: usize = 200;
+/// The most calls explored for one flow.
+const MAX_CALLS: usize = 200_000;
+/// The most combinations of starting variables tried.
+const MAX_ASSIGNMENTS: usize = 4_096;
+
+/// Something a case can cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    /// An edge, by its index in `edges`.
+    Edge(usize),
+    /// A routing rule's goto, by its index in `routingRules`.
+    Rule(usize),
+    /// An element, by its index in `elements`.
+    Element(usize),
+}
+
+/// A generated case, in the test file's shape (`generated: true` marks it for regeneration).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GeneratedCase {
+    pub name: String,
+    pub generated: bool,
+    pub input: GeneratedInput,
+    pub expect: GeneratedExpect,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GeneratedInput {
+    pub dtmf: Vec<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub variables: Variables,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GeneratedExpect {
+    pub final_element: String,
+    pub path: Vec<String>,
+    /// Set when the call takes longer than the default threshold, so the case holds anyway.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_execution_ms: Option<u64>,
+}
+
+/// A target no explored input reaches, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unreachable {
+    pub target: Target,
+    /// `edge menu_main -[1]-> queue_sales`, `rule 2 of routing_hours (goto queue_vip)`.
+    pub what: String,
+    pub reason: String,
+    /// Where the edge or rule is written.
+    pub span: Span,
+}
+
+/// The cases, what they cover, and what nothing reaches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Generated {
+    pub cases: Vec<GeneratedCase>,
+    pub unreachable: Vec<Unreachable>,
+    /// Targets covered by the cases, and all targets of the goal.
+    pub covered: usize,
+    pub targets: usize,
+    /// Calls the engine ran while exploring.
+    pub explored: usize,
+}
+
+/// One explored call and the input that made it.
+struct Explored {
+    dtmf: Vec<String>,
+    variables: Variables,
+    call: Call,
+}
+
+/// Generates the cases of a flow that checks without errors.
+pub fn generate(flow: &Flow, goal: Goal, max_cases: usize) -> Generated {
+    let graph = Graph::build(flow);
+    let engine = Engine::new(flow);
+    let rules_of = engine_rules(flow, &graph);
+    let explored = explore(flow, &engine);
+    let targets = all_targets(flow, goal);
+    // A call that loops cannot be a passing case: it covers nothing.
+    let covers: Vec<BTreeSet<Target>> = explored
+        .iter()
+        .map(|e| match e.call.ending {
+            Ending::Loop => BTreeSet::new(),
+            _ => covered_by(&e.call, goal, &rules_of),
+        })
+        .collect();
+    let reached: BTreeSet<Target> = covers.iter().flatten().copied().collect();
+    let chosen = match goal {
+        Goal::Paths => distinct_paths(&explored, max_cases),
+        Goal::Edges | Goal::Elements => cover(&covers, &targets, max_cases),
+    };
+    let mut names: HashMap<String, usize> = HashMap::new();
+    let cases: Vec<GeneratedCase> = chosen
+        .iter()
+        .map(|&i| {
+            let mut case = case_of(flow, &explored[i]);
+            let seen = names.entry(case.name.clone()).or_default();
+            *seen += 1;
+            if *seen > 1 {
+                case.name = format!("{} #{seen}", case.name);
+            }
+            case
+        })
+        .collect();
+    let covered: BTreeSet<Target> = chosen.iter().flat_map(|&i| covers[i].iter().copied()).collect();
+    let unreachable = targets
+        .iter()
+        .filter(|t| !reached.contains(t))
+        .map(|&t| explain(flow, &graph, t, explored.len()))
+        .collect();
+    Generated {
+        covered: covered.intersection(&targets).count(),
+        targets: targets.len(),
+        cases,
+        unreachable,
+        explored: explored.len(),
+    }
+}
+
+/// The routing rules the engine tries at each element, in its order (rules with a condition).
+fn engine_rules(flow: &Flow, graph: &Graph) -> Vec<Vec<usize>> {
+    graph
+        .rules_of
+        .iter()
+        .map(|rules| {
+            rules
+                .iter()
+                .copied()
+                .filter(|&r| flow.routing_rules[r].condition.is_some())
+                .collect()
+        })
+        .collect()
+}
+
+fn all_targets(flow: &Flow, goal: Goal) -> BTreeSet<Target> {
+    match goal {
+        Goal::Elements => (0..flow.elements.len()).map(Target::Element).collect(),
+        Goal::Edges | Goal::Paths => (0..flow.edges.len())
+            .map(Target::Edge)
+            .chain(
+                flow.routing_rules
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.condition.is_some() && r.goto.is_some())
+                    .map(|(i, _)| Target::Rule(i)),
+            )
+            .collect(),
+    }
+}
+
+fn covered_by(call: &Call, goal: Goal, rules_of: &[Vec<usize>]) -> BTreeSet<Target> {
+    let mut covered = BTreeSet::new();
+    for step in &call.steps {
+        match goal {
+            Goal::Elements => {
+                covered.insert(Target::Element(step.element));
+            }
+            Goal::Edges | Goal::Paths => {
+                if let Some(edge) = step.edge {
+                    covered.insert(Target::Edge(edge));
+                }
+                if let Outcome::Rule(i) = step.outcome
+                    && let Some(&rule) = rules_of[step.element].get(i)
+                {
+                    covered.insert(Target::Rule(rule));
+                }
+            }
+        }
+    }
+    covered
+}
+
+/// The starting variables to try: none, then one value per class of each variable on its own,
+/// then every combination (bounded), so `all` conditions over several variables are reached.
+fn assignments(flow: &Flow) -> Vec<Variables> {
+    let conditions: Vec<&Condition> = flow.routing_rules.iter().filter_map(|r| r.condition.as_ref()).collect();
+    let classes: Vec<Classes> = value_classes(&conditions)
+        .into_iter()
+        .map(|(name, values)| (name, values.into_iter().filter(natural).map(whole).collect()))
+        .collect();
+    let mut out = vec![Variables::new()];
+    for (name, values) in &classes {
+        for value in values.iter().flatten() {
+            out.push(Variables::from([(name.clone(), value.clone())]));
+        }
+    }
+    if let Some(n) = combinations(&classes).filter(|&n| n <= MAX_ASSIGNMENTS) {
+        out.extend((0..n).map(|i| combination(&classes, i)));
+    }
+    // Two assignments that every comparison treats alike lead every call alike: keep one.
+    let leaves = leaves(&conditions);
+    let written: BTreeSet<&str> = flow
+        .elements
+        .iter()
+        .filter(|e| matches!(e.kind, ElementKind::Set | ElementKind::Input))
+        .filter_map(|e| e.variable.as_deref())
+        .collect();
+    let mut seen = BTreeSet::new();
+    out.retain(|vars| {
+        let signature: Vec<String> = leaves
+            .iter()
+            .map(|leaf| match leaf {
+                Condition::Compare { variable, .. } if written.contains(variable.as_str()) => {
+                    serde_json::to_string(&vars.get(variable)).unwrap_or_default()
+                }
+                leaf => holds(leaf, vars).to_string(),
+            })
+            .collect();
+        seen.insert(signature)
+    });
+    out
+}
+
+/// Every comparison inside the conditions (the leaves under `all`, `any` and `not`).
+fn leaves<'c>(conditions: &[&'c Condition]) -> Vec<&'c Condition> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&Condition> = conditions.to_vec();
+    while let Some(condition) = stack.pop() {
+        match condition {
+            Condition::All(parts) | Condition::Any(parts) => stack.extend(parts.iter()),
+            Condition::Not(inner) => stack.push(inner),
+            leaf @ Condition::Compare { .. } => out.push(leaf),
+        }
+    }
+    out
+}
+
+/// A whole number as an integer (`8`, not `8.0`), as a person writes it; the same for every condition.
+fn whole(value: Option<Value>) -> Option<Value> {
+    match value {
+        Some(Value::Number(n)) if n.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() < 1e15) => {
+            Some(Value::from(n.as_f64().unwrap_or_default() as i64))
+        }
+        other => other,
+    }
+}
+
+/// A value a person would write as a starting variable: missing, a number, a string or a
+/// boolean; not `null`, `{}` or control characters, which only tell classes apart in theory.
+fn natural(value: &Option<Value>) -> bool {
+    match value {
+        None => true,
+        Some(Value::Number(_) | Value::Bool(_)) => true,
+        Some(Value::String(s)) => !s.chars().any(char::is_control),
+        Some(_) => false,
+    }
+}
+
+/// What a caller can do at a menu or input: each key with an edge, a key without one, each entry
+/// the conditions tell apart, entries out of bounds, and silence.
+fn options(flow: &Flow, at: usize, digit_values: &[String]) -> Vec<String> {
+    let element = &flow.elements[at];
+    let mut out = Vec::new();
+    match element.kind {
+        ElementKind::Menu => {
+            let keyed: BTreeSet<&str> = flow
+                .edges
+                .iter()
+                .filter(|e| e.from.value == element.id.value)
+                .filter_map(|e| e.on.as_ref().map(|on| on.value.as_str()))
+                .collect();
+            out.extend(MENU_KEYS.iter().filter(|k| keyed.contains(*k)).map(|k| k.to_string()));
+            if let Some(unkeyed) = MENU_KEYS.iter().find(|k| !keyed.contains(*k)) {
+                out.push(unkeyed.to_string());
+            }
+        }
+        ElementKind::Input => {
+            let min = element.min_digits.unwrap_or(1).max(1) as usize;
+            let max = element.max_digits.map(|m| m as usize);
+            // Each value the conditions tell apart, padded with zeros to the shortest entry allowed.
+            out.extend(
+                digit_values
+                    .iter()
+                    .map(|d| format!("{d:0<min$}"))
+                    .filter(|d| max.is_none_or(|m| d.len() <= m)),
+            );
+            out.push("1".repeat(min));
+            if min > 1 {
+                out.push("1".repeat(min - 1));
+            }
+            if let Some(max) = max {
+                out.push("1".repeat(max + 1));
+            }
+        }
+        _ => {}
+    }
+    out.push(String::new());
+    let mut seen = BTreeSet::new();
+    out.retain(|o| seen.insert(o.clone()));
+    out
+}
+
+/// Digit strings the conditions tell apart: constants and prefixes made of keys, extended to a
+/// few lengths, so an input can steer a later routing rule.
+fn digit_values(flow: &Flow) -> Vec<String> {
+    let conditions: Vec<&Condition> = flow.routing_rules.iter().filter_map(|r| r.condition.as_ref()).collect();
+    let mut values = BTreeSet::new();
+    for (_, classes) in value_classes(&conditions) {
+        for value in classes.into_iter().flatten() {
+            let text = match value {
+                Value::String(s) => s,
+                _ => continue,
+            };
+            let text: String = text.chars().filter(char::is_ascii_digit).collect();
+            if text.is_empty() {
+                continue;
+            }
+            values.insert(text.clone());
+            values.insert(format!("{text}0"));
+        }
+    }
+    values.into_iter().collect()
+}
+
+/// Explores every starting assignment and every option at every menu and input, breadth first,
+/// skipping a state (element, variables) already reached as early on the clock.
+fn explore(flow: &Flow, engine: &Engine) -> Vec<Explored> {
+    let digits = digit_values(flow);
+    let mut explored = Vec::new();
+    for variables in assignments(flow) {
+        let mut earliest: HashMap<(usize, String), u64> = HashMap::new();
+        let mut queue: VecDeque<Vec<String>> = VecDeque::from([Vec::new()]);
+        while let Some(dtmf) = queue.pop_front() {
+            if explored.len() >= MAX_CALLS {
+                return explored;
+            }
+            let call = engine.run(&dtmf, &variables);
+            // Where the next entry would be keyed: the menu or input after the given entries.
+            let asks: Vec<usize> = call
+                .steps
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| matches!(flow.elements[s.element].kind, ElementKind::Menu | ElementKind::Input))
+                .map(|(i, _)| i)
+                .collect();
+            if let Some(&step) = asks.get(dtmf.len())
+                && call.ending != Ending::Loop
+            {
+                let at = call.steps[step].element;
+                let clock = if step == 0 { 0 } else { call.steps[step - 1].clock_ms };
+                let state = (at, state_of(flow, &call, step, &variables));
+                let first = earliest.get(&state).is_none_or(|&seen| clock < seen);
+                if first {
+                    earliest.insert(state, clock);
+                    for option in options(flow, at, &digits) {
+                        let mut next = dtmf.clone();
+                        next.push(option);
+                        queue.push_back(next);
+                    }
+                }
+            }
+            explored.push(Explored {
+                dtmf,
+                variables: variables.clone(),
+                call,
+            });
+        }
+    }
+    explored
+}
+
+/// The variables when the call reaches step `upto`, as text (set elements and inputs replayed).
+fn state_of(flow: &Flow, call: &Call, upto: usize, start: &Variables) -> String {
+    let mut variables = start.clone();
+    for step in &call.steps[..upto] {
+        let element = &flow.elements[step.element];
+        match (&element.kind, &step.outcome, &element.variable) {
+            (ElementKind::Set, _, Some(name)) => {
+                if let Some(value) = &element.value {
+                    variables.insert(name.clone(), value.clone());
+                }
+            }
+            (ElementKind::Input, Outcome::Entered(text), Some(name)) => {
+                variables.insert(name.clone(), Value::String(text.clone()));
+            }
+            _ => {}
+        }
+    }
+    serde_json::to_string(&variables).unwrap_or_default()
+}
+
+/// Greedy set cover, deterministic: the call that covers the most uncovered targets, earliest first.
+/// Lazy: a call's gain only shrinks, so a stale gain on top of the heap is recomputed, not all.
+fn cover(covers: &[BTreeSet<Target>], targets: &BTreeSet<Target>, max_cases: usize) -> Vec<usize> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let mut uncovered: BTreeSet<Target> = covers
+        .iter()
+        .flatten()
+        .filter(|t| targets.contains(t))
+        .copied()
+        .collect();
+    let gain = |i: usize, uncovered: &BTreeSet<Target>| covers[i].iter().filter(|t| uncovered.contains(t)).count();
+    let mut heap: BinaryHeap<(usize, Reverse<usize>)> = (0..covers.len())
+        .map(|i| (gain(i, &uncovered), Reverse(i)))
+        .filter(|(g, _)| *g > 0)
+        .collect();
+    let mut chosen = Vec::new();
+    while chosen.len() < max_cases {
+        let Some((stale, Reverse(i))) = heap.pop() else { break };
+        let fresh = gain(i, &uncovered);
+        if fresh == 0 {
+            continue;
+        }
+        if fresh < stale {
+            heap.push((fresh, Reverse(i)));
+            continue;
+        }
+        uncovered.retain(|t| !covers[i].contains(t));
+        chosen.push(i);
+    }
+    chosen.sort_unstable();
+    chosen
+}
+
+fn distinct_paths(explored: &[Explored], max_cases: usize) -> Vec<usize> {
+    let mut seen = BTreeSet::new();
+    explored
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.call.ending != Ending::Loop)
+        .filter(|(_, e)| seen.insert(e.call.steps.iter().map(|s| s.element).collect::<Vec<_>>()))
+        .map(|(i, _)| i)
+        .take(max_cases)
+        .collect()
+}
+
+/// The case for an explored call: a readable name, its input, and what the engine did.
+fn case_of(flow: &Flow, explored: &Explored) -> GeneratedCase {
+    let call = &explored.call;
+    let path: Vec<String> = call.path(flow).into_iter().map(str::to_string).collect();
+    GeneratedCase {
+        name: name_of(flow, explored),
+        generated: true,
+        input: GeneratedInput {
+            dtmf: explored.dtmf.clone(),
+            variables: explored.variables.clone(),
+        },
+        expect: GeneratedExpect {
+            final_element: call.final_element.clone(),
+            path,
+            max_execution_ms: (call.execution_time > DEFAULT_MAX_EXECUTION_MS).then_some(call.execution_time),
+        },
+    }
+}
+
+/// "key 2, then silence at account_input", with the starting variables first.
+fn name_of(flow: &Flow, explored: &Explored) -> String {
+    let mut parts = Vec::new();
+    for step in &explored.call.steps {
+        let element = &flow.elements[step.element];
+        let id = &element.id.value;
+        let part = match (&element.kind, &step.outcome) {
+            (ElementKind::Menu, Outcome::Key(key)) => format!("key {key}"),
+            (ElementKind::Menu, Outcome::Invalid(key)) => format!("unmapped key {key} at {id}"),
+            (ElementKind::Input, Outcome::Entered(text)) => format!("{text} at {id}"),
+            (ElementKind::Input, Outcome::Invalid(text)) => format!("{text} (out of bounds) at {id}"),
+            (_, Outcome::Silence) => format!("silence at {id}"),
+            _ => continue,
+        };
+        parts.push(part);
+    }
+    let input = if parts.is_empty() {
+        "no input".to_string()
+    } else {
+        parts.join(", then ")
+    };
+    let variables: Vec<String> = explored.variables.iter().map(|(k, v)| format!("{k}={}", v)).collect();
+    let ending = format!(" → {}", explored.call.final_element);
+    if variables.is_empty() {
+        format!("{input}{ending}")
+    } else {
+        format!("{}: {input}{ending}", variables.join(", "))
+    }
+}
+
+/// Why no explored input reaches a target.
+fn explain(flow: &Flow, graph: &Graph, target: Target, explored: usize) -> Unreachable {
+    let id = |i: usize| flow.elements[i].id.value.clone();
+    let index_of = |name: &str| flow.elements.iter().position(|e| e.id.value == name);
+    let (what, span, source) = match target {
+        Target::Edge(e) => {
+            let edge = &flow.edges[e];
+            let label = edge.on.as_ref().map(|on| format!("[{}]", on.value)).unwrap_or_default();
+            (
+                format!("edge {} -{label}-> {}", edge.from.value, edge.to.value),
+                edge.span,
+                index_of(&edge.from.value),
+            )
+        }
+        Target::Rule(r) => {
+            let rule = &flow.routing_rules[r];
+            let goto = rule.goto.as_ref().map(|g| g.value.clone()).unwrap_or_default();
+            let position = flow.routing_rules[..r]
+                .iter()
+                .filter(|o| o.element.value == rule.element.value)
+                .count()
+                + 1;
+            (
+                format!("rule {position} of {} (goto {goto})", rule.element.value),
+                rule.span,
+                index_of(&rule.element.value),
+            )
+        }
+        Target::Element(i) => (format!("element {}", id(i)), flow.elements[i].span, Some(i)),
+    };
+    let reason = match source {
+        Some(at) if !graph.reachable[at] => format!("`{}` cannot be reached from start", id(at)),
+        Some(at) => routing_reason(flow, graph, at, target).unwrap_or_else(|| {
+            format!(
+                "no input reaches it within the engine's {DEFAULT_MAX_STEPS}-step bound: {explored} calls explored (every key, entry and silence, every class of starting variables)"
+            )
+        }),
+        None => "its element does not exist".to_string(),
+    };
+    Unreachable {
+        target,
+        what,
+        reason,
+        span,
+    }
+}
+
+/// For a routing element's rule or default: whether any values of its variables make it the one
+/// that decides, and if not, why.
+fn routing_reason(flow: &Flow, graph: &Graph, at: usize, target: Target) -> Option<String> {
+    if flow.elements[at].kind != ElementKind::Routing {
+        return None;
+    }
+    let rules: Vec<usize> = graph.rules_of[at]
+        .iter()
+        .copied()
+        .filter(|&r| flow.routing_rules[r].condition.is_some())
+        .collect();
+    let conditions: Vec<&Condition> = rules
+        .iter()
+        .filter_map(|&r| flow.routing_rules[r].condition.as_ref())
+        .collect();
+    let classes = value_classes(&conditions);
+    let n = combinations(&classes).filter(|&n| n <= 20_000)?;
+    let wanted = match target {
+        Target::Rule(r) => rules.iter().position(|&x| x == r),
+        _ => None,
+    };
+    let decides = (0..n).any(|i| {
+        let call = combination(&classes, i);
+        conditions.iter().position(|c| holds(c, &call)) == wanted
+    });
+    if decides {
+        return Some("the values that reach it are never set by the time the call gets there".into());
+    }
+    Some(match wanted {
+        Some(0) => "its condition holds for no values (a contradiction)".into(),
+        Some(_) => "the rules before it match every call that its condition matches (CXF020)".into(),
+        None => "every call matches one of the element's rules, so `default` is never taken".into(),
+    })
+}
