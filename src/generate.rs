@@ -596,9 +596,95 @@ fn routing_reason(flow: &Flow, graph: &Graph, at: usize, target: Target) -> Opti
     if decides {
         return Some("the values that reach it are never set by the time the call gets there".into());
     }
+    let holds_ever = |rule: usize| (0..n).any(|i| holds(conditions[rule], &combination(&classes, i)));
     Some(match wanted {
-        Some(0) => "its condition holds for no values (a contradiction)".into(),
+        Some(rule) if !holds_ever(rule) => "its condition holds for no values (a contradiction)".into(),
         Some(_) => "the rules before it match every call that its condition matches (CXF020)".into(),
         None => "every call matches one of the element's rules, so `default` is never taken".into(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{Settings, check_flow_bytes};
+
+    fn flow(text: &str) -> Flow {
+        check_flow_bytes("g.flow.json", text.as_bytes().to_vec(), &Settings::default())
+            .1
+            .unwrap()
+    }
+
+    /// A menu to a routing element whose second rule is shadowed and whose third contradicts itself.
+    const ROUTED: &str = r#"{"flowId": "g", "elements": [
+        {"id": "start", "type": "start"}, {"id": "menu", "type": "menu", "prompt": "p"},
+        {"id": "route", "type": "routing"}, {"id": "sales", "type": "queue", "queue": "S"},
+        {"id": "vip", "type": "queue", "queue": "V"}, {"id": "never", "type": "queue", "queue": "N"},
+        {"id": "closed", "type": "voicemail"}, {"id": "bye", "type": "hangup"}],
+      "edges": [{"from": "start", "to": "menu"}, {"from": "menu", "to": "route", "on": "1"},
+        {"from": "menu", "to": "bye", "on": "timeout"}, {"from": "menu", "to": "bye", "on": "invalid"},
+        {"from": "route", "to": "closed", "on": "default"}],
+      "routingRules": [
+        {"element": "route", "condition": {"variable": "hour", "operator": "between", "value": [9, 17]}, "action": {"goto": "sales"}},
+        {"element": "route", "condition": {"variable": "hour", "operator": "between", "value": [10, 12]}, "action": {"goto": "vip"}},
+        {"element": "route", "condition": {"all": [{"variable": "hour", "operator": "lessThan", "value": 5}, {"variable": "hour", "operator": "greaterThan", "value": 6}]}, "action": {"goto": "never"}}]}"#;
+
+    #[test]
+    fn every_reachable_edge_is_covered_and_the_rest_is_explained() {
+        let flow = flow(ROUTED);
+        let generated = generate(&flow, Goal::Edges, DEFAULT_MAX_CASES);
+        assert_eq!((generated.covered, generated.targets), (6, 8));
+        let reasons: Vec<(&str, &str)> = generated
+            .unreachable
+            .iter()
+            .map(|u| (u.what.as_str(), u.reason.as_str()))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                (
+                    "rule 2 of route (goto vip)",
+                    "the rules before it match every call that its condition matches (CXF020)"
+                ),
+                (
+                    "rule 3 of route (goto never)",
+                    "its condition holds for no values (a contradiction)"
+                ),
+            ]
+        );
+        let names: Vec<&str> = generated.cases.iter().map(|c| c.name.as_str()).collect();
+        assert!(names.contains(&"hour=9: key 1 → sales"), "{names:?}");
+        assert!(names.iter().any(|n| n.ends_with("→ closed")), "{names:?}");
+        assert!(names.iter().any(|n| n.contains("silence at menu")), "{names:?}");
+        // The same flow gives the same cases.
+        assert_eq!(generate(&flow, Goal::Edges, DEFAULT_MAX_CASES), generated);
+    }
+
+    #[test]
+    fn goals_cover_elements_or_every_path_and_the_case_limit_holds() {
+        let flow = flow(ROUTED);
+        let elements = generate(&flow, Goal::Elements, DEFAULT_MAX_CASES);
+        assert_eq!(
+            (elements.covered, elements.targets),
+            (6, 8),
+            "vip and never are never reached"
+        );
+        let paths = generate(&flow, Goal::Paths, DEFAULT_MAX_CASES);
+        let distinct: BTreeSet<&Vec<String>> = paths.cases.iter().map(|c| &c.expect.path).collect();
+        assert_eq!(distinct.len(), paths.cases.len(), "one case per distinct path");
+        assert_eq!(paths.cases.len(), 3, "to bye, to sales, to closed");
+        assert_eq!(generate(&flow, Goal::Edges, 1).cases.len(), 1);
+    }
+
+    #[test]
+    fn an_element_cut_off_from_start_says_so() {
+        let flow = flow(
+            r#"{"flowId": "g", "elements": [{"id": "start", "type": "start"}, {"id": "bye", "type": "hangup"},
+               {"id": "island", "type": "play", "prompt": "p"}],
+             "edges": [{"from": "start", "to": "bye"}, {"from": "island", "to": "bye"}]}"#,
+        );
+        let generated = generate(&flow, Goal::Edges, DEFAULT_MAX_CASES);
+        assert_eq!(generated.unreachable.len(), 1);
+        assert_eq!(generated.unreachable[0].reason, "`island` cannot be reached from start");
+    }
 }
