@@ -61,7 +61,7 @@ fn measure(dir: &PathBuf, threads: usize) -> Measured {
         .map(|_| {
             pool.install(|| {
                 let started = Instant::now();
-                let units = discover(std::slice::from_ref(dir)).expect("corpus");
+                let units = discover(std::slice::from_ref(dir)).into_result().expect("corpus");
                 let report = check(&units, &settings);
                 let elapsed = started.elapsed();
                 assert_eq!(report.diagnostics().count(), 0, "the generated corpus must be clean");

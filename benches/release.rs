@@ -57,7 +57,7 @@ async fn one_release(dir: &std::path::Path, run: usize) -> (Duration, usize, u64
     })
     .await
     .expect("emulator");
-    let units = discover(&[dir.to_path_buf()]).expect("corpus");
+    let units = discover(&[dir.to_path_buf()]).into_result().expect("corpus");
     // The generated chains are deep by construction: raise the depth and complexity limits.
     let limits = RuleLimits {
         max_decision_nodes: usize::MAX,

@@ -320,10 +320,13 @@ impl Run {
 
     fn check_and_release(&self) -> ExitCode {
         let inputs = &self.inputs;
-        let all = match discover::discover_within(&inputs.paths, Some(&self.workspace)) {
-            Ok(units) => units,
-            Err(error) => return cannot_run(&error.to_string()),
-        };
+        let found = discover::discover_within(&inputs.paths, Some(&self.workspace));
+        if found.units.is_empty()
+            && let Some(error) = found.errors.first()
+        {
+            return cannot_run(&error.to_string());
+        }
+        let (all, discovery_errors) = (found.units, found.errors);
         let mut notes = Vec::new();
         if let Some(problem) = &self.context.event_problem {
             notes.push(problem.clone());
@@ -365,7 +368,8 @@ impl Run {
         let report = check::check(&selection.units, &settings.check);
         self.log_report(&report);
         // Why the run cannot succeed at all (exit 2); reported after everything else is written.
-        let mut cannot = self.write_reports(&report);
+        let mut cannot: Vec<String> = discovery_errors.iter().map(ToString::to_string).collect();
+        cannot.extend(self.write_reports(&report));
         let release = match &self.context.trigger {
             Trigger::Tag(tag) if inputs.release_on_tag => self.release(tag, &report).unwrap_or_else(|message| {
                 cannot.push(message);

@@ -290,11 +290,15 @@ fn run_check(args: CheckArgs) -> ExitCode {
         Ok(pair) => pair,
         Err(message) => return cannot_run(&message),
     };
-    let units = match discover::discover(&args.paths) {
-        Ok(units) => units,
-        Err(error) => return cannot_run(&error.to_string()),
-    };
-    let report = check::check(&units, &settings);
+    // A path that is missing or holds nothing is an error; the other paths are still checked.
+    let found = discover::discover(&args.paths);
+    if found.units.is_empty() && !found.errors.is_empty() {
+        for error in &found.errors {
+            eprintln!("error: {error}");
+        }
+        return Exit::CannotRun.into();
+    }
+    let report = check::check(&found.units, &settings);
     print(&match args.format {
         Format::Human => report::human::render(&report),
         Format::Json => report::json::render(&report),
@@ -310,7 +314,15 @@ fn run_check(args: CheckArgs) -> ExitCode {
     for error in &report.read_errors {
         eprintln!("error: {error}");
     }
-    Exit::of_check(&report, fail_on).into()
+    for error in &found.errors {
+        eprintln!("error: {error}");
+    }
+    let discovered = if found.errors.is_empty() {
+        Exit::Clean
+    } else {
+        Exit::CannotRun
+    };
+    Exit::of_check(&report, fail_on).and(discovered).into()
 }
 
 /// `release`: the local gate, then the release; the report is printed when the gate refuses.
@@ -338,7 +350,8 @@ fn run_release(args: ReleaseArgs) -> ExitCode {
     if settings.connection.client_secret.is_none() {
         return cannot_run(&format!("set {} to the CXone client secret", settings::SECRET_ENV));
     }
-    let units = match discover::discover(&args.paths) {
+    // A release sends nothing unless every path was found.
+    let units = match discover::discover(&args.paths).into_result() {
         Ok(units) => units,
         Err(error) => return cannot_run(&error.to_string()),
     };

@@ -97,29 +97,59 @@ pub enum DiscoverError {
         #[source]
         source: walkdir::Error,
     },
+    #[error("no flow or test files (*.flow.json, *.tests.json) under `{0}`")]
+    Empty(PathBuf),
+}
+
+/// What discovery found: the units of every path that could be read, and what went wrong with the
+/// others (a run still checks the units, then exits 2).
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub units: Vec<Unit>,
+    pub errors: Vec<DiscoverError>,
+}
+
+impl Discovery {
+    /// The units when every path was found and held something, else the first problem.
+    pub fn into_result(self) -> Result<Vec<Unit>, DiscoverError> {
+        match self.errors.into_iter().next() {
+            Some(error) => Err(error),
+            None => Ok(self.units),
+        }
+    }
 }
 
 /// Collects the units under `paths`: directories are walked (hidden directories skipped, links never
 /// followed), files are taken as named. A test file's flow and a flow's test file are included when
 /// they exist on disk. Units come sorted by path, so output is deterministic.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<Unit>, DiscoverError> {
+pub fn discover(paths: &[PathBuf]) -> Discovery {
     discover_within(paths, None)
 }
 
 /// [`discover`], refusing also every file whose real path is not inside `boundary` (the Action's
 /// workspace), so a linked folder cannot bring in files from elsewhere on the runner.
-pub fn discover_within(paths: &[PathBuf], boundary: Option<&Path>) -> Result<Vec<Unit>, DiscoverError> {
+pub fn discover_within(paths: &[PathBuf], boundary: Option<&Path>) -> Discovery {
     let boundary = boundary.map(|b| b.canonicalize().unwrap_or_else(|_| b.to_path_buf()));
     let mut stems = BTreeSet::new();
     let mut bad_names = Vec::new();
+    let mut errors = Vec::new();
     for path in paths {
-        if path.is_dir() {
+        let found_before = stems.len() + bad_names.len();
+        if path.as_os_str().is_empty() {
+            errors.push(DiscoverError::Missing(path.clone()));
+        } else if path.is_dir() {
             let mut walker = walkdir::WalkDir::new(path).follow_links(false).into_iter();
             while let Some(entry) = walker.next() {
-                let entry = entry.map_err(|source| DiscoverError::Walk {
-                    path: path.clone(),
-                    source,
-                })?;
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(source) => {
+                        errors.push(DiscoverError::Walk {
+                            path: path.clone(),
+                            source,
+                        });
+                        break;
+                    }
+                };
                 if entry.depth() == 0 {
                     continue;
                 }
@@ -155,10 +185,13 @@ pub fn discover_within(paths: &[PathBuf], boundary: Option<&Path>) -> Result<Vec
                     is_flow,
                     why: Refusal::NotUtf8Name,
                 }),
-                Name::Other => return Err(DiscoverError::NotAFlowFile(path.clone())),
+                Name::Other => errors.push(DiscoverError::NotAFlowFile(path.clone())),
             }
         } else {
-            return Err(DiscoverError::Missing(path.clone()));
+            errors.push(DiscoverError::Missing(path.clone()));
+        }
+        if path.is_dir() && stems.len() + bad_names.len() == found_before {
+            errors.push(DiscoverError::Empty(path.clone()));
         }
     }
     let mut units: Vec<Unit> = stems
@@ -182,7 +215,7 @@ pub fn discover_within(paths: &[PathBuf], boundary: Option<&Path>) -> Result<Vec
         refused: vec![refused],
         ..Unit::default()
     }));
-    Ok(units)
+    Discovery { units, errors }
 }
 
 /// What a path's name says it is.
@@ -298,7 +331,7 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, "{}").unwrap();
         }
-        let units = discover(&[root.to_path_buf()]).unwrap();
+        let units = discover(&[root.to_path_buf()]).into_result().unwrap();
         assert_eq!(
             units,
             vec![
@@ -320,12 +353,30 @@ mod tests {
             ]
         );
         // Naming only the test file still brings its flow.
-        let units = discover(&[root.join("a.tests.json")]).unwrap();
+        let units = discover(&[root.join("a.tests.json")]).into_result().unwrap();
         assert_eq!(units[0].flow, Some(root.join("a.flow.json")));
         assert!(matches!(
-            discover(&[root.join("notes.json")]),
+            discover(&[root.join("notes.json")]).into_result(),
             Err(DiscoverError::NotAFlowFile(_))
         ));
-        assert!(matches!(discover(&[root.join("nope")]), Err(DiscoverError::Missing(_))));
+        // A missing path among others: the others are still found, the missing one is an error.
+        let found = discover(&[root.join("nope"), root.join("b.flow.json")]);
+        assert_eq!(found.units.len(), 1);
+        assert!(matches!(found.errors[..], [DiscoverError::Missing(_)]));
+        // A folder with nothing to check, or an empty path, is an error, not "0 flows checked".
+        std::fs::create_dir_all(root.join("empty")).unwrap();
+        let found = discover(&[root.join("empty")]);
+        assert!(found.units.is_empty());
+        assert_eq!(
+            found.errors[0].to_string(),
+            format!(
+                "no flow or test files (*.flow.json, *.tests.json) under `{}`",
+                root.join("empty").display()
+            )
+        );
+        assert!(matches!(
+            discover(&[PathBuf::new()]).into_result(),
+            Err(DiscoverError::Missing(_))
+        ));
     }
 }

@@ -148,13 +148,18 @@ struct Reader<'v> {
 impl Reader<'_> {
     /// The input's value: `INPUT_MAX-MENU-DEPTH` as the runner sets it, else `INPUT_MAX_MENU_DEPTH`;
     /// blank counts as unset.
-    fn get(&self, name: &str) -> Option<&str> {
+    /// The input's value as set, trimmed, even when empty; `None` when the variable is absent.
+    fn raw(&self, name: &str) -> Option<&str> {
         let upper = name.to_ascii_uppercase();
         [format!("INPUT_{upper}"), format!("INPUT_{}", upper.replace('-', "_"))]
             .iter()
             .find_map(|key| self.vars.get(key))
             .map(|v| v.trim())
-            .filter(|v| !v.is_empty())
+    }
+
+    /// The input's value; blank counts as not set (the default applies).
+    fn get(&self, name: &str) -> Option<&str> {
+        self.raw(name).filter(|v| !v.is_empty())
     }
 
     fn text(&self, name: &str, default: &str) -> String {
@@ -165,8 +170,9 @@ impl Reader<'_> {
         self.get(name).map(str::to_string)
     }
 
+    /// A report path: absent, the default; set to an empty string (`junit-path: ''`), no file.
     fn path(&self, name: &str, default: &str) -> Option<PathBuf> {
-        Some(PathBuf::from(self.get(name).unwrap_or(default))).filter(|p| !p.as_os_str().is_empty())
+        Some(PathBuf::from(self.raw(name).unwrap_or(default))).filter(|p| !p.as_os_str().is_empty())
     }
 
     /// YAML 1.2 core-schema booleans only, as the toolkit's `getBooleanInput` accepts them.
@@ -264,7 +270,7 @@ impl Inputs {
             comment: r.boolean("comment", false)?,
             github_token: r.optional("github-token"),
             shard: r.parsed("shard", Shard::parse)?.unwrap_or(Shard::WHOLE),
-            release_on_tag: r.boolean("release-on-tag", true)?,
+            release_on_tag: r.boolean("release-on-tag", false)?,
             cxone: CxoneInputs {
                 base_url: url("cxone-base-url", settings::DEFAULT_BASE_URL)?,
                 token_url: url("cxone-token-url", settings::DEFAULT_TOKEN_URL)?,
@@ -279,7 +285,7 @@ impl Inputs {
             qa_webhook_url,
             smoke_test: r.boolean("smoke-test", false)?,
             dry_run: r.boolean("dry-run", false)?,
-            audit_log: r.path("audit-log", settings::DEFAULT_AUDIT_LOG).unwrap_or_default(),
+            audit_log: PathBuf::from(r.text("audit-log", settings::DEFAULT_AUDIT_LOG)),
             rollback_flow_id: r.optional("rollback-flow-id"),
             rollback_to: r.optional("rollback-to"),
         })
@@ -334,6 +340,17 @@ mod tests {
             Inputs::read(&vars(&[("INPUT_MIN-COVERAGE", "120")])).unwrap_err().input,
             "min-coverage"
         );
+    }
+
+    #[test]
+    fn an_empty_report_path_means_no_file_and_a_release_is_opted_into() {
+        let inputs = Inputs::read(&vars(&[("INPUT_JUNIT-PATH", ""), ("INPUT_SARIF_PATH", "  ")])).unwrap();
+        assert_eq!((inputs.junit_path, inputs.sarif_path), (None, None));
+        assert_eq!(inputs.report_path, Some(PathBuf::from("cxone-flow-report.json")));
+        assert!(!inputs.release_on_tag, "a tag on a check workflow releases nothing");
+        let inputs = Inputs::read(&vars(&[("INPUT_AUDIT-LOG", ""), ("INPUT_RELEASE-ON-TAG", "true")])).unwrap();
+        assert_eq!(inputs.audit_log, PathBuf::from(settings::DEFAULT_AUDIT_LOG));
+        assert!(inputs.release_on_tag);
     }
 
     #[test]

@@ -62,13 +62,36 @@ fn ensure_commit(workspace: &Path, sha: &str) -> Result<(), GitError> {
     git(workspace, &["cat-file", "-e", &object]).map(|_| ())
 }
 
-/// The files changed between two commits, renames detected.
+/// The commit a pull request branched from: the merge base of its base and head, deepening a
+/// shallow clone (bounded) to find it; the base itself when no merge base can be had.
+fn branch_point(workspace: &Path, base: &str, head: &str) -> String {
+    let merge_base = || {
+        git(workspace, &["merge-base", base, head])
+            .ok()
+            .map(|out| String::from_utf8_lossy(&out).trim().to_string())
+            .filter(|sha| !sha.is_empty())
+    };
+    merge_base()
+        .or_else(|| {
+            git(
+                workspace,
+                &["fetch", "--quiet", "--no-tags", "--deepen=1000", "origin", base, head],
+            )
+            .ok()?;
+            merge_base()
+        })
+        .unwrap_or_else(|| base.to_string())
+}
+
+/// The files a pull request changed: between the merge base of `base` and `head` and `head`
+/// (`git diff BASE...HEAD`), so files changed only on the base branch since are not its own.
 pub fn git_diff(workspace: &Path, base: &str, head: &str) -> Result<Vec<ChangedFile>, GitError> {
     ensure_commit(workspace, base)?;
     ensure_commit(workspace, head)?;
+    let from = branch_point(workspace, base, head);
     let output = git(
         workspace,
-        &["diff", "--name-status", "-z", "--find-renames", base, head],
+        &["diff", "--name-status", "-z", "--find-renames", &from, head],
     )?;
     Ok(parse_name_status(&output))
 }

@@ -661,6 +661,58 @@ fn without_a_token_a_shallow_clone_falls_back_to_git_diff() {
     );
 }
 
+#[test]
+fn the_git_fallback_diffs_against_the_merge_base_so_main_s_own_changes_are_not_the_pr_s() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    for name in ["a", "b"] {
+        let (flow, tests) = tiny_flow(name);
+        write(d, &format!("flows/{name}.flow.json"), &flow);
+        write(d, &format!("flows/{name}.tests.json"), &tests);
+    }
+    commit_all(d, "base");
+    git(d, &["checkout", "-q", "-b", "pr"]);
+    let (flow, _) = tiny_flow("a");
+    write(
+        d,
+        "flows/a.flow.json",
+        &flow.replace("\"flowId\": \"a\"", "\"flowId\": \"a\", \"name\": \"A\""),
+    );
+    let head = commit_all(d, "the pull request changes a");
+    git(d, &["checkout", "-q", "main"]);
+    let (flow, _) = tiny_flow("b");
+    write(
+        d,
+        "flows/b.flow.json",
+        &flow.replace("\"flowId\": \"b\"", "\"flowId\": \"b\", \"name\": \"B\""),
+    );
+    // Main moves on after the branch: GitHub's base sha is main's tip.
+    let base = commit_all(d, "main changes b");
+    git(d, &["checkout", "-q", &head]);
+    let runner = tempfile::tempdir().unwrap();
+    let event = pull_request_event(runner.path(), &base, &head, 1);
+    let run = run_action(
+        d,
+        &[
+            ("GITHUB_EVENT_NAME", "pull_request"),
+            ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+            ("INPUT_PATHS", "flows"),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        run.outputs["flows-checked"], "1",
+        "only a.flow.json is the PR's: {}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("Checked the 1 flow this pull request changes"),
+        "{}",
+        run.stdout
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn when_neither_the_api_nor_git_can_say_every_flow_is_checked() {
     let repo = pull_request_repo();
@@ -891,6 +943,7 @@ async fn a_tag_push_releases_and_the_rollback_input_restores() {
             ("GITHUB_EVENT_NAME", "push"),
             ("GITHUB_REF", &format!("refs/tags/{tag}")),
             ("GITHUB_REF_TYPE", "tag"),
+            ("INPUT_RELEASE-ON-TAG", "true"),
         ]));
         vars
     };
@@ -954,6 +1007,7 @@ fn a_tag_whose_checks_fail_releases_nothing_and_missing_credentials_exit_2() {
         ("GITHUB_EVENT_NAME", "push"),
         ("GITHUB_REF", "refs/tags/v2"),
         ("GITHUB_REF_TYPE", "tag"),
+        ("INPUT_RELEASE-ON-TAG", "true"),
     ];
     let run = run_action(dir.path(), &tag);
     assert_eq!(run.code, 1);
@@ -963,6 +1017,10 @@ fn a_tag_whose_checks_fail_releases_nothing_and_missing_credentials_exit_2() {
     );
     let (flow, _) = tiny_flow("a");
     write(dir.path(), "a.flow.json", &flow);
+    // Without `release-on-tag: true` a tag only checks: a release is opted into, never a side effect.
+    let checked_only = run_action(dir.path(), &tag[..3]);
+    assert_eq!(checked_only.code, 0, "{}", checked_only.stdout);
+    assert!(!checked_only.stdout.contains("release v2"), "{}", checked_only.stdout);
     let run = run_action(dir.path(), &tag);
     assert_eq!(run.code, 2);
     assert!(

@@ -161,6 +161,25 @@ fn the_tool_exits_two_when_it_cannot_run() {
     assert_eq!(code, 2);
     assert!(err.contains("neither a flow file"), "{err}");
     assert_eq!(run(dir.path(), &["check", "--format", "xml"]).0, 2);
+    // A folder with nothing to check is an error, not "Checked 0 flow files".
+    std::fs::create_dir_all(dir.path().join("empty")).unwrap();
+    let (code, out, err) = run(dir.path(), &["check", "empty"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no flow or test files (*.flow.json, *.tests.json) under `empty`"),
+        "{err}"
+    );
+    assert!(!out.contains("Checked 0"), "{out}");
+}
+
+#[test]
+fn a_missing_path_among_several_still_checks_the_rest_then_exits_two() {
+    let flow = br#"{"flowId": "a", "elements": [{"id": "start", "type": "start"}, {"id": "bye", "type": "hangup"}], "edges": [{"from": "start", "to": "bye"}]}"#;
+    let dir = workspace(&[("a.flow.json", flow)]);
+    let (code, out, err) = run(dir.path(), &["check", "a.flow.json", "missing-dir"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(out.contains("Checked 1 flow file"), "{out}");
+    assert!(err.contains("`missing-dir` does not exist"), "{err}");
 }
 
 #[test]
@@ -171,7 +190,7 @@ fn a_file_that_vanishes_before_reading_is_a_read_error_and_the_rest_is_checked()
         ("a.flow.json", DANGLING_FLOW.as_bytes()),
         ("b.flow.json", CLEAN_FLOW.as_bytes()),
     ]);
-    let units = discover(&[dir.path().to_path_buf()]).unwrap();
+    let units = discover(&[dir.path().to_path_buf()]).into_result().unwrap();
     fs::remove_file(dir.path().join("b.flow.json")).unwrap();
     let report = check(&units, &Settings::default());
     assert_eq!(report.read_errors.len(), 1);

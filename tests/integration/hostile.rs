@@ -630,6 +630,7 @@ fn tag_push(emu: &Emulator, extra: &[(&str, &str)]) -> Vec<(String, String)> {
         ("GITHUB_EVENT_NAME", "push"),
         ("GITHUB_REF", "refs/tags/v1.0.0"),
         ("GITHUB_REF_TYPE", "tag"),
+        ("INPUT_RELEASE-ON-TAG", "true"),
         ("GITHUB_SHA", "abc123"),
     ]);
     vars.extend(owned(extra));

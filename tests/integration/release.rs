@@ -79,7 +79,7 @@ fn edit_main(dir: &Path) {
 
 async fn run(emu: &Emulator, dir: &Path, settings: ReleaseSettings) -> (Vec<FlowResult>, Vec<Value>) {
     let audit_path = dir.join("audit.jsonl");
-    let units = discover(&[dir.to_path_buf()]).unwrap();
+    let units = discover(&[dir.to_path_buf()]).into_result().unwrap();
     let flows = gate(&units, &Settings::default(), cxone_flow::registry::Severity::Error)
         .1
         .unwrap_or_else(|blocked| panic!("the gate passes: {blocked:?}"));

@@ -36,7 +36,7 @@ fn fixtures() -> BTreeMap<String, Vec<(String, PathBuf)>> {
 
 /// Checks one fixture the way `cxone-flow check FILE` does, with paths shown relative to the fixtures.
 fn check_fixture(path: &PathBuf) -> cxone_flow::check::CheckReport {
-    let units = discover(std::slice::from_ref(path)).unwrap();
+    let units = discover(std::slice::from_ref(path)).into_result().unwrap();
     let mut report = check(&units, &Settings::default());
     let base = fixture("");
     for unit in &mut report.units {
@@ -99,7 +99,7 @@ fn good_fixtures_are_clean_under_every_rule() {
 
 #[test]
 fn the_examples_are_clean() {
-    let units = discover(&[crate::root().join("examples/flows")]).unwrap();
+    let units = discover(&[crate::root().join("examples/flows")]).into_result().unwrap();
     assert!(units.len() >= 2);
     let report = check(&units, &Settings::default());
     assert_eq!(report.diagnostics().count(), 0, "{}", human::render(&report));
