@@ -44,11 +44,21 @@ enum Command {
     Release(ReleaseArgs),
     /// Make an earlier version of a flow the active one again.
     Rollback(RollbackArgs),
-    /// List every rule with its code, name, default severity and summary.
-    Rules,
+    /// List every rule with its code, name, default severity and summary; with a code or name,
+    /// explain that rule.
+    Rules(RulesArgs),
     /// Test cases: `cases generate FLOW` writes cases covering every reachable edge.
     #[command(subcommand)]
     Cases(CasesCommand),
+}
+
+#[derive(clap::Args)]
+struct RulesArgs {
+    /// A rule's code (`CXF002`) or name (`dangling-edge`) to explain.
+    rule: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
 }
 
 #[derive(Subcommand)]
@@ -268,20 +278,7 @@ pub fn run() -> ExitCode {
         Command::Release(args) => run_release(args),
         Command::Rollback(args) => run_rollback(args),
         Command::Cases(CasesCommand::Generate(args)) => run_generate(args),
-        Command::Rules => {
-            let mut out = String::new();
-            for rule in Rule::ALL {
-                out.push_str(&format!(
-                    "{}  {:<26} {:<8} {}\n",
-                    rule.code(),
-                    rule.name(),
-                    rule.default_severity(),
-                    rule.summary()
-                ));
-            }
-            print(&out);
-            Exit::Clean.into()
-        }
+        Command::Rules(args) => run_rules(args),
     }
 }
 
@@ -322,7 +319,12 @@ fn run_check(args: CheckArgs) -> ExitCode {
     } else {
         Exit::CannotRun
     };
-    Exit::of_check(&report, fail_on).and(discovered).into()
+    let exit = Exit::of_check(&report, fail_on).and(discovered);
+    // The last line a person reads says whether the run failed.
+    if matches!(args.format, Format::Human) && exit != Exit::Clean {
+        print(&format!("FAILED (exit {})\n", exit.code()));
+    }
+    exit.into()
 }
 
 /// `release`: the local gate, then the release; the report is printed when the gate refuses.
@@ -380,6 +382,58 @@ fn run_release(args: ReleaseArgs) -> ExitCode {
         }
         Err(message) => cannot_run(&message),
     }
+}
+
+/// `rules`: every rule in one line each, or one rule explained; as text or JSON.
+fn run_rules(args: RulesArgs) -> ExitCode {
+    let json = |rule: Rule| {
+        serde_json::json!({
+            "code": rule.code(), "name": rule.name(), "defaultSeverity": rule.default_severity().to_string(),
+            "summary": rule.summary(), "docs": format!("docs/rules.md#{}-{}", rule.code().to_lowercase(), rule.name()),
+        })
+    };
+    let Some(key) = &args.rule else {
+        let out = match args.format {
+            Format::Json => {
+                let all: Vec<serde_json::Value> = Rule::ALL.iter().map(|&r| json(r)).collect();
+                format!("{}\n", serde_json::to_string_pretty(&all).unwrap_or_default())
+            }
+            Format::Human => Rule::ALL
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{}  {:<26} {:<8} {}\n",
+                        r.code(),
+                        r.name(),
+                        r.default_severity(),
+                        r.summary()
+                    )
+                })
+                .collect(),
+        };
+        print(&out);
+        return Exit::Clean.into();
+    };
+    let Some(rule) = Rule::lookup(key) else {
+        return cannot_run(&format!("no rule `{key}`: `cxone-flow rules` lists them"));
+    };
+    let out = match args.format {
+        Format::Json => {
+            let mut value = json(rule);
+            value["explanation"] = serde_json::json!(rule.explanation());
+            format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default())
+        }
+        Format::Human => format!(
+            "{} {} ({}): {}\n\n{}\n",
+            rule.code(),
+            rule.name(),
+            rule.default_severity(),
+            rule.summary(),
+            rule.explanation()
+        ),
+    };
+    print(&out);
+    Exit::Clean.into()
 }
 
 /// `cases generate`: checks the flow, generates its cases, prints or writes (merges) the tests file.

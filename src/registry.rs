@@ -112,7 +112,21 @@ impl fmt::Display for Rule {
     }
 }
 
+/// The rules' documentation, one `## CODE name` section per rule.
+const RULES_DOC: &str = include_str!("../docs/rules.md");
+
 impl Rule {
+    /// The rule's section of docs/rules.md (what it catches, why it matters, a bad and a good
+    /// example), without its heading.
+    pub fn explanation(self) -> &'static str {
+        let heading = format!("## {} {}\n", self.code(), self.name());
+        let Some(start) = RULES_DOC.find(&heading) else {
+            return "";
+        };
+        let section = &RULES_DOC[start + heading.len()..];
+        section[..section.find("\n## ").unwrap_or(section.len())].trim()
+    }
+
     /// Finds a rule by code (`CXF011`, any case) or name (`unreachable-element`).
     pub fn lookup(key: &str) -> Option<Rule> {
         Rule::ALL
@@ -199,6 +213,14 @@ mod tests {
         names.dedup();
         assert_eq!(codes.len(), Rule::ALL.len());
         assert_eq!(names.len(), Rule::ALL.len());
+    }
+
+    #[test]
+    fn a_rule_explains_itself_from_its_section() {
+        let text = Rule::DanglingEdge.explanation();
+        assert!(text.starts_with("Default severity: error."), "{text}");
+        assert!(text.contains("Bad:") && text.contains("Good:") && !text.contains("## CXF003"));
+        assert!(Rule::ALL.iter().all(|r| !r.explanation().is_empty()));
     }
 
     #[test]

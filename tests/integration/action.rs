@@ -1085,7 +1085,10 @@ fn the_binary_built_as_the_dockerfile_builds_it_runs_in_an_empty_environment() {
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy();
         if (name.starts_with("CARGO_") && !matches!(&*name, "CARGO_HOME" | "CARGO_TARGET_DIR"))
-            || matches!(&*name, "OUT_DIR" | "RUST_TEST_THREADS" | "RUST_BACKTRACE" | "RUST_MIN_STACK")
+            || matches!(
+                &*name,
+                "OUT_DIR" | "RUST_TEST_THREADS" | "RUST_BACKTRACE" | "RUST_MIN_STACK"
+            )
         {
             build.env_remove(&*name);
         }

@@ -198,3 +198,27 @@ fn a_file_that_vanishes_before_reading_is_a_read_error_and_the_rest_is_checked()
     assert_eq!(report.files().count(), 1);
     assert!(report.diagnostics().any(|d| d.rule.code() == "CXF002"));
 }
+
+#[test]
+fn rules_explains_one_rule_and_lists_them_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, _) = run(dir.path(), &["rules", "dangling-edge"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("CXF002 dangling-edge (error): an edge names an element that does not exist"),
+        "{out}"
+    );
+    assert!(out.contains("**Why it matters.**") && out.contains("Good:"), "{out}");
+    let (code, out, _) = run(dir.path(), &["rules", "--format", "json"]);
+    assert_eq!(code, 0);
+    let rules: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(rules.as_array().unwrap().len(), cxone_flow::registry::Rule::ALL.len());
+    assert_eq!(rules[1]["docs"], "docs/rules.md#cxf002-dangling-edge");
+    let (code, out, _) = run(dir.path(), &["rules", "cxf033", "--format", "json"]);
+    assert_eq!(code, 0);
+    let rule: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(rule["explanation"].as_str().unwrap().contains("flowId"));
+    let (code, _, err) = run(dir.path(), &["rules", "CXF999"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no rule `CXF999`"), "{err}");
+}
