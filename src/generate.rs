@@ -365,14 +365,19 @@ fn explore(flow: &Flow, engine: &Engine) -> Vec<Explored> {
     let digits = digit_values(flow);
     let mut explored = Vec::new();
     for variables in assignments(flow) {
-        let mut earliest: HashMap<(usize, String), u64> = HashMap::new();
+        let first_of_assignment = explored.len();
+        // Per state: the earliest clock it was reached at, and the prefix that reached it then.
+        let mut earliest: HashMap<(usize, String), (u64, Vec<String>)> = HashMap::new();
+        // Prefixes that reached an explored state again, in a call that then looped.
+        let mut rejoined: Vec<(Vec<String>, (usize, String))> = Vec::new();
         let mut queue: VecDeque<Vec<String>> = VecDeque::from([Vec::new()]);
         while let Some(dtmf) = queue.pop_front() {
             if explored.len() >= MAX_CALLS {
                 return explored;
             }
             let call = engine.run(&dtmf, &variables);
-            // Where the next entry would be keyed: the menu or input after the given entries.
+            // Where the next entry would be keyed: the menu or input after the given entries. A
+            // call that loops later may still branch here: another entry may lead out.
             let asks: Vec<usize> = call
                 .steps
                 .iter()
@@ -380,20 +385,19 @@ fn explore(flow: &Flow, engine: &Engine) -> Vec<Explored> {
                 .filter(|(_, s)| matches!(flow.elements[s.element].kind, ElementKind::Menu | ElementKind::Input))
                 .map(|(i, _)| i)
                 .collect();
-            if let Some(&step) = asks.get(dtmf.len())
-                && call.ending != Ending::Loop
-            {
+            if let Some(&step) = asks.get(dtmf.len()) {
                 let at = call.steps[step].element;
                 let clock = if step == 0 { 0 } else { call.steps[step - 1].clock_ms };
                 let state = (at, state_of(flow, &call, step, &variables));
-                let first = earliest.get(&state).is_none_or(|&seen| clock < seen);
-                if first {
-                    earliest.insert(state, clock);
+                if earliest.get(&state).is_none_or(|(seen, _)| clock < *seen) {
+                    earliest.insert(state, (clock, dtmf.clone()));
                     for option in options(flow, at, &digits) {
                         let mut next = dtmf.clone();
                         next.push(option);
                         queue.push_back(next);
                     }
+                } else if call.ending == Ending::Loop {
+                    rejoined.push((dtmf.clone(), state));
                 }
             }
             explored.push(Explored {
@@ -401,6 +405,26 @@ fn explore(flow: &Flow, engine: &Engine) -> Vec<Explored> {
                 variables: variables.clone(),
                 call,
             });
+        }
+        // A prefix that rejoined an explored state only to loop still took its own edges on the
+        // way: it gets the shortest continuation that leads out of that state.
+        for (prefix, state) in rejoined {
+            let Some((_, canonical)) = earliest.get(&state) else {
+                continue;
+            };
+            let way_out = explored[first_of_assignment..]
+                .iter()
+                .find(|e| e.call.ending != Ending::Loop && e.dtmf.starts_with(canonical))
+                .map(|e| e.dtmf[canonical.len()..].to_vec());
+            if let Some(way_out) = way_out {
+                let dtmf: Vec<String> = prefix.into_iter().chain(way_out).collect();
+                let call = engine.run(&dtmf, &variables);
+                explored.push(Explored {
+                    dtmf,
+                    variables: variables.clone(),
+                    call,
+                });
+            }
         }
     }
     explored

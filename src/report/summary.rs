@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::check::{CheckReport, Simulated};
+use crate::check::{CheckReport, FileReport, Simulated};
+use crate::diagnostic::Diagnostic;
 use crate::flow::diff::{self, Change};
 use crate::registry::Severity;
 use crate::release::pipeline::FlowResult;
@@ -141,6 +142,25 @@ fn blocks(input: &SummaryInput) -> Vec<String> {
             cases - failed - not_run,
             percent(coverage),
             if below { " (below minimum)" } else { "" }
+        ));
+    }
+    // Each error, where it is and what it says, before the failing cases it may explain.
+    let errors: Vec<(&FileReport, &Diagnostic)> = report
+        .files()
+        .flat_map(|f| f.diagnostics.iter().map(move |d| (f, d)))
+        .filter(|(_, d)| d.severity == Severity::Error)
+        .collect();
+    if !errors.is_empty() {
+        blocks.push("\n### Errors\n\n| where | code | message |\n| --- | --- | --- |\n".to_string());
+    }
+    for (file, diagnostic) in errors {
+        blocks.push(format!(
+            "| {}:{} | {} {} | {} |\n",
+            md(&file.source.display_path()),
+            diagnostic.location.line,
+            diagnostic.rule.code(),
+            md(diagnostic.rule.name()),
+            md(&diagnostic.message)
         ));
     }
     let failing: Vec<Simulated> = report.simulations().filter(|s| s.simulation.failed() > 0).collect();
@@ -336,5 +356,44 @@ mod tests {
         let cut = render(&input, 1000);
         assert!(cut.len() <= 1000, "{}", cut.len());
         assert!(cut.contains("cut at GitHub's size limit"));
+    }
+}
+
+#[cfg(test)]
+mod error_list_tests {
+    use super::*;
+    use crate::check::UnitReport;
+    use crate::check::{Settings, check_flow_bytes};
+
+    #[test]
+    fn each_error_is_listed_with_its_place_before_the_failing_cases() {
+        let (file, _) = check_flow_bytes(
+            "flows/a.flow.json",
+            br#"{"flowId": "a", "elements": [{"id": "start", "type": "start"}], "edges": [{"from": "start", "to": "x"}]}"#
+                .to_vec(),
+            &Settings::default(),
+        );
+        let report = CheckReport {
+            units: vec![UnitReport {
+                flow: Some(file),
+                tests: None,
+            }],
+            ..CheckReport::default()
+        };
+        let input = SummaryInput {
+            report: &report,
+            fail_on: Severity::Error,
+            scope: String::new(),
+            notes: Vec::new(),
+            changes: Vec::new(),
+            release: None,
+            full_results: String::new(),
+        };
+        let text = render(&input, usize::MAX);
+        assert!(text.contains("### Errors"), "{text}");
+        assert!(
+            text.contains("| flows/a\\.flow\\.json:1 | CXF002 dangling\\-edge | edge"),
+            "{text}"
+        );
     }
 }
