@@ -223,7 +223,7 @@ fn assignments(flow: &Flow) -> Vec<Variables> {
     let conditions: Vec<&Condition> = flow.routing_rules.iter().filter_map(|r| r.condition.as_ref()).collect();
     let classes: Vec<Classes> = value_classes(&conditions)
         .into_iter()
-        .map(|(name, values)| (name, values.into_iter().filter(natural).map(whole).collect()))
+        .map(|(name, values)| (name, values.into_iter().filter_map(natural).map(whole).collect()))
         .collect();
     let mut out = vec![Variables::new()];
     for (name, values) in &classes {
@@ -231,8 +231,39 @@ fn assignments(flow: &Flow) -> Vec<Variables> {
             out.push(Variables::from([(name.clone(), value.clone())]));
         }
     }
-    if let Some(n) = combinations(&classes).filter(|&n| n <= MAX_ASSIGNMENTS) {
-        out.extend((0..n).map(|i| combination(&classes, i)));
+    // Every combination of the variables one routing element compares, and of two elements'
+    // together (so a call can pass one and take a branch of the next); all of them when few.
+    let mut groups: BTreeSet<BTreeSet<&str>> = BTreeSet::new();
+    for element in &flow.elements {
+        let compared: BTreeSet<&str> = flow
+            .routing_rules
+            .iter()
+            .filter(|r| r.element.value == element.id.value)
+            .filter_map(|r| r.condition.as_ref())
+            .flat_map(variables_of)
+            .collect();
+        if !compared.is_empty() {
+            groups.insert(compared);
+        }
+    }
+    let groups: Vec<BTreeSet<&str>> = groups.into_iter().collect();
+    let mut sets: Vec<BTreeSet<&str>> = vec![classes.iter().map(|(name, _)| name.as_str()).collect()];
+    for (i, a) in groups.iter().enumerate() {
+        sets.push(a.clone());
+        sets.extend(groups[i + 1..].iter().map(|b| a.union(b).copied().collect()));
+    }
+    for set in sets {
+        if out.len() > 4 * MAX_ASSIGNMENTS {
+            break;
+        }
+        let chosen: Vec<Classes> = classes
+            .iter()
+            .filter(|(name, _)| set.contains(name.as_str()))
+            .cloned()
+            .collect();
+        if let Some(n) = combinations(&chosen).filter(|&n| n <= MAX_ASSIGNMENTS) {
+            out.extend((0..n).map(|i| combination(&chosen, i)));
+        }
     }
     // Two assignments that every comparison treats alike lead every call alike: keep one.
     let leaves = leaves(&conditions);
@@ -256,6 +287,17 @@ fn assignments(flow: &Flow) -> Vec<Variables> {
         seen.insert(signature)
     });
     out
+}
+
+/// The variables a condition compares.
+fn variables_of(condition: &Condition) -> Vec<&str> {
+    leaves(&[condition])
+        .into_iter()
+        .filter_map(|leaf| match leaf {
+            Condition::Compare { variable, .. } => Some(variable.as_str()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Every comparison inside the conditions (the leaves under `all`, `any` and `not`).
@@ -282,14 +324,18 @@ fn whole(value: Option<Value>) -> Option<Value> {
     }
 }
 
-/// A value a person would write as a starting variable: missing, a number, a string or a
-/// boolean; not `null`, `{}` or control characters, which only tell classes apart in theory.
-fn natural(value: &Option<Value>) -> bool {
+/// The value a person would write for a class: missing, a number, a string or a boolean. `null`
+/// and `{}` only tell classes apart in theory and are left out; a string that stands for "some
+/// other string" (a control character) becomes a visible one of the same class (`~` for it).
+fn natural(value: Option<Value>) -> Option<Option<Value>> {
     match value {
-        None => true,
-        Some(Value::Number(_) | Value::Bool(_)) => true,
-        Some(Value::String(s)) => !s.chars().any(char::is_control),
-        Some(_) => false,
+        None => Some(None),
+        Some(Value::Number(n)) => Some(Some(Value::Number(n))),
+        Some(Value::Bool(b)) => Some(Some(Value::Bool(b))),
+        Some(Value::String(s)) => Some(Some(Value::String(
+            s.chars().map(|c| if c.is_control() { '~' } else { c }).collect(),
+        ))),
+        Some(_) => None,
     }
 }
 
