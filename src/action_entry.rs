@@ -187,14 +187,7 @@ impl Run {
             },
             release: ReleaseOptions {
                 tag: tag.to_string(),
-                environment: inputs.environment.clone(),
-                production_tags: inputs.production_tags.clone(),
-                activation_priority: inputs.activation_priority,
-                max_concurrency: inputs.max_concurrency,
-                qa_webhook_url: inputs.qa_webhook_url.clone(),
-                smoke_test: inputs.smoke_test,
-                dry_run: inputs.dry_run,
-                force: inputs.force,
+                ..inputs.release.clone()
             },
         }
     }

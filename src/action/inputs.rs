@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::registry::Severity;
 use crate::registry::{RuleLimits, Severities};
-use crate::settings;
+use crate::settings::{self, ReleaseOptions};
 use crate::sim::run::DEFAULT_MAX_EXECUTION_MS;
 
 /// Every input action.yml declares, in its order (a test keeps the two in step).
@@ -109,16 +109,8 @@ pub struct Inputs {
     pub shard: Shard,
     pub release_on_tag: bool,
     pub cxone: CxoneInputs,
-    pub environment: Option<String>,
-    /// Tags that release to production when `environment` is empty (comma-separated globs).
-    pub production_tags: String,
-    /// Release content a rollback undid.
-    pub force: bool,
-    pub activation_priority: u32,
-    pub max_concurrency: usize,
-    pub qa_webhook_url: Option<String>,
-    pub smoke_test: bool,
-    pub dry_run: bool,
+    /// What a release on a tag asks for (its `tag` is the pushed tag's, set at the release).
+    pub release: ReleaseOptions,
     pub audit_log: PathBuf,
     pub rollback_flow_id: Option<String>,
     pub rollback_to: Option<String>,
@@ -277,14 +269,17 @@ impl Inputs {
                 client_id: r.optional("cxone-client-id"),
                 client_secret: r.optional("cxone-client-secret"),
             },
-            environment,
-            production_tags: r.text("production-tags", settings::PRODUCTION_TAGS),
-            force: r.boolean("force", false)?,
-            activation_priority: r.number("activation-priority", settings::DEFAULT_ACTIVATION_PRIORITY, 0)?,
-            max_concurrency: r.number("max-concurrency", settings::DEFAULT_MAX_CONCURRENCY, 1)?,
-            qa_webhook_url,
-            smoke_test: r.boolean("smoke-test", false)?,
-            dry_run: r.boolean("dry-run", false)?,
+            release: ReleaseOptions {
+                tag: String::new(),
+                environment,
+                production_tags: r.text("production-tags", settings::PRODUCTION_TAGS),
+                force: r.boolean("force", false)?,
+                activation_priority: r.number("activation-priority", settings::DEFAULT_ACTIVATION_PRIORITY, 0)?,
+                max_concurrency: r.number("max-concurrency", settings::DEFAULT_MAX_CONCURRENCY, 1)?,
+                qa_webhook_url,
+                smoke_test: r.boolean("smoke-test", false)?,
+                dry_run: r.boolean("dry-run", false)?,
+            },
             audit_log: PathBuf::from(r.text("audit-log", settings::DEFAULT_AUDIT_LOG)),
             rollback_flow_id: r.optional("rollback-flow-id"),
             rollback_to: r.optional("rollback-to"),
