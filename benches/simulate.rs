@@ -20,10 +20,10 @@ const RUNS: usize = 5;
 
 fn load(text: String, name: &str) -> (Flow, TestFile) {
     let flow_source = SourceFile::new(format!("{name}.flow.json"), text);
-    let (flow, findings) = cxone_flow::flow::load::load(&flow_source.parse_json().expect("flow json"));
+    let (flow, findings) = cxone_flow::flow::load::load(flow_source.parse_json().expect("flow json").root());
     assert!(findings.is_empty(), "generated flows are clean");
     let tests_source = SourceFile::new(format!("{name}.tests.json"), corpus::tests_text(ELEMENTS, CASES));
-    let (tests, findings) = cases::load(&tests_source.parse_json().expect("tests json"));
+    let (tests, findings) = cases::load(tests_source.parse_json().expect("tests json").root());
     assert!(findings.is_empty(), "generated tests are clean: {findings:?}");
     (flow, tests)
 }

@@ -443,9 +443,9 @@ fn check_tests_source(
 ) -> (FileReport, TestFile) {
     let mut findings: Vec<Finding> = orphan.into_iter().collect();
     let (tests, load_findings) = match bad_text.map_or_else(|| source.parse_json(), Err) {
-        Ok(root) => {
-            let (tests, mut found) = cases::load(&root);
-            found.extend(crate::json::out_of_range_numbers(&root));
+        Ok(tape) => {
+            let (tests, mut found) = cases::load(tape.root());
+            found.extend(crate::json::out_of_range_numbers(tape.root()));
             (tests, found)
         }
         Err(error) => (TestFile::default(), vec![syntax_finding(error)]),
@@ -462,11 +462,11 @@ fn check_flow_source(
     settings: &Settings,
 ) -> (FileReport, Option<Flow>) {
     let (findings, flow, json) = match bad_text.map_or_else(|| source.parse_json(), Err) {
-        Ok(root) => {
-            let (loaded, mut findings) = flow::load::load(&root);
-            findings.extend(crate::json::out_of_range_numbers(&root));
+        Ok(tape) => {
+            let (loaded, mut findings) = flow::load::load(tape.root());
+            findings.extend(crate::json::out_of_range_numbers(tape.root()));
             findings.extend(rules::check_flow(&loaded, &settings.limits));
-            let json = settings.keep_json.then(|| Arc::new(crate::json::to_json(&root)));
+            let json = settings.keep_json.then(|| Arc::new(tape.root().to_json()));
             (findings, Some(loaded), json)
         }
         Err(error) => (vec![syntax_finding(error)], None, None),

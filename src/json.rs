@@ -1,10 +1,11 @@
-//! Typed reading of the spanned JSON tree: required and optional fields, with a finding for every
+//! Typed reading of the spanned JSON tape: required and optional fields, with a finding for every
 //! missing, mistyped, duplicated or unknown key, located at the key or value at fault.
+
+pub mod tape;
 
 use std::collections::HashSet;
 
-use jsonc_parser::ast::{Array, Object, ObjectProp, Value};
-use jsonc_parser::common::Ranged;
+pub use tape::{Array, Kind, Object, Property, Tape, Value};
 
 use crate::diagnostic::Finding;
 use crate::registry::Rule;
@@ -19,86 +20,59 @@ pub struct FieldRules {
 }
 
 /// The JSON type name of a value, for messages.
-pub fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::StringLit(_) => "a string",
-        Value::NumberLit(_) => "a number",
-        Value::BooleanLit(_) => "a boolean",
-        Value::Object(_) => "an object",
-        Value::Array(_) => "an array",
-        Value::NullKeyword(_) => "null",
+pub fn type_name(value: Value) -> &'static str {
+    match value.kind() {
+        Kind::String | Kind::EscapedString => "a string",
+        Kind::Number => "a number",
+        Kind::True | Kind::False => "a boolean",
+        Kind::Object => "an object",
+        Kind::Array => "an array",
+        Kind::Null => "null",
     }
 }
 
-/// The span of any JSON value.
-pub fn span_of(value: &Value) -> Span {
-    value.range().into()
-}
-
-/// Every number in the tree that no JSON reader can hold: it overflows a 64-bit float, so
-/// JavaScript reads it as `Infinity` and serde_json refuses it. Walked without recursion.
-pub fn out_of_range_numbers(root: &Value) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    let mut stack = vec![root];
-    while let Some(value) = stack.pop() {
-        match value {
-            Value::Object(object) => stack.extend(object.properties.iter().map(|p| &p.value)),
-            Value::Array(array) => stack.extend(array.elements.iter()),
-            Value::NumberLit(number) if number.value.parse::<f64>().is_ok_and(f64::is_infinite) => {
-                findings.push(
-                    Finding::new(
-                        Rule::InvalidFieldValue,
-                        span_of(value),
-                        format!("the number {} is out of range for every JSON reader", number.value),
-                    )
-                    .with_help(
-                        "JSON numbers must fit a 64-bit float (about ±1.8e308): CXone would refuse or mangle it",
-                    ),
-                );
-            }
-            _ => {}
-        }
-    }
-    findings
-}
-
-/// A JSON value as `serde_json` data, for values the flow passes through untouched.
-pub fn to_json(value: &Value) -> serde_json::Value {
-    value.clone().into()
+/// Every number in the text that no JSON reader can hold: it overflows a 64-bit float, so
+/// JavaScript reads it as `Infinity` and serde_json refuses it.
+pub fn out_of_range_numbers(root: Value) -> Vec<Finding> {
+    root.descendants()
+        .filter(|v| v.as_number().is_some_and(|n| n.parse::<f64>().is_ok_and(f64::is_infinite)))
+        .map(|value| {
+            Finding::new(
+                Rule::InvalidFieldValue,
+                value.span(),
+                format!("the number {} is out of range for every JSON reader", value.raw()),
+            )
+            .with_help("JSON numbers must fit a 64-bit float (about ±1.8e308): CXone would refuse or mangle it")
+        })
+        .collect()
 }
 
 /// Reads one JSON object, remembering which keys were read so the rest can be reported as unknown.
-pub struct ObjectReader<'a, 's, 'f> {
-    object: &'a Object<'s>,
+pub struct ObjectReader<'t, 's, 'f> {
+    object: Object<'t, 's>,
     what: String,
     rules: FieldRules,
     pub findings: &'f mut Vec<Finding>,
 }
 
-impl<'a, 's, 'f> ObjectReader<'a, 's, 'f> {
+/// Objects up to this many keys are searched for duplicates pair by pair, without a set.
+const SMALL_OBJECT: usize = 24;
+
+impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
     /// Starts reading `object`, described as `what` in messages ("element \"menu_main\"").
     /// Duplicate keys are reported here, once, with the first occurrence as related.
-    pub fn new(
-        object: &'a Object<'s>,
-        what: impl Into<String>,
-        rules: FieldRules,
-        findings: &'f mut Vec<Finding>,
-    ) -> Self {
-        let mut seen: HashSet<&str> = HashSet::with_capacity(object.properties.len());
-        for prop in &object.properties {
-            let key = prop.name.as_str();
-            if !seen.insert(key) {
-                let first = object.get(key).map(|p| name_span(p)).unwrap_or_default();
-                findings.push(
-                    Finding::new(
-                        Rule::DuplicateKey,
-                        name_span(prop),
-                        format!("key `{key}` appears twice in this object"),
-                    )
-                    .with_related(first, "first occurrence")
-                    .with_help("JSON readers disagree on which value wins; keep one"),
-                );
-            }
+    pub fn new(object: Object<'t, 's>, what: impl Into<String>, rules: FieldRules, findings: &'f mut Vec<Finding>) -> Self {
+        for (prop, first) in duplicate_keys(object) {
+            let key = prop.key();
+            findings.push(
+                Finding::new(
+                    Rule::DuplicateKey,
+                    prop.name.span(),
+                    format!("key `{key}` appears twice in this object"),
+                )
+                .with_related(first.name.span(), "first occurrence")
+                .with_help("JSON readers disagree on which value wins; keep one"),
+            );
         }
         ObjectReader {
             object,
@@ -110,7 +84,8 @@ impl<'a, 's, 'f> ObjectReader<'a, 's, 'f> {
 
     /// The span of the object's opening brace, where a missing field is reported.
     pub fn open_brace(&self) -> Span {
-        Span::new(self.object.range.start, self.object.range.start + 1)
+        let start = self.object.span().start;
+        Span::new(start, start + 1)
     }
 
     /// Renames the object in later messages (once its id is known).
@@ -119,8 +94,8 @@ impl<'a, 's, 'f> ObjectReader<'a, 's, 'f> {
     }
 
     /// The value of a key, if present.
-    pub fn get(&self, key: &str) -> Option<&'a Value<'s>> {
-        self.object.get(key).map(|p| &p.value)
+    pub fn get(&self, key: &str) -> Option<Value<'t, 's>> {
+        self.object.get(key).map(|p| p.value)
     }
 
     /// Reports that a required field is absent.
@@ -134,10 +109,10 @@ impl<'a, 's, 'f> ObjectReader<'a, 's, 'f> {
     }
 
     /// Reports a present field whose value is not what it must be.
-    pub fn report_invalid(&mut self, key: &str, value: &Value, expected: &str) {
+    pub fn report_invalid(&mut self, key: &str, value: Value, expected: &str) {
         let finding = Finding::new(
             self.rules.invalid,
-            span_of(value),
+            value.span(),
             format!(
                 "`{key}` of {} must be {expected}, found {}",
                 self.what,
@@ -152,7 +127,7 @@ impl<'a, 's, 'f> ObjectReader<'a, 's, 'f> {
         key: &str,
         required: bool,
         expected: &str,
-        read: impl Fn(&'a Value<'s>) -> Option<T>,
+        read: impl Fn(Value<'t, 's>) -> Option<T>,
     ) -> Option<T> {
         match self.get(key) {
             None => {
@@ -173,17 +148,15 @@ impl<'a, 's, 'f> ObjectReader<'a, 's, 'f> {
 
     /// A string field.
     pub fn string(&mut self, key: &str, required: bool) -> Option<Spanned<String>> {
-        self.field(key, required, "a string", |v| match v {
-            Value::StringLit(s) => Some(Spanned::new(s.value.to_string(), s.range.into())),
-            _ => None,
+        self.field(key, required, "a string", |v| {
+            v.as_str().map(|s| Spanned::new(s.into_owned(), v.span()))
         })
     }
 
     /// A non-empty string field (ids, names).
     pub fn non_empty_string(&mut self, key: &str, required: bool) -> Option<Spanned<String>> {
-        self.field(key, required, "a non-empty string", |v| match v {
-            Value::StringLit(s) if !s.value.is_empty() => Some(Spanned::new(s.value.to_string(), s.range.into())),
-            _ => None,
+        self.field(key, required, "a non-empty string", |v| {
+            v.as_str().filter(|s| !s.is_empty()).map(|s| Spanned::new(s.into_owned(), v.span()))
         })
     }
 
@@ -194,53 +167,74 @@ impl<'a, 's, 'f> ObjectReader<'a, 's, 'f> {
         } else {
             format!("an integer of at least {min}")
         };
-        self.field(key, required, &expected, |v| match v {
-            Value::NumberLit(n) => whole_number(n.value)
+        self.field(key, required, &expected, |v| {
+            v.as_number()
+                .and_then(whole_number)
                 .filter(|&x| x >= min)
-                .map(|x| Spanned::new(x, n.range.into())),
-            _ => None,
+                .map(|x| Spanned::new(x, v.span()))
         })
     }
 
     /// A boolean field.
     pub fn boolean(&mut self, key: &str, required: bool) -> Option<bool> {
-        self.field(key, required, "a boolean", |v| match v {
-            Value::BooleanLit(b) => Some(b.value),
-            _ => None,
-        })
+        self.field(key, required, "a boolean", Value::as_bool)
     }
 
     /// An array field.
-    pub fn array(&mut self, key: &str, required: bool) -> Option<&'a Array<'s>> {
-        self.field(key, required, "an array", |v| v.as_array())
+    pub fn array(&mut self, key: &str, required: bool) -> Option<Array<'t, 's>> {
+        self.field(key, required, "an array", Value::as_array)
     }
 
     /// An object field.
-    pub fn object(&mut self, key: &str, required: bool) -> Option<&'a Object<'s>> {
-        self.field(key, required, "an object", |v| v.as_object())
+    pub fn object(&mut self, key: &str, required: bool) -> Option<Object<'t, 's>> {
+        self.field(key, required, "an object", Value::as_object)
     }
 
     /// Any JSON value.
-    pub fn any(&mut self, key: &str, required: bool) -> Option<&'a Value<'s>> {
+    pub fn any(&mut self, key: &str, required: bool) -> Option<Value<'t, 's>> {
         self.field(key, required, "a value", Some)
     }
 
     /// Reports every key not in `allowed`; `hint` may add where the key belongs.
     pub fn finish(self, allowed: &[&str], hint: impl Fn(&str) -> Option<String>) {
-        for prop in &self.object.properties {
-            let key = prop.name.as_str();
-            if allowed.contains(&key) {
+        for prop in self.object.iter() {
+            if allowed.iter().any(|a| prop.name.str_is(a)) {
                 continue;
             }
+            let key = prop.key();
             let mut finding = Finding::new(
                 self.rules.unknown,
-                name_span(prop),
+                prop.name.span(),
                 format!("{} has no field `{key}`", self.what),
             );
-            finding.help = hint(key).or_else(|| closest(key, allowed).map(|c| format!("did you mean `{c}`?")));
+            finding.help = hint(&key).or_else(|| closest(&key, allowed).map(|c| format!("did you mean `{c}`?")));
             self.findings.push(finding);
         }
     }
+}
+
+/// Each property whose key an earlier property of the object already has, with that first one.
+/// Small objects (every element, edge and case) are searched pair by pair, without allocating.
+fn duplicate_keys<'t, 's>(object: Object<'t, 's>) -> Vec<(Property<'t, 's>, Property<'t, 's>)> {
+    let same = |a: &Property, b: &Property| match (a.name.kind(), b.name.kind()) {
+        (Kind::String, Kind::String) => a.name.raw() == b.name.raw(),
+        _ => a.key() == b.key(),
+    };
+    let first_of = |i: usize, prop: &Property| object.iter().take(i).find(|p| same(p, prop));
+    let mut found = Vec::new();
+    if object.iter().nth(SMALL_OBJECT).is_none() {
+        for (i, prop) in object.iter().enumerate() {
+            found.extend(first_of(i, &prop).map(|first| (prop, first)));
+        }
+        return found;
+    }
+    let mut seen = HashSet::new();
+    for (i, prop) in object.iter().enumerate() {
+        if !seen.insert(prop.key()) {
+            found.extend(first_of(i, &prop).map(|first| (prop, first)));
+        }
+    }
+    found
 }
 
 /// A JSON number that is a whole, non-negative number: `2000`, and also `2000.0` or `2e3`, as JSON
@@ -252,24 +246,20 @@ fn whole_number(text: &str) -> Option<u64> {
     })
 }
 
-/// The span of a property's key.
-pub fn name_span(prop: &ObjectProp) -> Span {
-    prop.name.range().into()
-}
-
 /// A short description of a value for messages: its type, and the value itself when small.
-pub fn describe_value(value: &Value) -> String {
-    match value {
-        Value::StringLit(s) if s.value.chars().count() <= 40 => format!("\"{}\"", s.value),
-        Value::NumberLit(n) if n.value.len() <= 20 => n.value.to_string(),
-        Value::BooleanLit(b) => b.value.to_string(),
-        Value::NullKeyword(_) => "null".to_string(),
-        other => {
-            let text = to_json(other).to_string();
+pub fn describe_value(value: Value) -> String {
+    match value.kind() {
+        Kind::String | Kind::EscapedString if value.as_str().is_some_and(|s| s.chars().count() <= 40) => {
+            format!("\"{}\"", value.as_str().unwrap_or_default())
+        }
+        Kind::Number if value.raw().len() <= 20 => value.raw().to_string(),
+        Kind::True | Kind::False | Kind::Null => value.raw().to_string(),
+        _ => {
+            let text = value.to_json().to_string();
             if text.chars().count() <= 40 {
-                format!("{} {text}", type_name(other))
+                format!("{} {text}", type_name(value))
             } else {
-                type_name(other).to_string()
+                type_name(value).to_string()
             }
         }
     }

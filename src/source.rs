@@ -1,9 +1,8 @@
-//! Source files: reading text, parsing strict JSON with byte spans, and turning spans into lines and columns.
+//! Source files: reading text, parsing it as strict JSON with byte spans, and turning spans into lines and columns.
 
 use std::path::{Path, PathBuf};
 
-use jsonc_parser::ast;
-use jsonc_parser::{CollectOptions, ParseOptions};
+use crate::json::Tape;
 
 /// A byte range in a source file's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -15,12 +14,6 @@ pub struct Span {
 impl Span {
     pub fn new(start: usize, end: usize) -> Self {
         Span { start, end }
-    }
-}
-
-impl From<jsonc_parser::common::Range> for Span {
-    fn from(range: jsonc_parser::common::Range) -> Self {
-        Span::new(range.start, range.end)
     }
 }
 
@@ -122,29 +115,8 @@ impl SourceFile {
     }
 
     /// Parses the text as strict JSON (RFC 8259: no comments, trailing commas or other extensions).
-    pub fn parse_json(&self) -> Result<ast::Value<'_>, SyntaxError> {
-        let options = ParseOptions {
-            allow_comments: false,
-            allow_loose_object_property_names: false,
-            allow_trailing_commas: false,
-            allow_missing_commas: false,
-            allow_single_quoted_strings: false,
-            allow_hexadecimal_numbers: false,
-            allow_unary_plus_numbers: false,
-            allow_bare_decimal_point_numbers: false,
-            allow_non_finite_numbers: false,
-            allow_extended_string_escapes: false,
-        };
-        let parsed = jsonc_parser::parse_to_ast(&self.text, &CollectOptions::default(), &options).map_err(|err| {
-            SyntaxError {
-                span: err.range().into(),
-                message: lowercase_first(&err.kind().to_string()),
-            }
-        })?;
-        parsed.value.ok_or_else(|| SyntaxError {
-            span: Span::new(self.text.len(), self.text.len()),
-            message: "file is empty: expected a JSON object".to_string(),
-        })
+    pub fn parse_json(&self) -> Result<Tape<'_>, SyntaxError> {
+        Tape::parse(&self.text)
     }
 
     /// The 1-based line and column of a byte offset (clamped to the text).
@@ -189,13 +161,6 @@ fn newline_offsets(text: &str) -> impl Iterator<Item = usize> + '_ {
     text.bytes().enumerate().filter_map(|(i, b)| (b == b'\n').then_some(i))
 }
 
-fn lowercase_first(message: &str) -> String {
-    let mut chars = message.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
 
 #[cfg(test)]
 mod tests {

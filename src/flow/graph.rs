@@ -220,7 +220,7 @@ mod tests {
             edges.join(",")
         );
         let file = SourceFile::new("f.flow.json", text);
-        load(&file.parse_json().unwrap()).0
+        load(file.parse_json().unwrap().root()).0
     }
 
     #[test]

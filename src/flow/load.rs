@@ -1,10 +1,8 @@
 //! Builds the flow model from a parsed flow file, reporting every structural fault where it stands.
 
-use jsonc_parser::ast::{Object, Value};
-
 use crate::diagnostic::Finding;
 use crate::flow::model::{Condition, Edge, Element, ElementKind, Flow, OPERATORS, RoutingRule, Test, Timeouts};
-use crate::json::{FieldRules, ObjectReader, closest, describe_value, span_of, to_json, type_name};
+use crate::json::{FieldRules, Object, ObjectReader, Value, closest, describe_value, type_name};
 use crate::registry::Rule;
 use crate::source::{Span, Spanned};
 
@@ -26,18 +24,18 @@ const TIMEOUT_FIELDS: FieldRules = FieldRules {
     unknown: Rule::UnknownField,
 };
 
-/// Loads a flow from its JSON tree. Always returns a flow (possibly partial) and the structural findings.
-pub fn load(root: &Value) -> (Flow, Vec<Finding>) {
+/// Loads a flow from its JSON. Always returns a flow (possibly partial) and the structural findings.
+pub fn load(root: Value) -> (Flow, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut flow = Flow {
-        span: span_of(root),
-        elements_span: span_of(root),
+        span: root.span(),
+        elements_span: root.span(),
         ..Flow::default()
     };
-    let Value::Object(object) = root else {
+    let Some(object) = root.as_object() else {
         findings.push(Finding::new(
             Rule::InvalidFieldValue,
-            span_of(root),
+            root.span(),
             format!("a flow file must hold one JSON object, found {}", type_name(root)),
         ));
         return (flow, findings);
@@ -48,15 +46,15 @@ pub fn load(root: &Value) -> (Flow, Vec<Finding>) {
     flow.name = reader.string("name", false).map(|s| s.value);
     reader.string("description", false);
     let elements = reader.array("elements", true);
-    if let Some(array) = elements.filter(|a| a.elements.is_empty()) {
+    if let Some(array) = elements.filter(|a| a.is_empty()) {
         let finding = Finding::new(
             Rule::InvalidFieldValue,
-            array.range.into(),
+            array.span(),
             "`elements` of the flow must not be empty",
         );
         reader.findings.push(finding);
     }
-    flow.elements_span = elements.map_or(reader.open_brace(), |a| a.range.into());
+    flow.elements_span = elements.map_or(reader.open_brace(), |a| a.span());
     let edges = reader.array("edges", false);
     let rules = reader.array("routingRules", false);
     let timeouts = reader.object("timeouts", false);
@@ -74,17 +72,23 @@ pub fn load(root: &Value) -> (Flow, Vec<Finding>) {
         |_| None,
     );
 
-    for value in elements.map(|a| a.elements.as_slice()).unwrap_or_default() {
+    if let Some(elements) = elements {
+        flow.elements.reserve(elements.len());
+    }
+    for value in elements.into_iter().flat_map(|a| a.iter()) {
         if let Some(object) = expect_object(value, "each element", &mut findings) {
             flow.elements.extend(load_element(object, &mut findings));
         }
     }
-    for value in edges.map(|a| a.elements.as_slice()).unwrap_or_default() {
+    if let Some(edges) = edges {
+        flow.edges.reserve(edges.len());
+    }
+    for value in edges.into_iter().flat_map(|a| a.iter()) {
         if let Some(object) = expect_object(value, "each edge", &mut findings) {
             flow.edges.extend(load_edge(object, &mut findings));
         }
     }
-    for value in rules.map(|a| a.elements.as_slice()).unwrap_or_default() {
+    for value in rules.into_iter().flat_map(|a| a.iter()) {
         if let Some(object) = expect_object(value, "each routing rule", &mut findings) {
             flow.routing_rules.extend(load_routing_rule(object, &mut findings));
         }
@@ -95,19 +99,19 @@ pub fn load(root: &Value) -> (Flow, Vec<Finding>) {
     (flow, findings)
 }
 
-fn expect_object<'a, 's>(value: &'a Value<'s>, what: &str, findings: &mut Vec<Finding>) -> Option<&'a Object<'s>> {
+fn expect_object<'t, 's>(value: Value<'t, 's>, what: &str, findings: &mut Vec<Finding>) -> Option<Object<'t, 's>> {
     let object = value.as_object();
     if object.is_none() {
         findings.push(Finding::new(
             Rule::InvalidFieldValue,
-            span_of(value),
+            value.span(),
             format!("{what} must be an object, found {}", describe_value(value)),
         ));
     }
     object
 }
 
-fn load_element(object: &Object, findings: &mut Vec<Finding>) -> Option<Element> {
+fn load_element(object: Object, findings: &mut Vec<Finding>) -> Option<Element> {
     let mut reader = ObjectReader::new(object, "an element", FLOW_FIELDS, findings);
     let id = reader.non_empty_string("id", true);
     if let Some(id) = &id {
@@ -138,7 +142,7 @@ fn load_element(object: &Object, findings: &mut Vec<Finding>) -> Option<Element>
             .unwrap_or_else(|| Spanned::new(String::new(), reader.open_brace())),
         kind,
         kind_span: type_field.map_or(reader.open_brace(), |t| t.span),
-        span: object.range.into(),
+        span: object.span(),
         prompt: None,
         prompt_ms: 0,
         variable: None,
@@ -154,7 +158,7 @@ fn load_element(object: &Object, findings: &mut Vec<Finding>) -> Option<Element>
             "queue" | "target" => {
                 reader.non_empty_string(field, required);
             }
-            "value" => element.value = reader.any(field, required).map(to_json),
+            "value" => element.value = reader.any(field, required).map(Value::to_json),
             "minDigits" => element.min_digits = reader.integer(field, required, 1).map(|n| n.value),
             "maxDigits" => {
                 let max = reader.integer(field, required, 1);
@@ -202,7 +206,7 @@ fn element_label(element: &Element) -> String {
     format!("element \"{}\"", element.id.value)
 }
 
-fn load_edge(object: &Object, findings: &mut Vec<Finding>) -> Option<Edge> {
+fn load_edge(object: Object, findings: &mut Vec<Finding>) -> Option<Edge> {
     let mut reader = ObjectReader::new(object, "an edge", FLOW_FIELDS, findings);
     let from = reader.non_empty_string("from", true);
     let to = reader.non_empty_string("to", true);
@@ -212,11 +216,11 @@ fn load_edge(object: &Object, findings: &mut Vec<Finding>) -> Option<Edge> {
         from: from?,
         to: to?,
         on,
-        span: object.range.into(),
+        span: object.span(),
     })
 }
 
-fn load_routing_rule(object: &Object, findings: &mut Vec<Finding>) -> Option<RoutingRule> {
+fn load_routing_rule(object: Object, findings: &mut Vec<Finding>) -> Option<RoutingRule> {
     let mut reader = ObjectReader::new(object, "a routing rule", FLOW_FIELDS, findings);
     let element = reader.non_empty_string("element", true);
     let condition = reader.object("condition", true);
@@ -233,12 +237,12 @@ fn load_routing_rule(object: &Object, findings: &mut Vec<Finding>) -> Option<Rou
         element: element?,
         condition,
         goto,
-        span: object.range.into(),
+        span: object.span(),
     })
 }
 
 /// Reads a condition; every fault is a `malformed-condition` finding and makes the result `None`.
-pub fn load_condition(object: &Object, findings: &mut Vec<Finding>) -> Option<Condition> {
+pub fn load_condition(object: Object, findings: &mut Vec<Finding>) -> Option<Condition> {
     let combinator = ["all", "any", "not"].into_iter().find(|k| object.get(k).is_some());
     if let Some(key) = combinator {
         return load_combinator(object, key, findings);
@@ -254,7 +258,7 @@ pub fn load_condition(object: &Object, findings: &mut Vec<Finding>) -> Option<Co
                 .to_string(),
         )
     });
-    let open = Span::new(object.range.start, object.range.start + 1);
+    let open = Span::new(object.span().start, object.span().start + 1);
     let test = operator.and_then(|op| load_test(&op, value, open, findings));
     let (variable, test) = (variable?, test?);
     (findings.len() == before).then_some(Condition::Compare {
@@ -263,7 +267,7 @@ pub fn load_condition(object: &Object, findings: &mut Vec<Finding>) -> Option<Co
     })
 }
 
-fn load_combinator(object: &Object, key: &str, findings: &mut Vec<Finding>) -> Option<Condition> {
+fn load_combinator(object: Object, key: &str, findings: &mut Vec<Finding>) -> Option<Condition> {
     let before = findings.len();
     let mut reader = ObjectReader::new(object, format!("an `{key}` condition"), CONDITION_FIELDS, findings);
     let parsed = if key == "not" {
@@ -273,10 +277,10 @@ fn load_combinator(object: &Object, key: &str, findings: &mut Vec<Finding>) -> O
             .map(|c| Condition::Not(Box::new(c)))
     } else {
         let array = reader.array(key, true)?;
-        if array.elements.is_empty() {
+        if array.is_empty() {
             let finding = Finding::new(
                 Rule::MalformedCondition,
-                array.range.into(),
+                array.span(),
                 format!("`{key}` needs at least one condition"),
             )
             .with_help(if key == "all" {
@@ -286,8 +290,8 @@ fn load_combinator(object: &Object, key: &str, findings: &mut Vec<Finding>) -> O
             });
             reader.findings.push(finding);
         }
-        let mut parts = Vec::with_capacity(array.elements.len());
-        for item in &array.elements {
+        let mut parts = Vec::new();
+        for item in array.iter() {
             match item.as_object() {
                 Some(inner) => parts.extend(load_condition(inner, reader.findings)),
                 None => reader.report_invalid(key, item, "an array of condition objects"),
@@ -309,7 +313,7 @@ fn load_combinator(object: &Object, key: &str, findings: &mut Vec<Finding>) -> O
 
 fn load_test(
     operator: &Spanned<String>,
-    value: Option<&Value>,
+    value: Option<Value>,
     open: Span,
     findings: &mut Vec<Finding>,
 ) -> Option<Test> {
@@ -336,12 +340,12 @@ fn load_test(
         ));
         return None;
     };
-    let number = |v: &Value| v.as_number_lit().and_then(|n| n.value.parse::<f64>().ok());
+    let number = |v: Value| v.as_number().and_then(|n| n.parse::<f64>().ok());
     let test = match op {
-        "equals" => Some(Test::Equals(to_json(value))),
-        "notEquals" => Some(Test::NotEquals(to_json(value))),
+        "equals" => Some(Test::Equals(value.to_json())),
+        "notEquals" => Some(Test::NotEquals(value.to_json())),
         "in" | "notIn" => value.as_array().map(|a| {
-            let values = a.elements.iter().map(to_json).collect();
+            let values = a.iter().map(Value::to_json).collect();
             if op == "in" {
                 Test::In(values)
             } else {
@@ -350,13 +354,16 @@ fn load_test(
         }),
         "greaterThan" => number(value).map(Test::GreaterThan),
         "lessThan" => number(value).map(Test::LessThan),
-        "startsWith" => value.as_string_lit().map(|s| Test::StartsWith(s.value.to_string())),
-        _ => value.as_array().and_then(|a| match a.elements.as_slice() {
-            [lo, hi] => match (number(lo), number(hi)) {
-                (Some(lo), Some(hi)) if lo <= hi => Some(Test::Between(lo, hi)),
+        "startsWith" => value.as_str().map(|s| Test::StartsWith(s.into_owned())),
+        _ => value.as_array().and_then(|a| {
+            let mut items = a.iter();
+            match (items.next(), items.next(), items.next()) {
+                (Some(lo), Some(hi), None) => match (number(lo), number(hi)) {
+                    (Some(lo), Some(hi)) if lo <= hi => Some(Test::Between(lo, hi)),
+                    _ => None,
+                },
                 _ => None,
-            },
-            _ => None,
+            }
         }),
     };
     if test.is_none() {
@@ -368,7 +375,7 @@ fn load_test(
         };
         findings.push(Finding::new(
             Rule::MalformedCondition,
-            span_of(value),
+            value.span(),
             format!(
                 "operator \"{op}\" needs `value` to be {expected}, found {}",
                 describe_value(value)
@@ -378,7 +385,7 @@ fn load_test(
     test
 }
 
-fn load_timeouts(object: &Object, findings: &mut Vec<Finding>) -> Timeouts {
+fn load_timeouts(object: Object, findings: &mut Vec<Finding>) -> Timeouts {
     let mut reader = ObjectReader::new(object, "`timeouts`", TIMEOUT_FIELDS, findings);
     let timeouts = Timeouts {
         global: reader.integer("globalTimeout", false, 1),
@@ -392,7 +399,7 @@ fn load_timeouts(object: &Object, findings: &mut Vec<Finding>) -> Timeouts {
             .input
             .as_ref()
             .or(timeouts.global.as_ref())
-            .map_or(object.range.into(), |t| t.span);
+            .map_or(object.span(), |t| t.span);
         findings.push(
             Finding::new(
                 Rule::InvalidTimeouts,

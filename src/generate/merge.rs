@@ -4,13 +4,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use jsonc_parser::ast::Value as Ast;
-use jsonc_parser::common::Ranged;
 use serde_json::Value;
 
 use crate::discover::{FLOW_SUFFIX, TESTS_SUFFIX};
 use crate::generate::GeneratedCase;
-use crate::json::to_json;
 use crate::source::SourceFile;
 
 /// The merged file and what changed among the generated cases, one line (or three) each.
@@ -39,24 +36,23 @@ pub fn fresh(cases: &[GeneratedCase]) -> String {
 pub fn merge(existing: &str, cases: &[GeneratedCase]) -> Result<Merged, String> {
     let source = SourceFile::new("tests", existing.to_string());
     let root = source.parse_json().map_err(|e| format!("not JSON: {}", e.message))?;
-    let Some(Ast::Array(list)) = root.as_object().and_then(|o| o.get("cases")).map(|p| &p.value) else {
+    let Some(list) = root.root().as_object().and_then(|o| o.get("cases")).and_then(|p| p.value.as_array()) else {
         return Err("it has no `cases` array to merge into".into());
     };
     let mut kept = Vec::new();
     let mut before: BTreeMap<String, (String, Value)> = BTreeMap::new();
-    for case in &list.elements {
-        let json = to_json(case);
+    for case in list.iter() {
+        let json = case.to_json();
         if json.get("generated") == Some(&Value::Bool(true)) {
             before.insert(
                 input_key(&json["input"]),
                 (text_of(&json["name"]), json["expect"].clone()),
             );
         } else {
-            let range = case.range();
-            kept.push(existing[range.start..range.end].to_string());
+            kept.push(case.raw().to_string());
         }
     }
-    let range = list.range();
+    let range = list.span();
     let text = format!(
         "{}{}{}",
         &existing[..range.start],

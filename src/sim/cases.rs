@@ -2,11 +2,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use jsonc_parser::ast::{Object, Value};
-
 use crate::diagnostic::Finding;
 use crate::flow::model::{Flow, is_dtmf_entry};
-use crate::json::{FieldRules, ObjectReader, describe_value, span_of, to_json, type_name};
+use crate::json::{FieldRules, Object, ObjectReader, Value, describe_value, type_name};
 use crate::registry::Rule;
 use crate::sim::condition::Variables;
 use crate::source::{Span, Spanned};
@@ -51,13 +49,13 @@ pub struct Expect {
 }
 
 /// Loads a test file; malformed cases are reported and left out.
-pub fn load(root: &Value) -> (TestFile, Vec<Finding>) {
+pub fn load(root: Value) -> (TestFile, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut file = TestFile::default();
-    let Value::Object(object) = root else {
+    let Some(object) = root.as_object() else {
         findings.push(Finding::new(
             Rule::MalformedTestCase,
-            span_of(root),
+            root.span(),
             format!(
                 "a test file must hold one JSON object with `cases`, found {}",
                 type_name(root)
@@ -69,12 +67,12 @@ pub fn load(root: &Value) -> (TestFile, Vec<Finding>) {
     reader.string("$schema", false);
     let cases = reader.array("cases", true);
     reader.finish(&["$schema", "cases"], |_| None);
-    for value in cases.map(|a| a.elements.as_slice()).unwrap_or_default() {
+    for value in cases.into_iter().flat_map(|a| a.iter()) {
         match value.as_object() {
             Some(object) => file.cases.extend(load_case(object, &mut findings)),
             None => findings.push(Finding::new(
                 Rule::MalformedTestCase,
-                span_of(value),
+                value.span(),
                 format!("each case must be an object, found {}", describe_value(value)),
             )),
         }
@@ -82,7 +80,7 @@ pub fn load(root: &Value) -> (TestFile, Vec<Finding>) {
     (file, findings)
 }
 
-fn load_case(object: &Object, findings: &mut Vec<Finding>) -> Option<Case> {
+fn load_case(object: Object, findings: &mut Vec<Finding>) -> Option<Case> {
     let before = findings.len();
     let mut reader = ObjectReader::new(object, "a case", CASE_FIELDS, findings);
     let name = reader.non_empty_string("name", true);
@@ -102,7 +100,7 @@ fn load_case(object: &Object, findings: &mut Vec<Finding>) -> Option<Case> {
     let expect = expect.map(|e| load_expect(e, &what, findings)).unwrap_or_default();
     let case = Case {
         name: name?,
-        span: object.range.into(),
+        span: object.span(),
         dtmf,
         variables,
         expect,
@@ -110,21 +108,19 @@ fn load_case(object: &Object, findings: &mut Vec<Finding>) -> Option<Case> {
     (findings.len() == before).then_some(case)
 }
 
-fn load_input(object: &Object, what: &str, findings: &mut Vec<Finding>) -> (Vec<String>, Variables) {
+fn load_input(object: Object, what: &str, findings: &mut Vec<Finding>) -> (Vec<String>, Variables) {
     let mut reader = ObjectReader::new(object, format!("`input` of {what}"), CASE_FIELDS, findings);
     let dtmf = reader.array("dtmf", false);
     let variables = reader.object("variables", false);
     reader.finish(&["dtmf", "variables"], |_| None);
     let mut entries = Vec::new();
-    for entry in dtmf.map(|a| a.elements.as_slice()).unwrap_or_default() {
-        match entry.as_string_lit() {
-            Some(s) if is_dtmf_entry(&s.value) => {
-                entries.push(s.value.to_string());
-            }
+    for entry in dtmf.into_iter().flat_map(|a| a.iter()) {
+        match entry.as_str() {
+            Some(keys) if is_dtmf_entry(&keys) => entries.push(keys.into_owned()),
             _ => findings.push(
                 Finding::new(
                     Rule::MalformedTestCase,
-                    span_of(entry),
+                    entry.span(),
                     format!(
                         "each `dtmf` entry of {what} must be a string of keys 0-9, * and #, found {}",
                         describe_value(entry)
@@ -137,15 +133,11 @@ fn load_input(object: &Object, what: &str, findings: &mut Vec<Finding>) -> (Vec<
     (entries, variables.map(variables_of).unwrap_or_default())
 }
 
-fn variables_of(object: &Object) -> Variables {
-    object
-        .properties
-        .iter()
-        .map(|p| (p.name.as_str().to_string(), to_json(&p.value)))
-        .collect()
+fn variables_of(object: Object) -> Variables {
+    object.iter().map(|p| (p.key().into_owned(), p.value.to_json())).collect()
 }
 
-fn load_expect(object: &Object, what: &str, findings: &mut Vec<Finding>) -> Expect {
+fn load_expect(object: Object, what: &str, findings: &mut Vec<Finding>) -> Expect {
     let mut reader = ObjectReader::new(object, format!("`expect` of {what}"), CASE_FIELDS, findings);
     let path = element_ids(&mut reader, "path");
     let path_contains = element_ids(&mut reader, "pathContains");
@@ -176,10 +168,10 @@ fn load_expect(object: &Object, what: &str, findings: &mut Vec<Finding>) -> Expe
 
 fn element_ids(reader: &mut ObjectReader, key: &str) -> Option<Vec<Spanned<String>>> {
     let array = reader.array(key, false)?;
-    let mut ids = Vec::with_capacity(array.elements.len());
-    for item in &array.elements {
-        match item.as_string_lit() {
-            Some(s) => ids.push(Spanned::new(s.value.to_string(), s.range.into())),
+    let mut ids = Vec::new();
+    for item in array.iter() {
+        match item.as_str() {
+            Some(id) => ids.push(Spanned::new(id.into_owned(), item.span())),
             None => reader.report_invalid(key, item, "an array of element ids"),
         }
     }

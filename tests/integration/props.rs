@@ -1,7 +1,8 @@
-//! Property tests: no input, however broken, makes the checker panic, and every location it reports
-//! lies inside the file.
+//! Property tests: no input, however broken, makes the checker panic, every location it reports
+//! lies inside the file, and the JSON parser accepts and reads exactly what serde_json does.
 
 use cxone_flow::check::{FileReport, Settings, check_flow_bytes};
+use cxone_flow::json::Tape;
 use proptest::prelude::*;
 
 use crate::{element_types, operators};
@@ -132,6 +133,54 @@ proptest! {
         for d in &report.diagnostics {
             // Every finding points inside the elements/edges/rules/timeouts, never at the file's first line.
             prop_assert!(d.location.line > 1 || d.rule.code() == "CXF010", "{:?}", d);
+        }
+    }
+}
+
+/// What serde_json makes of a text: its value, or `None` when it refuses it. Numbers out of a
+/// 64-bit float's range are left out of the comparison (the checker accepts them and reports them).
+fn serde_reading(text: &str) -> Option<Option<Value>> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    deserializer.disable_recursion_limit();
+    let value = serde::Deserialize::deserialize(&mut deserializer).and_then(|v: Value| deserializer.end().map(|()| v));
+    match value {
+        Ok(value) => Some(Some(value)),
+        Err(e) if e.to_string().contains("out of range") => None,
+        Err(_) => Some(None),
+    }
+}
+
+/// Texts made of JSON's own characters, so most are near misses of valid JSON.
+fn json_like_text() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(
+        &[
+            "{", "}", "[", "]", ",", ":", "\"", "\"a\"", "\"\\u00e9\"", "\"\\ud800\"", "\\", "1", "0", "-",
+            ".", "e", "+", "12.5e-3", "true", "false", "null", "tru", " ", "\n", "\t", "x", "é", "//", "\u{1}",
+        ][..],
+    );
+    prop::collection::vec(pieces, 0..24).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn the_parser_reads_serde_json_output_as_serde_json_does(value in any_json(), pretty in any::<bool>()) {
+        let text = if pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) }.unwrap();
+        let tape = Tape::parse(&text).unwrap_or_else(|e| panic!("{text}: {}", e.message));
+        prop_assert_eq!(Some(tape.root().to_json()), serde_reading(&text).flatten());
+    }
+
+    #[test]
+    fn the_parser_accepts_exactly_what_serde_json_accepts(text in json_like_text()) {
+        let Some(expected) = serde_reading(&text) else { return Ok(()) };
+        match Tape::parse(&text) {
+            Ok(tape) => prop_assert_eq!(Some(tape.root().to_json()), expected, "{:?}", text),
+            Err(error) => {
+                prop_assert!(expected.is_none(), "{:?} refused: {}", text, error.message);
+                prop_assert!(error.span.start <= text.len() && error.span.end <= text.len(), "{:?}", error);
+                prop_assert!(text.is_char_boundary(error.span.start) && text.is_char_boundary(error.span.end));
+            }
         }
     }
 }

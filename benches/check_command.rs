@@ -1,0 +1,305 @@
+//! Benchmark of the whole `cxone-flow check --format json` command against a plain Node script doing
+//! the tutorial's checks (`bench/node-baseline.js`) and against the fastest sound parse of the same
+//! bytes (serde_json into typed structs, one thread, in this process), on a generated corpus of
+//! 1,000 flows of about 200 elements with 5 cases each. Reports the median CPU and wall time of each,
+//! the ratios, the JSON report's size and the startup time on one small flow.
+//! Run: `cargo bench --bench check_command` (set `NODE` to pick the node binary, `BENCH_KEEP_CORPUS`
+//! to a folder to keep the corpus there).
+
+mod corpus;
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+
+const FLOWS: usize = 1_000;
+const ELEMENTS: usize = 200;
+const CASES: usize = 5;
+const RUNS: usize = 7;
+
+/// CPU (user + system) and wall time of one finished child process.
+#[derive(Clone, Copy)]
+struct Timing {
+    cpu: Duration,
+    wall: Duration,
+}
+
+fn children_cpu() -> Duration {
+    // SAFETY: getrusage only writes into the struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
+        usage
+    };
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1_000);
+    time(usage.ru_utime) + time(usage.ru_stime)
+}
+
+/// Runs a command to the end, its output counted and dropped; returns its timing and output size.
+fn run(command: &mut Command) -> (Timing, usize) {
+    let cpu_before = children_cpu();
+    let started = Instant::now();
+    let output = command.stderr(Stdio::null()).output().expect("the command starts");
+    let wall = started.elapsed();
+    assert!(
+        output.status.code().is_some_and(|c| c == 0),
+        "{command:?} failed: {}",
+        String::from_utf8_lossy(&output.stdout[..output.stdout.len().min(2000)])
+    );
+    let timing = Timing {
+        cpu: children_cpu() - cpu_before,
+        wall,
+    };
+    (timing, output.stdout.len())
+}
+
+/// Medians of CPU and wall over `RUNS` runs after one warm-up.
+fn measure(mut make: impl FnMut() -> Command) -> (Timing, usize) {
+    let (_, bytes) = run(&mut make());
+    let mut cpu = Vec::new();
+    let mut wall = Vec::new();
+    for _ in 0..RUNS {
+        let (timing, _) = run(&mut make());
+        cpu.push(timing.cpu);
+        wall.push(timing.wall);
+    }
+    let timing = Timing {
+        cpu: median(cpu),
+        wall: median(wall),
+    };
+    (timing, bytes)
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+/// The flow format as typed structs: what a parse-only pass builds.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[expect(dead_code, reason = "fields are parsed, not read")]
+struct FlowFile<'a> {
+    #[serde(borrow)]
+    flow_id: Cow<'a, str>,
+    #[serde(borrow)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    elements: Vec<Element<'a>>,
+    #[serde(borrow, default)]
+    edges: Vec<Edge<'a>>,
+    #[serde(borrow, default)]
+    routing_rules: Vec<RoutingRule<'a>>,
+    timeouts: Option<BTreeMap<Cow<'a, str>, u64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[expect(dead_code, reason = "fields are parsed, not read")]
+struct Element<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow, rename = "type")]
+    kind: Cow<'a, str>,
+    #[serde(borrow)]
+    description: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    prompt: Option<Cow<'a, str>>,
+    prompt_ms: Option<u64>,
+    #[serde(borrow)]
+    variable: Option<Cow<'a, str>>,
+    value: Option<serde_json::Value>,
+    #[serde(borrow)]
+    queue: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    target: Option<Cow<'a, str>>,
+    min_digits: Option<u64>,
+    max_digits: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[expect(dead_code, reason = "fields are parsed, not read")]
+struct Edge<'a> {
+    #[serde(borrow)]
+    from: Cow<'a, str>,
+    #[serde(borrow)]
+    to: Cow<'a, str>,
+    #[serde(borrow)]
+    on: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[expect(dead_code, reason = "fields are parsed, not read")]
+struct RoutingRule<'a> {
+    #[serde(borrow)]
+    element: Cow<'a, str>,
+    #[serde(borrow)]
+    condition: Condition<'a>,
+    #[serde(borrow)]
+    action: BTreeMap<Cow<'a, str>, Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[expect(dead_code, reason = "fields are parsed, not read")]
+struct Condition<'a> {
+    #[serde(borrow)]
+    variable: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    operator: Option<Cow<'a, str>>,
+    value: Option<serde_json::Value>,
+    #[serde(borrow)]
+    all: Option<Vec<Condition<'a>>>,
+    #[serde(borrow)]
+    any: Option<Vec<Condition<'a>>>,
+    #[serde(borrow)]
+    not: Option<Box<Condition<'a>>>,
+}
+
+#[derive(Deserialize)]
+#[expect(dead_code, reason = "fields are parsed, not read")]
+struct TestFile<'a> {
+    #[serde(borrow)]
+    cases: Vec<Case<'a>>,
+}
+
+#[derive(Deserialize)]
+#[expect(dead_code, reason = "fields are parsed, not read")]
+struct Case<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow)]
+    input: Input<'a>,
+    expect: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+#[expect(dead_code, reason = "fields are parsed, not read")]
+struct Input<'a> {
+    #[serde(borrow, default)]
+    dtmf: Vec<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    variables: BTreeMap<Cow<'a, str>, serde_json::Value>,
+}
+
+/// Reads and parses every file of the corpus into typed structs on this thread: the parse floor.
+fn parse_only(files: &[PathBuf]) -> Duration {
+    let started = Instant::now();
+    for path in files {
+        let bytes = std::fs::read(path).expect("corpus file");
+        if path.to_string_lossy().ends_with(".flow.json") {
+            let flow: FlowFile = serde_json::from_slice(&bytes).expect("flow parses");
+            std::hint::black_box(flow);
+        } else {
+            let tests: TestFile = serde_json::from_slice(&bytes).expect("tests parse");
+            std::hint::black_box(tests);
+        }
+    }
+    started.elapsed()
+}
+
+fn write_corpus(dir: &Path) -> (u64, Vec<PathBuf>) {
+    std::fs::create_dir_all(dir).expect("corpus directory");
+    let mut flow_bytes = 0;
+    let mut files = Vec::new();
+    for i in 0..FLOWS {
+        let name = format!("flow-{i:05}");
+        let flow = corpus::flow_text(&name, ELEMENTS);
+        flow_bytes += flow.len() as u64;
+        let flow_path = dir.join(format!("{name}.flow.json"));
+        let tests_path = dir.join(format!("{name}.tests.json"));
+        std::fs::write(&flow_path, flow).expect("corpus file");
+        std::fs::write(&tests_path, corpus::tests_text(ELEMENTS, CASES)).expect("corpus file");
+        files.extend([flow_path, tests_path]);
+    }
+    (flow_bytes, files)
+}
+
+fn main() {
+    let binary = env!("CARGO_BIN_EXE_cxone-flow");
+    let node = std::env::var("NODE").unwrap_or_else(|_| "node".to_string());
+    let baseline = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/node-baseline.js");
+    // BENCH_KEEP_CORPUS=DIR writes the corpus there and keeps it, for profiling.
+    let kept = std::env::var_os("BENCH_KEEP_CORPUS").map(PathBuf::from);
+    let temp = kept
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("cxone-flow-command-bench-{}", std::process::id())));
+    let dir = temp.join("corpus");
+    let (flow_bytes, files) = write_corpus(&dir);
+    let all_bytes: u64 = files.iter().map(|f| f.metadata().map_or(0, |m| m.len())).sum();
+    let small = temp.join("small");
+    std::fs::create_dir_all(&small).expect("small directory");
+    std::fs::write(small.join("one.flow.json"), corpus::flow_text("one", 20)).expect("small flow");
+    std::fs::write(small.join("one.tests.json"), corpus::tests_text(20, CASES)).expect("small tests");
+
+    let check = |dir: &Path, extra: &[&str]| {
+        let mut command = Command::new(binary);
+        command
+            .args(["check", "--format", "json", "--max-decision-nodes", "100000"])
+            .args(["--max-menu-depth", "100000", "--max-execution-ms", "3600000"])
+            .args(extra)
+            .arg(dir);
+        command
+    };
+    let (ours, report_bytes) = measure(|| check(&dir, &[]));
+    let (ours_one_thread, _) = measure(|| {
+        let mut command = check(&dir, &[]);
+        command.env("RAYON_NUM_THREADS", "1");
+        command
+    });
+    let (theirs, _) = measure(|| {
+        let mut command = Command::new(&node);
+        command.arg(&baseline).arg(&dir);
+        command
+    });
+    let (startup, _) = measure(|| check(&small, &[]));
+    let parse = median((0..RUNS).map(|_| parse_only(&files)).collect());
+    let (ours_full, full_report_bytes) = measure(|| check(&dir, &[]));
+    let binary_size = std::fs::metadata(binary).map_or(0, |m| m.len());
+    if kept.is_none() {
+        let _ = std::fs::remove_dir_all(&temp);
+    }
+
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("cxone-flow check command benchmark: median of {RUNS} runs, {cores} cores");
+    println!(
+        "corpus: {FLOWS} flows x {} elements, {CASES} cases each: {:.1} MB of flow JSON, {:.1} MB in all",
+        corpus::sections(ELEMENTS) * corpus::SECTION + 1,
+        flow_bytes as f64 / 1e6,
+        all_bytes as f64 / 1e6
+    );
+    println!("                                  cpu ms    wall ms");
+    let row = |name: &str, t: Timing| println!("  {name:<30} {:>8.1}  {:>8.1}", ms(t.cpu), ms(t.wall));
+    row("cxone-flow check (all cores)", ours);
+    row("cxone-flow check (one thread)", ours_one_thread);
+    row("node baseline (one thread)", theirs);
+    println!(
+        "  cpu: ours / node = {:.2}x (goal <= 0.33)   wall: node / ours = {:.2}x (goal >= 3)",
+        ratio(ours.cpu, theirs.cpu),
+        ratio(theirs.wall, ours.wall)
+    );
+    println!(
+        "  parse only (serde_json, typed, one thread, in process): {:.1} ms; check one thread cpu / parse = {:.2}x (goal <= 2)",
+        ms(parse),
+        ratio(ours_one_thread.cpu, parse)
+    );
+    println!(
+        "  json report: {:.2} MB ({:.0} bytes per clean flow); with --report-paths: {:.2} MB, {:.1} ms wall",
+        report_bytes as f64 / 1e6,
+        report_bytes as f64 / FLOWS as f64,
+        full_report_bytes as f64 / 1e6,
+        ms(ours_full.wall)
+    );
+    println!(
+        "  startup: check on one {}-element flow: {:.2} ms wall, {:.2} ms cpu; release binary {:.2} MB",
+        corpus::sections(20) * corpus::SECTION + 1,
+        ms(startup.wall),
+        ms(startup.cpu),
+        binary_size as f64 / 1e6
+    );
+}

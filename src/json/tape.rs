@@ -1,0 +1,706 @@
+//! Strict JSON (RFC 8259) parsed into a flat tape: one 12-byte node per value or key, each with its
+//! byte span, children right after their container, so every finding can point at its line and
+//! column without a tree of allocations. Strings are borrowed from the text until read.
+
+use std::borrow::Cow;
+
+use crate::source::{Span, SyntaxError};
+
+/// The deepest nesting of arrays and objects accepted (deeper files get a syntax error, so no later
+/// recursive walk can run out of stack).
+pub const MAX_NESTING: usize = 512;
+
+/// What a node holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Null,
+    False,
+    True,
+    Number,
+    /// A string without escapes: its text is the span without the quotes.
+    String,
+    /// A string with backslash escapes, decoded when read.
+    EscapedString,
+    Object,
+    Array,
+}
+
+const KINDS: [Kind; 8] = [
+    Kind::Null,
+    Kind::False,
+    Kind::True,
+    Kind::Number,
+    Kind::String,
+    Kind::EscapedString,
+    Kind::Object,
+    Kind::Array,
+];
+const KIND_SHIFT: u32 = 29;
+const INDEX_MASK: u32 = (1 << KIND_SHIFT) - 1;
+
+/// One value or key: its span, and (packed) its kind and the index of the node after its subtree.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    start: u32,
+    end: u32,
+    kind_and_next: u32,
+}
+
+impl Node {
+    fn kind(self) -> Kind {
+        KINDS[(self.kind_and_next >> KIND_SHIFT) as usize]
+    }
+
+    fn next(self) -> u32 {
+        self.kind_and_next & INDEX_MASK
+    }
+}
+
+/// A parsed JSON text.
+#[derive(Debug)]
+pub struct Tape<'s> {
+    text: &'s str,
+    nodes: Vec<Node>,
+}
+
+impl<'s> Tape<'s> {
+    /// Parses `text` as one strict JSON value: no comments, trailing commas or other extensions.
+    pub fn parse(text: &'s str) -> Result<Self, SyntaxError> {
+        Parser::new(text).parse()
+    }
+
+    /// The top-level value.
+    pub fn root(&self) -> Value<'_, 's> {
+        Value { tape: self, index: 0 }
+    }
+}
+
+/// One value of a tape.
+#[derive(Debug, Clone, Copy)]
+pub struct Value<'t, 's> {
+    tape: &'t Tape<'s>,
+    index: u32,
+}
+
+impl<'t, 's> Value<'t, 's> {
+    fn node(self) -> Node {
+        self.tape.nodes[self.index as usize]
+    }
+
+    pub fn kind(self) -> Kind {
+        self.node().kind()
+    }
+
+    /// Where the value stands, strings with their quotes.
+    pub fn span(self) -> Span {
+        let node = self.node();
+        Span::new(node.start as usize, node.end as usize)
+    }
+
+    /// The value's text as written.
+    pub fn raw(self) -> &'s str {
+        let node = self.node();
+        &self.tape.text[node.start as usize..node.end as usize]
+    }
+
+    fn next(self) -> u32 {
+        self.node().next()
+    }
+
+    /// The value and everything inside it (keys included), in file order.
+    pub fn descendants(self) -> impl Iterator<Item = Value<'t, 's>> {
+        let tape = self.tape;
+        (self.index..self.next()).map(move |index| Value { tape, index })
+    }
+
+    /// A string's value, decoded.
+    pub fn as_str(self) -> Option<Cow<'s, str>> {
+        let raw = self.raw();
+        match self.kind() {
+            Kind::String => Some(Cow::Borrowed(&raw[1..raw.len() - 1])),
+            Kind::EscapedString => Some(Cow::Owned(unescape(&raw[1..raw.len() - 1]))),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a string equal to `text` (without decoding a string that has no escapes).
+    pub fn str_is(self, text: &str) -> bool {
+        match self.kind() {
+            Kind::String => {
+                let raw = self.raw();
+                &raw[1..raw.len() - 1] == text
+            }
+            Kind::EscapedString => self.as_str().is_some_and(|s| s == text),
+            _ => false,
+        }
+    }
+
+    /// A number's text as written.
+    pub fn as_number(self) -> Option<&'s str> {
+        (self.kind() == Kind::Number).then(|| self.raw())
+    }
+
+    pub fn as_bool(self) -> Option<bool> {
+        match self.kind() {
+            Kind::True => Some(true),
+            Kind::False => Some(false),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(self) -> Option<Object<'t, 's>> {
+        (self.kind() == Kind::Object).then_some(Object(self))
+    }
+
+    pub fn as_array(self) -> Option<Array<'t, 's>> {
+        (self.kind() == Kind::Array).then_some(Array(self))
+    }
+
+    /// The value as `serde_json` data. A number no 64-bit float holds becomes `null` (the checks
+    /// report it).
+    pub fn to_json(self) -> serde_json::Value {
+        use serde_json::Value as Json;
+        match self.kind() {
+            Kind::Null => Json::Null,
+            Kind::False => Json::Bool(false),
+            Kind::True => Json::Bool(true),
+            Kind::Number => self.raw().parse::<serde_json::Number>().map_or(Json::Null, Json::Number),
+            Kind::String | Kind::EscapedString => Json::String(self.as_str().unwrap_or_default().into_owned()),
+            Kind::Array => Json::Array(Array(self).iter().map(Value::to_json).collect()),
+            Kind::Object => Json::Object(
+                Object(self)
+                    .iter()
+                    .map(|p| (p.key().into_owned(), p.value.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Nodes from `first` up to `end`, each subtree skipped as a whole.
+#[derive(Debug, Clone)]
+struct Children<'t, 's> {
+    tape: &'t Tape<'s>,
+    at: u32,
+    end: u32,
+}
+
+impl<'t, 's> Iterator for Children<'t, 's> {
+    type Item = Value<'t, 's>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        (self.at < self.end).then(|| {
+            let value = Value {
+                tape: self.tape,
+                index: self.at,
+            };
+            self.at = value.next();
+            value
+        })
+    }
+}
+
+fn children<'t, 's>(container: Value<'t, 's>) -> Children<'t, 's> {
+    Children {
+        tape: container.tape,
+        at: container.index + 1,
+        end: container.next(),
+    }
+}
+
+/// A JSON object.
+#[derive(Debug, Clone, Copy)]
+pub struct Object<'t, 's>(Value<'t, 's>);
+
+/// One `"key": value` of an object.
+#[derive(Debug, Clone, Copy)]
+pub struct Property<'t, 's> {
+    /// The key, a string value.
+    pub name: Value<'t, 's>,
+    pub value: Value<'t, 's>,
+}
+
+impl<'s> Property<'_, 's> {
+    pub fn key(&self) -> Cow<'s, str> {
+        self.name.as_str().unwrap_or_default()
+    }
+}
+
+impl<'t, 's> Object<'t, 's> {
+    pub fn span(self) -> Span {
+        self.0.span()
+    }
+
+    pub fn as_value(self) -> Value<'t, 's> {
+        self.0
+    }
+
+    /// The properties in file order.
+    pub fn iter(self) -> impl Iterator<Item = Property<'t, 's>> {
+        let mut nodes = children(self.0);
+        std::iter::from_fn(move || {
+            let name = nodes.next()?;
+            let value = nodes.next()?;
+            Some(Property { name, value })
+        })
+    }
+
+    /// The first property named `key`.
+    pub fn get(self, key: &str) -> Option<Property<'t, 's>> {
+        self.iter().find(|p| p.name.str_is(key))
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0.index + 1 == self.0.next()
+    }
+}
+
+/// A JSON array.
+#[derive(Debug, Clone, Copy)]
+pub struct Array<'t, 's>(Value<'t, 's>);
+
+impl<'t, 's> Array<'t, 's> {
+    pub fn span(self) -> Span {
+        self.0.span()
+    }
+
+    /// The elements in order.
+    pub fn iter(self) -> impl Iterator<Item = Value<'t, 's>> + Clone {
+        children(self.0)
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0.index + 1 == self.0.next()
+    }
+
+    pub fn len(self) -> usize {
+        self.iter().count()
+    }
+}
+
+/// Decodes the escapes of a string already validated by the parser.
+fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let escape = rest.as_bytes()[at + 1];
+        rest = &rest[at + 2..];
+        match escape {
+            b'b' => out.push('\u{8}'),
+            b'f' => out.push('\u{c}'),
+            b'n' => out.push('\n'),
+            b'r' => out.push('\r'),
+            b't' => out.push('\t'),
+            b'u' => {
+                let high = hex4(rest);
+                rest = &rest[4..];
+                let code = if (0xD800..0xDC00).contains(&high) {
+                    let low = hex4(&rest[2..]);
+                    rest = &rest[6..];
+                    0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+                } else {
+                    high
+                };
+                out.push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
+            }
+            other => out.push(other as char),
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn hex4(text: &str) -> u32 {
+    u32::from_str_radix(&text[..4], 16).unwrap_or(0xFFFD)
+}
+
+/// The parser's state: the text, where it is, the nodes so far and the open containers.
+struct Parser<'s> {
+    text: &'s str,
+    bytes: &'s [u8],
+    at: usize,
+    nodes: Vec<Node>,
+    /// Open containers: their node index and whether they are objects.
+    open: Vec<(u32, bool)>,
+}
+
+type Parsed<T> = Result<T, SyntaxError>;
+
+impl<'s> Parser<'s> {
+    fn new(text: &'s str) -> Self {
+        Parser {
+            text,
+            bytes: text.as_bytes(),
+            at: 0,
+            // About one node per 6 bytes of pretty-printed flow JSON.
+            nodes: Vec::with_capacity(text.len() / 6 + 1),
+            open: Vec::new(),
+        }
+    }
+
+    fn error(&self, start: usize, end: usize, message: impl Into<String>) -> SyntaxError {
+        SyntaxError {
+            span: Span::new(start, end.max(start)),
+            message: message.into(),
+        }
+    }
+
+    /// An error at the current byte, naming what was expected and what was found.
+    fn unexpected(&self, expected: &str) -> SyntaxError {
+        let Some(&byte) = self.bytes.get(self.at) else {
+            return self.error(self.at, self.at, format!("unexpected end of file: expected {expected}"));
+        };
+        if byte == b'/' && matches!(self.bytes.get(self.at + 1), Some(b'/' | b'*')) {
+            let rest = &self.text[self.at..];
+            let length = if rest.starts_with("//") {
+                rest.find(['\n', '\r']).unwrap_or(rest.len())
+            } else {
+                rest.find("*/").map_or(rest.len(), |end| end + 2)
+            };
+            return self.error(self.at, self.at + length, "comments are not allowed in JSON");
+        }
+        let found = self.text[self.at..].chars().next().unwrap_or_default();
+        let message = match found {
+            '\'' => format!("single-quoted strings are not allowed in JSON: expected {expected}"),
+            _ => format!("unexpected `{}`: expected {expected}", found.escape_default()),
+        };
+        self.error(self.at, self.at + found.len_utf8(), message)
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    fn push(&mut self, kind: Kind, start: usize, end: usize) -> Parsed<u32> {
+        let index = self.nodes.len();
+        if index >= INDEX_MASK as usize || end > u32::MAX as usize {
+            return Err(self.error(start, start, "file is too large to check (over 4 GiB or 500 million values)"));
+        }
+        self.nodes.push(Node {
+            start: start as u32,
+            end: end as u32,
+            kind_and_next: ((kind as u32) << KIND_SHIFT) | (index as u32 + 1),
+        });
+        Ok(index as u32)
+    }
+
+    fn parse(mut self) -> Parsed<Tape<'s>> {
+        self.skip_whitespace();
+        if self.at == self.bytes.len() {
+            return Err(self.error(self.at, self.at, "file is empty: expected a JSON object"));
+        }
+        loop {
+            self.value()?;
+            // Close every container that ends here, then find the next value.
+            loop {
+                self.skip_whitespace();
+                let Some(&(container, is_object)) = self.open.last() else {
+                    if self.at < self.bytes.len() {
+                        return Err(self.unexpected("the end of the file after the JSON value"));
+                    }
+                    return Ok(Tape {
+                        text: self.text,
+                        nodes: self.nodes,
+                    });
+                };
+                let close = if is_object { b'}' } else { b']' };
+                match self.bytes.get(self.at) {
+                    Some(b',') => {
+                        let comma = self.at;
+                        self.at += 1;
+                        self.skip_whitespace();
+                        if self.bytes.get(self.at) == Some(&close) {
+                            return Err(self.error(comma, comma + 1, "trailing commas are not allowed in JSON"));
+                        }
+                        if is_object {
+                            self.key()?;
+                        }
+                        break;
+                    }
+                    Some(&b) if b == close => {
+                        self.at += 1;
+                        self.close(container);
+                    }
+                    _ => {
+                        return Err(self.unexpected(if is_object { "`,` or `}`" } else { "`,` or `]`" }));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Ends the container at `index` just after the current byte.
+    fn close(&mut self, index: u32) {
+        let next = self.nodes.len() as u32;
+        let node = &mut self.nodes[index as usize];
+        node.end = self.at as u32;
+        node.kind_and_next = (node.kind_and_next & !INDEX_MASK) | next;
+        self.open.pop();
+    }
+
+    /// Parses one value; a container is left open (its first key read) unless it is empty.
+    fn value(&mut self) -> Parsed<()> {
+        let start = self.at;
+        match self.bytes.get(self.at) {
+            Some(b'{') | Some(b'[') => {
+                let is_object = self.bytes[start] == b'{';
+                if self.open.len() >= MAX_NESTING {
+                    return Err(self.error(
+                        start,
+                        start + 1,
+                        format!("maximum nesting depth ({MAX_NESTING} arrays and objects) exceeded"),
+                    ));
+                }
+                let kind = if is_object { Kind::Object } else { Kind::Array };
+                let index = self.push(kind, start, start + 1)?;
+                self.open.push((index, is_object));
+                self.at += 1;
+                self.skip_whitespace();
+                let close = if is_object { b'}' } else { b']' };
+                if self.bytes.get(self.at) == Some(&close) {
+                    self.at += 1;
+                    self.close(index);
+                    Ok(())
+                } else {
+                    if is_object {
+                        self.key()?;
+                    }
+                    self.value()
+                }
+            }
+            Some(b'"') => self.string().map(drop),
+            Some(b't') => self.literal("true", Kind::True),
+            Some(b'f') => self.literal("false", Kind::False),
+            Some(b'n') => self.literal("null", Kind::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => Err(self.unexpected("a value")),
+        }
+    }
+
+    /// Reads `"key":` and the whitespace after it.
+    fn key(&mut self) -> Parsed<()> {
+        if self.bytes.get(self.at) != Some(&b'"') {
+            return Err(self.unexpected("a string key in double quotes"));
+        }
+        self.string()?;
+        self.skip_whitespace();
+        if self.bytes.get(self.at) != Some(&b':') {
+            return Err(self.unexpected("`:` after the key"));
+        }
+        self.at += 1;
+        self.skip_whitespace();
+        Ok(())
+    }
+
+    fn literal(&mut self, word: &str, kind: Kind) -> Parsed<()> {
+        let start = self.at;
+        let end = self.word_end();
+        if &self.text[start..end] != word {
+            return Err(self.error(start, end, format!("unexpected `{}`: expected a value", &self.text[start..end])));
+        }
+        self.at = end;
+        self.push(kind, start, end).map(drop)
+    }
+
+    /// The end of the run of word characters from here (so an error spans the whole bad token).
+    fn word_end(&self) -> usize {
+        let mut end = self.at + 1;
+        while let Some(b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'.' | b'+' | b'-') = self.bytes.get(end) {
+            end += 1;
+        }
+        end
+    }
+
+    fn number(&mut self) -> Parsed<()> {
+        let start = self.at;
+        let digits = |p: &mut usize, bytes: &[u8]| {
+            let from = *p;
+            while bytes.get(*p).is_some_and(u8::is_ascii_digit) {
+                *p += 1;
+            }
+            *p > from
+        };
+        let mut at = start;
+        if self.bytes[at] == b'-' {
+            at += 1;
+        }
+        let int_start = at;
+        let mut valid = digits(&mut at, self.bytes) && !(self.bytes[int_start] == b'0' && at - int_start > 1);
+        if valid && self.bytes.get(at) == Some(&b'.') {
+            at += 1;
+            valid = digits(&mut at, self.bytes);
+        }
+        if valid && matches!(self.bytes.get(at), Some(b'e' | b'E')) {
+            at += 1;
+            if matches!(self.bytes.get(at), Some(b'+' | b'-')) {
+                at += 1;
+            }
+            valid = digits(&mut at, self.bytes);
+        }
+        let run_end = self.word_end().max(at);
+        if !valid || run_end > at {
+            let token = &self.text[start..run_end];
+            return Err(self.error(start, run_end, format!("invalid number `{token}`")));
+        }
+        self.at = at;
+        self.push(Kind::Number, start, at).map(drop)
+    }
+
+    /// Reads a string from its opening quote; returns its node index.
+    fn string(&mut self) -> Parsed<u32> {
+        let start = self.at;
+        let mut at = start + 1;
+        let mut escaped = false;
+        loop {
+            let rest = &self.bytes[at..];
+            let stop = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            let Some(offset) = stop else {
+                return Err(self.error(start, self.bytes.len(), "unterminated string"));
+            };
+            at += offset;
+            match self.bytes[at] {
+                b'"' => break,
+                b'\\' => {
+                    escaped = true;
+                    at = self.escape(at)?;
+                }
+                _ => {
+                    return Err(self.error(
+                        at,
+                        at + 1,
+                        "control characters must be escaped in JSON strings (a line break ends no string)",
+                    ));
+                }
+            }
+        }
+        self.at = at + 1;
+        let kind = if escaped { Kind::EscapedString } else { Kind::String };
+        self.push(kind, start, self.at)
+    }
+
+    /// Validates the escape at `at` (a backslash); returns where the string goes on.
+    fn escape(&self, at: usize) -> Parsed<usize> {
+        match self.bytes.get(at + 1) {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(at + 2),
+            Some(b'u') => {
+                let code = self.hex_escape(at)?;
+                if (0xDC00..0xE000).contains(&code) {
+                    return Err(self.error(at, at + 6, "lone low surrogate in a \\u escape"));
+                }
+                if !(0xD800..0xDC00).contains(&code) {
+                    return Ok(at + 6);
+                }
+                let low = (self.bytes.get(at + 6) == Some(&b'\\') && self.bytes.get(at + 7) == Some(&b'u'))
+                    .then(|| self.hex_escape(at + 6))
+                    .transpose()?;
+                match low {
+                    Some(low) if (0xDC00..0xE000).contains(&low) => Ok(at + 12),
+                    _ => Err(self.error(at, at + 6, "lone high surrogate in a \\u escape")),
+                }
+            }
+            _ => {
+                let end = (at + 2).min(self.bytes.len());
+                let end = (end..=self.bytes.len()).find(|&e| self.text.is_char_boundary(e)).unwrap_or(end);
+                Err(self.error(at, end, format!("invalid escape `{}` in a string", &self.text[at..end])))
+            }
+        }
+    }
+
+    /// The code unit of the `\uXXXX` escape at `at`.
+    fn hex_escape(&self, at: usize) -> Parsed<u32> {
+        let digits = self.bytes.get(at + 2..at + 6).filter(|d| d.iter().all(u8::is_ascii_hexdigit));
+        match digits {
+            Some(d) => Ok(u32::from_str_radix(std::str::from_utf8(d).unwrap_or("0"), 16).unwrap_or(0)),
+            None => Err(self.error(at, (at + 2).min(self.bytes.len()), "a \\u escape needs four hex digits")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Tape<'_> {
+        Tape::parse(text).unwrap_or_else(|e| panic!("{text}: {}", e.message))
+    }
+
+    #[test]
+    fn values_keep_their_spans_and_order() {
+        let text = r#"{"a": [1, -2.5e3, "x"], "b": {"c": null, "d": true}, "e": false}"#;
+        let tape = parse(text);
+        let root = tape.root().as_object().unwrap();
+        let keys: Vec<_> = root.iter().map(|p| p.key().into_owned()).collect();
+        assert_eq!(keys, ["a", "b", "e"]);
+        let a = root.get("a").unwrap().value.as_array().unwrap();
+        let items: Vec<_> = a.iter().map(Value::raw).collect();
+        assert_eq!(items, ["1", "-2.5e3", "\"x\""]);
+        assert_eq!(a.span(), Span::new(6, 22));
+        let b = root.get("b").unwrap().value.as_object().unwrap();
+        assert_eq!(b.get("d").unwrap().value.as_bool(), Some(true));
+        assert_eq!(b.get("c").unwrap().value.kind(), Kind::Null);
+        assert_eq!(root.get("e").unwrap().value.as_bool(), Some(false));
+        assert!(root.get("z").is_none());
+        assert_eq!(tape.root().to_json(), serde_json::from_str::<serde_json::Value>(text).unwrap());
+    }
+
+    #[test]
+    fn escapes_are_decoded_when_read() {
+        let tape = parse(r#"["a\"b\\c\/\n\u00e9\ud83d\ude00", "plain"]"#);
+        let items: Vec<_> = tape.root().as_array().unwrap().iter().collect();
+        assert_eq!(items[0].as_str().unwrap(), "a\"b\\c/\né😀");
+        assert!(items[0].str_is("a\"b\\c/\né😀"));
+        assert!(matches!(items[1].as_str().unwrap(), Cow::Borrowed("plain")));
+    }
+
+    #[test]
+    fn empty_containers_and_nesting() {
+        let tape = parse(" [ {}, [], [[]], {\"a\": {}} ] ");
+        let items: Vec<_> = tape.root().as_array().unwrap().iter().collect();
+        assert_eq!(items.len(), 4);
+        assert!(items[0].as_object().unwrap().is_empty());
+        assert!(items[1].as_array().unwrap().is_empty());
+        assert_eq!(items[2].as_array().unwrap().len(), 1);
+        assert_eq!(items[3].as_object().unwrap().iter().count(), 1);
+    }
+
+    #[test]
+    fn strict_json_errors_point_at_the_fault() {
+        for (text, at, needle) in [
+            ("{\"a\": 1,}", 7, "trailing comma"),
+            ("[1,]", 2, "trailing comma"),
+            ("{\n  // c\n}", 4, "comments"),
+            ("{'a': 1}", 1, "single-quoted"),
+            ("{\"a\": 0x1}", 6, "invalid number `0x1`"),
+            ("[01]", 1, "invalid number"),
+            ("[1.]", 1, "invalid number"),
+            ("[-]", 1, "invalid number"),
+            ("[tru]", 1, "`tru`"),
+            ("{\"a\" 1}", 5, "`:`"),
+            ("{\"a\": 1 \"b\": 2}", 8, "`,` or `}`"),
+            ("[\"a\nb\"]", 3, "control characters"),
+            ("[\"\\x\"]", 2, "invalid escape"),
+            ("[\"\\ud800\"]", 2, "lone high surrogate"),
+            ("[\"\\u12\"]", 2, "four hex digits"),
+            ("[\"abc", 1, "unterminated"),
+            ("{} x", 3, "end of the file"),
+            ("[1", 2, "unexpected end of file"),
+            ("{\"a\": NaN}", 6, "expected a value"),
+        ] {
+            let err = Tape::parse(text).expect_err(text);
+            assert_eq!(err.span.start, at, "{text}: {}", err.message);
+            assert!(err.message.contains(needle), "{text}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn nesting_is_bounded_without_recursion() {
+        let ok = "[".repeat(MAX_NESTING) + &"]".repeat(MAX_NESTING);
+        assert!(Tape::parse(&ok).is_ok());
+        let deep = "[".repeat(200_000) + &"]".repeat(200_000);
+        let err = Tape::parse(&deep).unwrap_err();
+        assert!(err.message.contains("nesting"), "{}", err.message);
+    }
+}
