@@ -171,7 +171,7 @@ impl Run {
                 max_execution_ms: inputs.max_execution_ms,
                 min_coverage: inputs.min_coverage,
                 // The summary's diffs and diagrams, and a tag's payloads, use each flow's JSON.
-                keep_json: true,
+                keep_loaded: true,
             },
             fail_on: inputs.fail_on,
             connection: Connection {

@@ -26,9 +26,10 @@ pub struct Settings {
     pub max_execution_ms: u64,
     /// Flows whose element coverage is below this percentage fail the run.
     pub min_coverage: Option<f64>,
-    /// Keep each flow file's JSON in the report, for what comes after the check (a release's
-    /// payloads, a PR's diffs and diagrams), so nothing parses a file twice.
-    pub keep_json: bool,
+    /// Keep each flow file's JSON and model and each test file's cases in the report, for what
+    /// comes after the check (a release's payloads, a PR's diffs and diagrams), so nothing parses
+    /// a file twice. Without it they are dropped as soon as the unit is checked.
+    pub keep_loaded: bool,
 }
 
 impl Default for Settings {
@@ -38,7 +39,7 @@ impl Default for Settings {
             severities: Severities::default(),
             max_execution_ms: DEFAULT_MAX_EXECUTION_MS,
             min_coverage: None,
-            keep_json: false,
+            keep_loaded: false,
         }
     }
 }
@@ -60,11 +61,11 @@ pub struct FileReport {
     pub flow_id: Option<String>,
     /// Where a flow file says its `flowId`.
     pub flow_id_span: Option<Span>,
-    /// A flow file's loaded model, when it could be loaded.
+    /// A flow file's loaded model, when it could be loaded and the settings keep it.
     pub model: Option<Arc<Flow>>,
     /// A flow file's JSON as written, when the settings keep it.
     pub json: Option<Arc<serde_json::Value>>,
-    /// A test file's loaded cases.
+    /// A test file's loaded cases, when the settings keep them.
     pub cases: Option<Arc<TestFile>>,
     pub diagnostics: Vec<Diagnostic>,
     pub simulation: Option<Simulation>,
@@ -347,11 +348,11 @@ fn check_unit(unit: &Unit, settings: &Settings) -> (UnitReport, Vec<ReadError>) 
             let tests = tests_part.as_ref().map(|(report, tests)| (report, tests));
             report.simulation = Some(simulate(flow, &report, tests, settings));
         }
-        report.model = flow.map(Arc::new);
+        report.model = flow.filter(|_| settings.keep_loaded).map(Arc::new);
         report
     });
     let tests = tests_part.map(|(mut report, tests)| {
-        report.cases = Some(Arc::new(tests));
+        report.cases = settings.keep_loaded.then(|| Arc::new(tests));
         report
     });
     let mut report = UnitReport { flow, tests };
@@ -445,7 +446,7 @@ fn check_tests_source(
     let (tests, load_findings) = match bad_text.map_or_else(|| source.parse_json(), Err) {
         Ok(tape) => {
             let (tests, mut found) = cases::load(tape.root());
-            found.extend(crate::json::out_of_range_numbers(tape.root()));
+            found.extend(crate::json::out_of_range_numbers(&tape));
             (tests, found)
         }
         Err(error) => (TestFile::default(), vec![syntax_finding(error)]),
@@ -464,9 +465,9 @@ fn check_flow_source(
     let (findings, flow, json) = match bad_text.map_or_else(|| source.parse_json(), Err) {
         Ok(tape) => {
             let (loaded, mut findings) = flow::load::load(tape.root());
-            findings.extend(crate::json::out_of_range_numbers(tape.root()));
+            findings.extend(crate::json::out_of_range_numbers(&tape));
             findings.extend(rules::check_flow(&loaded, &settings.limits));
-            let json = settings.keep_json.then(|| Arc::new(tape.root().to_json()));
+            let json = settings.keep_loaded.then(|| Arc::new(tape.root().to_json()));
             (findings, Some(loaded), json)
         }
         Err(error) => (vec![syntax_finding(error)], None, None),
@@ -479,7 +480,7 @@ fn check_flow_source(
 }
 
 fn flow_id(flow: &Flow) -> Option<String> {
-    flow.flow_id.as_ref().map(|id| id.value.clone())
+    flow.flow_id.as_ref().map(|id| id.value.as_str().to_owned())
 }
 
 fn orphan_finding(path: &Path) -> Finding {

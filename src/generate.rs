@@ -279,7 +279,7 @@ fn assignments(flow: &Flow) -> Vec<Variables> {
             .iter()
             .map(|leaf| match leaf {
                 Condition::Compare { variable, .. } if written.contains(variable.as_str()) => {
-                    serde_json::to_string(&vars.get(variable)).unwrap_or_default()
+                    serde_json::to_string(&vars.get(variable.as_str())).unwrap_or_default()
                 }
                 leaf => holds(leaf, vars).to_string(),
             })
@@ -484,11 +484,11 @@ fn state_of(flow: &Flow, call: &Call, upto: usize, start: &Variables) -> String 
         match (&element.kind, &step.outcome, &element.variable) {
             (ElementKind::Set, _, Some(name)) => {
                 if let Some(value) = &element.value {
-                    variables.insert(name.clone(), value.clone());
+                    variables.insert(name.as_str().to_owned(), value.clone());
                 }
             }
             (ElementKind::Input, Outcome::Entered(text), Some(name)) => {
-                variables.insert(name.clone(), Value::String(text.clone()));
+                variables.insert(name.as_str().to_owned(), Value::String(text.clone()));
             }
             _ => {}
         }

@@ -3,9 +3,11 @@
 
 pub mod tape;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
-pub use tape::{Array, Kind, Object, Property, Tape, Value};
+use compact_str::CompactString;
+pub use tape::{Array, Kind, Object, Property, Table, Tape, Value};
 
 use crate::diagnostic::Finding;
 use crate::registry::Rule;
@@ -33,9 +35,9 @@ pub fn type_name(value: Value) -> &'static str {
 
 /// Every number in the text that no JSON reader can hold: it overflows a 64-bit float, so
 /// JavaScript reads it as `Infinity` and serde_json refuses it.
-pub fn out_of_range_numbers(root: Value) -> Vec<Finding> {
-    root.descendants()
-        .filter(|v| v.as_number().is_some_and(|n| n.parse::<f64>().is_ok_and(f64::is_infinite)))
+pub fn out_of_range_numbers(tape: &Tape) -> Vec<Finding> {
+    tape.scaled_numbers()
+        .filter(|v| v.raw().parse::<f64>().is_ok_and(f64::is_infinite))
         .map(|value| {
             Finding::new(
                 Rule::InvalidFieldValue,
@@ -49,20 +51,28 @@ pub fn out_of_range_numbers(root: Value) -> Vec<Finding> {
 
 /// Reads one JSON object, remembering which keys were read so the rest can be reported as unknown.
 pub struct ObjectReader<'t, 's, 'f> {
-    object: Object<'t, 's>,
-    what: String,
+    table: Table<'t, 's>,
+    what: Cow<'static, str>,
+    /// A kind and the string value that names this object (`element "menu_main"`), written out
+    /// only when a message needs it.
+    named: Option<(&'static str, Value<'t, 's>)>,
+    /// Which properties of the table a field read has taken.
+    read: u32,
     rules: FieldRules,
     pub findings: &'f mut Vec<Finding>,
 }
 
-/// Objects up to this many keys are searched for duplicates pair by pair, without a set.
-const SMALL_OBJECT: usize = 24;
-
 impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
     /// Starts reading `object`, described as `what` in messages ("element \"menu_main\"").
     /// Duplicate keys are reported here, once, with the first occurrence as related.
-    pub fn new(object: Object<'t, 's>, what: impl Into<String>, rules: FieldRules, findings: &'f mut Vec<Finding>) -> Self {
-        for (prop, first) in duplicate_keys(object) {
+    pub fn new(
+        object: Object<'t, 's>,
+        what: impl Into<Cow<'static, str>>,
+        rules: FieldRules,
+        findings: &'f mut Vec<Finding>,
+    ) -> Self {
+        let table = object.table();
+        for (prop, first) in duplicate_keys(&table) {
             let key = prop.key();
             findings.push(
                 Finding::new(
@@ -75,8 +85,10 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
             );
         }
         ObjectReader {
-            object,
+            table,
             what: what.into(),
+            named: None,
+            read: 0,
             rules,
             findings,
         }
@@ -84,18 +96,39 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
 
     /// The span of the object's opening brace, where a missing field is reported.
     pub fn open_brace(&self) -> Span {
-        let start = self.object.span().start;
+        let start = self.table.object().span().start;
         Span::new(start, start + 1)
     }
 
     /// Renames the object in later messages (once its id is known).
-    pub fn describe(&mut self, what: impl Into<String>) {
+    pub fn describe(&mut self, what: impl Into<Cow<'static, str>>) {
         self.what = what.into();
+        self.named = None;
     }
 
-    /// The value of a key, if present.
-    pub fn get(&self, key: &str) -> Option<Value<'t, 's>> {
-        self.object.get(key).map(|p| p.value)
+    /// Renames the object in later messages as `kind "name"`, `name` being a string value of it.
+    pub fn describe_by(&mut self, kind: &'static str, name: Value<'t, 's>) {
+        self.named = Some((kind, name));
+    }
+
+    /// How messages call the object.
+    fn what(&self) -> Cow<'_, str> {
+        match self.named {
+            Some((kind, name)) => format!("{kind} \"{}\"", name.as_str().unwrap_or_default()).into(),
+            None => Cow::Borrowed(&self.what),
+        }
+    }
+
+    /// The value of a key, if present; the key counts as read.
+    pub fn get(&mut self, key: &str) -> Option<Value<'t, 's>> {
+        if let Some(position) = self.table.find(key) {
+            self.read |= 1 << position;
+            return Some(self.table.property(position).value);
+        }
+        if self.table.is_complete() {
+            return None;
+        }
+        self.table.object().get(key).map(|p| p.value)
     }
 
     /// Reports that a required field is absent.
@@ -103,7 +136,7 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
         let finding = Finding::new(
             self.rules.missing,
             self.open_brace(),
-            format!("{} has no `{key}` field ({expected} required)", self.what),
+            format!("{} has no `{key}` field ({expected} required)", self.what()),
         );
         self.findings.push(finding);
     }
@@ -115,7 +148,7 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
             value.span(),
             format!(
                 "`{key}` of {} must be {expected}, found {}",
-                self.what,
+                self.what(),
                 describe_value(value)
             ),
         );
@@ -146,17 +179,19 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
         }
     }
 
-    /// A string field.
-    pub fn string(&mut self, key: &str, required: bool) -> Option<Spanned<String>> {
+    /// A string field (short strings are kept inline, without an allocation).
+    pub fn string(&mut self, key: &str, required: bool) -> Option<Spanned<CompactString>> {
         self.field(key, required, "a string", |v| {
-            v.as_str().map(|s| Spanned::new(s.into_owned(), v.span()))
+            v.as_str().map(|s| Spanned::new(CompactString::from(s), v.span()))
         })
     }
 
     /// A non-empty string field (ids, names).
-    pub fn non_empty_string(&mut self, key: &str, required: bool) -> Option<Spanned<String>> {
+    pub fn non_empty_string(&mut self, key: &str, required: bool) -> Option<Spanned<CompactString>> {
         self.field(key, required, "a non-empty string", |v| {
-            v.as_str().filter(|s| !s.is_empty()).map(|s| Spanned::new(s.into_owned(), v.span()))
+            v.as_str()
+                .filter(|s| !s.is_empty())
+                .map(|s| Spanned::new(CompactString::from(s), v.span()))
         })
     }
 
@@ -197,15 +232,16 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
 
     /// Reports every key not in `allowed`; `hint` may add where the key belongs.
     pub fn finish(self, allowed: &[&str], hint: impl Fn(&str) -> Option<String>) {
-        for prop in self.object.iter() {
-            if allowed.iter().any(|a| prop.name.str_is(a)) {
+        for (index, prop) in self.table.object().iter().enumerate() {
+            let taken = index < self.table.len() && self.read & (1 << index) != 0;
+            if taken || allowed.iter().any(|a| prop.name.str_is(a)) {
                 continue;
             }
             let key = prop.key();
             let mut finding = Finding::new(
                 self.rules.unknown,
                 prop.name.span(),
-                format!("{} has no field `{key}`", self.what),
+                format!("{} has no field `{key}`", self.what()),
             );
             finding.help = hint(&key).or_else(|| closest(&key, allowed).map(|c| format!("did you mean `{c}`?")));
             self.findings.push(finding);
@@ -214,24 +250,23 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
 }
 
 /// Each property whose key an earlier property of the object already has, with that first one.
-/// Small objects (every element, edge and case) are searched pair by pair, without allocating.
-fn duplicate_keys<'t, 's>(object: Object<'t, 's>) -> Vec<(Property<'t, 's>, Property<'t, 's>)> {
-    let same = |a: &Property, b: &Property| match (a.name.kind(), b.name.kind()) {
-        (Kind::String, Kind::String) => a.name.raw() == b.name.raw(),
-        _ => a.key() == b.key(),
-    };
-    let first_of = |i: usize, prop: &Property| object.iter().take(i).find(|p| same(p, prop));
+/// Small objects (every element, edge and case) are searched pair by pair in their table.
+fn duplicate_keys<'t, 's>(table: &Table<'t, 's>) -> Vec<(Property<'t, 's>, Property<'t, 's>)> {
     let mut found = Vec::new();
-    if object.iter().nth(SMALL_OBJECT).is_none() {
-        for (i, prop) in object.iter().enumerate() {
-            found.extend(first_of(i, &prop).map(|first| (prop, first)));
+    if table.is_complete() {
+        for later in 1..table.len() {
+            if let Some(first) = (0..later).find(|&first| table.same_key(first, later)) {
+                found.push((table.property(later), table.property(first)));
+            }
         }
         return found;
     }
+    let object = table.object();
     let mut seen = HashSet::new();
     for (i, prop) in object.iter().enumerate() {
         if !seen.insert(prop.key()) {
-            found.extend(first_of(i, &prop).map(|first| (prop, first)));
+            let first = object.iter().take(i).find(|p| p.key() == prop.key());
+            found.extend(first.map(|first| (prop, first)));
         }
     }
     found

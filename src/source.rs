@@ -1,6 +1,7 @@
 //! Source files: reading text, parsing it as strict JSON with byte spans, and turning spans into lines and columns.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::json::Tape;
 
@@ -30,6 +31,13 @@ impl<T> Spanned<T> {
     }
 }
 
+impl Spanned<compact_str::CompactString> {
+    /// The same text as a `String`, at the same place.
+    pub fn into_string(self) -> Spanned<String> {
+        Spanned::new(self.value.into_string(), self.span)
+    }
+}
+
 /// A 1-based line and column (columns count Unicode scalar values), start and end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -40,13 +48,14 @@ pub struct Location {
     pub end_column: usize,
 }
 
-/// One file's text and the index that maps byte offsets to lines.
+/// One file's text and the index that maps byte offsets to lines, built the first time a location
+/// is asked for (a clean file never needs it).
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// The path as shown to the user (forward slashes, as discovered).
     pub path: PathBuf,
     pub text: String,
-    line_starts: Vec<usize>,
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 /// Why a file's bytes are not usable JSON text: position and message.
@@ -68,14 +77,20 @@ pub struct ReadError {
 impl SourceFile {
     /// Builds a source file from text already in memory.
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(newline_offsets(&text).map(|i| i + 1))
-            .collect();
         SourceFile {
             path: path.into(),
             text,
-            line_starts,
+            line_starts: OnceLock::new(),
         }
+    }
+
+    /// Where each line starts.
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .collect()
+        })
     }
 
     /// Decodes raw bytes: strips a UTF-8 BOM; invalid UTF-8 becomes a syntax error at the first bad byte
@@ -122,8 +137,9 @@ impl SourceFile {
     /// The 1-based line and column of a byte offset (clamped to the text).
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let start = self.line_starts[line];
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = line_starts[line];
         let column = self.text[start..offset].chars().count() + 1;
         (line + 1, column)
     }
@@ -142,10 +158,11 @@ impl SourceFile {
 
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: usize) -> &str {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let line_starts = self.line_starts();
+        let Some(&start) = line_starts.get(line.saturating_sub(1)) else {
             return "";
         };
-        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        let end = line_starts.get(line).copied().unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
@@ -156,11 +173,6 @@ impl SourceFile {
         offset
     }
 }
-
-fn newline_offsets(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes().enumerate().filter_map(|(i, b)| (b == b'\n').then_some(i))
-}
-
 
 #[cfg(test)]
 mod tests {

@@ -1,13 +1,15 @@
 //! The flow as a graph: adjacency over edges and routing gotos, reachability, cycles and menu depth.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap;
 
 use crate::flow::model::{ElementKind, Flow};
 
 /// Adjacency and derived facts of a flow, indexed by element position in `flow.elements`.
 pub struct Graph<'a> {
     /// Element id to the index of its first element.
-    index: HashMap<&'a str, usize>,
+    index: FxHashMap<&'a str, usize>,
     /// Outgoing edge indices per element.
     pub out_edges: Vec<Vec<usize>>,
     /// Routing rule indices per element (rules naming an existing element).
@@ -23,7 +25,7 @@ pub struct Graph<'a> {
 impl<'a> Graph<'a> {
     pub fn build(flow: &'a Flow) -> Self {
         let n = flow.elements.len();
-        let mut index = HashMap::with_capacity(n);
+        let mut index = FxHashMap::with_capacity_and_hasher(n, Default::default());
         for (i, element) in flow.elements.iter().enumerate() {
             index.entry(element.id.value.as_str()).or_insert(i);
         }

@@ -1,5 +1,7 @@
 //! Builds the flow model from a parsed flow file, reporting every structural fault where it stands.
 
+use compact_str::CompactString;
+
 use crate::diagnostic::Finding;
 use crate::flow::model::{Condition, Edge, Element, ElementKind, Flow, OPERATORS, RoutingRule, Test, Timeouts};
 use crate::json::{FieldRules, Object, ObjectReader, Value, closest, describe_value, type_name};
@@ -43,7 +45,7 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
     let mut reader = ObjectReader::new(object, "the flow", FLOW_FIELDS, &mut findings);
     reader.string("$schema", false);
     flow.flow_id = reader.non_empty_string("flowId", true);
-    flow.name = reader.string("name", false).map(|s| s.value);
+    flow.name = reader.string("name", false).map(|s| s.value.into_string());
     reader.string("description", false);
     let elements = reader.array("elements", true);
     if let Some(array) = elements.filter(|a| a.is_empty()) {
@@ -114,8 +116,8 @@ fn expect_object<'t, 's>(value: Value<'t, 's>, what: &str, findings: &mut Vec<Fi
 fn load_element(object: Object, findings: &mut Vec<Finding>) -> Option<Element> {
     let mut reader = ObjectReader::new(object, "an element", FLOW_FIELDS, findings);
     let id = reader.non_empty_string("id", true);
-    if let Some(id) = &id {
-        reader.describe(format!("element \"{}\"", id.value));
+    if let Some(name) = id.as_ref().and(reader.get("id")) {
+        reader.describe_by("element", name);
     }
     let type_field = reader.string("type", true);
     reader.string("description", false);
@@ -139,7 +141,7 @@ fn load_element(object: Object, findings: &mut Vec<Finding>) -> Option<Element> 
     let mut element = Element {
         id: id
             .clone()
-            .unwrap_or_else(|| Spanned::new(String::new(), reader.open_brace())),
+            .unwrap_or_else(|| Spanned::new(CompactString::default(), reader.open_brace())),
         kind,
         kind_span: type_field.map_or(reader.open_brace(), |t| t.span),
         span: object.span(),
@@ -152,7 +154,7 @@ fn load_element(object: Object, findings: &mut Vec<Finding>) -> Option<Element> 
     };
     for &(field, required) in kind.fields() {
         match field {
-            "prompt" => element.prompt = reader.string(field, required).map(|s| s.value),
+            "prompt" => element.prompt = reader.string(field, required).map(|s| s.value.into_string()),
             "promptMs" => element.prompt_ms = reader.integer(field, required, 0).map_or(0, |n| n.value),
             "variable" => element.variable = reader.non_empty_string(field, required).map(|s| s.value),
             "queue" | "target" => {
@@ -312,7 +314,7 @@ fn load_combinator(object: Object, key: &str, findings: &mut Vec<Finding>) -> Op
 }
 
 fn load_test(
-    operator: &Spanned<String>,
+    operator: &Spanned<CompactString>,
     value: Option<Value>,
     open: Span,
     findings: &mut Vec<Finding>,

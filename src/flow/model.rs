@@ -1,11 +1,13 @@
 //! The flow model: elements, edges, routing rules and timeouts, each remembering where it stands.
 
+use compact_str::CompactString;
+
 use crate::source::{Span, Spanned};
 
 /// A loaded flow file. Parts that could not be read are left out (their findings say why).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Flow {
-    pub flow_id: Option<Spanned<String>>,
+    pub flow_id: Option<Spanned<CompactString>>,
     pub name: Option<String>,
     /// The whole document (the root object).
     pub span: Span,
@@ -145,7 +147,7 @@ impl ElementKind {
 /// One element of the flow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Element {
-    pub id: Spanned<String>,
+    pub id: Spanned<CompactString>,
     pub kind: ElementKind,
     /// The `type` value.
     pub kind_span: Span,
@@ -153,7 +155,7 @@ pub struct Element {
     pub span: Span,
     pub prompt: Option<String>,
     pub prompt_ms: u64,
-    pub variable: Option<String>,
+    pub variable: Option<CompactString>,
     pub value: Option<serde_json::Value>,
     pub min_digits: Option<u64>,
     pub max_digits: Option<u64>,
@@ -162,26 +164,26 @@ pub struct Element {
 /// One edge: `from` to `to`, taken on the outcome `on`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Edge {
-    pub from: Spanned<String>,
-    pub to: Spanned<String>,
-    pub on: Option<Spanned<String>>,
+    pub from: Spanned<CompactString>,
+    pub to: Spanned<CompactString>,
+    pub on: Option<Spanned<CompactString>>,
     pub span: Span,
 }
 
 /// A routing rule: when `condition` holds at `element`, go to `goto`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoutingRule {
-    pub element: Spanned<String>,
+    pub element: Spanned<CompactString>,
     /// `None` when the condition was malformed (already reported).
     pub condition: Option<Condition>,
-    pub goto: Option<Spanned<String>>,
+    pub goto: Option<Spanned<CompactString>>,
     pub span: Span,
 }
 
 /// A routing condition.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Condition {
-    Compare { variable: String, test: Test },
+    Compare { variable: CompactString, test: Test },
     All(Vec<Condition>),
     Any(Vec<Condition>),
     Not(Box<Condition>),

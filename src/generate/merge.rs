@@ -36,7 +36,12 @@ pub fn fresh(cases: &[GeneratedCase]) -> String {
 pub fn merge(existing: &str, cases: &[GeneratedCase]) -> Result<Merged, String> {
     let source = SourceFile::new("tests", existing.to_string());
     let root = source.parse_json().map_err(|e| format!("not JSON: {}", e.message))?;
-    let Some(list) = root.root().as_object().and_then(|o| o.get("cases")).and_then(|p| p.value.as_array()) else {
+    let Some(list) = root
+        .root()
+        .as_object()
+        .and_then(|o| o.get("cases"))
+        .and_then(|p| p.value.as_array())
+    else {
         return Err("it has no `cases` array to merge into".into());
     };
     let mut kept = Vec::new();

@@ -61,6 +61,9 @@ impl Node {
 pub struct Tape<'s> {
     text: &'s str,
     nodes: Vec<Node>,
+    /// The numbers written with an exponent or more than 308 digits: the only ones that can
+    /// overflow a 64-bit float.
+    scaled_numbers: Vec<u32>,
 }
 
 impl<'s> Tape<'s> {
@@ -72,6 +75,11 @@ impl<'s> Tape<'s> {
     /// The top-level value.
     pub fn root(&self) -> Value<'_, 's> {
         Value { tape: self, index: 0 }
+    }
+
+    /// The numbers written with an exponent or more than 308 digits, in file order.
+    pub fn scaled_numbers(&self) -> impl Iterator<Item = Value<'_, 's>> {
+        self.scaled_numbers.iter().map(|&index| Value { tape: self, index })
     }
 }
 
@@ -107,12 +115,6 @@ impl<'t, 's> Value<'t, 's> {
         self.node().next()
     }
 
-    /// The value and everything inside it (keys included), in file order.
-    pub fn descendants(self) -> impl Iterator<Item = Value<'t, 's>> {
-        let tape = self.tape;
-        (self.index..self.next()).map(move |index| Value { tape, index })
-    }
-
     /// A string's value, decoded.
     pub fn as_str(self) -> Option<Cow<'s, str>> {
         let raw = self.raw();
@@ -124,11 +126,15 @@ impl<'t, 's> Value<'t, 's> {
     }
 
     /// Whether this is a string equal to `text` (without decoding a string that has no escapes).
+    #[inline]
     pub fn str_is(self, text: &str) -> bool {
-        match self.kind() {
+        let node = self.node();
+        match node.kind() {
+            // Length and first byte first: most keys differ there, without a call to memcmp.
             Kind::String => {
-                let raw = self.raw();
-                &raw[1..raw.len() - 1] == text
+                let (start, end) = (node.start as usize + 1, node.end as usize - 1);
+                let bytes = &self.tape.text.as_bytes()[start..end];
+                bytes.len() == text.len() && bytes.first() == text.as_bytes().first() && bytes == text.as_bytes()
             }
             Kind::EscapedString => self.as_str().is_some_and(|s| s == text),
             _ => false,
@@ -164,7 +170,10 @@ impl<'t, 's> Value<'t, 's> {
             Kind::Null => Json::Null,
             Kind::False => Json::Bool(false),
             Kind::True => Json::Bool(true),
-            Kind::Number => self.raw().parse::<serde_json::Number>().map_or(Json::Null, Json::Number),
+            Kind::Number => self
+                .raw()
+                .parse::<serde_json::Number>()
+                .map_or(Json::Null, Json::Number),
             Kind::String | Kind::EscapedString => Json::String(self.as_str().unwrap_or_default().into_owned()),
             Kind::Array => Json::Array(Array(self).iter().map(Value::to_json).collect()),
             Kind::Object => Json::Object(
@@ -255,6 +264,100 @@ impl<'t, 's> Object<'t, 's> {
     }
 }
 
+impl<'t, 's> Object<'t, 's> {
+    /// The object's properties, read once into an inline table for repeated lookups by key.
+    pub fn table(self) -> Table<'t, 's> {
+        let mut table = Table {
+            object: self,
+            raw_keys: [""; TABLE_SIZE],
+            values: [0; TABLE_SIZE],
+            escaped: 0,
+            len: 0,
+            complete: true,
+        };
+        for property in self.iter() {
+            if table.len == TABLE_SIZE {
+                table.complete = false;
+                break;
+            }
+            let raw = property.name.raw();
+            table.raw_keys[table.len] = &raw[1..raw.len() - 1];
+            table.values[table.len] = property.value.index;
+            if property.name.kind() == Kind::EscapedString {
+                table.escaped |= 1 << table.len;
+            }
+            table.len += 1;
+        }
+        table
+    }
+}
+
+/// How many properties a `Table` holds inline.
+pub const TABLE_SIZE: usize = 8;
+
+/// The first `TABLE_SIZE` properties of an object: keys as written and where their values are.
+#[derive(Debug, Clone)]
+pub struct Table<'t, 's> {
+    object: Object<'t, 's>,
+    raw_keys: [&'s str; TABLE_SIZE],
+    values: [u32; TABLE_SIZE],
+    /// Which keys have escapes (and are compared decoded).
+    escaped: u8,
+    len: usize,
+    /// Whether the table holds every property of the object.
+    complete: bool,
+}
+
+impl<'t, 's> Table<'t, 's> {
+    pub fn object(&self) -> Object<'t, 's> {
+        self.object
+    }
+
+    /// Whether every property of the object is in the table.
+    pub fn is_complete(&self) -> bool {
+        self.complete
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The property at a position of the table.
+    pub fn property(&self, position: usize) -> Property<'t, 's> {
+        let tape = self.object.0.tape;
+        let index = self.values[position];
+        Property {
+            name: Value { tape, index: index - 1 },
+            value: Value { tape, index },
+        }
+    }
+
+    /// Whether the keys at two positions are the same key.
+    pub fn same_key(&self, a: usize, b: usize) -> bool {
+        if (self.escaped >> a | self.escaped >> b) & 1 == 0 {
+            return self.raw_keys[a] == self.raw_keys[b];
+        }
+        self.property(a).key() == self.property(b).key()
+    }
+
+    /// The position of the first property named `key` in the table.
+    #[inline]
+    pub fn find(&self, key: &str) -> Option<usize> {
+        (0..self.len).find(|&i| {
+            let raw = self.raw_keys[i];
+            if self.escaped >> i & 1 == 0 {
+                raw.len() == key.len() && raw.as_bytes().first() == key.as_bytes().first() && raw == key
+            } else {
+                self.property(i).key() == key
+            }
+        })
+    }
+}
+
 /// A JSON array.
 #[derive(Debug, Clone, Copy)]
 pub struct Array<'t, 's>(Value<'t, 's>);
@@ -321,6 +424,7 @@ struct Parser<'s> {
     bytes: &'s [u8],
     at: usize,
     nodes: Vec<Node>,
+    scaled_numbers: Vec<u32>,
     /// Open containers: their node index and whether they are objects.
     open: Vec<(u32, bool)>,
 }
@@ -335,6 +439,7 @@ impl<'s> Parser<'s> {
             at: 0,
             // About one node per 6 bytes of pretty-printed flow JSON.
             nodes: Vec::with_capacity(text.len() / 6 + 1),
+            scaled_numbers: Vec::new(),
             open: Vec::new(),
         }
     }
@@ -377,7 +482,11 @@ impl<'s> Parser<'s> {
     fn push(&mut self, kind: Kind, start: usize, end: usize) -> Parsed<u32> {
         let index = self.nodes.len();
         if index >= INDEX_MASK as usize || end > u32::MAX as usize {
-            return Err(self.error(start, start, "file is too large to check (over 4 GiB or 500 million values)"));
+            return Err(self.error(
+                start,
+                start,
+                "file is too large to check (over 4 GiB or 500 million values)",
+            ));
         }
         self.nodes.push(Node {
             start: start as u32,
@@ -404,6 +513,7 @@ impl<'s> Parser<'s> {
                     return Ok(Tape {
                         text: self.text,
                         nodes: self.nodes,
+                        scaled_numbers: self.scaled_numbers,
                     });
                 };
                 let close = if is_object { b'}' } else { b']' };
@@ -499,7 +609,11 @@ impl<'s> Parser<'s> {
         let start = self.at;
         let end = self.word_end();
         if &self.text[start..end] != word {
-            return Err(self.error(start, end, format!("unexpected `{}`: expected a value", &self.text[start..end])));
+            return Err(self.error(
+                start,
+                end,
+                format!("unexpected `{}`: expected a value", &self.text[start..end]),
+            ));
         }
         self.at = end;
         self.push(kind, start, end).map(drop)
@@ -528,12 +642,14 @@ impl<'s> Parser<'s> {
             at += 1;
         }
         let int_start = at;
+        let mut scaled = false;
         let mut valid = digits(&mut at, self.bytes) && !(self.bytes[int_start] == b'0' && at - int_start > 1);
         if valid && self.bytes.get(at) == Some(&b'.') {
             at += 1;
             valid = digits(&mut at, self.bytes);
         }
         if valid && matches!(self.bytes.get(at), Some(b'e' | b'E')) {
+            scaled = true;
             at += 1;
             if matches!(self.bytes.get(at), Some(b'+' | b'-')) {
                 at += 1;
@@ -546,7 +662,11 @@ impl<'s> Parser<'s> {
             return Err(self.error(start, run_end, format!("invalid number `{token}`")));
         }
         self.at = at;
-        self.push(Kind::Number, start, at).map(drop)
+        let index = self.push(Kind::Number, start, at)?;
+        if scaled || at - int_start > 308 {
+            self.scaled_numbers.push(index);
+        }
+        Ok(())
     }
 
     /// Reads a string from its opening quote; returns its node index.
@@ -603,7 +723,9 @@ impl<'s> Parser<'s> {
             }
             _ => {
                 let end = (at + 2).min(self.bytes.len());
-                let end = (end..=self.bytes.len()).find(|&e| self.text.is_char_boundary(e)).unwrap_or(end);
+                let end = (end..=self.bytes.len())
+                    .find(|&e| self.text.is_char_boundary(e))
+                    .unwrap_or(end);
                 Err(self.error(at, end, format!("invalid escape `{}` in a string", &self.text[at..end])))
             }
         }
@@ -611,7 +733,10 @@ impl<'s> Parser<'s> {
 
     /// The code unit of the `\uXXXX` escape at `at`.
     fn hex_escape(&self, at: usize) -> Parsed<u32> {
-        let digits = self.bytes.get(at + 2..at + 6).filter(|d| d.iter().all(u8::is_ascii_hexdigit));
+        let digits = self
+            .bytes
+            .get(at + 2..at + 6)
+            .filter(|d| d.iter().all(u8::is_ascii_hexdigit));
         match digits {
             Some(d) => Ok(u32::from_str_radix(std::str::from_utf8(d).unwrap_or("0"), 16).unwrap_or(0)),
             None => Err(self.error(at, (at + 2).min(self.bytes.len()), "a \\u escape needs four hex digits")),
@@ -643,7 +768,10 @@ mod tests {
         assert_eq!(b.get("c").unwrap().value.kind(), Kind::Null);
         assert_eq!(root.get("e").unwrap().value.as_bool(), Some(false));
         assert!(root.get("z").is_none());
-        assert_eq!(tape.root().to_json(), serde_json::from_str::<serde_json::Value>(text).unwrap());
+        assert_eq!(
+            tape.root().to_json(),
+            serde_json::from_str::<serde_json::Value>(text).unwrap()
+        );
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub fn gate(
     fail_on: Severity,
 ) -> (CheckReport, Result<Vec<ReleaseFlow>, Blocked>) {
     let settings = Settings {
-        keep_json: true,
+        keep_loaded: true,
         ..settings.clone()
     };
     let report = check::check(units, &settings);

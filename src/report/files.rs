@@ -22,7 +22,9 @@ pub fn write(report: &CheckReport, files: ReportFiles) -> Vec<String> {
             junit::render(r).map_err(|e| e.to_string())
         }),
         (files.sarif, "SARIF report", |r| Ok(sarif::render(r))),
-        (files.json, "JSON report", |r| Ok(json::render(r))),
+        (files.json, "JSON report", |r| {
+            Ok(json::render(r, json::Detail::Failures))
+        }),
     ];
     let mut failed = Vec::new();
     for (path, what, render) in renderers {

@@ -9,8 +9,19 @@ use crate::sim::coverage::Coverage;
 use crate::sim::run::CallSummary;
 use crate::source::Location;
 
-/// The version of this format; bumped only for incompatible changes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of this format; bumped only for incompatible changes (2: paths and uncovered
+/// elements only with `--details`, for failures or below the minimum coverage; no empty `failures`).
+pub const FORMAT_VERSION: u32 = 2;
+
+/// How much of each passing call and covered flow the report spells out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Detail {
+    /// Paths of failed cases and uncovered elements of flows below the minimum only.
+    #[default]
+    Failures,
+    /// Every case's path and every flow's uncovered elements.
+    Everything,
+}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -60,16 +71,44 @@ struct JsonCase<'a> {
     column: usize,
     /// `null` when the case did not run.
     passed: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a [String]>,
     #[serde(flatten)]
-    call: Option<&'a CallSummary>,
+    call: Option<JsonCall<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
     failures: &'a [CaseFailure],
+}
+
+/// A call as the CXone simulation endpoint shapes it, its path apart.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonCall<'a> {
+    final_element: &'a str,
+    execution_time: u64,
+    timed_out: bool,
+    result: crate::sim::engine::Verdict,
+}
+
+impl<'a> From<&'a CallSummary> for JsonCall<'a> {
+    fn from(call: &'a CallSummary) -> Self {
+        JsonCall {
+            final_element: &call.final_element,
+            execution_time: call.execution_time,
+            timed_out: call.timed_out,
+            result: call.result,
+        }
+    }
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct JsonCoverage<'a> {
-    #[serde(flatten)]
-    counts: &'a Coverage,
+    elements: usize,
+    elements_covered: usize,
+    edges: usize,
+    edges_covered: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uncovered_elements: Option<&'a [String]>,
     element_percent: f64,
     edge_percent: f64,
     below_minimum: bool,
@@ -93,8 +132,24 @@ fn round(pct: f64) -> f64 {
     (pct * 10.0).round() / 10.0
 }
 
-/// Renders the report as pretty-printed JSON.
-pub fn render(report: &CheckReport) -> String {
+impl<'a> JsonCoverage<'a> {
+    fn of(counts: &'a Coverage, below_minimum: bool, detail: Detail) -> Self {
+        JsonCoverage {
+            elements: counts.elements,
+            elements_covered: counts.elements_covered,
+            edges: counts.edges,
+            edges_covered: counts.edges_covered,
+            uncovered_elements: (below_minimum || detail == Detail::Everything)
+                .then_some(counts.uncovered_elements.as_slice()),
+            element_percent: round(counts.element_percent()),
+            edge_percent: round(counts.edge_percent()),
+            below_minimum,
+        }
+    }
+}
+
+/// Renders the report as JSON, one line.
+pub fn render(report: &CheckReport, detail: Detail) -> String {
     let json = JsonReport {
         version: FORMAT_VERSION,
         summary: Summary {
@@ -135,25 +190,28 @@ pub fn render(report: &CheckReport) -> String {
                             line: c.location.line,
                             column: c.location.column,
                             passed: c.call.as_ref().map(|_| c.failures.is_empty()),
-                            call: c.call.as_ref(),
+                            path: c
+                                .call
+                                .as_ref()
+                                .filter(|_| c.failed() || detail == Detail::Everything)
+                                .map(|call| call.path.as_slice()),
+                            call: c.call.as_ref().map(JsonCall::from),
                             failures: &c.failures,
                         })
                         .collect()
                 }),
                 cases_not_run: file.simulation.as_ref().and_then(|s| s.not_run.as_deref()),
                 coverage: file.simulation.as_ref().and_then(|s| {
-                    s.coverage.as_ref().map(|counts| JsonCoverage {
-                        counts,
-                        element_percent: round(counts.element_percent()),
-                        edge_percent: round(counts.edge_percent()),
-                        below_minimum: s.below(report.min_coverage),
-                    })
+                    let below_minimum = s.below(report.min_coverage);
+                    s.coverage
+                        .as_ref()
+                        .map(|counts| JsonCoverage::of(counts, below_minimum, detail))
                 }),
             })
             .collect(),
         read_errors: report.read_errors.iter().map(|e| e.to_string()).collect(),
     };
-    let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
+    let mut text = serde_json::to_string(&json).unwrap_or_default();
     text.push('\n');
     text
 }

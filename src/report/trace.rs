@@ -20,7 +20,7 @@ pub fn render(flow: &Flow, call: &Call, threshold_ms: u64) -> String {
             let element = &flow.elements[step.element];
             [
                 (i + 1).to_string(),
-                element.id.value.clone(),
+                element.id.value.as_str().to_owned(),
                 element.kind.name().to_string(),
                 describe(&step.outcome),
                 format!("{} ms", step.clock_ms),

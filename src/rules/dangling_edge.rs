@@ -6,16 +6,15 @@ use crate::json::closest;
 use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let ids: Vec<&str> = cx.flow.elements.iter().map(|e| e.id.value.as_str()).collect();
     for edge in &cx.flow.edges {
-        let on = edge
-            .on
-            .as_ref()
-            .map_or(String::new(), |on| format!(" on \"{}\"", on.value));
         for (end, field) in [(&edge.from, "from"), (&edge.to, "to")] {
             if cx.graph.index_of(&end.value).is_some() {
                 continue;
             }
+            let on = edge
+                .on
+                .as_ref()
+                .map_or(String::new(), |on| format!(" on \"{}\"", on.value));
             let message = if field == "from" {
                 format!(
                     "edge to \"{}\"{on} starts at unknown element \"{}\"",
@@ -28,6 +27,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 )
             };
             let mut finding = Finding::new(Rule::DanglingEdge, end.span, message);
+            let ids: Vec<&str> = cx.flow.elements.iter().map(|e| e.id.value.as_str()).collect();
             if let Some(close) = closest(&end.value, &ids) {
                 finding = finding.with_help(format!("did you mean \"{close}\"?"));
             }

@@ -1,13 +1,13 @@
 //! CXF013 duplicate-edge: two edges leave one element on the same outcome.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::Context;
 use crate::diagnostic::Finding;
 use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let mut first_edge: HashMap<(&str, Option<&str>), usize> = HashMap::new();
+    let mut first_edge: FxHashMap<(&str, Option<&str>), usize> = FxHashMap::default();
     for (i, edge) in cx.flow.edges.iter().enumerate() {
         let key = (edge.from.value.as_str(), edge.on.as_ref().map(|on| on.value.as_str()));
         let Some(&first) = first_edge.get(&key) else {

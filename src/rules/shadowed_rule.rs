@@ -17,7 +17,8 @@ const MAX_COMBINATIONS: usize = 20_000;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (i, element) in cx.flow.elements.iter().enumerate() {
-        if element.kind != ElementKind::Routing {
+        // A rule can only be shadowed by rules before it.
+        if element.kind != ElementKind::Routing || cx.graph.rules_of[i].len() < 2 {
             continue;
         }
         let rules: Vec<_> = cx.graph.rules_of[i]
@@ -70,7 +71,7 @@ mod tests {
 
     fn compare(variable: &str, test: Test) -> Condition {
         Condition::Compare {
-            variable: variable.to_string(),
+            variable: variable.into(),
             test,
         }
     }

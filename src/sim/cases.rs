@@ -99,7 +99,7 @@ fn load_case(object: Object, findings: &mut Vec<Finding>) -> Option<Case> {
     let (dtmf, variables) = input.map(|i| load_input(i, &what, findings)).unwrap_or_default();
     let expect = expect.map(|e| load_expect(e, &what, findings)).unwrap_or_default();
     let case = Case {
-        name: name?,
+        name: name?.into_string(),
         span: object.span(),
         dtmf,
         variables,
@@ -134,7 +134,10 @@ fn load_input(object: Object, what: &str, findings: &mut Vec<Finding>) -> (Vec<S
 }
 
 fn variables_of(object: Object) -> Variables {
-    object.iter().map(|p| (p.key().into_owned(), p.value.to_json())).collect()
+    object
+        .iter()
+        .map(|p| (p.key().into_owned(), p.value.to_json()))
+        .collect()
 }
 
 fn load_expect(object: Object, what: &str, findings: &mut Vec<Finding>) -> Expect {
@@ -143,7 +146,7 @@ fn load_expect(object: Object, what: &str, findings: &mut Vec<Finding>) -> Expec
     let path_contains = element_ids(&mut reader, "pathContains");
     let not_visits = element_ids(&mut reader, "notVisits");
     let expect = Expect {
-        final_element: reader.non_empty_string("finalElement", false),
+        final_element: reader.non_empty_string("finalElement", false).map(Spanned::into_string),
         path,
         path_contains,
         not_visits,

@@ -16,7 +16,7 @@ pub fn holds(condition: &Condition, variables: &Variables) -> bool {
         Condition::All(parts) => parts.iter().all(|c| holds(c, variables)),
         Condition::Any(parts) => parts.iter().any(|c| holds(c, variables)),
         Condition::Not(inner) => !holds(inner, variables),
-        Condition::Compare { variable, test } => match variables.get(variable) {
+        Condition::Compare { variable, test } => match variables.get(variable.as_str()) {
             None => matches!(test, Test::NotEquals(_) | Test::NotIn(_)),
             Some(value) => test_holds(test, value),
         },
@@ -64,7 +64,7 @@ mod tests {
 
     fn compare(variable: &str, test: Test) -> Condition {
         Condition::Compare {
-            variable: variable.to_string(),
+            variable: variable.into(),
             test,
         }
     }

@@ -40,7 +40,7 @@ impl Coverage {
                 .iter()
                 .zip(&visited)
                 .filter(|(_, v)| !**v)
-                .map(|(e, _)| e.id.value.clone())
+                .map(|(e, _)| e.id.value.as_str().to_owned())
                 .collect(),
         }
     }

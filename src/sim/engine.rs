@@ -1,7 +1,7 @@
 //! The local simulation engine: pure, synchronous, deterministic. Runs one call through a flow and
 //! returns what the CXone simulation endpoint returns, plus the trace the reports need.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde_json::Value;
 
@@ -161,7 +161,8 @@ impl<'f> Engine<'f> {
     /// Prepares a flow. Works on any loaded flow, even one with errors: a missing or dangling exit
     /// is simply an implicit error when a call needs it.
     pub fn new(flow: &'f Flow) -> Self {
-        let mut index: HashMap<&str, usize> = HashMap::with_capacity(flow.elements.len());
+        let mut index: FxHashMap<&str, usize> =
+            FxHashMap::with_capacity_and_hasher(flow.elements.len(), Default::default());
         for (i, element) in flow.elements.iter().enumerate() {
             index.entry(element.id.value.as_str()).or_insert(i);
         }
@@ -255,7 +256,7 @@ impl<'f> Engine<'f> {
                 ElementKind::Set => {
                     let element = &self.flow.elements[at];
                     if let (Some(name), Some(value)) = (&element.variable, &element.value) {
-                        variables.insert(name.clone(), value.clone());
+                        variables.insert(name.as_str().to_owned(), value.clone());
                     }
                     (Outcome::Next, node.next)
                 }
@@ -284,7 +285,7 @@ impl<'f> Engine<'f> {
                             && element.max_digits.is_none_or(|max| length <= max);
                         if in_bounds {
                             if let Some(name) = &element.variable {
-                                variables.insert(name.clone(), Value::String(entry.clone()));
+                                variables.insert(name.as_str().to_owned(), Value::String(entry.clone()));
                             }
                             (Outcome::Entered(entry.clone()), node.next)
                         } else {
@@ -327,9 +328,9 @@ impl<'f> Engine<'f> {
 
     fn end(&self, steps: Vec<Step>, clock: u64, ending: Ending, variables: Variables) -> Call {
         let final_element = match ending {
-            Ending::Terminal => steps
-                .last()
-                .map_or_else(String::new, |s| self.flow.elements[s.element].id.value.clone()),
+            Ending::Terminal => steps.last().map_or_else(String::new, |s| {
+                self.flow.elements[s.element].id.value.as_str().to_owned()
+            }),
             Ending::GlobalTimeout => "timeout".into(),
             Ending::MissingEdge { .. } | Ending::Loop => "error".into(),
         };

@@ -31,10 +31,16 @@ fn the_json_report_carries_cases_and_coverage() {
     assert_eq!(first["executionTime"], 6000);
     assert_eq!(first["timedOut"], false);
     assert_eq!(first["result"], "SUCCESS");
-    assert_eq!(first["path"].as_array().unwrap().len(), 5);
+    // A passing case's path and empty failures are left out unless asked for.
+    assert_eq!(first.get("path"), None);
+    assert_eq!(first.get("failures"), None);
     let second = &flow["cases"][1];
     assert_eq!(second["passed"], false);
     assert_eq!(second["line"], 8);
+    assert_eq!(
+        second["path"],
+        serde_json::json!(["start", "welcome", "menu_main", "queue_tech"])
+    );
     assert_eq!(
         second["failures"][0]["message"],
         "path parts at step 4: expected \"routing_billing\", got \"queue_tech\""
@@ -49,6 +55,13 @@ fn the_json_report_carries_cases_and_coverage() {
         (coverage["edges"].as_u64(), coverage["edgesCovered"].as_u64()),
         (Some(7), Some(7))
     );
+    assert_eq!(coverage.get("uncoveredElements"), None);
+
+    let (_, out, _) = run_here(&["check", "tests/fixtures/cases", "--format", "json", "--details"]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let flow = &json["files"][0];
+    assert_eq!(flow["cases"][0]["path"].as_array().unwrap().len(), 5);
+    assert_eq!(flow["coverage"]["uncoveredElements"], serde_json::json!([]));
 }
 
 #[test]
@@ -64,7 +77,7 @@ fn coverage_lists_unreached_elements_and_min_coverage_fails_the_run() {
         }
     }
     let run_here = |args: &[&str]| crate::run(examples.path(), args);
-    let (code, out, _) = run_here(&["check", "examples/flows", "--format", "json"]);
+    let (code, out, _) = run_here(&["check", "examples/flows", "--format", "json", "--details"]);
     assert_eq!(code, 0);
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     let main = json["files"]
@@ -83,6 +96,26 @@ fn coverage_lists_unreached_elements_and_min_coverage_fails_the_run() {
     assert!(
         out.contains("examples/flows/main-ivr.flow.json: coverage 94.4% of elements is below --min-coverage 95; no case reaches: main_menu_retry"),
         "{out}"
+    );
+    // Without --details, a flow below the minimum still names what no case reaches.
+    let (_, out, _) = run_here(&["check", "examples/flows", "--format", "json", "--min-coverage", "95"]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let coverages: Vec<_> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["coverage"])
+        .collect();
+    assert!(
+        coverages
+            .iter()
+            .any(|c| c["belowMinimum"] == true && c["uncoveredElements"] == serde_json::json!(["main_menu_retry"])),
+        "{out}"
+    );
+    assert!(
+        coverages
+            .iter()
+            .all(|c| c["belowMinimum"] == true || c.get("uncoveredElements").is_none())
     );
     assert_eq!(run_here(&["check", "examples/flows", "--min-coverage", "90"]).0, 0);
     let (code, _, err) = run_here(&["check", "examples/flows", "--min-coverage", "120"]);

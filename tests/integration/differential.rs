@@ -28,7 +28,7 @@ fn reference(flow: &Flow, dtmf: &[String], start_vars: &Variables) -> Outcome {
             .iter()
             .filter(|e| e.from.value == from && e.on.as_ref().map(|o| o.value.as_str()) == on)
             .find(|e| element(&e.to.value).is_some())
-            .map(|e| e.to.value.clone())
+            .map(|e| e.to.value.to_string())
     };
     let mut vars = start_vars.clone();
     let mut path = Vec::new();
@@ -53,14 +53,14 @@ fn reference(flow: &Flow, dtmf: &[String], start_vars: &Variables) -> Outcome {
         if path.len() == 1000 {
             return end(path, clock, "loop", vars, None);
         }
-        let id = current.id.value.clone();
+        let id = current.id.value.to_string();
         path.push(id.clone());
         let input_timeout = flow.timeouts.input.as_ref().map_or(10_000, |t| t.value);
         let next: Option<String> = match current.kind {
             ElementKind::Start | ElementKind::Play => edge_to(&id, None),
             ElementKind::Set => {
                 if let (Some(v), Some(x)) = (&current.variable, &current.value) {
-                    vars.insert(v.clone(), x.clone());
+                    vars.insert(v.to_string(), x.clone());
                 }
                 edge_to(&id, None)
             }
@@ -84,7 +84,7 @@ fn reference(flow: &Flow, dtmf: &[String], start_vars: &Variables) -> Outcome {
                     let ok = n >= current.min_digits.unwrap_or(1) && current.max_digits.is_none_or(|m| n <= m);
                     if ok {
                         if let Some(v) = &current.variable {
-                            vars.insert(v.clone(), json!(entry));
+                            vars.insert(v.to_string(), json!(entry));
                         }
                         edge_to(&id, Some("ok"))
                     } else {
@@ -104,7 +104,7 @@ fn reference(flow: &Flow, dtmf: &[String], start_vars: &Variables) -> Outcome {
                         .goto
                         .as_ref()
                         .filter(|g| element(&g.value).is_some())
-                        .map(|g| g.value.clone()),
+                        .map(|g| g.value.to_string()),
                     None => edge_to(&id, Some("default")),
                 }
             }
@@ -131,7 +131,7 @@ fn reference_holds(c: &Condition, vars: &Variables) -> bool {
         Condition::Any(cs) => cs.iter().any(|c| reference_holds(c, vars)),
         Condition::Not(c) => !reference_holds(c, vars),
         Condition::Compare { variable, test } => {
-            let Some(v) = vars.get(variable) else {
+            let Some(v) = vars.get(variable.as_str()) else {
                 return matches!(test, Test::NotEquals(_) | Test::NotIn(_));
             };
             let kind = |x: &Value| match x {
@@ -316,7 +316,7 @@ proptest! {
             };
             prop_assert_eq!(&actual, &expected, "flow {} dtmf {:?} vars {:?}", text, dtmf, vars);
             let sink = matches!(
-                expected.path.last().and_then(|id| f.elements.iter().find(|e| &e.id.value == id)).map(|e| e.kind),
+                expected.path.last().and_then(|id| f.elements.iter().find(|e| e.id.value == *id)).map(|e| e.kind),
                 Some(ElementKind::Timeout | ElementKind::Error)
             );
             let reference_verdict = if expected.ending == "terminal" && !sink && expected.clock <= 15_000 {

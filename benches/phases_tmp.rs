@@ -1,0 +1,71 @@
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use cxone_flow::registry::RuleLimits;
+use cxone_flow::source::SourceFile;
+use std::time::Instant;
+fn main() {
+    let dir = std::path::Path::new("/tmp/corp/corpus");
+    let mut flows = vec![];
+    let mut tests = vec![];
+    let n: usize = std::env::var("N").map_or(1000, |v| v.parse().unwrap());
+    for i in 0..n {
+        flows.push(std::fs::read_to_string(dir.join(format!("flow-{i:05}.flow.json"))).unwrap());
+        tests.push(std::fs::read_to_string(dir.join(format!("flow-{i:05}.tests.json"))).unwrap());
+    }
+    let limits = RuleLimits {
+        max_decision_nodes: usize::MAX,
+        max_menu_depth: usize::MAX,
+    };
+    for _ in 0..std::env::var("R").map_or(3, |v| v.parse().unwrap()) {
+        let t = Instant::now();
+        let sources: Vec<SourceFile> = flows.iter().map(|f| SourceFile::new("a", f.clone())).collect();
+        let t_src = t.elapsed();
+        let t = Instant::now();
+        let tapes: Vec<_> = sources.iter().map(|s| s.parse_json().unwrap()).collect();
+        let t_parse = t.elapsed();
+        let t = Instant::now();
+        let models: Vec<_> = tapes.iter().map(|t| cxone_flow::flow::load::load(t.root())).collect();
+        let t_load = t.elapsed();
+        let t = Instant::now();
+        let oor: usize = tapes
+            .iter()
+            .map(|t| cxone_flow::json::out_of_range_numbers(t).len())
+            .sum();
+        let t_oor = t.elapsed();
+        let t = Instant::now();
+        let f: usize = models
+            .iter()
+            .map(|(m, _)| cxone_flow::rules::check_flow(m, &limits).len())
+            .sum();
+        let t_rules = t.elapsed();
+        let t = Instant::now();
+        let tss: Vec<_> = tests
+            .iter()
+            .map(|x| {
+                let s = SourceFile::new("b", x.clone());
+                let tape = s.parse_json().unwrap();
+                cxone_flow::sim::cases::load(tape.root()).0
+            })
+            .collect();
+        let t_tests = t.elapsed();
+        let t = Instant::now();
+        let n: usize = models
+            .iter()
+            .zip(&tss)
+            .map(|((m, _), ts)| cxone_flow::sim::run::run_cases(m, Some(ts), 3_600_000).0.len())
+            .sum();
+        let t_sim = t.elapsed();
+        let t = Instant::now();
+        for _ in 0..1000 {
+            std::hint::black_box(cxone_flow::flow::load::load(tapes[0].root()));
+        }
+        let t_hot = t.elapsed();
+        let t = Instant::now();
+        drop(models);
+        let t_drop = t.elapsed();
+        println!(
+            "hot load x1000 {:?} source {:?} parse {:?} load {:?} oor {:?} rules {:?} tests {:?} sim {:?} drop {:?} ({f} {n} {oor})",
+            t_hot, t_src, t_parse, t_load, t_oor, t_rules, t_tests, t_sim, t_drop
+        );
+    }
+}
