@@ -270,7 +270,7 @@ fn main() {
     let serde_parse = median((0..RUNS).map(|_| parse_only(&files)).collect());
     let tape_parse = median((0..RUNS).map(|_| tape_only(&files)).collect());
     let parse = serde_parse.min(tape_parse);
-    let (ours_full, full_report_bytes) = measure(|| check(&dir, &[]));
+    let (ours_full, full_report_bytes) = measure(|| check(&dir, &["--details"]));
     let binary_size = std::fs::metadata(binary).map_or(0, |m| m.len());
     if kept.is_none() {
         let _ = std::fs::remove_dir_all(&temp);
@@ -306,7 +306,7 @@ fn main() {
         ratio(ours_one_thread.cpu, parse)
     );
     println!(
-        "  json report: {:.2} MB ({:.0} bytes per clean flow); with --report-paths: {:.2} MB, {:.1} ms wall",
+        "  json report: {:.2} MB ({:.0} bytes per clean flow); with --details: {:.2} MB, {:.1} ms wall",
         report_bytes as f64 / 1e6,
         report_bytes as f64 / FLOWS as f64,
         full_report_bytes as f64 / 1e6,

@@ -119,6 +119,11 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
         }
     }
 
+    /// Whether the object has a key (without reading it).
+    pub fn has(&self, key: &str) -> bool {
+        self.table.find(key).is_some() || (!self.table.is_complete() && self.table.object().get(key).is_some())
+    }
+
     /// The value of a key, if present; the key counts as read.
     pub fn get(&mut self, key: &str) -> Option<Value<'t, 's>> {
         if let Some(position) = self.table.find(key) {
@@ -182,16 +187,16 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
     /// A string field (short strings are kept inline, without an allocation).
     pub fn string(&mut self, key: &str, required: bool) -> Option<Spanned<CompactString>> {
         self.field(key, required, "a string", |v| {
-            v.as_str().map(|s| Spanned::new(CompactString::from(s), v.span()))
+            v.to_compact().map(|s| Spanned::new(s, v.span()))
         })
     }
 
     /// A non-empty string field (ids, names).
     pub fn non_empty_string(&mut self, key: &str, required: bool) -> Option<Spanned<CompactString>> {
         self.field(key, required, "a non-empty string", |v| {
-            v.as_str()
+            v.to_compact()
                 .filter(|s| !s.is_empty())
-                .map(|s| Spanned::new(CompactString::from(s), v.span()))
+                .map(|s| Spanned::new(s, v.span()))
         })
     }
 
@@ -230,8 +235,13 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
         self.field(key, required, "a value", Some)
     }
 
-    /// Reports every key not in `allowed`; `hint` may add where the key belongs.
-    pub fn finish(self, allowed: &[&str], hint: impl Fn(&str) -> Option<String>) {
+    /// Reports every key not in `allowed`; `hint` may add where the key belongs. Hands the
+    /// findings back.
+    pub fn finish(self, allowed: &[&str], hint: impl Fn(&str) -> Option<String>) -> &'f mut Vec<Finding> {
+        let every_key_read = self.table.is_complete() && self.read.count_ones() as usize == self.table.len();
+        if every_key_read {
+            return self.findings;
+        }
         for (index, prop) in self.table.object().iter().enumerate() {
             let taken = index < self.table.len() && self.read & (1 << index) != 0;
             if taken || allowed.iter().any(|a| prop.name.str_is(a)) {
@@ -246,6 +256,7 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
             finding.help = hint(&key).or_else(|| closest(&key, allowed).map(|c| format!("did you mean `{c}`?")));
             self.findings.push(finding);
         }
+        self.findings
     }
 }
 
@@ -253,6 +264,9 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
 /// Small objects (every element, edge and case) are searched pair by pair in their table.
 fn duplicate_keys<'t, 's>(table: &Table<'t, 's>) -> Vec<(Property<'t, 's>, Property<'t, 's>)> {
     let mut found = Vec::new();
+    if table.is_complete() && !table.may_repeat() {
+        return found;
+    }
     if table.is_complete() {
         for later in 1..table.len() {
             if let Some(first) = (0..later).find(|&first| table.same_key(first, later)) {

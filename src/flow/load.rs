@@ -245,16 +245,15 @@ fn load_routing_rule(object: Object, findings: &mut Vec<Finding>) -> Option<Rout
 
 /// Reads a condition; every fault is a `malformed-condition` finding and makes the result `None`.
 pub fn load_condition(object: Object, findings: &mut Vec<Finding>) -> Option<Condition> {
-    let combinator = ["all", "any", "not"].into_iter().find(|k| object.get(k).is_some());
-    if let Some(key) = combinator {
-        return load_combinator(object, key, findings);
-    }
     let before = findings.len();
     let mut reader = ObjectReader::new(object, "a condition", CONDITION_FIELDS, findings);
+    if let Some(key) = ["all", "any", "not"].into_iter().find(|k| reader.has(k)) {
+        return load_combinator(reader, key, before);
+    }
     let variable = reader.non_empty_string("variable", true);
     let operator = reader.string("operator", true);
     let value = reader.get("value");
-    reader.finish(&["variable", "operator", "value"], |_| {
+    let findings = reader.finish(&["variable", "operator", "value"], |_| {
         Some(
             "a condition is {\"variable\", \"operator\", \"value\"} or one of {\"all\"}, {\"any\"}, {\"not\"}"
                 .to_string(),
@@ -269,17 +268,21 @@ pub fn load_condition(object: Object, findings: &mut Vec<Finding>) -> Option<Con
     })
 }
 
-fn load_combinator(object: Object, key: &str, findings: &mut Vec<Finding>) -> Option<Condition> {
-    let before = findings.len();
-    let mut reader = ObjectReader::new(object, format!("an `{key}` condition"), CONDITION_FIELDS, findings);
+/// Reads an `all`, `any` or `not` condition; `before` is how many findings there were before it.
+fn load_combinator(mut reader: ObjectReader, key: &'static str, before: usize) -> Option<Condition> {
+    reader.describe(match key {
+        "all" => "an `all` condition",
+        "any" => "an `any` condition",
+        _ => "a `not` condition",
+    });
     let parsed = if key == "not" {
         reader
             .object(key, true)
             .and_then(|inner| load_condition(inner, reader.findings))
             .map(|c| Condition::Not(Box::new(c)))
     } else {
-        let array = reader.array(key, true)?;
-        if array.is_empty() {
+        let array = reader.array(key, true);
+        if let Some(array) = array.filter(|a| a.is_empty()) {
             let finding = Finding::new(
                 Rule::MalformedCondition,
                 array.span(),
@@ -292,20 +295,22 @@ fn load_combinator(object: Object, key: &str, findings: &mut Vec<Finding>) -> Op
             });
             reader.findings.push(finding);
         }
-        let mut parts = Vec::new();
-        for item in array.iter() {
-            match item.as_object() {
-                Some(inner) => parts.extend(load_condition(inner, reader.findings)),
-                None => reader.report_invalid(key, item, "an array of condition objects"),
+        array.map(|array| {
+            let mut parts = Vec::new();
+            for item in array.iter() {
+                match item.as_object() {
+                    Some(inner) => parts.extend(load_condition(inner, reader.findings)),
+                    None => reader.report_invalid(key, item, "an array of condition objects"),
+                }
             }
-        }
-        Some(if key == "all" {
-            Condition::All(parts)
-        } else {
-            Condition::Any(parts)
+            if key == "all" {
+                Condition::All(parts)
+            } else {
+                Condition::Any(parts)
+            }
         })
     };
-    reader.finish(&[key], |other| {
+    let findings = reader.finish(&[key], |other| {
         Some(format!(
             "`{key}` must stand alone in its object; move `{other}` into a condition of its own"
         ))

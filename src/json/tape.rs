@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use compact_str::CompactString;
+
 use crate::source::{Span, SyntaxError};
 
 /// The deepest nesting of arrays and objects accepted (deeper files get a syntax error, so no later
@@ -121,6 +123,16 @@ impl<'t, 's> Value<'t, 's> {
         match self.kind() {
             Kind::String => Some(Cow::Borrowed(&raw[1..raw.len() - 1])),
             Kind::EscapedString => Some(Cow::Owned(unescape(&raw[1..raw.len() - 1]))),
+            _ => None,
+        }
+    }
+
+    /// A string's value as a `CompactString`: a short one is kept inline, without an allocation.
+    pub fn to_compact(self) -> Option<CompactString> {
+        let raw = self.raw();
+        match self.kind() {
+            Kind::String => Some(CompactString::from(&raw[1..raw.len() - 1])),
+            Kind::EscapedString => Some(CompactString::from(unescape(&raw[1..raw.len() - 1]))),
             _ => None,
         }
     }
@@ -267,26 +279,43 @@ impl<'t, 's> Object<'t, 's> {
 impl<'t, 's> Object<'t, 's> {
     /// The object's properties, read once into an inline table for repeated lookups by key.
     pub fn table(self) -> Table<'t, 's> {
+        let tape = self.0.tape;
         let mut table = Table {
             object: self,
-            raw_keys: [""; TABLE_SIZE],
+            raw_keys: [b""; TABLE_SIZE],
             values: [0; TABLE_SIZE],
             escaped: 0,
             len: 0,
             complete: true,
+            may_repeat: false,
         };
-        for property in self.iter() {
+        // A 64-bit signature of the keys seen (length, first and last byte): two keys with
+        // different signatures differ, so only a repeated signature needs a real comparison.
+        let mut signatures = 0u64;
+        let (mut at, end) = (self.0.index as usize + 1, self.0.next() as usize);
+        while at < end {
             if table.len == TABLE_SIZE {
                 table.complete = false;
                 break;
             }
-            let raw = property.name.raw();
-            table.raw_keys[table.len] = &raw[1..raw.len() - 1];
-            table.values[table.len] = property.value.index;
-            if property.name.kind() == Kind::EscapedString {
+            let key = tape.nodes[at];
+            let value = tape.nodes[at + 1];
+            let raw = &tape.text.as_bytes()[key.start as usize + 1..key.end as usize - 1];
+            let signature = 1u64
+                << ((raw.len() as u64 * 7
+                    + raw.first().map_or(0, |&b| b as u64) * 3
+                    + raw.last().map_or(0, |&b| b as u64))
+                    % 64);
+            table.may_repeat |= signatures & signature != 0;
+            signatures |= signature;
+            table.raw_keys[table.len] = raw;
+            table.values[table.len] = at as u32 + 1;
+            if key.kind() == Kind::EscapedString {
                 table.escaped |= 1 << table.len;
+                table.may_repeat = true;
             }
             table.len += 1;
+            at = value.next() as usize;
         }
         table
     }
@@ -299,10 +328,12 @@ pub const TABLE_SIZE: usize = 8;
 #[derive(Debug, Clone)]
 pub struct Table<'t, 's> {
     object: Object<'t, 's>,
-    raw_keys: [&'s str; TABLE_SIZE],
+    raw_keys: [&'s [u8]; TABLE_SIZE],
     values: [u32; TABLE_SIZE],
     /// Which keys have escapes (and are compared decoded).
     escaped: u8,
+    /// Whether two keys of the table may be the same (else they are all different).
+    may_repeat: bool,
     len: usize,
     /// Whether the table holds every property of the object.
     complete: bool,
@@ -336,6 +367,11 @@ impl<'t, 's> Table<'t, 's> {
         }
     }
 
+    /// Whether two keys of the table may be the same key (else they all differ).
+    pub fn may_repeat(&self) -> bool {
+        self.may_repeat
+    }
+
     /// Whether the keys at two positions are the same key.
     pub fn same_key(&self, a: usize, b: usize) -> bool {
         if (self.escaped >> a | self.escaped >> b) & 1 == 0 {
@@ -350,7 +386,7 @@ impl<'t, 's> Table<'t, 's> {
         (0..self.len).find(|&i| {
             let raw = self.raw_keys[i];
             if self.escaped >> i & 1 == 0 {
-                raw.len() == key.len() && raw.as_bytes().first() == key.as_bytes().first() && raw == key
+                raw.len() == key.len() && raw.first() == key.as_bytes().first() && raw == key.as_bytes()
             } else {
                 self.property(i).key() == key
             }
