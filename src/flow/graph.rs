@@ -1,6 +1,7 @@
 //! The flow as a graph: adjacency over edges and routing gotos, reachability, cycles and menu depth.
 
 use std::collections::VecDeque;
+use std::ops::Index;
 
 use rustc_hash::FxHashMap;
 
@@ -11,11 +12,13 @@ pub struct Graph<'a> {
     /// Element id to the index of its first element.
     index: FxHashMap<&'a str, usize>,
     /// Outgoing edge indices per element.
-    pub out_edges: Vec<Vec<usize>>,
+    pub out_edges: Adjacency,
+    /// Per edge, the indices of the elements its `from` and `to` name (`None`: no such element).
+    pub edge_ends: Vec<(Option<usize>, Option<usize>)>,
     /// Routing rule indices per element (rules naming an existing element).
-    pub rules_of: Vec<Vec<usize>>,
+    pub rules_of: Adjacency,
     /// Successor elements per element (edges and routing gotos), deduplicated, in file order.
-    pub successors: Vec<Vec<usize>>,
+    pub successors: Adjacency,
     /// The first `start` element.
     pub start: Option<usize>,
     /// Whether each element can be reached from `start`.
@@ -29,34 +32,35 @@ impl<'a> Graph<'a> {
         for (i, element) in flow.elements.iter().enumerate() {
             index.entry(element.id.value.as_str()).or_insert(i);
         }
-        let mut out_edges = vec![Vec::new(); n];
-        let mut rules_of = vec![Vec::new(); n];
-        let mut successors: Vec<Vec<usize>> = vec![Vec::new(); n];
-        let mut link = |from: usize, to: usize| {
-            if !successors[from].contains(&to) {
-                successors[from].push(to);
-            }
-        };
+        let mut edge_ends = Vec::with_capacity(flow.edges.len());
+        let mut out_edges = Vec::with_capacity(flow.edges.len());
+        let mut links = Vec::with_capacity(flow.edges.len() + flow.routing_rules.len());
         for (e, edge) in flow.edges.iter().enumerate() {
-            if let Some(&from) = index.get(edge.from.value.as_str()) {
-                out_edges[from].push(e);
-                if let Some(&to) = index.get(edge.to.value.as_str()) {
-                    link(from, to);
-                }
+            let from = index.get(edge.from.value.as_str()).copied();
+            let to = index.get(edge.to.value.as_str()).copied();
+            edge_ends.push((from, to));
+            if let Some(from) = from {
+                out_edges.push((from, e));
+                links.extend(to.map(|to| (from, to)));
             }
         }
+        let mut rules_of = Vec::with_capacity(flow.routing_rules.len());
         for (r, rule) in flow.routing_rules.iter().enumerate() {
             if let Some(&from) = index.get(rule.element.value.as_str()) {
-                rules_of[from].push(r);
+                rules_of.push((from, r));
                 if let Some(&to) = rule.goto.as_ref().and_then(|g| index.get(g.value.as_str())) {
-                    link(from, to);
+                    links.push((from, to));
                 }
             }
         }
+        let out_edges = Adjacency::from_pairs(n, &out_edges);
+        let rules_of = Adjacency::from_pairs(n, &rules_of);
+        let successors = Adjacency::from_pairs(n, &links).deduplicated();
         let start = flow.elements.iter().position(|e| e.kind == ElementKind::Start);
         let mut graph = Graph {
             index,
             out_edges,
+            edge_ends,
             rules_of,
             successors,
             start,
@@ -198,6 +202,73 @@ impl<'a> Graph<'a> {
             }
         }
         (depth, previous)
+    }
+}
+
+/// A list of indices per element, all stored end to end in one vector (no allocation per element).
+#[derive(Debug, Clone)]
+pub struct Adjacency {
+    /// Where each element's list starts in `items`; one more entry for the end.
+    starts: Vec<usize>,
+    items: Vec<usize>,
+}
+
+impl Adjacency {
+    /// The lists of `n` elements from `(element, item)` pairs, each list in the pairs' order.
+    fn from_pairs(n: usize, pairs: &[(usize, usize)]) -> Self {
+        let mut starts = vec![0; n + 1];
+        for &(element, _) in pairs {
+            starts[element + 1] += 1;
+        }
+        for i in 0..n {
+            starts[i + 1] += starts[i];
+        }
+        let mut next = starts.clone();
+        let mut items = vec![0; pairs.len()];
+        for &(element, item) in pairs {
+            items[next[element]] = item;
+            next[element] += 1;
+        }
+        Adjacency { starts, items }
+    }
+
+    /// The same lists with each item kept once, at its first place.
+    fn deduplicated(self) -> Self {
+        let mut starts = Vec::with_capacity(self.starts.len());
+        let mut items = Vec::with_capacity(self.items.len());
+        starts.push(0);
+        for list in self.iter() {
+            let first = items.len();
+            for &item in list {
+                if !items[first..].contains(&item) {
+                    items.push(item);
+                }
+            }
+            starts.push(items.len());
+        }
+        Adjacency { starts, items }
+    }
+
+    /// How many elements have a list.
+    pub fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every element's list, in element order.
+    pub fn iter(&self) -> impl Iterator<Item = &[usize]> {
+        self.starts.windows(2).map(|w| &self.items[w[0]..w[1]])
+    }
+}
+
+impl Index<usize> for Adjacency {
+    type Output = [usize];
+
+    fn index(&self, element: usize) -> &[usize] {
+        &self.items[self.starts[element]..self.starts[element + 1]]
     }
 }
 

@@ -6,9 +6,9 @@ use crate::json::closest;
 use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for edge in &cx.flow.edges {
-        for (end, field) in [(&edge.from, "from"), (&edge.to, "to")] {
-            if cx.graph.index_of(&end.value).is_some() {
+    for (edge, &(from, to)) in cx.flow.edges.iter().zip(&cx.graph.edge_ends) {
+        for (end, field, found) in [(&edge.from, "from", from), (&edge.to, "to", to)] {
+            if found.is_some() {
                 continue;
             }
             let on = edge

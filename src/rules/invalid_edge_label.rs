@@ -6,8 +6,8 @@ use crate::flow::model::{Labels, MENU_KEYS};
 use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for edge in &cx.flow.edges {
-        let Some(from) = cx.graph.index_of(&edge.from.value) else {
+    for (edge, &(from, _)) in cx.flow.edges.iter().zip(&cx.graph.edge_ends) {
+        let Some(from) = from else {
             continue;
         };
         let element = &cx.flow.elements[from];
@@ -34,22 +34,26 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             Labels::Default => &["default"],
             Labels::NoEdges | Labels::Unchecked => continue,
         };
-        let expected = if allowed.is_empty() {
-            "a key (0-9, *, #), \"timeout\" or \"invalid\"".to_string()
-        } else {
-            allowed
-                .iter()
-                .map(|l| format!("\"{l}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
+        let expected = || {
+            if allowed.is_empty() {
+                "a key (0-9, *, #), \"timeout\" or \"invalid\"".to_string()
+            } else {
+                allowed
+                    .iter()
+                    .map(|l| format!("\"{l}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
         };
         match &edge.on {
             None => out.push(Finding::new(
                 Rule::InvalidEdgeLabel,
                 edge.from.span,
                 format!(
-                    "edge from {kind} element \"{}\" to \"{}\" has no `on` label (expected {expected})",
-                    edge.from.value, edge.to.value
+                    "edge from {kind} element \"{}\" to \"{}\" has no `on` label (expected {})",
+                    edge.from.value,
+                    edge.to.value,
+                    expected()
                 ),
             )),
             Some(on) => {
@@ -65,7 +69,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                             on.span,
                             format!("a {kind} cannot produce the outcome \"{}\"", on.value),
                         )
-                        .with_help(format!("edges from a {kind} carry {expected}")),
+                        .with_help(format!("edges from a {kind} carry {}", expected())),
                     );
                 }
             }

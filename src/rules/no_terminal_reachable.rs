@@ -48,7 +48,7 @@ fn has_dangling_exit(cx: &Context, element: usize) -> bool {
     let flow = cx.flow;
     let edge_dangles = cx.graph.out_edges[element]
         .iter()
-        .any(|&e| cx.graph.index_of(&flow.edges[e].to.value).is_none());
+        .any(|&e| cx.graph.edge_ends[e].1.is_none());
     let goto_dangles = cx.graph.rules_of[element].iter().any(|&r| {
         flow.routing_rules[r]
             .goto
