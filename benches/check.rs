@@ -5,6 +5,10 @@
 
 mod corpus;
 
+/// The allocator the `cxone-flow` binary uses, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 

@@ -2,8 +2,53 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use cxone_flow::registry::RuleLimits;
 use cxone_flow::source::SourceFile;
+mod corpus;
 use std::time::Instant;
 fn main() {
+    sizes();
+    if std::env::var("MEM").is_ok() {
+        let rss = || {
+            let s = std::fs::read_to_string("/proc/self/status").unwrap();
+            let hwm = s.lines().find(|l| l.starts_with("VmHWM")).unwrap().to_string();
+            let cur = s.lines().find(|l| l.starts_with("VmRSS")).unwrap().to_string();
+            format!("{hwm} {cur}")
+        };
+        println!("start {}", rss());
+        let text = std::fs::read_to_string("/tmp/large/large.flow.json").unwrap();
+        println!("read {}", rss());
+        let tape = cxone_flow::json::Tape::parse(&text).unwrap();
+        println!("parsed {}", rss());
+        let (flow, _) = cxone_flow::flow::load::load(tape.root());
+        println!("loaded {}", rss());
+        drop(tape);
+        let limits = RuleLimits {
+            max_decision_nodes: usize::MAX,
+            max_menu_depth: usize::MAX,
+        };
+        let graph = cxone_flow::flow::graph::Graph::build(&flow);
+        println!("graph {}", rss());
+        drop(graph);
+        let f = cxone_flow::rules::check_flow(&flow, &limits);
+        println!("rules {} {}", rss(), f.len());
+        let (runs, cov) = cxone_flow::sim::run::run_cases(&flow, None, 3_600_000);
+        println!("sim {} {} {}", rss(), runs.len(), cov.elements);
+        return;
+    }
+    if std::env::var("LARGE").is_ok() {
+        std::fs::create_dir_all("/tmp/large").unwrap();
+        std::fs::write("/tmp/large/large.flow.json", corpus::flow_text("large", 100_000)).unwrap();
+        return;
+    }
+    if std::env::var("SIZES").is_ok() {
+        let text = std::fs::read_to_string("/tmp/large.flow.json").unwrap();
+        let t = cxone_flow::json::Tape::parse(&text).unwrap();
+        println!(
+            "bytes {} nodes {}",
+            text.len(),
+            t.root().as_object().unwrap().iter().count()
+        );
+        return;
+    }
     let dir = std::path::Path::new("/tmp/corp/corpus");
     let mut flows = vec![];
     let mut tests = vec![];
@@ -68,4 +113,14 @@ fn main() {
             t_hot, t_src, t_parse, t_load, t_oor, t_rules, t_tests, t_sim, t_drop
         );
     }
+}
+#[allow(dead_code)]
+fn sizes() {
+    println!(
+        "Element {} Edge {} RoutingRule {} Condition {} Node? ",
+        std::mem::size_of::<cxone_flow::flow::model::Element>(),
+        std::mem::size_of::<cxone_flow::flow::model::Edge>(),
+        std::mem::size_of::<cxone_flow::flow::model::RoutingRule>(),
+        std::mem::size_of::<cxone_flow::flow::model::Condition>()
+    );
 }

@@ -466,8 +466,10 @@ fn check_flow_source(
         Ok(tape) => {
             let (loaded, mut findings) = flow::load::load(tape.root());
             findings.extend(crate::json::out_of_range_numbers(&tape));
-            findings.extend(rules::check_flow(&loaded, &settings.limits));
             let json = settings.keep_loaded.then(|| Arc::new(tape.root().to_json()));
+            // The rules read the model only: the tape goes first (it is the size of the text).
+            drop(tape);
+            findings.extend(rules::check_flow(&loaded, &settings.limits));
             (findings, Some(loaded), json)
         }
         Err(error) => (vec![syntax_finding(error)], None, None),

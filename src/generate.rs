@@ -484,7 +484,7 @@ fn state_of(flow: &Flow, call: &Call, upto: usize, start: &Variables) -> String 
         match (&element.kind, &step.outcome, &element.variable) {
             (ElementKind::Set, _, Some(name)) => {
                 if let Some(value) = &element.value {
-                    variables.insert(name.as_str().to_owned(), value.clone());
+                    variables.insert(name.as_str().to_owned(), (**value).clone());
                 }
             }
             (ElementKind::Input, Outcome::Entered(text), Some(name)) => {

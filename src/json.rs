@@ -96,7 +96,7 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
 
     /// The span of the object's opening brace, where a missing field is reported.
     pub fn open_brace(&self) -> Span {
-        let start = self.table.object().span().start;
+        let start = self.table.object().span().start();
         Span::new(start, start + 1)
     }
 

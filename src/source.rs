@@ -5,16 +5,29 @@ use std::sync::OnceLock;
 
 use crate::json::Tape;
 
-/// A byte range in a source file's text.
+/// A byte range in a source file's text. Offsets are 32-bit (the parser refuses texts over 4 GiB),
+/// so the model of a large flow stays small.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
 }
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
+        let offset = |o: usize| u32::try_from(o).unwrap_or(u32::MAX);
+        Span {
+            start: offset(start),
+            end: offset(end),
+        }
+    }
+
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(self) -> usize {
+        self.end as usize
     }
 }
 
@@ -146,8 +159,8 @@ impl SourceFile {
 
     /// The line and column of a span's start and end.
     pub fn locate(&self, span: Span) -> Location {
-        let (line, column) = self.position(span.start);
-        let (end_line, end_column) = self.position(span.end.max(span.start));
+        let (line, column) = self.position(span.start());
+        let (end_line, end_column) = self.position(span.end().max(span.start()));
         Location {
             line,
             column,
@@ -194,7 +207,7 @@ mod tests {
         assert!(err.is_none());
         let (file, err) = SourceFile::from_bytes("a.json", b"{\n \"a\": \"\xFF\"}".to_vec());
         let err = err.unwrap();
-        assert_eq!(file.position(err.span.start), (2, 8));
+        assert_eq!(file.position(err.span.start()), (2, 8));
         assert!(err.message.contains("not valid UTF-8"));
     }
 
@@ -208,7 +221,12 @@ mod tests {
         ] {
             let file = SourceFile::new("a.json", text.to_string());
             let err = file.parse_json().unwrap_err();
-            assert_eq!(file.position(err.span.start), (line, column), "{text}: {}", err.message);
+            assert_eq!(
+                file.position(err.span.start()),
+                (line, column),
+                "{text}: {}",
+                err.message
+            );
         }
         let empty = SourceFile::new("a.json", "  \n".to_string());
         assert!(empty.parse_json().unwrap_err().message.contains("empty"));

@@ -90,12 +90,13 @@ impl<'a> Graph<'a> {
     /// Whether each element can reach some element for which `is_target` holds.
     pub fn can_reach(&self, is_target: impl Fn(usize) -> bool) -> Vec<bool> {
         let n = self.successors.len();
-        let mut predecessors = vec![Vec::new(); n];
-        for (from, succ) in self.successors.iter().enumerate() {
-            for &to in succ {
-                predecessors[to].push(from);
-            }
-        }
+        let reversed: Vec<(usize, usize)> = self
+            .successors
+            .iter()
+            .enumerate()
+            .flat_map(|(from, succ)| succ.iter().map(move |&to| (to, from)))
+            .collect();
+        let predecessors = Adjacency::from_pairs(n, &reversed);
         let mut reaches = vec![false; n];
         let mut stack: Vec<usize> = (0..n).filter(|&i| is_target(i)).collect();
         while let Some(node) = stack.pop() {

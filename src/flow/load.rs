@@ -160,7 +160,7 @@ fn load_element(object: Object, findings: &mut Vec<Finding>) -> Option<Element> 
             "queue" | "target" => {
                 reader.non_empty_string(field, required);
             }
-            "value" => element.value = reader.any(field, required).map(Value::to_json),
+            "value" => element.value = reader.any(field, required).map(|v| Box::new(v.to_json())),
             "minDigits" => element.min_digits = reader.integer(field, required, 1).map(|n| n.value),
             "maxDigits" => {
                 let max = reader.integer(field, required, 1);
@@ -259,7 +259,7 @@ pub fn load_condition(object: Object, findings: &mut Vec<Finding>) -> Option<Con
                 .to_string(),
         )
     });
-    let open = Span::new(object.span().start, object.span().start + 1);
+    let open = Span::new(object.span().start(), object.span().start() + 1);
     let test = operator.and_then(|op| load_test(&op, value, open, findings));
     let (variable, test) = (variable?, test?);
     (findings.len() == before).then_some(Condition::Compare {

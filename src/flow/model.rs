@@ -156,7 +156,8 @@ pub struct Element {
     pub prompt: Option<String>,
     pub prompt_ms: u64,
     pub variable: Option<CompactString>,
-    pub value: Option<serde_json::Value>,
+    /// A `set` element's value (boxed: most elements have none).
+    pub value: Option<Box<serde_json::Value>>,
     pub min_digits: Option<u64>,
     pub max_digits: Option<u64>,
 }

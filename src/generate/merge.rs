@@ -60,9 +60,9 @@ pub fn merge(existing: &str, cases: &[GeneratedCase]) -> Result<Merged, String> 
     let range = list.span();
     let text = format!(
         "{}{}{}",
-        &existing[..range.start],
+        &existing[..range.start()],
         array(&kept, cases),
-        &existing[range.end..]
+        &existing[range.end()..]
     );
     Ok(Merged {
         text,

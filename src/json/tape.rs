@@ -854,7 +854,7 @@ mod tests {
             ("{\"a\": NaN}", 6, "expected a value"),
         ] {
             let err = Tape::parse(text).expect_err(text);
-            assert_eq!(err.span.start, at, "{text}: {}", err.message);
+            assert_eq!(err.span.start(), at, "{text}: {}", err.message);
             assert!(err.message.contains(needle), "{text}: {}", err.message);
         }
     }

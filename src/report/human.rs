@@ -7,6 +7,7 @@ use crate::diagnostic::Diagnostic;
 use crate::registry::Severity;
 use crate::report::{explain_case, plural};
 use crate::source::SourceFile;
+use compact_str::CompactString;
 
 /// Lines longer than this are shown as a window around the column.
 const MAX_SHOWN: usize = 120;
@@ -54,7 +55,7 @@ pub fn render_findings(report: &CheckReport) -> String {
                 .uncovered_elements
                 .iter()
                 .take(10)
-                .map(String::as_str)
+                .map(CompactString::as_str)
                 .collect();
             if coverage.uncovered_elements.len() > 10 {
                 uncovered.push("…");

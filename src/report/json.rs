@@ -108,7 +108,7 @@ struct JsonCoverage<'a> {
     edges: usize,
     edges_covered: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
-    uncovered_elements: Option<&'a [String]>,
+    uncovered_elements: Option<&'a [compact_str::CompactString]>,
     element_percent: f64,
     edge_percent: f64,
     below_minimum: bool,

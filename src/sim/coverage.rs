@@ -1,5 +1,6 @@
 //! Coverage: which elements a flow's cases visit and which edges they take.
 
+use compact_str::CompactString;
 use serde::Serialize;
 
 use crate::flow::model::Flow;
@@ -14,7 +15,7 @@ pub struct Coverage {
     pub edges: usize,
     pub edges_covered: usize,
     /// Ids of the elements no case reaches, in file order.
-    pub uncovered_elements: Vec<String>,
+    pub uncovered_elements: Vec<CompactString>,
 }
 
 impl Coverage {
@@ -40,7 +41,7 @@ impl Coverage {
                 .iter()
                 .zip(&visited)
                 .filter(|(_, v)| !**v)
-                .map(|(e, _)| e.id.value.as_str().to_owned())
+                .map(|(e, _)| e.id.value.clone())
                 .collect(),
         }
     }

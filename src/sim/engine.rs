@@ -256,7 +256,7 @@ impl<'f> Engine<'f> {
                 ElementKind::Set => {
                     let element = &self.flow.elements[at];
                     if let (Some(name), Some(value)) = (&element.variable, &element.value) {
-                        variables.insert(name.as_str().to_owned(), value.clone());
+                        variables.insert(name.as_str().to_owned(), (**value).clone());
                     }
                     (Outcome::Next, node.next)
                 }

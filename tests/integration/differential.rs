@@ -60,7 +60,7 @@ fn reference(flow: &Flow, dtmf: &[String], start_vars: &Variables) -> Outcome {
             ElementKind::Start | ElementKind::Play => edge_to(&id, None),
             ElementKind::Set => {
                 if let (Some(v), Some(x)) = (&current.variable, &current.value) {
-                    vars.insert(v.to_string(), x.clone());
+                    vars.insert(v.to_string(), (**x).clone());
                 }
                 edge_to(&id, None)
             }

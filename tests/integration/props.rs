@@ -205,8 +205,8 @@ proptest! {
             Ok(tape) => prop_assert_eq!(Some(tape.root().to_json()), expected, "{:?}", text),
             Err(error) => {
                 prop_assert!(expected.is_none(), "{:?} refused: {}", text, error.message);
-                prop_assert!(error.span.start <= text.len() && error.span.end <= text.len(), "{:?}", error);
-                prop_assert!(text.is_char_boundary(error.span.start) && text.is_char_boundary(error.span.end));
+                prop_assert!(error.span.start() <= text.len() && error.span.end() <= text.len(), "{:?}", error);
+                prop_assert!(text.is_char_boundary(error.span.start()) && text.is_char_boundary(error.span.end()));
             }
         }
     }
