@@ -125,6 +125,7 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
     }
 
     /// The value of a key, if present; the key counts as read.
+    #[inline]
     pub fn get(&mut self, key: &str) -> Option<Value<'t, 's>> {
         if let Some(position) = self.table.find(key) {
             self.read |= 1 << position;
@@ -160,6 +161,7 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
         self.findings.push(finding);
     }
 
+    #[inline]
     fn field<T>(
         &mut self,
         key: &str,
@@ -185,6 +187,7 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
     }
 
     /// A string field (short strings are kept inline, without an allocation).
+    #[inline]
     pub fn string(&mut self, key: &str, required: bool) -> Option<Spanned<CompactString>> {
         self.field(key, required, "a string", |v| {
             v.to_compact().map(|s| Spanned::new(s, v.span()))
@@ -192,6 +195,7 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
     }
 
     /// A non-empty string field (ids, names).
+    #[inline]
     pub fn non_empty_string(&mut self, key: &str, required: bool) -> Option<Spanned<CompactString>> {
         self.field(key, required, "a non-empty string", |v| {
             v.to_compact()
@@ -201,6 +205,7 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
     }
 
     /// A whole number of at least `min`.
+    #[inline]
     pub fn integer(&mut self, key: &str, required: bool, min: u64) -> Option<Spanned<u64>> {
         let expected = if min == 0 {
             "a non-negative integer".to_string()
@@ -216,21 +221,25 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
     }
 
     /// A boolean field.
+    #[inline]
     pub fn boolean(&mut self, key: &str, required: bool) -> Option<bool> {
         self.field(key, required, "a boolean", Value::as_bool)
     }
 
     /// An array field.
+    #[inline]
     pub fn array(&mut self, key: &str, required: bool) -> Option<Array<'t, 's>> {
         self.field(key, required, "an array", Value::as_array)
     }
 
     /// An object field.
+    #[inline]
     pub fn object(&mut self, key: &str, required: bool) -> Option<Object<'t, 's>> {
         self.field(key, required, "an object", Value::as_object)
     }
 
     /// Any JSON value.
+    #[inline]
     pub fn any(&mut self, key: &str, required: bool) -> Option<Value<'t, 's>> {
         self.field(key, required, "a value", Some)
     }
