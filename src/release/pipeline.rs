@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{OnceCell, Semaphore};
 
 use crate::cxone::client::ApiError;
 use crate::cxone::types::{
@@ -176,6 +176,28 @@ struct Shared<B> {
     client: Arc<B>,
     settings: ReleaseSettings,
     audit: Arc<AuditLog>,
+    /// The QA webhook, ensured once for the run: `Some(warning)` when it could not be set up.
+    qa_webhook: OnceCell<Option<String>>,
+}
+
+impl<B: Backend> Shared<B> {
+    /// Ensures the QA webhook, once for the whole run (every caller waits for that one attempt);
+    /// says why when it could not be set up. A failure does not hold the release back: every flow's
+    /// row says so and the run exits 1 at the end.
+    async fn qa_webhook(&self) -> Option<String> {
+        let ensure = || async {
+            let url = self.settings.qa_webhook_url.as_ref()?;
+            let error = ensure_webhook(self.client.as_ref(), url, self.settings.dry_run, &self.audit)
+                .await
+                .err()?;
+            let (url, reason) = (url.clone(), error.to_string());
+            self.audit.record(AuditEvent::WebhookFailed { url, reason }, None, None);
+            Some(format!(
+                "the QA webhook was not set up, so QA hears nothing of this release: {error}"
+            ))
+        };
+        self.qa_webhook.get_or_init(ensure).await.clone()
+    }
 }
 
 /// Releases every flow; one flow failing never stops the others.
@@ -198,28 +220,22 @@ pub async fn release<B: Backend>(
         return Err(error);
     }
     audit.record(AuditEvent::TokenAcquired, None, None);
-    // A QA webhook that cannot be ensured does not hold the release back: every flow's row says so
-    // and the run exits 1 at the end.
-    let warning = match &settings.qa_webhook_url {
-        Some(url) => ensure_webhook(client.as_ref(), url, settings.dry_run, &audit)
-            .await
-            .err()
-            .map(|error| {
-                let (url, reason) = (url.clone(), error.to_string());
-                audit.record(AuditEvent::WebhookFailed { url, reason }, None, None);
-                format!("the QA webhook was not set up, so QA hears nothing of this release: {error}")
-            }),
-        None => None,
-    };
     let shared = Arc::new(Shared {
         client,
         settings,
         audit,
+        qa_webhook: OnceCell::new(),
     });
+    // The QA webhook is set up while the flows register and simulate; each waits for it before
+    // it publishes, so QA hears of every publication without the run waiting for it up front.
+    let webhook = {
+        let shared = Arc::clone(&shared);
+        tokio::spawn(async move { shared.qa_webhook().await })
+    };
     let permits = Arc::new(Semaphore::new(shared.settings.max_concurrency.max(1)));
     let mut tasks = Vec::with_capacity(flows.len());
     for flow in flows {
-        let (shared, permits, warning) = (Arc::clone(&shared), Arc::clone(&permits), warning.clone());
+        let (shared, permits) = (Arc::clone(&shared), Arc::clone(&permits));
         let identity = (flow.path.clone(), flow.content.flow_id.clone());
         let task = tokio::spawn(async move {
             let _permit = permits.acquire_owned().await;
@@ -242,7 +258,7 @@ pub async fn release<B: Backend>(
                 path: flow.path.clone(),
                 flow_id: flow.content.flow_id.clone(),
                 outcome,
-                warning,
+                warning: None,
             }
         });
         tasks.push((identity, task));
@@ -258,9 +274,16 @@ pub async fn release<B: Backend>(
                     reason: format!("the release task stopped: {error}"),
                     version_id: None,
                 },
-                warning: warning.clone(),
+                warning: None,
             }),
         }
+    }
+    let warning = match webhook.await {
+        Ok(warning) => warning,
+        Err(error) => Some(format!("the QA webhook task stopped: {error}")),
+    };
+    for result in &mut results {
+        result.warning = warning.clone();
     }
     Ok(results)
 }
@@ -463,6 +486,7 @@ async fn release_flow<B: Backend>(shared: &Shared<B>, flow: &ReleaseFlow) -> Out
     if let Err(reason) = simulate_cases(shared, flow, &version_id, Stage::BeforePublish).await {
         return fail(reason, Some(&version_id));
     }
+    shared.qa_webhook().await;
     let started = Instant::now();
     match converge::publish(client.as_ref(), flow_id, &version_id, settings.registration).await {
         Ok(Published::ByThisRun { confirmed }) => {

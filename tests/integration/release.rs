@@ -302,6 +302,12 @@ async fn three_releases_leave_one_webhook_and_the_receiver_gets_one_signed_event
     let mut with_webhook = settings("v1");
     with_webhook.qa_webhook_url = Some(url.clone());
     run(&emu, dir.path(), with_webhook.clone()).await;
+    // The webhook is set up while the flows register, and before any of them publishes.
+    let log = emu.state.lock().log.clone();
+    let position = |wanted: &dyn Fn(&str) -> bool| log.iter().position(|e| e.method == "POST" && wanted(&e.path));
+    let created = position(&|p| p.ends_with("/webhooks")).expect("the webhook is created");
+    let first_publish = position(&|p| p.ends_with("/publish")).expect("a publish");
+    assert!(created < first_publish, "{log:?}");
     edit_main(dir.path());
     with_webhook.release.tag = "v2".into();
     run(&emu, dir.path(), with_webhook.clone()).await;
