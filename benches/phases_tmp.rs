@@ -66,7 +66,10 @@ fn main() {
         let sources: Vec<SourceFile> = flows.iter().map(|f| SourceFile::new("a", f.clone())).collect();
         let t_src = t.elapsed();
         let t = Instant::now();
-        let tapes: Vec<_> = sources.iter().map(|s| s.parse_json().unwrap()).collect();
+        let tapes: Vec<_> = sources
+            .iter()
+            .map(|s| cxone_flow::json::Tape::parse(&s.text).unwrap())
+            .collect();
         let t_parse = t.elapsed();
         let t = Instant::now();
         let models: Vec<_> = tapes.iter().map(|t| cxone_flow::flow::load::load(t.root())).collect();
@@ -88,7 +91,7 @@ fn main() {
             .iter()
             .map(|x| {
                 let s = SourceFile::new("b", x.clone());
-                let tape = s.parse_json().unwrap();
+                let tape = cxone_flow::json::Tape::parse(&s.text).unwrap();
                 cxone_flow::sim::cases::load(tape.root()).0
             })
             .collect();

@@ -8,6 +8,7 @@ mod corpus;
 use std::time::{Duration, Instant};
 
 use cxone_flow::flow::model::Flow;
+use cxone_flow::json::Tape;
 use cxone_flow::sim::cases::{self, TestFile};
 use cxone_flow::sim::run::run_cases;
 use cxone_flow::source::SourceFile;
@@ -20,10 +21,10 @@ const RUNS: usize = 5;
 
 fn load(text: String, name: &str) -> (Flow, TestFile) {
     let flow_source = SourceFile::new(format!("{name}.flow.json"), text);
-    let (flow, findings) = cxone_flow::flow::load::load(flow_source.parse_json().expect("flow json").root());
+    let (flow, findings) = cxone_flow::flow::load::load(Tape::parse(&flow_source.text).expect("flow json").root());
     assert!(findings.is_empty(), "generated flows are clean");
     let tests_source = SourceFile::new(format!("{name}.tests.json"), corpus::tests_text(ELEMENTS, CASES));
-    let (tests, findings) = cases::load(tests_source.parse_json().expect("tests json").root());
+    let (tests, findings) = cases::load(Tape::parse(&tests_source.text).expect("tests json").root());
     assert!(findings.is_empty(), "generated tests are clean: {findings:?}");
     (flow, tests)
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, Finding};
 use crate::discover::{Refused, Unit};
 use crate::flow::model::Flow;
+use crate::json::Tape;
 use crate::registry::{Rule, RuleLimits, Severities, Severity};
 use crate::sim::cases::{self, TestFile};
 use crate::sim::coverage::Coverage;
@@ -443,7 +444,7 @@ fn check_tests_source(
     settings: &Settings,
 ) -> (FileReport, TestFile) {
     let mut findings: Vec<Finding> = orphan.into_iter().collect();
-    let (tests, load_findings) = match bad_text.map_or_else(|| source.parse_json(), Err) {
+    let (tests, load_findings) = match bad_text.map_or_else(|| Tape::parse(&source.text), Err) {
         Ok(tape) => {
             let (tests, mut found) = cases::load(tape.root());
             found.extend(crate::json::out_of_range_numbers(&tape));
@@ -462,7 +463,7 @@ fn check_flow_source(
     (source, bad_text): (SourceFile, Option<SyntaxError>),
     settings: &Settings,
 ) -> (FileReport, Option<Flow>) {
-    let (findings, flow, json) = match bad_text.map_or_else(|| source.parse_json(), Err) {
+    let (findings, flow, json) = match bad_text.map_or_else(|| Tape::parse(&source.text), Err) {
         Ok(tape) => {
             let (loaded, mut findings) = flow::load::load(tape.root());
             findings.extend(crate::json::out_of_range_numbers(&tape));

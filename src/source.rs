@@ -1,9 +1,7 @@
-//! Source files: reading text, parsing it as strict JSON with byte spans, and turning spans into lines and columns.
+//! Source files: reading text and turning byte spans into lines and columns.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-
-use crate::json::Tape;
 
 /// A byte range in a source file's text. Offsets are 32-bit (the parser refuses texts over 4 GiB),
 /// so the model of a large flow stays small.
@@ -142,11 +140,6 @@ impl SourceFile {
         self.path.to_string_lossy().replace('\\', "/")
     }
 
-    /// Parses the text as strict JSON (RFC 8259: no comments, trailing commas or other extensions).
-    pub fn parse_json(&self) -> Result<Tape<'_>, SyntaxError> {
-        Tape::parse(&self.text)
-    }
-
     /// The 1-based line and column of a byte offset (clamped to the text).
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
@@ -209,34 +202,5 @@ mod tests {
         let err = err.unwrap();
         assert_eq!(file.position(err.span.start()), (2, 8));
         assert!(err.message.contains("not valid UTF-8"));
-    }
-
-    #[test]
-    fn strict_json_rejects_extensions_with_positions() {
-        for (text, line, column) in [
-            ("{\n  // c\n}", 2, 3),
-            ("{\"a\": 1,}", 1, 8),
-            ("{'a': 1}", 1, 2),
-            ("{\"a\": 0x1}", 1, 7),
-        ] {
-            let file = SourceFile::new("a.json", text.to_string());
-            let err = file.parse_json().unwrap_err();
-            assert_eq!(
-                file.position(err.span.start()),
-                (line, column),
-                "{text}: {}",
-                err.message
-            );
-        }
-        let empty = SourceFile::new("a.json", "  \n".to_string());
-        assert!(empty.parse_json().unwrap_err().message.contains("empty"));
-    }
-
-    #[test]
-    fn deep_nesting_is_an_error_not_a_crash() {
-        let text = "[".repeat(200_000) + &"]".repeat(200_000);
-        let file = SourceFile::new("a.json", text);
-        let err = file.parse_json().unwrap_err();
-        assert!(err.message.contains("nesting"), "{}", err.message);
     }
 }

@@ -294,7 +294,7 @@ mod tests {
             edges.join(",")
         );
         let file = SourceFile::new("f.flow.json", text);
-        load(file.parse_json().unwrap().root()).0
+        load(crate::json::Tape::parse(&file.text).unwrap().root()).0
     }
 
     #[test]

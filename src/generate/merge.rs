@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::discover::{FLOW_SUFFIX, TESTS_SUFFIX};
 use crate::generate::GeneratedCase;
+use crate::json::Tape;
 use crate::source::SourceFile;
 
 /// The merged file and what changed among the generated cases, one line (or three) each.
@@ -35,7 +36,7 @@ pub fn fresh(cases: &[GeneratedCase]) -> String {
 /// `existing` with its generated cases replaced by `cases`; the others keep their text.
 pub fn merge(existing: &str, cases: &[GeneratedCase]) -> Result<Merged, String> {
     let source = SourceFile::new("tests", existing.to_string());
-    let root = source.parse_json().map_err(|e| format!("not JSON: {}", e.message))?;
+    let root = Tape::parse(&source.text).map_err(|e| format!("not JSON: {}", e.message))?;
     let Some(list) = root
         .root()
         .as_object()

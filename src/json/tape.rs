@@ -852,6 +852,7 @@ mod tests {
             ("{} x", 3, "end of the file"),
             ("[1", 2, "unexpected end of file"),
             ("{\"a\": NaN}", 6, "expected a value"),
+            ("  \n", 3, "file is empty"),
         ] {
             let err = Tape::parse(text).expect_err(text);
             assert_eq!(err.span.start(), at, "{text}: {}", err.message);

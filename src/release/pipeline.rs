@@ -717,7 +717,7 @@ mod tests {
             path: format!("{id}.flow.json"),
             content: FlowContent::from_json(&serde_json::from_str(&text).unwrap(), &text).unwrap(),
             flow: Arc::new(model.unwrap()),
-            tests: Arc::new(cases::load(tests.parse_json().unwrap().root()).0),
+            tests: Arc::new(cases::load(crate::json::Tape::parse(&tests.text).unwrap().root()).0),
         }
     }
 
