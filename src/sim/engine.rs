@@ -303,14 +303,16 @@ impl<'f> Engine<'f> {
                 _ => (Outcome::End, None),
             };
             clock = clock.saturating_add(node.prompt_ms);
-            let edge = exit.and_then(|e| e.edge);
+            // Time ran out during this element: the call ends here and follows no edge.
+            let timed_out = clock > self.global_timeout;
+            let edge = exit.and_then(|e| e.edge).filter(|_| !timed_out);
             steps.push(Step {
                 element: at,
                 outcome: outcome.clone(),
                 clock_ms: clock,
                 edge,
             });
-            if clock > self.global_timeout {
+            if timed_out {
                 return self.end(steps, clock, Ending::GlobalTimeout, variables);
             }
             if node.kind.is_terminal() {

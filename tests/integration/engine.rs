@@ -185,6 +185,11 @@ fn the_global_timeout_is_checked_after_each_element() {
     );
     assert_eq!(call.ending, Ending::GlobalTimeout);
     assert_eq!(call.verdict(&f, 15_000), Verdict::Failure);
+    // The call ends during c: it follows no edge out of c, so coverage does not count one.
+    assert_eq!(call.steps.last().unwrap().edge, None);
+    assert!(call.steps[..call.steps.len() - 1].iter().all(|s| s.edge.is_some()));
+    let coverage = cxone_flow::sim::coverage::Coverage::of(&f, [&call]);
+    assert_eq!(coverage.edges_covered, 3, "start→a, a→b, b→c; not c→q");
 }
 
 #[test]
