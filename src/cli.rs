@@ -17,6 +17,7 @@ use cxone_flow::registry::{Rule, RuleLimits, Severities, Severity};
 use cxone_flow::release::gate::{Blocked, gate};
 use cxone_flow::release::run::{release_flows, roll_back};
 use cxone_flow::report;
+use cxone_flow::report::diagram::{Diagram, Highlights};
 use cxone_flow::report::files::ReportFiles;
 use cxone_flow::report::json::Detail;
 use cxone_flow::settings::{self, ReleaseOptions, Settings};
@@ -51,6 +52,27 @@ enum Command {
     /// Test cases: `cases generate FLOW` writes cases covering every reachable edge.
     #[command(subcommand)]
     Cases(CasesCommand),
+    /// Draw a flow as a Mermaid or Graphviz diagram, with its tests' coverage and failing calls.
+    Graph(GraphArgs),
+}
+
+#[derive(clap::Args)]
+struct GraphArgs {
+    /// The flow file.
+    flow: PathBuf,
+    /// The diagram's language.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    format: GraphFormat,
+    /// The tests file to overlay (default: NAME.tests.json beside the flow, when there is one):
+    /// elements no case reaches are drawn dashed and grey, failing calls red.
+    #[arg(long)]
+    tests: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GraphFormat {
+    Mermaid,
+    Dot,
 }
 
 #[derive(clap::Args)]
@@ -284,7 +306,62 @@ pub fn run() -> ExitCode {
         Command::Rollback(args) => run_rollback(args),
         Command::Cases(CasesCommand::Generate(args)) => run_generate(args),
         Command::Rules(args) => run_rules(args),
+        Command::Graph(args) => run_graph(args),
     }
+}
+
+/// `graph`: the flow's diagram on stdout; with a tests file, what its cases leave uncovered and
+/// the paths of the failing ones.
+fn run_graph(args: GraphArgs) -> ExitCode {
+    let tests = args
+        .tests
+        .clone()
+        .or_else(|| Some(merge::tests_path_of(&args.flow)).filter(|p| p.is_file()));
+    let unit = discover::Unit {
+        flow: Some(args.flow.clone()),
+        tests,
+        refused: Vec::new(),
+    };
+    let settings = CheckSettings {
+        keep_loaded: true,
+        ..CheckSettings::default()
+    };
+    let report = check::check(std::slice::from_ref(&unit), &settings);
+    if let Some(error) = report.read_errors.first() {
+        return cannot_run(&error.to_string());
+    }
+    let Some(flow) = report.units.first().and_then(|u| u.flow.as_ref()) else {
+        return cannot_run("nothing to draw");
+    };
+    let Some(json) = &flow.json else {
+        eprint!("{}", report::human::render(&report));
+        return cannot_run("the flow file cannot be read as JSON, so it cannot be drawn");
+    };
+    let diagram = Diagram::of(json);
+    let mut highlights = Highlights::default();
+    match flow.simulation.as_ref().filter(|_| unit.tests.is_some()) {
+        Some(simulation) => {
+            if let Some(coverage) = &simulation.coverage {
+                highlights.uncovered = diagram.nodes_named(coverage.uncovered_elements.iter().map(|id| id.as_str()));
+            }
+            let failing: Vec<Vec<String>> = simulation
+                .cases
+                .iter()
+                .filter(|c| c.failed())
+                .filter_map(|c| c.call.as_ref().map(|call| call.path.clone()))
+                .collect();
+            (highlights.failing_nodes, highlights.failing_links) = diagram.on_paths(&failing);
+            if let Some(why) = &simulation.not_run {
+                eprintln!("note: no coverage drawn: {why}");
+            }
+        }
+        None => eprintln!("note: no tests file, so no coverage is drawn"),
+    }
+    print(&match args.format {
+        GraphFormat::Mermaid => report::mermaid::write(&diagram, &highlights),
+        GraphFormat::Dot => report::dot::write(&diagram, &highlights),
+    });
+    Exit::Clean.into()
 }
 
 fn run_check(args: CheckArgs) -> ExitCode {

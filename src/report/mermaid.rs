@@ -1,9 +1,12 @@
-//! A Mermaid flowchart of a flow, with changed elements and failing call paths highlighted.
+//! A flow's diagram as a Mermaid flowchart: changed elements, failing call paths and elements no
+//! case reaches highlighted.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use serde_json::Value;
+
+use crate::report::diagram::{Diagram, Highlights, joined};
 
 /// Flows larger than this are not drawn (GitHub's renderer gives up on them anyway).
 pub const MAX_ELEMENTS: usize = 150;
@@ -31,87 +34,62 @@ fn label(text: &str) -> String {
     out
 }
 
-fn text<'v>(value: &'v Value, field: &str) -> &'v str {
-    value.get(field).and_then(Value::as_str).unwrap_or_default()
-}
-
-/// The diagram's source, or why it is not drawn.
+/// The diagram's source for a PR summary (flows up to `MAX_ELEMENTS`), or why it is not drawn.
 pub fn render(flow: &Value, changed: &BTreeSet<String>, failing_paths: &[Vec<String>]) -> Result<String, String> {
-    let elements = flow
-        .get("elements")
-        .and_then(Value::as_array)
-        .map_or(&[][..], Vec::as_slice);
-    if elements.len() > MAX_ELEMENTS {
+    let diagram = Diagram::of(flow);
+    if diagram.nodes.len() > MAX_ELEMENTS {
         return Err(format!(
             "the flow has {} elements; diagrams are drawn up to {MAX_ELEMENTS}",
-            elements.len()
+            diagram.nodes.len()
         ));
     }
+    let (failing_nodes, failing_links) = diagram.on_paths(failing_paths);
+    let highlights = Highlights {
+        changed: diagram.nodes_named(changed.iter().map(String::as_str)),
+        failing_nodes,
+        failing_links,
+        uncovered: BTreeSet::new(),
+    };
+    Ok(write(&diagram, &highlights))
+}
+
+/// A diagram as a Mermaid flowchart.
+pub fn write(diagram: &Diagram, highlights: &Highlights) -> String {
     let mut out = String::from("flowchart TD\n");
-    let mut node: HashMap<&str, String> = HashMap::new();
-    for (i, element) in elements.iter().enumerate() {
-        let id = text(element, "id");
-        if node.contains_key(id) {
-            continue;
-        }
-        let name = format!("n{i}");
-        let _ = writeln!(out, "  {name}[\"{}<br/>{}\"]", label(id), label(text(element, "type")));
-        node.insert(id, name);
+    for (i, node) in diagram.nodes.iter().enumerate() {
+        let _ = writeln!(out, "  n{i}[\"{}<br/>{}\"]", label(node.id), label(node.kind));
     }
-    // Edges on a failing path: consecutive pairs of the calls' paths.
-    let failing_steps: BTreeSet<(&str, &str)> = failing_paths
-        .iter()
-        .flat_map(|path| path.windows(2).map(|w| (w[0].as_str(), w[1].as_str())))
-        .collect();
-    let mut links = 0usize;
-    let mut failing_links = Vec::new();
-    let mut link = |out: &mut String, from: &str, to: &str, arrow: &str, on: Option<&str>| {
-        let (Some(a), Some(b)) = (node.get(from), node.get(to)) else {
-            return;
-        };
-        match on {
+    for link in &diagram.links {
+        let arrow = if link.rule { "-.->" } else { "-->" };
+        let (a, b) = (link.from, link.to);
+        match link.label {
             Some(on) => {
-                let _ = writeln!(out, "  {a} {arrow}|\"{}\"| {b}", label(on));
+                let _ = writeln!(out, "  n{a} {arrow}|\"{}\"| n{b}", label(on));
             }
             None => {
-                let _ = writeln!(out, "  {a} {arrow} {b}");
+                let _ = writeln!(out, "  n{a} {arrow} n{b}");
             }
         }
-        if failing_steps.contains(&(from, to)) {
-            failing_links.push(links);
-        }
-        links += 1;
-    };
-    for edge in flow.get("edges").and_then(Value::as_array).into_iter().flatten() {
-        let on = edge.get("on").and_then(Value::as_str);
-        link(&mut out, text(edge, "from"), text(edge, "to"), "-->", on);
     }
-    for rule in flow.get("routingRules").and_then(Value::as_array).into_iter().flatten() {
-        let goto = rule.get("action").map(|a| text(a, "goto")).unwrap_or_default();
-        link(&mut out, text(rule, "element"), goto, "-.->", Some("rule"));
-    }
-    let on_failing_path: BTreeSet<&str> = failing_paths.iter().flatten().map(String::as_str).collect();
-    let classed = |ids: &mut dyn Iterator<Item = &str>| -> Vec<String> {
-        let mut names: Vec<String> = ids.filter_map(|id| node.get(id).cloned()).collect();
-        names.sort();
-        names.dedup();
-        names
-    };
-    let changed_nodes = classed(&mut changed.iter().map(String::as_str));
-    let failing_nodes = classed(&mut on_failing_path.iter().copied());
     out.push_str("  classDef changed fill:#fff5b1,stroke:#9a6700,stroke-width:2px\n");
     out.push_str("  classDef failing stroke:#cf222e,stroke-width:3px\n");
-    if !changed_nodes.is_empty() {
-        let _ = writeln!(out, "  class {} changed", changed_nodes.join(","));
+    if !highlights.uncovered.is_empty() {
+        out.push_str("  classDef uncovered fill:#f6f8fa,stroke:#8c959f,stroke-dasharray:4 3,color:#57606a\n");
     }
-    if !failing_nodes.is_empty() {
-        let _ = writeln!(out, "  class {} failing", failing_nodes.join(","));
+    for (class, nodes) in [
+        ("uncovered", &highlights.uncovered),
+        ("changed", &highlights.changed),
+        ("failing", &highlights.failing_nodes),
+    ] {
+        if !nodes.is_empty() {
+            let _ = writeln!(out, "  class {} {class}", joined(nodes, "n", ","));
+        }
     }
-    if !failing_links.is_empty() {
-        let list: Vec<String> = failing_links.iter().map(usize::to_string).collect();
-        let _ = writeln!(out, "  linkStyle {} stroke:#cf222e,stroke-width:3px", list.join(","));
+    if !highlights.failing_links.is_empty() {
+        let links = joined(&highlights.failing_links, "", ",");
+        let _ = writeln!(out, "  linkStyle {links} stroke:#cf222e,stroke-width:3px");
     }
-    Ok(out)
+    out
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Renderers: each turns the one `CheckReport` into one output format.
 
 pub mod annotations;
+pub mod diagram;
+pub mod dot;
 pub mod files;
 pub mod human;
 pub mod json;

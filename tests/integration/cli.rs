@@ -223,3 +223,52 @@ fn rules_explains_one_rule_and_lists_them_as_json() {
     assert_eq!(code, 2);
     assert!(err.contains("no rule `CXF999`"), "{err}");
 }
+
+#[test]
+fn graph_draws_a_flow_with_what_its_cases_leave_uncovered_and_the_failing_calls() {
+    let examples = crate::hand_written_examples();
+    let node_of = |chart: &str, id: &str| {
+        let line = chart
+            .lines()
+            .find(|l| l.contains(&format!("[\"{id}<br/>")))
+            .unwrap_or_else(|| panic!("no node {id}: {chart}"));
+        line.trim_start().split('[').next().unwrap().to_string()
+    };
+    let (code, chart, err) = crate::run(examples.path(), &["graph", "main-ivr.flow.json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(chart.starts_with("flowchart TD\n"), "{chart}");
+    // The hand-written cases never reach main_menu_retry: it is drawn dashed and grey.
+    let retry = node_of(&chart, "main_menu_retry");
+    assert!(chart.contains(&format!("  class {retry} uncovered\n")), "{chart}");
+    assert!(chart.contains("classDef uncovered"));
+    assert!(!chart.contains("linkStyle"), "no case fails: {chart}");
+
+    // A failing case's path is drawn red, node by node and link by link.
+    let cases = crate::fixture("cases");
+    let (code, chart, _) = crate::run(&cases, &["graph", "support.flow.json"]);
+    assert_eq!(code, 0);
+    let failing = chart
+        .lines()
+        .find(|l| l.starts_with("  class ") && l.ends_with(" failing"))
+        .unwrap_or_else(|| panic!("no failing nodes: {chart}"));
+    assert!(failing.contains(&node_of(&chart, "queue_tech")), "{failing}");
+    assert!(
+        chart
+            .lines()
+            .any(|l| l.starts_with("  linkStyle ") && l.ends_with("stroke:#cf222e,stroke-width:3px"))
+    );
+
+    // Graphviz, and a flow without a tests file: no overlay, and a note saying so.
+    let dir = workspace(&[("a.flow.json", CLEAN_FLOW.as_bytes())]);
+    let (code, dot, err) = crate::run(dir.path(), &["graph", "a.flow.json", "--format", "dot"]);
+    assert_eq!(code, 0);
+    assert!(dot.starts_with("digraph flow {") && dot.ends_with("}\n"), "{dot}");
+    assert!(!dot.contains("dashed,filled"), "{dot}");
+    assert!(err.contains("no tests file"), "{err}");
+
+    // A file that is not JSON cannot be drawn: its error, and exit 2.
+    let dir = workspace(&[("bad.flow.json", b"{\"flowId\": ")]);
+    let (code, out, err) = crate::run(dir.path(), &["graph", "bad.flow.json"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("CXF001") && err.contains("cannot be drawn"), "{err}");
+}

@@ -1,0 +1,142 @@
+//! A flow as a diagram: its elements as nodes, its edges and rule gotos as links, and which of them
+//! to highlight (changed, on a failing call, reached by no case). `mermaid.rs` and `dot.rs` write it.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde_json::Value;
+
+/// One element.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node<'v> {
+    pub id: &'v str,
+    pub kind: &'v str,
+}
+
+/// One edge (with its `on` label) or rule goto (labelled `rule`, drawn dashed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link<'v> {
+    pub from: usize,
+    pub to: usize,
+    pub label: Option<&'v str>,
+    pub rule: bool,
+}
+
+/// A flow's nodes and links, read from its JSON (the first element of a duplicated id stands for
+/// it; links to ids that are no element are left out).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagram<'v> {
+    pub nodes: Vec<Node<'v>>,
+    pub links: Vec<Link<'v>>,
+}
+
+/// What to highlight, by node and link position.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Highlights {
+    pub changed: BTreeSet<usize>,
+    pub failing_nodes: BTreeSet<usize>,
+    pub failing_links: BTreeSet<usize>,
+    pub uncovered: BTreeSet<usize>,
+}
+
+fn text<'v>(value: &'v Value, field: &str) -> &'v str {
+    value.get(field).and_then(Value::as_str).unwrap_or_default()
+}
+
+impl<'v> Diagram<'v> {
+    pub fn of(flow: &'v Value) -> Self {
+        let mut nodes = Vec::new();
+        let mut position: HashMap<&str, usize> = HashMap::new();
+        for element in flow.get("elements").and_then(Value::as_array).into_iter().flatten() {
+            let id = text(element, "id");
+            if position.contains_key(id) {
+                continue;
+            }
+            position.insert(id, nodes.len());
+            nodes.push(Node {
+                id,
+                kind: text(element, "type"),
+            });
+        }
+        let edges = flow.get("edges").and_then(Value::as_array).into_iter().flatten();
+        let edges = edges.map(|e| {
+            (
+                text(e, "from"),
+                text(e, "to"),
+                e.get("on").and_then(Value::as_str),
+                false,
+            )
+        });
+        let rules = flow.get("routingRules").and_then(Value::as_array).into_iter().flatten();
+        let rules = rules.map(|r| {
+            let goto = r.get("action").map(|a| text(a, "goto")).unwrap_or_default();
+            (text(r, "element"), goto, Some("rule"), true)
+        });
+        let links = edges
+            .chain(rules)
+            .filter_map(|(from, to, label, rule)| {
+                Some(Link {
+                    from: *position.get(from)?,
+                    to: *position.get(to)?,
+                    label,
+                    rule,
+                })
+            })
+            .collect();
+        Diagram { nodes, links }
+    }
+
+    /// The positions of the nodes with these ids.
+    pub fn nodes_named<'i>(&self, ids: impl IntoIterator<Item = &'i str>) -> BTreeSet<usize> {
+        let wanted: BTreeSet<&str> = ids.into_iter().collect();
+        (0..self.nodes.len())
+            .filter(|&i| wanted.contains(self.nodes[i].id))
+            .collect()
+    }
+
+    /// Nodes and links that the calls' paths go through (a link when its two ends are consecutive).
+    pub fn on_paths(&self, paths: &[Vec<String>]) -> (BTreeSet<usize>, BTreeSet<usize>) {
+        let steps: BTreeSet<(&str, &str)> = paths
+            .iter()
+            .flat_map(|path| path.windows(2).map(|w| (w[0].as_str(), w[1].as_str())))
+            .collect();
+        let nodes = self.nodes_named(paths.iter().flatten().map(String::as_str));
+        let links = (0..self.links.len())
+            .filter(|&l| {
+                let link = &self.links[l];
+                steps.contains(&(self.nodes[link.from].id, self.nodes[link.to].id))
+            })
+            .collect();
+        (nodes, links)
+    }
+}
+
+/// Node and link positions, joined as a writer's list: `n0,n3` (or `0,3`).
+pub fn joined(positions: &BTreeSet<usize>, prefix: &str, separator: &str) -> String {
+    positions
+        .iter()
+        .map(|p| format!("{prefix}{p}"))
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn nodes_links_and_paths() {
+        let flow = json!({"elements": [{"id": "start", "type": "start"}, {"id": "m", "type": "menu"},
+            {"id": "q", "type": "queue"}, {"id": "m", "type": "play"}],
+          "edges": [{"from": "start", "to": "m"}, {"from": "m", "to": "q", "on": "1"}, {"from": "m", "to": "x", "on": "2"}],
+          "routingRules": [{"element": "m", "action": {"goto": "q"}}]});
+        let diagram = Diagram::of(&flow);
+        assert_eq!(diagram.nodes.len(), 3, "a duplicated id is one node");
+        assert_eq!(diagram.links.len(), 3, "the edge to an unknown id is left out");
+        assert!(diagram.links[2].rule && diagram.links[2].label == Some("rule"));
+        let (nodes, links) = diagram.on_paths(&[vec!["start".into(), "m".into(), "q".into()]]);
+        assert_eq!(nodes, [0, 1, 2].into());
+        assert_eq!(links, [0, 1, 2].into(), "m to q by key 1 and by the rule");
+    }
+}
