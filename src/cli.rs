@@ -15,7 +15,8 @@ use cxone_flow::generate::merge;
 use cxone_flow::generate::{DEFAULT_MAX_CASES, Goal, generate};
 use cxone_flow::registry::{Rule, RuleLimits, Severities, Severity};
 use cxone_flow::release::gate::{Blocked, gate};
-use cxone_flow::release::run::{release_flows, roll_back};
+use cxone_flow::release::payload::content_hash;
+use cxone_flow::release::run::{list_versions, release_flows, roll_back};
 use cxone_flow::report;
 use cxone_flow::report::diagram::{Diagram, Highlights};
 use cxone_flow::report::files::ReportFiles;
@@ -54,6 +55,19 @@ enum Command {
     Cases(CasesCommand),
     /// Draw a flow as a Mermaid or Graphviz diagram, with its tests' coverage and failing calls.
     Graph(GraphArgs),
+    /// List a flow's versions in CXone, marking the one that holds the flow file's content.
+    Versions(VersionsArgs),
+}
+
+#[derive(clap::Args)]
+struct VersionsArgs {
+    /// The flow file (its `flowId` names the flow; its content is looked for among the versions).
+    flow: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    #[command(flatten)]
+    connection: Connection,
 }
 
 #[derive(clap::Args)]
@@ -307,6 +321,43 @@ pub fn run() -> ExitCode {
         Command::Cases(CasesCommand::Generate(args)) => run_generate(args),
         Command::Rules(args) => run_rules(args),
         Command::Graph(args) => run_graph(args),
+        Command::Versions(args) => run_versions(args),
+    }
+}
+
+/// `versions`: what CXone holds of a flow, and whether the file's content is among it.
+fn run_versions(args: VersionsArgs) -> ExitCode {
+    let bytes = match std::fs::read(&args.flow) {
+        Ok(bytes) => bytes,
+        Err(error) => return cannot_run(&format!("failed to read `{}`: {error}", args.flow.display())),
+    };
+    let path = args.flow.to_string_lossy().replace('\\', "/");
+    let (checked, _) = check::check_flow_bytes(&path, bytes, &CheckSettings::default());
+    let Some(flow_id) = checked.flow_id.clone() else {
+        let mut out = String::new();
+        for diagnostic in &checked.diagnostics {
+            report::human::render_diagnostic(&mut out, &checked.source, diagnostic);
+        }
+        eprint!("{out}");
+        return cannot_run(&format!("`{path}` has no flowId, so it names no CXone flow"));
+    };
+    let content_hash = content_hash(checked.source.text.as_bytes());
+    let settings = Settings {
+        connection: args.connection.settings(),
+        ..Settings::default()
+    };
+    match list_versions(&settings, &flow_id) {
+        Ok(versions) => {
+            print(&match args.format {
+                Format::Human => report::release::render_versions(&flow_id, &path, &versions, &content_hash),
+                Format::Json => format!(
+                    "{}\n",
+                    report::release::versions_json(&flow_id, &versions, &content_hash)
+                ),
+            });
+            Exit::Clean.into()
+        }
+        Err(message) => cannot_run(&message),
     }
 }
 

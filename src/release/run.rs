@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::cxone::client::{ClientConfig, CxoneClient};
+use crate::cxone::types::{Version, VersionStatus};
 use crate::exit::Exit;
 use crate::release::audit::{AuditLog, RunInfo};
 use crate::release::backend::RegistrationWait;
@@ -78,7 +79,8 @@ fn repository_of(given: &Option<String>) -> String {
 
 /// The client, the audit log and `owner/repo@commit`, or why they cannot be had. `what` names the
 /// command in the errors ("release v1").
-fn connect(settings: &Settings, what: &str, tag: &str) -> Result<(Arc<CxoneClient>, Arc<AuditLog>, String), String> {
+/// A client for the configured tenant (the secret added to the run's redactor).
+fn client(settings: &Settings, what: &str) -> Result<CxoneClient, String> {
     let connection = &settings.connection;
     let client_id = connection
         .client_id
@@ -91,7 +93,12 @@ fn connect(settings: &Settings, what: &str, tag: &str) -> Result<(Arc<CxoneClien
     let mut config = ClientConfig::new(&connection.base_url, &connection.token_url, client_id, secret);
     config.max_retries = connection.max_retries;
     config.redactor = connection.redactor.clone();
-    let client = CxoneClient::new(config).map_err(|e| e.to_string())?;
+    CxoneClient::new(config).map_err(|e| e.to_string())
+}
+
+fn connect(settings: &Settings, what: &str, tag: &str) -> Result<(Arc<CxoneClient>, Arc<AuditLog>, String), String> {
+    let connection = &settings.connection;
+    let client = client(settings, what)?;
     let commit = commit_of(&connection.commit);
     let repository = repository_of(&connection.repository);
     let mut run = RunInfo::from_env();
@@ -146,6 +153,30 @@ pub fn release_flows(settings: &Settings, flows: Vec<ReleaseFlow>) -> Result<Rel
 }
 
 /// Rolls a flow back: `Err` when it could not run at all, `Ok(Err)` when the rollback failed.
+/// A flow's versions as CXone lists them (every page): the active one, then pending ones, then
+/// the rest, each group newest first (CXone lists them oldest first). Reads only: nothing goes to
+/// the audit log.
+pub fn list_versions(settings: &Settings, flow_id: &str) -> Result<Vec<Version>, String> {
+    let client = client(settings, "versions")?;
+    let listed = runtime()?
+        .block_on(async {
+            client.authenticate().await?;
+            client.list_versions(flow_id).await
+        })
+        .map_err(|e| e.to_string())?;
+    let mut versions: Vec<(usize, Version)> = listed.into_iter().enumerate().collect();
+    let rank = |status: VersionStatus| match status {
+        VersionStatus::Active => 0,
+        VersionStatus::Pending => 1,
+        VersionStatus::Deprecated => 2,
+    };
+    versions.sort_by(|(i, a), (j, b)| {
+        let newest_first = b.payload.metadata.timestamp.cmp(&a.payload.metadata.timestamp);
+        (rank(a.status).cmp(&rank(b.status))).then(newest_first).then(j.cmp(i))
+    });
+    Ok(versions.into_iter().map(|(_, v)| v).collect())
+}
+
 pub fn roll_back(settings: &Settings, flow_id: &str, to: Option<&str>) -> Result<RollbackOutcome, String> {
     let (client, audit, created_by) = connect(settings, "rollback", "rollback")?;
     let outcome = runtime()?.block_on(async {

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
+use crate::cxone::types::Version;
 use crate::release::pipeline::Outcome;
 use crate::release::rollback::RolledBack;
 use crate::release::run::Released;
@@ -53,6 +54,69 @@ pub fn render_release(released: &Released) -> String {
         ));
     }
     out
+}
+
+/// A flow's versions as a table, newest first, the one holding `content_hash` (the flow file's)
+/// marked; then whether any does.
+pub fn render_versions(flow_id: &str, file: &str, versions: &[Version], content_hash: &str) -> String {
+    let mut out = format!(
+        "versions of flow {flow_id} in CXone ({}):
+",
+        crate::report::plural(versions.len(), "version")
+    );
+    let width = versions.iter().map(|v| v.payload.id.len()).max().unwrap_or(0);
+    let tag_width = versions
+        .iter()
+        .map(|v| v.payload.metadata.version_tag.len())
+        .max()
+        .unwrap_or(0);
+    for version in versions {
+        let metadata = &version.payload.metadata;
+        let hash = metadata.content_hash.as_deref().unwrap_or("");
+        let mark = if hash == content_hash {
+            format!("  = {file}")
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "  {:<10}  {:<width$}  {:<tag_width$}  {:<10}  {}  {}{mark}\n",
+            version.status.as_str(),
+            version.payload.id,
+            metadata.version_tag,
+            version.payload.version_tags.environment,
+            metadata.timestamp,
+            hash.get(..12)
+                .unwrap_or(if hash.is_empty() { "(no hash)" } else { hash }),
+        ));
+    }
+    let matching = versions
+        .iter()
+        .find(|v| v.payload.metadata.content_hash.as_deref() == Some(content_hash));
+    out.push_str(&match matching {
+        Some(v) => format!("{file} is version {} ({})\n", v.payload.id, v.status.as_str()),
+        None => format!("no version holds the content of {file}: a release would register a new one\n"),
+    });
+    out
+}
+
+/// A flow's versions as JSON, each with whether it holds the flow file's content.
+pub fn versions_json(flow_id: &str, versions: &[Version], content_hash: &str) -> Value {
+    let list: Vec<Value> = versions
+        .iter()
+        .map(|v| {
+            let metadata = &v.payload.metadata;
+            json!({
+                "versionId": v.payload.id,
+                "status": v.status.as_str(),
+                "versionTag": metadata.version_tag,
+                "environment": v.payload.version_tags.environment,
+                "timestamp": metadata.timestamp,
+                "contentHash": metadata.content_hash,
+                "matchesFile": metadata.content_hash.as_deref() == Some(content_hash),
+            })
+        })
+        .collect();
+    json!({"flowId": flow_id, "contentHash": content_hash, "versions": list})
 }
 
 /// A finished rollback as one line.

@@ -472,3 +472,78 @@ async fn the_cli_gates_releases_rolls_back_and_never_shows_the_secret() {
     let tokens: Vec<String> = emu.state.lock().tokens.keys().cloned().collect();
     assert!(tokens.iter().all(|t| !audit.contains(t.as_str())));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn versions_lists_what_cxone_holds_and_marks_the_files_content() {
+    let emu = Arc::new(emulator(&[]).await);
+    let dir = workspace();
+    run(&emu, dir.path(), settings("v1")).await;
+    edit_main(dir.path());
+    run(&emu, dir.path(), settings("v2")).await;
+    let path: PathBuf = dir.path().to_path_buf();
+    let cli = |args: Vec<&'static str>| {
+        let (path, emu) = (path.clone(), Arc::clone(&emu));
+        tokio::task::spawn_blocking(move || binary(&path, &emu, &args, SECRET))
+    };
+    let posts_before = posts(&emu);
+    let (code, out, err) = cli(vec!["versions", "main-ivr.flow.json"]).await.unwrap();
+    assert_eq!(code, 0, "{out}{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0], "versions of flow acme-bank-main-ivr in CXone (2 versions):",
+        "{out}"
+    );
+    // The active version first: v2, which holds the file's content; then v1, deprecated.
+    assert!(
+        lines[1].trim_start().starts_with("ACTIVE") && lines[1].contains(" v2 "),
+        "{out}"
+    );
+    assert!(lines[1].ends_with("= main-ivr.flow.json"), "{out}");
+    assert!(
+        lines[2].trim_start().starts_with("DEPRECATED") && !lines[2].contains(" = "),
+        "{out}"
+    );
+    let active = versions(&emu, MAIN)
+        .into_iter()
+        .find(|v| v.1 == VersionStatus::Active)
+        .unwrap()
+        .0;
+    assert_eq!(lines[3], format!("main-ivr.flow.json is version {active} (ACTIVE)"));
+    assert_eq!(posts(&emu), posts_before, "listing changes nothing");
+    assert!(!out.contains(SECRET) && !err.contains(SECRET));
+
+    // Edited again, the file matches no version; JSON says the same for tools.
+    std::fs::write(
+        dir.path().join("main-ivr.flow.json"),
+        std::fs::read_to_string(dir.path().join("main-ivr.flow.json"))
+            .unwrap()
+            .replace("Calls are recorded.", "Calls are recorded today."),
+    )
+    .unwrap();
+    let (code, out, _) = cli(vec!["versions", "main-ivr.flow.json"]).await.unwrap();
+    assert_eq!(code, 0);
+    assert!(
+        out.ends_with("no version holds the content of main-ivr.flow.json: a release would register a new one\n"),
+        "{out}"
+    );
+    let (code, out, _) = cli(vec!["versions", "main-ivr.flow.json", "--format", "json"])
+        .await
+        .unwrap();
+    assert_eq!(code, 0);
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["flowId"], MAIN);
+    assert_eq!(json["versions"].as_array().unwrap().len(), 2);
+    assert!(
+        json["versions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["matchesFile"] == false)
+    );
+
+    // A file without a flowId names no flow: exit 2, nothing asked of CXone.
+    std::fs::write(dir.path().join("x.flow.json"), r#"{"elements": []}"#).unwrap();
+    let (code, _, err) = cli(vec!["versions", "x.flow.json"]).await.unwrap();
+    assert_eq!(code, 2);
+    assert!(err.contains("has no flowId"), "{err}");
+}
