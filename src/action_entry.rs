@@ -313,7 +313,11 @@ impl Run {
 
     fn check_and_release(&self) -> ExitCode {
         let inputs = &self.inputs;
-        let found = discover::discover_within(&inputs.paths, Some(&self.workspace));
+        let scope = discover::Scope {
+            boundary: Some(self.workspace.clone()),
+            exclude: inputs.exclude.clone(),
+        };
+        let found = discover::discover_in(&inputs.paths, &scope);
         if found.units.is_empty()
             && let Some(error) = found.errors.first()
         {

@@ -247,9 +247,21 @@ struct CheckOptions {
     /// Fail flows whose cases reach fewer than this percentage of their elements.
     #[arg(long, value_name = "PCT", value_parser = settings::parse_percent)]
     min_coverage: Option<f64>,
+    /// Leave out files and folders matching this glob (`.gitignore` syntax, below each folder
+    /// walked; repeat for more). What `.gitignore` ignores is always left out.
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
 }
 
 impl CheckOptions {
+    /// What discovery leaves out.
+    fn scope(&self) -> discover::Scope {
+        discover::Scope {
+            boundary: None,
+            exclude: self.exclude.clone(),
+        }
+    }
+
     /// The check's settings and the fail-on severity.
     fn settings(&self) -> Result<(CheckSettings, Severity), String> {
         let severities = Severities::parse(self.severity.iter().map(String::as_str))?;
@@ -421,7 +433,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
         Err(message) => return cannot_run(&message),
     };
     // A path that is missing or holds nothing is an error; the other paths are still checked.
-    let found = discover::discover(&args.paths);
+    let found = discover::discover_in(&args.paths, &args.checks.scope());
     if found.units.is_empty() && !found.errors.is_empty() {
         for error in &found.errors {
             eprintln!("error: {error}");
@@ -494,7 +506,7 @@ fn run_release(args: ReleaseArgs) -> ExitCode {
         return cannot_run(&format!("set {} to the CXone client secret", settings::SECRET_ENV));
     }
     // A release sends nothing unless every path was found.
-    let units = match discover::discover(&args.paths).into_result() {
+    let units = match discover::discover_in(&args.paths, &args.checks.scope()).into_result() {
         Ok(units) => units,
         Err(error) => return cannot_run(&error.to_string()),
     };

@@ -95,8 +95,10 @@ pub enum DiscoverError {
     Walk {
         path: PathBuf,
         #[source]
-        source: walkdir::Error,
+        source: ignore::Error,
     },
+    #[error("--exclude `{glob}` is not a valid glob: {message}")]
+    BadExclude { glob: String, message: String },
     #[error("no flow or test files (*.flow.json, *.tests.json) under `{0}`")]
     Empty(PathBuf),
 }
@@ -119,17 +121,32 @@ impl Discovery {
     }
 }
 
-/// Collects the units under `paths`: directories are walked (hidden directories skipped, links never
-/// followed), files are taken as named. A test file's flow and a flow's test file are included when
-/// they exist on disk. Units come sorted by path, so output is deterministic.
-pub fn discover(paths: &[PathBuf]) -> Discovery {
-    discover_within(paths, None)
+/// What a walk leaves out besides hidden entries and what the repository's `.gitignore` files (and
+/// `.git/info/exclude`) ignore; where files must really be.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Files must really be inside this folder (the Action's workspace), so a linked folder cannot
+    /// bring in files from elsewhere on the runner.
+    pub boundary: Option<PathBuf>,
+    /// Globs in `.gitignore` syntax, matched below each walked folder, of files and folders to
+    /// leave out (`legacy/`, `**/*.draft.flow.json`).
+    pub exclude: Vec<String>,
 }
 
-/// [`discover`], refusing also every file whose real path is not inside `boundary` (the Action's
-/// workspace), so a linked folder cannot bring in files from elsewhere on the runner.
-pub fn discover_within(paths: &[PathBuf], boundary: Option<&Path>) -> Discovery {
-    let boundary = boundary.map(|b| b.canonicalize().unwrap_or_else(|_| b.to_path_buf()));
+/// Collects the units under `paths`: directories are walked (hidden entries and what `.gitignore`
+/// ignores left out, links never followed), files are taken as named. A test file's flow and a
+/// flow's test file are included when they exist on disk. Units come sorted by path, so output is
+/// deterministic.
+pub fn discover(paths: &[PathBuf]) -> Discovery {
+    discover_in(paths, &Scope::default())
+}
+
+/// [`discover`], leaving out what `scope` excludes and refusing every file outside its boundary.
+pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
+    let boundary = scope
+        .boundary
+        .as_ref()
+        .map(|b| b.canonicalize().unwrap_or_else(|_| b.clone()));
     let mut stems = BTreeSet::new();
     let mut bad_names = Vec::new();
     let mut errors = Vec::new();
@@ -138,8 +155,16 @@ pub fn discover_within(paths: &[PathBuf], boundary: Option<&Path>) -> Discovery 
         if path.as_os_str().is_empty() {
             errors.push(DiscoverError::Missing(path.clone()));
         } else if path.is_dir() {
-            let mut walker = walkdir::WalkDir::new(path).follow_links(false).into_iter();
-            while let Some(entry) = walker.next() {
+            let walker = match walker(path, &scope.exclude) {
+                Ok(walker) => walker,
+                Err(error) => {
+                    errors.push(error);
+                    continue;
+                }
+            };
+            // A folder named like a flow or test file is one refused entry, not a tree to walk.
+            let mut skipped: Option<PathBuf> = None;
+            for entry in walker {
                 let entry = match entry {
                     Ok(entry) => entry,
                     Err(source) => {
@@ -147,17 +172,10 @@ pub fn discover_within(paths: &[PathBuf], boundary: Option<&Path>) -> Discovery 
                             path: path.clone(),
                             source,
                         });
-                        break;
+                        continue;
                     }
                 };
-                if entry.depth() == 0 {
-                    continue;
-                }
-                let is_dir = entry.file_type().is_dir();
-                if is_hidden(entry.file_name()) {
-                    if is_dir {
-                        walker.skip_current_dir();
-                    }
+                if entry.depth() == 0 || skipped.as_ref().is_some_and(|s| entry.path().starts_with(s)) {
                     continue;
                 }
                 match name_kind(entry.path()) {
@@ -168,8 +186,8 @@ pub fn discover_within(paths: &[PathBuf], boundary: Option<&Path>) -> Discovery 
                         why: Refusal::NotUtf8Name,
                     }),
                     Name::Stem(stem) => {
-                        if is_dir {
-                            walker.skip_current_dir();
+                        if entry.file_type().is_some_and(|t| t.is_dir()) {
+                            skipped = Some(entry.path().to_path_buf());
                         }
                         stems.insert(stem);
                     }
@@ -216,6 +234,35 @@ pub fn discover_within(paths: &[PathBuf], boundary: Option<&Path>) -> Discovery 
         ..Unit::default()
     }));
     Discovery { units, errors }
+}
+
+/// A walk of `root` that follows no link and leaves out hidden entries, what `.gitignore` files
+/// and `.git/info/exclude` ignore (inside a Git repository or not, but never the machine's global
+/// Git settings, so every machine walks alike) and the `exclude` globs.
+fn walker(root: &Path, exclude: &[String]) -> Result<ignore::Walk, DiscoverError> {
+    let mut overrides = ignore::overrides::OverrideBuilder::new(root);
+    for glob in exclude {
+        overrides
+            .add(&format!("!{glob}"))
+            .map_err(|error| DiscoverError::BadExclude {
+                glob: glob.clone(),
+                message: error.to_string(),
+            })?;
+    }
+    let overrides = overrides.build().map_err(|error| DiscoverError::BadExclude {
+        glob: exclude.join(", "),
+        message: error.to_string(),
+    })?;
+    Ok(ignore::WalkBuilder::new(root)
+        .follow_links(false)
+        .hidden(true)
+        .ignore(false)
+        .git_global(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .require_git(false)
+        .overrides(overrides)
+        .build())
 }
 
 /// What a path's name says it is.
@@ -304,11 +351,6 @@ fn with_suffix(stem: &Path, suffix: &str) -> PathBuf {
     let mut name = stem.as_os_str().to_owned();
     name.push(suffix);
     PathBuf::from(name)
-}
-
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_str()
-        .is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
 }
 
 #[cfg(test)]

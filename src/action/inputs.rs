@@ -12,6 +12,7 @@ use crate::sim::run::DEFAULT_MAX_EXECUTION_MS;
 /// Every input action.yml declares, in its order (a test keeps the two in step).
 pub const NAMES: &[&str] = &[
     "paths",
+    "exclude",
     "changed-only",
     "fail-on",
     "max-decision-nodes",
@@ -93,6 +94,8 @@ pub struct CxoneInputs {
 #[derive(Debug, Clone)]
 pub struct Inputs {
     pub paths: Vec<PathBuf>,
+    /// Globs of files and folders to leave out (as `--exclude`).
+    pub exclude: Vec<String>,
     pub changed_only: bool,
     pub fail_on: Severity,
     pub limits: RuleLimits,
@@ -245,6 +248,7 @@ impl Inputs {
         };
         Ok(Inputs {
             paths: list(&r.text("paths", ".")).into_iter().map(PathBuf::from).collect(),
+            exclude: list(&r.text("exclude", "")),
             changed_only: r.boolean("changed-only", true)?,
             fail_on,
             limits: RuleLimits {

@@ -1131,3 +1131,32 @@ fn the_binary_built_as_the_dockerfile_builds_it_runs_in_an_empty_environment() {
     let size = std::fs::metadata(&binary).unwrap().len();
     assert!(size < 20 * 1024 * 1024, "the binary alone is {size} bytes");
 }
+
+#[test]
+fn the_exclude_input_leaves_folders_out_of_a_push_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let flows = dir.path().join("flows");
+    std::fs::create_dir_all(flows.join("legacy")).unwrap();
+    std::fs::copy(
+        crate::root().join("examples/flows/main-ivr.flow.json"),
+        flows.join("main-ivr.flow.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        flows.join("legacy/old.flow.json"),
+        "{\"flowId\": \"old\", \"elements\": []}",
+    )
+    .unwrap();
+    let run = run_action(dir.path(), &[("GITHUB_EVENT_NAME", "push"), ("INPUT_PATHS", "flows")]);
+    assert_eq!(run.code, 1, "the legacy flow is broken: {}", run.stdout);
+    let run = run_action(
+        dir.path(),
+        &[
+            ("GITHUB_EVENT_NAME", "push"),
+            ("INPUT_PATHS", "flows"),
+            ("INPUT_EXCLUDE", "legacy/\n*.draft.flow.json"),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.outputs["flows-checked"], "1", "{:?}", run.outputs);
+}

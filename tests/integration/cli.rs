@@ -272,3 +272,34 @@ fn graph_draws_a_flow_with_what_its_cases_leave_uncovered_and_the_failing_calls(
     assert_eq!((code, out.as_str()), (2, ""));
     assert!(err.contains("CXF001") && err.contains("cannot be drawn"), "{err}");
 }
+
+#[test]
+fn discovery_leaves_out_what_gitignore_and_exclude_name_but_not_a_file_named_outright() {
+    let dir = workspace(&[
+        (".gitignore", b"drafts/\n"),
+        ("drafts/x.flow.json", DANGLING_FLOW.as_bytes()),
+        ("flows/a.flow.json", CLEAN_FLOW.as_bytes()),
+        ("flows/legacy/old.flow.json", DANGLING_FLOW.as_bytes()),
+    ]);
+    let (code, out, _) = run(dir.path(), &["check", "."]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("flows/legacy/old.flow.json") && !out.contains("drafts/"),
+        "{out}"
+    );
+    let (code, out, _) = run(dir.path(), &["check", ".", "--exclude", "legacy/"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Checked 1 flow file"), "{out}");
+    let (code, _, _) = run(
+        dir.path(),
+        &["check", ".", "--exclude", "**/old.flow.json", "--exclude", "nothing"],
+    );
+    assert_eq!(code, 0);
+    // Named outright, an ignored file is checked.
+    let (code, out, _) = run(dir.path(), &["check", "drafts/x.flow.json"]);
+    assert_eq!(code, 1, "{out}");
+    // A glob that is not one stops the run before anything is checked.
+    let (code, out, err) = run(dir.path(), &["check", ".", "--exclude", "a[b"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("--exclude `a[b` is not a valid glob"), "{err}");
+}
