@@ -430,7 +430,7 @@ impl Run {
                 read_errors: Vec::new(),
                 min_coverage: report.min_coverage,
             };
-            let findings = report::human::render_findings(&single);
+            let findings = report::human::render_findings(&single, &report::human::Palette::PLAIN);
             let path = unit.files().next().map(|f| f.source.display_path()).unwrap_or_default();
             if findings.trim().is_empty() {
                 clean.push(format!("ok: {path}"));

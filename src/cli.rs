@@ -20,6 +20,7 @@ use cxone_flow::release::run::{list_versions, release_flows, roll_back};
 use cxone_flow::report;
 use cxone_flow::report::diagram::{Diagram, Highlights};
 use cxone_flow::report::files::ReportFiles;
+use cxone_flow::report::human::Palette;
 use cxone_flow::report::json::Detail;
 use cxone_flow::settings::{self, ReleaseOptions, Settings};
 use cxone_flow::sim::condition::Variables;
@@ -35,6 +36,9 @@ use cxone_flow::sim::run::DEFAULT_MAX_EXECUTION_MS;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour in the output: on a terminal unless NO_COLOR is set (auto), always, or never.
+    #[arg(long, global = true, value_enum, default_value_t = clap::ColorChoice::Auto)]
+    color: clap::ColorChoice,
 }
 
 #[derive(Subcommand)]
@@ -325,6 +329,12 @@ enum Format {
 /// Runs the command the arguments name.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    let colour = match cli.color {
+        clap::ColorChoice::Auto => anstream::ColorChoice::Auto,
+        clap::ColorChoice::Always => anstream::ColorChoice::Always,
+        clap::ColorChoice::Never => anstream::ColorChoice::Never,
+    };
+    colour.write_global();
     match cli.command {
         Command::Check(args) => run_check(args),
         Command::Simulate(args) => run_simulate(args),
@@ -348,7 +358,7 @@ fn run_versions(args: VersionsArgs) -> ExitCode {
     let Some(flow_id) = checked.flow_id.clone() else {
         let mut out = String::new();
         for diagnostic in &checked.diagnostics {
-            report::human::render_diagnostic(&mut out, &checked.source, diagnostic);
+            report::human::render_diagnostic(&mut out, &checked.source, diagnostic, &Palette::PLAIN);
         }
         eprint!("{out}");
         return cannot_run(&format!("`{path}` has no flowId, so it names no CXone flow"));
@@ -446,8 +456,8 @@ fn run_check(args: CheckArgs) -> ExitCode {
     } else {
         Detail::Failures
     };
-    print(&match args.format {
-        Format::Human => report::human::render(&report),
+    print_styled(&match args.format {
+        Format::Human => report::human::render_with(&report, &Palette::COLOUR),
         Format::Json => report::json::render(&report, detail),
     });
     let files = ReportFiles {
@@ -472,7 +482,8 @@ fn run_check(args: CheckArgs) -> ExitCode {
     let exit = Exit::of_check(&report, fail_on).and(discovered);
     // The last line a person reads says whether the run failed.
     if matches!(args.format, Format::Human) && exit != Exit::Clean {
-        print(&format!("FAILED (exit {})\n", exit.code()));
+        let style = Palette::COLOUR.error;
+        print_styled(&format!("{style}FAILED{style:#} (exit {})\n", exit.code()));
     }
     // The process ends here: the operating system takes the report back faster than freeing it
     // piece by piece would.
@@ -605,7 +616,7 @@ fn run_generate(args: GenerateArgs) -> ExitCode {
     let Some(flow) = flow.filter(|_| errors.is_empty()) else {
         let mut out = String::new();
         for diagnostic in &errors {
-            report::human::render_diagnostic(&mut out, &checked.source, diagnostic);
+            report::human::render_diagnostic(&mut out, &checked.source, diagnostic, &Palette::PLAIN);
         }
         print(&out);
         eprintln!("error: the flow has errors (above): fix them before generating its cases");
@@ -732,7 +743,7 @@ fn run_simulate(args: SimulateArgs) -> ExitCode {
         .collect();
     let mut out = String::new();
     for diagnostic in &errors {
-        report::human::render_diagnostic(&mut out, &checked.source, diagnostic);
+        report::human::render_diagnostic(&mut out, &checked.source, diagnostic, &Palette::PLAIN);
     }
     let Some(flow) = flow else {
         print(&out);
@@ -755,4 +766,10 @@ fn cannot_run(message: &str) -> ExitCode {
 /// Writes to stdout, ignoring a closed pipe (`cxone-flow check | head`).
 fn print(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// Prints text that may carry colour: kept on a terminal that wants it, stripped elsewhere (a pipe,
+/// a file, `NO_COLOR`, `--color never`).
+fn print_styled(text: &str) {
+    let _ = anstream::stdout().lock().write_all(text.as_bytes());
 }

@@ -2,37 +2,83 @@
 
 use std::fmt::Write;
 
+use anstyle::{AnsiColor, Style};
+use compact_str::CompactString;
+
 use crate::check::CheckReport;
 use crate::diagnostic::Diagnostic;
 use crate::registry::Severity;
 use crate::report::{explain_case, plural};
 use crate::source::SourceFile;
-use compact_str::CompactString;
 
 /// Lines longer than this are shown as a window around the column.
 const MAX_SHOWN: usize = 120;
 
-/// Renders every diagnostic, every failing case, coverage shortfalls and a closing summary line.
+/// The styles of the human format: none (files, snapshots, logs), or the colours a terminal
+/// shows, which the command line writes through `anstream` (stripped unless the terminal, `NO_COLOR`
+/// and `--color` all allow them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Palette {
+    pub error: Style,
+    pub warning: Style,
+    /// `path:line:col` and the gutter.
+    pub location: Style,
+    /// `= help:` and `= note:`.
+    pub label: Style,
+}
+
+impl Palette {
+    pub const PLAIN: Palette = Palette {
+        error: Style::new(),
+        warning: Style::new(),
+        location: Style::new(),
+        label: Style::new(),
+    };
+
+    pub const COLOUR: Palette = Palette {
+        error: AnsiColor::Red.on_default().bold(),
+        warning: AnsiColor::Yellow.on_default().bold(),
+        location: Style::new().bold(),
+        label: AnsiColor::Cyan.on_default().bold(),
+    };
+
+    /// The style of a severity, of the `FAIL` of a failing case, and of a failed run's last line.
+    pub fn severity(&self, severity: Severity) -> Style {
+        match severity {
+            Severity::Error => self.error,
+            Severity::Warning => self.warning,
+        }
+    }
+}
+
+/// Renders every diagnostic, every failing case, coverage shortfalls and a closing summary line,
+/// without colour.
 pub fn render(report: &CheckReport) -> String {
-    let mut out = render_findings(report);
+    render_with(report, &Palette::PLAIN)
+}
+
+/// [`render`] in a palette.
+pub fn render_with(report: &CheckReport, palette: &Palette) -> String {
+    let mut out = render_findings(report, palette);
     out.push_str(&summary(report));
     out
 }
 
 /// Every diagnostic, every failing case and coverage shortfalls, without the summary line.
-pub fn render_findings(report: &CheckReport) -> String {
+pub fn render_findings(report: &CheckReport, palette: &Palette) -> String {
     let mut out = String::new();
     for file in report.files() {
         for diagnostic in &file.diagnostics {
-            render_diagnostic(&mut out, &file.source, diagnostic);
+            render_diagnostic(&mut out, &file.source, diagnostic, palette);
         }
     }
     for simulated in report.simulations() {
         let (flow, simulation, tests_path) = (simulated.flow, simulated.simulation, simulated.tests_path());
         for case in simulation.cases.iter().filter(|c| c.failed()) {
+            let (place, fail) = (palette.location, palette.error);
             let _ = writeln!(
                 out,
-                "{tests_path}:{}:{}: FAIL case \"{}\"",
+                "{place}{tests_path}:{}:{}:{place:#} {fail}FAIL{fail:#} case \"{}\"",
                 case.location.line, case.location.column, case.name
             );
             for line in explain_case(case, &flow.source.display_path()).lines() {
@@ -73,11 +119,12 @@ pub fn render_findings(report: &CheckReport) -> String {
 }
 
 /// One diagnostic, as rustc and ruff print them.
-pub fn render_diagnostic(out: &mut String, source: &SourceFile, d: &Diagnostic) {
+pub fn render_diagnostic(out: &mut String, source: &SourceFile, d: &Diagnostic, palette: &Palette) {
     let loc = d.location;
+    let (place, severity, label) = (palette.location, palette.severity(d.severity), palette.label);
     let _ = writeln!(
         out,
-        "{}:{}:{}: {}[{}] {}: {}",
+        "{place}{}:{}:{}:{place:#} {severity}{}[{}]{severity:#} {}: {}",
         source.display_path(),
         loc.line,
         loc.column,
@@ -96,15 +143,20 @@ pub fn render_diagnostic(out: &mut String, source: &SourceFile, d: &Diagnostic) 
     // A file that was never read (a link, a folder) has no text to quote.
     if !source.text.is_empty() {
         let (shown, caret_column) = window(source.line_text(loc.line), loc.column);
-        let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{} | {shown}", loc.line);
+        let _ = writeln!(out, "{place}{pad} |{place:#}");
+        let _ = writeln!(out, "{place}{} |{place:#} {shown}", loc.line);
         let width = width.min(shown.chars().count().saturating_sub(caret_column - 1).max(1));
-        let _ = writeln!(out, "{pad} | {}{}", " ".repeat(caret_column - 1), "^".repeat(width));
+        let carets = "^".repeat(width);
+        let _ = writeln!(
+            out,
+            "{place}{pad} |{place:#} {}{severity}{carets}{severity:#}",
+            " ".repeat(caret_column - 1)
+        );
     }
     for related in &d.related {
         let _ = writeln!(
             out,
-            "{pad} = note: {}:{}:{}: {}",
+            "{pad} {label}= note:{label:#} {}:{}:{}: {}",
             source.display_path(),
             related.location.line,
             related.location.column,
@@ -112,7 +164,7 @@ pub fn render_diagnostic(out: &mut String, source: &SourceFile, d: &Diagnostic) 
         );
     }
     if let Some(help) = &d.help {
-        let _ = writeln!(out, "{pad} = help: {help}");
+        let _ = writeln!(out, "{pad} {label}= help:{label:#} {help}");
     }
     out.push('\n');
 }

@@ -303,3 +303,38 @@ fn discovery_leaves_out_what_gitignore_and_exclude_name_but_not_a_file_named_out
     assert_eq!((code, out.as_str()), (2, ""));
     assert!(err.contains("--exclude `a[b` is not a valid glob"), "{err}");
 }
+
+#[test]
+fn colour_only_where_asked_for_and_never_in_json() {
+    let cases = crate::fixture("cases");
+    let (code, plain, _) = crate::run(&cases, &["check", "."]);
+    assert_eq!(code, 1);
+    assert!(!plain.contains('\u{1b}'), "a pipe gets no colour: {plain}");
+    let (_, coloured, _) = crate::run(&cases, &["check", ".", "--color", "always"]);
+    assert!(
+        coloured.contains("\u{1b}[1m\u{1b}[33mwarning[CXF023]\u{1b}[0m"),
+        "{coloured}"
+    );
+    assert!(coloured.contains("\u{1b}[1m\u{1b}[31mFAIL\u{1b}[0m case"), "{coloured}");
+    assert!(
+        coloured.ends_with("\u{1b}[1m\u{1b}[31mFAILED\u{1b}[0m (exit 1)\n"),
+        "{coloured}"
+    );
+    // Without the codes, the coloured output is the plain one, character for character.
+    let stripped = coloured
+        .split('\u{1b}')
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                part
+            } else {
+                part.split_once('m').map_or(part, |(_, rest)| rest)
+            }
+        })
+        .collect::<String>();
+    assert_eq!(stripped, plain);
+    let (_, never, _) = crate::run(&cases, &["check", ".", "--color", "never"]);
+    assert_eq!(never, plain);
+    let (_, json, _) = crate::run(&cases, &["check", ".", "--format", "json", "--color", "always"]);
+    assert!(!json.contains('\u{1b}'), "{json}");
+}
