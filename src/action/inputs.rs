@@ -11,6 +11,7 @@ use crate::sim::run::DEFAULT_MAX_EXECUTION_MS;
 
 /// Every input action.yml declares, in its order (a test keeps the two in step).
 pub const NAMES: &[&str] = &[
+    "working-directory",
     "paths",
     "exclude",
     "changed-only",
@@ -93,6 +94,7 @@ pub struct CxoneInputs {
 /// Everything the Action is configured with.
 #[derive(Debug, Clone)]
 pub struct Inputs {
+    /// Resolved under `working-directory` (the repository's root by default), as the report paths.
     pub paths: Vec<PathBuf>,
     /// Globs of files and folders to leave out (as `--exclude`).
     pub exclude: Vec<String>,
@@ -210,6 +212,29 @@ impl Reader<'_> {
 }
 
 /// Splits a list input on newlines and commas.
+/// The `working-directory` input: a folder inside the workspace, as a relative path without `..`
+/// (empty for the workspace itself), so paths stay repository-relative and annotations land.
+fn working_directory(text: &str) -> Result<PathBuf, InputError> {
+    use std::path::Component;
+    let path = PathBuf::from(text.trim());
+    let mut inside = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::Normal(part) => inside.push(part),
+            _ => {
+                return Err(InputError {
+                    input: "working-directory",
+                    message: format!(
+                        "`{text}` must be a folder inside the workspace, written relative to it, without `..`"
+                    ),
+                });
+            }
+        }
+    }
+    Ok(inside)
+}
+
 fn list(text: &str) -> Vec<String> {
     text.split(['\n', ','])
         .map(str::trim)
@@ -246,8 +271,19 @@ impl Inputs {
             Some(_) => Some(url("qa-webhook-url", "")?),
             None => None,
         };
+        let base = working_directory(&r.text("working-directory", "."))?;
+        let under = |path: PathBuf| {
+            if base.as_os_str().is_empty() {
+                path
+            } else {
+                base.join(path)
+            }
+        };
         Ok(Inputs {
-            paths: list(&r.text("paths", ".")).into_iter().map(PathBuf::from).collect(),
+            paths: list(&r.text("paths", "."))
+                .into_iter()
+                .map(|p| under(PathBuf::from(p)))
+                .collect(),
             exclude: list(&r.text("exclude", "")),
             changed_only: r.boolean("changed-only", true)?,
             fail_on,
@@ -258,9 +294,9 @@ impl Inputs {
             max_execution_ms: r.number("max-execution-ms", DEFAULT_MAX_EXECUTION_MS, 1)?,
             min_coverage,
             severities,
-            junit_path: r.path("junit-path", "cxone-flow-junit.xml"),
-            sarif_path: r.path("sarif-path", "cxone-flow.sarif"),
-            report_path: r.path("report-path", "cxone-flow-report.json"),
+            junit_path: r.path("junit-path", "cxone-flow-junit.xml").map(under),
+            sarif_path: r.path("sarif-path", "cxone-flow.sarif").map(under),
+            report_path: r.path("report-path", "cxone-flow-report.json").map(under),
             annotations: r.boolean("annotations", true)?,
             summary: r.boolean("summary", true)?,
             comment: r.boolean("comment", false)?,
@@ -311,6 +347,29 @@ mod tests {
         assert!(inputs.changed_only && inputs.annotations && !inputs.comment);
         assert_eq!(inputs.paths, vec![PathBuf::from(".")]);
         assert_eq!(inputs.shard, Shard::WHOLE);
+    }
+
+    #[test]
+    fn the_working_directory_prefixes_paths_and_report_files_and_stays_inside() {
+        let inputs = Inputs::read(&vars(&[
+            ("INPUT_WORKING-DIRECTORY", "./ivr/"),
+            ("INPUT_PATHS", "flows, more"),
+            ("INPUT_SARIF-PATH", ""),
+        ]))
+        .unwrap();
+        assert_eq!(
+            inputs.paths,
+            vec![PathBuf::from("ivr/flows"), PathBuf::from("ivr/more")]
+        );
+        assert_eq!(inputs.junit_path, Some(PathBuf::from("ivr/cxone-flow-junit.xml")));
+        assert_eq!(inputs.sarif_path, None);
+        let root = Inputs::read(&vars(&[("INPUT_WORKING-DIRECTORY", ".")])).unwrap();
+        assert_eq!(root.paths, vec![PathBuf::from(".")]);
+        assert_eq!(root.junit_path, Some(PathBuf::from("cxone-flow-junit.xml")));
+        for outside in ["..", "ivr/../..", "/etc"] {
+            let error = Inputs::read(&vars(&[("INPUT_WORKING-DIRECTORY", outside)])).unwrap_err();
+            assert_eq!(error.input, "working-directory", "{outside}");
+        }
     }
 
     #[test]

@@ -1160,3 +1160,31 @@ fn the_exclude_input_leaves_folders_out_of_a_push_run() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(run.outputs["flows-checked"], "1", "{:?}", run.outputs);
 }
+
+#[test]
+fn the_working_directory_input_roots_paths_and_reports_but_annotations_name_repository_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let flows = dir.path().join("ivr/flows");
+    std::fs::create_dir_all(&flows).unwrap();
+    for name in ["support.flow.json", "support.tests.json"] {
+        std::fs::copy(crate::fixture("cases").join(name), flows.join(name)).unwrap();
+    }
+    let run = run_action(
+        dir.path(),
+        &[
+            ("GITHUB_EVENT_NAME", "push"),
+            ("INPUT_WORKING-DIRECTORY", "ivr"),
+            ("INPUT_PATHS", "flows"),
+        ],
+    );
+    assert_eq!(run.code, 1, "the fixture has failing cases: {}", run.stdout);
+    assert_eq!(run.outputs["flows-checked"], "1", "{:?}", run.outputs);
+    let warning = run
+        .commands
+        .iter()
+        .find(|c| c.name == "warning")
+        .expect("a warning annotation");
+    assert_eq!(warning.properties["file"], "ivr/flows/support.flow.json");
+    assert!(dir.path().join("ivr/cxone-flow-junit.xml").is_file());
+    assert!(!dir.path().join("cxone-flow-junit.xml").exists());
+}
