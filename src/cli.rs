@@ -220,6 +220,10 @@ struct CheckArgs {
     /// failures.
     #[arg(long)]
     details: bool,
+    /// Human output: every flow's coverage, with the elements no case reaches and the edges no
+    /// case takes.
+    #[arg(long)]
+    coverage: bool,
     #[command(flatten)]
     checks: CheckOptions,
     /// Also write a JUnit XML report to this file.
@@ -438,10 +442,12 @@ fn run_graph(args: GraphArgs) -> ExitCode {
 }
 
 fn run_check(args: CheckArgs) -> ExitCode {
-    let (settings, fail_on) = match args.checks.settings() {
+    let (mut settings, fail_on) = match args.checks.settings() {
         Ok(pair) => pair,
         Err(message) => return cannot_run(&message),
     };
+    // The coverage listing names edges from the flows' models.
+    settings.keep_loaded = args.coverage;
     // A path that is missing or holds nothing is an error; the other paths are still checked.
     let found = discover::discover_in(&args.paths, &args.checks.scope());
     if found.units.is_empty() && !found.errors.is_empty() {
@@ -457,6 +463,12 @@ fn run_check(args: CheckArgs) -> ExitCode {
         Detail::Failures
     };
     print_styled(&match args.format {
+        Format::Human if args.coverage => {
+            let mut out = report::human::render_findings(&report, &Palette::COLOUR);
+            out.push_str(&report::human::render_coverage(&report));
+            out.push_str(&report::human::summary(&report));
+            out
+        }
         Format::Human => report::human::render_with(&report, &Palette::COLOUR),
         Format::Json => report::json::render(&report, detail),
     });

@@ -193,6 +193,55 @@ fn window(line: &str, column: usize) -> (String, usize) {
     (shown, caret.max(1))
 }
 
+/// Every flow's coverage, with the elements no case reaches and the edges no case takes (edges are
+/// named when the report kept the flow's model; `check --coverage` keeps it).
+pub fn render_coverage(report: &CheckReport) -> String {
+    let mut out = String::from("Coverage:\n");
+    for simulated in report.simulations() {
+        let path = simulated.flow.source.display_path();
+        let Some(coverage) = &simulated.simulation.coverage else {
+            let why = simulated
+                .simulation
+                .not_run
+                .as_deref()
+                .unwrap_or("the cases did not run");
+            let _ = writeln!(out, "  {path}: no coverage: {why}");
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "  {path}: {:.1}% of elements ({} of {}), {:.1}% of edges ({} of {}){}",
+            coverage.element_percent(),
+            coverage.elements_covered,
+            coverage.elements,
+            coverage.edge_percent(),
+            coverage.edges_covered,
+            coverage.edges,
+            if simulated.tests.is_none() {
+                "; no test file"
+            } else {
+                ""
+            }
+        );
+        if !coverage.uncovered_elements.is_empty() {
+            let ids: Vec<&str> = coverage.uncovered_elements.iter().map(CompactString::as_str).collect();
+            let _ = writeln!(out, "    no case reaches: {}", ids.join(", "));
+        }
+        if let Some(model) = &simulated.flow.model {
+            for &e in &coverage.untaken_edges {
+                let edge = &model.edges[e as usize];
+                let arrow = edge
+                    .on
+                    .as_ref()
+                    .map_or("->".to_string(), |on| format!("-[{}]->", on.value));
+                let _ = writeln!(out, "    no case takes: {} {arrow} {}", edge.from.value, edge.to.value);
+            }
+        }
+    }
+    out.push('\n');
+    out
+}
+
 /// The closing line: what was checked and what was found.
 pub fn summary(report: &CheckReport) -> String {
     let tests = report.files().count() - report.flows_checked();

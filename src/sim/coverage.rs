@@ -16,6 +16,9 @@ pub struct Coverage {
     pub edges_covered: usize,
     /// Ids of the elements no case reaches, in file order.
     pub uncovered_elements: Vec<CompactString>,
+    /// Indices (in `edges`) of the edges no case takes, in file order.
+    #[serde(skip)]
+    pub untaken_edges: Vec<u32>,
 }
 
 impl Coverage {
@@ -43,6 +46,7 @@ impl Coverage {
                 .filter(|(_, v)| !**v)
                 .map(|(e, _)| e.id.value.clone())
                 .collect(),
+            untaken_edges: (0..taken.len()).filter(|&e| !taken[e]).map(|e| e as u32).collect(),
         }
     }
 

@@ -338,3 +338,32 @@ fn colour_only_where_asked_for_and_never_in_json() {
     let (_, json, _) = crate::run(&cases, &["check", ".", "--format", "json", "--color", "always"]);
     assert!(!json.contains('\u{1b}'), "{json}");
 }
+
+#[test]
+fn coverage_lists_what_no_case_reaches_and_which_edges_no_case_takes() {
+    let examples = crate::hand_written_examples();
+    let (code, out, _) = crate::run(examples.path(), &["check", ".", "--coverage"]);
+    assert_eq!(code, 0, "{out}");
+    let section: Vec<&str> = out
+        .lines()
+        .skip_while(|l| *l != "Coverage:")
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(
+        section,
+        [
+            "Coverage:",
+            "  card-activation.flow.json: 100.0% of elements (9 of 9), 100.0% of edges (8 of 8)",
+            "  main-ivr.flow.json: 94.4% of elements (17 of 18), 81.8% of edges (18 of 22)",
+            "    no case reaches: main_menu_retry",
+            "    no case takes: main_menu -[0]-> queue_general",
+            "    no case takes: main_menu -[invalid]-> main_menu_retry",
+            "    no case takes: main_menu_retry -> main_menu",
+            "    no case takes: account_input -[timeout]-> queue_general",
+        ],
+        "{out}"
+    );
+    // Without the flag, no section.
+    let (_, out, _) = crate::run(examples.path(), &["check", "."]);
+    assert!(!out.contains("Coverage:"), "{out}");
+}
