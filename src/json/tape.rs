@@ -252,10 +252,6 @@ impl<'t, 's> Object<'t, 's> {
         self.0.span()
     }
 
-    pub fn as_value(self) -> Value<'t, 's> {
-        self.0
-    }
-
     /// The properties in file order.
     pub fn iter(self) -> impl Iterator<Item = Property<'t, 's>> {
         let mut nodes = children(self.0);
@@ -271,12 +267,6 @@ impl<'t, 's> Object<'t, 's> {
         self.iter().find(|p| p.name.str_is(key))
     }
 
-    pub fn is_empty(self) -> bool {
-        self.0.index + 1 == self.0.next()
-    }
-}
-
-impl<'t, 's> Object<'t, 's> {
     /// The object's properties, read once into an inline table for repeated lookups by key.
     pub fn table(self) -> Table<'t, 's> {
         let tape = self.0.tape;
@@ -824,7 +814,7 @@ mod tests {
         let tape = parse(" [ {}, [], [[]], {\"a\": {}} ] ");
         let items: Vec<_> = tape.root().as_array().unwrap().iter().collect();
         assert_eq!(items.len(), 4);
-        assert!(items[0].as_object().unwrap().is_empty());
+        assert_eq!(items[0].as_object().unwrap().iter().count(), 0);
         assert!(items[1].as_array().unwrap().is_empty());
         assert_eq!(items[2].as_array().unwrap().len(), 1);
         assert_eq!(items[3].as_object().unwrap().iter().count(), 1);
