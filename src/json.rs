@@ -121,20 +121,17 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
 
     /// Whether the object has a key (without reading it).
     pub fn has(&self, key: &str) -> bool {
-        self.table.find(key).is_some() || (!self.table.is_complete() && self.table.object().get(key).is_some())
+        self.table.lookup(key).is_some()
     }
 
     /// The value of a key, if present; the key counts as read.
     #[inline]
     pub fn get(&mut self, key: &str) -> Option<Value<'t, 's>> {
-        if let Some(position) = self.table.find(key) {
+        let (position, property) = self.table.lookup(key)?;
+        if let Some(position) = position {
             self.read |= 1 << position;
-            return Some(self.table.property(position).value);
         }
-        if self.table.is_complete() {
-            return None;
-        }
-        self.table.object().get(key).map(|p| p.value)
+        Some(property.value)
     }
 
     /// Reports that a required field is absent.

@@ -142,11 +142,9 @@ impl<'t, 's> Value<'t, 's> {
     pub fn str_is(self, text: &str) -> bool {
         let node = self.node();
         match node.kind() {
-            // Length and first byte first: most keys differ there, without a call to memcmp.
             Kind::String => {
                 let (start, end) = (node.start as usize + 1, node.end as usize - 1);
-                let bytes = &self.tape.text.as_bytes()[start..end];
-                bytes.len() == text.len() && bytes.first() == text.as_bytes().first() && bytes == text.as_bytes()
+                same_bytes(&self.tape.text.as_bytes()[start..end], text.as_bytes())
             }
             Kind::EscapedString => self.as_str().is_some_and(|s| s == text),
             _ => false,
@@ -370,18 +368,30 @@ impl<'t, 's> Table<'t, 's> {
         self.property(a).key() == self.property(b).key()
     }
 
-    /// The position of the first property named `key` in the table.
+    /// The first property named `key`, and its position when the table holds it (a property past
+    /// the table is found in the object itself).
     #[inline]
-    pub fn find(&self, key: &str) -> Option<usize> {
-        (0..self.len).find(|&i| {
-            let raw = self.raw_keys[i];
+    pub fn lookup(&self, key: &str) -> Option<(Option<usize>, Property<'t, 's>)> {
+        let position = (0..self.len).find(|&i| {
             if self.escaped >> i & 1 == 0 {
-                raw.len() == key.len() && raw.first() == key.as_bytes().first() && raw == key.as_bytes()
+                same_bytes(self.raw_keys[i], key.as_bytes())
             } else {
                 self.property(i).key() == key
             }
-        })
+        });
+        match position {
+            Some(i) => Some((Some(i), self.property(i))),
+            None if self.complete => None,
+            None => self.object.get(key).map(|p| (None, p)),
+        }
     }
+}
+
+/// Whether two keys are the same bytes: length and first byte first, since most keys differ there,
+/// without a call to memcmp.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.first() == b.first() && a == b
 }
 
 /// A JSON array.
