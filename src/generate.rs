@@ -598,12 +598,7 @@ fn explain(flow: &Flow, graph: &Graph, target: Target, explored: usize) -> Unrea
     let (what, span, source) = match target {
         Target::Edge(e) => {
             let edge = &flow.edges[e];
-            let label = edge.on.as_ref().map(|on| format!("[{}]", on.value)).unwrap_or_default();
-            (
-                format!("edge {} -{label}-> {}", edge.from.value, edge.to.value),
-                edge.span,
-                index_of(&edge.from.value),
-            )
+            (format!("edge {}", edge.arrow()), edge.span, index_of(&edge.from.value))
         }
         Target::Rule(r) => {
             let rule = &flow.routing_rules[r];

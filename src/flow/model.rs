@@ -171,6 +171,16 @@ pub struct Edge {
     pub span: Span,
 }
 
+impl Edge {
+    /// `menu_main -[1]-> queue_sales`; an edge without `on`, `welcome -> menu_main`.
+    pub fn arrow(&self) -> String {
+        match &self.on {
+            Some(on) => format!("{} -[{}]-> {}", self.from.value, on.value, self.to.value),
+            None => format!("{} -> {}", self.from.value, self.to.value),
+        }
+    }
+}
+
 /// A routing rule: when `condition` holds at `element`, go to `goto`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoutingRule {

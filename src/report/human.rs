@@ -229,12 +229,7 @@ pub fn render_coverage(report: &CheckReport) -> String {
         }
         if let Some(model) = &simulated.flow.model {
             for &e in &coverage.untaken_edges {
-                let edge = &model.edges[e as usize];
-                let arrow = edge
-                    .on
-                    .as_ref()
-                    .map_or("->".to_string(), |on| format!("-[{}]->", on.value));
-                let _ = writeln!(out, "    no case takes: {} {arrow} {}", edge.from.value, edge.to.value);
+                let _ = writeln!(out, "    no case takes: {}", model.edges[e as usize].arrow());
             }
         }
     }
