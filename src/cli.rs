@@ -2,15 +2,15 @@
 //! it returns, and exits with the code it decided.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use cxone_flow::check::{self, Settings as CheckSettings};
+use cxone_flow::check::{self, FileReport, Settings as CheckSettings};
 use cxone_flow::cxone::secret::Secret;
 use cxone_flow::discover;
 use cxone_flow::exit::Exit;
-use cxone_flow::flow::model::is_dtmf_entry;
+use cxone_flow::flow::model::{Flow, is_dtmf_entry};
 use cxone_flow::generate::merge;
 use cxone_flow::generate::{DEFAULT_MAX_CASES, Goal, generate};
 use cxone_flow::registry::{Rule, RuleLimits, Severities, Severity};
@@ -353,18 +353,13 @@ pub fn run() -> ExitCode {
 
 /// `versions`: what CXone holds of a flow, and whether the file's content is among it.
 fn run_versions(args: VersionsArgs) -> ExitCode {
-    let bytes = match std::fs::read(&args.flow) {
-        Ok(bytes) => bytes,
-        Err(error) => return cannot_run(&format!("failed to read `{}`: {error}", args.flow.display())),
+    let (checked, _) = match check_flow_file(&args.flow, &CheckSettings::default()) {
+        Ok(checked) => checked,
+        Err(exit) => return exit,
     };
-    let path = args.flow.to_string_lossy().replace('\\', "/");
-    let (checked, _) = check::check_flow_bytes(&path, bytes, &CheckSettings::default());
+    let path = checked.source.display_path();
     let Some(flow_id) = checked.flow_id.clone() else {
-        let mut out = String::new();
-        for diagnostic in &checked.diagnostics {
-            report::human::render_diagnostic(&mut out, &checked.source, diagnostic, &Palette::PLAIN);
-        }
-        eprint!("{out}");
+        eprint!("{}", diagnostics_text(&checked, Severity::Warning));
         return cannot_run(&format!("`{path}` has no flowId, so it names no CXone flow"));
     };
     let content_hash = content_hash(checked.source.text.as_bytes());
@@ -463,13 +458,14 @@ fn run_check(args: CheckArgs) -> ExitCode {
         Detail::Failures
     };
     print_styled(&match args.format {
-        Format::Human if args.coverage => {
+        Format::Human => {
             let mut out = report::human::render_findings(&report, &Palette::COLOUR);
-            out.push_str(&report::human::render_coverage(&report));
+            if args.coverage {
+                out.push_str(&report::human::render_coverage(&report));
+            }
             out.push_str(&report::human::summary(&report));
             out
         }
-        Format::Human => report::human::render_with(&report, &Palette::COLOUR),
         Format::Json => report::json::render(&report, detail),
     });
     let files = ReportFiles {
@@ -614,26 +610,16 @@ fn run_rules(args: RulesArgs) -> ExitCode {
 
 /// `cases generate`: checks the flow, generates its cases, prints or writes (merges) the tests file.
 fn run_generate(args: GenerateArgs) -> ExitCode {
-    let bytes = match std::fs::read(&args.flow) {
-        Ok(bytes) => bytes,
-        Err(error) => return cannot_run(&format!("failed to read `{}`: {error}", args.flow.display())),
+    let (checked, flow) = match check_flow_file(&args.flow, &CheckSettings::default()) {
+        Ok(checked) => checked,
+        Err(exit) => return exit,
     };
-    let path = args.flow.to_string_lossy().into_owned();
-    let (checked, flow) = check::check_flow_bytes(&path, bytes, &CheckSettings::default());
-    let errors: Vec<_> = checked
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
-    let Some(flow) = flow.filter(|_| errors.is_empty()) else {
-        let mut out = String::new();
-        for diagnostic in &errors {
-            report::human::render_diagnostic(&mut out, &checked.source, diagnostic, &Palette::PLAIN);
-        }
-        print(&out);
+    let Some(flow) = flow.filter(|_| !checked.has_errors()) else {
+        print(&diagnostics_text(&checked, Severity::Error));
         eprintln!("error: the flow has errors (above): fix them before generating its cases");
         return Exit::Findings.into();
     };
+    let path = checked.source.display_path();
     let generated = generate(&flow, args.goal, args.max_cases);
     for unreachable in &generated.unreachable {
         let at = checked.source.locate(unreachable.span);
@@ -738,36 +724,43 @@ fn run_simulate(args: SimulateArgs) -> ExitCode {
     if let Some(bad) = dtmf.iter().find(|e| !is_dtmf_entry(e)) {
         return cannot_run(&format!("--dtmf entry `{bad}` is not a string of keys 0-9, * and #"));
     }
-    let bytes = match std::fs::read(&args.flow) {
-        Ok(bytes) => bytes,
-        Err(error) => return cannot_run(&format!("failed to read `{}`: {error}", args.flow.display())),
-    };
     let settings = CheckSettings {
         max_execution_ms: args.max_execution_ms,
         ..CheckSettings::default()
     };
-    let path = args.flow.to_string_lossy().into_owned();
-    let (checked, flow) = check::check_flow_bytes(&path, bytes, &settings);
-    let errors: Vec<_> = checked
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
-    let mut out = String::new();
-    for diagnostic in &errors {
-        report::human::render_diagnostic(&mut out, &checked.source, diagnostic, &Palette::PLAIN);
-    }
+    let (checked, flow) = match check_flow_file(&args.flow, &settings) {
+        Ok(checked) => checked,
+        Err(exit) => return exit,
+    };
+    let has_errors = checked.has_errors();
+    let mut out = diagnostics_text(&checked, Severity::Error);
     let Some(flow) = flow else {
         print(&out);
         return cannot_run("the flow file cannot be read as JSON, so it cannot be simulated");
     };
-    if !errors.is_empty() {
+    if has_errors {
         out.push_str("the flow has errors (above); simulating it as it stands:\n\n");
     }
     let call = Engine::new(&flow).run(&dtmf, &variables);
     out.push_str(&report::trace::render(&flow, &call, args.max_execution_ms));
     print(&out);
-    Exit::findings_if(!errors.is_empty() || call.verdict(&flow, args.max_execution_ms) != Verdict::Success).into()
+    Exit::findings_if(has_errors || call.verdict(&flow, args.max_execution_ms) != Verdict::Success).into()
+}
+
+/// Reads and checks one flow file named on the command line; exit 2 when it cannot be read.
+fn check_flow_file(path: &Path, settings: &CheckSettings) -> Result<(FileReport, Option<Flow>), ExitCode> {
+    let bytes =
+        std::fs::read(path).map_err(|error| cannot_run(&format!("failed to read `{}`: {error}", path.display())))?;
+    Ok(check::check_flow_bytes(&path.to_string_lossy(), bytes, settings))
+}
+
+/// A checked file's diagnostics of at least `least` severity, as `check` prints them.
+fn diagnostics_text(file: &FileReport, least: Severity) -> String {
+    let mut out = String::new();
+    for diagnostic in file.diagnostics.iter().filter(|d| d.severity >= least) {
+        report::human::render_diagnostic(&mut out, &file.source, diagnostic, &Palette::PLAIN);
+    }
+    out
 }
 
 fn cannot_run(message: &str) -> ExitCode {

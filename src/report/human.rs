@@ -54,12 +54,7 @@ impl Palette {
 /// Renders every diagnostic, every failing case, coverage shortfalls and a closing summary line,
 /// without colour.
 pub fn render(report: &CheckReport) -> String {
-    render_with(report, &Palette::PLAIN)
-}
-
-/// [`render`] in a palette.
-pub fn render_with(report: &CheckReport, palette: &Palette) -> String {
-    let mut out = render_findings(report, palette);
+    let mut out = render_findings(report, &Palette::PLAIN);
     out.push_str(&summary(report));
     out
 }
