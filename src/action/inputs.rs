@@ -272,13 +272,8 @@ impl Inputs {
             None => None,
         };
         let base = working_directory(&r.text("working-directory", "."))?;
-        let under = |path: PathBuf| {
-            if base.as_os_str().is_empty() {
-                path
-            } else {
-                base.join(path)
-            }
-        };
+        // Joined onto the empty path (the workspace itself), a path stays as it is.
+        let under = |path: PathBuf| base.join(path);
         Ok(Inputs {
             paths: list(&r.text("paths", "."))
                 .into_iter()
