@@ -276,18 +276,26 @@ fn random_call() -> impl Strategy<Value = (Vec<String>, Variables)> {
         prop::option::of(any::<bool>()),
     )
         .prop_map(|(dtmf, hour, lang, vip)| {
-            let mut vars = Variables::new();
-            if let Some(h) = hour {
-                vars.insert("hour".into(), json!(h));
-            }
-            if let Some(l) = lang {
-                vars.insert("lang".into(), json!(l));
-            }
-            if let Some(v) = vip {
-                vars.insert("vip".into(), json!(v));
-            }
-            (dtmf.into_iter().map(str::to_string).collect(), vars)
+            (
+                dtmf.into_iter().map(str::to_string).collect(),
+                variables(hour, lang, vip),
+            )
         })
+}
+
+/// The starting variables the random flows' conditions read, each set or missing.
+pub(crate) fn variables(hour: Option<i64>, lang: Option<&str>, vip: Option<bool>) -> Variables {
+    let mut vars = Variables::new();
+    if let Some(h) = hour {
+        vars.insert("hour".into(), json!(h));
+    }
+    if let Some(l) = lang {
+        vars.insert("lang".into(), json!(l));
+    }
+    if let Some(v) = vip {
+        vars.insert("vip".into(), json!(v));
+    }
+    vars
 }
 
 proptest! {

@@ -7,13 +7,11 @@ use std::path::Path;
 
 use cxone_flow::flow::model::Flow;
 use cxone_flow::generate::{Goal, Target, generate};
-use cxone_flow::sim::condition::Variables;
 use cxone_flow::sim::engine::{Ending, Engine, Outcome};
 use cxone_flow::sim::run::DEFAULT_MAX_EXECUTION_MS;
 use proptest::prelude::*;
-use serde_json::json;
 
-use crate::differential::random_flow;
+use crate::differential::{random_flow, variables};
 use crate::engine::flow;
 use crate::run;
 
@@ -163,16 +161,7 @@ fn brute_force(flow: &Flow) -> BTreeSet<Target> {
     for hour in [None, Some(0), Some(4), Some(8), Some(12), Some(16), Some(20), Some(23)] {
         for lang in [None, Some("es"), Some("e"), Some("en")] {
             for vip in [None, Some(true), Some(false)] {
-                let mut vars = Variables::new();
-                if let Some(h) = hour {
-                    vars.insert("hour".into(), json!(h));
-                }
-                if let Some(l) = lang {
-                    vars.insert("lang".into(), json!(l));
-                }
-                if let Some(v) = vip {
-                    vars.insert("vip".into(), json!(v));
-                }
+                let vars = variables(hour, lang, vip);
                 for seq in &sequences {
                     let call = engine.run(seq, &vars);
                     if call.ending != Ending::Loop {
