@@ -668,7 +668,7 @@ fn run_generate(args: GenerateArgs) -> ExitCode {
             changes: Vec::new(),
         },
     };
-    if let Err(error) = std::fs::write(&target, &merged.text) {
+    if let Err(error) = report::files::write_file(&target, &merged.text) {
         return cannot_run(&format!("failed to write `{}`: {error}", target.display()));
     }
     let mut out = String::new();

@@ -29,15 +29,18 @@ pub fn write(report: &CheckReport, files: ReportFiles) -> Vec<String> {
     let mut failed = Vec::new();
     for (path, what, render) in renderers {
         let Some(path) = path else { continue };
-        let written = render(report).and_then(|text| {
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-            }
-            std::fs::write(path, text).map_err(|e| e.to_string())
-        });
+        let written = render(report).and_then(|text| write_file(path, &text));
         if let Err(error) = written {
             failed.push(format!("failed to write the {what} `{}`: {error}", path.display()));
         }
     }
     failed
+}
+
+/// Writes a file, creating the folders it names first.
+pub fn write_file(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+    }
+    std::fs::write(path, text).map_err(|e| e.to_string())
 }
