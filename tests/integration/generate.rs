@@ -35,6 +35,13 @@ fn the_examples_generated_cases_pass_cover_every_edge_and_are_deterministic() {
         assert!(err.contains("(0 unreachable by input;"), "{err}");
         let (_, second, _) = run(dir.path(), &["cases", "generate", &flow]);
         assert_eq!(first, second, "the same flow gives the same file");
+        // --out writes that file instead of printing it (creating its folder).
+        let (code, out, _) = run(dir.path(), &["cases", "generate", &flow, "--out", "out/generated.json"]);
+        assert_eq!((code, out.as_str()), (0, "wrote out/generated.json\n"));
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("out/generated.json")).unwrap(),
+            first
+        );
         std::fs::write(dir.path().join(format!("{name}.tests.json")), &first).unwrap();
     }
     let (code, out, err) = run(dir.path(), &["check", ".", "--format", "json"]);
@@ -79,6 +86,22 @@ fn update_keeps_people_s_cases_and_shows_what_an_edit_changes_for_callers() {
     let (code, out, _) = run(dir.path(), &["check", "."]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("→ goodbye") || out.contains("expected"), "{out}");
+    // The job summary of the run lists each changed generated case with both paths.
+    let action = crate::action::run_action(dir.path(), &[("GITHUB_EVENT_NAME", "push"), ("INPUT_PATHS", ".")]);
+    assert_eq!(action.code, 1, "{}", action.stdout);
+    let block = action
+        .summary
+        .split("\n**")
+        .find(|b| b.starts_with("1111 at card\\_digits → goodbye**"))
+        .unwrap_or_else(|| panic!("{}", action.summary));
+    assert!(
+        block.contains("expected: start → intro → card_digits → card_status → activated → goodbye"),
+        "{block}"
+    );
+    assert!(
+        block.contains("actual:   start → intro → card_digits → card_status → agent"),
+        "{block}"
+    );
     // ...and a regeneration shows the change, case by case.
     let (code, out, err) = run(
         dir.path(),
