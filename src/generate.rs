@@ -671,6 +671,8 @@ fn routing_reason(flow: &Flow, graph: &Graph, at: usize, target: Target) -> Opti
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
     use crate::check::{Settings, check_flow_bytes};
 
@@ -739,6 +741,34 @@ mod tests {
         assert_eq!(distinct.len(), paths.cases.len(), "one case per distinct path");
         assert_eq!(paths.cases.len(), 3, "to bye, to sales, to closed");
         assert_eq!(generate(&flow, Goal::Edges, 1).cases.len(), 1);
+    }
+
+    #[test]
+    fn starting_variables_come_from_the_condition_classes() {
+        let flow = flow(
+            r#"{"flowId": "v", "elements": [{"id": "start", "type": "start"}, {"id": "route", "type": "routing"},
+               {"id": "a", "type": "hangup"}, {"id": "b", "type": "hangup"}, {"id": "c", "type": "hangup"}],
+             "edges": [{"from": "start", "to": "route"}, {"from": "route", "to": "c", "on": "default"}],
+             "routingRules": [
+               {"element": "route", "condition": {"variable": "lang", "operator": "in", "value": ["es", "fr"]}, "action": {"goto": "a"}},
+               {"element": "route", "condition": {"variable": "hour", "operator": "between", "value": [9, 17]}, "action": {"goto": "b"}}]}"#,
+        );
+        let tried = assignments(&flow);
+        // One value per class the conditions tell apart: an `in` member ("es" and "fr" are alike
+        // for every comparison, so one stands for both), a value inside the `between`, and the
+        // variables missing (which, here, is also what a value outside the hours does).
+        assert_eq!(
+            tried,
+            [
+                Variables::new(),
+                Variables::from([("hour".to_string(), json!(9))]),
+                Variables::from([("lang".to_string(), json!("es"))]),
+                Variables::from([("hour".to_string(), json!(9)), ("lang".to_string(), json!("es"))]),
+            ]
+        );
+        // And the cases take every branch: a by a member, b inside the hours, c with neither.
+        let generated = generate(&flow, Goal::Edges, DEFAULT_MAX_CASES);
+        assert_eq!((generated.covered, generated.targets), (4, 4));
     }
 
     #[test]
