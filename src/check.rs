@@ -444,7 +444,7 @@ fn check_tests_source(
     settings: &Settings,
 ) -> (FileReport, TestFile) {
     let mut findings: Vec<Finding> = orphan.into_iter().collect();
-    let (tests, load_findings) = match bad_text.map_or_else(|| Tape::parse(&source.text), Err) {
+    let (mut tests, load_findings) = match bad_text.map_or_else(|| Tape::parse(&source.text), Err) {
         Ok(tape) => {
             let (tests, mut found) = cases::load(tape.root());
             found.extend(crate::json::out_of_range_numbers(&tape));
@@ -453,6 +453,9 @@ fn check_tests_source(
         Err(error) => (TestFile::default(), vec![syntax_finding(error)]),
     };
     findings.extend(load_findings);
+    if let Some(flow) = flow {
+        cases::resolve_labels(&mut tests, flow);
+    }
     findings.extend(cases::check(&tests, flow));
     let report = finish(source, findings, FileKind::Tests, flow.and_then(flow_id), settings);
     (report, tests)
@@ -465,7 +468,11 @@ fn check_flow_source(
 ) -> (FileReport, Option<Flow>) {
     let (findings, flow, json) = match bad_text.map_or_else(|| Tape::parse(&source.text), Err) {
         Ok(tape) => {
-            let (loaded, mut findings) = flow::load::load(tape.root());
+            let (loaded, mut findings) = if crate::discover::is_script_path(&source.path) {
+                crate::studio::load::load(tape.root())
+            } else {
+                flow::load::load(tape.root())
+            };
             findings.extend(crate::json::out_of_range_numbers(&tape));
             let json = settings.keep_loaded.then(|| Arc::new(tape.root().to_json()));
             // The rules read the model only: the tape goes first (it is the size of the text).
@@ -488,11 +495,11 @@ fn flow_id(flow: &Flow) -> Option<String> {
 
 fn orphan_finding(path: &Path) -> Finding {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let flow_name = name.replace(crate::discover::TESTS_SUFFIX, crate::discover::FLOW_SUFFIX);
+    let stem = name.strip_suffix(crate::discover::TESTS_SUFFIX).unwrap_or(name);
     Finding::new(
         Rule::OrphanTestFile,
         Default::default(),
-        format!("test file has no flow file `{flow_name}` beside it"),
+        format!("test file has no flow file `{stem}.flow.json` or Studio script `{stem}.json` beside it"),
     )
     .with_help("rename the test file to match its flow, or move it next to the flow")
 }

@@ -409,7 +409,8 @@ fn run_graph(args: GraphArgs) -> ExitCode {
         eprint!("{}", report::human::render(&report));
         return cannot_run("the flow file cannot be read as JSON, so it cannot be drawn");
     };
-    let diagram = Diagram::of(json);
+    let view = cxone_flow::studio::view::as_flow(json);
+    let diagram = Diagram::of(&view);
     let mut highlights = Highlights::default();
     match flow.simulation.as_ref().filter(|_| unit.tests.is_some()) {
         Some(simulation) => {
@@ -560,7 +561,7 @@ fn run_release(args: ReleaseArgs) -> ExitCode {
 fn run_rules(args: RulesArgs) -> ExitCode {
     let json = |rule: Rule| {
         serde_json::json!({
-            "code": rule.code(), "name": rule.name(), "defaultSeverity": rule.default_severity().to_string(),
+            "code": rule.code(), "name": rule.name(), "defaultSeverity": rule.default_level_name(),
             "summary": rule.summary(), "docs": format!("docs/rules.md#{}-{}", rule.code().to_lowercase(), rule.name()),
         })
     };
@@ -577,7 +578,7 @@ fn run_rules(args: RulesArgs) -> ExitCode {
                         "{}  {:<26} {:<8} {}\n",
                         r.code(),
                         r.name(),
-                        r.default_severity(),
+                        r.default_level_name(),
                         r.summary()
                     )
                 })
@@ -599,7 +600,7 @@ fn run_rules(args: RulesArgs) -> ExitCode {
             "{} {} ({}): {}\n\n{}\n",
             rule.code(),
             rule.name(),
-            rule.default_severity(),
+            rule.default_level_name(),
             rule.summary(),
             rule.explanation()
         ),

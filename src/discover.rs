@@ -1,4 +1,5 @@
-//! Finds flow and test files under the paths the user names, and pairs each test file with its flow.
+//! Finds flow files, Studio scripts and test files under the paths the user names, and pairs each
+//! test file with its flow or script.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -7,11 +8,28 @@ use std::path::{Path, PathBuf};
 pub const FLOW_SUFFIX: &str = ".flow.json";
 /// The suffix of test files.
 pub const TESTS_SUFFIX: &str = ".tests.json";
+/// The suffix that names a Studio script whatever it holds (any other `*.json` is a script when its
+/// top level names `header`, `actions` and `branches`).
+pub const STUDIO_SUFFIX: &str = ".studio.json";
+const JSON_SUFFIX: &str = ".json";
+
+/// Whether a flow-side path is a Studio script (`*.studio.json` or another `*.json`) rather than a
+/// flow file (`*.flow.json`).
+pub fn is_script_path(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(JSON_SUFFIX) && !n.ends_with(FLOW_SUFFIX))
+}
+
+/// Whether a `*.json` file not named like any of ours is a Studio script (read to find out).
+fn holds_script(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|text| crate::studio::load::looks_like_script(&text))
+}
 
 /// A flow to check, with its test file when one exists beside it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Unit {
-    /// The flow file, or `None` for a test file whose flow is missing (or refused).
+    /// The flow file or Studio script, or `None` for a test file whose flow is missing (or refused).
     pub flow: Option<PathBuf>,
     pub tests: Option<PathBuf>,
     /// Paths named like this unit's files that are not read, and why.
@@ -89,7 +107,7 @@ impl Refused {
 pub enum DiscoverError {
     #[error("path `{0}` does not exist")]
     Missing(PathBuf),
-    #[error("`{0}` is neither a flow file (*.flow.json) nor a test file (*.tests.json)")]
+    #[error("`{0}` is neither a flow file (*.flow.json), a Studio script nor a test file (*.tests.json)")]
     NotAFlowFile(PathBuf),
     #[error("failed to walk `{path}`: {source}")]
     Walk {
@@ -99,7 +117,7 @@ pub enum DiscoverError {
     },
     #[error("--exclude `{glob}` is not a valid glob: {message}")]
     BadExclude { glob: String, message: String },
-    #[error("no flow or test files (*.flow.json, *.tests.json) under `{0}`")]
+    #[error("no flow files, Studio scripts or test files (*.flow.json, *.json, *.tests.json) under `{0}`")]
     Empty(PathBuf),
 }
 
@@ -180,6 +198,11 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
                 }
                 match name_kind(entry.path()) {
                     Name::Other => {}
+                    Name::Json(stem) => {
+                        if entry.file_type().is_some_and(|t| t.is_file()) && holds_script(entry.path()) {
+                            stems.insert(stem);
+                        }
+                    }
                     Name::NotUtf8 { is_flow } => bad_names.push(Refused {
                         path: entry.path().to_path_buf(),
                         is_flow,
@@ -198,12 +221,15 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
                 Name::Stem(stem) => {
                     stems.insert(stem);
                 }
+                Name::Json(stem) if holds_script(path) => {
+                    stems.insert(stem);
+                }
                 Name::NotUtf8 { is_flow } => bad_names.push(Refused {
                     path: path.clone(),
                     is_flow,
                     why: Refusal::NotUtf8Name,
                 }),
-                Name::Other => errors.push(DiscoverError::NotAFlowFile(path.clone())),
+                Name::Other | Name::Json(_) => errors.push(DiscoverError::NotAFlowFile(path.clone())),
             }
         } else {
             errors.push(DiscoverError::Missing(path.clone()));
@@ -216,12 +242,27 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
         .into_iter()
         .map(|stem| {
             let mut unit = Unit::default();
-            for (suffix, is_flow) in [(FLOW_SUFFIX, true), (TESTS_SUFFIX, false)] {
+            // The flow side is the first of `NAME.flow.json`, `NAME.studio.json`, `NAME.json` there.
+            for (suffix, is_flow) in [
+                (FLOW_SUFFIX, true),
+                (STUDIO_SUFFIX, true),
+                (JSON_SUFFIX, true),
+                (TESTS_SUFFIX, false),
+            ] {
+                if is_flow && (unit.flow.is_some() || unit.flow_refused()) {
+                    continue;
+                }
                 let path = with_suffix(&stem, suffix);
                 match classify(&path, boundary.as_deref()) {
                     Entry::Missing => {}
+                    Entry::File if suffix == JSON_SUFFIX => {
+                        if holds_script(&path) {
+                            unit.flow = Some(path);
+                        }
+                    }
                     Entry::File if is_flow => unit.flow = Some(path),
                     Entry::File => unit.tests = Some(path),
+                    Entry::Refused(_) if suffix == JSON_SUFFIX => {}
                     Entry::Refused(why) => unit.refused.push(Refused { path, is_flow, why }),
                 }
             }
@@ -267,8 +308,10 @@ fn walker(root: &Path, exclude: &[String]) -> Result<ignore::Walk, DiscoverError
 
 /// What a path's name says it is.
 enum Name {
-    /// `dir/NAME` of `dir/NAME.flow.json` or `dir/NAME.tests.json`.
+    /// `dir/NAME` of `dir/NAME.flow.json`, `dir/NAME.studio.json` or `dir/NAME.tests.json`.
     Stem(PathBuf),
+    /// `dir/NAME` of another `dir/NAME.json`: a Studio script if it holds one.
+    Json(PathBuf),
     /// Ends like a flow or test file, but is not UTF-8.
     NotUtf8 {
         is_flow: bool,
@@ -281,14 +324,20 @@ fn name_kind(path: &Path) -> Name {
         return Name::Other;
     };
     match name.to_str() {
-        Some(name) => name
-            .strip_suffix(FLOW_SUFFIX)
-            .or_else(|| name.strip_suffix(TESTS_SUFFIX))
-            .filter(|s| !s.is_empty())
-            .map_or(Name::Other, |stem| Name::Stem(path.with_file_name(stem))),
+        Some(name) => match [FLOW_SUFFIX, TESTS_SUFFIX, STUDIO_SUFFIX]
+            .iter()
+            .find_map(|suffix| name.strip_suffix(suffix))
+        {
+            Some(stem) if !stem.is_empty() => Name::Stem(path.with_file_name(stem)),
+            Some(_) => Name::Other,
+            None => name
+                .strip_suffix(JSON_SUFFIX)
+                .filter(|s| !s.is_empty())
+                .map_or(Name::Other, |stem| Name::Json(path.with_file_name(stem))),
+        },
         None => {
             let lossy = name.to_string_lossy();
-            if lossy.ends_with(FLOW_SUFFIX) {
+            if lossy.ends_with(FLOW_SUFFIX) || lossy.ends_with(STUDIO_SUFFIX) {
                 Name::NotUtf8 { is_flow: true }
             } else if lossy.ends_with(TESTS_SUFFIX) {
                 Name::NotUtf8 { is_flow: false }
@@ -412,7 +461,7 @@ mod tests {
         assert_eq!(
             found.errors[0].to_string(),
             format!(
-                "no flow or test files (*.flow.json, *.tests.json) under `{}`",
+                "no flow files, Studio scripts or test files (*.flow.json, *.json, *.tests.json) under `{}`",
                 root.join("empty").display()
             )
         );

@@ -32,3 +32,4 @@ pub mod rules;
 pub mod settings;
 pub mod sim;
 pub mod source;
+pub mod studio;

@@ -36,6 +36,8 @@ impl FromStr for Severity {
 }
 
 macro_rules! rules {
+    (@level Off) => { None };
+    (@level $severity:ident) => { Some(Severity::$severity) };
     ($($variant:ident = $code:literal, $name:literal, $severity:ident, $summary:literal;)*) => {
         /// Every rule cxone-flow knows. Codes are permanent and never reused.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -57,9 +59,10 @@ macro_rules! rules {
                 match self { $(Rule::$variant => $name,)* }
             }
 
-            /// The severity used unless the user overrides it.
-            pub fn default_severity(self) -> Severity {
-                match self { $(Rule::$variant => Severity::$severity,)* }
+            /// The severity used unless the user overrides it; `None` for a rule that is off
+            /// unless turned on.
+            pub fn default_level(self) -> Option<Severity> {
+                match self { $(Rule::$variant => rules!(@level $severity),)* }
             }
 
             /// One line saying what the rule catches.
@@ -104,6 +107,23 @@ rules! {
     SymlinkedFile = "CXF031", "symlinked-file", Error, "a flow or test file is a symbolic link, or its real path leaves the checked tree: it is not read";
     UnreadableEntry = "CXF032", "unreadable-entry", Error, "a path named like a flow or test file is a folder, a FIFO or a device, or its name is not UTF-8: it is not read";
     DuplicateFlowId = "CXF033", "duplicate-flow-id", Error, "two flow files have the same `flowId`, so both would be released to one CXone flow";
+    MenuWithoutDefault = "CXF034", "menu-without-default", Warning, "a Studio MENU has no `default` branch for a caller who stays silent or presses a key it has no branch for";
+    UnwiredQueueDefault = "CXF035", "unwired-queue-default", Warning, "a Studio REQAGENT's `default` branch is not wired (CXone warns; it usually leads into a hold loop)";
+    StaleNextActionId = "CXF036", "stale-next-action-id", Error, "a Studio script's `header.nextActionId` is not above every action id, so CXone would mint an id already in use";
+    MissingLayout = "CXF037", "missing-layout", Error, "a Studio action has no integer `xws`/`yws`, which CXone's save rejects";
+    LongTtsSegment = "CXF038", "long-tts-segment", Warning, "a Studio prompt has a text-to-speech segment over 300 characters";
+    OpaqueAction = "CXF039", "opaque-action", Off, "a Studio action whose type cxone-flow does not know: its outcome in a simulation comes from the test case's `mock`";
+}
+
+impl Rule {
+    /// The default level as a word: `error`, `warning` or `off`.
+    pub fn default_level_name(self) -> &'static str {
+        match self.default_level() {
+            Some(Severity::Error) => "error",
+            Some(Severity::Warning) => "warning",
+            None => "off",
+        }
+    }
 }
 
 impl fmt::Display for Rule {
@@ -187,10 +207,7 @@ impl Severities {
 
     /// The severity in force for a rule, or `None` when it is turned off.
     pub fn of(&self, rule: Rule) -> Option<Severity> {
-        self.overrides
-            .get(&rule)
-            .copied()
-            .unwrap_or(Some(rule.default_severity()))
+        self.overrides.get(&rule).copied().unwrap_or(rule.default_level())
     }
 }
 
@@ -219,6 +236,7 @@ mod tests {
     fn a_rule_explains_itself_from_its_section() {
         let text = Rule::DanglingEdge.explanation();
         assert!(text.starts_with("Default severity: error."), "{text}");
+        assert!(Rule::OpaqueAction.explanation().starts_with("Default severity: off."));
         assert!(text.contains("Bad:") && text.contains("Good:") && !text.contains("## CXF003"));
         assert!(Rule::ALL.iter().all(|r| !r.explanation().is_empty()));
     }
@@ -237,6 +255,13 @@ mod tests {
                 assert!(section.contains(part), "{heading} lacks `{part}`");
             }
         }
+    }
+
+    #[test]
+    fn an_off_by_default_rule_is_off_until_turned_on() {
+        assert_eq!(Severities::default().of(Rule::OpaqueAction), None);
+        let on = Severities::parse(["opaque-action=warning"]).unwrap();
+        assert_eq!(on.of(Rule::OpaqueAction), Some(Severity::Warning));
     }
 
     #[test]

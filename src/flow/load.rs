@@ -151,6 +151,7 @@ fn load_element(object: Object, findings: &mut Vec<Finding>) -> Option<Element> 
         value: None,
         min_digits: None,
         max_digits: None,
+        action: None,
     };
     for &(field, required) in kind.fields() {
         match field {

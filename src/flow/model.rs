@@ -17,6 +17,42 @@ pub struct Flow {
     pub edges: Vec<Edge>,
     pub routing_rules: Vec<RoutingRule>,
     pub timeouts: Timeouts,
+    /// What only a Studio script has, when the flow was loaded from one.
+    pub script: Option<Box<Script>>,
+}
+
+/// What a Studio script says beyond the graph: its name, and where its header stands.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Script {
+    /// `header.scriptName`, the script's identity in CXone.
+    pub name: Option<Spanned<CompactString>>,
+    /// The `header` object (or the root, when it is missing).
+    pub header_span: Span,
+}
+
+impl Flow {
+    /// Whether the flow was loaded from a Studio script.
+    pub fn is_script(&self) -> bool {
+        self.script.is_some()
+    }
+
+    /// How messages name an element with its kind: `menu element "menu_main"`, or for a script's
+    /// action `action 4 "Main Menu" (MENU)`.
+    pub fn describe_kind(&self, element: &Element) -> String {
+        match &element.action {
+            Some(action) => action.describe(&element.id.value),
+            None => format!("{} element \"{}\"", element.kind.name(), element.id.value),
+        }
+    }
+
+    /// How messages name an element: `element "menu_main"`, or for a script's action
+    /// `action 4 "Main Menu" (MENU)`.
+    pub fn describe(&self, element: &Element) -> String {
+        match &element.action {
+            Some(action) => action.describe(&element.id.value),
+            None => format!("element \"{}\"", element.id.value),
+        }
+    }
 }
 
 /// The kinds of element the flow format defines.
@@ -160,6 +196,45 @@ pub struct Element {
     pub value: Option<Box<serde_json::Value>>,
     pub min_digits: Option<u64>,
     pub max_digits: Option<u64>,
+    /// What a Studio script's action adds (boxed: flow files have none).
+    pub action: Option<Box<Action>>,
+}
+
+/// A Studio action's own facts: the element's id is its action id.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Action {
+    /// The action type's name as the script says it (`MENU`, `IF`, `REST`...).
+    pub name: CompactString,
+    /// The label the script author gave it (`Main Menu`).
+    pub label: Option<CompactString>,
+    /// The action type's GUID (`libraryId`).
+    pub library_id: Option<CompactString>,
+    /// A REQAGENT's skill, a MUSIC action's music file.
+    pub target: Option<CompactString>,
+    /// A MENU's own `Timeout`, in ms (instead of the flow's input timeout).
+    pub input_timeout_ms: Option<u64>,
+    /// A PLAY with `DetectDTMF`: a caller who has a key ready cuts the prompt short.
+    pub detect_dtmf: bool,
+    /// A MUSIC action: hold music, which may loop while the caller waits for an agent.
+    pub is_hold: bool,
+    /// The labels of the branches leaving this action, in file order (for messages on opaque
+    /// actions: what a test case may mock).
+    pub branches: Vec<CompactString>,
+}
+
+impl Action {
+    /// `action 4 "Main Menu" (MENU)`, or `action 4 (MENU)` without a label.
+    pub fn describe(&self, id: &str) -> String {
+        match &self.label {
+            Some(label) => format!("action {id} \"{label}\" ({})", self.name),
+            None => format!("action {id} ({})", self.name),
+        }
+    }
+
+    /// Whether a mock key (an action's label or id) names this action.
+    pub fn is_named(&self, id: &str, key: &str) -> bool {
+        key == id || self.label.as_deref() == Some(key)
+    }
 }
 
 /// One edge: `from` to `to`, taken on the outcome `on`.

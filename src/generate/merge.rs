@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::discover::{FLOW_SUFFIX, TESTS_SUFFIX};
+use crate::discover::{FLOW_SUFFIX, STUDIO_SUFFIX, TESTS_SUFFIX};
 use crate::generate::GeneratedCase;
 use crate::json::Tape;
 use crate::source::SourceFile;
@@ -18,13 +18,17 @@ pub struct Merged {
     pub changes: Vec<String>,
 }
 
-/// `dir/NAME.tests.json` for `dir/NAME.flow.json` (else the path with `.tests.json` added).
+/// `dir/NAME.tests.json` for `dir/NAME.flow.json`, `dir/NAME.studio.json` or a script
+/// `dir/NAME.json` (else the path with `.tests.json` added).
 pub fn tests_path_of(flow: &Path) -> PathBuf {
     let name = flow
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let stem = name.strip_suffix(FLOW_SUFFIX).unwrap_or(&name);
+    let stem = [FLOW_SUFFIX, STUDIO_SUFFIX, ".json"]
+        .iter()
+        .find_map(|suffix| name.strip_suffix(suffix))
+        .unwrap_or(&name);
     flow.with_file_name(format!("{stem}{TESTS_SUFFIX}"))
 }
 

@@ -10,6 +10,8 @@ use serde_json::Value;
 pub struct Node<'v> {
     pub id: &'v str,
     pub kind: &'v str,
+    /// A Studio action's label.
+    pub label: Option<&'v str>,
 }
 
 /// One edge (with its `on` label) or rule goto (labelled `rule`, drawn dashed).
@@ -21,7 +23,8 @@ pub struct Link<'v> {
     pub rule: bool,
 }
 
-/// A flow's nodes and links, read from its JSON (the first element of a duplicated id stands for
+/// A flow's nodes and links, read from its JSON (a Studio script through
+/// [`crate::studio::view::as_flow`]; the first element of a duplicated id stands for
 /// it; links to ids that are no element are left out).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagram<'v> {
@@ -55,6 +58,7 @@ impl<'v> Diagram<'v> {
             nodes.push(Node {
                 id,
                 kind: text(element, "type"),
+                label: element.get("label").and_then(Value::as_str),
             });
         }
         let edges = flow.get("edges").and_then(Value::as_array).into_iter().flatten();

@@ -36,7 +36,8 @@ fn label(text: &str) -> String {
 
 /// The diagram's source for a PR summary (flows up to `MAX_ELEMENTS`), or why it is not drawn.
 pub fn render(flow: &Value, changed: &BTreeSet<String>, failing_paths: &[Vec<String>]) -> Result<String, String> {
-    let diagram = Diagram::of(flow);
+    let flow = crate::studio::view::as_flow(flow);
+    let diagram = Diagram::of(&flow);
     if diagram.nodes.len() > MAX_ELEMENTS {
         return Err(format!(
             "the flow has {} elements; diagrams are drawn up to {MAX_ELEMENTS}",
@@ -57,7 +58,11 @@ pub fn render(flow: &Value, changed: &BTreeSet<String>, failing_paths: &[Vec<Str
 pub fn write(diagram: &Diagram, highlights: &Highlights) -> String {
     let mut out = String::from("flowchart TD\n");
     for (i, node) in diagram.nodes.iter().enumerate() {
-        let _ = writeln!(out, "  n{i}[\"{}<br/>{}\"]", label(node.id), label(node.kind));
+        let title = match node.label {
+            Some(name) => format!("{} {}", node.id, name),
+            None => node.id.to_string(),
+        };
+        let _ = writeln!(out, "  n{i}[\"{}<br/>{}\"]", label(&title), label(node.kind));
     }
     for link in &diagram.links {
         let arrow = if link.rule { "-.->" } else { "-->" };

@@ -35,7 +35,10 @@ pub fn render(report: &CheckReport) -> String {
                 "shortDescription": { "text": rule.summary() },
                 "helpUri": rule_docs_url(*rule),
                 "help": { "text": format!("{}: see {}", rule.summary(), rule_docs_url(*rule)) },
-                "defaultConfiguration": { "level": level(rule.default_severity()) },
+                "defaultConfiguration": match rule.default_level() {
+                    Some(severity) => json!({ "level": level(severity) }),
+                    None => json!({ "enabled": false }),
+                },
             })
         })
         .collect();

@@ -14,6 +14,7 @@ use crate::flow::diff::{self, Change};
 use crate::registry::Severity;
 use crate::release::pipeline::FlowResult;
 use crate::report::{explain_case, mermaid, plural};
+use crate::studio::view;
 
 /// GitHub's limit for one step's summary.
 pub const STEP_SUMMARY_LIMIT: usize = 1024 * 1024;
@@ -239,7 +240,7 @@ fn changes_block(report: &CheckReport, changes: &FlowChanges) -> String {
         return out;
     };
     let list: Vec<Change> = match &changes.base {
-        Ok(Some(base)) => diff::diff(base, head),
+        Ok(Some(base)) => diff::diff(&view::as_flow(base), &view::as_flow(head)),
         Ok(None) => {
             out.push_str("A new flow file.\n\n");
             Vec::new()
@@ -249,8 +250,12 @@ fn changes_block(report: &CheckReport, changes: &FlowChanges) -> String {
             Vec::new()
         }
     };
-    if matches!(changes.base, Ok(Some(_))) && list.is_empty() {
-        out.push_str("No semantic change (formatting or key order only).\n\n");
+    match &changes.base {
+        Ok(Some(base)) if list.is_empty() && view::layout_only(base, head) => {
+            out.push_str("Layout only: actions moved on the Studio canvas (`x`/`y`), no semantic change.\n\n");
+        }
+        Ok(Some(_)) if list.is_empty() => out.push_str("No semantic change (formatting or key order only).\n\n"),
+        _ => {}
     }
     if !list.is_empty() {
         out.push_str("| change | part | which | detail |\n| --- | --- | --- | --- |\n");
@@ -269,7 +274,7 @@ fn changes_block(report: &CheckReport, changes: &FlowChanges) -> String {
     let touched: BTreeSet<String> = match &changes.base {
         Ok(Some(_)) => diff::touched_elements(&list),
         // A new file: every element is new.
-        _ => head["elements"]
+        _ => view::as_flow(head)["elements"]
             .as_array()
             .into_iter()
             .flatten()

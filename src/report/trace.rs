@@ -93,6 +93,10 @@ pub fn render(flow: &Flow, call: &Call, threshold_ms: u64) -> String {
         Ending::Loop => {
             let _ = writeln!(out, "ended: looped, {} steps without ending", call.steps.len());
         }
+        Ending::Unmocked => {
+            let at = call.steps.last().map_or(0, |s| s.element);
+            let _ = writeln!(out, "ended: {}", crate::sim::expect::unmocked(flow, at));
+        }
     }
     if call.execution_time > threshold_ms {
         let _ = writeln!(

@@ -15,7 +15,19 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 .on
                 .as_ref()
                 .map_or(String::new(), |on| format!(" on \"{}\"", on.value));
-            let message = if field == "from" {
+            let message = if cx.flow.is_script() {
+                if field == "from" {
+                    format!(
+                        "branches are filed under \"{}\", which is not an action of the script",
+                        end.value
+                    )
+                } else {
+                    format!(
+                        "a branch{on} of action {} goes to action {}, which the script does not have",
+                        edge.from.value, end.value
+                    )
+                }
+            } else if field == "from" {
                 format!(
                     "edge to \"{}\"{on} starts at unknown element \"{}\"",
                     edge.to.value, end.value

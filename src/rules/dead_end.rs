@@ -20,9 +20,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 Rule::DeadEnd,
                 element.id.span,
                 format!(
-                    "{} element \"{}\" has no way out: every call reaching it ends in an error",
-                    element.kind.name(),
-                    element.id.value
+                    "{} has no way out: every call reaching it ends in an error",
+                    cx.flow.describe_kind(element)
                 ),
             )
             .with_help("add an edge from it, or make it a terminal (queue, transfer, voicemail, hangup)"),

@@ -2,7 +2,7 @@
 
 use super::Context;
 use crate::diagnostic::Finding;
-use crate::flow::model::{Labels, MENU_KEYS};
+use crate::flow::model::{Edge, Element, ElementKind, Labels, MENU_KEYS};
 use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -11,6 +11,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         };
         let element = &cx.flow.elements[from];
+        if element.action.is_some() {
+            out.extend(script_menu_label(cx, element, edge));
+            continue;
+        }
         let kind = element.kind.name();
         let allowed: &[&str] = match element.kind.labels() {
             Labels::Single => {
@@ -75,4 +79,25 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// A Studio MENU's branches are `case` branches labelled with one key, and its `default`; other
+/// actions' branch labels are free-form.
+fn script_menu_label(cx: &Context, element: &Element, edge: &Edge) -> Option<Finding> {
+    let on = edge.on.as_ref()?;
+    let valid = element.kind != ElementKind::Menu || MENU_KEYS.contains(&on.value.as_str()) || on.value == "default";
+    (!valid).then(|| {
+        Finding::new(
+            Rule::InvalidEdgeLabel,
+            on.span,
+            format!(
+                "a `case` branch of {} is labelled \"{}\", but a MENU takes one key",
+                cx.flow.describe_kind(element),
+                on.value
+            ),
+        )
+        .with_help(
+            "label each `case` branch with one key (0-9, *, #); silence and other keys take the `default` branch",
+        )
+    })
 }

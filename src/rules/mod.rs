@@ -7,6 +7,7 @@ mod duplicate_edge;
 mod duplicate_element_id;
 mod invalid_edge_label;
 mod menu_too_deep;
+mod menu_without_default;
 mod misplaced_routing_rule;
 mod missing_default;
 mod missing_start;
@@ -19,6 +20,7 @@ mod too_many_decisions;
 mod unhandled_input;
 mod unknown_goto;
 mod unreachable_element;
+mod unwired_queue_default;
 
 use crate::diagnostic::Finding;
 use crate::flow::graph::Graph;
@@ -34,8 +36,8 @@ pub struct Context<'a> {
 
 type Check = fn(&Context, &mut Vec<Finding>);
 
-/// The checks run on a loaded flow. The structural rules (CXF001, CXF003-CXF005, CXF007, CXF008,
-/// CXF018, CXF030) are found while loading; the test-file rules while loading and pairing tests.
+/// The checks run on a loaded flow or script. The structural rules (CXF001, CXF003-CXF005, CXF007,
+/// CXF008, CXF018, CXF030, and for scripts CXF036-CXF039) are found while loading; the test-file rules while loading and pairing tests.
 const FLOW_CHECKS: &[Check] = &[
     dangling_edge::check,
     invalid_edge_label::check,
@@ -55,6 +57,8 @@ const FLOW_CHECKS: &[Check] = &[
     unhandled_input::check,
     too_many_decisions::check,
     menu_too_deep::check,
+    menu_without_default::check,
+    unwired_queue_default::check,
 ];
 
 /// Runs every flow check and returns the findings in source order.

@@ -9,11 +9,12 @@ use crate::registry::Rule;
 /// element that could still end properly. Dead ends and unreachable elements have rules of their own.
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let elements = &cx.flow.elements;
-    // Dead ends and dangling exits end the call in an error, and an element of unknown type might end
-    // it: their own rules report them, so counting them as traps would only repeat those findings.
+    // Dead ends and dangling exits end the call in an error, an element of unknown type might end
+    // it, and Studio hold music is where a queued caller waits: their own rules report them, so counting them as traps would only repeat those findings.
     let ends = cx.graph.can_reach(|i| {
         elements[i].kind.is_terminal()
             || elements[i].kind == ElementKind::Unknown
+            || elements[i].action.as_ref().is_some_and(|a| a.is_hold)
             || cx.graph.successors[i].is_empty()
             || has_dangling_exit(cx, i)
     });

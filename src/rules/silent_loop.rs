@@ -11,7 +11,12 @@ const NAMED: usize = 8;
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let elements = &cx.flow.elements;
     let silent = |i: usize| !elements[i].kind.takes_input() && elements[i].kind != ElementKind::Unknown;
+    // Studio hold music loops by design: the caller is waiting in a queue.
+    let is_hold = |i: &usize| elements[*i].action.as_ref().is_some_and(|a| a.is_hold);
     for cycle in cx.graph.cycles_within(silent) {
+        if cycle.iter().all(is_hold) {
+            continue;
+        }
         let first = &elements[cycle[0]];
         let mut names: Vec<String> = cycle
             .iter()

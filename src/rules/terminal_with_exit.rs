@@ -2,11 +2,14 @@
 
 use super::Context;
 use crate::diagnostic::Finding;
+use crate::flow::model::ElementKind;
 use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (i, element) in cx.flow.elements.iter().enumerate() {
-        if !element.kind.is_terminal() {
+        // A Studio REQAGENT's branches lead into its hold loop, which runs while the caller waits.
+        let queue_with_hold = element.action.is_some() && element.kind == ElementKind::Queue;
+        if !element.kind.is_terminal() || queue_with_hold {
             continue;
         }
         for &e in &cx.graph.out_edges[i] {
@@ -15,11 +18,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 Finding::new(
                     Rule::TerminalWithExit,
                     edge.from.span,
-                    format!(
-                        "edge leaves {} element \"{}\", which ends the call",
-                        element.kind.name(),
-                        element.id.value
-                    ),
+                    format!("edge leaves {}, which ends the call", cx.flow.describe_kind(element)),
                 )
                 .with_related(element.kind_span, "a terminal element")
                 .with_help("the edge can never be taken; remove it or change the element's type"),

@@ -7,7 +7,8 @@ use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (i, element) in cx.flow.elements.iter().enumerate() {
-        if !element.kind.takes_input() {
+        // A Studio MENU has one `default` branch for both (menu-without-default checks it).
+        if !element.kind.takes_input() || element.action.is_some() {
             continue;
         }
         let labels: Vec<&str> = cx.graph.out_edges[i]

@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::Finding;
-use crate::flow::model::{Flow, is_dtmf_entry};
+use crate::flow::model::{ElementKind, Flow, is_dtmf_entry};
 use crate::json::{FieldRules, Object, ObjectReader, Value, describe_value, type_name};
 use crate::registry::Rule;
 use crate::sim::condition::Variables;
@@ -33,6 +33,8 @@ pub struct Case {
     pub span: Span,
     pub dtmf: Vec<String>,
     pub variables: Variables,
+    /// For Studio scripts: the branch each opaque action takes, by action label or id.
+    pub mock: Vec<(Spanned<String>, Spanned<String>)>,
     pub expect: Expect,
 }
 
@@ -91,18 +93,23 @@ fn load_case(object: Object, findings: &mut Vec<Finding>) -> Option<Case> {
     // Written by `cxone-flow cases generate`, which replaces only such cases when it regenerates.
     reader.boolean("generated", false);
     let input = reader.object("input", false);
+    let mock = reader.object("mock", false);
     let expect = reader.object("expect", false);
     let what = name
         .as_ref()
         .map_or("a case".to_string(), |n| format!("case \"{}\"", n.value));
-    reader.finish(&["name", "description", "generated", "input", "expect"], |_| None);
+    reader.finish(&["name", "description", "generated", "input", "mock", "expect"], |_| {
+        None
+    });
     let (dtmf, variables) = input.map(|i| load_input(i, &what, findings)).unwrap_or_default();
+    let mock = mock.map(|m| load_mock(m, &what, findings)).unwrap_or_default();
     let expect = expect.map(|e| load_expect(e, &what, findings)).unwrap_or_default();
     let case = Case {
         name: name?.into_string(),
         span: object.span(),
         dtmf,
         variables,
+        mock,
         expect,
     };
     (findings.len() == before).then_some(case)
@@ -131,6 +138,28 @@ fn load_input(object: Object, what: &str, findings: &mut Vec<Finding>) -> (Vec<S
         }
     }
     (entries, variables.map(variables_of).unwrap_or_default())
+}
+
+/// `{"ACTION_LABEL_OR_ID": "branch label", ...}`.
+fn load_mock(object: Object, what: &str, findings: &mut Vec<Finding>) -> Vec<(Spanned<String>, Spanned<String>)> {
+    let mut mock = Vec::new();
+    for property in object.iter() {
+        match property.value.as_str() {
+            Some(branch) => mock.push((
+                Spanned::new(property.key().into_owned(), property.name.span()),
+                Spanned::new(branch.into_owned(), property.value.span()),
+            )),
+            None => findings.push(Finding::new(
+                Rule::MalformedTestCase,
+                property.value.span(),
+                format!(
+                    "each `mock` of {what} maps an action to a branch label (a string), found {}",
+                    describe_value(property.value)
+                ),
+            )),
+        }
+    }
+    mock
 }
 
 fn variables_of(object: Object) -> Variables {
@@ -181,6 +210,82 @@ fn element_ids(reader: &mut ObjectReader, key: &str) -> Option<Vec<Spanned<Strin
     Some(ids)
 }
 
+/// For a Studio script, expectations may name actions by label (`"Main Menu"`) as well as by id:
+/// each label that is not an id and belongs to exactly one action becomes that action's id.
+pub fn resolve_labels(file: &mut TestFile, flow: &Flow) {
+    if !flow.is_script() {
+        return;
+    }
+    let mut by_label: HashMap<&str, Option<&str>> = HashMap::new();
+    for element in &flow.elements {
+        if let Some(label) = element.action.as_ref().and_then(|a| a.label.as_deref()) {
+            by_label
+                .entry(label)
+                .and_modify(|id| *id = None)
+                .or_insert(Some(element.id.value.as_str()));
+        }
+    }
+    let ids: HashSet<&str> = flow.elements.iter().map(|e| e.id.value.as_str()).collect();
+    let resolve = |name: &mut Spanned<String>| {
+        if !ids.contains(name.value.as_str())
+            && let Some(Some(id)) = by_label.get(name.value.as_str())
+        {
+            name.value = (*id).to_string();
+        }
+    };
+    for case in &mut file.cases {
+        let expect = &mut case.expect;
+        expect.final_element.iter_mut().for_each(resolve);
+        for list in [&mut expect.path, &mut expect.path_contains, &mut expect.not_visits] {
+            list.iter_mut().flatten().for_each(resolve);
+        }
+    }
+}
+
+/// Each `mock` entry must name an opaque action of the script, and one of its branches.
+fn check_mock(case: &Case, flow: &Flow) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (key, branch) in &case.mock {
+        let named: Vec<_> = flow
+            .elements
+            .iter()
+            .filter_map(|e| e.action.as_ref().map(|a| (e, a)))
+            .filter(|(e, a)| a.is_named(&e.id.value, &key.value))
+            .collect();
+        let message = match named.as_slice() {
+            [] => format!(
+                "`mock` of case \"{}\" names \"{}\", which is neither the id nor the label of an action",
+                case.name.value, key.value
+            ),
+            [(element, action)] if element.kind != ElementKind::Unknown => format!(
+                "`mock` of case \"{}\" names {}, whose outcome cxone-flow simulates itself: only opaque actions are mocked",
+                case.name.value,
+                action.describe(&element.id.value)
+            ),
+            [(_, action)] if action.branches.contains(&branch.value.as_str().into()) => continue,
+            [(element, action)] => {
+                findings.push(Finding::new(
+                    Rule::UnknownExpectedElement,
+                    branch.span,
+                    format!(
+                        "{} has no branch \"{}\"; its branches are \"{}\"",
+                        action.describe(&element.id.value),
+                        branch.value,
+                        action.branches.join("\", \"")
+                    ),
+                ));
+                continue;
+            }
+            [..] => format!(
+                "`mock` of case \"{}\" names \"{}\", the label of several actions: name one by its id",
+                case.name.value, key.value
+            ),
+        };
+        findings.push(Finding::new(Rule::UnknownExpectedElement, key.span, message));
+    }
+    findings
+}
+
 /// Checks a test file against itself and its flow: duplicate case names, and expectations naming
 /// elements the flow does not have (when the flow could be loaded).
 pub fn check(file: &TestFile, flow: Option<&Flow>) -> Vec<Finding> {
@@ -203,6 +308,9 @@ pub fn check(file: &TestFile, flow: Option<&Flow>) -> Vec<Finding> {
     }
     let Some(flow) = flow else { return findings };
     let ids: HashSet<&str> = flow.elements.iter().map(|e| e.id.value.as_str()).collect();
+    for case in &file.cases {
+        findings.extend(check_mock(case, flow));
+    }
     for case in &file.cases {
         let expect = &case.expect;
         let final_element = expect

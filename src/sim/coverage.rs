@@ -3,7 +3,9 @@
 use compact_str::CompactString;
 use serde::Serialize;
 
-use crate::flow::model::Flow;
+use rustc_hash::FxHashMap;
+
+use crate::flow::model::{ElementKind, Flow};
 use crate::sim::engine::Call;
 
 /// Elements visited and edges taken by a flow's cases, and the elements no case reaches.
@@ -34,6 +36,9 @@ impl Coverage {
                 }
             }
         }
+        if flow.is_script() {
+            cover_hold_loops(flow, &mut visited, &mut taken);
+        }
         Coverage {
             elements: visited.len(),
             elements_covered: visited.iter().filter(|&&v| v).count(),
@@ -58,6 +63,36 @@ impl Coverage {
     /// Edges covered, in percent (100 for a flow without edges).
     pub fn edge_percent(&self) -> f64 {
         percent(self.edges_covered, self.edges)
+    }
+}
+
+/// A Studio REQAGENT ends the call path, and its caller then waits in the hold loop behind it: a
+/// case that reaches the REQAGENT covers the branches into that loop and its MUSIC actions.
+fn cover_hold_loops(flow: &Flow, visited: &mut [bool], taken: &mut [bool]) {
+    let index: FxHashMap<&str, usize> = flow
+        .elements
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.value.as_str(), i))
+        .collect();
+    let is_hold = |i: usize| flow.elements[i].action.as_ref().is_some_and(|a| a.is_hold);
+    let mut stack: Vec<usize> = (0..visited.len())
+        .filter(|&i| visited[i] && flow.elements[i].kind == ElementKind::Queue)
+        .collect();
+    while let Some(at) = stack.pop() {
+        let from = flow.elements[at].id.value.as_str();
+        for (e, edge) in flow.edges.iter().enumerate() {
+            let Some(&to) = index.get(edge.to.value.as_str()) else {
+                continue;
+            };
+            if edge.from.value != from || !is_hold(to) {
+                continue;
+            }
+            taken[e] = true;
+            if !std::mem::replace(&mut visited[to], true) {
+                stack.push(to);
+            }
+        }
     }
 }
 

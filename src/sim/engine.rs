@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::flow::model::{Condition, ElementKind, Flow, MENU_KEYS};
 use crate::sim::condition::{Variables, holds};
+use crate::source::Spanned;
 
 /// The step bound: a call that visits more elements than this without ending is a loop.
 pub const DEFAULT_MAX_STEPS: usize = 1000;
@@ -28,6 +29,8 @@ pub enum Outcome {
     Rule(usize),
     /// No routing rule matched.
     NoRuleMatched,
+    /// An opaque Studio action took the branch the case's `mock` names.
+    Mocked(String),
     /// The call ended here (terminal element).
     End,
 }
@@ -42,6 +45,7 @@ impl Outcome {
             Outcome::Silence => Some("timeout".into()),
             Outcome::Invalid(_) => Some("invalid".into()),
             Outcome::NoRuleMatched => Some("default".into()),
+            Outcome::Mocked(branch) => Some(branch.clone()),
             Outcome::Rule(_) | Outcome::End => None,
         }
     }
@@ -68,7 +72,13 @@ pub enum Ending {
     MissingEdge { label: Option<String> },
     /// The step bound was reached without ending.
     Loop,
+    /// The call reached an opaque Studio action that the case does not mock.
+    Unmocked,
 }
+
+/// What a case says opaque Studio actions do: (action label or id, branch label) pairs, located in
+/// the test file.
+pub type Mocks = [(Spanned<String>, Spanned<String>)];
 
 /// `SUCCESS` or `FAILURE`, as the CXone simulation endpoint says it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -129,7 +139,6 @@ pub struct Engine<'f> {
     flow: &'f Flow,
     nodes: Vec<Node<'f>>,
     start: Option<usize>,
-    input_timeout: u64,
     global_timeout: u64,
     max_steps: usize,
 }
@@ -144,13 +153,21 @@ struct Exit {
 struct Node<'f> {
     kind: ElementKind,
     prompt_ms: u64,
+    /// How long a menu or input waits for a silent caller.
+    input_timeout: u64,
+    /// A prompt a caller with a key ready cuts short (Studio's `DetectDTMF`).
+    detect_dtmf: bool,
     /// The exit of `start`/`play`/`set`, or the `ok` exit of an input.
     next: Option<Exit>,
     keys: [Option<Exit>; 12],
     timeout: Option<Exit>,
     invalid: Option<Exit>,
+    /// A routing element's `default`, or a Studio MENU's (taken for silence and for a key without
+    /// a branch of its own, when no `timeout` or `invalid` exit says otherwise).
     default: Option<Exit>,
     rules: Vec<(&'f Condition, Option<usize>)>,
+    /// An opaque action's exits by branch label.
+    branches: Vec<(&'f str, Exit)>,
 }
 
 fn key_slot(key: char) -> Option<usize> {
@@ -172,14 +189,22 @@ impl<'f> Engine<'f> {
             .map(|e| Node {
                 kind: e.kind,
                 prompt_ms: e.prompt_ms,
+                input_timeout: e
+                    .action
+                    .as_ref()
+                    .and_then(|a| a.input_timeout_ms)
+                    .unwrap_or_else(|| flow.timeouts.input_ms()),
+                detect_dtmf: e.action.as_ref().is_some_and(|a| a.detect_dtmf),
                 next: None,
                 keys: [None; 12],
                 timeout: None,
                 invalid: None,
                 default: None,
                 rules: Vec::new(),
+                branches: Vec::new(),
             })
             .collect();
+        let script = flow.is_script();
         for (e, edge) in flow.edges.iter().enumerate() {
             let (Some(&from), Some(&to)) = (index.get(edge.from.value.as_str()), index.get(edge.to.value.as_str()))
             else {
@@ -188,7 +213,18 @@ impl<'f> Engine<'f> {
             let exit = Some(Exit { to, edge: Some(e) });
             let node = &mut nodes[from];
             let slot = match (node.kind, edge.on.as_ref().map(|on| on.value.as_str())) {
+                (ElementKind::Unknown, Some(label)) => {
+                    if !node.branches.iter().any(|(l, _)| *l == label) {
+                        node.branches.push((label, Exit { to, edge: Some(e) }));
+                    }
+                    continue;
+                }
                 (ElementKind::Start | ElementKind::Play | ElementKind::Set, None) => &mut node.next,
+                // A script's single exit, and its MENU's exit for silence and stray keys.
+                (ElementKind::Start | ElementKind::Play | ElementKind::Set, Some("default")) if script => {
+                    &mut node.next
+                }
+                (ElementKind::Menu, Some("default")) if script => &mut node.default,
                 (ElementKind::Input, Some("ok")) => &mut node.next,
                 (ElementKind::Menu | ElementKind::Input, Some("timeout")) => &mut node.timeout,
                 (ElementKind::Menu | ElementKind::Input, Some("invalid")) => &mut node.invalid,
@@ -217,7 +253,6 @@ impl<'f> Engine<'f> {
             flow,
             nodes,
             start: flow.elements.iter().position(|e| e.kind == ElementKind::Start),
-            input_timeout: flow.timeouts.input_ms(),
             global_timeout: flow.timeouts.global_ms(),
             max_steps: DEFAULT_MAX_STEPS,
         }
@@ -232,10 +267,15 @@ impl<'f> Engine<'f> {
     /// Runs one call: the caller keys `dtmf` (one entry per menu or input reached; `""` is silence),
     /// starting with `variables`.
     pub fn run(&self, dtmf: &[String], variables: &Variables) -> Call {
+        self.run_mocked(dtmf, variables, &[])
+    }
+
+    /// [`Engine::run`], with opaque Studio actions taking the branches `mocks` names.
+    pub fn run_mocked(&self, dtmf: &[String], variables: &Variables, mocks: &Mocks) -> Call {
         let mut variables = variables.clone();
         let mut steps = Vec::new();
         let mut clock: u64 = 0;
-        let mut entries = dtmf.iter();
+        let mut entries = dtmf.iter().peekable();
         let Some(mut at) = self.start else {
             return Call {
                 steps,
@@ -251,8 +291,15 @@ impl<'f> Engine<'f> {
                 return self.end(steps, clock, Ending::Loop, variables);
             }
             let node = &self.nodes[at];
+            let mut prompt_ms = node.prompt_ms;
             let (outcome, exit) = match node.kind {
-                ElementKind::Start | ElementKind::Play => (Outcome::Next, node.next),
+                ElementKind::Start => (Outcome::Next, node.next),
+                ElementKind::Play => {
+                    if node.detect_dtmf && entries.peek().is_some_and(|e| !e.is_empty()) {
+                        prompt_ms = 0;
+                    }
+                    (Outcome::Next, node.next)
+                }
                 ElementKind::Set => {
                     let element = &self.flow.elements[at];
                     if let (Some(name), Some(value)) = (&element.variable, &element.value) {
@@ -262,20 +309,20 @@ impl<'f> Engine<'f> {
                 }
                 ElementKind::Menu => match entries.next().filter(|e| !e.is_empty()) {
                     None => {
-                        clock = clock.saturating_add(self.input_timeout);
-                        (Outcome::Silence, node.timeout)
+                        clock = clock.saturating_add(node.input_timeout);
+                        (Outcome::Silence, node.timeout.or(node.default))
                     }
                     Some(entry) => {
                         let key = entry.chars().next().unwrap_or_default();
                         match key_slot(key).and_then(|slot| node.keys[slot]) {
                             Some(exit) => (Outcome::Key(key), Some(exit)),
-                            None => (Outcome::Invalid(key.to_string()), node.invalid),
+                            None => (Outcome::Invalid(key.to_string()), node.invalid.or(node.default)),
                         }
                     }
                 },
                 ElementKind::Input => match entries.next().filter(|e| !e.is_empty()) {
                     None => {
-                        clock = clock.saturating_add(self.input_timeout);
+                        clock = clock.saturating_add(node.input_timeout);
                         (Outcome::Silence, node.timeout)
                     }
                     Some(entry) => {
@@ -300,9 +347,32 @@ impl<'f> Engine<'f> {
                     }
                     None => (Outcome::NoRuleMatched, node.default),
                 },
+                ElementKind::Unknown => {
+                    let element = &self.flow.elements[at];
+                    let mocked = element.action.as_ref().and_then(|action| {
+                        mocks
+                            .iter()
+                            .find(|(key, _)| action.is_named(&element.id.value, &key.value))
+                    });
+                    let Some((_, branch)) = mocked else {
+                        steps.push(Step {
+                            element: at,
+                            outcome: Outcome::End,
+                            clock_ms: clock,
+                            edge: None,
+                        });
+                        return self.end(steps, clock, Ending::Unmocked, variables);
+                    };
+                    let exit = node
+                        .branches
+                        .iter()
+                        .find(|(label, _)| *label == branch.value)
+                        .map(|(_, e)| *e);
+                    (Outcome::Mocked(branch.value.clone()), exit)
+                }
                 _ => (Outcome::End, None),
             };
-            clock = clock.saturating_add(node.prompt_ms);
+            clock = clock.saturating_add(prompt_ms);
             // Time ran out during this element: the call ends here and follows no edge.
             let timed_out = clock > self.global_timeout;
             let edge = exit.and_then(|e| e.edge).filter(|_| !timed_out);
@@ -334,7 +404,7 @@ impl<'f> Engine<'f> {
                 self.flow.elements[s.element].id.value.as_str().to_owned()
             }),
             Ending::GlobalTimeout => "timeout".into(),
-            Ending::MissingEdge { .. } | Ending::Loop => "error".into(),
+            Ending::MissingEdge { .. } | Ending::Loop | Ending::Unmocked => "error".into(),
         };
         Call {
             timed_out: ending == Ending::GlobalTimeout,

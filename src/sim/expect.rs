@@ -222,6 +222,7 @@ impl Check<'_> {
                 ),
             }),
             Ending::Loop => Some("the call looped without ending".to_string()),
+            Ending::Unmocked => step.map(|step| unmocked(self.flow, step.element)),
         }
     }
 
@@ -283,6 +284,21 @@ impl Check<'_> {
     }
 }
 
+/// Why a call stopped at the opaque action `element`, and the mock that would take it on.
+pub fn unmocked(flow: &Flow, element: usize) -> String {
+    let element = &flow.elements[element];
+    let id = element.id.value.as_str();
+    match &element.action {
+        Some(action) => format!(
+            "the case does not mock {}: add \"mock\": {{\"{}\": BRANCH}}, BRANCH one of \"{}\"",
+            action.describe(id),
+            action.label.as_deref().unwrap_or(id),
+            action.branches.join("\", \"")
+        ),
+        None => format!("the case does not mock \"{id}\""),
+    }
+}
+
 /// An outcome in words, for explanations.
 pub fn describe(outcome: &Outcome) -> String {
     match outcome {
@@ -293,6 +309,7 @@ pub fn describe(outcome: &Outcome) -> String {
         Outcome::Invalid(entry) => format!("`invalid` for \"{entry}\""),
         Outcome::Rule(i) => format!("routing rule {}", i + 1),
         Outcome::NoRuleMatched => "`default` (no rule matched)".into(),
+        Outcome::Mocked(branch) => format!("branch \"{branch}\" (mocked)"),
         Outcome::End => "the end of the call".into(),
     }
 }

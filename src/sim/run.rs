@@ -56,7 +56,7 @@ pub fn run_cases<'c>(flow: &Flow, tests: Option<&'c TestFile>, threshold_ms: u64
             let engine = Engine::new(flow);
             cases
                 .iter()
-                .map(|case| engine.run(&case.dtmf, &case.variables))
+                .map(|case| engine.run_mocked(&case.dtmf, &case.variables, &case.mock))
                 .collect()
         }
     };

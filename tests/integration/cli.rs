@@ -167,7 +167,7 @@ fn the_tool_exits_two_when_it_cannot_run() {
     let (code, out, err) = run(dir.path(), &["check", "empty"]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("no flow or test files (*.flow.json, *.tests.json) under `empty`"),
+        err.contains("no flow files, Studio scripts or test files (*.flow.json, *.json, *.tests.json) under `empty`"),
         "{err}"
     );
     assert!(!out.contains("Checked 0"), "{out}");

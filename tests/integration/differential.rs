@@ -311,7 +311,7 @@ proptest! {
             let ending = match call.ending {
                 Ending::Terminal => "terminal",
                 Ending::GlobalTimeout => "timeout",
-                Ending::MissingEdge { .. } => "error",
+                Ending::MissingEdge { .. } | Ending::Unmocked => "error",
                 Ending::Loop => "loop",
             };
             let actual = Outcome {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use cxone_flow::check::{Settings, check};
 use cxone_flow::discover::discover;
-use cxone_flow::registry::Rule;
+use cxone_flow::registry::{Rule, Severities};
 use cxone_flow::report::human;
 
 use crate::fixture;
@@ -22,8 +22,9 @@ fn fixtures() -> BTreeMap<String, Vec<(String, PathBuf)>> {
             let path = file.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
             let stem = name.split('.').next().unwrap().to_string();
-            let is_flow = name.ends_with(".flow.json");
-            let has_flow = dir.join(format!("{stem}.flow.json")).exists();
+            // A flow file, or a Studio script (any other `.json` but a test file).
+            let is_flow = !name.ends_with(".tests.json");
+            let has_flow = dir.join(format!("{stem}.flow.json")).exists() || dir.join(format!("{stem}.json")).exists();
             if (is_flow || !has_flow) && !stems.iter().any(|(s, _)| *s == stem) {
                 stems.push((stem, path));
             }
@@ -37,7 +38,17 @@ fn fixtures() -> BTreeMap<String, Vec<(String, PathBuf)>> {
 /// Checks one fixture the way `cxone-flow check FILE` does, with paths shown relative to the fixtures.
 fn check_fixture(path: &PathBuf) -> cxone_flow::check::CheckReport {
     let units = discover(std::slice::from_ref(path)).into_result().unwrap();
-    let mut report = check(&units, &Settings::default());
+    // Every rule on, those off by default too.
+    let all_on: Vec<String> = Rule::ALL
+        .iter()
+        .filter(|r| r.default_level().is_none())
+        .map(|r| format!("{}=warning", r.code()))
+        .collect();
+    let settings = Settings {
+        severities: Severities::parse(all_on.iter().map(String::as_str)).unwrap(),
+        ..Settings::default()
+    };
+    let mut report = check(&units, &settings);
     let base = fixture("");
     for unit in &mut report.units {
         for file in unit.flow.iter_mut().chain(unit.tests.iter_mut()) {
@@ -103,4 +114,17 @@ fn the_examples_are_clean() {
     assert!(units.len() >= 2);
     let report = check(&units, &Settings::default());
     assert_eq!(report.diagnostics().count(), 0, "{}", human::render(&report));
+}
+
+#[test]
+fn the_studio_example_is_clean_and_its_cases_pass_with_full_coverage() {
+    let units = discover(&[crate::root().join("examples/studio")])
+        .into_result()
+        .unwrap();
+    assert_eq!(units.len(), 1, "the script and its tests are one unit: {units:?}");
+    let report = check(&units, &Settings::default());
+    assert_eq!(report.diagnostics().count(), 0, "{}", human::render(&report));
+    assert_eq!(report.cases().count(), 4);
+    assert_eq!(report.cases_failed(), 0, "{}", human::render(&report));
+    assert_eq!(report.coverage_percent(), Some(100.0));
 }

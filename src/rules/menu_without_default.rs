@@ -1,0 +1,30 @@
+//! CXF034 menu-without-default: a Studio MENU with no `default` branch for silence or a stray key.
+
+use super::Context;
+use crate::diagnostic::Finding;
+use crate::flow::model::ElementKind;
+use crate::registry::Rule;
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for (i, element) in cx.flow.elements.iter().enumerate() {
+        if element.action.is_none() || element.kind != ElementKind::Menu {
+            continue;
+        }
+        let has_default = cx.graph.out_edges[i]
+            .iter()
+            .any(|&e| cx.flow.edges[e].on.as_ref().is_some_and(|on| on.value == "default"));
+        if !has_default {
+            out.push(
+                Finding::new(
+                    Rule::MenuWithoutDefault,
+                    element.id.span,
+                    format!(
+                        "{} has no `default` branch: a caller who stays silent or presses another key ends the call in an error",
+                        cx.flow.describe_kind(element)
+                    ),
+                )
+                .with_help("wire the MENU's default branch, usually to a retry prompt or to an agent"),
+            );
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! CXF035 unwired-queue-default: a Studio REQAGENT whose `default` branch leads nowhere.
+
+use super::Context;
+use crate::diagnostic::Finding;
+use crate::flow::model::ElementKind;
+use crate::registry::Rule;
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for (i, element) in cx.flow.elements.iter().enumerate() {
+        if element.action.is_none() || element.kind != ElementKind::Queue {
+            continue;
+        }
+        let wired = cx.graph.out_edges[i].iter().any(|&e| {
+            cx.flow.edges[e].on.as_ref().is_some_and(|on| on.value == "default") && cx.graph.edge_ends[e].1.is_some()
+        });
+        if !wired {
+            out.push(
+                Finding::new(
+                    Rule::UnwiredQueueDefault,
+                    element.id.span,
+                    format!(
+                        "{} has no `default` branch: CXone warns, and a queued caller hears nothing while waiting",
+                        cx.flow.describe_kind(element)
+                    ),
+                )
+                .with_help("wire the default branch into a MUSIC hold loop (MUSIC -> MUSIC)"),
+            );
+        }
+    }
+}

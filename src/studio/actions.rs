@@ -1,0 +1,79 @@
+//! The Studio action types cxone-flow knows (the same GUIDs on every tenant) and what each means in
+//! the flow model; every other action type is opaque.
+
+use crate::flow::model::ElementKind;
+
+/// A known action type: its name, its `libraryId` and the model kind it loads as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnownAction {
+    pub name: &'static str,
+    pub library_id: &'static str,
+    pub kind: ElementKind,
+}
+
+/// The action types whose meaning is public (see docs/studio.md for the sources).
+pub const KNOWN: [KnownAction; 7] = [
+    KnownAction {
+        name: "BEGIN",
+        library_id: "b2f794c5-0232-40e7-9830-76d573bf57d7",
+        kind: ElementKind::Start,
+    },
+    KnownAction {
+        name: "PLAY",
+        library_id: "b1b9a2dd-65b6-4626-9cf5-9cfa69cf59e2",
+        kind: ElementKind::Play,
+    },
+    KnownAction {
+        name: "MENU",
+        library_id: "daee9c00-12ce-4222-a42e-307c37d53b7f",
+        kind: ElementKind::Menu,
+    },
+    KnownAction {
+        name: "ASSIGN",
+        library_id: "9015c095-98d9-441f-bf92-e90f5c5ed8c8",
+        kind: ElementKind::Set,
+    },
+    KnownAction {
+        name: "REQAGENT",
+        library_id: "689a4a1b-fa0d-47b3-9a02-cbeb4735f08f",
+        kind: ElementKind::Queue,
+    },
+    KnownAction {
+        name: "MUSIC",
+        library_id: "dbcc742b-28d8-42d1-9d95-0d9abf20b04b",
+        kind: ElementKind::Play,
+    },
+    KnownAction {
+        name: "HANGUP",
+        library_id: "b64a6796-4f66-4b1b-a9b5-3af926ab4b7c",
+        kind: ElementKind::Hangup,
+    },
+];
+
+/// The known action type of an action: by its `libraryId` when it has one (the GUID is what CXone
+/// goes by), else by its `name`.
+pub fn known(library_id: Option<&str>, name: &str) -> Option<&'static KnownAction> {
+    match library_id {
+        Some(guid) => KNOWN.iter().find(|a| a.library_id.eq_ignore_ascii_case(guid)),
+        None => KNOWN.iter().find(|a| a.name == name),
+    }
+}
+
+/// The known action type of a name.
+pub fn by_name(name: &str) -> Option<&'static KnownAction> {
+    KNOWN.iter().find(|a| a.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_guid_decides_over_the_name() {
+        let menu = known(Some("DAEE9C00-12CE-4222-A42E-307C37D53B7F"), "PLAY").unwrap();
+        assert_eq!(menu.name, "MENU");
+        assert!(known(Some("00000000-0000-0000-0000-000000000000"), "MENU").is_none());
+        assert_eq!(known(None, "HANGUP").map(|a| a.kind), Some(ElementKind::Hangup));
+        assert!(known(None, "IF").is_none());
+    }
+}

@@ -1,0 +1,328 @@
+//! Loads a Studio script's JSON into the flow model: each action an element whose id is its action
+//! id, each branch an edge, every part located; and the checks that only a script's JSON can show
+//! (layout, `nextActionId`, prompt segments, opaque action types).
+
+use compact_str::{CompactString, ToCompactString};
+
+use crate::diagnostic::Finding;
+use crate::flow::model::{Action, Edge, Element, ElementKind, Flow, Script};
+use crate::json::{FieldRules, Object, ObjectReader, Value, describe_value, type_name};
+use crate::registry::Rule;
+use crate::source::{Span, Spanned};
+use crate::studio::actions;
+use crate::studio::prompt::{self, MAX_TTS_CHARS, Segment};
+
+const SCRIPT_FIELDS: FieldRules = FieldRules {
+    missing: Rule::MissingField,
+    invalid: Rule::InvalidFieldValue,
+    unknown: Rule::UnknownField,
+};
+
+/// The top-level keys that make a JSON file a Studio script.
+pub const SCRIPT_KEYS: [&str; 3] = ["header", "actions", "branches"];
+
+/// Whether a JSON text looks like a Studio script: it names all three of [`SCRIPT_KEYS`]. A cheap
+/// test that does not parse, so a script with a syntax error is still found (and reported).
+pub fn looks_like_script(text: &str) -> bool {
+    SCRIPT_KEYS.iter().all(|key| text.contains(&format!("\"{key}\"")))
+}
+
+/// Loads a script from its JSON. Always returns a flow (possibly partial) and the findings. Keys
+/// cxone-flow does not read are carried, never reported: real scripts hold many.
+pub fn load(root: Value) -> (Flow, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let mut flow = Flow {
+        span: root.span(),
+        elements_span: root.span(),
+        script: Some(Box::default()),
+        ..Flow::default()
+    };
+    let Some(object) = root.as_object() else {
+        findings.push(Finding::new(
+            Rule::InvalidFieldValue,
+            root.span(),
+            format!("a Studio script must hold one JSON object, found {}", type_name(root)),
+        ));
+        return (flow, findings);
+    };
+    let mut reader = ObjectReader::new(object, "the script", SCRIPT_FIELDS, &mut findings);
+    let header = reader.object("header", true);
+    let actions = reader.object("actions", true);
+    let properties = reader.object("properties", false);
+    let branches = reader.object("branches", true);
+    flow.elements_span = actions.map_or(reader.open_brace(), |a| a.span());
+
+    let mut next_action_id = None;
+    if let Some(header) = header {
+        let mut reader = ObjectReader::new(header, "`header`", SCRIPT_FIELDS, &mut findings);
+        let name = reader.non_empty_string("scriptName", false);
+        next_action_id = reader.integer("nextActionId", false, 0);
+        flow.name = name.as_ref().map(|n| n.value.to_string());
+        flow.script = Some(Box::new(Script {
+            name,
+            header_span: header.span(),
+        }));
+    }
+    for property in actions.into_iter().flat_map(|a| a.iter()) {
+        flow.elements
+            .extend(load_action(property.name, property.value, &mut findings));
+    }
+    for property in properties.into_iter().flat_map(|p| p.iter()) {
+        let id = property.key();
+        let Some(element) = flow.elements.iter_mut().find(|e| e.id.value == id.as_ref()) else {
+            continue;
+        };
+        match property.value.as_object() {
+            Some(list) => apply_properties(element, list, &mut findings),
+            None => findings.push(invalid(property.value, "the properties of an action", "an object")),
+        }
+    }
+    for property in branches.into_iter().flat_map(|b| b.iter()) {
+        let Some(list) = property.value.as_array() else {
+            findings.push(invalid(property.value, "the branches of an action", "an array"));
+            continue;
+        };
+        let from = Spanned::new(property.key().to_compact_string(), property.name.span());
+        for value in list.iter() {
+            match value.as_object() {
+                Some(branch) => flow.edges.extend(load_branch(&from, branch, &mut findings)),
+                None => findings.push(invalid(value, "each branch", "an object")),
+            }
+        }
+    }
+    for edge in &flow.edges {
+        let from = flow.elements.iter_mut().find(|e| e.id.value == edge.from.value);
+        if let (Some(action), Some(on)) = (from.and_then(|e| e.action.as_mut()), &edge.on) {
+            action.branches.push(on.value.clone());
+        }
+    }
+    if let Some(next) = next_action_id {
+        findings.extend(stale_next_action_id(&flow, next));
+    }
+    (flow, findings)
+}
+
+fn invalid(value: Value, what: &str, expected: &str) -> Finding {
+    Finding::new(
+        Rule::InvalidFieldValue,
+        value.span(),
+        format!("{what} must be {expected}, found {}", describe_value(value)),
+    )
+}
+
+/// An id as a script writes it: a number (`4`) or a string (`"4"`).
+fn id_of(value: Value) -> Option<CompactString> {
+    match value.as_number() {
+        Some(number) => Some(number.to_compact_string()),
+        None => value.to_compact().filter(|s| !s.is_empty()),
+    }
+}
+
+fn load_action(key: Value, value: Value, findings: &mut Vec<Finding>) -> Option<Element> {
+    let id = key.to_compact().unwrap_or_default();
+    let Some(object) = value.as_object() else {
+        findings.push(invalid(value, &format!("action {id}"), "an object"));
+        return None;
+    };
+    let mut reader = ObjectReader::new(object, format!("action {id}"), SCRIPT_FIELDS, findings);
+    if let Some(action_id) = reader.get("actionId")
+        && id_of(action_id).as_deref() != Some(id.as_str())
+    {
+        let finding = Finding::new(
+            Rule::InvalidFieldValue,
+            action_id.span(),
+            format!(
+                "`actionId` of action {id} is {}, not the key it is filed under",
+                describe_value(action_id)
+            ),
+        )
+        .with_help("CXone files each action under its own id; a copy-paste left two ids apart");
+        reader.findings.push(finding);
+    }
+    let name = reader.non_empty_string("name", true);
+    let library_id = reader.non_empty_string("libraryId", false);
+    let label = reader.string("label", false).filter(|l| !l.value.is_empty());
+    for field in ["xws", "yws"] {
+        let at = reader.get(field);
+        let integer = at.is_some_and(|v| v.as_number().is_some_and(|n| n.parse::<i64>().is_ok()));
+        if !integer {
+            let span = at.map_or(key.span(), Value::span);
+            let found = at.map_or("none".to_string(), describe_value);
+            let finding = Finding::new(
+                Rule::MissingLayout,
+                span,
+                format!("action {id} needs an integer `{field}`, found {found}"),
+            )
+            .with_help("CXone's save rejects an action without integer `xws` and `yws`; open and save it in Studio, or add them");
+            reader.findings.push(finding);
+        }
+    }
+    let name_text = name.as_ref().map_or("", |n| n.value.as_str());
+    let known = actions::known(library_id.as_ref().map(|l| l.value.as_str()), name_text);
+    if known.is_none() {
+        let span = library_id.as_ref().or(name.as_ref()).map_or(key.span(), |s| s.span);
+        let finding = Finding::new(
+            Rule::OpaqueAction,
+            span,
+            format!(
+                "action {id} ({}) is of a type cxone-flow does not know: a simulation takes its branch from the case's `mock`",
+                if name_text.is_empty() { "no name" } else { name_text }
+            ),
+        );
+        reader.findings.push(finding);
+    }
+    let kind = known.map_or(ElementKind::Unknown, |k| k.kind);
+    let action = Action {
+        name: known.map_or_else(|| CompactString::from(name_text), |k| CompactString::from(k.name)),
+        label: label.map(|l| l.value),
+        library_id: library_id.map(|l| l.value),
+        is_hold: known.is_some_and(|k| k.name == "MUSIC"),
+        ..Action::default()
+    };
+    Some(Element {
+        id: Spanned::new(id, key.span()),
+        kind,
+        kind_span: name.map_or(key.span(), |n| n.span),
+        span: object.span(),
+        prompt: None,
+        prompt_ms: 0,
+        variable: None,
+        value: None,
+        min_digits: None,
+        max_digits: None,
+        action: Some(Box::new(action)),
+    })
+}
+
+/// Reads the `{"0": {"name", "value"}, ...}` properties of an action into its element.
+fn apply_properties(element: &mut Element, list: Object, findings: &mut Vec<Finding>) {
+    for entry in list.iter() {
+        let Some(property) = entry.value.as_object() else {
+            continue;
+        };
+        let (Some(name), Some(value)) = (property.get("name"), property.get("value")) else {
+            continue;
+        };
+        let Some(name) = name.value.as_str() else { continue };
+        let text = value
+            .value
+            .as_str()
+            .map(|s| s.into_owned())
+            .unwrap_or_else(|| value.value.raw().to_string());
+        apply_property(element, &name, &text, value.value.span(), findings);
+    }
+}
+
+fn apply_property(element: &mut Element, name: &str, text: &str, span: Span, findings: &mut Vec<Finding>) {
+    let id = element.id.value.clone();
+    let Some(action) = element.action.as_mut() else { return };
+    if matches!(name, "Sequence" | "Phrase") {
+        let segments = prompt::segments(text);
+        for segment in &segments {
+            if let Segment::Speech(speech) = segment
+                && speech.chars().count() > MAX_TTS_CHARS
+            {
+                findings.push(
+                    Finding::new(
+                        Rule::LongTtsSegment,
+                        span,
+                        format!(
+                            "a text-to-speech segment of action {id} is {} characters long, over {MAX_TTS_CHARS}",
+                            speech.chars().count()
+                        ),
+                    )
+                    .with_help("split it into several \"%...\" segments of at most 300 characters"),
+                );
+            }
+        }
+        if name == "Sequence" {
+            let speech = prompt::speech(&segments);
+            element.prompt_ms = prompt::estimate_ms(&speech);
+            element.prompt = Some(speech);
+        }
+        return;
+    }
+    let seconds_ms = || {
+        text.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|s| *s >= 0.0)
+            .map(|s| (s * 1000.0) as u64)
+    };
+    match (action.name.as_str(), name) {
+        ("PLAY", "DetectDTMF") => action.detect_dtmf = text.trim().eq_ignore_ascii_case("true"),
+        ("MENU", "Timeout") => action.input_timeout_ms = seconds_ms(),
+        ("ASSIGN", "Variable") => element.variable = Some(CompactString::from(text.trim())),
+        ("ASSIGN", "Expression" | "Value") => element.value = Some(Box::new(expression_value(text))),
+        ("REQAGENT", "Skill") | ("MUSIC", "MusicFile") => action.target = Some(CompactString::from(text)),
+        ("MUSIC", "SecondstoPlay") => element.prompt_ms = seconds_ms().unwrap_or(0),
+        _ => {}
+    }
+}
+
+/// What an ASSIGN's expression sets: a quoted string as that string, a number or boolean as itself,
+/// anything else (an expression) as its text.
+pub fn expression_value(text: &str) -> serde_json::Value {
+    let text = text.trim();
+    if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        return serde_json::Value::String(inner.to_string());
+    }
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(value @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => value,
+        _ => serde_json::Value::String(text.to_string()),
+    }
+}
+
+fn load_branch(from: &Spanned<CompactString>, branch: Object, findings: &mut Vec<Finding>) -> Option<Edge> {
+    let mut reader = ObjectReader::new(
+        branch,
+        format!("a branch of action {}", from.value),
+        SCRIPT_FIELDS,
+        findings,
+    );
+    let to = match reader.get("to") {
+        None => {
+            reader.report_missing("to", "an action id");
+            None
+        }
+        Some(value) => match id_of(value) {
+            Some(id) => Some(Spanned::new(id, value.span())),
+            None => {
+                reader.report_invalid("to", value, "an action id");
+                None
+            }
+        },
+    };
+    let kind = reader.string("type", false);
+    let label = reader.string("label", false);
+    let on = match (&kind, label) {
+        (Some(kind), _) if kind.value == "default" => Some(Spanned::new(CompactString::from("default"), kind.span)),
+        (_, Some(label)) if !label.value.is_empty() => Some(label),
+        (kind, _) => kind.clone(),
+    };
+    Some(Edge {
+        from: from.clone(),
+        to: to?,
+        on,
+        span: branch.span(),
+    })
+}
+
+/// CXF036: `nextActionId` must be above every numeric action id, or the next action CXone adds
+/// takes an id already in use.
+fn stale_next_action_id(flow: &Flow, next: Spanned<u64>) -> Option<Finding> {
+    let (highest, element) = flow
+        .elements
+        .iter()
+        .filter_map(|e| e.id.value.parse::<u64>().ok().map(|n| (n, e)))
+        .max_by_key(|(n, _)| *n)?;
+    (next.value <= highest).then(|| {
+        Finding::new(
+            Rule::StaleNextActionId,
+            next.span,
+            format!("`nextActionId` is {}, but action {highest} exists", next.value),
+        )
+        .with_related(element.id.span, "the highest action id")
+        .with_help(format!("set it to {} or more", highest + 1))
+    })
+}

@@ -1,0 +1,7 @@
+//! Studio scripts, the real CXone IVR format: their loader into the flow model, their action types,
+//! their prompts, and their conversion to and from flow files.
+
+pub mod actions;
+pub mod load;
+pub mod prompt;
+pub mod view;
