@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::action::inputs::Shard;
-use crate::discover::{FLOW_SUFFIX, TESTS_SUFFIX, Unit};
+use crate::discover::{FLOW_SUFFIX, STUDIO_SUFFIX, TESTS_SUFFIX, Unit};
 use crate::github::changes::ChangedFile;
 
 /// The flows this job checks, and why.
@@ -35,10 +35,12 @@ pub fn repo_path(path: &Path, workspace: &Path) -> String {
     text.to_string()
 }
 
-/// `dir/name` for `dir/name.flow.json` or `dir/name.tests.json`.
+/// `dir/name` for `dir/name.flow.json`, `dir/name.tests.json`, `dir/name.studio.json` or (a Studio
+/// script) `dir/name.json`.
 fn stem(path: &str) -> Option<&str> {
-    path.strip_suffix(FLOW_SUFFIX)
-        .or_else(|| path.strip_suffix(TESTS_SUFFIX))
+    [FLOW_SUFFIX, TESTS_SUFFIX, STUDIO_SUFFIX, ".json"]
+        .iter()
+        .find_map(|suffix| path.strip_suffix(suffix))
 }
 
 fn unit_stem(unit: &Unit, workspace: &Path) -> String {
@@ -66,7 +68,8 @@ pub fn select(all: Vec<Unit>, changes: Result<&[ChangedFile], String>, shard: Sh
                 let Some(now) = stem(&file.path) else { continue };
                 let before = file.previous.as_deref().and_then(stem).unwrap_or(now);
                 touched.entry(now).or_insert_with(|| before.to_string());
-                if file.removed && file.path.ends_with(FLOW_SUFFIX) && !workspace.join(&file.path).exists() {
+                let flow_side = file.path.ends_with(FLOW_SUFFIX) || file.path.ends_with(STUDIO_SUFFIX);
+                if file.removed && flow_side && !workspace.join(&file.path).exists() {
                     selection.deleted_flows.push(file.path.clone());
                 }
             }
@@ -75,10 +78,13 @@ pub fn select(all: Vec<Unit>, changes: Result<&[ChangedFile], String>, shard: Sh
                     let Some(before) = touched.get(stem.as_str()) else {
                         return false;
                     };
-                    if unit.flow.is_some() {
+                    if let Some(flow) = &unit.flow {
+                        // The flow file's own suffix: `.flow.json`, `.studio.json` or `.json`.
+                        let path = repo_path(flow, workspace);
+                        let suffix = &path[stem.len()..];
                         selection
                             .changed_flows
-                            .insert(format!("{stem}{FLOW_SUFFIX}"), format!("{before}{FLOW_SUFFIX}"));
+                            .insert(path.clone(), format!("{before}{suffix}"));
                     }
                     true
                 })

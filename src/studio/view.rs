@@ -35,11 +35,12 @@ pub fn as_flow(value: &Value) -> Cow<'_, Value> {
                     element.insert(key.clone(), field.clone());
                 }
             }
-            let named: Map<String, Value> = entries(properties.and_then(|p| p.get(id)))
-                .filter_map(|(_, p)| Some((p.get("name")?.as_str()?.to_string(), p.get("value")?.clone())))
-                .collect();
-            if !named.is_empty() {
-                element.insert("properties".into(), Value::Object(named));
+            // Properties by name beside the action's own fields, so a diff names the one that changed.
+            for (_, property) in entries(properties.and_then(|p| p.get(id))) {
+                if let (Some(name), Some(value)) = (property.get("name").and_then(Value::as_str), property.get("value"))
+                {
+                    element.entry(name.to_string()).or_insert_with(|| value.clone());
+                }
             }
             Value::Object(element)
         })
@@ -108,7 +109,7 @@ mod tests {
         assert_eq!(view["elements"][0], json!({"id": "1", "type": "BEGIN"}));
         assert_eq!(
             view["elements"][1],
-            json!({"id": "2", "type": "HANGUP", "label": "Bye", "properties": {"Reason": "done"}})
+            json!({"id": "2", "type": "HANGUP", "label": "Bye", "Reason": "done"})
         );
         assert_eq!(view["edges"][0], json!({"from": "1", "to": "2", "on": "default"}));
         let flow = json!({"elements": []});

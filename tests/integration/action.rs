@@ -186,7 +186,7 @@ pub(crate) fn owned(vars: &[(&str, &str)]) -> Vec<(String, String)> {
 // ---------------------------------------------------------------------------------------------
 // A git repository with a base and a head commit.
 
-fn git(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     let output = Command::new("git")
         .args([
             "-c",
@@ -208,7 +208,7 @@ fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap().trim().to_string()
 }
 
-fn commit_all(dir: &Path, message: &str) -> String {
+pub(crate) fn commit_all(dir: &Path, message: &str) -> String {
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-q", "-m", message]);
     git(dir, &["rev-parse", "HEAD"])
@@ -279,7 +279,7 @@ fn pull_request_repo() -> PullRequestRepo {
 }
 
 /// A `pull_request` event payload in the shape GitHub writes it.
-fn pull_request_event(dir: &Path, base: &str, head: &str, changed_files: u64) -> PathBuf {
+pub(crate) fn pull_request_event(dir: &Path, base: &str, head: &str, changed_files: u64) -> PathBuf {
     let event = json!({
         "action": "synchronize",
         "number": 42,

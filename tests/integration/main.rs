@@ -12,6 +12,7 @@ mod hostile;
 mod props;
 mod release;
 mod rules;
+mod studio;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,320 @@
+//! Studio scripts as a user meets them: found among other JSON, located diagnostics, the meaning
+//! of each known action in a simulation, mocked opaque actions, and every report of a PR run.
+
+use std::fs;
+use std::path::Path;
+
+use cxone_flow::check::{CaseResult, CheckReport, Settings, check};
+use cxone_flow::discover::discover;
+use serde_json::{Value, json};
+
+use crate::action::run_action;
+use crate::{root, run};
+
+const BEGIN: &str = "b2f794c5-0232-40e7-9830-76d573bf57d7";
+const PLAY: &str = "b1b9a2dd-65b6-4626-9cf5-9cfa69cf59e2";
+const MENU: &str = "daee9c00-12ce-4222-a42e-307c37d53b7f";
+const ASSIGN: &str = "9015c095-98d9-441f-bf92-e90f5c5ed8c8";
+const REQAGENT: &str = "689a4a1b-fa0d-47b3-9a02-cbeb4735f08f";
+const MUSIC: &str = "dbcc742b-28d8-42d1-9d95-0d9abf20b04b";
+const HANGUP: &str = "b64a6796-4f66-4b1b-a9b5-3af926ab4b7c";
+
+fn action(id: u32, guid: &str, name: &str, label: &str) -> (String, Value) {
+    let at = id as i64 * 100;
+    let value = json!({"actionId": id, "libraryId": guid, "name": name, "label": label,
+        "x": at, "y": 0, "xws": at, "yws": 0});
+    (id.to_string(), value)
+}
+
+fn branch(to: u32, label: &str) -> Value {
+    let kind = if label == "Default" { "default" } else { "case" };
+    json!({"to": to, "label": label, "type": kind})
+}
+
+/// A script exercising every known action and one opaque one:
+/// BEGIN 1 → PLAY 2 (DetectDTMF, 10 words) → MENU 3 (Timeout 3 s; 1 → ASSIGN 4; default → IF 5)
+/// ASSIGN 4 → REQAGENT 6 → MUSIC 7 ⟲; IF 5: True → HANGUP 8, False → REQAGENT 6.
+fn script() -> Value {
+    let actions: serde_json::Map<String, Value> = [
+        action(1, BEGIN, "BEGIN", "Begin"),
+        action(2, PLAY, "PLAY", "Greeting"),
+        action(3, MENU, "MENU", "Main Menu"),
+        action(4, ASSIGN, "ASSIGN", "Mark Sales"),
+        action(5, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "IF", "Is VIP?"),
+        action(6, REQAGENT, "REQAGENT", "Sales Queue"),
+        action(7, MUSIC, "MUSIC", "Hold"),
+        action(8, HANGUP, "HANGUP", "Bye"),
+    ]
+    .into_iter()
+    .collect();
+    json!({
+      "header": {"scriptName": "Test_IVR", "nextActionId": 9},
+      "actions": actions,
+      "properties": {
+        "2": {"0": {"name": "Sequence", "value": "\"%one two three four five six seven eight nine ten\""},
+              "1": {"name": "DetectDTMF", "value": "True"}},
+        "3": {"0": {"name": "Sequence", "value": "\"%Press one\""}, "1": {"name": "Timeout", "value": "3"}},
+        "4": {"0": {"name": "Variable", "value": "team"}, "1": {"name": "Expression", "value": "\"sales\""}},
+        "6": {"0": {"name": "Skill", "value": "Sales"}},
+        "7": {"0": {"name": "MusicFile", "value": "hold.wav"}, "1": {"name": "SecondstoPlay", "value": "30"}}
+      },
+      "branches": {
+        "1": [branch(2, "Default")], "2": [branch(3, "Default")],
+        "3": [branch(4, "1"), branch(5, "Default")], "4": [branch(6, "Default")],
+        "5": [branch(8, "True"), branch(6, "False")], "6": [branch(7, "Default")], "7": [branch(7, "Default")]
+      }
+    })
+}
+
+fn write_unit(dir: &Path, script: &Value, cases: Value) {
+    fs::create_dir_all(dir.join("ivr")).unwrap();
+    fs::write(
+        dir.join("ivr/test_ivr.json"),
+        serde_json::to_string_pretty(script).unwrap(),
+    )
+    .unwrap();
+    let tests = json!({ "cases": cases });
+    fs::write(
+        dir.join("ivr/test_ivr.tests.json"),
+        serde_json::to_string_pretty(&tests).unwrap(),
+    )
+    .unwrap();
+}
+
+fn check_dir(dir: &Path) -> CheckReport {
+    let units = discover(&[dir.to_path_buf()]).into_result().unwrap();
+    check(&units, &Settings::default())
+}
+
+fn case<'r>(report: &'r CheckReport, name: &str) -> &'r CaseResult {
+    report.cases().find(|c| c.name == name).unwrap()
+}
+
+#[test]
+fn scripts_are_found_by_content_among_other_json_and_a_broken_one_is_located() {
+    let dir = tempfile::tempdir().unwrap();
+    write_unit(dir.path(), &script(), json!([]));
+    fs::write(dir.path().join("package.json"), r#"{"name": "tools", "scripts": {}}"#).unwrap();
+    fs::write(dir.path().join("ivr/settings.json"), "{ not json at all").unwrap();
+    fs::write(
+        dir.path().join("ivr/broken.json"),
+        "{\"header\": {\"scriptName\": \"B\"},\n \"actions\": {},\n \"branches\": {,}}\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(dir.path(), &["check"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("ivr/broken.json:3:15: error[CXF001]"), "{out}");
+    assert!(!out.contains("package.json") && !out.contains("settings.json"), "{out}");
+    assert!(out.contains("Checked 2 flow files and 1 test file"), "{out}");
+    assert!(err.is_empty(), "{err}");
+}
+
+#[test]
+fn a_malformed_script_gets_a_finding_at_the_action_and_branch_at_fault() {
+    let mut broken = script();
+    broken["actions"]["3"].as_object_mut().unwrap().remove("name");
+    broken["branches"]["4"][0]["to"] = json!(99);
+    let dir = tempfile::tempdir().unwrap();
+    write_unit(dir.path(), &broken, json!([]));
+    let (code, out, _) = run(dir.path(), &["check"]);
+    assert_eq!(code, 1, "{out}");
+    let text = fs::read_to_string(dir.path().join("ivr/test_ivr.json")).unwrap();
+    let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let action_3 = line_of("\"3\": {");
+    assert!(
+        out.contains(&format!(
+            "ivr/test_ivr.json:{action_3}:10: error[CXF003] missing-field: action 3 has no `name` field"
+        )),
+        "{out}"
+    );
+    let to_99 = line_of("\"to\": 99");
+    assert!(
+        out.contains(&format!(
+            "ivr/test_ivr.json:{to_99}:15: error[CXF002] dangling-edge: a branch on \"default\" of action 4 goes to action 99, which the script does not have"
+        )),
+        "{out}"
+    );
+}
+
+#[test]
+fn known_actions_mean_what_studio_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = json!([
+        {"name": "key 1 reaches the queue", "input": {"dtmf": ["1"]},
+         "expect": {"finalElement": "Sales Queue", "path": ["Begin", "Greeting", "Main Menu", "Mark Sales", "Sales Queue"],
+                    "variables": {"team": "sales"}}},
+        {"name": "silence takes the default after the menu's own timeout", "input": {"dtmf": []},
+         "mock": {"Is VIP?": "True"}, "expect": {"finalElement": "8"}},
+        {"name": "a stray key takes the default too", "input": {"dtmf": ["7"]},
+         "mock": {"5": "False"}, "expect": {"finalElement": "Sales Queue", "pathContains": ["Is VIP?"]}}
+    ]);
+    write_unit(dir.path(), &script(), cases);
+    let report = check_dir(dir.path());
+    assert_eq!(
+        report.diagnostics().count(),
+        0,
+        "{:?}",
+        report.diagnostics().collect::<Vec<_>>()
+    );
+    assert_eq!(report.cases_failed(), 0, "{:?}", report.cases().collect::<Vec<_>>());
+    // The caller had key 1 ready: the DetectDTMF greeting is cut; "Press one" is 2 words, 800 ms.
+    let keyed = case(&report, "key 1 reaches the queue").call.as_ref().unwrap();
+    assert_eq!(keyed.execution_time, 800);
+    assert_eq!(keyed.path, ["1", "2", "3", "4", "6"], "the call path ends at REQAGENT");
+    // Silence: the 10-word greeting (4,000 ms at 150 words a minute), the menu, its 3 s Timeout.
+    let silent = case(&report, "silence takes the default after the menu's own timeout");
+    assert_eq!(silent.call.as_ref().unwrap().execution_time, 4_000 + 800 + 3_000);
+    // REQAGENT covers its hold loop: every action and every branch is covered by these cases.
+    let coverage = report
+        .simulations()
+        .next()
+        .unwrap()
+        .simulation
+        .coverage
+        .clone()
+        .unwrap();
+    assert_eq!((coverage.elements_covered, coverage.elements), (8, 8));
+    assert_eq!((coverage.edges_covered, coverage.edges), (9, 9));
+}
+
+#[test]
+fn an_unmocked_opaque_action_fails_the_case_naming_it_and_its_branches() {
+    let dir = tempfile::tempdir().unwrap();
+    write_unit(
+        dir.path(),
+        &script(),
+        json!([{"name": "silent", "input": {"dtmf": [""]}}]),
+    );
+    let (code, out, _) = run(dir.path(), &["check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("FAIL case \"silent\""), "{out}");
+    assert!(
+        out.contains(
+            "the case does not mock action 5 \"Is VIP?\" (IF): add \"mock\": {\"Is VIP?\": BRANCH}, BRANCH one of \"True\", \"False\""
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_mock_must_name_an_opaque_action_and_one_of_its_branches() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = json!([
+        {"name": "typo", "mock": {"Is VIP": "True"}},
+        {"name": "wrong branch", "mock": {"Is VIP?": "Maybe"}},
+        {"name": "known action", "mock": {"Main Menu": "1"}}
+    ]);
+    write_unit(dir.path(), &script(), cases);
+    let (code, out, _) = run(dir.path(), &["check"]);
+    assert_eq!(code, 1, "{out}");
+    for expected in [
+        "error[CXF029] unknown-expected-element: `mock` of case \"typo\" names \"Is VIP\", which is neither the id nor the label of an action",
+        "error[CXF029] unknown-expected-element: action 5 \"Is VIP?\" (IF) has no branch \"Maybe\"; its branches are \"True\", \"False\"",
+        "`mock` of case \"known action\" names action 3 \"Main Menu\" (MENU), whose outcome cxone-flow simulates itself",
+    ] {
+        assert!(out.contains(expected), "{expected}\n{out}");
+    }
+}
+
+#[test]
+fn a_pull_request_run_reports_a_script_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = json!([{"name": "vip hangs up", "input": {"dtmf": [""]}, "mock": {"Is VIP?": "True"},
+                        "expect": {"finalElement": "Sales Queue"}}]);
+    write_unit(dir.path(), &script(), cases);
+    let run = run_action(
+        dir.path(),
+        &[
+            ("INPUT_PATHS", "ivr"),
+            ("INPUT_JUNIT-PATH", "out/junit.xml"),
+            ("INPUT_SARIF-PATH", "out/results.sarif"),
+            ("INPUT_SEVERITY", "opaque-action=warning"),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let annotations: Vec<_> = run
+        .commands
+        .iter()
+        .filter(|c| c.name == "error" || c.name == "warning")
+        .collect();
+    let failing = annotations
+        .iter()
+        .find(|c| c.properties.get("title").is_some_and(|t| t.contains("vip hangs up")));
+    let failing = failing.unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(
+        failing.data.contains("ivr/test_ivr.json:"),
+        "the failure points into the script"
+    );
+    assert_eq!(failing.properties["file"], "ivr/test_ivr.tests.json");
+    let opaque = annotations
+        .iter()
+        .find(|c| c.properties["title"].contains("CXF039"))
+        .unwrap();
+    assert_eq!(opaque.properties["file"], "ivr/test_ivr.json");
+    assert!(opaque.properties["line"].parse::<u32>().unwrap() > 1);
+    let junit = fs::read_to_string(dir.path().join("out/junit.xml")).unwrap();
+    assert!(junit.contains("vip hangs up") && junit.contains("<failure"), "{junit}");
+    let sarif: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("out/results.sarif")).unwrap()).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["ruleId"] == "CXF039"), "{sarif}");
+    assert_eq!(run.outputs["tests-failed"], "1");
+    assert!(run.summary.contains("vip hangs up"), "{}", run.summary);
+}
+
+#[test]
+fn the_example_script_draws_with_labels_and_its_tests() {
+    let (code, out, err) = run(&root(), &["graph", "examples/studio/acme_main_ivr.json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("n5[\"6 Business Hours?<br/>HOURS\"]"), "{out}");
+    assert!(out.contains("n5 -->|\"Closed\"| n10"), "{out}");
+    assert!(
+        !err.contains("no tests file"),
+        "the tests beside the script are found: {err}"
+    );
+}
+
+#[test]
+fn the_pull_request_summary_diffs_scripts_by_action_and_calls_moves_layout_only() {
+    use crate::action::{commit_all, git, pull_request_event};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write_unit(d, &script(), json!([]));
+    fs::write(
+        d.join("ivr/moved.json"),
+        serde_json::to_string_pretty(&script()).unwrap(),
+    )
+    .unwrap();
+    let base = commit_all(d, "base");
+    let mut reworded = script();
+    reworded["properties"]["3"]["0"]["value"] = json!("\"%Press one for sales\"");
+    write_unit(d, &reworded, json!([]));
+    let mut moved = script();
+    moved["actions"]["3"]["x"] = json!(640);
+    moved["actions"]["3"]["xws"] = json!(640);
+    fs::write(d.join("ivr/moved.json"), serde_json::to_string_pretty(&moved).unwrap()).unwrap();
+    let head = commit_all(d, "reword one script, move an action in the other");
+    let runner = tempfile::tempdir().unwrap();
+    let event = pull_request_event(runner.path(), &base, &head, 2);
+    let run = run_action(
+        d,
+        &[
+            ("GITHUB_EVENT_NAME", "pull_request"),
+            ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+            ("INPUT_PATHS", "ivr"),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.outputs["flows-checked"], "2", "{}", run.stdout);
+    let summary = &run.summary;
+    assert!(
+        summary.contains("### Changes in ivr/moved\\.json\n\nLayout only"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("| changed | element | 3 | Sequence\\: \\\"\\\\\\\"%Press one\\\\\\\"\\\" → "),
+        "the prompt change is keyed by action id: {summary}"
+    );
+    assert!(summary.contains("n2[\"3 Main Menu<br/>MENU\"]"), "{summary}");
+}
