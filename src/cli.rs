@@ -61,6 +61,18 @@ enum Command {
     Graph(GraphArgs),
     /// List a flow's versions in CXone, marking the one that holds the flow file's content.
     Versions(VersionsArgs),
+    /// Turn a flow file into a Studio script, or a Studio script into a flow file.
+    Convert(ConvertArgs),
+}
+
+#[derive(clap::Args)]
+struct ConvertArgs {
+    /// A flow file (*.flow.json) to write as a Studio script, or a Studio script to write as a flow
+    /// file.
+    input: PathBuf,
+    /// Where to write the result (its folders are created); default: standard output.
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -348,7 +360,76 @@ pub fn run() -> ExitCode {
         Command::Rules(args) => run_rules(args),
         Command::Graph(args) => run_graph(args),
         Command::Versions(args) => run_versions(args),
+        Command::Convert(args) => run_convert(args),
     }
+}
+
+/// `convert`: checks the input (a file with errors is not converted), then writes it in the other
+/// format, or says where each part that does not translate stands.
+fn run_convert(args: ConvertArgs) -> ExitCode {
+    use cxone_flow::studio::convert;
+    let unit = discover::Unit {
+        flow: Some(args.input.clone()),
+        ..discover::Unit::default()
+    };
+    let settings = CheckSettings {
+        keep_loaded: true,
+        ..CheckSettings::default()
+    };
+    let report = check::check(std::slice::from_ref(&unit), &settings);
+    if let Some(error) = report.read_errors.first() {
+        return cannot_run(&error.to_string());
+    }
+    let Some(file) = report.units.first().and_then(|u| u.flow.as_ref()) else {
+        return cannot_run("nothing to convert");
+    };
+    let (Some(json), Some(model), false) = (&file.json, &file.model, file.has_errors()) else {
+        eprint!("{}", report::human::render(&report));
+        eprintln!(
+            "error: fix the errors in `{}` first: it is not converted",
+            args.input.display()
+        );
+        return Exit::Findings.into();
+    };
+    let converted = if discover::is_script_path(&args.input) {
+        convert::script_to_flow(json, model)
+    } else {
+        convert::flow_to_script(json, model)
+    };
+    let value = match converted {
+        Ok(value) => value,
+        Err(mut refusals) => {
+            refusals.sort_by_key(|r| r.span.start());
+            for refusal in &refusals {
+                let at = file.source.locate(refusal.span);
+                eprintln!(
+                    "{}:{}:{}: error: {}",
+                    file.source.display_path(),
+                    at.line,
+                    at.column,
+                    refusal.message
+                );
+            }
+            eprintln!(
+                "error: `{}` does not translate ({} part{} above); nothing was written",
+                args.input.display(),
+                refusals.len(),
+                if refusals.len() == 1 { "" } else { "s" }
+            );
+            return Exit::Findings.into();
+        }
+    };
+    let text = cxone_flow::json::pretty::pretty(&value, convert::KEY_ORDER);
+    match &args.out {
+        None => print(&text),
+        Some(path) => {
+            if let Err(error) = report::files::write_file(path, &text) {
+                return cannot_run(&format!("failed to write `{}`: {error}", path.display()));
+            }
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    Exit::Clean.into()
 }
 
 /// `versions`: what CXone holds of a flow, and whether the file's content is among it.

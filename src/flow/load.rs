@@ -60,6 +60,8 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
     let edges = reader.array("edges", false);
     let rules = reader.array("routingRules", false);
     let timeouts = reader.object("timeouts", false);
+    // What a flow converted from a Studio script carries for the way back (docs/studio.md).
+    reader.object("studio", false);
     reader.finish(
         &[
             "$schema",
@@ -70,6 +72,7 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
             "edges",
             "routingRules",
             "timeouts",
+            "studio",
         ],
         |_| None,
     );
@@ -121,6 +124,7 @@ fn load_element(object: Object, findings: &mut Vec<Finding>) -> Option<Element> 
     }
     let type_field = reader.string("type", true);
     reader.string("description", false);
+    reader.object("studio", false);
     let kind = match &type_field {
         None => ElementKind::Unknown,
         Some(t) => ElementKind::parse(&t.value).unwrap_or_else(|| {
@@ -185,7 +189,7 @@ fn load_element(object: Object, findings: &mut Vec<Finding>) -> Option<Element> 
         }
     }
     if kind != ElementKind::Unknown {
-        let mut allowed = vec!["id", "type", "description"];
+        let mut allowed = vec!["id", "type", "description", "studio"];
         allowed.extend(kind.fields().iter().map(|(f, _)| *f));
         reader.finish(&allowed, |key| {
             let owners: Vec<&str> = ElementKind::NAMED

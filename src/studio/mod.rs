@@ -2,6 +2,7 @@
 //! their prompts, and their conversion to and from flow files.
 
 pub mod actions;
+pub mod convert;
 pub mod load;
 pub mod prompt;
 pub mod view;

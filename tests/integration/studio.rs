@@ -318,3 +318,225 @@ fn the_pull_request_summary_diffs_scripts_by_action_and_calls_moves_layout_only(
     );
     assert!(summary.contains("n2[\"3 Main Menu<br/>MENU\"]"), "{summary}");
 }
+
+mod properties {
+    use cxone_flow::check::{Settings, check_flow_bytes};
+    use cxone_flow::json::pretty::pretty;
+    use cxone_flow::registry::Severity;
+    use cxone_flow::studio::convert::{KEY_ORDER, flow_to_script, script_to_flow};
+    use proptest::prelude::*;
+    use serde_json::{Map, Value, json};
+
+    use super::{ASSIGN, BEGIN, HANGUP, MENU, PLAY, REQAGENT};
+
+    /// One action of a random script: its type and the choices that shape it.
+    #[derive(Debug, Clone)]
+    struct Shape {
+        kind: usize,
+        label: Option<String>,
+        words: String,
+        keys: Vec<usize>,
+        targets: Vec<usize>,
+        with_default: bool,
+        expression: usize,
+        extra: bool,
+    }
+
+    fn shape() -> impl Strategy<Value = Shape> {
+        (
+            0..4usize,
+            proptest::option::of("[A-Za-z][A-Za-z ?]{0,12}"),
+            "[a-z]{1,6}( [a-z]{1,6}){0,6}",
+            proptest::collection::btree_set(0..12usize, 0..4),
+            proptest::collection::vec(1..100usize, 5),
+            any::<bool>(),
+            0..3usize,
+            any::<bool>(),
+        )
+            .prop_map(
+                |(kind, label, words, keys, targets, with_default, expression, extra)| Shape {
+                    kind,
+                    label,
+                    words,
+                    keys: keys.into_iter().collect(),
+                    targets,
+                    with_default,
+                    expression,
+                    extra,
+                },
+            )
+    }
+
+    /// A script every part of which a flow can say: BEGIN, then PLAY/MENU/ASSIGN/REQAGENT actions
+    /// branching forward only (at most four MENUs), ending in a HANGUP.
+    fn script(shapes: &[Shape]) -> Value {
+        let n = shapes.len() + 2;
+        let keys = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#"];
+        let (mut actions, mut properties, mut branches) = (Map::new(), Map::new(), Map::new());
+        let forward = |from: usize, pick: usize| from + 1 + pick % (n - from);
+        let mut menus = 0;
+        for id in 1..=n {
+            let shape = shapes.get(id.wrapping_sub(2));
+            let (guid, name) = match (id, shape.map(|s| s.kind)) {
+                (1, _) => (BEGIN, "BEGIN"),
+                (_, None) => (HANGUP, "HANGUP"),
+                (_, Some(1)) if menus < 4 => {
+                    menus += 1;
+                    (MENU, "MENU")
+                }
+                (_, Some(2)) => (ASSIGN, "ASSIGN"),
+                (_, Some(3)) => (REQAGENT, "REQAGENT"),
+                _ => (PLAY, "PLAY"),
+            };
+            let mut action = json!({"actionId": id, "libraryId": guid, "name": name, "version": 1,
+                "x": id * 10, "y": 5, "xws": id * 10, "yws": 5});
+            if let Some(label) = shape.and_then(|s| s.label.clone()) {
+                action["label"] = json!(label);
+            }
+            if shape.is_some_and(|s| s.extra) {
+                action["dependencyOrder"] = json!(id);
+                action["implType"] = json!("Standard");
+            }
+            actions.insert(id.to_string(), action);
+            let Some(shape) = shape.filter(|_| id > 1) else {
+                if id == 1 {
+                    branches.insert(
+                        "1".into(),
+                        json!([{"to": 2, "label": "Default", "type": "default", "index": 0}]),
+                    );
+                }
+                continue;
+            };
+            let sequence = json!({"name": "Sequence", "value": format!("\"%{}\"", shape.words)});
+            let props = match name {
+                "PLAY" => json!({"0": sequence, "1": {"name": "DetectDTMF", "value": "False"}}),
+                "MENU" => json!({"0": sequence, "1": {"name": "Timeout", "value": "5"}}),
+                "ASSIGN" => {
+                    let expression = ["\"gold\"", "42", "{ANI}"][shape.expression];
+                    json!({"0": {"name": "Variable", "value": "tier"}, "1": {"name": "Expression", "value": expression}})
+                }
+                "REQAGENT" => json!({"0": {"name": "Skill", "value": shape.words}}),
+                _ => continue,
+            };
+            properties.insert(id.to_string(), props);
+            let mut list = Vec::new();
+            match name {
+                "MENU" => {
+                    for (i, key) in shape.keys.iter().enumerate() {
+                        let to = forward(id, shape.targets[i]);
+                        list.push(json!({"to": to, "label": keys[*key], "type": "case", "index": i}));
+                    }
+                    if shape.with_default || shape.keys.is_empty() {
+                        let to = forward(id, shape.targets[4]);
+                        list.push(json!({"to": to, "label": "Default", "type": "default", "index": list.len()}));
+                    }
+                }
+                "REQAGENT" => {}
+                _ => list.push(json!({"to": forward(id, shape.targets[0]), "label": "Default", "type": "default"})),
+            }
+            if name != "REQAGENT" || shape.extra {
+                branches.insert(id.to_string(), Value::Array(list));
+            }
+        }
+        json!({"header": {"scriptName": "Prop_IVR", "busNo": 4600012, "mediaType": 4, "nextActionId": n + 1,
+                          "lockInfo": {"isLocked": false}},
+               "actions": actions, "properties": properties, "branches": branches, "extra": [1, 2]})
+    }
+
+    /// Checks `text` as the file `path`, as `convert` does; returns its JSON and model when clean.
+    fn loaded(path: &str, text: &str) -> (Value, cxone_flow::flow::model::Flow) {
+        let settings = Settings {
+            keep_loaded: true,
+            ..Settings::default()
+        };
+        let (report, model) = check_flow_bytes(path, text.as_bytes().to_vec(), &settings);
+        let errors: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{path} has errors: {errors:?}\n{text}");
+        ((*report.json.unwrap()).clone(), model.unwrap())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn a_script_converted_to_a_flow_and_back_is_the_same_script(shapes in proptest::collection::vec(shape(), 0..10)) {
+            let original = script(&shapes);
+            let (json, model) = loaded("ivr.json", &pretty(&original, KEY_ORDER));
+            let flow = script_to_flow(&json, &model).unwrap();
+            let (flow_json, flow_model) = loaded("ivr.flow.json", &pretty(&flow, KEY_ORDER));
+            let back = flow_to_script(&flow_json, &flow_model).unwrap();
+            prop_assert_eq!(back, original);
+        }
+
+        #[test]
+        fn any_json_read_as_a_script_is_checked_without_panicking(value in crate::props::any_json()) {
+            let text = serde_json::to_string_pretty(&json!({"header": {}, "actions": value.clone(), "branches": value})).unwrap();
+            let (report, _) = check_flow_bytes("x.json", text.into_bytes(), &Settings::default());
+            for d in &report.diagnostics {
+                prop_assert!(d.location.line >= 1 && d.location.column >= 1, "{:?}", d);
+            }
+        }
+    }
+
+    #[test]
+    fn an_edit_made_in_the_flow_reaches_the_script_and_the_rest_rides_along() {
+        let shapes = vec![];
+        let original = script(&shapes);
+        let (json, model) = loaded("ivr.json", &pretty(&original, KEY_ORDER));
+        let mut flow = script_to_flow(&json, &model).unwrap();
+        flow["elements"][0]["description"] = json!("Entry");
+        let (flow_json, flow_model) = loaded("ivr.flow.json", &pretty(&flow, KEY_ORDER));
+        let back = flow_to_script(&flow_json, &flow_model).unwrap();
+        assert_eq!(back["actions"]["1"]["label"], "Entry");
+        assert_eq!(back["header"]["busNo"], 4600012);
+        assert_eq!(back["extra"], json!([1, 2]));
+    }
+}
+
+#[test]
+fn convert_writes_the_other_format_and_refuses_what_does_not_translate_where_it_stands() {
+    let dir = tempfile::tempdir().unwrap();
+    let flow = r#"{"flowId": "Sales_IVR", "elements": [
+  {"id": "start", "type": "start"},
+  {"id": "menu", "type": "menu", "prompt": "Press 1 for sales", "description": "Main Menu"},
+  {"id": "sales", "type": "queue", "queue": "Sales"},
+  {"id": "bye", "type": "hangup"}],
+ "edges": [{"from": "start", "to": "menu"}, {"from": "menu", "to": "sales", "on": "1"},
+  {"from": "menu", "to": "bye", "on": "timeout"}, {"from": "menu", "to": "bye", "on": "invalid"}]}"#;
+    fs::write(dir.path().join("sales.flow.json"), flow).unwrap();
+    let (code, _, err) = run(
+        dir.path(),
+        &["convert", "sales.flow.json", "--out", "studio/sales.studio.json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    // The script is a script: found, clean but for its REQAGENT without a hold loop, and drawn.
+    let (code, out, _) = run(dir.path(), &["check", "studio"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("warning[CXF035] unwired-queue-default: action 3 \"sales\" (REQAGENT)"),
+        "{out}"
+    );
+    let (code, out, err) = run(dir.path(), &["convert", "studio/sales.studio.json"]);
+    assert_eq!(code, 0, "{err}");
+    let back: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(back["flowId"], "Sales_IVR");
+    assert_eq!(back["elements"][1]["description"], "Main Menu");
+    assert_eq!(back["edges"][2], json!({"from": "2", "to": "4", "on": "timeout"}));
+
+    let (code, out, err) = run(&root(), &["convert", "examples/studio/acme_main_ivr.json"]);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert!(
+        err.starts_with(
+            "examples/studio/acme_main_ivr.json:82:5: error: action 6 (HOURS) has no flow element: its type is opaque to cxone-flow"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("does not translate (4 parts above); nothing was written\n"),
+        "{err}"
+    );
+}
