@@ -331,6 +331,10 @@ struct SimulateArgs {
     /// A starting variable, NAME=VALUE; VALUE is read as JSON when it parses (10, true, "10"), else as text.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     vars: Vec<String>,
+    /// A Studio script's opaque action and the branch it takes, ACTION=BRANCH (the action by its
+    /// label or id).
+    #[arg(long = "mock", value_name = "ACTION=BRANCH")]
+    mocks: Vec<String>,
     /// The execution threshold for the SUCCESS/FAILURE verdict, in ms.
     #[arg(long, default_value_t = DEFAULT_MAX_EXECUTION_MS)]
     max_execution_ms: u64,
@@ -798,6 +802,14 @@ fn run_simulate(args: SimulateArgs) -> ExitCode {
         let value = serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_string()));
         variables.insert(name.to_string(), value);
     }
+    let mut mocks = Vec::new();
+    for mock in &args.mocks {
+        let Some((action, branch)) = mock.split_once('=').filter(|(action, _)| !action.is_empty()) else {
+            return cannot_run(&format!("--mock `{mock}` is not ACTION=BRANCH"));
+        };
+        let spanned = |text: &str| cxone_flow::source::Spanned::new(text.to_string(), Default::default());
+        mocks.push((spanned(action), spanned(branch)));
+    }
     let dtmf: Vec<String> = if args.dtmf.is_empty() {
         Vec::new()
     } else {
@@ -823,7 +835,7 @@ fn run_simulate(args: SimulateArgs) -> ExitCode {
     if has_errors {
         out.push_str("the flow has errors (above); simulating it as it stands:\n\n");
     }
-    let call = Engine::new(&flow).run(&dtmf, &variables);
+    let call = Engine::new(&flow).run_mocked(&dtmf, &variables, &mocks);
     out.push_str(&report::trace::render(&flow, &call, args.max_execution_ms));
     print(&out);
     Exit::findings_if(has_errors || call.verdict(&flow, args.max_execution_ms) != Verdict::Success).into()

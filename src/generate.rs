@@ -16,7 +16,7 @@ use crate::sim::classes::{Classes, combination, combinations, value_classes};
 use crate::sim::condition::{Variables, holds};
 use crate::sim::engine::{Call, DEFAULT_MAX_STEPS, Ending, Engine, Outcome};
 use crate::sim::run::DEFAULT_MAX_EXECUTION_MS;
-use crate::source::Span;
+use crate::source::{Span, Spanned};
 
 /// What the cases must cover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +66,9 @@ pub struct GeneratedCase {
     pub name: String,
     pub generated: bool,
     pub input: GeneratedInput,
+    /// A Studio script's opaque actions: the branch each takes, by label (or id).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub mock: BTreeMap<String, String>,
     pub expect: GeneratedExpect,
 }
 
@@ -113,7 +116,81 @@ pub struct Generated {
 struct Explored {
     dtmf: Vec<String>,
     variables: Variables,
+    mock: MockChoice,
     call: Call,
+}
+
+/// The branch every opaque action of a script takes in one call: (action label or id, branch).
+type MockChoice = Vec<(Spanned<String>, Spanned<String>)>;
+
+/// The most combinations of opaque actions' branches tried.
+const MAX_MOCK_CHOICES: usize = 64;
+
+/// The branch choices to explore for a script's opaque actions: every combination when there are
+/// few, else each action's branches in turn with the others at their first. A flow has one, empty.
+fn mock_choices(flow: &Flow) -> Vec<MockChoice> {
+    let opaque: Vec<(String, Vec<String>)> = flow
+        .elements
+        .iter()
+        .filter(|e| e.kind == ElementKind::Unknown)
+        .filter_map(|e| {
+            let action = e.action.as_ref()?;
+            let mut branches: Vec<String> = action.branches.iter().map(|b| b.to_string()).collect();
+            branches.dedup();
+            // An action is named by its label when no other action has it, else by its id.
+            let label = action.label.as_deref().filter(|label| {
+                flow.elements
+                    .iter()
+                    .filter(|o| o.action.as_ref().and_then(|a| a.label.as_deref()) == Some(*label))
+                    .count()
+                    == 1
+            });
+            let key = label.unwrap_or(&e.id.value).to_string();
+            (!branches.is_empty()).then_some((key, branches))
+        })
+        .collect();
+    let choice = |picks: &[usize]| -> MockChoice {
+        opaque
+            .iter()
+            .zip(picks)
+            .map(|((key, branches), &pick)| {
+                (
+                    Spanned::new(key.clone(), Span::default()),
+                    Spanned::new(branches[pick].clone(), Span::default()),
+                )
+            })
+            .collect()
+    };
+    let total = opaque
+        .iter()
+        .try_fold(1usize, |n, (_, b)| n.checked_mul(b.len()))
+        .filter(|&n| n <= MAX_MOCK_CHOICES);
+    match total {
+        Some(n) => (0..n)
+            .map(|mut i| {
+                let picks: Vec<usize> = opaque
+                    .iter()
+                    .map(|(_, b)| {
+                        let pick = i % b.len();
+                        i /= b.len();
+                        pick
+                    })
+                    .collect();
+                choice(&picks)
+            })
+            .collect(),
+        None => {
+            let mut out = vec![choice(&vec![0; opaque.len()])];
+            for (a, (_, branches)) in opaque.iter().enumerate() {
+                for pick in 1..branches.len() {
+                    let mut picks = vec![0; opaque.len()];
+                    picks[a] = pick;
+                    out.push(choice(&picks));
+                }
+            }
+            out
+        }
+    }
 }
 
 /// Generates the cases of a flow that checks without errors.
@@ -128,6 +205,7 @@ pub fn generate(flow: &Flow, goal: Goal, max_cases: usize) -> Generated {
         .iter()
         .map(|e| match e.call.ending {
             Ending::Loop => BTreeSet::new(),
+            _ if flow.is_script() => covered_in_script(flow, &e.call, goal),
             _ => covered_by(&e.call, goal, &rules_of),
         })
         .collect();
@@ -215,6 +293,21 @@ fn covered_by(call: &Call, goal: Goal, rules_of: &[Vec<usize>]) -> BTreeSet<Targ
         }
     }
     covered
+}
+
+/// What a call through a script covers, its REQAGENTs' hold loops included (as coverage counts them).
+fn covered_in_script(flow: &Flow, call: &Call, goal: Goal) -> BTreeSet<Target> {
+    let coverage = crate::sim::coverage::Coverage::of(flow, std::iter::once(call));
+    match goal {
+        Goal::Elements => (0..flow.elements.len())
+            .filter(|&i| !coverage.uncovered_elements.contains(&flow.elements[i].id.value))
+            .map(Target::Element)
+            .collect(),
+        Goal::Edges | Goal::Paths => (0..flow.edges.len())
+            .filter(|e| !coverage.untaken_edges.contains(&(*e as u32)))
+            .map(Target::Edge)
+            .collect(),
+    }
 }
 
 /// The starting variables to try: none, then one value per class of each variable on its own,
@@ -410,7 +503,11 @@ fn digit_values(flow: &Flow) -> Vec<String> {
 fn explore(flow: &Flow, engine: &Engine) -> Vec<Explored> {
     let digits = digit_values(flow);
     let mut explored = Vec::new();
-    for variables in assignments(flow) {
+    let mocks = mock_choices(flow);
+    let starts = assignments(flow)
+        .into_iter()
+        .flat_map(|variables| mocks.iter().map(move |mock| (variables.clone(), mock)));
+    for (variables, mock) in starts {
         let first_of_assignment = explored.len();
         // Per state: the earliest clock it was reached at, and the prefix that reached it then.
         let mut earliest: HashMap<(usize, String), (u64, Vec<String>)> = HashMap::new();
@@ -421,7 +518,7 @@ fn explore(flow: &Flow, engine: &Engine) -> Vec<Explored> {
             if explored.len() >= MAX_CALLS {
                 return explored;
             }
-            let call = engine.run(&dtmf, &variables);
+            let call = engine.run_mocked(&dtmf, &variables, mock);
             // Where the next entry would be keyed: the menu or input after the given entries. A
             // call that loops later may still branch here: another entry may lead out.
             let asks: Vec<usize> = call
@@ -449,6 +546,7 @@ fn explore(flow: &Flow, engine: &Engine) -> Vec<Explored> {
             explored.push(Explored {
                 dtmf,
                 variables: variables.clone(),
+                mock: mock.clone(),
                 call,
             });
         }
@@ -464,10 +562,11 @@ fn explore(flow: &Flow, engine: &Engine) -> Vec<Explored> {
                 .map(|e| e.dtmf[canonical.len()..].to_vec());
             if let Some(way_out) = way_out {
                 let dtmf: Vec<String> = prefix.into_iter().chain(way_out).collect();
-                let call = engine.run(&dtmf, &variables);
+                let call = engine.run_mocked(&dtmf, &variables, mock);
                 explored.push(Explored {
                     dtmf,
                     variables: variables.clone(),
+                    mock: mock.clone(),
                     call,
                 });
             }
@@ -553,6 +652,21 @@ fn case_of(flow: &Flow, explored: &Explored) -> GeneratedCase {
             dtmf: explored.dtmf.clone(),
             variables: explored.variables.clone(),
         },
+        // Only the opaque actions the call reached.
+        mock: explored
+            .mock
+            .iter()
+            .filter(|(key, _)| {
+                call.steps.iter().any(|s| {
+                    let element = &flow.elements[s.element];
+                    element
+                        .action
+                        .as_ref()
+                        .is_some_and(|a| a.is_named(&element.id.value, &key.value))
+                })
+            })
+            .map(|(key, branch)| (key.value.clone(), branch.value.clone()))
+            .collect(),
         expect: GeneratedExpect {
             final_element: call.final_element.clone(),
             path,
@@ -566,13 +680,19 @@ fn name_of(flow: &Flow, explored: &Explored) -> String {
     let mut parts = Vec::new();
     for step in &explored.call.steps {
         let element = &flow.elements[step.element];
-        let id = &element.id.value;
+        // A script's action by its label, as its author named it.
+        let id = element
+            .action
+            .as_ref()
+            .and_then(|a| a.label.as_deref())
+            .unwrap_or(&element.id.value);
         let part = match (&element.kind, &step.outcome) {
             (ElementKind::Menu, Outcome::Key(key)) => format!("key {key}"),
             (ElementKind::Menu, Outcome::Invalid(key)) => format!("unmapped key {key} at {id}"),
             (ElementKind::Input, Outcome::Entered(text)) => format!("{text} at {id}"),
             (ElementKind::Input, Outcome::Invalid(text)) => format!("{text} (out of bounds) at {id}"),
             (_, Outcome::Silence) => format!("silence at {id}"),
+            (_, Outcome::Mocked(branch)) => format!("{id} {branch}"),
             _ => continue,
         };
         parts.push(part);
@@ -583,7 +703,12 @@ fn name_of(flow: &Flow, explored: &Explored) -> String {
         parts.join(", then ")
     };
     let variables: Vec<String> = explored.variables.iter().map(|(k, v)| format!("{k}={}", v)).collect();
-    let ending = format!(" → {}", explored.call.final_element);
+    let last = explored.call.steps.last().map(|s| &flow.elements[s.element]);
+    let label = last.and_then(|e| e.action.as_ref()).and_then(|a| a.label.as_deref());
+    let ending = match label.filter(|_| explored.call.ending == Ending::Terminal) {
+        Some(label) => format!(" → {label}"),
+        None => format!(" → {}", explored.call.final_element),
+    };
     if variables.is_empty() {
         format!("{input}{ending}")
     } else {

@@ -163,6 +163,7 @@ mod tests {
                 dtmf: dtmf.iter().map(|s| s.to_string()).collect(),
                 variables: Default::default(),
             },
+            mock: Default::default(),
             expect: GeneratedExpect {
                 final_element: path.last().unwrap().to_string(),
                 path: path.iter().map(|s| s.to_string()).collect(),

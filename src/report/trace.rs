@@ -18,10 +18,21 @@ pub fn render(flow: &Flow, call: &Call, threshold_ms: u64) -> String {
         .enumerate()
         .map(|(i, step)| {
             let element = &flow.elements[step.element];
+            // A script's action by id and label, of its Studio type.
+            let (name, kind) = match &element.action {
+                Some(action) => (
+                    action.label.as_ref().map_or_else(
+                        || element.id.value.to_string(),
+                        |label| format!("{} {label}", element.id.value),
+                    ),
+                    action.name.to_string(),
+                ),
+                None => (element.id.value.to_string(), element.kind.name().to_string()),
+            };
             [
                 (i + 1).to_string(),
-                element.id.value.as_str().to_owned(),
-                element.kind.name().to_string(),
+                name,
+                kind,
                 describe(&step.outcome),
                 format!("{} ms", step.clock_ms),
             ]

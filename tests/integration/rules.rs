@@ -124,7 +124,10 @@ fn the_studio_example_is_clean_and_its_cases_pass_with_full_coverage() {
     assert_eq!(units.len(), 1, "the script and its tests are one unit: {units:?}");
     let report = check(&units, &Settings::default());
     assert_eq!(report.diagnostics().count(), 0, "{}", human::render(&report));
-    assert_eq!(report.cases().count(), 4);
+    assert!(
+        report.cases().count() >= 4,
+        "the hand-written cases and the generated ones"
+    );
     assert_eq!(report.cases_failed(), 0, "{}", human::render(&report));
     assert_eq!(report.coverage_percent(), Some(100.0));
 }

@@ -540,3 +540,53 @@ fn convert_writes_the_other_format_and_refuses_what_does_not_translate_where_it_
         "{err}"
     );
 }
+
+#[test]
+fn generated_cases_mock_each_opaque_action_s_branches_and_cover_every_branch() {
+    let dir = tempfile::tempdir().unwrap();
+    write_unit(dir.path(), &script(), json!([]));
+    let (code, _, err) = run(dir.path(), &["cases", "generate", "ivr/test_ivr.json", "--update"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("covering 9 of 9 edges and rules (0 unreachable by input"),
+        "{err}"
+    );
+    let tests: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("ivr/test_ivr.tests.json")).unwrap()).unwrap();
+    let mocks: Vec<&Value> = tests["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c.get("mock"))
+        .collect();
+    assert!(
+        mocks.contains(&&json!({"Is VIP?": "True"})) && mocks.contains(&&json!({"Is VIP?": "False"})),
+        "{tests}"
+    );
+    let report = check_dir(dir.path());
+    assert_eq!(report.cases_failed(), 0);
+    let coverage = report
+        .simulations()
+        .next()
+        .unwrap()
+        .simulation
+        .coverage
+        .clone()
+        .unwrap();
+    assert_eq!((coverage.edges_covered, coverage.edges), (9, 9));
+}
+
+#[test]
+fn simulate_traces_a_script_by_action_and_takes_mocks_from_the_command_line() {
+    let args = ["simulate", "examples/studio/acme_main_ivr.json", "--dtmf", "2,2"];
+    let (code, out, _) = run(&root(), &[&args[..], &["--mock", "Business Hours?=Open"]].concat());
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("   5  6 Business Hours?  HOURS     branch \"Open\" (mocked)"),
+        "{out}"
+    );
+    assert!(out.contains("result: SUCCESS  finalElement: 9"), "{out}");
+    let (code, out, _) = run(&root(), &args);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("BRANCH one of \"Open\", \"Closed\", \"default\""), "{out}");
+}
