@@ -1,7 +1,8 @@
 //! Benchmark of `cxone-flow check` (read, parse, load, every rule) on generated corpora:
 //! 1,000 flows of about 200 elements, checked in parallel and on one core, and one flow of 100,000
-//! elements. Reports MB/s, flows/s, elements/s, peak memory, and the per-element cost ratio of the
-//! large flow to the small ones. Run: `cargo bench --bench check`.
+//! elements, and 1,000 Studio scripts of the same IVR in Studio's terms. Reports MB/s, flows/s,
+//! elements/s, peak memory, the per-element cost ratio of the large flow to the small ones, and the
+//! per-byte cost of scripts against flows. Run: `cargo bench --bench check`.
 
 mod corpus;
 
@@ -85,6 +86,8 @@ fn main() {
     let large_dir = temp.join("large");
     let (count, small_elements, large_elements) = (1_000, 200, 100_000);
     let small_bytes = corpus::write_corpus(&small_dir, count, small_elements);
+    let script_dir = temp.join("scripts");
+    let script_bytes = corpus::write_script_corpus(&script_dir, count, small_elements);
     let large_bytes = corpus::write_corpus(&large_dir, 1, large_elements);
     let elements_of = |target: usize| corpus::sections(target) * corpus::SECTION + 1;
     let small_total_elements = (count * elements_of(small_elements)) as f64;
@@ -94,6 +97,8 @@ fn main() {
     let parallel = measure(&small_dir, cores);
     let one_core = measure(&small_dir, 1);
     let large = measure(&large_dir, 1);
+    let scripts_parallel = measure(&script_dir, cores);
+    let scripts_one_core = measure(&script_dir, 1);
     let _ = std::fs::remove_dir_all(&temp);
 
     let mb = |bytes: u64, d: Duration| bytes as f64 / 1e6 / d.as_secs_f64();
@@ -135,5 +140,29 @@ fn main() {
     println!(
         "per-element cost, 100,000-element flow / 200-element flows (one core): {:.2}x",
         per_element(large.median, large_total_elements) / per_element(one_core.median, small_total_elements)
+    );
+    println!(
+        "corpus C: {count} Studio scripts x {} actions (the same IVR), {:.1} MB",
+        elements_of(small_elements) + 1,
+        script_bytes as f64 / 1e6
+    );
+    println!(
+        "  parallel ({cores} threads): {:>8.1} ms  {:>7.1} MB/s  {:>8.0} scripts/s  peak {:.0} MiB",
+        scripts_parallel.median.as_secs_f64() * 1e3,
+        mb(script_bytes, scripts_parallel.median),
+        count as f64 / scripts_parallel.median.as_secs_f64(),
+        scripts_parallel.peak_mib
+    );
+    println!(
+        "  one core:              {:>8.1} ms  {:>7.1} MB/s  {:>8.0} scripts/s  peak {:.0} MiB",
+        scripts_one_core.median.as_secs_f64() * 1e3,
+        mb(script_bytes, scripts_one_core.median),
+        count as f64 / scripts_one_core.median.as_secs_f64(),
+        scripts_one_core.peak_mib
+    );
+    let per_byte = |d: Duration, bytes: u64| d.as_secs_f64() / bytes as f64;
+    println!(
+        "per-byte cost, scripts / flows (one core): {:.2}x (goal: at most 1.5x)",
+        per_byte(scripts_one_core.median, script_bytes) / per_byte(one_core.median, small_bytes)
     );
 }

@@ -100,3 +100,119 @@ pub fn tests_text(elements: usize, count: usize) -> String {
         .collect();
     format!("{{\n  \"cases\": [\n{}\n  ]\n}}\n", cases.join(",\n"))
 }
+
+/// The text of a Studio script of about `elements` actions, the same IVR as [`flow_text`] in
+/// Studio's terms, one action, property list or branch list per line: BEGIN, a shared MUSIC hold
+/// loop, then sections of PLAY, MENU (1 → ASSIGN, 2 and default → REQAGENT, 3 → next section),
+/// ASSIGN, an opaque hours check (Open → REQAGENT, Closed → HANGUP), REQAGENT (→ hold) and HANGUP.
+pub fn script_text(name: &str, elements: usize) -> String {
+    const GUIDS: [(&str, &str); 8] = [
+        ("BEGIN", "b2f794c5-0232-40e7-9830-76d573bf57d7"),
+        ("MUSIC", "dbcc742b-28d8-42d1-9d95-0d9abf20b04b"),
+        ("PLAY", "b1b9a2dd-65b6-4626-9cf5-9cfa69cf59e2"),
+        ("MENU", "daee9c00-12ce-4222-a42e-307c37d53b7f"),
+        ("ASSIGN", "9015c095-98d9-441f-bf92-e90f5c5ed8c8"),
+        ("HOURS", "6e2f3a41-8c1d-4b7e-9f0a-2d5c7b8e1f34"),
+        ("REQAGENT", "689a4a1b-fa0d-47b3-9a02-cbeb4735f08f"),
+        ("HANGUP", "b64a6796-4f66-4b1b-a9b5-3af926ab4b7c"),
+    ];
+    let sections = sections(elements);
+    let (mut actions, mut properties, mut branches) = (Vec::new(), Vec::new(), Vec::new());
+    let mut action = |id: usize, kind: usize, label: String| {
+        let (name, guid) = GUIDS[kind];
+        let (x, y) = ((id % 8) * 220, (id / 8) * 160);
+        actions.push(format!(
+            "    \"{id}\": {{\"actionId\": {id}, \"libraryId\": \"{guid}\", \"name\": \"{name}\", \"version\": 1, \"label\": \"{label}\", \"x\": {x}, \"y\": {y}, \"xws\": {x}, \"yws\": {y}}}"
+        ));
+    };
+    let property = |id: usize, pairs: &[(&str, String)]| {
+        let list: Vec<String> = pairs
+            .iter()
+            .enumerate()
+            .map(|(i, (name, value))| {
+                format!(
+                    "\"{i}\": {{\"name\": \"{name}\", \"value\": {}}}",
+                    serde_json::json!(value)
+                )
+            })
+            .collect();
+        format!("    \"{id}\": {{{}}}", list.join(", "))
+    };
+    let branch = |from: usize, list: &[(usize, &str)]| {
+        let list: Vec<String> = list
+            .iter()
+            .enumerate()
+            .map(|(i, (to, label))| {
+                let kind = if *label == "Default" { "default" } else { "case" };
+                format!("{{\"to\": {to}, \"label\": \"{label}\", \"type\": \"{kind}\", \"index\": {i}}}")
+            })
+            .collect();
+        format!("    \"{from}\": [{}]", list.join(", "))
+    };
+    action(1, 0, "Begin".into());
+    action(2, 1, "Hold".into());
+    properties.push(property(
+        2,
+        &[("MusicFile", "hold.wav".into()), ("SecondstoPlay", "60".into())],
+    ));
+    branches.push(branch(1, &[(3, "Default")]));
+    branches.push(branch(2, &[(2, "Default")]));
+    for i in 0..sections {
+        let base = 3 + i * SECTION;
+        let (play, menu, assign, hours, queue, hangup) = (base, base + 1, base + 2, base + 3, base + 4, base + 5);
+        action(play, 2, format!("Section {i}"));
+        action(menu, 3, format!("Menu {i}"));
+        action(assign, 4, format!("Mark {i}"));
+        action(hours, 5, format!("Hours {i}"));
+        action(queue, 6, format!("Queue {i}"));
+        action(hangup, 7, format!("Goodbye {i}"));
+        properties.push(property(
+            play,
+            &[
+                ("Sequence", format!("\"%Section {i}. Please listen carefully.\"")),
+                ("DetectDTMF", "False".into()),
+            ],
+        ));
+        properties.push(property(
+            menu,
+            &[
+                ("Sequence", "\"%For option one press 1, for an agent press 2.\"".into()),
+                ("Timeout", "8".into()),
+            ],
+        ));
+        properties.push(property(
+            assign,
+            &[("Variable", "section".into()), ("Expression", i.to_string())],
+        ));
+        properties.push(property(queue, &[("Skill", format!("Queue {i}"))]));
+        branches.push(branch(play, &[(menu, "Default")]));
+        let mut menu_branches = vec![(assign, "1"), (queue, "2"), (queue, "Default")];
+        if i + 1 < sections {
+            menu_branches.push((base + SECTION, "3"));
+        }
+        branches.push(branch(menu, &menu_branches));
+        branches.push(branch(assign, &[(hours, "Default")]));
+        branches.push(branch(hours, &[(queue, "Open"), (hangup, "Closed")]));
+        branches.push(branch(queue, &[(2, "Default")]));
+    }
+    let next = 3 + sections * SECTION;
+    format!(
+        "{{\n  \"header\": {{\"scriptName\": \"{name}\", \"busNo\": 4600012, \"mediaType\": 4, \"mediaTypeName\": \"call\", \"nextActionId\": {next}, \"status\": \"Active\"}},\n  \"actions\": {{\n{}\n  }},\n  \"properties\": {{\n{}\n  }},\n  \"branches\": {{\n{}\n  }}\n}}\n",
+        actions.join(",\n"),
+        properties.join(",\n"),
+        branches.join(",\n")
+    )
+}
+
+/// Writes `count` scripts of about `elements` actions into `dir`; returns the bytes written.
+pub fn write_script_corpus(dir: &Path, count: usize, elements: usize) -> u64 {
+    std::fs::create_dir_all(dir).expect("corpus directory");
+    let mut bytes = 0;
+    for i in 0..count {
+        let name = format!("script_{i:05}");
+        let text = script_text(&name, elements);
+        bytes += text.len() as u64;
+        std::fs::write(dir.join(format!("{name}.json")), text).expect("corpus file");
+    }
+    bytes
+}

@@ -3,6 +3,7 @@
 //! (layout, `nextActionId`, prompt segments, opaque action types).
 
 use compact_str::{CompactString, ToCompactString};
+use rustc_hash::FxHashMap;
 
 use crate::diagnostic::Finding;
 use crate::flow::model::{Action, Edge, Element, ElementKind, Flow, Script};
@@ -67,11 +68,17 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
         flow.elements
             .extend(load_action(property.name, property.value, &mut findings));
     }
+    let index: FxHashMap<CompactString, usize> = flow
+        .elements
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.value.clone(), i))
+        .collect();
     for property in properties.into_iter().flat_map(|p| p.iter()) {
-        let id = property.key();
-        let Some(element) = flow.elements.iter_mut().find(|e| e.id.value == id.as_ref()) else {
+        let Some(&at) = index.get(property.key().as_ref()) else {
             continue;
         };
+        let element = &mut flow.elements[at];
         match property.value.as_object() {
             Some(list) => apply_properties(element, list, &mut findings),
             None => findings.push(invalid(property.value, "the properties of an action", "an object")),
@@ -91,7 +98,7 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
         }
     }
     for edge in &flow.edges {
-        let from = flow.elements.iter_mut().find(|e| e.id.value == edge.from.value);
+        let from = index.get(&edge.from.value).map(|&at| &mut flow.elements[at]);
         if let (Some(action), Some(on)) = (from.and_then(|e| e.action.as_mut()), &edge.on) {
             action.branches.push(on.value.clone());
         }
