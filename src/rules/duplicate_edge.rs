@@ -19,14 +19,15 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             .as_ref()
             .map_or("without a label".to_string(), |on| format!("on \"{}\"", on.value));
         let span = edge.on.as_ref().map_or(edge.from.span, |on| on.span);
+        let message = if cx.flow.is_script() {
+            format!("action {} already has a branch {on}", edge.from.value)
+        } else {
+            format!("element \"{}\" already has an edge {on}", edge.from.value)
+        };
         out.push(
-            Finding::new(
-                Rule::DuplicateEdge,
-                span,
-                format!("element \"{}\" already has an edge {on}", edge.from.value),
-            )
-            .with_related(cx.flow.edges[first].span, "the first edge")
-            .with_help("one edge per (from, on): the call can only take one"),
+            Finding::new(Rule::DuplicateEdge, span, message)
+                .with_related(cx.flow.edges[first].span, "the first edge")
+                .with_help("one edge per (from, on): the call can only take one"),
         );
     }
 }
