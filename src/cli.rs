@@ -368,22 +368,33 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// `convert`: checks the input (a file with errors is not converted), then writes it in the other
-/// format, or says where each part that does not translate stands.
-fn run_convert(args: ConvertArgs) -> ExitCode {
-    use cxone_flow::studio::convert;
+/// Checks one flow or script (and its tests file, when given), keeping what was loaded; exit 2
+/// when a file cannot be read.
+fn check_kept(flow: &Path, tests: Option<PathBuf>) -> Result<check::CheckReport, ExitCode> {
     let unit = discover::Unit {
-        flow: Some(args.input.clone()),
-        ..discover::Unit::default()
+        flow: Some(flow.to_path_buf()),
+        tests,
+        refused: Vec::new(),
     };
     let settings = CheckSettings {
         keep_loaded: true,
         ..CheckSettings::default()
     };
     let report = check::check(std::slice::from_ref(&unit), &settings);
-    if let Some(error) = report.read_errors.first() {
-        return cannot_run(&error.to_string());
+    match report.read_errors.first() {
+        Some(error) => Err(cannot_run(&error.to_string())),
+        None => Ok(report),
     }
+}
+
+/// `convert`: checks the input (a file with errors is not converted), then writes it in the other
+/// format, or says where each part that does not translate stands.
+fn run_convert(args: ConvertArgs) -> ExitCode {
+    use cxone_flow::studio::convert;
+    let report = match check_kept(&args.input, None) {
+        Ok(report) => report,
+        Err(exit) => return exit,
+    };
     let Some(file) = report.units.first().and_then(|u| u.flow.as_ref()) else {
         return cannot_run("nothing to convert");
     };
@@ -474,19 +485,11 @@ fn run_graph(args: GraphArgs) -> ExitCode {
         .tests
         .clone()
         .or_else(|| Some(merge::tests_path_of(&args.flow)).filter(|p| p.is_file()));
-    let unit = discover::Unit {
-        flow: Some(args.flow.clone()),
-        tests,
-        refused: Vec::new(),
+    let has_tests = tests.is_some();
+    let report = match check_kept(&args.flow, tests) {
+        Ok(report) => report,
+        Err(exit) => return exit,
     };
-    let settings = CheckSettings {
-        keep_loaded: true,
-        ..CheckSettings::default()
-    };
-    let report = check::check(std::slice::from_ref(&unit), &settings);
-    if let Some(error) = report.read_errors.first() {
-        return cannot_run(&error.to_string());
-    }
     let Some(flow) = report.units.first().and_then(|u| u.flow.as_ref()) else {
         return cannot_run("nothing to draw");
     };
@@ -497,7 +500,7 @@ fn run_graph(args: GraphArgs) -> ExitCode {
     let view = cxone_flow::studio::view::as_flow(json);
     let diagram = Diagram::of(&view);
     let mut highlights = Highlights::default();
-    match flow.simulation.as_ref().filter(|_| unit.tests.is_some()) {
+    match flow.simulation.as_ref().filter(|_| has_tests) {
         Some(simulation) => {
             if let Some(coverage) = &simulation.coverage {
                 highlights.uncovered = diagram.nodes_named(coverage.uncovered_elements.iter().map(|id| id.as_str()));

@@ -34,12 +34,7 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
         elements_span: root.span(),
         ..Flow::default()
     };
-    let Some(object) = root.as_object() else {
-        findings.push(Finding::new(
-            Rule::InvalidFieldValue,
-            root.span(),
-            format!("a flow file must hold one JSON object, found {}", type_name(root)),
-        ));
+    let Some(object) = root_object(root, "a flow file", &mut findings) else {
         return (flow, findings);
     };
     let mut reader = ObjectReader::new(object, "the flow", FLOW_FIELDS, &mut findings);
@@ -102,6 +97,19 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
         flow.timeouts = load_timeouts(object, &mut findings);
     }
     (flow, findings)
+}
+
+/// The document's root object; anything else is one finding (`what` names the file kind).
+pub fn root_object<'t, 's>(root: Value<'t, 's>, what: &str, findings: &mut Vec<Finding>) -> Option<Object<'t, 's>> {
+    let object = root.as_object();
+    if object.is_none() {
+        findings.push(Finding::new(
+            Rule::InvalidFieldValue,
+            root.span(),
+            format!("{what} must hold one JSON object, found {}", type_name(root)),
+        ));
+    }
+    object
 }
 
 fn expect_object<'t, 's>(value: Value<'t, 's>, what: &str, findings: &mut Vec<Finding>) -> Option<Object<'t, 's>> {

@@ -10,10 +10,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         if element.action.is_none() || element.kind != ElementKind::Menu {
             continue;
         }
-        let has_default = cx.graph.out_edges[i]
-            .iter()
-            .any(|&e| cx.flow.edges[e].on.as_ref().is_some_and(|on| on.value == "default"));
-        if !has_default {
+        if !cx.has_edge_on(i, "default", false) {
             out.push(
                 Finding::new(
                     Rule::MenuWithoutDefault,

@@ -34,6 +34,17 @@ pub struct Context<'a> {
     pub limits: &'a RuleLimits,
 }
 
+impl Context<'_> {
+    /// Whether an edge leaves element `element` on the outcome `on` (to an element that exists,
+    /// when `wired`).
+    pub fn has_edge_on(&self, element: usize, on: &str, wired: bool) -> bool {
+        self.graph.out_edges[element].iter().any(|&e| {
+            self.flow.edges[e].on.as_ref().is_some_and(|label| label.value == on)
+                && (!wired || self.graph.edge_ends[e].1.is_some())
+        })
+    }
+}
+
 type Check = fn(&Context, &mut Vec<Finding>);
 
 /// The checks run on a loaded flow or script. The structural rules (CXF001, CXF003-CXF005, CXF007,

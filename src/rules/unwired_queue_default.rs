@@ -10,10 +10,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         if element.action.is_none() || element.kind != ElementKind::Queue {
             continue;
         }
-        let wired = cx.graph.out_edges[i].iter().any(|&e| {
-            cx.flow.edges[e].on.as_ref().is_some_and(|on| on.value == "default") && cx.graph.edge_ends[e].1.is_some()
-        });
-        if !wired {
+        if !cx.has_edge_on(i, "default", true) {
             out.push(
                 Finding::new(
                     Rule::UnwiredQueueDefault,

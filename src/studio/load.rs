@@ -6,12 +6,13 @@ use compact_str::{CompactString, ToCompactString};
 use rustc_hash::FxHashMap;
 
 use crate::diagnostic::Finding;
+use crate::flow::load::root_object;
 use crate::flow::model::{Action, Edge, Element, ElementKind, Flow, Script};
-use crate::json::{FieldRules, Object, ObjectReader, Value, describe_value, type_name};
+use crate::json::{FieldRules, Object, ObjectReader, Value, describe_value};
 use crate::registry::Rule;
 use crate::source::{Span, Spanned};
-use crate::studio::actions;
 use crate::studio::prompt::{self, MAX_TTS_CHARS, Segment};
+use crate::studio::{actions, view};
 
 const SCRIPT_FIELDS: FieldRules = FieldRules {
     missing: Rule::MissingField,
@@ -38,12 +39,7 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
         script: Some(Box::default()),
         ..Flow::default()
     };
-    let Some(object) = root.as_object() else {
-        findings.push(Finding::new(
-            Rule::InvalidFieldValue,
-            root.span(),
-            format!("a Studio script must hold one JSON object, found {}", type_name(root)),
-        ));
+    let Some(object) = root_object(root, "a Studio script", &mut findings) else {
         return (flow, findings);
     };
     let mut reader = ObjectReader::new(object, "the script", SCRIPT_FIELDS, &mut findings);
@@ -302,11 +298,18 @@ fn load_branch(from: &Spanned<CompactString>, branch: Object, findings: &mut Vec
     };
     let kind = reader.string("type", false);
     let label = reader.string("label", false);
-    let on = match (&kind, label) {
-        (Some(kind), _) if kind.value == "default" => Some(Spanned::new(CompactString::from("default"), kind.span)),
-        (_, Some(label)) if !label.value.is_empty() => Some(label),
-        (kind, _) => kind.clone(),
-    };
+    let on = view::outcome(
+        kind.as_ref().map(|k| k.value.as_str()),
+        label.as_ref().map(|l| l.value.as_str()),
+    )
+    .map(|on| {
+        // Located at the label when the outcome is the label, else at the type.
+        let at = label
+            .as_ref()
+            .filter(|l| l.value == on && on != "default")
+            .or(kind.as_ref());
+        Spanned::new(CompactString::from(on), at.map_or(branch.span(), |s| s.span))
+    });
     Some(Edge {
         from: from.clone(),
         to: to?,

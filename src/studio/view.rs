@@ -63,11 +63,18 @@ pub fn as_flow(value: &Value) -> Cow<'_, Value> {
 
 /// What a branch is taken on: `default` for the default branch, else its label (or its type).
 pub fn branch_label(branch: &Value) -> String {
-    let text = |key: &str| branch.get(key).and_then(Value::as_str).filter(|s| !s.is_empty());
-    match (text("type"), text("label")) {
-        (Some("default"), _) => "default".into(),
-        (_, Some(label)) => label.into(),
-        (kind, None) => kind.unwrap_or_default().into(),
+    let text = |key: &str| branch.get(key).and_then(Value::as_str);
+    outcome(text("type"), text("label")).unwrap_or_default().into()
+}
+
+/// A branch's outcome from its `type` and `label`: `default` for the default branch, else its
+/// label, else its type.
+pub fn outcome<'a>(kind: Option<&'a str>, label: Option<&'a str>) -> Option<&'a str> {
+    let label = label.filter(|l| !l.is_empty());
+    match (kind.filter(|k| !k.is_empty()), label) {
+        (Some("default"), _) => Some("default"),
+        (_, Some(label)) => Some(label),
+        (kind, None) => kind,
     }
 }
 
