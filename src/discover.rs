@@ -23,7 +23,7 @@ pub fn is_script_path(path: &Path) -> bool {
 
 /// Whether a `*.json` file not named like any of ours is a Studio script (read to find out).
 fn holds_script(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|text| crate::studio::load::looks_like_script(&text))
+    std::fs::read_to_string(path).is_ok_and(|text| crate::studio::view::looks_like_script(&text))
 }
 
 /// A flow to check, with its test file when one exists beside it.

@@ -150,21 +150,11 @@ fn load_element(object: Object, findings: &mut Vec<Finding>) -> Option<Element> 
             ElementKind::Unknown
         }),
     };
-    let mut element = Element {
-        id: id
-            .clone()
-            .unwrap_or_else(|| Spanned::new(CompactString::default(), reader.open_brace())),
-        kind,
-        kind_span: type_field.map_or(reader.open_brace(), |t| t.span),
-        span: object.span(),
-        prompt: None,
-        prompt_ms: 0,
-        variable: None,
-        value: None,
-        min_digits: None,
-        max_digits: None,
-        action: None,
-    };
+    let element_id = id
+        .clone()
+        .unwrap_or_else(|| Spanned::new(CompactString::default(), reader.open_brace()));
+    let kind_span = type_field.map_or(reader.open_brace(), |t| t.span);
+    let mut element = Element::new(element_id, kind, kind_span, object.span());
     for &(field, required) in kind.fields() {
         match field {
             "prompt" => element.prompt = reader.string(field, required).map(|s| s.value.into_string()),

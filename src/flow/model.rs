@@ -200,6 +200,25 @@ pub struct Element {
     pub action: Option<Box<Action>>,
 }
 
+impl Element {
+    /// An element with nothing but its id, kind and where they stand.
+    pub fn new(id: Spanned<CompactString>, kind: ElementKind, kind_span: Span, span: Span) -> Self {
+        Element {
+            id,
+            kind,
+            kind_span,
+            span,
+            prompt: None,
+            prompt_ms: 0,
+            variable: None,
+            value: None,
+            min_digits: None,
+            max_digits: None,
+            action: None,
+        }
+    }
+}
+
 /// A Studio action's own facts: the element's id is its action id.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Action {

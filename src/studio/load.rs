@@ -20,15 +20,6 @@ const SCRIPT_FIELDS: FieldRules = FieldRules {
     unknown: Rule::UnknownField,
 };
 
-/// The top-level keys that make a JSON file a Studio script.
-pub const SCRIPT_KEYS: [&str; 3] = ["header", "actions", "branches"];
-
-/// Whether a JSON text looks like a Studio script: it names all three of [`SCRIPT_KEYS`]. A cheap
-/// test that does not parse, so a script with a syntax error is still found (and reported).
-pub fn looks_like_script(text: &str) -> bool {
-    SCRIPT_KEYS.iter().all(|key| text.contains(&format!("\"{key}\"")))
-}
-
 /// Loads a script from its JSON. Always returns a flow (possibly partial) and the findings. Keys
 /// cxone-flow does not read are carried, never reported: real scripts hold many.
 pub fn load(root: Value) -> (Flow, Vec<Finding>) {
@@ -182,19 +173,10 @@ fn load_action(key: Value, value: Value, findings: &mut Vec<Finding>) -> Option<
         is_hold: known.is_some_and(|k| k.name == "MUSIC"),
         ..Action::default()
     };
-    Some(Element {
-        id: Spanned::new(id, key.span()),
-        kind,
-        kind_span: name.map_or(key.span(), |n| n.span),
-        span: object.span(),
-        prompt: None,
-        prompt_ms: 0,
-        variable: None,
-        value: None,
-        min_digits: None,
-        max_digits: None,
-        action: Some(Box::new(action)),
-    })
+    let kind_span = name.map_or(key.span(), |n| n.span);
+    let mut element = Element::new(Spanned::new(id, key.span()), kind, kind_span, object.span());
+    element.action = Some(Box::new(action));
+    Some(element)
 }
 
 /// Reads the `{"0": {"name", "value"}, ...}` properties of an action into its element.
