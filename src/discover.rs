@@ -21,9 +21,18 @@ pub fn is_script_path(path: &Path) -> bool {
         .is_some_and(|n| n.ends_with(JSON_SUFFIX) && !n.ends_with(FLOW_SUFFIX))
 }
 
+/// The top-level keys that make a JSON file a Studio script.
+pub const SCRIPT_KEYS: [&str; 3] = ["header", "actions", "branches"];
+
+/// Whether a JSON text looks like a Studio script: it names all three of [`SCRIPT_KEYS`]. A cheap
+/// test that does not parse, so a script with a syntax error is still found (and reported).
+pub fn looks_like_script(text: &str) -> bool {
+    SCRIPT_KEYS.iter().all(|key| text.contains(&format!("\"{key}\"")))
+}
+
 /// Whether a `*.json` file not named like any of ours is a Studio script (read to find out).
 fn holds_script(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|text| crate::studio::view::looks_like_script(&text))
+    std::fs::read_to_string(path).is_ok_and(|text| looks_like_script(&text))
 }
 
 /// A flow to check, with its test file when one exists beside it.

@@ -1,25 +1,16 @@
-//! What makes JSON a Studio script, and a script seen in the flow file's shape (`elements`, `edges`), keyed by action id and
+//! A Studio script seen in the flow file's shape (`elements`, `edges`), keyed by action id and
 //! without layout, so the semantic diff and the diagrams read scripts as they read flows.
 
 use std::borrow::Cow;
 
 use serde_json::{Map, Value, json};
 
-/// The top-level keys that make a JSON file a Studio script.
-pub const SCRIPT_KEYS: [&str; 3] = ["header", "actions", "branches"];
-
-/// Whether a JSON text looks like a Studio script: it names all three of [`SCRIPT_KEYS`]. A cheap
-/// test that does not parse, so a script with a syntax error is still found (and reported).
-pub fn looks_like_script(text: &str) -> bool {
-    SCRIPT_KEYS.iter().all(|key| text.contains(&format!("\"{key}\"")))
-}
-
 /// The fields of an action that only place it on Studio's canvas.
 pub const LAYOUT_FIELDS: [&str; 4] = ["x", "y", "xws", "yws"];
 
 /// Whether a JSON document is a Studio script (its top level has `header`, `actions`, `branches`).
 pub fn is_script(value: &Value) -> bool {
-    SCRIPT_KEYS.iter().all(|key| value.get(key).is_some())
+    crate::discover::SCRIPT_KEYS.iter().all(|key| value.get(key).is_some())
 }
 
 /// A script as `{"name", "elements", "edges"}`; any other document as it is.
