@@ -79,6 +79,12 @@ pub fn flows_to_release(report: &CheckReport, fail_on: Severity) -> Result<Vec<R
 /// parsed again.
 fn prepare(flow_report: &FileReport, tests: Option<&FileReport>) -> Result<ReleaseFlow, String> {
     let source = &flow_report.source;
+    if crate::discover::is_script_path(&source.path) {
+        return Err(
+            "it is a Studio script, which the flows-api backend cannot release; leave scripts out of this release with --exclude (input `exclude`)"
+                .into(),
+        );
+    }
     let (Some(json), Some(model)) = (&flow_report.json, &flow_report.model) else {
         return Err("it was not read as a flow (it is not JSON, or was not kept by the check)".into());
     };

@@ -590,3 +590,23 @@ fn simulate_traces_a_script_by_action_and_takes_mocks_from_the_command_line() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("BRANCH one of \"Open\", \"Closed\", \"default\""), "{out}");
 }
+
+#[test]
+fn a_flows_api_release_refuses_a_script_by_name_instead_of_losing_it() {
+    use cxone_flow::registry::Severity;
+    use cxone_flow::release::gate::{Blocked, flows_to_release};
+    let units = discover(&[root().join("examples")]).into_result().unwrap();
+    let settings = Settings {
+        keep_loaded: true,
+        ..Settings::default()
+    };
+    let report = check(&units, &settings);
+    let Err(Blocked::Unprepared(problems)) = flows_to_release(&report, Severity::Error) else {
+        panic!("a release with a script in it must not go ahead");
+    };
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].ends_with("acme_main_ivr.json cannot be released: it is a Studio script, which the flows-api backend cannot release; leave scripts out of this release with --exclude (input `exclude`)"),
+        "{problems:?}"
+    );
+}
