@@ -69,6 +69,8 @@ pub async fn token(State(state): State<Arc<AppState>>, form: Result<Form<TokenFo
         expires_in: config.token_ttl_secs,
         token_type: "Bearer".into(),
         scope: requested.join(" "),
+        id_token: None,
+        refresh_token: None,
     })
     .into_response()
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod faults;
 pub mod serve;
 pub mod state;
+pub mod studio;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -56,6 +57,8 @@ pub struct Config {
     pub latency: Latency,
     /// Seeds the generator behind fault shares and latency jitter.
     pub seed: u64,
+    /// The Studio side: who may log in, the tenant, its skills and points of contact.
+    pub studio: studio::StudioConfig,
 }
 
 impl Default for Config {
@@ -74,6 +77,7 @@ impl Default for Config {
             faults: Vec::new(),
             latency: Latency::default(),
             seed: 0,
+            studio: studio::StudioConfig::default(),
         }
     }
 }
@@ -94,6 +98,11 @@ impl Emulator {
     /// The token URL, `http://127.0.0.1:PORT/oauth/token`.
     pub fn token_url(&self) -> String {
         format!("http://{}/oauth/token", self.addr)
+    }
+
+    /// The origin, `http://127.0.0.1:PORT`: the Studio side's issuer, access-key host and API host.
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
     }
 
     /// The admin URL prefix, `http://127.0.0.1:PORT/admin`.

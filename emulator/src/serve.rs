@@ -17,7 +17,7 @@ use tower::ServiceExt;
 use crate::error::ApiError;
 use crate::faults::FaultKind;
 use crate::state::{AppState, LogEntry};
-use crate::{admin, api, auth};
+use crate::{admin, api, auth, studio};
 
 /// The routes: the API under `/api/v2`, the token endpoint, and the admin endpoints.
 pub fn routes(state: Arc<AppState>) -> Router {
@@ -34,6 +34,27 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route("/api/v2/flows/{flow_id}/simulations", post(api::simulate))
         .route("/api/v2/jobs/{job_id}", get(api::job))
         .route("/api/v2/webhooks", get(api::list_webhooks).post(api::create_webhook))
+        .route("/authentication/v1/token/access-key", post(studio::access_key_token))
+        .route("/.well-known/openid-configuration", get(studio::openid_configuration))
+        .route("/auth/token", post(studio::password_token))
+        .route("/.well-known/cxone-configuration", get(studio::cxone_configuration))
+        .route(
+            "/inContactAPI/services/{version}/scripts",
+            get(studio::get_script).post(studio::save),
+        )
+        .route("/inContactAPI/services/{version}/scripts/search", get(studio::search))
+        .route(
+            "/inContactAPI/services/{version}/scripts/historyByName",
+            get(studio::history),
+        )
+        .route(
+            "/inContactAPI/services/{version}/points-of-contact",
+            get(studio::points_of_contact),
+        )
+        .route(
+            "/inContactAPI/services/{version}/points-of-contact/{id}",
+            axum::routing::put(studio::repoint),
+        )
         .route("/admin/state", get(admin::state))
         .route("/admin/requests", get(admin::requests))
         .route("/admin/faults", get(admin::faults).post(admin::set_faults))

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use cxone_flow::cxone::studio_types::PointOfContact;
 use cxone_flow::cxone::types::{Version, Webhook};
 use cxone_flow::flow::model::Flow;
 use serde::Serialize;
@@ -27,6 +28,15 @@ pub struct Stored {
     /// When its asynchronous registration finishes.
     pub ready_at: Instant,
     pub job_id: String,
+}
+
+/// A Studio script: its current content and master id, and every save of its name.
+pub struct StoredScript {
+    pub master_id: u64,
+    pub content: serde_json::Value,
+    pub modify_date: String,
+    /// (master id, date) of every save, oldest first.
+    pub history: Vec<(u64, String)>,
 }
 
 /// One webhook delivery of one event, with its attempts.
@@ -64,6 +74,10 @@ pub struct Inner {
     pub deliveries: Vec<Delivery>,
     pub log: Vec<LogEntry>,
     pub faults: FaultPlan,
+    /// Studio scripts by name.
+    pub scripts: BTreeMap<String, StoredScript>,
+    pub next_master_id: u64,
+    pub points_of_contact: Vec<PointOfContact>,
 }
 
 /// The shared state of one emulator.
@@ -85,6 +99,9 @@ impl AppState {
                 deliveries: Vec::new(),
                 log: Vec::new(),
                 faults,
+                scripts: BTreeMap::new(),
+                next_master_id: 1_000,
+                points_of_contact: crate::studio::initial_points_of_contact(&config.studio),
             }),
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(5))

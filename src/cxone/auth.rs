@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
 
-use crate::cxone::config::Credentials;
+use crate::cxone::config::{Credentials, Grant};
 use crate::cxone::secret::Secret;
 use crate::cxone::transport::{ApiError, Retry, Sender};
 use crate::cxone::types::TokenResponse;
@@ -15,6 +15,8 @@ use crate::cxone::types::TokenResponse;
 struct Cached {
     token: Secret,
     refresh_at: Instant,
+    /// The claims of the token (or of the OIDC id token): tenant, business unit, cluster.
+    claims: serde_json::Value,
 }
 
 /// The token cache.
@@ -66,27 +68,87 @@ impl TokenCache {
         Ok(token)
     }
 
+    /// The claims of the current token (fetching one first when there is none): `tenantId`,
+    /// `icBUId`, `icClusterId` for CXone's access-key tokens; `null` when the token is opaque.
+    pub async fn claims(&self, sender: &Sender) -> Result<serde_json::Value, ApiError> {
+        self.token(sender).await?;
+        let slot = self.slot.lock().await;
+        Ok(slot.as_ref().map_or(serde_json::Value::Null, |c| c.claims.clone()))
+    }
+
     async fn fetch(&self, sender: &Sender) -> Result<Cached, ApiError> {
         let c = &self.credentials;
-        let form = [
-            ("grant_type", "client_credentials"),
-            ("client_id", c.client_id.as_str()),
-            ("client_secret", c.client_secret.expose()),
-            ("scope", c.scope.as_str()),
-        ];
         let started = Instant::now();
-        let (response, _): (TokenResponse, _) = sender
-            .send("fetch an access token", Retry::Safe, None, |http| {
-                http.post(&c.token_url).form(&form)
-            })
-            .await?;
+        let call = "fetch an access token";
+        let (response, _): (TokenResponse, _) = match &c.grant {
+            Grant::ClientCredentials => {
+                let form = [
+                    ("grant_type", "client_credentials"),
+                    ("client_id", c.client_id.as_str()),
+                    ("client_secret", c.client_secret.expose()),
+                    ("scope", c.scope.as_str()),
+                ];
+                sender
+                    .send(call, Retry::Safe, None, |http| http.post(&c.token_url).form(&form))
+                    .await?
+            }
+            Grant::AccessKey { key_id, key_secret } => {
+                let body = serde_json::json!({"accessKeyId": key_id, "accessKeySecret": key_secret.expose()});
+                let json = |http: &reqwest::Client| {
+                    http.post(&c.token_url)
+                        .header(reqwest::header::ACCEPT, "application/json")
+                        .json(&body)
+                };
+                sender.send(call, Retry::Safe, None, json).await?
+            }
+            Grant::Password { key_id, key_secret } => {
+                let form = [
+                    ("grant_type", "password"),
+                    ("username", key_id.as_str()),
+                    ("password", key_secret.expose()),
+                ];
+                let build = |http: &reqwest::Client| {
+                    http.post(&c.token_url)
+                        .header(reqwest::header::ACCEPT, "application/json")
+                        .basic_auth(&c.client_id, Some(c.client_secret.expose()))
+                        .form(&form)
+                };
+                sender.send(call, Retry::Safe, None, build).await?
+            }
+        };
         self.fetched.fetch_add(1, Ordering::Relaxed);
         sender.redactor().add(&response.access_token);
+        if let Some(id_token) = &response.id_token {
+            sender.redactor().add(id_token);
+        }
+        if let Some(refresh_token) = &response.refresh_token {
+            sender.redactor().add(refresh_token);
+        }
+        let claims = response
+            .id_token
+            .as_deref()
+            .and_then(jwt_claims)
+            .or_else(|| jwt_claims(&response.access_token))
+            .unwrap_or_default();
         Ok(Cached {
             token: Secret::new(response.access_token),
             refresh_at: started + reuse_for(response.expires_in, c.refresh_margin),
+            claims,
         })
     }
+}
+
+/// The claims of a JWT (its middle part, base64url JSON), without checking its signature: they
+/// only say where the tenant lives, and every API call is authorised by the server anyway.
+pub fn jwt_claims(token: &str) -> Option<serde_json::Value> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .filter(serde_json::Value::is_object)
 }
 
 /// A token whose `expires_in` is 0 (not stated) is taken to live this long; a 401 still replaces it.

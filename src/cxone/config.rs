@@ -7,10 +7,23 @@ use crate::cxone::secret::Secret;
 use crate::http::MAX_BODY_BYTES;
 use crate::redact::Redactor;
 
+/// How a token is asked for.
+#[derive(Debug, Clone)]
+pub enum Grant {
+    /// OAuth client credentials, form-encoded (the first contract).
+    ClientCredentials,
+    /// CXone's access-key route: `{"accessKeyId", "accessKeySecret"}` as JSON, no app registration.
+    AccessKey { key_id: String, key_secret: Secret },
+    /// A registered app: the OIDC password grant with the access key pair as username and password,
+    /// the app's client id and secret as Basic authentication.
+    Password { key_id: String, key_secret: Secret },
+}
+
 /// The credentials and where to present them.
 #[derive(Debug, Clone)]
 pub struct Credentials {
     pub token_url: String,
+    pub grant: Grant,
     pub client_id: String,
     pub client_secret: Secret,
     pub scope: String,
@@ -52,6 +65,7 @@ impl ClientConfig {
             base_url: base_url.into(),
             credentials: Credentials {
                 token_url: token_url.into(),
+                grant: Grant::ClientCredentials,
                 client_id: client_id.into(),
                 client_secret: secret,
                 scope: crate::cxone::types::SCOPES.to_string(),

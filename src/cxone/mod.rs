@@ -5,5 +5,7 @@ pub mod auth;
 pub mod client;
 pub mod config;
 pub mod secret;
+pub mod studio;
+pub mod studio_types;
 pub mod transport;
 pub mod types;

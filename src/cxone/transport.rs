@@ -106,6 +106,22 @@ impl Sender {
         bearer: Option<&Secret>,
         build: impl Fn(&reqwest::Client) -> RequestBuilder,
     ) -> Result<(T, HeaderMap), ApiError> {
+        self.send_answering(call, retry, bearer, &[], build)
+            .await
+            .map(|(_, value, headers)| (value, headers))
+    }
+
+    /// [`Sender::send`], where the error statuses in `answers` are answers too: their body is
+    /// decoded like a success's (CXone's script save says what its syntax check found in a 409).
+    /// Returns the status as well.
+    pub async fn send_answering<T: DeserializeOwned>(
+        &self,
+        call: &str,
+        retry: Retry,
+        bearer: Option<&Secret>,
+        answers: &[u16],
+        build: impl Fn(&reqwest::Client) -> RequestBuilder,
+    ) -> Result<(u16, T, HeaderMap), ApiError> {
         let fail = |status, code: Option<String>, message: String, attempts| ApiError {
             call: call.to_string(),
             status,
@@ -141,19 +157,21 @@ impl Sender {
                     );
                     return Err(fail(Some(status), None, message, attempt));
                 }
-                Ok(response) if response.status().is_success() => {
+                Ok(response) if response.status().is_success() || answers.contains(&response.status().as_u16()) => {
                     let status = response.status();
                     let headers = response.headers().clone();
                     match read_capped(response, self.config.max_body_bytes).await {
                         Ok(body) => {
-                            return decode_json(&body).map(|value| (value, headers)).map_err(|e| {
-                                fail(
-                                    Some(status.as_u16()),
-                                    None,
-                                    format!("unexpected response body: {e}"),
-                                    attempt,
-                                )
-                            });
+                            return decode_json(&body)
+                                .map(|value| (status.as_u16(), value, headers))
+                                .map_err(|e| {
+                                    fail(
+                                        Some(status.as_u16()),
+                                        None,
+                                        format!("unexpected response body: {e}"),
+                                        attempt,
+                                    )
+                                });
                         }
                         // A body that broke off is a dropped connection: retried when the call is safe.
                         Err(BodyError::Transport(_)) if retry == Retry::Safe && !exhausted => self.backoff(attempt),

@@ -22,6 +22,11 @@ pub struct TokenResponse {
     pub token_type: String,
     #[serde(default)]
     pub scope: String,
+    /// CXone's OIDC and access-key routes also answer these.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
 }
 
 /// A version's lifecycle state.

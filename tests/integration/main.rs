@@ -13,6 +13,7 @@ mod props;
 mod release;
 mod rules;
 mod studio;
+mod studio_api;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,524 @@
+//! The real CXone's Studio endpoints (docs/real-cxone.md): the access-key and OIDC token routes,
+//! the tenant discovery document, scripts searched, read, saved through a syntax check built on
+//! cxone-flow's Studio rules (200 saved, 206 saved with warnings, 409 rejected), their history, and
+//! points of contact.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use cxone_flow::check::{Settings, check_flow_bytes};
+use cxone_flow::cxone::studio_types::{
+    ActionIssues, CxoneConfiguration, Details, ErrorCode, IssueKey, OpenIdConfiguration, PointOfContact,
+    PointsOfContact, Repoint, SaveAnswer, SaveRequest, SaveResult, ScriptSearch, ScriptSummary,
+};
+use cxone_flow::cxone::types::TokenResponse;
+use cxone_flow::flow::model::ElementKind;
+use cxone_flow::http::decode_json;
+use cxone_flow::registry::Severity;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
+use crate::state::{AppState, StoredScript, TokenInfo};
+
+/// Who may log in to the Studio side, and what the tenant holds at start.
+#[derive(Debug, Clone)]
+pub struct StudioConfig {
+    pub access_key_id: String,
+    pub access_key_secret: String,
+    /// A registered app, for the OIDC password grant.
+    pub app_client_id: String,
+    pub app_client_secret: String,
+    pub tenant_id: String,
+    pub business_unit: u64,
+    /// `icClusterId` of the tokens (the fallback API host is made from it).
+    pub cluster: String,
+    /// Skills the tenant has; a REQAGENT naming another fails the syntax check. Empty: any skill.
+    pub skills: Vec<String>,
+    /// Points of contact at start: (id, name, script name).
+    pub points_of_contact: Vec<(String, String, String)>,
+    /// Whether `/.well-known/cxone-configuration` answers (off: 503, to rehearse the fallback).
+    pub discovery: bool,
+}
+
+impl Default for StudioConfig {
+    fn default() -> Self {
+        StudioConfig {
+            access_key_id: "emulator-access-key".into(),
+            access_key_secret: "emulator-access-secret".into(),
+            app_client_id: "emulator-app".into(),
+            app_client_secret: "emulator-app-secret".into(),
+            tenant_id: "11eb0358-f1a4-4b62-8e6f-0242ac110003".into(),
+            business_unit: 4_600_012,
+            cluster: "C32".into(),
+            skills: Vec::new(),
+            points_of_contact: Vec::new(),
+            discovery: true,
+        }
+    }
+}
+
+fn unauthorized(message: &str) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+}
+
+/// The origin the request was addressed to (`http://127.0.0.1:PORT`), for the URLs the emulator
+/// hands out.
+fn origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    format!("http://{host}")
+}
+
+/// A token whose claims say the tenant, business unit and cluster, as CXone's do (unsigned here).
+fn issue(state: &AppState) -> TokenResponse {
+    let config = &state.config.studio;
+    let encode = |value: Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value.to_string());
+    let claims = json!({"tenantId": config.tenant_id, "icBUId": config.business_unit, "icClusterId": config.cluster,
+        "jti": uuid::Uuid::new_v4().simple().to_string()});
+    let access_token = format!(
+        "{}.{}.emulator",
+        encode(json!({"alg": "none", "typ": "JWT"})),
+        encode(claims)
+    );
+    let ttl = state.config.token_ttl_secs;
+    let mut inner = state.lock();
+    inner.tokens_issued += 1;
+    inner.tokens.insert(
+        access_token.clone(),
+        TokenInfo {
+            expires_at: Instant::now() + Duration::from_secs(ttl),
+            scopes: Vec::new(),
+            revoked: false,
+        },
+    );
+    TokenResponse {
+        id_token: Some(access_token.clone()),
+        access_token,
+        expires_in: ttl,
+        token_type: "Bearer".into(),
+        scope: String::new(),
+        refresh_token: Some(format!("refresh-{}", uuid::Uuid::new_v4().simple())),
+    }
+}
+
+/// `POST /authentication/v1/token/access-key`: `{"accessKeyId", "accessKeySecret"}` as JSON.
+pub async fn access_key_token(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
+    let Ok(body) = decode_json::<Value>(&body) else {
+        return ApiError::bad_request("the body must be JSON {\"accessKeyId\", \"accessKeySecret\"}").into_response();
+    };
+    let config = &state.config.studio;
+    let matches = body["accessKeyId"] == config.access_key_id.as_str()
+        && body["accessKeySecret"] == config.access_key_secret.as_str();
+    if !matches {
+        return unauthorized("invalid access key").into_response();
+    }
+    Json(issue(&state)).into_response()
+}
+
+/// `GET /.well-known/openid-configuration`.
+pub async fn openid_configuration(headers: HeaderMap) -> Response {
+    let origin = origin(&headers);
+    Json(OpenIdConfiguration {
+        issuer: Some(origin.clone()),
+        token_endpoint: format!("{origin}/auth/token"),
+    })
+    .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    grant_type: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
+}
+
+/// `POST /auth/token`: the password grant, the app's id and secret as Basic authentication.
+pub async fn password_token(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+    let config = &state.config.studio;
+    let basic = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|v| base64::engine::general_purpose::STANDARD.decode(v).ok())
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+    if basic.as_deref() != Some(&format!("{}:{}", config.app_client_id, config.app_client_secret)) {
+        return unauthorized("invalid client authentication").into_response();
+    }
+    let form = password_form(&body);
+    if form.grant_type.as_deref() != Some("password") {
+        return ApiError::bad_request("grant_type must be password").into_response();
+    }
+    let matches = form.username.as_deref() == Some(config.access_key_id.as_str())
+        && form.password.as_deref() == Some(config.access_key_secret.as_str());
+    if !matches {
+        return unauthorized("invalid access key").into_response();
+    }
+    Json(issue(&state)).into_response()
+}
+
+fn password_form(body: &[u8]) -> PasswordForm {
+    let pairs: BTreeMap<String, String> = form_urlencoded::parse(body).into_owned().collect();
+    PasswordForm {
+        grant_type: pairs.get("grant_type").cloned(),
+        username: pairs.get("username").cloned(),
+        password: pairs.get("password").cloned(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TenantQuery {
+    #[serde(rename = "tenantId")]
+    tenant_id: Option<String>,
+}
+
+/// `GET /.well-known/cxone-configuration?tenantId=`: the tenant's API and auth hosts.
+pub async fn cxone_configuration(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<TenantQuery>,
+) -> Response {
+    let config = &state.config.studio;
+    if !config.discovery {
+        return ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "discovery is switched off",
+        )
+        .into_response();
+    }
+    if query.tenant_id.as_deref() != Some(config.tenant_id.as_str()) {
+        return ApiError::not_found("no such tenant").into_response();
+    }
+    let origin = origin(&headers);
+    Json(CxoneConfiguration {
+        api_endpoint: Some(origin.clone()),
+        auth_endpoint: Some(origin),
+        area: Some("na1".into()),
+        cluster: Some(config.cluster.clone()),
+        tenant_id: Some(config.tenant_id.clone()),
+    })
+    .into_response()
+}
+
+/// Every Studio call needs a live token and `Accept: application/json` (without it CXone answers
+/// "No known way to render data").
+fn require(state: &AppState, headers: &HeaderMap) -> Result<(), Box<Response>> {
+    let accepts_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
+    if !accepts_json {
+        return Err(Box::new(
+            (StatusCode::NOT_ACCEPTABLE, "No known way to render data").into_response(),
+        ));
+    }
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| Box::new(unauthorized("missing bearer token").into_response()))?;
+    let inner = state.lock();
+    match inner.tokens.get(token) {
+        Some(info) if !info.revoked && Instant::now() < info.expires_at => Ok(()),
+        Some(_) => Err(Box::new(unauthorized("token expired or revoked").into_response())),
+        None => Err(Box::new(unauthorized("unknown token").into_response())),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchQuery {
+    script_name: Option<String>,
+    skip: Option<usize>,
+    top: Option<usize>,
+}
+
+/// `GET scripts/search?scriptName=&skip=&top=`: scripts whose name contains `scriptName`, a page
+/// of at most 100.
+pub async fn search(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<SearchQuery>,
+) -> Response {
+    if let Err(refused) = require(&state, &headers) {
+        return *refused;
+    }
+    let inner = state.lock();
+    let wanted = query.script_name.unwrap_or_default();
+    let top = query.top.unwrap_or(100).clamp(1, 100);
+    let found: Vec<ScriptSummary> = inner
+        .scripts
+        .iter()
+        .filter(|(name, _)| name.contains(&wanted))
+        .skip(query.skip.unwrap_or(0))
+        .take(top)
+        .map(|(name, script)| ScriptSummary {
+            master_id: json!(script.master_id),
+            script_name: name.clone(),
+            status: Some("CURR".into()),
+            media_type: Some(json!(4)),
+            modify_date: Some(script.modify_date.clone()),
+            m_user: Some(json!("emulator")),
+        })
+        .collect();
+    Json(ScriptSearch {
+        script_search_details: found,
+    })
+    .into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PathQuery {
+    script_path: Option<String>,
+}
+
+/// `GET scripts?scriptPath=NAME`: the script's JSON, 404 when there is none.
+pub async fn get_script(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<PathQuery>,
+) -> Response {
+    if let Err(refused) = require(&state, &headers) {
+        return *refused;
+    }
+    let name = query.script_path.unwrap_or_default();
+    match state.lock().scripts.get(&name) {
+        Some(script) => Json(script.content.clone()).into_response(),
+        None => ApiError::not_found(format!("no script `{name}`")).into_response(),
+    }
+}
+
+/// `GET scripts/historyByName?scriptPath=NAME`: every save of the name, oldest first. (The shape
+/// is ours: no public source shows it.)
+pub async fn history(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<PathQuery>,
+) -> Response {
+    if let Err(refused) = require(&state, &headers) {
+        return *refused;
+    }
+    let name = query.script_path.unwrap_or_default();
+    match state.lock().scripts.get(&name) {
+        Some(script) => {
+            let history: Vec<Value> = script
+                .history
+                .iter()
+                .map(|(id, date)| json!({"masterID": id, "modifyDate": date}))
+                .collect();
+            Json(json!({"scriptName": name, "history": history})).into_response()
+        }
+        None => ApiError::not_found(format!("no script `{name}`")).into_response(),
+    }
+}
+
+/// CXone's syntax check, as cxone-flow's Studio rules see the script, plus what only the tenant
+/// knows (skills): per action, the keys of its errors and warnings.
+fn syntax_check(state: &AppState, content: &Value) -> Details {
+    let text = serde_json::to_string_pretty(content).unwrap_or_default();
+    let (report, model) = check_flow_bytes("script.json", text.into_bytes(), &Settings::default());
+    let mut details = Details::default();
+    let mut add = |action: String, kind: Option<String>, key: String, error: bool| {
+        let entry = details.actions.entry(action).or_insert_with(|| ActionIssues {
+            action_type: kind,
+            ..ActionIssues::default()
+        });
+        if error {
+            entry.errors.push(IssueKey { key });
+        } else {
+            entry.warnings.push(IssueKey { key });
+        }
+    };
+    let kinds: BTreeMap<String, String> = model
+        .iter()
+        .flat_map(|flow| &flow.elements)
+        .map(|e| {
+            let kind = e.action.as_ref().map_or_else(String::new, |a| a.name.to_string());
+            (e.id.value.to_string(), kind)
+        })
+        .collect();
+    let owners = owners(&report.source);
+    for diagnostic in &report.diagnostics {
+        let at = &diagnostic.location;
+        let owner = owners
+            .iter()
+            .find(|(_, from, to)| *from <= (at.line, at.column) && (at.line, at.column) <= *to);
+        let (action, kind) = match owner {
+            Some((id, _, _)) => (id.clone(), kinds.get(id).cloned()),
+            None => ("0".to_string(), Some("SCRIPT".to_string())),
+        };
+        add(
+            action,
+            kind,
+            diagnostic.rule.name().to_string(),
+            diagnostic.severity == Severity::Error,
+        );
+    }
+    let skills = &state.config.studio.skills;
+    for element in model.iter().flat_map(|f| &f.elements) {
+        let Some(action) = element.action.as_ref().filter(|_| element.kind == ElementKind::Queue) else {
+            continue;
+        };
+        let skill = action.target.as_deref().unwrap_or_default();
+        if !skills.is_empty() && !skills.iter().any(|s| s == skill) {
+            add(
+                element.id.value.to_string(),
+                Some(action.name.to_string()),
+                "skill-not-found".into(),
+                true,
+            );
+        }
+    }
+    details.total_errors = details.actions.values().map(|a| a.errors.len() as u32).sum();
+    details.total_warnings = details.actions.values().map(|a| a.warnings.len() as u32).sum();
+    details
+}
+
+/// An action id, and the first and last line:column of one of its parts.
+type Owner = (String, (usize, usize), (usize, usize));
+
+/// Where each action's parts stand (its entry in `actions`, `properties` and `branches`, key to end),
+/// as (action id, first line:column, last line:column), so a finding can be filed under its action.
+fn owners(source: &cxone_flow::source::SourceFile) -> Vec<Owner> {
+    let Ok(tape) = cxone_flow::json::Tape::parse(&source.text) else {
+        return Vec::new();
+    };
+    let Some(root) = tape.root().as_object() else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for part in ["actions", "properties", "branches"] {
+        let Some(map) = root.get(part).and_then(|p| p.value.as_object()) else {
+            continue;
+        };
+        for entry in map.iter() {
+            let span = cxone_flow::source::Span::new(entry.name.span().start(), entry.value.span().end());
+            let at = source.locate(span);
+            found.push((
+                entry.key().into_owned(),
+                (at.line, at.column),
+                (at.end_line, at.end_column),
+            ));
+        }
+    }
+    found
+}
+
+/// `POST scripts` with `{"scriptContent": SCRIPT}`: 200 saved clean, 206 saved with warnings,
+/// 409 rejected (nothing saved). Every save mints a new master id; saving a name overwrites it.
+pub async fn save(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(refused) = require(&state, &headers) {
+        return *refused;
+    }
+    let request: SaveRequest = match decode_json(&body) {
+        Ok(request) => request,
+        Err(error) => return ApiError::bad_request(format!("malformed save request: {error}")).into_response(),
+    };
+    let Some(name) = request
+        .script_content
+        .pointer("/header/scriptName")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+    else {
+        return ApiError::bad_request("scriptContent.header.scriptName is required").into_response();
+    };
+    let details = syntax_check(&state, &request.script_content);
+    let rejected = details.total_errors > 0;
+    let status = if rejected {
+        StatusCode::CONFLICT
+    } else if details.total_warnings > 0 {
+        StatusCode::PARTIAL_CONTENT
+    } else {
+        StatusCode::OK
+    };
+    let mut inner = state.lock();
+    let master_id = if rejected {
+        None
+    } else {
+        inner.next_master_id += 1;
+        let id = inner.next_master_id;
+        let date = httpdate::fmt_http_date(std::time::SystemTime::now());
+        let script = inner.scripts.entry(name).or_insert_with(|| StoredScript {
+            master_id: id,
+            content: Value::Null,
+            modify_date: date.clone(),
+            history: Vec::new(),
+        });
+        script.master_id = id;
+        script.content = request.script_content;
+        script.modify_date = date.clone();
+        script.history.push((id, date));
+        Some(json!(id))
+    };
+    let result = SaveResult {
+        success: !rejected,
+        master_id,
+        library_id: Some("00000000-0000-0000-0000-000000000000".into()),
+        error_code: (details.total_errors + details.total_warnings > 0).then_some(ErrorCode { details }),
+    };
+    (status, Json(SaveAnswer { results: vec![result] })).into_response()
+}
+
+/// `GET points-of-contact`.
+pub async fn points_of_contact(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    if let Err(refused) = require(&state, &headers) {
+        return *refused;
+    }
+    Json(PointsOfContact {
+        points_of_contact: state.lock().points_of_contact.clone(),
+    })
+    .into_response()
+}
+
+/// `PUT points-of-contact/{id}` with `{"scriptName"}`: the point of contact runs that script from
+/// its next call; 400 when no such script exists.
+pub async fn repoint(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path((_version, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    if let Err(refused) = require(&state, &headers) {
+        return *refused;
+    }
+    let request: Repoint = match decode_json(&body) {
+        Ok(request) => request,
+        Err(error) => return ApiError::bad_request(format!("malformed request: {error}")).into_response(),
+    };
+    let mut inner = state.lock();
+    if !inner.scripts.contains_key(&request.script_name) {
+        return ApiError::bad_request(format!("no script `{}`", request.script_name)).into_response();
+    }
+    match inner.points_of_contact.iter_mut().find(|p| p.id == id) {
+        Some(poc) => {
+            poc.script_name = request.script_name;
+            Json(poc.clone()).into_response()
+        }
+        None => ApiError::not_found(format!("no point of contact `{id}`")).into_response(),
+    }
+}
+
+/// The points of contact a config starts with.
+pub fn initial_points_of_contact(config: &StudioConfig) -> Vec<PointOfContact> {
+    config
+        .points_of_contact
+        .iter()
+        .map(|(id, name, script)| PointOfContact {
+            id: id.clone(),
+            point_of_contact_name: Some(name.clone()),
+            script_name: script.clone(),
+        })
+        .collect()
+}

@@ -1,0 +1,338 @@
+//! The real CXone's Studio API client (docs/real-cxone.md): an access-key or OIDC login, the tenant's
+//! API host found from the token's claims (discovery, else the cluster host; an explicit base wins),
+//! and scripts searched, read and saved, their history, and points of contact, each call with
+//! `Accept: application/json`, the retry policy, one fresh token on 401.
+
+use reqwest::RequestBuilder;
+use reqwest::header::ACCEPT;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tokio::sync::OnceCell;
+
+use crate::cxone::auth::TokenCache;
+use crate::cxone::config::{ClientConfig, Grant};
+use crate::cxone::studio_types::{
+    CxoneConfiguration, OpenIdConfiguration, PointOfContact, PointsOfContact, Repoint, SaveAnswer, SaveRequest,
+    SaveResult, ScriptSearch, ScriptSummary,
+};
+use crate::cxone::transport::{ApiError, Retry, Sender};
+use crate::http::require_https;
+use crate::redact::{Redactor, path_segment};
+
+/// Where a tenant's identity provider is: the presets, each overridable piece by piece.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Region {
+    Global,
+    FedRamp,
+    Australia,
+    Europe,
+}
+
+impl std::str::FromStr for Region {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "global" => Ok(Region::Global),
+            "fedramp" => Ok(Region::FedRamp),
+            "au" => Ok(Region::Australia),
+            "eu" => Ok(Region::Europe),
+            other => Err(format!("`{other}` is not a CXone region (global, fedramp, au, eu)")),
+        }
+    }
+}
+
+impl Region {
+    /// The OIDC issuer (its discovery documents live under it).
+    pub fn issuer(self) -> &'static str {
+        match self {
+            Region::FedRamp => "https://cxone-gov.niceincontact.com",
+            _ => "https://cxone.niceincontact.com",
+        }
+    }
+
+    /// The access-key token route.
+    pub fn access_key_url(self) -> &'static str {
+        match self {
+            Region::Global => "https://na1.nice-incontact.com/authentication/v1/token/access-key",
+            Region::FedRamp => "https://cxone-gov.niceincontact.com/authentication/v1/token/access-key",
+            Region::Australia => "https://au1.nice-incontact.com/authentication/v1/token/access-key",
+            Region::Europe => "https://eu1.nice-incontact.com/authentication/v1/token/access-key",
+        }
+    }
+}
+
+/// How the Studio client finds and talks to a tenant.
+#[derive(Debug, Clone)]
+pub struct StudioConfig {
+    /// The retry policy, caps and redactor (its `base_url` is not used).
+    pub client: ClientConfig,
+    /// The access key pair and, for the OIDC route, the app (`Grant::Password`).
+    pub grant: Grant,
+    /// The token URL of the access-key route, or the OIDC issuer for the password grant.
+    pub token_url: String,
+    pub issuer: String,
+    /// The API host's origin when known (skips discovery).
+    pub api_base: Option<String>,
+    /// The fallback API host when discovery fails, `{cluster}` standing for `icClusterId`.
+    pub cluster_api: String,
+    pub api_version: String,
+}
+
+/// The Studio client.
+pub struct StudioClient {
+    sender: Sender,
+    tokens: OnceCell<TokenCache>,
+    config: StudioConfig,
+    api: OnceCell<String>,
+}
+
+/// Every call the Studio API is sent carries this header.
+fn json_accept(request: RequestBuilder) -> RequestBuilder {
+    request.header(ACCEPT, "application/json")
+}
+
+impl StudioClient {
+    pub fn new(config: StudioConfig) -> Result<Self, ApiError> {
+        let setup = |message: String| ApiError::local("start the HTTP client", message);
+        require_https("CXone token URL", &config.token_url).map_err(setup)?;
+        require_https("CXone issuer", &config.issuer).map_err(setup)?;
+        if let Some(base) = &config.api_base {
+            require_https("CXone API base", base).map_err(setup)?;
+        }
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(config.client.request_timeout)
+            .user_agent(concat!("cxone-flow/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| setup(e.to_string()))?;
+        Ok(StudioClient {
+            sender: Sender::new(http, config.client.clone()),
+            tokens: OnceCell::new(),
+            api: OnceCell::new(),
+            config,
+        })
+    }
+
+    pub fn redactor(&self) -> &Redactor {
+        self.sender.redactor()
+    }
+
+    /// The token cache, set up on first use: the password grant first asks the issuer's OIDC
+    /// discovery document where its token endpoint is.
+    async fn tokens(&self) -> Result<&TokenCache, ApiError> {
+        self.tokens
+            .get_or_try_init(|| async {
+                let mut credentials = self.config.client.credentials.clone();
+                credentials.grant = self.config.grant.clone();
+                credentials.token_url = match &self.config.grant {
+                    Grant::Password { .. } => {
+                        let url = format!(
+                            "{}/.well-known/openid-configuration",
+                            self.config.issuer.trim_end_matches('/')
+                        );
+                        let (found, _): (OpenIdConfiguration, _) = self
+                            .sender
+                            .send("read the OIDC discovery document", Retry::Safe, None, |http| {
+                                json_accept(http.get(&url))
+                            })
+                            .await?;
+                        require_https("OIDC token endpoint", &found.token_endpoint)
+                            .map_err(|m| ApiError::local("read the OIDC discovery document", m))?;
+                        found.token_endpoint
+                    }
+                    _ => self.config.token_url.clone(),
+                };
+                Ok(TokenCache::new(credentials))
+            })
+            .await
+    }
+
+    /// Logs in now, so a run fails fast when the keys are refused.
+    pub async fn authenticate(&self) -> Result<(), ApiError> {
+        self.tokens().await?.token(&self.sender).await.map(|_| ())
+    }
+
+    /// `{api}/inContactAPI/services/{version}`: the explicit base, else the discovery document's
+    /// `api_endpoint` for the token's tenant, else the cluster host.
+    pub async fn api_root(&self) -> Result<&str, ApiError> {
+        let api = self
+            .api
+            .get_or_try_init(|| async {
+                let origin = match &self.config.api_base {
+                    Some(base) => base.clone(),
+                    None => self.discover().await?,
+                };
+                Ok::<_, ApiError>(format!(
+                    "{}/inContactAPI/services/{}",
+                    origin.trim_end_matches('/'),
+                    self.config.api_version
+                ))
+            })
+            .await?;
+        Ok(api.as_str())
+    }
+
+    async fn discover(&self) -> Result<String, ApiError> {
+        let call = "find the tenant's API host";
+        let claims = self.tokens().await?.claims(&self.sender).await?;
+        let text = |key: &str| match &claims[key] {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        let tenant = text("tenantId");
+        if let Some(tenant) = &tenant {
+            let url = format!(
+                "{}/.well-known/cxone-configuration?tenantId={}",
+                self.config.issuer.trim_end_matches('/'),
+                path_segment(tenant)
+            );
+            let found: Result<(CxoneConfiguration, _), _> = self
+                .sender
+                .send(call, Retry::Safe, None, |http| json_accept(http.get(&url)))
+                .await;
+            if let Some(api) = found.ok().and_then(|(c, _)| c.api_endpoint).filter(|a| !a.is_empty()) {
+                require_https("discovered CXone API host", &api).map_err(|m| ApiError::local(call, m))?;
+                return Ok(api);
+            }
+        }
+        let cluster = text("icClusterId").ok_or_else(|| {
+            ApiError::local(
+                call,
+                "discovery gave no API host and the token names no cluster (icClusterId): set cxone-api-base",
+            )
+        })?;
+        let api = self.config.cluster_api.replace("{cluster}", &cluster);
+        require_https("CXone cluster API host", &api).map_err(|m| ApiError::local(call, m))?;
+        Ok(api)
+    }
+
+    /// An authenticated call to the API (answering the error statuses in `answers` too); on 401
+    /// one fresh token and one more try.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        call: &str,
+        retry: Retry,
+        answers: &[u16],
+        build: impl Fn(&reqwest::Client, &str) -> RequestBuilder,
+    ) -> Result<(u16, T), ApiError> {
+        let root = self.api_root().await?.to_string();
+        let tokens = self.tokens().await?;
+        let token = tokens.token(&self.sender).await?;
+        let request = |http: &reqwest::Client| json_accept(build(http, &root));
+        let sent = self
+            .sender
+            .send_answering(call, retry, Some(&token), answers, request)
+            .await;
+        let sent = match sent {
+            Err(error) if error.status == Some(401) => {
+                let fresh = tokens.replace(&token, &self.sender).await?;
+                self.sender
+                    .send_answering(call, retry, Some(&fresh), answers, request)
+                    .await
+            }
+            other => other,
+        };
+        sent.map(|(status, value, _)| (status, value))
+    }
+
+    /// Every script whose name contains `name` (all of them for ""), page by page.
+    pub async fn search(&self, name: &str) -> Result<Vec<ScriptSummary>, ApiError> {
+        const TOP: usize = 100;
+        let call = format!("search the scripts named like `{name}`");
+        let mut found = Vec::new();
+        for page in 0..crate::cxone::client::MAX_PAGES {
+            let (_, list): (_, ScriptSearch) = self
+                .call(&call, Retry::Safe, &[], |http, root| {
+                    http.get(format!("{root}/scripts/search")).query(&[
+                        ("scriptName", name.to_string()),
+                        ("includeInactive", "true".into()),
+                        ("skip", (page * TOP).to_string()),
+                        ("top", TOP.to_string()),
+                    ])
+                })
+                .await?;
+            let got = list.script_search_details.len();
+            found.extend(list.script_search_details);
+            if got < TOP {
+                return Ok(found);
+            }
+        }
+        Err(ApiError::local(call, "more pages than the client reads"))
+    }
+
+    /// The script of this name, or `None` when the tenant has none.
+    pub async fn get(&self, name: &str) -> Result<Option<Value>, ApiError> {
+        let call = format!("read script `{name}`");
+        let got: Result<(u16, Value), ApiError> = self
+            .call(&call, Retry::Safe, &[], |http, root| {
+                http.get(format!("{root}/scripts")).query(&[("scriptPath", name)])
+            })
+            .await;
+        match got {
+            Ok((_, script)) => Ok(Some(script)),
+            Err(error) if error.status == Some(404) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Saves a script under its `header.scriptName` through CXone's syntax check: 200 saved, 206
+    /// saved with warnings, 409 rejected. A save overwrites the name, live, so it is sent once:
+    /// retried only when nothing reached the server.
+    pub async fn save(&self, script: &Value) -> Result<(u16, SaveResult), ApiError> {
+        let name = script
+            .pointer("/header/scriptName")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let call = format!("save script `{name}`");
+        let body = SaveRequest {
+            script_content: script.clone(),
+        };
+        let (status, answer): (u16, SaveAnswer) = self
+            .call(&call, Retry::Unsafe, &[409], |http, root| {
+                http.post(format!("{root}/scripts")).json(&body)
+            })
+            .await?;
+        let result = answer
+            .results
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::local(&call, "the answer has no `results`"))?;
+        Ok((status, result))
+    }
+
+    /// Every save of a name, as the tenant answers it.
+    pub async fn history(&self, name: &str) -> Result<Value, ApiError> {
+        let call = format!("read the history of script `{name}`");
+        self.call(&call, Retry::Safe, &[], |http, root| {
+            http.get(format!("{root}/scripts/historyByName"))
+                .query(&[("scriptPath", name)])
+        })
+        .await
+        .map(|(_, history)| history)
+    }
+
+    pub async fn points_of_contact(&self) -> Result<Vec<PointOfContact>, ApiError> {
+        let (_, list): (_, PointsOfContact) = self
+            .call("list the points of contact", Retry::Safe, &[], |http, root| {
+                http.get(format!("{root}/points-of-contact"))
+            })
+            .await?;
+        Ok(list.points_of_contact)
+    }
+
+    /// Points a point of contact at a script: its next call runs it.
+    pub async fn repoint(&self, id: &str, script: &str) -> Result<PointOfContact, ApiError> {
+        let call = format!("point point of contact `{id}` at script `{script}`");
+        let body = Repoint {
+            script_name: script.to_string(),
+        };
+        self.call(&call, Retry::Safe, &[], |http, root| {
+            http.put(format!("{root}/points-of-contact/{}", path_segment(id)))
+                .json(&body)
+        })
+        .await
+        .map(|(_, poc)| poc)
+    }
+}

@@ -1,0 +1,248 @@
+//! The real CXone's Studio API against the emulator: logins by access key and by OIDC, the tenant's
+//! API host found (and its fallback), scripts saved through the syntax check, points of contact;
+//! and the emulator's wire shapes checked by a raw HTTP client written from the spec page.
+
+use std::time::Duration;
+
+use cxone_emulator::Config;
+use cxone_emulator::studio::StudioConfig as EmulatorStudio;
+use cxone_flow::cxone::config::{ClientConfig, Grant};
+use cxone_flow::cxone::secret::Secret;
+use cxone_flow::cxone::studio::{StudioClient, StudioConfig};
+use serde_json::{Value, json};
+
+/// An emulator whose tokens name its own address as their cluster, so the fallback host can be it.
+pub async fn studio_emulator(studio: EmulatorStudio) -> cxone_emulator::Emulator {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let config = Config {
+        studio: EmulatorStudio {
+            cluster: addr.to_string(),
+            ..studio
+        },
+        ..Config::default()
+    };
+    cxone_emulator::serve_on(listener, config).unwrap()
+}
+
+/// A client of the emulator by the access-key route, discovering the API host.
+pub fn client(emulator: &cxone_emulator::Emulator, grant: Grant) -> StudioClient {
+    let origin = emulator.origin();
+    let mut client = ClientConfig::new("", "", "emulator-app", Secret::new(String::from("emulator-app-secret")));
+    client.backoff_base = Duration::from_millis(1);
+    client.backoff_cap = Duration::from_millis(5);
+    if let Grant::AccessKey { key_secret, .. } | Grant::Password { key_secret, .. } = &grant {
+        client.redactor.add(key_secret.expose());
+    }
+    StudioClient::new(StudioConfig {
+        client,
+        grant,
+        token_url: format!("{origin}/authentication/v1/token/access-key"),
+        issuer: origin,
+        api_base: None,
+        cluster_api: "http://{cluster}".into(),
+        api_version: "v30.0".into(),
+    })
+    .unwrap()
+}
+
+pub fn access_key() -> Grant {
+    Grant::AccessKey {
+        key_id: "emulator-access-key".into(),
+        key_secret: Secret::new(String::from("emulator-access-secret")),
+    }
+}
+
+/// The Studio example script, named `name`.
+pub fn example_script(name: &str) -> Value {
+    let text = std::fs::read_to_string(crate::root().join("examples/studio/acme_main_ivr.json")).unwrap();
+    let mut script: Value = serde_json::from_str(&text).unwrap();
+    script["header"]["scriptName"] = json!(name);
+    script
+}
+
+#[tokio::test]
+async fn an_access_key_login_finds_the_tenant_and_saves_reads_and_repoints() {
+    let emulator = studio_emulator(EmulatorStudio {
+        points_of_contact: vec![("poc-1".into(), "Main line".into(), "Old_IVR".into())],
+        ..EmulatorStudio::default()
+    })
+    .await;
+    let studio = client(&emulator, access_key());
+    assert_eq!(
+        studio.api_root().await.unwrap(),
+        format!("{}/inContactAPI/services/v30.0", emulator.origin()),
+        "discovered from the token's tenant"
+    );
+    let script = example_script("Acme_Main_IVR");
+    let (status, saved) = studio.save(&script).await.unwrap();
+    assert_eq!((status, saved.success), (200, true), "{saved:?}");
+    assert_eq!(studio.get("Acme_Main_IVR").await.unwrap(), Some(script));
+    assert_eq!(studio.get("Nothing").await.unwrap(), None);
+    let found = studio.search("Acme").await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].status.as_deref(), Some("CURR"));
+    let poc = studio.repoint("poc-1", "Acme_Main_IVR").await.unwrap();
+    assert_eq!(poc.script_name, "Acme_Main_IVR");
+    assert_eq!(
+        studio.points_of_contact().await.unwrap()[0].script_name,
+        "Acme_Main_IVR"
+    );
+    let refused = studio.repoint("poc-1", "No_Such_Script").await.unwrap_err();
+    assert_eq!(refused.status, Some(400));
+}
+
+#[tokio::test]
+async fn the_oidc_route_logs_in_with_the_app_s_basic_authentication() {
+    let emulator = studio_emulator(EmulatorStudio::default()).await;
+    let grant = Grant::Password {
+        key_id: "emulator-access-key".into(),
+        key_secret: Secret::new(String::from("emulator-access-secret")),
+    };
+    client(&emulator, grant).authenticate().await.unwrap();
+    let wrong = Grant::AccessKey {
+        key_id: "emulator-access-key".into(),
+        key_secret: Secret::new(String::from("not-the-secret")),
+    };
+    let error = client(&emulator, wrong).authenticate().await.unwrap_err();
+    assert_eq!(error.status, Some(401));
+    assert!(
+        error
+            .to_string()
+            .starts_with("failed to fetch an access token: HTTP 401"),
+        "{error}"
+    );
+    assert!(!error.to_string().contains("not-the-secret"));
+}
+
+#[tokio::test]
+async fn without_discovery_the_cluster_host_from_the_token_is_used() {
+    let emulator = studio_emulator(EmulatorStudio {
+        discovery: false,
+        ..EmulatorStudio::default()
+    })
+    .await;
+    let studio = client(&emulator, access_key());
+    assert_eq!(
+        studio.api_root().await.unwrap(),
+        format!("http://{}/inContactAPI/services/v30.0", emulator.addr)
+    );
+    studio.save(&example_script("Fallback_IVR")).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_syntax_check_rejects_errors_per_action_and_saves_warnings() {
+    let emulator = studio_emulator(EmulatorStudio {
+        skills: vec!["Claims".into()],
+        ..EmulatorStudio::default()
+    })
+    .await;
+    let studio = client(&emulator, access_key());
+    // Billing is no skill of the tenant's: an error only the tenant can see.
+    let (status, rejected) = studio.save(&example_script("Acme_Main_IVR")).await.unwrap();
+    assert_eq!((status, rejected.success), (409, false));
+    let details = rejected.error_code.unwrap().details;
+    assert_eq!(details.total_errors, 1);
+    assert_eq!(details.actions["9"].errors[0].key, "skill-not-found");
+    assert_eq!(
+        studio.get("Acme_Main_IVR").await.unwrap(),
+        None,
+        "a rejected save saves nothing"
+    );
+    // A REQAGENT without its default branch: CXone warns, and saves.
+    let mut script = example_script("Warned_IVR");
+    script["properties"]["9"]["0"]["value"] = json!("Claims");
+    script["branches"]["8"] = json!([]);
+    let (status, warned) = studio.save(&script).await.unwrap();
+    assert_eq!((status, warned.success), (206, true));
+    assert_eq!(
+        warned.error_code.unwrap().details.actions["8"].warnings[0].key,
+        "unwired-queue-default"
+    );
+}
+
+/// The emulator's wire shapes, read by a plain HTTP client written from the spec page alone.
+#[tokio::test]
+async fn the_wire_shapes_are_the_spec_page_s() {
+    let emulator = studio_emulator(EmulatorStudio::default()).await;
+    let origin = emulator.origin();
+    let http = reqwest::Client::new();
+    let token: Value = http
+        .post(format!("{origin}/authentication/v1/token/access-key"))
+        .json(&json!({"accessKeyId": "emulator-access-key", "accessKeySecret": "emulator-access-secret"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for field in ["access_token", "token_type", "refresh_token", "expires_in", "id_token"] {
+        assert!(token.get(field).is_some(), "token answer lacks `{field}`: {token}");
+    }
+    let bearer = format!("Bearer {}", token["access_token"].as_str().unwrap());
+    let tenant = "11eb0358-f1a4-4b62-8e6f-0242ac110003";
+    let config: Value = http
+        .get(format!("{origin}/.well-known/cxone-configuration?tenantId={tenant}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for field in ["api_endpoint", "auth_endpoint", "area", "cluster", "tenantId"] {
+        assert!(config.get(field).is_some(), "discovery lacks `{field}`: {config}");
+    }
+    let api = format!(
+        "{}/inContactAPI/services/v30.0",
+        config["api_endpoint"].as_str().unwrap()
+    );
+    // Without Accept: application/json, CXone cannot render an answer.
+    let bare = http
+        .get(format!("{api}/scripts/search"))
+        .header("authorization", &bearer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bare.status(), 406);
+    assert_eq!(bare.text().await.unwrap(), "No known way to render data");
+    let post = |body: Value| {
+        http.post(format!("{api}/scripts"))
+            .header("authorization", &bearer)
+            .header("accept", "application/json")
+            .json(&body)
+            .send()
+    };
+    let mut script = example_script("Wire_IVR");
+    script["actions"]["4"].as_object_mut().unwrap().remove("xws");
+    let answer = post(json!({"scriptContent": script})).await.unwrap();
+    assert_eq!(answer.status(), 409);
+    let answer: Value = answer.json().await.unwrap();
+    let result = &answer["results"][0];
+    assert_eq!(result["success"], false);
+    let details = &result["error_code"]["details"];
+    assert_eq!(details["totalErrors"], 1);
+    assert_eq!(details["totalWarnings"], 0);
+    assert_eq!(details["actions"]["4"]["actionType"], "ASSIGN");
+    assert_eq!(details["actions"]["4"]["errors"][0]["key"], "missing-layout");
+    let answer = post(json!({"scriptContent": example_script("Wire_IVR")}))
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let saved: Value = answer.json().await.unwrap();
+    assert!(saved["results"][0]["masterId"].is_number() && saved["results"][0]["libraryId"].is_string());
+    let search: Value = http
+        .get(format!("{api}/scripts/search?scriptName=Wire&includeInactive=true"))
+        .header("authorization", &bearer)
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let found = &search["scriptSearchDetails"][0];
+    for field in ["masterID", "scriptName", "status", "mediaType", "modifyDate", "mUser"] {
+        assert!(found.get(field).is_some(), "search lacks `{field}`: {search}");
+    }
+    assert_eq!(found["status"], "CURR");
+}
