@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+mod studio;
+
 use cxone_flow::check::{self, FileReport, Settings as CheckSettings};
 use cxone_flow::cxone::secret::Secret;
 use cxone_flow::discover;
@@ -63,6 +65,12 @@ enum Command {
     Versions(VersionsArgs),
     /// Turn a flow file into a Studio script, or a Studio script into a flow file.
     Convert(ConvertArgs),
+    /// Check Studio scripts with CXone's own syntax check (--remote): each is saved under its
+    /// sandbox name, NAME__ci, and CXone's findings land at their actions.
+    Validate(studio::ValidateArgs),
+    /// Write a real tenant's Studio scripts into the repository as NAME.json, or report which
+    /// differ from the files there (--check-drift).
+    Pull(studio::PullArgs),
 }
 
 #[derive(clap::Args)]
@@ -150,9 +158,10 @@ struct Connection {
     /// The OAuth token URL.
     #[arg(long, env = "CXONE_TOKEN_URL", default_value = settings::DEFAULT_TOKEN_URL)]
     token_url: String,
-    /// The OAuth client id.
+    /// The OAuth client id (Studio backend: a registered app's, which switches the login to the
+    /// OIDC password grant; its secret in CXONE_CLIENT_SECRET).
     #[arg(long, env = "CXONE_CLIENT_ID")]
-    client_id: String,
+    client_id: Option<String>,
     /// Retries after the first attempt of a call.
     #[arg(long, default_value_t = settings::DEFAULT_MAX_RETRIES)]
     max_retries: u32,
@@ -206,18 +215,31 @@ struct ReleaseArgs {
     /// The local gate: every option `check` takes.
     #[command(flatten)]
     checks: CheckOptions,
+    /// `flows-api` (flow files, the first contract) or `studio` (Studio scripts, a real tenant).
+    #[arg(long, value_enum, default_value_t = studio::Backend::FlowsApi)]
+    backend: studio::Backend,
+    #[command(flatten)]
+    studio: studio::StudioArgs,
 }
 
 #[derive(clap::Args)]
 struct RollbackArgs {
-    /// The flow to roll back.
-    #[arg(long)]
-    flow_id: String,
-    /// The version to restore; default: the most recently deprecated one.
+    /// The flow to roll back (flows-api).
+    #[arg(long, required_unless_present = "script")]
+    flow_id: Option<String>,
+    /// The script whose points of contact go back (studio).
+    #[arg(long, conflicts_with = "flow_id")]
+    script: Option<String>,
+    /// The version to restore; default: the most recently deprecated one (flows-api), or what the
+    /// points of contact ran before the last release, as the audit log says (studio: a TAG).
     #[arg(long)]
     to: Option<String>,
     #[command(flatten)]
     connection: Connection,
+    #[arg(long, value_enum, default_value_t = studio::Backend::FlowsApi)]
+    backend: studio::Backend,
+    #[command(flatten)]
+    studio: studio::StudioArgs,
 }
 
 #[derive(clap::Args)]
@@ -306,7 +328,7 @@ impl Connection {
         settings::Connection {
             base_url: self.base_url.clone(),
             token_url: self.token_url.clone(),
-            client_id: Some(self.client_id.clone()),
+            client_id: self.client_id.clone(),
             client_secret: std::env::var(settings::SECRET_ENV)
                 .ok()
                 .filter(|s| !s.is_empty())
@@ -365,6 +387,8 @@ pub fn run() -> ExitCode {
         Command::Graph(args) => run_graph(args),
         Command::Versions(args) => run_versions(args),
         Command::Convert(args) => run_convert(args),
+        Command::Validate(args) => studio::validate(args),
+        Command::Pull(args) => studio::pull(args),
     }
 }
 
@@ -590,6 +614,16 @@ fn run_check(args: CheckArgs) -> ExitCode {
 
 /// `release`: the local gate, then the release; the report is printed when the gate refuses.
 fn run_release(args: ReleaseArgs) -> ExitCode {
+    if args.backend == studio::Backend::Studio {
+        return studio::release(
+            &args.tag,
+            &args.paths,
+            &args.connection,
+            &args.studio,
+            &args.checks,
+            args.dry_run,
+        );
+    }
     let (check, fail_on) = match args.checks.settings() {
         Ok(pair) => pair,
         Err(message) => return cannot_run(&message),
@@ -772,6 +806,15 @@ fn run_generate(args: GenerateArgs) -> ExitCode {
 
 /// `rollback`: restores an earlier version of one flow.
 fn run_rollback(args: RollbackArgs) -> ExitCode {
+    if args.backend == studio::Backend::Studio {
+        let Some(script) = &args.script else {
+            return cannot_run("rollback --backend studio needs --script NAME");
+        };
+        return studio::rollback(script, args.to.as_deref(), &args.connection, &args.studio);
+    }
+    let Some(flow_id) = args.flow_id.clone() else {
+        return cannot_run("rollback needs --flow-id (or --backend studio with --script)");
+    };
     let settings = Settings {
         connection: args.connection.settings(),
         ..Settings::default()
@@ -779,10 +822,10 @@ fn run_rollback(args: RollbackArgs) -> ExitCode {
     if settings.connection.client_secret.is_none() {
         return cannot_run(&format!("set {} to the CXone client secret", settings::SECRET_ENV));
     }
-    match roll_back(&settings, &args.flow_id, args.to.as_deref()) {
+    match roll_back(&settings, &flow_id, args.to.as_deref()) {
         Ok(Ok(done)) => {
             print(&report::release::render_rollback(
-                &args.flow_id,
+                &flow_id,
                 &done,
                 &settings.connection.audit_log,
             ));

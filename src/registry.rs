@@ -113,6 +113,7 @@ rules! {
     MissingLayout = "CXF037", "missing-layout", Error, "a Studio action has no integer `xws`/`yws`, which CXone's save rejects";
     LongTtsSegment = "CXF038", "long-tts-segment", Warning, "a Studio prompt has a text-to-speech segment over 300 characters";
     OpaqueAction = "CXF039", "opaque-action", Off, "a Studio action whose type cxone-flow does not know: its outcome in a simulation comes from the test case's `mock`";
+    RemoteSyntaxCheck = "CXF040", "remote-syntax-check", Error, "CXone's own syntax check (`validate --remote`, a Studio release) reported this error or warning on an action";
 }
 
 impl Rule {

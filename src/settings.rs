@@ -74,6 +74,74 @@ impl Default for Settings {
     }
 }
 
+/// Where a real CXone tenant is and how Studio scripts go live there (docs/real-cxone.md). The access
+/// key id comes with its secret (`CXONE_ACCESS_KEY_SECRET`); a registered app's client id and
+/// secret, when `Connection` has both, switch the login to the OIDC password grant.
+#[derive(Debug, Clone)]
+pub struct StudioSettings {
+    pub region: crate::cxone::studio::Region,
+    /// Overrides of the region's issuer and access-key route.
+    pub issuer: Option<String>,
+    pub access_key_url: Option<String>,
+    /// The API host; discovered from the token when not set.
+    pub api_base: Option<String>,
+    /// The fallback API host, `{cluster}` for the token's `icClusterId`.
+    pub cluster_api: String,
+    pub api_version: String,
+    pub access_key_id: Option<String>,
+    pub access_key_secret: Option<Secret>,
+    /// Script name → the points of contact that run it once released.
+    pub points_of_contact: std::collections::BTreeMap<String, Vec<String>>,
+    pub allow_live_overwrite: bool,
+}
+
+/// Where an access key's secret is read from (never from the command line).
+pub const ACCESS_KEY_SECRET_ENV: &str = "CXONE_ACCESS_KEY_SECRET";
+/// The fallback API host of a cluster.
+pub const DEFAULT_CLUSTER_API: &str = "https://api-{cluster}.nice-incontact.com";
+
+impl Default for StudioSettings {
+    fn default() -> Self {
+        StudioSettings {
+            region: crate::cxone::studio::Region::Global,
+            issuer: None,
+            access_key_url: None,
+            api_base: None,
+            cluster_api: DEFAULT_CLUSTER_API.into(),
+            api_version: crate::cxone::studio_types::DEFAULT_API_VERSION.into(),
+            access_key_id: None,
+            access_key_secret: None,
+            points_of_contact: Default::default(),
+            allow_live_overwrite: false,
+        }
+    }
+}
+
+/// `SCRIPT=ID[,ID...]` items (comma- or line-separated lists of them too) as script → points of
+/// contact.
+pub fn parse_points_of_contact<'a>(
+    items: impl IntoIterator<Item = &'a str>,
+) -> Result<std::collections::BTreeMap<String, Vec<String>>, String> {
+    let mut map: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for item in items.into_iter().flat_map(|s| s.split(['\n', ';'])) {
+        let item = item.trim();
+        if item.is_empty() {
+            continue;
+        }
+        let (script, ids) = item
+            .split_once('=')
+            .filter(|(s, ids)| !s.trim().is_empty() && !ids.trim().is_empty())
+            .ok_or_else(|| format!("point of contact mapping `{item}` is not SCRIPT=ID[,ID...]"))?;
+        let ids = ids
+            .split(',')
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+            .map(str::to_string);
+        map.entry(script.trim().to_string()).or_default().extend(ids);
+    }
+    Ok(map)
+}
+
 /// Where CXone is and who is calling.
 #[derive(Debug, Clone)]
 pub struct Connection {

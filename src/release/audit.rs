@@ -111,6 +111,28 @@ pub enum AuditEvent {
         reason: String,
         restored_from: String,
     },
+    /// Studio: the script was saved under its versioned name (`versionId`), with CXone's warnings.
+    ScriptSaved {
+        warnings: Vec<String>,
+    },
+    /// Studio dry run: the script would be saved under its versioned name.
+    ScriptWouldSave,
+    /// Studio: a point of contact was pointed at the released script; `from` is what it ran before,
+    /// which a rollback points it back to.
+    PointOfContactRepointed {
+        point_of_contact: String,
+        from: String,
+        to: String,
+        dry_run: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        failed: Option<String>,
+    },
+    /// Studio: `cxone-flow rollback` pointed a point of contact back.
+    PointOfContactRolledBack {
+        point_of_contact: String,
+        from: String,
+        to: String,
+    },
 }
 
 /// Who and what ran: written on every line when known.
@@ -336,6 +358,20 @@ mod tests {
                 reason: s(),
                 restored_from: s(),
             },
+            AuditEvent::ScriptSaved { warnings: vec![s()] },
+            AuditEvent::ScriptWouldSave,
+            AuditEvent::PointOfContactRepointed {
+                point_of_contact: s(),
+                from: s(),
+                to: s(),
+                dry_run: false,
+                failed: Some(s()),
+            },
+            AuditEvent::PointOfContactRolledBack {
+                point_of_contact: s(),
+                from: s(),
+                to: s(),
+            },
         ];
         for event in &all {
             match event {
@@ -359,7 +395,11 @@ mod tests {
                 | AuditEvent::FlowFailed { .. }
                 | AuditEvent::ActivationComplete { .. }
                 | AuditEvent::Rollback { .. }
-                | AuditEvent::RollbackSkipped { .. } => {}
+                | AuditEvent::RollbackSkipped { .. }
+                | AuditEvent::ScriptSaved { .. }
+                | AuditEvent::ScriptWouldSave
+                | AuditEvent::PointOfContactRepointed { .. }
+                | AuditEvent::PointOfContactRolledBack { .. } => {}
             }
         }
         all

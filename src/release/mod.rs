@@ -1,4 +1,5 @@
-//! Releasing flows to CXone on a tag: payloads, the audit log, the pipeline, rollback.
+//! Releasing flows to CXone on a tag: payloads, the audit log, the pipeline, rollback; and Studio
+//! scripts to a real tenant (`studio.rs`).
 
 pub mod audit;
 pub mod backend;
@@ -10,3 +11,4 @@ pub mod payload;
 pub mod pipeline;
 pub mod rollback;
 pub mod run;
+pub mod studio;

@@ -97,8 +97,13 @@ fn client(settings: &Settings, what: &str) -> Result<CxoneClient, String> {
 }
 
 fn connect(settings: &Settings, what: &str, tag: &str) -> Result<(Arc<CxoneClient>, Arc<AuditLog>, String), String> {
-    let connection = &settings.connection;
     let client = client(settings, what)?;
+    let (audit, created_by) = open_audit(&settings.connection, tag)?;
+    Ok((Arc::new(client), Arc::new(audit), created_by))
+}
+
+/// The audit log of a run for `tag`, and `owner/repo@commit`.
+pub fn open_audit(connection: &crate::settings::Connection, tag: &str) -> Result<(AuditLog, String), String> {
     let commit = commit_of(&connection.commit);
     let repository = repository_of(&connection.repository);
     let mut run = RunInfo::from_env();
@@ -109,7 +114,7 @@ fn connect(settings: &Settings, what: &str, tag: &str) -> Result<(Arc<CxoneClien
         .map_err(|e| format!("failed to open the audit log `{}`: {e}", connection.audit_log.display()))?
         .with_run(run)
         .with_redactor(connection.redactor.clone());
-    Ok((Arc::new(client), Arc::new(audit), format!("{repository}@{commit}")))
+    Ok((audit, format!("{repository}@{commit}")))
 }
 
 /// How the pipeline runs, from the settings.

@@ -11,6 +11,7 @@ pub mod mermaid;
 pub mod outputs;
 pub mod release;
 pub mod sarif;
+pub mod studio;
 pub mod summary;
 pub mod trace;
 

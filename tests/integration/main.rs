@@ -14,6 +14,7 @@ mod release;
 mod rules;
 mod studio;
 mod studio_api;
+mod studio_release;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,293 @@
+//! The command line of the Studio backend: `release --backend studio`, `rollback --backend studio`,
+//! `validate --remote` and `pull`, read into the library's settings, run, and printed.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use cxone_flow::check::{self, CheckReport};
+use cxone_flow::cxone::secret::Secret;
+use cxone_flow::cxone::studio::Region;
+use cxone_flow::discover;
+use cxone_flow::exit::Exit;
+use cxone_flow::release::studio::{self as studio_release, ScriptToRelease};
+use cxone_flow::report;
+use cxone_flow::settings::{self, StudioSettings};
+
+use super::{CheckOptions, Connection, cannot_run, print};
+
+/// Which CXone API a release talks to.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum Backend {
+    /// The first contract's flow versions (`*.flow.json`).
+    FlowsApi,
+    /// A real tenant's Studio scripts and points of contact.
+    Studio,
+}
+
+/// Where the real tenant is and how scripts go live. Secrets come from the environment only:
+/// `CXONE_ACCESS_KEY_SECRET` (and, for the OIDC route, `CXONE_CLIENT_SECRET` with `--client-id`).
+#[derive(clap::Args)]
+pub(super) struct StudioArgs {
+    /// The region's login and discovery hosts: global, fedramp, au, eu.
+    #[arg(long, env = "CXONE_REGION", default_value = "global")]
+    cxone_region: Region,
+    /// The OIDC issuer (its discovery documents), instead of the region's.
+    #[arg(long, env = "CXONE_ISSUER")]
+    cxone_issuer: Option<String>,
+    /// The access-key token route, instead of the region's.
+    #[arg(long, env = "CXONE_ACCESS_KEY_URL")]
+    cxone_access_key_url: Option<String>,
+    /// The API host; without it, discovered from the token's tenant.
+    #[arg(long, env = "CXONE_API_BASE")]
+    cxone_api_base: Option<String>,
+    /// The fallback API host when discovery fails, `{cluster}` for the token's cluster.
+    #[arg(long, env = "CXONE_CLUSTER_API", default_value = settings::DEFAULT_CLUSTER_API)]
+    cxone_cluster_api: String,
+    /// The Studio API version pinned.
+    #[arg(long, env = "CXONE_API_VERSION", default_value = cxone_flow::cxone::studio_types::DEFAULT_API_VERSION)]
+    cxone_api_version: String,
+    /// The access key id (its secret: `CXONE_ACCESS_KEY_SECRET`).
+    #[arg(long, env = "CXONE_ACCESS_KEY_ID")]
+    access_key_id: Option<String>,
+    /// Which points of contact run a script once released: SCRIPT=ID[,ID...] (repeat for more).
+    #[arg(long = "point-of-contact", value_name = "SCRIPT=ID")]
+    points_of_contact: Vec<String>,
+    /// Save over a versioned script name that a point of contact runs today (it goes live at once).
+    #[arg(long)]
+    allow_live_overwrite: bool,
+}
+
+impl StudioArgs {
+    fn settings(&self) -> Result<StudioSettings, String> {
+        Ok(StudioSettings {
+            region: self.cxone_region,
+            issuer: self.cxone_issuer.clone(),
+            access_key_url: self.cxone_access_key_url.clone(),
+            api_base: self.cxone_api_base.clone(),
+            cluster_api: self.cxone_cluster_api.clone(),
+            api_version: self.cxone_api_version.clone(),
+            access_key_id: self.access_key_id.clone(),
+            access_key_secret: std::env::var(settings::ACCESS_KEY_SECRET_ENV)
+                .ok()
+                .filter(|s| !s.is_empty())
+                .map(Secret::new),
+            points_of_contact: settings::parse_points_of_contact(self.points_of_contact.iter().map(String::as_str))?,
+            allow_live_overwrite: self.allow_live_overwrite,
+        })
+    }
+}
+
+#[derive(clap::Args)]
+pub(super) struct ValidateArgs {
+    /// Run CXone's own syntax check: save each script under its sandbox name (NAME__ci).
+    #[arg(long, required = true)]
+    remote: bool,
+    /// Files or directories with the scripts.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    connection: Connection,
+    #[command(flatten)]
+    studio: StudioArgs,
+    #[command(flatten)]
+    checks: CheckOptions,
+    /// Also write a JUnit XML report to this file.
+    #[arg(long, value_name = "PATH")]
+    junit: Option<PathBuf>,
+    /// Also write a SARIF 2.1.0 report to this file.
+    #[arg(long, value_name = "PATH")]
+    sarif: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+pub(super) struct PullArgs {
+    /// The scripts to pull (default: every script of the tenant).
+    #[arg(long = "script", value_name = "NAME")]
+    scripts: Vec<String>,
+    /// The folder the scripts are written to, as NAME.json.
+    #[arg(long, default_value = ".")]
+    out: PathBuf,
+    /// Write nothing: report the scripts whose live content differs from the file of their name
+    /// under --out (exit 1 when one does).
+    #[arg(long)]
+    check_drift: bool,
+    #[command(flatten)]
+    connection: Connection,
+    #[command(flatten)]
+    studio: StudioArgs,
+}
+
+/// Checks the scripts under `paths` (what was loaded kept) and the check's failing severity.
+fn check_scripts(
+    paths: &[PathBuf],
+    checks: &CheckOptions,
+) -> Result<(CheckReport, cxone_flow::registry::Severity), ExitCode> {
+    let (mut settings, fail_on) = checks.settings().map_err(|m| cannot_run(&m))?;
+    settings.keep_loaded = true;
+    let units = discover::discover_in(paths, &checks.scope())
+        .into_result()
+        .map_err(|e| cannot_run(&e.to_string()))?;
+    Ok((check::check(&units, &settings), fail_on))
+}
+
+/// The checked scripts, or the exit after saying why the release cannot go ahead.
+fn gated(
+    report: &CheckReport,
+    fail_on: cxone_flow::registry::Severity,
+    tag: &str,
+) -> Result<Vec<ScriptToRelease>, ExitCode> {
+    studio_release::scripts_to_release(report, fail_on).map_err(|blocked| {
+        print(&report::human::render(report));
+        eprintln!("{}", blocked.describe(tag));
+        match blocked {
+            cxone_flow::release::gate::Blocked::Unprepared(_) => Exit::CannotRun.into(),
+            cxone_flow::release::gate::Blocked::ChecksFailed => Exit::of_check(report, fail_on).into(),
+        }
+    })
+}
+
+/// `release --backend studio`.
+pub(super) fn release(
+    tag: &str,
+    paths: &[PathBuf],
+    connection: &Connection,
+    studio: &StudioArgs,
+    checks: &CheckOptions,
+    dry_run: bool,
+) -> ExitCode {
+    let studio = match studio.settings() {
+        Ok(studio) => studio,
+        Err(message) => return cannot_run(&message),
+    };
+    let (report, fail_on) = match check_scripts(paths, checks) {
+        Ok(checked) => checked,
+        Err(exit) => return exit,
+    };
+    let scripts = match gated(&report, fail_on, tag) {
+        Ok(scripts) => scripts,
+        Err(exit) => return exit,
+    };
+    match studio_release::release_scripts(&connection.settings(), &studio, &scripts, tag, dry_run) {
+        Ok((reports, audit_failure)) => {
+            print(&report::studio::render_release(&reports, dry_run));
+            if let Some(failure) = &audit_failure {
+                eprintln!("error: {failure}");
+            }
+            Exit::findings_if(reports.iter().any(|r| r.failed()) || audit_failure.is_some()).into()
+        }
+        Err(message) => cannot_run(&message),
+    }
+}
+
+/// `rollback --backend studio --script NAME [--to TAG]`.
+pub(super) fn rollback(script: &str, to: Option<&str>, connection: &Connection, studio: &StudioArgs) -> ExitCode {
+    let studio = match studio.settings() {
+        Ok(studio) => studio,
+        Err(message) => return cannot_run(&message),
+    };
+    match studio_release::roll_back_script(&connection.settings(), &studio, script, to) {
+        Ok(moved) => {
+            print(&report::studio::render_rollback(script, &moved));
+            Exit::Clean.into()
+        }
+        Err(message) => {
+            eprintln!("error: rollback of script {script}: {message}");
+            Exit::Findings.into()
+        }
+    }
+}
+
+/// `validate --remote`: the local checks, then CXone's syntax check of every script that passed
+/// them, its findings located at their actions like any other.
+pub(super) fn validate(args: ValidateArgs) -> ExitCode {
+    let studio = match args.studio.settings() {
+        Ok(studio) => studio,
+        Err(message) => return cannot_run(&message),
+    };
+    let (mut report, fail_on) = match check_scripts(&args.paths, &args.checks) {
+        Ok(checked) => checked,
+        Err(exit) => return exit,
+    };
+    let scripts: Vec<ScriptToRelease> = report
+        .units
+        .iter()
+        .filter_map(|u| u.flow.as_ref())
+        .filter(|f| discover::is_script_path(&f.source.path) && !f.has_errors())
+        .filter_map(|f| {
+            let json = f.json.as_ref()?;
+            let name = json.pointer("/header/scriptName")?.as_str()?.to_string();
+            Some(ScriptToRelease {
+                path: f.source.display_path(),
+                name,
+                content: (**json).clone(),
+            })
+        })
+        .collect();
+    match studio_release::validate_scripts(&args.connection.settings(), &studio, &scripts) {
+        Ok(found) => studio_release::add_remote_findings(&mut report, &found),
+        Err(message) => return cannot_run(&message),
+    }
+    let files = report::files::ReportFiles {
+        junit: args.junit.as_deref(),
+        sarif: args.sarif.as_deref(),
+        json: None,
+    };
+    let failed = report::files::write(&report, files);
+    print(&report::human::render(&report));
+    for failure in &failed {
+        eprintln!("error: {failure}");
+    }
+    if !failed.is_empty() {
+        return Exit::CannotRun.into();
+    }
+    Exit::of_check(&report, fail_on).into()
+}
+
+/// `pull`: writes the tenant's scripts as NAME.json (stable key order, layout kept), or with
+/// --check-drift reports which differ from the files of their name.
+pub(super) fn pull(args: PullArgs) -> ExitCode {
+    let studio = match args.studio.settings() {
+        Ok(studio) => studio,
+        Err(message) => return cannot_run(&message),
+    };
+    let pulled = match studio_release::pull_scripts(&args.connection.settings(), &studio, &args.scripts) {
+        Ok(pulled) => pulled,
+        Err(message) => return cannot_run(&message),
+    };
+    let mut drifted = 0;
+    for (name, script) in &pulled {
+        let path = args.out.join(format!("{name}.json"));
+        let text = cxone_flow::json::pretty::pretty(script, cxone_flow::studio::convert::KEY_ORDER);
+        if args.check_drift {
+            let local = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+            match local {
+                Some(local) if studio_release::same_content(&local, script) => {}
+                Some(_) => {
+                    drifted += 1;
+                    println!("{}: the live script `{name}` differs from this file", path.display());
+                }
+                None => {
+                    drifted += 1;
+                    println!("{}: the live script `{name}` has no file here", path.display());
+                }
+            }
+            continue;
+        }
+        if let Err(error) = report::files::write_file(&path, &text) {
+            return cannot_run(&format!("failed to write `{}`: {error}", path.display()));
+        }
+        println!("wrote {}", path.display());
+    }
+    if args.check_drift {
+        println!(
+            "{} of {} live script{} drifted from the files under {}.",
+            drifted,
+            pulled.len(),
+            if pulled.len() == 1 { "" } else { "s" },
+            args.out.display()
+        );
+    }
+    Exit::findings_if(drifted > 0).into()
+}

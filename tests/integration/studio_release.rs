@@ -1,0 +1,373 @@
+//! Releasing Studio scripts to the emulated tenant from the command line: save under the tag's
+//! name and cut over, a re-run that changes nothing, a rollback by repoint, a refused live
+//! overwrite, CXone's syntax check as located findings, pull and drift, and no secret anywhere.
+
+use std::path::Path;
+use std::process::Command;
+
+use cxone_emulator::studio::StudioConfig as EmulatorStudio;
+use serde_json::{Value, json};
+
+use crate::studio_api::{access_key, client, example_script, studio_emulator};
+
+const KEY_SECRET: &str = "emulator-access-secret";
+
+/// A repository holding the example script (and its tests) under `ivr/`.
+fn repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("ivr")).unwrap();
+    for name in ["acme_main_ivr.json", "acme_main_ivr.tests.json"] {
+        std::fs::copy(
+            crate::root().join("examples/studio").join(name),
+            dir.path().join("ivr").join(name),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the binary in `dir` against the emulator, the access key in the environment.
+fn cxone_flow(dir: &Path, emulator: &cxone_emulator::Emulator, args: &[&str]) -> Run {
+    let origin = emulator.origin();
+    let output = Command::new(env!("CARGO_BIN_EXE_cxone-flow"))
+        .args(args)
+        .args([
+            "--cxone-issuer",
+            &origin,
+            "--cxone-access-key-url",
+            &format!("{origin}/authentication/v1/token/access-key"),
+            "--cxone-cluster-api",
+            "http://{cluster}",
+        ])
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("CXONE_ACCESS_KEY_ID", "emulator-access-key")
+        .env("CXONE_ACCESS_KEY_SECRET", KEY_SECRET)
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn audit(dir: &Path) -> Vec<Value> {
+    std::fs::read_to_string(dir.join("cxone-flow-audit.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn release(dir: &Path, emulator: &cxone_emulator::Emulator, tag: &str, extra: &[&str]) -> Run {
+    let args = [
+        &[
+            "release",
+            "--backend",
+            "studio",
+            "--tag",
+            tag,
+            "--point-of-contact",
+            "Acme_Main_IVR=poc-main",
+        ][..],
+        extra,
+        &["ivr"],
+    ]
+    .concat();
+    cxone_flow(dir, emulator, &args)
+}
+
+/// An emulated tenant whose main line runs `Old_IVR` today.
+async fn tenant(skills: &[&str]) -> cxone_emulator::Emulator {
+    let emulator = studio_emulator(EmulatorStudio {
+        points_of_contact: vec![("poc-main".into(), "Main line".into(), "Old_IVR".into())],
+        skills: skills.iter().map(|s| s.to_string()).collect(),
+        ..EmulatorStudio::default()
+    })
+    .await;
+    let mut old = example_script("Old_IVR");
+    old["properties"]["9"]["0"]["value"] = json!("Claims");
+    client(&emulator, access_key()).save(&old).await.unwrap();
+    emulator
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tag_release_saves_once_cuts_over_and_a_rollback_repoints_back() {
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    let repo = std::sync::Arc::new(repository());
+    let (e, r) = (emulator.clone(), repo.clone());
+    let first = blocking(move || release(r.path(), &e, "v1", &[])).await;
+    assert_eq!(first.code, 0, "{}{}", first.stdout, first.stderr);
+    assert!(
+        first
+            .stdout
+            .contains("ivr/acme_main_ivr.json (Acme_Main_IVR): saved as `Acme_Main_IVR__v1`"),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        first
+            .stdout
+            .contains("point of contact poc-main: moved from `Old_IVR` to `Acme_Main_IVR__v1`"),
+        "{}",
+        first.stdout
+    );
+    let studio = client(&emulator, access_key());
+    assert_eq!(
+        studio.points_of_contact().await.unwrap()[0].script_name,
+        "Acme_Main_IVR__v1"
+    );
+    let repointed: Vec<Value> = audit(repo.path())
+        .into_iter()
+        .filter(|e| e["event"] == "point_of_contact_repointed")
+        .collect();
+    assert_eq!(repointed.len(), 1);
+    assert_eq!(
+        (repointed[0]["from"].as_str(), repointed[0]["to"].as_str()),
+        (Some("Old_IVR"), Some("Acme_Main_IVR__v1"))
+    );
+
+    // The same tag again: nothing saved, nothing moved.
+    let (e, r) = (emulator.clone(), repo.clone());
+    let again = blocking(move || release(r.path(), &e, "v1", &[])).await;
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        again
+            .stdout
+            .contains("unchanged: `Acme_Main_IVR__v1` already holds this content"),
+        "{}",
+        again.stdout
+    );
+    assert!(
+        again
+            .stdout
+            .contains("point of contact poc-main: already runs `Acme_Main_IVR__v1`")
+    );
+    let history = studio.history("Acme_Main_IVR__v1").await.unwrap();
+    assert_eq!(history["history"].as_array().unwrap().len(), 1, "saved once: {history}");
+
+    // Rollback: the main line goes back to what it ran before the release.
+    let (e, r) = (emulator.clone(), repo.clone());
+    let back = blocking(move || {
+        cxone_flow(
+            r.path(),
+            &e,
+            &[
+                "rollback",
+                "--backend",
+                "studio",
+                "--script",
+                "Acme_Main_IVR",
+                "--point-of-contact",
+                "Acme_Main_IVR=poc-main",
+            ],
+        )
+    })
+    .await;
+    assert_eq!(back.code, 0, "{}{}", back.stdout, back.stderr);
+    assert!(
+        back.stdout
+            .contains("point of contact poc-main moved back from `Acme_Main_IVR__v1` to `Old_IVR`"),
+        "{}",
+        back.stdout
+    );
+    assert_eq!(studio.points_of_contact().await.unwrap()[0].script_name, "Old_IVR");
+    // Forward again to a named tag.
+    let (e, r) = (emulator.clone(), repo.clone());
+    let to_tag = blocking(move || {
+        cxone_flow(
+            r.path(),
+            &e,
+            &[
+                "rollback",
+                "--backend",
+                "studio",
+                "--script",
+                "Acme_Main_IVR",
+                "--to",
+                "v1",
+                "--point-of-contact",
+                "Acme_Main_IVR=poc-main",
+            ],
+        )
+    })
+    .await;
+    assert_eq!(to_tag.code, 0, "{}", to_tag.stderr);
+    assert_eq!(
+        studio.points_of_contact().await.unwrap()[0].script_name,
+        "Acme_Main_IVR__v1"
+    );
+
+    // No secret in any output or in the audit log.
+    let audit_text = std::fs::read_to_string(repo.path().join("cxone-flow-audit.jsonl")).unwrap();
+    for text in [&first.stdout, &first.stderr, &again.stdout, &back.stdout, &audit_text] {
+        assert!(!text.contains(KEY_SECRET), "{text}");
+        assert!(
+            !text.contains("emulator\"") && !text.contains(".emulator"),
+            "no token: {text}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saving_over_a_live_name_is_refused_unless_allowed_and_a_dry_run_sends_nothing() {
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    let repo = std::sync::Arc::new(repository());
+    let (e, r) = (emulator.clone(), repo.clone());
+    assert_eq!(blocking(move || release(r.path(), &e, "v1", &[])).await.code, 0);
+    // The same tag with other content: the name is live on the main line.
+    let path = repo.path().join("ivr/acme_main_ivr.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("Thank you for calling Acme Insurance.", "Welcome to Acme."),
+    )
+    .unwrap();
+    let (e, r) = (emulator.clone(), repo.clone());
+    let refused = blocking(move || release(r.path(), &e, "v1", &[])).await;
+    assert_eq!(refused.code, 1, "{}", refused.stdout);
+    assert!(
+        refused
+            .stdout
+            .contains("REFUSED: `Acme_Main_IVR__v1` runs live on poc-main and holds other content"),
+        "{}",
+        refused.stdout
+    );
+    let (e, r) = (emulator.clone(), repo.clone());
+    let dry = blocking(move || release(r.path(), &e, "v2", &["--dry-run"])).await;
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert!(
+        dry.stdout.contains("would save as `Acme_Main_IVR__v2`"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout
+            .contains("would move from `Acme_Main_IVR__v1` to `Acme_Main_IVR__v2`"),
+        "{}",
+        dry.stdout
+    );
+    let studio = client(&emulator, access_key());
+    assert_eq!(
+        studio.get("Acme_Main_IVR__v2").await.unwrap(),
+        None,
+        "a dry run saves nothing"
+    );
+    let (e, r) = (emulator.clone(), repo.clone());
+    let allowed = blocking(move || release(r.path(), &e, "v1", &["--allow-live-overwrite"])).await;
+    assert_eq!(allowed.code, 0, "{}", allowed.stdout);
+    let live = studio.get("Acme_Main_IVR__v1").await.unwrap().unwrap();
+    assert!(live.to_string().contains("Welcome to Acme."));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cxone_s_syntax_check_blocks_the_release_and_lands_on_the_action_s_line() {
+    let emulator = std::sync::Arc::new(tenant(&["Claims"]).await);
+    let repo = std::sync::Arc::new(repository());
+    let (e, r) = (emulator.clone(), repo.clone());
+    let rejected = blocking(move || release(r.path(), &e, "v1", &[])).await;
+    assert_eq!(rejected.code, 1, "{}", rejected.stdout);
+    assert!(
+        rejected
+            .stdout
+            .contains("REJECTED by CXone's syntax check, nothing saved: action 9 skill-not-found"),
+        "{}",
+        rejected.stdout
+    );
+    let studio = client(&emulator, access_key());
+    assert_eq!(
+        studio.points_of_contact().await.unwrap()[0].script_name,
+        "Old_IVR",
+        "nothing moved"
+    );
+
+    let (e, r) = (emulator.clone(), repo.clone());
+    let validated =
+        blocking(move || cxone_flow(r.path(), &e, &["validate", "--remote", "--sarif", "out.sarif", "ivr"])).await;
+    assert_eq!(validated.code, 1, "{}{}", validated.stdout, validated.stderr);
+    let text = std::fs::read_to_string(repo.path().join("ivr/acme_main_ivr.json")).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("\"9\": {"))
+        .unwrap()
+        + 1;
+    assert!(
+        validated.stdout.contains(&format!(
+            "ivr/acme_main_ivr.json:{line}:5: error[CXF040] remote-syntax-check: CXone's syntax check rejects it with `skill-not-found` on action 9 \"Billing Queue\" (REQAGENT)"
+        )),
+        "{}",
+        validated.stdout
+    );
+    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(repo.path().join("out.sarif")).unwrap()).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "CXF040");
+    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], line);
+    assert!(
+        studio.get("Acme_Main_IVR__ci").await.unwrap().is_none(),
+        "a rejected sandbox save saves nothing"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pull_round_trips_and_drift_is_reported() {
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    let repo = std::sync::Arc::new(repository());
+    let (e, r) = (emulator.clone(), repo.clone());
+    let pulled = blocking(move || cxone_flow(r.path(), &e, &["pull", "--script", "Old_IVR", "--out", "live"])).await;
+    assert_eq!(pulled.code, 0, "{}", pulled.stderr);
+    let path = repo.path().join("live/Old_IVR.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("{\n  \"header\": {\n"), "stable key order: {text}");
+    let studio = client(&emulator, access_key());
+    let live = studio.get("Old_IVR").await.unwrap().unwrap();
+    assert_eq!(
+        serde_json::from_str::<Value>(&text).unwrap(),
+        live,
+        "the file is the live script"
+    );
+    let (e, r) = (emulator.clone(), repo.clone());
+    let checked = blocking(move || cxone_flow(r.path(), &e, &["validate", "--remote", "live"])).await;
+    assert_eq!(checked.code, 0, "the pulled script checks clean: {}", checked.stdout);
+
+    let (e, r) = (emulator.clone(), repo.clone());
+    let clean = blocking(move || {
+        cxone_flow(
+            r.path(),
+            &e,
+            &["pull", "--script", "Old_IVR", "--out", "live", "--check-drift"],
+        )
+    })
+    .await;
+    assert_eq!(clean.code, 0, "{}", clean.stdout);
+    assert!(clean.stdout.contains("0 of 1 live script drifted"), "{}", clean.stdout);
+    std::fs::write(&path, text.replace("Claims", "Sales")).unwrap();
+    let (e, r) = (emulator.clone(), repo.clone());
+    let drift = blocking(move || {
+        cxone_flow(
+            r.path(),
+            &e,
+            &["pull", "--script", "Old_IVR", "--out", "live", "--check-drift"],
+        )
+    })
+    .await;
+    assert_eq!(drift.code, 1, "{}", drift.stdout);
+    assert!(
+        drift
+            .stdout
+            .contains("live/Old_IVR.json: the live script `Old_IVR` differs from this file"),
+        "{}",
+        drift.stdout
+    );
+}
