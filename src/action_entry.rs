@@ -17,6 +17,7 @@ use cxone_flow::github::api::{FILES_CAP, GitHubApi};
 use cxone_flow::github::changes::{ChangedFile, git_diff, git_has_commit, git_show};
 use cxone_flow::redact::Redactor;
 use cxone_flow::release::gate::{Blocked, flows_to_release};
+use cxone_flow::release::studio::{self as studio_release, ScriptToRelease};
 use cxone_flow::report::annotations::{self, escape_data, escape_property};
 use cxone_flow::report::summary::{self, FlowChanges, ReleaseSection, STEP_SUMMARY_LIMIT, SummaryInput};
 use cxone_flow::report::{self, outputs};
@@ -362,12 +363,26 @@ impl Run {
                 .join("\n"),
         );
         let settings = self.settings("");
-        let report = check::check(&selection.units, &settings.check);
-        self.log_report(&report);
+        let mut report = check::check(&selection.units, &settings.check);
         // Why the run cannot succeed at all (exit 2); reported after everything else is written.
         let mut cannot: Vec<String> = discovery_errors.iter().map(ToString::to_string).collect();
+        if inputs.studio_backend
+            && inputs.remote_validate
+            && let Err(message) = self.validate_remote(&mut report)
+        {
+            cannot.push(message);
+        }
+        self.log_report(&report);
         cannot.extend(self.write_reports(&report));
+        let mut studio_released = None;
         let release = match &self.context.trigger {
+            Trigger::Tag(tag) if inputs.release_on_tag && inputs.studio_backend => {
+                match self.release_scripts(tag, &report) {
+                    Ok(released) => studio_released = released,
+                    Err(message) => cannot.push(message),
+                }
+                None
+            }
             Trigger::Tag(tag) if inputs.release_on_tag => self.release(tag, &report).unwrap_or_else(|message| {
                 cannot.push(message);
                 None
@@ -401,6 +416,12 @@ impl Run {
         if let Err(message) = self.write_summary(&summary::render(&input, STEP_SUMMARY_LIMIT)) {
             cannot.push(message);
         }
+        if let Some((tag, text, _)) = &studio_released {
+            let section = format!("\n### Studio release {tag}\n\n```\n{text}```\n");
+            if let Err(message) = self.write_summary(&section) {
+                cannot.push(message);
+            }
+        }
         if let (true, Some(pr)) = (inputs.comment, pull_request) {
             self.comment(pr, &summary::render(&input, COMMENT_BUDGET));
         }
@@ -417,7 +438,69 @@ impl Run {
             return cannot_run(first);
         }
         let released = release.as_ref().map_or(Exit::Clean, |r| Exit::findings_if(r.failed()));
-        Exit::of_check(&report, inputs.fail_on).and(released).into()
+        let scripts_failed = studio_released.as_ref().is_some_and(|(_, _, failed)| *failed);
+        Exit::of_check(&report, inputs.fail_on)
+            .and(released)
+            .and(Exit::findings_if(scripts_failed))
+            .into()
+    }
+
+    /// CXone's own syntax check of every checked script without errors (`remote-validate`), its
+    /// findings filed on the report before anything is rendered.
+    fn validate_remote(&self, report: &mut CheckReport) -> Result<(), String> {
+        let scripts: Vec<ScriptToRelease> = report
+            .units
+            .iter()
+            .filter_map(|u| u.flow.as_ref())
+            .filter(|f| discover::is_script_path(&f.source.path) && !f.has_errors())
+            .filter_map(|f| {
+                let json = f.json.as_ref()?;
+                Some(ScriptToRelease {
+                    path: f.source.display_path(),
+                    name: json.pointer("/header/scriptName")?.as_str()?.to_string(),
+                    content: (**json).clone(),
+                })
+            })
+            .collect();
+        if scripts.is_empty() {
+            return Ok(());
+        }
+        let found = studio_release::validate_scripts(&self.settings("").connection, &self.inputs.studio, &scripts)?;
+        studio_release::add_remote_findings(report, &found);
+        Ok(())
+    }
+
+    /// On a tag with `backend: studio`: the release of the checked scripts, unless the checks
+    /// failed. Returns the tag, the rendered release and whether a script failed.
+    fn release_scripts(&self, tag: &str, report: &CheckReport) -> Result<Option<(String, String, bool)>, String> {
+        let scripts = match studio_release::scripts_to_release(report, self.inputs.fail_on) {
+            Ok(scripts) => scripts,
+            Err(blocked @ Blocked::ChecksFailed) => {
+                log(&format!(
+                    "::error title=cxone-flow release::{}",
+                    escape_data(&blocked.describe(tag))
+                ));
+                return Ok(None);
+            }
+            Err(blocked) => return Err(blocked.describe(tag)),
+        };
+        let connection = self.settings(tag).connection;
+        let dry_run = self.inputs.release.dry_run;
+        let (reports, audit_failure) =
+            studio_release::release_scripts(&connection, &self.inputs.studio, &scripts, tag, dry_run)?;
+        let text = report::studio::render_release(&reports, dry_run);
+        log_group(&format!("release {tag}"), &text);
+        for failed in reports.iter().filter(|r| r.failed()) {
+            log(&format!(
+                "::error title={}::{}",
+                escape_property(&format!("cxone-flow release of {}", failed.name)),
+                escape_data(&format!("{}: not released as {}", failed.path, failed.versioned))
+            ));
+        }
+        if let Some(failure) = audit_failure {
+            return Err(failure);
+        }
+        Ok(Some((tag.to_string(), text, reports.iter().any(|r| r.failed()))))
     }
 
     /// One group per flow with findings, the clean flows in one list, the summary line, then the

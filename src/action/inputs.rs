@@ -34,6 +34,18 @@ pub const NAMES: &[&str] = &[
     "cxone-token-url",
     "cxone-client-id",
     "cxone-client-secret",
+    "backend",
+    "cxone-access-key-id",
+    "cxone-access-key-secret",
+    "cxone-region",
+    "cxone-issuer",
+    "cxone-access-key-url",
+    "cxone-api-base",
+    "cxone-cluster-api",
+    "cxone-api-version",
+    "points-of-contact",
+    "allow-live-overwrite",
+    "remote-validate",
     "environment",
     "production-tags",
     "force",
@@ -119,17 +131,24 @@ pub struct Inputs {
     pub audit_log: PathBuf,
     pub rollback_flow_id: Option<String>,
     pub rollback_to: Option<String>,
+    /// `backend: studio`: releases go to a real tenant's Studio scripts.
+    pub studio_backend: bool,
+    pub studio: settings::StudioSettings,
+    /// Also run CXone's own syntax check on the checked scripts.
+    pub remote_validate: bool,
 }
 
 /// The values that must never be printed: masked with `::add-mask::` before anything else.
 pub fn secrets(vars: &HashMap<String, String>) -> Vec<String> {
     let reader = Reader { vars };
-    let mut found: Vec<String> = ["github-token", "cxone-client-secret"]
+    let mut found: Vec<String> = ["github-token", "cxone-client-secret", "cxone-access-key-secret"]
         .into_iter()
         .filter_map(|name| reader.get(name).map(str::to_string))
         .collect();
     found.extend(
-        vars.get("CXONE_CLIENT_SECRET")
+        [settings::SECRET_ENV, settings::ACCESS_KEY_SECRET_ENV]
+            .iter()
+            .filter_map(|name| vars.get(*name))
             .filter(|s| !s.trim().is_empty())
             .cloned(),
     );
@@ -318,6 +337,40 @@ impl Inputs {
             audit_log: PathBuf::from(r.text("audit-log", settings::DEFAULT_AUDIT_LOG)),
             rollback_flow_id: r.optional("rollback-flow-id"),
             rollback_to: r.optional("rollback-to"),
+            studio_backend: match r.text("backend", "flows-api").as_str() {
+                "flows-api" => false,
+                "studio" => true,
+                other => {
+                    return Err(InputError {
+                        input: "backend",
+                        message: format!("`{other}` is not flows-api or studio"),
+                    });
+                }
+            },
+            studio: settings::StudioSettings {
+                region: r
+                    .parsed("cxone-region", |t| t.parse())?
+                    .unwrap_or(crate::cxone::studio::Region::Global),
+                issuer: r.get("cxone-issuer").map(|_| url("cxone-issuer", "")).transpose()?,
+                access_key_url: r
+                    .get("cxone-access-key-url")
+                    .map(|_| url("cxone-access-key-url", ""))
+                    .transpose()?,
+                api_base: r.get("cxone-api-base").map(|_| url("cxone-api-base", "")).transpose()?,
+                cluster_api: url("cxone-cluster-api", settings::DEFAULT_CLUSTER_API)?,
+                api_version: r.text("cxone-api-version", crate::cxone::studio_types::DEFAULT_API_VERSION),
+                access_key_id: r.optional("cxone-access-key-id"),
+                access_key_secret: r
+                    .optional("cxone-access-key-secret")
+                    .or_else(|| vars.get(settings::ACCESS_KEY_SECRET_ENV).cloned())
+                    .filter(|s| !s.trim().is_empty())
+                    .map(crate::cxone::secret::Secret::new),
+                points_of_contact: r
+                    .parsed("points-of-contact", |t| settings::parse_points_of_contact([t]))?
+                    .unwrap_or_default(),
+                allow_live_overwrite: r.boolean("allow-live-overwrite", false)?,
+            },
+            remote_validate: r.boolean("remote-validate", false)?,
         })
     }
 }

@@ -246,3 +246,37 @@ async fn the_wire_shapes_are_the_spec_page_s() {
     }
     assert_eq!(found["status"], "CURR");
 }
+
+#[tokio::test]
+async fn busy_answers_are_retried_and_a_revoked_token_is_replaced_once() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let faults = [
+        "503:next=2:path=/inContactAPI/services/v30.0/scripts/search",
+        "revoke:next=1:path=/inContactAPI/services/v30.0/points-of-contact",
+    ]
+    .iter()
+    .map(|f| cxone_emulator::FaultRule::parse(f).unwrap())
+    .collect();
+    let config = Config {
+        studio: EmulatorStudio {
+            cluster: addr.to_string(),
+            ..EmulatorStudio::default()
+        },
+        faults,
+        ..Config::default()
+    };
+    let emulator = cxone_emulator::serve_on(listener, config).unwrap();
+    let studio = client(&emulator, access_key());
+    assert!(studio.search("").await.unwrap().is_empty(), "answered after two 503s");
+    studio.points_of_contact().await.unwrap();
+    let log = emulator.state.lock().log.clone();
+    let searches: Vec<Option<u16>> = log
+        .iter()
+        .filter(|e| e.path.ends_with("/scripts/search"))
+        .map(|e| e.status)
+        .collect();
+    assert_eq!(searches, [Some(503), Some(503), Some(200)]);
+    let logins = log.iter().filter(|e| e.path.ends_with("/access-key")).count();
+    assert_eq!(logins, 2, "one login, and one more after the token was revoked");
+}

@@ -371,3 +371,105 @@ async fn a_pull_round_trips_and_drift_is_reported() {
         drift.stdout
     );
 }
+
+/// The Action's inputs for the Studio backend against the emulator.
+fn action_inputs(emulator: &cxone_emulator::Emulator) -> Vec<(String, String)> {
+    let origin = emulator.origin();
+    [
+        ("INPUT_PATHS", "ivr".to_string()),
+        ("INPUT_BACKEND", "studio".into()),
+        ("INPUT_CXONE-ACCESS-KEY-ID", "emulator-access-key".into()),
+        ("INPUT_CXONE-ACCESS-KEY-SECRET", KEY_SECRET.into()),
+        ("INPUT_CXONE-ISSUER", origin.clone()),
+        (
+            "INPUT_CXONE-ACCESS-KEY-URL",
+            format!("{origin}/authentication/v1/token/access-key"),
+        ),
+        ("INPUT_CXONE-CLUSTER-API", "http://{cluster}".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pull_request_s_remote_syntax_check_lands_as_an_annotation_on_the_action() {
+    use crate::action::{commit_all, git, pull_request_event, run_action_async};
+    let emulator = tenant(&["Claims", "Billing"]).await;
+    let repo = repository();
+    let d = repo.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    let base = commit_all(d, "base");
+    // The pull request queues billing calls on a skill the tenant does not have.
+    let path = d.join("ivr/acme_main_ivr.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen("\"value\": \"Billing\"", "\"value\": \"Billing Team\"", 1),
+    )
+    .unwrap();
+    let head = commit_all(d, "rename the billing skill");
+    let runner = tempfile::tempdir().unwrap();
+    let event = pull_request_event(runner.path(), &base, &head, 1);
+    let mut vars = action_inputs(&emulator);
+    vars.extend([
+        ("GITHUB_EVENT_NAME".to_string(), "pull_request".to_string()),
+        ("GITHUB_EVENT_PATH".into(), event.to_str().unwrap().to_string()),
+        ("INPUT_REMOTE-VALIDATE".into(), "true".into()),
+    ]);
+    let run = run_action_async(d, vars).await;
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("\"9\": {"))
+        .unwrap()
+        + 1;
+    let annotation = run
+        .commands
+        .iter()
+        .find(|c| c.name == "error" && c.properties.get("title").is_some_and(|t| t.contains("CXF040")))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert_eq!(annotation.properties["file"], "ivr/acme_main_ivr.json");
+    assert_eq!(annotation.properties["line"], line.to_string());
+    assert!(annotation.data.contains("skill-not-found"), "{}", annotation.data);
+    assert!(
+        run.stdout.starts_with("::add-mask::"),
+        "the secret is masked before anything else"
+    );
+    assert_eq!(
+        run.stdout.matches(KEY_SECRET).count(),
+        1,
+        "only in the mask command: {}",
+        run.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tag_pushed_releases_the_scripts_and_cuts_over_from_the_action() {
+    use crate::action::run_action_async;
+    let emulator = tenant(&[]).await;
+    let repo = repository();
+    let mut vars = action_inputs(&emulator);
+    vars.extend([
+        ("GITHUB_EVENT_NAME".to_string(), "push".to_string()),
+        ("GITHUB_REF".into(), "refs/tags/v7".into()),
+        ("GITHUB_REF_TYPE".into(), "tag".into()),
+        ("INPUT_RELEASE-ON-TAG".into(), "true".into()),
+        ("INPUT_POINTS-OF-CONTACT".into(), "Acme_Main_IVR=poc-main".into()),
+    ]);
+    let run = run_action_async(repo.path(), vars).await;
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.summary.contains("### Studio release v7"), "{}", run.summary);
+    assert!(
+        run.summary
+            .contains("point of contact poc-main: moved from `Old_IVR` to `Acme_Main_IVR__v7`"),
+        "{}",
+        run.summary
+    );
+    let studio = client(&emulator, access_key());
+    assert_eq!(
+        studio.points_of_contact().await.unwrap()[0].script_name,
+        "Acme_Main_IVR__v7"
+    );
+    assert_eq!(run.stdout.matches(KEY_SECRET).count(), 1, "{}", run.stdout);
+}
