@@ -17,7 +17,7 @@ use cxone_flow::github::api::{FILES_CAP, GitHubApi};
 use cxone_flow::github::changes::{ChangedFile, git_diff, git_has_commit, git_show};
 use cxone_flow::redact::Redactor;
 use cxone_flow::release::gate::{Blocked, flows_to_release};
-use cxone_flow::release::studio::{self as studio_release, ScriptToRelease};
+use cxone_flow::release::studio as studio_release;
 use cxone_flow::report::annotations::{self, escape_data, escape_property};
 use cxone_flow::report::summary::{self, FlowChanges, ReleaseSection, STEP_SUMMARY_LIMIT, SummaryInput};
 use cxone_flow::report::{self, outputs};
@@ -372,6 +372,25 @@ impl Run {
         {
             cannot.push(message);
         }
+        if inputs.studio_backend && inputs.check_drift {
+            match studio_release::drift(
+                &self.settings("").connection,
+                &inputs.studio,
+                &studio_release::checked_scripts(&report),
+            ) {
+                Ok(drifted) => {
+                    for (path, why) in drifted {
+                        log(&format!(
+                            "::warning file={},title=cxone-flow drift::{}",
+                            escape_property(&path),
+                            escape_data(&why)
+                        ));
+                        notes.push(format!("{path}: {why}"));
+                    }
+                }
+                Err(message) => cannot.push(message),
+            }
+        }
         self.log_report(&report);
         cannot.extend(self.write_reports(&report));
         let mut studio_released = None;
@@ -448,20 +467,7 @@ impl Run {
     /// CXone's own syntax check of every checked script without errors (`remote-validate`), its
     /// findings filed on the report before anything is rendered.
     fn validate_remote(&self, report: &mut CheckReport) -> Result<(), String> {
-        let scripts: Vec<ScriptToRelease> = report
-            .units
-            .iter()
-            .filter_map(|u| u.flow.as_ref())
-            .filter(|f| discover::is_script_path(&f.source.path) && !f.has_errors())
-            .filter_map(|f| {
-                let json = f.json.as_ref()?;
-                Some(ScriptToRelease {
-                    path: f.source.display_path(),
-                    name: json.pointer("/header/scriptName")?.as_str()?.to_string(),
-                    content: (**json).clone(),
-                })
-            })
-            .collect();
+        let scripts = studio_release::checked_scripts(report);
         if scripts.is_empty() {
             return Ok(());
         }

@@ -93,6 +93,8 @@ pub struct StudioSettings {
     /// Script name → the points of contact that run it once released.
     pub points_of_contact: std::collections::BTreeMap<String, Vec<String>>,
     pub allow_live_overwrite: bool,
+    /// Put before each sandbox name (`NAME__ci`) of the remote syntax check.
+    pub sandbox_prefix: String,
 }
 
 /// Where an access key's secret is read from (never from the command line).
@@ -113,6 +115,7 @@ impl Default for StudioSettings {
             access_key_secret: None,
             points_of_contact: Default::default(),
             allow_live_overwrite: false,
+            sandbox_prefix: String::new(),
         }
     }
 }

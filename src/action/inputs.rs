@@ -46,6 +46,8 @@ pub const NAMES: &[&str] = &[
     "points-of-contact",
     "allow-live-overwrite",
     "remote-validate",
+    "sandbox-prefix",
+    "check-drift",
     "environment",
     "production-tags",
     "force",
@@ -136,6 +138,8 @@ pub struct Inputs {
     pub studio: settings::StudioSettings,
     /// Also run CXone's own syntax check on the checked scripts.
     pub remote_validate: bool,
+    /// Warn about checked scripts whose live content differs from the file.
+    pub check_drift: bool,
 }
 
 /// The values that must never be printed: masked with `::add-mask::` before anything else.
@@ -369,8 +373,10 @@ impl Inputs {
                     .parsed("points-of-contact", |t| settings::parse_points_of_contact([t]))?
                     .unwrap_or_default(),
                 allow_live_overwrite: r.boolean("allow-live-overwrite", false)?,
+                sandbox_prefix: r.text("sandbox-prefix", ""),
             },
             remote_validate: r.boolean("remote-validate", false)?,
+            check_drift: r.boolean("check-drift", false)?,
         })
     }
 }

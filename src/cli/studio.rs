@@ -55,6 +55,9 @@ pub(super) struct StudioArgs {
     /// Save over a versioned script name that a point of contact runs today (it goes live at once).
     #[arg(long)]
     allow_live_overwrite: bool,
+    /// Put before each sandbox name of the remote syntax check (`PREFIX` + `NAME__ci`).
+    #[arg(long, default_value = "")]
+    sandbox_prefix: String,
 }
 
 impl StudioArgs {
@@ -73,12 +76,22 @@ impl StudioArgs {
                 .map(Secret::new),
             points_of_contact: settings::parse_points_of_contact(self.points_of_contact.iter().map(String::as_str))?,
             allow_live_overwrite: self.allow_live_overwrite,
+            sandbox_prefix: self.sandbox_prefix.clone(),
         })
     }
 }
 
+/// The backends `validate` and `pull` speak: only a real tenant has them.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum StudioOnly {
+    Studio,
+}
+
 #[derive(clap::Args)]
 pub(super) struct ValidateArgs {
+    /// The backend (only `studio` has a remote syntax check).
+    #[arg(long, value_enum, default_value_t = StudioOnly::Studio)]
+    backend: StudioOnly,
     /// Run CXone's own syntax check: save each script under its sandbox name (NAME__ci).
     #[arg(long, required = true)]
     remote: bool,
@@ -101,6 +114,9 @@ pub(super) struct ValidateArgs {
 
 #[derive(clap::Args)]
 pub(super) struct PullArgs {
+    /// The backend (only `studio` has scripts to pull).
+    #[arg(long, value_enum, default_value_t = StudioOnly::Studio)]
+    backend: StudioOnly,
     /// The scripts to pull (default: every script of the tenant).
     #[arg(long = "script", value_name = "NAME")]
     scripts: Vec<String>,
@@ -208,21 +224,7 @@ pub(super) fn validate(args: ValidateArgs) -> ExitCode {
         Ok(checked) => checked,
         Err(exit) => return exit,
     };
-    let scripts: Vec<ScriptToRelease> = report
-        .units
-        .iter()
-        .filter_map(|u| u.flow.as_ref())
-        .filter(|f| discover::is_script_path(&f.source.path) && !f.has_errors())
-        .filter_map(|f| {
-            let json = f.json.as_ref()?;
-            let name = json.pointer("/header/scriptName")?.as_str()?.to_string();
-            Some(ScriptToRelease {
-                path: f.source.display_path(),
-                name,
-                content: (**json).clone(),
-            })
-        })
-        .collect();
+    let scripts = studio_release::checked_scripts(&report);
     match studio_release::validate_scripts(&args.connection.settings(), &studio, &scripts) {
         Ok(found) => studio_release::add_remote_findings(&mut report, &found),
         Err(message) => return cannot_run(&message),

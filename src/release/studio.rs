@@ -112,15 +112,35 @@ pub fn scripts_to_release(report: &CheckReport, fail_on: Severity) -> Result<Vec
     }
 }
 
+/// The scripts of a checked report that have no errors, with their names and content (for the
+/// remote syntax check and the drift check).
+pub fn checked_scripts(report: &CheckReport) -> Vec<ScriptToRelease> {
+    report
+        .units
+        .iter()
+        .filter_map(|u| u.flow.as_ref())
+        .filter(|f| crate::discover::is_script_path(&f.source.path) && !f.has_errors())
+        .filter_map(|f| {
+            let json = f.json.as_ref()?;
+            Some(ScriptToRelease {
+                path: f.source.display_path(),
+                name: json.pointer("/header/scriptName")?.as_str()?.to_string(),
+                content: (**json).clone(),
+            })
+        })
+        .collect()
+}
+
 /// The name a script is saved under for a tag: `NAME__TAG`.
 pub fn versioned_name(name: &str, tag: &str) -> String {
     format!("{name}__{tag}")
 }
 
-/// The sandbox a script's remote syntax check is saved under: `NAME__ci`, one per script, reused
-/// by every run (CXone has no delete, so per-commit names would pile up).
-pub fn sandbox_name(name: &str) -> String {
-    format!("{name}__ci")
+/// The sandbox a script's remote syntax check is saved under: `PREFIX` + `NAME__ci`, one per
+/// script, reused by every run (CXone has no delete, so per-commit names would pile up). The prefix
+/// files sandboxes apart (a folder path, or a naming convention of the tenant's).
+pub fn sandbox_name(prefix: &str, name: &str) -> String {
+    format!("{prefix}{name}__ci")
 }
 
 /// One script to release: where it is, its name (`header.scriptName`) and its content.
@@ -394,8 +414,12 @@ async fn cut_over(
 
 /// CXone's own syntax check of one script, saved under its sandbox name: the findings (empty when
 /// the save answered 200).
-pub async fn validate_remote(client: &StudioClient, script: &ScriptToRelease) -> Result<Vec<RemoteFinding>, ApiError> {
-    let (_, result) = client.save(&script.named(&sandbox_name(&script.name))).await?;
+pub async fn validate_remote(
+    client: &StudioClient,
+    script: &ScriptToRelease,
+    prefix: &str,
+) -> Result<Vec<RemoteFinding>, ApiError> {
+    let (_, result) = client.save(&script.named(&sandbox_name(prefix, &script.name))).await?;
     Ok(remote_findings(&result))
 }
 
@@ -550,10 +574,39 @@ pub fn validate_scripts(
     runtime()?.block_on(async {
         let mut found = Vec::new();
         for script in scripts {
-            let findings = validate_remote(&client, script).await.map_err(|e| e.to_string())?;
+            let findings = validate_remote(&client, script, &studio.sandbox_prefix)
+                .await
+                .map_err(|e| e.to_string())?;
             found.push((script.path.clone(), findings));
         }
         Ok(found)
+    })
+}
+
+/// The scripts whose live content (the tenant's script of the same `header.scriptName`) differs
+/// from the checked file, or that the tenant does not have: (path, why).
+pub fn drift(
+    connection: &Connection,
+    studio: &StudioSettings,
+    scripts: &[ScriptToRelease],
+) -> Result<Vec<(String, String)>, String> {
+    let client = client(connection, studio)?;
+    runtime()?.block_on(async {
+        let mut drifted = Vec::new();
+        for script in scripts {
+            match client.get(&script.name).await.map_err(|e| e.to_string())? {
+                Some(live) if same_content(&live, &script.content) => {}
+                Some(_) => drifted.push((
+                    script.path.clone(),
+                    format!("the live script `{}` differs from this file", script.name),
+                )),
+                None => drifted.push((
+                    script.path.clone(),
+                    format!("the tenant has no script `{}`", script.name),
+                )),
+            }
+        }
+        Ok(drifted)
     })
 }
 

@@ -338,8 +338,27 @@ async fn a_pull_round_trips_and_drift_is_reported() {
         "the file is the live script"
     );
     let (e, r) = (emulator.clone(), repo.clone());
-    let checked = blocking(move || cxone_flow(r.path(), &e, &["validate", "--remote", "live"])).await;
+    let checked = blocking(move || {
+        cxone_flow(
+            r.path(),
+            &e,
+            &[
+                "validate",
+                "--backend",
+                "studio",
+                "--remote",
+                "--sandbox-prefix",
+                "CI_",
+                "live",
+            ],
+        )
+    })
+    .await;
     assert_eq!(checked.code, 0, "the pulled script checks clean: {}", checked.stdout);
+    assert!(
+        studio.get("CI_Old_IVR__ci").await.unwrap().is_some(),
+        "the sandbox, prefixed"
+    );
 
     let (e, r) = (emulator.clone(), repo.clone());
     let clean = blocking(move || {
@@ -472,4 +491,43 @@ async fn a_tag_pushed_releases_the_scripts_and_cuts_over_from_the_action() {
         "Acme_Main_IVR__v7"
     );
     assert_eq!(run.stdout.matches(KEY_SECRET).count(), 1, "{}", run.stdout);
+    // The secret scan of every output: the log (past its mask), the summary, every file written.
+    let mut outputs = vec![
+        run.stdout.replacen(&format!("::add-mask::{KEY_SECRET}"), "", 1),
+        run.summary.clone(),
+    ];
+    for file in [
+        "cxone-flow-audit.jsonl",
+        "cxone-flow-report.json",
+        "cxone-flow-junit.xml",
+        "cxone-flow.sarif",
+    ] {
+        outputs.push(std::fs::read_to_string(repo.path().join(file)).unwrap_or_else(|e| panic!("{file}: {e}")));
+    }
+    for text in &outputs {
+        assert!(!text.contains(KEY_SECRET) && !text.contains(".emulator"), "{text}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_drift_check_warns_about_scripts_whose_live_content_differs() {
+    use crate::action::run_action_async;
+    let emulator = tenant(&[]).await;
+    let repo = repository();
+    // The tenant's Acme_Main_IVR was edited in Studio: its greeting differs from the file.
+    let mut live = example_script("Acme_Main_IVR");
+    live["properties"]["2"]["0"]["value"] = json!("\"%Welcome, edited in Studio.\"");
+    client(&emulator, access_key()).save(&live).await.unwrap();
+    let mut vars = action_inputs(&emulator);
+    vars.push(("INPUT_CHECK-DRIFT".to_string(), "true".to_string()));
+    let run = run_action_async(repo.path(), vars).await;
+    assert_eq!(run.code, 0, "drift warns, it does not fail: {}", run.stdout);
+    let warning = run
+        .commands
+        .iter()
+        .find(|c| c.name == "warning" && c.properties.get("title").is_some_and(|t| t == "cxone-flow drift"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert_eq!(warning.properties["file"], "ivr/acme_main_ivr.json");
+    assert_eq!(warning.data, "the live script `Acme_Main_IVR` differs from this file");
+    assert!(run.summary.contains("differs from this file"), "{}", run.summary);
 }
