@@ -95,6 +95,8 @@ pub struct StudioSettings {
     pub allow_live_overwrite: bool,
     /// Put before each sandbox name (`NAME__ci`) of the remote syntax check.
     pub sandbox_prefix: String,
+    /// API names the tenant spells otherwise than docs/real-cxone.md.
+    pub renames: crate::cxone::studio::Renames,
 }
 
 /// Where an access key's secret is read from (never from the command line).
@@ -116,6 +118,7 @@ impl Default for StudioSettings {
             points_of_contact: Default::default(),
             allow_live_overwrite: false,
             sandbox_prefix: String::new(),
+            renames: Default::default(),
         }
     }
 }

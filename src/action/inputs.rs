@@ -47,6 +47,7 @@ pub const NAMES: &[&str] = &[
     "allow-live-overwrite",
     "remote-validate",
     "sandbox-prefix",
+    "cxone-renames",
     "check-drift",
     "environment",
     "production-tags",
@@ -374,6 +375,9 @@ impl Inputs {
                     .unwrap_or_default(),
                 allow_live_overwrite: r.boolean("allow-live-overwrite", false)?,
                 sandbox_prefix: r.text("sandbox-prefix", ""),
+                renames: r
+                    .parsed("cxone-renames", |t| crate::cxone::studio::Renames::parse([t]))?
+                    .unwrap_or_default(),
             },
             remote_validate: r.boolean("remote-validate", false)?,
             check_drift: r.boolean("check-drift", false)?,

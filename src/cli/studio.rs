@@ -58,6 +58,10 @@ pub(super) struct StudioArgs {
     /// Put before each sandbox name of the remote syntax check (`PREFIX` + `NAME__ci`).
     #[arg(long, default_value = "")]
     sandbox_prefix: String,
+    /// An API name the tenant spells otherwise: CANONICAL=ACTUAL, for an endpoint path
+    /// (`points-of-contact`), a query parameter or an answer's field (docs/real-cxone.md lists them).
+    #[arg(long = "cxone-rename", value_name = "CANONICAL=ACTUAL")]
+    renames: Vec<String>,
 }
 
 impl StudioArgs {
@@ -77,6 +81,7 @@ impl StudioArgs {
             points_of_contact: settings::parse_points_of_contact(self.points_of_contact.iter().map(String::as_str))?,
             allow_live_overwrite: self.allow_live_overwrite,
             sandbox_prefix: self.sandbox_prefix.clone(),
+            renames: cxone_flow::cxone::studio::Renames::parse(self.renames.iter().map(String::as_str))?,
         })
     }
 }

@@ -62,6 +62,71 @@ impl Region {
     }
 }
 
+/// API names a tenant spells otherwise: each canonical name (this client's, docs/real-cxone.md's)
+/// and the tenant's. They rename endpoint paths (`points-of-contact`), query parameters
+/// (`scriptPath`) and the fields of answers and request envelopes (`pointsOfContact`,
+/// `scriptName`), never the keys inside a script.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Renames(Vec<(String, String)>);
+
+impl Renames {
+    /// `CANONICAL=ACTUAL` items, comma- or line-separated.
+    pub fn parse<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
+        let mut pairs = Vec::new();
+        for item in items.into_iter().flat_map(|s| s.split(['\n', ','])) {
+            let item = item.trim();
+            if item.is_empty() {
+                continue;
+            }
+            let (canonical, actual) = item
+                .split_once('=')
+                .filter(|(c, a)| !c.trim().is_empty() && !a.trim().is_empty())
+                .ok_or_else(|| format!("rename `{item}` is not CANONICAL=ACTUAL"))?;
+            pairs.push((canonical.trim().to_string(), actual.trim().to_string()));
+        }
+        Ok(Renames(pairs))
+    }
+
+    /// The tenant's name for a canonical one.
+    pub fn name<'a>(&'a self, canonical: &'a str) -> &'a str {
+        self.0
+            .iter()
+            .find(|(c, _)| c == canonical)
+            .map_or(canonical, |(_, actual)| actual.as_str())
+    }
+
+    /// An answer's keys, at every depth, from the tenant's names to the canonical ones.
+    pub fn incoming(&self, value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                let renamed: serde_json::Map<String, Value> = std::mem::take(map)
+                    .into_iter()
+                    .map(|(key, mut inner)| {
+                        self.incoming(&mut inner);
+                        let canonical = self.0.iter().find(|(_, a)| *a == key).map(|(c, _)| c.clone());
+                        (canonical.unwrap_or(key), inner)
+                    })
+                    .collect();
+                *map = renamed;
+            }
+            Value::Array(items) => items.iter_mut().for_each(|item| self.incoming(item)),
+            _ => {}
+        }
+    }
+
+    /// A request envelope's own keys (not what it carries) in the tenant's names.
+    pub fn outgoing(&self, value: Value) -> Value {
+        match value {
+            Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .map(|(key, inner)| (self.name(&key).to_string(), inner))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+}
+
 /// How the Studio client finds and talks to a tenant.
 #[derive(Debug, Clone)]
 pub struct StudioConfig {
@@ -77,6 +142,7 @@ pub struct StudioConfig {
     /// The fallback API host when discovery fails, `{cluster}` standing for `icClusterId`.
     pub cluster_api: String,
     pub api_version: String,
+    pub renames: Renames,
 }
 
 /// The Studio client.
@@ -208,9 +274,34 @@ impl StudioClient {
         Ok(api)
     }
 
+    /// `{root}/{path}` with the path in the tenant's names.
+    fn url(&self, root: &str, path: &str) -> String {
+        format!("{root}/{}", self.config.renames.name(path))
+    }
+
+    /// A query parameter's name as the tenant spells it.
+    fn param<'a>(&'a self, name: &'a str) -> &'a str {
+        self.config.renames.name(name)
+    }
+
+    /// An authenticated call whose answer is an envelope (its keys renamed to the canonical ones).
+    async fn call<T: DeserializeOwned>(
+        &self,
+        call: &str,
+        retry: Retry,
+        answers: &[u16],
+        build: impl Fn(&reqwest::Client, &str) -> RequestBuilder,
+    ) -> Result<(u16, T), ApiError> {
+        let (status, mut value): (u16, Value) = self.call_raw(call, retry, answers, build).await?;
+        self.config.renames.incoming(&mut value);
+        let decoded = serde_json::from_value(value)
+            .map_err(|e| ApiError::local(call, format!("unexpected response body: {e}")))?;
+        Ok((status, decoded))
+    }
+
     /// An authenticated call to the API (answering the error statuses in `answers` too); on 401
     /// one fresh token and one more try.
-    async fn call<T: DeserializeOwned>(
+    async fn call_raw<T: DeserializeOwned>(
         &self,
         call: &str,
         retry: Retry,
@@ -245,11 +336,11 @@ impl StudioClient {
         for page in 0..crate::cxone::client::MAX_PAGES {
             let (_, list): (_, ScriptSearch) = self
                 .call(&call, Retry::Safe, &[], |http, root| {
-                    http.get(format!("{root}/scripts/search")).query(&[
-                        ("scriptName", name.to_string()),
-                        ("includeInactive", "true".into()),
-                        ("skip", (page * TOP).to_string()),
-                        ("top", TOP.to_string()),
+                    http.get(self.url(root, "scripts/search")).query(&[
+                        (self.param("scriptName"), name.to_string()),
+                        (self.param("includeInactive"), "true".into()),
+                        (self.param("skip"), (page * TOP).to_string()),
+                        (self.param("top"), TOP.to_string()),
                     ])
                 })
                 .await?;
@@ -265,9 +356,11 @@ impl StudioClient {
     /// The script of this name, or `None` when the tenant has none.
     pub async fn get(&self, name: &str) -> Result<Option<Value>, ApiError> {
         let call = format!("read script `{name}`");
+        // A script is not an envelope: its keys are never renamed.
         let got: Result<(u16, Value), ApiError> = self
-            .call(&call, Retry::Safe, &[], |http, root| {
-                http.get(format!("{root}/scripts")).query(&[("scriptPath", name)])
+            .call_raw(&call, Retry::Safe, &[], |http, root| {
+                http.get(self.url(root, "scripts"))
+                    .query(&[(self.param("scriptPath"), name)])
             })
             .await;
         match got {
@@ -289,9 +382,13 @@ impl StudioClient {
         let body = SaveRequest {
             script_content: script.clone(),
         };
+        let body = self
+            .config
+            .renames
+            .outgoing(serde_json::to_value(&body).unwrap_or_default());
         let (status, answer): (u16, SaveAnswer) = self
             .call(&call, Retry::Unsafe, &[409], |http, root| {
-                http.post(format!("{root}/scripts")).json(&body)
+                http.post(self.url(root, "scripts")).json(&body)
             })
             .await?;
         let result = answer
@@ -306,8 +403,8 @@ impl StudioClient {
     pub async fn history(&self, name: &str) -> Result<Value, ApiError> {
         let call = format!("read the history of script `{name}`");
         self.call(&call, Retry::Safe, &[], |http, root| {
-            http.get(format!("{root}/scripts/historyByName"))
-                .query(&[("scriptPath", name)])
+            http.get(self.url(root, "scripts/historyByName"))
+                .query(&[(self.param("scriptPath"), name)])
         })
         .await
         .map(|(_, history)| history)
@@ -316,7 +413,7 @@ impl StudioClient {
     pub async fn points_of_contact(&self) -> Result<Vec<PointOfContact>, ApiError> {
         let (_, list): (_, PointsOfContact) = self
             .call("list the points of contact", Retry::Safe, &[], |http, root| {
-                http.get(format!("{root}/points-of-contact"))
+                http.get(self.url(root, "points-of-contact"))
             })
             .await?;
         Ok(list.points_of_contact)
@@ -328,11 +425,42 @@ impl StudioClient {
         let body = Repoint {
             script_name: script.to_string(),
         };
+        let body = self
+            .config
+            .renames
+            .outgoing(serde_json::to_value(&body).unwrap_or_default());
         self.call(&call, Retry::Safe, &[], |http, root| {
-            http.put(format!("{root}/points-of-contact/{}", path_segment(id)))
-                .json(&body)
+            let path = format!("{}/{}", self.config.renames.name("points-of-contact"), path_segment(id));
+            http.put(format!("{root}/{path}")).json(&body)
         })
         .await
         .map(|(_, poc)| poc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn renames_reach_answers_at_every_depth_and_envelopes_at_the_top_only() {
+        let renames = Renames::parse([
+            "pointsOfContact=items, scriptName=script",
+            "points-of-contact=contact-points",
+        ])
+        .unwrap();
+        assert_eq!(renames.name("points-of-contact"), "contact-points");
+        assert_eq!(renames.name("scriptPath"), "scriptPath");
+        let mut answer = json!({"items": [{"id": "1", "script": "Main"}]});
+        renames.incoming(&mut answer);
+        assert_eq!(answer, json!({"pointsOfContact": [{"id": "1", "scriptName": "Main"}]}));
+        let body = renames.outgoing(json!({"scriptName": "Main", "scriptContent": {"header": {"scriptName": "Main"}}}));
+        assert_eq!(
+            body,
+            json!({"script": "Main", "scriptContent": {"header": {"scriptName": "Main"}}})
+        );
+        assert!(Renames::parse(["nothing"]).unwrap_err().contains("CANONICAL=ACTUAL"));
     }
 }

@@ -73,6 +73,7 @@ pub fn client(connection: &Connection, studio: &StudioSettings) -> Result<Studio
         api_base: studio.api_base.clone(),
         cluster_api: studio.cluster_api.clone(),
         api_version: studio.api_version.clone(),
+        renames: studio.renames.clone(),
     })
     .map_err(|e| e.to_string())
 }

@@ -42,6 +42,7 @@ pub fn client(emulator: &cxone_emulator::Emulator, grant: Grant) -> StudioClient
         api_base: None,
         cluster_api: "http://{cluster}".into(),
         api_version: "v30.0".into(),
+        renames: Default::default(),
     })
     .unwrap()
 }
@@ -279,4 +280,31 @@ async fn busy_answers_are_retried_and_a_revoked_token_is_replaced_once() {
     assert_eq!(searches, [Some(503), Some(503), Some(200)]);
     let logins = log.iter().filter(|e| e.path.ends_with("/access-key")).count();
     assert_eq!(logins, 2, "one login, and one more after the token was revoked");
+}
+
+#[tokio::test]
+async fn a_renamed_endpoint_is_the_one_called() {
+    let emulator = studio_emulator(EmulatorStudio::default()).await;
+    let origin = emulator.origin();
+    let mut client_config = ClientConfig::new("", "", "", Secret::new(String::new()));
+    client_config.max_retries = 0;
+    let studio = StudioClient::new(StudioConfig {
+        client: client_config,
+        grant: access_key(),
+        token_url: format!("{origin}/authentication/v1/token/access-key"),
+        issuer: origin,
+        api_base: None,
+        cluster_api: "http://{cluster}".into(),
+        api_version: "v31.0".into(),
+        renames: cxone_flow::cxone::studio::Renames::parse(["points-of-contact=contact-points"]).unwrap(),
+    })
+    .unwrap();
+    let error = studio.points_of_contact().await.unwrap_err();
+    assert_eq!(error.status, Some(404), "{error}");
+    let log = emulator.state.lock().log.clone();
+    assert!(
+        log.iter()
+            .any(|e| e.path == "/inContactAPI/services/v31.0/contact-points"),
+        "the pinned version and the renamed path: {log:?}"
+    );
 }
