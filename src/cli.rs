@@ -260,6 +260,13 @@ struct CheckArgs {
     coverage: bool,
     #[command(flatten)]
     checks: CheckOptions,
+    #[command(flatten)]
+    reports: ReportOptions,
+}
+
+/// The report files `check` and `validate` also write.
+#[derive(clap::Args)]
+struct ReportOptions {
     /// Also write a JUnit XML report to this file.
     #[arg(long, value_name = "PATH")]
     junit: Option<PathBuf>,
@@ -582,8 +589,8 @@ fn run_check(args: CheckArgs) -> ExitCode {
         Format::Json => report::json::render(&report, detail),
     });
     let files = ReportFiles {
-        junit: args.junit.as_deref(),
-        sarif: args.sarif.as_deref(),
+        junit: args.reports.junit.as_deref(),
+        sarif: args.reports.sarif.as_deref(),
         json: None,
     };
     if let Some(error) = report::files::write(&report, files).first() {

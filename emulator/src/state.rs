@@ -101,7 +101,16 @@ impl AppState {
                 faults,
                 scripts: BTreeMap::new(),
                 next_master_id: 1_000,
-                points_of_contact: crate::studio::initial_points_of_contact(&config.studio),
+                points_of_contact: config
+                    .studio
+                    .points_of_contact
+                    .iter()
+                    .map(|(id, name, script)| PointOfContact {
+                        id: id.clone(),
+                        point_of_contact_name: Some(name.clone()),
+                        script_name: script.clone(),
+                    })
+                    .collect(),
             }),
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(5))

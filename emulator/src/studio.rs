@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use cxone_flow::check::{Settings, check_flow_bytes};
 use cxone_flow::cxone::studio_types::{
-    ActionIssues, CxoneConfiguration, Details, ErrorCode, IssueKey, OpenIdConfiguration, PointOfContact,
-    PointsOfContact, Repoint, SaveAnswer, SaveRequest, SaveResult, ScriptSearch, ScriptSummary,
+    ActionIssues, CxoneConfiguration, Details, ErrorCode, IssueKey, OpenIdConfiguration, PointsOfContact, Repoint,
+    SaveAnswer, SaveRequest, SaveResult, ScriptSearch, ScriptSummary,
 };
 use cxone_flow::cxone::types::TokenResponse;
 use cxone_flow::flow::model::ElementKind;
@@ -508,17 +508,4 @@ pub async fn repoint(
         }
         None => ApiError::not_found(format!("no point of contact `{id}`")).into_response(),
     }
-}
-
-/// The points of contact a config starts with.
-pub fn initial_points_of_contact(config: &StudioConfig) -> Vec<PointOfContact> {
-    config
-        .points_of_contact
-        .iter()
-        .map(|(id, name, script)| PointOfContact {
-            id: id.clone(),
-            point_of_contact_name: Some(name.clone()),
-            script_name: script.clone(),
-        })
-        .collect()
 }

@@ -13,7 +13,7 @@ use cxone_flow::release::studio::{self as studio_release, ScriptToRelease};
 use cxone_flow::report;
 use cxone_flow::settings::{self, StudioSettings};
 
-use super::{CheckOptions, Connection, cannot_run, print};
+use super::{CheckOptions, Connection, ReportOptions, cannot_run, print};
 
 /// Which CXone API a release talks to.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -109,12 +109,8 @@ pub(super) struct ValidateArgs {
     studio: StudioArgs,
     #[command(flatten)]
     checks: CheckOptions,
-    /// Also write a JUnit XML report to this file.
-    #[arg(long, value_name = "PATH")]
-    junit: Option<PathBuf>,
-    /// Also write a SARIF 2.1.0 report to this file.
-    #[arg(long, value_name = "PATH")]
-    sarif: Option<PathBuf>,
+    #[command(flatten)]
+    reports: ReportOptions,
 }
 
 #[derive(clap::Args)]
@@ -235,8 +231,8 @@ pub(super) fn validate(args: ValidateArgs) -> ExitCode {
         Err(message) => return cannot_run(&message),
     }
     let files = report::files::ReportFiles {
-        junit: args.junit.as_deref(),
-        sarif: args.sarif.as_deref(),
+        junit: args.reports.junit.as_deref(),
+        sarif: args.reports.sarif.as_deref(),
         json: None,
     };
     let failed = report::files::write(&report, files);

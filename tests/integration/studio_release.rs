@@ -67,6 +67,24 @@ fn audit(dir: &Path) -> Vec<Value> {
         .collect()
 }
 
+/// `rollback --backend studio` of the example script's main line, with `extra`.
+fn rollback(dir: &Path, emulator: &cxone_emulator::Emulator, extra: &[&str]) -> Run {
+    let args = [
+        &[
+            "rollback",
+            "--backend",
+            "studio",
+            "--script",
+            "Acme_Main_IVR",
+            "--point-of-contact",
+            "Acme_Main_IVR=poc-main",
+        ][..],
+        extra,
+    ]
+    .concat();
+    cxone_flow(dir, emulator, &args)
+}
+
 fn release(dir: &Path, emulator: &cxone_emulator::Emulator, tag: &str, extra: &[&str]) -> Run {
     let args = [
         &[
@@ -160,22 +178,7 @@ async fn a_tag_release_saves_once_cuts_over_and_a_rollback_repoints_back() {
 
     // Rollback: the main line goes back to what it ran before the release.
     let (e, r) = (emulator.clone(), repo.clone());
-    let back = blocking(move || {
-        cxone_flow(
-            r.path(),
-            &e,
-            &[
-                "rollback",
-                "--backend",
-                "studio",
-                "--script",
-                "Acme_Main_IVR",
-                "--point-of-contact",
-                "Acme_Main_IVR=poc-main",
-            ],
-        )
-    })
-    .await;
+    let back = blocking(move || rollback(r.path(), &e, &[])).await;
     assert_eq!(back.code, 0, "{}{}", back.stdout, back.stderr);
     assert!(
         back.stdout
@@ -186,24 +189,7 @@ async fn a_tag_release_saves_once_cuts_over_and_a_rollback_repoints_back() {
     assert_eq!(studio.points_of_contact().await.unwrap()[0].script_name, "Old_IVR");
     // Forward again to a named tag.
     let (e, r) = (emulator.clone(), repo.clone());
-    let to_tag = blocking(move || {
-        cxone_flow(
-            r.path(),
-            &e,
-            &[
-                "rollback",
-                "--backend",
-                "studio",
-                "--script",
-                "Acme_Main_IVR",
-                "--to",
-                "v1",
-                "--point-of-contact",
-                "Acme_Main_IVR=poc-main",
-            ],
-        )
-    })
-    .await;
+    let to_tag = blocking(move || rollback(r.path(), &e, &["--to", "v1"])).await;
     assert_eq!(to_tag.code, 0, "{}", to_tag.stderr);
     assert_eq!(
         studio.points_of_contact().await.unwrap()[0].script_name,
