@@ -13,13 +13,14 @@ use cxone_flow::action::inputs::{Inputs, Shard, secrets};
 use cxone_flow::action::select::{Selection, repo_path, select};
 use cxone_flow::check::{self, CheckReport, Settings as CheckSettings};
 use cxone_flow::discover;
+use cxone_flow::generate::merge;
 use cxone_flow::github::api::{FILES_CAP, GitHubApi};
 use cxone_flow::github::changes::{ChangedFile, git_diff, git_has_commit, git_show};
 use cxone_flow::redact::Redactor;
 use cxone_flow::release::gate::{Blocked, flows_to_release};
 use cxone_flow::release::studio as studio_release;
 use cxone_flow::report::annotations::{self, escape_data, escape_property};
-use cxone_flow::report::summary::{self, FlowChanges, ReleaseSection, STEP_SUMMARY_LIMIT, SummaryInput};
+use cxone_flow::report::summary::{self, FlowChanges, ReleaseSection, STEP_SUMMARY_LIMIT, SummaryInput, TestChanges};
 use cxone_flow::report::{self, outputs};
 
 use cxone_flow::cxone::secret::Secret;
@@ -299,14 +300,26 @@ impl Run {
         report
             .units
             .iter()
-            .filter_map(|unit| unit.flow.as_ref())
-            .filter_map(|flow| {
+            .filter_map(|unit| {
+                let flow = unit.flow.as_ref()?;
                 let path = repo_path(&flow.source.path, &self.workspace);
                 let base_path = selection.changed_flows.get(&path)?;
+                let tests_path = merge::tests_path_of(std::path::Path::new(&path));
+                let tests = unit.tests.as_ref().map(|t| t.source.text.as_str());
+                let tests = TestChanges {
+                    path: tests_path.to_string_lossy().into_owned(),
+                    head: tests.and_then(|text| serde_json::from_str(text).ok()),
+                    base: self.base_of(
+                        pr,
+                        base_in_clone,
+                        &merge::tests_path_of(std::path::Path::new(base_path)).to_string_lossy(),
+                    ),
+                };
                 Some(FlowChanges {
                     head: flow.json.clone(),
                     base: self.base_of(pr, base_in_clone, base_path),
                     path,
+                    tests: Some(tests),
                 })
             })
             .collect()

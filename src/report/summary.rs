@@ -51,6 +51,49 @@ pub struct FlowChanges {
     pub path: String,
     pub head: Option<Arc<Value>>,
     pub base: Result<Option<Value>, String>,
+    /// The flow's test file, when it has one now or had one at the base.
+    pub tests: Option<TestChanges>,
+}
+
+/// A test file at the head and at the base of a pull request.
+pub struct TestChanges {
+    pub path: String,
+    /// `None` when the file is not (or no longer) valid JSON or not there.
+    pub head: Option<Value>,
+    pub base: Result<Option<Value>, String>,
+}
+
+impl TestChanges {
+    /// Cases added, changed and removed, by name, in the head's order then the removed ones.
+    pub fn case_changes(&self) -> Vec<(&'static str, String)> {
+        let cases = |file: Option<&Value>| -> Vec<(String, Value)> {
+            file.and_then(|f| f.get("cases"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|c| (c["name"].as_str().unwrap_or_default().to_string(), c.clone()))
+                .collect()
+        };
+        let base = match &self.base {
+            Ok(base) => cases(base.as_ref()),
+            Err(_) => return Vec::new(),
+        };
+        let head = cases(self.head.as_ref());
+        let mut changes = Vec::new();
+        for (name, case) in &head {
+            match base.iter().find(|(n, _)| n == name) {
+                None => changes.push(("added", name.clone())),
+                Some((_, old)) if old != case => changes.push(("changed", name.clone())),
+                Some(_) => {}
+            }
+        }
+        for (name, _) in &base {
+            if !head.iter().any(|(n, _)| n == name) {
+                changes.push(("removed", name.clone()));
+            }
+        }
+        changes
+    }
 }
 
 /// A release, as the summary shows it.
@@ -250,9 +293,17 @@ fn changes_block(report: &CheckReport, changes: &FlowChanges) -> String {
             Vec::new()
         }
     };
+    let case_changes = changes
+        .tests
+        .as_ref()
+        .map(TestChanges::case_changes)
+        .unwrap_or_default();
     match &changes.base {
         Ok(Some(base)) if list.is_empty() && view::layout_only(base, head) => {
             out.push_str("Layout only: actions moved on the Studio canvas (`x`/`y`), no semantic change.\n\n");
+        }
+        Ok(Some(base)) if list.is_empty() && base == head.as_ref() && !case_changes.is_empty() => {
+            out.push_str("The flow itself is unchanged; its test cases changed (below).\n\n");
         }
         Ok(Some(_)) if list.is_empty() => out.push_str("No semantic change (formatting or key order only).\n\n"),
         _ => {}
@@ -281,6 +332,13 @@ fn changes_block(report: &CheckReport, changes: &FlowChanges) -> String {
             .filter_map(|e| e["id"].as_str().map(str::to_string))
             .collect(),
     };
+    if let (false, Some(tests)) = (case_changes.is_empty(), &changes.tests) {
+        let _ = writeln!(out, "Test cases in {}:\n", md(&tests.path));
+        for (kind, name) in &case_changes {
+            let _ = writeln!(out, "- {kind}: {}", md(name));
+        }
+        out.push('\n');
+    }
     match mermaid::render(head, &touched, &failing_paths(report, &changes.path)) {
         Ok(chart) => {
             out.push_str("Changed elements are yellow; elements and edges on failing calls are red.\n\n```mermaid\n");

@@ -713,6 +713,42 @@ fn the_git_fallback_diffs_against_the_merge_base_so_main_s_own_changes_are_not_t
     );
 }
 
+#[test]
+fn a_pull_request_that_only_changes_a_test_file_shows_its_cases_not_no_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    let (flow, tests) = tiny_flow("a");
+    write(d, "flows/a.flow.json", &flow);
+    write(d, "flows/a.tests.json", &tests);
+    let base = commit_all(d, "base");
+    let more = r#"{"cases": [{"name": "hangs up", "input": {"dtmf": []}, "expect": {"finalElement": "bye", "maxExecutionMs": 100}},
+  {"name": "hangs up at once", "input": {"dtmf": ["1"]}, "expect": {"finalElement": "bye"}}]}"#;
+    write(d, "flows/a.tests.json", more);
+    let head = commit_all(d, "a case more, and a limit");
+    let runner = tempfile::tempdir().unwrap();
+    let event = pull_request_event(runner.path(), &base, &head, 1);
+    let run = run_action(
+        d,
+        &[
+            ("GITHUB_EVENT_NAME", "pull_request"),
+            ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+            ("INPUT_PATHS", "flows"),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let summary = &run.summary;
+    assert!(
+        summary.contains("The flow itself is unchanged; its test cases changed (below)."),
+        "{summary}"
+    );
+    assert!(!summary.contains("No semantic change"), "{summary}");
+    assert!(
+        summary.contains("Test cases in flows/a\\.tests\\.json:\n\n- changed: hangs up\n- added: hangs up at once\n"),
+        "{summary}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn when_neither_the_api_nor_git_can_say_every_flow_is_checked() {
     let repo = pull_request_repo();
