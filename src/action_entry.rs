@@ -12,6 +12,7 @@ use cxone_flow::action::context::{GitHubContext, PullRequest, Trigger};
 use cxone_flow::action::inputs::{Inputs, Shard, secrets};
 use cxone_flow::action::select::{Selection, repo_path, select};
 use cxone_flow::check::{self, CheckReport, Settings as CheckSettings};
+use cxone_flow::config_file;
 use cxone_flow::discover;
 use cxone_flow::generate::merge;
 use cxone_flow::github::api::{FILES_CAP, GitHubApi};
@@ -82,6 +83,14 @@ pub fn run() -> ExitCode {
             log(&format!("::add-mask::{}", escape_data(line)));
         }
     }
+    let vars = match config_file::for_action(&vars) {
+        Ok(Some(config)) => config_file::as_inputs(vars, &config),
+        Ok(None) => vars,
+        Err(message) => {
+            log(&format!("::error title=cxone-flow config::{}", escape_data(&message)));
+            return Exit::CannotRun.into();
+        }
+    };
     let inputs = match Inputs::read(&vars) {
         Ok(inputs) => inputs,
         Err(error) => {

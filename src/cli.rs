@@ -5,10 +5,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 mod studio;
 
 use cxone_flow::check::{self, FileReport, Settings as CheckSettings};
+use cxone_flow::config_file::{self, ConfigFile};
 use cxone_flow::cxone::secret::Secret;
 use cxone_flow::discover;
 use cxone_flow::exit::Exit;
@@ -41,6 +42,10 @@ struct Cli {
     /// Colour in the output: on a terminal unless NO_COLOR is set (auto), always, or never.
     #[arg(long, global = true, value_enum, default_value_t = clap::ColorChoice::Auto)]
     color: clap::ColorChoice,
+    /// The settings file (default: cxone-flow.toml in the checked path's folder or one above it,
+    /// else in the current folder or one above it). Flags and environment variables override it.
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -71,6 +76,9 @@ enum Command {
     /// Write a real tenant's Studio scripts into the repository as NAME.json, or report which
     /// differ from the files there (--check-drift).
     Pull(studio::PullArgs),
+    /// Print the effective settings of `check` and `release`, and where each comes from (a flag's
+    /// environment variable, the config file, or the default).
+    Config,
 }
 
 #[derive(clap::Args)]
@@ -377,7 +385,21 @@ enum Format {
 
 /// Runs the command the arguments name.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let config = match settings_file(&args) {
+        Ok(config) => config,
+        Err(message) => return cannot_run(&message),
+    };
+    let command = with_config_defaults(Cli::command(), config.as_ref());
+    let matches = command.clone().get_matches_from(&args);
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
+    if let Command::Config = cli.command {
+        print(&effective_settings(&command, config.as_ref()));
+        return Exit::Clean.into();
+    }
     let colour = match cli.color {
         clap::ColorChoice::Auto => anstream::ColorChoice::Auto,
         clap::ColorChoice::Always => anstream::ColorChoice::Always,
@@ -396,6 +418,7 @@ pub fn run() -> ExitCode {
         Command::Convert(args) => run_convert(args),
         Command::Validate(args) => studio::validate(args),
         Command::Pull(args) => studio::pull(args),
+        Command::Config => Exit::Clean.into(),
     }
 }
 
@@ -416,6 +439,101 @@ fn check_kept(flow: &Path, tests: Option<PathBuf>) -> Result<check::CheckReport,
         Some(error) => Err(cannot_run(&error.to_string())),
         None => Ok(report),
     }
+}
+
+/// The config file of this run: `--config PATH`, else `cxone-flow.toml` found upward from the first
+/// argument that is an existing path, else from the current folder.
+fn settings_file(args: &[std::ffi::OsString]) -> Result<Option<ConfigFile>, String> {
+    let given = args
+        .windows(2)
+        .find(|pair| pair[0] == "--config")
+        .map(|pair| PathBuf::from(&pair[1]))
+        .or_else(|| {
+            args.iter()
+                .filter_map(|a| a.to_str())
+                .find_map(|a| a.strip_prefix("--config=").map(PathBuf::from))
+        });
+    let path = match given {
+        Some(path) => Some(path),
+        None => {
+            let start = args
+                .iter()
+                .skip(1)
+                .map(PathBuf::from)
+                .find(|p| !p.as_os_str().to_string_lossy().starts_with('-') && p.exists())
+                .unwrap_or_else(|| PathBuf::from("."));
+            config_file::find(&start)
+        }
+    };
+    path.map(|p| ConfigFile::load(&p)).transpose()
+}
+
+/// Every subcommand's flags that the config file sets take its values as their defaults, so a
+/// flag or its environment variable still wins.
+fn with_config_defaults(command: clap::Command, config: Option<&ConfigFile>) -> clap::Command {
+    let Some(config) = config else { return command };
+    let args: Vec<clap::Arg> = command.get_arguments().cloned().collect();
+    let mut command = command;
+    for arg in args {
+        let Some(values) = arg
+            .get_long()
+            .and_then(|long| config.get(config_file::key_of_flag(long)))
+        else {
+            continue;
+        };
+        let values: Vec<clap::builder::OsStr> = values.iter().map(|v| clap::builder::OsStr::from(v.clone())).collect();
+        command = command.mut_arg(arg.get_id().clone(), |a| a.default_values(values));
+    }
+    let subcommands: Vec<String> = command.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    for name in subcommands {
+        command = command.mut_subcommand(name, |sub| with_config_defaults(sub, Some(config)));
+    }
+    command
+}
+
+/// `config`: the settings `check` and `release` run with, and where each comes from.
+fn effective_settings(command: &clap::Command, config: Option<&ConfigFile>) -> String {
+    let mut out = match config {
+        Some(config) => format!("config file: {}\n", config.path.display()),
+        None => format!(
+            "config file: none ({} not found here or above)\n",
+            config_file::FILE_NAME
+        ),
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    let args = ["check", "release"]
+        .into_iter()
+        .filter_map(|name| command.find_subcommand(name))
+        .flat_map(|sub| sub.get_arguments());
+    for arg in args {
+        let Some(long) = arg.get_long() else { continue };
+        if !seen.insert(long) || matches!(long, "help" | "version" | "tag") {
+            continue;
+        }
+        let key = config_file::key_of_flag(long);
+        let from_env = arg.get_env().and_then(|name| {
+            std::env::var(name)
+                .ok()
+                .map(|value| (name.to_string_lossy().into_owned(), value))
+        });
+        let defaults: Vec<String> = arg
+            .get_default_values()
+            .iter()
+            .map(|v| v.to_string_lossy().into_owned())
+            .collect();
+        let (value, source) = match (&from_env, config.and_then(|c| c.get(key))) {
+            (Some((name, _)), _) if name.contains("SECRET") => ("***".to_string(), format!("environment {name}")),
+            (Some((name, value)), _) => (value.clone(), format!("environment {name}")),
+            (None, Some(values)) => (
+                values.join(", "),
+                config.map_or_else(String::new, |c| c.path.display().to_string()),
+            ),
+            (None, None) if defaults.is_empty() => ("(not set)".to_string(), "default".to_string()),
+            (None, None) => (defaults.join(", "), "default".to_string()),
+        };
+        out.push_str(&format!("--{long:<26} {value:<40} ({source})\n"));
+    }
+    out
 }
 
 /// `convert`: checks the input (a file with errors is not converted), then writes it in the other

@@ -15,6 +15,7 @@
 
 pub mod action;
 pub mod check;
+pub mod config_file;
 pub mod cxone;
 pub mod diagnostic;
 pub mod discover;

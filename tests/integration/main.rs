@@ -3,6 +3,7 @@
 mod action;
 mod cases;
 mod cli;
+mod config;
 mod converge;
 mod cxone;
 mod differential;

@@ -1,0 +1,203 @@
+//! `cxone-flow.toml`: every setting the CLI and the Action take, kept in the repository. Keys are the
+//! Action's input names (`fail-on`, `max-menu-depth`, `points-of-contact`, ...); flags, environment
+//! variables and inputs override it; secrets never go in it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The file's name, looked for in the checked path's folder and every folder above it.
+pub const FILE_NAME: &str = "cxone-flow.toml";
+
+/// Keys that hold secrets: refused in the file, which is committed.
+pub const SECRET_KEYS: [&str; 3] = ["cxone-client-secret", "cxone-access-key-secret", "github-token"];
+
+/// Keys that only make sense per run (what to roll back, where the run is): refused in the file.
+const PER_RUN_KEYS: [&str; 3] = ["rollback-flow-id", "rollback-to", "working-directory"];
+
+/// A loaded config file: each key's values as text (a list's items, a table's `KEY=VALUE` items).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConfigFile {
+    pub path: PathBuf,
+    pub values: BTreeMap<String, Vec<String>>,
+}
+
+/// Settings of the command line that the Action has no input for.
+const CLI_ONLY_KEYS: [&str; 6] = ["max-retries", "goal", "max-cases", "details", "coverage", "format"];
+
+/// The keys a config file may set: the Action's inputs (less secrets and per-run ones) and the
+/// command line's own settings.
+pub fn known_keys() -> impl Iterator<Item = &'static str> {
+    crate::action::inputs::NAMES
+        .iter()
+        .copied()
+        .filter(|k| !SECRET_KEYS.contains(k) && !PER_RUN_KEYS.contains(k))
+        .chain(CLI_ONLY_KEYS)
+}
+
+/// The config key of a command-line flag (its long name, or the Action input's name where the two
+/// differ).
+pub fn key_of_flag(long: &str) -> &str {
+    match long {
+        "base-url" => "cxone-base-url",
+        "token-url" => "cxone-token-url",
+        "client-id" => "cxone-client-id",
+        "access-key-id" => "cxone-access-key-id",
+        "point-of-contact" => "points-of-contact",
+        "cxone-rename" => "cxone-renames",
+        "junit" => "junit-path",
+        "sarif" => "sarif-path",
+        other => other,
+    }
+}
+
+/// The config file for `start` (a file or folder): `start`'s folder, then each folder above it.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    let start = std::path::absolute(start).ok()?;
+    let first = if start.is_dir() {
+        start.as_path()
+    } else {
+        start.parent()?
+    };
+    first.ancestors().map(|dir| dir.join(FILE_NAME)).find(|p| p.is_file())
+}
+
+impl ConfigFile {
+    /// Reads and validates a config file: TOML, known keys only, no secrets.
+    pub fn load(path: &Path) -> Result<ConfigFile, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("failed to read `{}`: {e}", path.display()))?;
+        ConfigFile::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, String> {
+        let fail = |message: String| format!("{}: {message}", path.display());
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| fail(e.to_string()))?;
+        let known: Vec<&str> = known_keys().collect();
+        let mut values = BTreeMap::new();
+        for (key, value) in table {
+            if SECRET_KEYS.contains(&key.as_str()) {
+                return Err(fail(format!(
+                    "`{key}` is a secret and never goes in a committed file: set it from a repository secret (an input or the environment)"
+                )));
+            }
+            if !known.contains(&key.as_str()) {
+                let hint =
+                    crate::json::closest(&key, &known).map_or(String::new(), |k| format!(" (did you mean `{k}`?)"));
+                return Err(fail(format!("unknown setting `{key}`{hint}")));
+            }
+            let items = texts(&value).map_err(|m| fail(format!("`{key}`: {m}")))?;
+            values.insert(key, items);
+        }
+        Ok(ConfigFile {
+            path: path.to_path_buf(),
+            values,
+        })
+    }
+
+    /// A setting's values, when the file sets it.
+    pub fn get(&self, key: &str) -> Option<&[String]> {
+        self.values.get(key).map(Vec::as_slice)
+    }
+}
+
+/// The runner's variables with the config file's settings filled in as inputs: an input the
+/// workflow left blank (or did not set) takes the file's value, lists one item per line.
+pub fn as_inputs(
+    mut vars: std::collections::HashMap<String, String>,
+    config: &ConfigFile,
+) -> std::collections::HashMap<String, String> {
+    for (key, values) in &config.values {
+        if !crate::action::inputs::NAMES.contains(&key.as_str()) {
+            continue;
+        }
+        let upper = key.to_ascii_uppercase();
+        let names = [format!("INPUT_{upper}"), format!("INPUT_{}", upper.replace('-', "_"))];
+        let set = names.iter().any(|n| vars.get(n).is_some_and(|v| !v.trim().is_empty()));
+        if !set {
+            for name in &names {
+                vars.remove(name);
+            }
+            vars.insert(names[0].clone(), values.join("\n"));
+        }
+    }
+    vars
+}
+
+/// The config file of an Action run: `cxone-flow.toml` in the `working-directory` (under the
+/// workspace) or a folder above it.
+pub fn for_action(vars: &std::collections::HashMap<String, String>) -> Result<Option<ConfigFile>, String> {
+    let workspace = vars
+        .get("GITHUB_WORKSPACE")
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default();
+    let under = ["INPUT_WORKING-DIRECTORY", "INPUT_WORKING_DIRECTORY"]
+        .iter()
+        .find_map(|k| vars.get(*k))
+        .map(|v| v.trim().to_string())
+        .unwrap_or_default();
+    find(&workspace.join(under)).map(|p| ConfigFile::load(&p)).transpose()
+}
+
+/// A value as text items: a scalar is one, an array one per item, a table one `KEY=VALUE` per
+/// entry (an array value joined with commas: `SCRIPT=ID,ID`).
+fn texts(value: &toml::Value) -> Result<Vec<String>, String> {
+    let scalar = |v: &toml::Value| -> Result<String, String> {
+        match v {
+            toml::Value::String(s) => Ok(s.clone()),
+            toml::Value::Integer(n) => Ok(n.to_string()),
+            toml::Value::Float(f) => Ok(f.to_string()),
+            toml::Value::Boolean(b) => Ok(b.to_string()),
+            other => Err(format!("{} is not a string, number or boolean", other.type_str())),
+        }
+    };
+    match value {
+        toml::Value::Array(items) => items.iter().map(scalar).collect(),
+        toml::Value::Table(entries) => entries
+            .iter()
+            .map(|(k, v)| {
+                let joined = match v {
+                    toml::Value::Array(items) => items.iter().map(scalar).collect::<Result<Vec<_>, _>>()?.join(","),
+                    other => scalar(other)?,
+                };
+                Ok(format!("{k}={joined}"))
+            })
+            .collect(),
+        other => Ok(vec![scalar(other)?]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scalars_lists_and_tables_become_text_items() {
+        let text = r#"
+fail-on = "warning"
+max-menu-depth = 6
+exclude = ["legacy/", "**/*.draft.flow.json"]
+[points-of-contact]
+Acme_Main_IVR = ["poc-main", "poc-es"]
+[severity]
+CXF011 = "error"
+"#;
+        let config = ConfigFile::parse(Path::new("cxone-flow.toml"), text).unwrap();
+        assert_eq!(config.get("fail-on"), Some(&["warning".to_string()][..]));
+        assert_eq!(config.get("max-menu-depth").unwrap(), ["6"]);
+        assert_eq!(config.get("exclude").unwrap().len(), 2);
+        assert_eq!(
+            config.get("points-of-contact").unwrap(),
+            ["Acme_Main_IVR=poc-main,poc-es"]
+        );
+        assert_eq!(config.get("severity").unwrap(), ["CXF011=error"]);
+    }
+
+    #[test]
+    fn secrets_typos_and_per_run_settings_are_refused() {
+        let refused = |text: &str| ConfigFile::parse(Path::new("c.toml"), text).unwrap_err();
+        assert!(refused("cxone-access-key-secret = \"x\"").contains("is a secret and never goes in a committed file"));
+        assert!(refused("fail-onn = \"error\"").contains("unknown setting `fail-onn` (did you mean `fail-on`?)"));
+        assert!(refused("rollback-to = \"v1\"").contains("unknown setting `rollback-to`"));
+        assert!(refused("fail-on = ").starts_with("c.toml:"));
+    }
+}
