@@ -69,6 +69,8 @@ pub struct FileReport {
     /// A test file's loaded cases, when the settings keep them.
     pub cases: Option<Arc<TestFile>>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings the flow's own `suppress` fields turned off.
+    pub suppressed: usize,
     pub simulation: Option<Simulation>,
 }
 
@@ -466,6 +468,7 @@ fn check_flow_source(
     (source, bad_text): (SourceFile, Option<SyntaxError>),
     settings: &Settings,
 ) -> (FileReport, Option<Flow>) {
+    let mut suppressed = 0;
     let (findings, flow, json) = match bad_text.map_or_else(|| Tape::parse(&source.text), Err) {
         Ok(tape) => {
             let (loaded, mut findings) = if crate::discover::is_script_path(&source.path) {
@@ -478,6 +481,7 @@ fn check_flow_source(
             // The rules read the model only: the tape goes first (it is the size of the text).
             drop(tape);
             findings.extend(rules::check_flow(&loaded, &settings.limits));
+            suppressed = suppress(&mut findings, &loaded.suppressions);
             (findings, Some(loaded), json)
         }
         Err(error) => (vec![syntax_finding(error)], None, None),
@@ -485,8 +489,24 @@ fn check_flow_source(
     let flow_id = flow.as_ref().and_then(flow_id);
     let mut report = finish(source, findings, FileKind::Flow, flow_id, settings);
     report.json = json;
+    report.suppressed = suppressed;
     report.flow_id_span = flow.as_ref().and_then(|f| f.flow_id.as_ref()).map(|id| id.span);
     (report, flow)
+}
+
+/// Drops the findings an element's `suppress` covers (its rule, located inside that element);
+/// returns how many.
+fn suppress(findings: &mut Vec<Finding>, suppressions: &[crate::flow::model::Suppression]) -> usize {
+    if suppressions.is_empty() {
+        return 0;
+    }
+    let before = findings.len();
+    findings.retain(|f| {
+        !suppressions.iter().any(|s| {
+            s.rule == f.rule && s.element_span.start() <= f.span.start() && f.span.end() <= s.element_span.end()
+        })
+    });
+    before - findings.len()
 }
 
 fn flow_id(flow: &Flow) -> Option<String> {
@@ -530,6 +550,7 @@ fn finish(
         json: None,
         cases: None,
         diagnostics,
+        suppressed: 0,
         simulation: None,
     }
 }

@@ -3,7 +3,9 @@
 use compact_str::CompactString;
 
 use crate::diagnostic::Finding;
-use crate::flow::model::{Condition, Edge, Element, ElementKind, Flow, OPERATORS, RoutingRule, Test, Timeouts};
+use crate::flow::model::{
+    Condition, Edge, Element, ElementKind, Flow, OPERATORS, RoutingRule, Suppression, Test, Timeouts,
+};
 use crate::json::{FieldRules, Object, ObjectReader, Value, closest, describe_value, type_name};
 use crate::registry::Rule;
 use crate::source::{Span, Spanned};
@@ -78,6 +80,10 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
     for value in elements.into_iter().flat_map(|a| a.iter()) {
         if let Some(object) = expect_object(value, "each element", &mut findings) {
             flow.elements.extend(load_element(object, &mut findings));
+            if let Some(list) = object.get("suppress") {
+                flow.suppressions
+                    .extend(load_suppressions(list.value, object.span(), &mut findings));
+            }
         }
     }
     if let Some(edges) = edges {
@@ -133,6 +139,8 @@ fn load_element(object: Object, findings: &mut Vec<Finding>) -> Option<Element> 
     let type_field = reader.string("type", true);
     reader.string("description", false);
     reader.object("studio", false);
+    // Read with its element by `load_suppressions`.
+    reader.get("suppress");
     let kind = match &type_field {
         None => ElementKind::Unknown,
         Some(t) => ElementKind::parse(&t.value).unwrap_or_else(|| {
@@ -187,7 +195,7 @@ fn load_element(object: Object, findings: &mut Vec<Finding>) -> Option<Element> 
         }
     }
     if kind != ElementKind::Unknown {
-        let mut allowed = vec!["id", "type", "description", "studio"];
+        let mut allowed = vec!["id", "type", "description", "studio", "suppress"];
         allowed.extend(kind.fields().iter().map(|(f, _)| *f));
         reader.finish(&allowed, |key| {
             let owners: Vec<&str> = ElementKind::NAMED
@@ -205,6 +213,52 @@ fn load_element(object: Object, findings: &mut Vec<Finding>) -> Option<Element> 
         });
     }
     id.map(|_| element)
+}
+
+/// An element's `suppress`: `[{"rule": CODE or name, "reason": why}]`, each rule known and each
+/// with a reason (a suppression without one is a finding, and suppresses nothing).
+fn load_suppressions(list: Value, element: Span, findings: &mut Vec<Finding>) -> Vec<Suppression> {
+    let Some(array) = list.as_array() else {
+        findings.push(Finding::new(
+            Rule::InvalidFieldValue,
+            list.span(),
+            format!(
+                "`suppress` must be an array of {{\"rule\", \"reason\"}}, found {}",
+                describe_value(list)
+            ),
+        ));
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for item in array.iter() {
+        let Some(object) = expect_object(item, "each suppression", findings) else {
+            continue;
+        };
+        let mut reader = ObjectReader::new(object, "a suppression", FLOW_FIELDS, findings);
+        let rule = reader.non_empty_string("rule", true);
+        let reason = reader.non_empty_string("reason", true);
+        reader.finish(&["rule", "reason"], |_| None);
+        let Some(rule) = rule else { continue };
+        let Some(known) = Rule::lookup(&rule.value) else {
+            findings.push(
+                Finding::new(
+                    Rule::InvalidFieldValue,
+                    rule.span,
+                    format!("`{}` names no rule", rule.value),
+                )
+                .with_help("`cxone-flow rules` lists every code and name"),
+            );
+            continue;
+        };
+        if let Some(reason) = reason {
+            found.push(Suppression {
+                rule: known,
+                element_span: element,
+                reason: reason.value.into_string(),
+            });
+        }
+    }
+    found
 }
 
 fn element_label(element: &Element) -> String {

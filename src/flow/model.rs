@@ -19,6 +19,17 @@ pub struct Flow {
     pub timeouts: Timeouts,
     /// What only a Studio script has, when the flow was loaded from one.
     pub script: Option<Box<Script>>,
+    /// Findings the flow's authors suppressed, each on one element with a reason.
+    pub suppressions: Vec<Suppression>,
+}
+
+/// A rule turned off for one element (`"suppress": [{"rule", "reason"}]` on it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suppression {
+    pub rule: crate::registry::Rule,
+    /// The element it covers: findings located inside it are suppressed.
+    pub element_span: Span,
+    pub reason: String,
 }
 
 /// What a Studio script says beyond the graph: its name, and where its header stands.

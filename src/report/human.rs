@@ -242,6 +242,10 @@ pub fn summary(report: &CheckReport) -> String {
         plural(report.count(Severity::Error), "error"),
         plural(report.count(Severity::Warning), "warning"),
     );
+    let suppressed: usize = report.files().map(|f| f.suppressed).sum();
+    if suppressed > 0 {
+        let _ = write!(line, " ({suppressed} suppressed in the flows)");
+    }
     let total = report.cases().count();
     if total > 0 {
         let not_run = report.cases_not_run();

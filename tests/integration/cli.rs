@@ -367,3 +367,36 @@ fn coverage_lists_what_no_case_reaches_and_which_edges_no_case_takes() {
     let (_, out, _) = crate::run(examples.path(), &["check", "."]);
     assert!(!out.contains("Coverage:"), "{out}");
 }
+
+#[test]
+fn a_finding_suppressed_on_its_element_with_a_reason_is_not_reported() {
+    let suppressed = r#"{"flowId": "w", "elements": [{"id": "start", "type": "start"}, {"id": "bye", "type": "hangup"},
+ {"id": "lost", "type": "hangup", "suppress": [{"rule": "unreachable-element", "reason": "reached by the Q3 campaign's transfer"}]}],
+ "edges": [{"from": "start", "to": "bye"}]}"#;
+    let dir = workspace(&[("w.flow.json", suppressed.as_bytes())]);
+    let (code, out, _) = run(dir.path(), &["check", "--fail-on", "warning"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out,
+        "Checked 1 flow file and 0 test files: 0 errors, 0 warnings (1 suppressed in the flows).\n"
+    );
+    // Without a reason, or naming no rule, a suppression is a finding and suppresses nothing.
+    let careless = suppressed
+        .replace(", \"reason\": \"reached by the Q3 campaign's transfer\"", "")
+        .replace("\"unreachable-element\"", "\"CXF011\"");
+    let dir = workspace(&[("w.flow.json", careless.as_bytes())]);
+    let (code, out, _) = run(dir.path(), &["check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("error[CXF003] missing-field: a suppression has no `reason` field"),
+        "{out}"
+    );
+    assert!(out.contains("warning[CXF011] unreachable-element"), "{out}");
+    let unknown = suppressed.replace("\"unreachable-element\"", "\"unreachable\"");
+    let dir = workspace(&[("w.flow.json", unknown.as_bytes())]);
+    let (_, out, _) = run(dir.path(), &["check"]);
+    assert!(
+        out.contains("error[CXF004] invalid-field-value: `unreachable` names no rule"),
+        "{out}"
+    );
+}

@@ -27,7 +27,10 @@ fn the_file_found_above_the_checked_path_sets_defaults_that_flags_override() {
     assert_eq!(code, 0);
     assert!(out.contains("cxone-flow.toml\n"), "{out}");
     assert!(out.contains("--fail-on                    warning"), "{out}");
-    assert!(out.contains("ivr/cxone-flow.toml)") && out.contains("(default)"), "{out}");
+    assert!(
+        out.contains("ivr/cxone-flow.toml)") && out.contains("(default)"),
+        "{out}"
+    );
     // --config names another file.
     write(dir.path(), "strict.toml", "max-execution-ms = 1\n");
     let (code, out, _) = run(&dir.path().join("ivr"), &["--config", "../strict.toml", "config"]);
