@@ -79,11 +79,8 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
     }
     for value in elements.into_iter().flat_map(|a| a.iter()) {
         if let Some(object) = expect_object(value, "each element", &mut findings) {
-            flow.elements.extend(load_element(object, &mut findings));
-            if let Some(list) = object.get("suppress") {
-                flow.suppressions
-                    .extend(load_suppressions(list.value, object.span(), &mut findings));
-            }
+            flow.elements
+                .extend(load_element(object, &mut flow.suppressions, &mut findings));
         }
     }
     if let Some(edges) = edges {
@@ -130,7 +127,7 @@ fn expect_object<'t, 's>(value: Value<'t, 's>, what: &str, findings: &mut Vec<Fi
     object
 }
 
-fn load_element(object: Object, findings: &mut Vec<Finding>) -> Option<Element> {
+fn load_element(object: Object, suppressions: &mut Vec<Suppression>, findings: &mut Vec<Finding>) -> Option<Element> {
     let mut reader = ObjectReader::new(object, "an element", FLOW_FIELDS, findings);
     let id = reader.non_empty_string("id", true);
     if let Some(name) = id.as_ref().and(reader.get("id")) {
@@ -139,8 +136,9 @@ fn load_element(object: Object, findings: &mut Vec<Finding>) -> Option<Element> 
     let type_field = reader.string("type", true);
     reader.string("description", false);
     reader.object("studio", false);
-    // Read with its element by `load_suppressions`.
-    reader.get("suppress");
+    if let Some(list) = reader.get("suppress") {
+        suppressions.extend(load_suppressions(list, object.span(), reader.findings));
+    }
     let kind = match &type_field {
         None => ElementKind::Unknown,
         Some(t) => ElementKind::parse(&t.value).unwrap_or_else(|| {
