@@ -79,7 +79,32 @@ enum Command {
     /// Print the effective settings of `check` and `release`, and where each comes from (a flag's
     /// environment variable, the config file, or the default).
     Config,
+    /// Start a repository: a flow and its tests under flows/, cxone-flow.toml, and the PR-check
+    /// and tag-release workflows. Writes nothing over an existing file.
+    Init(InitArgs),
 }
+
+#[derive(clap::Args)]
+struct InitArgs {
+    /// The repository's folder.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+}
+
+/// What `init` writes: (path under the repository, content).
+const INIT_FILES: [(&str, &str); 5] = [
+    ("flows/main.flow.json", include_str!("../templates/main.flow.json")),
+    ("flows/main.tests.json", include_str!("../templates/main.tests.json")),
+    ("cxone-flow.toml", include_str!("../templates/cxone-flow.toml")),
+    (
+        ".github/workflows/cxone-flow-check.yml",
+        include_str!("../templates/cxone-flow-check.yml"),
+    ),
+    (
+        ".github/workflows/cxone-flow-release.yml",
+        include_str!("../templates/cxone-flow-release.yml"),
+    ),
+];
 
 #[derive(clap::Args)]
 struct ConvertArgs {
@@ -419,6 +444,7 @@ pub fn run() -> ExitCode {
         Command::Validate(args) => studio::validate(args),
         Command::Pull(args) => studio::pull(args),
         Command::Config => Exit::Clean.into(),
+        Command::Init(args) => run_init(&args.dir),
     }
 }
 
@@ -439,6 +465,33 @@ fn check_kept(flow: &Path, tests: Option<PathBuf>) -> Result<check::CheckReport,
         Some(error) => Err(cannot_run(&error.to_string())),
         None => Ok(report),
     }
+}
+
+/// `init`: writes the starting files, refusing (before writing any) when one exists already.
+fn run_init(dir: &Path) -> ExitCode {
+    let existing: Vec<String> = INIT_FILES
+        .iter()
+        .map(|(path, _)| dir.join(path))
+        .filter(|path| path.exists())
+        .map(|path| path.display().to_string())
+        .collect();
+    if !existing.is_empty() {
+        return cannot_run(&format!(
+            "init writes nothing over existing files: {} (move them away, or start in another folder)",
+            existing.join(", ")
+        ));
+    }
+    for (path, text) in INIT_FILES {
+        let path = dir.join(path);
+        if let Err(error) = report::files::write_file(&path, text) {
+            return cannot_run(&format!("failed to write `{}`: {error}", path.display()));
+        }
+        println!("wrote {}", path.display());
+    }
+    println!(
+        "next: `cxone-flow check` runs the example's cases; edit flows/main.flow.json; set the CXONE_CLIENT_ID variable and CXONE_CLIENT_SECRET secret (environment `cxone`) before the first release tag"
+    );
+    Exit::Clean.into()
 }
 
 /// The config file of this run: `--config PATH`, else `cxone-flow.toml` found upward from the first

@@ -400,3 +400,35 @@ fn a_finding_suppressed_on_its_element_with_a_reason_is_not_reported() {
         "{out}"
     );
 }
+
+#[test]
+fn init_starts_a_repository_that_checks_clean_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) = run(dir.path(), &["init"]);
+    assert_eq!(code, 0, "{err}");
+    for file in [
+        "flows/main.flow.json",
+        "flows/main.tests.json",
+        "cxone-flow.toml",
+        ".github/workflows/cxone-flow-check.yml",
+        ".github/workflows/cxone-flow-release.yml",
+    ] {
+        assert!(dir.path().join(file).is_file(), "{file}: {out}");
+    }
+    let (code, out, _) = run(dir.path(), &["check"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("4 cases: 4 passed, 0 failed; coverage 100.0% of elements"),
+        "{out}"
+    );
+    let (code, out, _) = run(dir.path(), &["config"]);
+    assert!(code == 0 && out.contains("--fail-on                    error"), "{out}");
+    fs::write(dir.path().join("flows/main.flow.json"), "{}").unwrap();
+    let (code, _, err) = run(dir.path(), &["init"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("init writes nothing over existing files"), "{err}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("flows/main.flow.json")).unwrap(),
+        "{}"
+    );
+}
