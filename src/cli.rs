@@ -489,7 +489,7 @@ fn run_init(dir: &Path) -> ExitCode {
         println!("wrote {}", path.display());
     }
     println!(
-        "next: `cxone-flow check` runs the example's cases; edit flows/main.flow.json; set the CXONE_CLIENT_ID variable and CXONE_CLIENT_SECRET secret (environment `cxone`) before the first release tag"
+        "next: `cxone-flow check` runs the example's cases; edit flows/main.flow.json; set the CXONE_CLIENT_ID and CXONE_CLIENT_SECRET secrets (environment `cxone`) before the first release tag"
     );
     Exit::Clean.into()
 }
