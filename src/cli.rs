@@ -19,6 +19,7 @@ use cxone_flow::generate::{DEFAULT_MAX_CASES, Goal, generate};
 use cxone_flow::registry::{Rule, RuleLimits, Severities, Severity};
 use cxone_flow::release::gate::{Blocked, gate};
 use cxone_flow::release::payload::content_hash;
+use cxone_flow::release::pipeline::Outcome;
 use cxone_flow::release::run::{list_versions, release_flows, roll_back};
 use cxone_flow::report;
 use cxone_flow::report::diagram::{Diagram, Highlights};
@@ -245,6 +246,9 @@ struct ReleaseArgs {
     /// Every read and check, and the payloads that would be sent; no register, webhook or publish.
     #[arg(long)]
     dry_run: bool,
+    /// With --dry-run: write each payload that would be registered to DIR/FLOW_ID.json.
+    #[arg(long, value_name = "DIR", requires = "dry_run")]
+    payloads: Option<PathBuf>,
     /// The local gate: every option `check` takes.
     #[command(flatten)]
     checks: CheckOptions,
@@ -848,6 +852,22 @@ fn run_release(args: ReleaseArgs) -> ExitCode {
     match release_flows(&settings, flows) {
         Ok(released) => {
             print(&report::release::render_release(&released));
+            if let Some(dir) = &args.payloads {
+                for result in &released.results {
+                    let Outcome::WouldRelease {
+                        payload: Some(payload), ..
+                    } = &result.outcome
+                    else {
+                        continue;
+                    };
+                    let path = dir.join(format!("{}.json", result.flow_id));
+                    let text = serde_json::to_string_pretty(payload).unwrap_or_default() + "\n";
+                    if let Err(error) = report::files::write_file(&path, &text) {
+                        return cannot_run(&format!("failed to write `{}`: {error}", path.display()));
+                    }
+                    eprintln!("wrote {}", path.display());
+                }
+            }
             if let Some(failure) = &released.audit_failure {
                 eprintln!("error: {failure}");
             }

@@ -82,10 +82,12 @@ pub enum Outcome {
         version_id: String,
         restored_version_id: String,
     },
-    /// Dry run: the payload that would be registered (`None` when nothing would be).
+    /// Dry run: the payload that would be registered (`None` when nothing would be), and what it
+    /// changes against the active version (one line per change; empty when no version is active).
     WouldRelease {
         payload: Option<Box<VersionPayload>>,
         note: String,
+        changes: Vec<String>,
     },
 }
 
@@ -433,6 +435,7 @@ async fn release_flow<B: Backend>(shared: &Shared<B>, flow: &ReleaseFlow) -> Out
                 return Outcome::WouldRelease {
                     payload: None,
                     note: format!("would resume pending version {} and publish it", pending.payload.id),
+                    changes: Vec::new(),
                 };
             }
             (pending.payload.id.clone(), true)
@@ -465,9 +468,21 @@ async fn release_flow<B: Backend>(shared: &Shared<B>, flow: &ReleaseFlow) -> Out
                     payload: Box::new(payload.clone()),
                 };
                 audit.record(event, Some(flow_id), Some(&id));
+                let changes = active
+                    .map(|a| changes_between(&a.payload, &payload))
+                    .unwrap_or_default();
+                let note = match active {
+                    Some(active) => format!(
+                        "would register a new version, simulate and publish it; {} against active version {}",
+                        crate::report::plural(changes.len(), "change"),
+                        active.payload.id
+                    ),
+                    None => "would register the first version, simulate and publish it".into(),
+                };
                 return Outcome::WouldRelease {
                     payload: Some(Box::new(payload)),
-                    note: "would register, simulate and publish this payload".into(),
+                    note,
+                    changes,
                 };
             }
             match converge::register(client.as_ref(), &payload, settings.registration).await {
@@ -688,6 +703,19 @@ fn compare(case: &Case, local: &SimulationResult, remote: &SimulationResult, thr
         ));
     }
     Ok(())
+}
+
+/// The semantic diff of two versions' content (elements, edges, routing rules, timeouts), a line
+/// per change: `changed element menu_main: prompt: "Hi" → "Hello"`.
+fn changes_between(active: &VersionPayload, new: &VersionPayload) -> Vec<String> {
+    let content = |p: &VersionPayload| {
+        serde_json::json!({"flowId": p.flow_id, "elements": p.elements, "edges": p.edges,
+            "routingRules": p.routing_rules, "timeouts": p.timeouts})
+    };
+    crate::flow::diff::diff(&content(active), &content(new))
+        .iter()
+        .map(|c| format!("{} {} {}: {}", c.kind.as_str(), c.part.as_str(), c.key, c.detail))
+        .collect()
 }
 
 #[cfg(test)]

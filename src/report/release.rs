@@ -25,13 +25,10 @@ pub fn render_release(released: &Released) -> String {
     );
     for result in results {
         let detail = match &result.outcome {
-            Outcome::WouldRelease {
-                payload: Some(payload), ..
-            } => format!(
-                "{}:\n{}",
-                result.outcome.detail(),
-                serde_json::to_string_pretty(payload).unwrap_or_default()
-            ),
+            Outcome::WouldRelease { note, changes, .. } => {
+                let lines: String = changes.iter().map(|c| format!("\n      {c}")).collect();
+                format!("{note}{lines}")
+            }
             outcome => format!(
                 "{}{}",
                 outcome
@@ -51,6 +48,15 @@ pub fn render_release(released: &Released) -> String {
             result.path,
             result.flow_id,
             result.outcome.label()
+        ));
+    }
+    if settings.dry_run {
+        let count = |f: fn(&Outcome) -> bool| results.iter().filter(|r| f(&r.outcome)).count();
+        out.push_str(&format!(
+            "dry run: {} would be released, {} up to date, {} blocked; nothing was sent\n",
+            count(|o| matches!(o, Outcome::WouldRelease { .. })),
+            count(|o| matches!(o, Outcome::UpToDate { .. } | Outcome::WasRolledBack { .. })),
+            count(Outcome::failed),
         ));
     }
     out

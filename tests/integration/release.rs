@@ -547,3 +547,41 @@ async fn versions_lists_what_cxone_holds_and_marks_the_files_content() {
     assert_eq!(code, 2);
     assert!(err.contains("has no flowId"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dry_run_plans_each_flow_with_its_diff_against_the_active_version() {
+    let emu = Arc::new(emulator(&[]).await);
+    let dir = workspace();
+    let path: PathBuf = dir.path().to_path_buf();
+    let run_cli = |args: Vec<&'static str>| {
+        let (path, emu) = (path.clone(), Arc::clone(&emu));
+        tokio::task::spawn_blocking(move || binary(&path, &emu, &args, SECRET))
+    };
+    let (code, out, _) = run_cli(vec!["release", "--tag", "v1"]).await.unwrap();
+    assert_eq!(code, 0, "{out}");
+    edit_main(dir.path());
+    let posts_before = posts(&emu);
+    let (code, out, err) = run_cli(vec!["release", "--tag", "v2", "--dry-run", "--payloads", "plan"])
+        .await
+        .unwrap();
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(posts(&emu), posts_before, "a dry run sends nothing");
+    assert!(
+        out.contains("acme-bank-main-ivr  dry run: would register a new version, simulate and publish it; 1 change against active version"),
+        "{out}"
+    );
+    assert!(out.contains("\n      changed element welcome: prompt: "), "{out}");
+    assert!(out.contains("card-activation  up to date: "), "{out}");
+    assert!(
+        out.ends_with("dry run: 1 would be released, 1 up to date, 0 blocked; nothing was sent\n"),
+        "{out}"
+    );
+    let payload: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("plan/acme-bank-main-ivr.json")).unwrap())
+            .unwrap();
+    assert_eq!(payload["metadata"]["versionTag"], "v2");
+    assert!(
+        !dir.path().join("plan/card-activation.json").exists(),
+        "no payload for an up-to-date flow"
+    );
+}
