@@ -498,6 +498,39 @@ fn run_init(dir: &Path) -> ExitCode {
     Exit::Clean.into()
 }
 
+/// How a release shows its steps: on a terminal a progress bar over the flows with each step
+/// printed above it, elsewhere (CI, a pipe) one plain line per step, all on standard error.
+/// Returns the bar too, to be cleared when the release is over.
+fn release_progress(flows: usize) -> (cxone_flow::progress::Progress, Option<indicatif::ProgressBar>) {
+    use std::io::IsTerminal;
+    let line = |step: &cxone_flow::progress::Step| match &step.flow {
+        Some(flow) => format!("{flow}: {}", step.text),
+        None => step.text.clone(),
+    };
+    if !std::io::stderr().is_terminal() {
+        return (
+            cxone_flow::progress::Progress::new(move |step| eprintln!("{}", line(&step))),
+            None,
+        );
+    }
+    let bar = indicatif::ProgressBar::new(flows as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} flows released or skipped") {
+        bar.set_style(style);
+    }
+    let done = std::sync::Mutex::new(std::collections::HashSet::new());
+    let shown = bar.clone();
+    let progress = cxone_flow::progress::Progress::new(move |step| {
+        shown.println(line(&step));
+        let mut done = done.lock().unwrap_or_else(|p| p.into_inner());
+        if let (true, Some(flow)) = (step.finished, &step.flow)
+            && done.insert(flow.clone())
+        {
+            shown.inc(1);
+        }
+    });
+    (progress, Some(bar))
+}
+
 /// The config file of this run: `--config PATH`, else `cxone-flow.toml` found upward from the first
 /// argument that is an existing path, else from the current folder.
 fn settings_file(args: &[std::ffi::OsString]) -> Result<Option<ConfigFile>, String> {
@@ -849,7 +882,14 @@ fn run_release(args: ReleaseArgs) -> ExitCode {
             return exit.into();
         }
     };
-    match release_flows(&settings, flows) {
+    let (progress, bar) = release_progress(flows.len());
+    let mut settings = settings;
+    settings.connection.progress = progress;
+    let released = release_flows(&settings, flows);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    match released {
         Ok(released) => {
             print(&report::release::render_release(&released));
             if let Some(dir) = &args.payloads {

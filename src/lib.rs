@@ -25,6 +25,7 @@ pub mod generate;
 pub mod github;
 pub mod http;
 pub mod json;
+pub mod progress;
 pub mod redact;
 pub mod registry;
 pub mod release;

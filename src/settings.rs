@@ -163,6 +163,8 @@ pub struct Connection {
     pub repository: Option<String>,
     /// The run's secrets, scrubbed from whatever a server answers.
     pub redactor: Redactor,
+    /// Shown each step of a release and each retry as they happen.
+    pub progress: crate::progress::Progress,
 }
 
 impl Default for Connection {
@@ -177,6 +179,7 @@ impl Default for Connection {
             commit: None,
             repository: None,
             redactor: Redactor::new(),
+            progress: Default::default(),
         }
     }
 }

@@ -184,7 +184,14 @@ pub(super) fn release(
         Ok(scripts) => scripts,
         Err(exit) => return exit,
     };
-    match studio_release::release_scripts(&connection.settings(), &studio, &scripts, tag, dry_run) {
+    let (progress, bar) = super::release_progress(scripts.len());
+    let mut connection = connection.settings();
+    connection.progress = progress;
+    let released = studio_release::release_scripts(&connection, &studio, &scripts, tag, dry_run);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    match released {
         Ok((reports, audit_failure)) => {
             print(&report::studio::render_release(&reports, dry_run));
             if let Some(failure) = &audit_failure {

@@ -49,6 +49,8 @@ pub struct ClientConfig {
     pub max_body_bytes: usize,
     /// Scrubs the client secret, every token issued and any other secret of the run from server text.
     pub redactor: Redactor,
+    /// Told of every retry, with its reason and wait.
+    pub progress: crate::progress::Progress,
 }
 
 impl ClientConfig {
@@ -78,6 +80,7 @@ impl ClientConfig {
             retry_after_cap: Duration::from_secs(60),
             max_body_bytes: MAX_BODY_BYTES,
             redactor,
+            progress: Default::default(),
         }
     }
 }

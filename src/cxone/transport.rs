@@ -137,13 +137,13 @@ impl Sender {
                 request = request.bearer_auth(token.expose());
             }
             let exhausted = attempt > self.config.max_retries;
-            let wait = match request.send().await {
+            let (wait, reason) = match request.send().await {
                 Err(error) => {
                     let retryable = retry == Retry::Safe || error.is_connect();
                     if !retryable || exhausted {
                         return Err(fail(None, None, transport_message(&error), attempt));
                     }
-                    self.backoff(attempt)
+                    (self.backoff(attempt), transport_message(&error))
                 }
                 Ok(response) if response.status().is_redirection() => {
                     let status = response.status().as_u16();
@@ -174,7 +174,9 @@ impl Sender {
                                 });
                         }
                         // A body that broke off is a dropped connection: retried when the call is safe.
-                        Err(BodyError::Transport(_)) if retry == Retry::Safe && !exhausted => self.backoff(attempt),
+                        Err(BodyError::Transport(_)) if retry == Retry::Safe && !exhausted => {
+                            (self.backoff(attempt), "the answer broke off".to_string())
+                        }
                         Err(error) => return Err(fail(Some(status.as_u16()), None, error.to_string(), attempt)),
                     }
                 }
@@ -190,12 +192,16 @@ impl Sender {
                     if !retryable || exhausted {
                         return Err(fail(Some(status.as_u16()), code, message, attempt));
                     }
-                    match retry_after(&headers) {
+                    let wait = match retry_after(&headers) {
                         Some(wait) if status == StatusCode::TOO_MANY_REQUESTS => wait.min(self.config.retry_after_cap),
                         _ => self.backoff(attempt),
-                    }
+                    };
+                    (wait, format!("HTTP {}", status.as_u16()))
                 }
             };
+            self.config
+                .progress
+                .retry(call, attempt, wait, &self.config.redactor.scrub(&reason));
             tokio::time::sleep(wait).await;
         }
     }

@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::cxone::types::VersionPayload;
+use crate::progress::Step;
 use crate::redact::Redactor;
 
 /// Every event the audit log records, with its own fields (camelCase on the line, beside the
@@ -179,6 +180,44 @@ impl RunInfo {
     }
 }
 
+/// An audit event as a progress step.
+fn step_of(event: &AuditEvent, flow: Option<&str>, version: Option<&str>) -> Step {
+    let version = version.map_or(String::new(), |v| format!(" {v}"));
+    let (text, finished) = match event {
+        AuditEvent::TokenAcquired => ("logged in".to_string(), false),
+        AuditEvent::VersionsListed { count } => (format!("{count} versions listed"), false),
+        AuditEvent::Skipped { reason, .. } => (format!("skipped: {reason}"), true),
+        AuditEvent::Resumed { reason } => (format!("resuming{version}: {reason}"), false),
+        AuditEvent::DryRunPayload { .. } => (format!("dry run: would register{version}"), true),
+        AuditEvent::VersionRegistered { job_id } => (
+            format!("registered{version}; waiting for registration job {job_id}"),
+            false,
+        ),
+        AuditEvent::SimulationPassed { case } => (format!("simulated \"{case}\": agrees with the local engine"), false),
+        AuditEvent::SimulationFailed { case, reason } => (format!("simulated \"{case}\": {reason}"), false),
+        AuditEvent::VersionPublished { latency_ms, .. } => (format!("published{version} in {latency_ms} ms"), false),
+        AuditEvent::FlowFailed { reason } => (format!("FAILED: {reason}"), true),
+        AuditEvent::ActivationComplete { outcome, total_ms } => (format!("done: {outcome} ({total_ms} ms)"), true),
+        AuditEvent::ScriptSaved { .. } => (format!("saved as{version}"), true),
+        AuditEvent::ScriptWouldSave => (format!("dry run: would save as{version}"), true),
+        AuditEvent::PointOfContactRepointed {
+            point_of_contact, to, ..
+        } => (format!("point of contact {point_of_contact} now runs {to}"), false),
+        other => {
+            let name = serde_json::to_value(other)
+                .ok()
+                .and_then(|v| v["event"].as_str().map(|e| e.replace('_', " ")))
+                .unwrap_or_default();
+            (name, false)
+        }
+    };
+    Step {
+        flow: flow.map(str::to_string),
+        text,
+        finished,
+    }
+}
+
 /// Now, RFC 3339, UTC, milliseconds.
 fn now_millis() -> String {
     humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
@@ -194,6 +233,8 @@ pub struct AuditLog {
     redactor: Redactor,
     /// The first write that failed, if any (the run reports it and exits 2).
     failed: Mutex<Option<String>>,
+    /// Shown every event as it is recorded.
+    progress: crate::progress::Progress,
 }
 
 impl AuditLog {
@@ -208,7 +249,14 @@ impl AuditLog {
             run: RunInfo::default(),
             redactor: Redactor::new(),
             failed: Mutex::new(None),
+            progress: Default::default(),
         })
+    }
+
+    /// Shows every event as it is recorded.
+    pub fn with_progress(mut self, progress: crate::progress::Progress) -> Self {
+        self.progress = progress;
+        self
     }
 
     /// Records who and what ran on every line.
@@ -229,6 +277,9 @@ impl AuditLog {
 
     /// Writes one event line and flushes it.
     pub fn record(&self, event: AuditEvent, flow_id: Option<&str>, version_id: Option<&str>) {
+        if self.progress.is_shown() {
+            self.progress.emit(step_of(&event, flow_id, version_id));
+        }
         let Ok(Value::Object(mut details)) = serde_json::to_value(&event) else {
             return;
         };

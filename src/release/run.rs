@@ -93,6 +93,7 @@ fn client(settings: &Settings, what: &str) -> Result<CxoneClient, String> {
     let mut config = ClientConfig::new(&connection.base_url, &connection.token_url, client_id, secret);
     config.max_retries = connection.max_retries;
     config.redactor = connection.redactor.clone();
+    config.progress = connection.progress.clone();
     CxoneClient::new(config).map_err(|e| e.to_string())
 }
 
@@ -113,7 +114,8 @@ pub fn open_audit(connection: &crate::settings::Connection, tag: &str) -> Result
     let audit = AuditLog::open(&connection.audit_log, tag, &commit)
         .map_err(|e| format!("failed to open the audit log `{}`: {e}", connection.audit_log.display()))?
         .with_run(run)
-        .with_redactor(connection.redactor.clone());
+        .with_redactor(connection.redactor.clone())
+        .with_progress(connection.progress.clone());
     Ok((audit, format!("{repository}@{commit}")))
 }
 

@@ -432,6 +432,18 @@ async fn the_cli_gates_releases_rolls_back_and_never_shows_the_secret() {
     let (code, out, err) = run_cli(vec!["release", "--tag", "v1"], SECRET).await.unwrap();
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("acme-bank-main-ivr  published"), "{out}");
+    // The steps as they happen, on standard error: plain lines off a terminal.
+    for step in [
+        "logged in",
+        "acme-bank-main-ivr: registered ",
+        "; waiting for registration job ",
+        "acme-bank-main-ivr: simulated \"",
+        "acme-bank-main-ivr: published ",
+        "acme-bank-main-ivr: done: published (",
+        "(attempt 1 failed: HTTP 503)",
+    ] {
+        assert!(err.contains(step), "{step}: {err}");
+    }
     edit_main(dir.path());
     let (code, out, _) = run_cli(vec!["release", "--tag", "v2"], SECRET).await.unwrap();
     assert_eq!(code, 0, "{out}");
