@@ -473,8 +473,9 @@ async fn release_flow<B: Backend>(shared: &Shared<B>, flow: &ReleaseFlow) -> Out
                     .unwrap_or_default();
                 let note = match active {
                     Some(active) => format!(
-                        "would register a new version, simulate and publish it; {} against active version {}",
-                        crate::report::plural(changes.len(), "change"),
+                        "would register a new version, simulate and publish it; {} change{} against active version {}",
+                        changes.len(),
+                        if changes.len() == 1 { "" } else { "s" },
                         active.payload.id
                     ),
                     None => "would register the first version, simulate and publish it".into(),
