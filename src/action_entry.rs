@@ -83,15 +83,21 @@ pub fn run() -> ExitCode {
             log(&format!("::add-mask::{}", escape_data(line)));
         }
     }
-    let vars = match config_file::for_action(&vars) {
-        Ok(Some(config)) => config_file::as_inputs(vars, &config),
-        Ok(None) => vars,
+    let config = match config_file::for_action(&vars) {
+        Ok(config) => config,
         Err(message) => {
             log(&format!("::error title=cxone-flow config::{}", escape_data(&message)));
             return Exit::CannotRun.into();
         }
     };
-    let inputs = match Inputs::read(&vars) {
+    let vars = match &config {
+        Some(config) => config_file::as_inputs(vars, config),
+        None => vars,
+    };
+    let inputs = match Inputs::read(&vars).map(|mut inputs| {
+        inputs.release.per_environment = config.map(|c| c.environments).unwrap_or_default();
+        inputs
+    }) {
         Ok(inputs) => inputs,
         Err(error) => {
             log(&format!(

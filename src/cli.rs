@@ -438,7 +438,7 @@ pub fn run() -> ExitCode {
     match cli.command {
         Command::Check(args) => run_check(args),
         Command::Simulate(args) => run_simulate(args),
-        Command::Release(args) => run_release(args),
+        Command::Release(args) => run_release(args, config.as_ref()),
         Command::Rollback(args) => run_rollback(args),
         Command::Cases(CasesCommand::Generate(args)) => run_generate(args),
         Command::Rules(args) => run_rules(args),
@@ -828,7 +828,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
 }
 
 /// `release`: the local gate, then the release; the report is printed when the gate refuses.
-fn run_release(args: ReleaseArgs) -> ExitCode {
+fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
     if args.backend == studio::Backend::Studio {
         return studio::release(
             &args.tag,
@@ -857,6 +857,7 @@ fn run_release(args: ReleaseArgs) -> ExitCode {
             smoke_test: args.smoke_test,
             dry_run: args.dry_run,
             force: args.force,
+            per_environment: config.map(|c| c.environments.clone()).unwrap_or_default(),
         },
     };
     if settings.connection.client_secret.is_none() {

@@ -19,6 +19,9 @@ const PER_RUN_KEYS: [&str; 3] = ["rollback-flow-id", "rollback-to", "working-dir
 pub struct ConfigFile {
     pub path: PathBuf,
     pub values: BTreeMap<String, Vec<String>>,
+    /// `[environments.production]`, `[environments.staging]`: what a release to each replaces in
+    /// the flows (`[environments.NAME.substitutions]`) and its `qa-webhook-url`.
+    pub environments: BTreeMap<String, crate::settings::EnvironmentSettings>,
 }
 
 /// Settings of the command line that the Action has no input for.
@@ -73,7 +76,12 @@ impl ConfigFile {
         let table: toml::Table = text.parse().map_err(|e: toml::de::Error| fail(e.to_string()))?;
         let known: Vec<&str> = known_keys().collect();
         let mut values = BTreeMap::new();
+        let mut environments = BTreeMap::new();
         for (key, value) in table {
+            if key == "environments" {
+                environments = environments_of(&value).map_err(|m| fail(format!("`environments`: {m}")))?;
+                continue;
+            }
             if SECRET_KEYS.contains(&key.as_str()) {
                 return Err(fail(format!(
                     "`{key}` is a secret and never goes in a committed file: set it from a repository secret (an input or the environment)"
@@ -90,6 +98,7 @@ impl ConfigFile {
         Ok(ConfigFile {
             path: path.to_path_buf(),
             values,
+            environments,
         })
     }
 
@@ -136,6 +145,53 @@ pub fn for_action(vars: &std::collections::HashMap<String, String>) -> Result<Op
         .map(|v| v.trim().to_string())
         .unwrap_or_default();
     find(&workspace.join(under)).map(|p| ConfigFile::load(&p)).transpose()
+}
+
+/// `[environments.NAME]` tables: `production` and `staging`, each with `substitutions` (a table of
+/// placeholder = value) and `qa-webhook-url`.
+fn environments_of(value: &toml::Value) -> Result<BTreeMap<String, crate::settings::EnvironmentSettings>, String> {
+    let table = value
+        .as_table()
+        .ok_or("must be a table of [environments.NAME] tables")?;
+    let mut found = BTreeMap::new();
+    for (name, settings) in table {
+        if !["production", "staging"].contains(&name.as_str()) {
+            return Err(format!("`{name}` is no environment (production or staging)"));
+        }
+        let settings = settings.as_table().ok_or(format!("`{name}` must be a table"))?;
+        let mut environment = crate::settings::EnvironmentSettings::default();
+        for (key, value) in settings {
+            match key.as_str() {
+                "substitutions" => {
+                    let pairs = value
+                        .as_table()
+                        .ok_or("`substitutions` must be a table of PLACEHOLDER = \"value\"")?;
+                    for (placeholder, replacement) in pairs {
+                        let replacement = replacement
+                            .as_str()
+                            .ok_or(format!("the substitution of `{placeholder}` must be a string"))?;
+                        if placeholder.is_empty() {
+                            return Err("a substitution's placeholder must not be empty".into());
+                        }
+                        environment
+                            .substitutions
+                            .push((placeholder.clone(), replacement.to_string()));
+                    }
+                }
+                "qa-webhook-url" => {
+                    let url = value.as_str().ok_or("`qa-webhook-url` must be a string")?;
+                    environment.qa_webhook_url = Some(url.to_string());
+                }
+                other => {
+                    return Err(format!(
+                        "`{name}` has no setting `{other}` (substitutions, qa-webhook-url)"
+                    ));
+                }
+            }
+        }
+        found.insert(name.clone(), environment);
+    }
+    Ok(found)
 }
 
 /// A value as text items: a scalar is one, an array one per item, a table one `KEY=VALUE` per
@@ -199,5 +255,10 @@ CXF011 = "error"
         assert!(refused("fail-onn = \"error\"").contains("unknown setting `fail-onn` (did you mean `fail-on`?)"));
         assert!(refused("rollback-to = \"v1\"").contains("unknown setting `rollback-to`"));
         assert!(refused("fail-on = ").starts_with("c.toml:"));
+        assert!(
+            refused("[environments.qa]\nqa-webhook-url = \"x\"")
+                .contains("`qa` is no environment (production or staging)")
+        );
+        assert!(refused("[environments.staging]\nqueue = \"x\"").contains("`staging` has no setting `queue`"));
     }
 }

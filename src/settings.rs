@@ -199,6 +199,17 @@ pub struct ReleaseOptions {
     pub dry_run: bool,
     /// Release content a rollback undid.
     pub force: bool,
+    /// What differs per environment (`production`, `staging`), from the config file.
+    pub per_environment: std::collections::BTreeMap<String, EnvironmentSettings>,
+}
+
+/// A release environment's own settings: text replaced in the released flows (queue names,
+/// transfer targets, URLs written as placeholders) and its QA webhook.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnvironmentSettings {
+    /// (placeholder, value) pairs, replaced in every string of a released flow's content.
+    pub substitutions: Vec<(String, String)>,
+    pub qa_webhook_url: Option<String>,
 }
 
 impl Default for ReleaseOptions {
@@ -213,6 +224,7 @@ impl Default for ReleaseOptions {
             smoke_test: false,
             dry_run: false,
             force: false,
+            per_environment: Default::default(),
         }
     }
 }

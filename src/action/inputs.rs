@@ -338,6 +338,8 @@ impl Inputs {
                 qa_webhook_url,
                 smoke_test: r.boolean("smoke-test", false)?,
                 dry_run: r.boolean("dry-run", false)?,
+                // From the config file, when there is one (`config_file::ConfigFile::environments`).
+                per_environment: Default::default(),
             },
             audit_log: PathBuf::from(r.text("audit-log", settings::DEFAULT_AUDIT_LOG)),
             rollback_flow_id: r.optional("rollback-flow-id"),

@@ -84,6 +84,35 @@ pub struct FlowContent {
 }
 
 impl FlowContent {
+    /// Replaces each placeholder with its environment's value in every string of the content
+    /// (queue names, transfer targets, URLs). Content that changes gets a hash of its own, so each
+    /// environment's content is a version of its own; content no placeholder touches keeps its hash.
+    pub fn substitute(&mut self, substitutions: &[(String, String)]) {
+        fn replace_in(value: &mut Value, substitutions: &[(String, String)], changed: &mut bool) {
+            match value {
+                Value::String(text) => {
+                    for (placeholder, replacement) in substitutions {
+                        if text.contains(placeholder.as_str()) {
+                            *text = text.replace(placeholder.as_str(), replacement);
+                            *changed = true;
+                        }
+                    }
+                }
+                Value::Array(items) => items.iter_mut().for_each(|v| replace_in(v, substitutions, changed)),
+                Value::Object(map) => map.values_mut().for_each(|v| replace_in(v, substitutions, changed)),
+                _ => {}
+            }
+        }
+        let mut changed = false;
+        for part in [&mut self.elements, &mut self.edges, &mut self.routing_rules] {
+            part.iter_mut().for_each(|v| replace_in(v, substitutions, &mut changed));
+        }
+        if changed {
+            let canonical = serde_json::json!([self.content_hash, self.elements, self.edges, self.routing_rules]);
+            self.content_hash = content_hash(canonical.to_string().as_bytes());
+        }
+    }
+
     /// The parts of a checked flow file that a version carries: `json` is the checker's own parse of
     /// `text` (never a second parser that could disagree with it), `text` what the hash is taken of.
     pub fn from_json(json: &Value, text: &str) -> Result<Self, String> {

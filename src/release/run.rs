@@ -124,6 +124,11 @@ fn release_settings(settings: &Settings, created_by: String) -> ReleaseSettings 
     let options = &settings.release;
     let (environment, environment_reason) =
         environment_for(&options.tag, options.environment.as_deref(), &options.production_tags);
+    let qa_webhook_url = options
+        .per_environment
+        .get(&environment)
+        .and_then(|e| e.qa_webhook_url.clone())
+        .or_else(|| options.qa_webhook_url.clone());
     ReleaseSettings {
         release: ReleaseInfo {
             tag: options.tag.clone(),
@@ -134,7 +139,7 @@ fn release_settings(settings: &Settings, created_by: String) -> ReleaseSettings 
         },
         max_concurrency: options.max_concurrency,
         case_concurrency: DEFAULT_CASE_CONCURRENCY,
-        qa_webhook_url: options.qa_webhook_url.clone(),
+        qa_webhook_url,
         smoke_test: options.smoke_test,
         dry_run: options.dry_run,
         max_execution_ms: settings.check.max_execution_ms,
@@ -144,10 +149,15 @@ fn release_settings(settings: &Settings, created_by: String) -> ReleaseSettings 
 }
 
 /// Releases flows that passed the gate; `Err` when the release could not run at all.
-pub fn release_flows(settings: &Settings, flows: Vec<ReleaseFlow>) -> Result<Released, String> {
+pub fn release_flows(settings: &Settings, mut flows: Vec<ReleaseFlow>) -> Result<Released, String> {
     let tag = &settings.release.tag;
     let (client, audit, created_by) = connect(settings, &format!("release {tag}"), tag)?;
     let pipeline = release_settings(settings, created_by);
+    if let Some(environment) = settings.release.per_environment.get(&pipeline.release.environment) {
+        for flow in &mut flows {
+            flow.content.substitute(&environment.substitutions);
+        }
+    }
     let results = runtime()?
         .block_on(release(client, flows, pipeline.clone(), Arc::clone(&audit)))
         .map_err(|e| e.to_string())?;

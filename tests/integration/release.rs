@@ -597,3 +597,51 @@ async fn a_dry_run_plans_each_flow_with_its_diff_against_the_active_version() {
         "no payload for an up-to-date flow"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_environment_gets_its_substitutions_and_qa_webhook_from_the_config_file() {
+    let emu = Arc::new(emulator(&[]).await);
+    let dir = workspace();
+    let flow = dir.path().join("main-ivr.flow.json");
+    let text = std::fs::read_to_string(&flow).unwrap();
+    std::fs::write(&flow, text.replace("\"Priority Banking\"", "\"{{PRIORITY_QUEUE}}\"")).unwrap();
+    std::fs::write(
+        dir.path().join("cxone-flow.toml"),
+        r#"
+[environments.staging]
+qa-webhook-url = "http://127.0.0.1:9/staging-qa"
+[environments.staging.substitutions]
+"{{PRIORITY_QUEUE}}" = "Priority Banking (staging)"
+[environments.production.substitutions]
+"{{PRIORITY_QUEUE}}" = "Priority Banking"
+"#,
+    )
+    .unwrap();
+    let path: PathBuf = dir.path().to_path_buf();
+    let run_cli = |args: Vec<&'static str>| {
+        let (path, emu) = (path.clone(), Arc::clone(&emu));
+        tokio::task::spawn_blocking(move || binary(&path, &emu, &args, SECRET))
+    };
+    let (code, out, err) = run_cli(vec!["release", "--tag", "v1"]).await.unwrap();
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("to staging"), "{out}");
+    let staged = emu.state.lock().versions[MAIN][0].version.payload.elements.clone();
+    let staged = serde_json::to_string(&staged).unwrap();
+    assert!(
+        staged.contains("Priority Banking (staging)") && !staged.contains("{{PRIORITY_QUEUE}}"),
+        "{staged}"
+    );
+    let hooks: Vec<String> = emu.state.lock().webhooks.iter().map(|w| w.url.clone()).collect();
+    assert_eq!(hooks, ["http://127.0.0.1:9/staging-qa"]);
+    // Production: its own value, and so content (and a version) of its own.
+    let (code, out, _) = run_cli(vec!["release", "--tag", "v1-prod"]).await.unwrap();
+    assert_eq!(code, 0, "{out}");
+    let versions = emu.state.lock().versions[MAIN].len();
+    assert_eq!(versions, 2, "production's content differs from staging's");
+    let live = emu.state.lock().versions[MAIN][1].version.payload.elements.clone();
+    let live = serde_json::to_string(&live).unwrap();
+    assert!(
+        live.contains("\"Priority Banking\"") && !live.contains("(staging)"),
+        "{live}"
+    );
+}
