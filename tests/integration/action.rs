@@ -1220,3 +1220,32 @@ fn the_working_directory_input_roots_paths_and_reports_but_annotations_name_repo
     assert!(dir.path().join("ivr/cxone-flow-junit.xml").is_file());
     assert!(!dir.path().join("cxone-flow-junit.xml").exists());
 }
+
+/// The release workflow publishes what the README's install recipes fetch, and moves the version
+/// tag, like the major tag, to the release commit that pins the image by digest.
+#[test]
+fn the_release_workflow_publishes_what_the_readme_installs() {
+    let workflow = std::fs::read_to_string(root().join(".github/workflows/release.yml")).unwrap();
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(
+        workflow.contains("image=ghcr.io/${REPOSITORY,,}"),
+        "the image name is lowercased"
+    );
+    assert!(workflow.contains("git push --force \"$remote\" \"HEAD:refs/tags/${TAG}\""));
+    assert!(workflow.contains("git push --force \"$remote\" \"HEAD:refs/tags/${major}\""));
+    assert!(workflow.contains("sha256sum -- * > SHA256SUMS"));
+    for target in [
+        "x86_64-unknown-linux-musl",
+        "aarch64-unknown-linux-musl",
+        "aarch64-apple-darwin",
+        "x86_64-apple-darwin",
+        "x86_64-pc-windows-msvc",
+    ] {
+        assert!(workflow.contains(target), "{target} is built");
+    }
+    // The names the README fetches are the names the workflow uploads.
+    assert!(workflow.contains("dist/cxone-flow-${TAG}-${target}.tar.gz"));
+    assert!(readme.contains("releases/download/$v/cxone-flow-$v-$target.tar.gz"));
+    assert!(readme.contains("releases/download/$v/SHA256SUMS"));
+    assert!(readme.contains("docker run --rm -v \"$PWD:/work\" -w /work ghcr.io/cxone-flow/cxone-flow:"));
+}
