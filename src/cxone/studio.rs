@@ -279,6 +279,13 @@ impl StudioClient {
         format!("{root}/{}", self.config.renames.name(path))
     }
 
+    /// A request body in the tenant's names (its own keys only).
+    fn envelope(&self, body: &impl serde::Serialize) -> Value {
+        self.config
+            .renames
+            .outgoing(serde_json::to_value(body).unwrap_or_default())
+    }
+
     /// A query parameter's name as the tenant spells it.
     fn param<'a>(&'a self, name: &'a str) -> &'a str {
         self.config.renames.name(name)
@@ -379,13 +386,9 @@ impl StudioClient {
             .and_then(Value::as_str)
             .unwrap_or_default();
         let call = format!("save script `{name}`");
-        let body = SaveRequest {
+        let body = self.envelope(&SaveRequest {
             script_content: script.clone(),
-        };
-        let body = self
-            .config
-            .renames
-            .outgoing(serde_json::to_value(&body).unwrap_or_default());
+        });
         let (status, answer): (u16, SaveAnswer) = self
             .call(&call, Retry::Unsafe, &[409], |http, root| {
                 http.post(self.url(root, "scripts")).json(&body)
@@ -422,13 +425,9 @@ impl StudioClient {
     /// Points a point of contact at a script: its next call runs it.
     pub async fn repoint(&self, id: &str, script: &str) -> Result<PointOfContact, ApiError> {
         let call = format!("point point of contact `{id}` at script `{script}`");
-        let body = Repoint {
+        let body = self.envelope(&Repoint {
             script_name: script.to_string(),
-        };
-        let body = self
-            .config
-            .renames
-            .outgoing(serde_json::to_value(&body).unwrap_or_default());
+        });
         self.call(&call, Retry::Safe, &[], |http, root| {
             let path = format!("{}/{}", self.config.renames.name("points-of-contact"), path_segment(id));
             http.put(format!("{root}/{path}")).json(&body)
