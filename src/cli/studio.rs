@@ -86,17 +86,11 @@ impl StudioArgs {
     }
 }
 
-/// The backends `validate` and `pull` speak: only a real tenant has them.
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(super) enum StudioOnly {
-    Studio,
-}
-
 #[derive(clap::Args)]
 pub(super) struct ValidateArgs {
-    /// The backend (only `studio` has a remote syntax check).
-    #[arg(long, value_enum, default_value_t = StudioOnly::Studio)]
-    backend: StudioOnly,
+    /// The backend: only `studio` has a remote syntax check.
+    #[arg(long, value_enum, default_value_t = Backend::Studio)]
+    backend: Backend,
     /// Run CXone's own syntax check: save each script under its sandbox name (NAME__ci).
     #[arg(long, required = true)]
     remote: bool,
@@ -115,9 +109,9 @@ pub(super) struct ValidateArgs {
 
 #[derive(clap::Args)]
 pub(super) struct PullArgs {
-    /// The backend (only `studio` has scripts to pull).
-    #[arg(long, value_enum, default_value_t = StudioOnly::Studio)]
-    backend: StudioOnly,
+    /// The backend: only `studio` has scripts to pull.
+    #[arg(long, value_enum, default_value_t = Backend::Studio)]
+    backend: Backend,
     /// The scripts to pull (default: every script of the tenant).
     #[arg(long = "script", value_name = "NAME")]
     scripts: Vec<String>,
@@ -224,6 +218,9 @@ pub(super) fn rollback(script: &str, to: Option<&str>, connection: &Connection, 
 /// `validate --remote`: the local checks, then CXone's syntax check of every script that passed
 /// them, its findings located at their actions like any other.
 pub(super) fn validate(args: ValidateArgs) -> ExitCode {
+    if args.backend != Backend::Studio {
+        return cannot_run("validate --remote runs CXone's syntax check on Studio scripts: use --backend studio");
+    }
     let studio = match args.studio.settings() {
         Ok(studio) => studio,
         Err(message) => return cannot_run(&message),
@@ -256,6 +253,9 @@ pub(super) fn validate(args: ValidateArgs) -> ExitCode {
 /// `pull`: writes the tenant's scripts as NAME.json (stable key order, layout kept), or with
 /// --check-drift reports which differ from the files of their name.
 pub(super) fn pull(args: PullArgs) -> ExitCode {
+    if args.backend != Backend::Studio {
+        return cannot_run("pull reads Studio scripts from a tenant: use --backend studio");
+    }
     let studio = match args.studio.settings() {
         Ok(studio) => studio,
         Err(message) => return cannot_run(&message),
