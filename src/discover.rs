@@ -30,9 +30,26 @@ pub fn looks_like_script(text: &str) -> bool {
     SCRIPT_KEYS.iter().all(|key| text.contains(&format!("\"{key}\"")))
 }
 
-/// Whether a `*.json` file not named like any of ours is a Studio script (read to find out).
+/// The largest `*.json` file read to find out whether it is a Studio script (name a bigger one
+/// `*.studio.json`).
+const MAX_SNIFFED_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Whether a `*.json` file not named like any of ours is a Studio script: its text names the three
+/// keys, and, when it is valid JSON, its top level has them (a broken one is a script to report).
 fn holds_script(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|text| looks_like_script(&text))
+    if std::fs::metadata(path).map_or(true, |m| m.len() > MAX_SNIFFED_BYTES) {
+        return false;
+    }
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    if !looks_like_script(&text) {
+        return false;
+    }
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(value) => SCRIPT_KEYS.iter().all(|key| value.get(key).is_some()),
+        Err(_) => true,
+    }
 }
 
 /// A flow to check, with its test file when one exists beside it.

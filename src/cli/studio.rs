@@ -266,7 +266,10 @@ pub(super) fn pull(args: PullArgs) -> ExitCode {
     };
     let mut drifted = 0;
     for (name, script) in &pulled {
-        let path = args.out.join(format!("{name}.json"));
+        let Some(file) = studio_release::file_name_of(name) else {
+            return cannot_run(&format!("the script name `{name}` cannot be a file name here"));
+        };
+        let path = args.out.join(file);
         let text = cxone_flow::json::pretty::pretty(script, cxone_flow::studio::convert::KEY_ORDER);
         if args.check_drift {
             let local = std::fs::read_to_string(&path)

@@ -612,6 +612,23 @@ pub fn drift(
     })
 }
 
+/// The file a pulled script is written to: its name with every character that is not a letter,
+/// digit, space, `-`, `_` or `.` replaced by `_`, then `.json`; `None` for a name that would still
+/// leave the folder or hide (`..`, `.x`). A tenant's names never choose where a file lands.
+pub fn file_name_of(name: &str) -> Option<String> {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (!safe.is_empty() && !safe.starts_with('.')).then(|| format!("{safe}.json"))
+}
+
 /// The tenant's current scripts named in `names` (every script when empty), by name.
 pub fn pull_scripts(
     connection: &Connection,
@@ -660,6 +677,15 @@ mod tests {
         ];
         assert_eq!(previous_script(&entries, "Main", "poc-1").as_deref(), Some("Main__v1"));
         assert_eq!(previous_script(&entries, "Main", "poc-2"), None);
+    }
+
+    #[test]
+    fn a_tenant_s_script_name_never_leaves_the_folder() {
+        assert_eq!(file_name_of("Acme_Main_IVR").as_deref(), Some("Acme_Main_IVR.json"));
+        assert_eq!(file_name_of("Sales\\IVR v2").as_deref(), Some("Sales_IVR v2.json"));
+        assert_eq!(file_name_of("../../etc/passwd").as_deref(), None);
+        assert_eq!(file_name_of("a/../../b").as_deref(), Some("a_.._.._b.json"));
+        assert_eq!(file_name_of("").as_deref(), None);
     }
 
     #[test]

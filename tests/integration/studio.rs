@@ -96,6 +96,9 @@ fn scripts_are_found_by_content_among_other_json_and_a_broken_one_is_located() {
     write_unit(dir.path(), &script(), json!([]));
     fs::write(dir.path().join("package.json"), r#"{"name": "tools", "scripts": {}}"#).unwrap();
     fs::write(dir.path().join("ivr/settings.json"), "{ not json at all").unwrap();
+    // Names the three keys, but not at its top level: a schema, not a script.
+    let schema = r#"{"properties": {"header": {}, "actions": {}, "branches": {}}}"#;
+    fs::write(dir.path().join("ivr/script.schema.json"), schema).unwrap();
     fs::write(
         dir.path().join("ivr/broken.json"),
         "{\"header\": {\"scriptName\": \"B\"},\n \"actions\": {},\n \"branches\": {,}}\n",
@@ -104,7 +107,10 @@ fn scripts_are_found_by_content_among_other_json_and_a_broken_one_is_located() {
     let (code, out, err) = run(dir.path(), &["check"]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("ivr/broken.json:3:15: error[CXF001]"), "{out}");
-    assert!(!out.contains("package.json") && !out.contains("settings.json"), "{out}");
+    assert!(
+        !out.contains("package.json") && !out.contains("settings.json") && !out.contains("schema.json"),
+        "{out}"
+    );
     assert!(out.contains("Checked 2 flow files and 1 test file"), "{out}");
     assert!(err.is_empty(), "{err}");
 }
