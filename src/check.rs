@@ -287,9 +287,13 @@ fn report_duplicate_flow_ids(report: &mut CheckReport, settings: &Settings) {
         .with_help("each flow file must release to its own CXone flow: give one of them another flowId");
         file.diagnostics
             .push(Diagnostic::locate(finding, severity, &file.source));
-        file.diagnostics
-            .sort_by(|a, b| (a.location, a.rule.code()).cmp(&(b.location, b.rule.code())));
+        sort_diagnostics(&mut file.diagnostics);
     }
+}
+
+/// A file's diagnostics in source order, then by code: the order every renderer shows them in.
+pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| (a.location, a.rule.code()).cmp(&(b.location, b.rule.code())));
 }
 
 fn read(path: &Path) -> Result<(SourceFile, Option<SyntaxError>), ReadError> {
@@ -538,7 +542,7 @@ fn finish(
             Some(Diagnostic::locate(f, severity, &source))
         })
         .collect();
-    diagnostics.sort_by(|a, b| (a.location, a.rule.code()).cmp(&(b.location, b.rule.code())));
+    sort_diagnostics(&mut diagnostics);
     // One finding per code and place: a number out of range may also be the wrong type for its field.
     diagnostics.dedup_by(|a, b| a.rule == b.rule && a.location == b.location);
     FileReport {

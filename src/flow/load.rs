@@ -10,7 +10,8 @@ use crate::json::{FieldRules, Object, ObjectReader, Value, closest, describe_val
 use crate::registry::Rule;
 use crate::source::{Span, Spanned};
 
-const FLOW_FIELDS: FieldRules = FieldRules {
+/// Which rule reports a missing, mistyped or unknown field of a flow (and of a Studio script).
+pub const FLOW_FIELDS: FieldRules = FieldRules {
     missing: Rule::MissingField,
     invalid: Rule::InvalidFieldValue,
     unknown: Rule::UnknownField,

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::check::CheckReport;
+use crate::check::{CheckReport, FileReport};
 use crate::cxone::config::{ClientConfig, Grant};
 use crate::cxone::secret::Secret;
 use crate::cxone::studio::{StudioClient, StudioConfig};
@@ -89,22 +89,12 @@ pub fn scripts_to_release(report: &CheckReport, fail_on: Severity) -> Result<Vec
     let mut problems = Vec::new();
     for file in report.units.iter().filter_map(|u| u.flow.as_ref()) {
         let path = file.source.display_path();
-        let name = file
-            .json
-            .as_ref()
-            .and_then(|j| j.pointer("/header/scriptName"))
-            .and_then(Value::as_str)
-            .filter(|n| !n.is_empty());
-        match (&file.json, name) {
+        match script_of(file) {
             _ if !crate::discover::is_script_path(&file.source.path) => problems.push(format!(
                 "{path} cannot be released: it is a flow file, which the studio backend does not release; leave it out with --exclude"
             )),
-            (Some(json), Some(name)) => scripts.push(ScriptToRelease {
-                path,
-                name: name.to_string(),
-                content: (**json).clone(),
-            }),
-            _ => problems.push(format!("{path} cannot be released: it has no `header.scriptName`")),
+            Some(script) => scripts.push(script),
+            None => problems.push(format!("{path} cannot be released: it has no `header.scriptName`")),
         }
     }
     if problems.is_empty() {
@@ -122,15 +112,20 @@ pub fn checked_scripts(report: &CheckReport) -> Vec<ScriptToRelease> {
         .iter()
         .filter_map(|u| u.flow.as_ref())
         .filter(|f| crate::discover::is_script_path(&f.source.path) && !f.has_errors())
-        .filter_map(|f| {
-            let json = f.json.as_ref()?;
-            Some(ScriptToRelease {
-                path: f.source.display_path(),
-                name: json.pointer("/header/scriptName")?.as_str()?.to_string(),
-                content: (**json).clone(),
-            })
-        })
+        .filter_map(script_of)
         .collect()
+}
+
+/// A checked file as a script to save: its path, its non-empty `header.scriptName` and the JSON
+/// the check kept; `None` without them.
+fn script_of(file: &FileReport) -> Option<ScriptToRelease> {
+    let json = file.json.as_ref()?;
+    let name = json.pointer("/header/scriptName")?.as_str().filter(|n| !n.is_empty())?;
+    Some(ScriptToRelease {
+        path: file.source.display_path(),
+        name: name.to_string(),
+        content: (**json).clone(),
+    })
 }
 
 /// The name a script is saved under for a tag: `NAME__TAG`.
@@ -515,8 +510,7 @@ pub fn add_remote_findings(report: &mut CheckReport, found: &[(String, Vec<Remot
             file.diagnostics
                 .push(Diagnostic::locate(finding, severity, &file.source));
         }
-        file.diagnostics
-            .sort_by(|a, b| (a.location, a.rule.code()).cmp(&(b.location, b.rule.code())));
+        crate::check::sort_diagnostics(&mut file.diagnostics);
     }
 }
 

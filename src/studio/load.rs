@@ -6,19 +6,13 @@ use compact_str::{CompactString, ToCompactString};
 use rustc_hash::FxHashMap;
 
 use crate::diagnostic::Finding;
-use crate::flow::load::root_object;
+use crate::flow::load::{FLOW_FIELDS, root_object};
 use crate::flow::model::{Action, Edge, Element, ElementKind, Flow, Script};
-use crate::json::{FieldRules, Object, ObjectReader, Value, describe_value};
+use crate::json::{Object, ObjectReader, Value, describe_value};
 use crate::registry::Rule;
 use crate::source::{Span, Spanned};
 use crate::studio::prompt::{self, MAX_TTS_CHARS, Segment};
 use crate::studio::{actions, view};
-
-const SCRIPT_FIELDS: FieldRules = FieldRules {
-    missing: Rule::MissingField,
-    invalid: Rule::InvalidFieldValue,
-    unknown: Rule::UnknownField,
-};
 
 /// Loads a script from its JSON. Always returns a flow (possibly partial) and the findings. Keys
 /// cxone-flow does not read are carried, never reported: real scripts hold many.
@@ -33,7 +27,7 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
     let Some(object) = root_object(root, "a Studio script", &mut findings) else {
         return (flow, findings);
     };
-    let mut reader = ObjectReader::new(object, "the script", SCRIPT_FIELDS, &mut findings);
+    let mut reader = ObjectReader::new(object, "the script", FLOW_FIELDS, &mut findings);
     let header = reader.object("header", true);
     let actions = reader.object("actions", true);
     let properties = reader.object("properties", false);
@@ -42,7 +36,7 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
 
     let mut next_action_id = None;
     if let Some(header) = header {
-        let mut reader = ObjectReader::new(header, "`header`", SCRIPT_FIELDS, &mut findings);
+        let mut reader = ObjectReader::new(header, "`header`", FLOW_FIELDS, &mut findings);
         let name = reader.non_empty_string("scriptName", false);
         next_action_id = reader.integer("nextActionId", false, 0);
         flow.name = name.as_ref().map(|n| n.value.to_string());
@@ -118,7 +112,7 @@ fn load_action(key: Value, value: Value, findings: &mut Vec<Finding>) -> Option<
         findings.push(invalid(value, &format!("action {id}"), "an object"));
         return None;
     };
-    let mut reader = ObjectReader::new(object, format!("action {id}"), SCRIPT_FIELDS, findings);
+    let mut reader = ObjectReader::new(object, format!("action {id}"), FLOW_FIELDS, findings);
     if let Some(action_id) = reader.get("actionId")
         && id_of(action_id).as_deref() != Some(id.as_str())
     {
@@ -262,7 +256,7 @@ fn load_branch(from: &Spanned<CompactString>, branch: Object, findings: &mut Vec
     let mut reader = ObjectReader::new(
         branch,
         format!("a branch of action {}", from.value),
-        SCRIPT_FIELDS,
+        FLOW_FIELDS,
         findings,
     );
     let to = match reader.get("to") {
