@@ -24,32 +24,56 @@ pub fn is_script_path(path: &Path) -> bool {
 /// The top-level keys that make a JSON file a Studio script.
 pub const SCRIPT_KEYS: [&str; 3] = ["header", "actions", "branches"];
 
-/// Whether a JSON text looks like a Studio script: it names all three of [`SCRIPT_KEYS`]. A cheap
-/// test that does not parse, so a script with a syntax error is still found (and reported).
+/// Whether a JSON text looks like a Studio script: its outermost object has all three of
+/// [`SCRIPT_KEYS`] as keys. One pass over the bytes that follows strings and nesting without
+/// parsing, so a script with a syntax error is still found (and reported), while a file that only
+/// names the words deeper down (a schema, a fixture) is not.
 pub fn looks_like_script(text: &str) -> bool {
-    SCRIPT_KEYS.iter().all(|key| text.contains(&format!("\"{key}\"")))
+    let bytes = text.as_bytes();
+    let mut found = [false; SCRIPT_KEYS.len()];
+    let (mut depth, mut at) = (0usize, 0);
+    while at < bytes.len() {
+        match bytes[at] {
+            b'"' => {
+                let start = at + 1;
+                at = start;
+                while at < bytes.len() && bytes[at] != b'"' {
+                    at += if bytes[at] == b'\\' { 2 } else { 1 };
+                }
+                let end = at.min(bytes.len());
+                let colon = bytes[end.saturating_add(1).min(bytes.len())..]
+                    .iter()
+                    .find(|b| !b.is_ascii_whitespace())
+                    == Some(&b':');
+                if depth == 1 && colon {
+                    let key = &bytes[start..end];
+                    for (seen, name) in found.iter_mut().zip(SCRIPT_KEYS) {
+                        *seen |= key == name.as_bytes();
+                    }
+                    if found.iter().all(|&f| f) {
+                        return true;
+                    }
+                }
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        at += 1;
+    }
+    false
 }
 
 /// The largest `*.json` file read to find out whether it is a Studio script (name a bigger one
 /// `*.studio.json`).
 const MAX_SNIFFED_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Whether a `*.json` file not named like any of ours is a Studio script: its text names the three
-/// keys, and, when it is valid JSON, its top level has them (a broken one is a script to report).
+/// Whether a `*.json` file not named like any of ours is a Studio script (read to find out).
 fn holds_script(path: &Path) -> bool {
     if std::fs::metadata(path).map_or(true, |m| m.len() > MAX_SNIFFED_BYTES) {
         return false;
     }
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return false;
-    };
-    if !looks_like_script(&text) {
-        return false;
-    }
-    match serde_json::from_str::<serde_json::Value>(&text) {
-        Ok(value) => SCRIPT_KEYS.iter().all(|key| value.get(key).is_some()),
-        Err(_) => true,
-    }
+    std::fs::read_to_string(path).is_ok_and(|text| looks_like_script(&text))
 }
 
 /// A flow to check, with its test file when one exists beside it.
@@ -192,6 +216,8 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
         .as_ref()
         .map(|b| b.canonicalize().unwrap_or_else(|_| b.clone()));
     let mut stems = BTreeSet::new();
+    // `*.json` files already read and found to be scripts, so pairing does not read them again.
+    let mut scripts: BTreeSet<PathBuf> = BTreeSet::new();
     let mut bad_names = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -226,6 +252,7 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
                     Name::Other => {}
                     Name::Json(stem) => {
                         if entry.file_type().is_some_and(|t| t.is_file()) && holds_script(entry.path()) {
+                            scripts.insert(entry.path().to_path_buf());
                             stems.insert(stem);
                         }
                     }
@@ -248,6 +275,7 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
                     stems.insert(stem);
                 }
                 Name::Json(stem) if holds_script(path) => {
+                    scripts.insert(path.clone());
                     stems.insert(stem);
                 }
                 Name::NotUtf8 { is_flow } => bad_names.push(Refused {
@@ -282,7 +310,7 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
                 match classify(&path, boundary.as_deref()) {
                     Entry::Missing => {}
                     Entry::File if suffix == JSON_SUFFIX => {
-                        if holds_script(&path) {
+                        if scripts.contains(&path) || holds_script(&path) {
                             unit.flow = Some(path);
                         }
                     }
@@ -431,6 +459,25 @@ fn with_suffix(stem: &Path, suffix: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_script_has_the_three_keys_at_its_top_level() {
+        assert!(looks_like_script(
+            r#"{"header": {"scriptName": "a"}, "actions": {"1": {"name": "x\"}"}}, "branches": {}}"#
+        ));
+        assert!(
+            looks_like_script("{\"header\": {},\n \"actions\": {},\n \"branches\": {,}}"),
+            "a broken one too"
+        );
+        assert!(!looks_like_script(
+            r#"{"properties": {"header": {}, "actions": {}, "branches": {}}}"#
+        ));
+        assert!(
+            !looks_like_script(r#"{"header": {}, "actions": {}, "note": "branches"}"#),
+            "a value is no key"
+        );
+        assert!(!looks_like_script(r#"{"header": {}, "actions": {}, "branches"#));
+    }
 
     #[test]
     fn pairs_tests_with_flows_and_keeps_orphans() {
