@@ -80,6 +80,19 @@ fn measure(dir: &PathBuf, threads: usize) -> Measured {
     }
 }
 
+/// One line of the report: a phase's median, throughput, rate of `unit`s and peak memory, with
+/// `extra` just before the peak.
+fn row(label: &str, measured: &Measured, bytes: u64, items: f64, unit: &str, extra: &str) -> String {
+    let seconds = measured.median.as_secs_f64();
+    format!(
+        "  {label}{:>8.1} ms  {:>7.1} MB/s  {:>8.0} {unit}/s  {extra}peak {:.0} MiB",
+        seconds * 1e3,
+        bytes as f64 / 1e6 / seconds,
+        items / seconds,
+        measured.peak_mib
+    )
+}
+
 fn main() {
     let temp = std::env::temp_dir().join(format!("cxone-flow-bench-{}", std::process::id()));
     let small_dir = temp.join("small");
@@ -101,7 +114,6 @@ fn main() {
     let scripts_one_core = measure(&script_dir, 1);
     let _ = std::fs::remove_dir_all(&temp);
 
-    let mb = |bytes: u64, d: Duration| bytes as f64 / 1e6 / d.as_secs_f64();
     let per_element = |d: Duration, n: f64| d.as_secs_f64() * 1e9 / n;
     println!("cxone-flow check benchmark: median of {RUNS} runs, {cores} cores");
     println!(
@@ -109,20 +121,23 @@ fn main() {
         elements_of(small_elements),
         small_bytes as f64 / 1e6
     );
+    let parallel_label = format!("parallel ({cores} threads): ");
+    let one_core_label = "one core:              ";
+    let ns_per_element = |m: &Measured, n: f64| format!("{:>6.0} ns/element  ", per_element(m.median, n));
     println!(
-        "  parallel ({cores} threads): {:>8.1} ms  {:>7.1} MB/s  {:>8.0} flows/s  peak {:.0} MiB",
-        parallel.median.as_secs_f64() * 1e3,
-        mb(small_bytes, parallel.median),
-        count as f64 / parallel.median.as_secs_f64(),
-        parallel.peak_mib
+        "{}",
+        row(&parallel_label, &parallel, small_bytes, count as f64, "flows", "")
     );
     println!(
-        "  one core:              {:>8.1} ms  {:>7.1} MB/s  {:>8.0} flows/s  {:>6.0} ns/element  peak {:.0} MiB",
-        one_core.median.as_secs_f64() * 1e3,
-        mb(small_bytes, one_core.median),
-        count as f64 / one_core.median.as_secs_f64(),
-        per_element(one_core.median, small_total_elements),
-        one_core.peak_mib
+        "{}",
+        row(
+            one_core_label,
+            &one_core,
+            small_bytes,
+            count as f64,
+            "flows",
+            &ns_per_element(&one_core, small_total_elements)
+        )
     );
     println!(
         "corpus B: 1 flow x {} elements, {:.1} MB",
@@ -130,12 +145,15 @@ fn main() {
         large_bytes as f64 / 1e6
     );
     println!(
-        "  one core:              {:>8.1} ms  {:>7.1} MB/s  {:>8.0} elements/s  {:>6.0} ns/element  peak {:.0} MiB",
-        large.median.as_secs_f64() * 1e3,
-        mb(large_bytes, large.median),
-        large_total_elements / large.median.as_secs_f64(),
-        per_element(large.median, large_total_elements),
-        large.peak_mib
+        "{}",
+        row(
+            one_core_label,
+            &large,
+            large_bytes,
+            large_total_elements,
+            "elements",
+            &ns_per_element(&large, large_total_elements)
+        )
     );
     println!(
         "per-element cost, 100,000-element flow / 200-element flows (one core): {:.2}x",
@@ -147,18 +165,26 @@ fn main() {
         script_bytes as f64 / 1e6
     );
     println!(
-        "  parallel ({cores} threads): {:>8.1} ms  {:>7.1} MB/s  {:>8.0} scripts/s  peak {:.0} MiB",
-        scripts_parallel.median.as_secs_f64() * 1e3,
-        mb(script_bytes, scripts_parallel.median),
-        count as f64 / scripts_parallel.median.as_secs_f64(),
-        scripts_parallel.peak_mib
+        "{}",
+        row(
+            &parallel_label,
+            &scripts_parallel,
+            script_bytes,
+            count as f64,
+            "scripts",
+            ""
+        )
     );
     println!(
-        "  one core:              {:>8.1} ms  {:>7.1} MB/s  {:>8.0} scripts/s  peak {:.0} MiB",
-        scripts_one_core.median.as_secs_f64() * 1e3,
-        mb(script_bytes, scripts_one_core.median),
-        count as f64 / scripts_one_core.median.as_secs_f64(),
-        scripts_one_core.peak_mib
+        "{}",
+        row(
+            one_core_label,
+            &scripts_one_core,
+            script_bytes,
+            count as f64,
+            "scripts",
+            ""
+        )
     );
     let per_byte = |d: Duration, bytes: u64| d.as_secs_f64() / bytes as f64;
     println!(
