@@ -384,27 +384,21 @@ async fn cut_over(
     dry_run: bool,
     points: &mut [PointOfContact],
 ) -> Cutover {
-    let Some(point) = points.iter_mut().find(|p| p.id == id) else {
-        return Cutover {
-            point_of_contact: id.to_string(),
-            from: String::new(),
-            to: versioned.to_string(),
-            failed: Some(format!("the tenant has no point of contact `{id}`")),
-            dry_run,
-        };
-    };
+    let point = points.iter_mut().find(|p| p.id == id);
     let mut cutover = Cutover {
         point_of_contact: id.to_string(),
-        from: point.script_name.clone(),
+        from: point.as_ref().map(|p| p.script_name.clone()).unwrap_or_default(),
         to: versioned.to_string(),
         failed: None,
         dry_run,
     };
-    if point.script_name != versioned && !dry_run {
-        match client.repoint(id, versioned).await {
+    match point {
+        None => cutover.failed = Some(format!("the tenant has no point of contact `{id}`")),
+        Some(point) if point.script_name != versioned && !dry_run => match client.repoint(id, versioned).await {
             Ok(_) => point.script_name = versioned.to_string(),
             Err(error) => cutover.failed = Some(error.to_string()),
-        }
+        },
+        Some(_) => {}
     }
     cutover
 }
