@@ -645,3 +645,61 @@ qa-webhook-url = "http://127.0.0.1:9/staging-qa"
         "{live}"
     );
 }
+
+/// On a terminal the release draws a progress bar over the flows, with each step printed above it.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_terminal_a_release_draws_a_progress_bar_above_its_steps() {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let emu = Arc::new(emulator(&[]).await);
+    let dir = workspace();
+    let (mut master, mut slave) = (0, 0);
+    let size = libc::winsize {
+        ws_row: 24,
+        ws_col: 100,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: openpty writes two new descriptors into the two integers, which this test then owns.
+    let opened = unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), &size) };
+    assert_eq!(opened, 0, "a pseudo-terminal for standard error");
+    // SAFETY: both descriptors were just opened by openpty and are owned here only.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    // Read while the release writes, so a full terminal buffer never blocks it; the reading stops
+    // when the last writer is gone (EIO on Linux).
+    let reader = std::thread::spawn(move || {
+        let (mut terminal, mut screen, mut chunk) = (std::fs::File::from(master), Vec::new(), [0u8; 4096]);
+        while let Ok(n @ 1..) = terminal.read(&mut chunk) {
+            screen.extend_from_slice(&chunk[..n]);
+        }
+        screen
+    });
+    let (path, emu2) = (dir.path().to_path_buf(), Arc::clone(&emu));
+    let status = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cxone-flow"))
+            .args([
+                "release",
+                "--tag",
+                "v1",
+                "--base-url",
+                &emu2.base_url(),
+                "--token-url",
+                &emu2.token_url(),
+            ])
+            .args(["--client-id", "cxone-flow"])
+            .env("CXONE_CLIENT_SECRET", SECRET)
+            .current_dir(&path)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::from(slave))
+            .status()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(status.success());
+    let screen = reader.join().unwrap();
+    let screen = String::from_utf8_lossy(&screen);
+    assert!(screen.contains("flows released or skipped"), "{screen}");
+    assert!(screen.contains("acme-bank-main-ivr: published"), "{screen}");
+}
