@@ -189,6 +189,7 @@ impl Run {
                 min_coverage: inputs.min_coverage,
                 // The summary's diffs and diagrams, and a tag's payloads, use each flow's JSON.
                 keep_loaded: true,
+                keep_clean_texts: true,
             },
             fail_on: inputs.fail_on,
             connection: Connection {

@@ -31,6 +31,10 @@ pub struct Settings {
     /// comes after the check (a release's payloads, a PR's diffs and diagrams), so nothing parses
     /// a file twice. Without it they are dropped as soon as the unit is checked.
     pub keep_loaded: bool,
+    /// Keep the text of files without diagnostics (for what reads or locates in them after the
+    /// check). Without it a clean file's text goes as soon as its unit is checked, so a large run
+    /// holds only the texts it may quote, and each file's read reuses the memory of the last.
+    pub keep_clean_texts: bool,
 }
 
 impl Default for Settings {
@@ -41,6 +45,7 @@ impl Default for Settings {
             max_execution_ms: DEFAULT_MAX_EXECUTION_MS,
             min_coverage: None,
             keep_loaded: false,
+            keep_clean_texts: true,
         }
     }
 }
@@ -363,6 +368,13 @@ fn check_unit(unit: &Unit, settings: &Settings) -> (UnitReport, Vec<ReadError>) 
         report
     });
     let mut report = UnitReport { flow, tests };
+    if !settings.keep_clean_texts {
+        for file in [&mut report.flow, &mut report.tests].into_iter().flatten() {
+            if file.diagnostics.is_empty() {
+                file.source.forget_text();
+            }
+        }
+    }
     for refused in &unit.refused {
         let file = Some(refused_report(refused, settings));
         if refused.is_flow {

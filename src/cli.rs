@@ -361,6 +361,7 @@ impl CheckOptions {
             max_execution_ms: self.max_execution_ms,
             min_coverage: self.min_coverage,
             keep_loaded: false,
+            keep_clean_texts: true,
         };
         Ok((settings, fail_on))
     }
@@ -771,6 +772,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
     };
     // The coverage listing names edges from the flows' models.
     settings.keep_loaded = args.coverage;
+    settings.keep_clean_texts = args.coverage;
     // A path that is missing or holds nothing is an error; the other paths are still checked.
     let found = discover::discover_in(&args.paths, &args.checks.scope());
     if found.units.is_empty() && !found.errors.is_empty() {

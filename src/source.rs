@@ -95,6 +95,12 @@ impl SourceFile {
         }
     }
 
+    /// Lets the text go (and its line index) once nothing will quote or locate anything more in it.
+    pub fn forget_text(&mut self) {
+        self.text = String::new();
+        self.line_starts = OnceLock::new();
+    }
+
     /// Where each line starts.
     fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
