@@ -277,8 +277,7 @@ impl<'t, 's> Object<'t, 's> {
             complete: true,
             may_repeat: false,
         };
-        // A 64-bit signature of the keys seen (length, first and last byte): two keys with
-        // different signatures differ, so only a repeated signature needs a real comparison.
+        // Two keys with different signatures differ: only a repeated signature needs comparing.
         let mut signatures = 0u64;
         let (mut at, end) = (self.0.index as usize + 1, self.0.next() as usize);
         while at < end {
@@ -289,11 +288,7 @@ impl<'t, 's> Object<'t, 's> {
             let key = tape.nodes[at];
             let value = tape.nodes[at + 1];
             let raw = &tape.text.as_bytes()[key.start as usize + 1..key.end as usize - 1];
-            let signature = 1u64
-                << ((raw.len() as u64 * 7
-                    + raw.first().map_or(0, |&b| b as u64) * 3
-                    + raw.last().map_or(0, |&b| b as u64))
-                    % 64);
+            let signature = key_signature(raw);
             table.may_repeat |= signatures & signature != 0;
             signatures |= signature;
             table.raw_keys[table.len] = raw;
@@ -385,6 +380,39 @@ impl<'t, 's> Table<'t, 's> {
             None => self.object.get(key).map(|p| (None, p)),
         }
     }
+}
+
+/// A key's bit of 64, from its length, first and last byte: keys with different bits differ.
+#[inline]
+fn key_signature(raw: &[u8]) -> u64 {
+    let mix = raw.len() as u64 * 7 + raw.first().map_or(0, |&b| b as u64) * 3 + raw.last().map_or(0, |&b| b as u64);
+    1 << (mix % 64)
+}
+
+/// Where the first byte that ends a run of plain string text stands: a `"`, a `\\` or a control
+/// character. Reads eight bytes at a time: in each word, a byte equal to `"` or `\\`, or below 0x20,
+/// sets its high bit in `found` (a borrow can flag a byte above a real hit, never below, so the
+/// lowest flag is exact).
+#[inline]
+fn string_stop(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let below = |word: u64, limit: u8| word.wrapping_sub(ONES * limit as u64) & !word;
+    let mut offset = 0;
+    while let Some(chunk) = bytes.get(offset..offset + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let found =
+            (below(word ^ (ONES * b'"' as u64), 1) | below(word ^ (ONES * b'\\' as u64), 1) | below(word, 0x20))
+                & HIGH_BITS;
+        if found != 0 {
+            return Some(offset + found.trailing_zeros() as usize / 8);
+        }
+        offset += 8;
+    }
+    let rest = &bytes[offset..];
+    rest.iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|p| offset + p)
 }
 
 /// Whether two keys are the same bytes: length and first byte first, since most keys differ there,
@@ -711,9 +739,7 @@ impl<'s> Parser<'s> {
         let mut at = start + 1;
         let mut escaped = false;
         loop {
-            let rest = &self.bytes[at..];
-            let stop = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
-            let Some(offset) = stop else {
+            let Some(offset) = string_stop(&self.bytes[at..]) else {
                 return Err(self.error(start, self.bytes.len(), "unterminated string"));
             };
             at += offset;
@@ -867,5 +893,25 @@ mod tests {
         let deep = "[".repeat(200_000) + &"]".repeat(200_000);
         let err = Tape::parse(&deep).unwrap_err();
         assert!(err.message.contains("nesting"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_string_ends_at_the_first_quote_backslash_or_control_character_wherever_it_stands() {
+        let naive = |bytes: &[u8]| bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+        // Every byte value at every place of a 19-byte run (two words and a tail), among plain
+        // ASCII, among bytes above 0x7f, and after an earlier stop in the same word.
+        for filler in [b'a', 0xff, 0x20, 0x7f] {
+            for stop in 0..=255u8 {
+                for at in 0..19 {
+                    let mut bytes = vec![filler; 19];
+                    bytes[at] = stop;
+                    assert_eq!(string_stop(&bytes), naive(&bytes), "{filler:#x} {stop:#x} at {at}");
+                    if at > 0 {
+                        bytes[at - 1] = 0x1f;
+                        assert_eq!(string_stop(&bytes), naive(&bytes), "{stop:#x} after 0x1f at {at}");
+                    }
+                }
+            }
+        }
     }
 }
