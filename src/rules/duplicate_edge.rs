@@ -7,13 +7,30 @@ use crate::diagnostic::Finding;
 use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let mut first_edge: FxHashMap<(&str, Option<&str>), usize> = FxHashMap::default();
-    for (i, edge) in cx.flow.edges.iter().enumerate() {
-        let key = (edge.from.value.as_str(), edge.on.as_ref().map(|on| on.value.as_str()));
-        let Some(&first) = first_edge.get(&key) else {
-            first_edge.insert(key, i);
-            continue;
+    let edges = &cx.flow.edges;
+    let label = |e: usize| edges[e].on.as_ref().map(|on| on.value.as_str());
+    // Edges from an element with a few out-edges are compared among them; the rest (edges from an
+    // id no element has, or from an element with very many) through a map.
+    let mut by_key: FxHashMap<(&str, Option<&str>), usize> = FxHashMap::default();
+    for (i, edge) in edges.iter().enumerate() {
+        let first = match cx.graph.edge_ends[i].0 {
+            Some(from) if cx.graph.out_edges[from].len() <= 16 => cx.graph.out_edges[from]
+                .iter()
+                .copied()
+                .take_while(|&e| e < i)
+                .find(|&e| label(e) == label(i)),
+            _ => {
+                let key = (edge.from.value.as_str(), label(i));
+                match by_key.get(&key) {
+                    Some(&first) => Some(first),
+                    None => {
+                        by_key.insert(key, i);
+                        None
+                    }
+                }
+            }
         };
+        let Some(first) = first else { continue };
         let on = edge
             .on
             .as_ref()
@@ -26,7 +43,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         };
         out.push(
             Finding::new(Rule::DuplicateEdge, span, message)
-                .with_related(cx.flow.edges[first].span, "the first edge")
+                .with_related(edges[first].span, "the first edge")
                 .with_help("one edge per (from, on): the call can only take one"),
         );
     }
