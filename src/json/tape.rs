@@ -415,11 +415,23 @@ fn string_stop(bytes: &[u8]) -> Option<usize> {
         .map(|p| offset + p)
 }
 
-/// Whether two keys are the same bytes: length and first byte first, since most keys differ there,
-/// without a call to memcmp.
+/// Whether two keys are the same bytes. Keys are short: up to 16 bytes they are compared as two
+/// overlapping words from each end (or three bytes), without a call to memcmp.
 #[inline]
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.first() == b.first() && a == b
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or_default());
+    let half = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().unwrap_or_default());
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
+    }
 }
 
 /// A JSON array.
@@ -912,6 +924,20 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn keys_of_every_short_length_compare_byte_for_byte() {
+        for n in 0..40 {
+            let key: Vec<u8> = (0..n as u8).map(|i| b'a' + i % 26).collect();
+            assert!(same_bytes(&key, &key.clone()), "length {n}");
+            for at in 0..n {
+                let mut other = key.clone();
+                other[at] ^= 1;
+                assert!(!same_bytes(&key, &other), "length {n}, byte {at}");
+            }
+            assert!(!same_bytes(&key, &key[..n.saturating_sub(1)]) || n == 0);
         }
     }
 }
