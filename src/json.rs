@@ -187,19 +187,13 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
     /// A string field (short strings are kept inline, without an allocation).
     #[inline]
     pub fn string(&mut self, key: &str, required: bool) -> Option<Spanned<CompactString>> {
-        self.field(key, required, "a string", |v| {
-            v.to_compact().map(|s| Spanned::new(s, v.span()))
-        })
+        self.field(key, required, "a string", string_value)
     }
 
     /// A non-empty string field (ids, names).
     #[inline]
     pub fn non_empty_string(&mut self, key: &str, required: bool) -> Option<Spanned<CompactString>> {
-        self.field(key, required, "a non-empty string", |v| {
-            v.to_compact()
-                .filter(|s| !s.is_empty())
-                .map(|s| Spanned::new(s, v.span()))
-        })
+        self.field(key, required, "a non-empty string", non_empty_string_value)
     }
 
     /// A whole number of at least `min`.
@@ -210,12 +204,7 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
         } else {
             format!("an integer of at least {min}")
         };
-        self.field(key, required, &expected, |v| {
-            v.as_number()
-                .and_then(whole_number)
-                .filter(|&x| x >= min)
-                .map(|x| Spanned::new(x, v.span()))
-        })
+        self.field(key, required, &expected, |v| integer_value(v, min))
     }
 
     /// A boolean field.
@@ -265,6 +254,28 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
         }
         self.findings
     }
+}
+
+/// A string value at its place (short strings are kept inline, without an allocation).
+#[inline]
+pub fn string_value(value: Value) -> Option<Spanned<CompactString>> {
+    value.to_compact().map(|s| Spanned::new(s, value.span()))
+}
+
+/// A non-empty string value at its place (ids, names).
+#[inline]
+pub fn non_empty_string_value(value: Value) -> Option<Spanned<CompactString>> {
+    string_value(value).filter(|s| !s.value.is_empty())
+}
+
+/// A whole number of at least `min` at its place.
+#[inline]
+pub fn integer_value(value: Value, min: u64) -> Option<Spanned<u64>> {
+    value
+        .as_number()
+        .and_then(whole_number)
+        .filter(|&x| x >= min)
+        .map(|x| Spanned::new(x, value.span()))
 }
 
 /// Each property whose key an earlier property of the object already has, with that first one.

@@ -6,7 +6,10 @@ use crate::diagnostic::Finding;
 use crate::flow::model::{
     Condition, Edge, Element, ElementKind, Flow, OPERATORS, RoutingRule, Suppression, Test, Timeouts,
 };
-use crate::json::{FieldRules, Object, ObjectReader, Value, closest, describe_value, type_name};
+use crate::json::{
+    FieldRules, Object, ObjectReader, Value, closest, describe_value, integer_value, non_empty_string_value,
+    string_value, type_name,
+};
 use crate::registry::Rule;
 use crate::source::{Span, Spanned};
 
@@ -129,6 +132,11 @@ fn expect_object<'t, 's>(value: Value<'t, 's>, what: &str, findings: &mut Vec<Fi
 }
 
 fn load_element(object: Object, suppressions: &mut Vec<Suppression>, findings: &mut Vec<Finding>) -> Option<Element> {
+    plain_element(object).or_else(|| read_element(object, suppressions, findings))
+}
+
+/// Reads an element field by field, reporting each fault where it stands.
+fn read_element(object: Object, suppressions: &mut Vec<Suppression>, findings: &mut Vec<Finding>) -> Option<Element> {
     let mut reader = ObjectReader::new(object, "an element", FLOW_FIELDS, findings);
     let id = reader.non_empty_string("id", true);
     if let Some(name) = id.as_ref().and(reader.get("id")) {
@@ -163,35 +171,29 @@ fn load_element(object: Object, suppressions: &mut Vec<Suppression>, findings: &
     let kind_span = type_field.map_or(reader.open_brace(), |t| t.span);
     let mut element = Element::new(element_id, kind, kind_span, object.span());
     for &(field, required) in kind.fields() {
-        match field {
-            "prompt" => element.prompt = reader.string(field, required).map(|s| s.value.into_string()),
-            "promptMs" => element.prompt_ms = reader.integer(field, required, 0).map_or(0, |n| n.value),
-            "variable" => element.variable = reader.non_empty_string(field, required).map(|s| s.value),
-            "queue" | "target" => {
-                reader.non_empty_string(field, required);
-            }
-            "value" => element.value = reader.any(field, required).map(|v| Box::new(v.to_json())),
-            "minDigits" => element.min_digits = reader.integer(field, required, 1).map(|n| n.value),
-            "maxDigits" => {
-                let max = reader.integer(field, required, 1);
-                if let (Some(min), Some(max)) = (element.min_digits, &max)
-                    && max.value < min
-                {
-                    let finding = Finding::new(
-                        Rule::InvalidFieldValue,
-                        max.span,
-                        format!(
-                            "`maxDigits` ({}) of {} is below `minDigits` ({min})",
-                            max.value,
-                            element_label(&element)
-                        ),
-                    );
-                    reader.findings.push(finding);
+        match reader.get(field) {
+            None if required => reader.report_missing(field, expected_of(field)),
+            None => {}
+            Some(value) => {
+                if set_field(&mut element, field, value).is_none() {
+                    reader.report_invalid(field, value, expected_of(field));
                 }
-                element.max_digits = max.map(|n| n.value);
             }
-            _ => {}
         }
+    }
+    if let (Some(min), Some(max)) = (element.min_digits, element.max_digits)
+        && max < min
+        && let Some(value) = reader.get("maxDigits")
+    {
+        let finding = Finding::new(
+            Rule::InvalidFieldValue,
+            value.span(),
+            format!(
+                "`maxDigits` ({max}) of {} is below `minDigits` ({min})",
+                element_label(&element)
+            ),
+        );
+        reader.findings.push(finding);
     }
     if kind != ElementKind::Unknown {
         let mut allowed = vec!["id", "type", "description", "studio", "suppress"];
@@ -212,6 +214,81 @@ fn load_element(object: Object, suppressions: &mut Vec<Suppression>, findings: &
         });
     }
     id.map(|_| element)
+}
+
+/// The keys an element without `studio` or `suppress` may have: its own, then its kind's.
+const PLAIN_ELEMENT_KEYS: [&str; 11] = [
+    "id",
+    "type",
+    "description",
+    "prompt",
+    "promptMs",
+    "variable",
+    "value",
+    "queue",
+    "target",
+    "minDigits",
+    "maxDigits",
+];
+
+/// An element whose fields are its kind's, each once and of its type, read in one pass: most
+/// elements. Anything else (a missing or unknown field, a wrong value, `studio`, `suppress`) is
+/// `None`, and the reader that reports reads the element.
+fn plain_element(object: Object) -> Option<Element> {
+    let [id, type_value, description, kind_values @ ..] = object.plain_fields(&PLAIN_ELEMENT_KEYS)?;
+    let id = non_empty_string_value(id?)?;
+    let type_field = string_value(type_value?)?;
+    let kind = ElementKind::parse(&type_field.value)?;
+    if let Some(description) = description {
+        string_value(description)?;
+    }
+    let mut element = Element::new(id, kind, type_field.span, object.span());
+    for (&field, value) in PLAIN_ELEMENT_KEYS[3..].iter().zip(kind_values) {
+        let Some(value) = value else { continue };
+        kind.fields().iter().find(|(f, _)| *f == field)?;
+        set_field(&mut element, field, value)?;
+    }
+    let present = |field: &str| {
+        PLAIN_ELEMENT_KEYS[3..]
+            .iter()
+            .zip(kind_values)
+            .any(|(k, v)| *k == field && v.is_some())
+    };
+    let missing = kind
+        .fields()
+        .iter()
+        .any(|&(field, required)| required && !present(field));
+    let inverted = matches!((element.min_digits, element.max_digits), (Some(min), Some(max)) if max < min);
+    (!missing && !inverted).then_some(element)
+}
+
+/// Sets one of an element's kind fields from its value; `None` when the value is not of the
+/// field's type (`expected_of` says what is).
+fn set_field(element: &mut Element, field: &str, value: Value) -> Option<()> {
+    match field {
+        "prompt" => element.prompt = Some(string_value(value)?.value.into_string()),
+        "promptMs" => element.prompt_ms = integer_value(value, 0)?.value,
+        "variable" => element.variable = Some(non_empty_string_value(value)?.value),
+        "queue" | "target" => {
+            non_empty_string_value(value)?;
+        }
+        "value" => element.value = Some(Box::new(value.to_json())),
+        "minDigits" => element.min_digits = Some(integer_value(value, 1)?.value),
+        "maxDigits" => element.max_digits = Some(integer_value(value, 1)?.value),
+        _ => {}
+    }
+    Some(())
+}
+
+/// What a kind field's value must be, for messages.
+fn expected_of(field: &str) -> &'static str {
+    match field {
+        "prompt" => "a string",
+        "promptMs" => "a non-negative integer",
+        "minDigits" | "maxDigits" => "an integer of at least 1",
+        "value" => "a value",
+        _ => "a non-empty string",
+    }
 }
 
 /// An element's `suppress`: `[{"rule": CODE or name, "reason": why}]`, each rule known and each
@@ -265,6 +342,9 @@ fn element_label(element: &Element) -> String {
 }
 
 fn load_edge(object: Object, findings: &mut Vec<Finding>) -> Option<Edge> {
+    if let Some(edge) = plain_edge(object) {
+        return Some(edge);
+    }
     let mut reader = ObjectReader::new(object, "an edge", FLOW_FIELDS, findings);
     let from = reader.non_empty_string("from", true);
     let to = reader.non_empty_string("to", true);
@@ -274,6 +354,21 @@ fn load_edge(object: Object, findings: &mut Vec<Finding>) -> Option<Edge> {
         from: from?,
         to: to?,
         on,
+        span: object.span(),
+    })
+}
+
+/// An edge whose fields are known, each once, and of their types, read in one pass: most edges.
+/// Anything else is `None`, and the reader that reports reads the edge.
+fn plain_edge(object: Object) -> Option<Edge> {
+    let [from, to, on] = object.plain_fields(&["from", "to", "on"])?;
+    Some(Edge {
+        from: non_empty_string_value(from?)?,
+        to: non_empty_string_value(to?)?,
+        on: match on {
+            Some(on) => Some(string_value(on)?),
+            None => None,
+        },
         span: object.span(),
     })
 }
@@ -473,4 +568,115 @@ fn load_timeouts(object: Object, findings: &mut Vec<Finding>) -> Timeouts {
         );
     }
     timeouts
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::json::Tape;
+
+    /// Keys an element may have, and a few it may not.
+    const KEYS: [&str; 15] = [
+        "id",
+        "type",
+        "description",
+        "prompt",
+        "promptMs",
+        "variable",
+        "value",
+        "queue",
+        "target",
+        "minDigits",
+        "maxDigits",
+        "studio",
+        "suppress",
+        "colour",
+        "i\\u0064",
+    ];
+    const VALUES: [&str; 18] = [
+        "\"play\"",
+        "\"menu\"",
+        "\"input\"",
+        "\"set\"",
+        "\"queue\"",
+        "\"transfer\"",
+        "\"start\"",
+        "\"plya\"",
+        "\"x\"",
+        "\"\"",
+        "\"a\\u0062\"",
+        "0",
+        "1",
+        "5",
+        "2.0",
+        "-1",
+        "true",
+        "[]",
+    ];
+
+    /// An element object of random keys (some repeated, some unknown) and values (some of the
+    /// wrong type), `type` usually a real kind.
+    fn element_text() -> impl Strategy<Value = String> {
+        let kind = prop::sample::select(&VALUES[..8]);
+        let field = (prop::sample::select(&KEYS[..]), prop::sample::select(&VALUES[..]));
+        (kind, prop::collection::vec(field, 0..8), any::<bool>()).prop_map(|(kind, fields, typed)| {
+            let mut parts = vec![r#""id": "e1""#.to_string()];
+            if typed {
+                parts.push(format!(r#""type": {kind}"#));
+            }
+            parts.extend(fields.iter().map(|(key, value)| format!("\"{key}\": {value}")));
+            format!("{{{}}}", parts.join(", "))
+        })
+    }
+
+    proptest! {
+        /// The one-pass read of a plain element gives exactly what the field-by-field read gives,
+        /// and takes every element that read finds nothing wrong with (but for `studio` and
+        /// `suppress`, which it leaves to that read).
+        #[test]
+        fn the_one_pass_read_of_an_element_agrees_with_the_reporting_read(text in element_text()) {
+            let tape = Tape::parse(&text).unwrap();
+            let object = tape.root().as_object().unwrap();
+            let plain = plain_element(object);
+            let (mut suppressions, mut findings) = (Vec::new(), Vec::new());
+            let read = read_element(object, &mut suppressions, &mut findings);
+            if let Some(plain) = &plain {
+                prop_assert!(findings.is_empty(), "{text}: {findings:?}");
+                prop_assert_eq!(Some(plain), read.as_ref(), "{}", text);
+            }
+            let leaves_to_reader = ["studio", "suppress", "i\\u0064"].iter().any(|k| text.contains(&format!("\"{k}\"")));
+            if findings.is_empty() && !leaves_to_reader {
+                prop_assert!(plain.is_some(), "{text} is clean but not read in one pass");
+            }
+        }
+    }
+
+    /// Elements the random ones rarely make: each is read in one pass exactly when it is clean.
+    #[test]
+    fn the_one_pass_read_leaves_every_fault_to_the_reporting_read() {
+        let input = r#""id": "a", "type": "input", "prompt": "PIN", "variable": "pin""#;
+        for (fields, clean) in [
+            ("\"minDigits\": 4, \"maxDigits\": 6", true),
+            ("\"minDigits\": 6, \"maxDigits\": 4", false),
+            ("\"minDigits\": 0", false),
+            ("\"promptMs\": 1200", true),
+            ("\"promptMs\": -5", false),
+            ("\"queue\": \"q\"", false),
+            ("\"description\": 3", false),
+        ] {
+            let text = format!("{{{input}, {fields}}}");
+            let tape = Tape::parse(&text).unwrap();
+            let object = tape.root().as_object().unwrap();
+            let (mut suppressions, mut findings) = (Vec::new(), Vec::new());
+            let read = read_element(object, &mut suppressions, &mut findings);
+            assert_eq!(findings.is_empty(), clean, "{text}: {findings:?}");
+            let plain = plain_element(object);
+            assert_eq!(plain.is_some(), clean, "{text}");
+            if clean {
+                assert_eq!(plain, read, "{text}");
+            }
+        }
+    }
 }

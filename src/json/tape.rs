@@ -265,6 +265,32 @@ impl<'t, 's> Object<'t, 's> {
         self.iter().find(|p| p.name.str_is(key))
     }
 
+    /// The values of `keys`, in one pass over the object, when its keys are all among `keys`, each
+    /// at most once and written without escapes; `None` otherwise (an `ObjectReader` then reads
+    /// the object and reports what is wrong with it).
+    pub fn plain_fields<const N: usize>(self, keys: &[&str; N]) -> Option<[Option<Value<'t, 's>>; N]> {
+        let tape = self.0.tape;
+        let mut found = [None; N];
+        let (mut at, end) = (self.0.index as usize + 1, self.0.next() as usize);
+        while at < end {
+            let key = tape.nodes[at];
+            if key.kind() != Kind::String {
+                return None;
+            }
+            let raw = &tape.text.as_bytes()[key.start as usize + 1..key.end as usize - 1];
+            let slot = keys.iter().position(|k| same_bytes(raw, k.as_bytes()))?;
+            let value = Value {
+                tape,
+                index: at as u32 + 1,
+            };
+            if found[slot].replace(value).is_some() {
+                return None;
+            }
+            at = value.next() as usize;
+        }
+        Some(found)
+    }
+
     /// The object's properties, read once into an inline table for repeated lookups by key.
     pub fn table(self) -> Table<'t, 's> {
         let tape = self.0.tape;
