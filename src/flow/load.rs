@@ -174,11 +174,10 @@ fn read_element(object: Object, suppressions: &mut Vec<Suppression>, findings: &
         match reader.get(field) {
             None if required => reader.report_missing(field, expected_of(field)),
             None => {}
-            Some(value) => {
-                if set_field(&mut element, field, value).is_none() {
-                    reader.report_invalid(field, value, expected_of(field));
-                }
+            Some(value) if set_field(&mut element, field, value).is_none() => {
+                reader.report_invalid(field, value, expected_of(field));
             }
+            Some(_) => {}
         }
     }
     if let (Some(min), Some(max)) = (element.min_digits, element.max_digits)
