@@ -373,6 +373,21 @@ fn plain_edge(object: Object) -> Option<Edge> {
 }
 
 fn load_routing_rule(object: Object, findings: &mut Vec<Finding>) -> Option<RoutingRule> {
+    // Most rules are plain: their three fields and the action's `goto`, each once and sound, read
+    // in one pass (the condition still reports its own faults).
+    if let Some([Some(element), Some(condition), Some(action)]) =
+        object.plain_fields(&["element", "condition", "action"])
+        && let (Some(element), Some(condition)) = (non_empty_string_value(element), condition.as_object())
+        && let Some([Some(goto)]) = action.as_object().and_then(|a| a.plain_fields(&["goto"]))
+        && let Some(goto) = non_empty_string_value(goto)
+    {
+        return Some(RoutingRule {
+            element,
+            condition: load_condition(condition, findings),
+            goto: Some(goto),
+            span: object.span(),
+        });
+    }
     let mut reader = ObjectReader::new(object, "a routing rule", FLOW_FIELDS, findings);
     let element = reader.non_empty_string("element", true);
     let condition = reader.object("condition", true);
@@ -395,6 +410,11 @@ fn load_routing_rule(object: Object, findings: &mut Vec<Finding>) -> Option<Rout
 
 /// Reads a condition; every fault is a `malformed-condition` finding and makes the result `None`.
 pub fn load_condition(object: Object, findings: &mut Vec<Finding>) -> Option<Condition> {
+    plain_comparison(object).or_else(|| read_condition(object, findings))
+}
+
+/// Reads a condition field by field, reporting each fault where it stands.
+fn read_condition(object: Object, findings: &mut Vec<Finding>) -> Option<Condition> {
     let before = findings.len();
     let mut reader = ObjectReader::new(object, "a condition", CONDITION_FIELDS, findings);
     if let Some(key) = ["all", "any", "not"].into_iter().find(|k| reader.has(k)) {
@@ -413,6 +433,21 @@ pub fn load_condition(object: Object, findings: &mut Vec<Finding>) -> Option<Con
     let test = operator.and_then(|op| load_test(&op, value, open, findings));
     let (variable, test) = (variable?, test?);
     (findings.len() == before).then_some(Condition::Compare {
+        variable: variable.value,
+        test,
+    })
+}
+
+/// A sound `{"variable", "operator", "value"}` condition, read in one pass: most conditions. Any
+/// fault is `None`, and the reader that reports reads it.
+fn plain_comparison(object: Object) -> Option<Condition> {
+    let [variable, operator, value] = object.plain_fields(&["variable", "operator", "value"])?;
+    let variable = non_empty_string_value(variable?)?;
+    let operator = string_value(operator?)?;
+    let open = Span::new(object.span().start(), object.span().start() + 1);
+    // `load_test` reports only when it finds nothing: a fault here is read again, and reported.
+    let test = load_test(&operator, value, open, &mut Vec::new())?;
+    Some(Condition::Compare {
         variable: variable.value,
         test,
     })
@@ -672,6 +707,44 @@ mod tests {
             let read = read_element(object, &mut suppressions, &mut findings);
             assert_eq!(findings.is_empty(), clean, "{text}: {findings:?}");
             let plain = plain_element(object);
+            assert_eq!(plain.is_some(), clean, "{text}");
+            if clean {
+                assert_eq!(plain, read, "{text}");
+            }
+        }
+    }
+
+    /// Comparisons: each is read in one pass exactly when the reporting read finds nothing wrong,
+    /// and then to the same condition.
+    #[test]
+    fn the_one_pass_read_of_a_comparison_agrees_with_the_reporting_read() {
+        for (text, clean) in [
+            (r#"{"variable": "hour", "operator": "between", "value": [8, 18]}"#, true),
+            (
+                r#"{"variable": "day", "operator": "notIn", "value": ["Sat", "Sun"]}"#,
+                true,
+            ),
+            (r#"{"variable": "vip", "operator": "exists"}"#, true),
+            (r#"{"operator": "equals", "value": 1, "variable": "tier"}"#, true),
+            (
+                r#"{"variable": "hour", "operator": "between", "value": [18, 8]}"#,
+                false,
+            ),
+            (r#"{"variable": "hour", "operator": "equals"}"#, false),
+            (r#"{"variable": "", "operator": "equals", "value": 1}"#, false),
+            (r#"{"variable": "x", "operator": "equal", "value": 1}"#, false),
+            (
+                r#"{"variable": "x", "operator": "equals", "value": 1, "note": "?"}"#,
+                false,
+            ),
+            (r#"{"variable": "x", "variable": "y", "operator": "exists"}"#, false),
+        ] {
+            let tape = Tape::parse(text).unwrap();
+            let object = tape.root().as_object().unwrap();
+            let mut findings = Vec::new();
+            let read = read_condition(object, &mut findings);
+            assert_eq!(findings.is_empty(), clean, "{text}: {findings:?}");
+            let plain = plain_comparison(object);
             assert_eq!(plain.is_some(), clean, "{text}");
             if clean {
                 assert_eq!(plain, read, "{text}");
