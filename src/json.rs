@@ -6,8 +6,10 @@ pub mod tape;
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::collections::hash_map::Entry;
 
 use compact_str::CompactString;
+use rustc_hash::FxHashMap;
 pub use tape::{Array, Kind, Object, Property, Table, Tape, Value};
 
 use crate::diagnostic::Finding;
@@ -294,6 +296,28 @@ fn duplicate_keys<'t, 's>(table: &Table<'t, 's>) -> Vec<(Property<'t, 's>, Prope
         return found;
     }
     let object = table.object();
+    // Keys written without escapes are the same key exactly when they are the same text: compared
+    // pair by pair in a mid-sized object (a Studio action), through a map in a larger one, without
+    // decoding or allocating a key.
+    if object.iter().all(|p| p.name.kind() == Kind::String) {
+        if object.iter().count() <= 32 {
+            for (i, prop) in object.iter().enumerate() {
+                let first = object.iter().take(i).find(|p| p.name.raw() == prop.name.raw());
+                found.extend(first.map(|first| (prop, first)));
+            }
+            return found;
+        }
+        let mut first_of: FxHashMap<&str, Property> = FxHashMap::default();
+        for prop in object.iter() {
+            match first_of.entry(prop.name.raw()) {
+                Entry::Occupied(first) => found.push((prop, *first.get())),
+                Entry::Vacant(slot) => {
+                    slot.insert(prop);
+                }
+            }
+        }
+        return found;
+    }
     let mut seen = HashSet::new();
     for (i, prop) in object.iter().enumerate() {
         if !seen.insert(prop.key()) {

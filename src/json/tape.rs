@@ -331,7 +331,7 @@ impl<'t, 's> Object<'t, 's> {
 }
 
 /// How many properties a `Table` holds inline.
-pub const TABLE_SIZE: usize = 8;
+pub const TABLE_SIZE: usize = 12;
 
 /// The first `TABLE_SIZE` properties of an object: keys as written and where their values are.
 #[derive(Debug, Clone)]
@@ -340,7 +340,7 @@ pub struct Table<'t, 's> {
     raw_keys: [&'s [u8]; TABLE_SIZE],
     values: [u32; TABLE_SIZE],
     /// Which keys have escapes (and are compared decoded).
-    escaped: u8,
+    escaped: u16,
     /// Whether two keys of the table may be the same (else they are all different).
     may_repeat: bool,
     len: usize,
