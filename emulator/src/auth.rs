@@ -23,7 +23,8 @@ pub struct TokenForm {
     scope: Option<String>,
 }
 
-fn unauthorized(message: &str) -> ApiError {
+/// A 401 answer.
+pub(crate) fn unauthorized(message: &str) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
 }
 
@@ -78,6 +79,19 @@ pub async fn token(State(state): State<Arc<AppState>>, form: Result<Form<TokenFo
 /// Checks the bearer token of a call: 401 when missing, unknown, expired or revoked; 403 when it
 /// lacks `scope`.
 pub fn require(state: &AppState, headers: &HeaderMap, scope: &str) -> Result<(), ApiError> {
+    let scopes = live_token_scopes(state, headers)?;
+    if !scopes.iter().any(|s| s == scope) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "insufficient_scope",
+            format!("the token lacks the scope `{scope}`"),
+        ));
+    }
+    Ok(())
+}
+
+/// The scopes of the call's bearer token: 401 when it is missing, unknown, expired or revoked.
+pub fn live_token_scopes(state: &AppState, headers: &HeaderMap) -> Result<Vec<String>, ApiError> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -91,12 +105,5 @@ pub fn require(state: &AppState, headers: &HeaderMap, scope: &str) -> Result<(),
     if Instant::now() >= info.expires_at {
         return Err(unauthorized("token expired"));
     }
-    if !info.scopes.iter().any(|s| s == scope) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "insufficient_scope",
-            format!("the token lacks the scope `{scope}`"),
-        ));
-    }
-    Ok(())
+    Ok(info.scopes.clone())
 }

@@ -25,6 +25,7 @@ use cxone_flow::registry::Severity;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::auth::{live_token_scopes, unauthorized};
 use crate::error::ApiError;
 use crate::state::{AppState, StoredScript, TokenInfo};
 
@@ -63,10 +64,6 @@ impl Default for StudioConfig {
             discovery: true,
         }
     }
-}
-
-fn unauthorized(message: &str) -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
 }
 
 /// The origin the request was addressed to (`http://127.0.0.1:PORT`), for the URLs the emulator
@@ -222,16 +219,9 @@ fn require(state: &AppState, headers: &HeaderMap) -> Result<(), Box<Response>> {
             (StatusCode::NOT_ACCEPTABLE, "No known way to render data").into_response(),
         ));
     }
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(|| Box::new(unauthorized("missing bearer token").into_response()))?;
-    let inner = state.lock();
-    match inner.tokens.get(token) {
-        Some(info) if !info.revoked && Instant::now() < info.expires_at => Ok(()),
-        Some(_) => Err(Box::new(unauthorized("token expired or revoked").into_response())),
-        None => Err(Box::new(unauthorized("unknown token").into_response())),
+    match live_token_scopes(state, headers) {
+        Ok(_) => Ok(()),
+        Err(refused) => Err(Box::new(refused.into_response())),
     }
 }
 
