@@ -508,16 +508,8 @@ impl Run {
     /// On a tag with `backend: studio`: the release of the checked scripts, unless the checks
     /// failed. Returns the tag, the rendered release and whether a script failed.
     fn release_scripts(&self, tag: &str, report: &CheckReport) -> Result<Option<(String, String, bool)>, String> {
-        let scripts = match studio_release::scripts_to_release(report, self.inputs.fail_on) {
-            Ok(scripts) => scripts,
-            Err(blocked @ Blocked::ChecksFailed) => {
-                log(&format!(
-                    "::error title=cxone-flow release::{}",
-                    escape_data(&blocked.describe(tag))
-                ));
-                return Ok(None);
-            }
-            Err(blocked) => return Err(blocked.describe(tag)),
+        let Some(scripts) = releasable(tag, studio_release::scripts_to_release(report, self.inputs.fail_on))? else {
+            return Ok(None);
         };
         let connection = self.settings(tag).connection;
         let dry_run = self.inputs.release.dry_run;
@@ -596,18 +588,8 @@ impl Run {
 
     /// On a tag: the release of the checked flows, unless the checks failed.
     fn release(&self, tag: &str, report: &CheckReport) -> Result<Option<Released>, String> {
-        let flows = match flows_to_release(report, self.inputs.fail_on) {
-            Ok(flows) => flows,
-            // The checks' own findings fail the run (exit 1, or 2 for unreadable files).
-            Err(blocked @ Blocked::ChecksFailed) => {
-                log(&format!(
-                    "::error title=cxone-flow release::{}",
-                    escape_data(&blocked.describe(tag))
-                ));
-                return Ok(None);
-            }
-            // Checked flows that cannot be sent: the run cannot do what the tag asks (exit 2).
-            Err(blocked) => return Err(blocked.describe(tag)),
+        let Some(flows) = releasable(tag, flows_to_release(report, self.inputs.fail_on))? else {
+            return Ok(None);
         };
         let released = release_flows(&self.settings(tag), flows)?;
         log_group(&format!("release {tag}"), &report::release::render_release(&released));
@@ -704,4 +686,21 @@ fn scope_sentence(selection: &Selection, shard: Shard) -> String {
 fn append(path: &Path, text: &str) -> std::io::Result<()> {
     let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
     file.write_all(text.as_bytes())
+}
+
+/// What a tag may release, or why not: `None` (logged as an error annotation) when the checks'
+/// own findings block it, which fails the run with exit 1 (2 for unreadable files); an error when
+/// checked flows or scripts cannot be sent, so the run cannot do what the tag asks (exit 2).
+fn releasable<T>(tag: &str, found: Result<T, Blocked>) -> Result<Option<T>, String> {
+    match found {
+        Ok(found) => Ok(Some(found)),
+        Err(blocked @ Blocked::ChecksFailed) => {
+            log(&format!(
+                "::error title=cxone-flow release::{}",
+                escape_data(&blocked.describe(tag))
+            ));
+            Ok(None)
+        }
+        Err(blocked) => Err(blocked.describe(tag)),
+    }
 }
