@@ -166,6 +166,15 @@ pub struct RemoteFinding {
     pub error: bool,
 }
 
+/// Where each of `findings` stands, for messages: `action 12 Timeout, action 14 Prompt`.
+pub fn listed<'f>(findings: impl IntoIterator<Item = &'f RemoteFinding>) -> String {
+    findings
+        .into_iter()
+        .map(|f| format!("action {} {}", f.action, f.key))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The findings of a save's answer.
 pub fn remote_findings(result: &SaveResult) -> Vec<RemoteFinding> {
     let Some(code) = &result.error_code else {
@@ -305,12 +314,7 @@ async fn release_one(
         ScriptOutcome::Rejected { findings } => record(AuditEvent::FlowFailed {
             reason: format!(
                 "CXone's syntax check rejected it: {}",
-                findings
-                    .iter()
-                    .filter(|f| f.error)
-                    .map(|f| format!("action {} {}", f.action, f.key))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                listed(findings.iter().filter(|f| f.error))
             ),
         }),
         ScriptOutcome::LiveOverwriteRefused { points_of_contact } => record(AuditEvent::FlowFailed {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::release::studio::{ScriptOutcome, ScriptReport};
+use crate::release::studio::{ScriptOutcome, ScriptReport, listed};
 
 /// One line per script, one per point of contact moved, then the totals.
 pub fn render_release(reports: &[ScriptReport], dry_run: bool) -> String {
@@ -16,22 +16,13 @@ pub fn render_release(reports: &[ScriptReport], dry_run: bool) -> String {
                 report.versioned,
                 warnings.len(),
                 if warnings.len() == 1 { "" } else { "s" },
-                warnings
-                    .iter()
-                    .map(|w| format!("action {} {}", w.action, w.key))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                listed(warnings)
             ),
             ScriptOutcome::Unchanged => format!("unchanged: `{}` already holds this content", report.versioned),
             ScriptOutcome::WouldSave => format!("would save as `{}`", report.versioned),
             ScriptOutcome::Rejected { findings } => format!(
                 "REJECTED by CXone's syntax check, nothing saved: {}",
-                findings
-                    .iter()
-                    .filter(|f| f.error)
-                    .map(|f| format!("action {} {}", f.action, f.key))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                listed(findings.iter().filter(|f| f.error))
             ),
             ScriptOutcome::LiveOverwriteRefused { points_of_contact } => format!(
                 "REFUSED: `{}` runs live on {} and holds other content; saving over it would change those calls at once (--allow-live-overwrite)",
