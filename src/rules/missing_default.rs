@@ -6,19 +6,16 @@ use crate::flow::model::ElementKind;
 use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for (i, element) in cx.flow.elements.iter().enumerate() {
-        if element.kind != ElementKind::Routing || cx.graph.rules_of[i].is_empty() {
-            continue;
-        }
-        if !cx.has_edge_on(i, "default", false) {
-            out.push(
-                Finding::new(
-                    Rule::MissingDefault,
-                    element.id.span,
-                    format!("routing element \"{}\" has no `default` edge", element.id.value),
-                )
-                .with_help("when no rule matches, the call ends in an error; add an edge with \"on\": \"default\""),
-            );
-        }
+    for element in cx.without_default(false, |i, element| {
+        element.kind == ElementKind::Routing && !cx.graph.rules_of[i].is_empty()
+    }) {
+        out.push(
+            Finding::new(
+                Rule::MissingDefault,
+                element.id.span,
+                format!("routing element \"{}\" has no `default` edge", element.id.value),
+            )
+            .with_help("when no rule matches, the call ends in an error; add an edge with \"on\": \"default\""),
+        );
     }
 }

@@ -24,7 +24,7 @@ mod unwired_queue_default;
 
 use crate::diagnostic::Finding;
 use crate::flow::graph::Graph;
-use crate::flow::model::Flow;
+use crate::flow::model::{Element, Flow};
 use crate::registry::RuleLimits;
 
 /// What every flow check reads: the flow, its graph, the limits.
@@ -34,7 +34,7 @@ pub struct Context<'a> {
     pub limits: &'a RuleLimits,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     /// Whether an edge leaves element `element` on the outcome `on` (to an element that exists,
     /// when `wired`).
     pub fn has_edge_on(&self, element: usize, on: &str, wired: bool) -> bool {
@@ -42,6 +42,21 @@ impl Context<'_> {
             self.flow.edges[e].on.as_ref().is_some_and(|label| label.value == on)
                 && (!wired || self.graph.edge_ends[e].1.is_some())
         })
+    }
+
+    /// The elements for which `wanted` holds that have no `default` edge (to an element that exists,
+    /// when `wired`).
+    pub fn without_default(
+        &self,
+        wired: bool,
+        wanted: impl Fn(usize, &Element) -> bool,
+    ) -> impl Iterator<Item = &'a Element> {
+        self.flow
+            .elements
+            .iter()
+            .enumerate()
+            .filter(move |&(i, element)| wanted(i, element) && !self.has_edge_on(i, "default", wired))
+            .map(|(_, element)| element)
     }
 }
 
