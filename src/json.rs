@@ -52,13 +52,21 @@ pub fn out_of_range_numbers(tape: &Tape) -> Vec<Finding> {
         .collect()
 }
 
+/// How a string value of the document names an object in messages.
+#[derive(Clone, Copy)]
+enum Named<'t, 's> {
+    /// `element "menu_main"`.
+    Quoted(&'static str, Value<'t, 's>),
+    /// `action 12`.
+    After(&'static str, Value<'t, 's>),
+}
+
 /// Reads one JSON object, remembering which keys were read so the rest can be reported as unknown.
 pub struct ObjectReader<'t, 's, 'f> {
     table: Table<'t, 's>,
     what: Cow<'static, str>,
-    /// A kind and the string value that names this object (`element "menu_main"`), written out
-    /// only when a message needs it.
-    named: Option<(&'static str, Value<'t, 's>)>,
+    /// How a string value names this object, written out only when a message needs it.
+    named: Option<Named<'t, 's>>,
     /// Which properties of the table a field read has taken.
     read: u32,
     rules: FieldRules,
@@ -111,13 +119,20 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
 
     /// Renames the object in later messages as `kind "name"`, `name` being a string value of it.
     pub fn describe_by(&mut self, kind: &'static str, name: Value<'t, 's>) {
-        self.named = Some((kind, name));
+        self.named = Some(Named::Quoted(kind, name));
+    }
+
+    /// Renames the object in later messages as `prefix` and then `name`, a string value (or key)
+    /// of the script: `action 12`.
+    pub fn describe_after(&mut self, prefix: &'static str, name: Value<'t, 's>) {
+        self.named = Some(Named::After(prefix, name));
     }
 
     /// How messages call the object.
     fn what(&self) -> Cow<'_, str> {
         match self.named {
-            Some((kind, name)) => format!("{kind} \"{}\"", name.as_str().unwrap_or_default()).into(),
+            Some(Named::Quoted(kind, name)) => format!("{kind} \"{}\"", name.as_str().unwrap_or_default()).into(),
+            Some(Named::After(prefix, name)) => format!("{prefix}{}", name.as_str().unwrap_or_default()).into(),
             None => Cow::Borrowed(&self.what),
         }
     }

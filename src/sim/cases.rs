@@ -86,8 +86,8 @@ fn load_case(object: Object, findings: &mut Vec<Finding>) -> Option<Case> {
     let before = findings.len();
     let mut reader = ObjectReader::new(object, "a case", CASE_FIELDS, findings);
     let name = reader.non_empty_string("name", true);
-    if let Some(name) = &name {
-        reader.describe(format!("case \"{}\"", name.value));
+    if let Some(value) = name.as_ref().and(reader.get("name")) {
+        reader.describe_by("case", value);
     }
     reader.string("description", false);
     // Written by `cxone-flow cases generate`, which replaces only such cases when it regenerates.

@@ -73,7 +73,9 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
         let from = Spanned::new(property.key().to_compact_string(), property.name.span());
         for value in list.iter() {
             match value.as_object() {
-                Some(branch) => flow.edges.extend(load_branch(&from, branch, &mut findings)),
+                Some(branch) => flow
+                    .edges
+                    .extend(load_branch(&from, property.name, branch, &mut findings)),
                 None => findings.push(invalid(value, "each branch", "an object")),
             }
         }
@@ -112,7 +114,8 @@ fn load_action(key: Value, value: Value, findings: &mut Vec<Finding>) -> Option<
         findings.push(invalid(value, &format!("action {id}"), "an object"));
         return None;
     };
-    let mut reader = ObjectReader::new(object, format!("action {id}"), FLOW_FIELDS, findings);
+    let mut reader = ObjectReader::new(object, "an action", FLOW_FIELDS, findings);
+    reader.describe_after("action ", key);
     if let Some(action_id) = reader.get("actionId")
         && id_of(action_id).as_deref() != Some(id.as_str())
     {
@@ -252,13 +255,10 @@ pub fn expression_value(text: &str) -> serde_json::Value {
     }
 }
 
-fn load_branch(from: &Spanned<CompactString>, branch: Object, findings: &mut Vec<Finding>) -> Option<Edge> {
-    let mut reader = ObjectReader::new(
-        branch,
-        format!("a branch of action {}", from.value),
-        FLOW_FIELDS,
-        findings,
-    );
+/// Reads one branch of the action `from`, filed under `key`.
+fn load_branch(from: &Spanned<CompactString>, key: Value, branch: Object, findings: &mut Vec<Finding>) -> Option<Edge> {
+    let mut reader = ObjectReader::new(branch, "a branch", FLOW_FIELDS, findings);
+    reader.describe_after("a branch of action ", key);
     let to = match reader.get("to") {
         None => {
             reader.report_missing("to", "an action id");
