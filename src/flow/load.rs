@@ -119,14 +119,19 @@ pub fn root_object<'t, 's>(root: Value<'t, 's>, what: &str, findings: &mut Vec<F
     object
 }
 
+/// A value that is not what it must be: `{what} must be {expected}, found ...`, at the value.
+pub fn invalid_value(value: Value, what: &str, expected: &str) -> Finding {
+    Finding::new(
+        Rule::InvalidFieldValue,
+        value.span(),
+        format!("{what} must be {expected}, found {}", describe_value(value)),
+    )
+}
+
 fn expect_object<'t, 's>(value: Value<'t, 's>, what: &str, findings: &mut Vec<Finding>) -> Option<Object<'t, 's>> {
     let object = value.as_object();
     if object.is_none() {
-        findings.push(Finding::new(
-            Rule::InvalidFieldValue,
-            value.span(),
-            format!("{what} must be an object, found {}", describe_value(value)),
-        ));
+        findings.push(invalid_value(value, what, "an object"));
     }
     object
 }

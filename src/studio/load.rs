@@ -6,7 +6,7 @@ use compact_str::{CompactString, ToCompactString};
 use rustc_hash::FxHashMap;
 
 use crate::diagnostic::Finding;
-use crate::flow::load::{FLOW_FIELDS, root_object};
+use crate::flow::load::{FLOW_FIELDS, invalid_value, root_object};
 use crate::flow::model::{Action, Edge, Element, ElementKind, Flow, Script};
 use crate::json::{Object, ObjectReader, Value, describe_value};
 use crate::registry::Rule;
@@ -62,12 +62,16 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
         let element = &mut flow.elements[at];
         match property.value.as_object() {
             Some(list) => apply_properties(element, list, &mut findings),
-            None => findings.push(invalid(property.value, "the properties of an action", "an object")),
+            None => findings.push(invalid_value(
+                property.value,
+                "the properties of an action",
+                "an object",
+            )),
         }
     }
     for property in branches.into_iter().flat_map(|b| b.iter()) {
         let Some(list) = property.value.as_array() else {
-            findings.push(invalid(property.value, "the branches of an action", "an array"));
+            findings.push(invalid_value(property.value, "the branches of an action", "an array"));
             continue;
         };
         let from = Spanned::new(property.key().to_compact_string(), property.name.span());
@@ -76,7 +80,7 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
                 Some(branch) => flow
                     .edges
                     .extend(load_branch(&from, property.name, branch, &mut findings)),
-                None => findings.push(invalid(value, "each branch", "an object")),
+                None => findings.push(invalid_value(value, "each branch", "an object")),
             }
         }
     }
@@ -92,14 +96,6 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
     (flow, findings)
 }
 
-fn invalid(value: Value, what: &str, expected: &str) -> Finding {
-    Finding::new(
-        Rule::InvalidFieldValue,
-        value.span(),
-        format!("{what} must be {expected}, found {}", describe_value(value)),
-    )
-}
-
 /// An id as a script writes it: a number (`4`) or a string (`"4"`).
 fn id_of(value: Value) -> Option<CompactString> {
     match value.as_number() {
@@ -111,7 +107,7 @@ fn id_of(value: Value) -> Option<CompactString> {
 fn load_action(key: Value, value: Value, findings: &mut Vec<Finding>) -> Option<Element> {
     let id = key.to_compact().unwrap_or_default();
     let Some(object) = value.as_object() else {
-        findings.push(invalid(value, &format!("action {id}"), "an object"));
+        findings.push(invalid_value(value, &format!("action {id}"), "an object"));
         return None;
     };
     let mut reader = ObjectReader::new(object, "an action", FLOW_FIELDS, findings);
