@@ -311,17 +311,9 @@ fn duplicate_keys<'t, 's>(table: &Table<'t, 's>) -> Vec<(Property<'t, 's>, Prope
         return found;
     }
     let object = table.object();
-    // Keys written without escapes are the same key exactly when they are the same text: compared
-    // pair by pair in a mid-sized object (a Studio action), through a map in a larger one, without
-    // decoding or allocating a key.
+    // Keys written without escapes are the same key exactly when they are the same text: a map of
+    // them, hashed fast, without decoding or allocating a key.
     if object.iter().all(|p| p.name.kind() == Kind::String) {
-        if object.iter().count() <= 32 {
-            for (i, prop) in object.iter().enumerate() {
-                let first = object.iter().take(i).find(|p| p.name.raw() == prop.name.raw());
-                found.extend(first.map(|first| (prop, first)));
-            }
-            return found;
-        }
         let mut first_of: FxHashMap<&str, Property> = FxHashMap::default();
         for prop in object.iter() {
             match first_of.entry(prop.name.raw()) {
