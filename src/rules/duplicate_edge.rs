@@ -20,14 +20,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 .take_while(|&e| e < i)
                 .find(|&e| label(e) == label(i)),
             _ => {
-                let key = (edge.from.value.as_str(), label(i));
-                match by_key.get(&key) {
-                    Some(&first) => Some(first),
-                    None => {
-                        by_key.insert(key, i);
-                        None
-                    }
-                }
+                let first = *by_key.entry((edge.from.value.as_str(), label(i))).or_insert(i);
+                (first != i).then_some(first)
             }
         };
         let Some(first) = first else { continue };
