@@ -1,6 +1,7 @@
-//! Strict JSON (RFC 8259) parsed into a flat tape: one 12-byte node per value or key, each with its
-//! byte span, children right after their container, so every finding can point at its line and
-//! column without a tree of allocations. Strings are borrowed from the text until read.
+//! Strict JSON (RFC 8259) parsed into a flat tape: one 8-byte node per scalar value or key (two for
+//! an array or object), each with its byte span, children right after their container, so every
+//! finding can point at its line and column without a tree of allocations. Strings are borrowed
+//! from the text until read.
 
 use std::borrow::Cow;
 
@@ -39,22 +40,33 @@ const KINDS: [Kind; 8] = [
 ];
 const KIND_SHIFT: u32 = 29;
 const INDEX_MASK: u32 = (1 << KIND_SHIFT) - 1;
+/// The longest text parsed: every offset, length and node index then fits in `INDEX_MASK`.
+const MAX_TEXT: usize = INDEX_MASK as usize;
 
-/// One value or key: its span, and (packed) its kind and the index of the node after its subtree.
+/// One value or key: where it starts and (packed) its kind and extent. A scalar's extent is its
+/// length in bytes. An array or object takes two nodes: its extent is the index of the node after
+/// its subtree, and the second node's `start` is where it ends; its children come after both.
 #[derive(Debug, Clone, Copy)]
 struct Node {
     start: u32,
-    end: u32,
-    kind_and_next: u32,
+    kind_and_extent: u32,
 }
+
+/// The nodes an array or object takes before its children.
+const CONTAINER_NODES: u32 = 2;
 
 impl Node {
     fn kind(self) -> Kind {
-        KINDS[(self.kind_and_next >> KIND_SHIFT) as usize]
+        KINDS[(self.kind_and_extent >> KIND_SHIFT) as usize]
     }
 
-    fn next(self) -> u32 {
-        self.kind_and_next & INDEX_MASK
+    /// An object or an array: the last two kinds.
+    fn is_container(self) -> bool {
+        self.kind_and_extent >= (Kind::Object as u32) << KIND_SHIFT
+    }
+
+    fn extent(self) -> u32 {
+        self.kind_and_extent & INDEX_MASK
     }
 }
 
@@ -77,6 +89,37 @@ impl<'s> Tape<'s> {
     /// The top-level value.
     pub fn root(&self) -> Value<'_, 's> {
         Value { tape: self, index: 0 }
+    }
+
+    /// Where the value at `index` ends.
+    #[inline]
+    fn end(&self, index: u32) -> u32 {
+        let node = self.nodes[index as usize];
+        if node.is_container() {
+            self.nodes[index as usize + 1].start
+        } else {
+            node.start + node.extent()
+        }
+    }
+
+    /// The index of the node after the subtree at `index`.
+    #[inline]
+    fn next(&self, index: u32) -> u32 {
+        let node = self.nodes[index as usize];
+        if node.is_container() { node.extent() } else { index + 1 }
+    }
+
+    /// A string's text between its quotes, as written (escapes not decoded).
+    #[inline]
+    fn string_body(&self, index: usize) -> &'s str {
+        let node = self.nodes[index];
+        &self.text[node.start as usize + 1..(node.start + node.extent()) as usize - 1]
+    }
+
+    /// A string key's text between its quotes, as written.
+    #[inline]
+    fn raw_key(&self, index: usize) -> &'s [u8] {
+        self.string_body(index).as_bytes()
     }
 
     /// The numbers written with an exponent or more than 308 digits, in file order.
@@ -102,37 +145,42 @@ impl<'t, 's> Value<'t, 's> {
     }
 
     /// Where the value stands, strings with their quotes.
+    #[inline]
     pub fn span(self) -> Span {
-        let node = self.node();
-        Span::new(node.start as usize, node.end as usize)
+        Span::new(self.node().start as usize, self.tape.end(self.index) as usize)
     }
 
     /// The value's text as written.
+    #[inline]
     pub fn raw(self) -> &'s str {
-        let node = self.node();
-        &self.tape.text[node.start as usize..node.end as usize]
+        &self.tape.text[self.node().start as usize..self.tape.end(self.index) as usize]
     }
 
     fn next(self) -> u32 {
-        self.node().next()
+        self.tape.next(self.index)
+    }
+
+    /// Where a container's first child stands (or its `next` when it is empty).
+    fn first_child(self) -> u32 {
+        self.index + CONTAINER_NODES
     }
 
     /// A string's value, decoded.
     pub fn as_str(self) -> Option<Cow<'s, str>> {
-        let raw = self.raw();
+        let body = || self.tape.string_body(self.index as usize);
         match self.kind() {
-            Kind::String => Some(Cow::Borrowed(&raw[1..raw.len() - 1])),
-            Kind::EscapedString => Some(Cow::Owned(unescape(&raw[1..raw.len() - 1]))),
+            Kind::String => Some(Cow::Borrowed(body())),
+            Kind::EscapedString => Some(Cow::Owned(unescape(body()))),
             _ => None,
         }
     }
 
     /// A string's value as a `CompactString`: a short one is kept inline, without an allocation.
     pub fn to_compact(self) -> Option<CompactString> {
-        let raw = self.raw();
+        let body = || self.tape.string_body(self.index as usize);
         match self.kind() {
-            Kind::String => Some(CompactString::from(&raw[1..raw.len() - 1])),
-            Kind::EscapedString => Some(CompactString::from(unescape(&raw[1..raw.len() - 1]))),
+            Kind::String => Some(CompactString::from(body())),
+            Kind::EscapedString => Some(CompactString::from(unescape(body()))),
             _ => None,
         }
     }
@@ -142,10 +190,7 @@ impl<'t, 's> Value<'t, 's> {
     pub fn str_is(self, text: &str) -> bool {
         let node = self.node();
         match node.kind() {
-            Kind::String => {
-                let (start, end) = (node.start as usize + 1, node.end as usize - 1);
-                same_bytes(&self.tape.text.as_bytes()[start..end], text.as_bytes())
-            }
+            Kind::String => same_bytes(self.tape.raw_key(self.index as usize), text.as_bytes()),
             Kind::EscapedString => self.as_str().is_some_and(|s| s == text),
             _ => false,
         }
@@ -222,7 +267,7 @@ impl<'t, 's> Iterator for Children<'t, 's> {
 fn children<'t, 's>(container: Value<'t, 's>) -> Children<'t, 's> {
     Children {
         tape: container.tape,
-        at: container.index + 1,
+        at: container.first_child(),
         end: container.next(),
     }
 }
@@ -271,13 +316,12 @@ impl<'t, 's> Object<'t, 's> {
     pub fn plain_fields<const N: usize>(self, keys: &[&str; N]) -> Option<[Option<Value<'t, 's>>; N]> {
         let tape = self.0.tape;
         let mut found = [None; N];
-        let (mut at, end) = (self.0.index as usize + 1, self.0.next() as usize);
+        let (mut at, end) = (self.0.first_child() as usize, self.0.next() as usize);
         while at < end {
-            let key = tape.nodes[at];
-            if key.kind() != Kind::String {
+            if tape.nodes[at].kind() != Kind::String {
                 return None;
             }
-            let raw = &tape.text.as_bytes()[key.start as usize + 1..key.end as usize - 1];
+            let raw = tape.raw_key(at);
             let slot = keys.iter().position(|k| same_bytes(raw, k.as_bytes()))?;
             let value = Value {
                 tape,
@@ -305,15 +349,14 @@ impl<'t, 's> Object<'t, 's> {
         };
         // Two keys with different signatures differ: only a repeated signature needs comparing.
         let mut signatures = 0u64;
-        let (mut at, end) = (self.0.index as usize + 1, self.0.next() as usize);
+        let (mut at, end) = (self.0.first_child() as usize, self.0.next() as usize);
         while at < end {
             if table.len == TABLE_SIZE {
                 table.complete = false;
                 break;
             }
             let key = tape.nodes[at];
-            let value = tape.nodes[at + 1];
-            let raw = &tape.text.as_bytes()[key.start as usize + 1..key.end as usize - 1];
+            let raw = tape.raw_key(at);
             let signature = key_signature(raw);
             table.may_repeat |= signatures & signature != 0;
             signatures |= signature;
@@ -324,7 +367,7 @@ impl<'t, 's> Object<'t, 's> {
                 table.may_repeat = true;
             }
             table.len += 1;
-            at = value.next() as usize;
+            at = tape.next(at as u32 + 1) as usize;
         }
         table
     }
@@ -475,7 +518,7 @@ impl<'t, 's> Array<'t, 's> {
     }
 
     pub fn is_empty(self) -> bool {
-        self.0.index + 1 == self.0.next()
+        self.0.first_child() == self.0.next()
     }
 
     pub fn len(self) -> usize {
@@ -581,24 +624,31 @@ impl<'s> Parser<'s> {
         }
     }
 
-    fn push(&mut self, kind: Kind, start: usize, end: usize) -> Parsed<u32> {
-        let index = self.nodes.len();
-        if index >= INDEX_MASK as usize || end > u32::MAX as usize {
-            return Err(self.error(
-                start,
-                start,
-                "file is too large to check (over 4 GiB or 500 million values)",
-            ));
-        }
+    /// Adds a scalar's node. Offsets, lengths and indices fit: `parse` takes no text over
+    /// `MAX_TEXT` bytes, and no value is shorter than its node count.
+    fn push(&mut self, kind: Kind, start: usize, end: usize) -> u32 {
+        let index = self.nodes.len() as u32;
         self.nodes.push(Node {
             start: start as u32,
-            end: end as u32,
-            kind_and_next: ((kind as u32) << KIND_SHIFT) | (index as u32 + 1),
+            kind_and_extent: ((kind as u32) << KIND_SHIFT) | (end - start) as u32,
         });
-        Ok(index as u32)
+        index
+    }
+
+    /// Adds an array's or object's two nodes; `close` sets its extent and where it ends.
+    fn push_container(&mut self, kind: Kind, start: usize) -> u32 {
+        let index = self.push(kind, start, start);
+        self.nodes.push(Node {
+            start: start as u32,
+            kind_and_extent: 0,
+        });
+        index
     }
 
     fn parse(mut self) -> Parsed<Tape<'s>> {
+        if self.bytes.len() > MAX_TEXT {
+            return Err(self.error(0, 0, "file is too large to check (over 512 MiB)"));
+        }
         self.skip_whitespace();
         if self.at == self.bytes.len() {
             return Err(self.error(self.at, self.at, "file is empty: expected a JSON object"));
@@ -648,8 +698,8 @@ impl<'s> Parser<'s> {
     fn close(&mut self, index: u32) {
         let next = self.nodes.len() as u32;
         let node = &mut self.nodes[index as usize];
-        node.end = self.at as u32;
-        node.kind_and_next = (node.kind_and_next & !INDEX_MASK) | next;
+        node.kind_and_extent = (node.kind_and_extent & !INDEX_MASK) | next;
+        self.nodes[index as usize + 1].start = self.at as u32;
         self.open.pop();
     }
 
@@ -667,7 +717,7 @@ impl<'s> Parser<'s> {
                     ));
                 }
                 let kind = if is_object { Kind::Object } else { Kind::Array };
-                let index = self.push(kind, start, start + 1)?;
+                let index = self.push_container(kind, start);
                 self.open.push((index, is_object));
                 self.at += 1;
                 self.skip_whitespace();
@@ -718,7 +768,8 @@ impl<'s> Parser<'s> {
             ));
         }
         self.at = end;
-        self.push(kind, start, end).map(drop)
+        self.push(kind, start, end);
+        Ok(())
     }
 
     /// The end of the run of word characters from here (so an error spans the whole bad token).
@@ -764,7 +815,7 @@ impl<'s> Parser<'s> {
             return Err(self.error(start, run_end, format!("invalid number `{token}`")));
         }
         self.at = at;
-        let index = self.push(Kind::Number, start, at)?;
+        let index = self.push(Kind::Number, start, at);
         if scaled || at - int_start > 308 {
             self.scaled_numbers.push(index);
         }
@@ -798,7 +849,7 @@ impl<'s> Parser<'s> {
         }
         self.at = at + 1;
         let kind = if escaped { Kind::EscapedString } else { Kind::String };
-        self.push(kind, start, self.at)
+        Ok(self.push(kind, start, self.at))
     }
 
     /// Validates the escape at `at` (a backslash); returns where the string goes on.
@@ -892,6 +943,9 @@ mod tests {
         assert!(items[1].as_array().unwrap().is_empty());
         assert_eq!(items[2].as_array().unwrap().len(), 1);
         assert_eq!(items[3].as_object().unwrap().iter().count(), 1);
+        let spans: Vec<_> = items.iter().map(|v| v.raw()).collect();
+        assert_eq!(spans, ["{}", "[]", "[[]]", "{\"a\": {}}"]);
+        assert_eq!(tape.root().raw(), "[ {}, [], [[]], {\"a\": {}} ]");
     }
 
     #[test]

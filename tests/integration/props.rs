@@ -199,6 +199,24 @@ proptest! {
     }
 
     #[test]
+    fn every_value_spans_exactly_its_own_text(value in any_json(), pretty in any::<bool>()) {
+        let text = if pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) }.unwrap();
+        let tape = Tape::parse(&text).unwrap_or_else(|e| panic!("{text}: {}", e.message));
+        let mut values = vec![tape.root()];
+        while let Some(value) = values.pop() {
+            let raw = value.raw();
+            prop_assert_eq!(raw.trim(), raw, "{:?} in {:?}", raw, text);
+            prop_assert_eq!(serde_reading(raw).flatten(), Some(value.to_json()), "{:?} in {:?}", raw, text);
+            if let Some(array) = value.as_array() {
+                values.extend(array.iter());
+            }
+            if let Some(object) = value.as_object() {
+                values.extend(object.iter().map(|p| p.value));
+            }
+        }
+    }
+
+    #[test]
     fn the_parser_accepts_exactly_what_serde_json_accepts(text in json_like_text()) {
         let Some(expected) = serde_reading(&text) else { return Ok(()) };
         match Tape::parse(&text) {
