@@ -7,7 +7,7 @@ use crate::flow::model::{
     Condition, Edge, Element, ElementKind, Flow, OPERATORS, RoutingRule, Suppression, Test, Timeouts,
 };
 use crate::json::{
-    FieldRules, Object, ObjectReader, Value, closest, describe_value, integer_value, non_empty_string_value,
+    Array, FieldRules, Object, ObjectReader, Value, closest, describe_value, integer_value, non_empty_string_value,
     string_value, type_name,
 };
 use crate::registry::Rule;
@@ -78,28 +78,11 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
         |_| None,
     );
 
-    if let Some(elements) = elements {
-        flow.elements.reserve(elements.len());
-    }
-    for value in elements.into_iter().flat_map(|a| a.iter()) {
-        if let Some(object) = expect_object(value, "each element", &mut findings) {
-            flow.elements
-                .extend(load_element(object, &mut flow.suppressions, &mut findings));
-        }
-    }
-    if let Some(edges) = edges {
-        flow.edges.reserve(edges.len());
-    }
-    for value in edges.into_iter().flat_map(|a| a.iter()) {
-        if let Some(object) = expect_object(value, "each edge", &mut findings) {
-            flow.edges.extend(load_edge(object, &mut findings));
-        }
-    }
-    for value in rules.into_iter().flat_map(|a| a.iter()) {
-        if let Some(object) = expect_object(value, "each routing rule", &mut findings) {
-            flow.routing_rules.extend(load_routing_rule(object, &mut findings));
-        }
-    }
+    flow.elements = load_each(elements, "each element", &mut findings, |object, findings| {
+        load_element(object, &mut flow.suppressions, findings)
+    });
+    flow.edges = load_each(edges, "each edge", &mut findings, load_edge);
+    flow.routing_rules = load_each(rules, "each routing rule", &mut findings, load_routing_rule);
     if let Some(object) = timeouts {
         flow.timeouts = load_timeouts(object, &mut findings);
     }
@@ -126,6 +109,25 @@ pub fn invalid_value(value: Value, what: &str, expected: &str) -> Finding {
         value.span(),
         format!("{what} must be {expected}, found {}", describe_value(value)),
     )
+}
+
+/// Each object of an optional array, loaded by `load` (anything else in it is one finding each).
+fn load_each<T>(
+    array: Option<Array>,
+    what: &str,
+    findings: &mut Vec<Finding>,
+    mut load: impl FnMut(Object, &mut Vec<Finding>) -> Option<T>,
+) -> Vec<T> {
+    let Some(array) = array else {
+        return Vec::new();
+    };
+    let mut loaded = Vec::with_capacity(array.len());
+    for value in array.iter() {
+        if let Some(object) = expect_object(value, what, findings) {
+            loaded.extend(load(object, findings));
+        }
+    }
+    loaded
 }
 
 fn expect_object<'t, 's>(value: Value<'t, 's>, what: &str, findings: &mut Vec<Finding>) -> Option<Object<'t, 's>> {
