@@ -1,6 +1,6 @@
 //! Test files: the cases kept beside a flow, loaded with locations, and their own checks.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::Finding;
 use crate::flow::model::{ElementKind, Flow, is_dtmf_entry};
@@ -216,7 +216,7 @@ pub fn resolve_labels(file: &mut TestFile, flow: &Flow) {
     if !flow.is_script() {
         return;
     }
-    let mut by_label: HashMap<&str, Option<&str>> = HashMap::new();
+    let mut by_label: FxHashMap<&str, Option<&str>> = FxHashMap::default();
     for element in &flow.elements {
         if let Some(label) = element.action.as_ref().and_then(|a| a.label.as_deref()) {
             by_label
@@ -225,7 +225,7 @@ pub fn resolve_labels(file: &mut TestFile, flow: &Flow) {
                 .or_insert(Some(element.id.value.as_str()));
         }
     }
-    let ids: HashSet<&str> = flow.elements.iter().map(|e| e.id.value.as_str()).collect();
+    let ids: FxHashSet<&str> = flow.elements.iter().map(|e| e.id.value.as_str()).collect();
     let resolve = |name: &mut Spanned<String>| {
         if !ids.contains(name.value.as_str())
             && let Some(Some(id)) = by_label.get(name.value.as_str())
@@ -290,7 +290,7 @@ fn check_mock(case: &Case, flow: &Flow) -> Vec<Finding> {
 /// elements the flow does not have (when the flow could be loaded).
 pub fn check(file: &TestFile, flow: Option<&Flow>) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let mut first_case: HashMap<&str, Span> = HashMap::new();
+    let mut first_case: FxHashMap<&str, Span> = FxHashMap::default();
     for case in &file.cases {
         if let Some(&first) = first_case.get(case.name.value.as_str()) {
             findings.push(
@@ -307,7 +307,7 @@ pub fn check(file: &TestFile, flow: Option<&Flow>) -> Vec<Finding> {
         }
     }
     let Some(flow) = flow else { return findings };
-    let ids: HashSet<&str> = flow.elements.iter().map(|e| e.id.value.as_str()).collect();
+    let ids: FxHashSet<&str> = flow.elements.iter().map(|e| e.id.value.as_str()).collect();
     for case in &file.cases {
         findings.extend(check_mock(case, flow));
     }
