@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Finding};
 use crate::discover::{Refused, Unit};
+use crate::flow::ends::Ends;
 use crate::flow::model::Flow;
 use crate::json::Tape;
 use crate::registry::{Rule, RuleLimits, Severities, Severity};
@@ -344,7 +345,10 @@ fn check_unit(unit: &Unit, settings: &Settings) -> (UnitReport, Vec<ReadError>) 
             Err(error) => errors.push(error),
         }
     }
-    let loaded_flow = flow_part.as_ref().and_then(|(_, flow)| flow.as_ref());
+    let loaded_flow = flow_part
+        .as_ref()
+        .and_then(|(_, loaded)| loaded.as_ref())
+        .map(|(flow, _)| flow);
     let mut tests_part = None;
     if let Some(path) = &unit.tests {
         match read(path) {
@@ -355,12 +359,15 @@ fn check_unit(unit: &Unit, settings: &Settings) -> (UnitReport, Vec<ReadError>) 
             Err(error) => errors.push(error),
         }
     }
-    let flow = flow_part.map(|(mut report, flow)| {
-        if let Some(flow) = &flow {
+    let flow = flow_part.map(|(mut report, loaded)| {
+        if let Some((flow, ends)) = &loaded {
             let tests = tests_part.as_ref().map(|(report, tests)| (report, tests));
-            report.simulation = Some(simulate(flow, &report, tests, settings));
+            report.simulation = Some(simulate(flow, ends, &report, tests, settings));
         }
-        report.model = flow.filter(|_| settings.keep_loaded).map(Arc::new);
+        report.model = loaded
+            .map(|(flow, _)| flow)
+            .filter(|_| settings.keep_loaded)
+            .map(Arc::new);
         report
     });
     let tests = tests_part.map(|(mut report, tests)| {
@@ -389,6 +396,7 @@ fn check_unit(unit: &Unit, settings: &Settings) -> (UnitReport, Vec<ReadError>) 
 /// Runs a flow's cases, unless the flow has errors (then each case is listed as not run).
 fn simulate(
     flow: &Flow,
+    ends: &Ends,
     flow_report: &FileReport,
     tests: Option<(&FileReport, &TestFile)>,
     settings: &Settings,
@@ -419,7 +427,7 @@ fn simulate(
             )),
         };
     }
-    let (runs, coverage) = run_cases(flow, tests.map(|(_, t)| t), settings.max_execution_ms);
+    let (runs, coverage) = run_cases(flow, ends, tests.map(|(_, t)| t), settings.max_execution_ms);
     let cases = runs
         .into_iter()
         .map(|run| CaseResult {
@@ -447,7 +455,8 @@ fn simulate(
 /// Checks the bytes of one flow file held in memory; returns its report (without simulation) and
 /// the flow when it could be loaded, errors or not.
 pub fn check_flow_bytes(path: &str, bytes: Vec<u8>, settings: &Settings) -> (FileReport, Option<Flow>) {
-    check_flow_source(SourceFile::from_bytes(path, bytes), settings)
+    let (report, loaded) = check_flow_source(SourceFile::from_bytes(path, bytes), settings);
+    (report, loaded.map(|(flow, _)| flow))
 }
 
 /// Checks the bytes of one test file held in memory against its flow, when loaded.
@@ -479,11 +488,12 @@ fn check_tests_source(
     (report, tests)
 }
 
-/// Parses, loads and checks one flow file; returns its report and the flow when it could be loaded.
+/// Parses, loads and checks one flow file; returns its report and, when it could be loaded, the
+/// flow and where its ids lead.
 fn check_flow_source(
     (source, bad_text): (SourceFile, Option<SyntaxError>),
     settings: &Settings,
-) -> (FileReport, Option<Flow>) {
+) -> (FileReport, Option<(Flow, Ends)>) {
     let mut suppressed = 0;
     let (findings, flow, json) = match bad_text.map_or_else(|| Tape::parse(&source.text), Err) {
         Ok(tape) => {
@@ -496,17 +506,18 @@ fn check_flow_source(
             let json = settings.keep_loaded.then(|| Arc::new(tape.root().to_json()));
             // The rules read the model only: the tape goes first (it is the size of the text).
             drop(tape);
-            findings.extend(rules::check_flow(&loaded, &settings.limits));
+            let ends = Ends::of(&loaded);
+            findings.extend(rules::check_flow(&loaded, &ends, &settings.limits));
             suppressed = suppress(&mut findings, &loaded.suppressions);
-            (findings, Some(loaded), json)
+            (findings, Some((loaded, ends)), json)
         }
         Err(error) => (vec![syntax_finding(error)], None, None),
     };
-    let flow_id = flow.as_ref().and_then(flow_id);
+    let flow_id = flow.as_ref().and_then(|(flow, _)| self::flow_id(flow));
     let mut report = finish(source, findings, FileKind::Flow, flow_id, settings);
     report.json = json;
     report.suppressed = suppressed;
-    report.flow_id_span = flow.as_ref().and_then(|f| f.flow_id.as_ref()).map(|id| id.span);
+    report.flow_id_span = flow.as_ref().and_then(|(f, _)| f.flow_id.as_ref()).map(|id| id.span);
     (report, flow)
 }
 

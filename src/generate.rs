@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::flow::ends::Ends;
 use crate::flow::graph::Graph;
 use crate::flow::model::{Condition, ElementKind, Flow, MENU_KEYS};
 use crate::sim::classes::{Classes, combination, combinations, value_classes};
@@ -195,8 +196,9 @@ fn mock_choices(flow: &Flow) -> Vec<MockChoice> {
 
 /// Generates the cases of a flow that checks without errors.
 pub fn generate(flow: &Flow, goal: Goal, max_cases: usize) -> Generated {
-    let graph = Graph::build(flow);
-    let engine = Engine::new(flow);
+    let ends = Ends::of(flow);
+    let graph = Graph::new(flow, &ends);
+    let engine = Engine::with_ends(flow, &ends);
     let rules_of = engine_rules(flow, &graph);
     let explored = explore(flow, &engine);
     let targets = all_targets(flow, goal);

@@ -3,18 +3,15 @@
 use std::collections::VecDeque;
 use std::ops::Index;
 
-use rustc_hash::FxHashMap;
-
+use crate::flow::ends::Ends;
 use crate::flow::model::{ElementKind, Flow};
 
 /// Adjacency and derived facts of a flow, indexed by element position in `flow.elements`.
 pub struct Graph<'a> {
-    /// Element id to the index of its first element.
-    index: FxHashMap<&'a str, usize>,
+    /// The elements the ids of edges and routing rules name.
+    pub ends: &'a Ends,
     /// Outgoing edge indices per element.
     pub out_edges: Adjacency,
-    /// Per edge, the indices of the elements its `from` and `to` name (`None`: no such element).
-    pub edge_ends: Vec<(Option<usize>, Option<usize>)>,
     /// Routing rule indices per element (rules naming an existing element).
     pub rules_of: Adjacency,
     /// Successor elements per element (edges and routing gotos), deduplicated, in file order.
@@ -26,31 +23,21 @@ pub struct Graph<'a> {
 }
 
 impl<'a> Graph<'a> {
-    pub fn build(flow: &'a Flow) -> Self {
+    pub fn new(flow: &Flow, ends: &'a Ends) -> Self {
         let n = flow.elements.len();
-        let mut index = FxHashMap::with_capacity_and_hasher(n, Default::default());
-        for (i, element) in flow.elements.iter().enumerate() {
-            index.entry(element.id.value.as_str()).or_insert(i);
-        }
-        let mut edge_ends = Vec::with_capacity(flow.edges.len());
         let mut out_edges = Vec::with_capacity(flow.edges.len());
         let mut links = Vec::with_capacity(flow.edges.len() + flow.routing_rules.len());
-        for (e, edge) in flow.edges.iter().enumerate() {
-            let from = index.get(edge.from.value.as_str()).copied();
-            let to = index.get(edge.to.value.as_str()).copied();
-            edge_ends.push((from, to));
+        for (e, &(from, to)) in ends.edges.iter().enumerate() {
             if let Some(from) = from {
                 out_edges.push((from, e));
                 links.extend(to.map(|to| (from, to)));
             }
         }
         let mut rules_of = Vec::with_capacity(flow.routing_rules.len());
-        for (r, rule) in flow.routing_rules.iter().enumerate() {
-            if let Some(&from) = index.get(rule.element.value.as_str()) {
+        for (r, &(from, to)) in ends.rules.iter().enumerate() {
+            if let Some(from) = from {
                 rules_of.push((from, r));
-                if let Some(&to) = rule.goto.as_ref().and_then(|g| index.get(g.value.as_str())) {
-                    links.push((from, to));
-                }
+                links.extend(to.map(|to| (from, to)));
             }
         }
         let out_edges = Adjacency::from_pairs(n, &out_edges);
@@ -58,9 +45,8 @@ impl<'a> Graph<'a> {
         let successors = Adjacency::from_pairs(n, &links).deduplicated();
         let start = flow.elements.iter().position(|e| e.kind == ElementKind::Start);
         let mut graph = Graph {
-            index,
+            ends,
             out_edges,
-            edge_ends,
             rules_of,
             successors,
             start,
@@ -68,11 +54,6 @@ impl<'a> Graph<'a> {
         };
         graph.reachable = graph.reach_from(start);
         graph
-    }
-
-    /// The index of the (first) element with this id.
-    pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.index.get(id).copied()
     }
 
     fn reach_from(&self, start: Option<usize>) -> Vec<bool> {
@@ -309,7 +290,8 @@ mod tests {
             ],
             &[("s", "a"), ("a", "b"), ("b", "a"), ("m", "c"), ("c", "m"), ("c", "c")],
         );
-        let g = Graph::build(&f);
+        let ends = Ends::of(&f);
+        let g = Graph::new(&f, &ends);
         assert_eq!(g.cycles_within(|_| true), vec![vec![1, 2], vec![3, 4]]);
         assert_eq!(g.cycles_within(|i| i != 3), vec![vec![1, 2], vec![4]]);
     }
@@ -321,7 +303,8 @@ mod tests {
             &[("s", "start"), ("m1", "menu"), ("m2", "menu"), ("q", "queue")],
             &[("s", "m1"), ("m1", "m2"), ("m2", "q"), ("s", "q")],
         );
-        let g = Graph::build(&direct_last);
+        let ends = Ends::of(&direct_last);
+        let g = Graph::new(&direct_last, &ends);
         let (depth, _) = g.least_counts(|i| direct_last.elements[i].kind.takes_input());
         assert_eq!(depth, vec![Some(0), Some(0), Some(1), Some(0)]);
     }
@@ -336,7 +319,8 @@ mod tests {
         let edges: Vec<(String, String)> = (0..n).map(|i| (format!("e{i}"), format!("e{}", (i + 1) % n))).collect();
         let edge_refs: Vec<(&str, &str)> = edges.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         let f = flow(&refs, &edge_refs);
-        let g = Graph::build(&f);
+        let ends = Ends::of(&f);
+        let g = Graph::new(&f, &ends);
         assert_eq!(g.cycles_within(|_| true).len(), 1);
         assert!(g.reachable.iter().all(|&r| r));
     }

@@ -6,7 +6,7 @@ use crate::json::closest;
 use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for (edge, &(from, to)) in cx.flow.edges.iter().zip(&cx.graph.edge_ends) {
+    for (edge, &(from, to)) in cx.flow.edges.iter().zip(&cx.graph.ends.edges) {
         for (end, field, found) in [(&edge.from, "from", from), (&edge.to, "to", to)] {
             if found.is_some() {
                 continue;

@@ -8,7 +8,7 @@ use crate::registry::Rule;
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (i, element) in cx.flow.elements.iter().enumerate() {
         // A duplicate id's later elements get no edges; duplicate-element-id reports them.
-        let duplicate = cx.graph.index_of(&element.id.value) != Some(i);
+        let duplicate = cx.graph.ends.first_with_id[i] != i;
         if element.kind.is_terminal() || element.kind == ElementKind::Unknown || duplicate {
             continue;
         }

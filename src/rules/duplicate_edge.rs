@@ -13,7 +13,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     // id no element has, or from an element with very many) through a map.
     let mut by_key: FxHashMap<(&str, Option<&str>), usize> = FxHashMap::default();
     for (i, edge) in edges.iter().enumerate() {
-        let first = match cx.graph.edge_ends[i].0 {
+        let first = match cx.graph.ends.edges[i].0 {
             Some(from) if cx.graph.out_edges[from].len() <= 16 => cx.graph.out_edges[from]
                 .iter()
                 .copied()

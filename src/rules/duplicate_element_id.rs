@@ -6,7 +6,8 @@ use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for (i, element) in cx.flow.elements.iter().enumerate() {
-        let Some(first) = cx.graph.index_of(&element.id.value).filter(|&first| first != i) else {
+        let first = cx.graph.ends.first_with_id[i];
+        if first == i {
             continue;
         };
         out.push(

@@ -6,7 +6,7 @@ use crate::flow::model::{Edge, Element, ElementKind, Labels, MENU_KEYS};
 use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for (edge, &(from, _)) in cx.flow.edges.iter().zip(&cx.graph.edge_ends) {
+    for (edge, &(from, _)) in cx.flow.edges.iter().zip(&cx.graph.ends.edges) {
         let Some(from) = from else {
             continue;
         };

@@ -6,8 +6,8 @@ use crate::flow::model::ElementKind;
 use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for rule in &cx.flow.routing_rules {
-        let message = match cx.graph.index_of(&rule.element.value) {
+    for (rule, &(at, _)) in cx.flow.routing_rules.iter().zip(&cx.graph.ends.rules) {
+        let message = match at {
             None => format!("routing rule is attached to unknown element \"{}\"", rule.element.value),
             Some(i) => {
                 let kind = cx.flow.elements[i].kind;

@@ -23,6 +23,7 @@ mod unreachable_element;
 mod unwired_queue_default;
 
 use crate::diagnostic::Finding;
+use crate::flow::ends::Ends;
 use crate::flow::graph::Graph;
 use crate::flow::model::{Element, Flow};
 use crate::registry::RuleLimits;
@@ -40,7 +41,7 @@ impl<'a> Context<'a> {
     pub fn has_edge_on(&self, element: usize, on: &str, wired: bool) -> bool {
         self.graph.out_edges[element].iter().any(|&e| {
             self.flow.edges[e].on.as_ref().is_some_and(|label| label.value == on)
-                && (!wired || self.graph.edge_ends[e].1.is_some())
+                && (!wired || self.graph.ends.edges[e].1.is_some())
         })
     }
 
@@ -88,8 +89,8 @@ const FLOW_CHECKS: &[Check] = &[
 ];
 
 /// Runs every flow check and returns the findings in source order.
-pub fn check_flow(flow: &Flow, limits: &RuleLimits) -> Vec<Finding> {
-    let graph = Graph::build(flow);
+pub fn check_flow(flow: &Flow, ends: &Ends, limits: &RuleLimits) -> Vec<Finding> {
+    let graph = Graph::new(flow, ends);
     let context = Context {
         flow,
         graph: &graph,

@@ -49,12 +49,9 @@ fn has_dangling_exit(cx: &Context, element: usize) -> bool {
     let flow = cx.flow;
     let edge_dangles = cx.graph.out_edges[element]
         .iter()
-        .any(|&e| cx.graph.edge_ends[e].1.is_none());
-    let goto_dangles = cx.graph.rules_of[element].iter().any(|&r| {
-        flow.routing_rules[r]
-            .goto
-            .as_ref()
-            .is_some_and(|goto| cx.graph.index_of(&goto.value).is_none())
-    });
+        .any(|&e| cx.graph.ends.edges[e].1.is_none());
+    let goto_dangles = cx.graph.rules_of[element]
+        .iter()
+        .any(|&r| flow.routing_rules[r].goto.is_some() && cx.graph.ends.rules[r].1.is_none());
     edge_dangles || goto_dangles
 }

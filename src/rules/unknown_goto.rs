@@ -7,10 +7,10 @@ use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let ids: Vec<&str> = cx.flow.elements.iter().map(|e| e.id.value.as_str()).collect();
-    for goto in cx.flow.routing_rules.iter().filter_map(|r| r.goto.as_ref()) {
-        if cx.graph.index_of(&goto.value).is_some() {
+    for (rule, &(_, to)) in cx.flow.routing_rules.iter().zip(&cx.graph.ends.rules) {
+        let Some(goto) = rule.goto.as_ref().filter(|_| to.is_none()) else {
             continue;
-        }
+        };
         let mut finding = Finding::new(
             Rule::UnknownGoto,
             goto.span,

@@ -11,10 +11,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
     for (i, element) in cx.flow.elements.iter().enumerate() {
         // A second `start` is unreachable by nature; multiple-start reports it.
-        if cx.graph.reachable[i]
-            || cx.graph.index_of(&element.id.value) != Some(i)
-            || element.kind == ElementKind::Start
-        {
+        if cx.graph.reachable[i] || cx.graph.ends.first_with_id[i] != i || element.kind == ElementKind::Start {
             continue;
         }
         out.push(Finding::new(

@@ -1,10 +1,9 @@
 //! The local simulation engine: pure, synchronous, deterministic. Runs one call through a flow and
 //! returns what the CXone simulation endpoint returns, plus the trace the reports need.
 
-use rustc_hash::FxHashMap;
-
 use serde_json::Value;
 
+use crate::flow::ends::Ends;
 use crate::flow::model::{Condition, ElementKind, Flow, MENU_KEYS};
 use crate::sim::condition::{Variables, holds};
 use crate::source::Spanned;
@@ -178,11 +177,11 @@ impl<'f> Engine<'f> {
     /// Prepares a flow. Works on any loaded flow, even one with errors: a missing or dangling exit
     /// is simply an implicit error when a call needs it.
     pub fn new(flow: &'f Flow) -> Self {
-        let mut index: FxHashMap<&str, usize> =
-            FxHashMap::with_capacity_and_hasher(flow.elements.len(), Default::default());
-        for (i, element) in flow.elements.iter().enumerate() {
-            index.entry(element.id.value.as_str()).or_insert(i);
-        }
+        Engine::with_ends(flow, &Ends::of(flow))
+    }
+
+    /// [`Engine::new`], with the elements the flow's ids name already found.
+    pub fn with_ends(flow: &'f Flow, ends: &Ends) -> Self {
         let mut nodes: Vec<Node> = flow
             .elements
             .iter()
@@ -205,9 +204,8 @@ impl<'f> Engine<'f> {
             })
             .collect();
         let script = flow.is_script();
-        for (e, edge) in flow.edges.iter().enumerate() {
-            let (Some(&from), Some(&to)) = (index.get(edge.from.value.as_str()), index.get(edge.to.value.as_str()))
-            else {
+        for (e, (edge, &ends)) in flow.edges.iter().zip(&ends.edges).enumerate() {
+            let (Some(from), Some(to)) = ends else {
                 continue;
             };
             let exit = Some(Exit { to, edge: Some(e) });
@@ -242,11 +240,10 @@ impl<'f> Engine<'f> {
                 *slot = exit;
             }
         }
-        for rule in &flow.routing_rules {
-            let (Some(&at), Some(condition)) = (index.get(rule.element.value.as_str()), rule.condition.as_ref()) else {
+        for (rule, &(at, goto)) in flow.routing_rules.iter().zip(&ends.rules) {
+            let (Some(at), Some(condition)) = (at, rule.condition.as_ref()) else {
                 continue;
             };
-            let goto = rule.goto.as_ref().and_then(|g| index.get(g.value.as_str()).copied());
             nodes[at].rules.push((condition, goto));
         }
         Engine {

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::flow::ends::Ends;
 use crate::flow::model::Flow;
 use crate::sim::cases::{Case, TestFile};
 use crate::sim::coverage::Coverage;
@@ -42,8 +43,14 @@ pub struct CaseRun<'c> {
     pub failures: Vec<Failure>,
 }
 
-/// Runs every case of `tests` against `flow`; returns the runs and the coverage they reach.
-pub fn run_cases<'c>(flow: &Flow, tests: Option<&'c TestFile>, threshold_ms: u64) -> (Vec<CaseRun<'c>>, Coverage) {
+/// Runs every case of `tests` against `flow` (whose ids lead to `ends`); returns the runs and the
+/// coverage they reach.
+pub fn run_cases<'c>(
+    flow: &Flow,
+    ends: &Ends,
+    tests: Option<&'c TestFile>,
+    threshold_ms: u64,
+) -> (Vec<CaseRun<'c>>, Coverage) {
     let limits = CaseLimits {
         threshold_ms,
         max_steps: DEFAULT_MAX_STEPS,
@@ -53,7 +60,7 @@ pub fn run_cases<'c>(flow: &Flow, tests: Option<&'c TestFile>, threshold_ms: u64
     let calls: Vec<Call> = match cases {
         [] => Vec::new(),
         _ => {
-            let engine = Engine::new(flow);
+            let engine = Engine::with_ends(flow, ends);
             cases
                 .iter()
                 .map(|case| engine.run_mocked(&case.dtmf, &case.variables, &case.mock))

@@ -1,0 +1,50 @@
+//! Where a flow's ids lead: each edge's and routing rule's ends, and each element's first namesake,
+//! found in one pass over the ids and shared by the rules' graph and the simulation engine.
+
+use rustc_hash::FxHashMap;
+
+use crate::flow::model::Flow;
+
+/// The elements a flow's ids name, by index in `flow.elements`.
+#[derive(Debug, Clone)]
+pub struct Ends {
+    /// Per element, the index of the first element with its id (itself unless it repeats an id).
+    pub first_with_id: Vec<usize>,
+    /// Per edge, the elements its `from` and `to` name (`None`: no such element).
+    pub edges: Vec<(Option<usize>, Option<usize>)>,
+    /// Per routing rule, the elements its `element` and its `goto` name (`None`: no such element,
+    /// or no `goto`).
+    pub rules: Vec<(Option<usize>, Option<usize>)>,
+}
+
+impl Ends {
+    pub fn of(flow: &Flow) -> Self {
+        let mut index: FxHashMap<&str, usize> =
+            FxHashMap::with_capacity_and_hasher(flow.elements.len(), Default::default());
+        let first_with_id = flow
+            .elements
+            .iter()
+            .enumerate()
+            .map(|(i, element)| *index.entry(element.id.value.as_str()).or_insert(i))
+            .collect();
+        let find = |id: &str| index.get(id).copied();
+        Ends {
+            first_with_id,
+            edges: flow
+                .edges
+                .iter()
+                .map(|edge| (find(&edge.from.value), find(&edge.to.value)))
+                .collect(),
+            rules: flow
+                .routing_rules
+                .iter()
+                .map(|rule| {
+                    (
+                        find(&rule.element.value),
+                        rule.goto.as_ref().and_then(|g| find(&g.value)),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
