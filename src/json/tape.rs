@@ -743,6 +743,7 @@ impl<'s> Parser<'s> {
     }
 
     /// Reads `"key":` and the whitespace after it.
+    #[inline]
     fn key(&mut self) -> Parsed<()> {
         if self.bytes.get(self.at) != Some(&b'"') {
             return Err(self.unexpected("a string key in double quotes"));
@@ -823,6 +824,7 @@ impl<'s> Parser<'s> {
     }
 
     /// Reads a string from its opening quote; returns its node index.
+    #[inline]
     fn string(&mut self) -> Parsed<u32> {
         let start = self.at;
         let mut at = start + 1;
