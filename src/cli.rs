@@ -787,17 +787,18 @@ fn run_check(args: CheckArgs) -> ExitCode {
     } else {
         Detail::Failures
     };
-    print_styled(&match args.format {
+    match args.format {
         Format::Human => {
             let mut out = report::human::render_findings(&report, &Palette::COLOUR);
             if args.coverage {
                 out.push_str(&report::human::render_coverage(&report));
             }
             out.push_str(&report::human::summary(&report));
-            out
+            print_styled(&out);
         }
-        Format::Json => report::json::render(&report, detail),
-    });
+        // JSON has no colour to strip (a control character in it is escaped).
+        Format::Json => print(&report::json::render(&report, detail)),
+    }
     let files = ReportFiles {
         junit: args.reports.junit.as_deref(),
         sarif: args.reports.sarif.as_deref(),
