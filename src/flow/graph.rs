@@ -100,12 +100,13 @@ impl<'a> Graph<'a> {
         let mut stack = Vec::new();
         let mut components = Vec::new();
         let mut counter = 0;
+        // Iterative Tarjan: (node, next successor position).
+        let mut work = Vec::new();
         for root in (0..n).filter(|&i| kept[i]) {
             if order[root] != usize::MAX {
                 continue;
             }
-            // Iterative Tarjan: (node, next successor position).
-            let mut work = vec![(root, 0usize)];
+            work.push((root, 0usize));
             while let Some(&mut (node, ref mut next)) = work.last_mut() {
                 if *next == 0 && order[node] == usize::MAX {
                     order[node] = counter;
