@@ -417,7 +417,9 @@ fn load_routing_rule(object: Object, findings: &mut Vec<Finding>) -> Option<Rout
 
 /// Reads a condition; every fault is a `malformed-condition` finding and makes the result `None`.
 pub fn load_condition(object: Object, findings: &mut Vec<Finding>) -> Option<Condition> {
-    plain_comparison(object).or_else(|| read_condition(object, findings))
+    plain_comparison(object)
+        .or_else(|| plain_combinator(object))
+        .or_else(|| read_condition(object, findings))
 }
 
 /// Reads a condition field by field, reporting each fault where it stands.
@@ -458,6 +460,19 @@ fn plain_comparison(object: Object) -> Option<Condition> {
         variable: variable.value,
         test,
     })
+}
+
+/// A sound `{"all": [...]}` or `{"any": [...]}` of sound comparisons, read in one pass (business
+/// hours and the like). Anything else is `None`, and the reader that reports reads it.
+fn plain_combinator(object: Object) -> Option<Condition> {
+    let (items, combine): (_, fn(Vec<Condition>) -> Condition) = match object.plain_fields(&["all", "any"])? {
+        [Some(all), None] => (all, Condition::All),
+        [None, Some(any)] => (any, Condition::Any),
+        _ => return None,
+    };
+    let items = items.as_array().filter(|a| !a.is_empty())?;
+    let parts = items.iter().map(|item| item.as_object().and_then(plain_comparison));
+    parts.collect::<Option<Vec<_>>>().map(combine)
 }
 
 /// Reads an `all`, `any` or `not` condition; `before` is how many findings there were before it.
@@ -709,41 +724,72 @@ mod tests {
         }
     }
 
-    /// Comparisons: each is read in one pass exactly when the reporting read finds nothing wrong,
-    /// and then to the same condition.
+    /// Comparisons and `all`/`any` of comparisons: each is read in one pass exactly when the
+    /// reporting read finds nothing wrong (but for deeper nesting, left to that read), and then to
+    /// the same condition.
     #[test]
-    fn the_one_pass_read_of_a_comparison_agrees_with_the_reporting_read() {
-        for (text, clean) in [
-            (r#"{"variable": "hour", "operator": "between", "value": [8, 18]}"#, true),
+    fn the_one_pass_read_of_a_condition_agrees_with_the_reporting_read() {
+        let hours = r#"{"variable": "hour", "operator": "between", "value": [8, 18]}"#;
+        let day = r#"{"variable": "day", "operator": "in", "value": ["Mon", "Tue"]}"#;
+        let bad = r#"{"variable": "hour", "operator": "between", "value": [18, 8]}"#;
+        // (condition, whether the reporting read finds it clean, whether it is read in one pass)
+        for (text, clean, plain_expected) in [
+            (hours.to_string(), true, true),
             (
-                r#"{"variable": "day", "operator": "notIn", "value": ["Sat", "Sun"]}"#,
+                r#"{"variable": "day", "operator": "notIn", "value": ["Sat", "Sun"]}"#.into(),
+                true,
                 true,
             ),
-            (r#"{"variable": "vip", "operator": "exists"}"#, true),
-            (r#"{"operator": "equals", "value": 1, "variable": "tier"}"#, true),
+            (r#"{"variable": "vip", "operator": "exists"}"#.into(), true, true),
             (
-                r#"{"variable": "hour", "operator": "between", "value": [18, 8]}"#,
+                r#"{"operator": "equals", "value": 1, "variable": "tier"}"#.into(),
+                true,
+                true,
+            ),
+            (bad.into(), false, false),
+            (r#"{"variable": "hour", "operator": "equals"}"#.into(), false, false),
+            (
+                r#"{"variable": "", "operator": "equals", "value": 1}"#.into(),
+                false,
                 false,
             ),
-            (r#"{"variable": "hour", "operator": "equals"}"#, false),
-            (r#"{"variable": "", "operator": "equals", "value": 1}"#, false),
-            (r#"{"variable": "x", "operator": "equal", "value": 1}"#, false),
             (
-                r#"{"variable": "x", "operator": "equals", "value": 1, "note": "?"}"#,
+                r#"{"variable": "x", "operator": "equal", "value": 1}"#.into(),
+                false,
                 false,
             ),
-            (r#"{"variable": "x", "variable": "y", "operator": "exists"}"#, false),
+            (
+                r#"{"variable": "x", "operator": "equals", "value": 1, "note": "?"}"#.into(),
+                false,
+                false,
+            ),
+            (
+                r#"{"variable": "x", "variable": "y", "operator": "exists"}"#.into(),
+                false,
+                false,
+            ),
+            (format!(r#"{{"all": [{hours}, {day}]}}"#), true, true),
+            (format!(r#"{{"any": [{day}]}}"#), true, true),
+            (format!(r#"{{"all": [{hours}, {bad}]}}"#), false, false),
+            (r#"{"all": []}"#.into(), false, false),
+            (format!(r#"{{"all": [{hours}], "any": [{day}]}}"#), false, false),
+            (format!(r#"{{"all": [{hours}], "note": 1}}"#), false, false),
+            (format!(r#"{{"all": [{hours}, 3]}}"#), false, false),
+            (format!(r#"{{"any": {hours}}}"#), false, false),
+            (format!(r#"{{"all": [{{"any": [{day}]}}, {hours}]}}"#), true, false),
+            (format!(r#"{{"not": {hours}}}"#), true, false),
         ] {
-            let tape = Tape::parse(text).unwrap();
+            let tape = Tape::parse(&text).unwrap();
             let object = tape.root().as_object().unwrap();
             let mut findings = Vec::new();
             let read = read_condition(object, &mut findings);
             assert_eq!(findings.is_empty(), clean, "{text}: {findings:?}");
-            let plain = plain_comparison(object);
-            assert_eq!(plain.is_some(), clean, "{text}");
-            if clean {
+            let plain = plain_comparison(object).or_else(|| plain_combinator(object));
+            assert_eq!(plain.is_some(), plain_expected, "{text}");
+            if plain_expected {
                 assert_eq!(plain, read, "{text}");
             }
+            assert_eq!(load_condition(object, &mut Vec::new()), read, "{text}");
         }
     }
 }
