@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap;
 use crate::flow::model::Flow;
 
 /// The elements a flow's ids name, by index in `flow.elements`.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Ends {
     /// Per element, the index of the first element with its id (itself unless it repeats an id).
     pub first_with_id: Vec<usize>,

@@ -9,7 +9,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let first = cx.graph.ends.first_with_id[i];
         if first == i {
             continue;
-        };
+        }
         out.push(
             Finding::new(
                 Rule::DuplicateElementId,
