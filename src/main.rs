@@ -13,10 +13,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// the options of older versions).
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// Memory freed goes back to the system at once instead of a second later: the tape of an 18 MB
-/// flow is freed before its rules run, and kept, it adds its size to the peak (docs/performance.md).
-/// Transparent huge pages are off (the `no_thp` feature) for the same reason: a 2 MiB page for every
-/// first touch near the end of the heap.
+/// Memory freed goes back to the system at once instead of a second later: an 18 MB flow's tape is
+/// freed before its rules run, and kept that second, it would add its size to the peak
+/// (docs/performance.md). Transparent huge pages are off (the `no_thp` feature) for the same
+/// reason: each first touch near the end of the heap made a whole 2 MiB page resident.
 fn return_freed_memory_at_once() {
     // SAFETY: sets one of mimalloc's options; any value is valid, and no other thread runs yet.
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) };

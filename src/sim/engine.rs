@@ -204,8 +204,8 @@ impl<'f> Engine<'f> {
             })
             .collect();
         let script = flow.is_script();
-        for (e, (edge, &ends)) in flow.edges.iter().zip(&ends.edges).enumerate() {
-            let (Some(from), Some(to)) = ends else {
+        for (e, (edge, &(from, to))) in flow.edges.iter().zip(&ends.edges).enumerate() {
+            let (Some(from), Some(to)) = (from, to) else {
                 continue;
             };
             let exit = Some(Exit { to, edge: Some(e) });
