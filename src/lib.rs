@@ -24,6 +24,7 @@ pub mod flow;
 pub mod generate;
 pub mod github;
 pub mod http;
+mod huge_pages;
 pub mod json;
 pub mod progress;
 pub mod redact;

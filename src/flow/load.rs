@@ -122,6 +122,7 @@ fn load_each<T>(
         return Vec::new();
     };
     let mut loaded = Vec::with_capacity(array.len());
+    crate::huge_pages::advise(&loaded);
     for value in array.iter() {
         if let Some(object) = expect_object(value, what, findings) {
             loaded.extend(load(object, findings));
