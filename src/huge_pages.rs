@@ -24,6 +24,7 @@ pub fn advise<T>(buffer: &Vec<T>) {
 }
 
 #[cfg(not(target_os = "linux"))]
+#[allow(clippy::ptr_arg)] // one signature for both: the Linux version reads the capacity
 pub fn advise<T>(_buffer: &Vec<T>) {}
 
 #[cfg(all(test, target_os = "linux"))]
