@@ -397,6 +397,19 @@ async fn a_dry_run_reads_and_checks_but_sends_nothing() {
     assert_eq!(events(&audit, "dry_run_payload").len(), 2);
 }
 
+/// [`binary`] on a blocking thread, so the emulator keeps serving on the runtime meanwhile.
+async fn binary_async(
+    dir: &Path,
+    emu: &Arc<Emulator>,
+    args: &[&'static str],
+    secret: &'static str,
+) -> (i32, String, String) {
+    let (dir, emu, args) = (dir.to_path_buf(), Arc::clone(emu), args.to_vec());
+    tokio::task::spawn_blocking(move || binary(&dir, &emu, &args, secret))
+        .await
+        .unwrap()
+}
+
 fn binary(dir: &Path, emu: &Emulator, args: &[&str], secret: &str) -> (i32, String, String) {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_cxone-flow"))
         .args(args)
@@ -423,13 +436,8 @@ fn binary(dir: &Path, emu: &Emulator, args: &[&str], secret: &str) -> (i32, Stri
 async fn the_cli_gates_releases_rolls_back_and_never_shows_the_secret() {
     let emu = emulator(&["503:next=1:path=/simulations"]).await;
     let dir = workspace();
-    let path: PathBuf = dir.path().to_path_buf();
     let emu = Arc::new(emu);
-    let run_cli = |args: Vec<&'static str>, secret: &'static str| {
-        let (path, emu) = (path.clone(), Arc::clone(&emu));
-        tokio::task::spawn_blocking(move || binary(&path, &emu, &args, secret))
-    };
-    let (code, out, err) = run_cli(vec!["release", "--tag", "v1"], SECRET).await.unwrap();
+    let (code, out, err) = binary_async(dir.path(), &emu, &["release", "--tag", "v1"], SECRET).await;
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("acme-bank-main-ivr  published"), "{out}");
     // The steps as they happen, on standard error: plain lines off a terminal.
@@ -445,11 +453,15 @@ async fn the_cli_gates_releases_rolls_back_and_never_shows_the_secret() {
         assert!(err.contains(step), "{step}: {err}");
     }
     edit_main(dir.path());
-    let (code, out, _) = run_cli(vec!["release", "--tag", "v2"], SECRET).await.unwrap();
+    let (code, out, _) = binary_async(dir.path(), &emu, &["release", "--tag", "v2"], SECRET).await;
     assert_eq!(code, 0, "{out}");
-    let (code, out, err) = run_cli(vec!["rollback", "--flow-id", "acme-bank-main-ivr"], SECRET)
-        .await
-        .unwrap();
+    let (code, out, err) = binary_async(
+        dir.path(),
+        &emu,
+        &["rollback", "--flow-id", "acme-bank-main-ivr"],
+        SECRET,
+    )
+    .await;
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.starts_with("rolled back flow acme-bank-main-ivr"), "{out}");
     let active = versions(&emu, MAIN)
@@ -464,17 +476,21 @@ async fn the_cli_gates_releases_rolls_back_and_never_shows_the_secret() {
     )
     .unwrap();
     let posts_before = posts(&emu);
-    let (code, _, err) = run_cli(vec!["release", "--tag", "v3"], SECRET).await.unwrap();
+    let (code, _, err) = binary_async(dir.path(), &emu, &["release", "--tag", "v3"], SECRET).await;
     assert_eq!(code, 1);
     assert!(err.contains("nothing was sent to CXone"), "{err}");
     assert_eq!(posts(&emu), posts_before);
-    let (code, _, err) = run_cli(vec!["release", "--tag", "v3"], "").await.unwrap();
+    let (code, _, err) = binary_async(dir.path(), &emu, &["release", "--tag", "v3"], "").await;
     assert_eq!(code, 2);
     assert!(err.contains("set CXONE_CLIENT_SECRET"), "{err}");
     std::fs::remove_file(dir.path().join("broken.flow.json")).unwrap();
-    let (code, out, err) = run_cli(vec!["release", "--tag", "v4", "--dry-run"], "wrong-secret-abc")
-        .await
-        .unwrap();
+    let (code, out, err) = binary_async(
+        dir.path(),
+        &emu,
+        &["release", "--tag", "v4", "--dry-run"],
+        "wrong-secret-abc",
+    )
+    .await;
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("invalid client credentials"), "{err}");
     let audit = std::fs::read_to_string(dir.path().join("cxone-flow-audit.jsonl")).unwrap();
@@ -564,18 +580,17 @@ async fn versions_lists_what_cxone_holds_and_marks_the_files_content() {
 async fn a_dry_run_plans_each_flow_with_its_diff_against_the_active_version() {
     let emu = Arc::new(emulator(&[]).await);
     let dir = workspace();
-    let path: PathBuf = dir.path().to_path_buf();
-    let run_cli = |args: Vec<&'static str>| {
-        let (path, emu) = (path.clone(), Arc::clone(&emu));
-        tokio::task::spawn_blocking(move || binary(&path, &emu, &args, SECRET))
-    };
-    let (code, out, _) = run_cli(vec!["release", "--tag", "v1"]).await.unwrap();
+    let (code, out, _) = binary_async(dir.path(), &emu, &["release", "--tag", "v1"], SECRET).await;
     assert_eq!(code, 0, "{out}");
     edit_main(dir.path());
     let posts_before = posts(&emu);
-    let (code, out, err) = run_cli(vec!["release", "--tag", "v2", "--dry-run", "--payloads", "plan"])
-        .await
-        .unwrap();
+    let (code, out, err) = binary_async(
+        dir.path(),
+        &emu,
+        &["release", "--tag", "v2", "--dry-run", "--payloads", "plan"],
+        SECRET,
+    )
+    .await;
     assert_eq!(code, 0, "{out}{err}");
     assert_eq!(posts(&emu), posts_before, "a dry run sends nothing");
     assert!(
@@ -617,12 +632,7 @@ qa-webhook-url = "http://127.0.0.1:9/staging-qa"
 "#,
     )
     .unwrap();
-    let path: PathBuf = dir.path().to_path_buf();
-    let run_cli = |args: Vec<&'static str>| {
-        let (path, emu) = (path.clone(), Arc::clone(&emu));
-        tokio::task::spawn_blocking(move || binary(&path, &emu, &args, SECRET))
-    };
-    let (code, out, err) = run_cli(vec!["release", "--tag", "v1"]).await.unwrap();
+    let (code, out, err) = binary_async(dir.path(), &emu, &["release", "--tag", "v1"], SECRET).await;
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("to staging"), "{out}");
     let staged = emu.state.lock().versions[MAIN][0].version.payload.elements.clone();
@@ -634,7 +644,7 @@ qa-webhook-url = "http://127.0.0.1:9/staging-qa"
     let hooks: Vec<String> = emu.state.lock().webhooks.iter().map(|w| w.url.clone()).collect();
     assert_eq!(hooks, ["http://127.0.0.1:9/staging-qa"]);
     // Production: its own value, and so content (and a version) of its own.
-    let (code, out, _) = run_cli(vec!["release", "--tag", "v1-prod"]).await.unwrap();
+    let (code, out, _) = binary_async(dir.path(), &emu, &["release", "--tag", "v1-prod"], SECRET).await;
     assert_eq!(code, 0, "{out}");
     let versions = emu.state.lock().versions[MAIN].len();
     assert_eq!(versions, 2, "production's content differs from staging's");
