@@ -1,7 +1,7 @@
 //! Releases end to end against the spawned emulator: the happy path, idempotent re-runs, recovery
 //! after a run dies, the version limit, fault storms, webhooks, smoke-test rollback, and secrets.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -508,13 +508,8 @@ async fn versions_lists_what_cxone_holds_and_marks_the_files_content() {
     run(&emu, dir.path(), settings("v1")).await;
     edit_main(dir.path());
     run(&emu, dir.path(), settings("v2")).await;
-    let path: PathBuf = dir.path().to_path_buf();
-    let cli = |args: Vec<&'static str>| {
-        let (path, emu) = (path.clone(), Arc::clone(&emu));
-        tokio::task::spawn_blocking(move || binary(&path, &emu, &args, SECRET))
-    };
     let posts_before = posts(&emu);
-    let (code, out, err) = cli(vec!["versions", "main-ivr.flow.json"]).await.unwrap();
+    let (code, out, err) = binary_async(dir.path(), &emu, &["versions", "main-ivr.flow.json"], SECRET).await;
     assert_eq!(code, 0, "{out}{err}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
@@ -548,15 +543,19 @@ async fn versions_lists_what_cxone_holds_and_marks_the_files_content() {
             .replace("Calls are recorded.", "Calls are recorded today."),
     )
     .unwrap();
-    let (code, out, _) = cli(vec!["versions", "main-ivr.flow.json"]).await.unwrap();
+    let (code, out, _) = binary_async(dir.path(), &emu, &["versions", "main-ivr.flow.json"], SECRET).await;
     assert_eq!(code, 0);
     assert!(
         out.ends_with("no version holds the content of main-ivr.flow.json: a release would register a new one\n"),
         "{out}"
     );
-    let (code, out, _) = cli(vec!["versions", "main-ivr.flow.json", "--format", "json"])
-        .await
-        .unwrap();
+    let (code, out, _) = binary_async(
+        dir.path(),
+        &emu,
+        &["versions", "main-ivr.flow.json", "--format", "json"],
+        SECRET,
+    )
+    .await;
     assert_eq!(code, 0);
     let json: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["flowId"], MAIN);
@@ -571,7 +570,7 @@ async fn versions_lists_what_cxone_holds_and_marks_the_files_content() {
 
     // A file without a flowId names no flow: exit 2, nothing asked of CXone.
     std::fs::write(dir.path().join("x.flow.json"), r#"{"elements": []}"#).unwrap();
-    let (code, _, err) = cli(vec!["versions", "x.flow.json"]).await.unwrap();
+    let (code, _, err) = binary_async(dir.path(), &emu, &["versions", "x.flow.json"], SECRET).await;
     assert_eq!(code, 2);
     assert!(err.contains("has no flowId"), "{err}");
 }
