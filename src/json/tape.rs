@@ -626,6 +626,7 @@ impl<'s> Parser<'s> {
 
     /// Adds a scalar's node. Offsets, lengths and indices fit: `parse` takes no text over
     /// `MAX_TEXT` bytes, and no value is shorter than its node count.
+    #[inline]
     fn push(&mut self, kind: Kind, start: usize, end: usize) -> u32 {
         let index = self.nodes.len() as u32;
         self.nodes.push(Node {
@@ -823,10 +824,24 @@ impl<'s> Parser<'s> {
         Ok(())
     }
 
-    /// Reads a string from its opening quote; returns its node index.
-    #[inline]
+    /// Reads a string from its opening quote; returns its node index. A string without escapes (nearly
+    /// every one) is read here, inline; one with an escape, or a broken one, by `string_past_escapes`.
+    #[inline(always)]
     fn string(&mut self) -> Parsed<u32> {
         let start = self.at;
+        if let Some(offset) = string_stop(&self.bytes[start + 1..])
+            && self.bytes[start + 1 + offset] == b'"'
+        {
+            self.at = start + offset + 2;
+            return Ok(self.push(Kind::String, start, self.at));
+        }
+        self.string_past_escapes(start)
+    }
+
+    /// Reads a string that holds an escape or does not end well, from its opening quote at `start`.
+    #[cold]
+    #[inline(never)]
+    fn string_past_escapes(&mut self, start: usize) -> Parsed<u32> {
         let mut at = start + 1;
         let mut escaped = false;
         loop {
