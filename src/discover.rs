@@ -36,16 +36,15 @@ pub fn looks_like_script(text: &str) -> bool {
         match bytes[at] {
             b'"' => {
                 let start = at + 1;
-                at = start;
-                while at < bytes.len() && bytes[at] != b'"' {
-                    at += if bytes[at] == b'\\' { 2 } else { 1 };
-                }
-                let end = at.min(bytes.len());
-                let colon = bytes[end.saturating_add(1).min(bytes.len())..]
-                    .iter()
-                    .find(|b| !b.is_ascii_whitespace())
-                    == Some(&b':');
-                if depth == 1 && colon {
+                at = string_end(bytes, start);
+                let end = at;
+                let colon = || {
+                    bytes[end.saturating_add(1).min(bytes.len())..]
+                        .iter()
+                        .find(|b| !b.is_ascii_whitespace())
+                        == Some(&b':')
+                };
+                if depth == 1 && colon() {
                     let key = &bytes[start..end];
                     for (seen, name) in found.iter_mut().zip(SCRIPT_KEYS) {
                         *seen |= key == name.as_bytes();
@@ -62,6 +61,23 @@ pub fn looks_like_script(text: &str) -> bool {
         at += 1;
     }
     false
+}
+
+/// Where the string whose text starts at `start` ends: its closing quote, or the end of the text.
+/// Reads eight bytes at a time, as the parser does (a script is mostly strings).
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut at = start;
+    while let Some(offset) = bytes.get(at..).and_then(crate::json::tape::string_stop) {
+        at += offset;
+        match bytes[at] {
+            b'"' => return at,
+            // The character after a backslash is escaped.
+            b'\\' => at += 2,
+            // A control character, which a sniff passes over.
+            _ => at += 1,
+        }
+    }
+    bytes.len()
 }
 
 /// The largest `*.json` file read to find out whether it is a Studio script (name a bigger one

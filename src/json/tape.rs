@@ -463,7 +463,7 @@ fn key_signature(raw: &[u8]) -> u64 {
 /// sets its high bit in `found` (a borrow can flag a byte above a real hit, never below, so the
 /// lowest flag is exact).
 #[inline]
-fn string_stop(bytes: &[u8]) -> Option<usize> {
+pub(crate) fn string_stop(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
     let below = |word: u64, limit: u8| word.wrapping_sub(ONES * limit as u64) & !word;

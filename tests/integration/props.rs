@@ -229,3 +229,39 @@ proptest! {
         }
     }
 }
+
+/// A JSON object whose keys, at its top level and deeper, are often the three that make a script,
+/// with those words also as values.
+fn script_like() -> impl Strategy<Value = Value> {
+    let key = || {
+        prop_oneof![
+            Just("header".to_string()),
+            Just("actions".to_string()),
+            Just("branches".to_string()),
+            ".{0,6}"
+        ]
+    };
+    let word = prop_oneof![Just(json!("header")), Just(json!("branches")), Just(json!("a\"}]\\"))];
+    let nested = prop::collection::btree_map(key(), any_json(), 0..4)
+        .prop_map(|m| Value::Object(m.into_iter().collect()))
+        .boxed();
+    let value = prop_oneof![any_json(), word, nested.clone(), nested.prop_map(|v| json!([v]))];
+    prop::collection::btree_map(key(), value, 0..6).prop_map(|m| Value::Object(m.into_iter().collect()))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn a_json_file_is_sniffed_as_a_script_exactly_when_its_top_level_has_the_three_keys(
+        value in script_like(),
+        pretty in any::<bool>(),
+        in_array in any::<bool>(),
+    ) {
+        use cxone_flow::discover::{SCRIPT_KEYS, looks_like_script};
+        let value = if in_array { json!([value]) } else { value };
+        let text = if pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) }.unwrap();
+        let expected = SCRIPT_KEYS.iter().all(|k| value.get(k).is_some());
+        prop_assert_eq!(looks_like_script(&text), expected, "{}", text);
+    }
+}
