@@ -341,6 +341,7 @@ impl<'t, 's> Object<'t, 's> {
         let mut table = Table {
             object: self,
             raw_keys: [b""; TABLE_SIZE],
+            signatures: [0; TABLE_SIZE],
             values: [0; TABLE_SIZE],
             escaped: 0,
             len: 0,
@@ -358,8 +359,9 @@ impl<'t, 's> Object<'t, 's> {
             let key = tape.nodes[at];
             let raw = tape.raw_key(at);
             let signature = key_signature(raw);
-            table.may_repeat |= signatures & signature != 0;
-            signatures |= signature;
+            table.may_repeat |= signatures >> signature & 1 != 0;
+            signatures |= 1 << signature;
+            table.signatures[table.len] = signature;
             table.raw_keys[table.len] = raw;
             table.values[table.len] = at as u32 + 1;
             if key.kind() == Kind::EscapedString {
@@ -381,6 +383,8 @@ pub const TABLE_SIZE: usize = 12;
 pub struct Table<'t, 's> {
     object: Object<'t, 's>,
     raw_keys: [&'s [u8]; TABLE_SIZE],
+    /// Each key's signature (`key_signature`): keys with different signatures differ.
+    signatures: [u8; TABLE_SIZE],
     values: [u32; TABLE_SIZE],
     /// Which keys have escapes (and are compared decoded).
     escaped: u16,
@@ -425,9 +429,10 @@ impl<'t, 's> Table<'t, 's> {
     }
 
     /// Whether the keys at two positions are the same key.
+    #[inline]
     pub fn same_key(&self, a: usize, b: usize) -> bool {
         if (self.escaped >> a | self.escaped >> b) & 1 == 0 {
-            return self.raw_keys[a] == self.raw_keys[b];
+            return self.signatures[a] == self.signatures[b] && self.raw_keys[a] == self.raw_keys[b];
         }
         self.property(a).key() == self.property(b).key()
     }
@@ -451,11 +456,12 @@ impl<'t, 's> Table<'t, 's> {
     }
 }
 
-/// A key's bit of 64, from its length, first and last byte: keys with different bits differ.
+/// A key's signature, a bit of 64, from its length, first and last byte: keys with different
+/// signatures differ.
 #[inline]
-fn key_signature(raw: &[u8]) -> u64 {
+fn key_signature(raw: &[u8]) -> u8 {
     let mix = raw.len() as u64 * 7 + raw.first().map_or(0, |&b| b as u64) * 3 + raw.last().map_or(0, |&b| b as u64);
-    1 << (mix % 64)
+    (mix % 64) as u8
 }
 
 /// Where the first byte that ends a run of plain string text stands: a `"`, a `\\` or a control
