@@ -119,7 +119,8 @@ impl<'s> Tape<'s> {
     /// A string key's text between its quotes, as written.
     #[inline]
     fn raw_key(&self, index: usize) -> &'s [u8] {
-        self.string_body(index).as_bytes()
+        let node = self.nodes[index];
+        &self.text.as_bytes()[node.start as usize + 1..(node.start + node.extent()) as usize - 1]
     }
 
     /// The numbers written with an exponent or more than 308 digits, in file order.
