@@ -39,26 +39,19 @@ impl Coverage {
         if flow.is_script() {
             cover_hold_loops(flow, &mut visited, &mut taken);
         }
-        let elements_covered = visited.iter().filter(|&&v| v).count();
-        let edges_covered = taken.iter().filter(|&&t| t).count();
-        // Sized up front: few cases leave most of a large flow uncovered.
-        let mut uncovered_elements = Vec::with_capacity(visited.len() - elements_covered);
-        uncovered_elements.extend(
-            flow.elements
+        Coverage {
+            elements: visited.len(),
+            elements_covered: visited.iter().filter(|&&v| v).count(),
+            edges: taken.len(),
+            edges_covered: taken.iter().filter(|&&t| t).count(),
+            uncovered_elements: flow
+                .elements
                 .iter()
                 .zip(&visited)
                 .filter(|(_, v)| !**v)
-                .map(|(e, _)| e.id.value.clone()),
-        );
-        let mut untaken_edges = Vec::with_capacity(taken.len() - edges_covered);
-        untaken_edges.extend((0..taken.len()).filter(|&e| !taken[e]).map(|e| e as u32));
-        Coverage {
-            elements: visited.len(),
-            elements_covered,
-            edges: taken.len(),
-            edges_covered,
-            uncovered_elements,
-            untaken_edges,
+                .map(|(e, _)| e.id.value.clone())
+                .collect(),
+            untaken_edges: (0..taken.len()).filter(|&e| !taken[e]).map(|e| e as u32).collect(),
         }
     }
 
