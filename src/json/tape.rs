@@ -457,8 +457,8 @@ impl<'t, 's> Table<'t, 's> {
     }
 }
 
-/// A key's signature, a bit of 64, from its length, first and last byte: keys with different
-/// signatures differ.
+/// A key's signature, which of 64 bits it sets, from its length, first and last byte: keys with
+/// different signatures differ.
 #[inline]
 fn key_signature(raw: &[u8]) -> u8 {
     let mix = raw.len() as u64 * 7 + raw.first().map_or(0, |&b| b as u64) * 3 + raw.last().map_or(0, |&b| b as u64);
@@ -831,8 +831,9 @@ impl<'s> Parser<'s> {
         Ok(())
     }
 
-    /// Reads a string from its opening quote; returns its node index. A string without escapes (nearly
-    /// every one) is read here, inline; one with an escape, or a broken one, by `string_past_escapes`.
+    /// Reads a string from its opening quote; returns its node index. A string without escapes
+    /// (nearly every one) is read here, inline; one with an escape, or a broken one, by
+    /// `string_past_escapes`.
     #[inline(always)]
     fn string(&mut self) -> Parsed<u32> {
         let start = self.at;
