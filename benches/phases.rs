@@ -1,0 +1,107 @@
+//! Where `check`'s time goes, phase by phase: reads the 1,000-flow corpus (199 elements, 5 cases
+//! each) and times, in this process on one thread, each step of checking a flow as the library's
+//! own calls make it: reading the two files, the tape parse, loading the model, the id map, the
+//! rules, loading the test file and running its cases. Each phase's total over the corpus is
+//! measured in 15 passes; the median is printed. Run: `cargo bench --bench phases`.
+
+mod corpus;
+
+/// The allocator the `cxone-flow` binary uses, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use cxone_flow::flow::ends::Ends;
+use cxone_flow::json::Tape;
+use cxone_flow::registry::RuleLimits;
+use cxone_flow::sim::{cases, run};
+
+const FLOWS: usize = 1_000;
+const ELEMENTS: usize = 200;
+const CASES: usize = 5;
+const PASSES: usize = 15;
+/// The per-call limit the command benchmark passes (`--max-execution-ms`): the deep chains stay inside it.
+const MAX_EXECUTION_MS: u64 = 3_600_000;
+
+const PHASES: [&str; 7] = ["read", "parse", "load", "id map", "rules", "test file", "cases"];
+
+/// Writes the corpus into `dir`; returns the flow files' paths, each with its test file's.
+fn write(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
+    std::fs::create_dir_all(dir).expect("corpus directory");
+    (0..FLOWS)
+        .map(|i| {
+            let name = format!("flow-{i:05}");
+            let flow = dir.join(format!("{name}.flow.json"));
+            let tests = dir.join(format!("{name}.tests.json"));
+            std::fs::write(&flow, corpus::flow_text(&name, ELEMENTS)).expect("corpus file");
+            std::fs::write(&tests, corpus::tests_text(ELEMENTS, CASES)).expect("corpus file");
+            (flow, tests)
+        })
+        .collect()
+}
+
+/// One pass over the corpus: each phase's time, summed over the flows.
+fn pass(files: &[(PathBuf, PathBuf)], limits: &RuleLimits) -> [Duration; PHASES.len()] {
+    let mut spent = [Duration::ZERO; PHASES.len()];
+    let mut lap = |phase: usize, since: &mut Instant| {
+        let now = Instant::now();
+        spent[phase] += now - *since;
+        *since = now;
+    };
+    for (flow_path, tests_path) in files {
+        let mut clock = Instant::now();
+        let flow_text = std::fs::read_to_string(flow_path).expect("flow file");
+        let tests_text = std::fs::read_to_string(tests_path).expect("test file");
+        lap(0, &mut clock);
+        let tape = Tape::parse(&flow_text).expect("a clean flow");
+        lap(1, &mut clock);
+        let (flow, findings) = cxone_flow::flow::load::load(tape.root());
+        assert!(findings.is_empty(), "the generated corpus must be clean");
+        drop(tape);
+        lap(2, &mut clock);
+        let ends = Ends::of(&flow);
+        lap(3, &mut clock);
+        let findings = cxone_flow::rules::check_flow(&flow, &ends, limits);
+        assert!(findings.is_empty(), "the generated corpus must be clean");
+        lap(4, &mut clock);
+        let tests_tape = Tape::parse(&tests_text).expect("a clean test file");
+        let (mut tests, findings) = cases::load(tests_tape.root());
+        assert!(findings.is_empty(), "the generated test files must be clean");
+        cases::resolve_labels(&mut tests, &flow);
+        lap(5, &mut clock);
+        let (runs, _coverage) = run::run_cases(&flow, &ends, Some(&tests), MAX_EXECUTION_MS);
+        assert!(
+            runs.iter().all(|r| r.failures.is_empty()),
+            "the generated cases must pass"
+        );
+        lap(6, &mut clock);
+    }
+    spent
+}
+
+fn main() {
+    let dir = std::env::temp_dir().join(format!("cxone-flow-phases-{}", std::process::id()));
+    let files = write(&dir);
+    let limits = RuleLimits {
+        max_decision_nodes: usize::MAX,
+        max_menu_depth: usize::MAX,
+    };
+    let passes: Vec<_> = (0..PASSES).map(|_| pass(&files, &limits)).collect();
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let elements = corpus::sections(ELEMENTS) * corpus::SECTION + 1;
+    println!(
+        "cxone-flow check phases: {FLOWS} flows x {elements} elements, {CASES} cases each; one thread, median of {PASSES} passes"
+    );
+    let mut total = Duration::ZERO;
+    for (phase, name) in PHASES.iter().enumerate() {
+        let mut times: Vec<Duration> = passes.iter().map(|p| p[phase]).collect();
+        times.sort();
+        let median = times[PASSES / 2];
+        total += median;
+        println!("  {name:<10} {:>7.1} ms", median.as_secs_f64() * 1e3);
+    }
+    println!("  {:<10} {:>7.1} ms", "sum", total.as_secs_f64() * 1e3);
+}
