@@ -109,18 +109,23 @@ impl<'s> Tape<'s> {
         if node.is_container() { node.extent() } else { index + 1 }
     }
 
+    /// Where a string's text between its quotes stands.
+    #[inline]
+    fn body_range(&self, index: usize) -> std::ops::Range<usize> {
+        let node = self.nodes[index];
+        node.start as usize + 1..(node.start + node.extent()) as usize - 1
+    }
+
     /// A string's text between its quotes, as written (escapes not decoded).
     #[inline]
     fn string_body(&self, index: usize) -> &'s str {
-        let node = self.nodes[index];
-        &self.text[node.start as usize + 1..(node.start + node.extent()) as usize - 1]
+        &self.text[self.body_range(index)]
     }
 
-    /// A string key's text between its quotes, as written.
+    /// A string key's text between its quotes, as written (as bytes: no character-boundary checks).
     #[inline]
     fn raw_key(&self, index: usize) -> &'s [u8] {
-        let node = self.nodes[index];
-        &self.text.as_bytes()[node.start as usize + 1..(node.start + node.extent()) as usize - 1]
+        &self.text.as_bytes()[self.body_range(index)]
     }
 
     /// The numbers written with an exponent or more than 308 digits, in file order.
