@@ -212,23 +212,6 @@ fn parse_only(files: &[PathBuf]) -> Duration {
     started.elapsed()
 }
 
-fn write_corpus(dir: &Path) -> (u64, Vec<PathBuf>) {
-    std::fs::create_dir_all(dir).expect("corpus directory");
-    let mut flow_bytes = 0;
-    let mut files = Vec::new();
-    for i in 0..FLOWS {
-        let name = format!("flow-{i:05}");
-        let flow = corpus::flow_text(&name, ELEMENTS);
-        flow_bytes += flow.len() as u64;
-        let flow_path = dir.join(format!("{name}.flow.json"));
-        let tests_path = dir.join(format!("{name}.tests.json"));
-        std::fs::write(&flow_path, flow).expect("corpus file");
-        std::fs::write(&tests_path, corpus::tests_text(ELEMENTS, CASES)).expect("corpus file");
-        files.extend([flow_path, tests_path]);
-    }
-    (flow_bytes, files)
-}
-
 fn main() {
     let binary = env!("CARGO_BIN_EXE_cxone-flow");
     let node = std::env::var("NODE").unwrap_or_else(|_| "node".to_string());
@@ -239,7 +222,8 @@ fn main() {
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join(format!("cxone-flow-command-bench-{}", std::process::id())));
     let dir = temp.join("corpus");
-    let (flow_bytes, files) = write_corpus(&dir);
+    let (flow_bytes, pairs) = corpus::write_corpus_with_cases(&dir, FLOWS, ELEMENTS, CASES);
+    let files: Vec<PathBuf> = pairs.into_iter().flat_map(|(flow, tests)| [flow, tests]).collect();
     let all_bytes: u64 = files.iter().map(|f| f.metadata().map_or(0, |m| m.len())).sum();
     let small = temp.join("small");
     std::fs::create_dir_all(&small).expect("small directory");

@@ -10,7 +10,7 @@ mod corpus;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use cxone_flow::flow::ends::Ends;
@@ -26,21 +26,6 @@ const PASSES: usize = 15;
 const MAX_EXECUTION_MS: u64 = 3_600_000;
 
 const PHASES: [&str; 7] = ["read", "parse", "load", "id map", "rules", "test file", "cases"];
-
-/// Writes the corpus into `dir`; returns the flow files' paths, each with its test file's.
-fn write(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
-    std::fs::create_dir_all(dir).expect("corpus directory");
-    (0..FLOWS)
-        .map(|i| {
-            let name = format!("flow-{i:05}");
-            let flow = dir.join(format!("{name}.flow.json"));
-            let tests = dir.join(format!("{name}.tests.json"));
-            std::fs::write(&flow, corpus::flow_text(&name, ELEMENTS)).expect("corpus file");
-            std::fs::write(&tests, corpus::tests_text(ELEMENTS, CASES)).expect("corpus file");
-            (flow, tests)
-        })
-        .collect()
-}
 
 /// One pass over the corpus: each phase's time, summed over the flows.
 fn pass(files: &[(PathBuf, PathBuf)], limits: &RuleLimits) -> [Duration; PHASES.len()] {
@@ -83,7 +68,7 @@ fn pass(files: &[(PathBuf, PathBuf)], limits: &RuleLimits) -> [Duration; PHASES.
 
 fn main() {
     let dir = std::env::temp_dir().join(format!("cxone-flow-phases-{}", std::process::id()));
-    let files = write(&dir);
+    let (_, files) = corpus::write_corpus_with_cases(&dir, FLOWS, ELEMENTS, CASES);
     let limits = RuleLimits {
         max_decision_nodes: usize::MAX,
         max_menu_depth: usize::MAX,

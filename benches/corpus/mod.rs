@@ -6,7 +6,7 @@
 #![allow(dead_code, reason = "each benchmark uses its own part of the shared corpus")]
 
 use std::fmt::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Elements in one generated section.
 pub const SECTION: usize = 6;
@@ -69,6 +69,30 @@ pub fn write_corpus(dir: &Path, count: usize, elements: usize) -> u64 {
         std::fs::write(dir.join(format!("{name}.flow.json")), text).expect("corpus file");
     }
     bytes
+}
+
+/// Writes `count` flows of about `elements` elements into `dir`, each with a test file of `cases`
+/// cases; returns the flows' bytes and each flow's path with its test file's.
+pub fn write_corpus_with_cases(
+    dir: &Path,
+    count: usize,
+    elements: usize,
+    cases: usize,
+) -> (u64, Vec<(PathBuf, PathBuf)>) {
+    std::fs::create_dir_all(dir).expect("corpus directory");
+    let mut flow_bytes = 0;
+    let mut files = Vec::with_capacity(count);
+    for i in 0..count {
+        let name = format!("flow-{i:05}");
+        let flow = flow_text(&name, elements);
+        flow_bytes += flow.len() as u64;
+        let flow_path = dir.join(format!("{name}.flow.json"));
+        let tests_path = dir.join(format!("{name}.tests.json"));
+        std::fs::write(&flow_path, flow).expect("corpus file");
+        std::fs::write(&tests_path, tests_text(elements, cases)).expect("corpus file");
+        files.push((flow_path, tests_path));
+    }
+    (flow_bytes, files)
 }
 
 /// The sections of a generated flow of about `elements` elements.
