@@ -4,6 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use rustc_hash::FxHashSet;
+
 /// The suffix of flow files.
 pub const FLOW_SUFFIX: &str = ".flow.json";
 /// The suffix of test files.
@@ -234,6 +236,8 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
     let mut stems = BTreeSet::new();
     // `*.json` files already read and found to be scripts, so pairing does not read them again.
     let mut scripts: BTreeSet<PathBuf> = BTreeSet::new();
+    // Files named like ours that a walk found to be regular files, so pairing need not look again.
+    let mut walked_files: FxHashSet<PathBuf> = FxHashSet::default();
     let mut bad_names = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -278,8 +282,12 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
                         why: Refusal::NotUtf8Name,
                     }),
                     Name::Stem(stem) => {
-                        if entry.file_type().is_some_and(|t| t.is_dir()) {
-                            skipped = Some(entry.path().to_path_buf());
+                        match entry.file_type() {
+                            Some(t) if t.is_dir() => skipped = Some(entry.path().to_path_buf()),
+                            Some(t) if t.is_file() => {
+                                walked_files.insert(entry.into_path());
+                            }
+                            _ => {}
                         }
                         stems.insert(stem);
                     }
@@ -323,7 +331,12 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
                     continue;
                 }
                 let path = with_suffix(&stem, suffix);
-                match classify(&path, boundary.as_deref()) {
+                let entry = if walked_files.contains(&path) {
+                    within(&path, boundary.as_deref())
+                } else {
+                    classify(&path, boundary.as_deref())
+                };
+                match entry {
                     Entry::Missing => {}
                     Entry::File if suffix == JSON_SUFFIX => {
                         if scripts.contains(&path) || holds_script(&path) {
@@ -447,6 +460,11 @@ fn classify(path: &Path, boundary: Option<&Path>) -> Entry {
             Refusal::Special
         });
     }
+    within(path, boundary)
+}
+
+/// A regular file, unless a boundary is set and its real path leaves it.
+fn within(path: &Path, boundary: Option<&Path>) -> Entry {
     if let Some(boundary) = boundary {
         let inside = path.canonicalize().is_ok_and(|real| real.starts_with(boundary));
         if !inside {
