@@ -279,6 +279,17 @@ pub fn string_value(value: Value) -> Option<Spanned<CompactString>> {
     value.to_compact().map(|s| Spanned::new(s, value.span()))
 }
 
+/// Whether a value is a string (and, when `non_empty`, not `""`), without reading its text: a
+/// string with an escape is never empty.
+#[inline]
+pub fn is_string(value: Value, non_empty: bool) -> bool {
+    match value.kind() {
+        Kind::String => !non_empty || value.span().end() - value.span().start() > 2,
+        Kind::EscapedString => true,
+        _ => false,
+    }
+}
+
 /// A non-empty string value at its place (ids, names).
 #[inline]
 pub fn non_empty_string_value(value: Value) -> Option<Spanned<CompactString>> {

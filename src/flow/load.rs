@@ -7,8 +7,8 @@ use crate::flow::model::{
     Condition, Edge, Element, ElementKind, Flow, OPERATORS, RoutingRule, Suppression, Test, Timeouts,
 };
 use crate::json::{
-    Array, FieldRules, Object, ObjectReader, Value, closest, describe_value, integer_value, non_empty_string_value,
-    string_value, type_name,
+    Array, FieldRules, Object, ObjectReader, Value, closest, describe_value, integer_value, is_string,
+    non_empty_string_value, string_value, type_name,
 };
 use crate::registry::Rule;
 use crate::source::{Span, Spanned};
@@ -246,25 +246,19 @@ fn plain_element(object: Object) -> Option<Element> {
     let id = non_empty_string_value(id?)?;
     let type_field = string_value(type_value?)?;
     let kind = ElementKind::parse(&type_field.value)?;
-    if let Some(description) = description {
-        string_value(description)?;
+    if description.is_some_and(|d| !is_string(d, false)) {
+        return None;
     }
     let mut element = Element::new(id, kind, type_field.span, object.span());
+    let fields = kind.fields();
+    let mut required_found = 0;
     for (&field, value) in PLAIN_ELEMENT_KEYS[3..].iter().zip(kind_values) {
         let Some(value) = value else { continue };
-        kind.fields().iter().find(|(f, _)| *f == field)?;
+        let &(_, required) = fields.iter().find(|(f, _)| *f == field)?;
         set_field(&mut element, field, value)?;
+        required_found += usize::from(required);
     }
-    let present = |field: &str| {
-        PLAIN_ELEMENT_KEYS[3..]
-            .iter()
-            .zip(kind_values)
-            .any(|(k, v)| *k == field && v.is_some())
-    };
-    let missing = kind
-        .fields()
-        .iter()
-        .any(|&(field, required)| required && !present(field));
+    let missing = required_found < fields.iter().filter(|(_, required)| *required).count();
     let inverted = matches!((element.min_digits, element.max_digits), (Some(min), Some(max)) if max < min);
     (!missing && !inverted).then_some(element)
 }
@@ -273,12 +267,10 @@ fn plain_element(object: Object) -> Option<Element> {
 /// field's type (`expected_of` says what is).
 fn set_field(element: &mut Element, field: &str, value: Value) -> Option<()> {
     match field {
-        "prompt" => element.prompt = Some(string_value(value)?.value.into_string()),
+        "prompt" => element.prompt = Some(value.as_str()?.into_owned()),
         "promptMs" => element.prompt_ms = integer_value(value, 0)?.value,
         "variable" => element.variable = Some(non_empty_string_value(value)?.value),
-        "queue" | "target" => {
-            non_empty_string_value(value)?;
-        }
+        "queue" | "target" => is_string(value, true).then_some(())?,
         "value" => element.value = Some(Box::new(value.to_json())),
         "minDigits" => element.min_digits = Some(integer_value(value, 1)?.value),
         "maxDigits" => element.max_digits = Some(integer_value(value, 1)?.value),
