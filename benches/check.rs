@@ -8,7 +8,7 @@ mod corpus;
 
 /// The allocator the `cxone-flow` binary uses, so the figures are the binary's.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: cxone_flow::allocator::Mimalloc = cxone_flow::allocator::Mimalloc;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

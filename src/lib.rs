@@ -14,6 +14,7 @@
 //! ```
 
 pub mod action;
+pub mod allocator;
 pub mod check;
 pub mod config_file;
 pub mod cxone;

@@ -7,7 +7,7 @@ mod cli;
 /// mimalloc: loading and checking a flow makes many small, short-lived allocations, which it serves
 /// faster than the system allocator (docs/performance.md has the figures).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: cxone_flow::allocator::Mimalloc = cxone_flow::allocator::Mimalloc;
 
 /// `mi_option_purge_delay` in mimalloc's `mi_option_e` (`mimalloc.h`; libmimalloc-sys names only
 /// the options of older versions).
