@@ -743,7 +743,7 @@ fn run_graph(args: GraphArgs) -> ExitCode {
     match flow.simulation.as_ref().filter(|_| has_tests) {
         Some(simulation) => {
             if let Some(coverage) = &simulation.coverage {
-                highlights.uncovered = diagram.nodes_named(coverage.uncovered_elements.iter().map(|id| id.as_str()));
+                highlights.uncovered = diagram.nodes_named(coverage.uncovered_elements.iter());
             }
             let failing: Vec<Vec<String>> = simulation
                 .cases

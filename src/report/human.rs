@@ -3,7 +3,6 @@
 use std::fmt::Write;
 
 use anstyle::{AnsiColor, Style};
-use compact_str::CompactString;
 
 use crate::check::CheckReport;
 use crate::diagnostic::Diagnostic;
@@ -92,12 +91,7 @@ pub fn render_findings(report: &CheckReport, palette: &Palette) -> String {
     for below in report.flows_below_coverage() {
         let (flow, simulation) = (below.flow, below.simulation);
         if let (Some(coverage), Some(min)) = (&simulation.coverage, report.min_coverage) {
-            let mut uncovered: Vec<&str> = coverage
-                .uncovered_elements
-                .iter()
-                .take(10)
-                .map(CompactString::as_str)
-                .collect();
+            let mut uncovered: Vec<&str> = coverage.uncovered_elements.iter().take(10).collect();
             if coverage.uncovered_elements.len() > 10 {
                 uncovered.push("…");
             }
@@ -219,7 +213,7 @@ pub fn render_coverage(report: &CheckReport) -> String {
             }
         );
         if !coverage.uncovered_elements.is_empty() {
-            let ids: Vec<&str> = coverage.uncovered_elements.iter().map(CompactString::as_str).collect();
+            let ids: Vec<&str> = coverage.uncovered_elements.iter().collect();
             let _ = writeln!(out, "    no case reaches: {}", ids.join(", "));
         }
         if let Some(model) = &simulated.flow.model {

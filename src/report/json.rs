@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::check::{CaseFailure, CheckReport, FileKind};
 use crate::diagnostic::Related;
 use crate::registry::Severity;
-use crate::sim::coverage::Coverage;
+use crate::sim::coverage::{Coverage, Ids};
 use crate::sim::run::CallSummary;
 use crate::source::Location;
 
@@ -108,7 +108,7 @@ struct JsonCoverage<'a> {
     edges: usize,
     edges_covered: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
-    uncovered_elements: Option<&'a [compact_str::CompactString]>,
+    uncovered_elements: Option<&'a Ids>,
     element_percent: f64,
     edge_percent: f64,
     below_minimum: bool,
@@ -139,8 +139,7 @@ impl<'a> JsonCoverage<'a> {
             elements_covered: counts.elements_covered,
             edges: counts.edges,
             edges_covered: counts.edges_covered,
-            uncovered_elements: (below_minimum || detail == Detail::Everything)
-                .then_some(counts.uncovered_elements.as_slice()),
+            uncovered_elements: (below_minimum || detail == Detail::Everything).then_some(&counts.uncovered_elements),
             element_percent: round(counts.element_percent()),
             edge_percent: round(counts.edge_percent()),
             below_minimum,

@@ -1,6 +1,5 @@
 //! Coverage: which elements a flow's cases visit and which edges they take.
 
-use compact_str::CompactString;
 use serde::Serialize;
 
 use rustc_hash::FxHashMap;
@@ -17,7 +16,7 @@ pub struct Coverage {
     pub edges: usize,
     pub edges_covered: usize,
     /// Ids of the elements no case reaches, in file order.
-    pub uncovered_elements: Vec<CompactString>,
+    pub uncovered_elements: Ids,
     /// Indices (in `edges`) of the edges no case takes, in file order.
     #[serde(skip)]
     pub untaken_edges: Vec<u32>,
@@ -49,7 +48,7 @@ impl Coverage {
                 .iter()
                 .zip(&visited)
                 .filter(|(_, v)| !**v)
-                .map(|(e, _)| e.id.value.clone())
+                .map(|(e, _)| e.id.value.as_str())
                 .collect(),
             untaken_edges: (0..taken.len()).filter(|&e| !taken[e]).map(|e| e as u32).collect(),
         }
@@ -63,6 +62,55 @@ impl Coverage {
     /// Edges covered, in percent (100 for a flow without edges).
     pub fn edge_percent(&self) -> f64 {
         percent(self.edges_covered, self.edges)
+    }
+}
+
+/// A list of ids kept end to end in one string: a flow's coverage holds hundreds of them for as
+/// long as the run's report lives, at a few bytes each instead of a string's 24.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Ids {
+    text: String,
+    /// Where each id ends in `text`.
+    ends: Vec<u32>,
+}
+
+impl Ids {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The ids, in the order they were listed.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|(start, &end)| &self.text[start as usize..end as usize])
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.iter().any(|listed| listed == id)
+    }
+}
+
+impl<'a> FromIterator<&'a str> for Ids {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(ids: I) -> Self {
+        let mut list = Ids::default();
+        for id in ids {
+            list.text.push_str(id);
+            // A flow's text is under 4 GiB (the parser refuses more), and so are its ids together.
+            list.ends.push(u32::try_from(list.text.len()).unwrap_or(u32::MAX));
+        }
+        list
+    }
+}
+
+impl Serialize for Ids {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
     }
 }
 
@@ -101,5 +149,24 @@ fn percent(part: usize, whole: usize) -> f64 {
         100.0
     } else {
         part as f64 * 100.0 / whole as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ids come back as listed, the empty one (an element whose id is missing) included, and are
+    /// written to JSON as an array of strings.
+    #[test]
+    fn ids_keep_each_id_whole_and_in_order() {
+        let ids: Ids = ["menu_main", "", "q0", "é"].into_iter().collect();
+        assert_eq!(ids.len(), 4);
+        assert_eq!(ids.iter().collect::<Vec<_>>(), ["menu_main", "", "q0", "é"]);
+        assert!(ids.contains("q0") && ids.contains(""));
+        assert!(!ids.contains("menu") && !ids.contains("q0é"));
+        assert_eq!(serde_json::to_string(&ids).unwrap(), r#"["menu_main","","q0","é"]"#);
+        assert!(Ids::default().is_empty());
+        assert_eq!(serde_json::to_string(&Ids::default()).unwrap(), "[]");
     }
 }
