@@ -749,7 +749,7 @@ fn run_graph(args: GraphArgs) -> ExitCode {
                 .cases
                 .iter()
                 .filter(|c| c.failed())
-                .filter_map(|c| c.call.as_ref().map(|call| call.path.clone()))
+                .filter_map(|c| c.call.as_ref().map(|call| call.path.iter().map(String::from).collect()))
                 .collect();
             (highlights.failing_nodes, highlights.failing_links) = diagram.on_paths(&failing);
             if let Some(why) = &simulation.not_run {

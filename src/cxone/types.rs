@@ -210,7 +210,7 @@ impl From<CallSummary> for SimulationResult {
     /// compare, by the emulator to answer, and by the test backend.
     fn from(call: CallSummary) -> Self {
         SimulationResult {
-            path: call.path,
+            path: call.path.iter().map(String::from).collect(),
             final_element: call.final_element,
             execution_time: call.execution_time,
             timed_out: call.timed_out,

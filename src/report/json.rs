@@ -5,7 +5,8 @@ use serde::Serialize;
 use crate::check::{CaseFailure, CheckReport, FileKind};
 use crate::diagnostic::Related;
 use crate::registry::Severity;
-use crate::sim::coverage::{Coverage, Ids};
+use crate::sim::coverage::Coverage;
+use crate::sim::ids::Ids;
 use crate::sim::run::CallSummary;
 use crate::source::Location;
 
@@ -72,7 +73,7 @@ struct JsonCase<'a> {
     /// `null` when the case did not run.
     passed: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    path: Option<&'a [String]>,
+    path: Option<&'a Ids>,
     #[serde(flatten)]
     call: Option<JsonCall<'a>>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
@@ -193,7 +194,7 @@ pub fn render(report: &CheckReport, detail: Detail) -> String {
                                 .call
                                 .as_ref()
                                 .filter(|_| c.failed() || detail == Detail::Everything)
-                                .map(|call| call.path.as_slice()),
+                                .map(|call| &call.path),
                             call: c.call.as_ref().map(JsonCall::from),
                             failures: &c.failures,
                         })

@@ -272,7 +272,7 @@ fn failing_paths(report: &CheckReport, flow_path: &str) -> Vec<Vec<String>> {
         .filter(|s| s.flow.source.display_path() == flow_path)
         .flat_map(|s| &s.simulation.cases)
         .filter(|c| !c.failures.is_empty())
-        .filter_map(|c| c.call.as_ref().map(|call| call.path.clone()))
+        .filter_map(|c| c.call.as_ref().map(|call| call.path.iter().map(String::from).collect()))
         .collect()
 }
 

@@ -6,6 +6,7 @@ use rustc_hash::FxHashMap;
 
 use crate::flow::model::{ElementKind, Flow};
 use crate::sim::engine::Call;
+use crate::sim::ids::Ids;
 
 /// Elements visited and edges taken by a flow's cases, and the elements no case reaches.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -65,55 +66,6 @@ impl Coverage {
     }
 }
 
-/// A list of ids kept end to end in one string: a flow's coverage holds hundreds of them for as
-/// long as the run's report lives, at a few bytes each instead of a string's 24.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Ids {
-    text: String,
-    /// Where each id ends in `text`.
-    ends: Vec<u32>,
-}
-
-impl Ids {
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    /// The ids, in the order they were listed.
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts
-            .zip(&self.ends)
-            .map(|(start, &end)| &self.text[start as usize..end as usize])
-    }
-
-    pub fn contains(&self, id: &str) -> bool {
-        self.iter().any(|listed| listed == id)
-    }
-}
-
-impl<'a> FromIterator<&'a str> for Ids {
-    fn from_iter<I: IntoIterator<Item = &'a str>>(ids: I) -> Self {
-        let mut list = Ids::default();
-        for id in ids {
-            list.text.push_str(id);
-            // A flow's text is under 4 GiB (the parser refuses more), and so are its ids together.
-            list.ends.push(u32::try_from(list.text.len()).unwrap_or(u32::MAX));
-        }
-        list
-    }
-}
-
-impl Serialize for Ids {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.iter())
-    }
-}
-
 /// A Studio REQAGENT ends the call path, and its caller then waits in the hold loop behind it: a
 /// case that reaches the REQAGENT covers the branches into that loop and its MUSIC actions.
 fn cover_hold_loops(flow: &Flow, visited: &mut [bool], taken: &mut [bool]) {
@@ -149,24 +101,5 @@ fn percent(part: usize, whole: usize) -> f64 {
         100.0
     } else {
         part as f64 * 100.0 / whole as f64
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Ids come back as listed, the empty one (an element whose id is missing) included, and are
-    /// written to JSON as an array of strings.
-    #[test]
-    fn ids_keep_each_id_whole_and_in_order() {
-        let ids: Ids = ["menu_main", "", "q0", "é"].into_iter().collect();
-        assert_eq!(ids.len(), 4);
-        assert_eq!(ids.iter().collect::<Vec<_>>(), ["menu_main", "", "q0", "é"]);
-        assert!(ids.contains("q0") && ids.contains(""));
-        assert!(!ids.contains("menu") && !ids.contains("q0é"));
-        assert_eq!(serde_json::to_string(&ids).unwrap(), r#"["menu_main","","q0","é"]"#);
-        assert!(Ids::default().is_empty());
-        assert_eq!(serde_json::to_string(&Ids::default()).unwrap(), "[]");
     }
 }

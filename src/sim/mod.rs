@@ -6,4 +6,5 @@ pub mod condition;
 pub mod coverage;
 pub mod engine;
 pub mod expect;
+pub mod ids;
 pub mod run;

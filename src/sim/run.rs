@@ -8,6 +8,7 @@ use crate::sim::cases::{Case, TestFile};
 use crate::sim::coverage::Coverage;
 use crate::sim::engine::{Call, DEFAULT_MAX_STEPS, Engine, Verdict};
 use crate::sim::expect::{self, CaseLimits, Failure};
+use crate::sim::ids::Ids;
 
 /// The default execution threshold, in ms.
 pub const DEFAULT_MAX_EXECUTION_MS: u64 = 15_000;
@@ -16,7 +17,7 @@ pub const DEFAULT_MAX_EXECUTION_MS: u64 = 15_000;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallSummary {
-    pub path: Vec<String>,
+    pub path: Ids,
     pub final_element: String,
     pub execution_time: u64,
     pub timed_out: bool,
@@ -26,7 +27,7 @@ pub struct CallSummary {
 impl CallSummary {
     pub fn of(call: &Call, flow: &Flow, threshold_ms: u64) -> Self {
         CallSummary {
-            path: call.path(flow).into_iter().map(str::to_string).collect(),
+            path: call.path(flow).into_iter().collect(),
             final_element: call.final_element.clone(),
             execution_time: call.execution_time,
             timed_out: call.timed_out,

@@ -166,7 +166,11 @@ fn known_actions_mean_what_studio_does() {
     // The caller had key 1 ready: the DetectDTMF greeting is cut; "Press one" is 2 words, 800 ms.
     let keyed = case(&report, "key 1 reaches the queue").call.as_ref().unwrap();
     assert_eq!(keyed.execution_time, 800);
-    assert_eq!(keyed.path, ["1", "2", "3", "4", "6"], "the call path ends at REQAGENT");
+    assert_eq!(
+        keyed.path.iter().collect::<Vec<_>>(),
+        ["1", "2", "3", "4", "6"],
+        "the call path ends at REQAGENT"
+    );
     // Silence: the 10-word greeting (4,000 ms at 150 words a minute), the menu, its 3 s Timeout.
     let silent = case(&report, "silence takes the default after the menu's own timeout");
     assert_eq!(silent.call.as_ref().unwrap().execution_time, 4_000 + 800 + 3_000);
