@@ -78,11 +78,17 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
         |_| None,
     );
 
-    flow.elements = load_each(elements, "each element", &mut findings, |object, findings| {
-        load_element(object, &mut flow.suppressions, findings)
+    flow.elements = load_each(elements, "each element", &mut findings, |object, elements, findings| {
+        if !plain_element(object, elements) {
+            elements.extend(read_element(object, &mut flow.suppressions, findings));
+        }
     });
-    flow.edges = load_each(edges, "each edge", &mut findings, load_edge);
-    flow.routing_rules = load_each(rules, "each routing rule", &mut findings, load_routing_rule);
+    flow.edges = load_each(edges, "each edge", &mut findings, |object, edges, findings| {
+        edges.extend(load_edge(object, findings));
+    });
+    flow.routing_rules = load_each(rules, "each routing rule", &mut findings, |object, rules, findings| {
+        rules.extend(load_routing_rule(object, findings));
+    });
     if let Some(object) = timeouts {
         flow.timeouts = load_timeouts(object, &mut findings);
     }
@@ -111,12 +117,14 @@ pub fn invalid_value(value: Value, what: &str, expected: &str) -> Finding {
     )
 }
 
-/// Each object of an optional array, loaded by `load` (anything else in it is one finding each).
+/// Each object of an optional array, loaded by `load` into the list (anything else in the array is
+/// one finding each). The loaders add what they load themselves, so a large item is built where it
+/// stays instead of being moved there.
 fn load_each<T>(
     array: Option<Array>,
     what: &str,
     findings: &mut Vec<Finding>,
-    mut load: impl FnMut(Object, &mut Vec<Finding>) -> Option<T>,
+    mut load: impl FnMut(Object, &mut Vec<T>, &mut Vec<Finding>),
 ) -> Vec<T> {
     let Some(array) = array else {
         return Vec::new();
@@ -125,7 +133,7 @@ fn load_each<T>(
     crate::huge_pages::advise(&loaded);
     for value in array.iter() {
         if let Some(object) = expect_object(value, what, findings) {
-            loaded.extend(load(object, findings));
+            load(object, &mut loaded, findings);
         }
     }
     loaded
@@ -137,10 +145,6 @@ fn expect_object<'t, 's>(value: Value<'t, 's>, what: &str, findings: &mut Vec<Fi
         findings.push(invalid_value(value, what, "an object"));
     }
     object
-}
-
-fn load_element(object: Object, suppressions: &mut Vec<Suppression>, findings: &mut Vec<Finding>) -> Option<Element> {
-    plain_element(object).or_else(|| read_element(object, suppressions, findings))
 }
 
 /// Reads an element field by field, reporting each fault where it stands.
@@ -238,29 +242,47 @@ const PLAIN_ELEMENT_KEYS: [&str; 11] = [
     "maxDigits",
 ];
 
-/// An element whose fields are its kind's, each once and of its type, read in one pass: most
-/// elements. Anything else (a missing or unknown field, a wrong value, `studio`, `suppress`) is
-/// `None`, and the reader that reports reads the element.
-fn plain_element(object: Object) -> Option<Element> {
-    let [id, type_value, description, kind_values @ ..] = object.plain_fields(&PLAIN_ELEMENT_KEYS)?;
-    let id = non_empty_string_value(id?)?;
-    let type_field = string_value(type_value?)?;
-    let kind = ElementKind::parse(&type_field.value)?;
+/// An element whose fields are its kind's, each once and of its type, read in one pass and added
+/// to `elements`: most elements. Anything else (a missing or unknown field, a wrong value, `studio`,
+/// `suppress`) adds nothing and is `false`, and the reader that reports reads the element.
+fn plain_element(object: Object, elements: &mut Vec<Element>) -> bool {
+    let Some([Some(id), Some(type_value), description, kind_values @ ..]) = object.plain_fields(&PLAIN_ELEMENT_KEYS)
+    else {
+        return false;
+    };
+    let (Some(id), Some(type_field)) = (non_empty_string_value(id), string_value(type_value)) else {
+        return false;
+    };
+    let Some(kind) = ElementKind::parse(&type_field.value) else {
+        return false;
+    };
     if description.is_some_and(|d| !is_string(d, false)) {
-        return None;
+        return false;
     }
-    let mut element = Element::new(id, kind, type_field.span, object.span());
-    let fields = kind.fields();
+    let at = elements.len();
+    elements.push(Element::new(id, kind, type_field.span, object.span()));
+    let read = read_kind_fields(&mut elements[at], &kind_values);
+    if read.is_none() {
+        elements.truncate(at);
+    }
+    read.is_some()
+}
+
+/// Sets a plain element's kind fields from their values (in `PLAIN_ELEMENT_KEYS` order, after the
+/// first three); `None` when one is not the kind's, a required one is missing, a value is not of
+/// its field's type, or `maxDigits` is below `minDigits`.
+fn read_kind_fields(element: &mut Element, values: &[Option<Value>]) -> Option<()> {
+    let fields = element.kind.fields();
     let mut required_found = 0;
-    for (&field, value) in PLAIN_ELEMENT_KEYS[3..].iter().zip(kind_values) {
-        let Some(value) = value else { continue };
+    for (&field, value) in PLAIN_ELEMENT_KEYS[3..].iter().zip(values) {
+        let Some(value) = *value else { continue };
         let &(_, required) = fields.iter().find(|(f, _)| *f == field)?;
-        set_field(&mut element, field, value)?;
+        set_field(element, field, value)?;
         required_found += usize::from(required);
     }
     let missing = required_found < fields.iter().filter(|(_, required)| *required).count();
     let inverted = matches!((element.min_digits, element.max_digits), (Some(min), Some(max)) if max < min);
-    (!missing && !inverted).then_some(element)
+    (!missing && !inverted).then_some(())
 }
 
 /// Sets one of an element's kind fields from its value; `None` when the value is not of the
@@ -653,6 +675,12 @@ mod tests {
         "[]",
     ];
 
+    /// What the one-pass read makes of an element object.
+    fn plain(object: Object) -> Option<Element> {
+        let mut elements = Vec::new();
+        plain_element(object, &mut elements).then(|| elements.pop()).flatten()
+    }
+
     /// An element object of random keys (some repeated, some unknown) and values (some of the
     /// wrong type), `type` usually a real kind.
     fn element_text() -> impl Strategy<Value = String> {
@@ -676,7 +704,7 @@ mod tests {
         fn the_one_pass_read_of_an_element_agrees_with_the_reporting_read(text in element_text()) {
             let tape = Tape::parse(&text).unwrap();
             let object = tape.root().as_object().unwrap();
-            let plain = plain_element(object);
+            let plain = plain(object);
             let (mut suppressions, mut findings) = (Vec::new(), Vec::new());
             let read = read_element(object, &mut suppressions, &mut findings);
             if let Some(plain) = &plain {
@@ -709,7 +737,7 @@ mod tests {
             let (mut suppressions, mut findings) = (Vec::new(), Vec::new());
             let read = read_element(object, &mut suppressions, &mut findings);
             assert_eq!(findings.is_empty(), clean, "{text}: {findings:?}");
-            let plain = plain_element(object);
+            let plain = plain(object);
             assert_eq!(plain.is_some(), clean, "{text}");
             if clean {
                 assert_eq!(plain, read, "{text}");
