@@ -40,9 +40,9 @@ impl<'a> Graph<'a> {
                 links.extend(to.map(|to| (from, to)));
             }
         }
-        let out_edges = Adjacency::from_pairs(n, &out_edges);
-        let rules_of = Adjacency::from_pairs(n, &rules_of);
-        let successors = Adjacency::from_pairs(n, &links).deduplicated();
+        let out_edges = Adjacency::from_pairs(n, out_edges.iter().copied());
+        let rules_of = Adjacency::from_pairs(n, rules_of.iter().copied());
+        let successors = Adjacency::from_pairs(n, links.iter().copied()).deduplicated();
         let start = flow.elements.iter().position(|e| e.kind == ElementKind::Start);
         let mut graph = Graph {
             ends,
@@ -71,13 +71,12 @@ impl<'a> Graph<'a> {
     /// Whether each element can reach some element for which `is_target` holds.
     pub fn can_reach(&self, is_target: impl Fn(usize) -> bool) -> Vec<bool> {
         let n = self.successors.len();
-        let reversed: Vec<(usize, usize)> = self
+        let reversed = self
             .successors
             .iter()
             .enumerate()
-            .flat_map(|(from, succ)| succ.iter().map(move |&to| (to, from)))
-            .collect();
-        let predecessors = Adjacency::from_pairs(n, &reversed);
+            .flat_map(|(from, succ)| succ.iter().map(move |&to| (to, from)));
+        let predecessors = Adjacency::from_pairs(n, reversed);
         let mut reaches = vec![false; n];
         let mut stack: Vec<usize> = (0..n).filter(|&i| is_target(i)).collect();
         while let Some(node) = stack.pop() {
@@ -197,18 +196,19 @@ pub struct Adjacency {
 }
 
 impl Adjacency {
-    /// The lists of `n` elements from `(element, item)` pairs, each list in the pairs' order.
-    fn from_pairs(n: usize, pairs: &[(usize, usize)]) -> Self {
+    /// The lists of `n` elements from `(element, item)` pairs, each list in the pairs' order. The
+    /// pairs are gone through twice (to count, then to place), never gathered.
+    fn from_pairs(n: usize, pairs: impl Iterator<Item = (usize, usize)> + Clone) -> Self {
         let mut starts = vec![0; n + 1];
-        for &(element, _) in pairs {
+        for (element, _) in pairs.clone() {
             starts[element + 1] += 1;
         }
         for i in 0..n {
             starts[i + 1] += starts[i];
         }
         let mut next = starts.clone();
-        let mut items = vec![0; pairs.len()];
-        for &(element, item) in pairs {
+        let mut items = vec![0; starts[n]];
+        for (element, item) in pairs {
             items[next[element]] = item;
             next[element] += 1;
         }
@@ -242,7 +242,7 @@ impl Adjacency {
     }
 
     /// Every element's list, in element order.
-    pub fn iter(&self) -> impl Iterator<Item = &[usize]> {
+    pub fn iter(&self) -> impl Iterator<Item = &[usize]> + Clone {
         self.starts.windows(2).map(|w| &self.items[w[0]..w[1]])
     }
 }
