@@ -17,32 +17,42 @@ const WORD: usize = size_of::<usize>();
 /// Rust allocation needs no more than a word's alignment, which a plain block has.
 pub struct Mimalloc;
 
+/// A new block for `layout` from mimalloc: `plain(size)` when a word's alignment is enough,
+/// `aligned(size, alignment)` otherwise.
+///
+/// # Safety
+/// `plain` and `aligned` are mimalloc's allocation functions of one kind (`mi_malloc` and
+/// `mi_malloc_aligned`, or the zeroing pair).
+#[inline]
+unsafe fn new_block(
+    layout: Layout,
+    plain: unsafe extern "C" fn(usize) -> *mut c_void,
+    aligned: unsafe extern "C" fn(usize, usize) -> *mut c_void,
+) -> *mut u8 {
+    // SAFETY: plain calls into mimalloc; a null return is passed on as failure.
+    unsafe {
+        if layout.align() <= WORD {
+            plain(layout.size()).cast()
+        } else {
+            aligned(layout.size(), layout.align()).cast()
+        }
+    }
+}
+
 // SAFETY: each method hands mimalloc's blocks to Rust with at least the layout's alignment (a plain
 // block for an alignment of at most a word, an aligned one otherwise), and gives back only blocks
 // mimalloc made; `mi_free` frees either kind.
 unsafe impl GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: plain calls into mimalloc; a null return is passed on as failure.
-        unsafe {
-            if layout.align() <= WORD {
-                mi_malloc(layout.size()).cast()
-            } else {
-                mi_malloc_aligned(layout.size(), layout.align()).cast()
-            }
-        }
+        // SAFETY: mimalloc's allocating pair.
+        unsafe { new_block(layout, mi_malloc, mi_malloc_aligned) }
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: as `alloc`.
-        unsafe {
-            if layout.align() <= WORD {
-                mi_zalloc(layout.size()).cast()
-            } else {
-                mi_zalloc_aligned(layout.size(), layout.align()).cast()
-            }
-        }
+        // SAFETY: mimalloc's zeroing pair.
+        unsafe { new_block(layout, mi_zalloc, mi_zalloc_aligned) }
     }
 
     #[inline]
