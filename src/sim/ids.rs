@@ -8,25 +8,29 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ids {
     text: String,
-    /// Where each id ends in `text`.
-    ends: Vec<u32>,
+    /// Each id's length in bytes (an id comes from a flow's text, which the parser keeps under
+    /// 512 MiB, so a length fits in 32 bits: a `u32` each keeps the list in mimalloc's small blocks).
+    lengths: Vec<u32>,
 }
 
 impl Ids {
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.lengths.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.lengths.is_empty()
     }
 
     /// The ids, in the order they were listed.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts
-            .zip(&self.ends)
-            .map(|(start, &end)| &self.text[start as usize..end as usize])
+        let mut start = 0;
+        self.lengths.iter().map(move |&length| {
+            let end = start + length as usize;
+            let id = self.text.get(start..end).unwrap_or_default();
+            start = end;
+            id
+        })
     }
 
     pub fn contains(&self, id: &str) -> bool {
@@ -39,8 +43,7 @@ impl<'a> FromIterator<&'a str> for Ids {
         let mut list = Ids::default();
         for id in ids {
             list.text.push_str(id);
-            // A flow's text is under 4 GiB (the parser refuses more), and so are its ids together.
-            list.ends.push(u32::try_from(list.text.len()).unwrap_or(u32::MAX));
+            list.lengths.push(u32::try_from(id.len()).unwrap_or(u32::MAX));
         }
         list
     }
