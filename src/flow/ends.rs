@@ -1,9 +1,12 @@
 //! Where a flow's ids lead: each edge's and routing rule's ends, and each element's first namesake,
 //! found in one pass over the ids and shared by the rules' graph and the simulation engine.
 
+use std::hash::{Hash, Hasher};
+
 use rustc_hash::FxHashMap;
 
 use crate::flow::model::Flow;
+use crate::json::tape::same_bytes;
 
 /// The elements a flow's ids name, by index in `flow.elements`.
 #[derive(Debug)]
@@ -19,15 +22,15 @@ pub struct Ends {
 
 impl Ends {
     pub fn of(flow: &Flow) -> Self {
-        let mut index: FxHashMap<&str, usize> =
+        let mut index: FxHashMap<Id, usize> =
             FxHashMap::with_capacity_and_hasher(flow.elements.len(), Default::default());
         let first_with_id = flow
             .elements
             .iter()
             .enumerate()
-            .map(|(i, element)| *index.entry(element.id.value.as_str()).or_insert(i))
+            .map(|(i, element)| *index.entry(Id(&element.id.value)).or_insert(i))
             .collect();
-        let find = |id: &str| index.get(id).copied();
+        let find = |id: &str| index.get(&Id(id)).copied();
         Ends {
             first_with_id,
             edges: flow
@@ -46,5 +49,24 @@ impl Ends {
                 })
                 .collect(),
         }
+    }
+}
+
+/// An id as a key of the map: hashed as its text, and compared without a call to memcmp (ids are
+/// short, and a flow's ids are looked up hundreds of times).
+#[derive(Debug, Clone, Copy)]
+struct Id<'a>(&'a str);
+
+impl PartialEq for Id<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        same_bytes(self.0.as_bytes(), other.0.as_bytes())
+    }
+}
+
+impl Eq for Id<'_> {}
+
+impl Hash for Id<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
     }
 }

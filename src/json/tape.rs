@@ -496,10 +496,10 @@ pub(crate) fn string_stop(bytes: &[u8]) -> Option<usize> {
         .map(|p| offset + p)
 }
 
-/// Whether two keys are the same bytes. Keys are short: up to 16 bytes they are compared as two
-/// overlapping words from each end (or three bytes), without a call to memcmp.
+/// Whether two keys (or ids) are the same bytes. Keys are short: up to 16 bytes they are compared
+/// as two overlapping words from each end (or three bytes), without a call to memcmp.
 #[inline]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
