@@ -495,8 +495,9 @@ fn check_flow_source(
     settings: &Settings,
 ) -> (FileReport, Option<(Flow, Ends)>) {
     let mut suppressed = 0;
-    let (findings, flow, json) = match bad_text.map_or_else(|| Tape::parse(&source.text), Err) {
-        Ok(tape) => {
+    let loaded = match plain_flow(&source, bad_text.is_some(), settings) {
+        Some(flow) => Ok((flow, Vec::new(), None)),
+        None => bad_text.map_or_else(|| Tape::parse(&source.text), Err).map(|tape| {
             let (loaded, mut findings) = if crate::discover::is_script_path(&source.path) {
                 crate::studio::load::load(tape.root())
             } else {
@@ -504,8 +505,12 @@ fn check_flow_source(
             };
             findings.extend(crate::json::out_of_range_numbers(&tape));
             let json = settings.keep_loaded.then(|| Arc::new(tape.root().to_json()));
-            // The rules read the model only: the tape goes first (it is the size of the text).
-            drop(tape);
+            // The rules read the model only: the tape goes here (it is the size of the text).
+            (loaded, findings, json)
+        }),
+    };
+    let (findings, flow, json) = match loaded {
+        Ok((loaded, mut findings, json)) => {
             let ends = Ends::of(&loaded);
             findings.extend(rules::check_flow(&loaded, &ends, &settings.limits));
             suppressed = suppress(&mut findings, &loaded.suppressions);
@@ -519,6 +524,16 @@ fn check_flow_source(
     report.suppressed = suppressed;
     report.flow_id_span = flow.as_ref().and_then(|(f, _)| f.flow_id.as_ref()).map(|id| id.span);
     (report, flow)
+}
+
+/// A flow file read by the loader's fast path (`flow::plain`), when it is plain throughout and
+/// nothing after the check needs its JSON; `None` sends it through the tape and the loader that
+/// reports.
+fn plain_flow(source: &SourceFile, bad_text: bool, settings: &Settings) -> Option<Flow> {
+    if bad_text || settings.keep_loaded || crate::discover::is_script_path(&source.path) {
+        return None;
+    }
+    flow::plain::read(&source.text)
 }
 
 /// Drops the findings an element's `suppress` covers (its rule, located inside that element);

@@ -228,7 +228,7 @@ fn read_element(object: Object, suppressions: &mut Vec<Suppression>, findings: &
 }
 
 /// The keys an element without `studio` or `suppress` may have: its own, then its kind's.
-const PLAIN_ELEMENT_KEYS: [&str; 11] = [
+pub(crate) const PLAIN_ELEMENT_KEYS: [&str; 11] = [
     "id",
     "type",
     "description",

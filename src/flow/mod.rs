@@ -1,7 +1,8 @@
-//! Flows: the typed model of a flow file, its loader, and its graph.
+//! Flows: the typed model of a flow file, its loaders, and its graph.
 
 pub mod diff;
 pub mod ends;
 pub mod graph;
 pub mod load;
 pub mod model;
+pub mod plain;

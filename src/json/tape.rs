@@ -41,7 +41,7 @@ const KINDS: [Kind; 8] = [
 const KIND_SHIFT: u32 = 29;
 const INDEX_MASK: u32 = (1 << KIND_SHIFT) - 1;
 /// The longest text parsed: every offset, length and node index then fits in `INDEX_MASK`.
-const MAX_TEXT: usize = INDEX_MASK as usize;
+pub(crate) const MAX_TEXT: usize = INDEX_MASK as usize;
 
 /// One value or key: where it starts and (packed) its kind and extent. A scalar's extent is its
 /// length in bytes. An array or object takes two nodes: its extent is the index of the node after

@@ -10,6 +10,7 @@ mod differential;
 mod engine;
 mod generate;
 mod hostile;
+mod plain;
 mod props;
 mod release;
 mod rules;

@@ -47,9 +47,9 @@ pub(crate) fn any_json() -> impl Strategy<Value = Value> {
     })
 }
 
-const LABELS: [&str; 9] = ["1", "2", "#", "timeout", "invalid", "ok", "default", "x", ""];
+pub(crate) const LABELS: [&str; 9] = ["1", "2", "#", "timeout", "invalid", "ok", "default", "x", ""];
 
-fn condition() -> impl Strategy<Value = Value> {
+pub(crate) fn condition() -> impl Strategy<Value = Value> {
     let values = prop_oneof![
         Just(json!(1)),
         Just(json!("a")),
@@ -76,7 +76,7 @@ fn condition() -> impl Strategy<Value = Value> {
 
 /// Flows of plausible shape with random types, ids, edges, labels and rules: most are broken in
 /// several ways at once, which is the point.
-fn any_flow() -> impl Strategy<Value = Value> {
+pub(crate) fn any_flow() -> impl Strategy<Value = Value> {
     (1usize..24).prop_flat_map(|n| {
         let ids = prop::collection::vec(0..n + 2, 0..n * 3);
         (
