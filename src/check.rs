@@ -471,13 +471,21 @@ fn check_tests_source(
     settings: &Settings,
 ) -> (FileReport, TestFile) {
     let mut findings: Vec<Finding> = orphan.into_iter().collect();
-    let (mut tests, load_findings) = match bad_text.map_or_else(|| Tape::parse(&source.text), Err) {
-        Ok(tape) => {
-            let (tests, mut found) = cases::load(tape.root());
-            found.extend(crate::json::out_of_range_numbers(&tape));
-            (tests, found)
-        }
-        Err(error) => (TestFile::default(), vec![syntax_finding(error)]),
+    // The fast path first, for a test file that is plain throughout (`sim::plain`).
+    let plain = bad_text
+        .is_none()
+        .then(|| crate::sim::plain::read(&source.text))
+        .flatten();
+    let (mut tests, load_findings) = match plain {
+        Some(tests) => (tests, Vec::new()),
+        None => match bad_text.map_or_else(|| Tape::parse(&source.text), Err) {
+            Ok(tape) => {
+                let (tests, mut found) = cases::load(tape.root());
+                found.extend(crate::json::out_of_range_numbers(&tape));
+                (tests, found)
+            }
+            Err(error) => (TestFile::default(), vec![syntax_finding(error)]),
+        },
     };
     findings.extend(load_findings);
     if let Some(flow) = flow {

@@ -1,6 +1,7 @@
 //! Typed reading of the spanned JSON tape: required and optional fields, with a finding for every
 //! missing, mistyped, duplicated or unknown key, located at the key or value at fault.
 
+pub mod plain;
 pub mod pretty;
 pub mod tape;
 

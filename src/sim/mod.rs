@@ -7,4 +7,5 @@ pub mod coverage;
 pub mod engine;
 pub mod expect;
 pub mod ids;
+pub mod plain;
 pub mod run;

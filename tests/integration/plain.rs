@@ -1,10 +1,12 @@
-//! The loader's fast path (`flow::plain`) against the tape and the loader that reports: whenever the
-//! fast path reads a flow file, the parser accepts the text, the loader reads the same model from it
-//! without a finding, and no number is out of range. Anything it declines goes the reporting way.
+//! The loaders' fast paths (`flow::plain`, `sim::plain`) against the tape and the loaders that
+//! report: whenever a fast path reads a flow or test file, the parser accepts the text, the loader
+//! reads the same model or cases from it without a finding, and no number is out of range. Anything
+//! a fast path declines goes the reporting way.
 
 use cxone_flow::flow::model::ElementKind;
 use cxone_flow::flow::{load, plain};
 use cxone_flow::json::{Tape, out_of_range_numbers};
+use cxone_flow::sim;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -12,6 +14,7 @@ use crate::element_types;
 use crate::props::{LABELS, any_flow, any_json, condition};
 
 const MAIN_IVR: &str = include_str!("../../examples/flows/main-ivr.flow.json");
+const MAIN_IVR_TESTS: &str = include_str!("../../examples/flows/main-ivr.tests.json");
 
 /// Whether the fast path read `text`; when it did, that it read what the reporting loader reads.
 fn read_alike(text: &str) -> bool {
@@ -32,6 +35,26 @@ fn read_alike(text: &str) -> bool {
     true
 }
 
+/// Whether the fast path read the test file `text`; when it did, that it read what the reporting
+/// loader reads.
+fn tests_read_alike(text: &str) -> bool {
+    let Some(fast) = sim::plain::read(text) else {
+        return false;
+    };
+    let tape = Tape::parse(text).unwrap_or_else(|e| panic!("the fast path read a text the parser refuses: {e:?}"));
+    let (loaded, findings) = sim::cases::load(tape.root());
+    assert!(
+        findings.is_empty(),
+        "the fast path read a test file with findings: {findings:?}"
+    );
+    assert!(
+        out_of_range_numbers(&tape).is_empty(),
+        "the fast path read a number out of range"
+    );
+    assert_eq!(fast, loaded, "the fast path read other cases than the loader");
+    true
+}
+
 #[test]
 fn the_examples_and_every_clean_fixture_read_alike() {
     assert!(
@@ -47,10 +70,16 @@ fn the_examples_and_every_clean_fixture_read_alike() {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 dirs.push(path);
-            } else if path.to_string_lossy().ends_with(".flow.json")
-                && let Ok(text) = std::fs::read_to_string(&path)
-            {
-                if read_alike(&text) {
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                let name = path.to_string_lossy();
+                let alike = if name.ends_with(".flow.json") {
+                    read_alike(&text)
+                } else if name.ends_with(".tests.json") {
+                    tests_read_alike(&text)
+                } else {
+                    continue;
+                };
+                if alike {
                     read += 1;
                 } else {
                     declined += 1;
@@ -136,6 +165,48 @@ fn what_the_loader_reports_or_the_fast_path_does_not_model_is_declined() {
     for (case, text) in declined.iter().enumerate() {
         assert_ne!(text, MAIN_IVR, "case {case} changed nothing");
         assert!(!read_alike(text), "case {case} was read by the fast path");
+    }
+}
+
+#[test]
+fn every_test_field_reads_alike() {
+    let text = r#"{"$schema": "s", "cases": [
+      {"name": "all", "description": "", "generated": true,
+       "input": {"dtmf": ["1", "", "*#0"], "variables": {"a": 1, "b": "x", "c": [true, null], "d": false}},
+       "expect": {"finalElement": "q", "path": ["start", ""], "pathContains": [], "notVisits": ["x"],
+                  "maxExecutionMs": 0, "timedOut": false, "variables": {"a": 2}}},
+      {"expect": {}, "generated": false, "name": "bare", "input": {}}
+    ]}"#;
+    assert!(
+        tests_read_alike(text),
+        "every field here is plain: the fast path must read it"
+    );
+    assert!(tests_read_alike(r#"{"cases": []}"#));
+}
+
+#[test]
+fn what_the_test_loader_reports_or_the_fast_path_does_not_model_is_declined() {
+    let declined = [
+        MAIN_IVR_TESTS.replacen("\"dtmf\": [\"1\"]", "\"dtmf\": [\"1a\"]", 1),
+        MAIN_IVR_TESTS.replacen("\"dtmf\": [\"1\"]", "\"dtmf\": [1]", 1),
+        MAIN_IVR_TESTS.replacen("\"hour\": 10", "\"hour\": 10, \"hour\": 11", 1),
+        MAIN_IVR_TESTS.replacen("\"hour\": 10", "\"hour\": {\"h\": 10}", 1),
+        MAIN_IVR_TESTS.replacen("\"hour\": 10", "\"hour\": 1e1", 1),
+        MAIN_IVR_TESTS.replacen("\"finalElement\": \"queue_general\"", "\"finalElement\": \"\"", 1),
+        MAIN_IVR_TESTS.replacen(
+            "\"finalElement\": \"queue_general\"",
+            "\"finalElement\": \"queue\\u005fgeneral\"",
+            1,
+        ),
+        MAIN_IVR_TESTS.replacen("\"input\"", "\"mock\": {\"Main Menu\": \"1\"}, \"input\"", 1),
+        MAIN_IVR_TESTS.replacen("\"input\"", "\"colour\": 1, \"input\"", 1),
+        MAIN_IVR_TESTS.replacen("\"input\"", "\"name\": \"again\", \"input\"", 1),
+        MAIN_IVR_TESTS.replacen("\"cases\": [", "\"cases\": [1, ", 1),
+        MAIN_IVR_TESTS.replacen("\"cases\"", "\"case\"", 1),
+    ];
+    for (case, text) in declined.iter().enumerate() {
+        assert_ne!(text, MAIN_IVR_TESTS, "case {case} changed nothing");
+        assert!(!tests_read_alike(text), "case {case} was read by the fast path");
     }
 }
 
@@ -241,6 +312,11 @@ proptest! {
     }
 
     #[test]
+    fn edited_test_files_read_alike_or_are_declined(text in edited(MAIN_IVR_TESTS)) {
+        tests_read_alike(&text);
+    }
+
+    #[test]
     fn generated_flows_read_alike_or_are_declined(flow in any_flow(), pretty in any::<bool>()) {
         let text = if pretty { serde_json::to_string_pretty(&flow) } else { serde_json::to_string(&flow) }.unwrap();
         read_alike(&text);
@@ -248,6 +324,8 @@ proptest! {
 
     #[test]
     fn arbitrary_json_reads_alike_or_is_declined(value in any_json()) {
-        read_alike(&serde_json::to_string(&value).unwrap());
+        let text = serde_json::to_string(&value).unwrap();
+        read_alike(&text);
+        tests_read_alike(&text);
     }
 }

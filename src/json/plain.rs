@@ -1,0 +1,185 @@
+//! A one-pass reader of plain, strict JSON for the loaders' fast paths: objects read key by key
+//! into the caller's fields, strings without escapes, whole numbers written as digits alone. Anything
+//! else is `None`, and the caller gives up: the tape and the loaders that report read the text.
+
+use compact_str::CompactString;
+use serde_json::Value as Json;
+
+use crate::json::tape::{MAX_TEXT, string_stop};
+use crate::source::{Span, Spanned};
+
+/// Where reading stands in a text.
+pub(crate) struct Reader<'s> {
+    text: &'s str,
+    bytes: &'s [u8],
+    at: usize,
+}
+
+/// Sets a field read for the first time; a repeated field, or a value that is not the field's,
+/// is `None`.
+pub(crate) fn once<T>(slot: &mut Option<T>, value: Option<T>) -> Option<()> {
+    if slot.is_some() {
+        return None;
+    }
+    *slot = Some(value?);
+    Some(())
+}
+
+impl<'s> Reader<'s> {
+    /// A reader at the start of `text`; `None` for a text too large for the tape (which says so).
+    pub(crate) fn new(text: &'s str) -> Option<Self> {
+        (text.len() <= MAX_TEXT).then_some(Reader {
+            text,
+            bytes: text.as_bytes(),
+            at: 0,
+        })
+    }
+
+    /// The text's length in bytes (to size lists from).
+    pub(crate) fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// `value`, when nothing but whitespace follows what was read.
+    pub(crate) fn end<T>(mut self, value: T) -> Option<T> {
+        self.skip_whitespace();
+        (self.at == self.bytes.len()).then_some(value)
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    /// The next byte after any whitespace, taken.
+    fn next_byte(&mut self) -> Option<u8> {
+        self.skip_whitespace();
+        let byte = *self.bytes.get(self.at)?;
+        self.at += 1;
+        Some(byte)
+    }
+
+    /// An object, each key handed to `field` to read its value; the object's span.
+    pub(crate) fn object(&mut self, mut field: impl FnMut(&mut Self, &'s str) -> Option<()>) -> Option<Span> {
+        self.skip_whitespace();
+        let start = self.at;
+        (self.next_byte()? == b'{').then_some(())?;
+        self.skip_whitespace();
+        if self.bytes.get(self.at) == Some(&b'}') {
+            self.at += 1;
+            return Some(Span::new(start, self.at));
+        }
+        loop {
+            let (key, _) = self.string()?;
+            (self.next_byte()? == b':').then_some(())?;
+            field(self, key)?;
+            match self.next_byte()? {
+                b',' => {}
+                b'}' => return Some(Span::new(start, self.at)),
+                _ => return None,
+            }
+        }
+    }
+
+    /// An array, each item read by `item`; the array's span.
+    pub(crate) fn array(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<Span> {
+        self.skip_whitespace();
+        let start = self.at;
+        (self.next_byte()? == b'[').then_some(())?;
+        self.skip_whitespace();
+        if self.bytes.get(self.at) == Some(&b']') {
+            self.at += 1;
+            return Some(Span::new(start, self.at));
+        }
+        loop {
+            item(self)?;
+            match self.next_byte()? {
+                b',' => {}
+                b']' => return Some(Span::new(start, self.at)),
+                _ => return None,
+            }
+        }
+    }
+
+    /// An array of items each read by `item`, and its span; the list starts with `room` for items.
+    pub(crate) fn list<T>(&mut self, room: usize, item: fn(&mut Self) -> Option<T>) -> Option<(Vec<T>, Span)> {
+        let mut items = Vec::with_capacity(room);
+        crate::huge_pages::advise(&items);
+        let span = self.array(|reader| {
+            items.push(item(reader)?);
+            Some(())
+        })?;
+        Some((items, span))
+    }
+
+    /// A string without escapes: its text and its span, quotes included.
+    pub(crate) fn string(&mut self) -> Option<(&'s str, Span)> {
+        self.skip_whitespace();
+        let start = self.at;
+        (self.bytes.get(start) == Some(&b'"')).then_some(())?;
+        let body = start + 1;
+        let stop = body + string_stop(&self.bytes[body..])?;
+        (self.bytes[stop] == b'"').then_some(())?;
+        self.at = stop + 1;
+        Some((&self.text[body..stop], Span::new(start, self.at)))
+    }
+
+    /// A non-empty string at its place (ids, names).
+    pub(crate) fn id(&mut self) -> Option<Spanned<CompactString>> {
+        let (text, span) = self.string().filter(|(text, _)| !text.is_empty())?;
+        Some(Spanned::new(CompactString::from(text), span))
+    }
+
+    /// A whole number written as digits alone (no sign, fraction or exponent) that fits in 64 bits.
+    pub(crate) fn integer(&mut self) -> Option<Spanned<u64>> {
+        self.skip_whitespace();
+        let start = self.at;
+        let digits = self.bytes[start..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 || (digits > 1 && self.bytes[start] == b'0') {
+            return None;
+        }
+        self.at += digits;
+        if let Some(b'.' | b'e' | b'E') = self.bytes.get(self.at) {
+            return None;
+        }
+        let value = self.text[start..self.at].parse().ok()?;
+        Some(Spanned::new(value, Span::new(start, self.at)))
+    }
+
+    /// `true` or `false`.
+    pub(crate) fn boolean(&mut self) -> Option<bool> {
+        match self.json(true)? {
+            Json::Bool(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// A value as serde_json data: a string, a whole number, `true`, `false`, `null`, or (unless
+    /// `nested`) an array of those.
+    pub(crate) fn json(&mut self, nested: bool) -> Option<Json> {
+        self.skip_whitespace();
+        let literal = |reader: &mut Self, word: &str, value: Json| {
+            reader.bytes[reader.at..].starts_with(word.as_bytes()).then(|| {
+                reader.at += word.len();
+                value
+            })
+        };
+        match *self.bytes.get(self.at)? {
+            b'"' => Some(Json::String(self.string()?.0.to_owned())),
+            b'0'..=b'9' => Some(Json::from(self.integer()?.value)),
+            b't' => literal(self, "true", Json::Bool(true)),
+            b'f' => literal(self, "false", Json::Bool(false)),
+            b'n' => literal(self, "null", Json::Null),
+            b'[' if !nested => {
+                let mut items = Vec::new();
+                self.array(|reader| {
+                    items.push(reader.json(true)?);
+                    Some(())
+                })?;
+                Some(Json::Array(items))
+            }
+            _ => None,
+        }
+    }
+}

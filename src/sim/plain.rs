@@ -1,0 +1,95 @@
+//! The fast path of the test-file loader: a test file that is plain throughout (strict JSON, every
+//! field known, once and of its type, no escapes, no `mock`) read in one pass straight into its
+//! cases, with no tape between. Anything else gives up, and the tape and the loader that reports
+//! read the file; a property test holds the two to the same cases.
+
+use crate::flow::model::is_dtmf_entry;
+use crate::json::plain::{Reader, once};
+use crate::sim::cases::{Case, Expect, TestFile};
+use crate::sim::condition::Variables;
+use crate::source::Spanned;
+
+/// The cases in `text` when the loader would load them all without a finding; `None` for anything
+/// else, from a syntax error to a field the loader would report.
+pub fn read(text: &str) -> Option<TestFile> {
+    let mut reader = Reader::new(text)?;
+    let (mut schema, mut cases) = (None, None);
+    reader.object(|reader, key| match key {
+        "$schema" => once(&mut schema, reader.string()),
+        "cases" => once(&mut cases, reader.list(0, case)),
+        _ => None,
+    })?;
+    let (cases, _) = cases?;
+    reader.end(TestFile { cases })
+}
+
+fn case(reader: &mut Reader) -> Option<Case> {
+    let (mut name, mut description, mut generated) = (None, None, None);
+    let (mut input, mut expect) = (None, None);
+    let span = reader.object(|reader, key| match key {
+        "name" => once(&mut name, reader.id()),
+        "description" => once(&mut description, reader.string()),
+        "generated" => once(&mut generated, reader.boolean()),
+        "input" => once(&mut input, read_input(reader)),
+        "expect" => once(&mut expect, read_expect(reader)),
+        _ => None,
+    })?;
+    let (dtmf, variables) = input.unwrap_or_default();
+    Some(Case {
+        name: name?.into_string(),
+        span,
+        dtmf,
+        variables,
+        mock: Vec::new(),
+        expect: expect.unwrap_or_default(),
+    })
+}
+
+fn read_input(reader: &mut Reader) -> Option<(Vec<String>, Variables)> {
+    let (mut dtmf, mut variables) = (None, None);
+    reader.object(|reader, key| match key {
+        "dtmf" => {
+            let entry = |reader: &mut Reader| {
+                let (keys, _) = reader.string().filter(|(keys, _)| is_dtmf_entry(keys))?;
+                Some(keys.to_owned())
+            };
+            once(&mut dtmf, reader.list(0, entry).map(|(entries, _)| entries))
+        }
+        "variables" => once(&mut variables, read_variables(reader)),
+        _ => None,
+    })?;
+    Some((dtmf.unwrap_or_default(), variables.unwrap_or_default()))
+}
+
+/// An object of variables, each named once.
+fn read_variables(reader: &mut Reader) -> Option<Variables> {
+    let mut variables = Variables::new();
+    reader.object(|reader, name| {
+        let value = reader.json(false)?;
+        variables.insert(name.to_owned(), value).is_none().then_some(())
+    })?;
+    Some(variables)
+}
+
+fn read_expect(reader: &mut Reader) -> Option<Expect> {
+    let mut expect = Expect::default();
+    reader.object(|reader, key| match key {
+        "finalElement" => once(&mut expect.final_element, reader.id().map(Spanned::into_string)),
+        "path" => once(&mut expect.path, element_ids(reader)),
+        "pathContains" => once(&mut expect.path_contains, element_ids(reader)),
+        "notVisits" => once(&mut expect.not_visits, element_ids(reader)),
+        "maxExecutionMs" => once(&mut expect.max_execution_ms, reader.integer().map(|ms| ms.value)),
+        "timedOut" => once(&mut expect.timed_out, reader.boolean()),
+        "variables" => once(&mut expect.variables, read_variables(reader)),
+        _ => None,
+    })?;
+    Some(expect)
+}
+
+fn element_ids(reader: &mut Reader) -> Option<Vec<Spanned<String>>> {
+    let id = |reader: &mut Reader| {
+        let (id, span) = reader.string()?;
+        Some(Spanned::new(id.to_owned(), span))
+    };
+    reader.list(0, id).map(|(ids, _)| ids)
+}
