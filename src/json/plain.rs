@@ -47,9 +47,12 @@ impl<'s> Reader<'s> {
     }
 
     fn skip_whitespace(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.at) {
-            self.at += 1;
+        // Counted in a local: written through `self`, the position was stored at every byte.
+        let mut at = self.at;
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(at) {
+            at += 1;
         }
+        self.at = at;
     }
 
     /// The next byte after any whitespace, taken.
