@@ -5,7 +5,7 @@
 use compact_str::CompactString;
 use serde_json::Value as Json;
 
-use crate::json::tape::{MAX_TEXT, string_stop};
+use crate::json::tape::{MAX_TEXT, string_stop, word_stop};
 use crate::source::{Span, Spanned};
 
 /// Where reading stands in a text.
@@ -122,7 +122,12 @@ impl<'s> Reader<'s> {
         let start = self.at;
         (self.bytes.get(start) == Some(&b'"')).then_some(())?;
         let body = start + 1;
-        let stop = body + string_stop(&self.bytes[body..])?;
+        // Most strings (keys, ids) end within the eight bytes after the quote.
+        let length = match self.bytes.get(body..body + 8).and_then(word_stop) {
+            Some(length) => length,
+            None => long_string_stop(&self.bytes[body..])?,
+        };
+        let stop = body + length;
         (self.bytes[stop] == b'"').then_some(())?;
         self.at = stop + 1;
         Some((&self.text[body..stop], Span::new(start, self.at)))
@@ -185,4 +190,10 @@ impl<'s> Reader<'s> {
             _ => None,
         }
     }
+}
+
+/// `string_stop` out of line: kept apart, the short strings' path needs fewer registers.
+#[inline(never)]
+fn long_string_stop(bytes: &[u8]) -> Option<usize> {
+    string_stop(bytes)
 }

@@ -471,22 +471,13 @@ fn key_signature(raw: &[u8]) -> u8 {
 }
 
 /// Where the first byte that ends a run of plain string text stands: a `"`, a `\\` or a control
-/// character. Reads eight bytes at a time: in each word, a byte equal to `"` or `\\`, or below 0x20,
-/// sets its high bit in `found` (a borrow can flag a byte above a real hit, never below, so the
-/// lowest flag is exact).
+/// character. Reads eight bytes at a time (`word_stop`).
 #[inline]
 pub(crate) fn string_stop(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-    let below = |word: u64, limit: u8| word.wrapping_sub(ONES * limit as u64) & !word;
     let mut offset = 0;
     while let Some(chunk) = bytes.get(offset..offset + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        let found =
-            (below(word ^ (ONES * b'"' as u64), 1) | below(word ^ (ONES * b'\\' as u64), 1) | below(word, 0x20))
-                & HIGH_BITS;
-        if found != 0 {
-            return Some(offset + found.trailing_zeros() as usize / 8);
+        if let Some(stop) = word_stop(chunk) {
+            return Some(offset + stop);
         }
         offset += 8;
     }
@@ -494,6 +485,20 @@ pub(crate) fn string_stop(bytes: &[u8]) -> Option<usize> {
     rest.iter()
         .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
         .map(|p| offset + p)
+}
+
+/// Where in an eight-byte `chunk` the first `"`, `\\` or control character stands: each such byte
+/// sets its high bit in `found` (a borrow can flag a byte above a real hit, never below, so the
+/// lowest flag is exact).
+#[inline]
+pub(crate) fn word_stop(chunk: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let below = |word: u64, limit: u8| word.wrapping_sub(ONES * limit as u64) & !word;
+    let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+    let found = (below(word ^ (ONES * b'"' as u64), 1) | below(word ^ (ONES * b'\\' as u64), 1) | below(word, 0x20))
+        & HIGH_BITS;
+    (found != 0).then(|| found.trailing_zeros() as usize / 8)
 }
 
 /// Whether two keys (or ids) are the same bytes. Keys are short: up to 16 bytes they are compared
