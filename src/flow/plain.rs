@@ -61,7 +61,7 @@ fn flow(reader: &mut Reader) -> Option<Flow> {
     })
 }
 
-fn element(reader: &mut Reader) -> Option<Element> {
+fn element(reader: &mut Reader, elements: &mut Vec<Element>) -> Option<()> {
     let (mut id, mut kind, mut description) = (None, None, None);
     let (mut prompt, mut prompt_ms, mut variable, mut value) = (None, None, None, None);
     let (mut queue, mut target, mut min_digits, mut max_digits) = (None, None, None, None);
@@ -109,17 +109,23 @@ fn element(reader: &mut Reader) -> Option<Element> {
     {
         return None;
     }
-    let mut element = Element::new(id?, kind, kind_span, span);
-    element.prompt = prompt;
-    element.prompt_ms = prompt_ms.map_or(0, |ms| ms.value);
-    element.variable = variable.map(|v| v.value);
-    element.value = value.map(Box::new);
-    element.min_digits = min_digits.map(|n| n.value);
-    element.max_digits = max_digits.map(|n| n.value);
-    Some(element)
+    elements.push(Element {
+        id: id?,
+        kind,
+        kind_span,
+        span,
+        prompt,
+        prompt_ms: prompt_ms.map_or(0, |ms| ms.value),
+        variable: variable.map(|v| v.value),
+        value: value.map(Box::new),
+        min_digits: min_digits.map(|n| n.value),
+        max_digits: max_digits.map(|n| n.value),
+        action: None,
+    });
+    Some(())
 }
 
-fn edge(reader: &mut Reader) -> Option<Edge> {
+fn edge(reader: &mut Reader, edges: &mut Vec<Edge>) -> Option<()> {
     let (mut from, mut to, mut on) = (None, None, None);
     let span = reader.object(|reader, key| match key {
         "from" => once(&mut from, reader.id()),
@@ -132,15 +138,16 @@ fn edge(reader: &mut Reader) -> Option<Edge> {
         ),
         _ => None,
     })?;
-    Some(Edge {
+    edges.push(Edge {
         from: from?,
         to: to?,
         on,
         span,
-    })
+    });
+    Some(())
 }
 
-fn routing_rule(reader: &mut Reader) -> Option<RoutingRule> {
+fn routing_rule(reader: &mut Reader, rules: &mut Vec<RoutingRule>) -> Option<()> {
     let (mut element, mut rule_condition, mut goto) = (None, None, None);
     let span = reader.object(|reader, key| match key {
         "element" => once(&mut element, reader.id()),
@@ -155,12 +162,13 @@ fn routing_rule(reader: &mut Reader) -> Option<RoutingRule> {
         }
         _ => None,
     })?;
-    Some(RoutingRule {
+    rules.push(RoutingRule {
         element: element?,
         condition: Some(rule_condition?),
         goto: Some(goto?),
         span,
-    })
+    });
+    Some(())
 }
 
 /// A comparison, or (unless `nested`) an `all` or `any` of comparisons.

@@ -105,14 +105,16 @@ impl<'s> Reader<'s> {
         }
     }
 
-    /// An array of items each read by `item`, and its span; the list starts with `room` for items.
-    pub(crate) fn list<T>(&mut self, room: usize, item: fn(&mut Self) -> Option<T>) -> Option<(Vec<T>, Span)> {
+    /// An array of items, each read by `item` and added to the list (built where it stays, not
+    /// moved there), and the array's span; the list starts with `room` for items.
+    pub(crate) fn list<T>(
+        &mut self,
+        room: usize,
+        item: fn(&mut Self, &mut Vec<T>) -> Option<()>,
+    ) -> Option<(Vec<T>, Span)> {
         let mut items = Vec::with_capacity(room);
         crate::huge_pages::advise(&items);
-        let span = self.array(|reader| {
-            items.push(item(reader)?);
-            Some(())
-        })?;
+        let span = self.array(|reader| item(reader, &mut items))?;
         Some((items, span))
     }
 

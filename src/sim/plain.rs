@@ -23,7 +23,7 @@ pub fn read(text: &str) -> Option<TestFile> {
     reader.end(TestFile { cases })
 }
 
-fn case(reader: &mut Reader) -> Option<Case> {
+fn case(reader: &mut Reader, cases: &mut Vec<Case>) -> Option<()> {
     let (mut name, mut description, mut generated) = (None, None, None);
     let (mut input, mut expect) = (None, None);
     let span = reader.object(|reader, key| match key {
@@ -35,23 +35,25 @@ fn case(reader: &mut Reader) -> Option<Case> {
         _ => None,
     })?;
     let (dtmf, variables) = input.unwrap_or_default();
-    Some(Case {
+    cases.push(Case {
         name: name?.into_string(),
         span,
         dtmf,
         variables,
         mock: Vec::new(),
         expect: expect.unwrap_or_default(),
-    })
+    });
+    Some(())
 }
 
 fn read_input(reader: &mut Reader) -> Option<(Vec<String>, Variables)> {
     let (mut dtmf, mut variables) = (None, None);
     reader.object(|reader, key| match key {
         "dtmf" => {
-            let entry = |reader: &mut Reader| {
+            let entry = |reader: &mut Reader, entries: &mut Vec<String>| {
                 let (keys, _) = reader.string().filter(|(keys, _)| is_dtmf_entry(keys))?;
-                Some(keys.to_owned())
+                entries.push(keys.to_owned());
+                Some(())
             };
             once(&mut dtmf, reader.list(0, entry).map(|(entries, _)| entries))
         }
@@ -87,9 +89,10 @@ fn read_expect(reader: &mut Reader) -> Option<Expect> {
 }
 
 fn element_ids(reader: &mut Reader) -> Option<Vec<Spanned<String>>> {
-    let id = |reader: &mut Reader| {
+    let id = |reader: &mut Reader, ids: &mut Vec<Spanned<String>>| {
         let (id, span) = reader.string()?;
-        Some(Spanned::new(id.to_owned(), span))
+        ids.push(Spanned::new(id.to_owned(), span));
+        Some(())
     };
     reader.list(0, id).map(|(ids, _)| ids)
 }
