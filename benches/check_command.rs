@@ -320,7 +320,7 @@ fn main() {
     row("cxone-flow check (one thread)", ours_one_thread);
     row("node baseline (one thread)", theirs);
     println!(
-        "  cpu: ours / node = {:.2}x (goal <= 0.33)   wall: node / ours = {:.2}x (goal >= 3)   (pair by pair)",
+        "  cpu: ours / node = {:.3}x (goal <= 0.333)   wall: node / ours = {:.2}x (goal >= 3)   (pair by pair)",
         against_node.cpu_ratio,
         1.0 / against_node.wall_ratio
     );
