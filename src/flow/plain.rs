@@ -248,25 +248,25 @@ fn test(operator: &str, value: Option<Json>) -> Option<Test> {
 /// The kind fields an element of `kind` may have and those it must have, one bit each in
 /// `PLAIN_ELEMENT_KEYS` order after the first three.
 fn kind_field_bits(kind: ElementKind) -> (u8, u8) {
-    static BITS: OnceLock<Vec<(ElementKind, u8, u8)>> = OnceLock::new();
+    const KINDS: usize = ElementKind::NAMED.len() + 1;
+    static BITS: OnceLock<[(u8, u8); KINDS]> = OnceLock::new();
     let bits = BITS.get_or_init(|| {
+        let mut bits = [(0, 0); KINDS];
         let kinds = ElementKind::NAMED.iter().map(|&(_, kind)| kind);
-        kinds
-            .chain([ElementKind::Unknown])
-            .map(|kind| {
-                kind.fields()
+        for kind in kinds.chain([ElementKind::Unknown]) {
+            for &(field, is_required) in kind.fields() {
+                let bit = PLAIN_ELEMENT_KEYS[3..]
                     .iter()
-                    .fold((kind, 0, 0), |(kind, allowed, required), &(field, is)| {
-                        let bit = PLAIN_ELEMENT_KEYS[3..]
-                            .iter()
-                            .position(|&key| key == field)
-                            .map_or(0, |b| 1 << b);
-                        (kind, allowed | bit, if is { required | bit } else { required })
-                    })
-            })
-            .collect()
+                    .position(|&key| key == field)
+                    .map_or(0, |b| 1 << b);
+                let (allowed, required) = &mut bits[kind as usize];
+                *allowed |= bit;
+                if is_required {
+                    *required |= bit;
+                }
+            }
+        }
+        bits
     });
-    bits.iter()
-        .find(|(k, _, _)| *k == kind)
-        .map_or((0, 0), |&(_, allowed, required)| (allowed, required))
+    bits[kind as usize]
 }

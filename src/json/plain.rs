@@ -151,16 +151,21 @@ impl<'s> Reader<'s> {
     pub(crate) fn integer(&mut self) -> Option<Spanned<u64>> {
         self.skip_whitespace();
         let start = self.at;
-        let digits = self.bytes[start..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let mut at = start;
+        let mut value: u64 = 0;
+        while let Some(&digit @ b'0'..=b'9') = self.bytes.get(at) {
+            value = value.checked_mul(10)?.checked_add(u64::from(digit - b'0'))?;
+            at += 1;
+        }
+        let digits = at - start;
         if digits == 0 || (digits > 1 && self.bytes[start] == b'0') {
             return None;
         }
-        self.at += digits;
-        if let Some(b'.' | b'e' | b'E') = self.bytes.get(self.at) {
+        if let Some(b'.' | b'e' | b'E') = self.bytes.get(at) {
             return None;
         }
-        let value = self.text[start..self.at].parse().ok()?;
-        Some(Spanned::new(value, Span::new(start, self.at)))
+        self.at = at;
+        Some(Spanned::new(value, Span::new(start, at)))
     }
 
     /// `true` or `false`.
