@@ -315,7 +315,7 @@ fn duplicate_keys<'t, 's>(table: &Table<'t, 's>) -> Vec<(Property<'t, 's>, Prope
         return found;
     }
     if table.is_complete() {
-        for later in 1..table.len() {
+        for later in (1..table.len()).filter(|&later| table.may_repeat_at(later)) {
             if let Some(first) = (0..later).find(|&first| table.same_key(first, later)) {
                 found.push((table.property(later), table.property(first)));
             }

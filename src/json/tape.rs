@@ -352,7 +352,7 @@ impl<'t, 's> Object<'t, 's> {
             escaped: 0,
             len: 0,
             complete: true,
-            may_repeat: false,
+            repeats: 0,
         };
         // Two keys with different signatures differ: only a repeated signature needs comparing.
         let mut signatures = 0u64;
@@ -365,14 +365,15 @@ impl<'t, 's> Object<'t, 's> {
             let key = tape.nodes[at];
             let raw = tape.raw_key(at);
             let signature = key_signature(raw);
-            table.may_repeat |= signatures >> signature & 1 != 0;
+            if signatures >> signature & 1 != 0 {
+                table.repeats |= 1 << table.len;
+            }
             signatures |= 1 << signature;
             table.signatures[table.len] = signature;
             table.raw_keys[table.len] = raw;
             table.values[table.len] = at as u32 + 1;
             if key.kind() == Kind::EscapedString {
                 table.escaped |= 1 << table.len;
-                table.may_repeat = true;
             }
             table.len += 1;
             at = tape.next(at as u32 + 1) as usize;
@@ -394,8 +395,9 @@ pub struct Table<'t, 's> {
     values: [u32; TABLE_SIZE],
     /// Which keys have escapes (and are compared decoded).
     escaped: u16,
-    /// Whether two keys of the table may be the same (else they are all different).
-    may_repeat: bool,
+    /// The positions whose key's signature an earlier key already has: only those may repeat an
+    /// earlier key (when no key has escapes).
+    repeats: u16,
     len: usize,
     /// Whether the table holds every property of the object.
     complete: bool,
@@ -431,7 +433,12 @@ impl<'t, 's> Table<'t, 's> {
 
     /// Whether two keys of the table may be the same key (else they all differ).
     pub fn may_repeat(&self) -> bool {
-        self.may_repeat
+        self.escaped != 0 || self.repeats != 0
+    }
+
+    /// Whether the key at `position` may be the same as a key before it (else it differs from each).
+    pub fn may_repeat_at(&self, position: usize) -> bool {
+        self.escaped != 0 || self.repeats >> position & 1 != 0
     }
 
     /// Whether the keys at two positions are the same key.
