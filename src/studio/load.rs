@@ -45,6 +45,8 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
             header_span: header.span(),
         }));
     }
+    // Sized up front: grown by doubling, the lists were copied about once more.
+    flow.elements.reserve(actions.map_or(0, |a| a.iter().count()));
     for property in actions.into_iter().flat_map(|a| a.iter()) {
         flow.elements
             .extend(load_action(property.name, property.value, &mut findings));
@@ -69,6 +71,11 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
             )),
         }
     }
+    let branch_lists = branches
+        .into_iter()
+        .flat_map(|b| b.iter())
+        .filter_map(|p| p.value.as_array());
+    flow.edges.reserve(branch_lists.map(|list| list.len()).sum());
     for property in branches.into_iter().flat_map(|b| b.iter()) {
         let Some(list) = property.value.as_array() else {
             findings.push(invalid_value(property.value, "the branches of an action", "an array"));
