@@ -65,41 +65,33 @@ impl<'s> Reader<'s> {
 
     /// An object, each key handed to `field` to read its value; the object's span.
     pub(crate) fn object(&mut self, mut field: impl FnMut(&mut Self, &'s str) -> Option<()>) -> Option<Span> {
-        self.skip_whitespace();
-        let start = self.at;
-        (self.next_byte()? == b'{').then_some(())?;
-        self.skip_whitespace();
-        if self.bytes.get(self.at) == Some(&b'}') {
-            self.at += 1;
-            return Some(Span::new(start, self.at));
-        }
-        loop {
-            let (key, _) = self.string()?;
-            (self.next_byte()? == b':').then_some(())?;
-            field(self, key)?;
-            match self.next_byte()? {
-                b',' => {}
-                b'}' => return Some(Span::new(start, self.at)),
-                _ => return None,
-            }
-        }
+        self.container(b'{', b'}', |reader| {
+            let (key, _) = reader.string()?;
+            (reader.next_byte()? == b':').then_some(())?;
+            field(reader, key)
+        })
     }
 
     /// An array, each item read by `item`; the array's span.
-    pub(crate) fn array(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<Span> {
+    pub(crate) fn array(&mut self, item: impl FnMut(&mut Self) -> Option<()>) -> Option<Span> {
+        self.container(b'[', b']', item)
+    }
+
+    /// An object or array from `open` to `close`, each member read by `member`; its span.
+    fn container(&mut self, open: u8, close: u8, mut member: impl FnMut(&mut Self) -> Option<()>) -> Option<Span> {
         self.skip_whitespace();
         let start = self.at;
-        (self.next_byte()? == b'[').then_some(())?;
+        (self.next_byte()? == open).then_some(())?;
         self.skip_whitespace();
-        if self.bytes.get(self.at) == Some(&b']') {
+        if self.bytes.get(self.at) == Some(&close) {
             self.at += 1;
             return Some(Span::new(start, self.at));
         }
         loop {
-            item(self)?;
+            member(self)?;
             match self.next_byte()? {
                 b',' => {}
-                b']' => return Some(Span::new(start, self.at)),
+                byte if byte == close => return Some(Span::new(start, self.at)),
                 _ => return None,
             }
         }

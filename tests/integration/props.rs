@@ -92,21 +92,32 @@ pub(crate) fn any_flow() -> impl Strategy<Value = Value> {
                     .enumerate()
                     .map(|(i, t)| json!({"id": format!("e{}", i % (n.max(2) - 1)), "type": t, "prompt": "p", "promptMs": i * 100, "variable": "v", "value": i, "queue": "q", "target": "t", "maxDigits": i % 3 + 1}))
                     .collect();
-                let edges: Vec<Value> = edges
-                    .iter()
-                    .map(|(f, t, on)| match on {
-                        Some(on) => json!({"from": format!("e{f}"), "to": format!("e{t}"), "on": on}),
-                        None => json!({"from": format!("e{f}"), "to": format!("e{t}")}),
-                    })
-                    .collect();
-                let rules: Vec<Value> = rules
-                    .iter()
-                    .map(|(e, c, g)| json!({"element": format!("e{e}"), "condition": c, "action": {"goto": format!("e{g}")}}))
-                    .collect();
-                json!({"flowId": "p", "elements": elements, "edges": edges, "routingRules": rules,
-                       "timeouts": {"globalTimeout": global, "inputTimeout": input}})
+                flow_json(elements, &edges, &rules, (u64::from(global), u64::from(input)))
             })
     })
+}
+
+/// A flow of `elements` (ids `e0`, `e1`...) with edges `(from, to, on)` and routing rules
+/// `(element, condition, goto)` between the elements' numbers, and timeouts `(global, input)`.
+pub(crate) fn flow_json(
+    elements: Vec<Value>,
+    edges: &[(usize, usize, Option<&str>)],
+    rules: &[(usize, Value, usize)],
+    (global, input): (u64, u64),
+) -> Value {
+    let edges: Vec<Value> = edges
+        .iter()
+        .map(|(f, t, on)| match on {
+            Some(on) => json!({"from": format!("e{f}"), "to": format!("e{t}"), "on": on}),
+            None => json!({"from": format!("e{f}"), "to": format!("e{t}")}),
+        })
+        .collect();
+    let rules: Vec<Value> = rules
+        .iter()
+        .map(|(e, c, g)| json!({"element": format!("e{e}"), "condition": c, "action": {"goto": format!("e{g}")}}))
+        .collect();
+    json!({"flowId": "p", "elements": elements, "edges": edges, "routingRules": rules,
+           "timeouts": {"globalTimeout": global, "inputTimeout": input}})
 }
 
 proptest! {
