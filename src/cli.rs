@@ -29,6 +29,7 @@ use cxone_flow::report::json::Detail;
 use cxone_flow::settings::{self, ReleaseOptions, Settings};
 use cxone_flow::sim::condition::Variables;
 use cxone_flow::sim::engine::{Engine, Verdict};
+use cxone_flow::sim::ids::Ids;
 use cxone_flow::sim::run::DEFAULT_MAX_EXECUTION_MS;
 
 #[derive(Parser)]
@@ -745,11 +746,11 @@ fn run_graph(args: GraphArgs) -> ExitCode {
             if let Some(coverage) = &simulation.coverage {
                 highlights.uncovered = diagram.nodes_named(coverage.uncovered_elements.iter());
             }
-            let failing: Vec<Vec<String>> = simulation
+            let failing: Vec<&Ids> = simulation
                 .cases
                 .iter()
                 .filter(|c| c.failed())
-                .filter_map(|c| c.call.as_ref().map(|call| call.path.iter().map(String::from).collect()))
+                .filter_map(|c| c.call.as_ref().map(|call| &call.path))
                 .collect();
             (highlights.failing_nodes, highlights.failing_links) = diagram.on_paths(&failing);
             if let Some(why) = &simulation.not_run {

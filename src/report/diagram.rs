@@ -5,6 +5,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
+use crate::sim::ids::Ids;
+
 /// One element.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node<'v> {
@@ -98,12 +100,12 @@ impl<'v> Diagram<'v> {
     }
 
     /// Nodes and links that the calls' paths go through (a link when its two ends are consecutive).
-    pub fn on_paths(&self, paths: &[Vec<String>]) -> (BTreeSet<usize>, BTreeSet<usize>) {
+    pub fn on_paths(&self, paths: &[&Ids]) -> (BTreeSet<usize>, BTreeSet<usize>) {
         let steps: BTreeSet<(&str, &str)> = paths
             .iter()
-            .flat_map(|path| path.windows(2).map(|w| (w[0].as_str(), w[1].as_str())))
+            .flat_map(|path| path.iter().zip(path.iter().skip(1)))
             .collect();
-        let nodes = self.nodes_named(paths.iter().flatten().map(String::as_str));
+        let nodes = self.nodes_named(paths.iter().flat_map(|path| path.iter()));
         let links = (0..self.links.len())
             .filter(|&l| {
                 let link = &self.links[l];
@@ -139,7 +141,8 @@ mod tests {
         assert_eq!(diagram.nodes.len(), 3, "a duplicated id is one node");
         assert_eq!(diagram.links.len(), 3, "the edge to an unknown id is left out");
         assert!(diagram.links[2].rule && diagram.links[2].label == Some("rule"));
-        let (nodes, links) = diagram.on_paths(&[vec!["start".into(), "m".into(), "q".into()]]);
+        let path: Ids = ["start", "m", "q"].into_iter().collect();
+        let (nodes, links) = diagram.on_paths(&[&path]);
         assert_eq!(nodes, [0, 1, 2].into());
         assert_eq!(links, [0, 1, 2].into(), "m to q by key 1 and by the rule");
     }

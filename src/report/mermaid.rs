@@ -7,6 +7,7 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use crate::report::diagram::{Diagram, Highlights, joined};
+use crate::sim::ids::Ids;
 
 /// Flows larger than this are not drawn (GitHub's renderer gives up on them anyway).
 pub const MAX_ELEMENTS: usize = 150;
@@ -35,7 +36,7 @@ fn label(text: &str) -> String {
 }
 
 /// The diagram's source for a PR summary (flows up to `MAX_ELEMENTS`), or why it is not drawn.
-pub fn render(flow: &Value, changed: &BTreeSet<String>, failing_paths: &[Vec<String>]) -> Result<String, String> {
+pub fn render(flow: &Value, changed: &BTreeSet<String>, failing_paths: &[&Ids]) -> Result<String, String> {
     let flow = crate::studio::view::as_flow(flow);
     let diagram = Diagram::of(&flow);
     if diagram.nodes.len() > MAX_ELEMENTS {
@@ -109,8 +110,8 @@ mod tests {
             {"id": "start", "type": "start"}, {"id": "m\"e<n>u`", "type": "menu"}, {"id": "q", "type": "queue"}],
           "edges": [{"from": "start", "to": "m\"e<n>u`"}, {"from": "m\"e<n>u`", "to": "q", "on": "1"}]});
         let changed: BTreeSet<String> = ["q".to_string()].into();
-        let failing = vec![vec!["start".to_string(), "m\"e<n>u`".to_string()]];
-        let chart = render(&flow, &changed, &failing).unwrap();
+        let failing: Ids = ["start", "m\"e<n>u`"].into_iter().collect();
+        let chart = render(&flow, &changed, &[&failing]).unwrap();
         assert!(chart.contains("n1[\"m#quot;e#lt;n#gt;u#96;<br/>menu\"]"), "{chart}");
         assert!(chart.contains("n1 -->|\"1\"| n2"), "{chart}");
         assert!(chart.contains("class n2 changed"));

@@ -14,6 +14,7 @@ use crate::flow::diff::{self, Change};
 use crate::registry::Severity;
 use crate::release::pipeline::FlowResult;
 use crate::report::{explain_case, mermaid, plural};
+use crate::sim::ids::Ids;
 use crate::studio::view;
 
 /// GitHub's limit for one step's summary.
@@ -266,13 +267,13 @@ fn header(input: &SummaryInput) -> String {
 }
 
 /// The paths of the failing calls of one flow.
-fn failing_paths(report: &CheckReport, flow_path: &str) -> Vec<Vec<String>> {
+fn failing_paths<'r>(report: &'r CheckReport, flow_path: &str) -> Vec<&'r Ids> {
     report
         .simulations()
         .filter(|s| s.flow.source.display_path() == flow_path)
         .flat_map(|s| &s.simulation.cases)
         .filter(|c| !c.failures.is_empty())
-        .filter_map(|c| c.call.as_ref().map(|call| call.path.iter().map(String::from).collect()))
+        .filter_map(|c| c.call.as_ref().map(|call| &call.path))
         .collect()
 }
 
