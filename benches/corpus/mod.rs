@@ -60,15 +60,7 @@ pub fn flow_text(name: &str, elements: usize) -> String {
 
 /// Writes `count` flows of about `elements` elements into `dir`; returns the bytes written.
 pub fn write_corpus(dir: &Path, count: usize, elements: usize) -> u64 {
-    std::fs::create_dir_all(dir).expect("corpus directory");
-    let mut bytes = 0;
-    for i in 0..count {
-        let name = format!("flow-{i:05}");
-        let text = flow_text(&name, elements);
-        bytes += text.len() as u64;
-        std::fs::write(dir.join(format!("{name}.flow.json")), text).expect("corpus file");
-    }
-    bytes
+    write_flows(dir, count, elements, None).0
 }
 
 /// Writes `count` flows of about `elements` elements into `dir`, each with a test file of `cases`
@@ -79,6 +71,19 @@ pub fn write_corpus_with_cases(
     elements: usize,
     cases: usize,
 ) -> (u64, Vec<(PathBuf, PathBuf)>) {
+    let (bytes, files) = write_flows(dir, count, elements, Some(cases));
+    let pairs = files.into_iter().filter_map(|(flow, tests)| Some((flow, tests?)));
+    (bytes, pairs.collect())
+}
+
+/// Writes `count` flows into `dir`, each with a test file of that many cases when `cases` says
+/// so; returns the flows' bytes and each flow's path with its test file's.
+fn write_flows(
+    dir: &Path,
+    count: usize,
+    elements: usize,
+    cases: Option<usize>,
+) -> (u64, Vec<(PathBuf, Option<PathBuf>)>) {
     std::fs::create_dir_all(dir).expect("corpus directory");
     let mut flow_bytes = 0;
     let mut files = Vec::with_capacity(count);
@@ -87,9 +92,12 @@ pub fn write_corpus_with_cases(
         let flow = flow_text(&name, elements);
         flow_bytes += flow.len() as u64;
         let flow_path = dir.join(format!("{name}.flow.json"));
-        let tests_path = dir.join(format!("{name}.tests.json"));
         std::fs::write(&flow_path, flow).expect("corpus file");
-        std::fs::write(&tests_path, tests_text(elements, cases)).expect("corpus file");
+        let tests_path = cases.map(|cases| {
+            let path = dir.join(format!("{name}.tests.json"));
+            std::fs::write(&path, tests_text(elements, cases)).expect("corpus file");
+            path
+        });
         files.push((flow_path, tests_path));
     }
     (flow_bytes, files)
