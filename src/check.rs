@@ -503,10 +503,16 @@ fn check_flow_source(
     settings: &Settings,
 ) -> (FileReport, Option<(Flow, Ends)>) {
     let mut suppressed = 0;
-    let loaded = match plain_flow(&source, bad_text.is_some(), settings) {
+    let is_script = crate::discover::is_script_path(&source.path);
+    // The fast path first, for a flow file that is plain throughout (`flow::plain`), unless its
+    // JSON is kept for what comes after the check.
+    let plain = (bad_text.is_none() && !is_script && !settings.keep_loaded)
+        .then(|| flow::plain::read(&source.text))
+        .flatten();
+    let loaded = match plain {
         Some(flow) => Ok((flow, Vec::new(), None)),
         None => bad_text.map_or_else(|| Tape::parse(&source.text), Err).map(|tape| {
-            let (loaded, mut findings) = if crate::discover::is_script_path(&source.path) {
+            let (loaded, mut findings) = if is_script {
                 crate::studio::load::load(tape.root())
             } else {
                 flow::load::load(tape.root())
@@ -532,16 +538,6 @@ fn check_flow_source(
     report.suppressed = suppressed;
     report.flow_id_span = flow.as_ref().and_then(|(f, _)| f.flow_id.as_ref()).map(|id| id.span);
     (report, flow)
-}
-
-/// A flow file read by the loader's fast path (`flow::plain`), when it is plain throughout and
-/// nothing after the check needs its JSON; `None` sends it through the tape and the loader that
-/// reports.
-fn plain_flow(source: &SourceFile, bad_text: bool, settings: &Settings) -> Option<Flow> {
-    if bad_text || settings.keep_loaded || crate::discover::is_script_path(&source.path) {
-        return None;
-    }
-    flow::plain::read(&source.text)
 }
 
 /// Drops the findings an element's `suppress` covers (its rule, located inside that element);
