@@ -1,6 +1,7 @@
 //! Benchmark of the whole `cxone-flow check --format json` command against a plain Node script doing
 //! the tutorial's checks (`bench/node-baseline.js`) and against the fastest sound parse of the same
-//! bytes (serde_json into typed structs, one thread, in this process), on a generated corpus of
+//! bytes (our spanned tape; serde_json and sonic-rs into typed structs; sonic-rs's document tree: one
+//! thread, in this process), on a generated corpus of
 //! 1,000 flows of about 200 elements with 5 cases each. Reports the median CPU and wall time of each,
 //! the ratios (against Node, run in turn with it and taken pair by pair), the JSON report's size and
 //! the startup time on one small flow.
@@ -225,30 +226,47 @@ struct Input<'a> {
     variables: BTreeMap<Cow<'a, str>, serde_json::Value>,
 }
 
-/// Reads every file of the corpus and parses it into the checker's own spanned tape, on this thread.
-fn tape_only(files: &[PathBuf]) -> Duration {
+/// One parse-only pass on this thread: reads every file of the corpus and hands its bytes to
+/// `parse` with its name.
+fn parse_pass(files: &[PathBuf], parse: impl Fn(&str, &[u8])) -> Duration {
     let started = Instant::now();
     for path in files {
-        let text = std::fs::read_to_string(path).expect("corpus file");
-        std::hint::black_box(Tape::parse(&text).expect("corpus parses"));
+        let bytes = std::fs::read(path).expect("corpus file");
+        parse(&path.to_string_lossy(), &bytes);
     }
     started.elapsed()
 }
 
-/// Reads and parses every file of the corpus into typed structs on this thread.
-fn parse_only(files: &[PathBuf]) -> Duration {
-    let started = Instant::now();
-    for path in files {
-        let bytes = std::fs::read(path).expect("corpus file");
-        if path.to_string_lossy().ends_with(".flow.json") {
-            let flow: FlowFile = serde_json::from_slice(&bytes).expect("flow parses");
-            std::hint::black_box(flow);
-        } else {
-            let tests: TestFile = serde_json::from_slice(&bytes).expect("tests parse");
-            std::hint::black_box(tests);
-        }
+/// A parse of one file's bytes, given its name.
+type Parse = fn(&str, &[u8]);
+
+/// The checker's own spanned tape.
+fn tape(_: &str, bytes: &[u8]) {
+    let text = std::str::from_utf8(bytes).expect("corpus is UTF-8");
+    std::hint::black_box(Tape::parse(text).expect("corpus parses"));
+}
+
+/// Typed structs, by serde_json.
+fn serde_typed(name: &str, bytes: &[u8]) {
+    if name.ends_with(".flow.json") {
+        std::hint::black_box(serde_json::from_slice::<FlowFile>(bytes).expect("flow parses"));
+    } else {
+        std::hint::black_box(serde_json::from_slice::<TestFile>(bytes).expect("tests parse"));
     }
-    started.elapsed()
+}
+
+/// Typed structs, by sonic-rs (SIMD).
+fn sonic_typed(name: &str, bytes: &[u8]) {
+    if name.ends_with(".flow.json") {
+        std::hint::black_box(sonic_rs::from_slice::<FlowFile>(bytes).expect("flow parses"));
+    } else {
+        std::hint::black_box(sonic_rs::from_slice::<TestFile>(bytes).expect("tests parse"));
+    }
+}
+
+/// sonic-rs's own document tree.
+fn sonic_document(_: &str, bytes: &[u8]) {
+    std::hint::black_box(sonic_rs::from_slice::<sonic_rs::Value>(bytes).expect("corpus parses"));
 }
 
 fn main() {
@@ -293,9 +311,17 @@ fn main() {
         command
     });
     let (startup, _) = measure(|| check(&small, &[]));
-    let serde_parse = median((0..RUNS).map(|_| parse_only(&files)).collect());
-    let tape_parse = median((0..RUNS).map(|_| tape_only(&files)).collect());
-    let parse = serde_parse.min(tape_parse);
+    let parsers: [(&str, Parse); 4] = [
+        ("our spanned tape", tape),
+        ("serde_json typed", serde_typed),
+        ("sonic-rs typed", sonic_typed),
+        ("sonic-rs document", sonic_document),
+    ];
+    let parses: Vec<(&str, Duration)> = parsers
+        .iter()
+        .map(|&(name, parse)| (name, median((0..RUNS).map(|_| parse_pass(&files, parse)).collect())))
+        .collect();
+    let (fastest, parse) = parses.iter().copied().min_by_key(|&(_, time)| time).expect("parsers");
     let (ours_full, full_report_bytes) = measure(|| check(&dir, &["--details"]));
     let binary_size = std::fs::metadata(binary).map_or(0, |m| m.len());
     if kept.is_none() {
@@ -329,13 +355,16 @@ fn main() {
         ratio(ours.cpu, theirs.cpu),
         ratio(theirs.wall, ours.wall)
     );
+    let parse_times: Vec<String> = parses
+        .iter()
+        .map(|&(name, time)| format!("{name} {:.1} ms", ms(time)))
+        .collect();
     println!(
-        "  parse only, one thread, in process (read + parse): serde_json typed {:.1} ms, our spanned tape {:.1} ms",
-        ms(serde_parse),
-        ms(tape_parse)
+        "  parse only, one thread, in process (read + parse): {}",
+        parse_times.join(", ")
     );
     println!(
-        "  check one thread cpu / fastest parse = {:.2}x (goal <= 2)",
+        "  check one thread cpu / fastest parse ({fastest}) = {:.2}x (goal <= 2)",
         ratio(ours_one_thread.cpu, parse)
     );
     println!(
