@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 
 use crate::flow::load::PLAIN_ELEMENT_KEYS;
 use crate::flow::model::{Condition, Edge, Element, ElementKind, Flow, RoutingRule, Test, Timeouts};
-use crate::json::plain::{Reader, once};
+use crate::json::plain::{Known, Reader, once};
 use crate::source::Spanned;
 
 /// The flow in `text` when the loader would load it without a finding and the text holds no
@@ -61,17 +61,48 @@ fn flow(reader: &mut Reader) -> Option<Flow> {
     })
 }
 
+/// What the objects of a flow file likely hold, read whole rather than scanned (`Known`): an
+/// element's keys and kinds, an edge's keys and labels, a routing rule's and a condition's keys and
+/// a comparison's operators, the likeliest first.
+const ELEMENT_KEYS: [Known; PLAIN_ELEMENT_KEYS.len()] = Known::all(PLAIN_ELEMENT_KEYS);
+const KINDS: [Known; ElementKind::NAMED.len()] = {
+    let mut kinds = [Known::new(""); ElementKind::NAMED.len()];
+    let mut at = 0;
+    while at < kinds.len() {
+        kinds[at] = Known::new(ElementKind::NAMED[at].0);
+        at += 1;
+    }
+    kinds
+};
+const EDGE_KEYS: [Known; 3] = Known::all(["from", "to", "on"]);
+const LABELS: [Known; 16] = Known::all([
+    "1", "2", "timeout", "invalid", "default", "3", "ok", "0", "4", "5", "6", "7", "8", "9", "*", "#",
+]);
+const RULE_KEYS: [Known; 3] = Known::all(["element", "condition", "action"]);
+const CONDITION_KEYS: [Known; 5] = Known::all(["variable", "operator", "value", "all", "any"]);
+const OPERATORS: [Known; 9] = Known::all([
+    "equals",
+    "notEquals",
+    "in",
+    "notIn",
+    "greaterThan",
+    "lessThan",
+    "between",
+    "startsWith",
+    "exists",
+]);
+
 fn element(reader: &mut Reader, elements: &mut Vec<Element>) -> Option<()> {
     let (mut id, mut kind, mut description) = (None, None, None);
     let (mut prompt, mut prompt_ms, mut variable, mut value) = (None, None, None, None);
     let (mut queue, mut target, mut min_digits, mut max_digits) = (None, None, None, None);
     let at_least_one = |n: &Spanned<u64>| n.value >= 1;
-    let span = reader.object(|reader, key| match key {
+    let span = reader.object_of(&ELEMENT_KEYS, |reader, key| match key {
         "id" => once(&mut id, reader.id()),
         "type" => once(
             &mut kind,
             reader
-                .string()
+                .string_among(&KINDS)
                 .and_then(|(text, span)| Some((ElementKind::parse(text)?, span))),
         ),
         "description" => once(&mut description, reader.string()),
@@ -127,13 +158,13 @@ fn element(reader: &mut Reader, elements: &mut Vec<Element>) -> Option<()> {
 
 fn edge(reader: &mut Reader, edges: &mut Vec<Edge>) -> Option<()> {
     let (mut from, mut to, mut on) = (None, None, None);
-    let span = reader.object(|reader, key| match key {
+    let span = reader.object_of(&EDGE_KEYS, |reader, key| match key {
         "from" => once(&mut from, reader.id()),
         "to" => once(&mut to, reader.id()),
         "on" => once(
             &mut on,
             reader
-                .string()
+                .string_among(&LABELS)
                 .map(|(text, span)| Spanned::new(CompactString::from(text), span)),
         ),
         _ => None,
@@ -149,7 +180,7 @@ fn edge(reader: &mut Reader, edges: &mut Vec<Edge>) -> Option<()> {
 
 fn routing_rule(reader: &mut Reader, rules: &mut Vec<RoutingRule>) -> Option<()> {
     let (mut element, mut rule_condition, mut goto) = (None, None, None);
-    let span = reader.object(|reader, key| match key {
+    let span = reader.object_of(&RULE_KEYS, |reader, key| match key {
         "element" => once(&mut element, reader.id()),
         "condition" => once(&mut rule_condition, condition(reader, false)),
         "action" => {
@@ -182,9 +213,9 @@ fn condition(reader: &mut Reader, nested: bool) -> Option<Condition> {
         })?;
         (!nested && !parts.is_empty()).then_some(parts)
     };
-    reader.object(|reader, key| match key {
+    reader.object_of(&CONDITION_KEYS, |reader, key| match key {
         "variable" => once(&mut variable, reader.id()),
-        "operator" => once(&mut operator, reader.string().map(|(text, _)| text)),
+        "operator" => once(&mut operator, reader.string_among(&OPERATORS).map(|(text, _)| text)),
         "value" => once(&mut value, reader.json(false)),
         "all" => once(&mut all, parts(reader)),
         "any" => once(&mut any, parts(reader)),

@@ -8,6 +8,55 @@ use serde_json::Value as Json;
 use crate::json::tape::{MAX_TEXT, string_stop, word_stop};
 use crate::source::{Span, Spanned};
 
+/// A string a reader expects to meet (a key, an element's kind), as its first sixteen bytes stand
+/// in the text, quotes included, with a mask over them. Reading is bound by how soon each string's
+/// end is known, and a scan for the closing quote makes every later read wait for it; a string
+/// matched whole against the text ends where the match says, so reading goes on at once
+/// (docs/performance.md).
+#[derive(Clone, Copy)]
+pub(crate) struct Known {
+    text: &'static str,
+    written: u128,
+    mask: u128,
+}
+
+impl Known {
+    /// A string of up to 14 bytes (16 with its quotes) without quotes, backslashes or control
+    /// characters.
+    pub(crate) const fn new(text: &'static str) -> Known {
+        let bytes = text.as_bytes();
+        assert!(bytes.len() <= 14, "up to 14 bytes");
+        let mut written = b'"' as u128;
+        let mut at = 0;
+        while at < bytes.len() {
+            assert!(
+                bytes[at] != b'"' && bytes[at] != b'\\' && bytes[at] >= 0x20,
+                "nothing to escape"
+            );
+            written |= (bytes[at] as u128) << (8 * (at + 1));
+            at += 1;
+        }
+        written |= (b'"' as u128) << (8 * (bytes.len() + 1));
+        let mask = if bytes.len() == 14 {
+            u128::MAX
+        } else {
+            (1 << (8 * (bytes.len() + 2))) - 1
+        };
+        Known { text, written, mask }
+    }
+
+    /// Each of `texts` as `Known`, in their order.
+    pub(crate) const fn all<const N: usize>(texts: [&'static str; N]) -> [Known; N] {
+        let mut all = [Known::new(""); N];
+        let mut at = 0;
+        while at < N {
+            all[at] = Known::new(texts[at]);
+            at += 1;
+        }
+        all
+    }
+}
+
 /// Where reading stands in a text.
 pub(crate) struct Reader<'s> {
     text: &'s str,
@@ -64,9 +113,19 @@ impl<'s> Reader<'s> {
     }
 
     /// An object, each key handed to `field` to read its value; the object's span.
-    pub(crate) fn object(&mut self, mut field: impl FnMut(&mut Self, &'s str) -> Option<()>) -> Option<Span> {
+    pub(crate) fn object(&mut self, field: impl FnMut(&mut Self, &'s str) -> Option<()>) -> Option<Span> {
+        self.object_of(&[], field)
+    }
+
+    /// An object whose keys are likely among `keys`, each key handed to `field` to read its value;
+    /// the object's span.
+    pub(crate) fn object_of(
+        &mut self,
+        keys: &[Known],
+        mut field: impl FnMut(&mut Self, &'s str) -> Option<()>,
+    ) -> Option<Span> {
         self.container(b'{', b'}', |reader| {
-            let (key, _) = reader.string()?;
+            let (key, _) = reader.string_among(keys)?;
             (reader.next_byte()? == b':').then_some(())?;
             field(reader, key)
         })
@@ -108,6 +167,24 @@ impl<'s> Reader<'s> {
         crate::huge_pages::advise(&items);
         let span = self.array(|reader| item(reader, &mut items))?;
         Some((items, span))
+    }
+
+    /// A string without escapes, likely one of `likely`: its text and its span, quotes included.
+    pub(crate) fn string_among(&mut self, likely: &[Known]) -> Option<(&'s str, Span)> {
+        match self.known(likely) {
+            Some(known) => Some(known),
+            None => self.string(),
+        }
+    }
+
+    /// The next string, taken when it is one of `likely`.
+    fn known(&mut self, likely: &[Known]) -> Option<(&'static str, Span)> {
+        self.skip_whitespace();
+        let start = self.at;
+        let word = u128::from_le_bytes(*self.bytes.get(start..)?.first_chunk::<16>()?);
+        let known = likely.iter().find(|known| word & known.mask == known.written)?;
+        self.at = start + known.text.len() + 2;
+        Some((known.text, Span::new(start, self.at)))
     }
 
     /// A string without escapes: its text and its span, quotes included.
@@ -201,4 +278,56 @@ impl<'s> Reader<'s> {
 #[inline(never)]
 fn long_string_stop(bytes: &[u8]) -> Option<usize> {
     string_stop(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIKELY: [Known; 5] = Known::all(["prompt", "promptMs", "id", "", "abcdefghijklmn"]);
+
+    #[test]
+    fn a_likely_string_reads_as_the_scan_reads_it() {
+        let long_tail = "x".repeat(20);
+        let strings = [
+            "prompt",
+            "promptMs",
+            "promptM",
+            "prompt ",
+            "id",
+            "i",
+            "",
+            "abcdefghijklmn",
+            "abcdefghijklm",
+            "abcdefghijklmno",
+            "pr\\u006fmpt",
+            "prompt\\\"",
+            "é",
+            "id\u{1}",
+        ];
+        for text in strings {
+            for before in ["", " ", "\n\t "] {
+                for after in ["", "\"", ":", ": 1", long_tail.as_str()] {
+                    for quote in ["\"", ""] {
+                        let json = format!("{before}\"{text}{quote}{after}");
+                        let mut scanned = Reader::new(&json).expect("small");
+                        let mut likely = Reader::new(&json).expect("small");
+                        assert_eq!(likely.string_among(&LIKELY), scanned.string(), "{json:?}");
+                        assert_eq!(likely.at, scanned.at, "{json:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_known_string_is_matched_by_its_quoted_bytes() {
+        let json = "\"promptMs\": 1200, \"prompt\": \"p\"";
+        let mut reader = Reader::new(json).expect("small");
+        assert_eq!(reader.known(&LIKELY), Some(("promptMs", Span::new(0, 10))));
+        // Fewer than sixteen bytes from here on: left to the scan.
+        reader.at = json.find("\"prompt\"").expect("there");
+        assert_eq!(reader.known(&LIKELY), None);
+        assert_eq!(reader.string_among(&LIKELY).map(|(text, _)| text), Some("prompt"));
+    }
 }

@@ -4,7 +4,7 @@
 //! read the file; a property test holds the two to the same cases.
 
 use crate::flow::model::is_dtmf_entry;
-use crate::json::plain::{Reader, once};
+use crate::json::plain::{Known, Reader, once};
 use crate::sim::cases::{Case, Expect, TestFile};
 use crate::sim::condition::Variables;
 use crate::source::Spanned;
@@ -23,10 +23,24 @@ pub fn read(text: &str) -> Option<TestFile> {
     reader.end(TestFile { cases })
 }
 
+/// What a test file's objects likely hold, read whole rather than scanned (`Known`): a case's keys,
+/// its input's and its expectations', the likeliest first.
+const CASE_KEYS: [Known; 5] = Known::all(["name", "input", "expect", "description", "generated"]);
+const INPUT_KEYS: [Known; 2] = Known::all(["dtmf", "variables"]);
+const EXPECT_KEYS: [Known; 7] = Known::all([
+    "finalElement",
+    "path",
+    "pathContains",
+    "notVisits",
+    "maxExecutionMs",
+    "timedOut",
+    "variables",
+]);
+
 fn case(reader: &mut Reader, cases: &mut Vec<Case>) -> Option<()> {
     let (mut name, mut description, mut generated) = (None, None, None);
     let (mut input, mut expect) = (None, None);
-    let span = reader.object(|reader, key| match key {
+    let span = reader.object_of(&CASE_KEYS, |reader, key| match key {
         "name" => once(&mut name, reader.id()),
         "description" => once(&mut description, reader.string()),
         "generated" => once(&mut generated, reader.boolean()),
@@ -48,7 +62,7 @@ fn case(reader: &mut Reader, cases: &mut Vec<Case>) -> Option<()> {
 
 fn read_input(reader: &mut Reader) -> Option<(Vec<String>, Variables)> {
     let (mut dtmf, mut variables) = (None, None);
-    reader.object(|reader, key| match key {
+    reader.object_of(&INPUT_KEYS, |reader, key| match key {
         "dtmf" => {
             let entry = |reader: &mut Reader, entries: &mut Vec<String>| {
                 let (keys, _) = reader.string().filter(|(keys, _)| is_dtmf_entry(keys))?;
@@ -75,7 +89,7 @@ fn read_variables(reader: &mut Reader) -> Option<Variables> {
 
 fn read_expect(reader: &mut Reader) -> Option<Expect> {
     let mut expect = Expect::default();
-    reader.object(|reader, key| match key {
+    reader.object_of(&EXPECT_KEYS, |reader, key| match key {
         "finalElement" => once(&mut expect.final_element, reader.id().map(Spanned::into_string)),
         "path" => once(&mut expect.path, element_ids(reader)),
         "pathContains" => once(&mut expect.path_contains, element_ids(reader)),
