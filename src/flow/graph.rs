@@ -93,6 +93,9 @@ impl<'a> Graph<'a> {
     pub fn cycles_within(&self, keep: impl Fn(usize) -> bool) -> Vec<Vec<usize>> {
         let n = self.successors.len();
         let kept: Vec<bool> = (0..n).map(&keep).collect();
+        if !self.has_cycle_within(&kept) {
+            return Vec::new();
+        }
         let mut order = vec![usize::MAX; n];
         let mut low = vec![0; n];
         let mut on_stack = vec![false; n];
@@ -149,6 +152,30 @@ impl<'a> Graph<'a> {
         }
         components.sort();
         components
+    }
+
+    /// Whether the subgraph of the `kept` elements has a cycle: what is left once the elements no
+    /// kept element leads to are taken away, again and again (Kahn's peeling). Cheaper than finding
+    /// the components, and most flows have no such cycle.
+    fn has_cycle_within(&self, kept: &[bool]) -> bool {
+        let mut entries = vec![0u32; kept.len()];
+        for (successors, _) in self.successors.iter().zip(kept).filter(|&(_, &k)| k) {
+            for &succ in successors.iter().filter(|&&succ| kept[succ]) {
+                entries[succ] += 1;
+            }
+        }
+        let mut free: Vec<usize> = (0..kept.len()).filter(|&i| kept[i] && entries[i] == 0).collect();
+        let mut left = kept.iter().filter(|&&k| k).count();
+        while let Some(node) = free.pop() {
+            left -= 1;
+            for &succ in self.successors[node].iter().filter(|&&succ| kept[succ]) {
+                entries[succ] -= 1;
+                if entries[succ] == 0 {
+                    free.push(succ);
+                }
+            }
+        }
+        left > 0
     }
 
     /// For each element reachable from `start`, the least number of elements where `counts` holds that
@@ -295,6 +322,41 @@ mod tests {
         let g = Graph::new(&f, &ends);
         assert_eq!(g.cycles_within(|_| true), vec![vec![1, 2], vec![3, 4]]);
         assert_eq!(g.cycles_within(|i| i != 3), vec![vec![1, 2], vec![4]]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_cycle_is_found_among_kept_elements_exactly_when_one_leads_back_to_itself(
+            n in 1usize..9,
+            edges in proptest::collection::vec((0usize..9, 0usize..9), 0..20),
+            kept in proptest::collection::vec(proptest::bool::weighted(0.8), 9),
+        ) {
+            let ids: Vec<String> = (0..n).map(|i| format!("e{i}")).collect();
+            let elements: Vec<(&str, &str)> = ids.iter().map(|id| (id.as_str(), "play")).collect();
+            let edges: Vec<(&str, &str)> =
+                edges.iter().map(|&(a, b)| (ids[a % n].as_str(), ids[b % n].as_str())).collect();
+            let f = flow(&elements, &edges);
+            let ends = Ends::of(&f);
+            let g = Graph::new(&f, &ends);
+            // By brute force: some kept element reaches itself through kept elements.
+            let back_to_itself = (0..n).filter(|&s| kept[s]).any(|s| {
+                let mut seen = vec![false; n];
+                let mut stack = vec![s];
+                while let Some(node) = stack.pop() {
+                    for &succ in g.successors[node].iter().filter(|&&succ| kept[succ]) {
+                        if succ == s {
+                            return true;
+                        }
+                        if !std::mem::replace(&mut seen[succ], true) {
+                            stack.push(succ);
+                        }
+                    }
+                }
+                false
+            });
+            proptest::prop_assert_eq!(g.has_cycle_within(&kept[..n]), back_to_itself);
+            proptest::prop_assert_eq!(g.cycles_within(|i| kept[i]).is_empty(), !back_to_itself);
+        }
     }
 
     #[test]
