@@ -105,6 +105,16 @@ pub enum Labels {
 /// The keys a caller can press at a menu.
 pub const MENU_KEYS: [&str; 12] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#"];
 
+/// Where `label` stands in `MENU_KEYS`, when it is one key.
+pub fn menu_key(label: &str) -> Option<usize> {
+    match label.as_bytes() {
+        &[digit @ b'0'..=b'9'] => Some(usize::from(digit - b'0')),
+        b"*" => Some(10),
+        b"#" => Some(11),
+        _ => None,
+    }
+}
+
 /// Whether a DTMF entry is made of keys only (`0`-`9`, `*`, `#`); the empty entry is silence.
 pub fn is_dtmf_entry(entry: &str) -> bool {
     entry.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#')
@@ -355,5 +365,20 @@ impl Timeouts {
 
     pub fn transfer_ms(&self) -> u64 {
         self.transfer.as_ref().map_or(Self::DEFAULT_TRANSFER, |t| t.value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn menu_key_is_the_label_s_place_among_the_keys() {
+        for (place, key) in MENU_KEYS.iter().enumerate() {
+            assert_eq!(menu_key(key), Some(place), "{key}");
+        }
+        for label in ["", "10", "00", "a", "**", "#1", "timeout", "default", "٣", " 1"] {
+            assert_eq!(menu_key(label), None, "{label:?}");
+        }
     }
 }

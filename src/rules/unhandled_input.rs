@@ -2,7 +2,7 @@
 
 use super::Context;
 use crate::diagnostic::Finding;
-use crate::flow::model::{ElementKind, MENU_KEYS};
+use crate::flow::model::{ElementKind, MENU_KEYS, menu_key};
 use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -11,19 +11,25 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         if !element.kind.takes_input() || element.action.is_some() {
             continue;
         }
-        let labels: Vec<&str> = cx.graph.out_edges[i]
-            .iter()
-            .filter_map(|&e| cx.flow.edges[e].on.as_ref().map(|on| on.value.as_str()))
-            .collect();
+        // One pass over the element's edges: silence, a wrong entry, and each key it has an edge for.
+        let (mut timeout, mut invalid, mut keys) = (false, false, 0u16);
+        for &e in &cx.graph.out_edges[i] {
+            let Some(on) = &cx.flow.edges[e].on else { continue };
+            match on.value.as_str() {
+                "timeout" => timeout = true,
+                "invalid" => invalid = true,
+                label => keys |= menu_key(label).map_or(0, |key| 1 << key),
+            }
+        }
         let invalid_possible = match element.kind {
-            ElementKind::Menu => !MENU_KEYS.iter().all(|key| labels.contains(key)),
+            ElementKind::Menu => keys != (1 << MENU_KEYS.len()) - 1,
             _ => element.min_digits.unwrap_or(1) > 1 || element.max_digits.is_some(),
         };
         let mut missing = Vec::new();
-        if !labels.contains(&"timeout") {
+        if !timeout {
             missing.push("`timeout` (the caller stays silent)");
         }
-        if invalid_possible && !labels.contains(&"invalid") {
+        if invalid_possible && !invalid {
             missing.push(if element.kind == ElementKind::Menu {
                 "`invalid` (a key with no edge of its own)"
             } else {
