@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 /// The suffix of flow files.
@@ -254,6 +255,9 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
             };
             // A folder named like a flow or test file is one refused entry, not a tree to walk.
             let mut skipped: Option<PathBuf> = None;
+            // `*.json` files that may be scripts: each is read to find out, all in parallel after
+            // the walk (reading them one by one held the other cores up before the check began).
+            let mut maybe_scripts: Vec<(PathBuf, PathBuf)> = Vec::new();
             for entry in walker {
                 let entry = match entry {
                     Ok(entry) => entry,
@@ -271,9 +275,8 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
                 match name_kind(entry.path()) {
                     Name::Other => {}
                     Name::Json(stem) => {
-                        if entry.file_type().is_some_and(|t| t.is_file()) && holds_script(entry.path()) {
-                            scripts.insert(entry.path().to_path_buf());
-                            stems.insert(stem);
+                        if entry.file_type().is_some_and(|t| t.is_file()) {
+                            maybe_scripts.push((entry.into_path(), stem));
                         }
                     }
                     Name::NotUtf8 { is_flow } => bad_names.push(Refused {
@@ -292,6 +295,14 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
                         stems.insert(stem);
                     }
                 }
+            }
+            let found: Vec<_> = maybe_scripts
+                .into_par_iter()
+                .filter(|(path, _)| holds_script(path))
+                .collect();
+            for (path, stem) in found {
+                scripts.insert(path);
+                stems.insert(stem);
             }
         } else if path.symlink_metadata().is_ok() {
             match name_kind(path) {
