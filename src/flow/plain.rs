@@ -62,8 +62,8 @@ fn flow(reader: &mut Reader) -> Option<Flow> {
 }
 
 /// What the objects of a flow file likely hold, read whole rather than scanned (`Known`): an
-/// element's keys and kinds, an edge's keys and labels, a routing rule's and a condition's keys and
-/// a comparison's operators, the likeliest first.
+/// element's keys (in the loader's order) and kinds, an edge's keys and labels, a routing rule's and
+/// a condition's keys and a comparison's operators, the likeliest first.
 const ELEMENT_KEYS: [Known; PLAIN_ELEMENT_KEYS.len()] = Known::all(PLAIN_ELEMENT_KEYS);
 const KINDS: [Known; ElementKind::NAMED.len()] = {
     let mut kinds = [Known::new(""); ElementKind::NAMED.len()];

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::flow::ends::Ends;
-use crate::flow::model::{Condition, ElementKind, Flow, MENU_KEYS};
+use crate::flow::model::{Condition, ElementKind, Flow, menu_key};
 use crate::sim::condition::{Variables, holds};
 use crate::source::Spanned;
 
@@ -169,8 +169,9 @@ struct Node<'f> {
     branches: Vec<(&'f str, Exit)>,
 }
 
+/// Where the key a caller pressed stands in `MENU_KEYS`.
 fn key_slot(key: char) -> Option<usize> {
-    MENU_KEYS.iter().position(|k| k.starts_with(key))
+    menu_key(key.encode_utf8(&mut [0; 4]))
 }
 
 impl<'f> Engine<'f> {
@@ -227,12 +228,10 @@ impl<'f> Engine<'f> {
                 (ElementKind::Menu | ElementKind::Input, Some("timeout")) => &mut node.timeout,
                 (ElementKind::Menu | ElementKind::Input, Some("invalid")) => &mut node.invalid,
                 (ElementKind::Routing, Some("default")) => &mut node.default,
-                (ElementKind::Menu, Some(key)) => {
-                    match key.chars().next().filter(|_| key.len() == 1).and_then(key_slot) {
-                        Some(slot) => &mut node.keys[slot],
-                        None => continue,
-                    }
-                }
+                (ElementKind::Menu, Some(key)) => match menu_key(key) {
+                    Some(slot) => &mut node.keys[slot],
+                    None => continue,
+                },
                 _ => continue,
             };
             // The first edge for an outcome wins, as duplicate-edge documents.
