@@ -9,7 +9,7 @@ use compact_str::CompactString;
 use serde_json::Value as Json;
 
 use crate::flow::load::PLAIN_ELEMENT_KEYS;
-use crate::flow::model::{Condition, Edge, Element, ElementKind, Flow, RoutingRule, Test, Timeouts};
+use crate::flow::model::{self, Condition, Edge, Element, ElementKind, Flow, RoutingRule, Test, Timeouts};
 use crate::json::plain::{Known, Reader, once};
 use crate::source::Spanned;
 
@@ -80,17 +80,7 @@ const LABELS: [Known; 16] = Known::all([
 ]);
 const RULE_KEYS: [Known; 3] = Known::all(["element", "condition", "action"]);
 const CONDITION_KEYS: [Known; 5] = Known::all(["variable", "operator", "value", "all", "any"]);
-const OPERATORS: [Known; 9] = Known::all([
-    "equals",
-    "notEquals",
-    "in",
-    "notIn",
-    "greaterThan",
-    "lessThan",
-    "between",
-    "startsWith",
-    "exists",
-]);
+const OPERATORS: [Known; model::OPERATORS.len()] = Known::all(model::OPERATORS);
 
 fn element(reader: &mut Reader, elements: &mut Vec<Element>) -> Option<()> {
     let (mut id, mut kind, mut description) = (None, None, None);

@@ -15,6 +15,17 @@ const CASE_FIELDS: FieldRules = FieldRules {
     unknown: Rule::MalformedTestCase,
 };
 
+/// The keys of a case's `expect`.
+pub(crate) const EXPECT_KEYS: [&str; 7] = [
+    "finalElement",
+    "path",
+    "pathContains",
+    "notVisits",
+    "maxExecutionMs",
+    "timedOut",
+    "variables",
+];
+
 /// The final element a case may expect even when the flow has no such element: the spec's literal
 /// `timeout` (global timeout) and `error` (implicit error for a missing edge).
 pub const LITERAL_ENDINGS: [&str; 2] = ["timeout", "error"];
@@ -183,18 +194,7 @@ fn load_expect(object: Object, what: &str, findings: &mut Vec<Finding>) -> Expec
         timed_out: reader.boolean("timedOut", false),
         variables: reader.object("variables", false).map(variables_of),
     };
-    reader.finish(
-        &[
-            "finalElement",
-            "path",
-            "pathContains",
-            "notVisits",
-            "maxExecutionMs",
-            "timedOut",
-            "variables",
-        ],
-        |_| None,
-    );
+    reader.finish(&EXPECT_KEYS, |_| None);
     expect
 }
 

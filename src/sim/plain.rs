@@ -5,7 +5,7 @@
 
 use crate::flow::model::is_dtmf_entry;
 use crate::json::plain::{Known, Reader, once};
-use crate::sim::cases::{Case, Expect, TestFile};
+use crate::sim::cases::{self, Case, Expect, TestFile};
 use crate::sim::condition::Variables;
 use crate::source::Spanned;
 
@@ -27,15 +27,7 @@ pub fn read(text: &str) -> Option<TestFile> {
 /// its input's and its expectations', the likeliest first.
 const CASE_KEYS: [Known; 5] = Known::all(["name", "input", "expect", "description", "generated"]);
 const INPUT_KEYS: [Known; 2] = Known::all(["dtmf", "variables"]);
-const EXPECT_KEYS: [Known; 7] = Known::all([
-    "finalElement",
-    "path",
-    "pathContains",
-    "notVisits",
-    "maxExecutionMs",
-    "timedOut",
-    "variables",
-]);
+const EXPECT_KEYS: [Known; cases::EXPECT_KEYS.len()] = Known::all(cases::EXPECT_KEYS);
 
 fn case(reader: &mut Reader, cases: &mut Vec<Case>) -> Option<()> {
     let (mut name, mut description, mut generated) = (None, None, None);
