@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
+mod sniff;
+pub use sniff::{SCRIPT_KEYS, looks_like_script};
+
 /// The suffix of flow files.
 pub const FLOW_SUFFIX: &str = ".flow.json";
 /// The suffix of test files.
@@ -22,65 +25,6 @@ pub fn is_script_path(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.ends_with(JSON_SUFFIX) && !n.ends_with(FLOW_SUFFIX))
-}
-
-/// The top-level keys that make a JSON file a Studio script.
-pub const SCRIPT_KEYS: [&str; 3] = ["header", "actions", "branches"];
-
-/// Whether a JSON text looks like a Studio script: its outermost object has all three of
-/// [`SCRIPT_KEYS`] as keys. One pass over the bytes that follows strings and nesting without
-/// parsing, so a script with a syntax error is still found (and reported), while a file that only
-/// names the words deeper down (a schema, a fixture) is not.
-pub fn looks_like_script(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let mut found = [false; SCRIPT_KEYS.len()];
-    let (mut depth, mut at) = (0usize, 0);
-    while at < bytes.len() {
-        match bytes[at] {
-            b'"' => {
-                let start = at + 1;
-                at = string_end(bytes, start);
-                let end = at;
-                let colon = || {
-                    bytes[end.saturating_add(1).min(bytes.len())..]
-                        .iter()
-                        .find(|b| !b.is_ascii_whitespace())
-                        == Some(&b':')
-                };
-                if depth == 1 && colon() {
-                    let key = &bytes[start..end];
-                    for (seen, name) in found.iter_mut().zip(SCRIPT_KEYS) {
-                        *seen |= key == name.as_bytes();
-                    }
-                    if found.iter().all(|&f| f) {
-                        return true;
-                    }
-                }
-            }
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        at += 1;
-    }
-    false
-}
-
-/// Where the string whose text starts at `start` ends: its closing quote, or the end of the text.
-/// Reads eight bytes at a time, as the parser does (a script is mostly strings).
-fn string_end(bytes: &[u8], start: usize) -> usize {
-    let mut at = start;
-    while let Some(offset) = bytes.get(at..).and_then(crate::json::tape::string_stop) {
-        at += offset;
-        match bytes[at] {
-            b'"' => return at,
-            // The character after a backslash is escaped.
-            b'\\' => at += 2,
-            // A control character, which a sniff passes over.
-            _ => at += 1,
-        }
-    }
-    bytes.len()
 }
 
 /// The largest `*.json` file read to find out whether it is a Studio script (name a bigger one
@@ -504,25 +448,6 @@ fn with_suffix(stem: &Path, suffix: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_script_has_the_three_keys_at_its_top_level() {
-        assert!(looks_like_script(
-            r#"{"header": {"scriptName": "a"}, "actions": {"1": {"name": "x\"}"}}, "branches": {}}"#
-        ));
-        assert!(
-            looks_like_script("{\"header\": {},\n \"actions\": {},\n \"branches\": {,}}"),
-            "a broken one too"
-        );
-        assert!(!looks_like_script(
-            r#"{"properties": {"header": {}, "actions": {}, "branches": {}}}"#
-        ));
-        assert!(
-            !looks_like_script(r#"{"header": {}, "actions": {}, "note": "branches"}"#),
-            "a value is no key"
-        );
-        assert!(!looks_like_script(r#"{"header": {}, "actions": {}, "branches"#));
-    }
 
     #[test]
     fn pairs_tests_with_flows_and_keeps_orphans() {
