@@ -2,6 +2,8 @@
 //! id, each branch an edge, every part located; and the checks that only a script's JSON can show
 //! (layout, `nextActionId`, prompt segments, opaque action types).
 
+use std::borrow::Cow;
+
 use compact_str::{CompactString, ToCompactString};
 use rustc_hash::FxHashMap;
 
@@ -189,22 +191,19 @@ fn apply_properties(element: &mut Element, list: Object, findings: &mut Vec<Find
             continue;
         };
         let Some(name) = name.value.as_str() else { continue };
-        let text = value
-            .value
-            .as_str()
-            .map(|s| s.into_owned())
-            .unwrap_or_else(|| value.value.raw().to_string());
+        let text = value.value.as_str().unwrap_or(Cow::Borrowed(value.value.raw()));
         apply_property(element, &name, &text, value.value.span(), findings);
     }
 }
 
 fn apply_property(element: &mut Element, name: &str, text: &str, span: Span, findings: &mut Vec<Finding>) {
-    let id = element.id.value.clone();
     let Some(action) = element.action.as_mut() else { return };
     if matches!(name, "Sequence" | "Phrase") {
         let segments = prompt::segments(text);
         for segment in &segments {
+            // A character takes at least a byte: a segment of no more bytes is short enough.
             if let Segment::Speech(speech) = segment
+                && speech.len() > MAX_TTS_CHARS
                 && speech.chars().count() > MAX_TTS_CHARS
             {
                 findings.push(
@@ -212,7 +211,8 @@ fn apply_property(element: &mut Element, name: &str, text: &str, span: Span, fin
                         Rule::LongTtsSegment,
                         span,
                         format!(
-                            "a text-to-speech segment of action {id} is {} characters long, over {MAX_TTS_CHARS}",
+                            "a text-to-speech segment of action {} is {} characters long, over {MAX_TTS_CHARS}",
+                            element.id.value,
                             speech.chars().count()
                         ),
                     )

@@ -7,39 +7,40 @@ pub const WORDS_PER_MINUTE: u64 = 150;
 /// The longest text-to-speech segment CXone takes, in characters.
 pub const MAX_TTS_CHARS: usize = 300;
 
-/// One segment of a prompt sequence.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Segment {
+/// One segment of a prompt sequence, borrowed from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segment<'a> {
     /// Text to speech (`"%Press 1 for sales"`), without the `%`.
-    Speech(String),
+    Speech(&'a str),
     /// A prompt file or expression (`"greeting.wav"`).
-    File(String),
+    File(&'a str),
 }
 
 /// The segments of a sequence such as `"%Welcome" "main-menu.wav"`. Text outside quotes is
 /// ignored; an unclosed quote runs to the end.
-pub fn segments(sequence: &str) -> Vec<Segment> {
+pub fn segments(sequence: &str) -> Vec<Segment<'_>> {
     let mut found = Vec::new();
     let mut rest = sequence;
     while let Some(open) = rest.find('"') {
         let after = &rest[open + 1..];
         let close = after.find('"').unwrap_or(after.len());
         let text = &after[..close];
-        found.push(match text.strip_prefix('%') {
-            Some(speech) => Segment::Speech(speech.to_string()),
-            None => Segment::File(text.to_string()),
-        });
+        found.push(segment(text));
         rest = after.get(close + 1..).unwrap_or_default();
     }
     if found.is_empty() && !sequence.trim().is_empty() {
         // An unquoted sequence: one segment as written.
-        let text = sequence.trim();
-        found.push(match text.strip_prefix('%') {
-            Some(speech) => Segment::Speech(speech.to_string()),
-            None => Segment::File(text.to_string()),
-        });
+        found.push(segment(sequence.trim()));
     }
     found
+}
+
+/// `text` as a segment: speech after a `%`, else a file.
+fn segment(text: &str) -> Segment<'_> {
+    match text.strip_prefix('%') {
+        Some(speech) => Segment::Speech(speech),
+        None => Segment::File(text),
+    }
 }
 
 /// The words a caller hears from the text-to-speech segments, joined by spaces.
@@ -47,7 +48,7 @@ pub fn speech(segments: &[Segment]) -> String {
     let words: Vec<&str> = segments
         .iter()
         .filter_map(|s| match s {
-            Segment::Speech(text) => Some(text.as_str()),
+            Segment::Speech(text) => Some(*text),
             Segment::File(_) => None,
         })
         .collect();
@@ -74,12 +75,9 @@ mod tests {
     fn sequences_split_into_speech_and_files() {
         assert_eq!(
             segments(r#""%Welcome to Acme" "hold.wav""#),
-            vec![
-                Segment::Speech("Welcome to Acme".into()),
-                Segment::File("hold.wav".into())
-            ]
+            vec![Segment::Speech("Welcome to Acme"), Segment::File("hold.wav")]
         );
-        assert_eq!(segments("%Hello"), vec![Segment::Speech("Hello".into())]);
+        assert_eq!(segments("%Hello"), vec![Segment::Speech("Hello")]);
         assert!(segments("").is_empty());
     }
 
