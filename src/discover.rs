@@ -36,7 +36,8 @@ fn holds_script(path: &Path) -> bool {
     if std::fs::metadata(path).map_or(true, |m| m.len() > MAX_SNIFFED_BYTES) {
         return false;
     }
-    std::fs::read_to_string(path).is_ok_and(|text| looks_like_script(&text))
+    // Not checked as UTF-8 here: a script with a bad byte is found, and the check reports the byte.
+    std::fs::read(path).is_ok_and(|bytes| looks_like_script(&bytes))
 }
 
 /// A flow to check, with its test file when one exists beside it.

@@ -4,13 +4,12 @@
 /// The top-level keys that make a JSON file a Studio script.
 pub const SCRIPT_KEYS: [&str; 3] = ["header", "actions", "branches"];
 
-/// Whether a JSON text looks like a Studio script: its outermost object has all three of
+/// Whether a JSON file's bytes look like a Studio script: its outermost object has all three of
 /// [`SCRIPT_KEYS`] as keys. One pass over the bytes that follows strings and nesting without
 /// parsing, so a script with a syntax error is still found (and reported), while a file that only
 /// names the words deeper down (a schema, a fixture) is not. Below the top level only brackets and
 /// strings matter, and those stretches (nearly all of a script) are skipped by [`skip_nested`].
-pub fn looks_like_script(text: &str) -> bool {
-    let bytes = text.as_bytes();
+pub fn looks_like_script(bytes: &[u8]) -> bool {
     let mut found = [false; SCRIPT_KEYS.len()];
     let (mut depth, mut at) = (0usize, 0);
     while at < bytes.len() {
@@ -196,20 +195,24 @@ mod tests {
     #[test]
     fn a_script_has_the_three_keys_at_its_top_level() {
         assert!(looks_like_script(
-            r#"{"header": {"scriptName": "a"}, "actions": {"1": {"name": "x\"}"}}, "branches": {}}"#
+            br#"{"header": {"scriptName": "a"}, "actions": {"1": {"name": "x\"}"}}, "branches": {}}"#
         ));
         assert!(
-            looks_like_script("{\"header\": {},\n \"actions\": {},\n \"branches\": {,}}"),
+            looks_like_script(b"{\"header\": {},\n \"actions\": {},\n \"branches\": {,}}"),
             "a broken one too"
         );
         assert!(!looks_like_script(
-            r#"{"properties": {"header": {}, "actions": {}, "branches": {}}}"#
+            br#"{"properties": {"header": {}, "actions": {}, "branches": {}}}"#
         ));
         assert!(
-            !looks_like_script(r#"{"header": {}, "actions": {}, "note": "branches"}"#),
+            !looks_like_script(br#"{"header": {}, "actions": {}, "note": "branches"}"#),
             "a value is no key"
         );
-        assert!(!looks_like_script(r#"{"header": {}, "actions": {}, "branches"#));
+        assert!(!looks_like_script(br#"{"header": {}, "actions": {}, "branches"#));
+        assert!(
+            looks_like_script(b"{\"header\": {\"scriptName\": \"\xff\"}, \"actions\": {}, \"branches\": {}}"),
+            "a bad byte is the check's to report"
+        );
     }
 
     #[test]
@@ -220,9 +223,12 @@ mod tests {
             "{{\"header\": {{}}, \"actions\": {{{}}}, \"branches\": {{}}}}",
             actions.join(", ")
         );
-        assert!(looks_like_script(&text));
+        assert!(looks_like_script(text.as_bytes()));
         let hidden = text.replacen("\"branches\": {}", "\"note\": \"branches\"", 1);
-        assert!(!looks_like_script(&hidden), "a value is no key, however far in");
+        assert!(
+            !looks_like_script(hidden.as_bytes()),
+            "a value is no key, however far in"
+        );
     }
 
     /// Text mostly made of what the scan looks at: quotes, backslashes, brackets.

@@ -111,6 +111,11 @@ fn broken_files_get_diagnostics_and_never_stop_the_others() {
     let dir = workspace(&[
         ("empty.flow.json", b""),
         ("latin1.flow.json", b"{\"flowId\": \"caf\xe9\"}"),
+        // Found as a script by its keys, though not UTF-8: the check reports the byte.
+        (
+            "latin1-script.json",
+            b"{\"header\": {\"scriptName\": \"caf\xe9\"}, \"actions\": {}, \"branches\": {}}",
+        ),
         ("array.flow.json", b"[1, 2]"),
         ("deep.flow.json", deep.as_bytes()),
         ("truncated.flow.json", b"{\"flowId\": \"x\", \"elements\": [{\"id\""),
@@ -138,6 +143,9 @@ fn broken_files_get_diagnostics_and_never_stop_the_others() {
     let latin1 = first("latin1.flow.json");
     assert_eq!((latin1.0.as_str(), latin1.1, latin1.2), ("CXF001", 1, 16));
     assert!(latin1.3.contains("UTF-8"));
+    let script = first("latin1-script.json");
+    assert_eq!((script.0.as_str(), script.1, script.2), ("CXF001", 1, 31));
+    assert!(script.3.contains("UTF-8"));
     assert_eq!(first("array.flow.json").0, "CXF004");
     let deep = first("deep.flow.json");
     assert_eq!((deep.0.as_str(), deep.1), ("CXF001", 1));
