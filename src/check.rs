@@ -504,13 +504,19 @@ fn check_flow_source(
 ) -> (FileReport, Option<(Flow, Ends)>) {
     let mut suppressed = 0;
     let is_script = crate::discover::is_script_path(&source.path);
-    // The fast path first, for a flow file that is plain throughout (`flow::plain`), unless its
-    // JSON is kept for what comes after the check.
-    let plain = (bad_text.is_none() && !is_script && !settings.keep_loaded)
-        .then(|| flow::plain::read(&source.text))
+    // The fast path first, for a flow file or script that is plain throughout (`flow::plain`,
+    // `studio::plain`), unless its JSON is kept for what comes after the check.
+    let plain = (bad_text.is_none() && !settings.keep_loaded)
+        .then(|| {
+            if is_script {
+                crate::studio::plain::read(&source.text)
+            } else {
+                flow::plain::read(&source.text).map(|flow| (flow, Vec::new()))
+            }
+        })
         .flatten();
     let loaded = match plain {
-        Some(flow) => Ok((flow, Vec::new(), None)),
+        Some((flow, findings)) => Ok((flow, findings, None)),
         None => bad_text.map_or_else(|| Tape::parse(&source.text), Err).map(|tape| {
             let (loaded, mut findings) = if is_script {
                 crate::studio::load::load(tape.root())

@@ -2,10 +2,12 @@
 //! into the caller's fields, strings without escapes, whole numbers written as digits alone. Anything
 //! else is `None`, and the caller gives up: the tape and the loaders that report read the text.
 
+use std::borrow::Cow;
+
 use compact_str::CompactString;
 use serde_json::Value as Json;
 
-use crate::json::tape::{MAX_TEXT, string_stop, word_stop};
+use crate::json::tape::{MAX_TEXT, Tape, string_stop, word_stop};
 use crate::source::{Span, Spanned};
 
 /// A string a reader expects to meet (a key, an element's kind), as its first sixteen bytes stand
@@ -124,11 +126,74 @@ impl<'s> Reader<'s> {
         keys: &[Known],
         mut field: impl FnMut(&mut Self, &'s str) -> Option<()>,
     ) -> Option<Span> {
+        self.object_keyed(keys, |reader, key, _| field(reader, key))
+    }
+
+    /// [`Reader::object_of`], handing `field` each key's span (quotes included) too.
+    pub(crate) fn object_keyed(
+        &mut self,
+        keys: &[Known],
+        mut field: impl FnMut(&mut Self, &'s str, Span) -> Option<()>,
+    ) -> Option<Span> {
         self.container(b'{', b'}', |reader| {
-            let (key, _) = reader.string_among(keys)?;
+            let (key, span) = reader.string_among(keys)?;
             (reader.next_byte()? == b':').then_some(())?;
-            field(reader, key)
+            field(reader, key, span)
         })
+    }
+
+    /// The next byte after any whitespace, not taken: what kind of value comes.
+    pub(crate) fn peek(&mut self) -> Option<u8> {
+        self.skip_whitespace();
+        self.bytes.get(self.at).copied()
+    }
+
+    /// Any value, read past: objects (their keys unchecked for repeats) and arrays down to `depth`
+    /// levels, strings, and what [`Reader::scalar`] reads.
+    pub(crate) fn skip(&mut self, depth: usize) -> Option<()> {
+        match self.peek()? {
+            b'"' => self.decoded_string().map(drop),
+            b'{' => self
+                .object_of(&[], |reader, _| reader.skip(depth.checked_sub(1)?))
+                .map(drop),
+            b'[' => self.array(|reader| reader.skip(depth.checked_sub(1)?)).map(drop),
+            _ => self.scalar().map(drop),
+        }
+    }
+
+    /// A number, `true`, `false` or `null`, as written, and its span. A number has no exponent and
+    /// at most `MAX_DIGITS` digits, so no float overflows on it.
+    pub(crate) fn scalar(&mut self) -> Option<(&'s str, Span)> {
+        /// Far below the 308 digits past which a number may overflow a float.
+        const MAX_DIGITS: usize = 300;
+        self.skip_whitespace();
+        let start = self.at;
+        let rest = &self.bytes[start..];
+        let length = match *rest.first()? {
+            b't' => rest.starts_with(b"true").then_some(4)?,
+            b'f' => rest.starts_with(b"false").then_some(5)?,
+            b'n' => rest.starts_with(b"null").then_some(4)?,
+            _ => {
+                let digits = |from: usize| rest[from..].iter().take_while(|b| b.is_ascii_digit()).count();
+                let sign = usize::from(rest[0] == b'-');
+                let whole = digits(sign);
+                if whole == 0 || (whole > 1 && rest[sign] == b'0') {
+                    return None;
+                }
+                let (mut length, mut fraction) = (sign + whole, 0);
+                if rest.get(length) == Some(&b'.') {
+                    fraction = digits(length + 1);
+                    (fraction > 0).then_some(())?;
+                    length += 1 + fraction;
+                }
+                if matches!(rest.get(length), Some(b'e' | b'E')) || whole + fraction > MAX_DIGITS {
+                    return None;
+                }
+                length
+            }
+        };
+        self.at = start + length;
+        Some((&self.text[start..self.at], Span::new(start, self.at)))
     }
 
     /// An array, each item read by `item`; the array's span.
@@ -208,6 +273,29 @@ impl<'s> Reader<'s> {
         // ASCII: both are boundaries of its characters, so the bytes between are UTF-8.
         let text = unsafe { std::str::from_utf8_unchecked(&self.bytes[body..stop]) };
         Some((text, Span::new(start, self.at)))
+    }
+
+    /// A string, decoded when it has escapes (the tape reads those, so they are checked as the
+    /// tape checks them), and its span, quotes included.
+    pub(crate) fn decoded_string(&mut self) -> Option<(Cow<'s, str>, Span)> {
+        if let Some((text, span)) = self.string() {
+            return Some((Cow::Borrowed(text), span));
+        }
+        let start = self.at;
+        (self.bytes.get(start) == Some(&b'"')).then_some(())?;
+        let mut at = start + 1;
+        loop {
+            at += string_stop(self.bytes.get(at..)?)?;
+            match self.bytes[at] {
+                b'"' => break,
+                b'\\' => at += 2,
+                _ => return None,
+            }
+        }
+        let written = self.text.get(start..=at)?;
+        let text = Tape::parse(written).ok()?.root().as_str()?.into_owned();
+        self.at = at + 1;
+        Some((Cow::Owned(text), Span::new(start, self.at)))
     }
 
     /// A non-empty string at its place (ids, names).

@@ -53,12 +53,7 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
         flow.elements
             .extend(load_action(property.name, property.value, &mut findings));
     }
-    let index: FxHashMap<CompactString, usize> = flow
-        .elements
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.id.value.clone(), i))
-        .collect();
+    let index = id_index(&flow);
     for property in properties.into_iter().flat_map(|p| p.iter()) {
         let Some(&at) = index.get(property.key().as_ref()) else {
             continue;
@@ -93,6 +88,27 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
             }
         }
     }
+    finish(&mut flow, &index, next_action_id, &mut findings);
+    (flow, findings)
+}
+
+/// Where each action's element stands in the list, by id (the last, for an id filed twice).
+pub(crate) fn id_index(flow: &Flow) -> FxHashMap<CompactString, usize> {
+    flow.elements
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.value.clone(), i))
+        .collect()
+}
+
+/// What follows once every action and branch is read: each action's list of branch outcomes, and
+/// the check of `nextActionId` against the actions' ids.
+pub(crate) fn finish(
+    flow: &mut Flow,
+    index: &FxHashMap<CompactString, usize>,
+    next_action_id: Option<Spanned<u64>>,
+    findings: &mut Vec<Finding>,
+) {
     for edge in &flow.edges {
         let from = index.get(&edge.from.value).map(|&at| &mut flow.elements[at]);
         if let (Some(action), Some(on)) = (from.and_then(|e| e.action.as_mut()), &edge.on) {
@@ -100,9 +116,8 @@ pub fn load(root: Value) -> (Flow, Vec<Finding>) {
         }
     }
     if let Some(next) = next_action_id {
-        findings.extend(stale_next_action_id(&flow, next));
+        findings.extend(stale_next_action_id(flow, next));
     }
-    (flow, findings)
 }
 
 /// An id as a script writes it: a number (`4`) or a string (`"4"`).
@@ -153,19 +168,51 @@ fn load_action(key: Value, value: Value, findings: &mut Vec<Finding>) -> Option<
             reader.findings.push(finding);
         }
     }
+    let fields = ActionFields {
+        id: Spanned::new(id, key.span()),
+        name,
+        library_id,
+        label,
+        span: object.span(),
+    };
+    Some(action_element(fields, reader.findings))
+}
+
+/// What an action's element is made of, as read from its object.
+pub(crate) struct ActionFields {
+    /// The key the action is filed under, at that key.
+    pub id: Spanned<CompactString>,
+    pub name: Option<Spanned<CompactString>>,
+    pub library_id: Option<Spanned<CompactString>>,
+    /// Its `label`, unless empty.
+    pub label: Option<Spanned<CompactString>>,
+    /// The action's object.
+    pub span: Span,
+}
+
+/// An action's element: its kind from its known type, or an opaque one (reported as such).
+pub(crate) fn action_element(fields: ActionFields, findings: &mut Vec<Finding>) -> Element {
+    let ActionFields {
+        id,
+        name,
+        library_id,
+        label,
+        span: object_span,
+    } = fields;
     let name_text = name.as_ref().map_or("", |n| n.value.as_str());
     let known = actions::known(library_id.as_ref().map(|l| l.value.as_str()), name_text);
     if known.is_none() {
-        let span = library_id.as_ref().or(name.as_ref()).map_or(key.span(), |s| s.span);
+        let span = library_id.as_ref().or(name.as_ref()).map_or(id.span, |s| s.span);
         let finding = Finding::new(
             Rule::OpaqueAction,
             span,
             format!(
-                "action {id} ({}) is of a type cxone-flow does not know: a simulation takes its branch from the case's `mock`",
+                "action {} ({}) is of a type cxone-flow does not know: a simulation takes its branch from the case's `mock`",
+                id.value,
                 if name_text.is_empty() { "no name" } else { name_text }
             ),
         );
-        reader.findings.push(finding);
+        findings.push(finding);
     }
     let kind = known.map_or(ElementKind::Unknown, |k| k.kind);
     let action = Action {
@@ -175,10 +222,10 @@ fn load_action(key: Value, value: Value, findings: &mut Vec<Finding>) -> Option<
         is_hold: known.is_some_and(|k| k.name == "MUSIC"),
         ..Action::default()
     };
-    let kind_span = name.map_or(key.span(), |n| n.span);
-    let mut element = Element::new(Spanned::new(id, key.span()), kind, kind_span, object.span());
+    let kind_span = name.map_or(id.span, |n| n.span);
+    let mut element = Element::new(id, kind, kind_span, object_span);
     element.action = Some(Box::new(action));
-    Some(element)
+    element
 }
 
 /// Reads the `{"0": {"name", "value"}, ...}` properties of an action into its element.
@@ -196,7 +243,8 @@ fn apply_properties(element: &mut Element, list: Object, findings: &mut Vec<Find
     }
 }
 
-fn apply_property(element: &mut Element, name: &str, text: &str, span: Span, findings: &mut Vec<Finding>) {
+/// Reads one property of an action (`name`, its `text`, at `span`) into its element.
+pub(crate) fn apply_property(element: &mut Element, name: &str, text: &str, span: Span, findings: &mut Vec<Finding>) {
     let Some(action) = element.action.as_mut() else { return };
     if matches!(name, "Sequence" | "Phrase") {
         let segments = prompt::segments(text);
@@ -277,24 +325,25 @@ fn load_branch(from: &Spanned<CompactString>, key: Value, branch: Object, findin
     };
     let kind = reader.string("type", false);
     let label = reader.string("label", false);
-    let on = view::outcome(
-        kind.as_ref().map(|k| k.value.as_str()),
-        label.as_ref().map(|l| l.value.as_str()),
-    )
-    .map(|on| {
-        // Located at the label when the outcome is the label, else at the type.
-        let at = label
-            .as_ref()
-            .filter(|l| l.value == on && on != "default")
-            .or(kind.as_ref());
-        Spanned::new(CompactString::from(on), at.map_or(branch.span(), |s| s.span))
-    });
+    let on = branch_outcome(kind.as_ref(), label.as_ref(), branch.span());
     Some(Edge {
         from: from.clone(),
         to: to?,
         on,
         span: branch.span(),
     })
+}
+
+/// The outcome a branch is taken on, from its `type` and `label`: located at the label when the
+/// outcome is the label, else at the type (or at the branch, `branch`, when it has neither).
+pub(crate) fn branch_outcome(
+    kind: Option<&Spanned<CompactString>>,
+    label: Option<&Spanned<CompactString>>,
+    branch: Span,
+) -> Option<Spanned<CompactString>> {
+    let on = view::outcome(kind.map(|k| k.value.as_str()), label.map(|l| l.value.as_str()))?;
+    let at = label.filter(|l| l.value == on && on != "default").or(kind);
+    Some(Spanned::new(CompactString::from(on), at.map_or(branch, |s| s.span)))
 }
 
 /// CXF036: `nextActionId` must be above every numeric action id, or the next action CXone adds

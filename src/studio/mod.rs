@@ -1,8 +1,10 @@
-//! Studio scripts, the real CXone IVR format: their loader into the flow model, their action types,
+//! Studio scripts, the real CXone IVR format: their loader into the flow model (and its fast path
+//! for plain scripts), their action types,
 //! their prompts, and their conversion to and from flow files.
 
 pub mod actions;
 pub mod convert;
 pub mod load;
+pub mod plain;
 pub mod prompt;
 pub mod view;

@@ -1,7 +1,8 @@
-//! The loaders' fast paths (`flow::plain`, `sim::plain`) against the tape and the loaders that
-//! report: whenever a fast path reads a flow or test file, the parser accepts the text, the loader
-//! reads the same model or cases from it without a finding, and no number is out of range. Anything
-//! a fast path declines goes the reporting way.
+//! The loaders' fast paths (`flow::plain`, `sim::plain`, `studio::plain`) against the tape and the
+//! loaders that report: whenever a fast path reads a flow, test file or script, the parser accepts
+//! the text, the loader reads the same model or cases from it (and, for a script, the same
+//! findings; for the others, none), and no number is out of range. Anything a fast path declines
+//! goes the reporting way.
 
 use cxone_flow::flow::model::ElementKind;
 use cxone_flow::flow::{load, plain};
@@ -15,6 +16,7 @@ use crate::props::{LABELS, any_flow, any_json, condition, flow_json};
 
 const MAIN_IVR: &str = include_str!("../../examples/flows/main-ivr.flow.json");
 const MAIN_IVR_TESTS: &str = include_str!("../../examples/flows/main-ivr.tests.json");
+const STUDIO_IVR: &str = include_str!("../../examples/studio/acme_main_ivr.json");
 
 /// Whether the fast path read `text`; when it did, that it read what the reporting loader reads.
 fn read_alike(text: &str) -> bool {
@@ -52,6 +54,26 @@ fn tests_read_alike(text: &str) -> bool {
         "the fast path read a number out of range"
     );
     assert_eq!(fast, loaded, "the fast path read other cases than the loader");
+    true
+}
+
+/// Whether the scripts' fast path read `text`; when it did, that the loader reads the same model
+/// and the same findings from it.
+fn script_read_alike(text: &str) -> bool {
+    let Some((fast, fast_findings)) = cxone_flow::studio::plain::read(text) else {
+        return false;
+    };
+    let tape = Tape::parse(text).unwrap_or_else(|e| panic!("the fast path read a text the parser refuses: {e:?}"));
+    let (loaded, findings) = cxone_flow::studio::load::load(tape.root());
+    assert!(
+        out_of_range_numbers(&tape).is_empty(),
+        "the fast path read a number out of range"
+    );
+    assert_eq!(fast, loaded, "the fast path read another model than the loader");
+    assert_eq!(
+        fast_findings, findings,
+        "the fast path found other findings than the loader"
+    );
     true
 }
 
@@ -232,6 +254,219 @@ const TOKENS: [&str; 16] = [
     "null",
 ];
 
+#[test]
+fn the_example_script_and_scripts_with_findings_read_alike() {
+    assert!(
+        script_read_alike(STUDIO_IVR),
+        "the example script is plain and must take the fast path"
+    );
+    let script = |actions: &str, properties: &str, next: u64| {
+        format!(
+            r#"{{"header": {{"scriptName": "s", "nextActionId": {next}, "lockInfo": {{"isLocked": false}}}},
+              "actions": {{{actions}}}, "properties": {{{properties}}},
+              "branches": {{"1": [{{"to": 2, "label": "Default", "type": "default", "index": 0}}],
+                            "2": [{{"to": "1", "label": "Open", "type": "case"}}, {{"to": 1, "label": "", "type": ""}}]}}}}"#
+        )
+    };
+    let begin = r#""1": {"actionId": 1, "libraryId": "b2f794c5-0232-40e7-9830-76d573bf57d7", "name": "BEGIN", "xws": 0, "yws": -20, "x": -1.5}"#;
+    let opaque =
+        r#""2": {"actionId": "2", "name": "HOURS", "label": "", "xws": 10, "yws": 0, "extra": [1, {"a": null}]}"#;
+    // Written as JSON writes it: the quotes inside escaped.
+    let long = format!(r#"\"%{}\" \"file.wav\""#, "word ".repeat(70));
+    let cases = [
+        // An opaque action (a finding), a stale `nextActionId` (another).
+        script(&format!("{begin}, {opaque}"), "", 2),
+        // A speech segment over 300 characters, escapes in a value, a number as a value.
+        script(
+            &format!("{begin}, {opaque}"),
+            &format!(
+                r#""1": {{"0": {{"name": "Sequence", "value": "{long}"}}, "1": {{"name": "Timeout", "value": 8}}, "2": "x"}}, "9": {{"0": {{}}}}"#
+            ),
+            3,
+        ),
+        // Properties of an unknown action are passed over; an entry without a string name too.
+        script(
+            begin,
+            r#""7": {"0": 1}, "1": {"0": {"name": 5, "value": "x"}, "1": {"value": "y"}}"#,
+            9,
+        ),
+    ];
+    for (case, text) in cases.iter().enumerate() {
+        assert!(script_read_alike(text), "case {case} was declined:\n{text}");
+    }
+    let (_, findings) = cxone_flow::studio::plain::read(&cases[1]).expect("read");
+    let codes: Vec<&str> = findings.iter().map(|f| f.rule.code()).collect();
+    assert_eq!(codes, ["CXF039", "CXF038"], "{findings:?}");
+}
+
+#[test]
+fn what_the_script_loader_reports_or_the_fast_path_does_not_model_is_declined() {
+    let edits = [
+        // Properties before the actions they belong to.
+        STUDIO_IVR.replacen("\"header\"", "\"properties\": {}, \"header\"", 1),
+        // A key twice in the header, an action, a branch; an action filed under another id.
+        STUDIO_IVR.replacen("\"scriptName\"", "\"status\": 1, \"scriptName\"", 1),
+        STUDIO_IVR.replacen("\"actionId\": 1,", "\"actionId\": 1, \"x\": 1,", 1),
+        STUDIO_IVR.replacen("\"actionId\": 1,", "\"actionId\": 2,", 1),
+        // A layout coordinate that is no integer, a missing name, an escaped label, a label of another type.
+        STUDIO_IVR.replacen("\"xws\": 120", "\"xws\": 120.5", 1),
+        STUDIO_IVR.replacen("\"name\": \"BEGIN\",", "", 1),
+        STUDIO_IVR.replacen("\"label\": \"Begin\"", "\"label\": \"Be\\u0067in\"", 1),
+        STUDIO_IVR.replacen("\"label\": \"Begin\"", "\"label\": 1", 1),
+        // A branch without `to`, or to something that is no id; a number with an exponent.
+        STUDIO_IVR.replacen("\"to\": ", "\"into\": ", 1),
+        STUDIO_IVR.replacen("\"to\": ", "\"to\": true, \"t\": ", 1),
+        STUDIO_IVR.replacen("\"busNo\": 4600012", "\"busNo\": 4.6e6", 1),
+    ];
+    for (case, text) in edits.iter().enumerate() {
+        assert_ne!(text, STUDIO_IVR, "case {case} changed nothing");
+        assert!(!script_read_alike(text), "case {case} was read by the fast path");
+    }
+}
+
+/// Scripts built from the parts the loader reads, each part now and then missing, repeated in
+/// meaning, of another type or unknown: most of them plain, many with findings.
+fn any_script() -> impl Strategy<Value = Value> {
+    let id = || {
+        prop_oneof![
+            8 => (1u64..6).prop_map(Value::from),
+            4 => (1u64..6).prop_map(|n| json!(n.to_string())),
+            1 => Just(json!(true)),
+        ]
+    };
+    let text = || {
+        prop_oneof![
+            6 => Just(json!("a b")),
+            2 => Just(json!("")),
+            1 => Just(json!("q\"x")),
+            1 => Just(json!(3)),
+            1 => Just(json!(null)),
+        ]
+    };
+    let extra = prop_oneof![
+        Just(json!(1)),
+        Just(json!("v")),
+        Just(json!({"a": [1, "b", {"c": null}], "d": -2.5})),
+        Just(json!("\"quoted\"")),
+        Just(json!(1e300)),
+    ];
+    let name = prop::sample::select(
+        &[
+            "BEGIN", "PLAY", "MENU", "ASSIGN", "REQAGENT", "MUSIC", "HANGUP", "HOURS", "",
+        ][..],
+    );
+    let guid = prop::option::of(prop::sample::select(
+        &[
+            "b2f794c5-0232-40e7-9830-76d573bf57d7",
+            "DAEE9C00-12CE-4222-A42E-307C37D53B7F",
+            "x",
+            "",
+        ][..],
+    ));
+    let coordinate =
+        prop_oneof![4 => Just(json!(0)), 4 => Just(json!(-7)), 1 => Just(json!(2.5)), 1 => Just(json!("1"))];
+    let action = (
+        prop::option::weighted(0.8, id()),
+        prop::option::weighted(0.95, name),
+        guid,
+        prop::option::of(text()),
+        prop::option::weighted(0.95, coordinate.clone()),
+        prop::option::weighted(0.95, coordinate),
+        prop::option::of(extra),
+    )
+        .prop_map(|(action_id, name, guid, label, xws, yws, extra)| {
+            let mut action = json!({});
+            for (key, value) in [
+                ("actionId", action_id),
+                ("name", name.map(Value::from)),
+                ("libraryId", guid.map(Value::from)),
+                ("label", label),
+                ("xws", xws),
+                ("yws", yws),
+                ("implType", extra),
+            ] {
+                if let Some(value) = value {
+                    action[key] = value;
+                }
+            }
+            action
+        });
+    let property = (
+        prop::sample::select(
+            &[
+                "Sequence",
+                "Phrase",
+                "Timeout",
+                "Variable",
+                "Expression",
+                "DetectDTMF",
+                "Skill",
+            ][..],
+        ),
+        prop_oneof![
+            Just(json!("\"%Hello there\" \"x.wav\"")),
+            Just(json!(format!("\"%{}\"", "ab ".repeat(120)))),
+            Just(json!("8")),
+            Just(json!(8)),
+            Just(json!(true)),
+            Just(json!("é\u{1}")),
+        ],
+    )
+        .prop_map(|(name, value)| json!({"name": name, "value": value}));
+    let branch = (
+        prop::option::weighted(0.95, id()),
+        prop::option::of(text()),
+        prop::option::of(text()),
+    )
+        .prop_map(|(to, kind, label)| {
+            let mut branch = json!({"index": 0});
+            for (key, value) in [("to", to), ("type", kind), ("label", label)] {
+                if let Some(value) = value {
+                    branch[key] = value;
+                }
+            }
+            branch
+        });
+    (
+        prop::collection::vec(action, 0..5),
+        prop::collection::vec((0usize..6, prop::collection::vec(property, 0..3)), 0..4),
+        prop::collection::vec((0usize..6, prop::collection::vec(branch, 0..3)), 0..4),
+        prop::option::of(0u64..8),
+        prop::bool::weighted(0.1),
+    )
+        .prop_map(|(actions, properties, branches, next, scalar_list)| {
+            let actions: serde_json::Map<String, Value> = actions
+                .into_iter()
+                .enumerate()
+                .map(|(i, a)| ((i + 1).to_string(), a))
+                .collect();
+            let properties: serde_json::Map<String, Value> = properties
+                .into_iter()
+                .map(|(at, list)| {
+                    let list: serde_json::Map<String, Value> =
+                        list.into_iter().enumerate().map(|(i, p)| (i.to_string(), p)).collect();
+                    (
+                        at.to_string(),
+                        if scalar_list {
+                            json!(list.len())
+                        } else {
+                            Value::Object(list)
+                        },
+                    )
+                })
+                .collect();
+            let branches: serde_json::Map<String, Value> = branches
+                .into_iter()
+                .map(|(at, list)| (at.to_string(), json!(list)))
+                .collect();
+            let mut header = json!({"scriptName": "s", "busNo": 1});
+            if let Some(next) = next {
+                header["nextActionId"] = json!(next);
+            }
+            json!({"header": header, "actions": actions, "properties": properties, "branches": branches})
+        })
+}
+
 /// A text with a few characters deleted, replaced or inserted, JSON's own among them.
 fn edited(text: &'static str) -> impl Strategy<Value = String> {
     let edit = (
@@ -321,5 +556,17 @@ proptest! {
         let text = serde_json::to_string(&value).unwrap();
         read_alike(&text);
         tests_read_alike(&text);
+        script_read_alike(&text);
+    }
+
+    #[test]
+    fn edited_scripts_read_alike_or_are_declined(text in edited(STUDIO_IVR)) {
+        script_read_alike(&text);
+    }
+
+    #[test]
+    fn generated_scripts_read_alike_or_are_declined(script in any_script(), pretty in any::<bool>()) {
+        let text = if pretty { serde_json::to_string_pretty(&script) } else { serde_json::to_string(&script) }.unwrap();
+        script_read_alike(&text);
     }
 }
