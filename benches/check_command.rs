@@ -1,14 +1,19 @@
 //! Benchmark of the whole `cxone-flow check --format json` command against a plain Node script doing
 //! the tutorial's checks (`bench/node-baseline.js`) and against the fastest sound parse of the same
 //! bytes (our spanned tape; serde_json and sonic-rs into typed structs; sonic-rs's document tree: one
-//! thread, in this process), on a generated corpus of
-//! 1,000 flows of about 200 elements with 5 cases each. Reports the median CPU and wall time of each,
-//! the ratios (against Node, run in turn with it and taken pair by pair), the JSON report's size and
-//! the startup time on one small flow.
+//! thread, in this process; and our tape again as a whole process of its own that walks
+//! the corpus, reads and parses each file, to set beside the whole check command), on a generated
+//! corpus of 1,000 flows of about 200 elements with 5 cases each. Reports the median CPU and wall
+//! time of each, the ratios (against Node, run in turn with it and taken pair by pair), the JSON
+//! report's size and the startup time on one small flow.
 //! Run: `cargo bench --bench check_command` (set `NODE` to pick the node binary, `BENCH_KEEP_CORPUS`
 //! to a folder to keep the corpus there).
 
 mod corpus;
+
+/// The allocator the `cxone-flow` binary uses, so the parses here allocate as the check does.
+#[global_allocator]
+static ALLOCATOR: cxone_flow::allocator::Mimalloc = cxone_flow::allocator::Mimalloc;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -240,6 +245,21 @@ fn parse_pass(files: &[PathBuf], parse: impl Fn(&str, &[u8])) -> Duration {
 /// A parse of one file's bytes, given its name.
 type Parse = fn(&str, &[u8]);
 
+/// Set to a folder, this benchmark's own binary is the parse-only process: it parses every file of
+/// the folder with the tape, one after another, and ends.
+const PARSE_ONLY_DIR: &str = "CXONE_FLOW_BENCH_PARSE_ONLY";
+
+/// The parse-only process: each file of `dir` read and parsed by the tape, as a whole process does
+/// it (start, walk, read, parse, end), to set beside the whole check command.
+fn parse_only_process(dir: &Path) {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("corpus folder")
+        .map(|entry| entry.expect("corpus entry").path())
+        .collect();
+    files.sort();
+    parse_pass(&files, tape);
+}
+
 /// The checker's own spanned tape.
 fn tape(_: &str, bytes: &[u8]) {
     let text = std::str::from_utf8(bytes).expect("corpus is UTF-8");
@@ -270,6 +290,9 @@ fn sonic_document(_: &str, bytes: &[u8]) {
 }
 
 fn main() {
+    if let Some(dir) = std::env::var_os(PARSE_ONLY_DIR) {
+        return parse_only_process(Path::new(&dir));
+    }
     let binary = env!("CARGO_BIN_EXE_cxone-flow");
     let node = std::env::var("NODE").unwrap_or_else(|_| "node".to_string());
     let baseline = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/node-baseline.js");
@@ -322,6 +345,12 @@ fn main() {
         .map(|&(name, parse)| (name, median((0..RUNS).map(|_| parse_pass(&files, parse)).collect())))
         .collect();
     let (fastest, parse) = parses.iter().copied().min_by_key(|&(_, time)| time).expect("parsers");
+    let this_benchmark = std::env::current_exe().expect("the benchmark's own path");
+    let (parse_process, _) = measure(|| {
+        let mut command = Command::new(&this_benchmark);
+        command.env(PARSE_ONLY_DIR, &dir);
+        command
+    });
     let (ours_full, full_report_bytes) = measure(|| check(&dir, &["--details"]));
     let binary_size = std::fs::metadata(binary).map_or(0, |m| m.len());
     if kept.is_none() {
@@ -366,6 +395,15 @@ fn main() {
     println!(
         "  check one thread cpu / fastest parse ({fastest}) = {:.2}x (goal <= 2)",
         ratio(ours_one_thread.cpu, parse)
+    );
+    println!(
+        "  parse only, one thread, a whole process (walk, read + our spanned tape): {:.1} ms cpu, {:.1} ms wall",
+        ms(parse_process.cpu),
+        ms(parse_process.wall)
+    );
+    println!(
+        "  check one thread cpu / parse-only process cpu (both whole processes) = {:.2}x (goal <= 2)",
+        ratio(ours_one_thread.cpu, parse_process.cpu)
     );
     println!(
         "  json report: {:.2} MB ({:.0} bytes per clean flow); with --details: {:.2} MB, {:.1} ms wall",
