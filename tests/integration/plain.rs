@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use crate::element_types;
-use crate::props::{LABELS, any_flow, any_json, condition, flow_json};
+use crate::props::{LABELS, any_flow, any_json, condition, flow_json, written};
 
 const MAIN_IVR: &str = include_str!("../../examples/flows/main-ivr.flow.json");
 const MAIN_IVR_TESTS: &str = include_str!("../../examples/flows/main-ivr.tests.json");
@@ -531,7 +531,7 @@ proptest! {
 
     #[test]
     fn flows_of_kind_fields_read_alike_or_are_declined(flow in kind_fields_flow(), pretty in any::<bool>()) {
-        let text = if pretty { serde_json::to_string_pretty(&flow) } else { serde_json::to_string(&flow) }.unwrap();
+        let text = written(&flow, pretty);
         read_alike(&text);
     }
 
@@ -547,7 +547,7 @@ proptest! {
 
     #[test]
     fn generated_flows_read_alike_or_are_declined(flow in any_flow(), pretty in any::<bool>()) {
-        let text = if pretty { serde_json::to_string_pretty(&flow) } else { serde_json::to_string(&flow) }.unwrap();
+        let text = written(&flow, pretty);
         read_alike(&text);
     }
 
@@ -566,7 +566,7 @@ proptest! {
 
     #[test]
     fn generated_scripts_read_alike_or_are_declined(script in any_script(), pretty in any::<bool>()) {
-        let text = if pretty { serde_json::to_string_pretty(&script) } else { serde_json::to_string(&script) }.unwrap();
+        let text = written(&script, pretty);
         script_read_alike(&text);
     }
 }

@@ -131,7 +131,7 @@ proptest! {
 
     #[test]
     fn arbitrary_json_never_panics(value in any_json(), pretty in any::<bool>()) {
-        let text = if pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) }.unwrap();
+        let text = written(&value, pretty);
         let (report, _) = check_flow_bytes("p.flow.json", text.into_bytes(), &Settings::default());
         assert_locations_inside(&report);
     }
@@ -146,6 +146,16 @@ proptest! {
             prop_assert!(d.location.line > 1 || d.rule.code() == "CXF010", "{:?}", d);
         }
     }
+}
+
+/// `value` as JSON text, pretty-printed or on one line.
+pub(crate) fn written(value: &Value, pretty: bool) -> String {
+    if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    }
+    .unwrap()
 }
 
 /// What serde_json makes of a text: its value, or `None` when it refuses it. Numbers out of a
@@ -204,14 +214,14 @@ proptest! {
 
     #[test]
     fn the_parser_reads_serde_json_output_as_serde_json_does(value in any_json(), pretty in any::<bool>()) {
-        let text = if pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) }.unwrap();
+        let text = written(&value, pretty);
         let tape = Tape::parse(&text).unwrap_or_else(|e| panic!("{text}: {}", e.message));
         prop_assert_eq!(Some(tape.root().to_json()), serde_reading(&text).flatten());
     }
 
     #[test]
     fn every_value_spans_exactly_its_own_text(value in any_json(), pretty in any::<bool>()) {
-        let text = if pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) }.unwrap();
+        let text = written(&value, pretty);
         let tape = Tape::parse(&text).unwrap_or_else(|e| panic!("{text}: {}", e.message));
         let mut values = vec![tape.root()];
         while let Some(value) = values.pop() {
@@ -271,7 +281,7 @@ proptest! {
     ) {
         use cxone_flow::discover::{SCRIPT_KEYS, looks_like_script};
         let value = if in_array { json!([value]) } else { value };
-        let text = if pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) }.unwrap();
+        let text = written(&value, pretty);
         let expected = SCRIPT_KEYS.iter().all(|k| value.get(k).is_some());
         prop_assert_eq!(looks_like_script(text.as_bytes()), expected, "{}", text);
     }
