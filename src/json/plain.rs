@@ -1,6 +1,8 @@
 //! A one-pass reader of plain, strict JSON for the loaders' fast paths: objects read key by key
-//! into the caller's fields, strings without escapes, whole numbers written as digits alone. Anything
-//! else is `None`, and the caller gives up: the tape and the loaders that report read the text.
+//! into the caller's fields, strings without escapes (or, where a caller asks, decoded by the tape),
+//! whole numbers written as digits alone (or numbers as written, without an exponent), values the
+//! caller does not read skipped whole. Anything else is `None`, and the caller gives up: the tape and
+//! the loaders that report read the text.
 
 use std::borrow::Cow;
 
