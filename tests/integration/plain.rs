@@ -91,8 +91,7 @@ fn the_examples_and_every_clean_fixture_read_alike() {
         read_alike(MAIN_IVR),
         "the main IVR example is plain and must take the fast path"
     );
-    let mut read = 0;
-    let mut declined = 0;
+    let (mut read, mut declined, mut scripts) = (0, 0, 0);
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut dirs = vec![root.join("examples"), root.join("tests/fixtures")];
     while let Some(dir) = dirs.pop() {
@@ -106,6 +105,9 @@ fn the_examples_and_every_clean_fixture_read_alike() {
                     read_alike(&text)
                 } else if name.ends_with(".tests.json") {
                     tests_read_alike(&text)
+                } else if name.ends_with(".json") && cxone_flow::discover::looks_like_script(text.as_bytes()) {
+                    scripts += 1;
+                    script_read_alike(&text)
                 } else {
                     continue;
                 };
@@ -119,6 +121,7 @@ fn the_examples_and_every_clean_fixture_read_alike() {
     }
     // Most rule fixtures are flows with a finding, which the fast path must decline.
     assert!(read >= 10 && declined >= 10, "{read} read, {declined} declined");
+    assert!(scripts >= 10, "{scripts} scripts among the examples and fixtures");
 }
 
 #[test]
