@@ -147,6 +147,12 @@ fn action_id(reader: &mut Reader) -> Option<Spanned<CompactString>> {
     }
 }
 
+/// A string (empty or not) at its place.
+fn text(reader: &mut Reader) -> Option<Spanned<CompactString>> {
+    let (text, span) = reader.string()?;
+    Some(Spanned::new(CompactString::from(text), span))
+}
+
 /// A layout coordinate: a number written as a 64-bit integer.
 fn coordinate(reader: &mut Reader) -> Option<()> {
     matches!(reader.peek()?, b'-' | b'0'..=b'9').then_some(())?;
@@ -161,12 +167,7 @@ fn action(reader: &mut Reader, id: Spanned<CompactString>, findings: &mut Vec<Fi
         "actionId" => once(&mut filed_as, action_id(reader)),
         "libraryId" => once(&mut library_id, reader.id()),
         "name" => once(&mut name, reader.id()),
-        "label" => once(
-            &mut label,
-            reader
-                .string()
-                .map(|(text, span)| Spanned::new(CompactString::from(text), span)),
-        ),
+        "label" => once(&mut label, text(reader)),
         "xws" => once(&mut xws, coordinate(reader)),
         "yws" => once(&mut yws, coordinate(reader)),
         "version" => once(&mut version, reader.skip(SKIPPED_DEPTH)),
@@ -217,11 +218,6 @@ fn property_list(reader: &mut Reader, element: &mut Element, findings: &mut Vec<
 fn branch(reader: &mut Reader, from: &Spanned<CompactString>) -> Option<Edge> {
     let (mut to, mut kind, mut label, mut index) = (None, None, None, None);
     let mut others = Vec::new();
-    let text = |reader: &mut Reader| {
-        reader
-            .string()
-            .map(|(text, span)| Spanned::new(CompactString::from(text), span))
-    };
     let span = reader.object_of(&BRANCH_KEYS, |reader, key| match key {
         "to" => once(&mut to, action_id(reader)),
         "type" => once(&mut kind, text(reader)),
