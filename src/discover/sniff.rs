@@ -8,7 +8,7 @@ pub const SCRIPT_KEYS: [&str; 3] = ["header", "actions", "branches"];
 /// [`SCRIPT_KEYS`] as keys. One pass over the bytes that follows strings and nesting without
 /// parsing, so a script with a syntax error is still found (and reported), while a file that only
 /// names the words deeper down (a schema, a fixture) is not. Below the top level only brackets and
-/// strings matter, and those stretches (nearly all of a script) are skipped by [`skip_nested`].
+/// strings matter, and those stretches (nearly all of a script) are skipped 64 bytes at a step.
 pub fn looks_like_script(bytes: &[u8]) -> bool {
     let mut found = [false; SCRIPT_KEYS.len()];
     let (mut depth, mut at) = (0usize, 0);
