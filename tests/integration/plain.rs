@@ -310,6 +310,7 @@ fn what_the_script_loader_reports_or_the_fast_path_does_not_model_is_declined() 
         // A key twice in the header, an action, a branch; an action filed under another id.
         STUDIO_IVR.replacen("\"scriptName\"", "\"status\": 1, \"scriptName\"", 1),
         STUDIO_IVR.replacen("\"actionId\": 1,", "\"actionId\": 1, \"x\": 1,", 1),
+        STUDIO_IVR.replacen("\"to\": 2,", "\"to\": 2, \"to\": 2,", 1),
         STUDIO_IVR.replacen("\"actionId\": 1,", "\"actionId\": 2,", 1),
         // A layout coordinate that is no integer, a missing name, an escaped label, a label of another type.
         STUDIO_IVR.replacen("\"xws\": 120", "\"xws\": 120.5", 1),
