@@ -338,19 +338,14 @@ impl<'s> Reader<'s> {
     /// A value as serde_json data: a string, a whole number, `true`, `false`, `null`, or (unless
     /// `nested`) an array of those.
     pub(crate) fn json(&mut self, nested: bool) -> Option<Json> {
-        self.skip_whitespace();
-        let literal = |reader: &mut Self, word: &str, value: Json| {
-            reader.bytes[reader.at..].starts_with(word.as_bytes()).then(|| {
-                reader.at += word.len();
-                value
-            })
-        };
-        match *self.bytes.get(self.at)? {
+        match self.peek()? {
             b'"' => Some(Json::String(self.string()?.0.to_owned())),
             b'0'..=b'9' => Some(Json::from(self.integer()?.value)),
-            b't' => literal(self, "true", Json::Bool(true)),
-            b'f' => literal(self, "false", Json::Bool(false)),
-            b'n' => literal(self, "null", Json::Null),
+            b't' | b'f' | b'n' => match self.scalar()?.0 {
+                "true" => Some(Json::Bool(true)),
+                "false" => Some(Json::Bool(false)),
+                _ => Some(Json::Null),
+            },
             b'[' if !nested => {
                 let mut items = Vec::new();
                 self.array(|reader| {
