@@ -63,7 +63,7 @@ fn pass(files: &[(PathBuf, PathBuf)], limits: &RuleLimits) -> [Duration; PHASES.
         let mut tests = sim::plain::read(&tests_text).expect("a clean test file takes the fast path");
         cases::resolve_labels(&mut tests, &flow);
         lap(4, &mut clock);
-        let (runs, _coverage) = run::run_cases(&flow, &ends, Some(&tests), MAX_EXECUTION_MS);
+        let (runs, _coverage) = run::run_cases(&flow, &ends, Some(&tests), MAX_EXECUTION_MS, run::Paths::OfFailures);
         assert!(
             runs.iter().all(|r| r.failures.is_empty()),
             "the generated cases must pass"

@@ -11,7 +11,7 @@ use cxone_flow::flow::ends::Ends;
 use cxone_flow::flow::model::Flow;
 use cxone_flow::json::Tape;
 use cxone_flow::sim::cases::{self, TestFile};
-use cxone_flow::sim::run::run_cases;
+use cxone_flow::sim::run::{Paths, run_cases};
 use cxone_flow::source::SourceFile;
 use rayon::prelude::*;
 
@@ -35,7 +35,7 @@ fn run_all(corpus: &[(Flow, TestFile)]) -> (usize, usize) {
     corpus
         .par_iter()
         .map(|(flow, tests)| {
-            let (runs, _coverage) = run_cases(flow, &Ends::of(flow), Some(tests), 3_600_000);
+            let (runs, _coverage) = run_cases(flow, &Ends::of(flow), Some(tests), 3_600_000, Paths::Every);
             let steps = runs.iter().map(|r| r.call.path.len()).sum::<usize>();
             let failed = runs.iter().filter(|r| !r.failures.is_empty()).count();
             (steps, failed)

@@ -190,6 +190,7 @@ impl Run {
                 // The summary's diffs and diagrams, and a tag's payloads, use each flow's JSON.
                 keep_loaded: true,
                 keep_clean_texts: true,
+                keep_details: true,
             },
             fail_on: inputs.fail_on,
             connection: Connection {

@@ -15,7 +15,7 @@ use crate::json::Tape;
 use crate::registry::{Rule, RuleLimits, Severities, Severity};
 use crate::sim::cases::{self, TestFile};
 use crate::sim::coverage::Coverage;
-use crate::sim::run::{CallSummary, DEFAULT_MAX_EXECUTION_MS, run_cases};
+use crate::sim::run::{CallSummary, DEFAULT_MAX_EXECUTION_MS, Paths, run_cases};
 use crate::source::{Location, ReadError, SourceFile, Span, SyntaxError};
 use crate::{flow, rules};
 
@@ -36,6 +36,11 @@ pub struct Settings {
     /// check). Without it a clean file's text goes as soon as its unit is checked, so a large run
     /// holds only the texts it may quote, and each file's read reuses the memory of the last.
     pub keep_clean_texts: bool,
+    /// Keep every case's path and every flow's uncovered elements and untaken edges (for a report
+    /// that lists them all: `--details`, `--coverage`). Without it the report keeps the paths of
+    /// failed cases and the lists of flows below `min_coverage` only, which is what a default report
+    /// shows, so a large run does not hold thousands of lists it will never print.
+    pub keep_details: bool,
 }
 
 impl Default for Settings {
@@ -47,6 +52,7 @@ impl Default for Settings {
             min_coverage: None,
             keep_loaded: false,
             keep_clean_texts: true,
+            keep_details: true,
         }
     }
 }
@@ -427,7 +433,12 @@ fn simulate(
             )),
         };
     }
-    let (runs, coverage) = run_cases(flow, ends, tests.map(|(_, t)| t), settings.max_execution_ms);
+    let paths = if settings.keep_details {
+        Paths::Every
+    } else {
+        Paths::OfFailures
+    };
+    let (runs, coverage) = run_cases(flow, ends, tests.map(|(_, t)| t), settings.max_execution_ms, paths);
     let cases = runs
         .into_iter()
         .map(|run| CaseResult {
@@ -445,11 +456,15 @@ fn simulate(
                 .collect(),
         })
         .collect();
-    Simulation {
+    let mut simulation = Simulation {
         cases,
         coverage: Some(coverage),
         not_run: None,
+    };
+    if !settings.keep_details && !simulation.below(settings.min_coverage) {
+        simulation.coverage.iter_mut().for_each(Coverage::forget_lists);
     }
+    simulation
 }
 
 /// Checks the bytes of one flow file held in memory; returns its report (without simulation) and

@@ -363,6 +363,7 @@ impl CheckOptions {
             min_coverage: self.min_coverage,
             keep_loaded: false,
             keep_clean_texts: true,
+            keep_details: true,
         };
         Ok((settings, fail_on))
     }
@@ -774,6 +775,8 @@ fn run_check(args: CheckArgs) -> ExitCode {
     // The coverage listing names edges from the flows' models.
     settings.keep_loaded = args.coverage;
     settings.keep_clean_texts = args.coverage;
+    // Every path and list only for a report that shows them all.
+    settings.keep_details = args.details || args.coverage;
     // A path that is missing or holds nothing is an error; the other paths are still checked.
     let found = discover::discover_in(&args.paths, &args.checks.scope());
     if found.units.is_empty() && !found.errors.is_empty() {

@@ -55,6 +55,13 @@ impl Coverage {
         }
     }
 
+    /// Lets the lists go (uncovered elements, untaken edges) and keeps the counts, for a report that
+    /// will not show the lists.
+    pub fn forget_lists(&mut self) {
+        self.uncovered_elements = Ids::default();
+        self.untaken_edges = Vec::new();
+    }
+
     /// Elements covered, in percent (100 for a flow without elements).
     pub fn element_percent(&self) -> f64 {
         percent(self.elements_covered, self.elements)

@@ -28,12 +28,31 @@ impl CallSummary {
     pub fn of(call: &Call, flow: &Flow, threshold_ms: u64) -> Self {
         CallSummary {
             path: call.path(flow).into_iter().collect(),
+            ..CallSummary::without_path(call, flow, threshold_ms)
+        }
+    }
+
+    /// The summary with an empty path, for a report that will not show it.
+    fn without_path(call: &Call, flow: &Flow, threshold_ms: u64) -> Self {
+        CallSummary {
+            path: Ids::default(),
             final_element: call.final_element.clone(),
             execution_time: call.execution_time,
             timed_out: call.timed_out,
             result: call.verdict(flow, threshold_ms),
         }
     }
+}
+
+/// Which runs keep their call's path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paths {
+    /// Every run: for a report that lists every case's path.
+    Every,
+    /// Only the runs that broke an expectation (a passed run's path is left empty): for a report
+    /// that shows the paths of failed cases only, so a large run does not hold thousands of paths
+    /// it will never print.
+    OfFailures,
 }
 
 /// One case run: its call and the expectations it broke.
@@ -44,13 +63,14 @@ pub struct CaseRun<'c> {
     pub failures: Vec<Failure>,
 }
 
-/// Runs every case of `tests` against `flow` (whose ids lead to `ends`); returns the runs and the
-/// coverage they reach.
+/// Runs every case of `tests` against `flow` (whose ids lead to `ends`); returns the runs, with the
+/// paths `paths` asks for, and the coverage they reach.
 pub fn run_cases<'c>(
     flow: &Flow,
     ends: &Ends,
     tests: Option<&'c TestFile>,
     threshold_ms: u64,
+    paths: Paths,
 ) -> (Vec<CaseRun<'c>>, Coverage) {
     let limits = CaseLimits {
         threshold_ms,
@@ -72,10 +92,14 @@ pub fn run_cases<'c>(
     let runs = cases
         .iter()
         .zip(&calls)
-        .map(|(case, call)| CaseRun {
-            case,
-            call: CallSummary::of(call, flow, threshold_ms),
-            failures: expect::evaluate(case, call, flow, limits),
+        .map(|(case, call)| {
+            let failures = expect::evaluate(case, call, flow, limits);
+            let call = if paths == Paths::Every || !failures.is_empty() {
+                CallSummary::of(call, flow, threshold_ms)
+            } else {
+                CallSummary::without_path(call, flow, threshold_ms)
+            };
+            CaseRun { case, call, failures }
         })
         .collect();
     (runs, coverage)

@@ -122,6 +122,87 @@ fn coverage_lists_unreached_elements_and_min_coverage_fails_the_run() {
     assert_eq!(code, 2, "{err}");
 }
 
+/// A check that keeps no details holds only what a default report shows: the paths of failed
+/// cases, and the uncovered elements of flows below the minimum coverage; the counts stay whole.
+/// The library's default keeps every path and list.
+#[test]
+fn a_check_without_details_keeps_only_what_a_default_report_shows() {
+    use cxone_flow::check::{CheckReport, Settings, check};
+    use cxone_flow::discover::{Scope, discover_in};
+    let examples = crate::hand_written_examples();
+    for name in ["support.flow.json", "support.tests.json"] {
+        fs::copy(fixture(&format!("cases/{name}")), examples.path().join(name)).unwrap();
+    }
+    let found = discover_in(&[examples.path().to_path_buf()], &Scope::default());
+    let run = |keep_details, min_coverage| {
+        check(
+            &found.units,
+            &Settings {
+                keep_details,
+                min_coverage,
+                ..Settings::default()
+            },
+        )
+    };
+    // Per flow (by file name): each case's path length and whether it failed; the coverage's
+    // covered count, how many elements it lists as uncovered, and how many untaken edges.
+    type Kept = Vec<(String, Vec<(usize, bool)>, (usize, usize, usize))>;
+    let kept = |report: &CheckReport| -> Kept {
+        let mut kept: Kept = report
+            .simulations()
+            .map(|s| {
+                let coverage = s.simulation.coverage.as_ref().unwrap();
+                (
+                    s.flow.source.path.file_name().unwrap().to_string_lossy().into_owned(),
+                    s.simulation
+                        .cases
+                        .iter()
+                        .map(|c| (c.call.as_ref().unwrap().path.len(), c.failed()))
+                        .collect(),
+                    (
+                        coverage.elements_covered,
+                        coverage.uncovered_elements.len(),
+                        coverage.untaken_edges.len(),
+                    ),
+                )
+            })
+            .collect();
+        kept.sort();
+        kept
+    };
+    let everything = kept(&run(true, None));
+    let main = everything
+        .iter()
+        .find(|(name, ..)| name == "main-ivr.flow.json")
+        .unwrap();
+    assert_eq!(main.2.1, 1, "the hand-written main IVR leaves one element unreached");
+    assert!(
+        everything
+            .iter()
+            .flat_map(|(_, cases, _)| cases)
+            .all(|&(len, _)| len > 0)
+    );
+    let failures_only = kept(&run(false, None));
+    for (whole, trimmed) in everything.iter().zip(&failures_only) {
+        assert_eq!(whole.0, trimmed.0);
+        for (&(len, failed), &(kept_len, kept_failed)) in whole.1.iter().zip(&trimmed.1) {
+            assert_eq!(failed, kept_failed);
+            assert_eq!(kept_len, if failed { len } else { 0 }, "{}", whole.0);
+        }
+        assert_eq!(trimmed.2, (whole.2.0, 0, 0), "{}: counts kept, lists let go", whole.0);
+    }
+    assert!(
+        failures_only
+            .iter()
+            .flat_map(|(_, cases, _)| cases)
+            .any(|&(len, failed)| failed && len > 0)
+    );
+    // Below the minimum, a flow keeps its lists: the report names what no case reaches.
+    let below = kept(&run(false, Some(95.0)));
+    let main_below = below.iter().find(|(name, ..)| name == "main-ivr.flow.json").unwrap();
+    assert_eq!(main_below.2, main.2);
+}
+
 #[test]
 fn max_execution_ms_applies_to_every_case_without_its_own_limit() {
     let (code, out, _) = run_here(&["check", "examples/flows", "--max-execution-ms", "12000"]);
