@@ -1,7 +1,7 @@
 //! The command line: parses arguments into the library's settings, runs the library, prints what
 //! it returns, and exits with the code it decided.
 
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -801,7 +801,11 @@ fn run_check(args: CheckArgs) -> ExitCode {
             print_styled(&out);
         }
         // JSON has no colour to strip (a control character in it is escaped).
-        Format::Json => print(&report::json::render(&report, detail)),
+        Format::Json => {
+            // Written as it is serialized: a large run's report is never held whole.
+            let stdout = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let _ = report::json::write(&report, detail, stdout);
+        }
     }
     let files = ReportFiles {
         junit: args.reports.junit.as_deref(),

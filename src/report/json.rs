@@ -150,7 +150,22 @@ impl<'a> JsonCoverage<'a> {
 
 /// Renders the report as JSON, one line.
 pub fn render(report: &CheckReport, detail: Detail) -> String {
-    let json = JsonReport {
+    let mut text = serde_json::to_string(&shape(report, detail)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Writes the report as JSON, one line, to `out` as it is serialized (a large run's report is
+/// never held whole), then flushes it.
+pub fn write(report: &CheckReport, detail: Detail, mut out: impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer(&mut out, &shape(report, detail))?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// The report in the format's shape, borrowing from it.
+fn shape(report: &CheckReport, detail: Detail) -> JsonReport<'_> {
+    JsonReport {
         version: FORMAT_VERSION,
         summary: Summary {
             flows_checked: report.flows_checked(),
@@ -210,8 +225,5 @@ pub fn render(report: &CheckReport, detail: Detail) -> String {
             })
             .collect(),
         read_errors: report.read_errors.iter().map(|e| e.to_string()).collect(),
-    };
-    let mut text = serde_json::to_string(&json).unwrap_or_default();
-    text.push('\n');
-    text
+    }
 }
