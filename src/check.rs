@@ -354,7 +354,7 @@ fn check_unit(unit: &Unit, settings: &Settings) -> (UnitReport, Vec<ReadError>) 
     let loaded_flow = flow_part
         .as_ref()
         .and_then(|(_, loaded)| loaded.as_ref())
-        .map(|(flow, _)| flow);
+        .map(|(flow, ends)| (flow, ends));
     let mut tests_part = None;
     if let Some(path) = &unit.tests {
         match read(path) {
@@ -476,13 +476,20 @@ pub fn check_flow_bytes(path: &str, bytes: Vec<u8>, settings: &Settings) -> (Fil
 
 /// Checks the bytes of one test file held in memory against its flow, when loaded.
 pub fn check_tests_bytes(path: &str, bytes: Vec<u8>, flow: Option<&Flow>, settings: &Settings) -> FileReport {
-    check_tests_source(SourceFile::from_bytes(path, bytes), None, flow, settings).0
+    let ends = flow.map(Ends::of);
+    check_tests_source(
+        SourceFile::from_bytes(path, bytes),
+        None,
+        flow.zip(ends.as_ref()),
+        settings,
+    )
+    .0
 }
 
 fn check_tests_source(
     (source, bad_text): (SourceFile, Option<SyntaxError>),
     orphan: Option<Finding>,
-    flow: Option<&Flow>,
+    flow: Option<(&Flow, &Ends)>,
     settings: &Settings,
 ) -> (FileReport, TestFile) {
     let mut findings: Vec<Finding> = orphan.into_iter().collect();
@@ -503,11 +510,12 @@ fn check_tests_source(
         },
     };
     findings.extend(load_findings);
-    if let Some(flow) = flow {
+    if let Some((flow, _)) = flow {
         cases::resolve_labels(&mut tests, flow);
     }
     findings.extend(cases::check(&tests, flow));
-    let report = finish(source, findings, FileKind::Tests, flow.and_then(flow_id), settings);
+    let flow_id = flow.and_then(|(flow, _)| self::flow_id(flow));
+    let report = finish(source, findings, FileKind::Tests, flow_id, settings);
     (report, tests)
 }
 

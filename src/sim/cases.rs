@@ -2,6 +2,8 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::flow::ends::Ends;
+
 use crate::diagnostic::Finding;
 use crate::flow::model::{ElementKind, Flow, is_dtmf_entry};
 use crate::json::{FieldRules, Object, ObjectReader, Value, describe_value, type_name};
@@ -288,7 +290,7 @@ fn check_mock(case: &Case, flow: &Flow) -> Vec<Finding> {
 
 /// Checks a test file against itself and its flow: duplicate case names, and expectations naming
 /// elements the flow does not have (when the flow could be loaded).
-pub fn check(file: &TestFile, flow: Option<&Flow>) -> Vec<Finding> {
+pub fn check(file: &TestFile, flow: Option<(&Flow, &Ends)>) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut first_case: FxHashMap<&str, Span> = FxHashMap::default();
     for case in &file.cases {
@@ -306,8 +308,7 @@ pub fn check(file: &TestFile, flow: Option<&Flow>) -> Vec<Finding> {
             first_case.insert(&case.name.value, case.name.span);
         }
     }
-    let Some(flow) = flow else { return findings };
-    let ids: FxHashSet<&str> = flow.elements.iter().map(|e| e.id.value.as_str()).collect();
+    let Some((flow, ends)) = flow else { return findings };
     for case in &file.cases {
         findings.extend(check_mock(case, flow));
     }
@@ -327,7 +328,7 @@ pub fn check(file: &TestFile, flow: Option<&Flow>) -> Vec<Finding> {
             .into_iter()
             .flat_map(|(key, ids)| ids.iter().flatten().map(move |id| (key, id)));
         for (key, id) in final_element.chain(listed) {
-            if !ids.contains(id.value.as_str()) {
+            if ends.find(flow, &id.value).is_none() {
                 findings.push(Finding::new(
                     Rule::UnknownExpectedElement,
                     id.span,
