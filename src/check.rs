@@ -256,15 +256,12 @@ impl CheckReport {
 
 /// Checks every unit, in parallel across units; the report keeps the units' order.
 pub fn check(units: &[Unit], settings: &Settings) -> CheckReport {
-    let results: Vec<_> = units.par_iter().map(|unit| check_unit(unit, settings)).collect();
+    let (units, errors): (Vec<_>, Vec<_>) = units.par_iter().map(|unit| check_unit(unit, settings)).unzip();
     let mut report = CheckReport {
+        units,
+        read_errors: errors.into_iter().flatten().collect(),
         min_coverage: settings.min_coverage,
-        ..CheckReport::default()
     };
-    for (unit, errors) in results {
-        report.units.push(unit);
-        report.read_errors.extend(errors);
-    }
     report_duplicate_flow_ids(&mut report, settings);
     report
 }
