@@ -422,13 +422,14 @@ pub fn run() -> ExitCode {
         Ok(config) => config,
         Err(message) => return cannot_run(&message),
     };
-    let command = with_config_defaults(Cli::command(), config.as_ref());
-    let matches = command.clone().get_matches_from(&args);
+    let matches = with_config_defaults(Cli::command(), config.as_ref()).get_matches_from(&args);
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(error) => error.exit(),
     };
     if let Command::Config = cli.command {
+        // The command as declared, before parsing added the global flags to each subcommand.
+        let command = with_config_defaults(Cli::command(), config.as_ref());
         print(&effective_settings(&command, config.as_ref()));
         return Exit::Clean.into();
     }
