@@ -117,12 +117,12 @@ mod tests {
             ids in prop::collection::vec("[ab]{0,3}|[ab]{15,18}", 0..40),
             asked in prop::collection::vec("[ab]{0,3}|[ab]{15,18}", 0..40),
         ) {
-            let mut flow = Flow::default();
-            flow.elements = ids
+            let flow = Flow {
+                elements: ids
                 .iter()
                 .map(|id| Element::new(spanned(id), ElementKind::Play, Span::default(), Span::default()))
-                .collect();
-            flow.edges = asked
+                .collect(),
+                edges: asked
                 .chunks(2)
                 .map(|pair| Edge {
                     from: spanned(&pair[0]),
@@ -130,8 +130,8 @@ mod tests {
                     on: None,
                     span: Span::default(),
                 })
-                .collect();
-            flow.routing_rules = asked
+                .collect(),
+                routing_rules: asked
                 .iter()
                 .map(|id| RoutingRule {
                     element: spanned(id),
@@ -139,7 +139,9 @@ mod tests {
                     goto: Some(spanned(&ids.first().cloned().unwrap_or_default())),
                     span: Span::default(),
                 })
-                .collect();
+                .collect(),
+                ..Flow::default()
+            };
             let ends = Ends::of(&flow);
             for (i, id) in ids.iter().enumerate() {
                 prop_assert_eq!(ends.first_with_id[i], first(&ids, id).unwrap());
