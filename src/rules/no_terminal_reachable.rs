@@ -9,6 +9,7 @@ use crate::registry::Rule;
 /// element that could still end properly. Dead ends and unreachable elements have rules of their own.
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let elements = &cx.flow.elements;
+    let dangles = dangling_exits(cx);
     // Dead ends and dangling exits end the call in an error, an element of unknown type might end
     // it, and Studio hold music is where a queued caller waits: their own rules report them, so counting them as traps would only repeat those findings.
     let ends = cx.graph.can_reach(|i| {
@@ -16,7 +17,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             || elements[i].kind == ElementKind::Unknown
             || elements[i].action.as_ref().is_some_and(|a| a.is_hold)
             || cx.graph.successors[i].is_empty()
-            || has_dangling_exit(cx, i)
+            || dangles[i]
     });
     let mut entered = vec![false; elements.len()];
     for p in (0..elements.len()).filter(|&p| cx.graph.reachable[p] && ends[p]) {
@@ -45,13 +46,20 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn has_dangling_exit(cx: &Context, element: usize) -> bool {
-    let flow = cx.flow;
-    let edge_dangles = cx.graph.out_edges[element]
-        .iter()
-        .any(|&e| cx.graph.ends.edges[e].1.is_none());
-    let goto_dangles = cx.graph.rules_of[element]
-        .iter()
-        .any(|&r| flow.routing_rules[r].goto.is_some() && cx.graph.ends.rules[r].1.is_none());
-    edge_dangles || goto_dangles
+/// Per element, whether one of its edges or routing gotos leads to no element: found in one pass
+/// over the edges' and rules' ends.
+fn dangling_exits(cx: &Context) -> Vec<bool> {
+    let mut dangles = vec![false; cx.flow.elements.len()];
+    for &(from, to) in &cx.graph.ends.edges {
+        if let (Some(from), None) = (from, to) {
+            dangles[from] = true;
+        }
+    }
+    let rules = cx.flow.routing_rules.iter().zip(&cx.graph.ends.rules);
+    for (rule, &(at, goto)) in rules {
+        if let (Some(at), None, Some(_)) = (at, goto, &rule.goto) {
+            dangles[at] = true;
+        }
+    }
+    dangles
 }

@@ -138,3 +138,45 @@ fn the_studio_example_is_clean_and_its_cases_pass_with_full_coverage() {
     assert_eq!(report.cases_failed(), 0, "{}", human::render(&report));
     assert_eq!(report.coverage_percent(), Some(100.0));
 }
+
+/// A routing rule's `goto` to a missing element is reported where it stands (CXF017) and counts as
+/// the way out of the loop it would leave, so no-terminal-reachable (CXF022) does not repeat it;
+/// with the `goto` fixed the flow is clean of both, and without the rule the loop is a trap.
+#[test]
+fn a_dangling_goto_is_reported_once_not_also_as_a_trap() {
+    let flow = |rules: &str| {
+        format!(
+            r#"{{"flowId": "fixture",
+  "elements": [
+    {{"id": "start", "type": "start"}},
+    {{"id": "hours", "type": "routing"}},
+    {{"id": "closed", "type": "menu", "prompt": "We are closed. Press 1 to hear this again."}},
+    {{"id": "queue_sales", "type": "queue", "queue": "sales"}}
+  ],
+  "edges": [
+    {{"from": "start", "to": "hours"}},
+    {{"from": "hours", "to": "closed", "on": "default"}},
+    {{"from": "closed", "to": "hours", "on": "1"}},
+    {{"from": "closed", "to": "hours", "on": "timeout"}},
+    {{"from": "closed", "to": "hours", "on": "invalid"}}
+  ],
+  "routingRules": [{rules}]}}"#
+        )
+    };
+    let rule = |goto: &str| {
+        format!(
+            r#"{{"element": "hours", "condition": {{"variable": "open", "operator": "equals", "value": true}}, "action": {{"goto": "{goto}"}}}}"#
+        )
+    };
+    let codes = |text: String| -> Vec<&'static str> {
+        let (report, _) = cxone_flow::check::check_flow_bytes("f.flow.json", text.into_bytes(), &Default::default());
+        report.diagnostics.iter().map(|d| d.rule.code()).collect()
+    };
+    let dangling = codes(flow(&rule("queue_salse")));
+    assert!(dangling.contains(&"CXF017"), "{dangling:?}");
+    assert!(!dangling.contains(&"CXF022"), "{dangling:?}");
+    let fixed = codes(flow(&rule("queue_sales")));
+    assert!(!fixed.contains(&"CXF017") && !fixed.contains(&"CXF022"), "{fixed:?}");
+    let trapped = codes(flow(""));
+    assert!(trapped.contains(&"CXF022"), "{trapped:?}");
+}
