@@ -25,24 +25,17 @@ pub struct Graph<'a> {
 impl<'a> Graph<'a> {
     pub fn new(flow: &Flow, ends: &'a Ends) -> Self {
         let n = flow.elements.len();
-        let mut out_edges = Vec::with_capacity(flow.edges.len());
-        let mut links = Vec::with_capacity(flow.edges.len() + flow.routing_rules.len());
-        for (e, &(from, to)) in ends.edges.iter().enumerate() {
-            if let Some(from) = from {
-                out_edges.push((from, e));
-                links.extend(to.map(|to| (from, to)));
-            }
-        }
-        let mut rules_of = Vec::with_capacity(flow.routing_rules.len());
-        for (r, &(from, to)) in ends.rules.iter().enumerate() {
-            if let Some(from) = from {
-                rules_of.push((from, r));
-                links.extend(to.map(|to| (from, to)));
-            }
-        }
-        let out_edges = Adjacency::from_pairs(n, out_edges.iter().copied());
-        let rules_of = Adjacency::from_pairs(n, rules_of.iter().copied());
-        let successors = Adjacency::from_pairs(n, links.iter().copied()).deduplicated();
+        // (element, item) pairs straight from the ends, gone through without being gathered.
+        let leaving = |ends: &'a [(Option<usize>, Option<usize>)]| {
+            ends.iter()
+                .enumerate()
+                .filter_map(|(item, &(from, _))| Some((from?, item)))
+        };
+        let linked =
+            |ends: &'a [(Option<usize>, Option<usize>)]| ends.iter().filter_map(|&(from, to)| Some((from?, to?)));
+        let out_edges = Adjacency::from_pairs(n, leaving(&ends.edges));
+        let rules_of = Adjacency::from_pairs(n, leaving(&ends.rules));
+        let successors = Adjacency::from_pairs(n, linked(&ends.edges).chain(linked(&ends.rules))).deduplicated();
         let start = flow.elements.iter().position(|e| e.kind == ElementKind::Start);
         let mut graph = Graph {
             ends,
@@ -226,19 +219,21 @@ impl Adjacency {
     /// The lists of `n` elements from `(element, item)` pairs, each list in the pairs' order. The
     /// pairs are gone through twice (to count, then to place), never gathered.
     fn from_pairs(n: usize, pairs: impl Iterator<Item = (usize, usize)> + Clone) -> Self {
-        let mut starts = vec![0; n + 1];
+        // Counted one place to the right, each list's start ends up where the next list's cursor
+        // begins: placing the items moves each start to its own list's end, the next one's start.
+        let mut starts = vec![0; n + 2];
         for (element, _) in pairs.clone() {
+            starts[element + 2] += 1;
+        }
+        for i in 2..n + 2 {
+            starts[i] += starts[i - 1];
+        }
+        let mut items = vec![0; starts[n + 1]];
+        for (element, item) in pairs {
+            items[starts[element + 1]] = item;
             starts[element + 1] += 1;
         }
-        for i in 0..n {
-            starts[i + 1] += starts[i];
-        }
-        let mut next = starts.clone();
-        let mut items = vec![0; starts[n]];
-        for (element, item) in pairs {
-            items[next[element]] = item;
-            next[element] += 1;
-        }
+        starts.pop();
         Adjacency { starts, items }
     }
 
@@ -325,6 +320,31 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Each element's list holds its pairs' items in the pairs' order (with each item once, in
+        /// the deduplicated lists), as gathering them one element at a time does.
+        #[test]
+        fn adjacency_lists_each_elements_items_in_order(
+            n in 0usize..12,
+            pairs in proptest::collection::vec((0usize..12, 0usize..6), 0..40),
+        ) {
+            let pairs: Vec<(usize, usize)> = pairs.into_iter().filter(|&(e, _)| e < n).collect();
+            let lists = Adjacency::from_pairs(n, pairs.iter().copied());
+            proptest::prop_assert_eq!(lists.len(), n);
+            for element in 0..n {
+                let items: Vec<usize> = pairs.iter().filter(|&&(e, _)| e == element).map(|&(_, i)| i).collect();
+                proptest::prop_assert_eq!(&lists[element], items.as_slice());
+            }
+            let once = lists.deduplicated();
+            for element in 0..n {
+                let mut items: Vec<usize> = Vec::new();
+                for &(e, i) in &pairs {
+                    if e == element && !items.contains(&i) {
+                        items.push(i);
+                    }
+                }
+                proptest::prop_assert_eq!(&once[element], items.as_slice());
+            }
+        }
         #[test]
         fn a_cycle_is_found_among_kept_elements_exactly_when_one_leads_back_to_itself(
             n in 1usize..9,

@@ -4,11 +4,17 @@ use rustc_hash::FxHashMap;
 
 use super::Context;
 use crate::diagnostic::Finding;
+use crate::json::tape::same_bytes;
 use crate::registry::Rule;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let edges = &cx.flow.edges;
     let label = |e: usize| edges[e].on.as_ref().map(|on| on.value.as_str());
+    // Labels are a few bytes: compared in place, without a call to memcmp.
+    let same_label = |a: usize, b: usize| match (label(a), label(b)) {
+        (Some(a), Some(b)) => same_bytes(a.as_bytes(), b.as_bytes()),
+        (a, b) => a.is_none() && b.is_none(),
+    };
     // Edges from an element with a few out-edges are compared among them; the rest (edges from an
     // id no element has, or from an element with very many) through a map.
     let mut by_key: FxHashMap<(&str, Option<&str>), usize> = FxHashMap::default();
@@ -18,7 +24,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 .iter()
                 .copied()
                 .take_while(|&e| e < i)
-                .find(|&e| label(e) == label(i)),
+                .find(|&e| same_label(e, i)),
             _ => {
                 let first = *by_key.entry((edge.from.value.as_str(), label(i))).or_insert(i);
                 (first != i).then_some(first)
