@@ -348,10 +348,11 @@ fn check_unit(unit: &Unit, settings: &Settings) -> (UnitReport, Vec<ReadError>) 
             Err(error) => errors.push(error),
         }
     }
+    // The flow and where its ids lead, for the test file's checks.
     let loaded_flow = flow_part
         .as_ref()
         .and_then(|(_, loaded)| loaded.as_ref())
-        .map(|(flow, ends)| (flow, ends));
+        .map(|loaded| (&loaded.0, &loaded.1));
     let mut tests_part = None;
     if let Some(path) = &unit.tests {
         match read(path) {

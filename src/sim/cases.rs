@@ -2,9 +2,8 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::flow::ends::Ends;
-
 use crate::diagnostic::Finding;
+use crate::flow::ends::Ends;
 use crate::flow::model::{ElementKind, Flow, is_dtmf_entry};
 use crate::json::{FieldRules, Object, ObjectReader, Value, describe_value, type_name};
 use crate::registry::Rule;
