@@ -1,6 +1,8 @@
 //! Tells a Studio script from any other JSON file without parsing it: its outermost object names
 //! `header`, `actions` and `branches`.
 
+use crate::json::tape::string_end;
+
 /// The top-level keys that make a JSON file a Studio script.
 pub const SCRIPT_KEYS: [&str; 3] = ["header", "actions", "branches"];
 
@@ -46,23 +48,6 @@ pub fn looks_like_script(bytes: &[u8]) -> bool {
         at += 1;
     }
     false
-}
-
-/// Where the string whose text starts at `start` ends: its closing quote, or the end of the text.
-/// Reads eight bytes at a time, as the parser does (a script is mostly strings).
-fn string_end(bytes: &[u8], start: usize) -> usize {
-    let mut at = start;
-    while let Some(offset) = bytes.get(at..).and_then(crate::json::tape::string_stop) {
-        at += offset;
-        match bytes[at] {
-            b'"' => return at,
-            // The character after a backslash is escaped.
-            b'\\' => at += 2,
-            // A control character, which a sniff passes over.
-            _ => at += 1,
-        }
-    }
-    bytes.len()
 }
 
 /// Where the text is back at the top level: just past the bracket that closes the `open`

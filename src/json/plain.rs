@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use compact_str::CompactString;
 use serde_json::Value as Json;
 
-use crate::json::tape::{MAX_TEXT, Tape, string_stop, word_stop};
+use crate::json::tape::{MAX_TEXT, Tape, string_end, string_stop, word_stop};
 use crate::source::{Span, Spanned};
 
 /// A string a reader expects to meet (a key, an element's kind), as its first sixteen bytes stand
@@ -285,15 +285,8 @@ impl<'s> Reader<'s> {
         }
         let start = self.at;
         (self.bytes.get(start) == Some(&b'"')).then_some(())?;
-        let mut at = start + 1;
-        loop {
-            at += string_stop(self.bytes.get(at..)?)?;
-            match self.bytes[at] {
-                b'"' => break,
-                b'\\' => at += 2,
-                _ => return None,
-            }
-        }
+        // Unclosed, the end is past the text; a control character inside fails the tape's parse.
+        let at = string_end(self.bytes, start + 1);
         let written = self.text.get(start..=at)?;
         let text = Tape::parse(written).ok()?.root().as_str()?.into_owned();
         self.at = at + 1;
@@ -370,6 +363,29 @@ mod tests {
     use super::*;
 
     const LIKELY: [Known; 5] = Known::all(["prompt", "promptMs", "id", "", "abcdefghijklmn"]);
+
+    /// A plain string is borrowed, an escaped one decoded as the tape decodes it; a string the tape
+    /// would refuse (a control character, an unclosed quote, a bad escape) is `None`.
+    #[test]
+    fn a_string_with_escapes_is_decoded_or_refused_as_the_tape_does() {
+        let read = |json: &str| {
+            let mut reader = Reader::new(json).expect("small");
+            reader
+                .decoded_string()
+                .map(|(text, span)| (text.into_owned(), span, reader.peek()))
+        };
+        assert_eq!(
+            read(r#""plain", 1"#),
+            Some(("plain".into(), Span::new(0, 7), Some(b',')))
+        );
+        assert_eq!(
+            read(r#""a \"b\" \u00e9\\", 1"#),
+            Some(("a \"b\" é\\".into(), Span::new(0, 18), Some(b',')))
+        );
+        for refused in ["\"a\\\"\u{1}\"", r#""a\"b"#, r#""a\q""#, "\"a\\", "\"a\\\""] {
+            assert_eq!(read(refused), None, "{refused:?}");
+        }
+    }
 
     #[test]
     fn a_likely_string_reads_as_the_scan_reads_it() {

@@ -477,6 +477,22 @@ fn key_signature(raw: &[u8]) -> u8 {
     (mix % 64) as u8
 }
 
+/// Where the string whose text starts at `start` ends: its closing quote, or the end of the bytes
+/// when none closes it. The character after a backslash is passed over, and so is a control
+/// character: whether either is valid JSON is for the parser to say.
+pub(crate) fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut at = start;
+    while let Some(offset) = bytes.get(at..).and_then(string_stop) {
+        at += offset;
+        match bytes[at] {
+            b'"' => return at,
+            b'\\' => at += 2,
+            _ => at += 1,
+        }
+    }
+    bytes.len()
+}
+
 /// Where the first byte that ends a run of plain string text stands: a `"`, a `\\` or a control
 /// character. Reads eight bytes at a time (`word_stop`).
 #[inline]
