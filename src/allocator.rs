@@ -1,5 +1,5 @@
 //! The allocator the binary and the benchmarks use: mimalloc, asked for plain blocks whenever a
-//! plain block is aligned enough.
+//! plain block is aligned enough, with a big block on huge pages (`huge_pages`).
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::ffi::c_void;
@@ -30,13 +30,15 @@ unsafe fn new_block(
     aligned: unsafe extern "C" fn(usize, usize) -> *mut c_void,
 ) -> *mut u8 {
     // SAFETY: plain calls into mimalloc; a null return is passed on as failure.
-    unsafe {
+    let block: *mut u8 = unsafe {
         if layout.align() <= WORD {
             plain(layout.size()).cast()
         } else {
             aligned(layout.size(), layout.align()).cast()
         }
-    }
+    };
+    crate::huge_pages::advise(block, layout.size());
+    block
 }
 
 // SAFETY: each method hands mimalloc's blocks to Rust with at least the layout's alignment (a plain
@@ -64,13 +66,15 @@ unsafe impl GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: `ptr` came from this allocator with `layout`; the new block keeps its alignment.
-        unsafe {
+        let block: *mut u8 = unsafe {
             if layout.align() <= WORD {
                 mi_realloc(ptr.cast::<c_void>(), new_size).cast()
             } else {
                 mi_realloc_aligned(ptr.cast::<c_void>(), new_size, layout.align()).cast()
             }
-        }
+        };
+        crate::huge_pages::advise(block, new_size);
+        block
     }
 }
 

@@ -1,36 +1,40 @@
-//! A big buffer (a large flow's text and model vectors) asks the kernel for 2 MiB pages before it
-//! is first written: one page fault per 2 MiB instead of one per 4 KiB, and no memory wasted, since
-//! the buffer fills what it asked for (the allocator itself asks for none: docs/performance.md).
-//! Only on Linux; elsewhere nothing happens.
+//! A big block (a large flow's text, its model's vectors, the engine's nodes) asks the kernel for
+//! 2 MiB pages before it is first written: one page fault per 2 MiB instead of one per 4 KiB. The
+//! allocator advises every block of 4 MiB or more as it hands it out; mimalloc's own arenas use
+//! no huge pages (docs/performance.md). Only on Linux; elsewhere nothing happens.
 
-/// Advises huge pages for the part of `buffer`'s allocation that covers whole 2 MiB pages, when
-/// the buffer is big enough for that to matter.
+/// Advises huge pages for the whole 2 MiB pages inside the block of `bytes` at `start`, when the
+/// block is big enough for that to matter.
 #[cfg(target_os = "linux")]
-pub fn advise<T>(buffer: &Vec<T>) {
-    const HUGE_PAGE: usize = 2 << 20;
-    const AT_LEAST: usize = 2 * HUGE_PAGE;
-    let bytes = buffer.capacity() * size_of::<T>();
-    if bytes < AT_LEAST {
+#[inline]
+pub fn advise(start: *mut u8, bytes: usize) {
+    /// Smaller blocks are left alone: they hold at most one whole huge page.
+    const AT_LEAST: usize = 4 << 20;
+    if bytes < AT_LEAST || start.is_null() {
         return;
     }
-    let start = buffer.as_ptr() as usize;
+    advise_big(start as usize, bytes);
+}
+
+#[cfg(target_os = "linux")]
+#[cold]
+fn advise_big(start: usize, bytes: usize) {
+    const HUGE_PAGE: usize = 2 << 20;
     let first = start.next_multiple_of(HUGE_PAGE);
     let end = (start + bytes) & !(HUGE_PAGE - 1);
     if end > first {
         // SAFETY: madvise only tells the kernel how to back the range, which lies inside the
-        // buffer's own allocation; it reads and writes no memory, and a refusal changes nothing.
+        // block; it reads and writes no memory, and a refusal changes nothing.
         unsafe { libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_HUGEPAGE) };
     }
 }
 
 #[cfg(not(target_os = "linux"))]
-#[allow(clippy::ptr_arg)] // one signature for both: the Linux version reads the capacity
-pub fn advise<T>(_buffer: &Vec<T>) {}
+#[inline]
+pub fn advise(_start: *mut u8, _bytes: usize) {}
 
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
-    use super::*;
-
     /// The `VmFlags` of the mapping that holds `address`, from `/proc/self/smaps`.
     fn flags_at(address: usize) -> Option<String> {
         let smaps = std::fs::read_to_string("/proc/self/smaps").ok()?;
@@ -48,20 +52,39 @@ mod tests {
         None
     }
 
+    /// Whether the block at `address` is advised to use huge pages.
+    fn advised(address: *mut u8) -> bool {
+        let inside = (address as usize).next_multiple_of(2 << 20);
+        let flags = flags_at(inside).expect("the block's mapping is in smaps");
+        flags.split_whitespace().any(|f| f == "hg")
+    }
+
     #[test]
-    fn a_big_buffer_asks_for_huge_pages_and_a_small_one_does_not() {
+    fn the_allocator_puts_big_blocks_on_huge_pages_and_leaves_small_ones() {
+        use std::alloc::{GlobalAlloc, Layout};
+
+        use crate::allocator::Mimalloc;
+
         if !std::path::Path::new("/sys/kernel/mm/transparent_hugepage").exists() {
             return; // a kernel without transparent huge pages refuses the advice
         }
-        let big: Vec<u8> = Vec::with_capacity(16 << 20);
-        advise(&big);
-        let inside = (big.as_ptr() as usize).next_multiple_of(2 << 20);
-        let flags = flags_at(inside).expect("the buffer's mapping is in smaps");
-        assert!(flags.split_whitespace().any(|f| f == "hg"), "{flags}");
+        let big = Layout::from_size_align(16 << 20, 1).unwrap();
+        let small = Layout::from_size_align(64 << 10, 1).unwrap();
+        let growing = Layout::from_size_align(1 << 20, 1).unwrap();
+        // SAFETY: non-zero layouts; each block is freed once, with the layout it has then.
+        unsafe {
+            let block = Mimalloc.alloc(big);
+            assert!(advised(block), "a 16 MiB block");
+            Mimalloc.dealloc(block, big);
 
-        let small: Vec<u8> = Vec::with_capacity(64 << 10);
-        advise(&small);
-        let flags = flags_at(small.as_ptr() as usize).expect("the buffer's mapping is in smaps");
-        assert!(!flags.split_whitespace().any(|f| f == "hg"), "{flags}");
+            let block = Mimalloc.alloc(small);
+            let flags = flags_at(block as usize).expect("the block's mapping is in smaps");
+            assert!(!flags.split_whitespace().any(|f| f == "hg"), "a 64 KiB block: {flags}");
+            Mimalloc.dealloc(block, small);
+
+            let block = Mimalloc.realloc(Mimalloc.alloc(growing), growing, 16 << 20);
+            assert!(advised(block), "a block grown to 16 MiB");
+            Mimalloc.dealloc(block, big);
+        }
     }
 }

@@ -85,18 +85,6 @@ pub struct ReadError {
     pub source: std::io::Error,
 }
 
-/// A file's bytes (`std::fs::read`, with a big file's buffer on huge pages).
-fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
-    let size = file.metadata().map_or(0, |m| m.len() as usize);
-    let mut bytes = Vec::new();
-    bytes.try_reserve_exact(size)?;
-    crate::huge_pages::advise(&bytes);
-    file.read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
 impl SourceFile {
     /// Builds a source file from text already in memory.
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
@@ -146,7 +134,7 @@ impl SourceFile {
 
     /// Reads a file from disk.
     pub fn read(path: &Path, display: impl Into<PathBuf>) -> Result<(Self, Option<SyntaxError>), ReadError> {
-        let bytes = read_bytes(path).map_err(|source| ReadError {
+        let bytes = std::fs::read(path).map_err(|source| ReadError {
             path: path.to_path_buf(),
             source,
         })?;

@@ -130,7 +130,6 @@ fn load_each<T>(
         return Vec::new();
     };
     let mut loaded = Vec::with_capacity(array.len());
-    crate::huge_pages::advise(&loaded);
     for value in array.iter() {
         if let Some(object) = expect_object(value, what, findings) {
             load(object, &mut loaded, findings);

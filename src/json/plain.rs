@@ -231,7 +231,6 @@ impl<'s> Reader<'s> {
         item: fn(&mut Self, &mut Vec<T>) -> Option<()>,
     ) -> Option<(Vec<T>, Span)> {
         let mut items = Vec::with_capacity(room);
-        crate::huge_pages::advise(&items);
         let span = self.array(|reader| item(reader, &mut items))?;
         Some((items, span))
     }
