@@ -1,8 +1,8 @@
 //! The JSON format (`--format json`): the documented, machine-readable form of a `CheckReport`.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
-use crate::check::{CaseFailure, CheckReport, FileKind};
+use crate::check::{CaseFailure, CheckReport, FileKind, FileReport};
 use crate::diagnostic::Related;
 use crate::registry::Severity;
 use crate::sim::coverage::Coverage;
@@ -29,8 +29,25 @@ pub enum Detail {
 struct JsonReport<'a> {
     version: u32,
     summary: Summary,
-    files: Vec<JsonFile<'a>>,
+    files: Files<'a>,
     read_errors: Vec<String>,
+}
+
+/// The report's files, each shaped as it is serialized and let go after: a large run's files are
+/// never all shaped at once.
+struct Files<'a> {
+    report: &'a CheckReport,
+    detail: Detail,
+}
+
+impl Serialize for Files<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.report
+                .files()
+                .map(|file| json_file(self.report, file, self.detail)),
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -178,52 +195,54 @@ fn shape(report: &CheckReport, detail: Detail) -> JsonReport<'_> {
             coverage: report.coverage_percent().map(round),
             min_coverage: report.min_coverage,
         },
-        files: report
-            .files()
-            .map(|file| JsonFile {
-                path: file.source.display_path(),
-                kind: file.kind,
-                flow_id: file.flow_id.as_deref(),
-                diagnostics: file
-                    .diagnostics
-                    .iter()
-                    .map(|d| JsonDiagnostic {
-                        code: d.rule.code(),
-                        name: d.rule.name(),
-                        severity: d.severity,
-                        message: &d.message,
-                        location: d.location,
-                        help: d.help.as_deref(),
-                        related: &d.related,
-                    })
-                    .collect(),
-                cases: file.simulation.as_ref().map(|s| {
-                    s.cases
-                        .iter()
-                        .map(|c| JsonCase {
-                            name: &c.name,
-                            line: c.location.line,
-                            column: c.location.column,
-                            passed: c.call.as_ref().map(|_| c.failures.is_empty()),
-                            path: c
-                                .call
-                                .as_ref()
-                                .filter(|_| c.failed() || detail == Detail::Everything)
-                                .map(|call| &call.path),
-                            call: c.call.as_ref().map(JsonCall::from),
-                            failures: &c.failures,
-                        })
-                        .collect()
-                }),
-                cases_not_run: file.simulation.as_ref().and_then(|s| s.not_run.as_deref()),
-                coverage: file.simulation.as_ref().and_then(|s| {
-                    let below_minimum = s.below(report.min_coverage);
-                    s.coverage
-                        .as_ref()
-                        .map(|counts| JsonCoverage::of(counts, below_minimum, detail))
-                }),
+        files: Files { report, detail },
+        read_errors: report.read_errors.iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+/// One file in the format's shape, borrowing from it.
+fn json_file<'a>(report: &CheckReport, file: &'a FileReport, detail: Detail) -> JsonFile<'a> {
+    JsonFile {
+        path: file.source.display_path(),
+        kind: file.kind,
+        flow_id: file.flow_id.as_deref(),
+        diagnostics: file
+            .diagnostics
+            .iter()
+            .map(|d| JsonDiagnostic {
+                code: d.rule.code(),
+                name: d.rule.name(),
+                severity: d.severity,
+                message: &d.message,
+                location: d.location,
+                help: d.help.as_deref(),
+                related: &d.related,
             })
             .collect(),
-        read_errors: report.read_errors.iter().map(|e| e.to_string()).collect(),
+        cases: file.simulation.as_ref().map(|s| {
+            s.cases
+                .iter()
+                .map(|c| JsonCase {
+                    name: &c.name,
+                    line: c.location.line,
+                    column: c.location.column,
+                    passed: c.call.as_ref().map(|_| c.failures.is_empty()),
+                    path: c
+                        .call
+                        .as_ref()
+                        .filter(|_| c.failed() || detail == Detail::Everything)
+                        .map(|call| &call.path),
+                    call: c.call.as_ref().map(JsonCall::from),
+                    failures: &c.failures,
+                })
+                .collect()
+        }),
+        cases_not_run: file.simulation.as_ref().and_then(|s| s.not_run.as_deref()),
+        coverage: file.simulation.as_ref().and_then(|s| {
+            let below_minimum = s.below(report.min_coverage);
+            s.coverage
+                .as_ref()
+                .map(|counts| JsonCoverage::of(counts, below_minimum, detail))
+        }),
     }
 }
