@@ -2,7 +2,7 @@
 //! test file with its flow or script.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
@@ -179,7 +179,8 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
         .boundary
         .as_ref()
         .map(|b| b.canonicalize().unwrap_or_else(|_| b.clone()));
-    let mut stems = BTreeSet::new();
+    // Every stem found, once per file named after it (sorted and made unique after the walks).
+    let mut stems: Vec<PathBuf> = Vec::new();
     // `*.json` files already read and found to be scripts, so pairing does not read them again.
     let mut scripts: BTreeSet<PathBuf> = BTreeSet::new();
     // Files named like ours that a walk found to be regular files, so pairing need not look again.
@@ -237,7 +238,7 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
                             }
                             _ => {}
                         }
-                        stems.insert(stem);
+                        stems.push(stem);
                     }
                 }
             }
@@ -247,16 +248,16 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
                 .collect();
             for (path, stem) in found {
                 scripts.insert(path);
-                stems.insert(stem);
+                stems.push(stem);
             }
         } else if path.symlink_metadata().is_ok() {
             match name_kind(path) {
                 Name::Stem(stem) => {
-                    stems.insert(stem);
+                    stems.push(stem);
                 }
                 Name::Json(stem) if holds_script(path) => {
                     scripts.insert(path.clone());
-                    stems.insert(stem);
+                    stems.push(stem);
                 }
                 Name::NotUtf8 { is_flow } => bad_names.push(Refused {
                     path: path.clone(),
@@ -272,9 +273,15 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
             errors.push(DiscoverError::Empty(path.clone()));
         }
     }
-    let mut units: Vec<Unit> = stems
+    // Sorted by path, each once. Comparing two paths parses their components every time; each
+    // stem's components are parsed once here instead, then compared a dozen times.
+    let mut sorted: Vec<(Vec<Component>, &PathBuf)> =
+        stems.iter().map(|stem| (stem.components().collect(), stem)).collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    sorted.dedup_by(|a, b| a.0 == b.0);
+    let mut units: Vec<Unit> = sorted
         .into_iter()
-        .map(|stem| {
+        .map(|(_, stem)| {
             let mut unit = Unit::default();
             // The flow side is the first of `NAME.flow.json`, `NAME.studio.json`, `NAME.json` there.
             for (suffix, is_flow) in [

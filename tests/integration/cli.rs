@@ -182,6 +182,30 @@ fn the_tool_exits_two_when_it_cannot_run() {
 }
 
 #[test]
+fn a_folder_named_twice_or_inside_another_is_checked_once_and_not_called_empty() {
+    let dir = workspace(&[
+        ("flows/a.flow.json", CLEAN_FLOW.as_bytes()),
+        (
+            "flows/team/b.flow.json",
+            CLEAN_FLOW.replace("\"f\"", "\"b\"").as_bytes(),
+        ),
+    ]);
+    for args in [
+        &["check", "flows", "flows"][..],
+        &["check", "flows", "flows/team"],
+        &["check", "flows/team", "flows"],
+    ] {
+        let (code, out, err) = run(dir.path(), args);
+        assert_eq!(code, 0, "{args:?}: {out}{err}");
+        assert_eq!(
+            out, "Checked 2 flow files and 0 test files: 0 errors, 0 warnings.\n",
+            "{args:?}"
+        );
+        assert!(!err.contains("no flow files"), "{args:?}: {err}");
+    }
+}
+
+#[test]
 fn a_missing_path_among_several_still_checks_the_rest_then_exits_two() {
     let flow = br#"{"flowId": "a", "elements": [{"id": "start", "type": "start"}, {"id": "bye", "type": "hangup"}], "edges": [{"from": "start", "to": "bye"}]}"#;
     let dir = workspace(&[("a.flow.json", flow)]);
