@@ -2,7 +2,7 @@
 //! test file with its flow or script.
 
 use std::collections::BTreeSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
@@ -273,15 +273,14 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
             errors.push(DiscoverError::Empty(path.clone()));
         }
     }
-    // Sorted by path, each once. Comparing two paths parses their components every time; each
-    // stem's components are parsed once here instead, then compared a dozen times.
-    let mut sorted: Vec<(Vec<Component>, &PathBuf)> =
-        stems.iter().map(|stem| (stem.components().collect(), stem)).collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    sorted.dedup_by(|a, b| a.0 == b.0);
-    let mut units: Vec<Unit> = sorted
+    // Each stem once (a flow and its test file both name it), then sorted by path: a sorted set
+    // compared every stem found with a dozen others, and a comparison parses both paths.
+    let mut seen = FxHashSet::default();
+    let mut unique: Vec<&PathBuf> = stems.iter().filter(|stem| seen.insert(stem.as_path())).collect();
+    unique.sort_unstable();
+    let mut units: Vec<Unit> = unique
         .into_iter()
-        .map(|(_, stem)| {
+        .map(|stem| {
             let mut unit = Unit::default();
             // The flow side is the first of `NAME.flow.json`, `NAME.studio.json`, `NAME.json` there.
             for (suffix, is_flow) in [
