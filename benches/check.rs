@@ -2,7 +2,8 @@
 //! 1,000 flows of about 200 elements, checked in parallel and on one core, and one flow of 100,000
 //! elements, and 1,000 Studio scripts of the same IVR in Studio's terms. Reports MB/s, flows/s,
 //! elements/s, peak memory, the per-element cost ratio of the large flow to the small ones, and the
-//! per-byte cost of scripts against flows. Run: `cargo bench --bench check`.
+//! per-byte cost of scripts against flows (each ratio from runs in turn, pair by pair). Run:
+//! `cargo bench --bench check`.
 
 mod corpus;
 
@@ -18,6 +19,8 @@ use cxone_flow::discover::discover;
 use cxone_flow::registry::RuleLimits;
 
 const RUNS: usize = 7;
+/// Pairs of runs for each cost ratio.
+const PAIRED_RUNS: usize = 15;
 
 /// RuleLimits high enough that the generated chains (deep by construction) report nothing: the benchmark
 /// measures the work of checking, not of rendering thousands of findings.
@@ -55,29 +58,52 @@ struct Measured {
     peak_mib: f64,
 }
 
-fn measure(dir: &PathBuf, threads: usize) -> Measured {
-    let pool = rayon::ThreadPoolBuilder::new()
+fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .expect("thread pool");
-    let settings = settings();
+        .expect("thread pool")
+}
+
+/// One check of the corpus in `dir` (discovery included) on `pool`: how long it took.
+fn run(dir: &PathBuf, pool: &rayon::ThreadPool) -> Duration {
+    pool.install(|| {
+        let started = Instant::now();
+        let units = discover(std::slice::from_ref(dir)).into_result().expect("corpus");
+        let report = check(&units, &settings());
+        let elapsed = started.elapsed();
+        assert_eq!(report.diagnostics().count(), 0, "the generated corpus must be clean");
+        elapsed
+    })
+}
+
+fn measure(dir: &PathBuf, threads: usize) -> Measured {
+    let pool = pool(threads);
     reset_peak_memory();
-    let samples = (0..RUNS)
-        .map(|_| {
-            pool.install(|| {
-                let started = Instant::now();
-                let units = discover(std::slice::from_ref(dir)).into_result().expect("corpus");
-                let report = check(&units, &settings);
-                let elapsed = started.elapsed();
-                assert_eq!(report.diagnostics().count(), 0, "the generated corpus must be clean");
-                elapsed
-            })
-        })
-        .collect();
+    let samples = (0..RUNS).map(|_| run(dir, &pool)).collect();
     Measured {
         median: median(samples),
         peak_mib: peak_memory_mib(),
     }
+}
+
+/// The cost per unit of corpus `b` over that of corpus `a` (`a` and `b`: a folder and how many
+/// units it holds), on one core, the two checked in turn, A B A B, after a warm-up of each: the
+/// median of the pair-by-pair ratios. The host's speed drifts, and two blocks of runs measured one
+/// after the other drift apart with it.
+fn paired_ratio(a: (&PathBuf, f64), b: (&PathBuf, f64)) -> f64 {
+    let pool = pool(1);
+    run(a.0, &pool);
+    run(b.0, &pool);
+    let mut ratios: Vec<f64> = (0..PAIRED_RUNS)
+        .map(|_| {
+            let a_cost = run(a.0, &pool).as_secs_f64() / a.1;
+            let b_cost = run(b.0, &pool).as_secs_f64() / b.1;
+            b_cost / a_cost
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios[ratios.len() / 2]
 }
 
 /// One line of the report: a phase's median, throughput, rate of `unit`s and peak memory, with
@@ -112,6 +138,8 @@ fn main() {
     let large = measure(&large_dir, 1);
     let scripts_parallel = measure(&script_dir, cores);
     let scripts_one_core = measure(&script_dir, 1);
+    let large_per_element = paired_ratio((&small_dir, small_total_elements), (&large_dir, large_total_elements));
+    let scripts_per_byte = paired_ratio((&small_dir, small_bytes as f64), (&script_dir, script_bytes as f64));
     let _ = std::fs::remove_dir_all(&temp);
 
     let per_element = |d: Duration, n: f64| d.as_secs_f64() * 1e9 / n;
@@ -156,7 +184,7 @@ fn main() {
         )
     );
     println!(
-        "per-element cost, 100,000-element flow / 200-element flows (one core): {:.2}x",
+        "per-element cost, 100,000-element flow / 200-element flows (one core): {large_per_element:.2}x (goal: at most 1.5x)   (pair by pair, {PAIRED_RUNS} pairs; of the two medians: {:.2}x)",
         per_element(large.median, large_total_elements) / per_element(one_core.median, small_total_elements)
     );
     println!(
@@ -188,7 +216,7 @@ fn main() {
     );
     let per_byte = |d: Duration, bytes: u64| d.as_secs_f64() / bytes as f64;
     println!(
-        "per-byte cost, scripts / flows (one core): {:.2}x (goal: at most 1.5x)",
+        "per-byte cost, scripts / flows (one core): {scripts_per_byte:.2}x (goal: at most 1.5x)   (pair by pair, {PAIRED_RUNS} pairs; of the two medians: {:.2}x)",
         per_byte(scripts_one_core.median, script_bytes) / per_byte(one_core.median, small_bytes)
     );
 }
