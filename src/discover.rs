@@ -292,7 +292,7 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
                 if is_flow && (unit.flow.is_some() || unit.flow_refused()) {
                     continue;
                 }
-                let path = with_suffix(&stem, suffix);
+                let path = with_suffix(stem, suffix);
                 let entry = if walked_files.contains(&path) {
                     within(&path, boundary.as_deref())
                 } else {
