@@ -18,7 +18,7 @@ const WORD: usize = size_of::<usize>();
 pub struct Mimalloc;
 
 /// A new block for `layout` from mimalloc: `plain(size)` when a word's alignment is enough,
-/// `aligned(size, alignment)` otherwise.
+/// `aligned(size, alignment)` otherwise; a big one advised onto huge pages.
 ///
 /// # Safety
 /// `plain` and `aligned` are mimalloc's allocation functions of one kind (`mi_malloc` and

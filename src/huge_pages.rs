@@ -1,7 +1,8 @@
-//! A big block (a large flow's text, its model's vectors, the engine's nodes) asks the kernel for
-//! 2 MiB pages before it is first written: one page fault per 2 MiB instead of one per 4 KiB. The
-//! allocator advises every block of 4 MiB or more as it hands it out; mimalloc's own arenas use
-//! no huge pages (docs/performance.md). Only on Linux; elsewhere nothing happens.
+//! A big block (a large flow's text, its model's vectors, its tape) asks the kernel for 2 MiB pages
+//! before it is first written: one page fault per 2 MiB instead of one per 4 KiB. The allocator
+//! advises every block of 4 MiB or more as it hands it out, so a block that is not filled (a tape
+//! reserved from an estimate) may hold up to 2 MiB more than it uses; mimalloc's own arenas use no
+//! huge pages (docs/performance.md). Only on Linux; elsewhere nothing happens.
 
 /// Advises huge pages for the whole 2 MiB pages inside the block of `bytes` at `start`, when the
 /// block is big enough for that to matter.

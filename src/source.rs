@@ -132,7 +132,7 @@ impl SourceFile {
         }
     }
 
-    /// Reads a file from disk.
+    /// Reads a file from disk (a big file's text on huge pages, as the allocator puts every big block).
     pub fn read(path: &Path, display: impl Into<PathBuf>) -> Result<(Self, Option<SyntaxError>), ReadError> {
         let bytes = std::fs::read(path).map_err(|source| ReadError {
             path: path.to_path_buf(),
