@@ -28,7 +28,6 @@ pub struct Ends {
 
 impl Ends {
     pub fn of(flow: &Flow) -> Self {
-        let id_of = |i: u32| id(flow, i).unwrap_or_default();
         let mut index = HashTable::with_capacity(flow.elements.len());
         let first_with_id = flow
             .elements
@@ -36,8 +35,8 @@ impl Ends {
             .enumerate()
             .map(|(i, element)| {
                 let wanted = element.id.value.as_str();
-                let same = |&j: &u32| same_bytes(id_of(j).as_bytes(), wanted.as_bytes());
-                match index.entry(hash(wanted), same, |&j| hash(id_of(j))) {
+                let rehash = |&j: &u32| hash(id(flow, j).unwrap_or_default());
+                match index.entry(hash(wanted), has_id(flow, wanted), rehash) {
                     Entry::Occupied(first) => *first.get() as usize,
                     Entry::Vacant(slot) => {
                         // An element's position fits: the parser keeps a text under 512 MiB.
@@ -73,17 +72,18 @@ impl Ends {
 
     /// The first element of `flow` (the flow these ends were found in) with the id `wanted`.
     pub fn find(&self, flow: &Flow, wanted: &str) -> Option<usize> {
-        self.index
-            .find(hash(wanted), |&j| {
-                id(flow, j).is_some_and(|id| same_bytes(id.as_bytes(), wanted.as_bytes()))
-            })
-            .map(|&j| j as usize)
+        self.index.find(hash(wanted), has_id(flow, wanted)).map(|&j| j as usize)
     }
 }
 
 /// The id of element `i`, if the flow has it.
 fn id(flow: &Flow, i: u32) -> Option<&str> {
     flow.elements.get(i as usize).map(|e| e.id.value.as_str())
+}
+
+/// Whether the element a slot names has the id `wanted`.
+fn has_id<'a>(flow: &'a Flow, wanted: &'a str) -> impl Fn(&u32) -> bool + 'a {
+    move |&j| id(flow, j).is_some_and(|id| same_bytes(id.as_bytes(), wanted.as_bytes()))
 }
 
 /// An id's hash, from its text.
