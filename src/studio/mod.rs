@@ -4,7 +4,10 @@
 
 pub mod actions;
 pub mod convert;
+pub mod expr;
 pub mod load;
 pub mod plain;
 pub mod prompt;
+pub mod snippet;
+pub mod value;
 pub mod view;
