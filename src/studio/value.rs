@@ -19,42 +19,100 @@ pub enum Value {
 impl Value {
     /// The empty text: what a variable nobody assigned reads as.
     pub fn empty() -> Value {
-        todo!()
+        Value::Text(String::new())
     }
 
-    /// The value as text: numbers without a trailing `.0` (`2`, `2.5`), booleans `True`/`False`.
+    /// The value as text: whole numbers without a decimal point (`2`), others as written
+    /// (`2.5`), booleans `true`/`false`.
     pub fn to_text(&self) -> String {
-        todo!()
+        match self {
+            Value::Text(text) => text.clone(),
+            Value::Number(number) => number_text(*number),
+            Value::Bool(flag) => flag.to_string(),
+        }
     }
 
     /// The value as a number when it reads as one (`" 42 "`, `-1.5`), else `None`.
     pub fn as_number(&self) -> Option<f64> {
-        todo!()
+        match self {
+            Value::Number(number) => Some(*number),
+            Value::Text(text) => parse_number(text),
+            Value::Bool(_) => None,
+        }
     }
 
     /// The value as a condition: a boolean is itself, a number is true unless 0, the texts `true`
     /// and `false` (any case) and numeric text likewise; any other text is `None`.
     pub fn as_bool(&self) -> Option<bool> {
-        todo!()
+        match self {
+            Value::Bool(flag) => Some(*flag),
+            Value::Number(number) => Some(*number != 0.0),
+            Value::Text(text) => {
+                let text = text.trim();
+                if text.eq_ignore_ascii_case("true") {
+                    Some(true)
+                } else if text.eq_ignore_ascii_case("false") {
+                    Some(false)
+                } else {
+                    parse_number(text).map(|number| number != 0.0)
+                }
+            }
+        }
     }
 
     /// The elements of the value read as a Studio array (pipe-delimited text); one element for a
     /// value with no `|`, none for the empty text.
     pub fn elements(&self) -> Vec<String> {
-        todo!()
+        let text = self.to_text();
+        if text.is_empty() {
+            return Vec::new();
+        }
+        text.split('|').map(str::to_owned).collect()
     }
 
     /// Studio's equality: numeric when both sides read as numbers (`"01" = 1`), else text, ignoring
     /// case (see docs/studio.md for the source).
     pub fn equals(&self, other: &Value) -> bool {
-        todo!()
+        self.compare(other) == Ordering::Equal
     }
 
     /// Studio's ordering for `<`, `>`, `<=`, `>=`: numeric when both sides read as numbers, else
     /// text, ignoring case.
     pub fn compare(&self, other: &Value) -> Ordering {
-        todo!()
+        match (self.as_number(), other.as_number()) {
+            (Some(left), Some(right)) => left.total_cmp(&right),
+            _ => {
+                let left = self.to_text().to_lowercase();
+                let right = other.to_text().to_lowercase();
+                left.cmp(&right)
+            }
+        }
     }
+}
+
+/// A number as Studio shows it: whole numbers without a decimal point.
+fn number_text(number: f64) -> String {
+    if number.fract() == 0.0 && number.abs() < 1e15 {
+        // Whole and in range: exact as an integer (this also writes -0 as 0).
+        format!("{}", number as i64)
+    } else {
+        format!("{number}")
+    }
+}
+
+/// Text that reads as a decimal number: optional sign, digits, optional fraction, surrounding
+/// spaces allowed; nothing else (no exponent, no `inf`, no thousands separators).
+fn parse_number(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (digits, None),
+    };
+    let all_digits = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
+    let well_formed =
+        all_digits(whole) && fraction.is_none_or(|part| !part.is_empty() && all_digits(part)) && !whole.is_empty();
+    if well_formed { text.parse().ok() } else { None }
 }
 
 impl From<&str> for Value {
@@ -84,22 +142,38 @@ impl Variables {
 
     /// The value of `name` when it was assigned.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        todo!()
+        self.position(name).map(|index| &self.entries[index].1)
     }
 
     /// The value of `name` as Studio reads it: the empty text when it was never assigned.
     pub fn read(&self, name: &str) -> Value {
-        todo!()
+        self.get(name).cloned().unwrap_or_else(Value::empty)
     }
 
     /// Assigns `value` to `name` (replacing the value under any spelling of the name).
     pub fn set(&mut self, name: &str, value: Value) {
-        todo!()
+        match self.position(name) {
+            Some(index) => self.entries[index].1 = value,
+            None => self.entries.push((name.to_owned(), value)),
+        }
+    }
+
+    /// Forgets `name` (a FOREACH iterator after its loop).
+    pub fn remove(&mut self, name: &str) {
+        if let Some(index) = self.position(name) {
+            self.entries.remove(index);
+        }
     }
 
     /// Whether `name` was assigned.
     pub fn contains(&self, name: &str) -> bool {
-        todo!()
+        self.position(name).is_some()
+    }
+
+    fn position(&self, name: &str) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|(known, _)| known.eq_ignore_ascii_case(name))
     }
 
     /// The variables in the order they were first assigned.
