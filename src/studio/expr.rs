@@ -780,14 +780,14 @@ impl Parser {
                 span,
             });
         }
+        if self.peek_operand().is_some_and(|token| token.is_symbol(":")) {
+            return Err(ExprError::unsupported(format!("scoped name \"{word}:\""), span));
+        }
         if KEYWORDS.iter().any(|keyword| word.eq_ignore_ascii_case(keyword)) {
             return Err(ExprError::syntax(
                 format!("keyword \"{word}\" where a value belongs"),
                 span,
             ));
-        }
-        if self.peek_operand().is_some_and(|token| token.is_symbol(":")) {
-            return Err(ExprError::unsupported(format!("scoped name \"{word}:\""), span));
         }
         if self.eat_symbol(&["("]).is_some() {
             let (arguments, close) = self.arguments()?;
@@ -1117,4 +1117,341 @@ fn function_name(function: Function) -> &'static str {
         .iter()
         .find(|(_, known, _)| *known == function)
         .map_or("?", |(name, _, _)| name)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn vars(pairs: &[(&str, Value)]) -> Variables {
+        pairs.iter().cloned().collect()
+    }
+
+    fn eval(text: &str, variables: &Variables) -> Value {
+        parse(text)
+            .unwrap_or_else(|error| panic!("{text}: {error}"))
+            .eval(variables)
+            .unwrap_or_else(|error| panic!("{text}: {error}"))
+    }
+
+    fn eval_empty(text: &str) -> Value {
+        eval(text, &Variables::new())
+    }
+
+    #[test]
+    fn the_if_actions_documented_expressions() {
+        // NICE's IF action page: "TOTAL=>0 (Total equal to or greater than 0)", and its example
+        // script's TOTAL>0.
+        let agents = vars(&[("TOTAL", Value::from("3"))]);
+        let none = vars(&[("TOTAL", Value::from("0"))]);
+        for (text, with_agents, without) in [("TOTAL=>0", true, true), ("TOTAL>0", true, false)] {
+            let expr = parse(text).unwrap();
+            assert_eq!(expr.is_true(&agents), Ok(with_agents), "{text}");
+            assert_eq!(expr.is_true(&none), Ok(without), "{text}");
+        }
+    }
+
+    #[test]
+    fn comparison_operators() {
+        let x = vars(&[("X", Value::Number(5.0))]);
+        // NICE's Expressions page: "X = 5 compares the value of the variable X to 5".
+        for (text, expected) in [
+            ("X = 5", true),
+            ("X == 5", true),
+            ("X != 5", false),
+            ("X <> 4", true),
+            ("X < 6", true),
+            ("X > 6", false),
+            ("X <= 5", true),
+            ("X >= 6", false),
+            ("X =< 5", true),
+            ("X => 5", true),
+        ] {
+            assert_eq!(eval(text, &x), Value::Bool(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn arithmetic_with_precedence_and_parentheses() {
+        assert_eq!(eval_empty("1+1"), Value::Number(2.0));
+        assert_eq!(eval_empty("2 + 3 * 4"), Value::Number(14.0));
+        assert_eq!(eval_empty("(2 + 3) * 4"), Value::Number(20.0));
+        assert_eq!(eval_empty("10 - 4 - 3"), Value::Number(3.0));
+        assert_eq!(eval_empty("7 / 2"), Value::Number(3.5));
+        assert_eq!(eval_empty("7 % 4"), Value::Number(3.0));
+        assert_eq!(eval_empty("-3 + 1"), Value::Number(-2.0));
+        let counter = vars(&[("SubCounter", Value::from("1"))]);
+        assert_eq!(eval("SubCounter + 1", &counter), Value::Number(2.0));
+    }
+
+    #[test]
+    fn logical_operators_pipe_ampersand_and_not() {
+        // NICE's Statements page: IF Name = "Odin" | Name = "Freya".
+        let freya = vars(&[("Name", Value::from("Freya"))]);
+        assert_eq!(eval(r#"Name = "Odin" | Name = "Freya""#, &freya), Value::Bool(true));
+        assert_eq!(eval(r#"Name = "Odin" & Name = "Freya""#, &freya), Value::Bool(false));
+        assert_eq!(eval(r#"!(Name = "Odin")"#, &freya), Value::Bool(true));
+        // `&` binds tighter than `|`; comparisons tighter than both.
+        assert_eq!(eval_empty("1 = 1 | 1 = 2 & 1 = 2"), Value::Bool(true));
+        assert_eq!(eval_empty("TRUE & false"), Value::Bool(false));
+    }
+
+    #[test]
+    fn a_comparison_assigned_is_a_boolean_and_quoted_it_is_text() {
+        // NICE's Variables page: ASSIGN myVar = var2 > 42 evaluates to true or false, while
+        // ASSIGN myVar = "var2 > 42" holds the text itself.
+        let var2 = vars(&[("var2", Value::Number(50.0))]);
+        assert_eq!(eval("var2 > 42", &var2), Value::Bool(true));
+        assert_eq!(eval(r#""var2 > 42""#, &var2), Value::from("var2 > 42"));
+    }
+
+    #[test]
+    fn strings_substitute_variables_in_braces() {
+        // NICE's Variables page: ASSIGN myVar = "the meaning of life is {life}".
+        let life = vars(&[("life", Value::from("forty-two"))]);
+        assert_eq!(
+            eval(r#""the meaning of life is {life}""#, &life),
+            Value::from("the meaning of life is forty-two")
+        );
+        assert_eq!(eval("'single {life}'", &life), Value::from("single forty-two"));
+        assert_eq!(eval_empty(r#""[{nobody}]""#), Value::from("[]"));
+        let names = vars(&[("Names", Value::from("Odin|Freya")), ("i", Value::Number(2.0))]);
+        assert_eq!(eval(r#""{Names[1]}-{Names[i]}""#, &names), Value::from("Odin-Freya"));
+    }
+
+    #[test]
+    fn string_escapes() {
+        assert_eq!(eval_empty(r#""say \"hi\" \{x}\t""#), Value::from("say \"hi\" {x}\t"));
+        assert_eq!(eval_empty(r#""C:\data""#), Value::from("C:\\data"));
+    }
+
+    #[test]
+    fn datetime_literals_are_text() {
+        // NICE's Variables page: ASSIGN var = #"02/09/2023".
+        assert_eq!(eval_empty(r##"#"02/09/2023""##), Value::from("02/09/2023"));
+    }
+
+    #[test]
+    fn unassigned_variables_read_as_empty_text() {
+        assert_eq!(eval_empty("nobody"), Value::empty());
+        assert_eq!(eval_empty(r#"nobody = """#), Value::Bool(true));
+    }
+
+    #[test]
+    fn array_elements_count_from_one() {
+        let names = vars(&[("Names", Value::from("Odin|Freya|Thor"))]);
+        assert_eq!(eval("Names[3]", &names), Value::from("Thor"));
+        assert_eq!(eval("Names[4]", &names), Value::empty());
+        let error = parse("Names[0]").unwrap().eval(&names).unwrap_err();
+        assert!(matches!(error, EvalError::BadArgument { span, .. } if span == (6..7)));
+    }
+
+    #[test]
+    fn string_functions() {
+        let text = vars(&[("s", Value::from("  Hello World  "))]);
+        for (expression, expected) in [
+            ("len(\"abc\")", Value::Number(3.0)),
+            ("left(\"abcdef\", 2)", Value::from("ab")),
+            ("right(\"abcdef\", 2)", Value::from("ef")),
+            ("right(\"ab\", 5)", Value::from("ab")),
+            ("mid(\"abcdef\", 2, 3)", Value::from("bcd")),
+            ("upper(\"abc\")", Value::from("ABC")),
+            ("LOWER(\"ABC\")", Value::from("abc")),
+            ("trim(s)", Value::from("Hello World")),
+            ("indexof(\"abcdef\", \"cd\")", Value::Number(3.0)),
+            ("indexof(\"abcdef\", \"x\")", Value::Number(0.0)),
+            ("replace(\"a-b-c\", \"-\", \"+\")", Value::from("a+b+c")),
+            ("contains(\"abc\", \"b\")", Value::Bool(true)),
+            ("isnumeric(\"12\")", Value::Bool(true)),
+            ("isnumeric(\"1x\")", Value::Bool(false)),
+            ("s.trim().upper()", Value::from("HELLO WORLD")),
+        ] {
+            assert_eq!(eval(expression, &text), expected, "{expression}");
+        }
+    }
+
+    #[test]
+    fn number_functions() {
+        assert_eq!(eval_empty("abs(-2.5)"), Value::Number(2.5));
+        assert_eq!(eval_empty("round(2.5)"), Value::Number(2.0));
+        assert_eq!(eval_empty("round(3.5)"), Value::Number(4.0));
+        assert_eq!(eval_empty("floor(2.7)"), Value::Number(2.0));
+        assert_eq!(eval_empty("ceiling(2.1)"), Value::Number(3.0));
+    }
+
+    #[test]
+    fn functions_outside_the_subset_are_refused_by_name_where_they_stand() {
+        let error = parse("x + getrandom(1, 10)").unwrap_err();
+        assert_eq!(
+            error,
+            ExprError::Unsupported {
+                construct: "function \"getrandom\"".to_owned(),
+                span: 4..13,
+            }
+        );
+        let error = parse("len(1, 2)").unwrap_err();
+        assert!(matches!(error, ExprError::Syntax { span, .. } if span == (0..9)));
+    }
+
+    #[test]
+    fn objects_and_scopes_are_refused_where_they_stand() {
+        assert_eq!(
+            parse("caller.name = 1").unwrap_err(),
+            ExprError::Unsupported {
+                construct: "object member \".name\"".to_owned(),
+                span: 6..11,
+            }
+        );
+        assert!(matches!(
+            parse("global:x").unwrap_err(),
+            ExprError::Unsupported { span, .. } if span == (0..6)
+        ));
+        assert!(matches!(
+            parse("\"{x.asdate()}\"").unwrap_err(),
+            ExprError::Unsupported { span, .. } if span == (1..13)
+        ));
+        assert!(matches!(
+            parse("a && b").unwrap_err(),
+            ExprError::Unsupported { span, .. } if span == (2..4)
+        ));
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        for (text, span) in [
+            ("1 +", 3..3),
+            ("(1 + 2", 6..6),
+            ("\"open", 0..5),
+            ("1 $ 2", 2..3),
+            ("1 2", 2..3),
+            ("\"{open\"", 1..6),
+            ("IF", 0..2),
+        ] {
+            let error = parse(text).unwrap_err();
+            assert!(matches!(error, ExprError::Syntax { .. }), "{text}: {error}");
+            assert_eq!(error.span(), span, "{text}: {error}");
+        }
+    }
+
+    #[test]
+    fn evaluation_errors_are_located() {
+        let error = parse("1 + \"abc\" * 2").unwrap().eval(&Variables::new()).unwrap_err();
+        assert_eq!(
+            error,
+            EvalError::NotANumber {
+                value: "abc".to_owned(),
+                span: 4..9,
+            }
+        );
+        let error = parse("4 / (1 - 1)").unwrap().eval(&Variables::new()).unwrap_err();
+        assert_eq!(error, EvalError::DivisionByZero { span: 0..11 });
+        let error = parse("\"abc\"").unwrap().is_true(&Variables::new()).unwrap_err();
+        assert!(matches!(error, EvalError::NotACondition { span, .. } if span == (0..5)));
+        let error = parse("left(\"abc\", -1)").unwrap().eval(&Variables::new()).unwrap_err();
+        assert!(matches!(error, EvalError::BadArgument { span, .. } if span == (12..14)));
+    }
+
+    #[test]
+    fn variables_read_each_once_in_order() {
+        let expr = parse(r#"ANI = "555" | ani = "{DNIS}" & len(Names[i]) > 2"#).unwrap();
+        assert_eq!(expr.variables(), ["ANI", "DNIS", "Names", "i"]);
+    }
+
+    #[test]
+    fn comparisons_of_a_variable_with_a_literal() {
+        let expr = parse(r#"ANI = "555" | 5 < count & x = y & -2 >= Names[1]"#).unwrap();
+        assert_eq!(
+            expr.comparisons(),
+            [
+                Comparison {
+                    variable: "ANI".to_owned(),
+                    op: CompareOp::Eq,
+                    literal: Value::from("555"),
+                },
+                Comparison {
+                    variable: "count".to_owned(),
+                    op: CompareOp::Gt,
+                    literal: Value::Number(5.0),
+                },
+                Comparison {
+                    variable: "Names".to_owned(),
+                    op: CompareOp::Le,
+                    literal: Value::Number(-2.0),
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn substitution_in_action_properties() {
+        let caller = vars(&[("ANI", Value::from("5551234")), ("Names", Value::from("a|b"))]);
+        assert_eq!(substitute("Caller {ANI}, {Names[2]}", &caller).unwrap(), "Caller 5551234, b");
+        assert_eq!(substitute(r"no escapes \{ANI}", &caller).unwrap(), r"no escapes \5551234");
+        assert_eq!(substituted_variables("{ANI} {x[i]} {ani}"), ["ANI", "x", "i"]);
+        assert!(matches!(
+            substitute("{ANI + 1}", &caller).unwrap_err(),
+            ExprError::Unsupported { span, .. } if span == (0..9)
+        ));
+    }
+
+    #[test]
+    fn the_assign_actions_types() {
+        let counter = vars(&[("count", Value::from("4"))]);
+        assert_eq!(AssignType::from_property("Numeric"), Some(AssignType::Numeric));
+        assert_eq!(AssignType::from_property("dateTime"), Some(AssignType::Datetime));
+        assert_eq!(AssignType::from_property("Boolean"), None);
+        // The ASSIGN action's page: a Numeric value of 1+1 assigns 2.
+        assert_eq!(
+            assign_value("1+1", AssignType::Numeric, &counter),
+            Ok(Value::Number(2.0))
+        );
+        assert_eq!(
+            assign_value("count * 2", AssignType::Numeric, &counter),
+            Ok(Value::Number(8.0))
+        );
+        assert_eq!(
+            assign_value("{count}1", AssignType::Numeric, &counter),
+            Ok(Value::Number(41.0))
+        );
+        assert_eq!(
+            assign_value("1+1", AssignType::String, &counter),
+            Ok(Value::from("1+1"))
+        );
+        assert_eq!(
+            assign_value("{count}/12/2024", AssignType::Datetime, &counter),
+            Ok(Value::from("4/12/2024"))
+        );
+        assert!(matches!(
+            assign_value("\"abc\"", AssignType::Numeric, &counter),
+            Err(AssignError::Eval(EvalError::NotANumber { .. }))
+        ));
+    }
+
+    proptest! {
+        /// Any text, and any text built from the language's own pieces, parses or fails with a
+        /// range inside the text, and evaluates or fails, never panicking.
+        #[test]
+        fn parse_and_eval_never_panic(
+            text in "\\PC{0,40}|([ a-zA-Z0-9_\"'{}\\[\\]().,:#!&|<>=+*/%-]|len|mid|ANI|\\.upper\\(\\)){0,30}",
+        ) {
+            let variables: Variables = [("ANI", Value::from("555|1")), ("x", Value::Number(2.0))]
+                .into_iter()
+                .collect();
+            match parse(&text) {
+                Ok(expr) => {
+                    let _ = expr.eval(&variables);
+                    let _ = expr.is_true(&variables);
+                    let _ = expr.variables();
+                    let _ = expr.comparisons();
+                }
+                Err(error) => {
+                    let span = error.span();
+                    prop_assert!(span.start <= span.end && span.end <= text.len(), "{error}");
+                }
+            }
+            let _ = substitute(&text, &variables);
+        }
+    }
 }

@@ -191,3 +191,64 @@ impl<N: AsRef<str>> FromIterator<(N, Value)> for Variables {
         variables
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_from_text_with_spaces_and_signs_only() {
+        assert_eq!(Value::from(" 42 ").as_number(), Some(42.0));
+        assert_eq!(Value::from("-1.5").as_number(), Some(-1.5));
+        assert_eq!(Value::from("+7").as_number(), Some(7.0));
+        for not_a_number in ["", "abc", "1e3", "inf", "NaN", "1,000", "1.", ".5", "--1", "0x10"] {
+            assert_eq!(Value::from(not_a_number).as_number(), None, "{not_a_number:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_show_without_a_trailing_point() {
+        assert_eq!(Value::Number(2.0).to_text(), "2");
+        assert_eq!(Value::Number(-0.0).to_text(), "0");
+        assert_eq!(Value::Number(2.5).to_text(), "2.5");
+        assert_eq!(Value::Bool(true).to_text(), "true");
+    }
+
+    #[test]
+    fn comparison_is_numeric_when_both_sides_are_numbers_else_text_ignoring_case() {
+        assert!(Value::from("01").equals(&Value::Number(1.0)));
+        assert!(Value::from("10").compare(&Value::from("9")).is_gt());
+        assert!(Value::from("10a").compare(&Value::from("9")).is_lt());
+        assert!(Value::from("Dog").equals(&Value::from("dog")));
+        assert!(!Value::from("dog").equals(&Value::from("cat")));
+    }
+
+    #[test]
+    fn conditions_accept_booleans_numbers_and_their_text() {
+        assert_eq!(Value::from("TRUE").as_bool(), Some(true));
+        assert_eq!(Value::from("false").as_bool(), Some(false));
+        assert_eq!(Value::from("0").as_bool(), Some(false));
+        assert_eq!(Value::Number(3.0).as_bool(), Some(true));
+        assert_eq!(Value::from("maybe").as_bool(), None);
+    }
+
+    #[test]
+    fn arrays_are_pipe_delimited_text() {
+        assert_eq!(Value::from("Odin|Freya").elements(), ["Odin", "Freya"]);
+        assert_eq!(Value::from("one").elements(), ["one"]);
+        assert!(Value::empty().elements().is_empty());
+    }
+
+    #[test]
+    fn variable_names_are_case_insensitive_and_unassigned_reads_empty() {
+        let mut variables = Variables::new();
+        variables.set("ANI", Value::from("5551234"));
+        variables.set("ani", Value::from("5559999"));
+        assert_eq!(variables.get("Ani"), Some(&Value::from("5559999")));
+        assert_eq!(variables.iter().map(|(name, _)| name).collect::<Vec<_>>(), ["ANI"]);
+        assert_eq!(variables.read("DNIS"), Value::empty());
+        assert!(!variables.contains("DNIS"));
+        variables.remove("ANI");
+        assert!(!variables.contains("ani"));
+    }
+}
