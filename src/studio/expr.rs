@@ -623,7 +623,17 @@ pub(crate) struct Parser {
     /// In Snippet code, an expression ends at a line break.
     line_ends_expression: bool,
     end: usize,
+    /// How deep the parse is (parentheses, unary operators, arguments, blocks): bounded so
+    /// neither parsing nor evaluating can run out of stack.
+    nesting: usize,
+    /// Binary operators in the current outermost expression, bounded for the same reason.
+    operators: usize,
 }
+
+/// The deepest nesting the parser accepts.
+const MAX_NESTING: usize = 64;
+/// The most binary operators one expression may have.
+const MAX_OPERATORS: usize = 256;
 
 impl Parser {
     pub(crate) fn new(text: &str, line_ends_expression: bool) -> Result<Parser, ExprError> {
@@ -632,7 +642,23 @@ impl Parser {
             at: 0,
             line_ends_expression,
             end: text.len(),
+            nesting: 0,
+            operators: 0,
         })
+    }
+
+    /// Goes one level deeper (an error past `MAX_NESTING`); `leave` comes back up.
+    pub(crate) fn enter(&mut self) -> Result<(), ExprError> {
+        self.nesting += 1;
+        if self.nesting > MAX_NESTING {
+            let span = self.peek().map_or(self.end_span(), |token| token.span.clone());
+            return Err(ExprError::syntax("nested too deeply", span));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn leave(&mut self) {
+        self.nesting -= 1;
     }
 
     /// The next token, whatever line it is on.
@@ -688,6 +714,9 @@ impl Parser {
 
     /// One whole expression.
     pub(crate) fn expression(&mut self) -> Result<Node, ExprError> {
+        if self.nesting == 0 {
+            self.operators = 0;
+        }
         self.binary_level(0)
     }
 
@@ -708,6 +737,10 @@ impl Parser {
             if symbol == "&&" || symbol == "||" {
                 return Err(ExprError::unsupported(format!("operator \"{symbol}\""), span));
             }
+            self.operators += 1;
+            if self.operators > MAX_OPERATORS {
+                return Err(ExprError::syntax("expression too long", span));
+            }
             let right = self.binary_level(level + 1)?;
             let op = binary_op(symbol);
             let span = left.span.start..right.span.end;
@@ -720,6 +753,13 @@ impl Parser {
     }
 
     fn unary(&mut self) -> Result<Node, ExprError> {
+        self.enter()?;
+        let node = self.unary_inner();
+        self.leave();
+        node
+    }
+
+    fn unary_inner(&mut self) -> Result<Node, ExprError> {
         if let Some((symbol, span)) = self.eat_symbol(&["!", "-", "+"]) {
             let operand = self.unary()?;
             let whole = span.start..operand.span.end;
@@ -837,12 +877,10 @@ impl Parser {
     /// The arguments after `(`, through `)`.
     fn arguments(&mut self) -> Result<(Vec<Node>, Range<usize>), ExprError> {
         let mut arguments = Vec::new();
-        if let Some(token) = self.peek() {
-            if token.is_symbol(")") {
-                let span = token.span.clone();
-                self.at += 1;
-                return Ok((arguments, span));
-            }
+        if let Some(token) = self.peek().filter(|token| token.is_symbol(")")) {
+            let span = token.span.clone();
+            self.at += 1;
+            return Ok((arguments, span));
         }
         loop {
             arguments.push(self.expression()?);
@@ -1387,8 +1425,14 @@ mod tests {
     #[test]
     fn substitution_in_action_properties() {
         let caller = vars(&[("ANI", Value::from("5551234")), ("Names", Value::from("a|b"))]);
-        assert_eq!(substitute("Caller {ANI}, {Names[2]}", &caller).unwrap(), "Caller 5551234, b");
-        assert_eq!(substitute(r"no escapes \{ANI}", &caller).unwrap(), r"no escapes \5551234");
+        assert_eq!(
+            substitute("Caller {ANI}, {Names[2]}", &caller).unwrap(),
+            "Caller 5551234, b"
+        );
+        assert_eq!(
+            substitute(r"no escapes \{ANI}", &caller).unwrap(),
+            r"no escapes \5551234"
+        );
         assert_eq!(substituted_variables("{ANI} {x[i]} {ani}"), ["ANI", "x", "i"]);
         assert!(matches!(
             substitute("{ANI + 1}", &caller).unwrap_err(),

@@ -171,7 +171,10 @@ fn statements(parser: &mut Parser, in_block: bool) -> Result<Vec<Statement>, Sni
 /// A `{ … }` block.
 fn block(parser: &mut Parser) -> Result<Vec<Statement>, SnippetError> {
     parser.expect_symbol("{")?;
-    statements(parser, true)
+    parser.enter()?;
+    let body = statements(parser, true);
+    parser.leave();
+    body
 }
 
 /// Keywords naming Snippet constructs the simulation leaves out.
@@ -754,5 +757,301 @@ fn contains(names: &[String], name: &str) -> bool {
 fn push(names: &mut Vec<String>, name: &str) {
     if !contains(names, name) {
         names.push(name.to_owned());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn run(code: &str, variables: &mut Variables) -> Outcome {
+        parse(code)
+            .unwrap_or_else(|error| panic!("{error}"))
+            .run(variables, Budget::default())
+            .unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    fn run_fresh(code: &str) -> Variables {
+        let mut variables = Variables::new();
+        assert_eq!(run(code, &mut variables), Outcome::Completed);
+        variables
+    }
+
+    #[test]
+    fn the_statements_pages_example() {
+        // NICE's Statements page, as printed there on one line.
+        let variables = run_fresh(
+            r#"ASSIGN Names="Odin|Freya|Thor|Loki" ASSIGN SubCounter=1 FOREACH Name IN Names { IF Name = "Odin" | Name = "Freya" { ASSIGN NewNames[SubCounter]= "{Name}" ASSIGN SubCounter=SubCounter + 1 } }"#,
+        );
+        assert_eq!(variables.read("NewNames"), Value::from("Odin|Freya"));
+        assert_eq!(variables.read("SubCounter"), Value::Number(3.0));
+        // The iterator no longer exists after its loop.
+        assert!(!variables.contains("Name"));
+    }
+
+    #[test]
+    fn arithmetic_on_a_variable_never_assigned_is_an_error_not_a_guess() {
+        let mut variables = Variables::new();
+        let outcome = run("n = n + 1", &mut variables);
+        assert!(matches!(outcome, Outcome::Failed { .. }), "{outcome:?}");
+    }
+
+    #[test]
+    fn for_counts_up_and_down_inclusively() {
+        // NICE's Looping Statements page: the results are ph="123456789" and ph="987654321".
+        let up = run_fresh("FOR i=1 TO 9\n{\n\tph = \"{ph}{i}\"\n}");
+        assert_eq!(up.read("ph"), Value::from("123456789"));
+        let down = run_fresh("FOR i=9 TO 1\n{\n\tph = \"{ph}{i}\"\n}");
+        assert_eq!(down.read("ph"), Value::from("987654321"));
+        // "At least one iteration of the loop will always occur."
+        assert_eq!(
+            run_fresh("n = 0\nFOR i=3 TO 3 { n = n + 1 }").read("n"),
+            Value::Number(1.0)
+        );
+    }
+
+    #[test]
+    fn foreach_writes_changes_of_its_iterator_back_into_the_array() {
+        // NICE's SNIPPET - FOREACH page: Output NUM=1|2|3|FOUR|FIVE|6|7|8|9|10.
+        let variables = run_fresh(
+            r#"ASSIGN i=1
+REPEAT 10
+{
+ASSIGN num[i]="{i}"
+ASSIGN i=i+1
+}
+FOREACH item in num
+{
+SWITCH item
+{
+CASE 4 { ASSIGN item="FOUR" }
+CASE 5 { ASSIGN item="FIVE" }
+}
+}"#,
+        );
+        assert_eq!(variables.read("NUM"), Value::from("1|2|3|FOUR|FIVE|6|7|8|9|10"));
+    }
+
+    #[test]
+    fn assigning_an_element_fills_the_elements_below_with_blanks() {
+        // NICE's SNIPPET - FOREACH page: ASSIGN x[10] = "ten" needs no pre-initialization.
+        let variables = run_fresh(r#"ASSIGN x[3] = "three""#);
+        assert_eq!(variables.read("x"), Value::from("||three"));
+    }
+
+    #[test]
+    fn if_else_and_else_if() {
+        let code = r#"IF score >= 90 { grade = "A" } ELSE IF score >= 80 { grade = "B" } ELSE { grade = "C" }"#;
+        for (score, grade) in [(95.0, "A"), (85.0, "B"), (10.0, "C")] {
+            let mut variables: Variables = [("score", Value::Number(score))].into_iter().collect();
+            run(code, &mut variables);
+            assert_eq!(variables.read("grade"), Value::from(grade), "{score}");
+        }
+    }
+
+    #[test]
+    fn the_commands_pages_layouts_and_any_keyword_case() {
+        // NICE's Flow Control Command Set page: a statement ends at a line break or an open
+        // curly brace; command names are not case sensitive.
+        for code in [
+            "IF x=1 { TRACE \"one\" y = 1 }",
+            "IF x=1\n{\nTRACE \"one\"\ny = 1\n}",
+            "if x=1 {TRACE \"one\" } If x=2 {TRACE \"two\" } assign y = 1",
+        ] {
+            let mut variables: Variables = [("x", Value::Number(1.0))].into_iter().collect();
+            run(code, &mut variables);
+            assert_eq!(variables.read("y"), Value::Number(1.0), "{code}");
+        }
+    }
+
+    #[test]
+    fn switch_takes_the_matching_case_else_the_default() {
+        let code = r#"SWITCH lang { CASE "en" { greeting = "Hello" } CASE 2 { greeting = "two" } DEFAULT { greeting = "Hola" } }"#;
+        for (lang, greeting) in [("EN", "Hello"), ("02", "two"), ("fr", "Hola")] {
+            let mut variables: Variables = [("lang", Value::from(lang))].into_iter().collect();
+            run(code, &mut variables);
+            assert_eq!(variables.read("greeting"), Value::from(greeting), "{lang}");
+        }
+    }
+
+    #[test]
+    fn select_takes_the_first_true_case() {
+        let code =
+            "SELECT { CASE n > 10 { size = \"big\" } CASE n > 5 { size = \"mid\" } DEFAULT { size = \"small\" } }";
+        for (n, size) in [(20.0, "big"), (7.0, "mid"), (1.0, "small")] {
+            let mut variables: Variables = [("n", Value::Number(n))].into_iter().collect();
+            run(code, &mut variables);
+            assert_eq!(variables.read("size"), Value::from(size), "{n}");
+        }
+    }
+
+    #[test]
+    fn repeat_while_and_break() {
+        assert_eq!(run_fresh("n = 0 REPEAT 4 { n = n + 1 }").read("n"), Value::Number(4.0));
+        let variables = run_fresh("n = 0\nWHILE n < 100 { n = n + 1\nIF n = 7 { BREAK } }");
+        assert_eq!(variables.read("n"), Value::Number(7.0));
+        let variables = run_fresh("FOR i = 1 TO 10 { IF i = 3 { BREAK } last = i }");
+        assert_eq!(variables.read("last"), Value::Number(2.0));
+    }
+
+    #[test]
+    fn comments_are_skipped() {
+        let variables = run_fresh("// set it\nx = 4 // four\n// y = 5");
+        assert_eq!(variables.read("x"), Value::Number(4.0));
+        assert!(!variables.contains("y"));
+    }
+
+    #[test]
+    fn an_error_stops_the_snippet_and_sets_err() {
+        // NICE's Statements page: the remaining statements aren't executed; an error message is
+        // saved in _ERR.
+        let mut variables = Variables::new();
+        let outcome = run("a = 1\nb = \"x\" * 2\nc = 3", &mut variables);
+        let Outcome::Failed { message } = outcome else {
+            panic!("{outcome:?}");
+        };
+        assert!(message.contains("\"x\" is not a number"), "{message}");
+        assert_eq!(variables.read("_ERR"), Value::Text(message));
+        assert_eq!(variables.read("a"), Value::Number(1.0));
+        assert!(!variables.contains("c"));
+    }
+
+    #[test]
+    fn a_runaway_loop_exhausts_the_budget_instead_of_hanging() {
+        let snippet = parse("n = 0\nWHILE 1 = 1 { n = n + 1 }").unwrap();
+        let mut variables = Variables::new();
+        let error = snippet.run(&mut variables, Budget { iterations: 50 }).unwrap_err();
+        assert_eq!(
+            error,
+            RunError::BudgetExhausted {
+                iterations: 50,
+                span: 6..11,
+            }
+        );
+        assert_eq!(variables.read("n"), Value::Number(50.0));
+    }
+
+    #[test]
+    fn the_budget_counts_iterations_across_all_loops() {
+        let snippet = parse("REPEAT 30 { a = 1 }\nREPEAT 30 { b = 1 }").unwrap();
+        assert!(snippet.run(&mut Variables::new(), Budget { iterations: 60 }).is_ok());
+        let error = snippet
+            .run(&mut Variables::new(), Budget { iterations: 59 })
+            .unwrap_err();
+        assert!(matches!(error, RunError::BudgetExhausted { span, .. } if span == (20..26)));
+    }
+
+    #[test]
+    fn constructs_outside_the_subset_are_named_where_they_stand() {
+        for (code, construct, span) in [
+            ("DYNAMIC caller", "DYNAMIC", 0..7),
+            ("x = 1\nfunction f() { RETURN 1 }", "FUNCTION", 6..14),
+            ("ASSIGN caller.name = \"x\"", "ASSIGN to an object member", 7..14),
+            ("ASSIGN global:x = 1", "scoped name \"global:\"", 7..14),
+            ("x = getrandom(1, 9)", "function \"getrandom\"", 4..13),
+            ("doThings(1)", "function call statement \"doThings(…)\"", 0..9),
+            (
+                "SWITCH x { CASE y { z = 1 } }",
+                "SWITCH CASE with a value that is not a literal",
+                16..17,
+            ),
+        ] {
+            assert_eq!(
+                parse(code).unwrap_err(),
+                SnippetError::Unsupported {
+                    construct: construct.to_owned(),
+                    span,
+                },
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        for (code, span) in [
+            ("IF x = 1 { y = 2", 16..16),
+            ("x = 1 }", 6..7),
+            ("ELSE { }", 0..4),
+            ("FOR i = 1 UNTIL 3 { }", 10..15),
+            ("x 1", 2..3),
+            ("SELECT { WHEN x { } }", 9..13),
+            ("\"text\"", 0..6),
+        ] {
+            let error = parse(code).unwrap_err();
+            assert!(matches!(error, SnippetError::Syntax { .. }), "{code}: {error}");
+            assert_eq!(error.span(), span, "{code}: {error}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let blocks = format!("{}x = 1{}", "IF 1 = 1 { ".repeat(10_000), " }".repeat(10_000));
+        assert!(matches!(parse(&blocks), Err(SnippetError::Syntax { .. })));
+        let parentheses = format!("x = {}1{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert!(matches!(parse(&parentheses), Err(SnippetError::Syntax { .. })));
+        let chain = format!("x = 1{}", " + 1".repeat(100_000));
+        let error = parse(&chain).unwrap_err();
+        assert_eq!(error.span(), 1030..1031, "{error}");
+        let negations = format!("x = {}1", "-".repeat(10_000));
+        assert!(matches!(parse(&negations), Err(SnippetError::Syntax { .. })));
+    }
+
+    #[test]
+    fn variables_read_before_assignment_and_assigned() {
+        let snippet = parse(
+            "greeting = \"Hi {name}\"\ncount = count + 1\nFOREACH item IN items { total = total + item }\nIF total > 3 { big = 1 }",
+        )
+        .unwrap();
+        assert_eq!(snippet.variables_read(), ["name", "count", "items", "total"]);
+        assert_eq!(
+            snippet.variables_assigned(),
+            ["greeting", "count", "item", "total", "big"]
+        );
+    }
+
+    #[test]
+    fn comparisons_in_conditions_and_switch_cases() {
+        let snippet =
+            parse("IF ANI = \"555\" { x = 1 }\nSWITCH lang { CASE \"en\" { } CASE 2 { } }\nSELECT { CASE n > 10 { } }")
+                .unwrap();
+        let facts: Vec<(String, CompareOp, Value)> = snippet
+            .comparisons()
+            .into_iter()
+            .map(|c| (c.variable, c.op, c.literal))
+            .collect();
+        assert_eq!(
+            facts,
+            [
+                ("ANI".to_owned(), CompareOp::Eq, Value::from("555")),
+                ("lang".to_owned(), CompareOp::Eq, Value::from("en")),
+                ("lang".to_owned(), CompareOp::Eq, Value::Number(2.0)),
+                ("n".to_owned(), CompareOp::Gt, Value::Number(10.0)),
+            ]
+        );
+    }
+
+    proptest! {
+        /// Any code built from Snippet's pieces parses or fails with a range inside it, and a run
+        /// ends (completed, failed or out of budget) without panicking.
+        #[test]
+        fn parse_and_run_never_panic_and_always_end(
+            code in "\\PC{0,40}|( |\n|[a-z0-9\"{}\\[\\]()=<>+*/%!&|-]|IF |ELSE |WHILE |FOR |TO |FOREACH |IN |REPEAT |SWITCH |SELECT |CASE |DEFAULT |BREAK|ASSIGN ){0,40}",
+        ) {
+            match parse(&code) {
+                Ok(snippet) => {
+                    let mut variables = Variables::new();
+                    let _ = snippet.run(&mut variables, Budget { iterations: 200 });
+                    let _ = snippet.variables_read();
+                    let _ = snippet.comparisons();
+                }
+                Err(error) => {
+                    let span = error.span();
+                    prop_assert!(span.start <= span.end && span.end <= code.len(), "{error}");
+                }
+            }
+        }
     }
 }
