@@ -119,14 +119,14 @@ impl ExprError {
         }
     }
 
-    fn syntax(message: impl Into<String>, span: Range<usize>) -> ExprError {
+    pub(crate) fn syntax(message: impl Into<String>, span: Range<usize>) -> ExprError {
         ExprError::Syntax {
             message: message.into(),
             span,
         }
     }
 
-    fn unsupported(construct: impl Into<String>, span: Range<usize>) -> ExprError {
+    pub(crate) fn unsupported(construct: impl Into<String>, span: Range<usize>) -> ExprError {
         ExprError::Unsupported {
             construct: construct.into(),
             span,

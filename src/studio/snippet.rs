@@ -66,50 +66,10 @@ pub(crate) enum Statement {
     Trace(Node),
 }
 
-/// Why Snippet code is not code cxone-flow can simulate; `span` is the byte range in the code.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum SnippetError {
-    /// Not Snippet code at all (a missing `}`, a statement that does not start with a keyword or a
-    /// variable…).
-    #[error("{message} (bytes {}..{})", span.start, span.end)]
-    Syntax { message: String, span: Range<usize> },
-    /// A construct Snippet has that the simulation leaves out, named (`DYNAMIC`, `FUNCTION`,
-    /// `ASSIGN to an object member`, `function "getrandom"`…).
-    #[error("{construct} is outside the simulated subset (bytes {}..{})", span.start, span.end)]
-    Unsupported { construct: String, span: Range<usize> },
-}
-
-impl SnippetError {
-    /// The byte range the error is about.
-    pub fn span(&self) -> Range<usize> {
-        match self {
-            SnippetError::Syntax { span, .. } | SnippetError::Unsupported { span, .. } => span.clone(),
-        }
-    }
-
-    fn syntax(message: impl Into<String>, span: Range<usize>) -> SnippetError {
-        SnippetError::Syntax {
-            message: message.into(),
-            span,
-        }
-    }
-
-    fn unsupported(construct: impl Into<String>, span: Range<usize>) -> SnippetError {
-        SnippetError::Unsupported {
-            construct: construct.into(),
-            span,
-        }
-    }
-}
-
-impl From<ExprError> for SnippetError {
-    fn from(error: ExprError) -> SnippetError {
-        match error {
-            ExprError::Syntax { message, span } => SnippetError::Syntax { message, span },
-            ExprError::Unsupported { construct, span } => SnippetError::Unsupported { construct, span },
-        }
-    }
-}
+/// Why Snippet code is not code cxone-flow can simulate: the same errors as an expression's
+/// (`Syntax`, or `Unsupported` naming the construct: `DYNAMIC`, `FUNCTION`, `ASSIGN to an object
+/// member`, `function "getrandom"`…), `span` being the byte range in the code.
+pub type SnippetError = ExprError;
 
 /// How much looping a run may do: the number of loop iterations, across all loops of the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,14 +114,14 @@ fn statements(parser: &mut Parser, in_block: bool) -> Result<Vec<Statement>, Sni
     let mut found = Vec::new();
     loop {
         match parser.peek() {
-            None if in_block => return Err(SnippetError::syntax("missing \"}\"", parser.end_span())),
+            None if in_block => return Err(ExprError::syntax("missing \"}\"", parser.end_span())),
             None => return Ok(found),
             Some(token) if token.is_symbol("}") => {
                 if in_block {
                     parser.next();
                     return Ok(found);
                 }
-                return Err(SnippetError::syntax("unmatched \"}\"", token.span.clone()));
+                return Err(ExprError::syntax("unmatched \"}\"", token.span.clone()));
             }
             Some(_) => found.push(statement(parser)?),
         }
@@ -182,10 +142,10 @@ const UNSUPPORTED_KEYWORDS: [&str; 6] = ["DYNAMIC", "FUNCTION", "RETURN", "GLOBA
 
 fn statement(parser: &mut Parser) -> Result<Statement, SnippetError> {
     let Some(token) = parser.next() else {
-        return Err(SnippetError::syntax("expected a statement", parser.end_span()));
+        return Err(ExprError::syntax("expected a statement", parser.end_span()));
     };
     let TokenKind::Word(word) = &token.kind else {
-        return Err(SnippetError::syntax(
+        return Err(ExprError::syntax(
             "a statement starts with a keyword or a variable",
             token.span,
         ));
@@ -195,7 +155,7 @@ fn statement(parser: &mut Parser) -> Result<Statement, SnippetError> {
     match keyword.as_str() {
         "ASSIGN" => {
             let Some(target) = parser.next() else {
-                return Err(SnippetError::syntax("expected a variable", parser.end_span()));
+                return Err(ExprError::syntax("expected a variable", parser.end_span()));
             };
             assignment(parser, target)
         }
@@ -224,7 +184,7 @@ fn statement(parser: &mut Parser) -> Result<Statement, SnippetError> {
             if parser.peek().is_some_and(|next| !next.is_symbol("{")) {
                 let start = array_token.map_or(span.start, |token| token.span.start);
                 let end = parser.peek().map_or(start, |next| next.span.end);
-                return Err(SnippetError::unsupported(
+                return Err(ExprError::unsupported(
                     "FOREACH over anything but a variable",
                     start..end,
                 ));
@@ -267,10 +227,8 @@ fn statement(parser: &mut Parser) -> Result<Statement, SnippetError> {
         }
         "BREAK" => Ok(Statement::Break),
         "TRACE" => Ok(Statement::Trace(parser.expression()?)),
-        "ELSE" | "CASE" | "DEFAULT" | "TO" | "IN" => {
-            Err(SnippetError::syntax(format!("\"{word}\" out of place"), span))
-        }
-        _ if UNSUPPORTED_KEYWORDS.contains(&keyword.as_str()) => Err(SnippetError::unsupported(keyword, span)),
+        "ELSE" | "CASE" | "DEFAULT" | "TO" | "IN" => Err(ExprError::syntax(format!("\"{word}\" out of place"), span)),
+        _ if UNSUPPORTED_KEYWORDS.contains(&keyword.as_str()) => Err(ExprError::unsupported(keyword, span)),
         _ => assignment(parser, token),
     }
 }
@@ -278,7 +236,7 @@ fn statement(parser: &mut Parser) -> Result<Statement, SnippetError> {
 /// `name = value` or `name[index] = value`, `target` being the name's token.
 fn assignment(parser: &mut Parser, target: Token) -> Result<Statement, SnippetError> {
     let TokenKind::Word(name) = target.kind else {
-        return Err(SnippetError::syntax("expected a variable", target.span));
+        return Err(ExprError::syntax("expected a variable", target.span));
     };
     let index = match parser.peek() {
         Some(token) if token.is_symbol("[") => {
@@ -294,19 +252,19 @@ fn assignment(parser: &mut Parser, target: Token) -> Result<Statement, SnippetEr
             parser.next();
         }
         Some(token) if token.is_symbol(".") => {
-            return Err(SnippetError::unsupported(
+            return Err(ExprError::unsupported(
                 "ASSIGN to an object member",
                 target.span.start..token.span.end,
             ));
         }
         Some(token) if token.is_symbol(":") => {
-            return Err(SnippetError::unsupported(
+            return Err(ExprError::unsupported(
                 format!("scoped name \"{name}:\""),
                 target.span.start..token.span.end,
             ));
         }
         Some(token) if token.is_symbol("(") => {
-            return Err(SnippetError::unsupported(
+            return Err(ExprError::unsupported(
                 format!("function call statement \"{name}(…)\""),
                 target.span.start..token.span.end,
             ));
@@ -352,7 +310,7 @@ fn cases(parser: &mut Parser, literals: bool) -> Result<Cases, SnippetError> {
     let mut default = Vec::new();
     loop {
         let Some(token) = parser.next() else {
-            return Err(SnippetError::syntax("missing \"}\"", parser.end_span()));
+            return Err(ExprError::syntax("missing \"}\"", parser.end_span()));
         };
         if token.is_symbol("}") {
             return Ok((cases, default));
@@ -362,14 +320,14 @@ fn cases(parser: &mut Parser, literals: bool) -> Result<Cases, SnippetError> {
         } else if token.is_word("CASE") {
             let value = parser.expression()?;
             if literals && value.literal().is_none() {
-                return Err(SnippetError::unsupported(
+                return Err(ExprError::unsupported(
                     "SWITCH CASE with a value that is not a literal",
                     value.span(),
                 ));
             }
             cases.push((value, block(parser)?));
         } else {
-            return Err(SnippetError::syntax("expected CASE, DEFAULT or \"}\"", token.span));
+            return Err(ExprError::syntax("expected CASE, DEFAULT or \"}\"", token.span));
         }
     }
 }
@@ -387,8 +345,8 @@ fn name(parser: &mut Parser) -> Result<String, SnippetError> {
 
 fn expected(what: &str, found: Option<Token>, parser: &Parser) -> SnippetError {
     match found {
-        Some(token) => SnippetError::syntax(format!("expected {what}"), token.span),
-        None => SnippetError::syntax(format!("expected {what}"), parser.end_span()),
+        Some(token) => ExprError::syntax(format!("expected {what}"), token.span),
+        None => ExprError::syntax(format!("expected {what}"), parser.end_span()),
     }
 }
 
