@@ -630,6 +630,9 @@ pub(crate) struct Parser {
     operators: usize,
 }
 
+/// The longest text a Snippet may build, in bytes: Studio's largest `MaxStringSize` (Limit32K).
+pub(crate) const MAX_TEXT: usize = 32 * 1024;
+
 /// The deepest nesting the parser accepts.
 const MAX_NESTING: usize = 64;
 /// The most binary operators one expression may have.
@@ -1044,7 +1047,22 @@ impl Node {
                     .map_or(0, |at| haystack[..at].chars().count() + 1);
                 Value::Number(position as f64)
             }
-            Function::Replace => Value::Text(text(0)?.replace(&text(1)?, &text(2)?)),
+            Function::Replace => {
+                let (within, old, new) = (text(0)?, text(1)?, text(2)?);
+                let too_long = |message: &str| EvalError::BadArgument {
+                    function: "replace".to_owned(),
+                    message: message.to_owned(),
+                    span: self.span(),
+                };
+                if old.is_empty() {
+                    return Err(too_long("the text to replace is empty"));
+                }
+                let grown = within.matches(old.as_str()).count() * new.len();
+                if within.len().saturating_add(grown) > MAX_TEXT {
+                    return Err(too_long("the result is longer than Studio's 32K limit"));
+                }
+                Value::Text(within.replace(&old, &new))
+            }
             Function::Contains => Value::Bool(text(0)?.contains(&text(1)?)),
             Function::IsNumeric => Value::Bool(arguments[0].eval(variables)?.as_number().is_some()),
             Function::Abs => Value::Number(number(0)?.abs()),

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::expr::{CompareOp, Comparison, EvalError, ExprError, Node, Parser, Token, TokenKind, position};
+use super::expr::{CompareOp, Comparison, EvalError, ExprError, MAX_TEXT, Node, Parser, Token, TokenKind, position};
 use super::value::{Value, Variables};
 
 /// Parsed Snippet code.
@@ -480,14 +480,19 @@ impl Run<'_> {
     fn statement(&mut self, statement: &Statement) -> Result<Flow, Stop> {
         match statement {
             Statement::Assign { name, index, value } => {
-                let value = value.eval(self.variables)?;
-                match index {
-                    None => self.variables.set(name, value),
-                    Some(index) => {
-                        let position = position(index, self.variables)?;
-                        self.set_element(name, position, value.to_text());
+                let span = value.span();
+                let mut value = value.eval(self.variables)?;
+                if let Some(index) = index {
+                    let position = position(index, self.variables)?;
+                    if position > MAX_TEXT {
+                        return Err(over_limit(index.span()).into());
                     }
+                    value = with_element(&self.variables.read(name), position, value.to_text());
                 }
+                if value.to_text().len() > MAX_TEXT {
+                    return Err(over_limit(span).into());
+                }
+                self.variables.set(name, value);
                 Ok(Flow::Next)
             }
             Statement::If {
@@ -537,7 +542,8 @@ impl Run<'_> {
                     let flow = self.block(body)?;
                     let changed = self.variables.read(iterator).to_text();
                     if changed != current {
-                        self.set_element(array, position, changed);
+                        let array_value = self.variables.read(array);
+                        self.variables.set(array, with_element(&array_value, position, changed));
                     }
                     if let Flow::Break = flow {
                         break;
@@ -602,16 +608,26 @@ impl Run<'_> {
             }
         }
     }
+}
 
-    /// Sets the element at a 1-based `position` of the array `name`, the elements below it blank
-    /// when they were never assigned.
-    fn set_element(&mut self, name: &str, position: usize, text: String) {
-        let mut elements = self.variables.read(name).elements();
-        if elements.len() < position {
-            elements.resize(position, String::new());
-        }
-        elements[position - 1] = text;
-        self.variables.set(name, Value::Text(elements.join("|")));
+/// `array` with the element at a 1-based `position` set to `text`, the elements below it blank
+/// when they were never assigned.
+fn with_element(array: &Value, position: usize, text: String) -> Value {
+    let mut elements = array.elements();
+    if elements.len() < position {
+        elements.resize(position, String::new());
+    }
+    elements[position - 1] = text;
+    Value::Text(elements.join("|"))
+}
+
+/// An assignment past Studio's largest string size (Limit32K), which the SNIPPET action's
+/// `MaxStringSize` property caps.
+fn over_limit(span: Range<usize>) -> EvalError {
+    EvalError::BadArgument {
+        function: "ASSIGN".to_owned(),
+        message: "the value is longer than Studio's 32K string limit".to_owned(),
+        span,
     }
 }
 
@@ -889,6 +905,23 @@ CASE 5 { ASSIGN item="FIVE" }
             }
         );
         assert_eq!(variables.read("n"), Value::Number(50.0));
+    }
+
+    #[test]
+    fn values_past_the_32k_string_limit_fail_the_snippet_instead_of_exhausting_memory() {
+        let mut variables = Variables::new();
+        let doubling = run("s = \"ab\"\nREPEAT 100 { s = \"{s}{s}\" }", &mut variables);
+        assert!(matches!(doubling, Outcome::Failed { .. }), "{doubling:?}");
+        assert!(variables.read("s").to_text().len() <= 32 * 1024);
+        let far = run("x[4000000000] = 1", &mut Variables::new());
+        assert!(matches!(far, Outcome::Failed { .. }), "{far:?}");
+        let widened = run(
+            "s = \"aaaa\"\nt = replace(s, \"a\", \"{s}{s}{s}{s}\")\nREPEAT 20 { t = replace(t, \"a\", t) }",
+            &mut Variables::new(),
+        );
+        assert!(matches!(widened, Outcome::Failed { .. }), "{widened:?}");
+        let empty = run("t = replace(\"abc\", \"\", \"x\")", &mut Variables::new());
+        assert!(matches!(empty, Outcome::Failed { .. }), "{empty:?}");
     }
 
     #[test]
