@@ -993,8 +993,17 @@ impl Node {
                 let ordering = left.eval(variables)?.compare(&right.eval(variables)?);
                 Ok(Value::Bool(op.holds(ordering)))
             }
-            BinaryOp::Add => arithmetic(|a, b| a + b),
-            BinaryOp::Subtract => arithmetic(|a, b| a - b),
+            // NICE's Expressions page: in `123 + 456 + nextNum`, a nextNum that holds text, or
+            // that is no variable at all, is ignored (579). Adding or subtracting nothing is 0.
+            BinaryOp::Add | BinaryOp::Subtract => {
+                let left = left.eval(variables)?.as_number().unwrap_or(0.0);
+                let right = right.eval(variables)?.as_number().unwrap_or(0.0);
+                Ok(Value::Number(if op == BinaryOp::Add {
+                    left + right
+                } else {
+                    left - right
+                }))
+            }
             BinaryOp::Multiply => arithmetic(|a, b| a * b),
             BinaryOp::Divide | BinaryOp::Remainder => {
                 let dividend = left.number(variables)?;
@@ -1240,6 +1249,19 @@ mod tests {
         assert_eq!(eval_empty("-3 + 1"), Value::Number(-2.0));
         let counter = vars(&[("SubCounter", Value::from("1"))]);
         assert_eq!(eval("SubCounter + 1", &counter), Value::Number(2.0));
+    }
+
+    #[test]
+    fn text_and_unknown_names_are_ignored_in_sums() {
+        // NICE's Expressions page: c1 = 123 + 456 + nextNum is 579 when nextNum holds
+        // "my string" or is no variable, 1368 when it holds 789.
+        let text = vars(&[("nextNum", Value::from("my string"))]);
+        let number = vars(&[("nextNum", Value::Number(789.0))]);
+        assert_eq!(eval("123 + 456 + nextNum", &text), Value::Number(579.0));
+        assert_eq!(eval("123 + 456 + nextNum", &number), Value::Number(1368.0));
+        assert_eq!(eval_empty("123 + 456 + nextNum"), Value::Number(579.0));
+        // NICE's Expressions page: c2 = "123 + 456" is that text.
+        assert_eq!(eval_empty("\"123 + 456\""), Value::from("123 + 456"));
     }
 
     #[test]
