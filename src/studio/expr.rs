@@ -362,7 +362,7 @@ const SYMBOLS: [&str; 24] = [
 const BRACKETS: [&str; 5] = ["[", "]", "{", "}", ":"];
 
 /// Splits `text` into tokens; `//` starts a comment to the end of the line.
-pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, ExprError> {
+fn tokenize(text: &str) -> Result<Vec<Token>, ExprError> {
     let bytes = text.as_bytes();
     let mut tokens = Vec::new();
     let mut at = 0;
