@@ -849,6 +849,7 @@ fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
             &args.studio,
             &args.checks,
             args.dry_run,
+            args.force,
         );
     }
     let (check, fail_on) = match args.checks.settings() {

@@ -13,7 +13,9 @@ use serde_json::json;
 use crate::faults::{FaultRule, Latency};
 use crate::state::AppState;
 
-/// `GET /admin/state`: versions per flow (without their content), webhooks, deliveries, tokens issued.
+/// `GET /admin/state`: versions per flow (without their content), webhooks, deliveries, tokens
+/// issued, and the Studio side: scripts (master id and saves, without their content) and points of
+/// contact.
 pub async fn state(State(state): State<Arc<AppState>>) -> Response {
     let inner = state.lock();
     let versions: serde_json::Map<String, serde_json::Value> = inner
@@ -37,7 +39,17 @@ pub async fn state(State(state): State<Arc<AppState>>) -> Response {
             (flow.clone(), json!(list))
         })
         .collect();
+    let scripts: serde_json::Map<String, serde_json::Value> = inner
+        .scripts
+        .iter()
+        .map(|(name, script)| {
+            let saves: Vec<_> = script.history.iter().map(|(id, date)| json!({"masterId": id, "modifyDate": date})).collect();
+            (name.clone(), json!({"masterId": script.master_id, "saves": saves}))
+        })
+        .collect();
     Json(json!({
+        "scripts": scripts,
+        "pointsOfContact": inner.points_of_contact,
         "versions": versions,
         "webhooks": inner.webhooks,
         "deliveries": inner.deliveries,

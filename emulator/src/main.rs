@@ -3,6 +3,8 @@
 use std::time::Duration;
 
 use clap::Parser;
+use cxone_emulator::state::PointOfContact;
+use cxone_emulator::studio::StudioConfig;
 use cxone_emulator::{Config, FaultRule, Latency, serve_on};
 
 #[derive(Parser)]
@@ -66,6 +68,34 @@ struct Args {
     /// Seed for fault shares and jitter.
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// The Studio access key id the tenant accepts.
+    #[arg(long, default_value = "emulator-access-key")]
+    access_key_id: String,
+    /// The Studio access key secret the tenant accepts.
+    #[arg(
+        long,
+        env = "CXONE_EMULATOR_ACCESS_KEY_SECRET",
+        default_value = "emulator-access-secret",
+        hide_env_values = true
+    )]
+    access_key_secret: String,
+    /// A point of contact of the Studio tenant: CODE=SCRIPT[:DESCRIPTION:SKILL_ID], CODE its
+    /// `contactCode` (a number). Repeat for more.
+    #[arg(long = "point-of-contact", value_name = "CODE=SCRIPT[:DESCRIPTION:SKILL_ID]", value_parser = PointOfContact::parse)]
+    points_of_contact: Vec<PointOfContact>,
+    /// A skill the Studio tenant has (a REQAGENT naming another fails its syntax check; without
+    /// any, every skill exists). Repeat for more.
+    #[arg(long = "skill", value_name = "NAME")]
+    skills: Vec<String>,
+}
+
+/// Whether a listening address stays on this machine.
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[tokio::main]
@@ -93,10 +123,23 @@ async fn main() -> std::process::ExitCode {
             jitter_ms: args.jitter_ms,
         },
         seed: args.seed,
+        studio: StudioConfig {
+            access_key_id: args.access_key_id.clone(),
+            access_key_secret: args.access_key_secret.clone(),
+            points_of_contact: args.points_of_contact,
+            skills: args.skills,
+            ..StudioConfig::default()
+        },
         ..Config::default()
     };
     if let Some(scopes) = args.scopes {
         config.scopes = scopes.split_whitespace().map(str::to_string).collect();
+    }
+    if !is_loopback(&args.host) {
+        eprintln!(
+            "warning: listening on {}, beyond this machine: the admin endpoints (/admin/state, /admin/faults, /admin/revoke-tokens) take no token, so anyone who can reach this address can read the emulated tenant and change its faults; use --host 127.0.0.1 unless that is what you want",
+            args.host
+        );
     }
     let listener = match tokio::net::TcpListener::bind((args.host.as_str(), args.port)).await {
         Ok(listener) => listener,
@@ -119,6 +162,25 @@ async fn main() -> std::process::ExitCode {
         "  admin:     {}/state, /requests, /faults, /revoke-tokens",
         emulator.admin_url()
     );
+    let origin = emulator.origin();
+    let secret = if args.access_key_secret == "emulator-access-secret" {
+        args.access_key_secret.as_str()
+    } else {
+        "(the --access-key-secret given)"
+    };
+    println!("  Studio:    log in with the access key CXONE_ACCESS_KEY_ID={}", args.access_key_id);
+    println!("             and CXONE_ACCESS_KEY_SECRET={secret}, then give cxone-flow:");
+    println!(
+        "             --cxone-issuer {origin} --cxone-access-key-url {origin}/authentication/v1/token/access-key"
+    );
+    let state = emulator.state.lock();
+    for point in &state.points_of_contact {
+        println!(
+            "  point of contact {} ({}) runs `{}`",
+            point.contact_code, point.description, point.script_name
+        );
+    }
+    drop(state);
     let _ = tokio::signal::ctrl_c().await;
     std::process::ExitCode::SUCCESS
 }

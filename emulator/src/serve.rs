@@ -40,7 +40,9 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route("/.well-known/cxone-configuration", get(studio::cxone_configuration))
         .route(
             "/inContactAPI/services/{version}/scripts",
-            get(studio::get_script).post(studio::save),
+            get(studio::get_script)
+                .post(studio::save)
+                .delete(studio::delete_script),
         )
         .route("/inContactAPI/services/{version}/scripts/search", get(studio::search))
         .route(
@@ -52,8 +54,8 @@ pub fn routes(state: Arc<AppState>) -> Router {
             get(studio::points_of_contact),
         )
         .route(
-            "/inContactAPI/services/{version}/points-of-contact/{id}",
-            axum::routing::put(studio::repoint),
+            "/inContactAPI/services/{version}/points-of-contact/{code}",
+            get(studio::point_of_contact).put(studio::repoint),
         )
         .route("/admin/state", get(admin::state))
         .route("/admin/requests", get(admin::requests))

@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use cxone_flow::cxone::studio_types::PointOfContact;
 use cxone_flow::cxone::types::{Version, Webhook};
 use cxone_flow::flow::model::Flow;
 use serde::Serialize;
@@ -37,6 +36,42 @@ pub struct StoredScript {
     pub modify_date: String,
     /// (master id, date) of every save, oldest first.
     pub history: Vec<(u64, String)>,
+}
+
+/// A point of contact of the emulated tenant: it runs the script it names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PointOfContact {
+    pub contact_code: u64,
+    pub description: String,
+    pub address: String,
+    pub skill_id: u64,
+    pub is_active: bool,
+    pub script_name: String,
+}
+
+impl PointOfContact {
+    /// `CODE=SCRIPT[:DESCRIPTION:SKILL_ID]`, as `cxone-emulator --point-of-contact` takes it.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = || format!("`{text}` is not CODE=SCRIPT[:DESCRIPTION:SKILL_ID] (CODE and SKILL_ID numbers)");
+        let (code, rest) = text.split_once('=').ok_or_else(bad)?;
+        let contact_code: u64 = code.trim().parse().map_err(|_| bad())?;
+        let mut parts = rest.splitn(3, ':');
+        let script_name = parts.next().filter(|s| !s.is_empty()).ok_or_else(bad)?.to_string();
+        let description = parts.next().map_or_else(|| format!("Point of contact {contact_code}"), str::to_string);
+        let skill_id = match parts.next() {
+            Some(skill) => skill.trim().parse().map_err(|_| bad())?,
+            None => 1,
+        };
+        Ok(PointOfContact {
+            contact_code,
+            description,
+            address: format!("+1555{contact_code:07}"),
+            skill_id,
+            is_active: true,
+            script_name,
+        })
+    }
 }
 
 /// One webhook delivery of one event, with its attempts.
@@ -101,16 +136,7 @@ impl AppState {
                 faults,
                 scripts: BTreeMap::new(),
                 next_master_id: 1_000,
-                points_of_contact: config
-                    .studio
-                    .points_of_contact
-                    .iter()
-                    .map(|(id, name, script)| PointOfContact {
-                        id: id.clone(),
-                        point_of_contact_name: Some(name.clone()),
-                        script_name: script.clone(),
-                    })
-                    .collect(),
+                points_of_contact: config.studio.points_of_contact.clone(),
             }),
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(5))

@@ -1,7 +1,8 @@
 //! The real CXone's Studio endpoints (docs/real-cxone.md): the access-key and OIDC token routes,
-//! the tenant discovery document, scripts searched, read, saved through a syntax check built on
-//! cxone-flow's Studio rules (200 saved, 206 saved with warnings, 409 rejected), their history, and
-//! points of contact.
+//! the discovery documents, scripts searched, read, saved through a syntax check built on
+//! cxone-flow's Studio rules (200 saved, 206 saved with warnings, 409 rejected), deleted, their
+//! history, and points of contact. Every answer is written here as NICE's published specs show it,
+//! never through cxone-flow's own wire types, so the client cannot shape what it is tested against.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -14,10 +15,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use cxone_flow::check::{Settings, check_flow_bytes};
-use cxone_flow::cxone::studio_types::{
-    ActionIssues, CxoneConfiguration, Details, ErrorCode, IssueKey, OpenIdConfiguration, PointsOfContact, Repoint,
-    SaveAnswer, SaveRequest, SaveResult, ScriptSearch, ScriptSummary,
-};
 use cxone_flow::cxone::types::TokenResponse;
 use cxone_flow::flow::model::ElementKind;
 use cxone_flow::http::decode_json;
@@ -27,7 +24,7 @@ use serde_json::{Value, json};
 
 use crate::auth::{live_token_scopes, unauthorized};
 use crate::error::ApiError;
-use crate::state::{AppState, StoredScript, TokenInfo};
+use crate::state::{AppState, PointOfContact, StoredScript, TokenInfo};
 
 /// Who may log in to the Studio side, and what the tenant holds at start.
 #[derive(Debug, Clone)]
@@ -43,8 +40,8 @@ pub struct StudioConfig {
     pub cluster: String,
     /// Skills the tenant has; a REQAGENT naming another fails the syntax check. Empty: any skill.
     pub skills: Vec<String>,
-    /// Points of contact at start: (id, name, script name).
-    pub points_of_contact: Vec<(String, String, String)>,
+    /// Points of contact at start.
+    pub points_of_contact: Vec<PointOfContact>,
     /// Whether `/.well-known/cxone-configuration` answers (off: 503, to rehearse the fallback).
     pub discovery: bool,
 }
@@ -122,13 +119,19 @@ pub async fn access_key_token(State(state): State<Arc<AppState>>, body: Bytes) -
     Json(issue(&state)).into_response()
 }
 
-/// `GET /.well-known/openid-configuration`.
+/// `GET /.well-known/openid-configuration`: the fields OpenID Connect Discovery requires.
 pub async fn openid_configuration(headers: HeaderMap) -> Response {
     let origin = origin(&headers);
-    Json(OpenIdConfiguration {
-        issuer: Some(origin.clone()),
-        token_endpoint: format!("{origin}/auth/token"),
-    })
+    Json(json!({
+        "issuer": origin,
+        "authorization_endpoint": format!("{origin}/auth/authorize"),
+        "token_endpoint": format!("{origin}/auth/token"),
+        "jwks_uri": format!("{origin}/auth/jwks"),
+        "response_types_supported": ["code", "id_token", "token id_token"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "grant_types_supported": ["authorization_code", "password", "refresh_token"],
+    }))
     .into_response()
 }
 
@@ -197,13 +200,19 @@ pub async fn cxone_configuration(
         return ApiError::not_found("no such tenant").into_response();
     }
     let origin = origin(&headers);
-    Json(CxoneConfiguration {
-        api_endpoint: Some(origin.clone()),
-        auth_endpoint: Some(origin),
-        area: Some("na1".into()),
-        cluster: Some(config.cluster.clone()),
-        tenant_id: Some(config.tenant_id.clone()),
-    })
+    // The spec's required fields (`private`, `ui_endpoint`, `auth_endpoint`, `api_endpoint`,
+    // `domain`, `uhDomain`) and what clients read besides.
+    Json(json!({
+        "private": false,
+        "ui_endpoint": origin,
+        "auth_endpoint": origin,
+        "api_endpoint": origin,
+        "domain": "emulator.invalid",
+        "uhDomain": "emulator.invalid",
+        "area": "na1",
+        "cluster": config.cluster,
+        "tenantId": config.tenant_id,
+    }))
     .into_response()
 }
 
@@ -233,8 +242,9 @@ pub struct SearchQuery {
     top: Option<usize>,
 }
 
-/// `GET scripts/search?scriptName=&skip=&top=`: scripts whose name contains `scriptName`, a page
-/// of at most 100.
+/// `GET scripts/search?scriptName=&includeInactive=&skip=&top=`: scripts whose name contains
+/// `scriptName`, a page of at most 100, with `totalRecords`, `busNo` and `_links` (every emulated
+/// script is active, so `includeInactive` changes nothing).
 pub async fn search(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -244,26 +254,42 @@ pub async fn search(
         return *refused;
     }
     let inner = state.lock();
+    let bus = state.config.studio.business_unit;
     let wanted = query.script_name.unwrap_or_default();
-    let top = query.top.unwrap_or(100).clamp(1, 100);
-    let found: Vec<ScriptSummary> = inner
-        .scripts
+    let (skip, top) = (query.skip.unwrap_or(0), query.top.unwrap_or(100).clamp(1, 100));
+    let matching: Vec<_> = inner.scripts.iter().filter(|(name, _)| name.contains(&wanted)).collect();
+    let found: Vec<Value> = matching
         .iter()
-        .filter(|(name, _)| name.contains(&wanted))
-        .skip(query.skip.unwrap_or(0))
+        .skip(skip)
         .take(top)
-        .map(|(name, script)| ScriptSummary {
-            master_id: json!(script.master_id),
-            script_name: name.clone(),
-            status: Some("CURR".into()),
-            media_type: Some(json!(4)),
-            modify_date: Some(script.modify_date.clone()),
-            m_user: Some(json!("emulator")),
+        .map(|(name, script)| {
+            json!({
+                "masterID": script.master_id,
+                "busNo": bus,
+                "scriptName": name,
+                "status": "CURR",
+                "mediaType": 4,
+                "modifyDate": script.modify_date,
+                "mUser": "emulator",
+                "actions": [],
+            })
         })
         .collect();
-    Json(ScriptSearch {
-        script_search_details: found,
-    })
+    let origin = origin(&headers);
+    let page = |skip: usize| format!("{origin}/inContactAPI/services/v30.0/scripts/search?skip={skip}&top={top}");
+    let mut links = json!({"self": page(skip), "next": null, "previous": null});
+    if skip + top < matching.len() {
+        links["next"] = json!(page(skip + top));
+    }
+    if skip > 0 {
+        links["previous"] = json!(page(skip.saturating_sub(top)));
+    }
+    Json(json!({
+        "totalRecords": matching.len(),
+        "busNo": bus,
+        "_links": links,
+        "scriptSearchDetails": found,
+    }))
     .into_response()
 }
 
@@ -284,13 +310,50 @@ pub async fn get_script(
     }
     let name = query.script_path.unwrap_or_default();
     match state.lock().scripts.get(&name) {
-        Some(script) => Json(script.content.clone()).into_response(),
+        Some(script) => Json(read_back(script)).into_response(),
         None => ApiError::not_found(format!("no script `{name}`")).into_response(),
     }
 }
 
-/// `GET scripts/historyByName?scriptPath=NAME`: every save of the name, oldest first. (The shape
-/// is ours: no public source shows it.)
+/// A script as a tenant reads it back: its header carries the tenant's `masterId`, `lockInfo` and
+/// `lastSavedIn`, and its actions have no `xws`/`yws` (NICE's own scripts have none).
+fn read_back(script: &StoredScript) -> Value {
+    let mut content = script.content.clone();
+    if let Some(header) = content.get_mut("header").and_then(Value::as_object_mut) {
+        header.insert("masterId".into(), json!(script.master_id));
+        header.insert(
+            "lockInfo".into(),
+            json!({"isLocked": false, "lockedBy": null, "lockedDate": null}),
+        );
+        header.insert("lastSavedIn".into(), json!("API"));
+    }
+    if let Some(actions) = content.get_mut("actions").and_then(Value::as_object_mut) {
+        for action in actions.values_mut().filter_map(Value::as_object_mut) {
+            action.remove("xws");
+            action.remove("yws");
+        }
+    }
+    content
+}
+
+/// `DELETE scripts?scriptPath=NAME`: the name is gone; 404 when there is none.
+pub async fn delete_script(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<PathQuery>,
+) -> Response {
+    if let Err(refused) = require(&state, &headers) {
+        return *refused;
+    }
+    let name = query.script_path.unwrap_or_default();
+    match state.lock().scripts.remove(&name) {
+        Some(_) => Json(json!({})).into_response(),
+        None => ApiError::not_found(format!("no script `{name}`")).into_response(),
+    }
+}
+
+/// `GET scripts/historyByName?scriptPath=NAME`: every save of the name, oldest first, as
+/// `{name, versions: [{scriptId, modifyDate, modifyUser, status}]}`.
 pub async fn history(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -302,32 +365,45 @@ pub async fn history(
     let name = query.script_path.unwrap_or_default();
     match state.lock().scripts.get(&name) {
         Some(script) => {
-            let history: Vec<Value> = script
+            let last = script.history.len().saturating_sub(1);
+            let versions: Vec<Value> = script
                 .history
                 .iter()
-                .map(|(id, date)| json!({"masterID": id, "modifyDate": date}))
+                .enumerate()
+                .map(|(at, (id, date))| {
+                    json!({"scriptId": id, "modifyDate": date, "modifyUser": "emulator",
+                        "status": if at == last { "CURR" } else { "HIST" }})
+                })
                 .collect();
-            Json(json!({"scriptName": name, "history": history})).into_response()
+            Json(json!({"name": name, "versions": versions})).into_response()
         }
         None => ApiError::not_found(format!("no script `{name}`")).into_response(),
     }
 }
 
+/// One action's findings of the syntax check: its type and the keys of its errors and warnings.
+#[derive(Default)]
+struct Issues {
+    kind: Option<String>,
+    errors: Vec<String>,
+    warnings: Vec<String>,
+}
+
 /// CXone's syntax check, as cxone-flow's Studio rules see the script, plus what only the tenant
 /// knows (skills): per action, the keys of its errors and warnings.
-fn syntax_check(state: &AppState, content: &Value) -> Details {
+fn syntax_check(state: &AppState, content: &Value) -> BTreeMap<String, Issues> {
     let text = serde_json::to_string_pretty(content).unwrap_or_default();
     let (report, model) = check_flow_bytes("script.json", text.into_bytes(), &Settings::default());
-    let mut details = Details::default();
+    let mut details: BTreeMap<String, Issues> = BTreeMap::new();
     let mut add = |action: String, kind: Option<String>, key: String, error: bool| {
-        let entry = details.actions.entry(action).or_insert_with(|| ActionIssues {
-            action_type: kind,
-            ..ActionIssues::default()
+        let entry = details.entry(action).or_insert_with(|| Issues {
+            kind,
+            ..Issues::default()
         });
         if error {
-            entry.errors.push(IssueKey { key });
+            entry.errors.push(key);
         } else {
-            entry.warnings.push(IssueKey { key });
+            entry.warnings.push(key);
         }
     };
     let kinds: BTreeMap<String, String> = model
@@ -370,8 +446,6 @@ fn syntax_check(state: &AppState, content: &Value) -> Details {
             );
         }
     }
-    details.total_errors = details.actions.values().map(|a| a.errors.len() as u32).sum();
-    details.total_warnings = details.actions.values().map(|a| a.warnings.len() as u32).sum();
     details
 }
 
@@ -406,17 +480,18 @@ fn owners(source: &cxone_flow::source::SourceFile) -> Vec<Owner> {
 }
 
 /// `POST scripts` with `{"scriptContent": SCRIPT}`: 200 saved clean, 206 saved with warnings,
-/// 409 rejected (nothing saved). Every save mints a new master id; saving a name overwrites it.
+/// 409 rejected (nothing saved). Every save mints a new master id; saving a name overwrites it. The
+/// answer has a top-level `errorCount` and its totals as strings, as NICE's fixtures show them.
 pub async fn save(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(refused) = require(&state, &headers) {
         return *refused;
     }
-    let request: SaveRequest = match decode_json(&body) {
+    let mut request: Value = match decode_json(&body) {
         Ok(request) => request,
         Err(error) => return ApiError::bad_request(format!("malformed save request: {error}")).into_response(),
     };
-    let Some(name) = request
-        .script_content
+    let content = request["scriptContent"].take();
+    let Some(name) = content
         .pointer("/header/scriptName")
         .and_then(Value::as_str)
         .filter(|n| !n.is_empty())
@@ -424,18 +499,17 @@ pub async fn save(State(state): State<Arc<AppState>>, headers: HeaderMap, body: 
     else {
         return ApiError::bad_request("scriptContent.header.scriptName is required").into_response();
     };
-    let details = syntax_check(&state, &request.script_content);
-    let rejected = details.total_errors > 0;
-    let status = if rejected {
-        StatusCode::CONFLICT
-    } else if details.total_warnings > 0 {
-        StatusCode::PARTIAL_CONTENT
-    } else {
-        StatusCode::OK
+    let details = syntax_check(&state, &content);
+    let errors: usize = details.values().map(|a| a.errors.len()).sum();
+    let warnings: usize = details.values().map(|a| a.warnings.len()).sum();
+    let status = match (errors, warnings) {
+        (0, 0) => StatusCode::OK,
+        (0, _) => StatusCode::PARTIAL_CONTENT,
+        _ => StatusCode::CONFLICT,
     };
     let mut inner = state.lock();
-    let master_id = if rejected {
-        None
+    let master_id = if errors > 0 {
+        Value::Null
     } else {
         inner.next_master_id += 1;
         let id = inner.next_master_id;
@@ -447,18 +521,59 @@ pub async fn save(State(state): State<Arc<AppState>>, headers: HeaderMap, body: 
             history: Vec::new(),
         });
         script.master_id = id;
-        script.content = request.script_content;
+        script.content = content;
         script.modify_date = date.clone();
         script.history.push((id, date));
-        Some(json!(id))
+        json!(id)
     };
-    let result = SaveResult {
-        success: !rejected,
-        master_id,
-        library_id: Some("00000000-0000-0000-0000-000000000000".into()),
-        error_code: (details.total_errors + details.total_warnings > 0).then_some(ErrorCode { details }),
-    };
-    (status, Json(SaveAnswer { results: vec![result] })).into_response()
+    let actions: serde_json::Map<String, Value> = details
+        .into_iter()
+        .map(|(id, issues)| {
+            let keys = |list: Vec<String>| list.into_iter().map(|key| json!({"key": key})).collect::<Vec<_>>();
+            (
+                id,
+                json!({"actionType": issues.kind, "errors": keys(issues.errors), "warnings": keys(issues.warnings)}),
+            )
+        })
+        .collect();
+    let mut result = json!({
+        "success": errors == 0,
+        "masterId": master_id,
+        "libraryId": "00000000-0000-0000-0000-000000000000",
+    });
+    if errors + warnings > 0 {
+        result["error_code"] = json!({"details": {
+            "totalErrors": errors.to_string(),
+            "totalWarnings": warnings.to_string(),
+            "actions": actions,
+        }});
+    }
+    (status, Json(json!({"errorCount": errors, "results": [result]}))).into_response()
+}
+
+/// A point of contact as `GET points-of-contact` lists it.
+fn listed(point: &PointOfContact) -> Value {
+    json!({
+        "contactCode": point.contact_code,
+        "contactAddress": point.address,
+        "contactDescription": point.description,
+        "defaultSkillId": point.skill_id,
+        "isActive": point.is_active,
+        "mediaTypeId": 4,
+        "mediaTypeName": "Phone Call",
+        "notes": "",
+        "outboundSkill": false,
+        "scriptName": point.script_name,
+    })
+}
+
+/// The list's envelope around `points`.
+fn envelope(state: &AppState, points: Vec<Value>) -> Value {
+    json!({
+        "businessUnitId": state.config.studio.business_unit,
+        "lastPollTime": humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string(),
+        "pointsOfContact": points,
+    })
 }
 
 /// `GET points-of-contact`.
@@ -466,36 +581,70 @@ pub async fn points_of_contact(State(state): State<Arc<AppState>>, headers: Head
     if let Err(refused) = require(&state, &headers) {
         return *refused;
     }
-    Json(PointsOfContact {
-        points_of_contact: state.lock().points_of_contact.clone(),
-    })
-    .into_response()
+    let points = state.lock().points_of_contact.iter().map(listed).collect();
+    Json(envelope(&state, points)).into_response()
 }
 
-/// `PUT points-of-contact/{id}` with `{"scriptName"}`: the point of contact runs that script from
-/// its next call; 400 when no such script exists.
+/// `GET points-of-contact/{contactCode}`: the list's envelope around the one (as PowerShell clients
+/// read it, `.pointsOfContact`).
+pub async fn point_of_contact(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path((_version, code)): Path<(String, String)>,
+) -> Response {
+    if let Err(refused) = require(&state, &headers) {
+        return *refused;
+    }
+    let found = state
+        .lock()
+        .points_of_contact
+        .iter()
+        .find(|p| p.contact_code.to_string() == code)
+        .map(listed);
+    match found {
+        Some(point) => Json(envelope(&state, vec![point])).into_response(),
+        None => ApiError::not_found(format!("no point of contact `{code}`")).into_response(),
+    }
+}
+
+/// `PUT points-of-contact/{contactCode}` with the whole point of contact: `pointOfContactName`,
+/// `skillId` and `scriptName` required (400 without one, or when no such script exists), `isActive`
+/// optional. Answers `{}`; the point of contact runs the script from its next call.
 pub async fn repoint(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    Path((_version, id)): Path<(String, String)>,
+    Path((_version, code)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
     if let Err(refused) = require(&state, &headers) {
         return *refused;
     }
-    let request: Repoint = match decode_json(&body) {
+    let request: Value = match decode_json(&body) {
         Ok(request) => request,
         Err(error) => return ApiError::bad_request(format!("malformed request: {error}")).into_response(),
     };
+    let (Some(name), Some(skill), Some(script)) = (
+        request["pointOfContactName"].as_str(),
+        request["skillId"].as_u64(),
+        request["scriptName"].as_str(),
+    ) else {
+        return ApiError::bad_request("pointOfContactName, skillId (a number) and scriptName are required")
+            .into_response();
+    };
     let mut inner = state.lock();
-    if !inner.scripts.contains_key(&request.script_name) {
-        return ApiError::bad_request(format!("no script `{}`", request.script_name)).into_response();
+    if !inner.scripts.contains_key(script) {
+        return ApiError::bad_request(format!("no script `{script}`")).into_response();
     }
-    match inner.points_of_contact.iter_mut().find(|p| p.id == id) {
-        Some(poc) => {
-            poc.script_name = request.script_name;
-            Json(poc.clone()).into_response()
+    match inner.points_of_contact.iter_mut().find(|p| p.contact_code.to_string() == code) {
+        Some(point) => {
+            point.description = name.to_string();
+            point.skill_id = skill;
+            point.script_name = script.to_string();
+            if let Some(active) = request["isActive"].as_bool() {
+                point.is_active = active;
+            }
+            Json(json!({})).into_response()
         }
-        None => ApiError::not_found(format!("no point of contact `{id}`")).into_response(),
+        None => ApiError::not_found(format!("no point of contact `{code}`")).into_response(),
     }
 }

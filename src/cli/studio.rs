@@ -10,6 +10,7 @@ use cxone_flow::cxone::studio::Region;
 use cxone_flow::discover;
 use cxone_flow::exit::Exit;
 use cxone_flow::release::studio::{self as studio_release, ScriptToRelease};
+use cxone_flow::release::{studio_cutover, studio_pull};
 use cxone_flow::report;
 use cxone_flow::settings::{self, StudioSettings};
 
@@ -52,7 +53,8 @@ pub(super) struct StudioArgs {
     /// Which points of contact run a script once released: SCRIPT=ID[,ID...] (repeat for more).
     #[arg(long = "point-of-contact", value_name = "SCRIPT=ID")]
     points_of_contact: Vec<String>,
-    /// Save over a versioned script name that a point of contact runs today (it goes live at once).
+    /// Save over a `NAME__TAG` that holds other content (as `release --force`): a rollback to that
+    /// tag then restores the new content.
     #[arg(long)]
     allow_live_overwrite: bool,
     /// Put before each sandbox name of the remote syntax check (`PREFIX` + `NAME__ci`).
@@ -165,11 +167,13 @@ pub(super) fn release(
     studio: &StudioArgs,
     checks: &CheckOptions,
     dry_run: bool,
+    force: bool,
 ) -> ExitCode {
-    let studio = match studio.settings() {
+    let mut studio = match studio.settings() {
         Ok(studio) => studio,
         Err(message) => return cannot_run(&message),
     };
+    studio.allow_live_overwrite |= force;
     let (report, fail_on) = match check_scripts(paths, checks) {
         Ok(checked) => checked,
         Err(exit) => return exit,
@@ -203,7 +207,7 @@ pub(super) fn rollback(script: &str, to: Option<&str>, connection: &Connection, 
         Ok(studio) => studio,
         Err(message) => return cannot_run(&message),
     };
-    match studio_release::roll_back_script(&connection.settings(), &studio, script, to) {
+    match studio_cutover::roll_back_script(&connection.settings(), &studio, script, to) {
         Ok(moved) => {
             print(&report::studio::render_rollback(script, &moved));
             Exit::Clean.into()
@@ -250,8 +254,10 @@ pub(super) fn validate(args: ValidateArgs) -> ExitCode {
     Exit::of_check(&report, fail_on).into()
 }
 
-/// `pull`: writes the tenant's scripts as NAME.json (stable key order, layout kept), or with
-/// --check-drift reports which differ from the files of their name.
+/// `pull`: writes the tenant's scripts as NAME.json (stable key order, layout kept): the named
+/// ones, else what each mapped point of contact runs, else every script but sandboxes and
+/// versions; every one read and checked before a file is written. With --check-drift it writes
+/// nothing and reports which differ from the files of their name.
 pub(super) fn pull(args: PullArgs) -> ExitCode {
     if args.backend != Backend::Studio {
         return cannot_run("pull reads Studio scripts from a tenant: use --backend studio");
@@ -260,34 +266,32 @@ pub(super) fn pull(args: PullArgs) -> ExitCode {
         Ok(studio) => studio,
         Err(message) => return cannot_run(&message),
     };
-    let pulled = match studio_release::pull_scripts(&args.connection.settings(), &studio, &args.scripts) {
+    let pulled = match studio_pull::pull_scripts(&args.connection.settings(), &studio, &args.scripts) {
         Ok(pulled) => pulled,
         Err(message) => return cannot_run(&message),
     };
     let mut drifted = 0;
-    for (name, script) in &pulled {
-        let Some(file) = studio_release::file_name_of(name) else {
-            return cannot_run(&format!("the script name `{name}` cannot be a file name here"));
-        };
-        let path = args.out.join(file);
-        let text = cxone_flow::json::pretty::pretty(script, cxone_flow::studio::convert::KEY_ORDER);
+    for script in &pulled {
+        let path = args.out.join(&script.file);
+        let local = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+        let same = local
+            .as_ref()
+            .is_some_and(|local| studio_release::same_content(local, &script.content));
         if args.check_drift {
-            let local = std::fs::read_to_string(&path)
-                .ok()
-                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
-            match local {
-                Some(local) if studio_release::same_content(&local, script) => {}
-                Some(_) => {
-                    drifted += 1;
-                    println!("{}: the live script `{name}` differs from this file", path.display());
-                }
-                None => {
-                    drifted += 1;
-                    println!("{}: the live script `{name}` has no file here", path.display());
-                }
+            if !same {
+                drifted += 1;
+                let what = if local.is_some() { "differs from this file" } else { "has no file here" };
+                println!("{}: the live script `{}` {what}", path.display(), script.tenant_name);
             }
             continue;
         }
+        if same {
+            println!("{}: unchanged", path.display());
+            continue;
+        }
+        let text = cxone_flow::json::pretty::pretty(&script.content, cxone_flow::studio::convert::KEY_ORDER);
         if let Err(error) = report::files::write_file(&path, &text) {
             return cannot_run(&format!("failed to write `{}`: {error}", path.display()));
         }

@@ -12,8 +12,8 @@ use tokio::sync::OnceCell;
 use crate::cxone::auth::TokenCache;
 use crate::cxone::config::{ClientConfig, Grant};
 use crate::cxone::studio_types::{
-    CxoneConfiguration, OpenIdConfiguration, PointOfContact, PointsOfContact, Repoint, SaveAnswer, SaveRequest,
-    SaveResult, ScriptSearch, ScriptSummary,
+    CxoneConfiguration, OpenIdConfiguration, PointOfContact, PointsOfContact, SaveAnswer, SaveRequest, SaveResult,
+    ScriptSearch, ScriptSummary,
 };
 use crate::cxone::transport::{ApiError, Retry, Sender};
 use crate::http::require_https;
@@ -379,8 +379,9 @@ impl StudioClient {
 
     /// Saves a script under its `header.scriptName` through CXone's syntax check: 200 saved, 206
     /// saved with warnings, 409 rejected. A save overwrites the name, live, so it is sent once:
-    /// retried only when nothing reached the server.
-    pub async fn save(&self, script: &Value) -> Result<(u16, SaveResult), ApiError> {
+    /// retried only when nothing reached the server. A 2xx whose body does not decode is a save
+    /// all the same (`answer` is `None`): the caller reads the script back to confirm it.
+    pub async fn save(&self, script: &Value) -> Result<Saved, ApiError> {
         let name = script
             .pointer("/header/scriptName")
             .and_then(Value::as_str)
@@ -389,17 +390,21 @@ impl StudioClient {
         let body = self.envelope(&SaveRequest {
             script_content: script.clone(),
         });
-        let (status, answer): (u16, SaveAnswer) = self
-            .call(&call, Retry::Unsafe, &[409], |http, root| {
+        let sent: Result<(u16, Value), ApiError> = self
+            .call_raw(&call, Retry::Unsafe, &[409], |http, root| {
                 http.post(self.url(root, "scripts")).json(&body)
             })
-            .await?;
-        let result = answer
-            .results
-            .into_iter()
-            .next()
-            .ok_or_else(|| ApiError::local(&call, "the answer has no `results`"))?;
-        Ok((status, result))
+            .await;
+        let (status, mut value) = match sent {
+            Ok(answer) => answer,
+            Err(error) => match error.status.filter(|s| (200..300).contains(s)) {
+                Some(status) => return Ok(Saved { status, answer: None }),
+                None => return Err(error),
+            },
+        };
+        self.config.renames.incoming(&mut value);
+        let answer = serde_json::from_value::<SaveAnswer>(value).ok();
+        Ok(Saved { status, answer })
     }
 
     /// Every save of a name, as the tenant answers it.
@@ -422,18 +427,72 @@ impl StudioClient {
         Ok(list.points_of_contact)
     }
 
-    /// Points a point of contact at a script: its next call runs it.
-    pub async fn repoint(&self, id: &str, script: &str) -> Result<PointOfContact, ApiError> {
-        let call = format!("point point of contact `{id}` at script `{script}`");
-        let body = self.envelope(&Repoint {
-            script_name: script.to_string(),
-        });
-        self.call(&call, Retry::Safe, &[], |http, root| {
-            let path = format!("{}/{}", self.config.renames.name("points-of-contact"), path_segment(id));
-            http.put(format!("{root}/{path}")).json(&body)
-        })
-        .await
-        .map(|(_, poc)| poc)
+    /// `GET points-of-contact/{contactCode}`: the point of contact itself, or (as one client reads
+    /// it) a list of one.
+    pub async fn point_of_contact(&self, code: u64) -> Result<PointOfContact, ApiError> {
+        let call = format!("read point of contact {code}");
+        let (_, mut value): (_, Value) = self
+            .call(&call, Retry::Safe, &[], |http, root| {
+                http.get(self.point_of_contact_url(root, code))
+            })
+            .await?;
+        if let Some(first) = value
+            .get_mut("pointsOfContact")
+            .and_then(Value::as_array_mut)
+            .and_then(|list| list.first_mut())
+        {
+            value = first.take();
+        }
+        serde_json::from_value(value).map_err(|e| ApiError::local(&call, format!("unexpected response body: {e}")))
+    }
+
+    fn point_of_contact_url(&self, root: &str, code: u64) -> String {
+        format!("{root}/{}/{code}", self.config.renames.name("points-of-contact"))
+    }
+
+    /// Points a point of contact at a script, its next call runs it: `PUT
+    /// points-of-contact/{contactCode}` with the whole point of contact as read, only `scriptName`
+    /// changed. Any 2xx is done (the published answer is `{}`); the caller reads it back.
+    pub async fn repoint(&self, point: &PointOfContact, script: &str) -> Result<(), ApiError> {
+        let code = point.contact_code.0;
+        let call = format!("point point of contact {code} at script `{script}`");
+        let body = self.envelope(&point.repointed(script));
+        let sent: Result<(u16, serde::de::IgnoredAny), ApiError> = self
+            .call_raw(&call, Retry::Safe, &[], |http, root| {
+                http.put(self.point_of_contact_url(root, code)).json(&body)
+            })
+            .await;
+        match sent {
+            Ok(_) => Ok(()),
+            Err(error) if error.status.is_some_and(|s| (200..300).contains(&s)) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+}
+
+/// A save's answer: its status and, when the body decoded, what it says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Saved {
+    pub status: u16,
+    pub answer: Option<SaveAnswer>,
+}
+
+impl Saved {
+    /// The first result, when the answer has one.
+    pub fn result(&self) -> Option<&SaveResult> {
+        self.answer.as_ref().and_then(|a| a.results.first())
+    }
+
+    /// Whether CXone said the script was saved: a 200 or 206 whose answer says `success` and counts
+    /// no errors. `None` when the 2xx answer says nothing (read the script back).
+    pub fn succeeded(&self) -> Option<bool> {
+        if !(200..300).contains(&self.status) {
+            return Some(false);
+        }
+        let result = self.result()?;
+        let errors = self.answer.as_ref().and_then(|a| a.error_count).unwrap_or_default().0
+            + result.error_code.as_ref().map_or(0, |c| c.details.total_errors.0);
+        Some(result.success && errors == 0)
     }
 }
 

@@ -50,11 +50,15 @@ pub struct SaveRequest {
     pub script_content: Value,
 }
 
-/// The answer of `POST scripts` (200 saved, 206 saved with warnings, 409 rejected).
+/// The answer of `POST scripts` (200 saved, 206 saved with warnings, 409 rejected); NICE's spec
+/// adds a top-level `errorCount`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaveAnswer {
     #[serde(default)]
     pub results: Vec<SaveResult>,
+    #[serde(default)]
+    pub error_count: Option<Count>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -76,14 +80,29 @@ pub struct ErrorCode {
     pub details: Details,
 }
 
+/// A count CXone writes as a number or as a string of digits (`"0"`); anything else counts 0.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Count(pub u64);
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Count(match Value::deserialize(deserializer)? {
+            Value::Number(n) => n.as_u64().unwrap_or_default(),
+            Value::String(s) => s.trim().parse().unwrap_or_default(),
+            _ => 0,
+        }))
+    }
+}
+
 /// CXone's syntax check: how many errors and warnings, and which, per action id.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Details {
     #[serde(default)]
-    pub total_errors: u32,
+    pub total_errors: Count,
     #[serde(default)]
-    pub total_warnings: u32,
+    pub total_warnings: Count,
     #[serde(default)]
     pub actions: BTreeMap<String, ActionIssues>,
 }
@@ -105,29 +124,72 @@ pub struct IssueKey {
     pub key: String,
 }
 
-/// `GET points-of-contact`. The shape is ours: no public source shows it (docs/real-cxone.md).
+/// `GET points-of-contact` (and, in one source, `GET points-of-contact/{contactCode}`), as NICE's
+/// Admin API spec publishes it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PointsOfContact {
     #[serde(default)]
+    pub business_unit_id: Option<Value>,
+    #[serde(default)]
+    pub last_poll_time: Option<String>,
+    #[serde(default)]
     pub points_of_contact: Vec<PointOfContact>,
 }
 
-/// A point of contact (a DNIS): it runs the script it names.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A point of contact (a DNIS, a chat address): it runs the script it names. `contactCode` is its
+/// id; the spec says an integer, a digit string is read too.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PointOfContact {
-    pub id: String,
+    pub contact_code: Count,
     #[serde(default)]
-    pub point_of_contact_name: Option<String>,
+    pub contact_address: Option<String>,
+    #[serde(default)]
+    pub contact_description: Option<String>,
+    #[serde(default)]
+    pub default_skill_id: Option<Value>,
+    #[serde(default)]
+    pub is_active: Option<bool>,
+    #[serde(default)]
+    pub media_type_id: Option<Value>,
+    #[serde(default)]
+    pub media_type_name: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub outbound_skill: Option<Value>,
+    #[serde(default)]
     pub script_name: String,
 }
 
-/// `PUT points-of-contact/{id}`.
+impl PointOfContact {
+    /// Whether the mapping names this point of contact: by its `contactCode` or its description.
+    pub fn is_named(&self, name: &str) -> bool {
+        name.trim() == self.contact_code.0.to_string() || self.contact_description.as_deref() == Some(name)
+    }
+
+    /// The body of `PUT points-of-contact/{contactCode}` that changes only the script: the
+    /// required `pointOfContactName`, `skillId` and `scriptName`, and `isActive` as it was.
+    pub fn repointed(&self, script: &str) -> Repoint {
+        Repoint {
+            point_of_contact_name: self.contact_description.clone().unwrap_or_default(),
+            skill_id: self.default_skill_id.clone().unwrap_or(Value::Null),
+            script_name: script.to_string(),
+            is_active: self.is_active,
+        }
+    }
+}
+
+/// `PUT points-of-contact/{contactCode}`: the spec requires the whole point of contact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Repoint {
+    pub point_of_contact_name: String,
+    pub skill_id: Value,
     pub script_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_active: Option<bool>,
 }
 
 /// `GET .well-known/cxone-configuration?tenantId=`: where the tenant's API lives.

@@ -118,8 +118,15 @@ pub enum AuditEvent {
     },
     /// Studio dry run: the script would be saved under its versioned name.
     ScriptWouldSave,
-    /// Studio: a point of contact was pointed at the released script; `from` is what it ran before,
-    /// which a rollback points it back to.
+    /// Studio: a point of contact is about to be pointed from `from` to `to` (written before the
+    /// `PUT`, so a run killed between the two leaves a trace a rollback reads).
+    PointOfContactRepointing {
+        point_of_contact: String,
+        from: String,
+        to: String,
+    },
+    /// Studio: a point of contact was pointed at the released script, as read back; `from` is what
+    /// it ran before, which a rollback points it back to.
     PointOfContactRepointed {
         point_of_contact: String,
         from: String,
@@ -201,8 +208,24 @@ fn step_of(event: &AuditEvent, flow: Option<&str>, version: Option<&str>) -> Ste
         AuditEvent::ScriptSaved { .. } => (format!("saved as{version}"), true),
         AuditEvent::ScriptWouldSave => (format!("dry run: would save as{version}"), true),
         AuditEvent::PointOfContactRepointed {
-            point_of_contact, to, ..
-        } => (format!("point of contact {point_of_contact} now runs {to}"), false),
+            point_of_contact,
+            from,
+            to,
+            dry_run,
+            failed,
+        } => (
+            match (failed, dry_run) {
+                (Some(why), _) => format!("point of contact {point_of_contact}: FAILED to move to {to}: {why}"),
+                (None, true) => format!("dry run: point of contact {point_of_contact} would move from {from} to {to}"),
+                (None, false) => format!("point of contact {point_of_contact} now runs {to} (read back)"),
+            },
+            false,
+        ),
+        AuditEvent::PointOfContactRepointing {
+            point_of_contact,
+            from,
+            to,
+        } => (format!("point of contact {point_of_contact}: moving from {from} to {to}"), false),
         other => {
             let name = serde_json::to_value(other)
                 .ok()
@@ -418,6 +441,11 @@ mod tests {
                 dry_run: false,
                 failed: Some(s()),
             },
+            AuditEvent::PointOfContactRepointing {
+                point_of_contact: s(),
+                from: s(),
+                to: s(),
+            },
             AuditEvent::PointOfContactRolledBack {
                 point_of_contact: s(),
                 from: s(),
@@ -449,6 +477,7 @@ mod tests {
                 | AuditEvent::RollbackSkipped { .. }
                 | AuditEvent::ScriptSaved { .. }
                 | AuditEvent::ScriptWouldSave
+                | AuditEvent::PointOfContactRepointing { .. }
                 | AuditEvent::PointOfContactRepointed { .. }
                 | AuditEvent::PointOfContactRolledBack { .. } => {}
             }

@@ -1,5 +1,5 @@
 //! Releasing flows to CXone on a tag: payloads, the audit log, the pipeline, rollback; and Studio
-//! scripts to a real tenant (`studio.rs`).
+//! scripts to a real tenant (`studio.rs`, its cutovers and rollbacks, pull and drift).
 
 pub mod audit;
 pub mod backend;
@@ -12,3 +12,5 @@ pub mod pipeline;
 pub mod rollback;
 pub mod run;
 pub mod studio;
+pub mod studio_cutover;
+pub mod studio_pull;

@@ -1,8 +1,7 @@
 //! Releasing Studio scripts to a real CXone tenant (docs/real-cxone.md): each script saved once
-//! under an immutable versioned name (skipped when that name already holds the same content),
-//! then every point of contact mapped to it repointed, each repoint recorded with what it ran
-//! before, so a rollback is a repoint back. Also CXone's own syntax check on a sandbox name, and
-//! reading scripts back (pull, drift).
+//! under an immutable versioned name (skipped when that name already holds the same content,
+//! refused when it holds other content), confirmed by reading it back, then every point of contact
+//! mapped to it cut over (`studio_cutover.rs`). Also CXone's own syntax check on a sandbox name.
 
 use std::collections::BTreeMap;
 
@@ -11,14 +10,16 @@ use serde_json::Value;
 use crate::check::{CheckReport, FileReport};
 use crate::cxone::config::{ClientConfig, Grant};
 use crate::cxone::secret::Secret;
-use crate::cxone::studio::{StudioClient, StudioConfig};
-use crate::cxone::studio_types::{PointOfContact, SaveResult};
+use crate::cxone::studio::{Saved, StudioClient, StudioConfig};
+use crate::cxone::studio_types::SaveResult;
 use crate::cxone::transport::ApiError;
 use crate::diagnostic::{Diagnostic, Finding};
 use crate::registry::{Rule, Severity};
 use crate::release::audit::{AuditEvent, AuditLog};
 use crate::release::gate::Blocked;
 use crate::release::run::{open_audit, runtime};
+use crate::release::studio_cutover::{Cutover, cut_over};
+pub use crate::release::studio_pull::drift;
 use crate::settings::{ACCESS_KEY_SECRET_ENV, Connection, StudioSettings};
 
 /// How a Studio release runs.
@@ -26,10 +27,17 @@ use crate::settings::{ACCESS_KEY_SECRET_ENV, Connection, StudioSettings};
 pub struct StudioRelease {
     pub tag: String,
     pub dry_run: bool,
-    /// Save over a versioned name that a point of contact runs today (it goes live at once).
-    pub allow_live_overwrite: bool,
-    /// Script name → the points of contact (ids) that run it once released.
+    /// Save over a `NAME__TAG` that holds other content (`--force`).
+    pub force: bool,
+    /// Script name → the points of contact (`contactCode` or description) that run it once released.
     pub points_of_contact: BTreeMap<String, Vec<String>>,
+}
+
+impl StudioRelease {
+    /// The points of contact mapped to a script.
+    pub fn mapped(&self, script: &str) -> &[String] {
+        self.points_of_contact.get(script).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// A Studio client for the configured tenant: the access key pair (its secret added to the run's
@@ -134,10 +142,20 @@ pub fn versioned_name(name: &str, tag: &str) -> String {
 }
 
 /// The sandbox a script's remote syntax check is saved under: `PREFIX` + `NAME__ci`, one per
-/// script, reused by every run (CXone has no delete, so per-commit names would pile up). The prefix
-/// files sandboxes apart (a folder path, or a naming convention of the tenant's).
+/// script, overwritten by every run and kept (docs/real-cxone.md says why). The prefix files
+/// sandboxes apart (a folder path, or a naming convention of the tenant's).
 pub fn sandbox_name(prefix: &str, name: &str) -> String {
     format!("{prefix}{name}__ci")
+}
+
+/// Whether `name` is a released version of `script`: `script` itself or `script__TAG`, never its
+/// sandbox (`script__ci`).
+pub fn is_version_of(script: &str, name: &str) -> bool {
+    name == script
+        || name
+            .strip_prefix(script)
+            .and_then(|rest| rest.strip_prefix("__"))
+            .is_some_and(|tag| !tag.is_empty() && tag != "ci")
 }
 
 /// One script to release: where it is, its name (`header.scriptName`) and its content.
@@ -150,7 +168,7 @@ pub struct ScriptToRelease {
 
 impl ScriptToRelease {
     /// The content saved under another name.
-    fn named(&self, name: &str) -> Value {
+    pub fn named(&self, name: &str) -> Value {
         let mut content = self.content.clone();
         content["header"]["scriptName"] = Value::String(name.to_string());
         content
@@ -166,18 +184,29 @@ pub struct RemoteFinding {
     pub error: bool,
 }
 
+impl RemoteFinding {
+    /// Where it stands: `action 12` or, when CXone named no action, `the script`.
+    fn place(&self) -> String {
+        if self.action.is_empty() {
+            "the script".to_string()
+        } else {
+            format!("action {}", self.action)
+        }
+    }
+}
+
 /// Where each of `findings` stands, for messages: `action 12 Timeout, action 14 Prompt`.
 pub fn listed<'f>(findings: impl IntoIterator<Item = &'f RemoteFinding>) -> String {
     findings
         .into_iter()
-        .map(|f| format!("action {} {}", f.action, f.key))
+        .map(|f| format!("{} {}", f.place(), f.key))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// The findings of a save's answer.
-pub fn remote_findings(result: &SaveResult) -> Vec<RemoteFinding> {
-    let Some(code) = &result.error_code else {
+/// The findings of a save's answer, per action.
+pub fn remote_findings(result: Option<&SaveResult>) -> Vec<RemoteFinding> {
+    let Some(code) = result.and_then(|r| r.error_code.as_ref()) else {
         return Vec::new();
     };
     let mut found = Vec::new();
@@ -194,10 +223,32 @@ pub fn remote_findings(result: &SaveResult) -> Vec<RemoteFinding> {
     found
 }
 
+/// The findings of a save CXone did not say succeeded: its per-action errors, and when it named
+/// none (a bare 409, `success: false`, an answer that says nothing), one error at the script. The
+/// remote check never passes what CXone did not pass.
+pub fn failing_findings(saved: &Saved) -> Vec<RemoteFinding> {
+    let mut found = remote_findings(saved.result());
+    if !found.iter().any(|f| f.error) {
+        let key = match saved.result() {
+            _ if saved.status == 409 => "rejected (HTTP 409) naming no action".to_string(),
+            Some(result) if !result.success => format!("`success: false` (HTTP {}) naming no action", saved.status),
+            Some(_) => format!("errors counted (HTTP {}) naming no action", saved.status),
+            None => format!("an answer (HTTP {}) that does not say the script was saved", saved.status),
+        };
+        found.push(RemoteFinding {
+            action: String::new(),
+            action_type: None,
+            key,
+            error: true,
+        });
+    }
+    found
+}
+
 /// What happened to one script.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScriptOutcome {
-    /// Saved (HTTP 200, or 206 with the warnings).
+    /// Saved (HTTP 200, or 206 with the warnings) and read back with this content.
     Saved {
         warnings: Vec<RemoteFinding>,
     },
@@ -209,24 +260,12 @@ pub enum ScriptOutcome {
     Rejected {
         findings: Vec<RemoteFinding>,
     },
-    /// The versioned name is live on these points of contact, and overwriting it was not allowed.
-    LiveOverwriteRefused {
-        points_of_contact: Vec<String>,
-    },
+    /// The versioned name holds other content: a rollback to it would restore that, so it is not
+    /// overwritten without `--force`.
+    OverwriteRefused,
     Failed {
         reason: String,
     },
-}
-
-/// One point of contact moved (or, in a dry run, to be moved) to the released script.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Cutover {
-    pub point_of_contact: String,
-    pub from: String,
-    pub to: String,
-    /// `None` when done (or not needed); why not otherwise.
-    pub failed: Option<String>,
-    pub dry_run: bool,
 }
 
 /// A script's release.
@@ -243,22 +282,54 @@ impl ScriptReport {
     pub fn failed(&self) -> bool {
         matches!(
             self.outcome,
-            ScriptOutcome::Rejected { .. } | ScriptOutcome::LiveOverwriteRefused { .. } | ScriptOutcome::Failed { .. }
+            ScriptOutcome::Rejected { .. } | ScriptOutcome::OverwriteRefused | ScriptOutcome::Failed { .. }
         ) || self.cutovers.iter().any(|c| c.failed.is_some())
     }
 }
 
-/// Whether two scripts say the same: their actions, properties, branches and name (CXone may add
-/// header fields of its own, such as `masterId` or `lockInfo`).
+/// The keys of an action that only place it on Studio's canvas.
+const LAYOUT: [&str; 4] = ["x", "y", "xws", "yws"];
+
+/// Whether two scripts say the same: their actions (layout aside), properties, branches and name.
+/// CXone adds header fields of its own (`masterId`, `lockInfo`, `lastSavedIn`) and may drop the
+/// layout (`xws`, `yws`) on a read-back, so neither counts.
 pub fn same_content(a: &Value, b: &Value) -> bool {
-    ["actions", "properties", "branches"]
-        .iter()
-        .all(|k| a.get(k) == b.get(k))
-        && a.pointer("/header/scriptName") == b.pointer("/header/scriptName")
+    a.pointer("/header/scriptName") == b.pointer("/header/scriptName")
+        && a.get("properties") == b.get("properties")
+        && a.get("branches") == b.get("branches")
+        && same_actions(a.get("actions"), b.get("actions"))
+}
+
+fn same_actions(a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a.and_then(Value::as_object), b.and_then(Value::as_object)) {
+        (Some(a), Some(b)) => {
+            a.len() == b.len()
+                && a
+                    .iter()
+                    .all(|(id, action)| b.get(id).is_some_and(|other| same_action(action, other)))
+        }
+        _ => a == b,
+    }
+}
+
+fn same_action(a: &Value, b: &Value) -> bool {
+    match (a.as_object(), b.as_object()) {
+        (Some(a), Some(b)) => {
+            let placed = |map: &'_ serde_json::Map<String, Value>| {
+                map.keys().filter(|k| !LAYOUT.contains(&k.as_str())).count()
+            };
+            placed(a) == placed(b)
+                && a
+                    .iter()
+                    .filter(|(k, _)| !LAYOUT.contains(&k.as_str()))
+                    .all(|(k, v)| b.get(k) == Some(v))
+        }
+        _ => a == b,
+    }
 }
 
 /// Releases every script, one after another: save (or skip), then cut over. The points of contact
-/// are read once; each repoint is recorded with the script it replaced.
+/// are listed once, and only when a script has some mapped.
 pub async fn release(
     client: &StudioClient,
     scripts: &[ScriptToRelease],
@@ -267,11 +338,14 @@ pub async fn release(
 ) -> Result<Vec<ScriptReport>, ApiError> {
     client.authenticate().await?;
     audit.record(AuditEvent::TokenAcquired, None, None);
-    let mut points = client.points_of_contact().await?;
+    let points = if scripts.iter().any(|s| !settings.mapped(&s.name).is_empty()) {
+        client.points_of_contact().await?
+    } else {
+        Vec::new()
+    };
     let mut reports = Vec::new();
     for script in scripts {
-        let report = release_one(client, script, settings, audit, &mut points).await;
-        reports.push(report);
+        reports.push(release_one(client, script, settings, audit, &points).await);
     }
     Ok(reports)
 }
@@ -281,30 +355,20 @@ async fn release_one(
     script: &ScriptToRelease,
     settings: &StudioRelease,
     audit: &AuditLog,
-    points: &mut [PointOfContact],
+    points: &[crate::cxone::studio_types::PointOfContact],
 ) -> ScriptReport {
     let versioned = versioned_name(&script.name, &settings.tag);
-    let mut report = ScriptReport {
-        path: script.path.clone(),
-        name: script.name.clone(),
-        versioned: versioned.clone(),
-        outcome: ScriptOutcome::Unchanged,
-        cutovers: Vec::new(),
-    };
-    let record = |event| audit.record(event, Some(&script.name), Some(&versioned));
+    let record = |event: AuditEvent| audit.record(event, Some(&script.name), Some(&versioned));
     let content = script.named(&versioned);
-    report.outcome = match save_unless_same(client, &content, &versioned, settings, points).await {
+    let outcome = match save_unless_same(client, &content, &versioned, settings).await {
         Ok(outcome) => outcome,
         Err(error) => ScriptOutcome::Failed {
             reason: error.to_string(),
         },
     };
-    match &report.outcome {
+    match &outcome {
         ScriptOutcome::Saved { warnings } => record(AuditEvent::ScriptSaved {
-            warnings: warnings
-                .iter()
-                .map(|w| format!("action {}: {}", w.action, w.key))
-                .collect(),
+            warnings: warnings.iter().map(|w| format!("{}: {}", w.place(), w.key)).collect(),
         }),
         ScriptOutcome::Unchanged => record(AuditEvent::Skipped {
             reason: format!("`{versioned}` already holds this content"),
@@ -317,35 +381,31 @@ async fn release_one(
                 listed(findings.iter().filter(|f| f.error))
             ),
         }),
-        ScriptOutcome::LiveOverwriteRefused { points_of_contact } => record(AuditEvent::FlowFailed {
+        ScriptOutcome::OverwriteRefused => record(AuditEvent::FlowFailed {
             reason: format!(
-                "`{versioned}` runs live on {} and holds other content: not overwritten without --allow-live-overwrite",
-                points_of_contact.join(", ")
+                "`{versioned}` already holds other content than {}: not overwritten without --force",
+                script.path
             ),
         }),
         ScriptOutcome::Failed { reason } => record(AuditEvent::FlowFailed { reason: reason.clone() }),
     }
     let saved = matches!(
-        report.outcome,
+        outcome,
         ScriptOutcome::Saved { .. } | ScriptOutcome::Unchanged | ScriptOutcome::WouldSave
     );
-    if !saved {
-        return report;
+    let cutovers = if saved {
+        let mapped = settings.mapped(&script.name);
+        cut_over(client, mapped, &versioned, settings.dry_run, points, &record).await
+    } else {
+        Vec::new()
+    };
+    ScriptReport {
+        path: script.path.clone(),
+        name: script.name.clone(),
+        versioned,
+        outcome,
+        cutovers,
     }
-    for id in settings.points_of_contact.get(&script.name).into_iter().flatten() {
-        let cutover = cut_over(client, id, &versioned, settings.dry_run, points).await;
-        if cutover.from != cutover.to || cutover.failed.is_some() {
-            record(AuditEvent::PointOfContactRepointed {
-                point_of_contact: cutover.point_of_contact.clone(),
-                from: cutover.from.clone(),
-                to: cutover.to.clone(),
-                dry_run: cutover.dry_run,
-                failed: cutover.failed.clone(),
-            });
-        }
-        report.cutovers.push(cutover);
-    }
-    report
 }
 
 async fn save_unless_same(
@@ -353,127 +413,72 @@ async fn save_unless_same(
     content: &Value,
     versioned: &str,
     settings: &StudioRelease,
-    points: &[PointOfContact],
 ) -> Result<ScriptOutcome, ApiError> {
-    let existing = client.get(versioned).await?;
-    if existing.as_ref().is_some_and(|e| same_content(e, content)) {
-        return Ok(ScriptOutcome::Unchanged);
-    }
-    let live: Vec<String> = points
-        .iter()
-        .filter(|p| p.script_name == versioned)
-        .map(|p| p.id.clone())
-        .collect();
-    if existing.is_some() && !live.is_empty() && !settings.allow_live_overwrite {
-        return Ok(ScriptOutcome::LiveOverwriteRefused {
-            points_of_contact: live,
-        });
+    if let Some(existing) = client.get(versioned).await? {
+        if same_content(&existing, content) {
+            return Ok(ScriptOutcome::Unchanged);
+        }
+        if !settings.force {
+            return Ok(ScriptOutcome::OverwriteRefused);
+        }
     }
     if settings.dry_run {
         return Ok(ScriptOutcome::WouldSave);
     }
-    let (status, result) = client.save(content).await?;
-    let findings = remote_findings(&result);
-    Ok(if status == 409 || !result.success {
-        ScriptOutcome::Rejected { findings }
-    } else {
-        ScriptOutcome::Saved { warnings: findings }
+    let saved = match client.save(content).await {
+        Ok(saved) => saved,
+        // Nothing came back: the save may have been made all the same.
+        Err(error) if error.status.is_none() => {
+            return confirm(client, content, versioned, Vec::new(), &format!("the save's answer was lost ({error})")).await;
+        }
+        Err(error) => return Err(error),
+    };
+    match saved.succeeded() {
+        Some(false) => Ok(ScriptOutcome::Rejected {
+            findings: failing_findings(&saved),
+        }),
+        Some(true) => {
+            let warnings = remote_findings(saved.result());
+            confirm(client, content, versioned, warnings, "CXone said it saved it").await
+        }
+        None => {
+            let why = format!("CXone answered {} with a body that is not a save answer", saved.status);
+            confirm(client, content, versioned, Vec::new(), &why).await
+        }
+    }
+}
+
+/// A save confirmed by reading the name back: saved when it holds `content`.
+async fn confirm(
+    client: &StudioClient,
+    content: &Value,
+    versioned: &str,
+    warnings: Vec<RemoteFinding>,
+    why: &str,
+) -> Result<ScriptOutcome, ApiError> {
+    Ok(match client.get(versioned).await? {
+        Some(live) if same_content(&live, content) => ScriptOutcome::Saved { warnings },
+        Some(_) => ScriptOutcome::Failed {
+            reason: format!("{why}, but `{versioned}` read back holds other content"),
+        },
+        None => ScriptOutcome::Failed {
+            reason: format!("{why}, but the tenant has no `{versioned}` when read back"),
+        },
     })
 }
 
-async fn cut_over(
-    client: &StudioClient,
-    id: &str,
-    versioned: &str,
-    dry_run: bool,
-    points: &mut [PointOfContact],
-) -> Cutover {
-    let point = points.iter_mut().find(|p| p.id == id);
-    let mut cutover = Cutover {
-        point_of_contact: id.to_string(),
-        from: point.as_ref().map(|p| p.script_name.clone()).unwrap_or_default(),
-        to: versioned.to_string(),
-        failed: None,
-        dry_run,
-    };
-    match point {
-        None => cutover.failed = Some(format!("the tenant has no point of contact `{id}`")),
-        Some(point) if point.script_name != versioned && !dry_run => match client.repoint(id, versioned).await {
-            Ok(_) => point.script_name = versioned.to_string(),
-            Err(error) => cutover.failed = Some(error.to_string()),
-        },
-        Some(_) => {}
-    }
-    cutover
-}
-
-/// CXone's own syntax check of one script, saved under its sandbox name: the findings (empty when
-/// the save answered 200).
+/// CXone's own syntax check of one script, saved under its sandbox name: its findings. Only a
+/// 200/206 that CXone says succeeded passes; anything else is at least one error.
 pub async fn validate_remote(
     client: &StudioClient,
     script: &ScriptToRelease,
     prefix: &str,
 ) -> Result<Vec<RemoteFinding>, ApiError> {
-    let (_, result) = client.save(&script.named(&sandbox_name(prefix, &script.name))).await?;
-    Ok(remote_findings(&result))
-}
-
-/// Points each point of contact mapped to `script` back: to `to` when given (`NAME__TAG`), else to
-/// the script it ran before its last recorded repoint to a version of `script`, as the audit log
-/// `entries` say. Returns (point of contact, from, to) per repoint made.
-pub async fn rollback(
-    client: &StudioClient,
-    script: &str,
-    to: Option<&str>,
-    mapped: &[String],
-    entries: &[Value],
-    audit: &AuditLog,
-) -> Result<Vec<(String, String, String)>, String> {
-    let points = client.points_of_contact().await.map_err(|e| e.to_string())?;
-    let mut done = Vec::new();
-    for id in mapped {
-        let Some(point) = points.iter().find(|p| &p.id == id) else {
-            return Err(format!("the tenant has no point of contact `{id}`"));
-        };
-        let target = match to {
-            Some(tag) => versioned_name(script, tag),
-            None => previous_script(entries, script, id).ok_or_else(|| {
-                format!(
-                    "the audit log records no repoint of `{id}` to a version of `{script}`: say which version with --to TAG"
-                )
-            })?,
-        };
-        if point.script_name == target {
-            continue;
-        }
-        if client.get(&target).await.map_err(|e| e.to_string())?.is_none() {
-            return Err(format!("the tenant has no script `{target}` to roll back to"));
-        }
-        client.repoint(id, &target).await.map_err(|e| e.to_string())?;
-        audit.record(
-            AuditEvent::PointOfContactRolledBack {
-                point_of_contact: id.clone(),
-                from: point.script_name.clone(),
-                to: target.clone(),
-            },
-            Some(script),
-            None,
-        );
-        done.push((id.clone(), point.script_name.clone(), target));
-    }
-    Ok(done)
-}
-
-/// What point of contact `id` ran before its last recorded repoint to a version of `script`.
-fn previous_script(entries: &[Value], script: &str, id: &str) -> Option<String> {
-    entries
-        .iter()
-        .rev()
-        .filter(|e| e["event"] == "point_of_contact_repointed" && e["pointOfContact"] == id)
-        .filter(|e| e["dryRun"] != true && e["failed"].is_null())
-        .find(|e| e["flowId"] == script)
-        .and_then(|e| e["from"].as_str())
-        .map(str::to_string)
+    let saved = client.save(&script.named(&sandbox_name(prefix, &script.name))).await?;
+    Ok(match saved.succeeded() {
+        Some(true) => remote_findings(saved.result()),
+        _ => failing_findings(&saved),
+    })
 }
 
 /// Files CXone's findings on a checked report: each at its action's id in the script, under
@@ -491,7 +496,7 @@ pub fn add_remote_findings(report: &mut CheckReport, found: &[(String, Vec<Remot
                 .and_then(|m| m.elements.iter().find(|e| e.id.value == finding.action).map(|e| (m, e)));
             let (span, what) = match element {
                 Some((model, element)) => (element.id.span, model.describe(element)),
-                None => (Default::default(), format!("action {}", finding.action)),
+                None => (Default::default(), finding.place()),
             };
             let severity = if finding.error {
                 Severity::Error
@@ -525,37 +530,13 @@ pub fn release_scripts(
     let settings = StudioRelease {
         tag: tag.to_string(),
         dry_run,
-        allow_live_overwrite: studio.allow_live_overwrite,
+        force: studio.allow_live_overwrite,
         points_of_contact: studio.points_of_contact.clone(),
     };
     let reports = runtime()?
         .block_on(release(&client, scripts, &settings, &audit))
         .map_err(|e| format!("release {tag}: {e}"))?;
     Ok((reports, audit.failure()))
-}
-
-/// Rolls a script's points of contact back (to `NAME__TAG`, or to what the audit log says they ran
-/// before): the repoints made, `Err` when the rollback could not be done.
-pub fn roll_back_script(
-    connection: &Connection,
-    studio: &StudioSettings,
-    script: &str,
-    to: Option<&str>,
-) -> Result<Vec<(String, String, String)>, String> {
-    let mapped = studio.points_of_contact.get(script).cloned().unwrap_or_default();
-    if mapped.is_empty() {
-        return Err(format!(
-            "no point of contact is mapped to `{script}`: say which with --point-of-contact {script}=ID"
-        ));
-    }
-    let entries: Vec<Value> = std::fs::read_to_string(&connection.audit_log)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|line| serde_json::from_str(line).ok())
-        .collect();
-    let client = client(connection, studio)?;
-    let (audit, _) = open_audit(connection, "rollback")?;
-    runtime()?.block_on(rollback(&client, script, to, &mapped, &entries, &audit))
 }
 
 /// CXone's syntax check of each script, saved under its sandbox name; the findings per script path.
@@ -577,83 +558,6 @@ pub fn validate_scripts(
     })
 }
 
-/// The scripts whose live content (the tenant's script of the same `header.scriptName`) differs
-/// from the checked file, or that the tenant does not have: (path, why).
-pub fn drift(
-    connection: &Connection,
-    studio: &StudioSettings,
-    scripts: &[ScriptToRelease],
-) -> Result<Vec<(String, String)>, String> {
-    let client = client(connection, studio)?;
-    runtime()?.block_on(async {
-        let mut drifted = Vec::new();
-        for script in scripts {
-            match client.get(&script.name).await.map_err(|e| e.to_string())? {
-                Some(live) if same_content(&live, &script.content) => {}
-                Some(_) => drifted.push((
-                    script.path.clone(),
-                    format!("the live script `{}` differs from this file", script.name),
-                )),
-                None => drifted.push((
-                    script.path.clone(),
-                    format!("the tenant has no script `{}`", script.name),
-                )),
-            }
-        }
-        Ok(drifted)
-    })
-}
-
-/// The file a pulled script is written to: its name with every character that is not a letter,
-/// digit, space, `-`, `_` or `.` replaced by `_`, then `.json`; `None` for a name that would still
-/// leave the folder or hide (`..`, `.x`). A tenant's names never choose where a file lands.
-pub fn file_name_of(name: &str) -> Option<String> {
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    (!safe.is_empty() && !safe.starts_with('.')).then(|| format!("{safe}.json"))
-}
-
-/// The tenant's current scripts named in `names` (every script when empty), by name.
-pub fn pull_scripts(
-    connection: &Connection,
-    studio: &StudioSettings,
-    names: &[String],
-) -> Result<Vec<(String, Value)>, String> {
-    let client = client(connection, studio)?;
-    runtime()?.block_on(async {
-        let names: Vec<String> = if names.is_empty() {
-            let mut all: Vec<String> = client
-                .search("")
-                .await
-                .map_err(|e| e.to_string())?
-                .into_iter()
-                .map(|s| s.script_name)
-                .collect();
-            all.sort();
-            all.dedup();
-            all
-        } else {
-            names.to_vec()
-        };
-        let mut pulled = Vec::new();
-        for name in names {
-            match client.get(&name).await.map_err(|e| e.to_string())? {
-                Some(script) => pulled.push((name, script)),
-                None => return Err(format!("the tenant has no script `{name}`")),
-            }
-        }
-        Ok(pulled)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -661,31 +565,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_rollback_goes_back_to_what_the_last_real_repoint_replaced() {
-        let entries = vec![
-            json!({"event": "point_of_contact_repointed", "flowId": "Main", "pointOfContact": "poc-1", "from": "Main__v1", "to": "Main__v2", "dryRun": false}),
-            json!({"event": "point_of_contact_repointed", "flowId": "Main", "pointOfContact": "poc-1", "from": "Main__v2", "to": "Main__v3", "dryRun": true}),
-            json!({"event": "point_of_contact_repointed", "flowId": "Other", "pointOfContact": "poc-1", "from": "X", "to": "Y", "dryRun": false}),
-        ];
-        assert_eq!(previous_script(&entries, "Main", "poc-1").as_deref(), Some("Main__v1"));
-        assert_eq!(previous_script(&entries, "Main", "poc-2"), None);
-    }
-
-    #[test]
-    fn a_tenant_s_script_name_never_leaves_the_folder() {
-        assert_eq!(file_name_of("Acme_Main_IVR").as_deref(), Some("Acme_Main_IVR.json"));
-        assert_eq!(file_name_of("Sales\\IVR v2").as_deref(), Some("Sales_IVR v2.json"));
-        assert_eq!(file_name_of("../../etc/passwd").as_deref(), None);
-        assert_eq!(file_name_of("a/../../b").as_deref(), Some("a_.._.._b.json"));
-        assert_eq!(file_name_of("").as_deref(), None);
-    }
-
-    #[test]
-    fn the_same_content_ignores_what_cxone_adds_to_the_header() {
-        let ours = json!({"header": {"scriptName": "A__v1"}, "actions": {"1": {}}, "branches": {}});
-        let theirs = json!({"header": {"scriptName": "A__v1", "masterId": 7, "lockInfo": {}}, "actions": {"1": {}}, "branches": {}});
+    fn the_same_content_ignores_what_cxone_adds_to_the_header_and_the_layout() {
+        let ours = json!({"header": {"scriptName": "A__v1"}, "actions": {"1": {"name": "BEGIN", "x": 1, "y": 2, "xws": 1, "yws": 2}}, "branches": {}});
+        let theirs = json!({"header": {"scriptName": "A__v1", "masterId": 7, "lockInfo": {}, "lastSavedIn": "Studio"}, "actions": {"1": {"name": "BEGIN", "x": 5, "y": 9}}, "branches": {}});
         assert!(same_content(&ours, &theirs));
-        let other = json!({"header": {"scriptName": "A__v1"}, "actions": {"2": {}}, "branches": {}});
+        let other = json!({"header": {"scriptName": "A__v1"}, "actions": {"1": {"name": "END"}}, "branches": {}});
         assert!(!same_content(&ours, &other));
+        let more = json!({"header": {"scriptName": "A__v1"}, "actions": {"1": {"name": "BEGIN", "label": "start"}}, "branches": {}});
+        assert!(!same_content(&ours, &more));
+    }
+
+    #[test]
+    fn a_version_of_a_script_is_its_name_or_a_tag_of_it_never_its_sandbox() {
+        assert!(is_version_of("Main", "Main"));
+        assert!(is_version_of("Main", "Main__v1.2"));
+        assert!(!is_version_of("Main", "Main__ci"));
+        assert!(!is_version_of("Main", "Main__"));
+        assert!(!is_version_of("Main", "Old_IVR"));
+        assert!(!is_version_of("Main", "MainLine__v1"));
     }
 }

@@ -24,10 +24,9 @@ pub fn render_release(reports: &[ScriptReport], dry_run: bool) -> String {
                 "REJECTED by CXone's syntax check, nothing saved: {}",
                 listed(findings.iter().filter(|f| f.error))
             ),
-            ScriptOutcome::LiveOverwriteRefused { points_of_contact } => format!(
-                "REFUSED: `{}` runs live on {} and holds other content; saving over it would change those calls at once (--allow-live-overwrite)",
-                report.versioned,
-                points_of_contact.join(", ")
+            ScriptOutcome::OverwriteRefused => format!(
+                "REFUSED: `{}` already holds other content than this file; a rollback to it would restore that content, so it is not overwritten: release a new tag (or --force)",
+                report.versioned
             ),
             ScriptOutcome::Failed { reason } => format!("FAILED: {reason}"),
         };
@@ -37,7 +36,7 @@ pub fn render_release(reports: &[ScriptReport], dry_run: bool) -> String {
                 (Some(why), _, _) => format!("FAILED to repoint: {why}"),
                 (None, true, _) => format!("already runs `{}`", cutover.to),
                 (None, false, true) => format!("would move from `{}` to `{}`", cutover.from, cutover.to),
-                (None, false, false) => format!("moved from `{}` to `{}`", cutover.from, cutover.to),
+                (None, false, false) => format!("moved from `{}` to `{}` (read back)", cutover.from, cutover.to),
             };
             let _ = writeln!(out, "  point of contact {}: {verb}", cutover.point_of_contact);
         }
