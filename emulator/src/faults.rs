@@ -19,6 +19,9 @@ pub enum FaultKind {
         #[serde(rename = "httpDate", default)]
         http_date: bool,
     },
+    /// Answer with this status and this JSON body, without acting: a tenant whose answers differ
+    /// from the emulator's own (set through `POST /admin/faults` or the library's `Config`).
+    Answer { status: u16, body: serde_json::Value },
     /// Close the connection without answering.
     Drop,
     /// Revoke every token, then handle the call (which therefore gets 401).

@@ -99,6 +99,7 @@ async fn route(router: Router, request: Request<Incoming>) -> Response {
 fn fault_label(kind: &FaultKind) -> String {
     match kind {
         FaultKind::Status { status } => format!("status {status}"),
+        FaultKind::Answer { status, .. } => format!("answer {status}"),
         FaultKind::RateLimit { .. } => "429".into(),
         FaultKind::Drop => "drop".into(),
         FaultKind::Revoke => "revoke".into(),
@@ -135,6 +136,10 @@ async fn handle(state: Arc<AppState>, router: Router, request: Request<Incoming>
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let message = format!("injected fault: HTTP {}", status.as_u16());
             Some(ApiError::new(status, "injected_fault", message).into_response())
+        }
+        Some(FaultKind::Answer { status, body }) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            Some((status, axum::Json(body)).into_response())
         }
         Some(FaultKind::RateLimit { retry_after, http_date }) => {
             let mut response =

@@ -17,6 +17,8 @@ mod rules;
 mod studio;
 mod studio_api;
 mod studio_release;
+mod studio_tenant;
+mod studio_wire;
 
 use std::path::{Path, PathBuf};
 

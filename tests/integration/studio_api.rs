@@ -1,6 +1,6 @@
 //! The real CXone's Studio API against the emulator: logins by access key and by OIDC, the tenant's
-//! API host found (and its fallback), scripts saved through the syntax check, points of contact;
-//! and the emulator's wire shapes checked by a raw HTTP client written from the spec page.
+//! API host found (and its fallback), scripts saved through the syntax check, points of contact
+//! (the emulator's wire shapes themselves: `studio_wire.rs`).
 
 use std::time::Duration;
 
@@ -54,6 +54,11 @@ pub fn access_key() -> Grant {
     }
 }
 
+/// A point of contact of the emulated tenant: `CODE=SCRIPT[:DESCRIPTION:SKILL_ID]`.
+pub fn point(text: &str) -> cxone_emulator::state::PointOfContact {
+    cxone_emulator::state::PointOfContact::parse(text).unwrap()
+}
+
 /// The Studio example script, named `name`.
 pub fn example_script(name: &str) -> Value {
     let text = std::fs::read_to_string(crate::root().join("examples/studio/acme_main_ivr.json")).unwrap();
@@ -65,7 +70,7 @@ pub fn example_script(name: &str) -> Value {
 #[tokio::test]
 async fn an_access_key_login_finds_the_tenant_and_saves_reads_and_repoints() {
     let emulator = studio_emulator(EmulatorStudio {
-        points_of_contact: vec![("poc-1".into(), "Main line".into(), "Old_IVR".into())],
+        points_of_contact: vec![point("4001=Old_IVR:Main line:11")],
         ..EmulatorStudio::default()
     })
     .await;
@@ -76,20 +81,26 @@ async fn an_access_key_login_finds_the_tenant_and_saves_reads_and_repoints() {
         "discovered from the token's tenant"
     );
     let script = example_script("Acme_Main_IVR");
-    let (status, saved) = studio.save(&script).await.unwrap();
-    assert_eq!((status, saved.success), (200, true), "{saved:?}");
-    assert_eq!(studio.get("Acme_Main_IVR").await.unwrap(), Some(script));
+    let saved = studio.save(&script).await.unwrap();
+    assert_eq!((saved.status, saved.succeeded()), (200, Some(true)), "{saved:?}");
+    let read = studio.get("Acme_Main_IVR").await.unwrap().unwrap();
+    assert!(cxone_flow::release::studio::same_content(&read, &script), "{read}");
+    assert!(read["header"]["masterId"].is_number(), "the tenant's own header field: {read}");
     assert_eq!(studio.get("Nothing").await.unwrap(), None);
     let found = studio.search("Acme").await.unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].status.as_deref(), Some("CURR"));
-    let poc = studio.repoint("poc-1", "Acme_Main_IVR").await.unwrap();
-    assert_eq!(poc.script_name, "Acme_Main_IVR");
+    let listed = studio.points_of_contact().await.unwrap();
+    assert_eq!((listed[0].contact_code.0, listed[0].script_name.as_str()), (4001, "Old_IVR"));
+    studio.repoint(&listed[0], "Acme_Main_IVR").await.unwrap();
+    let read = studio.point_of_contact(4001).await.unwrap();
+    assert_eq!(read.script_name, "Acme_Main_IVR");
     assert_eq!(
-        studio.points_of_contact().await.unwrap()[0].script_name,
-        "Acme_Main_IVR"
+        (read.contact_description.as_deref(), read.is_active),
+        (Some("Main line"), Some(true)),
+        "only the script changed"
     );
-    let refused = studio.repoint("poc-1", "No_Such_Script").await.unwrap_err();
+    let refused = studio.repoint(&read, "No_Such_Script").await.unwrap_err();
     assert_eq!(refused.status, Some(400));
 }
 
@@ -140,10 +151,10 @@ async fn the_syntax_check_rejects_errors_per_action_and_saves_warnings() {
     .await;
     let studio = client(&emulator, access_key());
     // Billing is no skill of the tenant's: an error only the tenant can see.
-    let (status, rejected) = studio.save(&example_script("Acme_Main_IVR")).await.unwrap();
-    assert_eq!((status, rejected.success), (409, false));
-    let details = rejected.error_code.unwrap().details;
-    assert_eq!(details.total_errors, 1);
+    let rejected = studio.save(&example_script("Acme_Main_IVR")).await.unwrap();
+    assert_eq!((rejected.status, rejected.succeeded()), (409, Some(false)));
+    let details = &rejected.result().unwrap().error_code.as_ref().unwrap().details;
+    assert_eq!(details.total_errors.0, 1);
     assert_eq!(details.actions["9"].errors[0].key, "skill-not-found");
     assert_eq!(
         studio.get("Acme_Main_IVR").await.unwrap(),
@@ -154,98 +165,12 @@ async fn the_syntax_check_rejects_errors_per_action_and_saves_warnings() {
     let mut script = example_script("Warned_IVR");
     script["properties"]["9"]["0"]["value"] = json!("Claims");
     script["branches"]["8"] = json!([]);
-    let (status, warned) = studio.save(&script).await.unwrap();
-    assert_eq!((status, warned.success), (206, true));
+    let warned = studio.save(&script).await.unwrap();
+    assert_eq!((warned.status, warned.succeeded()), (206, Some(true)));
     assert_eq!(
-        warned.error_code.unwrap().details.actions["8"].warnings[0].key,
+        warned.result().unwrap().error_code.as_ref().unwrap().details.actions["8"].warnings[0].key,
         "unwired-queue-default"
     );
-}
-
-/// The emulator's wire shapes, read by a plain HTTP client written from the spec page alone.
-#[tokio::test]
-async fn the_wire_shapes_are_the_spec_page_s() {
-    let emulator = studio_emulator(EmulatorStudio::default()).await;
-    let origin = emulator.origin();
-    let http = reqwest::Client::new();
-    let token: Value = http
-        .post(format!("{origin}/authentication/v1/token/access-key"))
-        .json(&json!({"accessKeyId": "emulator-access-key", "accessKeySecret": "emulator-access-secret"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    for field in ["access_token", "token_type", "refresh_token", "expires_in", "id_token"] {
-        assert!(token.get(field).is_some(), "token answer lacks `{field}`: {token}");
-    }
-    let bearer = format!("Bearer {}", token["access_token"].as_str().unwrap());
-    let tenant = "11eb0358-f1a4-4b62-8e6f-0242ac110003";
-    let config: Value = http
-        .get(format!("{origin}/.well-known/cxone-configuration?tenantId={tenant}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    for field in ["api_endpoint", "auth_endpoint", "area", "cluster", "tenantId"] {
-        assert!(config.get(field).is_some(), "discovery lacks `{field}`: {config}");
-    }
-    let api = format!(
-        "{}/inContactAPI/services/v30.0",
-        config["api_endpoint"].as_str().unwrap()
-    );
-    // Without Accept: application/json, CXone cannot render an answer.
-    let bare = http
-        .get(format!("{api}/scripts/search"))
-        .header("authorization", &bearer)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(bare.status(), 406);
-    assert_eq!(bare.text().await.unwrap(), "No known way to render data");
-    let post = |body: Value| {
-        http.post(format!("{api}/scripts"))
-            .header("authorization", &bearer)
-            .header("accept", "application/json")
-            .json(&body)
-            .send()
-    };
-    let mut script = example_script("Wire_IVR");
-    script["actions"]["4"].as_object_mut().unwrap().remove("xws");
-    let answer = post(json!({"scriptContent": script})).await.unwrap();
-    assert_eq!(answer.status(), 409);
-    let answer: Value = answer.json().await.unwrap();
-    let result = &answer["results"][0];
-    assert_eq!(result["success"], false);
-    let details = &result["error_code"]["details"];
-    assert_eq!(details["totalErrors"], 1);
-    assert_eq!(details["totalWarnings"], 0);
-    assert_eq!(details["actions"]["4"]["actionType"], "ASSIGN");
-    assert_eq!(details["actions"]["4"]["errors"][0]["key"], "missing-layout");
-    let answer = post(json!({"scriptContent": example_script("Wire_IVR")}))
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), 200);
-    let saved: Value = answer.json().await.unwrap();
-    assert!(saved["results"][0]["masterId"].is_number() && saved["results"][0]["libraryId"].is_string());
-    let search: Value = http
-        .get(format!("{api}/scripts/search?scriptName=Wire&includeInactive=true"))
-        .header("authorization", &bearer)
-        .header("accept", "application/json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let found = &search["scriptSearchDetails"][0];
-    for field in ["masterID", "scriptName", "status", "mediaType", "modifyDate", "mUser"] {
-        assert!(found.get(field).is_some(), "search lacks `{field}`: {search}");
-    }
-    assert_eq!(found["status"], "CURR");
 }
 
 #[tokio::test]

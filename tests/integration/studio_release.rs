@@ -1,6 +1,7 @@
 //! Releasing Studio scripts to the emulated tenant from the command line: save under the tag's
-//! name and cut over, a re-run that changes nothing, a rollback by repoint, a refused live
-//! overwrite, CXone's syntax check as located findings, pull and drift, and no secret anywhere.
+//! name and cut over, a re-run that changes nothing, a rollback by repoint, a refused overwrite of
+//! a released name, CXone's syntax check as located findings, pull and drift, and no secret
+//! anywhere (a hostile tenant's answers: `studio_tenant.rs`).
 
 use std::path::Path;
 use std::process::Command;
@@ -8,12 +9,12 @@ use std::process::Command;
 use cxone_emulator::studio::StudioConfig as EmulatorStudio;
 use serde_json::{Value, json};
 
-use crate::studio_api::{access_key, client, example_script, studio_emulator};
+use crate::studio_api::{access_key, client, example_script, point, studio_emulator};
 
 const KEY_SECRET: &str = "emulator-access-secret";
 
 /// A repository holding the example script (and its tests) under `ivr/`.
-fn repository() -> tempfile::TempDir {
+pub(crate) fn repository() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("ivr")).unwrap();
     for name in ["acme_main_ivr.json", "acme_main_ivr.tests.json"] {
@@ -26,14 +27,14 @@ fn repository() -> tempfile::TempDir {
     dir
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
 }
 
 /// Runs the binary in `dir` against the emulator, the access key in the environment.
-fn cxone_flow(dir: &Path, emulator: &cxone_emulator::Emulator, args: &[&str]) -> Run {
+pub(crate) fn cxone_flow(dir: &Path, emulator: &cxone_emulator::Emulator, args: &[&str]) -> Run {
     let origin = emulator.origin();
     let output = Command::new(env!("CARGO_BIN_EXE_cxone-flow"))
         .args(args)
@@ -59,7 +60,7 @@ fn cxone_flow(dir: &Path, emulator: &cxone_emulator::Emulator, args: &[&str]) ->
     }
 }
 
-fn audit(dir: &Path) -> Vec<Value> {
+pub(crate) fn audit(dir: &Path) -> Vec<Value> {
     std::fs::read_to_string(dir.join("cxone-flow-audit.jsonl"))
         .unwrap_or_default()
         .lines()
@@ -68,7 +69,7 @@ fn audit(dir: &Path) -> Vec<Value> {
 }
 
 /// `rollback --backend studio` of the example script's main line, with `extra`.
-fn rollback(dir: &Path, emulator: &cxone_emulator::Emulator, extra: &[&str]) -> Run {
+pub(crate) fn rollback(dir: &Path, emulator: &cxone_emulator::Emulator, extra: &[&str]) -> Run {
     let args = [
         &[
             "rollback",
@@ -77,7 +78,7 @@ fn rollback(dir: &Path, emulator: &cxone_emulator::Emulator, extra: &[&str]) -> 
             "--script",
             "Acme_Main_IVR",
             "--point-of-contact",
-            "Acme_Main_IVR=poc-main",
+            "Acme_Main_IVR=4001",
         ][..],
         extra,
     ]
@@ -85,7 +86,7 @@ fn rollback(dir: &Path, emulator: &cxone_emulator::Emulator, extra: &[&str]) -> 
     cxone_flow(dir, emulator, &args)
 }
 
-fn release(dir: &Path, emulator: &cxone_emulator::Emulator, tag: &str, extra: &[&str]) -> Run {
+pub(crate) fn release(dir: &Path, emulator: &cxone_emulator::Emulator, tag: &str, extra: &[&str]) -> Run {
     let args = [
         &[
             "release",
@@ -94,7 +95,7 @@ fn release(dir: &Path, emulator: &cxone_emulator::Emulator, tag: &str, extra: &[
             "--tag",
             tag,
             "--point-of-contact",
-            "Acme_Main_IVR=poc-main",
+            "Acme_Main_IVR=4001",
         ][..],
         extra,
         &["ivr"],
@@ -103,10 +104,10 @@ fn release(dir: &Path, emulator: &cxone_emulator::Emulator, tag: &str, extra: &[
     cxone_flow(dir, emulator, &args)
 }
 
-/// An emulated tenant whose main line runs `Old_IVR` today.
-async fn tenant(skills: &[&str]) -> cxone_emulator::Emulator {
+/// An emulated tenant whose main line (contactCode 4001) runs `Old_IVR` today.
+pub(crate) async fn tenant(skills: &[&str]) -> cxone_emulator::Emulator {
     let emulator = studio_emulator(EmulatorStudio {
-        points_of_contact: vec![("poc-main".into(), "Main line".into(), "Old_IVR".into())],
+        points_of_contact: vec![point("4001=Old_IVR:Main line:11")],
         skills: skills.iter().map(|s| s.to_string()).collect(),
         ..EmulatorStudio::default()
     })
@@ -117,8 +118,17 @@ async fn tenant(skills: &[&str]) -> cxone_emulator::Emulator {
     emulator
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     tokio::task::spawn_blocking(f).await.unwrap()
+}
+
+/// The example script with another greeting: other content, for another tag.
+pub(crate) fn edit_greeting(dir: &Path, greeting: &str) {
+    let path = dir.join("ivr/acme_main_ivr.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replace("Thank you for calling Acme Insurance.", greeting);
+    assert_ne!(edited, text);
+    std::fs::write(&path, edited).unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -138,26 +148,37 @@ async fn a_tag_release_saves_once_cuts_over_and_a_rollback_repoints_back() {
     assert!(
         first
             .stdout
-            .contains("point of contact poc-main: moved from `Old_IVR` to `Acme_Main_IVR__v1`"),
+            .contains("point of contact 4001: moved from `Old_IVR` to `Acme_Main_IVR__v1` (read back)"),
         "{}",
         first.stdout
     );
     let studio = client(&emulator, access_key());
+    let main_line = studio.point_of_contact(4001).await.unwrap();
+    assert_eq!(main_line.script_name, "Acme_Main_IVR__v1");
     assert_eq!(
-        studio.points_of_contact().await.unwrap()[0].script_name,
-        "Acme_Main_IVR__v1"
+        (main_line.contact_description.as_deref(), main_line.default_skill_id.clone()),
+        (Some("Main line"), Some(json!(11))),
+        "the PUT sent the point of contact back whole"
     );
-    let repointed: Vec<Value> = audit(repo.path())
-        .into_iter()
-        .filter(|e| e["event"] == "point_of_contact_repointed")
+    let lines = audit(repo.path());
+    let moves: Vec<(&str, &str)> = lines
+        .iter()
+        .filter(|e| e["pointOfContact"] == "4001")
+        .map(|e| (e["event"].as_str().unwrap(), e["to"].as_str().unwrap()))
         .collect();
-    assert_eq!(repointed.len(), 1);
     assert_eq!(
-        (repointed[0]["from"].as_str(), repointed[0]["to"].as_str()),
-        (Some("Old_IVR"), Some("Acme_Main_IVR__v1"))
+        moves,
+        [
+            ("point_of_contact_repointing", "Acme_Main_IVR__v1"),
+            ("point_of_contact_repointed", "Acme_Main_IVR__v1")
+        ],
+        "a line before the PUT and one after its read-back"
     );
 
-    // The same tag again: nothing saved, nothing moved.
+    // The same tag again: the read-back carries a masterId and lacks the layout, and still
+    // nothing is saved, nothing moved.
+    let read_back = studio.get("Acme_Main_IVR__v1").await.unwrap().unwrap();
+    assert!(read_back["header"]["masterId"].is_number() && read_back["actions"]["1"].get("xws").is_none());
     let (e, r) = (emulator.clone(), repo.clone());
     let again = blocking(move || release(r.path(), &e, "v1", &[])).await;
     assert_eq!(again.code, 0, "{}", again.stderr);
@@ -171,30 +192,40 @@ async fn a_tag_release_saves_once_cuts_over_and_a_rollback_repoints_back() {
     assert!(
         again
             .stdout
-            .contains("point of contact poc-main: already runs `Acme_Main_IVR__v1`")
+            .contains("point of contact 4001: already runs `Acme_Main_IVR__v1`")
     );
     let history = studio.history("Acme_Main_IVR__v1").await.unwrap();
-    assert_eq!(history["history"].as_array().unwrap().len(), 1, "saved once: {history}");
+    assert_eq!(history["versions"].as_array().unwrap().len(), 1, "saved once: {history}");
 
-    // Rollback: the main line goes back to what it ran before the release.
+    // A rollback of the first release would go to Old_IVR, which is no version of the script.
+    let (e, r) = (emulator.clone(), repo.clone());
+    let refused = blocking(move || rollback(r.path(), &e, &[])).await;
+    assert_eq!(refused.code, 1, "{}", refused.stdout);
+    assert!(
+        refused.stderr.contains("`Old_IVR` is not a version of `Acme_Main_IVR`"),
+        "{}",
+        refused.stderr
+    );
+
+    // A second tag, then a rollback to the first.
+    edit_greeting(repo.path(), "Welcome to Acme.");
+    let (e, r) = (emulator.clone(), repo.clone());
+    assert_eq!(blocking(move || release(r.path(), &e, "v2", &[])).await.code, 0);
     let (e, r) = (emulator.clone(), repo.clone());
     let back = blocking(move || rollback(r.path(), &e, &[])).await;
     assert_eq!(back.code, 0, "{}{}", back.stdout, back.stderr);
     assert!(
         back.stdout
-            .contains("point of contact poc-main moved back from `Acme_Main_IVR__v1` to `Old_IVR`"),
+            .contains("point of contact 4001 moved back from `Acme_Main_IVR__v2` to `Acme_Main_IVR__v1`"),
         "{}",
         back.stdout
     );
-    assert_eq!(studio.points_of_contact().await.unwrap()[0].script_name, "Old_IVR");
+    assert_eq!(studio.point_of_contact(4001).await.unwrap().script_name, "Acme_Main_IVR__v1");
     // Forward again to a named tag.
     let (e, r) = (emulator.clone(), repo.clone());
-    let to_tag = blocking(move || rollback(r.path(), &e, &["--to", "v1"])).await;
+    let to_tag = blocking(move || rollback(r.path(), &e, &["--to", "v2"])).await;
     assert_eq!(to_tag.code, 0, "{}", to_tag.stderr);
-    assert_eq!(
-        studio.points_of_contact().await.unwrap()[0].script_name,
-        "Acme_Main_IVR__v1"
-    );
+    assert_eq!(studio.point_of_contact(4001).await.unwrap().script_name, "Acme_Main_IVR__v2");
 
     // No secret in any output or in the audit log.
     let audit_text = std::fs::read_to_string(repo.path().join("cxone-flow-audit.jsonl")).unwrap();
@@ -208,54 +239,54 @@ async fn a_tag_release_saves_once_cuts_over_and_a_rollback_repoints_back() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn saving_over_a_live_name_is_refused_unless_allowed_and_a_dry_run_sends_nothing() {
+async fn a_released_name_is_never_overwritten_with_other_content_unless_forced_and_a_dry_run_claims_nothing() {
     let emulator = std::sync::Arc::new(tenant(&[]).await);
     let repo = std::sync::Arc::new(repository());
     let (e, r) = (emulator.clone(), repo.clone());
     assert_eq!(blocking(move || release(r.path(), &e, "v1", &[])).await.code, 0);
-    // The same tag with other content: the name is live on the main line.
-    let path = repo.path().join("ivr/acme_main_ivr.json");
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(
-        &path,
-        text.replace("Thank you for calling Acme Insurance.", "Welcome to Acme."),
-    )
-    .unwrap();
+    edit_greeting(repo.path(), "Welcome to Acme.");
+    let (e, r) = (emulator.clone(), repo.clone());
+    assert_eq!(blocking(move || release(r.path(), &e, "v2", &[])).await.code, 0);
+    // v1 runs nowhere now; releasing v1 again with v2's content would still make a rollback to v1
+    // restore the wrong content.
     let (e, r) = (emulator.clone(), repo.clone());
     let refused = blocking(move || release(r.path(), &e, "v1", &[])).await;
     assert_eq!(refused.code, 1, "{}", refused.stdout);
     assert!(
-        refused
-            .stdout
-            .contains("REFUSED: `Acme_Main_IVR__v1` runs live on poc-main and holds other content"),
+        refused.stdout.contains(
+            "ivr/acme_main_ivr.json (Acme_Main_IVR): REFUSED: `Acme_Main_IVR__v1` already holds other content than this file"
+        ),
         "{}",
         refused.stdout
     );
-    let (e, r) = (emulator.clone(), repo.clone());
-    let dry = blocking(move || release(r.path(), &e, "v2", &["--dry-run"])).await;
-    assert_eq!(dry.code, 0, "{}", dry.stderr);
-    assert!(
-        dry.stdout.contains("would save as `Acme_Main_IVR__v2`"),
-        "{}",
-        dry.stdout
-    );
-    assert!(
-        dry.stdout
-            .contains("would move from `Acme_Main_IVR__v1` to `Acme_Main_IVR__v2`"),
-        "{}",
-        dry.stdout
-    );
     let studio = client(&emulator, access_key());
-    assert_eq!(
-        studio.get("Acme_Main_IVR__v2").await.unwrap(),
-        None,
-        "a dry run saves nothing"
-    );
+    assert_eq!(studio.point_of_contact(4001).await.unwrap().script_name, "Acme_Main_IVR__v2");
+
     let (e, r) = (emulator.clone(), repo.clone());
-    let allowed = blocking(move || release(r.path(), &e, "v1", &["--allow-live-overwrite"])).await;
-    assert_eq!(allowed.code, 0, "{}", allowed.stdout);
-    let live = studio.get("Acme_Main_IVR__v1").await.unwrap().unwrap();
-    assert!(live.to_string().contains("Welcome to Acme."));
+    let dry = blocking(move || release(r.path(), &e, "v3", &["--dry-run"])).await;
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert!(dry.stdout.contains("would save as `Acme_Main_IVR__v3`"), "{}", dry.stdout);
+    assert!(
+        dry.stdout
+            .contains("would move from `Acme_Main_IVR__v2` to `Acme_Main_IVR__v3`"),
+        "{}",
+        dry.stdout
+    );
+    assert!(!dry.stderr.contains("now runs"), "a dry run claims no repoint: {}", dry.stderr);
+    assert!(
+        dry.stderr
+            .contains("dry run: point of contact 4001 would move from Acme_Main_IVR__v2 to Acme_Main_IVR__v3"),
+        "{}",
+        dry.stderr
+    );
+    assert_eq!(studio.get("Acme_Main_IVR__v3").await.unwrap(), None, "a dry run saves nothing");
+    assert_eq!(studio.point_of_contact(4001).await.unwrap().script_name, "Acme_Main_IVR__v2");
+
+    let (e, r) = (emulator.clone(), repo.clone());
+    let forced = blocking(move || release(r.path(), &e, "v1", &["--force"])).await;
+    assert_eq!(forced.code, 0, "{}", forced.stdout);
+    let v1 = studio.get("Acme_Main_IVR__v1").await.unwrap().unwrap();
+    assert!(v1.to_string().contains("Welcome to Acme."));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -274,7 +305,7 @@ async fn cxone_s_syntax_check_blocks_the_release_and_lands_on_the_action_s_line(
     );
     let studio = client(&emulator, access_key());
     assert_eq!(
-        studio.points_of_contact().await.unwrap()[0].script_name,
+        studio.point_of_contact(4001).await.unwrap().script_name,
         "Old_IVR",
         "nothing moved"
     );
@@ -318,10 +349,14 @@ async fn a_pull_round_trips_and_drift_is_reported() {
     assert!(text.starts_with("{\n  \"header\": {\n"), "stable key order: {text}");
     let studio = client(&emulator, access_key());
     let live = studio.get("Old_IVR").await.unwrap().unwrap();
-    assert_eq!(
-        serde_json::from_str::<Value>(&text).unwrap(),
-        live,
+    let file: Value = serde_json::from_str(&text).unwrap();
+    assert!(
+        cxone_flow::release::studio::same_content(&file, &live),
         "the file is the live script"
+    );
+    assert!(
+        file["header"].get("masterId").is_none() && file["header"].get("lockInfo").is_none(),
+        "without the tenant's own header fields: {text}"
     );
     let (e, r) = (emulator.clone(), repo.clone());
     let checked = blocking(move || {
@@ -335,6 +370,9 @@ async fn a_pull_round_trips_and_drift_is_reported() {
                 "--remote",
                 "--sandbox-prefix",
                 "CI_",
+                // A read-back has no xws/yws, as NICE's own scripts.
+                "--severity",
+                "CXF037=off",
                 "live",
             ],
         )
@@ -460,22 +498,20 @@ async fn a_tag_pushed_releases_the_scripts_and_cuts_over_from_the_action() {
         ("GITHUB_REF".into(), "refs/tags/v7".into()),
         ("GITHUB_REF_TYPE".into(), "tag".into()),
         ("INPUT_RELEASE-ON-TAG".into(), "true".into()),
-        ("INPUT_POINTS-OF-CONTACT".into(), "Acme_Main_IVR=poc-main".into()),
+        // Named by its description, as a team may.
+        ("INPUT_POINTS-OF-CONTACT".into(), "Acme_Main_IVR=Main line".into()),
     ]);
     let run = run_action_async(repo.path(), vars).await;
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(run.summary.contains("### Studio release v7"), "{}", run.summary);
     assert!(
         run.summary
-            .contains("point of contact poc-main: moved from `Old_IVR` to `Acme_Main_IVR__v7`"),
+            .contains("point of contact 4001: moved from `Old_IVR` to `Acme_Main_IVR__v7` (read back)"),
         "{}",
         run.summary
     );
     let studio = client(&emulator, access_key());
-    assert_eq!(
-        studio.points_of_contact().await.unwrap()[0].script_name,
-        "Acme_Main_IVR__v7"
-    );
+    assert_eq!(studio.point_of_contact(4001).await.unwrap().script_name, "Acme_Main_IVR__v7");
     assert_eq!(run.stdout.matches(KEY_SECRET).count(), 1, "{}", run.stdout);
     // The secret scan of every output: the log (past its mask), the summary, every file written.
     let mut outputs = vec![
@@ -516,4 +552,41 @@ async fn a_drift_check_warns_about_scripts_whose_live_content_differs() {
     assert_eq!(warning.properties["file"], "ivr/acme_main_ivr.json");
     assert_eq!(warning.data, "the live script `Acme_Main_IVR` differs from this file");
     assert!(run.summary.contains("differs from this file"), "{}", run.summary);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn right_after_a_release_the_drift_check_finds_no_drift_and_then_finds_an_edit_in_studio() {
+    use crate::action::run_action_async;
+    let emulator = tenant(&[]).await;
+    let repo = repository();
+    let mut vars = action_inputs(&emulator);
+    vars.push(("INPUT_POINTS-OF-CONTACT".to_string(), "Acme_Main_IVR=4001".to_string()));
+    let dir = repo.path().to_path_buf();
+    let released = tokio::task::block_in_place(|| release(&dir, &emulator, "v1", &[]));
+    assert_eq!(released.code, 0, "{}", released.stdout);
+    let mut drift_vars = vars.clone();
+    drift_vars.push(("INPUT_CHECK-DRIFT".to_string(), "true".to_string()));
+    let run = run_action_async(&dir, drift_vars.clone()).await;
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        !run.commands.iter().any(|c| c.name == "warning" && c.properties.get("title").is_some_and(|t| t == "cxone-flow drift")),
+        "no drift right after a release: {}",
+        run.stdout
+    );
+    // Someone edits the released version in Studio: that is drift.
+    let studio = client(&emulator, access_key());
+    let mut live = example_script("Acme_Main_IVR__v1");
+    live["properties"]["2"]["0"]["value"] = json!("\"%Welcome, edited in Studio.\"");
+    assert_eq!(studio.save(&live).await.unwrap().succeeded(), Some(true));
+    let run = run_action_async(&dir, drift_vars).await;
+    let warning = run
+        .commands
+        .iter()
+        .find(|c| c.name == "warning" && c.properties.get("title").is_some_and(|t| t == "cxone-flow drift"))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert_eq!(warning.properties["file"], "ivr/acme_main_ivr.json");
+    assert_eq!(
+        warning.data,
+        "point of contact 4001 runs `Acme_Main_IVR__v1`, which differs from this file"
+    );
 }

@@ -1,0 +1,270 @@
+//! A Studio release against a tenant that answers otherwise than the emulator by default: saves
+//! answered 206 with their totals as strings, lost or undecodable answers, a syntax check that
+//! refuses without naming an action, a point of contact that does not move, a history moved by
+//! hand, names that collide on disk and answers that are not scripts.
+
+use std::path::Path;
+
+use cxone_emulator::FaultRule;
+use cxone_emulator::faults::FaultKind;
+use cxone_emulator::studio::StudioConfig as EmulatorStudio;
+use serde_json::{Value, json};
+
+use crate::studio_api::{access_key, client, example_script, point, studio_emulator};
+use crate::studio_release::{audit, blocking, cxone_flow, edit_greeting, release, repository, tenant};
+
+/// From now on, calls of `method` to a path containing `path` get `status` and `body`, and nothing
+/// is done.
+fn answer(emulator: &cxone_emulator::Emulator, method: &str, path: &str, status: u16, body: Value) {
+    emulator.state.lock().faults.rules.push(
+        FaultRule {
+            kind: FaultKind::Answer { status, body },
+            next: None,
+            share: None,
+            after: None,
+            path: Some(path.into()),
+            method: Some(method.into()),
+        }
+        .always_unless_limited(),
+    );
+}
+
+/// From now on, the next call of `method` to `path` is done and its answer lost.
+fn lose_answer(emulator: &cxone_emulator::Emulator, method: &str, path: &str) {
+    let rule = FaultRule::parse(&format!("act-then-drop:next=1:path={path}:method={method}")).unwrap();
+    emulator.state.lock().faults.rules.push(rule);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_answered_206_with_string_totals_is_a_save_with_its_warning() {
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    let repo = std::sync::Arc::new(repository());
+    // A REQAGENT whose default branch leads nowhere: CXone saves it with a warning (206).
+    let path = repo.path().join("ivr/acme_main_ivr.json");
+    let mut script: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    script["branches"]["8"] = json!([]);
+    std::fs::write(&path, serde_json::to_string_pretty(&script).unwrap()).unwrap();
+    let (e, r) = (emulator.clone(), repo.clone());
+    let run = blocking(move || release(r.path(), &e, "v1", &["--severity", "unwired-queue-default=off"])).await;
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains(
+            "saved as `Acme_Main_IVR__v1` with 1 warning from CXone's syntax check (action 8 unwired-queue-default)"
+        ),
+        "{}",
+        run.stdout
+    );
+    let log = emulator.state.lock().log.clone();
+    assert!(
+        log.iter().any(|e| e.method == "POST" && e.status == Some(206)),
+        "answered 206: {log:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_save_answer_is_read_back_before_it_is_called_failed() {
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    lose_answer(&emulator, "POST", "/v30.0/scripts");
+    let repo = std::sync::Arc::new(repository());
+    let (e, r) = (emulator.clone(), repo.clone());
+    let run = blocking(move || release(r.path(), &e, "v1", &[])).await;
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("saved as `Acme_Main_IVR__v1`"), "{}", run.stdout);
+    // An answer that is no save answer, for a save that did not happen: failed, saying so.
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    answer(&emulator, "POST", "/v30.0/scripts", 200, json!(null));
+    let (e, r) = (emulator.clone(), repo.clone());
+    let run = blocking(move || release(r.path(), &e, "v2", &[])).await;
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "FAILED: CXone answered 200 with a body that is not a save answer, but the tenant has no `Acme_Main_IVR__v2` when read back"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_remote_check_never_passes_a_refusal_that_names_no_action() {
+    for (status, body) in [
+        (409, json!({"results": [{"success": false}]})),
+        (409, json!({"error": "Conflict"})),
+        (200, json!({"results": [{"success": false, "error_code": {"details": {"totalErrors": "0"}}}]})),
+    ] {
+        let emulator = std::sync::Arc::new(tenant(&[]).await);
+        answer(&emulator, "POST", "/v30.0/scripts", status, body.clone());
+        let repo = std::sync::Arc::new(repository());
+        let (e, r) = (emulator.clone(), repo.clone());
+        let run = blocking(move || cxone_flow(r.path(), &e, &["validate", "--remote", "ivr"])).await;
+        assert_eq!(run.code, 1, "{status} {body}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stdout
+                .contains("ivr/acme_main_ivr.json:1:1: error[CXF040] remote-syntax-check: CXone's syntax check rejects it with"),
+            "{status} {body}: {}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("on the script"), "{}", run.stdout);
+    }
+}
+
+/// A tenant whose main line (4001) and Spanish line (4002) both run `Old_IVR`.
+async fn two_lines() -> cxone_emulator::Emulator {
+    let emulator = studio_emulator(EmulatorStudio {
+        points_of_contact: vec![point("4001=Old_IVR:Main line:11"), point("4002=Old_IVR:Spanish line:12")],
+        ..EmulatorStudio::default()
+    })
+    .await;
+    let mut old = example_script("Old_IVR");
+    old["properties"]["9"]["0"]["value"] = json!("Claims");
+    client(&emulator, access_key()).save(&old).await.unwrap();
+    emulator
+}
+
+fn release_both(dir: &Path, emulator: &cxone_emulator::Emulator, tag: &str) -> crate::studio_release::Run {
+    let args = [
+        "release",
+        "--backend",
+        "studio",
+        "--tag",
+        tag,
+        "--point-of-contact",
+        "Acme_Main_IVR=4001,Spanish line",
+        "ivr",
+    ];
+    cxone_flow(dir, emulator, &args)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cutover_that_leaves_one_point_of_contact_behind_is_undone_for_all() {
+    let emulator = std::sync::Arc::new(two_lines().await);
+    // The Spanish line's update is answered 200 and not made (another run, a tenant's rule).
+    answer(&emulator, "PUT", "/points-of-contact/4002", 200, json!({}));
+    let repo = std::sync::Arc::new(repository());
+    let (e, r) = (emulator.clone(), repo.clone());
+    let run = blocking(move || release_both(r.path(), &e, "v1")).await;
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains(
+            "point of contact 4002: FAILED to repoint: CXone accepted the change, but it runs `Old_IVR` when read back"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("point of contact 4001: FAILED to repoint: moved back to `Old_IVR`, all or nothing"),
+        "{}",
+        run.stdout
+    );
+    let studio = client(&emulator, access_key());
+    for code in [4001, 4002] {
+        assert_eq!(studio.point_of_contact(code).await.unwrap().script_name, "Old_IVR", "{code}");
+    }
+    let lines = audit(repo.path());
+    assert!(
+        lines
+            .iter()
+            .any(|e| e["event"] == "point_of_contact_rolled_back" && e["pointOfContact"] == "4001"),
+        "the undo is in the audit log"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollback_refuses_a_history_moved_by_hand_before_moving_anything() {
+    let emulator = std::sync::Arc::new(two_lines().await);
+    let repo = std::sync::Arc::new(repository());
+    let (e, r) = (emulator.clone(), repo.clone());
+    assert_eq!(blocking(move || release_both(r.path(), &e, "v1")).await.code, 0);
+    edit_greeting(repo.path(), "Welcome to Acme.");
+    let (e, r) = (emulator.clone(), repo.clone());
+    assert_eq!(blocking(move || release_both(r.path(), &e, "v2")).await.code, 0);
+    // Someone points the Spanish line elsewhere in CXone, outside this audit log.
+    let studio = client(&emulator, access_key());
+    let spanish = studio.point_of_contact(4002).await.unwrap();
+    studio.repoint(&spanish, "Old_IVR").await.unwrap();
+    let (e, r) = (emulator.clone(), repo.clone());
+    let run = blocking(move || {
+        cxone_flow(
+            r.path(),
+            &e,
+            &[
+                "rollback",
+                "--backend",
+                "studio",
+                "--script",
+                "Acme_Main_IVR",
+                "--point-of-contact",
+                "Acme_Main_IVR=4001,4002",
+            ],
+        )
+    })
+    .await;
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(
+            "point of contact 4002 runs `Old_IVR`, but the audit log last moved it to `Acme_Main_IVR__v2`"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        studio.point_of_contact(4001).await.unwrap().script_name,
+        "Acme_Main_IVR__v2",
+        "checked every target before moving any"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pull_refuses_names_that_share_a_file_and_answers_that_are_not_scripts() {
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    let studio = client(&emulator, access_key());
+    for name in ["Sales/IVR", "Sales:IVR"] {
+        let mut script = example_script(name);
+        script["properties"]["9"]["0"]["value"] = json!("Claims");
+        assert_eq!(studio.save(&script).await.unwrap().succeeded(), Some(true));
+    }
+    let repo = std::sync::Arc::new(repository());
+    let (e, r) = (emulator.clone(), repo.clone());
+    let run = blocking(move || cxone_flow(r.path(), &e, &["pull", "--out", "live"])).await;
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("`Sales/IVR` and `Sales:IVR` would both be written to Sales_IVR.json: nothing pulled"),
+        "{}",
+        run.stderr
+    );
+    assert!(!repo.path().join("live").exists(), "nothing written");
+
+    // A script answered as `null`: the local file stays.
+    std::fs::create_dir_all(repo.path().join("live")).unwrap();
+    let kept = repo.path().join("live/Old_IVR.json");
+    std::fs::write(&kept, "{\"header\": {\"scriptName\": \"Old_IVR\"}}").unwrap();
+    answer(&emulator, "GET", "/v30.0/scripts", 200, json!(null));
+    let (e, r) = (emulator.clone(), repo.clone());
+    let run = blocking(move || cxone_flow(r.path(), &e, &["pull", "--script", "Old_IVR", "--out", "live"])).await;
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("the tenant's answer for `Old_IVR` is not a script (null)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(&kept).unwrap(),
+        "{\"header\": {\"scriptName\": \"Old_IVR\"}}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_release_that_maps_no_point_of_contact_never_reads_them() {
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    // A tenant whose list would not decode: a release without a mapping must not care.
+    answer(&emulator, "GET", "/points-of-contact", 200, json!({"pointsOfContact": [{"id": "x"}]}));
+    let repo = std::sync::Arc::new(repository());
+    let (e, r) = (emulator.clone(), repo.clone());
+    let run = blocking(move || cxone_flow(r.path(), &e, &["release", "--backend", "studio", "--tag", "v1", "ivr"])).await;
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let log = emulator.state.lock().log.clone();
+    assert!(!log.iter().any(|e| e.path.contains("points-of-contact")), "{log:?}");
+}
