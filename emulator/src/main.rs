@@ -184,3 +184,48 @@ async fn main() -> std::process::ExitCode {
     let _ = tokio::signal::ctrl_c().await;
     std::process::ExitCode::SUCCESS
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_of_contact_and_skills_seed_the_tenant_from_the_command_line() {
+        let args = Args::try_parse_from([
+            "cxone-emulator",
+            "--point-of-contact",
+            "4001=Main_IVR:Main line:11",
+            "--point-of-contact",
+            "4002=Other_IVR",
+            "--skill",
+            "Claims",
+        ])
+        .unwrap();
+        let codes: Vec<(u64, &str, &str, u64)> = args
+            .points_of_contact
+            .iter()
+            .map(|p| (p.contact_code, p.script_name.as_str(), p.description.as_str(), p.skill_id))
+            .collect();
+        assert_eq!(
+            codes,
+            [(4001, "Main_IVR", "Main line", 11), (4002, "Other_IVR", "Point of contact 4002", 1)]
+        );
+        assert_eq!(args.skills, ["Claims"]);
+        for bad in ["main=Main_IVR", "4001=", "4001=Main:Line:eleven", "4001"] {
+            assert!(
+                Args::try_parse_from(["cxone-emulator", "--point-of-contact", bad]).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_loopback_addresses_go_without_a_warning() {
+        for host in ["127.0.0.1", "::1", "[::1]", "localhost", "127.0.0.2"] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in ["0.0.0.0", "::", "192.168.1.5", "example.com"] {
+            assert!(!is_loopback(host), "{host}");
+        }
+    }
+}
