@@ -43,7 +43,11 @@ pub async fn state(State(state): State<Arc<AppState>>) -> Response {
         .scripts
         .iter()
         .map(|(name, script)| {
-            let saves: Vec<_> = script.history.iter().map(|(id, date)| json!({"masterId": id, "modifyDate": date})).collect();
+            let saves: Vec<_> = script
+                .history
+                .iter()
+                .map(|(id, date)| json!({"masterId": id, "modifyDate": date}))
+                .collect();
             (name.clone(), json!({"masterId": script.master_id, "saves": saves}))
         })
         .collect();

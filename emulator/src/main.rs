@@ -168,19 +168,19 @@ async fn main() -> std::process::ExitCode {
     } else {
         "(the --access-key-secret given)"
     };
-    println!("  Studio:    log in with the access key CXONE_ACCESS_KEY_ID={}", args.access_key_id);
-    println!("             and CXONE_ACCESS_KEY_SECRET={secret}, then give cxone-flow:");
     println!(
-        "             --cxone-issuer {origin} --cxone-access-key-url {origin}/authentication/v1/token/access-key"
+        "  Studio:    log in with the access key CXONE_ACCESS_KEY_ID={}",
+        args.access_key_id
     );
-    let state = emulator.state.lock();
-    for point in &state.points_of_contact {
+    println!("             and CXONE_ACCESS_KEY_SECRET={secret}, then give cxone-flow:");
+    println!("             --cxone-issuer {origin} --cxone-access-key-url {origin}/authentication/v1/token/access-key");
+    let points = emulator.state.lock().points_of_contact.clone();
+    for point in &points {
         println!(
             "  point of contact {} ({}) runs `{}`",
             point.contact_code, point.description, point.script_name
         );
     }
-    drop(state);
     let _ = tokio::signal::ctrl_c().await;
     std::process::ExitCode::SUCCESS
 }
@@ -204,11 +204,21 @@ mod tests {
         let codes: Vec<(u64, &str, &str, u64)> = args
             .points_of_contact
             .iter()
-            .map(|p| (p.contact_code, p.script_name.as_str(), p.description.as_str(), p.skill_id))
+            .map(|p| {
+                (
+                    p.contact_code,
+                    p.script_name.as_str(),
+                    p.description.as_str(),
+                    p.skill_id,
+                )
+            })
             .collect();
         assert_eq!(
             codes,
-            [(4001, "Main_IVR", "Main line", 11), (4002, "Other_IVR", "Point of contact 4002", 1)]
+            [
+                (4001, "Main_IVR", "Main line", 11),
+                (4002, "Other_IVR", "Point of contact 4002", 1)
+            ]
         );
         assert_eq!(args.skills, ["Claims"]);
         for bad in ["main=Main_IVR", "4001=", "4001=Main:Line:eleven", "4001"] {

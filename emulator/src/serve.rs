@@ -19,6 +19,9 @@ use crate::faults::FaultKind;
 use crate::state::{AppState, LogEntry};
 use crate::{admin, api, auth, studio};
 
+/// The largest request body the emulator takes.
+const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
 /// The routes: the API under `/api/v2`, the token endpoint, and the admin endpoints.
 pub fn routes(state: Arc<AppState>) -> Router {
     Router::new()
@@ -40,9 +43,7 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route("/.well-known/cxone-configuration", get(studio::cxone_configuration))
         .route(
             "/inContactAPI/services/{version}/scripts",
-            get(studio::get_script)
-                .post(studio::save)
-                .delete(studio::delete_script),
+            get(studio::get_script).post(studio::save).delete(studio::delete_script),
         )
         .route("/inContactAPI/services/{version}/scripts/search", get(studio::search))
         .route(
@@ -62,6 +63,8 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route("/admin/faults", get(admin::faults).post(admin::set_faults))
         .route("/admin/revoke-tokens", post(admin::revoke_tokens))
         .fallback(|| async { ApiError::not_found("no such endpoint") })
+        // Real scripts run to megabytes; axum's default 2 MB limit would refuse them.
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }
 

@@ -58,7 +58,9 @@ impl PointOfContact {
         let contact_code: u64 = code.trim().parse().map_err(|_| bad())?;
         let mut parts = rest.splitn(3, ':');
         let script_name = parts.next().filter(|s| !s.is_empty()).ok_or_else(bad)?.to_string();
-        let description = parts.next().map_or_else(|| format!("Point of contact {contact_code}"), str::to_string);
+        let description = parts
+            .next()
+            .map_or_else(|| format!("Point of contact {contact_code}"), str::to_string);
         let skill_id = match parts.next() {
             Some(skill) => skill.trim().parse().map_err(|_| bad())?,
             None => 1,

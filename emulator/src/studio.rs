@@ -257,7 +257,11 @@ pub async fn search(
     let bus = state.config.studio.business_unit;
     let wanted = query.script_name.unwrap_or_default();
     let (skip, top) = (query.skip.unwrap_or(0), query.top.unwrap_or(100).clamp(1, 100));
-    let matching: Vec<_> = inner.scripts.iter().filter(|(name, _)| name.contains(&wanted)).collect();
+    let matching: Vec<_> = inner
+        .scripts
+        .iter()
+        .filter(|(name, _)| name.contains(&wanted))
+        .collect();
     let found: Vec<Value> = matching
         .iter()
         .skip(skip)
@@ -640,7 +644,11 @@ pub async fn repoint(
     if !inner.scripts.contains_key(script) {
         return ApiError::bad_request(format!("no script `{script}`")).into_response();
     }
-    match inner.points_of_contact.iter_mut().find(|p| p.contact_code.to_string() == code) {
+    match inner
+        .points_of_contact
+        .iter_mut()
+        .find(|p| p.contact_code.to_string() == code)
+    {
         Some(point) => {
             point.description = name.to_string();
             point.skill_id = skill;

@@ -282,7 +282,11 @@ pub(super) fn pull(args: PullArgs) -> ExitCode {
         if args.check_drift {
             if !same {
                 drifted += 1;
-                let what = if local.is_some() { "differs from this file" } else { "has no file here" };
+                let what = if local.is_some() {
+                    "differs from this file"
+                } else {
+                    "has no file here"
+                };
                 println!("{}: the live script `{}` {what}", path.display(), script.tenant_name);
             }
             continue;

@@ -225,7 +225,10 @@ fn step_of(event: &AuditEvent, flow: Option<&str>, version: Option<&str>) -> Ste
             point_of_contact,
             from,
             to,
-        } => (format!("point of contact {point_of_contact}: moving from {from} to {to}"), false),
+        } => (
+            format!("point of contact {point_of_contact}: moving from {from} to {to}"),
+            false,
+        ),
         other => {
             let name = serde_json::to_value(other)
                 .ok()

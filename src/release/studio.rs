@@ -233,7 +233,10 @@ pub fn failing_findings(saved: &Saved) -> Vec<RemoteFinding> {
             _ if saved.status == 409 => "rejected (HTTP 409) naming no action".to_string(),
             Some(result) if !result.success => format!("`success: false` (HTTP {}) naming no action", saved.status),
             Some(_) => format!("errors counted (HTTP {}) naming no action", saved.status),
-            None => format!("an answer (HTTP {}) that does not say the script was saved", saved.status),
+            None => format!(
+                "an answer (HTTP {}) that does not say the script was saved",
+                saved.status
+            ),
         };
         found.push(RemoteFinding {
             action: String::new(),
@@ -304,8 +307,7 @@ fn same_actions(a: Option<&Value>, b: Option<&Value>) -> bool {
     match (a.and_then(Value::as_object), b.and_then(Value::as_object)) {
         (Some(a), Some(b)) => {
             a.len() == b.len()
-                && a
-                    .iter()
+                && a.iter()
                     .all(|(id, action)| b.get(id).is_some_and(|other| same_action(action, other)))
         }
         _ => a == b,
@@ -315,12 +317,10 @@ fn same_actions(a: Option<&Value>, b: Option<&Value>) -> bool {
 fn same_action(a: &Value, b: &Value) -> bool {
     match (a.as_object(), b.as_object()) {
         (Some(a), Some(b)) => {
-            let placed = |map: &'_ serde_json::Map<String, Value>| {
-                map.keys().filter(|k| !LAYOUT.contains(&k.as_str())).count()
-            };
+            let placed =
+                |map: &'_ serde_json::Map<String, Value>| map.keys().filter(|k| !LAYOUT.contains(&k.as_str())).count();
             placed(a) == placed(b)
-                && a
-                    .iter()
+                && a.iter()
                     .filter(|(k, _)| !LAYOUT.contains(&k.as_str()))
                     .all(|(k, v)| b.get(k) == Some(v))
         }
@@ -429,7 +429,14 @@ async fn save_unless_same(
         Ok(saved) => saved,
         // Nothing came back: the save may have been made all the same.
         Err(error) if error.status.is_none() => {
-            return confirm(client, content, versioned, Vec::new(), &format!("the save's answer was lost ({error})")).await;
+            return confirm(
+                client,
+                content,
+                versioned,
+                Vec::new(),
+                &format!("the save's answer was lost ({error})"),
+            )
+            .await;
         }
         Err(error) => return Err(error),
     };

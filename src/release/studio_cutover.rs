@@ -104,10 +104,19 @@ pub async fn cut_over(
         }
     }
     // Read every one again: another run may have moved one meanwhile.
-    for (point, cut) in before.iter().zip(cutovers.iter_mut()).filter(|(_, c)| c.failed.is_none()) {
+    for (point, cut) in before
+        .iter()
+        .zip(cutovers.iter_mut())
+        .filter(|(_, c)| c.failed.is_none())
+    {
         match client.point_of_contact(point.contact_code.0).await {
             Ok(now) if now.script_name == versioned => {}
-            Ok(now) => cut.failed = Some(format!("it runs `{}` after the cutover, not `{versioned}`", now.script_name)),
+            Ok(now) => {
+                cut.failed = Some(format!(
+                    "it runs `{}` after the cutover, not `{versioned}`",
+                    now.script_name
+                ))
+            }
             Err(error) => cut.failed = Some(format!("it could not be read after the cutover: {error}")),
         }
     }
@@ -116,7 +125,11 @@ pub async fn cut_over(
     }
     let why = cutovers
         .iter()
-        .filter_map(|c| c.failed.as_ref().map(|f| format!("point of contact {}: {f}", c.point_of_contact)))
+        .filter_map(|c| {
+            c.failed
+                .as_ref()
+                .map(|f| format!("point of contact {}: {f}", c.point_of_contact))
+        })
         .collect::<Vec<_>>()
         .join("; ");
     for point in moved {
@@ -124,7 +137,10 @@ pub async fn cut_over(
         now.script_name = versioned.to_string();
         let undone = move_to(client, &now, &point.script_name, record).await;
         let code = point.contact_code.0.to_string();
-        if let Some(cut) = cutovers.iter_mut().find(|c| c.point_of_contact == code && c.failed.is_none()) {
+        if let Some(cut) = cutovers
+            .iter_mut()
+            .find(|c| c.point_of_contact == code && c.failed.is_none())
+        {
             cut.failed = Some(match undone {
                 Ok(()) => {
                     record(AuditEvent::PointOfContactRolledBack {
@@ -194,7 +210,10 @@ fn moves(entries: &[Value], code: &str, now: &str) -> Vec<Move> {
     let mut pending: Option<Move> = None;
     let entries = entries
         .iter()
-        .filter(|e| e["pointOfContact"].as_str() == Some(code) || e["pointOfContact"].as_u64().is_some_and(|c| c.to_string() == code))
+        .filter(|e| {
+            e["pointOfContact"].as_str() == Some(code)
+                || e["pointOfContact"].as_u64().is_some_and(|c| c.to_string() == code)
+        })
         .filter(|e| e["dryRun"] != true && e["failed"].is_null());
     for entry in entries {
         // A release's move goes to the name it saved (`versionId`); a rollback's, or a cutover

@@ -79,8 +79,12 @@ async fn runs_other(
     }
     Ok(match client.get(runs).await.map_err(|e| e.to_string())? {
         Some(live) if same_content(&live, &script.named(runs)) => None,
-        Some(_) => Some(format!("point of contact {code} runs `{runs}`, which differs from this file")),
-        None => Some(format!("point of contact {code} runs `{runs}`, which the tenant does not have")),
+        Some(_) => Some(format!(
+            "point of contact {code} runs `{runs}`, which differs from this file"
+        )),
+        None => Some(format!(
+            "point of contact {code} runs `{runs}`, which the tenant does not have"
+        )),
     })
 }
 
@@ -121,11 +125,7 @@ pub struct Pulled {
 /// The scripts to pull, each with its file: the names given; else, for every script mapped to
 /// points of contact, the version they run, filed under the script's own name; else every script
 /// of the tenant but sandboxes and versions (names with `__`). Two names for one file are refused.
-async fn wanted(
-    client: &StudioClient,
-    studio: &StudioSettings,
-    names: &[String],
-) -> Result<Vec<Wanted>, String> {
+async fn wanted(client: &StudioClient, studio: &StudioSettings, names: &[String]) -> Result<Vec<Wanted>, String> {
     let pairs: Vec<(String, String)> = if !names.is_empty() {
         names.iter().map(|n| (n.clone(), n.clone())).collect()
     } else if !studio.points_of_contact.is_empty() {
@@ -134,7 +134,8 @@ async fn wanted(
         for (script, mapped) in &studio.points_of_contact {
             let mut runs: Vec<&str> = Vec::new();
             for name in mapped {
-                let point = find(&points, name).ok_or_else(|| format!("the tenant has no point of contact `{name}`"))?;
+                let point =
+                    find(&points, name).ok_or_else(|| format!("the tenant has no point of contact `{name}`"))?;
                 if !runs.contains(&point.script_name.as_str()) {
                     runs.push(&point.script_name);
                 }
@@ -244,7 +245,8 @@ mod tests {
         for answer in [json!(null), json!([1]), json!({"actions": {}}), json!("x")] {
             assert!(filed(answer, "A").unwrap_err().contains("is not a script"));
         }
-        let script = json!({"header": {"scriptName": "A__v2", "masterId": 9, "lockInfo": {}, "lastSavedIn": "x", "busNo": 1}});
+        let script =
+            json!({"header": {"scriptName": "A__v2", "masterId": 9, "lockInfo": {}, "lastSavedIn": "x", "busNo": 1}});
         assert_eq!(
             filed(script, "A").unwrap(),
             json!({"header": {"scriptName": "A", "busNo": 1}})

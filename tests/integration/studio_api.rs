@@ -85,13 +85,19 @@ async fn an_access_key_login_finds_the_tenant_and_saves_reads_and_repoints() {
     assert_eq!((saved.status, saved.succeeded()), (200, Some(true)), "{saved:?}");
     let read = studio.get("Acme_Main_IVR").await.unwrap().unwrap();
     assert!(cxone_flow::release::studio::same_content(&read, &script), "{read}");
-    assert!(read["header"]["masterId"].is_number(), "the tenant's own header field: {read}");
+    assert!(
+        read["header"]["masterId"].is_number(),
+        "the tenant's own header field: {read}"
+    );
     assert_eq!(studio.get("Nothing").await.unwrap(), None);
     let found = studio.search("Acme").await.unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].status.as_deref(), Some("CURR"));
     let listed = studio.points_of_contact().await.unwrap();
-    assert_eq!((listed[0].contact_code.0, listed[0].script_name.as_str()), (4001, "Old_IVR"));
+    assert_eq!(
+        (listed[0].contact_code.0, listed[0].script_name.as_str()),
+        (4001, "Old_IVR")
+    );
     studio.repoint(&listed[0], "Acme_Main_IVR").await.unwrap();
     let read = studio.point_of_contact(4001).await.unwrap();
     assert_eq!(read.script_name, "Acme_Main_IVR");

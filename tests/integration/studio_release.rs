@@ -156,7 +156,10 @@ async fn a_tag_release_saves_once_cuts_over_and_a_rollback_repoints_back() {
     let main_line = studio.point_of_contact(4001).await.unwrap();
     assert_eq!(main_line.script_name, "Acme_Main_IVR__v1");
     assert_eq!(
-        (main_line.contact_description.as_deref(), main_line.default_skill_id.clone()),
+        (
+            main_line.contact_description.as_deref(),
+            main_line.default_skill_id.clone()
+        ),
         (Some("Main line"), Some(json!(11))),
         "the PUT sent the point of contact back whole"
     );
@@ -195,7 +198,11 @@ async fn a_tag_release_saves_once_cuts_over_and_a_rollback_repoints_back() {
             .contains("point of contact 4001: already runs `Acme_Main_IVR__v1`")
     );
     let history = studio.history("Acme_Main_IVR__v1").await.unwrap();
-    assert_eq!(history["versions"].as_array().unwrap().len(), 1, "saved once: {history}");
+    assert_eq!(
+        history["versions"].as_array().unwrap().len(),
+        1,
+        "saved once: {history}"
+    );
 
     // A rollback of the first release would go to Old_IVR, which is no version of the script.
     let (e, r) = (emulator.clone(), repo.clone());
@@ -220,12 +227,18 @@ async fn a_tag_release_saves_once_cuts_over_and_a_rollback_repoints_back() {
         "{}",
         back.stdout
     );
-    assert_eq!(studio.point_of_contact(4001).await.unwrap().script_name, "Acme_Main_IVR__v1");
+    assert_eq!(
+        studio.point_of_contact(4001).await.unwrap().script_name,
+        "Acme_Main_IVR__v1"
+    );
     // Forward again to a named tag.
     let (e, r) = (emulator.clone(), repo.clone());
     let to_tag = blocking(move || rollback(r.path(), &e, &["--to", "v2"])).await;
     assert_eq!(to_tag.code, 0, "{}", to_tag.stderr);
-    assert_eq!(studio.point_of_contact(4001).await.unwrap().script_name, "Acme_Main_IVR__v2");
+    assert_eq!(
+        studio.point_of_contact(4001).await.unwrap().script_name,
+        "Acme_Main_IVR__v2"
+    );
 
     // No secret in any output or in the audit log.
     let audit_text = std::fs::read_to_string(repo.path().join("cxone-flow-audit.jsonl")).unwrap();
@@ -260,27 +273,45 @@ async fn a_released_name_is_never_overwritten_with_other_content_unless_forced_a
         refused.stdout
     );
     let studio = client(&emulator, access_key());
-    assert_eq!(studio.point_of_contact(4001).await.unwrap().script_name, "Acme_Main_IVR__v2");
+    assert_eq!(
+        studio.point_of_contact(4001).await.unwrap().script_name,
+        "Acme_Main_IVR__v2"
+    );
 
     let (e, r) = (emulator.clone(), repo.clone());
     let dry = blocking(move || release(r.path(), &e, "v3", &["--dry-run"])).await;
     assert_eq!(dry.code, 0, "{}", dry.stderr);
-    assert!(dry.stdout.contains("would save as `Acme_Main_IVR__v3`"), "{}", dry.stdout);
+    assert!(
+        dry.stdout.contains("would save as `Acme_Main_IVR__v3`"),
+        "{}",
+        dry.stdout
+    );
     assert!(
         dry.stdout
             .contains("would move from `Acme_Main_IVR__v2` to `Acme_Main_IVR__v3`"),
         "{}",
         dry.stdout
     );
-    assert!(!dry.stderr.contains("now runs"), "a dry run claims no repoint: {}", dry.stderr);
+    assert!(
+        !dry.stderr.contains("now runs"),
+        "a dry run claims no repoint: {}",
+        dry.stderr
+    );
     assert!(
         dry.stderr
             .contains("dry run: point of contact 4001 would move from Acme_Main_IVR__v2 to Acme_Main_IVR__v3"),
         "{}",
         dry.stderr
     );
-    assert_eq!(studio.get("Acme_Main_IVR__v3").await.unwrap(), None, "a dry run saves nothing");
-    assert_eq!(studio.point_of_contact(4001).await.unwrap().script_name, "Acme_Main_IVR__v2");
+    assert_eq!(
+        studio.get("Acme_Main_IVR__v3").await.unwrap(),
+        None,
+        "a dry run saves nothing"
+    );
+    assert_eq!(
+        studio.point_of_contact(4001).await.unwrap().script_name,
+        "Acme_Main_IVR__v2"
+    );
 
     let (e, r) = (emulator.clone(), repo.clone());
     let forced = blocking(move || release(r.path(), &e, "v1", &["--force"])).await;
@@ -511,7 +542,10 @@ async fn a_tag_pushed_releases_the_scripts_and_cuts_over_from_the_action() {
         run.summary
     );
     let studio = client(&emulator, access_key());
-    assert_eq!(studio.point_of_contact(4001).await.unwrap().script_name, "Acme_Main_IVR__v7");
+    assert_eq!(
+        studio.point_of_contact(4001).await.unwrap().script_name,
+        "Acme_Main_IVR__v7"
+    );
     assert_eq!(run.stdout.matches(KEY_SECRET).count(), 1, "{}", run.stdout);
     // The secret scan of every output: the log (past its mask), the summary, every file written.
     let mut outputs = vec![
@@ -569,7 +603,9 @@ async fn right_after_a_release_the_drift_check_finds_no_drift_and_then_finds_an_
     let run = run_action_async(&dir, drift_vars.clone()).await;
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
-        !run.commands.iter().any(|c| c.name == "warning" && c.properties.get("title").is_some_and(|t| t == "cxone-flow drift")),
+        !run.commands
+            .iter()
+            .any(|c| c.name == "warning" && c.properties.get("title").is_some_and(|t| t == "cxone-flow drift")),
         "no drift right after a release: {}",
         run.stdout
     );

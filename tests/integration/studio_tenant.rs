@@ -90,7 +90,10 @@ async fn the_remote_check_never_passes_a_refusal_that_names_no_action() {
     for (status, body) in [
         (409, json!({"results": [{"success": false}]})),
         (409, json!({"error": "Conflict"})),
-        (200, json!({"results": [{"success": false, "error_code": {"details": {"totalErrors": "0"}}}]})),
+        (
+            200,
+            json!({"results": [{"success": false, "error_code": {"details": {"totalErrors": "0"}}}]}),
+        ),
     ] {
         let emulator = std::sync::Arc::new(tenant(&[]).await);
         answer(&emulator, "POST", "/v30.0/scripts", status, body.clone());
@@ -99,8 +102,9 @@ async fn the_remote_check_never_passes_a_refusal_that_names_no_action() {
         let run = blocking(move || cxone_flow(r.path(), &e, &["validate", "--remote", "ivr"])).await;
         assert_eq!(run.code, 1, "{status} {body}: {}{}", run.stdout, run.stderr);
         assert!(
-            run.stdout
-                .contains("ivr/acme_main_ivr.json:1:1: error[CXF040] remote-syntax-check: CXone's syntax check rejects it with"),
+            run.stdout.contains(
+                "ivr/acme_main_ivr.json:1:1: error[CXF040] remote-syntax-check: CXone's syntax check rejects it with"
+            ),
             "{status} {body}: {}",
             run.stdout
         );
@@ -111,7 +115,10 @@ async fn the_remote_check_never_passes_a_refusal_that_names_no_action() {
 /// A tenant whose main line (4001) and Spanish line (4002) both run `Old_IVR`.
 async fn two_lines() -> cxone_emulator::Emulator {
     let emulator = studio_emulator(EmulatorStudio {
-        points_of_contact: vec![point("4001=Old_IVR:Main line:11"), point("4002=Old_IVR:Spanish line:12")],
+        points_of_contact: vec![
+            point("4001=Old_IVR:Main line:11"),
+            point("4002=Old_IVR:Spanish line:12"),
+        ],
         ..EmulatorStudio::default()
     })
     .await;
@@ -159,7 +166,11 @@ async fn a_cutover_that_leaves_one_point_of_contact_behind_is_undone_for_all() {
     );
     let studio = client(&emulator, access_key());
     for code in [4001, 4002] {
-        assert_eq!(studio.point_of_contact(code).await.unwrap().script_name, "Old_IVR", "{code}");
+        assert_eq!(
+            studio.point_of_contact(code).await.unwrap().script_name,
+            "Old_IVR",
+            "{code}"
+        );
     }
     let lines = audit(repo.path());
     assert!(
@@ -202,9 +213,8 @@ async fn a_rollback_refuses_a_history_moved_by_hand_before_moving_anything() {
     .await;
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(
-        run.stderr.contains(
-            "point of contact 4002 runs `Old_IVR`, but the audit log last moved it to `Acme_Main_IVR__v2`"
-        ),
+        run.stderr
+            .contains("point of contact 4002 runs `Old_IVR`, but the audit log last moved it to `Acme_Main_IVR__v2`"),
         "{}",
         run.stderr
     );
@@ -260,10 +270,17 @@ async fn a_pull_refuses_names_that_share_a_file_and_answers_that_are_not_scripts
 async fn a_release_that_maps_no_point_of_contact_never_reads_them() {
     let emulator = std::sync::Arc::new(tenant(&[]).await);
     // A tenant whose list would not decode: a release without a mapping must not care.
-    answer(&emulator, "GET", "/points-of-contact", 200, json!({"pointsOfContact": [{"id": "x"}]}));
+    answer(
+        &emulator,
+        "GET",
+        "/points-of-contact",
+        200,
+        json!({"pointsOfContact": [{"id": "x"}]}),
+    );
     let repo = std::sync::Arc::new(repository());
     let (e, r) = (emulator.clone(), repo.clone());
-    let run = blocking(move || cxone_flow(r.path(), &e, &["release", "--backend", "studio", "--tag", "v1", "ivr"])).await;
+    let run =
+        blocking(move || cxone_flow(r.path(), &e, &["release", "--backend", "studio", "--tag", "v1", "ivr"])).await;
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let log = emulator.state.lock().log.clone();
     assert!(!log.iter().any(|e| e.path.contains("points-of-contact")), "{log:?}");

@@ -74,7 +74,14 @@ async fn login(emulator: &cxone_emulator::Emulator) -> Raw {
         .unwrap();
     has_all(
         &config,
-        &["private", "ui_endpoint", "auth_endpoint", "api_endpoint", "domain", "uhDomain"],
+        &[
+            "private",
+            "ui_endpoint",
+            "auth_endpoint",
+            "api_endpoint",
+            "domain",
+            "uhDomain",
+        ],
         "cxone-configuration",
     );
     assert!(config["private"].is_boolean(), "{config}");
@@ -146,7 +153,10 @@ async fn scripts_are_saved_read_searched_listed_in_history_and_deleted_as_publis
     let result = &rejected["results"][0];
     assert_eq!(result["success"], false);
     let details = &result["error_code"]["details"];
-    assert_eq!(details["totalErrors"], "1", "totals as strings, as NICE's fixtures show them");
+    assert_eq!(
+        details["totalErrors"], "1",
+        "totals as strings, as NICE's fixtures show them"
+    );
     assert_eq!(details["totalWarnings"], "0");
     assert_eq!(details["actions"]["9"]["actionType"], "REQAGENT");
     assert_eq!(details["actions"]["9"]["errors"], json!([{"key": "skill-not-found"}]));
@@ -157,14 +167,20 @@ async fn scripts_are_saved_read_searched_listed_in_history_and_deleted_as_publis
     assert_eq!(saved["errorCount"], 0);
     let result = &saved["results"][0];
     assert_eq!(result["success"], true);
-    assert!(result["masterId"].is_u64() && result["libraryId"].is_string(), "{saved}");
+    assert!(
+        result["masterId"].is_u64() && result["libraryId"].is_string(),
+        "{saved}"
+    );
 
     let (status, read) = raw.get("scripts?scriptPath=Wire_IVR").await;
     assert_eq!(status, 200);
     let header = &read["header"];
     assert_eq!(header["scriptName"], "Wire_IVR");
     assert_eq!(header["masterId"], result["masterId"]);
-    assert!(header["lockInfo"].is_object() && header["lastSavedIn"].is_string(), "{header}");
+    assert!(
+        header["lockInfo"].is_object() && header["lastSavedIn"].is_string(),
+        "{header}"
+    );
     for (id, action) in read["actions"].as_object().unwrap() {
         assert!(
             action.get("xws").is_none() && action.get("yws").is_none(),
@@ -175,15 +191,30 @@ async fn scripts_are_saved_read_searched_listed_in_history_and_deleted_as_publis
     let (_, search) = raw
         .get("scripts/search?scriptName=Wire&includeInactive=true&skip=0&top=100")
         .await;
-    assert_eq!(keys(&search), ["_links", "busNo", "scriptSearchDetails", "totalRecords"]);
+    assert_eq!(
+        keys(&search),
+        ["_links", "busNo", "scriptSearchDetails", "totalRecords"]
+    );
     assert_eq!(search["totalRecords"], 1);
     assert_eq!(search["busNo"], 4_600_012);
     let found = &search["scriptSearchDetails"][0];
     assert_eq!(
         keys(found),
-        ["actions", "busNo", "mUser", "masterID", "mediaType", "modifyDate", "scriptName", "status"]
+        [
+            "actions",
+            "busNo",
+            "mUser",
+            "masterID",
+            "mediaType",
+            "modifyDate",
+            "scriptName",
+            "status"
+        ]
     );
-    assert_eq!((&found["scriptName"], &found["status"]), (&json!("Wire_IVR"), &json!("CURR")));
+    assert_eq!(
+        (&found["scriptName"], &found["status"]),
+        (&json!("Wire_IVR"), &json!("CURR"))
+    );
 
     post(script).await;
     let (_, history) = raw.get("scripts/historyByName?scriptPath=Wire_IVR").await;
@@ -231,7 +262,11 @@ async fn points_of_contact_are_listed_read_and_updated_whole_as_published() {
     );
     assert_eq!(listed["contactCode"], 4001, "an integer: {listed}");
     assert_eq!(
-        (&listed["contactDescription"], &listed["defaultSkillId"], &listed["scriptName"]),
+        (
+            &listed["contactDescription"],
+            &listed["defaultSkillId"],
+            &listed["scriptName"]
+        ),
         (&json!("Main line"), &json!(11), &json!("Old_IVR"))
     );
     let (_, one) = raw.get("points-of-contact/4001").await;
@@ -247,8 +282,12 @@ async fn points_of_contact_are_listed_read_and_updated_whole_as_published() {
     .await;
     let put = |body: Value| raw.send(raw.http.put(format!("{}/points-of-contact/4001", raw.api)).json(&body));
     let (status, _) = put(json!({"scriptName": "New_IVR"})).await;
-    assert_eq!(status, 400, "the spec requires pointOfContactName, skillId and scriptName");
-    let (status, answer) = put(json!({"pointOfContactName": "Main line", "skillId": 11, "scriptName": "New_IVR", "isActive": true})).await;
+    assert_eq!(
+        status, 400,
+        "the spec requires pointOfContactName, skillId and scriptName"
+    );
+    let (status, answer) =
+        put(json!({"pointOfContactName": "Main line", "skillId": 11, "scriptName": "New_IVR", "isActive": true})).await;
     assert_eq!((status, answer), (200, json!({})));
     let (_, one) = raw.get("points-of-contact/4001").await;
     assert_eq!(one["pointsOfContact"][0]["scriptName"], "New_IVR");
