@@ -118,8 +118,30 @@ pub(crate) async fn tenant(skills: &[&str]) -> cxone_emulator::Emulator {
     emulator
 }
 
-pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    tokio::task::spawn_blocking(f).await.unwrap()
+/// Runs `f` on the repository's folder and the emulator off the async runtime, which serves the
+/// emulator meanwhile.
+pub(crate) async fn off_runtime<T: Send + 'static>(
+    emulator: &std::sync::Arc<cxone_emulator::Emulator>,
+    repo: &std::sync::Arc<tempfile::TempDir>,
+    f: impl FnOnce(&Path, &cxone_emulator::Emulator) -> T + Send + 'static,
+) -> T {
+    let (emulator, repo) = (emulator.clone(), repo.clone());
+    tokio::task::spawn_blocking(move || f(repo.path(), &emulator))
+        .await
+        .unwrap()
+}
+
+/// Asserts that a run's output says `wanted`, showing the output when it does not.
+#[track_caller]
+pub(crate) fn says(output: &str, wanted: &str) {
+    assert!(output.contains(wanted), "wanted `{wanted}` in:\n{output}");
+}
+
+/// The drift warning of an Action run, if it has one.
+fn drift_warning(run: &crate::action::ActionRun) -> Option<&crate::action::WorkflowCommand> {
+    run.commands
+        .iter()
+        .find(|c| c.name == "warning" && c.properties.get("title").is_some_and(|t| t == "cxone-flow drift"))
 }
 
 /// The example script with another greeting: other content, for another tag.
@@ -135,22 +157,15 @@ pub(crate) fn edit_greeting(dir: &Path, greeting: &str) {
 async fn a_tag_release_saves_once_cuts_over_and_a_rollback_repoints_back() {
     let emulator = std::sync::Arc::new(tenant(&[]).await);
     let repo = std::sync::Arc::new(repository());
-    let (e, r) = (emulator.clone(), repo.clone());
-    let first = blocking(move || release(r.path(), &e, "v1", &[])).await;
+    let first = off_runtime(&emulator, &repo, move |d, e| release(d, e, "v1", &[])).await;
     assert_eq!(first.code, 0, "{}{}", first.stdout, first.stderr);
-    assert!(
-        first
-            .stdout
-            .contains("ivr/acme_main_ivr.json (Acme_Main_IVR): saved as `Acme_Main_IVR__v1`"),
-        "{}",
-        first.stdout
+    says(
+        &first.stdout,
+        "ivr/acme_main_ivr.json (Acme_Main_IVR): saved as `Acme_Main_IVR__v1`",
     );
-    assert!(
-        first
-            .stdout
-            .contains("point of contact 4001: moved from `Old_IVR` to `Acme_Main_IVR__v1` (read back)"),
-        "{}",
-        first.stdout
+    says(
+        &first.stdout,
+        "point of contact 4001: moved from `Old_IVR` to `Acme_Main_IVR__v1` (read back)",
     );
     let studio = client(&emulator, access_key());
     let main_line = studio.point_of_contact(4001).await.unwrap();
@@ -182,15 +197,11 @@ async fn a_tag_release_saves_once_cuts_over_and_a_rollback_repoints_back() {
     // nothing is saved, nothing moved.
     let read_back = studio.get("Acme_Main_IVR__v1").await.unwrap().unwrap();
     assert!(read_back["header"]["masterId"].is_number() && read_back["actions"]["1"].get("xws").is_none());
-    let (e, r) = (emulator.clone(), repo.clone());
-    let again = blocking(move || release(r.path(), &e, "v1", &[])).await;
+    let again = off_runtime(&emulator, &repo, move |d, e| release(d, e, "v1", &[])).await;
     assert_eq!(again.code, 0, "{}", again.stderr);
-    assert!(
-        again
-            .stdout
-            .contains("unchanged: `Acme_Main_IVR__v1` already holds this content"),
-        "{}",
-        again.stdout
+    says(
+        &again.stdout,
+        "unchanged: `Acme_Main_IVR__v1` already holds this content",
     );
     assert!(
         again
@@ -205,35 +216,30 @@ async fn a_tag_release_saves_once_cuts_over_and_a_rollback_repoints_back() {
     );
 
     // A rollback of the first release would go to Old_IVR, which is no version of the script.
-    let (e, r) = (emulator.clone(), repo.clone());
-    let refused = blocking(move || rollback(r.path(), &e, &[])).await;
+    let refused = off_runtime(&emulator, &repo, move |d, e| rollback(d, e, &[])).await;
     assert_eq!(refused.code, 1, "{}", refused.stdout);
-    assert!(
-        refused.stderr.contains("`Old_IVR` is not a version of `Acme_Main_IVR`"),
-        "{}",
-        refused.stderr
-    );
+    says(&refused.stderr, "`Old_IVR` is not a version of `Acme_Main_IVR`");
 
     // A second tag, then a rollback to the first.
     edit_greeting(repo.path(), "Welcome to Acme.");
-    let (e, r) = (emulator.clone(), repo.clone());
-    assert_eq!(blocking(move || release(r.path(), &e, "v2", &[])).await.code, 0);
-    let (e, r) = (emulator.clone(), repo.clone());
-    let back = blocking(move || rollback(r.path(), &e, &[])).await;
+    assert_eq!(
+        off_runtime(&emulator, &repo, move |d, e| release(d, e, "v2", &[]))
+            .await
+            .code,
+        0
+    );
+    let back = off_runtime(&emulator, &repo, move |d, e| rollback(d, e, &[])).await;
     assert_eq!(back.code, 0, "{}{}", back.stdout, back.stderr);
-    assert!(
-        back.stdout
-            .contains("point of contact 4001 moved back from `Acme_Main_IVR__v2` to `Acme_Main_IVR__v1`"),
-        "{}",
-        back.stdout
+    says(
+        &back.stdout,
+        "point of contact 4001 moved back from `Acme_Main_IVR__v2` to `Acme_Main_IVR__v1`",
     );
     assert_eq!(
         studio.point_of_contact(4001).await.unwrap().script_name,
         "Acme_Main_IVR__v1"
     );
     // Forward again to a named tag.
-    let (e, r) = (emulator.clone(), repo.clone());
-    let to_tag = blocking(move || rollback(r.path(), &e, &["--to", "v2"])).await;
+    let to_tag = off_runtime(&emulator, &repo, move |d, e| rollback(d, e, &["--to", "v2"])).await;
     assert_eq!(to_tag.code, 0, "{}", to_tag.stderr);
     assert_eq!(
         studio.point_of_contact(4001).await.unwrap().script_name,
@@ -255,22 +261,26 @@ async fn a_tag_release_saves_once_cuts_over_and_a_rollback_repoints_back() {
 async fn a_released_name_is_never_overwritten_with_other_content_unless_forced_and_a_dry_run_claims_nothing() {
     let emulator = std::sync::Arc::new(tenant(&[]).await);
     let repo = std::sync::Arc::new(repository());
-    let (e, r) = (emulator.clone(), repo.clone());
-    assert_eq!(blocking(move || release(r.path(), &e, "v1", &[])).await.code, 0);
+    assert_eq!(
+        off_runtime(&emulator, &repo, move |d, e| release(d, e, "v1", &[]))
+            .await
+            .code,
+        0
+    );
     edit_greeting(repo.path(), "Welcome to Acme.");
-    let (e, r) = (emulator.clone(), repo.clone());
-    assert_eq!(blocking(move || release(r.path(), &e, "v2", &[])).await.code, 0);
+    assert_eq!(
+        off_runtime(&emulator, &repo, move |d, e| release(d, e, "v2", &[]))
+            .await
+            .code,
+        0
+    );
     // v1 runs nowhere now; releasing v1 again with v2's content would still make a rollback to v1
     // restore the wrong content.
-    let (e, r) = (emulator.clone(), repo.clone());
-    let refused = blocking(move || release(r.path(), &e, "v1", &[])).await;
+    let refused = off_runtime(&emulator, &repo, move |d, e| release(d, e, "v1", &[])).await;
     assert_eq!(refused.code, 1, "{}", refused.stdout);
-    assert!(
-        refused.stdout.contains(
-            "ivr/acme_main_ivr.json (Acme_Main_IVR): REFUSED: `Acme_Main_IVR__v1` already holds other content than this file"
-        ),
-        "{}",
-        refused.stdout
+    says(
+        &refused.stdout,
+        "ivr/acme_main_ivr.json (Acme_Main_IVR): REFUSED: `Acme_Main_IVR__v1` already holds other content than this file",
     );
     let studio = client(&emulator, access_key());
     assert_eq!(
@@ -278,30 +288,21 @@ async fn a_released_name_is_never_overwritten_with_other_content_unless_forced_a
         "Acme_Main_IVR__v2"
     );
 
-    let (e, r) = (emulator.clone(), repo.clone());
-    let dry = blocking(move || release(r.path(), &e, "v3", &["--dry-run"])).await;
+    let dry = off_runtime(&emulator, &repo, move |d, e| release(d, e, "v3", &["--dry-run"])).await;
     assert_eq!(dry.code, 0, "{}", dry.stderr);
-    assert!(
-        dry.stdout.contains("would save as `Acme_Main_IVR__v3`"),
-        "{}",
-        dry.stdout
-    );
-    assert!(
-        dry.stdout
-            .contains("would move from `Acme_Main_IVR__v2` to `Acme_Main_IVR__v3`"),
-        "{}",
-        dry.stdout
+    says(&dry.stdout, "would save as `Acme_Main_IVR__v3`");
+    says(
+        &dry.stdout,
+        "would move from `Acme_Main_IVR__v2` to `Acme_Main_IVR__v3`",
     );
     assert!(
         !dry.stderr.contains("now runs"),
         "a dry run claims no repoint: {}",
         dry.stderr
     );
-    assert!(
-        dry.stderr
-            .contains("dry run: point of contact 4001 would move from Acme_Main_IVR__v2 to Acme_Main_IVR__v3"),
-        "{}",
-        dry.stderr
+    says(
+        &dry.stderr,
+        "dry run: point of contact 4001 would move from Acme_Main_IVR__v2 to Acme_Main_IVR__v3",
     );
     assert_eq!(
         studio.get("Acme_Main_IVR__v3").await.unwrap(),
@@ -313,8 +314,7 @@ async fn a_released_name_is_never_overwritten_with_other_content_unless_forced_a
         "Acme_Main_IVR__v2"
     );
 
-    let (e, r) = (emulator.clone(), repo.clone());
-    let forced = blocking(move || release(r.path(), &e, "v1", &["--force"])).await;
+    let forced = off_runtime(&emulator, &repo, move |d, e| release(d, e, "v1", &["--force"])).await;
     assert_eq!(forced.code, 0, "{}", forced.stdout);
     let v1 = studio.get("Acme_Main_IVR__v1").await.unwrap().unwrap();
     assert!(v1.to_string().contains("Welcome to Acme."));
@@ -324,15 +324,11 @@ async fn a_released_name_is_never_overwritten_with_other_content_unless_forced_a
 async fn cxone_s_syntax_check_blocks_the_release_and_lands_on_the_action_s_line() {
     let emulator = std::sync::Arc::new(tenant(&["Claims"]).await);
     let repo = std::sync::Arc::new(repository());
-    let (e, r) = (emulator.clone(), repo.clone());
-    let rejected = blocking(move || release(r.path(), &e, "v1", &[])).await;
+    let rejected = off_runtime(&emulator, &repo, move |d, e| release(d, e, "v1", &[])).await;
     assert_eq!(rejected.code, 1, "{}", rejected.stdout);
-    assert!(
-        rejected
-            .stdout
-            .contains("REJECTED by CXone's syntax check, nothing saved: action 9 skill-not-found"),
-        "{}",
-        rejected.stdout
+    says(
+        &rejected.stdout,
+        "REJECTED by CXone's syntax check, nothing saved: action 9 skill-not-found",
     );
     let studio = client(&emulator, access_key());
     assert_eq!(
@@ -341,9 +337,10 @@ async fn cxone_s_syntax_check_blocks_the_release_and_lands_on_the_action_s_line(
         "nothing moved"
     );
 
-    let (e, r) = (emulator.clone(), repo.clone());
-    let validated =
-        blocking(move || cxone_flow(r.path(), &e, &["validate", "--remote", "--sarif", "out.sarif", "ivr"])).await;
+    let validated = off_runtime(&emulator, &repo, move |d, e| {
+        cxone_flow(d, e, &["validate", "--remote", "--sarif", "out.sarif", "ivr"])
+    })
+    .await;
     assert_eq!(validated.code, 1, "{}{}", validated.stdout, validated.stderr);
     let text = std::fs::read_to_string(repo.path().join("ivr/acme_main_ivr.json")).unwrap();
     let line = text
@@ -351,12 +348,11 @@ async fn cxone_s_syntax_check_blocks_the_release_and_lands_on_the_action_s_line(
         .position(|l| l.trim_start().starts_with("\"9\": {"))
         .unwrap()
         + 1;
-    assert!(
-        validated.stdout.contains(&format!(
+    says(
+        &validated.stdout,
+        &format!(
             "ivr/acme_main_ivr.json:{line}:5: error[CXF040] remote-syntax-check: CXone's syntax check rejects it with `skill-not-found` on action 9 \"Billing Queue\" (REQAGENT)"
-        )),
-        "{}",
-        validated.stdout
+        ),
     );
     let sarif: Value = serde_json::from_str(&std::fs::read_to_string(repo.path().join("out.sarif")).unwrap()).unwrap();
     let result = &sarif["runs"][0]["results"][0];
@@ -372,8 +368,10 @@ async fn cxone_s_syntax_check_blocks_the_release_and_lands_on_the_action_s_line(
 async fn a_pull_round_trips_and_drift_is_reported() {
     let emulator = std::sync::Arc::new(tenant(&[]).await);
     let repo = std::sync::Arc::new(repository());
-    let (e, r) = (emulator.clone(), repo.clone());
-    let pulled = blocking(move || cxone_flow(r.path(), &e, &["pull", "--script", "Old_IVR", "--out", "live"])).await;
+    let pulled = off_runtime(&emulator, &repo, move |d, e| {
+        cxone_flow(d, e, &["pull", "--script", "Old_IVR", "--out", "live"])
+    })
+    .await;
     assert_eq!(pulled.code, 0, "{}", pulled.stderr);
     let path = repo.path().join("live/Old_IVR.json");
     let text = std::fs::read_to_string(&path).unwrap();
@@ -389,11 +387,10 @@ async fn a_pull_round_trips_and_drift_is_reported() {
         file["header"].get("masterId").is_none() && file["header"].get("lockInfo").is_none(),
         "without the tenant's own header fields: {text}"
     );
-    let (e, r) = (emulator.clone(), repo.clone());
-    let checked = blocking(move || {
+    let checked = off_runtime(&emulator, &repo, move |d, e| {
         cxone_flow(
-            r.path(),
-            &e,
+            d,
+            e,
             &[
                 "validate",
                 "--backend",
@@ -415,34 +412,21 @@ async fn a_pull_round_trips_and_drift_is_reported() {
         "the sandbox, prefixed"
     );
 
-    let (e, r) = (emulator.clone(), repo.clone());
-    let clean = blocking(move || {
-        cxone_flow(
-            r.path(),
-            &e,
-            &["pull", "--script", "Old_IVR", "--out", "live", "--check-drift"],
-        )
+    let clean = off_runtime(&emulator, &repo, move |d, e| {
+        cxone_flow(d, e, &["pull", "--script", "Old_IVR", "--out", "live", "--check-drift"])
     })
     .await;
     assert_eq!(clean.code, 0, "{}", clean.stdout);
-    assert!(clean.stdout.contains("0 of 1 live script drifted"), "{}", clean.stdout);
+    says(&clean.stdout, "0 of 1 live script drifted");
     std::fs::write(&path, text.replace("Claims", "Sales")).unwrap();
-    let (e, r) = (emulator.clone(), repo.clone());
-    let drift = blocking(move || {
-        cxone_flow(
-            r.path(),
-            &e,
-            &["pull", "--script", "Old_IVR", "--out", "live", "--check-drift"],
-        )
+    let drift = off_runtime(&emulator, &repo, move |d, e| {
+        cxone_flow(d, e, &["pull", "--script", "Old_IVR", "--out", "live", "--check-drift"])
     })
     .await;
     assert_eq!(drift.code, 1, "{}", drift.stdout);
-    assert!(
-        drift
-            .stdout
-            .contains("live/Old_IVR.json: the live script `Old_IVR` differs from this file"),
-        "{}",
-        drift.stdout
+    says(
+        &drift.stdout,
+        "live/Old_IVR.json: the live script `Old_IVR` differs from this file",
     );
 }
 
@@ -578,11 +562,7 @@ async fn a_drift_check_warns_about_scripts_whose_live_content_differs() {
     vars.push(("INPUT_CHECK-DRIFT".to_string(), "true".to_string()));
     let run = run_action_async(repo.path(), vars).await;
     assert_eq!(run.code, 0, "drift warns, it does not fail: {}", run.stdout);
-    let warning = run
-        .commands
-        .iter()
-        .find(|c| c.name == "warning" && c.properties.get("title").is_some_and(|t| t == "cxone-flow drift"))
-        .unwrap_or_else(|| panic!("{}", run.stdout));
+    let warning = drift_warning(&run).unwrap_or_else(|| panic!("{}", run.stdout));
     assert_eq!(warning.properties["file"], "ivr/acme_main_ivr.json");
     assert_eq!(warning.data, "the live script `Acme_Main_IVR` differs from this file");
     assert!(run.summary.contains("differs from this file"), "{}", run.summary);
@@ -603,9 +583,7 @@ async fn right_after_a_release_the_drift_check_finds_no_drift_and_then_finds_an_
     let run = run_action_async(&dir, drift_vars.clone()).await;
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
-        !run.commands
-            .iter()
-            .any(|c| c.name == "warning" && c.properties.get("title").is_some_and(|t| t == "cxone-flow drift")),
+        drift_warning(&run).is_none(),
         "no drift right after a release: {}",
         run.stdout
     );
@@ -615,11 +593,7 @@ async fn right_after_a_release_the_drift_check_finds_no_drift_and_then_finds_an_
     live["properties"]["2"]["0"]["value"] = json!("\"%Welcome, edited in Studio.\"");
     assert_eq!(studio.save(&live).await.unwrap().succeeded(), Some(true));
     let run = run_action_async(&dir, drift_vars).await;
-    let warning = run
-        .commands
-        .iter()
-        .find(|c| c.name == "warning" && c.properties.get("title").is_some_and(|t| t == "cxone-flow drift"))
-        .unwrap_or_else(|| panic!("{}", run.stdout));
+    let warning = drift_warning(&run).unwrap_or_else(|| panic!("{}", run.stdout));
     assert_eq!(warning.properties["file"], "ivr/acme_main_ivr.json");
     assert_eq!(
         warning.data,

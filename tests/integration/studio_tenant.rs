@@ -11,7 +11,7 @@ use cxone_emulator::studio::StudioConfig as EmulatorStudio;
 use serde_json::{Value, json};
 
 use crate::studio_api::{access_key, client, example_script, point, studio_emulator};
-use crate::studio_release::{audit, blocking, cxone_flow, edit_greeting, release, repository, tenant};
+use crate::studio_release::{audit, cxone_flow, edit_greeting, off_runtime, release, repository, says, tenant};
 
 /// From now on, calls of `method` to a path containing `path` get `status` and `body`, and nothing
 /// is done.
@@ -44,15 +44,14 @@ async fn a_save_answered_206_with_string_totals_is_a_save_with_its_warning() {
     let mut script: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     script["branches"]["8"] = json!([]);
     std::fs::write(&path, serde_json::to_string_pretty(&script).unwrap()).unwrap();
-    let (e, r) = (emulator.clone(), repo.clone());
-    let run = blocking(move || release(r.path(), &e, "v1", &["--severity", "unwired-queue-default=off"])).await;
+    let run = off_runtime(&emulator, &repo, move |d, e| {
+        release(d, e, "v1", &["--severity", "unwired-queue-default=off"])
+    })
+    .await;
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stdout.contains(
-            "saved as `Acme_Main_IVR__v1` with 1 warning from CXone's syntax check (action 8 unwired-queue-default)"
-        ),
-        "{}",
-        run.stdout
+    says(
+        &run.stdout,
+        "saved as `Acme_Main_IVR__v1` with 1 warning from CXone's syntax check (action 8 unwired-queue-default)",
     );
     let log = emulator.state.lock().log.clone();
     assert!(
@@ -66,22 +65,17 @@ async fn a_lost_save_answer_is_read_back_before_it_is_called_failed() {
     let emulator = std::sync::Arc::new(tenant(&[]).await);
     lose_answer(&emulator, "POST", "/v30.0/scripts");
     let repo = std::sync::Arc::new(repository());
-    let (e, r) = (emulator.clone(), repo.clone());
-    let run = blocking(move || release(r.path(), &e, "v1", &[])).await;
+    let run = off_runtime(&emulator, &repo, move |d, e| release(d, e, "v1", &[])).await;
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("saved as `Acme_Main_IVR__v1`"), "{}", run.stdout);
+    says(&run.stdout, "saved as `Acme_Main_IVR__v1`");
     // An answer that is no save answer, for a save that did not happen: failed, saying so.
     let emulator = std::sync::Arc::new(tenant(&[]).await);
     answer(&emulator, "POST", "/v30.0/scripts", 200, json!(null));
-    let (e, r) = (emulator.clone(), repo.clone());
-    let run = blocking(move || release(r.path(), &e, "v2", &[])).await;
+    let run = off_runtime(&emulator, &repo, move |d, e| release(d, e, "v2", &[])).await;
     assert_eq!(run.code, 1, "{}", run.stdout);
-    assert!(
-        run.stdout.contains(
-            "FAILED: CXone answered 200 with a body that is not a save answer, but the tenant has no `Acme_Main_IVR__v2` when read back"
-        ),
-        "{}",
-        run.stdout
+    says(
+        &run.stdout,
+        "FAILED: CXone answered 200 with a body that is not a save answer, but the tenant has no `Acme_Main_IVR__v2` when read back",
     );
 }
 
@@ -98,8 +92,10 @@ async fn the_remote_check_never_passes_a_refusal_that_names_no_action() {
         let emulator = std::sync::Arc::new(tenant(&[]).await);
         answer(&emulator, "POST", "/v30.0/scripts", status, body.clone());
         let repo = std::sync::Arc::new(repository());
-        let (e, r) = (emulator.clone(), repo.clone());
-        let run = blocking(move || cxone_flow(r.path(), &e, &["validate", "--remote", "ivr"])).await;
+        let run = off_runtime(&emulator, &repo, move |d, e| {
+            cxone_flow(d, e, &["validate", "--remote", "ivr"])
+        })
+        .await;
         assert_eq!(run.code, 1, "{status} {body}: {}{}", run.stdout, run.stderr);
         assert!(
             run.stdout.contains(
@@ -108,7 +104,7 @@ async fn the_remote_check_never_passes_a_refusal_that_names_no_action() {
             "{status} {body}: {}",
             run.stdout
         );
-        assert!(run.stdout.contains("on the script"), "{}", run.stdout);
+        says(&run.stdout, "on the script");
     }
 }
 
@@ -148,21 +144,15 @@ async fn a_cutover_that_leaves_one_point_of_contact_behind_is_undone_for_all() {
     // The Spanish line's update is answered 200 and not made (another run, a tenant's rule).
     answer(&emulator, "PUT", "/points-of-contact/4002", 200, json!({}));
     let repo = std::sync::Arc::new(repository());
-    let (e, r) = (emulator.clone(), repo.clone());
-    let run = blocking(move || release_both(r.path(), &e, "v1")).await;
+    let run = off_runtime(&emulator, &repo, move |d, e| release_both(d, e, "v1")).await;
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stdout.contains(
-            "point of contact 4002: FAILED to repoint: CXone accepted the change, but it runs `Old_IVR` when read back"
-        ),
-        "{}",
-        run.stdout
+    says(
+        &run.stdout,
+        "point of contact 4002: FAILED to repoint: CXone accepted the change, but it runs `Old_IVR` when read back",
     );
-    assert!(
-        run.stdout
-            .contains("point of contact 4001: FAILED to repoint: moved back to `Old_IVR`, all or nothing"),
-        "{}",
-        run.stdout
+    says(
+        &run.stdout,
+        "point of contact 4001: FAILED to repoint: moved back to `Old_IVR`, all or nothing",
     );
     let studio = client(&emulator, access_key());
     for code in [4001, 4002] {
@@ -185,20 +175,27 @@ async fn a_cutover_that_leaves_one_point_of_contact_behind_is_undone_for_all() {
 async fn a_rollback_refuses_a_history_moved_by_hand_before_moving_anything() {
     let emulator = std::sync::Arc::new(two_lines().await);
     let repo = std::sync::Arc::new(repository());
-    let (e, r) = (emulator.clone(), repo.clone());
-    assert_eq!(blocking(move || release_both(r.path(), &e, "v1")).await.code, 0);
+    assert_eq!(
+        off_runtime(&emulator, &repo, move |d, e| release_both(d, e, "v1"))
+            .await
+            .code,
+        0
+    );
     edit_greeting(repo.path(), "Welcome to Acme.");
-    let (e, r) = (emulator.clone(), repo.clone());
-    assert_eq!(blocking(move || release_both(r.path(), &e, "v2")).await.code, 0);
+    assert_eq!(
+        off_runtime(&emulator, &repo, move |d, e| release_both(d, e, "v2"))
+            .await
+            .code,
+        0
+    );
     // Someone points the Spanish line elsewhere in CXone, outside this audit log.
     let studio = client(&emulator, access_key());
     let spanish = studio.point_of_contact(4002).await.unwrap();
     studio.repoint(&spanish, "Old_IVR").await.unwrap();
-    let (e, r) = (emulator.clone(), repo.clone());
-    let run = blocking(move || {
+    let run = off_runtime(&emulator, &repo, move |d, e| {
         cxone_flow(
-            r.path(),
-            &e,
+            d,
+            e,
             &[
                 "rollback",
                 "--backend",
@@ -212,11 +209,9 @@ async fn a_rollback_refuses_a_history_moved_by_hand_before_moving_anything() {
     })
     .await;
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stderr
-            .contains("point of contact 4002 runs `Old_IVR`, but the audit log last moved it to `Acme_Main_IVR__v2`"),
-        "{}",
-        run.stderr
+    says(
+        &run.stderr,
+        "point of contact 4002 runs `Old_IVR`, but the audit log last moved it to `Acme_Main_IVR__v2`",
     );
     assert_eq!(
         studio.point_of_contact(4001).await.unwrap().script_name,
@@ -235,14 +230,14 @@ async fn a_pull_refuses_names_that_share_a_file_and_answers_that_are_not_scripts
         assert_eq!(studio.save(&script).await.unwrap().succeeded(), Some(true));
     }
     let repo = std::sync::Arc::new(repository());
-    let (e, r) = (emulator.clone(), repo.clone());
-    let run = blocking(move || cxone_flow(r.path(), &e, &["pull", "--out", "live"])).await;
+    let run = off_runtime(&emulator, &repo, move |d, e| {
+        cxone_flow(d, e, &["pull", "--out", "live"])
+    })
+    .await;
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stderr
-            .contains("`Sales/IVR` and `Sales:IVR` would both be written to Sales_IVR.json: nothing pulled"),
-        "{}",
-        run.stderr
+    says(
+        &run.stderr,
+        "`Sales/IVR` and `Sales:IVR` would both be written to Sales_IVR.json: nothing pulled",
     );
     assert!(!repo.path().join("live").exists(), "nothing written");
 
@@ -251,15 +246,12 @@ async fn a_pull_refuses_names_that_share_a_file_and_answers_that_are_not_scripts
     let kept = repo.path().join("live/Old_IVR.json");
     std::fs::write(&kept, "{\"header\": {\"scriptName\": \"Old_IVR\"}}").unwrap();
     answer(&emulator, "GET", "/v30.0/scripts", 200, json!(null));
-    let (e, r) = (emulator.clone(), repo.clone());
-    let run = blocking(move || cxone_flow(r.path(), &e, &["pull", "--script", "Old_IVR", "--out", "live"])).await;
+    let run = off_runtime(&emulator, &repo, move |d, e| {
+        cxone_flow(d, e, &["pull", "--script", "Old_IVR", "--out", "live"])
+    })
+    .await;
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
-    assert!(
-        run.stderr
-            .contains("the tenant's answer for `Old_IVR` is not a script (null)"),
-        "{}",
-        run.stderr
-    );
+    says(&run.stderr, "the tenant's answer for `Old_IVR` is not a script (null)");
     assert_eq!(
         std::fs::read_to_string(&kept).unwrap(),
         "{\"header\": {\"scriptName\": \"Old_IVR\"}}"
@@ -278,9 +270,10 @@ async fn a_release_that_maps_no_point_of_contact_never_reads_them() {
         json!({"pointsOfContact": [{"id": "x"}]}),
     );
     let repo = std::sync::Arc::new(repository());
-    let (e, r) = (emulator.clone(), repo.clone());
-    let run =
-        blocking(move || cxone_flow(r.path(), &e, &["release", "--backend", "studio", "--tag", "v1", "ivr"])).await;
+    let run = off_runtime(&emulator, &repo, move |d, e| {
+        cxone_flow(d, e, &["release", "--backend", "studio", "--tag", "v1", "ivr"])
+    })
+    .await;
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let log = emulator.state.lock().log.clone();
     assert!(!log.iter().any(|e| e.path.contains("points-of-contact")), "{log:?}");

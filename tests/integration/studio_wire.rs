@@ -40,6 +40,11 @@ fn keys(object: &Value) -> Vec<&str> {
     keys
 }
 
+/// A GET without a token, its answer as JSON.
+async fn get_json(url: String) -> Value {
+    reqwest::get(url).await.unwrap().json().await.unwrap()
+}
+
 fn has_all(object: &Value, fields: &[&str], what: &str) {
     for field in fields {
         assert!(object.get(field).is_some(), "{what} lacks `{field}`: {object}");
@@ -64,14 +69,7 @@ async fn login(emulator: &cxone_emulator::Emulator) -> Raw {
         "the token answer",
     );
     let tenant = "11eb0358-f1a4-4b62-8e6f-0242ac110003";
-    let config: Value = http
-        .get(format!("{origin}/.well-known/cxone-configuration?tenantId={tenant}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let config = get_json(format!("{origin}/.well-known/cxone-configuration?tenantId={tenant}")).await;
     has_all(
         &config,
         &[
@@ -99,12 +97,7 @@ async fn login(emulator: &cxone_emulator::Emulator) -> Raw {
 #[tokio::test]
 async fn the_discovery_documents_and_the_accept_header_are_as_published() {
     let emulator = studio_emulator(EmulatorStudio::default()).await;
-    let oidc: Value = reqwest::get(format!("{}/.well-known/openid-configuration", emulator.origin()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let oidc = get_json(format!("{}/.well-known/openid-configuration", emulator.origin())).await;
     has_all(
         &oidc,
         &[
@@ -292,12 +285,7 @@ async fn points_of_contact_are_listed_read_and_updated_whole_as_published() {
     let (_, one) = raw.get("points-of-contact/4001").await;
     assert_eq!(one["pointsOfContact"][0]["scriptName"], "New_IVR");
 
-    let state: Value = reqwest::get(format!("{}/state", emulator.admin_url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let state = get_json(format!("{}/state", emulator.admin_url())).await;
     assert_eq!(state["pointsOfContact"][0]["scriptName"], "New_IVR", "{state}");
     assert!(state["scripts"]["New_IVR"]["masterId"].is_u64(), "{state}");
 }
