@@ -303,16 +303,22 @@ pub struct PathQuery {
     script_path: Option<String>,
 }
 
+/// The `scriptPath` of a call that passed [`require`].
+fn script_path(state: &AppState, headers: &HeaderMap, query: PathQuery) -> Result<String, Box<Response>> {
+    require(state, headers)?;
+    Ok(query.script_path.unwrap_or_default())
+}
+
 /// `GET scripts?scriptPath=NAME`: the script's JSON, 404 when there is none.
 pub async fn get_script(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Query(query): Query<PathQuery>,
 ) -> Response {
-    if let Err(refused) = require(&state, &headers) {
-        return *refused;
-    }
-    let name = query.script_path.unwrap_or_default();
+    let name = match script_path(&state, &headers, query) {
+        Ok(name) => name,
+        Err(refused) => return *refused,
+    };
     match state.lock().scripts.get(&name) {
         Some(script) => Json(read_back(script)).into_response(),
         None => ApiError::not_found(format!("no script `{name}`")).into_response(),
@@ -346,10 +352,10 @@ pub async fn delete_script(
     headers: HeaderMap,
     Query(query): Query<PathQuery>,
 ) -> Response {
-    if let Err(refused) = require(&state, &headers) {
-        return *refused;
-    }
-    let name = query.script_path.unwrap_or_default();
+    let name = match script_path(&state, &headers, query) {
+        Ok(name) => name,
+        Err(refused) => return *refused,
+    };
     match state.lock().scripts.remove(&name) {
         Some(_) => Json(json!({})).into_response(),
         None => ApiError::not_found(format!("no script `{name}`")).into_response(),
@@ -363,10 +369,10 @@ pub async fn history(
     headers: HeaderMap,
     Query(query): Query<PathQuery>,
 ) -> Response {
-    if let Err(refused) = require(&state, &headers) {
-        return *refused;
-    }
-    let name = query.script_path.unwrap_or_default();
+    let name = match script_path(&state, &headers, query) {
+        Ok(name) => name,
+        Err(refused) => return *refused,
+    };
     match state.lock().scripts.get(&name) {
         Some(script) => {
             let last = script.history.len().saturating_sub(1);

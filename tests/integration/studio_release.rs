@@ -106,8 +106,14 @@ pub(crate) fn release(dir: &Path, emulator: &cxone_emulator::Emulator, tag: &str
 
 /// An emulated tenant whose main line (contactCode 4001) runs `Old_IVR` today.
 pub(crate) async fn tenant(skills: &[&str]) -> cxone_emulator::Emulator {
+    tenant_with(&["4001=Old_IVR:Main line:11"], skills).await
+}
+
+/// An emulated tenant with these points of contact (`CODE=SCRIPT:DESCRIPTION:SKILL_ID`) and skills,
+/// and the script `Old_IVR`.
+pub(crate) async fn tenant_with(points: &[&str], skills: &[&str]) -> cxone_emulator::Emulator {
     let emulator = studio_emulator(EmulatorStudio {
-        points_of_contact: vec![point("4001=Old_IVR:Main line:11")],
+        points_of_contact: points.iter().map(|p| point(p)).collect(),
         skills: skills.iter().map(|s| s.to_string()).collect(),
         ..EmulatorStudio::default()
     })

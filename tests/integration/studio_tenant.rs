@@ -7,11 +7,12 @@ use std::path::Path;
 
 use cxone_emulator::FaultRule;
 use cxone_emulator::faults::FaultKind;
-use cxone_emulator::studio::StudioConfig as EmulatorStudio;
 use serde_json::{Value, json};
 
-use crate::studio_api::{access_key, client, example_script, point, studio_emulator};
-use crate::studio_release::{audit, cxone_flow, edit_greeting, off_runtime, release, repository, says, tenant};
+use crate::studio_api::{access_key, client, example_script};
+use crate::studio_release::{
+    audit, cxone_flow, edit_greeting, off_runtime, release, repository, says, tenant, tenant_with,
+};
 
 /// From now on, calls of `method` to a path containing `path` get `status` and `body`, and nothing
 /// is done.
@@ -110,18 +111,7 @@ async fn the_remote_check_never_passes_a_refusal_that_names_no_action() {
 
 /// A tenant whose main line (4001) and Spanish line (4002) both run `Old_IVR`.
 async fn two_lines() -> cxone_emulator::Emulator {
-    let emulator = studio_emulator(EmulatorStudio {
-        points_of_contact: vec![
-            point("4001=Old_IVR:Main line:11"),
-            point("4002=Old_IVR:Spanish line:12"),
-        ],
-        ..EmulatorStudio::default()
-    })
-    .await;
-    let mut old = example_script("Old_IVR");
-    old["properties"]["9"]["0"]["value"] = json!("Claims");
-    client(&emulator, access_key()).save(&old).await.unwrap();
-    emulator
+    tenant_with(&["4001=Old_IVR:Main line:11", "4002=Old_IVR:Spanish line:12"], &[]).await
 }
 
 fn release_both(dir: &Path, emulator: &cxone_emulator::Emulator, tag: &str) -> crate::studio_release::Run {
