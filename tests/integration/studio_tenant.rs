@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::studio_api::{access_key, client, example_script};
 use crate::studio_release::{
-    audit, cxone_flow, edit_greeting, off_runtime, release, repository, says, tenant, tenant_with,
+    Run, audit, cxone_flow, edit_greeting, off_runtime, repository, says, tenant, tenant_with,
 };
 
 /// From now on, calls of `method` to a path containing `path` get `status` and `body`, and nothing
@@ -30,6 +30,12 @@ fn answer(emulator: &cxone_emulator::Emulator, method: &str, path: &str, status:
     );
 }
 
+/// A release of the repository's scripts that maps no point of contact, with `extra`.
+fn unmapped_release(dir: &Path, emulator: &cxone_emulator::Emulator, tag: &str, extra: &[&str]) -> Run {
+    let args = [&["release", "--backend", "studio", "--tag", tag][..], extra, &["ivr"]].concat();
+    cxone_flow(dir, emulator, &args)
+}
+
 /// From now on, the next call of `method` to `path` is done and its answer lost.
 fn lose_answer(emulator: &cxone_emulator::Emulator, method: &str, path: &str) {
     let rule = FaultRule::parse(&format!("act-then-drop:next=1:path={path}:method={method}")).unwrap();
@@ -46,7 +52,7 @@ async fn a_save_answered_206_with_string_totals_is_a_save_with_its_warning() {
     script["branches"]["8"] = json!([]);
     std::fs::write(&path, serde_json::to_string_pretty(&script).unwrap()).unwrap();
     let run = off_runtime(&emulator, &repo, move |d, e| {
-        release(d, e, "v1", &["--severity", "unwired-queue-default=off"])
+        unmapped_release(d, e, "v1", &["--severity", "unwired-queue-default=off"])
     })
     .await;
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
@@ -66,13 +72,13 @@ async fn a_lost_save_answer_is_read_back_before_it_is_called_failed() {
     let emulator = std::sync::Arc::new(tenant(&[]).await);
     lose_answer(&emulator, "POST", "/v30.0/scripts");
     let repo = std::sync::Arc::new(repository());
-    let run = off_runtime(&emulator, &repo, move |d, e| release(d, e, "v1", &[])).await;
+    let run = off_runtime(&emulator, &repo, move |d, e| unmapped_release(d, e, "v1", &[])).await;
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     says(&run.stdout, "saved as `Acme_Main_IVR__v1`");
     // An answer that is no save answer, for a save that did not happen: failed, saying so.
     let emulator = std::sync::Arc::new(tenant(&[]).await);
     answer(&emulator, "POST", "/v30.0/scripts", 200, json!(null));
-    let run = off_runtime(&emulator, &repo, move |d, e| release(d, e, "v2", &[])).await;
+    let run = off_runtime(&emulator, &repo, move |d, e| unmapped_release(d, e, "v2", &[])).await;
     assert_eq!(run.code, 1, "{}", run.stdout);
     says(
         &run.stdout,
@@ -114,7 +120,7 @@ async fn two_lines() -> cxone_emulator::Emulator {
     tenant_with(&["4001=Old_IVR:Main line:11", "4002=Old_IVR:Spanish line:12"], &[]).await
 }
 
-fn release_both(dir: &Path, emulator: &cxone_emulator::Emulator, tag: &str) -> crate::studio_release::Run {
+fn release_both(dir: &Path, emulator: &cxone_emulator::Emulator, tag: &str) -> Run {
     let args = [
         "release",
         "--backend",
@@ -260,10 +266,7 @@ async fn a_release_that_maps_no_point_of_contact_never_reads_them() {
         json!({"pointsOfContact": [{"id": "x"}]}),
     );
     let repo = std::sync::Arc::new(repository());
-    let run = off_runtime(&emulator, &repo, move |d, e| {
-        cxone_flow(d, e, &["release", "--backend", "studio", "--tag", "v1", "ivr"])
-    })
-    .await;
+    let run = off_runtime(&emulator, &repo, move |d, e| unmapped_release(d, e, "v1", &[])).await;
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let log = emulator.state.lock().log.clone();
     assert!(!log.iter().any(|e| e.path.contains("points-of-contact")), "{log:?}");
