@@ -229,7 +229,8 @@ struct ReleaseArgs {
     #[arg(long, default_value = settings::PRODUCTION_TAGS)]
     production_tags: String,
     /// Release content that a rollback undid (a failed smoke test, `cxone-flow rollback`) instead of
-    /// leaving it rolled back.
+    /// leaving it rolled back; with `--backend studio`, save over a `NAME__TAG` that holds other
+    /// content.
     #[arg(long)]
     force: bool,
     /// `metadata.activationPriority` of the versions.

@@ -606,3 +606,54 @@ async fn right_after_a_release_the_drift_check_finds_no_drift_and_then_finds_an_
         "point of contact 4001 runs `Acme_Main_IVR__v1`, which differs from this file"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pull_writes_what_the_point_of_contact_runs_under_the_script_s_own_name() {
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    let repo = std::sync::Arc::new(repository());
+    assert_eq!(
+        off_runtime(&emulator, &repo, |d, e| release(d, e, "v1", &[]))
+            .await
+            .code,
+        0
+    );
+    let pulled = off_runtime(&emulator, &repo, |d, e| {
+        cxone_flow(
+            d,
+            e,
+            &["pull", "--point-of-contact", "Acme_Main_IVR=Main line", "--out", "live"],
+        )
+    })
+    .await;
+    assert_eq!(pulled.code, 0, "{}{}", pulled.stdout, pulled.stderr);
+    says(&pulled.stdout, "wrote live/Acme_Main_IVR.json");
+    let file: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo.path().join("live/Acme_Main_IVR.json")).unwrap()).unwrap();
+    let ours: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo.path().join("ivr/acme_main_ivr.json")).unwrap()).unwrap();
+    assert_eq!(
+        file["header"]["scriptName"], "Acme_Main_IVR",
+        "the base name, not the version"
+    );
+    assert!(
+        cxone_flow::release::studio::same_content(&file, &ours),
+        "the released content"
+    );
+    let drift = off_runtime(&emulator, &repo, |d, e| {
+        cxone_flow(
+            d,
+            e,
+            &[
+                "pull",
+                "--point-of-contact",
+                "Acme_Main_IVR=4001",
+                "--out",
+                "live",
+                "--check-drift",
+            ],
+        )
+    })
+    .await;
+    assert_eq!(drift.code, 0, "{}", drift.stdout);
+    says(&drift.stdout, "0 of 1 live script drifted");
+}
