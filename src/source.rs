@@ -74,7 +74,7 @@ pub struct SourceFile {
 }
 
 /// The bytes between two marks of the character index.
-const CHAR_BLOCK: usize = 4096;
+const CHAR_BLOCK: usize = 1024;
 
 /// The characters in UTF-8 bytes that start and end on character boundaries.
 fn count_chars(bytes: &[u8]) -> usize {
