@@ -78,6 +78,8 @@ const CHAR_BLOCK: usize = 1024;
 
 /// The characters in UTF-8 bytes that start and end on character boundaries.
 fn count_chars(bytes: &[u8]) -> usize {
+    #[cfg(test)]
+    tests::note_counted(bytes.len());
     bytes.iter().filter(|&&b| !is_continuation(b)).count()
 }
 
@@ -203,6 +205,8 @@ impl SourceFile {
                 (at, skip) = (block * CHAR_BLOCK, wanted - marks[block]);
             }
         }
+        #[cfg(test)]
+        tests::note_counted(limit.min(at + 4 * skip + 4).saturating_sub(at));
         while at < limit {
             if !is_continuation(bytes[at]) {
                 if skip == 0 {
@@ -282,7 +286,38 @@ impl SourceFile {
 
 #[cfg(test)]
 mod tests {
+    use std::cell::Cell;
+
     use super::*;
+
+    thread_local! {
+        /// Bytes read to count characters, on this thread.
+        static COUNTED: Cell<usize> = const { Cell::new(0) };
+    }
+
+    pub(super) fn note_counted(bytes: usize) {
+        COUNTED.with(|c| c.set(c.get() + bytes));
+    }
+
+    /// Locating 5,000 places on one line of 4 MB (a minified file) reads the line once for the
+    /// index and then at most a block or two per place, never the line up to each place.
+    #[test]
+    fn locating_many_places_on_one_long_line_reads_it_once() {
+        let text = format!("[{}]", "\"é\",".repeat(800_000));
+        let file = SourceFile::new("a.json", text.clone());
+        COUNTED.with(|c| c.set(0));
+        for i in 0..5_000 {
+            let offset = 1 + i * 5 * 160;
+            assert_eq!(file.position(offset), (1, 2 + i * 4 * 160));
+            assert_eq!(file.line_slice(1, i * 640 + 1, i * 640 + 5), "\"é\",");
+        }
+        let counted = COUNTED.with(Cell::get);
+        assert!(
+            counted <= text.len() + 5_000 * 4 * CHAR_BLOCK,
+            "{counted} bytes read for a text of {}",
+            text.len()
+        );
+    }
 
     #[test]
     fn positions_count_characters_from_one() {
