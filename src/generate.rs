@@ -265,7 +265,7 @@ pub fn generate_within(flow: &Flow, goal: Goal, max_cases: usize, max_states: us
     let unreachable = targets
         .iter()
         .filter(|t| !reached.contains(t))
-        .map(|&t| explain(flow, &graph, t, explored.len()))
+        .map(|&t| explain(flow, &ends, &graph, t, explored.len()))
         .collect();
     Generated {
         covered: covered.intersection(&targets).count(),
@@ -765,9 +765,9 @@ fn name_of(flow: &Flow, explored: &Explored) -> String {
 }
 
 /// Why no explored input reaches a target.
-fn explain(flow: &Flow, graph: &Graph, target: Target, explored: usize) -> Unreachable {
+fn explain(flow: &Flow, ends: &Ends, graph: &Graph, target: Target, explored: usize) -> Unreachable {
     let id = |i: usize| flow.elements[i].id.value.clone();
-    let index_of = |name: &str| flow.elements.iter().position(|e| e.id.value == name);
+    let index_of = |name: &str| ends.find(flow, name);
     let (what, span, source) = match target {
         Target::Edge(e) => {
             let edge = &flow.edges[e];

@@ -273,7 +273,10 @@ impl SourceFile {
             return (self.text.len(), self.text.len());
         };
         let end = line_starts.get(line).copied().unwrap_or(self.text.len());
-        (start, start + self.text[start..end].trim_end_matches(['\n', '\r']).len())
+        (
+            start,
+            start + self.text[start..end].trim_end_matches(['\n', '\r']).len(),
+        )
     }
 
     fn floor_char_boundary(&self, mut offset: usize) -> usize {

@@ -77,7 +77,10 @@ fn replace_in<'s>(value: &mut Value, substitutions: &'s [(String, String)], used
             while let Some(at) = rest.find("{{") {
                 out.push_str(&rest[..at]);
                 rest = &rest[at..];
-                match substitutions.iter().find(|(placeholder, _)| rest.starts_with(placeholder.as_str())) {
+                match substitutions
+                    .iter()
+                    .find(|(placeholder, _)| rest.starts_with(placeholder.as_str()))
+                {
                     Some((placeholder, replacement)) => {
                         out.push_str(replacement);
                         rest = &rest[placeholder.len()..];

@@ -156,7 +156,12 @@ pub fn release_flows(settings: &Settings, mut flows: Vec<ReleaseFlow>) -> Result
     let (client, audit, created_by) = connect(settings, &format!("release {tag}"), tag)?;
     let pipeline = release_settings(settings, created_by);
     if let Some(environment) = settings.release.per_environment.get(&pipeline.release.environment) {
-        let refused = substitute(settings, &mut flows, &environment.substitutions, &pipeline.release.environment);
+        let refused = substitute(
+            settings,
+            &mut flows,
+            &environment.substitutions,
+            &pipeline.release.environment,
+        );
         if !refused.is_empty() {
             return Ok(Released {
                 results: not_sent(&flows, refused),

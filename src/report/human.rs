@@ -276,6 +276,9 @@ mod tests {
         assert_eq!(shown.chars().skip(caret - 1).take(4).collect::<String>(), "HERE");
         assert_eq!(window(&file, 3, 3), ("a b".to_string(), 3));
         let (shown, caret) = window(&file, 2, 2004);
-        assert_eq!((shown.chars().last(), shown.chars().count(), caret), (Some('y'), MAX_SHOWN + 1, MAX_SHOWN + 1));
+        assert_eq!(
+            (shown.chars().last(), shown.chars().count(), caret),
+            (Some('y'), MAX_SHOWN + 1, MAX_SHOWN + 1)
+        );
     }
 }

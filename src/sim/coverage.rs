@@ -49,10 +49,7 @@ impl Tally {
 
     /// The coverage of the calls added.
     pub fn coverage(self, flow: &Flow) -> Coverage {
-        let Tally {
-            mut visited,
-            mut taken,
-        } = self;
+        let Tally { mut visited, mut taken } = self;
         if flow.is_script() {
             cover_hold_loops(flow, &mut visited, &mut taken);
         }

@@ -105,7 +105,12 @@ fn chain_script(count: usize, kind: &str, properties: impl Fn(usize) -> Value, b
 #[test]
 fn thousands_of_findings_on_one_minified_line_render_at_the_cost_of_their_excerpts() {
     let speech = format!("\"%{}\"", "word ".repeat(62));
-    let script = chain_script(3_000, PLAY, |_| json!({"0": {"name": "Sequence", "value": speech}}), &["Default"]);
+    let script = chain_script(
+        3_000,
+        PLAY,
+        |_| json!({"0": {"name": "Sequence", "value": speech}}),
+        &["Default"],
+    );
     assert!(!script.contains('\n') && script.len() > 1_400_000);
     let (file, _) = check_flow_bytes("hostile.json", script.into_bytes(), &Settings::default());
     assert_eq!(file.diagnostics.len(), 3_000, "one long-tts-segment per action");
@@ -122,8 +127,15 @@ fn thousands_of_findings_on_one_minified_line_render_at_the_cost_of_their_excerp
         "{}",
         &out[out.len() - 600..]
     );
-    assert!(out.lines().filter(|l| l.starts_with("1 | …")).count() == 3_000, "each excerpt is a window");
-    assert!(allocated < 32 * MB, "{allocated} bytes allocated to render {} bytes", out.len());
+    assert!(
+        out.lines().filter(|l| l.starts_with("1 | …")).count() == 3_000,
+        "each excerpt is a window"
+    );
+    assert!(
+        allocated < 32 * MB,
+        "{allocated} bytes allocated to render {} bytes",
+        out.len()
+    );
 }
 
 /// A chain of 2,000 opaque actions with two branches each: exploring stops at the state budget,
@@ -131,17 +143,29 @@ fn thousands_of_findings_on_one_minified_line_render_at_the_cost_of_their_excerp
 /// up front: 2,001 choices of 2,000 pairs), and the command says which limit stopped it.
 #[test]
 fn generating_cases_for_a_chain_of_opaque_actions_stops_at_the_state_budget() {
-    let script = chain_script(2_000, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", |_| json!({}), &["Success", "Error"]);
+    let script = chain_script(
+        2_000,
+        "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+        |_| json!({}),
+        &["Success", "Error"],
+    );
     let (file, flow) = check_flow_bytes("chain.json", script.clone().into_bytes(), &Settings::default());
     let flow = flow.unwrap_or_else(|| panic!("{:?}", file.diagnostics));
     let (generated, _, peak) = allocations(|| generate_within(&flow, Goal::Edges, 200, 100_000));
     assert_eq!(generated.stopped_at_budget, Some(100_000));
-    assert!(generated.explored > 0 && generated.explored < 100, "{}", generated.explored);
+    assert!(
+        generated.explored > 0 && generated.explored < 100,
+        "{}",
+        generated.explored
+    );
     assert!(peak < 48 * MB, "{peak} bytes held at once");
 
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("chain.json"), script).unwrap();
-    let (code, out, err) = run(dir.path(), &["cases", "generate", "chain.json", "--max-states", "50000"]);
+    let (code, out, err) = run(
+        dir.path(),
+        &["cases", "generate", "chain.json", "--max-states", "50000"],
+    );
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("warning: chain.json: exploring stopped at the state budget of 50000 states")
@@ -160,7 +184,9 @@ fn many_long_cases_run_holding_one_call_at_a_time() {
     let mut edges = vec![json!({"from": "start", "to": "p0"})];
     for i in 0..500 {
         elements.push(json!({"id": format!("p{i}"), "type": "play", "prompt": "p"}));
-        edges.push(json!({"from": format!("p{i}"), "to": if i == 499 { "bye".to_string() } else { format!("p{}", i + 1) }}));
+        edges.push(
+            json!({"from": format!("p{i}"), "to": if i == 499 { "bye".to_string() } else { format!("p{}", i + 1) }}),
+        );
     }
     elements.push(json!({"id": "bye", "type": "hangup"}));
     let flow_text = json!({"flowId": "long", "elements": elements, "edges": edges}).to_string();
@@ -170,12 +196,16 @@ fn many_long_cases_run_holding_one_call_at_a_time() {
         .map(|i| json!({"name": format!("case {i}"), "input": {"dtmf": []}, "expect": {"finalElement": "bye"}}))
         .collect();
     let tests_text = json!({ "cases": cases }).to_string();
-    let report = check_tests_bytes("long.tests.json", tests_text.clone().into_bytes(), Some(&flow), &Settings::default());
+    let report = check_tests_bytes(
+        "long.tests.json",
+        tests_text.clone().into_bytes(),
+        Some(&flow),
+        &Settings::default(),
+    );
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
     let tests = cxone_flow::sim::plain::read(&tests_text).expect("a plain test file");
     let ends = Ends::of(&flow);
-    let ((runs, coverage), _, peak) =
-        allocations(|| run_cases(&flow, &ends, Some(&tests), 15_000, Paths::OfFailures));
+    let ((runs, coverage), _, peak) = allocations(|| run_cases(&flow, &ends, Some(&tests), 15_000, Paths::OfFailures));
     assert_eq!(runs.len(), 2_000);
     assert!(runs.iter().all(|r| r.failures.is_empty()));
     assert_eq!(coverage.elements_covered, 502);
