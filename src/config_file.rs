@@ -26,7 +26,7 @@ pub struct ConfigFile {
 
 /// Settings of the command line that the Action has no input for (each the long name of one flag,
 /// with one meaning wherever it appears).
-const CLI_ONLY_KEYS: [&str; 5] = ["max-retries", "goal", "max-cases", "details", "coverage"];
+const CLI_ONLY_KEYS: [&str; 6] = ["max-retries", "goal", "max-cases", "max-states", "details", "coverage"];
 
 /// The keys a config file may set: the Action's inputs (less secrets and per-run ones) and the
 /// command line's own settings.

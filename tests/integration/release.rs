@@ -659,11 +659,7 @@ qa-webhook-url = "http://127.0.0.1:9/staging-qa"
 /// condition holding the same text keeps it, the prompt and the queue get the value.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_substitution_fills_content_fields_and_never_ids_edges_or_conditions() {
-    let emu = Arc::new(emulator(&[]).await);
-    let dir = workspace();
-    std::fs::write(dir.path().join("queued.flow.json"), QUEUED).unwrap();
-    std::fs::write(dir.path().join("cxone-flow.toml"), substitution_of("Sales")).unwrap();
-    let (code, out, err) = binary_async(dir.path(), &emu, &["release", "--tag", "v1"], SECRET).await;
+    let (emu, _dir, (code, out, err)) = release_queued("Sales").await;
     assert_eq!(code, 0, "{out}{err}");
     let payload = emu.state.lock().versions["queued"][0].version.payload.clone();
     let ids: Vec<&str> = payload.elements.iter().map(|e| e["id"].as_str().unwrap()).collect();
@@ -680,11 +676,7 @@ async fn a_substitution_fills_content_fields_and_never_ids_edges_or_conditions()
 /// is no `{{NAME}}` placeholder (it would match ids) is refused before anything runs.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_substituted_flow_that_fails_its_checks_stops_the_release_before_anything_is_sent() {
-    let emu = Arc::new(emulator(&[]).await);
-    let dir = workspace();
-    std::fs::write(dir.path().join("queued.flow.json"), QUEUED).unwrap();
-    std::fs::write(dir.path().join("cxone-flow.toml"), substitution_of("")).unwrap();
-    let (code, out, err) = binary_async(dir.path(), &emu, &["release", "--tag", "v1"], SECRET).await;
+    let (emu, dir, (code, out, err)) = release_queued("").await;
     assert_eq!(code, 1, "{out}{err}");
     assert_eq!(posts(&emu), 0, "nothing is sent");
     assert!(
@@ -717,8 +709,15 @@ const QUEUED: &str = r#"{"flowId": "queued", "elements": [
  "routingRules": [{"element": "route", "condition": {"variable": "team", "operator": "equals", "value": "{{Q}}"},
    "action": {"goto": "q_{{Q}}"}}]}"#;
 
-fn substitution_of(value: &str) -> String {
-    format!("[environments.staging.substitutions]\n\"{{{{Q}}}}\" = \"{value}\"\n")
+/// Releases `QUEUED` beside the examples (tag `v1`, so staging), `{{Q}}` standing for `value`.
+async fn release_queued(value: &str) -> (Arc<Emulator>, tempfile::TempDir, (i32, String, String)) {
+    let emu = Arc::new(emulator(&[]).await);
+    let dir = workspace();
+    std::fs::write(dir.path().join("queued.flow.json"), QUEUED).unwrap();
+    let config = format!("[environments.staging.substitutions]\n\"{{{{Q}}}}\" = \"{value}\"\n");
+    std::fs::write(dir.path().join("cxone-flow.toml"), config).unwrap();
+    let ran = binary_async(dir.path(), &emu, &["release", "--tag", "v1"], SECRET).await;
+    (emu, dir, ran)
 }
 
 /// On a terminal the release draws a progress bar over the flows, with each step printed above it.
