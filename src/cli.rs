@@ -15,7 +15,7 @@ use cxone_flow::discover;
 use cxone_flow::exit::Exit;
 use cxone_flow::flow::model::{Flow, is_dtmf_entry};
 use cxone_flow::generate::merge;
-use cxone_flow::generate::{DEFAULT_MAX_CASES, Goal, generate};
+use cxone_flow::generate::{DEFAULT_MAX_CASES, DEFAULT_MAX_STATES, Goal, generate_within};
 use cxone_flow::registry::{Rule, RuleLimits, Severities, Severity};
 use cxone_flow::release::gate::{Blocked, gate};
 use cxone_flow::release::payload::content_hash;
@@ -177,6 +177,10 @@ struct GenerateArgs {
     /// The most cases to write.
     #[arg(long, default_value_t = DEFAULT_MAX_CASES)]
     max_cases: usize,
+    /// The most states the explored calls may hold (a state is a step of a call, or an opaque
+    /// action's branch it was mocked with): bounds the generator's memory and time.
+    #[arg(long, default_value_t = DEFAULT_MAX_STATES)]
+    max_states: usize,
     /// Merge into the tests file: cases people wrote stay as they are, generated ones (marked
     /// `"generated": true`) are replaced, and every change to them is shown.
     #[arg(long)]
@@ -996,7 +1000,7 @@ fn run_generate(args: GenerateArgs) -> ExitCode {
         return Exit::Findings.into();
     };
     let path = checked.source.display_path();
-    let generated = generate(&flow, args.goal, args.max_cases);
+    let generated = generate_within(&flow, args.goal, args.max_cases, args.max_states);
     for unreachable in &generated.unreachable {
         let at = checked.source.locate(unreachable.span);
         eprintln!(
@@ -1016,6 +1020,15 @@ fn run_generate(args: GenerateArgs) -> ExitCode {
         generated.unreachable.len(),
         generated.explored
     );
+    if let Some(budget) = generated.stopped_at_budget {
+        eprintln!(
+            "warning: {path}: exploring stopped at the state budget of {budget} states (steps of the \
+             calls explored and opaque actions' mocked branches they carry) after {} calls: the cases \
+             cover what was explored, and what lies past the budget may be called unreachable; raise \
+             it with --max-states",
+            generated.explored
+        );
+    }
     let target = match (&args.out, args.update) {
         (Some(out), _) => Some(out.clone()),
         (None, true) => Some(merge::tests_path_of(&args.flow)),

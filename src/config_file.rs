@@ -26,7 +26,7 @@ pub struct ConfigFile {
 
 /// Settings of the command line that the Action has no input for (each the long name of one flag,
 /// with one meaning wherever it appears).
-const CLI_ONLY_KEYS: [&str; 5] = ["max-retries", "goal", "max-cases", "details", "coverage"];
+const CLI_ONLY_KEYS: [&str; 6] = ["max-retries", "goal", "max-cases", "max-states", "details", "coverage"];
 
 /// The keys a config file may set: the Action's inputs (less secrets and per-run ones) and the
 /// command line's own settings.
@@ -148,6 +148,13 @@ pub fn for_action(vars: &std::collections::HashMap<String, String>) -> Result<Op
     find(&workspace.join(under)).map(|p| ConfigFile::load(&p)).transpose()
 }
 
+/// Whether `text` is a placeholder: `{{NAME}}`, NAME of ASCII letters, digits and `_`.
+fn is_placeholder(text: &str) -> bool {
+    text.strip_prefix("{{")
+        .and_then(|rest| rest.strip_suffix("}}"))
+        .is_some_and(|name| !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+}
+
 /// `[environments.NAME]` tables: `production` and `staging`, each with `substitutions` (a table of
 /// placeholder = value) and `qa-webhook-url`.
 fn environments_of(value: &toml::Value) -> Result<BTreeMap<String, crate::settings::EnvironmentSettings>, String> {
@@ -171,8 +178,10 @@ fn environments_of(value: &toml::Value) -> Result<BTreeMap<String, crate::settin
                         let replacement = replacement
                             .as_str()
                             .ok_or(format!("the substitution of `{placeholder}` must be a string"))?;
-                        if placeholder.is_empty() {
-                            return Err("a substitution's placeholder must not be empty".into());
+                        if !is_placeholder(placeholder) {
+                            return Err(format!(
+                                "`{placeholder}` is no placeholder: write `{{{{NAME}}}}`, NAME of letters, digits and `_`"
+                            ));
                         }
                         environment
                             .substitutions

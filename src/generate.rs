@@ -5,7 +5,7 @@
 
 pub mod merge;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -49,6 +49,11 @@ pub const DEFAULT_MAX_CASES: usize = 200;
 const MAX_CALLS: usize = 200_000;
 /// The most combinations of starting variables tried.
 const MAX_ASSIGNMENTS: usize = 4_096;
+/// The most states the explored calls may hold unless asked otherwise: a state is a step of a call
+/// or an opaque action's branch the call was mocked with. It bounds the generator's memory and
+/// work (a script of thousands of opaque actions in a chain makes thousands of calls of a thousand
+/// steps each, every one mocking every action).
+pub const DEFAULT_MAX_STATES: usize = 2_000_000;
 
 /// Something a case can cover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -111,6 +116,9 @@ pub struct Generated {
     pub targets: usize,
     /// Calls the engine ran while exploring.
     pub explored: usize,
+    /// Set to the state budget when exploring stopped at it: the cases cover what was explored
+    /// before, and targets past it may be called unreachable.
+    pub stopped_at_budget: Option<usize>,
 }
 
 /// One explored call and the input that made it.
@@ -129,78 +137,102 @@ const MAX_MOCK_CHOICES: usize = 64;
 
 /// The branch choices to explore for a script's opaque actions: every combination when there are
 /// few, else each action's branches in turn with the others at their first. A flow has one, empty.
-fn mock_choices(flow: &Flow) -> Vec<MockChoice> {
-    let opaque: Vec<(String, Vec<String>)> = flow
-        .elements
-        .iter()
-        .filter(|e| e.kind == ElementKind::Unknown)
-        .filter_map(|e| {
-            let action = e.action.as_ref()?;
-            let mut branches: Vec<String> = action.branches.iter().map(|b| b.to_string()).collect();
-            branches.dedup();
-            // An action is named by its label when no other action has it, else by its id.
-            let label = action.label.as_deref().filter(|label| {
-                flow.elements
-                    .iter()
-                    .filter(|o| o.action.as_ref().and_then(|a| a.label.as_deref()) == Some(*label))
-                    .count()
-                    == 1
-            });
-            let key = label.unwrap_or(&e.id.value).to_string();
-            (!branches.is_empty()).then_some((key, branches))
-        })
-        .collect();
-    let choice = |picks: &[usize]| -> MockChoice {
-        opaque
+/// Each choice is built when it is explored, never all at once (a chain of thousands of actions has
+/// thousands of choices, each naming every action).
+struct MockChoices {
+    /// Each opaque action's name (its label, or its id when another action has the label) and
+    /// branches.
+    opaque: Vec<(String, Vec<String>)>,
+    /// Every combination (when there are at most `MAX_MOCK_CHOICES`), else one branch at a time.
+    combinations: Option<usize>,
+}
+
+impl MockChoices {
+    fn of(flow: &Flow) -> Self {
+        let mut label_uses: HashMap<&str, usize> = HashMap::new();
+        for label in flow.elements.iter().filter_map(|o| o.action.as_ref()?.label.as_deref()) {
+            *label_uses.entry(label).or_default() += 1;
+        }
+        let opaque: Vec<(String, Vec<String>)> = flow
+            .elements
+            .iter()
+            .filter(|e| e.kind == ElementKind::Unknown)
+            .filter_map(|e| {
+                let action = e.action.as_ref()?;
+                let mut branches: Vec<String> = action.branches.iter().map(|b| b.to_string()).collect();
+                branches.dedup();
+                // An action is named by its label when no other action has it, else by its id.
+                let label = action.label.as_deref().filter(|label| label_uses[label] == 1);
+                let key = label.unwrap_or(&e.id.value).to_string();
+                (!branches.is_empty()).then_some((key, branches))
+            })
+            .collect();
+        let combinations = opaque
+            .iter()
+            .try_fold(1usize, |n, (_, b)| n.checked_mul(b.len()))
+            .filter(|&n| n <= MAX_MOCK_CHOICES);
+        MockChoices { opaque, combinations }
+    }
+
+    fn len(&self) -> usize {
+        self.combinations
+            .unwrap_or_else(|| 1 + self.opaque.iter().map(|(_, b)| b.len() - 1).sum::<usize>())
+    }
+
+    /// The `i`th choice (`i < len()`).
+    fn choice(&self, mut i: usize) -> MockChoice {
+        let picks: Vec<usize> = match self.combinations {
+            Some(_) => self
+                .opaque
+                .iter()
+                .map(|(_, b)| {
+                    let pick = i % b.len();
+                    i /= b.len();
+                    pick
+                })
+                .collect(),
+            None => {
+                // 0 is every action at its first branch; then each action's other branches in turn.
+                let mut picks = vec![0; self.opaque.len()];
+                for (a, (_, branches)) in self.opaque.iter().enumerate() {
+                    if i == 0 {
+                        break;
+                    }
+                    if i < branches.len() {
+                        picks[a] = i;
+                        break;
+                    }
+                    i -= branches.len() - 1;
+                }
+                picks
+            }
+        };
+        self.opaque
             .iter()
             .zip(picks)
-            .map(|((key, branches), &pick)| {
+            .map(|((key, branches), pick)| {
                 (
                     Spanned::new(key.clone(), Span::default()),
                     Spanned::new(branches[pick].clone(), Span::default()),
                 )
             })
             .collect()
-    };
-    let total = opaque
-        .iter()
-        .try_fold(1usize, |n, (_, b)| n.checked_mul(b.len()))
-        .filter(|&n| n <= MAX_MOCK_CHOICES);
-    match total {
-        Some(n) => (0..n)
-            .map(|mut i| {
-                let picks: Vec<usize> = opaque
-                    .iter()
-                    .map(|(_, b)| {
-                        let pick = i % b.len();
-                        i /= b.len();
-                        pick
-                    })
-                    .collect();
-                choice(&picks)
-            })
-            .collect(),
-        None => {
-            let mut out = vec![choice(&vec![0; opaque.len()])];
-            for (a, (_, branches)) in opaque.iter().enumerate() {
-                for pick in 1..branches.len() {
-                    let mut picks = vec![0; opaque.len()];
-                    picks[a] = pick;
-                    out.push(choice(&picks));
-                }
-            }
-            out
-        }
     }
 }
 
-/// Generates the cases of a flow that checks without errors.
+/// Generates the cases of a flow that checks without errors, within the default state budget.
 pub fn generate(flow: &Flow, goal: Goal, max_cases: usize) -> Generated {
+    generate_within(flow, goal, max_cases, DEFAULT_MAX_STATES)
+}
+
+/// Generates the cases of a flow that checks without errors; exploring stops once the explored
+/// calls hold `max_states` states (`Generated::stopped_at_budget` says so).
+pub fn generate_within(flow: &Flow, goal: Goal, max_cases: usize, max_states: usize) -> Generated {
     let ends = Ends::of(flow);
     let graph = Graph::new(flow, &ends);
     let engine = Engine::with_ends(flow, &ends);
     let rules_of = engine_rules(flow, &graph);
-    let explored = explore(flow, &engine);
+    let (explored, stopped) = explore(flow, &engine, max_states);
     let targets = all_targets(flow, goal);
     // A call that loops cannot be a passing case: it covers nothing.
     let covers: Vec<BTreeSet<Target>> = explored
@@ -233,7 +265,7 @@ pub fn generate(flow: &Flow, goal: Goal, max_cases: usize) -> Generated {
     let unreachable = targets
         .iter()
         .filter(|t| !reached.contains(t))
-        .map(|&t| explain(flow, &graph, t, explored.len()))
+        .map(|&t| explain(flow, &ends, &graph, t, explored.len()))
         .collect();
     Generated {
         covered: covered.intersection(&targets).count(),
@@ -241,6 +273,7 @@ pub fn generate(flow: &Flow, goal: Goal, max_cases: usize) -> Generated {
         cases,
         unreachable,
         explored: explored.len(),
+        stopped_at_budget: stopped.then_some(max_states),
     }
 }
 
@@ -501,15 +534,22 @@ fn digit_values(flow: &Flow) -> Vec<String> {
 }
 
 /// Explores every starting assignment and every option at every menu and input, breadth first,
-/// skipping a state (element, variables) already reached as early on the clock.
-fn explore(flow: &Flow, engine: &Engine) -> Vec<Explored> {
+/// skipping a state (element, variables) already reached as early on the clock; stops (`true`)
+/// before the explored calls would hold more than `max_states` states.
+fn explore(flow: &Flow, engine: &Engine, max_states: usize) -> (Vec<Explored>, bool) {
     let digits = digit_values(flow);
     let mut explored = Vec::new();
-    let mocks = mock_choices(flow);
+    let mut held = 0usize;
+    let mut within_budget = |call: &Call, mock: &MockChoice| {
+        held = held.saturating_add(call.steps.len() + mock.len());
+        held <= max_states
+    };
+    let mocks = MockChoices::of(flow);
     let starts = assignments(flow)
         .into_iter()
-        .flat_map(|variables| mocks.iter().map(move |mock| (variables.clone(), mock)));
-    for (variables, mock) in starts {
+        .flat_map(|variables| (0..mocks.len()).map(move |i| (variables.clone(), i)));
+    for (variables, choice) in starts {
+        let mock = &mocks.choice(choice);
         let first_of_assignment = explored.len();
         // Per state: the earliest clock it was reached at, and the prefix that reached it then.
         let mut earliest: HashMap<(usize, String), (u64, Vec<String>)> = HashMap::new();
@@ -518,9 +558,12 @@ fn explore(flow: &Flow, engine: &Engine) -> Vec<Explored> {
         let mut queue: VecDeque<Vec<String>> = VecDeque::from([Vec::new()]);
         while let Some(dtmf) = queue.pop_front() {
             if explored.len() >= MAX_CALLS {
-                return explored;
+                return (explored, false);
             }
             let call = engine.run_mocked(&dtmf, &variables, mock);
+            if !within_budget(&call, mock) {
+                return (explored, true);
+            }
             // Where the next entry would be keyed: the menu or input after the given entries. A
             // call that loops later may still branch here: another entry may lead out.
             let asks: Vec<usize> = call
@@ -565,6 +608,9 @@ fn explore(flow: &Flow, engine: &Engine) -> Vec<Explored> {
             if let Some(way_out) = way_out {
                 let dtmf: Vec<String> = prefix.into_iter().chain(way_out).collect();
                 let call = engine.run_mocked(&dtmf, &variables, mock);
+                if !within_budget(&call, mock) {
+                    return (explored, true);
+                }
                 explored.push(Explored {
                     dtmf,
                     variables: variables.clone(),
@@ -574,7 +620,7 @@ fn explore(flow: &Flow, engine: &Engine) -> Vec<Explored> {
             }
         }
     }
-    explored
+    (explored, false)
 }
 
 /// The variables when the call reaches step `upto`, as text (set elements and inputs replayed).
@@ -646,6 +692,14 @@ fn distinct_paths(explored: &[Explored], max_cases: usize) -> Vec<usize> {
 /// The case for an explored call: a readable name, its input, and what the engine did.
 fn case_of(flow: &Flow, explored: &Explored) -> GeneratedCase {
     let call = &explored.call;
+    // The names (id and label) of the actions the call reached, once, not once per mocked action.
+    let reached_names: HashSet<&str> = call
+        .steps
+        .iter()
+        .map(|s| &flow.elements[s.element])
+        .filter_map(|e| Some((e.id.value.as_str(), e.action.as_ref()?)))
+        .flat_map(|(id, action)| std::iter::once(id).chain(action.label.as_deref()))
+        .collect();
     let path: Vec<String> = call.path(flow).into_iter().map(str::to_string).collect();
     GeneratedCase {
         name: name_of(flow, explored),
@@ -658,15 +712,7 @@ fn case_of(flow: &Flow, explored: &Explored) -> GeneratedCase {
         mock: explored
             .mock
             .iter()
-            .filter(|(key, _)| {
-                call.steps.iter().any(|s| {
-                    let element = &flow.elements[s.element];
-                    element
-                        .action
-                        .as_ref()
-                        .is_some_and(|a| a.is_named(&element.id.value, &key.value))
-                })
-            })
+            .filter(|(key, _)| reached_names.contains(key.value.as_str()))
             .map(|(key, branch)| (key.value.clone(), branch.value.clone()))
             .collect(),
         expect: GeneratedExpect {
@@ -719,9 +765,9 @@ fn name_of(flow: &Flow, explored: &Explored) -> String {
 }
 
 /// Why no explored input reaches a target.
-fn explain(flow: &Flow, graph: &Graph, target: Target, explored: usize) -> Unreachable {
+fn explain(flow: &Flow, ends: &Ends, graph: &Graph, target: Target, explored: usize) -> Unreachable {
     let id = |i: usize| flow.elements[i].id.value.clone();
-    let index_of = |name: &str| flow.elements.iter().position(|e| e.id.value == name);
+    let index_of = |name: &str| ends.find(flow, name);
     let (what, span, source) = match target {
         Target::Edge(e) => {
             let edge = &flow.edges[e];

@@ -67,6 +67,24 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     line_starts: OnceLock<Vec<usize>>,
+    /// The characters before each `CHAR_BLOCK` bytes of the text, built the first time a long line
+    /// is located or quoted, so that a column costs at most one block's count however long its
+    /// line (a minified file is one line of megabytes, with thousands of findings on it).
+    char_marks: OnceLock<Vec<usize>>,
+}
+
+/// The bytes between two marks of the character index.
+const CHAR_BLOCK: usize = 1024;
+
+/// The characters in UTF-8 bytes that start and end on character boundaries.
+fn count_chars(bytes: &[u8]) -> usize {
+    #[cfg(test)]
+    tests::note_counted(bytes.len());
+    bytes.iter().filter(|&&b| !is_continuation(b)).count()
+}
+
+fn is_continuation(byte: u8) -> bool {
+    byte & 0xC0 == 0x80
 }
 
 /// Why a file's bytes are not usable JSON text: position and message.
@@ -92,6 +110,7 @@ impl SourceFile {
             path: path.into(),
             text,
             line_starts: OnceLock::new(),
+            char_marks: OnceLock::new(),
         }
     }
 
@@ -99,6 +118,7 @@ impl SourceFile {
     pub fn forget_text(&mut self) {
         self.text = String::new();
         self.line_starts = OnceLock::new();
+        self.char_marks = OnceLock::new();
     }
 
     /// Where each line starts.
@@ -151,9 +171,66 @@ impl SourceFile {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let line_starts = self.line_starts();
         let line = line_starts.partition_point(|&start| start <= offset) - 1;
-        let start = line_starts[line];
-        let column = self.text[start..offset].chars().count() + 1;
+        let column = self.chars_between(line_starts[line], offset) + 1;
         (line + 1, column)
+    }
+
+    /// The characters in `text[from..to]` (both on character boundaries): counted directly within a
+    /// block, else from the index.
+    fn chars_between(&self, from: usize, to: usize) -> usize {
+        if to - from <= CHAR_BLOCK {
+            return count_chars(&self.text.as_bytes()[from..to]);
+        }
+        self.chars_before(to) - self.chars_before(from)
+    }
+
+    /// The characters in `text[..offset]` (on a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let block = offset / CHAR_BLOCK;
+        self.char_marks()[block] + count_chars(&self.text.as_bytes()[block * CHAR_BLOCK..offset])
+    }
+
+    /// The byte offset where the `n`th character (from 0) after `from` starts, or `limit` when the
+    /// text up to `limit` has fewer.
+    fn offset_after_chars(&self, from: usize, n: usize, limit: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let (mut at, mut skip) = (from, n);
+        if n > CHAR_BLOCK {
+            // Far: jump to the block where that character starts (the first to start at or after a
+            // block's start is the one its mark counts up to), then count within it.
+            let wanted = self.chars_before(from) + n;
+            let marks = self.char_marks();
+            let block = marks.partition_point(|&m| m <= wanted) - 1;
+            if block * CHAR_BLOCK > from {
+                (at, skip) = (block * CHAR_BLOCK, wanted - marks[block]);
+            }
+        }
+        #[cfg(test)]
+        tests::note_counted(limit.min(at + 4 * skip + 4).saturating_sub(at));
+        while at < limit {
+            if !is_continuation(bytes[at]) {
+                if skip == 0 {
+                    return at;
+                }
+                skip -= 1;
+            }
+            at += 1;
+        }
+        limit
+    }
+
+    /// The characters before each block of the text.
+    fn char_marks(&self) -> &[usize] {
+        self.char_marks.get_or_init(|| {
+            let mut marks = Vec::with_capacity(self.text.len() / CHAR_BLOCK + 1);
+            let mut before = 0;
+            marks.push(before);
+            for block in self.text.as_bytes().chunks_exact(CHAR_BLOCK) {
+                before += count_chars(block);
+                marks.push(before);
+            }
+            marks
+        })
     }
 
     /// The line and column of a span's start and end.
@@ -170,12 +247,36 @@ impl SourceFile {
 
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: usize) -> &str {
+        let (start, end) = self.line_bounds(line);
+        &self.text[start..end]
+    }
+
+    /// The characters of a 1-based line, without its line break.
+    pub fn line_chars(&self, line: usize) -> usize {
+        let (start, end) = self.line_bounds(line);
+        self.chars_between(start, end)
+    }
+
+    /// Characters `from..to` (from 0, clamped to the line) of a 1-based line: a window of a long
+    /// line at the cost of the window, not of the line.
+    pub fn line_slice(&self, line: usize, from: usize, to: usize) -> &str {
+        let (start, end) = self.line_bounds(line);
+        let first = self.offset_after_chars(start, from, end);
+        let last = self.offset_after_chars(first, to.saturating_sub(from), end);
+        &self.text[first..last]
+    }
+
+    /// Where a 1-based line's text starts and ends (without its line break).
+    fn line_bounds(&self, line: usize) -> (usize, usize) {
         let line_starts = self.line_starts();
         let Some(&start) = line_starts.get(line.saturating_sub(1)) else {
-            return "";
+            return (self.text.len(), self.text.len());
         };
         let end = line_starts.get(line).copied().unwrap_or(self.text.len());
-        self.text[start..end].trim_end_matches(['\n', '\r'])
+        (
+            start,
+            start + self.text[start..end].trim_end_matches(['\n', '\r']).len(),
+        )
     }
 
     fn floor_char_boundary(&self, mut offset: usize) -> usize {
@@ -188,7 +289,38 @@ impl SourceFile {
 
 #[cfg(test)]
 mod tests {
+    use std::cell::Cell;
+
     use super::*;
+
+    thread_local! {
+        /// Bytes read to count characters, on this thread.
+        static COUNTED: Cell<usize> = const { Cell::new(0) };
+    }
+
+    pub(super) fn note_counted(bytes: usize) {
+        COUNTED.with(|c| c.set(c.get() + bytes));
+    }
+
+    /// Locating 5,000 places on one line of 4 MB (a minified file) reads the line once for the
+    /// index and then at most a block or two per place, never the line up to each place.
+    #[test]
+    fn locating_many_places_on_one_long_line_reads_it_once() {
+        let text = format!("[{}]", "\"é\",".repeat(800_000));
+        let file = SourceFile::new("a.json", text.clone());
+        COUNTED.with(|c| c.set(0));
+        for i in 0..5_000 {
+            let offset = 1 + i * 5 * 160;
+            assert_eq!(file.position(offset), (1, 2 + i * 4 * 160));
+            assert_eq!(file.line_slice(1, i * 640 + 1, i * 640 + 5), "\"é\",");
+        }
+        let counted = COUNTED.with(Cell::get);
+        assert!(
+            counted <= text.len() + 5_000 * 4 * CHAR_BLOCK,
+            "{counted} bytes read for a text of {}",
+            text.len()
+        );
+    }
 
     #[test]
     fn positions_count_characters_from_one() {
@@ -197,6 +329,26 @@ mod tests {
         assert_eq!(file.position(offset), (2, 8));
         assert_eq!(file.position(0), (1, 1));
         assert_eq!(file.line_text(3), "  \"b\": 2");
+    }
+
+    /// Columns and windows of long lines come from the block index: each agrees with counting the
+    /// characters one by one, across block boundaries and characters of every width.
+    #[test]
+    fn long_lines_locate_and_slice_as_counting_does() {
+        let unit = "ab\tcé€😀";
+        let text = format!("{{\n{}\nz", unit.repeat(3 * CHAR_BLOCK));
+        let file = SourceFile::new("a.json", text.clone());
+        let line = &text[2..text.len() - 2];
+        let chars: Vec<(usize, char)> = line.char_indices().collect();
+        assert_eq!(file.line_chars(2), chars.len());
+        for i in (0..chars.len()).step_by(997).chain([chars.len() - 1]) {
+            assert_eq!(file.position(2 + chars[i].0), (2, i + 1), "character {i}");
+            let expected: String = line.chars().skip(i).take(9).collect();
+            assert_eq!(file.line_slice(2, i, i + 9), expected, "character {i}");
+        }
+        assert_eq!(file.line_slice(2, chars.len() - 1, chars.len() + 5), "😀");
+        assert_eq!(file.line_slice(9, 0, 3), "");
+        assert_eq!(file.position(text.len()), (3, 2));
     }
 
     #[test]

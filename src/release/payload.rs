@@ -1,6 +1,8 @@
 //! Version payloads: what a flow file becomes when it is released, with a content hash and an id
 //! that are the same for the same flow, tag and content.
 
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -58,6 +60,47 @@ fn glob_match(pattern: &str, text: &str) -> bool {
     }
 }
 
+/// The element fields a substitution replaces placeholders in: what a caller hears (`prompt`),
+/// where a call goes (`queue`, `target`) and what a `set` element stores (`value`).
+pub const SUBSTITUTED_FIELDS: [&str; 4] = ["prompt", "queue", "target", "value"];
+
+/// Replaces the placeholders in every string of `value`, in one pass over each string (what a
+/// value brings in is not read again), noting the placeholders it replaced.
+fn replace_in<'s>(value: &mut Value, substitutions: &'s [(String, String)], used: &mut BTreeSet<&'s str>) {
+    match value {
+        Value::String(text) => {
+            if !text.contains("{{") {
+                return;
+            }
+            let mut out = String::with_capacity(text.len());
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find("{{") {
+                out.push_str(&rest[..at]);
+                rest = &rest[at..];
+                match substitutions
+                    .iter()
+                    .find(|(placeholder, _)| rest.starts_with(placeholder.as_str()))
+                {
+                    Some((placeholder, replacement)) => {
+                        out.push_str(replacement);
+                        rest = &rest[placeholder.len()..];
+                        used.insert(placeholder);
+                    }
+                    None => {
+                        out.push_str("{{");
+                        rest = &rest[2..];
+                    }
+                }
+            }
+            out.push_str(rest);
+            *text = out;
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| replace_in(v, substitutions, used)),
+        Value::Object(map) => map.values_mut().for_each(|v| replace_in(v, substitutions, used)),
+        _ => {}
+    }
+}
+
 /// The SHA-256 of a flow file's bytes, hex.
 pub fn content_hash(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
@@ -84,33 +127,46 @@ pub struct FlowContent {
 }
 
 impl FlowContent {
-    /// Replaces each placeholder with its environment's value in every string of the content
-    /// (queue names, transfer targets, URLs). Content that changes gets a hash of its own, so each
-    /// environment's content is a version of its own; content no placeholder touches keeps its hash.
-    pub fn substitute(&mut self, substitutions: &[(String, String)]) {
-        fn replace_in(value: &mut Value, substitutions: &[(String, String)], changed: &mut bool) {
-            match value {
-                Value::String(text) => {
-                    for (placeholder, replacement) in substitutions {
-                        if text.contains(placeholder.as_str()) {
-                            *text = text.replace(placeholder.as_str(), replacement);
-                            *changed = true;
-                        }
-                    }
+    /// Replaces each `{{NAME}}` placeholder with its environment's value in the content fields of
+    /// the elements ([`SUBSTITUTED_FIELDS`]), never in ids, types, edges, routing rules or
+    /// variables, so a substitution cannot change what the flow is made of; a value is put in as
+    /// it is, never searched for placeholders again. Content that changes gets a hash of its own,
+    /// so each environment's content is a version of its own; content no placeholder touches keeps
+    /// its hash. Returns the placeholders replaced, in the order of `substitutions`.
+    pub fn substitute(&mut self, substitutions: &[(String, String)]) -> Vec<String> {
+        let mut used = BTreeSet::new();
+        for element in self.elements.iter_mut().filter_map(Value::as_object_mut) {
+            for field in SUBSTITUTED_FIELDS {
+                if let Some(value) = element.get_mut(field) {
+                    replace_in(value, substitutions, &mut used);
                 }
-                Value::Array(items) => items.iter_mut().for_each(|v| replace_in(v, substitutions, changed)),
-                Value::Object(map) => map.values_mut().for_each(|v| replace_in(v, substitutions, changed)),
-                _ => {}
             }
         }
-        let mut changed = false;
-        for part in [&mut self.elements, &mut self.edges, &mut self.routing_rules] {
-            part.iter_mut().for_each(|v| replace_in(v, substitutions, &mut changed));
-        }
-        if changed {
+        if !used.is_empty() {
             let canonical = serde_json::json!([self.content_hash, self.elements, self.edges, self.routing_rules]);
             self.content_hash = content_hash(canonical.to_string().as_bytes());
         }
+        substitutions
+            .iter()
+            .filter(|(placeholder, _)| used.contains(placeholder.as_str()))
+            .map(|(placeholder, _)| placeholder.clone())
+            .collect()
+    }
+
+    /// The flow file this content is, as the checker reads one (to check it again once substituted).
+    pub fn flow_text(&self) -> String {
+        let flow = serde_json::json!({
+            "flowId": self.flow_id,
+            "elements": self.elements,
+            "edges": self.edges,
+            "routingRules": self.routing_rules,
+            "timeouts": {
+                "globalTimeout": self.timeouts.global_timeout,
+                "inputTimeout": self.timeouts.input_timeout,
+                "transferTimeout": self.timeouts.transfer_timeout,
+            },
+        });
+        serde_json::to_string_pretty(&flow).unwrap_or_default()
     }
 
     /// The parts of a checked flow file that a version carries: `json` is the checker's own parse of

@@ -1,16 +1,18 @@
 //! A release or a rollback end to end, as the CLI and the Action both run it: the client and the
 //! audit log from the settings, the pipeline or the rollback on a runtime, and what came of it.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::check::check_flow_bytes;
 use crate::cxone::client::{ClientConfig, CxoneClient};
 use crate::cxone::types::{Version, VersionStatus};
 use crate::exit::Exit;
 use crate::release::audit::{AuditLog, RunInfo};
 use crate::release::backend::RegistrationWait;
 use crate::release::payload::{ReleaseInfo, environment_for};
-use crate::release::pipeline::{FlowResult, ReleaseFlow, ReleaseSettings, release};
+use crate::release::pipeline::{FlowResult, Outcome, ReleaseFlow, ReleaseSettings, release};
 use crate::release::rollback::{RolledBack, rollback};
 use crate::settings::{DEFAULT_CASE_CONCURRENCY, SECRET_ENV, Settings};
 
@@ -154,8 +156,19 @@ pub fn release_flows(settings: &Settings, mut flows: Vec<ReleaseFlow>) -> Result
     let (client, audit, created_by) = connect(settings, &format!("release {tag}"), tag)?;
     let pipeline = release_settings(settings, created_by);
     if let Some(environment) = settings.release.per_environment.get(&pipeline.release.environment) {
-        for flow in &mut flows {
-            flow.content.substitute(&environment.substitutions);
+        let refused = substitute(
+            settings,
+            &mut flows,
+            &environment.substitutions,
+            &pipeline.release.environment,
+        );
+        if !refused.is_empty() {
+            return Ok(Released {
+                results: not_sent(&flows, refused),
+                settings: pipeline,
+                audit_log: audit.path().to_path_buf(),
+                audit_failure: None,
+            });
         }
     }
     let results = runtime()?
@@ -167,6 +180,60 @@ pub fn release_flows(settings: &Settings, mut flows: Vec<ReleaseFlow>) -> Result
         audit_log: audit.path().to_path_buf(),
         audit_failure: audit.failure(),
     })
+}
+
+/// Substitutes each flow's placeholders and checks every changed flow again with the run's rules:
+/// for each flow that now fails them, its path and why, naming the placeholders.
+fn substitute(
+    settings: &Settings,
+    flows: &mut [ReleaseFlow],
+    substitutions: &[(String, String)],
+    environment: &str,
+) -> BTreeMap<String, String> {
+    let mut refused = BTreeMap::new();
+    for flow in flows {
+        let used = flow.content.substitute(substitutions);
+        if used.is_empty() {
+            continue;
+        }
+        let (report, _) = check_flow_bytes(&flow.path, flow.content.flow_text().into_bytes(), &settings.check);
+        let findings: Vec<String> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity >= settings.fail_on)
+            .map(|d| format!("{}[{}] {}: {}", d.severity, d.rule.code(), d.rule.name(), d.message))
+            .collect();
+        if !findings.is_empty() {
+            let placeholders = used.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
+            refused.insert(
+                flow.path.clone(),
+                format!(
+                    "not sent: with the {environment} substitutions of {placeholders} the flow fails its checks: {}",
+                    findings.join("; ")
+                ),
+            );
+        }
+    }
+    refused
+}
+
+/// Every flow's result when a substitution stopped the release before anything was sent.
+fn not_sent(flows: &[ReleaseFlow], mut refused: BTreeMap<String, String>) -> Vec<FlowResult> {
+    let first = refused.keys().next().cloned().unwrap_or_default();
+    flows
+        .iter()
+        .map(|flow| FlowResult {
+            path: flow.path.clone(),
+            flow_id: flow.content.flow_id.clone(),
+            outcome: Outcome::Failed {
+                reason: refused.remove(&flow.path).unwrap_or_else(|| {
+                    format!("not sent: the release stopped because `{first}` failed its checks once substituted")
+                }),
+                version_id: None,
+            },
+            warning: None,
+        })
+        .collect()
 }
 
 /// Rolls a flow back: `Err` when it could not run at all, `Ok(Err)` when the rollback failed.

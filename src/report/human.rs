@@ -131,7 +131,7 @@ pub fn render_diagnostic(out: &mut String, source: &SourceFile, d: &Diagnostic, 
     };
     // A file that was never read (a link, a folder) has no text to quote.
     if !source.text.is_empty() {
-        let (shown, caret_column) = window(source.line_text(loc.line), loc.column);
+        let (shown, caret_column) = window(source, loc.line, loc.column);
         let _ = writeln!(out, "{place}{pad} |{place:#}");
         let _ = writeln!(out, "{place}{} |{place:#} {shown}", loc.line);
         let width = width.min(shown.chars().count().saturating_sub(caret_column - 1).max(1));
@@ -159,24 +159,26 @@ pub fn render_diagnostic(out: &mut String, source: &SourceFile, d: &Diagnostic, 
 }
 
 /// The part of a line to show (tabs as spaces, long lines cut around the column) and the column
-/// of the caret within it.
-fn window(line: &str, column: usize) -> (String, usize) {
-    let chars: Vec<char> = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
-    if chars.len() <= MAX_SHOWN {
-        return (chars.into_iter().collect(), column);
+/// of the caret within it. Only the window is read, however long the line: a minified file has
+/// thousands of findings on one line of megabytes.
+fn window(source: &SourceFile, line: usize, column: usize) -> (String, usize) {
+    let spaced = |text: &str| text.replace('\t', " ");
+    let length = source.line_chars(line);
+    if length <= MAX_SHOWN {
+        return (spaced(source.line_text(line)), column);
     }
     let start = column
         .saturating_sub(MAX_SHOWN / 2)
-        .min(chars.len().saturating_sub(MAX_SHOWN));
-    let end = (start + MAX_SHOWN).min(chars.len());
+        .min(length.saturating_sub(MAX_SHOWN));
+    let end = (start + MAX_SHOWN).min(length);
     let mut shown = String::new();
     let mut caret = column - start;
     if start > 0 {
         shown.push('…');
         caret += 1;
     }
-    shown.extend(&chars[start..end]);
-    if end < chars.len() {
+    shown.push_str(&spaced(source.line_slice(line, start, end)));
+    if end < length {
         shown.push('…');
     }
     (shown, caret.max(1))
@@ -268,9 +270,15 @@ mod tests {
     #[test]
     fn long_lines_are_windowed_around_the_column() {
         let line = "x".repeat(1000) + "HERE" + &"y".repeat(1000);
-        let (shown, caret) = window(&line, 1001);
+        let file = SourceFile::new("a.json", format!("{{\n{line}\na\tb\n}}"));
+        let (shown, caret) = window(&file, 2, 1001);
         assert!(shown.chars().count() <= MAX_SHOWN + 2);
         assert_eq!(shown.chars().skip(caret - 1).take(4).collect::<String>(), "HERE");
-        assert_eq!(window("a\tb", 3), ("a b".to_string(), 3));
+        assert_eq!(window(&file, 3, 3), ("a b".to_string(), 3));
+        let (shown, caret) = window(&file, 2, 2004);
+        assert_eq!(
+            (shown.chars().last(), shown.chars().count(), caret),
+            (Some('y'), MAX_SHOWN + 1, MAX_SHOWN + 1)
+        );
     }
 }

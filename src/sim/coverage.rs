@@ -23,19 +23,33 @@ pub struct Coverage {
     pub untaken_edges: Vec<u32>,
 }
 
-impl Coverage {
-    /// Coverage of a flow by a set of calls.
-    pub fn of<'c>(flow: &Flow, calls: impl IntoIterator<Item = &'c Call>) -> Self {
-        let mut visited = vec![false; flow.elements.len()];
-        let mut taken = vec![false; flow.edges.len()];
-        for call in calls {
-            for step in &call.steps {
-                visited[step.element] = true;
-                if let Some(edge) = step.edge {
-                    taken[edge] = true;
-                }
+/// Elements visited and edges taken so far, one call at a time: the calls need not be kept.
+#[derive(Debug)]
+pub struct Tally {
+    visited: Vec<bool>,
+    taken: Vec<bool>,
+}
+
+impl Tally {
+    pub fn new(flow: &Flow) -> Self {
+        Tally {
+            visited: vec![false; flow.elements.len()],
+            taken: vec![false; flow.edges.len()],
+        }
+    }
+
+    pub fn add(&mut self, call: &Call) {
+        for step in &call.steps {
+            self.visited[step.element] = true;
+            if let Some(edge) = step.edge {
+                self.taken[edge] = true;
             }
         }
+    }
+
+    /// The coverage of the calls added.
+    pub fn coverage(self, flow: &Flow) -> Coverage {
+        let Tally { mut visited, mut taken } = self;
         if flow.is_script() {
             cover_hold_loops(flow, &mut visited, &mut taken);
         }
@@ -53,6 +67,15 @@ impl Coverage {
                 .collect(),
             untaken_edges: (0..taken.len()).filter(|&e| !taken[e]).map(|e| e as u32).collect(),
         }
+    }
+}
+
+impl Coverage {
+    /// Coverage of a flow by a set of calls.
+    pub fn of<'c>(flow: &Flow, calls: impl IntoIterator<Item = &'c Call>) -> Self {
+        let mut tally = Tally::new(flow);
+        calls.into_iter().for_each(|call| tally.add(call));
+        tally.coverage(flow)
     }
 
     /// Lets the lists go (uncovered elements, untaken edges) and keeps the counts, for a report that

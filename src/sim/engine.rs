@@ -1,6 +1,8 @@
 //! The local simulation engine: pure, synchronous, deterministic. Runs one call through a flow and
 //! returns what the CXone simulation endpoint returns, plus the trace the reports need.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use crate::flow::ends::Ends;
@@ -268,6 +270,12 @@ impl<'f> Engine<'f> {
 
     /// [`Engine::run`], with opaque Studio actions taking the branches `mocks` names.
     pub fn run_mocked(&self, dtmf: &[String], variables: &Variables, mocks: &Mocks) -> Call {
+        // Where each name is first mocked: a call through thousands of opaque actions finds each
+        // one's branch at once, not by reading the whole list at every action.
+        let mut first_mock: HashMap<&str, usize> = HashMap::with_capacity(mocks.len());
+        for (i, (key, _)) in mocks.iter().enumerate() {
+            first_mock.entry(key.value.as_str()).or_insert(i);
+        }
         let mut variables = variables.clone();
         let mut steps = Vec::new();
         let mut clock: u64 = 0;
@@ -345,10 +353,14 @@ impl<'f> Engine<'f> {
                 },
                 ElementKind::Unknown => {
                     let element = &self.flow.elements[at];
+                    // The first mock naming the action by its id or its label.
                     let mocked = element.action.as_ref().and_then(|action| {
-                        mocks
-                            .iter()
-                            .find(|(key, _)| action.is_named(&element.id.value, &key.value))
+                        [Some(element.id.value.as_str()), action.label.as_deref()]
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|name| first_mock.get(name))
+                            .min()
+                            .map(|&i| &mocks[i])
                     });
                     let Some((_, branch)) = mocked else {
                         steps.push(Step {

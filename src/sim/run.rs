@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::flow::ends::Ends;
 use crate::flow::model::Flow;
 use crate::sim::cases::{Case, TestFile};
-use crate::sim::coverage::Coverage;
+use crate::sim::coverage::{Coverage, Tally};
 use crate::sim::engine::{Call, DEFAULT_MAX_STEPS, Engine, Verdict};
 use crate::sim::expect::{self, CaseLimits, Failure};
 use crate::sim::ids::Ids;
@@ -77,30 +77,27 @@ pub fn run_cases<'c>(
         max_steps: DEFAULT_MAX_STEPS,
     };
     let cases = tests.map(|t| t.cases.as_slice()).unwrap_or_default();
+    let mut tally = Tally::new(flow);
     // A flow without cases needs no engine: its coverage is nothing.
-    let calls: Vec<Call> = match cases {
-        [] => Vec::new(),
-        _ => {
-            let engine = Engine::with_ends(flow, ends);
-            cases
-                .iter()
-                .map(|case| engine.run_mocked(&case.dtmf, &case.variables, &case.mock))
-                .collect()
-        }
-    };
-    let coverage = Coverage::of(flow, &calls);
+    if cases.is_empty() {
+        return (Vec::new(), tally.coverage(flow));
+    }
+    let engine = Engine::with_ends(flow, ends);
+    // One case at a time: its call counts towards coverage and is summed up, then let go, so a
+    // run of many cases holds their summaries, never their calls.
     let runs = cases
         .iter()
-        .zip(&calls)
-        .map(|(case, call)| {
-            let failures = expect::evaluate(case, call, flow, limits);
+        .map(|case| {
+            let call = engine.run_mocked(&case.dtmf, &case.variables, &case.mock);
+            tally.add(&call);
+            let failures = expect::evaluate(case, &call, flow, limits);
             let call = if paths == Paths::Every || !failures.is_empty() {
-                CallSummary::of(call, flow, threshold_ms)
+                CallSummary::of(&call, flow, threshold_ms)
             } else {
-                CallSummary::without_path(call, flow, threshold_ms)
+                CallSummary::without_path(&call, flow, threshold_ms)
             };
             CaseRun { case, call, failures }
         })
         .collect();
-    (runs, coverage)
+    (runs, tally.coverage(flow))
 }

@@ -5,6 +5,7 @@ mod cases;
 mod cli;
 mod config;
 mod converge;
+mod costs;
 mod cxone;
 mod differential;
 mod engine;

@@ -655,6 +655,71 @@ qa-webhook-url = "http://127.0.0.1:9/staging-qa"
     );
 }
 
+/// A substitution reaches the content fields of elements only: an id, an edge's end or a
+/// condition holding the same text keeps it, the prompt and the queue get the value.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_substitution_fills_content_fields_and_never_ids_edges_or_conditions() {
+    let (emu, _dir, (code, out, err)) = release_queued("Sales").await;
+    assert_eq!(code, 0, "{out}{err}");
+    let payload = emu.state.lock().versions["queued"][0].version.payload.clone();
+    let ids: Vec<&str> = payload.elements.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["start", "hello_{{Q}}", "route", "q_{{Q}}", "bye"]);
+    assert_eq!(payload.elements[1]["prompt"], "Hello from Sales");
+    assert_eq!(payload.elements[3]["queue"], "Sales");
+    assert_eq!(payload.edges[0]["to"], "hello_{{Q}}");
+    assert_eq!(payload.routing_rules[0]["condition"]["value"], "{{Q}}");
+    assert_eq!(payload.routing_rules[0]["action"]["goto"], "q_{{Q}}");
+}
+
+/// A value that breaks the flow (an empty queue name) is found by checking the substituted flow
+/// again: nothing is sent, exit 1, and the error names the flow and the placeholder. A key that
+/// is no `{{NAME}}` placeholder (it would match ids) is refused before anything runs.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_substituted_flow_that_fails_its_checks_stops_the_release_before_anything_is_sent() {
+    let (emu, dir, (code, out, err)) = release_queued("").await;
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(posts(&emu), 0, "nothing is sent");
+    assert!(
+        out.contains("queued.flow.json") && out.contains("`{{Q}}`") && out.contains("CXF004"),
+        "{out}"
+    );
+    assert!(out.contains("not sent: the release stopped because"), "{out}");
+
+    std::fs::write(
+        dir.path().join("cxone-flow.toml"),
+        "[environments.staging.substitutions]\nstart = \"begin\"\n",
+    )
+    .unwrap();
+    let (code, out, err) = binary_async(dir.path(), &emu, &["release", "--tag", "v1"], SECRET).await;
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("`start` is no placeholder"), "{err}");
+    assert_eq!(posts(&emu), 0);
+}
+
+/// A flow whose ids, edges and routing condition hold the placeholder text as well as its prompt
+/// and queue.
+const QUEUED: &str = r#"{"flowId": "queued", "elements": [
+  {"id": "start", "type": "start"},
+  {"id": "hello_{{Q}}", "type": "play", "prompt": "Hello from {{Q}}"},
+  {"id": "route", "type": "routing"},
+  {"id": "q_{{Q}}", "type": "queue", "queue": "{{Q}}"},
+  {"id": "bye", "type": "hangup"}],
+ "edges": [{"from": "start", "to": "hello_{{Q}}"}, {"from": "hello_{{Q}}", "to": "route"},
+   {"from": "route", "to": "bye", "on": "default"}],
+ "routingRules": [{"element": "route", "condition": {"variable": "team", "operator": "equals", "value": "{{Q}}"},
+   "action": {"goto": "q_{{Q}}"}}]}"#;
+
+/// Releases `QUEUED` beside the examples (tag `v1`, so staging), `{{Q}}` standing for `value`.
+async fn release_queued(value: &str) -> (Arc<Emulator>, tempfile::TempDir, (i32, String, String)) {
+    let emu = Arc::new(emulator(&[]).await);
+    let dir = workspace();
+    std::fs::write(dir.path().join("queued.flow.json"), QUEUED).unwrap();
+    let config = format!("[environments.staging.substitutions]\n\"{{{{Q}}}}\" = \"{value}\"\n");
+    std::fs::write(dir.path().join("cxone-flow.toml"), config).unwrap();
+    let ran = binary_async(dir.path(), &emu, &["release", "--tag", "v1"], SECRET).await;
+    (emu, dir, ran)
+}
+
 /// On a terminal the release draws a progress bar over the flows, with each step printed above it.
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread")]
