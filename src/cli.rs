@@ -915,7 +915,15 @@ fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
                     else {
                         continue;
                     };
-                    let path = dir.join(format!("{}.json", result.flow_id));
+                    // A flow's id never chooses where its file lands (named as `pull` names files).
+                    let Some(name) = cxone_flow::release::studio::file_name_of(&result.flow_id) else {
+                        return cannot_run(&format!(
+                            "the flowId `{}` of {} cannot name a payload file",
+                            result.flow_id,
+                            result.path
+                        ));
+                    };
+                    let path = dir.join(name);
                     let text = serde_json::to_string_pretty(payload).unwrap_or_default() + "\n";
                     if let Err(error) = report::files::write_file(&path, &text) {
                         return cannot_run(&format!("failed to write `{}`: {error}", path.display()));
@@ -1157,7 +1165,8 @@ fn diagnostics_text(file: &FileReport, least: Severity) -> String {
 }
 
 fn cannot_run(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
+    // An error names files, ids and what a server said: shown as data, on one line.
+    eprintln!("error: {}", cxone_flow::printable::shown(message));
     Exit::CannotRun.into()
 }
 
