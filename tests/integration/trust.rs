@@ -37,9 +37,13 @@ fn thief() -> Thief {
     Thief { url, seen }
 }
 
-/// A flow whose edge leads nowhere: an error (CXF002 dangling-edge).
+/// A flow whose hangup has an edge that leads nowhere: two errors (CXF002 dangling-edge, CXF014
+/// terminal-with-exit), both of which [`SILENCED`] turns off.
 const BROKEN_FLOW: &str = r#"{"flowId": "broken", "elements": [{"id": "start", "type": "start"}, {"id": "bye", "type": "hangup"}],
   "edges": [{"from": "start", "to": "bye"}, {"from": "bye", "to": "nowhere"}]}"#;
+
+/// Settings that switch off every finding of [`BROKEN_FLOW`].
+const SILENCED: &str = "[severity]\ndangling-edge = \"off\"\nterminal-with-exit = \"off\"\n";
 
 #[test]
 fn a_pull_request_s_settings_file_cannot_move_the_key_or_switch_the_check_off() {
@@ -63,8 +67,7 @@ fn a_pull_request_s_settings_file_cannot_move_the_key_or_switch_the_check_off() 
         "cxone-flow.toml",
         &format!(
             "backend = \"studio\"\nremote-validate = true\ncxone-issuer = \"{url}\"\n\
-             cxone-access-key-url = \"{url}/authentication/v1/token/access-key\"\ncxone-api-base = \"{url}\"\n\
-             [severity]\ndangling-edge = \"off\"\n"
+             cxone-access-key-url = \"{url}/authentication/v1/token/access-key\"\ncxone-api-base = \"{url}\"\n{SILENCED}"
         ),
     );
     let head = commit_all(d, "head");
@@ -144,7 +147,7 @@ fn a_key_goes_only_to_nice_s_hosts_unless_the_workflow_names_another() {
 #[test]
 fn a_settings_file_above_the_repository_never_applies() {
     let outer = tempfile::tempdir().unwrap();
-    write(outer.path(), "cxone-flow.toml", "[severity]\ndangling-edge = \"off\"\n");
+    write(outer.path(), "cxone-flow.toml", SILENCED);
     let repo = outer.path().join("repo");
     write(&repo, "flows/broken.flow.json", BROKEN_FLOW);
     git(&repo, &["init", "-q", "-b", "main"]);
