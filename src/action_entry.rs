@@ -10,8 +10,8 @@ use std::process::ExitCode;
 
 use cxone_flow::action::context::{GitHubContext, PullRequest, Trigger};
 use cxone_flow::action::inputs::{self, Inputs, Shard, secrets};
-use cxone_flow::action::settings_file;
 use cxone_flow::action::select::{Selection, repo_path, select};
+use cxone_flow::action::settings_file;
 use cxone_flow::check::{self, CheckReport, Settings as CheckSettings};
 use cxone_flow::config_file;
 use cxone_flow::discover;

@@ -481,7 +481,8 @@ fn run_init(dir: &Path) -> ExitCode {
     let existing: Vec<String> = INIT_FILES
         .iter()
         .map(|(path, _)| dir.join(path))
-        .filter(|path| path.exists())
+        // A link counts as there (even one that leads nowhere): init writes over nothing.
+        .filter(|path| path.symlink_metadata().is_ok())
         .map(|path| path.display().to_string())
         .collect();
     if !existing.is_empty() {
@@ -919,8 +920,7 @@ fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
                     let Some(name) = cxone_flow::release::studio::file_name_of(&result.flow_id) else {
                         return cannot_run(&format!(
                             "the flowId `{}` of {} cannot name a payload file",
-                            result.flow_id,
-                            result.path
+                            result.flow_id, result.path
                         ));
                     };
                     let path = dir.join(name);

@@ -135,7 +135,11 @@ pub fn cut(text: &str, max: usize) -> String {
     let shown = |text| crate::printable::escape(text);
     match text.char_indices().nth(max) {
         None => shown(text),
-        Some((end, _)) => format!("{}… ({} more characters)", shown(&text[..end]), text[end..].chars().count()),
+        Some((end, _)) => format!(
+            "{}… ({} more characters)",
+            shown(&text[..end]),
+            text[end..].chars().count()
+        ),
     }
 }
 

@@ -109,7 +109,9 @@ pub fn choose(
     };
     Ok(Chosen {
         config: None,
-        described: format!("settings: the base commit {short} has no {FILE_NAME}; the defaults and the inputs apply{note}"),
+        described: format!(
+            "settings: the base commit {short} has no {FILE_NAME}; the defaults and the inputs apply{note}"
+        ),
     })
 }
 
@@ -138,7 +140,11 @@ mod tests {
     #[test]
     fn a_pull_request_takes_the_base_s_file_never_its_own() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(FILE_NAME), "cxone-api-base = \"https://evil.example\"\n").unwrap();
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            "cxone-api-base = \"https://evil.example\"\n",
+        )
+        .unwrap();
         let chosen = choose(dir.path(), Path::new(""), Some(&pr()), |path| {
             Ok((path == FILE_NAME).then(|| b"fail-on = \"warning\"\n".to_vec()))
         })
@@ -146,11 +152,21 @@ mod tests {
         let config = chosen.config.unwrap();
         assert_eq!(config.get("fail-on").unwrap(), ["warning"]);
         assert_eq!(config.get("cxone-api-base"), None);
-        assert!(chosen.described.contains("at the base commit bbbbbbbbbbbb; this pull request changes"), "{}", chosen.described);
+        assert!(
+            chosen
+                .described
+                .contains("at the base commit bbbbbbbbbbbb; this pull request changes"),
+            "{}",
+            chosen.described
+        );
         // The base has none: the pull request's own file does not apply either.
         let none = choose(dir.path(), Path::new(""), Some(&pr()), |_| Ok(None)).unwrap();
         assert_eq!(none.config, None);
-        assert!(none.described.contains("this pull request adds cxone-flow.toml"), "{}", none.described);
+        assert!(
+            none.described.contains("this pull request adds cxone-flow.toml"),
+            "{}",
+            none.described
+        );
         // The base cannot be read: refused, saying why and what to do.
         let refused = choose(dir.path(), Path::new(""), Some(&pr()), |_| Err("no token".into())).unwrap_err();
         assert!(refused.to_string().contains("no token") && refused.to_string().contains("fetch-depth: 0"));

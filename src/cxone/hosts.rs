@@ -10,7 +10,7 @@ pub const NICE_DOMAINS: [&str; 2] = ["niceincontact.com", "nice-incontact.com"];
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "the {what} `{url}` is not on NICE's domains ({}) or loopback; a key or token goes only there unless the \
-     workflow names the host in its `cxone-allowed-hosts` input",
+     workflow names the host in its `cxone-allowed-hosts` input (`--cxone-allowed-host` on the command line)",
     NICE_DOMAINS.join(", ")
 )]
 pub struct ForeignHost {
@@ -75,7 +75,10 @@ mod tests {
         ] {
             assert!(!is_allowed(refused, &[]), "{refused}");
         }
-        assert!(is_allowed("https://cxone.proxy.acme.com/x", &["CXONE.proxy.acme.com".into()]));
+        assert!(is_allowed(
+            "https://cxone.proxy.acme.com/x",
+            &["CXONE.proxy.acme.com".into()]
+        ));
         let error = check("cxone-api-base", "https://evil.example", &[]).unwrap_err();
         assert!(error.to_string().contains("`cxone-allowed-hosts` input"), "{error}");
     }

@@ -523,7 +523,16 @@ mod tests {
         for ok in ["c32", "B32", "a32", "c71", "8443"] {
             assert!(is_cluster_id(ok), "{ok}");
         }
-        for refused in ["", "evil.example", "x/y", "a@b", "c32.attacker", "c 32", "c32:443", &"c".repeat(17)] {
+        for refused in [
+            "",
+            "evil.example",
+            "x/y",
+            "a@b",
+            "c32.attacker",
+            "c 32",
+            "c32:443",
+            &"c".repeat(17),
+        ] {
             assert!(!is_cluster_id(refused), "{refused}");
         }
     }

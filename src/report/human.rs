@@ -139,7 +139,12 @@ pub fn render_diagnostic(out: &mut String, source: &SourceFile, d: &Diagnostic, 
     if !source.text.is_empty() {
         let (shown, caret_column) = window(source.line_text(loc.line), loc.column);
         let _ = writeln!(out, "{place}{pad} |{place:#}");
-        let _ = writeln!(out, "{place}{} |{place:#} {}", loc.line, crate::printable::shown(&shown));
+        let _ = writeln!(
+            out,
+            "{place}{} |{place:#} {}",
+            loc.line,
+            crate::printable::shown(&shown)
+        );
         let width = width.min(shown.chars().count().saturating_sub(caret_column - 1).max(1));
         let carets = "^".repeat(width);
         let _ = writeln!(

@@ -30,7 +30,9 @@ fn thief() -> Thief {
             let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
             let mut buffer = [0u8; 8192];
             let read = stream.read(&mut buffer).unwrap_or(0);
-            log.lock().unwrap().push(String::from_utf8_lossy(&buffer[..read]).into_owned());
+            log.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&buffer[..read]).into_owned());
             let _ = stream.write_all(b"HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
         }
     });
@@ -82,8 +84,16 @@ fn a_pull_request_s_settings_file_cannot_move_the_key_or_switch_the_check_off() 
             ("INPUT_CXONE-ACCESS-KEY-SECRET", KEY_SECRET),
         ],
     );
-    assert!(thief.seen.lock().unwrap().is_empty(), "the PR's host was called: {:?}", thief.seen.lock().unwrap());
-    assert_eq!(run.code, 1, "the error the PR's file turned off still fails the check: {}", run.stdout);
+    assert!(
+        thief.seen.lock().unwrap().is_empty(),
+        "the PR's host was called: {:?}",
+        thief.seen.lock().unwrap()
+    );
+    assert_eq!(
+        run.code, 1,
+        "the error the PR's file turned off still fails the check: {}",
+        run.stdout
+    );
     assert!(
         run.commands
             .iter()
@@ -92,7 +102,8 @@ fn a_pull_request_s_settings_file_cannot_move_the_key_or_switch_the_check_off() 
         run.stdout
     );
     assert!(
-        run.stdout.contains("settings: the base commit") && run.stdout.contains("this pull request adds cxone-flow.toml"),
+        run.stdout.contains("settings: the base commit")
+            && run.stdout.contains("this pull request adds cxone-flow.toml"),
         "{}",
         run.stdout
     );
@@ -128,17 +139,25 @@ fn a_key_goes_only_to_nice_s_hosts_unless_the_workflow_names_another() {
     assert_eq!(run.code, 2, "{}", run.stdout);
     let error = run.commands.iter().find(|c| c.name == "error").unwrap();
     assert!(
-        error.data.contains("`https://keys.attacker.invalid/token` is not on NICE's domains")
+        error
+            .data
+            .contains("`https://keys.attacker.invalid/token` is not on NICE's domains")
             && error.data.contains("cxone-allowed-hosts"),
         "{}",
         error.data
     );
     // The file cannot widen the list; only the workflow's input can.
-    write(dir.path(), "cxone-flow.toml", "cxone-allowed-hosts = \"keys.attacker.invalid\"\n");
+    write(
+        dir.path(),
+        "cxone-flow.toml",
+        "cxone-allowed-hosts = \"keys.attacker.invalid\"\n",
+    );
     let refused = run_action(dir.path(), &[("INPUT_PATHS", "flows")]);
     assert_eq!(refused.code, 2);
     assert!(
-        refused.stdout.contains("only the workflow's own input sets it, never a committed file"),
+        refused
+            .stdout
+            .contains("only the workflow's own input sets it, never a committed file"),
         "{}",
         refused.stdout
     );
@@ -152,7 +171,10 @@ fn a_settings_file_above_the_repository_never_applies() {
     write(&repo, "flows/broken.flow.json", BROKEN_FLOW);
     git(&repo, &["init", "-q", "-b", "main"]);
     let (code, out, err) = crate::run(&repo, &["check", "flows"]);
-    assert_eq!(code, 1, "the file above the repository turned the error off: {out}{err}");
+    assert_eq!(
+        code, 1,
+        "the file above the repository turned the error off: {out}{err}"
+    );
     // In Action mode the search stops at the workspace, a git repository or not.
     std::fs::remove_dir_all(repo.join(".git")).unwrap();
     let run = run_action(&repo, &[("INPUT_PATHS", "flows")]);
@@ -192,7 +214,12 @@ fn report_files_never_follow_a_committed_link_or_leave_the_workspace() {
     );
     assert_eq!(run.code, 0, "{}", run.stdout);
     for target in &targets {
-        assert_eq!(std::fs::read_to_string(target).unwrap(), "precious", "{}", target.display());
+        assert_eq!(
+            std::fs::read_to_string(target).unwrap(),
+            "precious",
+            "{}",
+            target.display()
+        );
     }
     let junit = dir.path().join("cxone-flow-junit.xml");
     assert!(!junit.symlink_metadata().unwrap().file_type().is_symlink());
@@ -213,7 +240,12 @@ fn report_files_never_follow_a_committed_link_or_leave_the_workspace() {
         ],
     );
     assert_eq!(run.code, 2, "{}", run.stdout);
-    assert!(run.stdout.contains("is a symbolic link; cxone-flow never writes through a link"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("is a symbolic link; cxone-flow never writes through a link"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("is outside the workspace"), "{}", run.stdout);
     assert!(!outside.path().join("j.xml").exists() && !outside.path().join("escaped.sarif").exists());
     // An input set empty writes no file, whatever the settings file says.
@@ -256,7 +288,11 @@ async fn the_audit_log_and_payload_files_stay_where_they_belong() {
     )
     .await;
     assert_eq!(run.code, 2, "{}", run.stdout);
-    assert!(run.stdout.contains("cxone-flow-audit.jsonl` is a symbolic link"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("cxone-flow-audit.jsonl` is a symbolic link"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious");
     // A flowId never chooses where its payload file lands.
     std::fs::remove_file(dir.path().join("cxone-flow-audit.jsonl")).unwrap();
@@ -265,7 +301,15 @@ async fn the_audit_log_and_payload_files_stay_where_they_belong() {
     let work = dir.path().to_path_buf();
     let output = tokio::task::spawn_blocking(move || {
         std::process::Command::new(env!("CARGO_BIN_EXE_cxone-flow"))
-            .args(["release", "flows", "--tag", "v1", "--dry-run", "--payloads", "plan/deep"])
+            .args([
+                "release",
+                "flows",
+                "--tag",
+                "v1",
+                "--dry-run",
+                "--payloads",
+                "plan/deep",
+            ])
             .args(["--base-url", &base, "--token-url", &token, "--client-id", "cxone-flow"])
             .env("CXONE_CLIENT_SECRET", secret)
             .current_dir(&work)
@@ -276,7 +320,10 @@ async fn the_audit_log_and_payload_files_stay_where_they_belong() {
     .unwrap();
     let err = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{err}");
-    assert!(err.contains("the flowId `../../escaped` of flows/tiny.flow.json cannot name a payload file"), "{err}");
+    assert!(
+        err.contains("the flowId `../../escaped` of flows/tiny.flow.json cannot name a payload file"),
+        "{err}"
+    );
     assert!(!dir.path().join("escaped.json").exists());
 }
 
@@ -299,8 +346,14 @@ fn content_never_writes_a_line_of_its_own_or_an_escape_sequence() {
         for line in out.lines().chain(err.lines()) {
             assert!(!line.trim_start().starts_with("::"), "a line of its own: {line:?}");
         }
-        assert!(out.contains(r"x\n::error::pwned \u{1b}[2J\u{1b}]8;;https://attacker.invalid\u{7}link"), "{out}");
-        assert!(!out.contains("\u{1b}[2J") && !out.contains("\u{1b}]8") && !out.contains('\u{7}'), "{out:?}");
+        assert!(
+            out.contains(r"x\n::error::pwned \u{1b}[2J\u{1b}]8;;https://attacker.invalid\u{7}link"),
+            "{out}"
+        );
+        assert!(
+            !out.contains("\u{1b}[2J") && !out.contains("\u{1b}]8") && !out.contains('\u{7}'),
+            "{out:?}"
+        );
     }
 }
 
@@ -322,7 +375,9 @@ async fn a_token_s_cluster_that_is_not_a_cluster_id_never_names_the_api_host() {
     let studio = crate::studio_api::client(&emulator, crate::studio_api::access_key());
     let error = studio.api_root().await.unwrap_err().to_string();
     assert!(
-        error.contains("the token's icClusterId `127.0.0.1:9/steal?` is not a cluster id (letters and digits, such as c32)"),
+        error.contains(
+            "the token's icClusterId `127.0.0.1:9/steal?` is not a cluster id (letters and digits, such as c32)"
+        ),
         "{error}"
     );
 }
