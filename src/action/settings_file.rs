@@ -49,6 +49,16 @@ fn in_checkout(workspace: &Path, working_directory: &Path) -> Option<String> {
         .find(|candidate| std::fs::symlink_metadata(workspace.join(candidate)).is_ok())
 }
 
+/// Whether `path`'s folder, links resolved, is inside the workspace.
+fn inside(workspace: &Path, path: &str) -> bool {
+    let folder = workspace.join(path);
+    let folder = folder.parent().unwrap_or(workspace);
+    match (std::fs::canonicalize(folder), std::fs::canonicalize(workspace)) {
+        (Ok(folder), Ok(workspace)) => folder.starts_with(workspace),
+        _ => false,
+    }
+}
+
 /// Chooses the run's settings. `read_base(path)` reads a repository path at the pull request's base
 /// commit (`Ok(None)` when the base has no such file).
 pub fn choose(
@@ -59,6 +69,13 @@ pub fn choose(
 ) -> Result<Chosen, SettingsFileError> {
     let head = in_checkout(workspace, working_directory);
     let Some(pr) = pull_request else {
+        if let Some(path) = &head
+            && !inside(workspace, path)
+        {
+            return Err(SettingsFileError::Invalid(format!(
+                "`{path}` is reached through a link out of the workspace; a settings file is read only inside it"
+            )));
+        }
         let config = head
             .as_ref()
             .map(|path| ConfigFile::load(&workspace.join(path)).map_err(SettingsFileError::Invalid))
@@ -170,5 +187,19 @@ mod tests {
         // The base cannot be read: refused, saying why and what to do.
         let refused = choose(dir.path(), Path::new(""), Some(&pr()), |_| Err("no token".into())).unwrap_err();
         assert!(refused.to_string().contains("no token") && refused.to_string().contains("fetch-depth: 0"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_linked_out_of_the_workspace_brings_no_settings_in() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join(FILE_NAME), "fail-on = \"warning\"\n").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("ivr")).unwrap();
+        let refused = choose(dir.path(), Path::new("ivr"), None, |_| Ok(None)).unwrap_err();
+        assert!(
+            refused.to_string().contains("through a link out of the workspace"),
+            "{refused}"
+        );
     }
 }
