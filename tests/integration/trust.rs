@@ -117,6 +117,57 @@ fn a_pull_request_s_settings_file_cannot_move_the_key_or_switch_the_check_off() 
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_base_commit_in_the_clone_its_settings_come_from_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "flows/broken.flow.json", BROKEN_FLOW);
+    write(dir.path(), "cxone-flow.toml", SILENCED);
+    let (base, head) = ("b".repeat(40), "h".repeat(40));
+    let mut contents = std::collections::HashMap::new();
+    contents.insert((base.clone(), "cxone-flow.toml".to_string()), "fail-on = \"warning\"\n".to_string());
+    let (api, fake) = crate::action::fake_github(crate::action::FakeGitHub {
+        files: vec![serde_json::json!({"filename": "flows/broken.flow.json", "status": "added"})],
+        contents,
+        ..Default::default()
+    })
+    .await;
+    let runner = tempfile::tempdir().unwrap();
+    let event = pull_request_event(runner.path(), &base, &head, 2);
+    let vars = owned(&[
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+        ("GITHUB_API_URL", &api),
+        ("INPUT_GITHUB-TOKEN", "ghs_x"),
+        ("INPUT_PATHS", "flows"),
+    ]);
+    let run = run_action_async(dir.path(), vars.clone()).await;
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!(
+            "settings: cxone-flow.toml at the base commit {}; this pull request changes the settings file",
+            &base[..12]
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        fake.lock()
+            .unwrap()
+            .requests
+            .iter()
+            .any(|(_, path, _)| path == &format!("contents/cxone-flow.toml?ref={base}"))
+    );
+    // No token and no base commit: the checkout's file is refused, saying what to do.
+    let without_token: Vec<_> = vars.into_iter().filter(|(k, _)| k != "INPUT_GITHUB-TOKEN").collect();
+    let run = run_action_async(dir.path(), without_token).await;
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("there is no github-token to ask GitHub") && run.stdout.contains("fetch-depth: 0"),
+        "{}",
+        run.stdout
+    );
+}
+
 #[test]
 fn a_key_goes_only_to_nice_s_hosts_unless_the_workflow_names_another() {
     let dir = tempfile::tempdir().unwrap();
