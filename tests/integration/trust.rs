@@ -124,7 +124,10 @@ async fn without_the_base_commit_in_the_clone_its_settings_come_from_the_api() {
     write(dir.path(), "cxone-flow.toml", SILENCED);
     let (base, head) = ("b".repeat(40), "h".repeat(40));
     let mut contents = std::collections::HashMap::new();
-    contents.insert((base.clone(), "cxone-flow.toml".to_string()), "fail-on = \"warning\"\n".to_string());
+    contents.insert(
+        (base.clone(), "cxone-flow.toml".to_string()),
+        "fail-on = \"warning\"\n".to_string(),
+    );
     let (api, fake) = crate::action::fake_github(crate::action::FakeGitHub {
         files: vec![serde_json::json!({"filename": "flows/broken.flow.json", "status": "added"})],
         contents,
@@ -431,4 +434,33 @@ async fn a_token_s_cluster_that_is_not_a_cluster_id_never_names_the_api_host() {
         ),
         "{error}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn init_and_pull_files_never_land_through_a_linked_folder() {
+    let outside = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // `init`: a committed `.github` that links out of the tree.
+    std::os::unix::fs::symlink(outside.path(), dir.path().join(".github")).unwrap();
+    let (code, _, err) = crate::run(dir.path(), &["init"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("is a symbolic link; cxone-flow never writes through a link"),
+        "{err}"
+    );
+    assert!(!outside.path().join("workflows").exists());
+    // `pull`: the folder it writes into links out of the tree.
+    let emulator = Arc::new(crate::studio_release::tenant(&[]).await);
+    let repo = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), repo.path().join("live")).unwrap();
+    let work = repo.path().to_path_buf();
+    let e = Arc::clone(&emulator);
+    let pulled = tokio::task::spawn_blocking(move || {
+        crate::studio_release::cxone_flow(&work, &e, &["pull", "--script", "Old_IVR", "--out", "live/x"])
+    })
+    .await
+    .unwrap();
+    assert_eq!(pulled.code, 2, "{}{}", pulled.stdout, pulled.stderr);
+    assert!(pulled.stderr.contains("is a symbolic link"), "{}", pulled.stderr);
+    assert!(!outside.path().join("x").exists());
 }
