@@ -917,7 +917,7 @@ fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
                         continue;
                     };
                     // A flow's id never chooses where its file lands (named as `pull` names files).
-                    let Some(name) = cxone_flow::release::studio::file_name_of(&result.flow_id) else {
+                    let Some(name) = cxone_flow::release::studio_pull::file_name_of(&result.flow_id) else {
                         return cannot_run(&format!(
                             "the flowId `{}` of {} cannot name a payload file",
                             result.flow_id, result.path
