@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use cxone_flow::action::context::{GitHubContext, PullRequest, Trigger};
-use cxone_flow::action::inputs::{Inputs, Shard, secrets};
+use cxone_flow::action::inputs::{self, Inputs, Shard, secrets};
 use cxone_flow::action::select::{Selection, repo_path, select};
+use cxone_flow::action::settings_file;
 use cxone_flow::check::{self, CheckReport, Settings as CheckSettings};
 use cxone_flow::config_file;
 use cxone_flow::discover;
@@ -83,8 +84,32 @@ pub fn run() -> ExitCode {
             log(&format!("::add-mask::{}", escape_data(line)));
         }
     }
-    let config = match config_file::for_action(&vars) {
-        Ok(config) => config,
+    let context = GitHubContext::read(&vars);
+    if let Some(workspace) = &context.workspace
+        && let Err(error) = std::env::set_current_dir(workspace)
+    {
+        return cannot_run(&format!(
+            "failed to enter the workspace `{}`: {error}",
+            workspace.display()
+        ));
+    }
+    let workspace = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    cxone_flow::safe_file::confine_to(&workspace);
+    let chosen = inputs::early(&vars)
+        .map_err(|error| error.to_string())
+        .and_then(|(working_directory, token)| {
+            let pull_request = match &context.trigger {
+                Trigger::PullRequest(pr) => Some(pr),
+                _ => None,
+            };
+            let read_base = |path: &str| read_at_base(&workspace, &context, token.as_deref(), &redactor, path);
+            settings_file::choose(&workspace, &working_directory, pull_request, read_base).map_err(|e| e.to_string())
+        });
+    let config = match chosen {
+        Ok(chosen) => {
+            log_untrusted(&chosen.described);
+            chosen.config
+        }
         Err(message) => {
             log(&format!("::error title=cxone-flow config::{}", escape_data(&message)));
             return Exit::CannotRun.into();
@@ -108,16 +133,9 @@ pub fn run() -> ExitCode {
             return Exit::CannotRun.into();
         }
     };
-    let context = GitHubContext::read(&vars);
-    if let Some(workspace) = &context.workspace
-        && let Err(error) = std::env::set_current_dir(workspace)
-    {
-        return cannot_run(&format!(
-            "failed to enter the workspace `{}`: {error}",
-            workspace.display()
-        ));
+    if let Err(message) = log_cxone_hosts(&inputs) {
+        return cannot_run(&message);
     }
-    let workspace = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let run = Run {
         inputs,
         context,
@@ -130,6 +148,64 @@ pub fn run() -> ExitCode {
         Some(flow_id) => run.rollback(flow_id),
         None => run.check_and_release(),
     }
+}
+
+/// A repository path at the pull request's base commit: from git when the clone has the commit,
+/// else from the GitHub API.
+fn read_at_base(
+    workspace: &Path,
+    context: &GitHubContext,
+    token: Option<&str>,
+    redactor: &Redactor,
+    path: &str,
+) -> Result<Option<Vec<u8>>, String> {
+    let Trigger::PullRequest(pr) = &context.trigger else {
+        return Ok(None);
+    };
+    if git_has_commit(workspace, &pr.base_sha) {
+        return Ok(git_show(workspace, &pr.base_sha, path));
+    }
+    let (Some(token), Some(repository)) = (token, context.repository.as_deref()) else {
+        return Err("the base commit is not in the clone and there is no github-token to ask GitHub".into());
+    };
+    let api = GitHubApi::new(&context.api_url, repository, token, redactor.clone()).map_err(|e| e.to_string())?;
+    runtime()?
+        .block_on(api.file_at(path, &pr.base_sha))
+        .map_err(|e| e.to_string())
+}
+
+/// Logs where a key or token may go this run, after refusing any host that is not NICE's, loopback
+/// or named in the workflow's `cxone-allowed-hosts`.
+fn log_cxone_hosts(inputs: &Inputs) -> Result<(), String> {
+    let calls_cxone = inputs.release_on_tag
+        || inputs.rollback_flow_id.is_some()
+        || (inputs.studio_backend && (inputs.remote_validate || inputs.check_drift));
+    if !calls_cxone {
+        return Ok(());
+    }
+    let urls: Vec<(&str, String)> = if inputs.studio_backend {
+        let urls = inputs.studio.credential_urls();
+        for (what, url) in &urls {
+            cxone_flow::cxone::hosts::check(what, url, &inputs.allowed_hosts).map_err(|e| e.to_string())?;
+        }
+        urls
+    } else {
+        vec![
+            ("cxone-token-url", inputs.cxone.token_url.clone()),
+            ("cxone-base-url", inputs.cxone.base_url.clone()),
+        ]
+    };
+    let hosts: Vec<String> = urls
+        .iter()
+        .map(|(what, url)| {
+            let host = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+            let host = host.split(['/', '?']).next().unwrap_or_default();
+            let host = host.rsplit('@').next().unwrap_or_default();
+            format!("{what} {host}")
+        })
+        .collect();
+    log_untrusted(&format!("CXone hosts: {}", hosts.join(", ")));
+    Ok(())
 }
 
 struct Run {

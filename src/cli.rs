@@ -485,7 +485,8 @@ fn run_init(dir: &Path) -> ExitCode {
     let existing: Vec<String> = INIT_FILES
         .iter()
         .map(|(path, _)| dir.join(path))
-        .filter(|path| path.exists())
+        // A link counts as there (even one that leads nowhere): init writes over nothing.
+        .filter(|path| path.symlink_metadata().is_ok())
         .map(|path| path.display().to_string())
         .collect();
     if !existing.is_empty() {
@@ -919,7 +920,14 @@ fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
                     else {
                         continue;
                     };
-                    let path = dir.join(format!("{}.json", result.flow_id));
+                    // A flow's id never chooses where its file lands (named as `pull` names files).
+                    let Some(name) = cxone_flow::release::studio_pull::file_name_of(&result.flow_id) else {
+                        return cannot_run(&format!(
+                            "the flowId `{}` of {} cannot name a payload file",
+                            result.flow_id, result.path
+                        ));
+                    };
+                    let path = dir.join(name);
                     let text = serde_json::to_string_pretty(payload).unwrap_or_default() + "\n";
                     if let Err(error) = report::files::write_file(&path, &text) {
                         return cannot_run(&format!("failed to write `{}`: {error}", path.display()));
@@ -1170,7 +1178,8 @@ fn diagnostics_text(file: &FileReport, least: Severity) -> String {
 }
 
 fn cannot_run(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
+    // An error names files, ids and what a server said: shown as data, on one line.
+    eprintln!("error: {}", cxone_flow::printable::shown(message));
     Exit::CannotRun.into()
 }
 

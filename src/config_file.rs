@@ -14,6 +14,10 @@ pub const SECRET_KEYS: [&str; 3] = ["cxone-client-secret", "cxone-access-key-sec
 /// Keys that only make sense per run (what to roll back, where the run is): refused in the file.
 const PER_RUN_KEYS: [&str; 3] = ["rollback-flow-id", "rollback-to", "working-directory"];
 
+/// Keys only the workflow may set: they widen where credentials may go, and a committed file is
+/// what a pull request can change.
+pub const WORKFLOW_ONLY_KEYS: [&str; 1] = ["cxone-allowed-hosts"];
+
 /// A loaded config file: each key's values as text (a list's items, a table's `KEY=VALUE` items).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfigFile {
@@ -34,7 +38,7 @@ pub fn known_keys() -> impl Iterator<Item = &'static str> {
     crate::action::inputs::NAMES
         .iter()
         .copied()
-        .filter(|k| !SECRET_KEYS.contains(k) && !PER_RUN_KEYS.contains(k))
+        .filter(|k| !SECRET_KEYS.contains(k) && !PER_RUN_KEYS.contains(k) && !WORKFLOW_ONLY_KEYS.contains(k))
         .chain(CLI_ONLY_KEYS)
 }
 
@@ -54,7 +58,8 @@ pub fn key_of_flag(long: &str) -> &str {
     }
 }
 
-/// The config file for `start` (a file or folder): `start`'s folder, then each folder above it.
+/// The config file for `start` (a file or folder): `start`'s folder, then each folder above it up
+/// to the repository's root (the folder holding `.git`); a file above the repository never applies.
 pub fn find(start: &Path) -> Option<PathBuf> {
     let start = std::path::absolute(start).ok()?;
     let first = if start.is_dir() {
@@ -62,12 +67,28 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     } else {
         start.parent()?
     };
-    first.ancestors().map(|dir| dir.join(FILE_NAME)).find(|p| p.is_file())
+    for dir in first.ancestors() {
+        let candidate = dir.join(FILE_NAME);
+        // A link is found too, so that loading it refuses it rather than reading a file above.
+        if std::fs::symlink_metadata(&candidate).is_ok() {
+            return Some(candidate);
+        }
+        if dir.join(".git").exists() {
+            return None;
+        }
+    }
+    None
 }
 
 impl ConfigFile {
     /// Reads and validates a config file: TOML, known keys only, no secrets.
     pub fn load(path: &Path) -> Result<ConfigFile, String> {
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(format!(
+                "`{}` is a symbolic link; a settings file is read only as a file of its own",
+                path.display()
+            ));
+        }
         let text = std::fs::read_to_string(path).map_err(|e| format!("failed to read `{}`: {e}", path.display()))?;
         ConfigFile::parse(path, &text)
     }
@@ -86,6 +107,11 @@ impl ConfigFile {
             if SECRET_KEYS.contains(&key.as_str()) {
                 return Err(fail(format!(
                     "`{key}` is a secret and never goes in a committed file: set it from a repository secret (an input or the environment)"
+                )));
+            }
+            if WORKFLOW_ONLY_KEYS.contains(&key.as_str()) {
+                return Err(fail(format!(
+                    "`{key}` widens where credentials may go, so only the workflow's own input sets it, never a committed file"
                 )));
             }
             if !known.contains(&key.as_str()) {
@@ -109,8 +135,12 @@ impl ConfigFile {
     }
 }
 
+/// Inputs whose empty value means "write no such file".
+const REPORT_PATH_KEYS: [&str; 3] = ["junit-path", "sarif-path", "report-path"];
+
 /// The runner's variables with the config file's settings filled in as inputs: an input the
-/// workflow left blank (or did not set) takes the file's value, lists one item per line.
+/// workflow left blank (or did not set) takes the file's value, lists one item per line; a report
+/// path set empty stays empty (no file).
 pub fn as_inputs(
     mut vars: std::collections::HashMap<String, String>,
     config: &ConfigFile,
@@ -121,7 +151,12 @@ pub fn as_inputs(
         }
         let upper = key.to_ascii_uppercase();
         let names = [format!("INPUT_{upper}"), format!("INPUT_{}", upper.replace('-', "_"))];
-        let set = names.iter().any(|n| vars.get(n).is_some_and(|v| !v.trim().is_empty()));
+        // A report path the workflow set empty means no file (as docs/action.md says), never the
+        // file's path.
+        let empty_means_none = REPORT_PATH_KEYS.contains(&key.as_str());
+        let set = names
+            .iter()
+            .any(|n| vars.get(n).is_some_and(|v| empty_means_none || !v.trim().is_empty()));
         if !set {
             for name in &names {
                 vars.remove(name);
@@ -130,22 +165,6 @@ pub fn as_inputs(
         }
     }
     vars
-}
-
-/// The config file of an Action run: `cxone-flow.toml` in the `working-directory` (under the
-/// workspace) or a folder above it.
-pub fn for_action(vars: &std::collections::HashMap<String, String>) -> Result<Option<ConfigFile>, String> {
-    let workspace = vars
-        .get("GITHUB_WORKSPACE")
-        .map(PathBuf::from)
-        .or_else(|| std::env::current_dir().ok())
-        .unwrap_or_default();
-    let under = ["INPUT_WORKING-DIRECTORY", "INPUT_WORKING_DIRECTORY"]
-        .iter()
-        .find_map(|k| vars.get(*k))
-        .map(|v| v.trim().to_string())
-        .unwrap_or_default();
-    find(&workspace.join(under)).map(|p| ConfigFile::load(&p)).transpose()
 }
 
 /// Whether `text` is a placeholder: `{{NAME}}`, NAME of ASCII letters, digits and `_`.

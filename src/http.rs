@@ -69,7 +69,7 @@ pub fn require_https(what: &str, url: &str) -> Result<Url, String> {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -128,11 +128,18 @@ pub fn transport_message(error: &reqwest::Error) -> String {
     message
 }
 
-/// `text` cut to `max` characters, with an ellipsis and the count of what was cut.
+/// A server's `text` cut to `max` characters, with an ellipsis and the count of what was cut, its
+/// control characters and line breaks escaped ([`crate::printable`]): a server never writes a line
+/// of our output.
 pub fn cut(text: &str, max: usize) -> String {
+    let shown = |text| crate::printable::escape(text);
     match text.char_indices().nth(max) {
-        None => text.to_string(),
-        Some((end, _)) => format!("{}… ({} more characters)", &text[..end], text[end..].chars().count()),
+        None => shown(text),
+        Some((end, _)) => format!(
+            "{}… ({} more characters)",
+            shown(&text[..end]),
+            text[end..].chars().count()
+        ),
     }
 }
 
@@ -184,5 +191,10 @@ mod tests {
     fn long_text_is_cut_on_a_character_boundary() {
         assert_eq!(cut("short", 10), "short");
         assert_eq!(cut("ééééé", 2), "éé… (3 more characters)");
+        assert_eq!(
+            cut("bad\n::error::pwned\u{1b}[2J", 100),
+            "bad\\n::error::pwned\\u{1b}[2J",
+            "a server's text never starts a line or carries an escape"
+        );
     }
 }

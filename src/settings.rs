@@ -99,6 +99,30 @@ pub struct StudioSettings {
     pub renames: crate::cxone::studio::Renames,
 }
 
+impl StudioSettings {
+    /// Every URL a key or token is sent to, named by its setting: the issuer, the access-key route,
+    /// and the API base (or the cluster fallback, its `{cluster}` left in).
+    pub fn credential_urls(&self) -> Vec<(&'static str, String)> {
+        let api = match &self.api_base {
+            Some(base) => ("cxone-api-base", base.clone()),
+            None => ("cxone-cluster-api", self.cluster_api.clone()),
+        };
+        vec![
+            (
+                "cxone-issuer",
+                self.issuer.clone().unwrap_or_else(|| self.region.issuer().to_string()),
+            ),
+            (
+                "cxone-access-key-url",
+                self.access_key_url
+                    .clone()
+                    .unwrap_or_else(|| self.region.access_key_url().to_string()),
+            ),
+            api,
+        ]
+    }
+}
+
 /// Where an access key's secret is read from (never from the command line).
 pub const ACCESS_KEY_SECRET_ENV: &str = "CXONE_ACCESS_KEY_SECRET";
 /// The fallback API host of a cluster.

@@ -49,6 +49,7 @@ pub const NAMES: &[&str] = &[
     "sandbox-prefix",
     "cxone-renames",
     "check-drift",
+    "cxone-allowed-hosts",
     "environment",
     "production-tags",
     "force",
@@ -141,6 +142,8 @@ pub struct Inputs {
     pub remote_validate: bool,
     /// Warn about checked scripts whose live content differs from the file.
     pub check_drift: bool,
+    /// Hosts besides NICE's and loopback that a key or token may go to (the workflow's own input).
+    pub allowed_hosts: Vec<String>,
 }
 
 /// The values that must never be printed: masked with `::add-mask::` before anything else.
@@ -160,6 +163,16 @@ pub fn secrets(vars: &HashMap<String, String>) -> Vec<String> {
     found.sort();
     found.dedup();
     found
+}
+
+/// The `working-directory` input, checked (a folder inside the workspace), and the `github-token`
+/// input: what a run needs before its settings file is chosen.
+pub fn early(vars: &HashMap<String, String>) -> Result<(PathBuf, Option<String>), InputError> {
+    let reader = Reader { vars };
+    Ok((
+        working_directory(&reader.text("working-directory", "."))?,
+        reader.optional("github-token"),
+    ))
 }
 
 struct Reader<'v> {
@@ -383,6 +396,7 @@ impl Inputs {
             },
             remote_validate: r.boolean("remote-validate", false)?,
             check_drift: r.boolean("check-drift", false)?,
+            allowed_hosts: list(&r.text("cxone-allowed-hosts", "")),
         })
     }
 }

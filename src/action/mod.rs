@@ -3,6 +3,7 @@
 pub mod context;
 pub mod inputs;
 pub mod select;
+pub mod settings_file;
 
 /// Whether to run as the Action: on a GitHub runner (`GITHUB_ACTIONS=true`), with no arguments.
 pub fn wanted() -> bool {

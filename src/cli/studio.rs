@@ -64,11 +64,17 @@ pub(super) struct StudioArgs {
     /// (`points-of-contact`), a query parameter or an answer's field (docs/real-cxone.md lists them).
     #[arg(long = "cxone-rename", value_name = "CANONICAL=ACTUAL")]
     renames: Vec<String>,
+    /// A host besides NICE's domains and loopback that the access key and tokens may go to (repeat
+    /// for more); never taken from cxone-flow.toml.
+    #[arg(long = "cxone-allowed-host", value_name = "HOST")]
+    allowed_hosts: Vec<String>,
 }
 
 impl StudioArgs {
+    /// The settings, once every host a credential would go to is NICE's, loopback or named with
+    /// `--cxone-allowed-host`.
     fn settings(&self) -> Result<StudioSettings, String> {
-        Ok(StudioSettings {
+        let studio = StudioSettings {
             region: self.cxone_region,
             issuer: self.cxone_issuer.clone(),
             access_key_url: self.cxone_access_key_url.clone(),
@@ -84,7 +90,11 @@ impl StudioArgs {
             allow_live_overwrite: self.allow_live_overwrite,
             sandbox_prefix: self.sandbox_prefix.clone(),
             renames: cxone_flow::cxone::studio::Renames::parse(self.renames.iter().map(String::as_str))?,
-        })
+        };
+        for (what, url) in studio.credential_urls() {
+            cxone_flow::cxone::hosts::check(what, &url, &self.allowed_hosts).map_err(|e| e.to_string())?;
+        }
+        Ok(studio)
     }
 }
 

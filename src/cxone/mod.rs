@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod client;
 pub mod config;
+pub mod hosts;
 pub mod secret;
 pub mod studio;
 pub mod studio_types;

@@ -42,6 +42,13 @@ impl std::str::FromStr for Region {
     }
 }
 
+/// Whether a token's `icClusterId` has a cluster id's shape: 1 to 16 ASCII letters and digits
+/// (`c32`, `b32`, `a32`, `c71` in public clients' host names). Anything else (a dot, a slash, `@`)
+/// would let a token choose another host for the fallback `api-{cluster}.nice-incontact.com`.
+pub fn is_cluster_id(text: &str) -> bool {
+    (1..=16).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
 impl Region {
     /// The OIDC issuer (its discovery documents live under it).
     pub fn issuer(self) -> &'static str {
@@ -269,6 +276,15 @@ impl StudioClient {
                 "discovery gave no API host and the token names no cluster (icClusterId): set cxone-api-base",
             )
         })?;
+        if !is_cluster_id(&cluster) {
+            return Err(ApiError::local(
+                call,
+                format!(
+                    "discovery gave no API host and the token's icClusterId `{}` is not a cluster id (letters and digits, such as c32): set cxone-api-base",
+                    crate::http::cut(&cluster, 40)
+                ),
+            ));
+        }
         let api = self.config.cluster_api.replace("{cluster}", &cluster);
         require_https("CXone cluster API host", &api).map_err(|m| ApiError::local(call, m))?;
         Ok(api)
@@ -501,6 +517,25 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn only_a_cluster_id_s_shape_can_name_the_fallback_host() {
+        for ok in ["c32", "B32", "a32", "c71", "8443"] {
+            assert!(is_cluster_id(ok), "{ok}");
+        }
+        for refused in [
+            "",
+            "evil.example",
+            "x/y",
+            "a@b",
+            "c32.attacker",
+            "c 32",
+            "c32:443",
+            &"c".repeat(17),
+        ] {
+            assert!(!is_cluster_id(refused), "{refused}");
+        }
+    }
 
     #[test]
     fn renames_reach_answers_at_every_depth_and_envelopes_at_the_top_only() {

@@ -80,6 +80,17 @@ pub enum Retry {
     Unsafe,
 }
 
+/// Whether an answer with `status` is sent again: 429 always (the server did not take the call);
+/// 502, 503 and 504 (a gateway or an overloaded server) for safe calls only; never 500, 501 or any
+/// other status (docs/cxone-api.md and docs/real-cxone.md say the same, and a test reads them).
+pub fn retryable(status: u16, retry: Retry) -> bool {
+    match status {
+        429 => true,
+        502..=504 => retry == Retry::Safe,
+        _ => false,
+    }
+}
+
 /// Sends requests with the retry policy. Shared by the token cache and the API calls.
 pub struct Sender {
     http: reqwest::Client,
@@ -184,12 +195,7 @@ impl Sender {
                     let status = response.status();
                     let headers = response.headers().clone();
                     let (code, message) = server_message(response, self.config.max_body_bytes).await;
-                    let retryable = match status.as_u16() {
-                        429 => true,
-                        502..=504 => retry == Retry::Safe,
-                        _ => false,
-                    };
-                    if !retryable || exhausted {
+                    if !retryable(status.as_u16(), retry) || exhausted {
                         return Err(fail(Some(status.as_u16()), code, message, attempt));
                     }
                     let wait = match retry_after(&headers) {
@@ -254,6 +260,23 @@ async fn server_message(response: reqwest::Response, cap: usize) -> (Option<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_docs_name_exactly_the_server_errors_that_are_retried() {
+        let retried: Vec<u16> = (500..600).filter(|&s| retryable(s, Retry::Safe)).collect();
+        assert_eq!(retried, [502, 503, 504]);
+        assert!((500..600).all(|s| !retryable(s, Retry::Unsafe)));
+        assert!(retryable(429, Retry::Unsafe) && !retryable(500, Retry::Safe));
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let api = std::fs::read_to_string(root.join("docs/cxone-api.md")).unwrap();
+        assert!(api.contains("| 502, 503, 504 | retried with backoff | reported, never resent |"));
+        assert!(api.contains("| other 4xx, 500, 501, 505 and every other 5xx | reported | reported |"));
+        let real = std::fs::read_to_string(root.join("docs/real-cxone.md")).unwrap();
+        assert!(
+            real.contains("429, 502, 503 and 504 answers of reads are retried with backoff (500 and every other 5xx is reported at once"),
+            "docs/real-cxone.md"
+        );
+    }
 
     #[test]
     fn retry_after_reads_seconds_and_http_dates() {

@@ -3,7 +3,7 @@
 //! scrubbed of every secret the run knows before it is written.
 
 use std::collections::HashMap;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -266,7 +266,7 @@ pub struct AuditLog {
 impl AuditLog {
     /// Opens (appends to) the log at `path`.
     pub fn open(path: &Path, tag: &str, commit: &str) -> std::io::Result<Self> {
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        let file = crate::safe_file::append(path).map_err(std::io::Error::other)?;
         Ok(AuditLog {
             path: path.to_path_buf(),
             file: Mutex::new(file),

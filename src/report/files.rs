@@ -37,10 +37,8 @@ pub fn write(report: &CheckReport, files: ReportFiles) -> Vec<String> {
     failed
 }
 
-/// Writes a file, creating the folders it names first.
+/// Writes a file, creating the folders it names first, never through a link and, in Action mode,
+/// only inside the workspace ([`crate::safe_file`]).
 pub fn write_file(path: &Path, text: &str) -> Result<(), String> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-    }
-    std::fs::write(path, text).map_err(|e| e.to_string())
+    crate::safe_file::write(path, text.as_bytes()).map_err(|e| e.to_string())
 }

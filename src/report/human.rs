@@ -6,6 +6,7 @@ use anstyle::{AnsiColor, Style};
 
 use crate::check::CheckReport;
 use crate::diagnostic::Diagnostic;
+use crate::printable::shown;
 use crate::registry::Severity;
 use crate::report::{explain_case, plural};
 use crate::source::SourceFile;
@@ -72,8 +73,11 @@ pub fn render_findings(report: &CheckReport, palette: &Palette) -> String {
             let (place, fail) = (palette.location, palette.error);
             let _ = writeln!(
                 out,
-                "{place}{tests_path}:{}:{}:{place:#} {fail}FAIL{fail:#} case \"{}\"",
-                case.location.line, case.location.column, case.name
+                "{place}{}:{}:{}:{place:#} {fail}FAIL{fail:#} case \"{}\"",
+                shown(&tests_path),
+                case.location.line,
+                case.location.column,
+                shown(&case.name)
             );
             for line in explain_case(case, &flow.source.display_path()).lines() {
                 let _ = writeln!(out, "  {line}");
@@ -83,8 +87,10 @@ pub fn render_findings(report: &CheckReport, palette: &Palette) -> String {
         if let Some(reason) = simulation.not_run.as_deref().filter(|_| !simulation.cases.is_empty()) {
             let _ = writeln!(
                 out,
-                "{tests_path}: {} not run: {reason}\n",
-                plural(simulation.cases.len(), "case")
+                "{}: {} not run: {}\n",
+                shown(&tests_path),
+                plural(simulation.cases.len(), "case"),
+                shown(reason)
             );
         }
     }
@@ -98,9 +104,9 @@ pub fn render_findings(report: &CheckReport, palette: &Palette) -> String {
             let _ = writeln!(
                 out,
                 "{}: coverage {:.1}% of elements is below --min-coverage {min}; no case reaches: {}\n",
-                flow.source.display_path(),
+                shown(&flow.source.display_path()),
                 coverage.element_percent(),
-                uncovered.join(", ")
+                shown(&uncovered.join(", "))
             );
         }
     }
@@ -114,13 +120,13 @@ pub fn render_diagnostic(out: &mut String, source: &SourceFile, d: &Diagnostic, 
     let _ = writeln!(
         out,
         "{place}{}:{}:{}:{place:#} {severity}{}[{}]{severity:#} {}: {}",
-        source.display_path(),
+        shown(&source.display_path()),
         loc.line,
         loc.column,
         d.severity,
         d.rule.code(),
         d.rule.name(),
-        d.message
+        shown(&d.message)
     );
     let gutter = loc.line.to_string().len();
     let pad = " ".repeat(gutter);
@@ -133,7 +139,12 @@ pub fn render_diagnostic(out: &mut String, source: &SourceFile, d: &Diagnostic, 
     if !source.text.is_empty() {
         let (shown, caret_column) = window(source, loc.line, loc.column);
         let _ = writeln!(out, "{place}{pad} |{place:#}");
-        let _ = writeln!(out, "{place}{} |{place:#} {shown}", loc.line);
+        let _ = writeln!(
+            out,
+            "{place}{} |{place:#} {}",
+            loc.line,
+            crate::printable::shown(&shown)
+        );
         let width = width.min(shown.chars().count().saturating_sub(caret_column - 1).max(1));
         let carets = "^".repeat(width);
         let _ = writeln!(
@@ -146,14 +157,14 @@ pub fn render_diagnostic(out: &mut String, source: &SourceFile, d: &Diagnostic, 
         let _ = writeln!(
             out,
             "{pad} {label}= note:{label:#} {}:{}:{}: {}",
-            source.display_path(),
+            shown(&source.display_path()),
             related.location.line,
             related.location.column,
-            related.message
+            shown(&related.message)
         );
     }
     if let Some(help) = &d.help {
-        let _ = writeln!(out, "{pad} {label}= help:{label:#} {help}");
+        let _ = writeln!(out, "{pad} {label}= help:{label:#} {}", shown(help));
     }
     out.push('\n');
 }
@@ -196,12 +207,13 @@ pub fn render_coverage(report: &CheckReport) -> String {
                 .not_run
                 .as_deref()
                 .unwrap_or("the cases did not run");
-            let _ = writeln!(out, "  {path}: no coverage: {why}");
+            let _ = writeln!(out, "  {}: no coverage: {}", shown(&path), shown(why));
             continue;
         };
         let _ = writeln!(
             out,
-            "  {path}: {:.1}% of elements ({} of {}), {:.1}% of edges ({} of {}){}",
+            "  {}: {:.1}% of elements ({} of {}), {:.1}% of edges ({} of {}){}",
+            shown(&path),
             coverage.element_percent(),
             coverage.elements_covered,
             coverage.elements,
@@ -216,11 +228,11 @@ pub fn render_coverage(report: &CheckReport) -> String {
         );
         if !coverage.uncovered_elements.is_empty() {
             let ids: Vec<&str> = coverage.uncovered_elements.iter().collect();
-            let _ = writeln!(out, "    no case reaches: {}", ids.join(", "));
+            let _ = writeln!(out, "    no case reaches: {}", shown(&ids.join(", ")));
         }
         if let Some(model) = &simulated.flow.model {
             for &e in &coverage.untaken_edges {
-                let _ = writeln!(out, "    no case takes: {}", model.edges[e as usize].arrow());
+                let _ = writeln!(out, "    no case takes: {}", shown(&model.edges[e as usize].arrow()));
             }
         }
     }

@@ -18,23 +18,25 @@ pub mod trace;
 use std::fmt::Write;
 
 use crate::check::CaseResult;
+use crate::printable::shown;
 
 /// `1 flow`, `3 flows`.
 pub fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-/// A failing case's full explanation: every failure, where in the flow it happened, and the paths.
+/// A failing case's full explanation: every failure, where in the flow it happened, and the paths,
+/// what the files said shown as data ([`crate::printable`]).
 /// Shared by the human output and the JUnit failure body.
 pub fn explain_case(case: &CaseResult, flow_path: &str) -> String {
     let mut out = String::new();
     for failure in &case.failures {
-        let _ = writeln!(out, "- {}", failure.message);
+        let _ = writeln!(out, "- {}", shown(&failure.message));
         if let Some(at) = failure.flow_location {
-            let _ = writeln!(out, "    --> {flow_path}:{}:{}", at.line, at.column);
+            let _ = writeln!(out, "    --> {}:{}:{}", shown(flow_path), at.line, at.column);
         }
         for line in &failure.detail {
-            let _ = writeln!(out, "    {line}");
+            let _ = writeln!(out, "    {}", shown(line));
         }
     }
     out

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::cxone::types::Version;
+use crate::printable::{escape, shown};
 use crate::release::pipeline::Outcome;
 use crate::release::rollback::RolledBack;
 use crate::release::run::Released;
@@ -26,8 +27,8 @@ pub fn render_release(released: &Released) -> String {
     for result in results {
         let detail = match &result.outcome {
             Outcome::WouldRelease { note, changes, .. } => {
-                let lines: String = changes.iter().map(|c| format!("\n      {c}")).collect();
-                format!("{note}{lines}")
+                let lines: String = changes.iter().map(|c| format!("\n      {}", shown(c))).collect();
+                format!("{}{lines}", shown(note))
             }
             outcome => format!(
                 "{}{}",
@@ -35,18 +36,18 @@ pub fn render_release(released: &Released) -> String {
                     .version_id()
                     .map(|v| format!("version {v}: "))
                     .unwrap_or_default(),
-                outcome.detail()
+                shown(&outcome.detail())
             ),
         };
         let warning = result
             .warning
             .as_ref()
-            .map(|w| format!("\n    warning: {w}"))
+            .map(|w| format!("\n    warning: {}", shown(w)))
             .unwrap_or_default();
         out.push_str(&format!(
             "  {}  {}  {}: {detail}{warning}\n",
-            result.path,
-            result.flow_id,
+            shown(&result.path),
+            shown(&result.flow_id),
             result.outcome.label()
         ));
     }
@@ -78,8 +79,8 @@ pub fn render_versions(flow_id: &str, file: &str, versions: &[Version], content_
         .unwrap_or(0);
     for version in versions {
         let metadata = &version.payload.metadata;
-        let hash = metadata.content_hash.as_deref().unwrap_or("");
-        let mark = if hash == content_hash {
+        let hash = escape(metadata.content_hash.as_deref().unwrap_or(""));
+        let mark = if metadata.content_hash.as_deref() == Some(content_hash) {
             format!("  = {file}")
         } else {
             String::new()
@@ -87,12 +88,12 @@ pub fn render_versions(flow_id: &str, file: &str, versions: &[Version], content_
         out.push_str(&format!(
             "  {:<10}  {:<width$}  {:<tag_width$}  {:<10}  {}  {}{mark}\n",
             version.status.as_str(),
-            version.payload.id,
-            metadata.version_tag,
-            version.payload.version_tags.environment,
-            metadata.timestamp,
+            escape(&version.payload.id),
+            escape(&metadata.version_tag),
+            escape(&version.payload.version_tags.environment),
+            escape(&metadata.timestamp),
             hash.get(..12)
-                .unwrap_or(if hash.is_empty() { "(no hash)" } else { hash }),
+                .unwrap_or(if hash.is_empty() { "(no hash)" } else { &hash }),
         ));
     }
     let matching = versions

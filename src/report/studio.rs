@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use crate::printable::shown;
 use crate::release::studio::{ScriptOutcome, ScriptReport, listed};
 
 /// One line per script, one per point of contact moved, then the totals.
@@ -30,7 +31,13 @@ pub fn render_release(reports: &[ScriptReport], dry_run: bool) -> String {
             ),
             ScriptOutcome::Failed { reason } => format!("FAILED: {reason}"),
         };
-        let _ = writeln!(out, "{} ({}): {what}", report.path, report.name);
+        let _ = writeln!(
+            out,
+            "{} ({}): {}",
+            shown(&report.path),
+            shown(&report.name),
+            shown(&what)
+        );
         for cutover in &report.cutovers {
             let verb = match (&cutover.failed, cutover.from == cutover.to, cutover.dry_run) {
                 (Some(why), _, _) => format!("FAILED to repoint: {why}"),
@@ -38,7 +45,12 @@ pub fn render_release(reports: &[ScriptReport], dry_run: bool) -> String {
                 (None, false, true) => format!("would move from `{}` to `{}`", cutover.from, cutover.to),
                 (None, false, false) => format!("moved from `{}` to `{}` (read back)", cutover.from, cutover.to),
             };
-            let _ = writeln!(out, "  point of contact {}: {verb}", cutover.point_of_contact);
+            let _ = writeln!(
+                out,
+                "  point of contact {}: {}",
+                shown(&cutover.point_of_contact),
+                shown(&verb)
+            );
         }
     }
     let failed = reports.iter().filter(|r| r.failed()).count();

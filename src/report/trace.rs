@@ -1,9 +1,11 @@
 //! The trace of one ad-hoc call (`cxone-flow simulate`): element, type, outcome and clock per step,
-//! then the result in the shape of the CXone simulation endpoint.
+//! then the result in the shape of the CXone simulation endpoint; ids, labels and values shown as
+//! data ([`crate::printable`]).
 
 use std::fmt::Write;
 
 use crate::flow::model::Flow;
+use crate::printable::{escape, shown};
 use crate::sim::engine::{Call, Ending};
 use crate::sim::expect::describe;
 
@@ -36,6 +38,7 @@ pub fn render(flow: &Flow, call: &Call, threshold_ms: u64) -> String {
                 describe(&step.outcome),
                 format!("{} ms", step.clock_ms),
             ]
+            .map(|cell| escape(&cell))
         })
         .collect();
     let header = ["step", "element", "type", "outcome", "clock"].map(String::from);
@@ -83,6 +86,7 @@ pub fn render(flow: &Flow, call: &Call, threshold_ms: u64) -> String {
         .last()
         .map(|s| flow.elements[s.element].id.value.as_str())
         .unwrap_or("start");
+    let last = shown(last);
     match &call.ending {
         Ending::Terminal => {}
         Ending::GlobalTimeout => {
@@ -93,7 +97,7 @@ pub fn render(flow: &Flow, call: &Call, threshold_ms: u64) -> String {
             );
         }
         Ending::MissingEdge { label: Some(label) } => {
-            let _ = writeln!(out, "ended: implicit error: \"{last}\" has no `{label}` edge");
+            let _ = writeln!(out, "ended: implicit error: \"{last}\" has no `{}` edge", shown(label));
         }
         Ending::MissingEdge { label: None } if call.steps.is_empty() => {
             let _ = writeln!(out, "ended: the flow has no start element");
@@ -106,7 +110,7 @@ pub fn render(flow: &Flow, call: &Call, threshold_ms: u64) -> String {
         }
         Ending::Unmocked => {
             let at = call.steps.last().map_or(0, |s| s.element);
-            let _ = writeln!(out, "ended: {}", crate::sim::expect::unmocked(flow, at));
+            let _ = writeln!(out, "ended: {}", shown(&crate::sim::expect::unmocked(flow, at)));
         }
     }
     if call.execution_time > threshold_ms {
@@ -120,11 +124,13 @@ pub fn render(flow: &Flow, call: &Call, threshold_ms: u64) -> String {
     let _ = writeln!(
         out,
         "result: {verdict}  finalElement: {}  executionTime: {} ms  timedOut: {}",
-        call.final_element, call.execution_time, call.timed_out
+        shown(&call.final_element),
+        call.execution_time,
+        call.timed_out
     );
     if !call.variables.is_empty() {
         let variables: Vec<String> = call.variables.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let _ = writeln!(out, "variables: {}", variables.join(" "));
+        let _ = writeln!(out, "variables: {}", shown(&variables.join(" ")));
     }
     out
 }

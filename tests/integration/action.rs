@@ -303,20 +303,20 @@ pub(crate) fn pull_request_event(dir: &Path, base: &str, head: &str, changed_fil
 // A fake GitHub API.
 
 #[derive(Default)]
-struct FakeGitHub {
+pub(crate) struct FakeGitHub {
     /// `pulls/42/files` entries.
-    files: Vec<Value>,
+    pub(crate) files: Vec<Value>,
     /// (ref, path) -> content.
-    contents: HashMap<(String, String), String>,
+    pub(crate) contents: HashMap<(String, String), String>,
     /// (id, author, body).
-    comments: Vec<(u64, String, String)>,
+    pub(crate) comments: Vec<(u64, String, String)>,
     /// Method and path-and-query of every request, with its Authorization header.
-    requests: Vec<(String, String, String)>,
+    pub(crate) requests: Vec<(String, String, String)>,
     /// Answer every request with this status instead.
-    fail_with: Option<u16>,
+    pub(crate) fail_with: Option<u16>,
 }
 
-type Fake = Arc<Mutex<FakeGitHub>>;
+pub(crate) type Fake = Arc<Mutex<FakeGitHub>>;
 
 fn record(fake: &Fake, method: &str, path: String, headers: &HeaderMap) -> Option<StatusCode> {
     let auth = headers
@@ -329,7 +329,7 @@ fn record(fake: &Fake, method: &str, path: String, headers: &HeaderMap) -> Optio
     state.fail_with.map(|s| StatusCode::from_u16(s).unwrap())
 }
 
-async fn fake_github(state: FakeGitHub) -> (String, Fake) {
+pub(crate) async fn fake_github(state: FakeGitHub) -> (String, Fake) {
     let fake: Fake = Arc::new(Mutex::new(state));
     async fn files(
         State(fake): State<Fake>,

@@ -20,6 +20,7 @@ mod studio_api;
 mod studio_release;
 mod studio_tenant;
 mod studio_wire;
+mod trust;
 
 use std::path::{Path, PathBuf};
 

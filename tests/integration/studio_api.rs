@@ -17,7 +17,7 @@ pub async fn studio_emulator(studio: EmulatorStudio) -> cxone_emulator::Emulator
     let addr = listener.local_addr().unwrap();
     let config = Config {
         studio: EmulatorStudio {
-            cluster: addr.to_string(),
+            cluster: addr.port().to_string(),
             ..studio
         },
         ..Config::default()
@@ -40,7 +40,7 @@ pub fn client(emulator: &cxone_emulator::Emulator, grant: Grant) -> StudioClient
         token_url: format!("{origin}/authentication/v1/token/access-key"),
         issuer: origin,
         api_base: None,
-        cluster_api: "http://{cluster}".into(),
+        cluster_api: "http://127.0.0.1:{cluster}".into(),
         api_version: "v30.0".into(),
         renames: Default::default(),
     })
@@ -192,7 +192,7 @@ async fn busy_answers_are_retried_and_a_revoked_token_is_replaced_once() {
     .collect();
     let config = Config {
         studio: EmulatorStudio {
-            cluster: addr.to_string(),
+            cluster: addr.port().to_string(),
             ..EmulatorStudio::default()
         },
         faults,
@@ -225,7 +225,7 @@ async fn a_renamed_endpoint_is_the_one_called() {
         token_url: format!("{origin}/authentication/v1/token/access-key"),
         issuer: origin,
         api_base: None,
-        cluster_api: "http://{cluster}".into(),
+        cluster_api: "http://127.0.0.1:{cluster}".into(),
         api_version: "v31.0".into(),
         renames: cxone_flow::cxone::studio::Renames::parse(["points-of-contact=contact-points"]).unwrap(),
     })

@@ -44,7 +44,7 @@ pub(crate) fn cxone_flow(dir: &Path, emulator: &cxone_emulator::Emulator, args: 
             "--cxone-access-key-url",
             &format!("{origin}/authentication/v1/token/access-key"),
             "--cxone-cluster-api",
-            "http://{cluster}",
+            "http://127.0.0.1:{cluster}",
         ])
         .current_dir(dir)
         .env_clear()
@@ -449,7 +449,7 @@ fn action_inputs(emulator: &cxone_emulator::Emulator) -> Vec<(String, String)> {
             "INPUT_CXONE-ACCESS-KEY-URL",
             format!("{origin}/authentication/v1/token/access-key"),
         ),
-        ("INPUT_CXONE-CLUSTER-API", "http://{cluster}".into()),
+        ("INPUT_CXONE-CLUSTER-API", "http://127.0.0.1:{cluster}".into()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
