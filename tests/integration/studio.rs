@@ -620,3 +620,50 @@ fn a_flows_api_release_refuses_a_script_by_name_instead_of_losing_it() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn convert_and_cases_generate_judge_a_script_with_the_severities_check_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let actions: serde_json::Map<String, Value> = [
+        action(1, BEGIN, "BEGIN", "Begin"),
+        action(2, PLAY, "PLAY", "Hello"),
+        action(3, HANGUP, "HANGUP", "Bye"),
+    ]
+    .into_iter()
+    .collect();
+    let mut script = json!({
+      "header": {"scriptName": "No_Layout", "nextActionId": 4},
+      "actions": actions,
+      "properties": {"2": {"0": {"name": "Sequence", "value": "\"%Hello\""}}},
+      "branches": {"1": [branch(2, "Default")], "2": [branch(3, "Default")]}
+    });
+    // As NICE's own scripts are saved: `x` and `y`, no `xws`/`yws`.
+    for field in ["xws", "yws"] {
+        script["actions"]["2"].as_object_mut().unwrap().remove(field);
+    }
+    fs::write(dir.path().join("no_layout.json"), script.to_string()).unwrap();
+    let convert = ["convert", "no_layout.json"];
+    let generate = ["cases", "generate", "no_layout.json"];
+    // By default a missing layout is a warning: both run.
+    for args in [&convert[..], &generate[..]] {
+        let (code, out, err) = run(dir.path(), args);
+        assert_eq!(code, 0, "{args:?}: {out}{err}");
+    }
+    // The flag makes it an error, as it does for `check`.
+    for args in [&convert[..], &generate[..]] {
+        let (code, out, err) = run(dir.path(), &[args, &["--severity", "missing-layout=error"]].concat());
+        assert_eq!(code, 1, "{args:?}: {out}{err}");
+        assert!(
+            format!("{out}{err}").contains("error[CXF037] missing-layout"),
+            "{out}{err}"
+        );
+    }
+    // So does the settings file, and a flag still wins over it.
+    fs::write(dir.path().join("cxone-flow.toml"), "[severity]\nCXF037 = \"error\"\n").unwrap();
+    for args in [&convert[..], &generate[..]] {
+        let (code, out, err) = run(dir.path(), args);
+        assert_eq!(code, 1, "{args:?}: {out}{err}");
+        let (code, out, err) = run(dir.path(), &[args, &["--severity", "CXF037=off"]].concat());
+        assert_eq!(code, 0, "{args:?}: {out}{err}");
+    }
+}
