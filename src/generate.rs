@@ -435,7 +435,8 @@ fn natural(value: Option<Value>) -> Option<Option<Value>> {
 }
 
 /// What a caller can do at a menu or input: each key with an edge, a key without one, each entry
-/// the conditions tell apart, entries out of bounds, and silence.
+/// the conditions tell apart, entries out of bounds, and silence; at a PLAY with a `Digit` branch,
+/// a key or silence.
 fn options(flow: &Flow, at: usize, digit_values: &[String]) -> Vec<String> {
     let element = &flow.elements[at];
     let mut out = Vec::new();
@@ -470,6 +471,7 @@ fn options(flow: &Flow, at: usize, digit_values: &[String]) -> Vec<String> {
                 out.push("1".repeat(max + 1));
             }
         }
+        ElementKind::Play => out.push("1".into()),
         _ => {}
     }
     out.push(String::new());
@@ -521,13 +523,14 @@ fn explore(flow: &Flow, engine: &Engine) -> Vec<Explored> {
                 return explored;
             }
             let call = engine.run_mocked(&dtmf, &variables, mock);
-            // Where the next entry would be keyed: the menu or input after the given entries. A
-            // call that loops later may still branch here: another entry may lead out.
+            // Where the next entry would be keyed: the menu, input or PLAY with a `Digit` branch
+            // after the given entries. A call that loops later may still branch here: another
+            // entry may lead out.
             let asks: Vec<usize> = call
                 .steps
                 .iter()
                 .enumerate()
-                .filter(|(_, s)| matches!(flow.elements[s.element].kind, ElementKind::Menu | ElementKind::Input))
+                .filter(|(_, s)| engine.takes_entry(s.element))
                 .map(|(i, _)| i)
                 .collect();
             if let Some(&step) = asks.get(dtmf.len()) {
@@ -695,6 +698,7 @@ fn name_of(flow: &Flow, explored: &Explored) -> String {
             (ElementKind::Input, Outcome::Invalid(text)) => format!("{text} (out of bounds) at {id}"),
             (_, Outcome::Silence) => format!("silence at {id}"),
             (_, Outcome::Mocked(branch)) => format!("{id} {branch}"),
+            (_, Outcome::Digit(key)) => format!("key {key} during {id}"),
             _ => continue,
         };
         parts.push(part);

@@ -30,6 +30,8 @@ pub enum Outcome {
     NoRuleMatched,
     /// An opaque Studio action took the branch the case's `mock` names.
     Mocked(String),
+    /// The caller keyed during a Studio PLAY that has a `Digit` branch.
+    Digit(char),
     /// The call ended here (terminal element).
     End,
 }
@@ -45,6 +47,7 @@ impl Outcome {
             Outcome::Invalid(_) => Some("invalid".into()),
             Outcome::NoRuleMatched => Some("default".into()),
             Outcome::Mocked(branch) => Some(branch.clone()),
+            Outcome::Digit(_) => Some(DIGIT.into()),
             Outcome::Rule(_) | Outcome::End => None,
         }
     }
@@ -73,7 +76,13 @@ pub enum Ending {
     Loop,
     /// The call reached an opaque Studio action that the case does not mock.
     Unmocked,
+    /// A Studio script's action had no branch for its outcome (or none at all): Studio ends the
+    /// script there, as it ends at END. `label` is the branch it would have followed.
+    ScriptEnd { label: Option<String> },
 }
+
+/// The branch a Studio PLAY takes when the caller keys during its prompt.
+pub const DIGIT: &str = "Digit";
 
 /// What a case says opaque Studio actions do: (action label or id, branch label) pairs, located in
 /// the test file.
@@ -125,7 +134,8 @@ impl Call {
             .steps
             .last()
             .is_some_and(|s| matches!(flow.elements[s.element].kind, ElementKind::Timeout | ElementKind::Error));
-        if self.ending != Ending::Terminal || sink || self.timed_out || self.execution_time > threshold_ms {
+        let ended = matches!(self.ending, Ending::Terminal | Ending::ScriptEnd { .. });
+        if !ended || sink || self.timed_out || self.execution_time > threshold_ms {
             Verdict::Failure
         } else {
             Verdict::Success
@@ -156,6 +166,8 @@ struct Node<'f> {
     input_timeout: u64,
     /// A prompt a caller with a key ready cuts short (Studio's `DetectDTMF`).
     detect_dtmf: bool,
+    /// A Studio PLAY's `Digit` branch, taken when the caller keys during its prompt.
+    digit: Option<Exit>,
     /// The exit of `start`/`play`/`set`, or the `ok` exit of an input.
     next: Option<Exit>,
     keys: [Option<Exit>; 12],
@@ -195,6 +207,7 @@ impl<'f> Engine<'f> {
                     .and_then(|a| a.input_timeout_ms)
                     .unwrap_or_else(|| flow.timeouts.input_ms()),
                 detect_dtmf: e.action.as_ref().is_some_and(|a| a.detect_dtmf),
+                digit: None,
                 next: None,
                 keys: [None; 12],
                 timeout: None,
@@ -224,6 +237,7 @@ impl<'f> Engine<'f> {
                     &mut node.next
                 }
                 (ElementKind::Menu, Some("default")) if script => &mut node.default,
+                (ElementKind::Play, Some(DIGIT)) if script => &mut node.digit,
                 (ElementKind::Input, Some("ok")) => &mut node.next,
                 (ElementKind::Menu | ElementKind::Input, Some("timeout")) => &mut node.timeout,
                 (ElementKind::Menu | ElementKind::Input, Some("invalid")) => &mut node.invalid,
@@ -252,6 +266,13 @@ impl<'f> Engine<'f> {
             global_timeout: flow.timeouts.global_ms(),
             max_steps: DEFAULT_MAX_STEPS,
         }
+    }
+
+    /// Whether a call at the element takes the caller's next entry: a menu, an input, or a Studio
+    /// PLAY with a `Digit` branch.
+    pub fn takes_entry(&self, at: usize) -> bool {
+        let node = &self.nodes[at];
+        node.kind.takes_input() || node.digit.is_some()
     }
 
     /// Changes the step bound.
@@ -290,6 +311,15 @@ impl<'f> Engine<'f> {
             let mut prompt_ms = node.prompt_ms;
             let (outcome, exit) = match node.kind {
                 ElementKind::Start => (Outcome::Next, node.next),
+                // A PLAY with a `Digit` branch takes the caller's next entry as a MENU does: a key
+                // cuts the prompt and takes `Digit`; silence hears it out.
+                ElementKind::Play if node.digit.is_some() => match entries.next().filter(|e| !e.is_empty()) {
+                    Some(entry) => {
+                        prompt_ms = 0;
+                        (Outcome::Digit(entry.chars().next().unwrap_or_default()), node.digit)
+                    }
+                    None => (Outcome::Next, node.next),
+                },
                 ElementKind::Play => {
                     if node.detect_dtmf && entries.peek().is_some_and(|e| !e.is_empty()) {
                         prompt_ms = 0;
@@ -343,6 +373,8 @@ impl<'f> Engine<'f> {
                     }
                     None => (Outcome::NoRuleMatched, node.default),
                 },
+                // An opaque action without a branch has nothing to decide: the script ends there.
+                ElementKind::Unknown if node.branches.is_empty() && self.flow.is_script() => (Outcome::End, None),
                 ElementKind::Unknown => {
                     let element = &self.flow.elements[at];
                     let mocked = element.action.as_ref().and_then(|action| {
@@ -388,7 +420,12 @@ impl<'f> Engine<'f> {
                 Some(exit) => at = exit.to,
                 None => {
                     let label = outcome.label();
-                    return self.end(steps, clock, Ending::MissingEdge { label }, variables);
+                    let ending = if self.flow.is_script() {
+                        Ending::ScriptEnd { label }
+                    } else {
+                        Ending::MissingEdge { label }
+                    };
+                    return self.end(steps, clock, ending, variables);
                 }
             }
         }
@@ -396,7 +433,7 @@ impl<'f> Engine<'f> {
 
     fn end(&self, steps: Vec<Step>, clock: u64, ending: Ending, variables: Variables) -> Call {
         let final_element = match ending {
-            Ending::Terminal => steps.last().map_or_else(String::new, |s| {
+            Ending::Terminal | Ending::ScriptEnd { .. } => steps.last().map_or_else(String::new, |s| {
                 self.flow.elements[s.element].id.value.as_str().to_owned()
             }),
             Ending::GlobalTimeout => "timeout".into(),

@@ -285,7 +285,7 @@ pub(crate) fn apply_property(element: &mut Element, name: &str, text: &str, span
         ("ASSIGN", "Variable") => element.variable = Some(CompactString::from(text.trim())),
         ("ASSIGN", "Expression" | "Value") => element.value = Some(Box::new(expression_value(text))),
         ("REQAGENT", "Skill") | ("MUSIC", "MusicFile") => action.target = Some(CompactString::from(text)),
-        ("MUSIC", "SecondstoPlay") => element.prompt_ms = seconds_ms().unwrap_or(0),
+        ("MUSIC", "SecondstoPlay") | ("WAIT", "Seconds") => element.prompt_ms = seconds_ms().unwrap_or(0),
         _ => {}
     }
 }

@@ -667,3 +667,74 @@ fn convert_and_cases_generate_judge_a_script_with_the_severities_check_uses() {
         assert_eq!(code, 0, "{args:?}: {out}{err}");
     }
 }
+
+/// The actions real scripts end with: BEGIN 1 → PLAY 2 "Greeting" (default → END 6; `Digit` →
+/// WAIT 3, 5 s) → MENU 4 (key 1 → TTSVOICE 5 → END 6; no default). GUIDs as NICE's scripts write
+/// them, in capitals.
+fn ending_script() -> Value {
+    let actions: serde_json::Map<String, Value> = [
+        action(1, BEGIN, "BEGIN", "Begin"),
+        action(2, PLAY, "PLAY", "Greeting"),
+        action(3, "5BF67B1C-9736-434D-9B6F-0D856AEA8F16", "WAIT", "Wait"),
+        action(4, MENU, "MENU", "Menu"),
+        action(5, "8E121149-83EF-40E0-8FFE-341DB5302671", "TTSVOICE", "Voice"),
+        action(6, "93FB8888-30CF-4DF3-8ED9-1F2986819080", "END", "End"),
+    ]
+    .into_iter()
+    .collect();
+    json!({
+      "header": {"scriptName": "Ending_IVR", "nextActionId": 7},
+      "actions": actions,
+      "properties": {
+        "2": {"0": {"name": "Sequence", "value": "\"%one two three four five\""}},
+        "3": {"0": {"name": "Seconds", "value": "5"}},
+        "4": {"0": {"name": "Sequence", "value": "\"%Press one\""}}
+      },
+      "branches": {
+        "1": [branch(2, "Default")],
+        "2": [branch(6, "Default"), {"to": 3, "label": "Digit", "type": "branch"}],
+        "3": [branch(4, "Default")], "4": [branch(5, "1")], "5": [branch(6, "Default")]
+      }
+    })
+}
+
+#[test]
+fn end_wait_ttsvoice_and_a_play_s_digit_branch_run_and_a_missing_branch_ends_the_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = json!([
+        {"name": "a silent caller hears the greeting and the script ends", "input": {"dtmf": [""]},
+         "expect": {"finalElement": "End", "path": ["Begin", "Greeting", "End"]}},
+        {"name": "a key during the greeting takes Digit, waits, and key 1 ends at END", "input": {"dtmf": ["5", "1"]},
+         "expect": {"finalElement": "End", "path": ["Begin", "Greeting", "Wait", "Menu", "Voice", "End"]}},
+        {"name": "a key the menu has no branch for ends the script at the menu", "input": {"dtmf": ["5", "9"]},
+         "expect": {"finalElement": "Menu"}}
+    ]);
+    write_unit(dir.path(), &ending_script(), cases);
+    let report = check_dir(dir.path());
+    assert_eq!(report.cases_failed(), 0, "{:?}", report.cases().collect::<Vec<_>>());
+    assert!(
+        report.cases().all(|c| c.passed()),
+        "{:?}",
+        report.cases().collect::<Vec<_>>()
+    );
+    // The greeting (5 words, 2,000 ms) is heard out; a key during it cuts it, the WAIT adds its
+    // 5 s, the menu's two words 800 ms.
+    let silent = case(&report, "a silent caller hears the greeting and the script ends");
+    assert_eq!(silent.call.as_ref().unwrap().execution_time, 2_000);
+    let keyed = case(
+        &report,
+        "a key during the greeting takes Digit, waits, and key 1 ends at END",
+    );
+    assert_eq!(keyed.call.as_ref().unwrap().execution_time, 5_000 + 800);
+    let (code, out, _) = run(dir.path(), &["simulate", "ivr/test_ivr.json", "--dtmf", "5,9"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("ended: the script ends at \"4\": it has no `invalid` branch (Studio ends a script there)"),
+        "{out}"
+    );
+    assert!(out.contains("result: SUCCESS  finalElement: 4"), "{out}");
+    // Generated cases reach the `Digit` branch by keying during the greeting, without a mock.
+    let (code, _, err) = run(dir.path(), &["cases", "generate", "ivr/test_ivr.json", "--update"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("covering 6 of 6 edges"), "{err}");
+}
