@@ -738,3 +738,32 @@ fn end_wait_ttsvoice_and_a_play_s_digit_branch_run_and_a_missing_branch_ends_the
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("covering 6 of 6 edges"), "{err}");
 }
+
+/// Real scripts NICE's QA engineers save through the API (tests/fixtures/real-scripts/README.md
+/// names each source): no errors by default, and every case beside them runs to the script's end.
+#[test]
+fn real_scripts_written_by_others_check_clean_and_simulate_to_their_end() {
+    use cxone_flow::sim::engine::Verdict;
+    let report = check(
+        &discover(&[crate::fixture("real-scripts")]).into_result().unwrap(),
+        &Settings::default(),
+    );
+    let errors: Vec<_> = report
+        .diagnostics()
+        .filter(|d| d.severity == cxone_flow::registry::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let simulated: Vec<_> = report.simulations().collect();
+    assert_eq!(simulated.len(), 5, "every real script has its cases");
+    for unit in simulated {
+        assert!(!unit.simulation.cases.is_empty());
+        for case in &unit.simulation.cases {
+            let call = case
+                .call
+                .as_ref()
+                .unwrap_or_else(|| panic!("{} did not run", case.name));
+            assert!(case.passed(), "{}: {:?}", case.name, case.failures);
+            assert_eq!(call.result, Verdict::Success, "{}", case.name);
+        }
+    }
+}
