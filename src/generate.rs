@@ -12,12 +12,17 @@ use serde_json::Value;
 
 use crate::flow::ends::Ends;
 use crate::flow::graph::Graph;
-use crate::flow::model::{Condition, ElementKind, Flow, MENU_KEYS};
+use compact_str::CompactString;
+
+use crate::flow::model::{Condition, ElementKind, Flow, MENU_KEYS, Test};
 use crate::sim::classes::{Classes, combination, combinations, value_classes};
 use crate::sim::condition::{Variables, holds};
 use crate::sim::engine::{Call, DEFAULT_MAX_STEPS, Ending, Engine, Outcome};
 use crate::sim::run::DEFAULT_MAX_EXECUTION_MS;
 use crate::source::{Span, Spanned};
+use crate::studio::expr::CompareOp;
+use crate::studio::logic;
+use crate::studio::value::Value as StudioValue;
 
 /// What the cases must cover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,10 +135,11 @@ const MAX_MOCK_CHOICES: usize = 64;
 /// The branch choices to explore for a script's opaque actions: every combination when there are
 /// few, else each action's branches in turn with the others at their first. A flow has one, empty.
 fn mock_choices(flow: &Flow) -> Vec<MockChoice> {
+    // An action whose logic the simulation runs takes its branches from the starting variables.
     let opaque: Vec<(String, Vec<String>)> = flow
         .elements
         .iter()
-        .filter(|e| e.kind == ElementKind::Unknown)
+        .filter(|e| e.kind == ElementKind::Unknown && e.action.as_ref().is_none_or(|a| a.logic.is_none()))
         .filter_map(|e| {
             let action = e.action.as_ref()?;
             let mut branches: Vec<String> = action.branches.iter().map(|b| b.to_string()).collect();
@@ -315,7 +321,13 @@ fn covered_in_script(flow: &Flow, call: &Call, goal: Goal) -> BTreeSet<Target> {
 /// The starting variables to try: none, then one value per class of each variable on its own,
 /// then every combination (bounded), so `all` conditions over several variables are reached.
 fn assignments(flow: &Flow) -> Vec<Variables> {
-    let conditions: Vec<&Condition> = flow.routing_rules.iter().filter_map(|r| r.condition.as_ref()).collect();
+    let logic = logic_conditions(flow);
+    let conditions: Vec<&Condition> = flow
+        .routing_rules
+        .iter()
+        .filter_map(|r| r.condition.as_ref())
+        .chain(logic.iter().map(|(_, c)| c))
+        .collect();
     let classes: Vec<Classes> = value_classes(&conditions)
         .into_iter()
         .map(|(name, values)| (name, values.into_iter().filter_map(natural).map(whole).collect()))
@@ -335,6 +347,7 @@ fn assignments(flow: &Flow) -> Vec<Variables> {
             .iter()
             .filter(|r| r.element.value == element.id.value)
             .filter_map(|r| r.condition.as_ref())
+            .chain(logic.iter().filter(|(id, _)| **id == element.id.value).map(|(_, c)| c))
             .flat_map(variables_of)
             .collect();
         if !compared.is_empty() {
@@ -381,6 +394,34 @@ fn assignments(flow: &Flow) -> Vec<Variables> {
             .collect();
         seen.insert(signature)
     });
+    out
+}
+
+/// What a Studio script's IF, CASE and SNIPPET actions compare, as routing conditions (by the
+/// action's id), so starting variables are chosen from the classes they tell apart.
+fn logic_conditions(flow: &Flow) -> Vec<(&CompactString, Condition)> {
+    let mut out = Vec::new();
+    for element in &flow.elements {
+        let Some(logic) = element.action.as_ref().and_then(|a| a.logic.as_deref()) else {
+            continue;
+        };
+        for comparison in logic::comparisons(logic, element) {
+            let literal = match &comparison.literal {
+                StudioValue::Number(n) => serde_json::Number::from_f64(*n).map_or(Value::Null, Value::Number),
+                other => Value::String(other.to_text()),
+            };
+            let number = comparison.literal.as_number();
+            let test = match (comparison.op, number) {
+                (CompareOp::Eq, _) => Test::Equals(literal),
+                (CompareOp::Ne, _) => Test::NotEquals(literal),
+                (CompareOp::Gt | CompareOp::Ge, Some(n)) => Test::GreaterThan(n),
+                (CompareOp::Lt | CompareOp::Le, Some(n)) => Test::LessThan(n),
+                _ => continue,
+            };
+            let variable = CompactString::from(comparison.variable.as_str());
+            out.push((&element.id.value, Condition::Compare { variable, test }));
+        }
+    }
     out
 }
 
@@ -699,6 +740,7 @@ fn name_of(flow: &Flow, explored: &Explored) -> String {
             (_, Outcome::Silence) => format!("silence at {id}"),
             (_, Outcome::Mocked(branch)) => format!("{id} {branch}"),
             (_, Outcome::Digit(key)) => format!("key {key} during {id}"),
+            (_, Outcome::Decided(branch)) => format!("{id} {branch}"),
             _ => continue,
         };
         parts.push(part);

@@ -7,6 +7,7 @@ use crate::flow::ends::Ends;
 use crate::flow::model::{Condition, ElementKind, Flow, menu_key};
 use crate::sim::condition::{Variables, holds};
 use crate::source::Spanned;
+use crate::studio::logic;
 
 /// The step bound: a call that visits more elements than this without ending is a loop.
 pub const DEFAULT_MAX_STEPS: usize = 1000;
@@ -32,6 +33,8 @@ pub enum Outcome {
     Mocked(String),
     /// The caller keyed during a Studio PLAY that has a `Digit` branch.
     Digit(char),
+    /// A Studio IF, CASE or SNIPPET took this branch by its own logic.
+    Decided(String),
     /// The call ended here (terminal element).
     End,
 }
@@ -48,6 +51,7 @@ impl Outcome {
             Outcome::NoRuleMatched => Some("default".into()),
             Outcome::Mocked(branch) => Some(branch.clone()),
             Outcome::Digit(_) => Some(DIGIT.into()),
+            Outcome::Decided(branch) => Some(branch.clone()),
             Outcome::Rule(_) | Outcome::End => None,
         }
     }
@@ -328,7 +332,11 @@ impl<'f> Engine<'f> {
                 }
                 ElementKind::Set => {
                     let element = &self.flow.elements[at];
-                    if let (Some(name), Some(value)) = (&element.variable, &element.value) {
+                    let logic = element.action.as_ref().and_then(|a| a.logic.as_deref());
+                    // An ASSIGN whose value is worked out per call; else (or when this call's
+                    // values leave the subset) the value as written.
+                    let assigned = logic.and_then(|logic| logic::decide(logic, element, &mut variables));
+                    if let (None, Some(name), Some(value)) = (assigned, &element.variable, &element.value) {
                         variables.insert(name.as_str().to_owned(), (**value).clone());
                     }
                     (Outcome::Next, node.next)
@@ -382,21 +390,38 @@ impl<'f> Engine<'f> {
                             .iter()
                             .find(|(key, _)| action.is_named(&element.id.value, &key.value))
                     });
-                    let Some((_, branch)) = mocked else {
-                        steps.push(Step {
-                            element: at,
-                            outcome: Outcome::End,
-                            clock_ms: clock,
-                            edge: None,
-                        });
-                        return self.end(steps, clock, Ending::Unmocked, variables);
+                    let decided = match mocked {
+                        Some(_) => None,
+                        None => element
+                            .action
+                            .as_ref()
+                            .and_then(|a| a.logic.as_deref())
+                            .and_then(|logic| logic::decide(logic, element, &mut variables)),
                     };
-                    let exit = node
-                        .branches
-                        .iter()
-                        .find(|(label, _)| *label == branch.value)
-                        .map(|(_, e)| *e);
-                    (Outcome::Mocked(branch.value.clone()), exit)
+                    if let Some(branch) = decided {
+                        let exit = node
+                            .branches
+                            .iter()
+                            .find(|(label, _)| *label == branch)
+                            .map(|(_, e)| *e);
+                        (Outcome::Decided(branch.to_string()), exit)
+                    } else {
+                        let Some((_, branch)) = mocked else {
+                            steps.push(Step {
+                                element: at,
+                                outcome: Outcome::End,
+                                clock_ms: clock,
+                                edge: None,
+                            });
+                            return self.end(steps, clock, Ending::Unmocked, variables);
+                        };
+                        let exit = node
+                            .branches
+                            .iter()
+                            .find(|(label, _)| *label == branch.value)
+                            .map(|(_, e)| *e);
+                        (Outcome::Mocked(branch.value.clone()), exit)
+                    }
                 }
                 _ => (Outcome::End, None),
             };

@@ -310,6 +310,7 @@ pub fn describe(outcome: &Outcome) -> String {
         Outcome::Rule(i) => format!("routing rule {}", i + 1),
         Outcome::NoRuleMatched => "`default` (no rule matched)".into(),
         Outcome::Mocked(branch) => format!("branch \"{branch}\" (mocked)"),
+        Outcome::Decided(branch) => format!("branch \"{branch}\" (its own logic)"),
         Outcome::Digit(key) => format!("key \"{key}\" during the prompt (`Digit`)"),
         Outcome::End => "the end of the call".into(),
     }

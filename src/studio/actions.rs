@@ -12,7 +12,7 @@ pub struct KnownAction {
 }
 
 /// The action types whose meaning is public (see docs/studio.md for the sources).
-pub const KNOWN: [KnownAction; 10] = [
+pub const KNOWN: [KnownAction; 13] = [
     KnownAction {
         name: "BEGIN",
         library_id: "b2f794c5-0232-40e7-9830-76d573bf57d7",
@@ -59,6 +59,23 @@ pub const KNOWN: [KnownAction; 10] = [
         name: "WAIT",
         library_id: "5bf67b1c-9736-434d-9b6f-0d856aea8f16",
         kind: ElementKind::Play,
+    },
+    // The actions whose logic a simulation runs (docs/studio.md): branches by label, as opaque
+    // actions have, taken from the logic unless a case mocks them.
+    KnownAction {
+        name: "IF",
+        library_id: "6695ba9c-e1d6-4f3c-a15a-94f1400e3169",
+        kind: ElementKind::Unknown,
+    },
+    KnownAction {
+        name: "CASE",
+        library_id: "22050500-6dc0-4949-af9c-1e52975f141d",
+        kind: ElementKind::Unknown,
+    },
+    KnownAction {
+        name: "SNIPPET",
+        library_id: "b333da63-33c8-4297-a58a-e9546cf7f0f2",
+        kind: ElementKind::Unknown,
     },
     // Chooses the text-to-speech voice of later prompts: takes no time, follows `default`.
     KnownAction {

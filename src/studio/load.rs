@@ -14,7 +14,7 @@ use crate::json::{Object, ObjectReader, Value, describe_value, label_value};
 use crate::registry::Rule;
 use crate::source::{Span, Spanned};
 use crate::studio::prompt::{self, MAX_TTS_CHARS, Segment};
-use crate::studio::{actions, view};
+use crate::studio::{actions, logic, view};
 
 /// Loads a script from its JSON. Always returns a flow (possibly partial) and the findings. Keys
 /// cxone-flow does not read are carried, never reported: real scripts hold many.
@@ -118,6 +118,7 @@ pub(crate) fn finish(
     if let Some(next) = next_action_id {
         findings.extend(stale_next_action_id(flow, next));
     }
+    logic::parse_all(flow, findings);
 }
 
 /// An id as a script writes it: a number (`4`) or a string (`"4"`).
@@ -279,11 +280,19 @@ pub(crate) fn apply_property(element: &mut Element, name: &str, text: &str, span
             .filter(|s| *s >= 0.0)
             .map(|s| (s * 1000.0) as u64)
     };
+    let source = || Some(Spanned::new(CompactString::from(text), span));
     match (action.name.as_str(), name) {
+        ("IF", "Expression") | ("CASE", "Variable") | ("SNIPPET", "Data") => {
+            action.logic_source.get_or_insert_default().text = source();
+        }
+        ("ASSIGN", "Type") => action.logic_source.get_or_insert_default().assign_type = Some(CompactString::from(text)),
         ("PLAY", "DetectDTMF") => action.detect_dtmf = text.trim().eq_ignore_ascii_case("true"),
         ("MENU", "Timeout") => action.input_timeout_ms = seconds_ms(),
         ("ASSIGN", "Variable") => element.variable = Some(CompactString::from(text.trim())),
-        ("ASSIGN", "Expression" | "Value") => element.value = Some(Box::new(expression_value(text))),
+        ("ASSIGN", "Expression" | "Value") => {
+            action.logic_source.get_or_insert_default().text = source();
+            element.value = Some(Box::new(expression_value(text)));
+        }
         ("REQAGENT", "Skill") | ("MUSIC", "MusicFile") => action.target = Some(CompactString::from(text)),
         ("MUSIC", "SecondstoPlay") | ("WAIT", "Seconds") => element.prompt_ms = seconds_ms().unwrap_or(0),
         _ => {}

@@ -767,3 +767,106 @@ fn real_scripts_written_by_others_check_clean_and_simulate_to_their_end() {
         }
     }
 }
+
+const IF: &str = "6695BA9C-E1D6-4F3C-A15A-94F1400E3169";
+const CASE: &str = "22050500-6dc0-4949-af9c-1e52975f141d";
+const SNIPPET: &str = "b333da63-33c8-4297-a58a-e9546cf7f0f2";
+const END: &str = "93FB8888-30CF-4DF3-8ED9-1F2986819080";
+
+/// A script that decides by its own logic: BEGIN 1 → SNIPPET 2 "Tier" (gold for ANI 5551234) →
+/// IF 3 "Gold?" (True → PLAY 4 "VIP" → END 9; False → ASSIGN 5 "Count", Numeric `{tries}+1` →
+/// CASE 6 "By DNIS" on DNIS: 8005550100 → REQAGENT 7 "Sales", default → HANGUP 8 "Bye").
+fn logic_script() -> Value {
+    let actions: serde_json::Map<String, Value> = [
+        action(1, BEGIN, "BEGIN", "Begin"),
+        action(2, SNIPPET, "SNIPPET", "Tier"),
+        action(3, IF, "IF", "Gold?"),
+        action(4, PLAY, "PLAY", "VIP"),
+        action(5, ASSIGN, "ASSIGN", "Count"),
+        action(6, CASE, "CASE", "By DNIS"),
+        action(7, REQAGENT, "REQAGENT", "Sales"),
+        action(8, HANGUP, "HANGUP", "Bye"),
+        action(9, END, "END", "End"),
+    ]
+    .into_iter()
+    .collect();
+    let case = |to: u32, label: &str| json!({"to": to, "label": label, "type": "case"});
+    json!({
+      "header": {"scriptName": "Logic_IVR", "nextActionId": 10},
+      "actions": actions,
+      "properties": {
+        "2": {"0": {"name": "Data", "value": "IF ANI = \"5551234\" { tier = \"gold\" } ELSE { tier = \"basic\" }"}},
+        "3": {"0": {"name": "Expression", "value": "tier = \"gold\""}},
+        "4": {"0": {"name": "Sequence", "value": "\"%Welcome back\""}},
+        "5": {"0": {"name": "Variable", "value": "tries"}, "1": {"name": "Value", "value": "{tries}+1"},
+              "2": {"name": "Type", "value": "Numeric"}},
+        "6": {"0": {"name": "Variable", "value": "DNIS"}},
+        "7": {"0": {"name": "Skill", "value": "Sales"}}
+      },
+      "branches": {
+        "1": [branch(2, "Default")], "2": [branch(3, "Default")],
+        "3": [{"to": 4, "label": "True", "type": "branch"}, {"to": 5, "label": "False", "type": "branch"}],
+        "4": [branch(9, "Default")], "5": [branch(6, "Default")],
+        "6": [case(7, "8005550100"), branch(8, "Default")]
+      }
+    })
+}
+
+#[test]
+fn if_case_assign_and_a_snippet_decide_by_the_script_s_own_logic_without_mocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = json!([
+        {"name": "a gold caller is welcomed", "input": {"variables": {"ANI": "5551234"}},
+         "expect": {"finalElement": "End", "path": ["Begin", "Tier", "Gold?", "VIP", "End"], "variables": {"tier": "gold"}}},
+        {"name": "a basic caller on the sales number is queued", "input": {"variables": {"ANI": "5550000", "DNIS": "8005550100", "tries": 2}},
+         "expect": {"finalElement": "Sales", "notVisits": ["VIP"], "variables": {"tier": "basic", "tries": 3}}},
+        {"name": "a basic caller on another number hears goodbye", "input": {"variables": {"DNIS": "8005550199"}},
+         "expect": {"finalElement": "Bye", "variables": {"tries": 1}}},
+        {"name": "a mock still overrides the script's logic", "input": {"variables": {"ANI": "5551234"}},
+         "mock": {"Gold?": "False"}, "expect": {"finalElement": "Bye"}}
+    ]);
+    write_unit(dir.path(), &logic_script(), cases);
+    let report = check_dir(dir.path());
+    let errors: Vec<_> = report
+        .diagnostics()
+        .filter(|d| d.severity == cxone_flow::registry::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    for case in report.cases() {
+        assert!(case.passed(), "{}: {:?}", case.name, case.failures);
+    }
+    assert_eq!(report.cases().count(), 4);
+    // Generated cases cover every branch from starting variables alone: no case needs a mock.
+    let (code, _, err) = run(
+        dir.path(),
+        &["cases", "generate", "ivr/test_ivr.json", "--out", "gen.tests.json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("covering 8 of 8 edges"), "{err}");
+    let generated: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("gen.tests.json")).unwrap()).unwrap();
+    let cases = generated["cases"].as_array().unwrap();
+    assert!(cases.iter().all(|c| c.get("mock").is_none()), "{generated}");
+}
+
+#[test]
+fn logic_outside_the_simulated_subset_is_located_and_the_action_falls_back_to_a_mock() {
+    let mut script = logic_script();
+    script["properties"]["3"]["0"]["value"] = json!("getrandom(1, 10) > 5");
+    let dir = tempfile::tempdir().unwrap();
+    write_unit(
+        dir.path(),
+        &script,
+        json!([{"name": "mocked", "input": {"variables": {"DNIS": "8005550100"}}, "mock": {"Gold?": "False"},
+                "expect": {"finalElement": "Sales"}},
+               {"name": "not mocked", "input": {}}]),
+    );
+    let (code, out, _) = run(dir.path(), &["check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("warning[CXF041] unsimulated-logic: action 3 \"Gold?\" (IF): function \"getrandom\""),
+        "{out}"
+    );
+    assert!(!out.contains("FAIL case \"mocked\""), "{out}");
+    assert!(out.contains("FAIL case \"not mocked\""), "{out}");
+}
