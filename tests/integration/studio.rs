@@ -546,7 +546,7 @@ fn convert_writes_the_other_format_and_refuses_what_does_not_translate_where_it_
         "{err}"
     );
     assert!(
-        err.ends_with("does not translate (4 parts above); nothing was written\n"),
+        err.ends_with("does not translate (8 parts above); nothing was written\n"),
         "{err}"
     );
 }
