@@ -66,6 +66,20 @@ fn script() -> Value {
     })
 }
 
+/// A script named `name` of `actions`, its `properties` and `branches`; `nextActionId` is one
+/// above the highest action id.
+fn script_of(name: &str, actions: Vec<(String, Value)>, properties: Value, branches: Value) -> Value {
+    let next = actions
+        .iter()
+        .filter_map(|(id, _)| id.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let actions: serde_json::Map<String, Value> = actions.into_iter().collect();
+    json!({"header": {"scriptName": name, "nextActionId": next}, "actions": actions,
+           "properties": properties, "branches": branches})
+}
+
 fn write_unit(dir: &Path, script: &Value, cases: Value) {
     fs::create_dir_all(dir.join("ivr")).unwrap();
     fs::write(
@@ -624,19 +638,16 @@ fn a_flows_api_release_refuses_a_script_by_name_instead_of_losing_it() {
 #[test]
 fn convert_and_cases_generate_judge_a_script_with_the_severities_check_uses() {
     let dir = tempfile::tempdir().unwrap();
-    let actions: serde_json::Map<String, Value> = [
-        action(1, BEGIN, "BEGIN", "Begin"),
-        action(2, PLAY, "PLAY", "Hello"),
-        action(3, HANGUP, "HANGUP", "Bye"),
-    ]
-    .into_iter()
-    .collect();
-    let mut script = json!({
-      "header": {"scriptName": "No_Layout", "nextActionId": 4},
-      "actions": actions,
-      "properties": {"2": {"0": {"name": "Sequence", "value": "\"%Hello\""}}},
-      "branches": {"1": [branch(2, "Default")], "2": [branch(3, "Default")]}
-    });
+    let mut script = script_of(
+        "No_Layout",
+        vec![
+            action(1, BEGIN, "BEGIN", "Begin"),
+            action(2, PLAY, "PLAY", "Hello"),
+            action(3, HANGUP, "HANGUP", "Bye"),
+        ],
+        json!({"2": {"0": {"name": "Sequence", "value": "\"%Hello\""}}}),
+        json!({"1": [branch(2, "Default")], "2": [branch(3, "Default")]}),
+    );
     // As NICE's own scripts are saved: `x` and `y`, no `xws`/`yws`.
     for field in ["xws", "yws"] {
         script["actions"]["2"].as_object_mut().unwrap().remove(field);
@@ -672,30 +683,25 @@ fn convert_and_cases_generate_judge_a_script_with_the_severities_check_uses() {
 /// WAIT 3, 5 s) → MENU 4 (key 1 → TTSVOICE 5 → END 6; no default). GUIDs as NICE's scripts write
 /// them, in capitals.
 fn ending_script() -> Value {
-    let actions: serde_json::Map<String, Value> = [
+    let actions = vec![
         action(1, BEGIN, "BEGIN", "Begin"),
         action(2, PLAY, "PLAY", "Greeting"),
         action(3, "5BF67B1C-9736-434D-9B6F-0D856AEA8F16", "WAIT", "Wait"),
         action(4, MENU, "MENU", "Menu"),
         action(5, "8E121149-83EF-40E0-8FFE-341DB5302671", "TTSVOICE", "Voice"),
         action(6, "93FB8888-30CF-4DF3-8ED9-1F2986819080", "END", "End"),
-    ]
-    .into_iter()
-    .collect();
-    json!({
-      "header": {"scriptName": "Ending_IVR", "nextActionId": 7},
-      "actions": actions,
-      "properties": {
+    ];
+    let properties = json!({
         "2": {"0": {"name": "Sequence", "value": "\"%one two three four five\""}},
         "3": {"0": {"name": "Seconds", "value": "5"}},
         "4": {"0": {"name": "Sequence", "value": "\"%Press one\""}}
-      },
-      "branches": {
+    });
+    let branches = json!({
         "1": [branch(2, "Default")],
         "2": [branch(6, "Default"), {"to": 3, "label": "Digit", "type": "branch"}],
         "3": [branch(4, "Default")], "4": [branch(5, "1")], "5": [branch(6, "Default")]
-      }
-    })
+    });
+    script_of("Ending_IVR", actions, properties, branches)
 }
 
 #[test]
@@ -777,7 +783,7 @@ const END: &str = "93FB8888-30CF-4DF3-8ED9-1F2986819080";
 /// IF 3 "Gold?" (True → PLAY 4 "VIP" → END 9; False → ASSIGN 5 "Count", Numeric `{tries}+1` →
 /// CASE 6 "By DNIS" on DNIS: 8005550100 → REQAGENT 7 "Sales", default → HANGUP 8 "Bye").
 fn logic_script() -> Value {
-    let actions: serde_json::Map<String, Value> = [
+    let actions = vec![
         action(1, BEGIN, "BEGIN", "Begin"),
         action(2, SNIPPET, "SNIPPET", "Tier"),
         action(3, IF, "IF", "Gold?"),
@@ -787,14 +793,8 @@ fn logic_script() -> Value {
         action(7, REQAGENT, "REQAGENT", "Sales"),
         action(8, HANGUP, "HANGUP", "Bye"),
         action(9, END, "END", "End"),
-    ]
-    .into_iter()
-    .collect();
-    let case = |to: u32, label: &str| json!({"to": to, "label": label, "type": "case"});
-    json!({
-      "header": {"scriptName": "Logic_IVR", "nextActionId": 10},
-      "actions": actions,
-      "properties": {
+    ];
+    let properties = json!({
         "2": {"0": {"name": "Data", "value": "IF ANI = \"5551234\" { tier = \"gold\" } ELSE { tier = \"basic\" }"}},
         "3": {"0": {"name": "Expression", "value": "tier = \"gold\""}},
         "4": {"0": {"name": "Sequence", "value": "\"%Welcome back\""}},
@@ -802,14 +802,15 @@ fn logic_script() -> Value {
               "2": {"name": "Type", "value": "Numeric"}},
         "6": {"0": {"name": "Variable", "value": "DNIS"}},
         "7": {"0": {"name": "Skill", "value": "Sales"}}
-      },
-      "branches": {
+    });
+    let case = |to: u32, label: &str| json!({"to": to, "label": label, "type": "case"});
+    let branches = json!({
         "1": [branch(2, "Default")], "2": [branch(3, "Default")],
         "3": [{"to": 4, "label": "True", "type": "branch"}, {"to": 5, "label": "False", "type": "branch"}],
         "4": [branch(9, "Default")], "5": [branch(6, "Default")],
         "6": [case(7, "8005550100"), branch(8, "Default")]
-      }
-    })
+    });
+    script_of("Logic_IVR", actions, properties, branches)
 }
 
 #[test]
