@@ -109,7 +109,8 @@ mod tests {
         assert_eq!(menu.name, "MENU");
         assert!(known(Some("00000000-0000-0000-0000-000000000000"), "MENU").is_none());
         assert_eq!(known(None, "HANGUP").map(|a| a.kind), Some(ElementKind::Hangup));
-        assert!(known(None, "IF").is_none());
+        assert!(known(None, "HOURS").is_none());
+        assert_eq!(known(None, "IF").map(|a| a.kind), Some(ElementKind::Unknown));
         let end = known(Some("93FB8888-30CF-4DF3-8ED9-1F2986819080"), "END").unwrap();
         assert_eq!((end.name, end.kind), ("END", ElementKind::Hangup));
     }
