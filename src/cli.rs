@@ -116,6 +116,8 @@ struct ConvertArgs {
     /// Where to write the result (its folders are created); default: standard output.
     #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    severity: SeverityOverrides,
 }
 
 #[derive(clap::Args)]
@@ -185,6 +187,8 @@ struct GenerateArgs {
     /// `"generated": true`) are replaced, and every change to them is shown.
     #[arg(long)]
     update: bool,
+    #[command(flatten)]
+    severity: SeverityOverrides,
 }
 
 /// Where CXone is and who is calling. The client secret is read from `CXONE_CLIENT_SECRET` only,
@@ -318,6 +322,21 @@ struct ReportOptions {
     sarif: Option<PathBuf>,
 }
 
+/// The rules' severities as a run overrides them (the settings file's `[severity]` too, as the
+/// flag's defaults): `check`, `release`, `convert` and `cases generate` judge a file alike.
+#[derive(clap::Args)]
+struct SeverityOverrides {
+    /// Override a rule's severity: CODE=error|warning|off (code or name; repeat, or separate with commas).
+    #[arg(long = "severity", value_name = "CODE=LEVEL")]
+    severity: Vec<String>,
+}
+
+impl SeverityOverrides {
+    fn parse(&self) -> Result<Severities, String> {
+        Severities::parse(self.severity.iter().map(String::as_str))
+    }
+}
+
 /// What `check` and `release` both take: the checks' limits and severities.
 #[derive(clap::Args)]
 struct CheckOptions {
@@ -330,9 +349,8 @@ struct CheckOptions {
     /// Menu depth limit: the most menus and inputs a caller may pass to reach any element.
     #[arg(long, default_value_t = RuleLimits::default().max_menu_depth)]
     max_menu_depth: usize,
-    /// Override a rule's severity: CODE=error|warning|off (code or name; repeat, or separate with commas).
-    #[arg(long = "severity", value_name = "CODE=LEVEL")]
-    severity: Vec<String>,
+    #[command(flatten)]
+    severity: SeverityOverrides,
     /// Fail a case whose simulated call takes longer than this (ms), unless it sets its own maxExecutionMs.
     #[arg(long, default_value_t = DEFAULT_MAX_EXECUTION_MS)]
     max_execution_ms: u64,
@@ -356,7 +374,7 @@ impl CheckOptions {
 
     /// The check's settings and the fail-on severity.
     fn settings(&self) -> Result<(CheckSettings, Severity), String> {
-        let severities = Severities::parse(self.severity.iter().map(String::as_str))?;
+        let severities = self.severity.parse()?;
         let fail_on = self.fail_on;
         let settings = CheckSettings {
             limits: RuleLimits {
@@ -463,7 +481,7 @@ pub fn run() -> ExitCode {
 
 /// Checks one flow or script (and its tests file, when given), keeping what was loaded; exit 2
 /// when a file cannot be read.
-fn check_kept(flow: &Path, tests: Option<PathBuf>) -> Result<check::CheckReport, ExitCode> {
+fn check_kept(flow: &Path, tests: Option<PathBuf>, severities: Severities) -> Result<check::CheckReport, ExitCode> {
     let unit = discover::Unit {
         flow: Some(flow.to_path_buf()),
         tests,
@@ -471,6 +489,7 @@ fn check_kept(flow: &Path, tests: Option<PathBuf>) -> Result<check::CheckReport,
     };
     let settings = CheckSettings {
         keep_loaded: true,
+        severities,
         ..CheckSettings::default()
     };
     let report = check::check(std::slice::from_ref(&unit), &settings);
@@ -640,7 +659,11 @@ fn effective_settings(command: &clap::Command, config: Option<&ConfigFile>) -> S
 /// format, or says where each part that does not translate stands.
 fn run_convert(args: ConvertArgs) -> ExitCode {
     use cxone_flow::studio::convert;
-    let report = match check_kept(&args.input, None) {
+    let severities = match args.severity.parse() {
+        Ok(severities) => severities,
+        Err(message) => return cannot_run(&message),
+    };
+    let report = match check_kept(&args.input, None, severities) {
         Ok(report) => report,
         Err(exit) => return exit,
     };
@@ -735,7 +758,7 @@ fn run_graph(args: GraphArgs) -> ExitCode {
         .clone()
         .or_else(|| Some(merge::tests_path_of(&args.flow)).filter(|p| p.is_file()));
     let has_tests = tests.is_some();
-    let report = match check_kept(&args.flow, tests) {
+    let report = match check_kept(&args.flow, tests, Severities::default()) {
         Ok(report) => report,
         Err(exit) => return exit,
     };
@@ -998,7 +1021,14 @@ fn run_rules(args: RulesArgs) -> ExitCode {
 
 /// `cases generate`: checks the flow, generates its cases, prints or writes (merges) the tests file.
 fn run_generate(args: GenerateArgs) -> ExitCode {
-    let (checked, flow) = match check_flow_file(&args.flow, &CheckSettings::default()) {
+    let settings = match args.severity.parse() {
+        Ok(severities) => CheckSettings {
+            severities,
+            ..CheckSettings::default()
+        },
+        Err(message) => return cannot_run(&message),
+    };
+    let (checked, flow) = match check_flow_file(&args.flow, &settings) {
         Ok(checked) => checked,
         Err(exit) => return exit,
     };

@@ -12,12 +12,17 @@ use serde_json::Value;
 
 use crate::flow::ends::Ends;
 use crate::flow::graph::Graph;
-use crate::flow::model::{Condition, ElementKind, Flow, MENU_KEYS};
+use compact_str::CompactString;
+
+use crate::flow::model::{Condition, ElementKind, Flow, MENU_KEYS, Test};
 use crate::sim::classes::{Classes, combination, combinations, value_classes};
 use crate::sim::condition::{Variables, holds};
 use crate::sim::engine::{Call, DEFAULT_MAX_STEPS, Ending, Engine, Outcome};
 use crate::sim::run::DEFAULT_MAX_EXECUTION_MS;
 use crate::source::{Span, Spanned};
+use crate::studio::expr::CompareOp;
+use crate::studio::logic;
+use crate::studio::value::Value as StudioValue;
 
 /// What the cases must cover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,7 +161,9 @@ impl MockChoices {
         let opaque: Vec<(String, Vec<String>)> = flow
             .elements
             .iter()
-            .filter(|e| e.kind == ElementKind::Unknown)
+            // An action whose logic the simulation runs takes its branches from the starting
+            // variables.
+            .filter(|e| e.kind == ElementKind::Unknown && e.action.as_ref().is_none_or(|a| a.logic.is_none()))
             .filter_map(|e| {
                 let action = e.action.as_ref()?;
                 let mut branches: Vec<String> = action.branches.iter().map(|b| b.to_string()).collect();
@@ -348,7 +355,13 @@ fn covered_in_script(flow: &Flow, call: &Call, goal: Goal) -> BTreeSet<Target> {
 /// The starting variables to try: none, then one value per class of each variable on its own,
 /// then every combination (bounded), so `all` conditions over several variables are reached.
 fn assignments(flow: &Flow) -> Vec<Variables> {
-    let conditions: Vec<&Condition> = flow.routing_rules.iter().filter_map(|r| r.condition.as_ref()).collect();
+    let logic = logic_conditions(flow);
+    let conditions: Vec<&Condition> = flow
+        .routing_rules
+        .iter()
+        .filter_map(|r| r.condition.as_ref())
+        .chain(logic.iter().map(|(_, c)| c))
+        .collect();
     let classes: Vec<Classes> = value_classes(&conditions)
         .into_iter()
         .map(|(name, values)| (name, values.into_iter().filter_map(natural).map(whole).collect()))
@@ -368,6 +381,7 @@ fn assignments(flow: &Flow) -> Vec<Variables> {
             .iter()
             .filter(|r| r.element.value == element.id.value)
             .filter_map(|r| r.condition.as_ref())
+            .chain(logic.iter().filter(|(id, _)| **id == element.id.value).map(|(_, c)| c))
             .flat_map(variables_of)
             .collect();
         if !compared.is_empty() {
@@ -414,6 +428,34 @@ fn assignments(flow: &Flow) -> Vec<Variables> {
             .collect();
         seen.insert(signature)
     });
+    out
+}
+
+/// What a Studio script's IF, CASE and SNIPPET actions compare, as routing conditions (by the
+/// action's id), so starting variables are chosen from the classes they tell apart.
+fn logic_conditions(flow: &Flow) -> Vec<(&CompactString, Condition)> {
+    let mut out = Vec::new();
+    for element in &flow.elements {
+        let Some(logic) = element.action.as_ref().and_then(|a| a.logic.as_deref()) else {
+            continue;
+        };
+        for comparison in logic::comparisons(logic, element) {
+            let literal = match &comparison.literal {
+                StudioValue::Number(n) => serde_json::Number::from_f64(*n).map_or(Value::Null, Value::Number),
+                other => Value::String(other.to_text()),
+            };
+            let number = comparison.literal.as_number();
+            let test = match (comparison.op, number) {
+                (CompareOp::Eq, _) => Test::Equals(literal),
+                (CompareOp::Ne, _) => Test::NotEquals(literal),
+                (CompareOp::Gt | CompareOp::Ge, Some(n)) => Test::GreaterThan(n),
+                (CompareOp::Lt | CompareOp::Le, Some(n)) => Test::LessThan(n),
+                _ => continue,
+            };
+            let variable = CompactString::from(comparison.variable.as_str());
+            out.push((&element.id.value, Condition::Compare { variable, test }));
+        }
+    }
     out
 }
 
@@ -468,7 +510,8 @@ fn natural(value: Option<Value>) -> Option<Option<Value>> {
 }
 
 /// What a caller can do at a menu or input: each key with an edge, a key without one, each entry
-/// the conditions tell apart, entries out of bounds, and silence.
+/// the conditions tell apart, entries out of bounds, and silence; at a PLAY with a `Digit` branch,
+/// a key or silence.
 fn options(flow: &Flow, at: usize, digit_values: &[String]) -> Vec<String> {
     let element = &flow.elements[at];
     let mut out = Vec::new();
@@ -503,6 +546,7 @@ fn options(flow: &Flow, at: usize, digit_values: &[String]) -> Vec<String> {
                 out.push("1".repeat(max + 1));
             }
         }
+        ElementKind::Play => out.push("1".into()),
         _ => {}
     }
     out.push(String::new());
@@ -564,13 +608,14 @@ fn explore(flow: &Flow, engine: &Engine, max_states: usize) -> (Vec<Explored>, b
             if !within_budget(&call, mock) {
                 return (explored, true);
             }
-            // Where the next entry would be keyed: the menu or input after the given entries. A
-            // call that loops later may still branch here: another entry may lead out.
+            // Where the next entry would be keyed: the menu, input or PLAY with a `Digit` branch
+            // after the given entries. A call that loops later may still branch here: another
+            // entry may lead out.
             let asks: Vec<usize> = call
                 .steps
                 .iter()
                 .enumerate()
-                .filter(|(_, s)| matches!(flow.elements[s.element].kind, ElementKind::Menu | ElementKind::Input))
+                .filter(|(_, s)| engine.takes_entry(s.element))
                 .map(|(i, _)| i)
                 .collect();
             if let Some(&step) = asks.get(dtmf.len()) {
@@ -741,6 +786,8 @@ fn name_of(flow: &Flow, explored: &Explored) -> String {
             (ElementKind::Input, Outcome::Invalid(text)) => format!("{text} (out of bounds) at {id}"),
             (_, Outcome::Silence) => format!("silence at {id}"),
             (_, Outcome::Mocked(branch)) => format!("{id} {branch}"),
+            (_, Outcome::Digit(key)) => format!("key {key} during {id}"),
+            (_, Outcome::Decided(branch)) => format!("{id} {branch}"),
             _ => continue,
         };
         parts.push(part);

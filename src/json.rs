@@ -208,6 +208,12 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
         self.field(key, required, "a string", string_value)
     }
 
+    /// A label: a string, or a number read as its text as written (`0` is `"0"`).
+    #[inline]
+    pub fn label(&mut self, key: &str, required: bool) -> Option<Spanned<CompactString>> {
+        self.field(key, required, "a string or a number", label_value)
+    }
+
     /// A non-empty string field (ids, names).
     #[inline]
     pub fn non_empty_string(&mut self, key: &str, required: bool) -> Option<Spanned<CompactString>> {
@@ -278,6 +284,15 @@ impl<'t, 's, 'f> ObjectReader<'t, 's, 'f> {
 #[inline]
 pub fn string_value(value: Value) -> Option<Spanned<CompactString>> {
     value.to_compact().map(|s| Spanned::new(s, value.span()))
+}
+
+/// A string value, or a number's text as written, at its place.
+#[inline]
+pub fn label_value(value: Value) -> Option<Spanned<CompactString>> {
+    match value.as_number() {
+        Some(number) => Some(Spanned::new(CompactString::from(number), value.span())),
+        None => string_value(value),
+    }
 }
 
 /// Whether a value is a string (and, when `non_empty`, not `""`), without reading its text: a

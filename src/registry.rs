@@ -110,10 +110,11 @@ rules! {
     MenuWithoutDefault = "CXF034", "menu-without-default", Warning, "a Studio MENU has no `default` branch for a caller who stays silent or presses a key it has no branch for";
     UnwiredQueueDefault = "CXF035", "unwired-queue-default", Warning, "a Studio REQAGENT's `default` branch is not wired (CXone warns; it usually leads into a hold loop)";
     StaleNextActionId = "CXF036", "stale-next-action-id", Error, "a Studio script's `header.nextActionId` is not above every action id, so CXone would mint an id already in use";
-    MissingLayout = "CXF037", "missing-layout", Error, "a Studio action has no integer `xws`/`yws`, which CXone's save rejects";
+    MissingLayout = "CXF037", "missing-layout", Warning, "a Studio action has no integer `xws`/`yws`, which one source says CXone's save rejects (NICE's own scripts lack them)";
     LongTtsSegment = "CXF038", "long-tts-segment", Warning, "a Studio prompt has a text-to-speech segment over 300 characters";
     OpaqueAction = "CXF039", "opaque-action", Off, "a Studio action whose type cxone-flow does not know: its outcome in a simulation comes from the test case's `mock`";
     RemoteSyntaxCheck = "CXF040", "remote-syntax-check", Error, "CXone's own syntax check (`validate --remote`, a Studio release) reported this error or warning on an action";
+    UnsimulatedLogic = "CXF041", "unsimulated-logic", Warning, "a Studio IF, SNIPPET or ASSIGN uses a construct outside the subset cxone-flow simulates: a case must mock the action";
 }
 
 impl Rule {

@@ -260,6 +260,10 @@ pub struct Action {
     /// The labels of the branches leaving this action, in file order (for messages on opaque
     /// actions: what a test case may mock).
     pub branches: Vec<CompactString>,
+    /// What an IF, CASE, SNIPPET or ASSIGN decides, when it is inside the simulated subset.
+    pub logic: Option<Box<crate::studio::logic::Logic>>,
+    /// The properties that logic is read from, until every property is read.
+    pub logic_source: Option<Box<crate::studio::logic::Source>>,
 }
 
 impl Action {

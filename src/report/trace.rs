@@ -108,6 +108,16 @@ pub fn render(flow: &Flow, call: &Call, threshold_ms: u64) -> String {
         Ending::Loop => {
             let _ = writeln!(out, "ended: looped, {} steps without ending", call.steps.len());
         }
+        Ending::ScriptEnd { label } => {
+            let why = match label {
+                Some(label) => format!("it has no `{label}` branch"),
+                None => "it has no branch".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "ended: the script ends at \"{last}\": {why} (Studio ends a script there)"
+            );
+        }
         Ending::Unmocked => {
             let at = call.steps.last().map_or(0, |s| s.element);
             let _ = writeln!(out, "ended: {}", shown(&crate::sim::expect::unmocked(flow, at)));

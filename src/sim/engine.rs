@@ -9,6 +9,7 @@ use crate::flow::ends::Ends;
 use crate::flow::model::{Condition, ElementKind, Flow, menu_key};
 use crate::sim::condition::{Variables, holds};
 use crate::source::Spanned;
+use crate::studio::logic;
 
 /// The step bound: a call that visits more elements than this without ending is a loop.
 pub const DEFAULT_MAX_STEPS: usize = 1000;
@@ -32,6 +33,10 @@ pub enum Outcome {
     NoRuleMatched,
     /// An opaque Studio action took the branch the case's `mock` names.
     Mocked(String),
+    /// The caller keyed during a Studio PLAY that has a `Digit` branch.
+    Digit(char),
+    /// A Studio IF, CASE or SNIPPET took this branch by its own logic.
+    Decided(String),
     /// The call ended here (terminal element).
     End,
 }
@@ -47,6 +52,8 @@ impl Outcome {
             Outcome::Invalid(_) => Some("invalid".into()),
             Outcome::NoRuleMatched => Some("default".into()),
             Outcome::Mocked(branch) => Some(branch.clone()),
+            Outcome::Digit(_) => Some(DIGIT.into()),
+            Outcome::Decided(branch) => Some(branch.clone()),
             Outcome::Rule(_) | Outcome::End => None,
         }
     }
@@ -75,7 +82,13 @@ pub enum Ending {
     Loop,
     /// The call reached an opaque Studio action that the case does not mock.
     Unmocked,
+    /// A Studio script's action had no branch for its outcome (or none at all): Studio ends the
+    /// script there, as it ends at END. `label` is the branch it would have followed.
+    ScriptEnd { label: Option<String> },
 }
+
+/// The branch a Studio PLAY takes when the caller keys during its prompt.
+pub const DIGIT: &str = "Digit";
 
 /// What a case says opaque Studio actions do: (action label or id, branch label) pairs, located in
 /// the test file.
@@ -127,7 +140,8 @@ impl Call {
             .steps
             .last()
             .is_some_and(|s| matches!(flow.elements[s.element].kind, ElementKind::Timeout | ElementKind::Error));
-        if self.ending != Ending::Terminal || sink || self.timed_out || self.execution_time > threshold_ms {
+        let ended = matches!(self.ending, Ending::Terminal | Ending::ScriptEnd { .. });
+        if !ended || sink || self.timed_out || self.execution_time > threshold_ms {
             Verdict::Failure
         } else {
             Verdict::Success
@@ -158,6 +172,8 @@ struct Node<'f> {
     input_timeout: u64,
     /// A prompt a caller with a key ready cuts short (Studio's `DetectDTMF`).
     detect_dtmf: bool,
+    /// A Studio PLAY's `Digit` branch, taken when the caller keys during its prompt.
+    digit: Option<Exit>,
     /// The exit of `start`/`play`/`set`, or the `ok` exit of an input.
     next: Option<Exit>,
     keys: [Option<Exit>; 12],
@@ -197,6 +213,7 @@ impl<'f> Engine<'f> {
                     .and_then(|a| a.input_timeout_ms)
                     .unwrap_or_else(|| flow.timeouts.input_ms()),
                 detect_dtmf: e.action.as_ref().is_some_and(|a| a.detect_dtmf),
+                digit: None,
                 next: None,
                 keys: [None; 12],
                 timeout: None,
@@ -226,6 +243,7 @@ impl<'f> Engine<'f> {
                     &mut node.next
                 }
                 (ElementKind::Menu, Some("default")) if script => &mut node.default,
+                (ElementKind::Play, Some(DIGIT)) if script => &mut node.digit,
                 (ElementKind::Input, Some("ok")) => &mut node.next,
                 (ElementKind::Menu | ElementKind::Input, Some("timeout")) => &mut node.timeout,
                 (ElementKind::Menu | ElementKind::Input, Some("invalid")) => &mut node.invalid,
@@ -254,6 +272,13 @@ impl<'f> Engine<'f> {
             global_timeout: flow.timeouts.global_ms(),
             max_steps: DEFAULT_MAX_STEPS,
         }
+    }
+
+    /// Whether a call at the element takes the caller's next entry: a menu, an input, or a Studio
+    /// PLAY with a `Digit` branch.
+    pub fn takes_entry(&self, at: usize) -> bool {
+        let node = &self.nodes[at];
+        node.kind.takes_input() || node.digit.is_some()
     }
 
     /// Changes the step bound.
@@ -298,6 +323,15 @@ impl<'f> Engine<'f> {
             let mut prompt_ms = node.prompt_ms;
             let (outcome, exit) = match node.kind {
                 ElementKind::Start => (Outcome::Next, node.next),
+                // A PLAY with a `Digit` branch takes the caller's next entry as a MENU does: a key
+                // cuts the prompt and takes `Digit`; silence hears it out.
+                ElementKind::Play if node.digit.is_some() => match entries.next().filter(|e| !e.is_empty()) {
+                    Some(entry) => {
+                        prompt_ms = 0;
+                        (Outcome::Digit(entry.chars().next().unwrap_or_default()), node.digit)
+                    }
+                    None => (Outcome::Next, node.next),
+                },
                 ElementKind::Play => {
                     if node.detect_dtmf && entries.peek().is_some_and(|e| !e.is_empty()) {
                         prompt_ms = 0;
@@ -306,7 +340,11 @@ impl<'f> Engine<'f> {
                 }
                 ElementKind::Set => {
                     let element = &self.flow.elements[at];
-                    if let (Some(name), Some(value)) = (&element.variable, &element.value) {
+                    let logic = element.action.as_ref().and_then(|a| a.logic.as_deref());
+                    // An ASSIGN whose value is worked out per call; else (or when this call's
+                    // values leave the subset) the value as written.
+                    let assigned = logic.and_then(|logic| logic::decide(logic, element, &mut variables));
+                    if let (None, Some(name), Some(value)) = (assigned, &element.variable, &element.value) {
                         variables.insert(name.as_str().to_owned(), (**value).clone());
                     }
                     (Outcome::Next, node.next)
@@ -351,6 +389,8 @@ impl<'f> Engine<'f> {
                     }
                     None => (Outcome::NoRuleMatched, node.default),
                 },
+                // An opaque action without a branch has nothing to decide: the script ends there.
+                ElementKind::Unknown if node.branches.is_empty() && self.flow.is_script() => (Outcome::End, None),
                 ElementKind::Unknown => {
                     let element = &self.flow.elements[at];
                     // The first mock naming the action by its id or its label.
@@ -362,21 +402,38 @@ impl<'f> Engine<'f> {
                             .min()
                             .map(|&i| &mocks[i])
                     });
-                    let Some((_, branch)) = mocked else {
-                        steps.push(Step {
-                            element: at,
-                            outcome: Outcome::End,
-                            clock_ms: clock,
-                            edge: None,
-                        });
-                        return self.end(steps, clock, Ending::Unmocked, variables);
+                    let decided = match mocked {
+                        Some(_) => None,
+                        None => element
+                            .action
+                            .as_ref()
+                            .and_then(|a| a.logic.as_deref())
+                            .and_then(|logic| logic::decide(logic, element, &mut variables)),
                     };
-                    let exit = node
-                        .branches
-                        .iter()
-                        .find(|(label, _)| *label == branch.value)
-                        .map(|(_, e)| *e);
-                    (Outcome::Mocked(branch.value.clone()), exit)
+                    if let Some(branch) = decided {
+                        let exit = node
+                            .branches
+                            .iter()
+                            .find(|(label, _)| *label == branch)
+                            .map(|(_, e)| *e);
+                        (Outcome::Decided(branch.to_string()), exit)
+                    } else {
+                        let Some((_, branch)) = mocked else {
+                            steps.push(Step {
+                                element: at,
+                                outcome: Outcome::End,
+                                clock_ms: clock,
+                                edge: None,
+                            });
+                            return self.end(steps, clock, Ending::Unmocked, variables);
+                        };
+                        let exit = node
+                            .branches
+                            .iter()
+                            .find(|(label, _)| *label == branch.value)
+                            .map(|(_, e)| *e);
+                        (Outcome::Mocked(branch.value.clone()), exit)
+                    }
                 }
                 _ => (Outcome::End, None),
             };
@@ -400,7 +457,12 @@ impl<'f> Engine<'f> {
                 Some(exit) => at = exit.to,
                 None => {
                     let label = outcome.label();
-                    return self.end(steps, clock, Ending::MissingEdge { label }, variables);
+                    let ending = if self.flow.is_script() {
+                        Ending::ScriptEnd { label }
+                    } else {
+                        Ending::MissingEdge { label }
+                    };
+                    return self.end(steps, clock, ending, variables);
                 }
             }
         }
@@ -408,7 +470,7 @@ impl<'f> Engine<'f> {
 
     fn end(&self, steps: Vec<Step>, clock: u64, ending: Ending, variables: Variables) -> Call {
         let final_element = match ending {
-            Ending::Terminal => steps.last().map_or_else(String::new, |s| {
+            Ending::Terminal | Ending::ScriptEnd { .. } => steps.last().map_or_else(String::new, |s| {
                 self.flow.elements[s.element].id.value.as_str().to_owned()
             }),
             Ending::GlobalTimeout => "timeout".into(),

@@ -205,7 +205,7 @@ impl Check<'_> {
         let last = self.path.last().copied().unwrap_or("start");
         let step = self.call.steps.last();
         match &self.call.ending {
-            Ending::Terminal => None,
+            Ending::Terminal | Ending::ScriptEnd { .. } => None,
             Ending::GlobalTimeout => Some(format!(
                 "the clock passed globalTimeout ({} ms) during \"{last}\", at {} ms",
                 self.flow.timeouts.global_ms(),
@@ -310,6 +310,8 @@ pub fn describe(outcome: &Outcome) -> String {
         Outcome::Rule(i) => format!("routing rule {}", i + 1),
         Outcome::NoRuleMatched => "`default` (no rule matched)".into(),
         Outcome::Mocked(branch) => format!("branch \"{branch}\" (mocked)"),
+        Outcome::Decided(branch) => format!("branch \"{branch}\" (its own logic)"),
+        Outcome::Digit(key) => format!("key \"{key}\" during the prompt (`Digit`)"),
         Outcome::End => "the end of the call".into(),
     }
 }

@@ -12,7 +12,7 @@ pub struct KnownAction {
 }
 
 /// The action types whose meaning is public (see docs/studio.md for the sources).
-pub const KNOWN: [KnownAction; 7] = [
+pub const KNOWN: [KnownAction; 13] = [
     KnownAction {
         name: "BEGIN",
         library_id: "b2f794c5-0232-40e7-9830-76d573bf57d7",
@@ -48,6 +48,41 @@ pub const KNOWN: [KnownAction; 7] = [
         library_id: "b64a6796-4f66-4b1b-a9b5-3af926ab4b7c",
         kind: ElementKind::Hangup,
     },
+    // Ends the script: the ordinary end of most real scripts, a success.
+    KnownAction {
+        name: "END",
+        library_id: "93fb8888-30cf-4df3-8ed9-1f2986819080",
+        kind: ElementKind::Hangup,
+    },
+    // Waits its `Seconds`, then follows `default`: a prompt of that length without words.
+    KnownAction {
+        name: "WAIT",
+        library_id: "5bf67b1c-9736-434d-9b6f-0d856aea8f16",
+        kind: ElementKind::Play,
+    },
+    // The actions whose logic a simulation runs (docs/studio.md): branches by label, as opaque
+    // actions have, taken from the logic unless a case mocks them.
+    KnownAction {
+        name: "IF",
+        library_id: "6695ba9c-e1d6-4f3c-a15a-94f1400e3169",
+        kind: ElementKind::Unknown,
+    },
+    KnownAction {
+        name: "CASE",
+        library_id: "22050500-6dc0-4949-af9c-1e52975f141d",
+        kind: ElementKind::Unknown,
+    },
+    KnownAction {
+        name: "SNIPPET",
+        library_id: "b333da63-33c8-4297-a58a-e9546cf7f0f2",
+        kind: ElementKind::Unknown,
+    },
+    // Chooses the text-to-speech voice of later prompts: takes no time, follows `default`.
+    KnownAction {
+        name: "TTSVOICE",
+        library_id: "8e121149-83ef-40e0-8ffe-341db5302671",
+        kind: ElementKind::Play,
+    },
 ];
 
 /// The known action type of an action: by its `libraryId` when it has one (the GUID is what CXone
@@ -74,6 +109,9 @@ mod tests {
         assert_eq!(menu.name, "MENU");
         assert!(known(Some("00000000-0000-0000-0000-000000000000"), "MENU").is_none());
         assert_eq!(known(None, "HANGUP").map(|a| a.kind), Some(ElementKind::Hangup));
-        assert!(known(None, "IF").is_none());
+        assert!(known(None, "HOURS").is_none());
+        assert_eq!(known(None, "IF").map(|a| a.kind), Some(ElementKind::Unknown));
+        let end = known(Some("93FB8888-30CF-4DF3-8ED9-1F2986819080"), "END").unwrap();
+        assert_eq!((end.name, end.kind), ("END", ElementKind::Hangup));
     }
 }

@@ -132,13 +132,19 @@ pub fn script_to_flow(script: &Value, model: &Flow) -> Result<Value, Vec<Refusal
     let (mut elements, mut edges) = (Vec::new(), Vec::new());
     for (id, action) in actions {
         let name = text(action, "name").unwrap_or_default();
-        let known = actions::known(text(action, "libraryId"), name).filter(|k| k.name != "MUSIC");
+        let known = actions::known(text(action, "libraryId"), name);
+        // Only the action a flow element becomes again converts: MUSIC, WAIT, TTSVOICE and END
+        // would come back as another action.
+        let converts = known.filter(|k| action_for(k.kind).is_some_and(|back| back.name == k.name));
         let describe = || format!("action {id} ({name})");
-        let Some(known) = known else {
-            let why = if name == "MUSIC" {
-                "flow files have no hold music"
-            } else {
-                "its type is opaque to cxone-flow, and flow files have no such element"
+        let Some(known) = converts else {
+            let why = match known {
+                Some(k) if k.name == "MUSIC" => "flow files have no hold music".to_string(),
+                Some(k) => format!(
+                    "flow files have no {} action (a flow element would come back as another)",
+                    k.name
+                ),
+                None => "its type is opaque to cxone-flow, and flow files have no such element".to_string(),
             };
             refusals.push(Refusal {
                 span: span_of(id),

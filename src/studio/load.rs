@@ -10,11 +10,11 @@ use rustc_hash::FxHashMap;
 use crate::diagnostic::Finding;
 use crate::flow::load::{FLOW_FIELDS, invalid_value, root_object};
 use crate::flow::model::{Action, Edge, Element, ElementKind, Flow, Script};
-use crate::json::{Object, ObjectReader, Value, describe_value};
+use crate::json::{Object, ObjectReader, Value, describe_value, label_value};
 use crate::registry::Rule;
 use crate::source::{Span, Spanned};
 use crate::studio::prompt::{self, MAX_TTS_CHARS, Segment};
-use crate::studio::{actions, view};
+use crate::studio::{actions, logic, view};
 
 /// Loads a script from its JSON. Always returns a flow (possibly partial) and the findings. Keys
 /// cxone-flow does not read are carried, never reported: real scripts hold many.
@@ -118,14 +118,12 @@ pub(crate) fn finish(
     if let Some(next) = next_action_id {
         findings.extend(stale_next_action_id(flow, next));
     }
+    logic::parse_all(flow, findings);
 }
 
 /// An id as a script writes it: a number (`4`) or a string (`"4"`).
 fn id_of(value: Value) -> Option<CompactString> {
-    match value.as_number() {
-        Some(number) => Some(number.to_compact_string()),
-        None => value.to_compact().filter(|s| !s.is_empty()),
-    }
+    label_value(value).map(|l| l.value).filter(|s| !s.is_empty())
 }
 
 fn load_action(key: Value, value: Value, findings: &mut Vec<Finding>) -> Option<Element> {
@@ -152,7 +150,7 @@ fn load_action(key: Value, value: Value, findings: &mut Vec<Finding>) -> Option<
     }
     let name = reader.non_empty_string("name", true);
     let library_id = reader.non_empty_string("libraryId", false);
-    let label = reader.string("label", false).filter(|l| !l.value.is_empty());
+    let label = reader.label("label", false).filter(|l| !l.value.is_empty());
     for field in ["xws", "yws"] {
         let at = reader.get(field);
         let integer = at.is_some_and(|v| v.as_number().is_some_and(|n| n.parse::<i64>().is_ok()));
@@ -164,7 +162,7 @@ fn load_action(key: Value, value: Value, findings: &mut Vec<Finding>) -> Option<
                 span,
                 format!("action {id} needs an integer `{field}`, found {found}"),
             )
-            .with_help("CXone's save rejects an action without integer `xws` and `yws`; open and save it in Studio, or add them");
+            .with_help("one source says CXone's save rejects an action without integer `xws` and `yws`, NICE's own scripts lack them; if your tenant refuses it, open and save it in Studio");
             reader.findings.push(finding);
         }
     }
@@ -282,13 +280,21 @@ pub(crate) fn apply_property(element: &mut Element, name: &str, text: &str, span
             .filter(|s| *s >= 0.0)
             .map(|s| (s * 1000.0) as u64)
     };
+    let source = || Some(Spanned::new(CompactString::from(text), span));
     match (action.name.as_str(), name) {
+        ("IF", "Expression") | ("CASE", "Variable") | ("SNIPPET", "Data") => {
+            action.logic_source.get_or_insert_default().text = source();
+        }
+        ("ASSIGN", "Type") => action.logic_source.get_or_insert_default().assign_type = Some(CompactString::from(text)),
         ("PLAY", "DetectDTMF") => action.detect_dtmf = text.trim().eq_ignore_ascii_case("true"),
         ("MENU", "Timeout") => action.input_timeout_ms = seconds_ms(),
         ("ASSIGN", "Variable") => element.variable = Some(CompactString::from(text.trim())),
-        ("ASSIGN", "Expression" | "Value") => element.value = Some(Box::new(expression_value(text))),
+        ("ASSIGN", "Expression" | "Value") => {
+            action.logic_source.get_or_insert_default().text = source();
+            element.value = Some(Box::new(expression_value(text)));
+        }
         ("REQAGENT", "Skill") | ("MUSIC", "MusicFile") => action.target = Some(CompactString::from(text)),
-        ("MUSIC", "SecondstoPlay") => element.prompt_ms = seconds_ms().unwrap_or(0),
+        ("MUSIC", "SecondstoPlay") | ("WAIT", "Seconds") => element.prompt_ms = seconds_ms().unwrap_or(0),
         _ => {}
     }
 }
@@ -324,7 +330,7 @@ fn load_branch(from: &Spanned<CompactString>, key: Value, branch: Object, findin
         },
     };
     let kind = reader.string("type", false);
-    let label = reader.string("label", false);
+    let label = reader.label("label", false);
     let on = branch_outcome(kind.as_ref(), label.as_ref(), branch.span());
     Some(Edge {
         from: from.clone(),

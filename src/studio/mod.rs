@@ -6,6 +6,7 @@ pub mod actions;
 pub mod convert;
 pub mod expr;
 pub mod load;
+pub mod logic;
 pub mod plain;
 pub mod prompt;
 pub mod snippet;

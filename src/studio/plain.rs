@@ -153,6 +153,15 @@ fn text(reader: &mut Reader) -> Option<Spanned<CompactString>> {
     Some(Spanned::new(CompactString::from(text), span))
 }
 
+/// A label: a string, or a number's text as written (the loader reads `0` as `"0"`); an action id
+/// is read the same way.
+fn label_text(reader: &mut Reader) -> Option<Spanned<CompactString>> {
+    match reader.peek()? {
+        b'"' => text(reader),
+        _ => action_id(reader),
+    }
+}
+
 /// A layout coordinate: a number written as a 64-bit integer.
 fn coordinate(reader: &mut Reader) -> Option<()> {
     matches!(reader.peek()?, b'-' | b'0'..=b'9').then_some(())?;
@@ -167,7 +176,7 @@ fn action(reader: &mut Reader, id: Spanned<CompactString>, findings: &mut Vec<Fi
         "actionId" => once(&mut filed_as, action_id(reader)),
         "libraryId" => once(&mut library_id, reader.id()),
         "name" => once(&mut name, reader.id()),
-        "label" => once(&mut label, text(reader)),
+        "label" => once(&mut label, label_text(reader)),
         "xws" => once(&mut xws, coordinate(reader)),
         "yws" => once(&mut yws, coordinate(reader)),
         "version" => once(&mut version, reader.skip(SKIPPED_DEPTH)),
@@ -221,7 +230,7 @@ fn branch(reader: &mut Reader, from: &Spanned<CompactString>) -> Option<Edge> {
     let span = reader.object_of(&BRANCH_KEYS, |reader, key| match key {
         "to" => once(&mut to, action_id(reader)),
         "type" => once(&mut kind, text(reader)),
-        "label" => once(&mut label, text(reader)),
+        "label" => once(&mut label, label_text(reader)),
         "index" => once(&mut index, reader.skip(SKIPPED_DEPTH)),
         _ => other_key(reader, &mut others, key),
     })?;

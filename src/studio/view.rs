@@ -61,8 +61,13 @@ pub fn as_flow(value: &Value) -> Cow<'_, Value> {
 
 /// What a branch is taken on: `default` for the default branch, else its label (or its type).
 pub fn branch_label(branch: &Value) -> String {
-    let text = |key: &str| branch.get(key).and_then(Value::as_str);
-    outcome(text("type"), text("label")).unwrap_or_default().into()
+    let kind = branch.get("type").and_then(Value::as_str);
+    // A label may be a number (`0`), read as its text, as the loader reads it.
+    let label = match branch.get("label") {
+        Some(Value::Number(number)) => Some(Cow::Owned(number.to_string())),
+        other => other.and_then(Value::as_str).map(Cow::Borrowed),
+    };
+    outcome(kind, label.as_deref()).unwrap_or_default().into()
 }
 
 /// A branch's outcome from its `type` and `label`: `default` for the default branch, else its
@@ -117,6 +122,8 @@ mod tests {
             json!({"id": "2", "type": "HANGUP", "label": "Bye", "Reason": "done"})
         );
         assert_eq!(view["edges"][0], json!({"from": "1", "to": "2", "on": "default"}));
+        let numbered = json!({"to": 3, "type": "branch", "label": 0});
+        assert_eq!(branch_label(&numbered), "0");
         let flow = json!({"elements": []});
         assert!(matches!(as_flow(&flow), Cow::Borrowed(_)));
     }

@@ -286,6 +286,13 @@ fn the_example_script_and_scripts_with_findings_read_alike() {
             ),
             3,
         ),
+        // Numbers as labels (NICE's own scripts write `"label": 0`), read as their text.
+        script(
+            &format!("{begin}, {}", opaque.replace(r#""label": """#, r#""label": 7"#)),
+            "",
+            3,
+        )
+        .replace(r#""label": "Open""#, r#""label": 0"#),
         // Properties of an unknown action are passed over; an entry without a string name too.
         script(
             begin,
@@ -315,7 +322,7 @@ fn what_the_script_loader_reports_or_the_fast_path_does_not_model_is_declined() 
         STUDIO_IVR.replacen("\"xws\": 120", "\"xws\": 120.5", 1),
         STUDIO_IVR.replacen("\"name\": \"BEGIN\",", "", 1),
         STUDIO_IVR.replacen("\"label\": \"Begin\"", "\"label\": \"Be\\u0067in\"", 1),
-        STUDIO_IVR.replacen("\"label\": \"Begin\"", "\"label\": 1", 1),
+        STUDIO_IVR.replacen("\"label\": \"Begin\"", "\"label\": true", 1),
         // A branch without `to`, or to something that is no id; a number with an exponent.
         STUDIO_IVR.replacen("\"to\": ", "\"into\": ", 1),
         STUDIO_IVR.replacen("\"to\": ", "\"to\": true, \"t\": ", 1),

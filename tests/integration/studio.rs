@@ -66,6 +66,20 @@ fn script() -> Value {
     })
 }
 
+/// A script named `name` of `actions`, its `properties` and `branches`; `nextActionId` is one
+/// above the highest action id.
+fn script_of(name: &str, actions: Vec<(String, Value)>, properties: Value, branches: Value) -> Value {
+    let next = actions
+        .iter()
+        .filter_map(|(id, _)| id.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let actions: serde_json::Map<String, Value> = actions.into_iter().collect();
+    json!({"header": {"scriptName": name, "nextActionId": next}, "actions": actions,
+           "properties": properties, "branches": branches})
+}
+
 fn write_unit(dir: &Path, script: &Value, cases: Value) {
     fs::create_dir_all(dir.join("ivr")).unwrap();
     fs::write(
@@ -546,7 +560,7 @@ fn convert_writes_the_other_format_and_refuses_what_does_not_translate_where_it_
         "{err}"
     );
     assert!(
-        err.ends_with("does not translate (4 parts above); nothing was written\n"),
+        err.ends_with("does not translate (8 parts above); nothing was written\n"),
         "{err}"
     );
 }
@@ -619,4 +633,241 @@ fn a_flows_api_release_refuses_a_script_by_name_instead_of_losing_it() {
         problems[0].ends_with("acme_main_ivr.json cannot be released: it is a Studio script, which the flows-api backend cannot release; leave scripts out of this release with --exclude (input `exclude`)"),
         "{problems:?}"
     );
+}
+
+#[test]
+fn convert_and_cases_generate_judge_a_script_with_the_severities_check_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut script = script_of(
+        "No_Layout",
+        vec![
+            action(1, BEGIN, "BEGIN", "Begin"),
+            action(2, PLAY, "PLAY", "Hello"),
+            action(3, HANGUP, "HANGUP", "Bye"),
+        ],
+        json!({"2": {"0": {"name": "Sequence", "value": "\"%Hello\""}}}),
+        json!({"1": [branch(2, "Default")], "2": [branch(3, "Default")]}),
+    );
+    // As NICE's own scripts are saved: `x` and `y`, no `xws`/`yws`.
+    for field in ["xws", "yws"] {
+        script["actions"]["2"].as_object_mut().unwrap().remove(field);
+    }
+    fs::write(dir.path().join("no_layout.json"), script.to_string()).unwrap();
+    let convert = ["convert", "no_layout.json"];
+    let generate = ["cases", "generate", "no_layout.json"];
+    // By default a missing layout is a warning: both run.
+    for args in [&convert[..], &generate[..]] {
+        let (code, out, err) = run(dir.path(), args);
+        assert_eq!(code, 0, "{args:?}: {out}{err}");
+    }
+    // The flag makes it an error, as it does for `check`.
+    for args in [&convert[..], &generate[..]] {
+        let (code, out, err) = run(dir.path(), &[args, &["--severity", "missing-layout=error"]].concat());
+        assert_eq!(code, 1, "{args:?}: {out}{err}");
+        assert!(
+            format!("{out}{err}").contains("error[CXF037] missing-layout"),
+            "{out}{err}"
+        );
+    }
+    // So does the settings file, and a flag still wins over it.
+    fs::write(dir.path().join("cxone-flow.toml"), "[severity]\nCXF037 = \"error\"\n").unwrap();
+    for args in [&convert[..], &generate[..]] {
+        let (code, out, err) = run(dir.path(), args);
+        assert_eq!(code, 1, "{args:?}: {out}{err}");
+        let (code, out, err) = run(dir.path(), &[args, &["--severity", "CXF037=off"]].concat());
+        assert_eq!(code, 0, "{args:?}: {out}{err}");
+    }
+}
+
+/// The actions real scripts end with: BEGIN 1 → PLAY 2 "Greeting" (default → END 6; `Digit` →
+/// WAIT 3, 5 s) → MENU 4 (key 1 → TTSVOICE 5 → END 6; no default). GUIDs as NICE's scripts write
+/// them, in capitals.
+fn ending_script() -> Value {
+    let actions = vec![
+        action(1, BEGIN, "BEGIN", "Begin"),
+        action(2, PLAY, "PLAY", "Greeting"),
+        action(3, "5BF67B1C-9736-434D-9B6F-0D856AEA8F16", "WAIT", "Wait"),
+        action(4, MENU, "MENU", "Menu"),
+        action(5, "8E121149-83EF-40E0-8FFE-341DB5302671", "TTSVOICE", "Voice"),
+        action(6, "93FB8888-30CF-4DF3-8ED9-1F2986819080", "END", "End"),
+    ];
+    let properties = json!({
+        "2": {"0": {"name": "Sequence", "value": "\"%one two three four five\""}},
+        "3": {"0": {"name": "Seconds", "value": "5"}},
+        "4": {"0": {"name": "Sequence", "value": "\"%Press one\""}}
+    });
+    let branches = json!({
+        "1": [branch(2, "Default")],
+        "2": [branch(6, "Default"), {"to": 3, "label": "Digit", "type": "branch"}],
+        "3": [branch(4, "Default")], "4": [branch(5, "1")], "5": [branch(6, "Default")]
+    });
+    script_of("Ending_IVR", actions, properties, branches)
+}
+
+#[test]
+fn end_wait_ttsvoice_and_a_play_s_digit_branch_run_and_a_missing_branch_ends_the_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = json!([
+        {"name": "a silent caller hears the greeting and the script ends", "input": {"dtmf": [""]},
+         "expect": {"finalElement": "End", "path": ["Begin", "Greeting", "End"]}},
+        {"name": "a key during the greeting takes Digit, waits, and key 1 ends at END", "input": {"dtmf": ["5", "1"]},
+         "expect": {"finalElement": "End", "path": ["Begin", "Greeting", "Wait", "Menu", "Voice", "End"]}},
+        {"name": "a key the menu has no branch for ends the script at the menu", "input": {"dtmf": ["5", "9"]},
+         "expect": {"finalElement": "Menu"}}
+    ]);
+    write_unit(dir.path(), &ending_script(), cases);
+    let report = check_dir(dir.path());
+    assert_eq!(report.cases_failed(), 0, "{:?}", report.cases().collect::<Vec<_>>());
+    assert!(
+        report.cases().all(|c| c.passed()),
+        "{:?}",
+        report.cases().collect::<Vec<_>>()
+    );
+    // The greeting (5 words, 2,000 ms) is heard out; a key during it cuts it, the WAIT adds its
+    // 5 s, the menu's two words 800 ms.
+    let silent = case(&report, "a silent caller hears the greeting and the script ends");
+    assert_eq!(silent.call.as_ref().unwrap().execution_time, 2_000);
+    let keyed = case(
+        &report,
+        "a key during the greeting takes Digit, waits, and key 1 ends at END",
+    );
+    assert_eq!(keyed.call.as_ref().unwrap().execution_time, 5_000 + 800);
+    let (code, out, _) = run(dir.path(), &["simulate", "ivr/test_ivr.json", "--dtmf", "5,9"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("ended: the script ends at \"4\": it has no `invalid` branch (Studio ends a script there)"),
+        "{out}"
+    );
+    assert!(out.contains("result: SUCCESS  finalElement: 4"), "{out}");
+    // Generated cases reach the `Digit` branch by keying during the greeting, without a mock.
+    let (code, _, err) = run(dir.path(), &["cases", "generate", "ivr/test_ivr.json", "--update"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("covering 6 of 6 edges"), "{err}");
+}
+
+/// Real scripts NICE's QA engineers save through the API (tests/fixtures/real-scripts/README.md
+/// names each source): no errors by default, and every case beside them runs to the script's end.
+#[test]
+fn real_scripts_written_by_others_check_clean_and_simulate_to_their_end() {
+    use cxone_flow::sim::engine::Verdict;
+    let report = check(
+        &discover(&[crate::fixture("real-scripts")]).into_result().unwrap(),
+        &Settings::default(),
+    );
+    let errors: Vec<_> = report
+        .diagnostics()
+        .filter(|d| d.severity == cxone_flow::registry::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let simulated: Vec<_> = report.simulations().collect();
+    assert_eq!(simulated.len(), 5, "every real script has its cases");
+    for unit in simulated {
+        assert!(!unit.simulation.cases.is_empty());
+        for case in &unit.simulation.cases {
+            let call = case
+                .call
+                .as_ref()
+                .unwrap_or_else(|| panic!("{} did not run", case.name));
+            assert!(case.passed(), "{}: {:?}", case.name, case.failures);
+            assert_eq!(call.result, Verdict::Success, "{}", case.name);
+        }
+    }
+}
+
+const IF: &str = "6695BA9C-E1D6-4F3C-A15A-94F1400E3169";
+const CASE: &str = "22050500-6dc0-4949-af9c-1e52975f141d";
+const SNIPPET: &str = "b333da63-33c8-4297-a58a-e9546cf7f0f2";
+const END: &str = "93FB8888-30CF-4DF3-8ED9-1F2986819080";
+
+/// A script that decides by its own logic: BEGIN 1 → SNIPPET 2 "Tier" (gold for ANI 5551234) →
+/// IF 3 "Gold?" (True → PLAY 4 "VIP" → END 9; False → ASSIGN 5 "Count", Numeric `{tries}+1` →
+/// CASE 6 "By DNIS" on DNIS: 8005550100 → REQAGENT 7 "Sales", default → HANGUP 8 "Bye").
+fn logic_script() -> Value {
+    let actions = vec![
+        action(1, BEGIN, "BEGIN", "Begin"),
+        action(2, SNIPPET, "SNIPPET", "Tier"),
+        action(3, IF, "IF", "Gold?"),
+        action(4, PLAY, "PLAY", "VIP"),
+        action(5, ASSIGN, "ASSIGN", "Count"),
+        action(6, CASE, "CASE", "By DNIS"),
+        action(7, REQAGENT, "REQAGENT", "Sales"),
+        action(8, HANGUP, "HANGUP", "Bye"),
+        action(9, END, "END", "End"),
+    ];
+    let properties = json!({
+        "2": {"0": {"name": "Data", "value": "IF ANI = \"5551234\" { tier = \"gold\" } ELSE { tier = \"basic\" }"}},
+        "3": {"0": {"name": "Expression", "value": "tier = \"gold\""}},
+        "4": {"0": {"name": "Sequence", "value": "\"%Welcome back\""}},
+        "5": {"0": {"name": "Variable", "value": "tries"}, "1": {"name": "Value", "value": "{tries}+1"},
+              "2": {"name": "Type", "value": "Numeric"}},
+        "6": {"0": {"name": "Variable", "value": "DNIS"}},
+        "7": {"0": {"name": "Skill", "value": "Sales"}}
+    });
+    let case = |to: u32, label: &str| json!({"to": to, "label": label, "type": "case"});
+    let branches = json!({
+        "1": [branch(2, "Default")], "2": [branch(3, "Default")],
+        "3": [{"to": 4, "label": "True", "type": "branch"}, {"to": 5, "label": "False", "type": "branch"}],
+        "4": [branch(9, "Default")], "5": [branch(6, "Default")],
+        "6": [case(7, "8005550100"), branch(8, "Default")]
+    });
+    script_of("Logic_IVR", actions, properties, branches)
+}
+
+#[test]
+fn if_case_assign_and_a_snippet_decide_by_the_script_s_own_logic_without_mocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = json!([
+        {"name": "a gold caller is welcomed", "input": {"variables": {"ANI": "5551234"}},
+         "expect": {"finalElement": "End", "path": ["Begin", "Tier", "Gold?", "VIP", "End"], "variables": {"tier": "gold"}}},
+        {"name": "a basic caller on the sales number is queued", "input": {"variables": {"ANI": "5550000", "DNIS": "8005550100", "tries": 2}},
+         "expect": {"finalElement": "Sales", "notVisits": ["VIP"], "variables": {"tier": "basic", "tries": 3}}},
+        {"name": "a basic caller on another number hears goodbye", "input": {"variables": {"DNIS": "8005550199"}},
+         "expect": {"finalElement": "Bye", "variables": {"tries": 1}}},
+        {"name": "a mock still overrides the script's logic", "input": {"variables": {"ANI": "5551234"}},
+         "mock": {"Gold?": "False"}, "expect": {"finalElement": "Bye"}}
+    ]);
+    write_unit(dir.path(), &logic_script(), cases);
+    let report = check_dir(dir.path());
+    let errors: Vec<_> = report
+        .diagnostics()
+        .filter(|d| d.severity == cxone_flow::registry::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    for case in report.cases() {
+        assert!(case.passed(), "{}: {:?}", case.name, case.failures);
+    }
+    assert_eq!(report.cases().count(), 4);
+    // Generated cases cover every branch from starting variables alone: no case needs a mock.
+    let (code, _, err) = run(
+        dir.path(),
+        &["cases", "generate", "ivr/test_ivr.json", "--out", "gen.tests.json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("covering 8 of 8 edges"), "{err}");
+    let generated: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("gen.tests.json")).unwrap()).unwrap();
+    let cases = generated["cases"].as_array().unwrap();
+    assert!(cases.iter().all(|c| c.get("mock").is_none()), "{generated}");
+}
+
+#[test]
+fn logic_outside_the_simulated_subset_is_located_and_the_action_falls_back_to_a_mock() {
+    let mut script = logic_script();
+    script["properties"]["3"]["0"]["value"] = json!("getrandom(1, 10) > 5");
+    let dir = tempfile::tempdir().unwrap();
+    write_unit(
+        dir.path(),
+        &script,
+        json!([{"name": "mocked", "input": {"variables": {"DNIS": "8005550100"}}, "mock": {"Gold?": "False"},
+                "expect": {"finalElement": "Sales"}},
+               {"name": "not mocked", "input": {}}]),
+    );
+    let (code, out, _) = run(dir.path(), &["check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("warning[CXF041] unsimulated-logic: action 3 \"Gold?\" (IF): function \"getrandom\""),
+        "{out}"
+    );
+    assert!(!out.contains("FAIL case \"mocked\""), "{out}");
+    assert!(out.contains("FAIL case \"not mocked\""), "{out}");
 }

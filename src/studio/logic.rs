@@ -1,0 +1,203 @@
+//! A Studio script's own logic as a simulation runs it: what an IF, CASE, SNIPPET or ASSIGN says,
+//! read once from its properties (constructs outside the simulated subset reported where they
+//! stand), and the branch each takes given a call's variables.
+
+use compact_str::CompactString;
+use serde_json::Value as Json;
+
+use crate::diagnostic::Finding;
+use crate::flow::model::{Element, Flow};
+use crate::registry::Rule;
+use crate::sim::condition::Variables as CallVariables;
+use crate::source::{Span, Spanned};
+use crate::studio::expr::{self, AssignType, Comparison, Expr, ExprError};
+use crate::studio::snippet::{self, Budget, Snippet, SnippetError};
+use crate::studio::value::{Value, Variables};
+
+/// What an action decides, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Logic {
+    /// IF: its `Expression`; branches `True` and `False`.
+    If(Expr),
+    /// CASE: its `Variable`; the branch labelled with the value, else `default`.
+    Case(CompactString),
+    /// SNIPPET: its `Data`; `default` when it completes, `Error` when a statement fails.
+    Snippet(Snippet),
+    /// ASSIGN with a `Type`, or with `{var}` in its `Value`: the value worked out per call.
+    Assign { value: CompactString, kind: AssignType },
+}
+
+/// The property that holds an action's logic, as the loader keeps it until every property is read.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Source {
+    /// IF's `Expression`, CASE's `Variable`, SNIPPET's `Data`, ASSIGN's `Value` (or `Expression`).
+    pub text: Option<Spanned<CompactString>>,
+    /// ASSIGN's `Type`.
+    pub assign_type: Option<CompactString>,
+}
+
+/// The branch a SNIPPET takes when a statement fails.
+pub const SNIPPET_ERROR: &str = "Error";
+
+/// Parses the logic of every IF, CASE, SNIPPET and ASSIGN of a script; a construct outside the
+/// subset is a finding (CXF041) at its property, and that action stays opaque (a case mocks it).
+pub fn parse_all(flow: &mut Flow, findings: &mut Vec<Finding>) {
+    for element in &mut flow.elements {
+        let Some(action) = element.action.as_mut() else {
+            continue;
+        };
+        let Some(source) = action.logic_source.take() else {
+            continue;
+        };
+        let Some(text) = source.text else { continue };
+        let parsed = match action.name.as_str() {
+            "IF" => expr::parse(&text.value).map(Logic::If).map_err(Located::Expr),
+            "CASE" => {
+                let name = text.value.trim().trim_start_matches('{').trim_end_matches('}').trim();
+                Ok(Logic::Case(CompactString::from(name)))
+            }
+            "SNIPPET" => snippet::parse(&text.value)
+                .map(Logic::Snippet)
+                .map_err(Located::Snippet),
+            "ASSIGN" => {
+                let kind = source.assign_type.as_deref().and_then(AssignType::from_property);
+                let dynamic = kind == Some(AssignType::Numeric) || text.value.contains('{');
+                match kind.filter(|_| dynamic).or(dynamic.then_some(AssignType::String)) {
+                    Some(kind) => Ok(Logic::Assign {
+                        value: text.value.clone(),
+                        kind,
+                    }),
+                    None => continue,
+                }
+            }
+            _ => continue,
+        };
+        match parsed {
+            Ok(logic) => action.logic = Some(Box::new(logic)),
+            Err(error) => findings.push(outside_subset(&action.describe(&element.id.value), &text, &error)),
+        }
+    }
+}
+
+/// Why a text is not simulated.
+enum Located {
+    Expr(ExprError),
+    Snippet(SnippetError),
+}
+
+fn outside_subset(action: &str, text: &Spanned<CompactString>, error: &Located) -> Finding {
+    let (message, range) = match error {
+        Located::Expr(error) => (error.to_string(), error.span()),
+        Located::Snippet(error) => (error.to_string(), error.span()),
+    };
+    // The finding is located: the byte range the error names is left out of its words.
+    let message = message
+        .rsplit_once(" (bytes ")
+        .map_or(message.as_str(), |(words, _)| words);
+    // The text is a JSON string: its bytes start one past the opening quote, when it has no escapes.
+    let plain = text.span.end() - text.span.start() == text.value.len() + 2;
+    let span = if plain && range.end <= text.value.len() {
+        let start = text.span.start() + 1;
+        Span::new(start + range.start, start + range.end.max(range.start + 1))
+    } else {
+        text.span
+    };
+    Finding::new(
+        Rule::UnsimulatedLogic,
+        span,
+        format!("{action}: {message}; a simulation takes its branch from the case's `mock`"),
+    )
+    .with_help("keep to the subset docs/studio.md lists, or mock this action in the cases that reach it")
+}
+
+/// The branch an action's logic takes with `variables` (which an ASSIGN or SNIPPET changes), or
+/// `None` when this call's values take it outside the subset (a case must mock it).
+pub fn decide(logic: &Logic, element: &Element, variables: &mut CallVariables) -> Option<CompactString> {
+    let mut studio = studio_variables(variables);
+    match logic {
+        Logic::If(expr) => {
+            let holds = expr.is_true(&studio).ok()?;
+            Some(CompactString::from(if holds { "True" } else { "False" }))
+        }
+        Logic::Case(name) => {
+            let value = studio.read(name);
+            let branches = element.action.as_ref().map_or(&[][..], |a| &a.branches[..]);
+            let hit = branches
+                .iter()
+                .find(|label| *label != "default" && Value::Text(label.to_string()).equals(&value));
+            Some(hit.cloned().unwrap_or_else(|| CompactString::from("default")))
+        }
+        Logic::Snippet(code) => {
+            let outcome = code.run(&mut studio, Budget::default()).ok()?;
+            write_back(&studio, variables);
+            Some(CompactString::from(match outcome {
+                snippet::Outcome::Completed => "default",
+                snippet::Outcome::Failed { .. } => SNIPPET_ERROR,
+            }))
+        }
+        Logic::Assign { value, kind } => {
+            let name = element.variable.as_deref()?;
+            let value = expr::assign_value(value, *kind, &studio).ok()?;
+            set(variables, name, &value);
+            Some(CompactString::from("default"))
+        }
+    }
+}
+
+/// The comparisons of a variable with a literal in an action's logic: the classes case generation
+/// picks starting values from.
+pub fn comparisons(logic: &Logic, element: &Element) -> Vec<Comparison> {
+    match logic {
+        Logic::If(expr) => expr.comparisons(),
+        Logic::Snippet(code) => code.comparisons(),
+        Logic::Case(name) => element
+            .action
+            .iter()
+            .flat_map(|a| &a.branches)
+            .filter(|label| *label != "default")
+            .map(|label| Comparison {
+                variable: name.to_string(),
+                op: expr::CompareOp::Eq,
+                literal: Value::Text(label.to_string()),
+            })
+            .collect(),
+        Logic::Assign { .. } => Vec::new(),
+    }
+}
+
+/// A call's variables as Studio's expressions read them.
+fn studio_variables(variables: &CallVariables) -> Variables {
+    variables
+        .iter()
+        .map(|(name, value)| {
+            let value = match value {
+                Json::String(text) => Value::Text(text.clone()),
+                Json::Number(number) => number
+                    .as_f64()
+                    .map_or_else(|| Value::Text(number.to_string()), Value::Number),
+                Json::Bool(flag) => Value::Bool(*flag),
+                Json::Null => Value::empty(),
+                other => Value::Text(other.to_string()),
+            };
+            (name.as_str(), value)
+        })
+        .collect()
+}
+
+/// Every variable a snippet left, back into the call's (a name in another case replaces it).
+fn write_back(studio: &Variables, variables: &mut CallVariables) {
+    for (name, value) in studio.iter() {
+        set(variables, name, value);
+    }
+}
+
+fn set(variables: &mut CallVariables, name: &str, value: &Value) {
+    variables.retain(|existing, _| !existing.eq_ignore_ascii_case(name));
+    let json = match value {
+        Value::Text(text) => Json::String(text.clone()),
+        Value::Bool(flag) => Json::Bool(*flag),
+        Value::Number(number) if number.fract() == 0.0 && number.abs() < 9e15 => Json::from(*number as i64),
+        Value::Number(number) => serde_json::Number::from_f64(*number).map_or(Json::Null, Json::Number),
+    };
+    variables.insert(name.to_string(), json);
+}
