@@ -455,6 +455,7 @@ fn init_starts_a_repository_that_checks_clean_and_never_overwrites() {
     );
     let (code, out, _) = run(dir.path(), &["config"]);
     assert!(code == 0 && out.contains("--fail-on                    error"), "{out}");
+    assert!(out.contains("paths (arguments)            flows "), "{out}");
     fs::write(dir.path().join("flows/main.flow.json"), "{}").unwrap();
     let (code, _, err) = run(dir.path(), &["init"]);
     assert_eq!(code, 2);

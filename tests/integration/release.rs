@@ -422,6 +422,7 @@ fn binary(dir: &Path, emu: &Emulator, args: &[&str], secret: &str) -> (i32, Stri
             "cxone-flow",
         ])
         .env("CXONE_CLIENT_SECRET", secret)
+        .env_remove("GITHUB_REPOSITORY")
         .current_dir(dir)
         .output()
         .unwrap();
@@ -499,6 +500,50 @@ async fn the_cli_gates_releases_rolls_back_and_never_shows_the_secret() {
     }
     let tokens: Vec<String> = emu.state.lock().tokens.keys().cloned().collect();
     assert!(tokens.iter().all(|t| !audit.contains(t.as_str())));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rollback_dry_run_sends_nothing_and_a_second_rollback_moves_nothing() {
+    let emu = Arc::new(emulator(&[]).await);
+    let dir = workspace();
+    run(&emu, dir.path(), settings("v1")).await;
+    edit_main(dir.path());
+    run(&emu, dir.path(), settings("v2")).await;
+    let rollback = &["rollback", "--flow-id", MAIN];
+    let dry_run = &["rollback", "--flow-id", MAIN, "--dry-run"];
+    let before = (posts(&emu), versions(&emu, MAIN));
+    let (code, out, err) = binary_async(dir.path(), &emu, dry_run, SECRET).await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.starts_with("dry run: would roll back flow acme-bank-main-ivr: the content of ")
+            && out.contains("nothing was sent"),
+        "{out}"
+    );
+    assert_eq!(
+        (posts(&emu), versions(&emu, MAIN)),
+        before,
+        "a dry run registers and publishes nothing"
+    );
+    let (code, out, err) = binary_async(dir.path(), &emu, rollback, SECRET).await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with("rolled back flow acme-bank-main-ivr"), "{out}");
+    let after_first = (posts(&emu), versions(&emu, MAIN));
+    // A second rollback does not roll forward to the content the first one undid.
+    let (code, out, err) = binary_async(dir.path(), &emu, rollback, SECRET).await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("is a rollback already") && out.contains("nothing moved"),
+        "{out}"
+    );
+    assert_eq!((posts(&emu), versions(&emu, MAIN)), after_first);
+    // Every audit line names the repository: here, the folder the run started in.
+    let folder = dir.path().file_name().unwrap().to_str().unwrap();
+    let audit = audit_lines(&dir.path().join("cxone-flow-audit.jsonl"));
+    assert!(
+        !audit.is_empty() && audit.iter().all(|line| line["repository"] == folder),
+        "{audit:?}"
+    );
+    assert_eq!(events(&audit, "rollback_would_restore").len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
