@@ -12,6 +12,7 @@ mod generate;
 mod hostile;
 mod plain;
 mod props;
+mod readme;
 mod release;
 mod rules;
 mod studio;
