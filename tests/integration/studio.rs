@@ -111,7 +111,7 @@ fn scripts_are_found_by_content_among_other_json_and_a_broken_one_is_located() {
         !out.contains("package.json") && !out.contains("settings.json") && !out.contains("schema.json"),
         "{out}"
     );
-    assert!(out.contains("Checked 2 flow files and 1 test file"), "{out}");
+    assert!(out.contains("Checked 2 scripts and 1 test file"), "{out}");
     assert!(err.is_empty(), "{err}");
 }
 
@@ -316,7 +316,11 @@ fn the_pull_request_summary_diffs_scripts_by_action_and_calls_moves_layout_only(
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert_eq!(run.outputs["flows-checked"], "2", "{}", run.stdout);
+    let counts = (
+        run.outputs["flows-checked"].as_str(),
+        run.outputs["scripts-checked"].as_str(),
+    );
+    assert_eq!(counts, ("0", "2"), "{}", run.stdout);
     let summary = &run.summary;
     assert!(
         summary.contains("### Changes in ivr/moved\\.json\n\nLayout only"),
@@ -619,4 +623,41 @@ fn a_flows_api_release_refuses_a_script_by_name_instead_of_losing_it() {
         problems[0].ends_with("acme_main_ivr.json cannot be released: it is a Studio script, which the flows-api backend cannot release; leave scripts out of this release with --exclude (input `exclude`)"),
         "{problems:?}"
     );
+}
+
+#[test]
+fn a_script_is_counted_and_reported_as_a_script_beside_a_flow_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for (from, name) in [
+        ("examples/flows", "main-ivr.flow.json"),
+        ("examples/flows", "main-ivr.tests.json"),
+        ("examples/studio", "acme_main_ivr.json"),
+        ("examples/studio", "acme_main_ivr.tests.json"),
+    ] {
+        fs::copy(root().join(from).join(name), dir.path().join(name)).unwrap();
+    }
+    let (code, out, err) = run(dir.path(), &["check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("Checked 1 flow file, 1 script and 2 test files"), "{out}");
+    let (_, out, _) = run(dir.path(), &["check", "acme_main_ivr.json"]);
+    assert!(out.contains("Checked 1 script and 1 test file:"), "{out}");
+    let (_, out, _) = run(dir.path(), &["check", "--format", "json"]);
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (
+            &json["version"],
+            &json["summary"]["flowsChecked"],
+            &json["summary"]["scriptsChecked"]
+        ),
+        (&json!(3), &json!(1), &json!(1))
+    );
+    let kinds: Vec<(&str, &str)> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["kind"].as_str().unwrap()))
+        .collect();
+    assert!(kinds.contains(&("acme_main_ivr.json", "script")), "{kinds:?}");
+    assert!(kinds.contains(&("main-ivr.flow.json", "flow")), "{kinds:?}");
+    assert!(kinds.contains(&("acme_main_ivr.tests.json", "tests")), "{kinds:?}");
 }
