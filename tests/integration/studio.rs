@@ -661,3 +661,36 @@ fn a_script_is_counted_and_reported_as_a_script_beside_a_flow_file() {
     assert!(kinds.contains(&("main-ivr.flow.json", "flow")), "{kinds:?}");
     assert!(kinds.contains(&("acme_main_ivr.tests.json", "tests")), "{kinds:?}");
 }
+
+/// A failing case of the example flow and of the example script, checked side by side: the flow's
+/// messages name elements by id, the script's name each action by id, label and type, and its
+/// paths read as labels.
+#[test]
+fn a_failing_case_names_a_flow_s_elements_and_a_script_s_actions_each_in_its_own_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = |from: &str, name: &str, edit: &dyn Fn(String) -> String| {
+        let text = fs::read_to_string(root().join(from).join(name)).unwrap();
+        fs::write(dir.path().join(name), edit(text)).unwrap();
+    };
+    let same = |text: String| text;
+    copy("examples/flows", "main-ivr.flow.json", &same);
+    copy("examples/flows", "main-ivr.tests.json", &|text| {
+        text.replacen(
+            "\"finalElement\": \"queue_general\"",
+            "\"finalElement\": \"queue_cards\"",
+            1,
+        )
+    });
+    copy("examples/studio", "acme_main_ivr.json", &same);
+    copy("examples/studio", "acme_main_ivr.tests.json", &|text| {
+        text.replacen(
+            "\"finalElement\": \"Claims Queue\"",
+            "\"finalElement\": \"Billing Queue\"",
+            1,
+        )
+        .replacen("\"Claims Queue\"\n", "\"Billing Queue\"\n", 1)
+    });
+    let (code, out, err) = run(dir.path(), &["check", "--color", "never"]);
+    assert_eq!(code, 1, "{out}{err}");
+    insta::assert_snapshot!("failing-case-flow-and-script", out);
+}
