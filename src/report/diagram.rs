@@ -16,6 +16,16 @@ pub struct Node<'v> {
     pub label: Option<&'v str>,
 }
 
+impl Node<'_> {
+    /// How a diagram titles the node: its id, and a Studio action's label after it (`7 Main Menu`).
+    pub fn title(&self) -> String {
+        match self.label {
+            Some(label) => format!("{} {label}", self.id),
+            None => self.id.to_string(),
+        }
+    }
+}
+
 /// One edge (with its `on` label) or rule goto (labelled `rule`, drawn dashed).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Link<'v> {

@@ -59,11 +59,7 @@ pub fn render(flow: &Value, changed: &BTreeSet<String>, failing_calls: &[&CallSu
 pub fn write(diagram: &Diagram, highlights: &Highlights) -> String {
     let mut out = String::from("flowchart TD\n");
     for (i, node) in diagram.nodes.iter().enumerate() {
-        let title = match node.label {
-            Some(name) => format!("{} {}", node.id, name),
-            None => node.id.to_string(),
-        };
-        let _ = writeln!(out, "  n{i}[\"{}<br/>{}\"]", label(&title), label(node.kind));
+        let _ = writeln!(out, "  n{i}[\"{}<br/>{}\"]", label(&node.title()), label(node.kind));
     }
     for link in &diagram.links {
         let arrow = if link.rule { "-.->" } else { "-->" };
