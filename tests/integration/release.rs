@@ -502,13 +502,19 @@ async fn the_cli_gates_releases_rolls_back_and_never_shows_the_secret() {
     assert!(tokens.iter().all(|t| !audit.contains(t.as_str())));
 }
 
+/// The examples released as v1, then with the main IVR edited as v2.
+async fn released_twice(emu: &Emulator) -> tempfile::TempDir {
+    let dir = workspace();
+    run(emu, dir.path(), settings("v1")).await;
+    edit_main(dir.path());
+    run(emu, dir.path(), settings("v2")).await;
+    dir
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rollback_dry_run_sends_nothing_and_a_second_rollback_moves_nothing() {
     let emu = Arc::new(emulator(&[]).await);
-    let dir = workspace();
-    run(&emu, dir.path(), settings("v1")).await;
-    edit_main(dir.path());
-    run(&emu, dir.path(), settings("v2")).await;
+    let dir = released_twice(&emu).await;
     let rollback = &["rollback", "--flow-id", MAIN];
     let dry_run = &["rollback", "--flow-id", MAIN, "--dry-run"];
     let before = (posts(&emu), versions(&emu, MAIN));
@@ -549,10 +555,7 @@ async fn a_rollback_dry_run_sends_nothing_and_a_second_rollback_moves_nothing() 
 #[tokio::test(flavor = "multi_thread")]
 async fn versions_lists_what_cxone_holds_and_marks_the_files_content() {
     let emu = Arc::new(emulator(&[]).await);
-    let dir = workspace();
-    run(&emu, dir.path(), settings("v1")).await;
-    edit_main(dir.path());
-    run(&emu, dir.path(), settings("v2")).await;
+    let dir = released_twice(&emu).await;
     let posts_before = posts(&emu);
     let (code, out, err) = binary_async(dir.path(), &emu, &["versions", "main-ivr.flow.json"], SECRET).await;
     assert_eq!(code, 0, "{out}{err}");
