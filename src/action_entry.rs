@@ -711,7 +711,11 @@ impl Run {
     fn outputs(&self, report: &CheckReport, release: Option<&Released>) -> Vec<(&'static str, String)> {
         let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
         let mut pairs = vec![
-            ("flows-checked", report.flows_checked().to_string()),
+            (
+                "flows-checked",
+                (report.flows_checked() - report.scripts_checked()).to_string(),
+            ),
+            ("scripts-checked", report.scripts_checked().to_string()),
             (
                 "errors",
                 report.count(cxone_flow::registry::Severity::Error).to_string(),

@@ -90,6 +90,11 @@ impl FileReport {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|d| d.severity == Severity::Error)
     }
+
+    /// Whether the file is a Studio script (a flow-side file not named `*.flow.json`).
+    pub fn is_script(&self) -> bool {
+        self.kind == FileKind::Flow && crate::discover::is_script_path(&self.source.path)
+    }
 }
 
 /// A flow's cases and coverage.
@@ -202,9 +207,14 @@ impl CheckReport {
         self.files().flat_map(|f| &f.diagnostics)
     }
 
-    /// How many flow files were checked.
+    /// How many flow files and Studio scripts were checked.
     pub fn flows_checked(&self) -> usize {
         self.files().filter(|f| f.kind == FileKind::Flow).count()
+    }
+
+    /// How many of the files [`CheckReport::flows_checked`] counts are Studio scripts.
+    pub fn scripts_checked(&self) -> usize {
+        self.files().filter(|f| f.is_script()).count()
     }
 
     /// Every flow whose cases were considered: the flow, its test file, the simulation.

@@ -29,7 +29,7 @@ use cxone_flow::report::json::Detail;
 use cxone_flow::settings::{self, ReleaseOptions, Settings};
 use cxone_flow::sim::condition::Variables;
 use cxone_flow::sim::engine::{Engine, Verdict};
-use cxone_flow::sim::ids::Ids;
+use cxone_flow::sim::run::CallSummary;
 use cxone_flow::sim::run::DEFAULT_MAX_EXECUTION_MS;
 
 #[derive(Parser)]
@@ -81,8 +81,9 @@ enum Command {
     /// Print the effective settings of `check` and `release`, and where each comes from (a flag's
     /// environment variable, the config file, or the default).
     Config,
-    /// Start a repository: a flow and its tests under flows/, cxone-flow.toml, and the PR-check
-    /// and tag-release workflows. Writes nothing over an existing file.
+    /// Start a repository: a flow and its tests under flows/ (with --studio: a Studio script and
+    /// its tests under ivr/), cxone-flow.toml, and the PR-check and tag-release workflows. Writes
+    /// nothing over an existing file.
     Init(InitArgs),
 }
 
@@ -91,6 +92,11 @@ struct InitArgs {
     /// The repository's folder.
     #[arg(default_value = ".")]
     dir: PathBuf,
+    /// A repository of Studio scripts for a real tenant: the script, its tests, the points of
+    /// contact it runs on, CXone's syntax check on every PR and a release on every tag with an
+    /// access key.
+    #[arg(long)]
+    studio: bool,
 }
 
 /// What `init` writes: (path under the repository, content).
@@ -105,6 +111,28 @@ const INIT_FILES: [(&str, &str); 5] = [
     (
         ".github/workflows/cxone-flow-release.yml",
         include_str!("../templates/cxone-flow-release.yml"),
+    ),
+];
+
+/// What `init --studio` writes: the example script and its tests, and the Studio settings and
+/// workflows.
+const STUDIO_INIT_FILES: [(&str, &str); 5] = [
+    (
+        "ivr/acme_main_ivr.json",
+        include_str!("../examples/studio/acme_main_ivr.json"),
+    ),
+    (
+        "ivr/acme_main_ivr.tests.json",
+        include_str!("../examples/studio/acme_main_ivr.tests.json"),
+    ),
+    ("cxone-flow.toml", include_str!("../templates/studio/cxone-flow.toml")),
+    (
+        ".github/workflows/cxone-flow-check.yml",
+        include_str!("../templates/studio/cxone-flow-check.yml"),
+    ),
+    (
+        ".github/workflows/cxone-flow-release.yml",
+        include_str!("../templates/studio/cxone-flow-release.yml"),
     ),
 ];
 
@@ -277,10 +305,15 @@ struct RollbackArgs {
     /// The script whose points of contact go back (studio).
     #[arg(long, conflicts_with = "flow_id")]
     script: Option<String>,
-    /// The version to restore; default: the most recently deprecated one (flows-api), or what the
+    /// The version to restore; default: the most recently deprecated one, unless the active
+    /// version is a rollback already (flows-api: a second rollback moves nothing), or what the
     /// points of contact ran before the last release, as the audit log says (studio: a TAG).
     #[arg(long)]
     to: Option<String>,
+    /// Every read and decision, and the version that would be restored; nothing registered or
+    /// published (flows-api).
+    #[arg(long)]
+    dry_run: bool,
     #[command(flatten)]
     connection: Connection,
     #[arg(long, value_enum, default_value_t = studio::Backend::FlowsApi)]
@@ -475,7 +508,7 @@ pub fn run() -> ExitCode {
         Command::Validate(args) => studio::validate(args),
         Command::Pull(args) => studio::pull(args),
         Command::Config => Exit::Clean.into(),
-        Command::Init(args) => run_init(&args.dir),
+        Command::Init(args) => run_init(&args.dir, args.studio),
     }
 }
 
@@ -500,8 +533,19 @@ fn check_kept(flow: &Path, tests: Option<PathBuf>, severities: Severities) -> Re
 }
 
 /// `init`: writes the starting files, refusing (before writing any) when one exists already.
-fn run_init(dir: &Path) -> ExitCode {
-    let existing: Vec<String> = INIT_FILES
+fn run_init(dir: &Path, studio: bool) -> ExitCode {
+    let (files, next) = if studio {
+        (
+            STUDIO_INIT_FILES,
+            "next: `cxone-flow check` runs the script's cases; edit ivr/acme_main_ivr.json (or put your own exported script there) and the point-of-contact ids in cxone-flow.toml; set the CXONE_ACCESS_KEY_ID and CXONE_ACCESS_KEY_SECRET secrets (for the PR's syntax check, and in environment `cxone` for the release) before the first release tag",
+        )
+    } else {
+        (
+            INIT_FILES,
+            "next: `cxone-flow check` runs the example's cases; edit flows/main.flow.json; set the CXONE_CLIENT_ID and CXONE_CLIENT_SECRET secrets (environment `cxone`) before the first release tag",
+        )
+    };
+    let existing: Vec<String> = files
         .iter()
         .map(|(path, _)| dir.join(path))
         // A link counts as there (even one that leads nowhere): init writes over nothing.
@@ -514,16 +558,14 @@ fn run_init(dir: &Path) -> ExitCode {
             existing.join(", ")
         ));
     }
-    for (path, text) in INIT_FILES {
+    for (path, text) in files {
         let path = dir.join(path);
         if let Err(error) = report::files::write_file(&path, text) {
             return cannot_run(&format!("failed to write `{}`: {error}", path.display()));
         }
         println!("wrote {}", path.display());
     }
-    println!(
-        "next: `cxone-flow check` runs the example's cases; edit flows/main.flow.json; set the CXONE_CLIENT_ID and CXONE_CLIENT_SECRET secrets (environment `cxone`) before the first release tag"
-    );
+    println!("{next}");
     Exit::Clean.into()
 }
 
@@ -593,14 +635,23 @@ fn with_config_defaults(command: clap::Command, config: Option<&ConfigFile>) -> 
     let Some(config) = config else { return command };
     let args: Vec<clap::Arg> = command.get_arguments().cloned().collect();
     let mut command = command;
+    let here = std::env::current_dir()
+        .and_then(std::path::absolute)
+        .unwrap_or_default();
     for arg in args {
-        let Some(values) = arg
-            .get_long()
-            .and_then(|long| config.get(config_file::key_of_flag(long)))
-        else {
-            continue;
+        let values: Vec<String> = match arg.get_long() {
+            Some(long) => match config.get(config_file::key_of_flag(long)) {
+                Some(values) => values.to_vec(),
+                None => continue,
+            },
+            // The files or folders a command reads when none is named.
+            None if arg.get_id() == "paths" => match config.paths_from(&here) {
+                Some(paths) => paths.iter().map(|p| p.display().to_string()).collect(),
+                None => continue,
+            },
+            None => continue,
         };
-        let values: Vec<clap::builder::OsStr> = values.iter().map(|v| clap::builder::OsStr::from(v.clone())).collect();
+        let values: Vec<clap::builder::OsStr> = values.into_iter().map(clap::builder::OsStr::from).collect();
         command = command.mut_arg(arg.get_id().clone(), |a| a.default_values(values));
     }
     let subcommands: Vec<String> = command.get_subcommands().map(|s| s.get_name().to_string()).collect();
@@ -625,7 +676,12 @@ fn effective_settings(command: &clap::Command, config: Option<&ConfigFile>) -> S
         .filter_map(|name| command.find_subcommand(name))
         .flat_map(|sub| sub.get_arguments());
     for arg in args {
-        let Some(long) = arg.get_long() else { continue };
+        // The positional `paths` is listed under its config key.
+        let long = match arg.get_long() {
+            Some(long) => long,
+            None if arg.get_id() == "paths" => "paths",
+            None => continue,
+        };
         if !seen.insert(long) || matches!(long, "help" | "version" | "tag") {
             continue;
         }
@@ -650,7 +706,11 @@ fn effective_settings(command: &clap::Command, config: Option<&ConfigFile>) -> S
             (None, None) if defaults.is_empty() => ("(not set)".to_string(), "default".to_string()),
             (None, None) => (defaults.join(", "), "default".to_string()),
         };
-        out.push_str(&format!("--{long:<26} {value:<40} ({source})\n"));
+        let name = match arg.get_long() {
+            Some(_) => format!("--{long}"),
+            None => format!("{long} (arguments)"),
+        };
+        out.push_str(&format!("{name:<28} {value:<40} ({source})\n"));
     }
     out
 }
@@ -777,11 +837,11 @@ fn run_graph(args: GraphArgs) -> ExitCode {
             if let Some(coverage) = &simulation.coverage {
                 highlights.uncovered = diagram.nodes_named(coverage.uncovered_elements.iter());
             }
-            let failing: Vec<&Ids> = simulation
+            let failing: Vec<&CallSummary> = simulation
                 .cases
                 .iter()
                 .filter(|c| c.failed())
-                .filter_map(|c| c.call.as_ref().map(|call| &call.path))
+                .filter_map(|c| c.call.as_ref())
                 .collect();
             (highlights.failing_nodes, highlights.failing_links) = diagram.on_paths(&failing);
             if let Some(why) = &simulation.not_run {
@@ -1114,15 +1174,19 @@ fn run_rollback(args: RollbackArgs) -> ExitCode {
         let Some(script) = &args.script else {
             return cannot_run("rollback --backend studio needs --script NAME");
         };
+        if args.dry_run {
+            return cannot_run("rollback --dry-run is for the flows-api backend; a Studio rollback only repoints");
+        }
         return studio::rollback(script, args.to.as_deref(), &args.connection, &args.studio);
     }
     let Some(flow_id) = args.flow_id.clone() else {
         return cannot_run("rollback needs --flow-id (or --backend studio with --script)");
     };
-    let settings = Settings {
+    let mut settings = Settings {
         connection: args.connection.settings(),
         ..Settings::default()
     };
+    settings.release.dry_run = args.dry_run;
     if settings.connection.client_secret.is_none() {
         return cannot_run(&format!("set {} to the CXone client secret", settings::SECRET_ENV));
     }

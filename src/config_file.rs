@@ -133,6 +133,22 @@ impl ConfigFile {
     pub fn get(&self, key: &str) -> Option<&[String]> {
         self.values.get(key).map(Vec::as_slice)
     }
+
+    /// `paths`, each read from the file's folder (as the Action reads them from the repository's)
+    /// and written relative to `here` when it lies under it, so reports name files as a path
+    /// argument would.
+    pub fn paths_from(&self, here: &Path) -> Option<Vec<PathBuf>> {
+        let folder = self.path.parent()?;
+        let paths = self.get("paths")?.iter().map(|item| {
+            let path = folder.join(item);
+            match path.strip_prefix(here) {
+                Ok(inside) if inside.as_os_str().is_empty() => PathBuf::from("."),
+                Ok(inside) => inside.to_path_buf(),
+                Err(_) => path,
+            }
+        });
+        Some(paths.collect())
+    }
 }
 
 /// Inputs whose empty value means "write no such file".

@@ -107,7 +107,12 @@ pub enum AuditEvent {
         replaced: Option<String>,
         reason: String,
     },
-    /// A rollback to the content that is already active: nothing sent.
+    /// Dry run: earlier content would be restored as a new version replacing `replaced`.
+    RollbackWouldRestore {
+        restored_from: String,
+        replaced: Option<String>,
+    },
+    /// A rollback to the content that is already active, or a second one: nothing sent.
     RollbackSkipped {
         reason: String,
         restored_from: String,
@@ -192,7 +197,10 @@ fn step_of(event: &AuditEvent, flow: Option<&str>, version: Option<&str>) -> Ste
     let version = version.map_or(String::new(), |v| format!(" {v}"));
     let (text, finished) = match event {
         AuditEvent::TokenAcquired => ("logged in".to_string(), false),
-        AuditEvent::VersionsListed { count } => (format!("{count} versions listed"), false),
+        AuditEvent::VersionsListed { count } => (
+            format!("{count} version{} listed", if *count == 1 { "" } else { "s" }),
+            false,
+        ),
         AuditEvent::Skipped { reason, .. } => (format!("skipped: {reason}"), true),
         AuditEvent::Resumed { reason } => (format!("resuming{version}: {reason}"), false),
         AuditEvent::DryRunPayload { .. } => (format!("dry run: would register{version}"), true),
@@ -431,6 +439,10 @@ mod tests {
                 replaced: None,
                 reason: s(),
             },
+            AuditEvent::RollbackWouldRestore {
+                restored_from: s(),
+                replaced: None,
+            },
             AuditEvent::RollbackSkipped {
                 reason: s(),
                 restored_from: s(),
@@ -477,6 +489,7 @@ mod tests {
                 | AuditEvent::FlowFailed { .. }
                 | AuditEvent::ActivationComplete { .. }
                 | AuditEvent::Rollback { .. }
+                | AuditEvent::RollbackWouldRestore { .. }
                 | AuditEvent::RollbackSkipped { .. }
                 | AuditEvent::ScriptSaved { .. }
                 | AuditEvent::ScriptWouldSave

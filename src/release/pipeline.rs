@@ -377,17 +377,18 @@ fn fail(reason: impl std::fmt::Display, version_id: Option<&str>) -> Outcome {
     }
 }
 
-/// The version of this content that a rollback undid, and the version that undid it.
+/// The version of this content that the latest rollback of it undid, and that rollback (CXone
+/// lists versions oldest first, so the last rollback listed is the latest).
 fn rolled_back<'v>(versions: &'v [Version], hash: &str) -> Option<(&'v Version, &'v Version)> {
-    versions
-        .iter()
-        .filter(|v| v.status == VersionStatus::Deprecated && v.payload.metadata.content_hash.as_deref() == Some(hash))
-        .find_map(|undone| {
-            let by = versions
-                .iter()
-                .find(|r| r.payload.metadata.rollback_of.as_deref() == Some(undone.payload.id.as_str()))?;
-            Some((undone, by))
-        })
+    versions.iter().rev().find_map(|by| {
+        let undone_id = by.payload.metadata.rollback_of.as_deref()?;
+        let undone = versions.iter().find(|v| {
+            v.payload.id == undone_id
+                && v.status == VersionStatus::Deprecated
+                && v.payload.metadata.content_hash.as_deref() == Some(hash)
+        })?;
+        Some((undone, by))
+    })
 }
 
 async fn release_flow<B: Backend>(shared: &Shared<B>, flow: &ReleaseFlow) -> Outcome {
@@ -881,6 +882,40 @@ mod tests {
             run(&fake, flow("main", "b"), forced).await,
             Outcome::Published { .. }
         ));
+    }
+
+    #[tokio::test]
+    async fn a_rerun_of_content_rolled_back_twice_names_the_latest_rollback() {
+        let fake = Arc::new(FakeBackend::default());
+        run(&fake, flow("main", "a"), settings("v1")).await;
+        let smoke_failing = |tag: &str, after: usize| {
+            fake.state.lock().unwrap().simulations_fail_after = Some(after);
+            let mut smoke = settings(tag);
+            (smoke.smoke_test, smoke.force) = (true, true);
+            smoke
+        };
+        // Simulations so far: 1; the next release's first passes and its smoke test fails.
+        let first = run(&fake, flow("main", "b"), smoke_failing("v2", 2)).await;
+        assert!(matches!(first, Outcome::RolledBack { .. }), "{first:?}");
+        fake.state.lock().unwrap().simulations_fail_after = None;
+        run(&fake, flow("main", "c"), settings("v3")).await;
+        let second = run(&fake, flow("main", "b"), smoke_failing("v4", 5)).await;
+        let Outcome::RolledBack {
+            restored_version_id: latest,
+            ..
+        } = second
+        else {
+            panic!("{second:?}")
+        };
+        fake.state.lock().unwrap().simulations_fail_after = None;
+        let rerun = run(&fake, flow("main", "b"), settings("v4")).await;
+        let Outcome::WasRolledBack {
+            restored_version_id, ..
+        } = &rerun
+        else {
+            panic!("{rerun:?}")
+        };
+        assert_eq!(restored_version_id, &latest, "{}", rerun.detail());
     }
 
     #[tokio::test]

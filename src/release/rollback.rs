@@ -1,9 +1,13 @@
 //! Rollback: make an earlier version's content the active one again, as a new version whose
 //! `rollbackReference` points at the version it replaces. One restore step serves `cxone-flow
 //! rollback` and the release's smoke test.
+//!
+//! Without a version named, a rollback undoes the last release once: it restores the most recently
+//! deprecated version, unless the active version is itself a rollback, when nothing moves (a second
+//! rollback never rolls forward to the content the first one undid; name a version to go anywhere).
 
 use crate::cxone::client::ApiError;
-use crate::cxone::types::{Version, VersionStatus};
+use crate::cxone::types::{Version, VersionPayload, VersionStatus};
 use crate::release::audit::{AuditEvent, AuditLog};
 use crate::release::backend::Backend;
 use crate::release::backend::RegistrationWait;
@@ -13,11 +17,31 @@ use crate::release::payload::{FlowContent, ReleaseInfo, now_rfc3339, version_id}
 /// What a rollback did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RolledBack {
+    /// The version active at the end (for a dry run: the one that would be registered).
     pub restored_version_id: String,
     pub restored_from: String,
     pub replaced: Option<String>,
-    /// `false` when the asked-for content was already active: nothing was sent.
-    pub changed: bool,
+    pub change: Change,
+}
+
+/// Whether a rollback moved anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// The content was registered again and published.
+    Restored,
+    /// Dry run: the content would be restored; nothing was sent.
+    WouldRestore,
+    /// The asked-for content is already active: nothing was sent.
+    AlreadyActive,
+    /// The active version is a rollback already and no version was named: nothing was sent.
+    AlreadyRolledBack,
+}
+
+impl RolledBack {
+    /// Whether a version was (or, in a dry run, would be) registered and published.
+    pub fn moves(&self) -> bool {
+        matches!(self.change, Change::Restored | Change::WouldRestore)
+    }
 }
 
 /// Why a rollback could not be done.
@@ -31,19 +55,46 @@ pub enum RollbackError {
     UnknownVersion { flow_id: String, version_id: String },
 }
 
-/// Rolls `flow_id` back to `to`, or to the most recently deprecated version. Rolling back to the
-/// content that is already active changes nothing.
+/// How a rollback runs.
+#[derive(Debug, Clone)]
+pub struct RollbackSettings {
+    pub created_by: String,
+    pub wait: RegistrationWait,
+    /// Every read and decision; nothing registered or published.
+    pub dry_run: bool,
+}
+
+/// Rolls `flow_id` back to `to`, or to the most recently deprecated version when the active one
+/// is not a rollback already. Rolling back to the content that is already active changes nothing.
 pub async fn rollback(
     client: &impl Backend,
     flow_id: &str,
     to: Option<&str>,
-    created_by: &str,
-    wait: RegistrationWait,
+    settings: &RollbackSettings,
     audit: &AuditLog,
 ) -> Result<RolledBack, RollbackError> {
     let versions = client.list_versions(flow_id).await?;
     let count = versions.len();
     audit.record(AuditEvent::VersionsListed { count }, Some(flow_id), None);
+    let active = versions.iter().find(|v| v.status == VersionStatus::Active);
+    if to.is_none()
+        && let Some(active) = active
+        && let Some(undone) = &active.payload.metadata.rollback_of
+    {
+        let event = AuditEvent::RollbackSkipped {
+            reason: format!(
+                "the active version is a rollback already (it replaced {undone}); name a version to restore"
+            ),
+            restored_from: active.payload.id.clone(),
+        };
+        audit.record(event, Some(flow_id), Some(&active.payload.id));
+        return Ok(RolledBack {
+            restored_version_id: active.payload.id.clone(),
+            restored_from: active.payload.id.clone(),
+            replaced: Some(undone.clone()),
+            change: Change::AlreadyRolledBack,
+        });
+    }
     let target = match to {
         Some(id) => versions
             .iter()
@@ -58,7 +109,6 @@ pub async fn rollback(
             .find(|v| v.status == VersionStatus::Deprecated)
             .ok_or_else(|| RollbackError::NothingToRollBackTo(flow_id.into()))?,
     };
-    let active = versions.iter().find(|v| v.status == VersionStatus::Active);
     if let Some(active) = active.filter(|a| {
         a.payload.id == target.payload.id
             || (a.payload.metadata.content_hash.is_some()
@@ -73,11 +123,45 @@ pub async fn rollback(
             restored_version_id: active.payload.id.clone(),
             restored_from: target.payload.id.clone(),
             replaced: None,
-            changed: false,
+            change: Change::AlreadyActive,
         });
     }
     let replaced = active.map(|a| a.payload.id.as_str());
+    if settings.dry_run {
+        let payload = restored_payload(flow_id, target, replaced, &settings.created_by);
+        let event = AuditEvent::RollbackWouldRestore {
+            restored_from: target.payload.id.clone(),
+            replaced: replaced.map(str::to_string),
+        };
+        audit.record(event, Some(flow_id), Some(&payload.id));
+        return Ok(RolledBack {
+            restored_version_id: payload.id,
+            restored_from: target.payload.id.clone(),
+            replaced: replaced.map(str::to_string),
+            change: Change::WouldRestore,
+        });
+    }
+    let (created_by, wait) = (settings.created_by.as_str(), settings.wait);
     Ok(restore(client, flow_id, target, replaced, created_by, "asked for", wait, audit).await?)
+}
+
+/// The payload that restores `target`'s content as a new version replacing `replaced` (the active
+/// version, if any), carrying the target's own tag, environment and priority.
+fn restored_payload(flow_id: &str, target: &Version, replaced: Option<&str>, created_by: &str) -> VersionPayload {
+    let content = FlowContent::of_version(&target.payload);
+    let reference = replaced.unwrap_or(&target.payload.id);
+    let id = version_id(flow_id, &format!("rollback:{reference}"), &content.content_hash);
+    let metadata = &target.payload.metadata;
+    let release = ReleaseInfo {
+        tag: metadata.version_tag.clone(),
+        environment: target.payload.version_tags.environment.clone(),
+        environment_reason: format!("the restored version's own environment ({})", target.payload.id),
+        activation_priority: metadata.activation_priority,
+        created_by: created_by.to_string(),
+    };
+    let mut payload = content.payload(id, &release, replaced.map(str::to_string), now_rfc3339());
+    payload.metadata.rollback_of = replaced.map(str::to_string);
+    payload
 }
 
 /// Registers `target`'s content again, as a new version replacing `replaced` (the active version,
@@ -94,19 +178,8 @@ pub async fn restore(
     wait: RegistrationWait,
     audit: &AuditLog,
 ) -> Result<RolledBack, ApiError> {
-    let content = FlowContent::of_version(&target.payload);
-    let reference = replaced.unwrap_or(&target.payload.id);
-    let id = version_id(flow_id, &format!("rollback:{reference}"), &content.content_hash);
-    let metadata = &target.payload.metadata;
-    let release = ReleaseInfo {
-        tag: metadata.version_tag.clone(),
-        environment: target.payload.version_tags.environment.clone(),
-        environment_reason: format!("the restored version's own environment ({})", target.payload.id),
-        activation_priority: metadata.activation_priority,
-        created_by: created_by.to_string(),
-    };
-    let mut payload = content.payload(id.clone(), &release, replaced.map(str::to_string), now_rfc3339());
-    payload.metadata.rollback_of = replaced.map(str::to_string);
+    let payload = restored_payload(flow_id, target, replaced, created_by);
+    let id = payload.id.clone();
     match converge::register(client, &payload, wait).await? {
         Registration::Registered(job) => {
             audit.record(AuditEvent::VersionRegistered { job_id: job }, Some(flow_id), Some(&id))
@@ -126,6 +199,6 @@ pub async fn restore(
         restored_version_id: id,
         restored_from: target.payload.id.clone(),
         replaced: replaced.map(str::to_string),
-        changed: true,
+        change: Change::Restored,
     })
 }

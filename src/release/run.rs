@@ -13,7 +13,7 @@ use crate::release::audit::{AuditLog, RunInfo};
 use crate::release::backend::RegistrationWait;
 use crate::release::payload::{ReleaseInfo, environment_for};
 use crate::release::pipeline::{FlowResult, Outcome, ReleaseFlow, ReleaseSettings, release};
-use crate::release::rollback::{RolledBack, rollback};
+use crate::release::rollback::{RollbackSettings, RolledBack, rollback};
 use crate::settings::{DEFAULT_CASE_CONCURRENCY, SECRET_ENV, Settings};
 
 /// A release that ran: what happened to each flow, and how the release was set up.
@@ -109,10 +109,10 @@ fn connect(settings: &Settings, what: &str, tag: &str) -> Result<(Arc<CxoneClien
 pub fn open_audit(connection: &crate::settings::Connection, tag: &str) -> Result<(AuditLog, String), String> {
     let commit = commit_of(&connection.commit);
     let repository = repository_of(&connection.repository);
-    let mut run = RunInfo::from_env();
-    if connection.repository.is_some() {
-        run.repository.clone_from(&connection.repository);
-    }
+    let run = RunInfo {
+        repository: Some(repository.clone()),
+        ..RunInfo::from_env()
+    };
     let audit = AuditLog::open(&connection.audit_log, tag, &commit)
         .map_err(|e| format!("failed to open the audit log `{}`: {e}", connection.audit_log.display()))?
         .with_run(run)
@@ -265,15 +265,12 @@ pub fn roll_back(settings: &Settings, flow_id: &str, to: Option<&str>) -> Result
     let (client, audit, created_by) = connect(settings, "rollback", "rollback")?;
     let outcome = runtime()?.block_on(async {
         client.authenticate().await?;
-        rollback(
-            client.as_ref(),
-            flow_id,
-            to,
-            &created_by,
-            RegistrationWait::default(),
-            &audit,
-        )
-        .await
+        let settings = RollbackSettings {
+            created_by,
+            wait: RegistrationWait::default(),
+            dry_run: settings.release.dry_run,
+        };
+        rollback(client.as_ref(), flow_id, to, &settings, &audit).await
     });
     if let Some(failure) = audit.failure() {
         return Err(failure);

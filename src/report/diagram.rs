@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
-use crate::sim::ids::Ids;
+use crate::sim::run::CallSummary;
 
 /// One element.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,6 +14,16 @@ pub struct Node<'v> {
     pub kind: &'v str,
     /// A Studio action's label.
     pub label: Option<&'v str>,
+}
+
+impl Node<'_> {
+    /// How a diagram titles the node: its id, and a Studio action's label after it (`7 Main Menu`).
+    pub fn title(&self) -> String {
+        match self.label {
+            Some(label) => format!("{} {label}", self.id),
+            None => self.id.to_string(),
+        }
+    }
 }
 
 /// One edge (with its `on` label) or rule goto (labelled `rule`, drawn dashed).
@@ -99,17 +109,24 @@ impl<'v> Diagram<'v> {
             .collect()
     }
 
-    /// Nodes and links that the calls' paths go through (a link when its two ends are consecutive).
-    pub fn on_paths(&self, paths: &[&Ids]) -> (BTreeSet<usize>, BTreeSet<usize>) {
-        let steps: BTreeSet<(&str, &str)> = paths
+    /// Nodes and links that the calls go through: a link when its two ends are consecutive on a
+    /// call's path and it is the way the call left (the edge's `on`, or `rule`), so of two links
+    /// between the same elements only the one taken is marked.
+    pub fn on_paths(&self, calls: &[&CallSummary]) -> (BTreeSet<usize>, BTreeSet<usize>) {
+        let steps: BTreeSet<(&str, &str, &str)> = calls
             .iter()
-            .flat_map(|path| path.iter().zip(path.iter().skip(1)))
+            .flat_map(|call| {
+                let from = call.path.iter().zip(call.exits.iter());
+                from.zip(call.path.iter().skip(1))
+                    .map(|((from, exit), to)| (from, to, exit))
+            })
             .collect();
-        let nodes = self.nodes_named(paths.iter().flat_map(|path| path.iter()));
+        let nodes = self.nodes_named(calls.iter().flat_map(|call| call.path.iter()));
         let links = (0..self.links.len())
             .filter(|&l| {
                 let link = &self.links[l];
-                steps.contains(&(self.nodes[link.from].id, self.nodes[link.to].id))
+                let exit = link.label.unwrap_or_default();
+                steps.contains(&(self.nodes[link.from].id, self.nodes[link.to].id, exit))
             })
             .collect();
         (nodes, links)
@@ -141,9 +158,11 @@ mod tests {
         assert_eq!(diagram.nodes.len(), 3, "a duplicated id is one node");
         assert_eq!(diagram.links.len(), 3, "the edge to an unknown id is left out");
         assert!(diagram.links[2].rule && diagram.links[2].label == Some("rule"));
-        let path: Ids = ["start", "m", "q"].into_iter().collect();
-        let (nodes, links) = diagram.on_paths(&[&path]);
+        let by_key = CallSummary::through(&["start", "m", "q"], &["", "1", ""]);
+        let (nodes, links) = diagram.on_paths(&[&by_key]);
         assert_eq!(nodes, [0, 1, 2].into());
-        assert_eq!(links, [0, 1, 2].into(), "m to q by key 1 and by the rule");
+        assert_eq!(links, [0, 1].into(), "m to q by key 1, not by the rule");
+        let by_rule = CallSummary::through(&["start", "m", "q"], &["", "rule", ""]);
+        assert_eq!(diagram.on_paths(&[&by_rule]).1, [0, 2].into(), "m to q by the rule");
     }
 }

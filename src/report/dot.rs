@@ -34,8 +34,8 @@ pub fn write(diagram: &Diagram, highlights: &Highlights) -> String {
             style.push("color=\"#cf222e\", penwidth=3");
         }
         let extra: String = style.iter().map(|s| format!(", {s}")).collect();
-        let (id, kind) = (escaped(node.id), escaped(node.kind));
-        let _ = writeln!(out, "  n{i} [label=\"{id}\\n{kind}\"{extra}];");
+        let (title, kind) = (escaped(&node.title()), escaped(node.kind));
+        let _ = writeln!(out, "  n{i} [label=\"{title}\\n{kind}\"{extra}];");
     }
     for (l, link) in diagram.links.iter().enumerate() {
         let mut attributes = Vec::new();
@@ -87,5 +87,12 @@ mod tests {
         );
         assert!(dot.contains(r#"n1 -> n0 [label="rule", style=dashed];"#), "{dot}");
         assert!(dot.starts_with("digraph flow {") && dot.ends_with("}\n"));
+    }
+
+    #[test]
+    fn a_studio_action_is_titled_with_its_label() {
+        let flow = json!({"elements": [{"id": "7", "type": "MENU", "label": "Main \"Menu\""}], "edges": []});
+        let dot = write(&Diagram::of(&flow), &Highlights::default());
+        assert!(dot.contains(r#"n0 [label="7 Main \"Menu\"\nMENU"];"#), "{dot}");
     }
 }

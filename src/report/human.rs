@@ -243,16 +243,28 @@ pub fn render_coverage(report: &CheckReport) -> String {
 /// The closing line: what was checked and what was found.
 pub fn summary(report: &CheckReport) -> String {
     let tests = report.files().count() - report.flows_checked();
+    let scripts = report.scripts_checked();
+    let flows = report.flows_checked() - scripts;
+    // A script is named as Studio names it; flow files keep their word; a run with neither says
+    // `0 flow files`.
+    let checked = match (flows, scripts) {
+        (_, 0) => plural(flows, "flow file"),
+        (0, _) => plural(scripts, "script"),
+        _ => format!("{}, {}", plural(flows, "flow file"), plural(scripts, "script")),
+    };
     let mut line = format!(
-        "Checked {} and {}: {}, {}",
-        plural(report.flows_checked(), "flow file"),
+        "Checked {checked} and {}: {}, {}",
         plural(tests, "test file"),
         plural(report.count(Severity::Error), "error"),
         plural(report.count(Severity::Warning), "warning"),
     );
     let suppressed: usize = report.files().map(|f| f.suppressed).sum();
     if suppressed > 0 {
-        let _ = write!(line, " ({suppressed} suppressed in the flows)");
+        let _ = write!(
+            line,
+            " ({suppressed} suppressed in the {})",
+            if flows == 0 { "scripts" } else { "flows" }
+        );
     }
     let total = report.cases().count();
     if total > 0 {

@@ -11,8 +11,9 @@ use crate::sim::run::CallSummary;
 use crate::source::Location;
 
 /// The version of this format; bumped only for incompatible changes (2: paths and uncovered
-/// elements only with `--details`, for failures or below the minimum coverage; no empty `failures`).
-pub const FORMAT_VERSION: u32 = 2;
+/// elements only with `--details`, for failures or below the minimum coverage; no empty `failures`;
+/// 3: a Studio script's `kind` is `script`, counted in `scriptsChecked`, not `flowsChecked`).
+pub const FORMAT_VERSION: u32 = 3;
 
 /// How much of each passing call and covered flow the report spells out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -54,6 +55,7 @@ impl Serialize for Files<'_> {
 #[serde(rename_all = "camelCase")]
 struct Summary {
     flows_checked: usize,
+    scripts_checked: usize,
     files_checked: usize,
     errors: usize,
     warnings: usize,
@@ -69,7 +71,8 @@ struct Summary {
 #[serde(rename_all = "camelCase")]
 struct JsonFile<'a> {
     path: String,
-    kind: FileKind,
+    /// `flow`, `script` or `tests`.
+    kind: &'static str,
     flow_id: Option<&'a str>,
     diagnostics: Vec<JsonDiagnostic<'a>>,
     /// Flow files only: the cases, and the coverage they reach.
@@ -185,7 +188,8 @@ fn shape(report: &CheckReport, detail: Detail) -> JsonReport<'_> {
     JsonReport {
         version: FORMAT_VERSION,
         summary: Summary {
-            flows_checked: report.flows_checked(),
+            flows_checked: report.flows_checked() - report.scripts_checked(),
+            scripts_checked: report.scripts_checked(),
             files_checked: report.files().count(),
             errors: report.count(Severity::Error),
             warnings: report.count(Severity::Warning),
@@ -204,7 +208,11 @@ fn shape(report: &CheckReport, detail: Detail) -> JsonReport<'_> {
 fn json_file<'a>(report: &CheckReport, file: &'a FileReport, detail: Detail) -> JsonFile<'a> {
     JsonFile {
         path: file.source.display_path(),
-        kind: file.kind,
+        kind: match file.kind {
+            FileKind::Flow if file.is_script() => "script",
+            FileKind::Flow => "flow",
+            FileKind::Tests => "tests",
+        },
         flow_id: file.flow_id.as_deref(),
         diagnostics: file
             .diagnostics

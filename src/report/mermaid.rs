@@ -7,7 +7,7 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use crate::report::diagram::{Diagram, Highlights, joined};
-use crate::sim::ids::Ids;
+use crate::sim::run::CallSummary;
 
 /// Flows larger than this are not drawn (GitHub's renderer gives up on them anyway).
 pub const MAX_ELEMENTS: usize = 150;
@@ -36,7 +36,7 @@ fn label(text: &str) -> String {
 }
 
 /// The diagram's source for a PR summary (flows up to `MAX_ELEMENTS`), or why it is not drawn.
-pub fn render(flow: &Value, changed: &BTreeSet<String>, failing_paths: &[&Ids]) -> Result<String, String> {
+pub fn render(flow: &Value, changed: &BTreeSet<String>, failing_calls: &[&CallSummary]) -> Result<String, String> {
     let flow = crate::studio::view::as_flow(flow);
     let diagram = Diagram::of(&flow);
     if diagram.nodes.len() > MAX_ELEMENTS {
@@ -45,7 +45,7 @@ pub fn render(flow: &Value, changed: &BTreeSet<String>, failing_paths: &[&Ids]) 
             diagram.nodes.len()
         ));
     }
-    let (failing_nodes, failing_links) = diagram.on_paths(failing_paths);
+    let (failing_nodes, failing_links) = diagram.on_paths(failing_calls);
     let highlights = Highlights {
         changed: diagram.nodes_named(changed.iter().map(String::as_str)),
         failing_nodes,
@@ -59,11 +59,7 @@ pub fn render(flow: &Value, changed: &BTreeSet<String>, failing_paths: &[&Ids]) 
 pub fn write(diagram: &Diagram, highlights: &Highlights) -> String {
     let mut out = String::from("flowchart TD\n");
     for (i, node) in diagram.nodes.iter().enumerate() {
-        let title = match node.label {
-            Some(name) => format!("{} {}", node.id, name),
-            None => node.id.to_string(),
-        };
-        let _ = writeln!(out, "  n{i}[\"{}<br/>{}\"]", label(&title), label(node.kind));
+        let _ = writeln!(out, "  n{i}[\"{}<br/>{}\"]", label(&node.title()), label(node.kind));
     }
     for link in &diagram.links {
         let arrow = if link.rule { "-.->" } else { "-->" };
@@ -110,7 +106,7 @@ mod tests {
             {"id": "start", "type": "start"}, {"id": "m\"e<n>u`", "type": "menu"}, {"id": "q", "type": "queue"}],
           "edges": [{"from": "start", "to": "m\"e<n>u`"}, {"from": "m\"e<n>u`", "to": "q", "on": "1"}]});
         let changed: BTreeSet<String> = ["q".to_string()].into();
-        let failing: Ids = ["start", "m\"e<n>u`"].into_iter().collect();
+        let failing = CallSummary::through(&["start", "m\"e<n>u`"], &["", ""]);
         let chart = render(&flow, &changed, &[&failing]).unwrap();
         assert!(chart.contains("n1[\"m#quot;e#lt;n#gt;u#96;<br/>menu\"]"), "{chart}");
         assert!(chart.contains("n1 -->|\"1\"| n2"), "{chart}");
@@ -118,6 +114,16 @@ mod tests {
         assert!(chart.contains("class n0,n1 failing"));
         assert!(chart.contains("linkStyle 0 stroke"));
         assert!(!chart.contains('`'));
+    }
+
+    #[test]
+    fn only_the_edge_the_failing_call_took_is_red() {
+        let flow = json!({"elements": [{"id": "start", "type": "start"}, {"id": "m", "type": "menu"},
+            {"id": "q", "type": "queue"}],
+          "edges": [{"from": "start", "to": "m"}, {"from": "m", "to": "q", "on": "1"}, {"from": "m", "to": "q", "on": "2"}]});
+        let failing = CallSummary::through(&["start", "m", "q"], &["", "2", ""]);
+        let chart = render(&flow, &BTreeSet::new(), &[&failing]).unwrap();
+        assert!(chart.contains("linkStyle 0,2 stroke"), "{chart}");
     }
 
     #[test]

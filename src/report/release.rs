@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::cxone::types::Version;
 use crate::printable::{escape, shown};
 use crate::release::pipeline::Outcome;
-use crate::release::rollback::RolledBack;
+use crate::release::rollback::{Change, RolledBack};
 use crate::release::run::Released;
 
 /// The release as text: a heading line, then one line per flow.
@@ -52,12 +52,13 @@ pub fn render_release(released: &Released) -> String {
         ));
     }
     if settings.dry_run {
+        // Every flow is counted once: what is neither released nor up to date is blocked.
         let count = |f: fn(&Outcome) -> bool| results.iter().filter(|r| f(&r.outcome)).count();
+        let would = count(|o| matches!(o, Outcome::WouldRelease { .. }));
+        let up_to_date = count(|o| matches!(o, Outcome::UpToDate { .. }));
         out.push_str(&format!(
-            "dry run: {} would be released, {} up to date, {} blocked; nothing was sent\n",
-            count(|o| matches!(o, Outcome::WouldRelease { .. })),
-            count(|o| matches!(o, Outcome::UpToDate { .. } | Outcome::WasRolledBack { .. })),
-            count(Outcome::failed),
+            "dry run: {would} would be released, {up_to_date} up to date, {} blocked; nothing was sent\n",
+            results.len() - would - up_to_date,
         ));
     }
     out
@@ -128,26 +129,30 @@ pub fn versions_json(flow_id: &str, versions: &[Version], content_hash: &str) ->
 
 /// A finished rollback as one line.
 pub fn render_rollback(flow_id: &str, done: &RolledBack, audit_log: &Path) -> String {
-    if !done.changed {
-        return format!(
-            "flow {}: the content of {} is already active (version {}); nothing changed; audit log {}\n",
-            flow_id,
-            done.restored_from,
+    let audit_log = audit_log.display();
+    let replacing = done
+        .replaced
+        .as_ref()
+        .map(|r| format!(", replacing {r}"))
+        .unwrap_or_default();
+    match done.change {
+        Change::Restored => format!(
+            "rolled back flow {flow_id}: version {} (the content of {}) is active{replacing}; audit log {audit_log}\n",
+            done.restored_version_id, done.restored_from,
+        ),
+        Change::WouldRestore => format!(
+            "dry run: would roll back flow {flow_id}: the content of {} as version {}{replacing}; nothing was sent; audit log {audit_log}\n",
+            done.restored_from, done.restored_version_id,
+        ),
+        Change::AlreadyActive => format!(
+            "flow {flow_id}: the content of {} is already active (version {}); nothing changed; audit log {audit_log}\n",
+            done.restored_from, done.restored_version_id,
+        ),
+        Change::AlreadyRolledBack => format!(
+            "flow {flow_id}: the active version {} is a rollback already{replacing}; nothing moved (a rollback undoes the last release once; name a version with --to to restore another); audit log {audit_log}\n",
             done.restored_version_id,
-            audit_log.display()
-        );
+        ),
     }
-    format!(
-        "rolled back flow {}: version {} (the content of {}) is active{}; audit log {}\n",
-        flow_id,
-        done.restored_version_id,
-        done.restored_from,
-        done.replaced
-            .as_ref()
-            .map(|r| format!(", replacing {r}"))
-            .unwrap_or_default(),
-        audit_log.display()
-    )
 }
 
 /// The `published` output of a release: path, flow id, outcome and version per flow.
@@ -167,7 +172,11 @@ pub fn published(released: &Released) -> Value {
 /// The `published` output of a rollback.
 pub fn published_rollback(flow_id: &str, done: &RolledBack) -> Value {
     json!([{
-        "flowId": flow_id, "outcome": if done.changed { "rolled back" } else { "already active" },
+        "flowId": flow_id, "outcome": match done.change {
+            Change::Restored => "rolled back",
+            Change::WouldRestore => "dry run",
+            Change::AlreadyActive | Change::AlreadyRolledBack => "already active",
+        },
         "versionId": done.restored_version_id, "restoredFrom": done.restored_from, "replaced": done.replaced,
     }])
 }
@@ -246,12 +255,34 @@ mod tests {
     }
 
     #[test]
+    fn a_dry_run_counts_each_flow_once() {
+        let mut done = released(
+            Outcome::UpToDate {
+                version_id: "v-1".into(),
+            },
+            None,
+        );
+        done.settings.dry_run = true;
+        let mut rolled_back = done.results[0].clone();
+        rolled_back.outcome = Outcome::WasRolledBack {
+            version_id: "v-2".into(),
+            restored_version_id: "v-3".into(),
+        };
+        done.results.push(rolled_back);
+        let text = render_release(&done);
+        assert!(
+            text.ends_with("dry run: 0 would be released, 1 up to date, 1 blocked; nothing was sent\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn a_rollback_says_what_it_restored_or_that_nothing_changed() {
         let restored = RolledBack {
             restored_version_id: "new".into(),
             restored_from: "old".into(),
             replaced: Some("bad".into()),
-            changed: true,
+            change: Change::Restored,
         };
         let audit = Path::new("audit.jsonl");
         assert_eq!(
@@ -260,11 +291,27 @@ mod tests {
         );
         assert_eq!(published_rollback("main", &restored)[0]["outcome"], "rolled back");
         let same = RolledBack {
-            changed: false,
+            change: Change::AlreadyActive,
             replaced: None,
-            ..restored
+            ..restored.clone()
         };
         assert!(render_rollback("main", &same, audit).contains("is already active (version new); nothing changed"));
         assert_eq!(published_rollback("main", &same)[0]["outcome"], "already active");
+        let dry = RolledBack {
+            change: Change::WouldRestore,
+            ..restored.clone()
+        };
+        assert_eq!(
+            render_rollback("main", &dry, audit),
+            "dry run: would roll back flow main: the content of old as version new, replacing bad; nothing was sent; audit log audit.jsonl\n"
+        );
+        let second = RolledBack {
+            change: Change::AlreadyRolledBack,
+            ..restored
+        };
+        assert!(
+            render_rollback("main", &second, audit)
+                .contains("the active version new is a rollback already, replacing bad; nothing moved")
+        );
     }
 }

@@ -14,7 +14,7 @@ use crate::flow::diff::{self, Change};
 use crate::registry::Severity;
 use crate::release::pipeline::FlowResult;
 use crate::report::{explain_case, mermaid, plural};
-use crate::sim::ids::Ids;
+use crate::sim::run::CallSummary;
 use crate::studio::view;
 
 /// GitHub's limit for one step's summary.
@@ -266,14 +266,14 @@ fn header(input: &SummaryInput) -> String {
     out
 }
 
-/// The paths of the failing calls of one flow.
-fn failing_paths<'r>(report: &'r CheckReport, flow_path: &str) -> Vec<&'r Ids> {
+/// The failing calls of one flow.
+fn failing_calls<'r>(report: &'r CheckReport, flow_path: &str) -> Vec<&'r CallSummary> {
     report
         .simulations()
         .filter(|s| s.flow.source.display_path() == flow_path)
         .flat_map(|s| &s.simulation.cases)
         .filter(|c| !c.failures.is_empty())
-        .filter_map(|c| c.call.as_ref().map(|call| &call.path))
+        .filter_map(|c| c.call.as_ref())
         .collect()
 }
 
@@ -340,7 +340,7 @@ fn changes_block(report: &CheckReport, changes: &FlowChanges) -> String {
         }
         out.push('\n');
     }
-    match mermaid::render(head, &touched, &failing_paths(report, &changes.path)) {
+    match mermaid::render(head, &touched, &failing_calls(report, &changes.path)) {
         Ok(chart) => {
             out.push_str("Changed elements are yellow; elements and edges on failing calls are red.\n\n```mermaid\n");
             out.push_str(&chart);

@@ -133,6 +133,19 @@ impl Call {
             .collect()
     }
 
+    /// How the call left each element visited: the `on` of the edge followed (empty without
+    /// one), `rule` for a routing rule's goto, empty where it ended.
+    pub fn exits<'f>(&self, flow: &'f Flow) -> Vec<&'f str> {
+        self.steps
+            .iter()
+            .map(|s| match (s.edge, &s.outcome) {
+                (Some(edge), _) => flow.edges[edge].on.as_ref().map_or("", |on| on.value.as_str()),
+                (None, Outcome::Rule(_)) => "rule",
+                (None, _) => "",
+            })
+            .collect()
+    }
+
     /// `SUCCESS` unless the call timed out, ended in a `timeout`/`error` element or an implicit error,
     /// looped, or ran past `threshold_ms`.
     pub fn verdict(&self, flow: &Flow, threshold_ms: u64) -> Verdict {

@@ -49,7 +49,11 @@ pub fn evaluate(case: &Case, call: &Call, flow: &Flow, limits: CaseLimits) -> Ve
             let mut detail = check.ending_explained().into_iter().collect::<Vec<_>>();
             detail.push(check.actual_path());
             failures.push(check.at_last(
-                format!("ended at \"{}\", expected \"{}\"", call.final_element, expected.value),
+                format!(
+                    "ended at {}, expected {}",
+                    check.named(&call.final_element),
+                    check.named(&expected.value)
+                ),
                 detail,
             ));
         }
@@ -58,7 +62,7 @@ pub fn evaluate(case: &Case, call: &Call, flow: &Flow, limits: CaseLimits) -> Ve
             detail.push(check.actual_path());
             detail.push("expect this ending with \"finalElement\" if it is what the case tests".into());
             failures.push(check.at_last(
-                format!("ended at \"{}\" without expecting it", call.final_element),
+                format!("ended at {} without expecting it", check.named(&call.final_element)),
                 detail,
             ));
         }
@@ -76,8 +80,8 @@ pub fn evaluate(case: &Case, call: &Call, flow: &Flow, limits: CaseLimits) -> Ve
         if let Some(step) = check.path.iter().position(|id| *id == forbidden.value) {
             failures.push(Failure {
                 message: format!(
-                    "visited \"{}\" at step {}, which it must not",
-                    forbidden.value,
+                    "visited {} at step {}, which it must not",
+                    check.named(&forbidden.value),
                     step + 1
                 ),
                 at: Some(check.element_span(step)),
@@ -104,8 +108,9 @@ pub fn evaluate(case: &Case, call: &Call, flow: &Flow, limits: CaseLimits) -> Ve
             at: Some(check.element_span(step)),
             detail: vec![
                 format!(
-                    "the clock passed {limit} ms during \"{}\" ({} ms after it)",
-                    check.path[step], call.steps[step].clock_ms
+                    "the clock passed {limit} ms during {} ({} ms after it)",
+                    check.named(check.path[step]),
+                    call.steps[step].clock_ms
                 ),
                 "shorten prompts, lower inputTimeout, or raise the limit if callers really wait this long".into(),
             ],
@@ -116,8 +121,8 @@ pub fn evaluate(case: &Case, call: &Call, flow: &Flow, limits: CaseLimits) -> Ve
     {
         let message = if call.timed_out {
             format!(
-                "timed out during \"{}\", expected no timeout",
-                check.path.last().copied().unwrap_or_default()
+                "timed out during {}, expected no timeout",
+                check.named(check.path.last().copied().unwrap_or_default())
             )
         } else {
             "did not time out, expected a timeout".to_string()
@@ -187,17 +192,60 @@ impl Check<'_> {
     }
 
     fn actual_path(&self) -> String {
-        format!("actual:   {}", self.path.join(" → "))
+        format!("actual:   {}", self.joined(&self.path))
     }
 
-    /// What the element before `step` did to lead there.
+    /// How a message names the element `id` (or an expectation naming one): `"menu_main"`
+    /// in a flow file, `action 4 "Main Menu" (MENU)` in a script (an id or label no action has,
+    /// like `timeout`, stays quoted).
+    fn named(&self, id: &str) -> String {
+        self.action(id)
+            .and_then(|e| Some(e.action.as_ref()?.describe(&e.id.value)))
+            .unwrap_or_else(|| format!("\"{id}\""))
+    }
+
+    /// A script's action with this id (or, failing that, this label).
+    fn action(&self, id: &str) -> Option<&crate::flow::model::Element> {
+        let elements = &self.flow.elements;
+        self.flow.is_script().then_some(())?;
+        elements.iter().find(|e| e.id.value == id).or_else(|| {
+            elements
+                .iter()
+                .find(|e| e.action.as_ref().is_some_and(|a| a.label.as_deref() == Some(id)))
+        })
+    }
+
+    /// A path as people read it: ids in a flow file, each action's label (else its id) in a script.
+    fn joined(&self, path: &[&str]) -> String {
+        let short = |id: &&str| {
+            self.action(id)
+                .and_then(|e| e.action.as_ref()?.label.as_deref())
+                .unwrap_or(id)
+                .to_string()
+        };
+        path.iter().map(short).collect::<Vec<_>>().join(" → ")
+    }
+
+    /// What the element before `step` did to lead there. A script's action that fell to its
+    /// `default` branch says so, as Studio does.
     fn decision_before(&self, step: usize) -> Option<String> {
         let before = step.checked_sub(1)?;
-        Some(format!(
-            "at \"{}\" the call took {}",
-            self.path[before],
-            describe(&self.call.steps[before].outcome)
-        ))
+        let taken = &self.call.steps[before];
+        let default = taken
+            .edge
+            .and_then(|e| self.flow.edges[e].on.as_ref())
+            .is_some_and(|on| on.value == "default");
+        let how = match &taken.outcome {
+            Outcome::Silence if default && self.flow.is_script() => "branch `default` (the caller was silent)".into(),
+            Outcome::Invalid(entry) if default && self.flow.is_script() => {
+                format!("branch `default` (for \"{entry}\")")
+            }
+            Outcome::Key(key) if default && self.flow.is_script() => {
+                format!("branch `default` (key \"{key}\" has no branch of its own)")
+            }
+            outcome => describe(outcome),
+        };
+        Some(format!("at {} the call took {how}", self.named(self.path[before])))
     }
 
     /// Why the call ended as it did, when it did not end at a terminal.
@@ -207,17 +255,23 @@ impl Check<'_> {
         match &self.call.ending {
             Ending::Terminal | Ending::ScriptEnd { .. } => None,
             Ending::GlobalTimeout => Some(format!(
-                "the clock passed globalTimeout ({} ms) during \"{last}\", at {} ms",
+                "the clock passed globalTimeout ({} ms) during {}, at {} ms",
                 self.flow.timeouts.global_ms(),
+                self.named(last),
                 self.call.execution_time
             )),
             Ending::MissingEdge { label } => Some(match (label, step) {
                 (_, None) => "the flow has no start element".to_string(),
                 (Some(_), Some(step)) => {
-                    format!("implicit error: \"{last}\" has no edge for {}", describe(&step.outcome))
+                    format!(
+                        "implicit error: {} has no edge for {}",
+                        self.named(last),
+                        describe(&step.outcome)
+                    )
                 }
                 (None, Some(step)) => format!(
-                    "implicit error: \"{last}\" has no way on after {}",
+                    "implicit error: {} has no way on after {}",
+                    self.named(last),
                     describe(&step.outcome)
                 ),
             }),
@@ -229,18 +283,27 @@ impl Check<'_> {
     fn path(&self, expected: &[&str]) -> Option<Failure> {
         let actual = &self.path;
         let parted = (0..expected.len().max(actual.len())).find(|&i| expected.get(i) != actual.get(i))?;
-        let detail_paths = [format!("expected: {}", expected.join(" → ")), self.actual_path()];
+        let detail_paths = [format!("expected: {}", self.joined(expected)), self.actual_path()];
         let (message, blame) = match (expected.get(parted), actual.get(parted)) {
             (Some(e), Some(a)) => (
-                format!("path parts at step {}: expected \"{e}\", got \"{a}\"", parted + 1),
+                format!(
+                    "path parts at step {}: expected {}, got {}",
+                    parted + 1,
+                    self.named(e),
+                    self.named(a)
+                ),
                 parted.saturating_sub(1),
             ),
             (Some(e), None) => (
-                format!("path ends after step {parted}; expected \"{e}\" next"),
+                format!("path ends after step {parted}; expected {} next", self.named(e)),
                 parted.saturating_sub(1),
             ),
             (None, Some(a)) => (
-                format!("path goes on past the expected end: step {} is \"{a}\"", parted + 1),
+                format!(
+                    "path goes on past the expected end: step {} is {}",
+                    parted + 1,
+                    self.named(a)
+                ),
                 parted.saturating_sub(1),
             ),
             (None, None) => return None,
@@ -267,13 +330,13 @@ impl Check<'_> {
                     let after = if j == 0 {
                         String::new()
                     } else {
-                        format!(" after \"{}\"", expected[j - 1])
+                        format!(" after {}", self.named(expected[j - 1]))
                     };
                     return Some(Failure {
-                        message: format!("path does not contain \"{id}\"{after}"),
+                        message: format!("path does not contain {}{after}", self.named(id)),
                         at: from.checked_sub(1).map(|step| self.element_span(step)),
                         detail: vec![
-                            format!("expected in order: {}", expected.join(" → ")),
+                            format!("expected in order: {}", self.joined(expected)),
                             self.actual_path(),
                         ],
                     });

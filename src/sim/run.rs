@@ -18,6 +18,11 @@ pub const DEFAULT_MAX_EXECUTION_MS: u64 = 15_000;
 #[serde(rename_all = "camelCase")]
 pub struct CallSummary {
     pub path: Ids,
+    /// How the call left each element of `path`: the `on` of the edge it followed (empty for an
+    /// edge without one), `rule` for a routing rule's goto; the last is empty. Diagrams draw the
+    /// link the call took when two lead to the same element.
+    #[serde(skip)]
+    pub exits: Ids,
     pub final_element: String,
     pub execution_time: u64,
     pub timed_out: bool,
@@ -28,7 +33,21 @@ impl CallSummary {
     pub fn of(call: &Call, flow: &Flow, threshold_ms: u64) -> Self {
         CallSummary {
             path: call.path(flow).into_iter().collect(),
+            exits: call.exits(flow).into_iter().collect(),
             ..CallSummary::without_path(call, flow, threshold_ms)
+        }
+    }
+
+    /// A successful call along `path`, leaving each element by `exits` (for the renderers' tests).
+    #[cfg(test)]
+    pub(crate) fn through(path: &[&str], exits: &[&str]) -> Self {
+        CallSummary {
+            path: path.iter().copied().collect(),
+            exits: exits.iter().copied().collect(),
+            final_element: path.last().map_or_else(String::new, |last| last.to_string()),
+            execution_time: 0,
+            timed_out: false,
+            result: Verdict::Success,
         }
     }
 
@@ -36,6 +55,7 @@ impl CallSummary {
     fn without_path(call: &Call, flow: &Flow, threshold_ms: u64) -> Self {
         CallSummary {
             path: Ids::default(),
+            exits: Ids::default(),
             final_element: call.final_element.clone(),
             execution_time: call.execution_time,
             timed_out: call.timed_out,

@@ -84,7 +84,7 @@ fn json_format_is_machine_readable() {
     let (code, out, _) = run(dir.path(), &["check", "--format", "json", "flows"]);
     assert_eq!(code, 1);
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(json["version"], 2);
+    assert_eq!(json["version"], 3);
     assert_eq!(out.lines().count(), 1, "one line of JSON: {out}");
     assert_eq!(json["summary"]["flowsChecked"], 2);
     let files = json["files"].as_array().unwrap();
@@ -455,6 +455,7 @@ fn init_starts_a_repository_that_checks_clean_and_never_overwrites() {
     );
     let (code, out, _) = run(dir.path(), &["config"]);
     assert!(code == 0 && out.contains("--fail-on                    error"), "{out}");
+    assert!(out.contains("paths (arguments)            flows "), "{out}");
     fs::write(dir.path().join("flows/main.flow.json"), "{}").unwrap();
     let (code, _, err) = run(dir.path(), &["init"]);
     assert_eq!(code, 2);

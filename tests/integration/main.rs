@@ -13,6 +13,7 @@ mod generate;
 mod hostile;
 mod plain;
 mod props;
+mod readme;
 mod release;
 mod rules;
 mod studio;

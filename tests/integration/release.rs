@@ -422,6 +422,7 @@ fn binary(dir: &Path, emu: &Emulator, args: &[&str], secret: &str) -> (i32, Stri
             "cxone-flow",
         ])
         .env("CXONE_CLIENT_SECRET", secret)
+        .env_remove("GITHUB_REPOSITORY")
         .current_dir(dir)
         .output()
         .unwrap();
@@ -501,13 +502,60 @@ async fn the_cli_gates_releases_rolls_back_and_never_shows_the_secret() {
     assert!(tokens.iter().all(|t| !audit.contains(t.as_str())));
 }
 
+/// The examples released as v1, then with the main IVR edited as v2.
+async fn released_twice(emu: &Emulator) -> tempfile::TempDir {
+    let dir = workspace();
+    run(emu, dir.path(), settings("v1")).await;
+    edit_main(dir.path());
+    run(emu, dir.path(), settings("v2")).await;
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rollback_dry_run_sends_nothing_and_a_second_rollback_moves_nothing() {
+    let emu = Arc::new(emulator(&[]).await);
+    let dir = released_twice(&emu).await;
+    let rollback = &["rollback", "--flow-id", MAIN];
+    let dry_run = &["rollback", "--flow-id", MAIN, "--dry-run"];
+    let before = (posts(&emu), versions(&emu, MAIN));
+    let (code, out, err) = binary_async(dir.path(), &emu, dry_run, SECRET).await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.starts_with("dry run: would roll back flow acme-bank-main-ivr: the content of ")
+            && out.contains("nothing was sent"),
+        "{out}"
+    );
+    assert_eq!(
+        (posts(&emu), versions(&emu, MAIN)),
+        before,
+        "a dry run registers and publishes nothing"
+    );
+    let (code, out, err) = binary_async(dir.path(), &emu, rollback, SECRET).await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with("rolled back flow acme-bank-main-ivr"), "{out}");
+    let after_first = (posts(&emu), versions(&emu, MAIN));
+    // A second rollback does not roll forward to the content the first one undid.
+    let (code, out, err) = binary_async(dir.path(), &emu, rollback, SECRET).await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("is a rollback already") && out.contains("nothing moved"),
+        "{out}"
+    );
+    assert_eq!((posts(&emu), versions(&emu, MAIN)), after_first);
+    // Every audit line names the repository: here, the folder the run started in.
+    let folder = dir.path().file_name().unwrap().to_str().unwrap();
+    let audit = audit_lines(&dir.path().join("cxone-flow-audit.jsonl"));
+    assert!(
+        !audit.is_empty() && audit.iter().all(|line| line["repository"] == folder),
+        "{audit:?}"
+    );
+    assert_eq!(events(&audit, "rollback_would_restore").len(), 1);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn versions_lists_what_cxone_holds_and_marks_the_files_content() {
     let emu = Arc::new(emulator(&[]).await);
-    let dir = workspace();
-    run(&emu, dir.path(), settings("v1")).await;
-    edit_main(dir.path());
-    run(&emu, dir.path(), settings("v2")).await;
+    let dir = released_twice(&emu).await;
     let posts_before = posts(&emu);
     let (code, out, err) = binary_async(dir.path(), &emu, &["versions", "main-ivr.flow.json"], SECRET).await;
     assert_eq!(code, 0, "{out}{err}");

@@ -125,7 +125,7 @@ fn scripts_are_found_by_content_among_other_json_and_a_broken_one_is_located() {
         !out.contains("package.json") && !out.contains("settings.json") && !out.contains("schema.json"),
         "{out}"
     );
-    assert!(out.contains("Checked 2 flow files and 1 test file"), "{out}");
+    assert!(out.contains("Checked 2 scripts and 1 test file"), "{out}");
     assert!(err.is_empty(), "{err}");
 }
 
@@ -330,7 +330,11 @@ fn the_pull_request_summary_diffs_scripts_by_action_and_calls_moves_layout_only(
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert_eq!(run.outputs["flows-checked"], "2", "{}", run.stdout);
+    let counts = (
+        run.outputs["flows-checked"].as_str(),
+        run.outputs["scripts-checked"].as_str(),
+    );
+    assert_eq!(counts, ("0", "2"), "{}", run.stdout);
     let summary = &run.summary;
     assert!(
         summary.contains("### Changes in ivr/moved\\.json\n\nLayout only"),
@@ -870,4 +874,74 @@ fn logic_outside_the_simulated_subset_is_located_and_the_action_falls_back_to_a_
     );
     assert!(!out.contains("FAIL case \"mocked\""), "{out}");
     assert!(out.contains("FAIL case \"not mocked\""), "{out}");
+}
+
+#[test]
+fn a_script_is_counted_and_reported_as_a_script_beside_a_flow_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for (from, name) in [
+        ("examples/flows", "main-ivr.flow.json"),
+        ("examples/flows", "main-ivr.tests.json"),
+        ("examples/studio", "acme_main_ivr.json"),
+        ("examples/studio", "acme_main_ivr.tests.json"),
+    ] {
+        fs::copy(root().join(from).join(name), dir.path().join(name)).unwrap();
+    }
+    let (code, out, err) = run(dir.path(), &["check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("Checked 1 flow file, 1 script and 2 test files"), "{out}");
+    let (_, out, _) = run(dir.path(), &["check", "acme_main_ivr.json"]);
+    assert!(out.contains("Checked 1 script and 1 test file:"), "{out}");
+    let (_, out, _) = run(dir.path(), &["check", "--format", "json"]);
+    let json: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (
+            &json["version"],
+            &json["summary"]["flowsChecked"],
+            &json["summary"]["scriptsChecked"]
+        ),
+        (&json!(3), &json!(1), &json!(1))
+    );
+    let kinds: Vec<(&str, &str)> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["kind"].as_str().unwrap()))
+        .collect();
+    assert!(kinds.contains(&("acme_main_ivr.json", "script")), "{kinds:?}");
+    assert!(kinds.contains(&("main-ivr.flow.json", "flow")), "{kinds:?}");
+    assert!(kinds.contains(&("acme_main_ivr.tests.json", "tests")), "{kinds:?}");
+}
+
+/// A failing case of the example flow and of the example script, checked side by side: the flow's
+/// messages name elements by id, the script's name each action by id, label and type, and its
+/// paths read as labels.
+#[test]
+fn a_failing_case_names_a_flow_s_elements_and_a_script_s_actions_each_in_its_own_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = |from: &str, name: &str, edit: &dyn Fn(String) -> String| {
+        let text = fs::read_to_string(root().join(from).join(name)).unwrap();
+        fs::write(dir.path().join(name), edit(text)).unwrap();
+    };
+    let same = |text: String| text;
+    copy("examples/flows", "main-ivr.flow.json", &same);
+    copy("examples/flows", "main-ivr.tests.json", &|text| {
+        text.replacen(
+            "\"finalElement\": \"queue_general\"",
+            "\"finalElement\": \"queue_cards\"",
+            1,
+        )
+    });
+    copy("examples/studio", "acme_main_ivr.json", &same);
+    copy("examples/studio", "acme_main_ivr.tests.json", &|text| {
+        text.replacen(
+            "\"finalElement\": \"Claims Queue\"",
+            "\"finalElement\": \"Billing Queue\"",
+            1,
+        )
+        .replacen("\"Claims Queue\"\n", "\"Billing Queue\"\n", 1)
+    });
+    let (code, out, err) = run(dir.path(), &["check", "--color", "never"]);
+    assert_eq!(code, 1, "{out}{err}");
+    insta::assert_snapshot!("failing-case-flow-and-script", out);
 }

@@ -657,3 +657,67 @@ async fn a_pull_writes_what_the_point_of_contact_runs_under_the_script_s_own_nam
     assert_eq!(drift.code, 0, "{}", drift.stdout);
     says(&drift.stdout, "0 of 1 live script drifted");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn init_studio_scaffolds_a_repository_that_checks_and_plans_its_release() {
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    let repo = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let plain = |dir: &Path, args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_cxone-flow"))
+            .args(args)
+            .current_dir(dir)
+            .env_remove("CXONE_ACCESS_KEY_SECRET")
+            .output()
+            .unwrap();
+        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+        (output.status.code(), text(&output.stdout), text(&output.stderr))
+    };
+    let (code, out, err) = plain(repo.path(), &["init", "--studio"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    for file in [
+        "ivr/acme_main_ivr.json",
+        "ivr/acme_main_ivr.tests.json",
+        "cxone-flow.toml",
+        ".github/workflows/cxone-flow-check.yml",
+        ".github/workflows/cxone-flow-release.yml",
+    ] {
+        assert!(repo.path().join(file).is_file(), "{file}: {out}");
+    }
+    let workflows = [
+        std::fs::read_to_string(repo.path().join(".github/workflows/cxone-flow-check.yml")).unwrap(),
+        std::fs::read_to_string(repo.path().join(".github/workflows/cxone-flow-release.yml")).unwrap(),
+    ];
+    assert!(workflows[0].contains("remote-validate: true") && workflows[1].contains("release-on-tag: true"));
+    assert!(
+        workflows
+            .iter()
+            .all(|w| w.contains("cxone-access-key-secret: ${{ secrets.CXONE_ACCESS_KEY_SECRET }}"))
+    );
+    // `check` with no path checks what the settings file's `paths` names: the script and its cases.
+    let (code, out, err) = plain(repo.path(), &["check"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("9 cases: 9 passed, 0 failed"), "{out}");
+    let (_, out, _) = plain(repo.path(), &["config"]);
+    assert!(out.contains("paths (arguments)            ivr "), "{out}");
+    // The tag's release, planned against the tenant: the backend, the paths and the point of
+    // contact all come from the settings file.
+    let dry = off_runtime(&emulator, &repo, |dir, emulator| {
+        cxone_flow(dir, emulator, &["release", "--tag", "v1", "--dry-run"])
+    })
+    .await;
+    assert_eq!(dry.code, 0, "{}{}", dry.stdout, dry.stderr);
+    assert!(
+        dry.stdout.contains("would save as `Acme_Main_IVR__v1`"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout.contains("would move from `Old_IVR` to `Acme_Main_IVR__v1`"),
+        "{}",
+        dry.stdout
+    );
+    assert_eq!(
+        client(&emulator, access_key()).get("Acme_Main_IVR__v1").await.unwrap(),
+        None
+    );
+}
