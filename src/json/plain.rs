@@ -102,20 +102,6 @@ impl<'s> Reader<'s> {
     fn skip_whitespace(&mut self) {
         // Counted in a local: written through `self`, the position was stored at every byte.
         let mut at = self.at;
-        // Most tokens follow no whitespace or one space; in a pretty-printed file they follow a
-        // line end and an indent, which are read eight bytes at a time (docs/performance.md).
-        let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(at) else {
-            return;
-        };
-        at += 1;
-        while let Some(chunk) = self.bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
-            let stops = not_whitespace(u64::from_le_bytes(*chunk));
-            if stops != 0 {
-                self.at = at + stops.trailing_zeros() as usize / 8;
-                return;
-            }
-            at += 8;
-        }
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(at) {
             at += 1;
         }
@@ -365,20 +351,6 @@ impl<'s> Reader<'s> {
     }
 }
 
-/// The high bit of each byte of `word` (read little-endian) that is not JSON whitespace: exact for
-/// every byte, as no sum carries from one byte into the next.
-#[inline]
-fn not_whitespace(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW_BITS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    // The high bit of each byte of `word` other than `byte`.
-    let differs = |byte: u8| {
-        let x = word ^ (ONES * u64::from(byte));
-        ((x & LOW_BITS) + LOW_BITS) | x
-    };
-    differs(b' ') & differs(b'\n') & differs(b'\r') & differs(b'\t') & !LOW_BITS
-}
-
 /// `string_stop` out of line: kept apart, the short strings' path needs fewer registers.
 #[inline(never)]
 fn long_string_stop(bytes: &[u8]) -> Option<usize> {
@@ -411,35 +383,6 @@ mod tests {
         );
         for refused in ["\"a\\\"\u{1}\"", r#""a\"b"#, r#""a\q""#, "\"a\\", "\"a\\\""] {
             assert_eq!(read(refused), None, "{refused:?}");
-        }
-    }
-
-    /// Whitespace is skipped to the first byte of anything else, whatever the run's length and
-    /// wherever the text ends, and only the four bytes JSON calls whitespace are skipped.
-    #[test]
-    fn whitespace_is_skipped_to_the_next_token_exactly() {
-        for length in 0..40 {
-            for space in [" ", "\n", "\r\n", "\t", "\n  ", "\n\t\t"] {
-                let run: String = space.repeat(length).chars().take(length).collect();
-                for after in [
-                    "", "1", "\u{1}", "\u{b}", "\u{c}", "!", "\u{a0}", "\u{85}", "\u{2028}", ")",
-                ] {
-                    let text = format!("{run}{after}");
-                    let mut reader = Reader::new(&text).expect("small");
-                    reader.skip_whitespace();
-                    assert_eq!(reader.at, length, "{text:?}");
-                }
-            }
-        }
-        for byte in 0..=255u8 {
-            let word = u64::from_le_bytes([b' ', b'\n', byte, b'\r', b'\t', byte, b' ', b'x']);
-            let is_space = matches!(byte, b' ' | b'\n' | b'\r' | b'\t');
-            let expected = if is_space {
-                0x80 << 56
-            } else {
-                (0x80 << 16) | (0x80 << 40) | (0x80 << 56)
-            };
-            assert_eq!(not_whitespace(word), expected, "{byte:#x}");
         }
     }
 
