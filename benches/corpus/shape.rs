@@ -245,7 +245,6 @@ pub fn flow(name: &str, elements: usize, graph: Graph) -> Json {
         if i + 1 < sections {
             edges.push(edge(id("m"), format!("p{}", i + 1), Some("3")));
         }
-        let goto = || object([("goto", string(id("q")))]);
         let compare = |variable: &str, operator: &str, value: Json| {
             object([
                 ("variable", string(variable)),
@@ -253,38 +252,32 @@ pub fn flow(name: &str, elements: usize, graph: Graph) -> Json {
                 ("value", value),
             ])
         };
+        // A rule of `r{i}` to `q{i}` when all (or any) of `parts` hold.
+        let rule = |combine: &str, parts: Vec<Json>| {
+            object([
+                ("element", string(id("r"))),
+                ("condition", object([(combine, Json::Array(parts))])),
+                ("action", object([("goto", string(id("q")))])),
+            ])
+        };
         if graph.rules(i) >= 1 {
             let hours = Json::Array(vec![Json::Number(8), Json::Number(18)]);
-            rules.push(object([
-                ("element", string(id("r"))),
-                (
-                    "condition",
-                    object([(
-                        "all",
-                        Json::Array(vec![
-                            compare("hour", "between", hours),
-                            compare("dayOfWeek", "notIn", strings(["Sat", "Sun"])),
-                        ]),
-                    )]),
-                ),
-                ("action", goto()),
-            ]));
+            rules.push(rule(
+                "all",
+                vec![
+                    compare("hour", "between", hours),
+                    compare("dayOfWeek", "notIn", strings(["Sat", "Sun"])),
+                ],
+            ));
         }
         if graph.rules(i) >= 2 {
-            rules.push(object([
-                ("element", string(id("r"))),
-                (
-                    "condition",
-                    object([(
-                        "any",
-                        Json::Array(vec![
-                            compare("vip", "equals", Json::Bool(true)),
-                            compare("callerId", "startsWith", string("+44")),
-                        ]),
-                    )]),
-                ),
-                ("action", goto()),
-            ]));
+            rules.push(rule(
+                "any",
+                vec![
+                    compare("vip", "equals", Json::Bool(true)),
+                    compare("callerId", "startsWith", string("+44")),
+                ],
+            ));
         }
     }
     let timeouts = object([
