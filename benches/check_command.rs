@@ -47,6 +47,10 @@ struct Timing {
 }
 
 /// Runs a command to the end, its output counted and dropped; returns its timing and output size.
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped by wait4, which also gives its CPU time and peak memory"
+)]
 fn run(command: &mut Command) -> (Timing, usize) {
     use std::io::Read;
     let started = Instant::now();

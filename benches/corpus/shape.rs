@@ -178,7 +178,7 @@ impl Graph {
     fn rules(self, i: usize) -> usize {
         match self {
             Graph::Standard => 1,
-            Graph::Sparse => usize::from(i % 3 == 0),
+            Graph::Sparse => usize::from(i.is_multiple_of(3)),
             Graph::Dense => 2,
         }
     }
