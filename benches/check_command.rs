@@ -1,16 +1,22 @@
 //! Benchmark of the whole `cxone-flow check --format json` command against a plain Node script doing
-//! the tutorial's checks (`bench/node-baseline.js`) and against the fastest sound parse of the same
-//! bytes (our spanned tape; serde_json and sonic-rs into typed structs; sonic-rs's document tree: one
-//! thread, in this process; and our tape again as a whole process of its own that walks
-//! the corpus, reads and parses each file, to set beside the whole check command), on a generated
-//! corpus of 1,000 flows of about 200 elements with 5 cases each. Reports the median CPU and wall
-//! time of each, the ratios (against Node, and the one-thread check against the parse-only process,
-//! each run in turn with the other and taken pair by pair), the JSON
+//! the tutorial's checks (`bench/node-baseline.js`), on each shape of a family of generated corpora
+//! (`corpus::shape::SHAPES`: 1,000 flows of about 200 elements with 5 cases each, written one element
+//! per line, with 2 or 4 spaces or tabs, minified, with CRLF line ends, sparse and dense graphs whose
+//! cases expect full paths; and 1,000 Studio scripts in three layouts, set per byte against the flows
+//! of their layout). Each shape's check and Node run in turn, pair by pair; the worst shape's ratios
+//! are the figures to quote. On the one-element-per-line shape it also sets the check against the
+//! fastest sound parse of the same bytes (our spanned tape; serde_json and sonic-rs into typed
+//! structs; sonic-rs's document tree: one thread, in this process; and our tape again as a whole
+//! process of its own that walks the corpus, reads and parses each file), and reports the JSON
 //! report's size and the startup time on one small flow.
-//! Run: `cargo bench --bench check_command` (set `NODE` to pick the node binary, `BENCH_KEEP_CORPUS`
-//! to a folder to keep the corpus there).
+//! Run: `cargo bench --bench check_command`. Environment: `SHAPES=indent2,minified` runs those shapes
+//! only, `PAIRS` (15) the pairs per shape, `FLOWS` (1000) the files per corpus, `NODE` the node binary,
+//! `BENCH_KEEP_CORPUS=DIR` writes the corpora there and keeps them, and `BENCH_CORPUS_ONLY=DIR`
+//! writes every selected shape's corpus there and stops (for `bench/same-reports.sh`).
 
 mod corpus;
+
+use corpus::shape::{self, SHAPES, Shape};
 
 /// The allocator the `cxone-flow` binary uses, so the parses here allocate as the check does.
 #[global_allocator]
@@ -32,40 +38,52 @@ const RUNS: usize = 7;
 /// Pairs of runs for the comparison with Node (goal 1).
 const PAIRED_RUNS: usize = 15;
 
-/// CPU (user + system) and wall time of one finished child process.
+/// CPU (user + system), wall time and peak memory of one finished child process.
 #[derive(Clone, Copy)]
 struct Timing {
     cpu: Duration,
     wall: Duration,
-}
-
-fn children_cpu() -> Duration {
-    // SAFETY: getrusage only writes into the struct it is given.
-    let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
-        usage
-    };
-    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1_000);
-    time(usage.ru_utime) + time(usage.ru_stime)
+    peak_kib: u64,
 }
 
 /// Runs a command to the end, its output counted and dropped; returns its timing and output size.
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped by wait4, which also gives its CPU time and peak memory"
+)]
 fn run(command: &mut Command) -> (Timing, usize) {
-    let cpu_before = children_cpu();
+    use std::io::Read;
     let started = Instant::now();
-    let output = command.stderr(Stdio::null()).output().expect("the command starts");
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the command starts");
+    let mut stdout = Vec::new();
+    child
+        .stdout
+        .take()
+        .expect("piped")
+        .read_to_end(&mut stdout)
+        .expect("the command's output");
+    // wait4, not `Child::wait`, for this child's own CPU time and peak memory.
+    let pid = libc::pid_t::try_from(child.id()).expect("a pid");
+    let (mut status, mut usage) = (0, unsafe { std::mem::zeroed::<libc::rusage>() });
+    // SAFETY: wait4 only writes into the status and the struct it is given.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let wall = started.elapsed();
     assert!(
-        output.status.code().is_some_and(|c| c == 0),
+        waited == pid && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
         "{command:?} failed: {}",
-        String::from_utf8_lossy(&output.stdout[..output.stdout.len().min(2000)])
+        String::from_utf8_lossy(&stdout[..stdout.len().min(2000)])
     );
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1_000);
     let timing = Timing {
-        cpu: children_cpu() - cpu_before,
+        cpu: time(usage.ru_utime) + time(usage.ru_stime),
         wall,
+        peak_kib: usage.ru_maxrss as u64,
     };
-    (timing, output.stdout.len())
+    (timing, stdout.len())
 }
 
 /// Medians of CPU and wall over `RUNS` runs after one warm-up.
@@ -81,6 +99,7 @@ fn measure(mut make: impl FnMut() -> Command) -> (Timing, usize) {
     let timing = Timing {
         cpu: median(cpu),
         wall: median(wall),
+        peak_kib: 0,
     };
     (timing, bytes)
 }
@@ -96,10 +115,10 @@ struct Paired {
     a_bytes: usize,
 }
 
-fn measure_paired(mut a: impl FnMut() -> Command, mut b: impl FnMut() -> Command) -> Paired {
+fn measure_paired(pairs: usize, mut a: impl FnMut() -> Command, mut b: impl FnMut() -> Command) -> Paired {
     let (_, a_bytes) = run(&mut a());
     run(&mut b());
-    let pairs: Vec<(Timing, Timing)> = (0..PAIRED_RUNS).map(|_| (run(&mut a()).0, run(&mut b()).0)).collect();
+    let pairs: Vec<(Timing, Timing)> = (0..pairs).map(|_| (run(&mut a()).0, run(&mut b()).0)).collect();
     let ratios = |of: fn(&Timing) -> Duration| {
         let mut ratios: Vec<f64> = pairs
             .iter()
@@ -111,6 +130,7 @@ fn measure_paired(mut a: impl FnMut() -> Command, mut b: impl FnMut() -> Command
     let side = |pick: fn(&(Timing, Timing)) -> Timing| Timing {
         cpu: median(pairs.iter().map(|p| pick(p).cpu).collect()),
         wall: median(pairs.iter().map(|p| pick(p).wall).collect()),
+        peak_kib: pairs.iter().map(|p| pick(p).peak_kib).max().unwrap_or(0),
     };
     Paired {
         a: side(|p| p.0),
@@ -290,45 +310,193 @@ fn sonic_document(_: &str, bytes: &[u8]) {
     std::hint::black_box(sonic_rs::from_slice::<sonic_rs::Value>(bytes).expect("corpus parses"));
 }
 
+/// A number from the environment, or `default`.
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name).map_or(default, |v| {
+        v.parse().unwrap_or_else(|_| panic!("{name}={v} is not a number"))
+    })
+}
+
+/// The shapes `SHAPES` names (a comma-separated list), or all of them.
+fn selected_shapes() -> Vec<&'static Shape> {
+    let Ok(names) = std::env::var("SHAPES") else {
+        return SHAPES.iter().collect();
+    };
+    names
+        .split(',')
+        .map(|name| {
+            SHAPES
+                .iter()
+                .find(|shape| shape.name == name.trim())
+                .unwrap_or_else(|| {
+                    let all: Vec<&str> = SHAPES.iter().map(|shape| shape.name).collect();
+                    panic!("no shape {name:?}; the shapes: {}", all.join(","))
+                })
+        })
+        .collect()
+}
+
+/// The corpus of `shape` in `dir` (flows with their test files, or scripts), written unless it is
+/// there already; the bytes of its flows or scripts.
+fn corpus_of(dir: &Path, shape: &Shape, count: usize, cases: usize) -> u64 {
+    let (main, _) = shape::write(dir, shape, count, ELEMENTS, cases);
+    main
+}
+
+/// `cxone-flow check --format json` on `dir`, limits raised so the deep generated chains are clean.
+fn check(dir: &Path, extra: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cxone-flow"));
+    command
+        .args(["check", "--format", "json", "--max-decision-nodes", "100000"])
+        .args(["--max-menu-depth", "100000", "--max-execution-ms", "3600000"])
+        .args(extra)
+        .arg(dir);
+    command
+}
+
+fn one_thread(mut command: Command) -> Command {
+    command.env("RAYON_NUM_THREADS", "1");
+    command
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64()
+}
+
 fn main() {
     if let Some(dir) = std::env::var_os(PARSE_ONLY_DIR) {
         return parse_only_process(Path::new(&dir));
     }
-    let binary = env!("CARGO_BIN_EXE_cxone-flow");
     let node = std::env::var("NODE").unwrap_or_else(|_| "node".to_string());
     let baseline = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/node-baseline.js");
-    // BENCH_KEEP_CORPUS=DIR writes the corpus there and keeps it, for profiling.
+    let (pairs, flows) = (env_number("PAIRS", PAIRED_RUNS), env_number("FLOWS", FLOWS));
+    let shapes = selected_shapes();
+    if let Some(dir) = std::env::var_os("BENCH_CORPUS_ONLY") {
+        for shape in shapes {
+            corpus_of(&Path::new(&dir).join(shape.name), shape, flows, CASES);
+        }
+        return;
+    }
+    // BENCH_KEEP_CORPUS=DIR writes the corpora there and keeps them, for profiling.
     let kept = std::env::var_os("BENCH_KEEP_CORPUS").map(PathBuf::from);
     let temp = kept
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join(format!("cxone-flow-command-bench-{}", std::process::id())));
-    let dir = temp.join("corpus");
-    let (flow_bytes, pairs) = corpus::write_corpus_with_cases(&dir, FLOWS, ELEMENTS, CASES);
-    let files: Vec<PathBuf> = pairs.into_iter().flat_map(|(flow, tests)| [flow, tests]).collect();
-    let all_bytes: u64 = files.iter().map(|f| f.metadata().map_or(0, |m| m.len())).sum();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "cxone-flow check command benchmark: {flows} files of about {} elements per shape, {pairs} pairs per shape (A B A B, median of the ratios pair by pair), {cores} cores",
+        corpus::sections(ELEMENTS) * corpus::SECTION + 1,
+    );
+    println!(
+        "flows: {CASES} cases each; check on all cores against node; scripts: check on one thread, per byte against the flows (no cases) of their layout"
+    );
+    println!(
+        "  {:<17} {:>8} {:>10} {:>10} {:>9} {:>10} {:>9}",
+        "shape", "MB", "ours cpu", "node cpu", "cpu ratio", "wall ratio", "peak MiB"
+    );
+    let mut worst: Option<(&str, f64, f64)> = None;
+    let mut worst_scripts: Option<(&str, f64)> = None;
+    for shape in shapes {
+        let dir = temp.join(shape.name);
+        match shape.files {
+            shape::Files::Flows { .. } => {
+                let bytes = corpus_of(&dir, shape, flows, CASES);
+                let against_node = measure_paired(
+                    pairs,
+                    || check(&dir, &[]),
+                    || {
+                        let mut command = Command::new(&node);
+                        command.arg(&baseline).arg(&dir);
+                        command
+                    },
+                );
+                let (cpu, wall) = (against_node.cpu_ratio, 1.0 / against_node.wall_ratio);
+                println!(
+                    "  {:<17} {:>8.1} {:>7.1} ms {:>7.1} ms {:>8.3}x {:>9.2}x {:>9.1}",
+                    shape.name,
+                    bytes as f64 / 1e6,
+                    ms(against_node.a.cpu),
+                    ms(against_node.b.cpu),
+                    cpu,
+                    wall,
+                    against_node.a.peak_kib as f64 / 1024.0
+                );
+                if worst.is_none_or(|(_, worst_cpu, _)| cpu > worst_cpu) {
+                    worst = Some((shape.name, cpu, wall));
+                }
+                if shape.name == "lines" {
+                    parse_and_startup(&temp, &dir, pairs, against_node.a_bytes, flows);
+                }
+            }
+            shape::Files::Scripts { .. } => {
+                let bytes = corpus_of(&dir, shape, flows, 0);
+                let alike = SHAPES
+                    .iter()
+                    .find(|s| s.name == shape.flows_alike)
+                    .expect("the flows' shape");
+                let alike_dir = temp.join(format!("{}-no-cases", alike.name));
+                let alike_bytes = corpus_of(&alike_dir, alike, flows, 0);
+                let against_flows = measure_paired(
+                    pairs,
+                    || one_thread(check(&dir, &[])),
+                    || one_thread(check(&alike_dir, &[])),
+                );
+                let per_byte = against_flows.cpu_ratio * alike_bytes as f64 / bytes as f64;
+                println!(
+                    "  {:<17} {:>8.1} {:>7.1} ms {:>10} {:>9} {:>10} {:>9.1}   per byte against {} flows (one thread, {:.1} ms for {:.1} MB): {per_byte:.2}x (goal <= 1.5)",
+                    shape.name,
+                    bytes as f64 / 1e6,
+                    ms(against_flows.a.cpu),
+                    "",
+                    "",
+                    "",
+                    against_flows.a.peak_kib as f64 / 1024.0,
+                    alike.name,
+                    ms(against_flows.b.cpu),
+                    alike_bytes as f64 / 1e6,
+                );
+                if worst_scripts.is_none_or(|(_, worst)| per_byte > worst) {
+                    worst_scripts = Some((shape.name, per_byte));
+                }
+                if kept.is_none() {
+                    let _ = std::fs::remove_dir_all(&alike_dir);
+                }
+            }
+        }
+        if kept.is_none() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+    if let Some((name, cpu, wall)) = worst {
+        println!(
+            "worst flow shape: {name}: cpu ours / node = {cpu:.3}x (goal <= 0.333, stretch 0.2)   wall: node / ours = {wall:.2}x (goal >= 3)"
+        );
+    }
+    if let Some((name, per_byte)) = worst_scripts {
+        println!("worst script shape: {name}: per byte {per_byte:.2}x the flows' (goal <= 1.5)");
+    }
+    if kept.is_none() {
+        let _ = std::fs::remove_dir_all(&temp);
+    }
+}
+
+/// On the one-element-per-line corpus in `dir`: the in-process parsers, the one-thread check
+/// against the parse-only process (pair by pair), the report with `--details`, the startup on one
+/// small flow and the binary's size.
+fn parse_and_startup(temp: &Path, dir: &Path, pairs: usize, report_bytes: usize, flows: usize) {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("corpus folder")
+        .map(|entry| entry.expect("corpus entry").path())
+        .collect();
+    files.sort();
     let small = temp.join("small");
     std::fs::create_dir_all(&small).expect("small directory");
     std::fs::write(small.join("one.flow.json"), corpus::flow_text("one", 20)).expect("small flow");
     std::fs::write(small.join("one.tests.json"), corpus::tests_text(20, CASES)).expect("small tests");
-
-    let check = |dir: &Path, extra: &[&str]| {
-        let mut command = Command::new(binary);
-        command
-            .args(["check", "--format", "json", "--max-decision-nodes", "100000"])
-            .args(["--max-menu-depth", "100000", "--max-execution-ms", "3600000"])
-            .args(extra)
-            .arg(dir);
-        command
-    };
-    let against_node = measure_paired(
-        || check(&dir, &[]),
-        || {
-            let mut command = Command::new(&node);
-            command.arg(&baseline).arg(&dir);
-            command
-        },
-    );
-    let (ours, theirs, report_bytes) = (against_node.a, against_node.b, against_node.a_bytes);
     let (startup, _) = measure(|| check(&small, &[]));
     let parsers: [(&str, Parse); 4] = [
         ("our spanned tape", tape),
@@ -345,82 +513,50 @@ fn main() {
     // speed drifts, and two blocks of runs measured one after the other drift apart with it.
     let this_benchmark = std::env::current_exe().expect("the benchmark's own path");
     let against_parse = measure_paired(
-        || {
-            let mut command = check(&dir, &[]);
-            command.env("RAYON_NUM_THREADS", "1");
-            command
-        },
+        pairs,
+        || one_thread(check(dir, &[])),
         || {
             let mut command = Command::new(&this_benchmark);
-            command.env(PARSE_ONLY_DIR, &dir);
+            command.env(PARSE_ONLY_DIR, dir);
             command
         },
     );
     let (ours_one_thread, parse_process) = (against_parse.a, against_parse.b);
-    let (ours_full, full_report_bytes) = measure(|| check(&dir, &["--details"]));
-    let binary_size = std::fs::metadata(binary).map_or(0, |m| m.len());
-    if kept.is_none() {
-        let _ = std::fs::remove_dir_all(&temp);
-    }
-
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!(
-        "cxone-flow check command benchmark: median of {RUNS} runs ({PAIRED_RUNS} pairs against node and against the parse-only process), {cores} cores"
-    );
-    println!(
-        "corpus: {FLOWS} flows x {} elements, {CASES} cases each: {:.1} MB of flow JSON, {:.1} MB in all",
-        corpus::sections(ELEMENTS) * corpus::SECTION + 1,
-        flow_bytes as f64 / 1e6,
-        all_bytes as f64 / 1e6
-    );
-    println!("                                  cpu ms    wall ms");
-    let row = |name: &str, t: Timing| println!("  {name:<30} {:>8.1}  {:>8.1}", ms(t.cpu), ms(t.wall));
-    row("cxone-flow check (all cores)", ours);
-    row("cxone-flow check (one thread)", ours_one_thread);
-    row("node baseline (one thread)", theirs);
-    println!(
-        "  cpu: ours / node = {:.3}x (goal <= 0.333)   wall: node / ours = {:.2}x (goal >= 3)   (pair by pair)",
-        against_node.cpu_ratio,
-        1.0 / against_node.wall_ratio
-    );
-    println!(
-        "  (of the two medians: cpu {:.2}x, wall {:.2}x)",
-        ratio(ours.cpu, theirs.cpu),
-        ratio(theirs.wall, ours.wall)
-    );
+    let (ours_full, full_report_bytes) = measure(|| check(dir, &["--details"]));
+    let binary_size = std::fs::metadata(env!("CARGO_BIN_EXE_cxone-flow")).map_or(0, |m| m.len());
+    let _ = std::fs::remove_dir_all(&small);
     let parse_times: Vec<String> = parses
         .iter()
         .map(|&(name, time)| format!("{name} {:.1} ms", ms(time)))
         .collect();
+    println!("    lines: check one thread {:.1} ms cpu", ms(ours_one_thread.cpu));
     println!(
-        "  parse only, one thread, in process (read + parse): {}",
+        "    lines: parse only, one thread, in process (read + parse): {}",
         parse_times.join(", ")
     );
     println!(
-        "  check one thread cpu (a whole process) / fastest parse in process ({fastest}) = {:.2}x (not like for like: the parse pays no start, walk or report; goal 2 is the next line's)",
+        "    lines: check one thread cpu (a whole process) / fastest parse in process ({fastest}) = {:.2}x (not like for like: the parse pays no start, walk or report; goal 2 is the next line's)",
         ratio(ours_one_thread.cpu, parse)
     );
     println!(
-        "  parse only, one thread, a whole process (walk, read + our spanned tape): {:.1} ms cpu, {:.1} ms wall",
+        "    lines: parse only, one thread, a whole process (walk, read + our spanned tape): {:.1} ms cpu, {:.1} ms wall",
         ms(parse_process.cpu),
         ms(parse_process.wall)
     );
     println!(
-        "  check one thread cpu / parse-only process cpu (both whole processes) = {:.2}x (goal <= 2)   (pair by pair; of the two medians: {:.2}x)",
+        "    lines: check one thread cpu / parse-only process cpu (both whole processes) = {:.2}x (goal <= 2)   (pair by pair; of the two medians: {:.2}x)",
         against_parse.cpu_ratio,
         ratio(ours_one_thread.cpu, parse_process.cpu)
     );
     println!(
-        "  json report: {:.2} MB ({:.0} bytes per clean flow); with --details: {:.2} MB, {:.1} ms wall",
+        "    lines: json report: {:.2} MB ({:.0} bytes per clean flow); with --details: {:.2} MB, {:.1} ms wall",
         report_bytes as f64 / 1e6,
-        report_bytes as f64 / FLOWS as f64,
+        report_bytes as f64 / flows as f64,
         full_report_bytes as f64 / 1e6,
         ms(ours_full.wall)
     );
     println!(
-        "  startup: check on one {}-element flow: {:.2} ms wall, {:.2} ms cpu; release binary {:.2} MB",
+        "    startup: check on one {}-element flow: {:.2} ms wall, {:.2} ms cpu; binary {:.2} MB",
         corpus::sections(20) * corpus::SECTION + 1,
         ms(startup.wall),
         ms(startup.cpu),

@@ -49,17 +49,16 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
 /// The index of the first rule by which the rules so far match every possible call, if decidable.
 fn first_covering(conditions: &[&Condition]) -> Option<usize> {
     let classes = value_classes(conditions);
-    let combinations = combinations(&classes).filter(|&c| c <= MAX_COMBINATIONS)?;
-    let mut covered_by = vec![None; combinations];
-    for (index, slot) in covered_by.iter_mut().enumerate() {
+    let combinations = combinations(&classes).filter(|&c| (1..=MAX_COMBINATIONS).contains(&c))?;
+    // The latest rule any call needs, kept as the calls are tried: a list of every call's rule,
+    // allocated zeroed at the largest count before the first call (usually uncovered) ended the
+    // search, was two thirds of checking flows with two rules per routing element.
+    let mut last = 0;
+    for index in 0..combinations {
         let call = combination(&classes, index);
-        *slot = Some(conditions.iter().position(|c| holds(c, &call))?);
+        last = last.max(conditions.iter().position(|c| holds(c, &call))?);
     }
-    covered_by
-        .into_iter()
-        .max()
-        .flatten()
-        .filter(|&last| last + 1 < conditions.len())
+    (last + 1 < conditions.len()).then_some(last)
 }
 
 #[cfg(test)]

@@ -498,6 +498,46 @@ fn edited(text: &'static str) -> impl Strategy<Value = String> {
     })
 }
 
+/// Whitespace of every kind JSON allows, and bytes it does not call whitespace.
+const SPACES: [&str; 9] = [
+    "\t",
+    "\r\n",
+    "\n        ",
+    " ",
+    "\r",
+    "\u{b}",
+    "\u{c}",
+    "\u{a0}",
+    "\u{0}",
+];
+
+/// A text with whitespace, or a byte that looks like it, put in here and there.
+fn respaced(text: &'static str) -> impl Strategy<Value = String> {
+    let edit = (any::<prop::sample::Index>(), prop::sample::select(&SPACES[..]));
+    prop::collection::vec(edit, 1..6).prop_map(move |edits| {
+        let mut text = text.to_string();
+        for (at, space) in edits {
+            let mut at = at.index(text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            text.insert_str(at, space);
+        }
+        text
+    })
+}
+
+/// A pretty-printed `text` laid out as editors save it: CRLF line ends, a tab or four spaces for
+/// two (in strings too, which both readers read alike).
+fn laid_out(text: &str, layout: usize) -> String {
+    match layout {
+        0 => text.replace('\n', "\r\n"),
+        1 => text.replace("  ", "\t"),
+        2 => text.replace("  ", "    "),
+        _ => text.to_string(),
+    }
+}
+
 /// Flows whose elements have their kind's fields and no others, with random edges, rules (sound
 /// or not) and timeouts: most of them plain.
 fn kind_fields_flow() -> impl Strategy<Value = Value> {
@@ -559,6 +599,27 @@ proptest! {
     fn generated_flows_read_alike_or_are_declined(flow in any_flow(), pretty in any::<bool>()) {
         let text = written(&flow, pretty);
         read_alike(&text);
+    }
+
+    #[test]
+    fn respaced_flows_tests_and_scripts_read_alike_or_are_declined(
+        flow in respaced(MAIN_IVR),
+        tests in respaced(MAIN_IVR_TESTS),
+        script in respaced(STUDIO_IVR),
+    ) {
+        read_alike(&flow);
+        tests_read_alike(&tests);
+        script_read_alike(&script);
+    }
+
+    #[test]
+    fn generated_flows_and_scripts_in_every_layout_read_alike(
+        flow in any_flow(),
+        script in any_script(),
+        layout in 0..4usize,
+    ) {
+        read_alike(&laid_out(&written(&flow, true), layout));
+        script_read_alike(&laid_out(&written(&script, true), layout));
     }
 
     #[test]

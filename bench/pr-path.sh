@@ -1,0 +1,66 @@
+#!/bin/sh
+# The Action's pull-request path on a large repository: a Git repository of COUNT (10000) flows with
+# their test files, or (KIND=scripts) COUNT Studio scripts, of which a pull request changes 3; the
+# Action runs on it as on a runner (a pull_request event, no token: the changed files come from
+# git diff), then checks the same 3 files alone with the CLI. Prints each one's time and what each
+# opened and read (strace -c -f, when strace is there).
+# The files are copies of the examples (examples/flows/main-ivr, examples/studio/acme_main_ivr).
+# Usage: bench/pr-path.sh BINARY [WORKDIR]     (COUNT=10000 KIND=flows|scripts; run from the repository)
+set -eu
+binary=$(realpath "$1")
+work=${2:-$(mktemp -d)}
+count=${COUNT:-10000}
+kind=${KIND:-flows}
+repo="$work/repo-$kind-$count"
+if [ ! -d "$repo/.git" ]; then
+    mkdir -p "$repo/flows"
+    # Each file a copy of the example's, its name and ids numbered.
+    case $kind in
+    scripts) template="examples/studio/acme_main_ivr.json examples/studio/acme_main_ivr.tests.json" ;;
+    *) template="examples/flows/main-ivr.flow.json examples/flows/main-ivr.tests.json" ;;
+    esac
+    i=0
+    while [ "$i" -lt "$count" ]; do
+        n=$(printf %05d "$i")
+        for file in $template; do
+            name=$(basename "$file" | sed "s/main[-_]ivr/&-$n/")
+            sed "s/main[-_]ivr/&-$n/g" "$file" >"$repo/flows/$name"
+        done
+        i=$((i + 1))
+    done
+    git -C "$repo" init -q
+    git -C "$repo" add -A
+    git -C "$repo" -c user.name=b -c user.email=b@b commit -qm base
+    for n in 00001 00002 00003; do
+        for file in "$repo"/flows/*"-$n.flow.json" "$repo"/flows/*"-$n.json"; do
+            if [ -f "$file" ]; then printf '\n' >>"$file"; fi
+        done
+    done
+    git -C "$repo" -c user.name=b -c user.email=b@b commit -qam change
+fi
+base=$(git -C "$repo" rev-parse HEAD~1)
+head=$(git -C "$repo" rev-parse HEAD)
+printf '{"number": 1, "pull_request": {"number": 1, "changed_files": 3, "base": {"sha": "%s"}, "head": {"sha": "%s"}}}\n' \
+    "$base" "$head" >"$work/event.json"
+# The Action as the runner starts it: no arguments, the event in a file, inputs as variables.
+action() {
+    env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EVENT_PATH="$work/event.json" \
+        GITHUB_WORKSPACE="$repo" INPUT_PATHS=flows INPUT_MAX_MENU_DEPTH=100000 "$@" "$binary"
+}
+changed=$(git -C "$repo" diff --name-only HEAD~1 HEAD | sed "s|^|$repo/|")
+# The CLI on the changed files alone.
+alone() {
+    # shellcheck disable=SC2086
+    "$@" "$binary" check --format json --max-menu-depth 100000 $changed
+}
+for run in 1 2 3; do
+    action /usr/bin/time -f "action, a PR of 3 files: %e s wall, %U+%S s cpu, %M KiB peak" >/dev/null || true
+    alone /usr/bin/time -f "the 3 files alone:       %e s wall, %U+%S s cpu, %M KiB peak" >/dev/null || true
+done
+if command -v strace >/dev/null; then
+    for what in action alone; do
+        echo "$what: system calls (strace -c -f), the most frequent:"
+        $what strace -f -c -o "$work/$what.strace" >/dev/null 2>&1 || true
+        sort -k4 -n -r "$work/$what.strace" | head -6
+    done
+fi
