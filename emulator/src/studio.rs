@@ -566,9 +566,11 @@ pub async fn save(State(state): State<Arc<AppState>>, headers: HeaderMap, body: 
     (status, Json(json!({"errorCount": errors, "results": [result]}))).into_response()
 }
 
-/// A point of contact as `GET points-of-contact` lists it.
-fn listed(point: &PointOfContact) -> Value {
+/// A point of contact as `GET points-of-contact` lists it (`subType` left out: the spec gives no
+/// value of it).
+fn listed(point: &PointOfContact, business_unit: u64) -> Value {
     json!({
+        "businessUnitId": business_unit,
         "contactCode": point.contact_code,
         "contactAddress": point.address,
         "contactDescription": point.description,
@@ -596,7 +598,8 @@ pub async fn points_of_contact(State(state): State<Arc<AppState>>, headers: Head
     if let Err(refused) = require(&state, &headers) {
         return *refused;
     }
-    let points = state.lock().points_of_contact.iter().map(listed).collect();
+    let unit = state.config.studio.business_unit;
+    let points = state.lock().points_of_contact.iter().map(|p| listed(p, unit)).collect();
     Json(envelope(&state, points)).into_response()
 }
 
@@ -615,7 +618,7 @@ pub async fn point_of_contact(
         .points_of_contact
         .iter()
         .find(|p| p.contact_code.to_string() == code)
-        .map(listed);
+        .map(|p| listed(p, state.config.studio.business_unit));
     match found {
         Some(point) => Json(envelope(&state, vec![point])).into_response(),
         None => ApiError::not_found(format!("no point of contact `{code}`")).into_response(),

@@ -500,7 +500,8 @@ impl Saved {
     }
 
     /// Whether CXone said the script was saved: a 200 or 206 whose answer says `success` and counts
-    /// no errors. `None` when the 2xx answer says nothing (read the script back).
+    /// no errors. `None` when the 2xx answer says nothing, `success` included (read the script
+    /// back).
     pub fn succeeded(&self) -> Option<bool> {
         if !(200..300).contains(&self.status) {
             return Some(false);
@@ -508,7 +509,10 @@ impl Saved {
         let result = self.result()?;
         let errors = self.answer.as_ref().and_then(|a| a.error_count).unwrap_or_default().0
             + result.error_code.as_ref().map_or(0, |c| c.details.total_errors.0);
-        Some(result.success && errors == 0)
+        if errors > 0 {
+            return Some(false);
+        }
+        result.success
     }
 }
 
@@ -517,6 +521,46 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    fn saved(status: u16, answer: serde_json::Value) -> Saved {
+        Saved {
+            status,
+            answer: Some(serde_json::from_value(answer).unwrap()),
+        }
+    }
+
+    #[test]
+    fn a_save_answer_says_saved_only_with_success_and_no_errors_counted() {
+        // NICE's spec (calljacob/nice-cxone-api AdminGeneralService.ts, `createScript`): `success`
+        // is optional; an answer without it says nothing, the script is read back.
+        let spec = json!({"errorCount": 0, "results": [{"libraryId": "0b6b3c4e-lib"}]});
+        assert_eq!(saved(200, spec).succeeded(), None);
+        // outboundani/cxone-mcp test/scripts.test.js: totals written as strings.
+        let warned = json!({"results": [{"success": true, "masterId": 1, "libraryId": "x",
+            "error_code": {"details": {"totalErrors": "0", "totalWarnings": "1", "actions": {}}}}]});
+        assert_eq!(saved(206, warned).succeeded(), Some(true));
+        let counted = json!({"errorCount": "1", "results": [{"libraryId": "x"}]});
+        assert_eq!(saved(200, counted).succeeded(), Some(false));
+        assert_eq!(
+            saved(409, json!({"results": [{"success": true}]})).succeeded(),
+            Some(false)
+        );
+    }
+
+    #[test]
+    fn a_listed_point_of_contact_without_a_code_decodes_and_is_never_named_by_one() {
+        // The spec's `AdminGeneral_getPointsOfContactResponse` makes every item field optional.
+        let list: PointsOfContact = serde_json::from_value(json!({"pointsOfContact": [
+            {"contactDescription": "Chat", "scriptName": "Chat_IVR"},
+            {"contactCode": 4001, "contactDescription": "Main line", "scriptName": "Old_IVR"}
+        ]}))
+        .unwrap();
+        let [chat, main] = &list.points_of_contact[..] else {
+            panic!("{list:?}")
+        };
+        assert!(!chat.is_named("0") && chat.is_named("Chat"));
+        assert!(main.is_named("4001") && main.is_named("Main line"));
+    }
 
     #[test]
     fn only_a_cluster_id_s_shape_can_name_the_fallback_host() {

@@ -64,8 +64,9 @@ pub struct SaveAnswer {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaveResult {
+    /// Optional in NICE's spec: an answer without it says nothing about the save.
     #[serde(default)]
-    pub success: bool,
+    pub success: Option<bool>,
     #[serde(default)]
     pub master_id: Option<Value>,
     #[serde(default)]
@@ -138,10 +139,12 @@ pub struct PointsOfContact {
 }
 
 /// A point of contact (a DNIS, a chat address): it runs the script it names. `contactCode` is its
-/// id; the spec says an integer, a digit string is read too.
+/// id; the spec says an optional integer, a digit string is read too, and one without a code (0)
+/// is listed but never named by a code.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PointOfContact {
+    #[serde(default)]
     pub contact_code: Count,
     #[serde(default)]
     pub contact_address: Option<String>,
@@ -166,7 +169,8 @@ pub struct PointOfContact {
 impl PointOfContact {
     /// Whether the mapping names this point of contact: by its `contactCode` or its description.
     pub fn is_named(&self, name: &str) -> bool {
-        name.trim() == self.contact_code.0.to_string() || self.contact_description.as_deref() == Some(name)
+        let code = self.contact_code.0;
+        (code != 0 && name.trim() == code.to_string()) || self.contact_description.as_deref() == Some(name)
     }
 
     /// The body of `PUT points-of-contact/{contactCode}` that changes only the script: the

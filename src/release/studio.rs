@@ -231,9 +231,13 @@ pub fn failing_findings(saved: &Saved) -> Vec<RemoteFinding> {
     if !found.iter().any(|f| f.error) {
         let key = match saved.result() {
             _ if saved.status == 409 => "rejected (HTTP 409) naming no action".to_string(),
-            Some(result) if !result.success => format!("`success: false` (HTTP {}) naming no action", saved.status),
-            Some(_) => format!("errors counted (HTTP {}) naming no action", saved.status),
-            None => format!(
+            Some(result) if result.success == Some(false) => {
+                format!("`success: false` (HTTP {}) naming no action", saved.status)
+            }
+            Some(result) if result.success == Some(true) => {
+                format!("errors counted (HTTP {}) naming no action", saved.status)
+            }
+            _ => format!(
                 "an answer (HTTP {}) that does not say the script was saved",
                 saved.status
             ),

@@ -87,6 +87,25 @@ async fn a_lost_save_answer_is_read_back_before_it_is_called_failed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_answered_in_the_specs_shape_without_success_is_read_back_not_called_rejected() {
+    // NICE's spec (calljacob/nice-cxone-api, AdminGeneralService.ts `createScript`) answers
+    // `{errorCount?: number; results?: [{success?: boolean; libraryId?: string}]}`: `success` may
+    // be absent. Nothing is saved here, so the read-back must say so.
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    answer(
+        &emulator,
+        "POST",
+        "/v30.0/scripts",
+        200,
+        json!({"errorCount": 0, "results": [{"libraryId": "0b6b3c4e-lib"}]}),
+    );
+    let repo = std::sync::Arc::new(repository());
+    let run = off_runtime(&emulator, &repo, move |d, e| unmapped_release(d, e, "v1", &[])).await;
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    says(&run.stdout, "but the tenant has no `Acme_Main_IVR__v1` when read back");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_remote_check_never_passes_a_refusal_that_names_no_action() {
     for (status, body) in [
         (409, json!({"results": [{"success": false}]})),
@@ -94,6 +113,11 @@ async fn the_remote_check_never_passes_a_refusal_that_names_no_action() {
         (
             200,
             json!({"results": [{"success": false, "error_code": {"details": {"totalErrors": "0"}}}]}),
+        ),
+        // The spec's own shape, `success` absent: CXone did not say it passed.
+        (
+            200,
+            json!({"errorCount": 0, "results": [{"libraryId": "0b6b3c4e-lib"}]}),
         ),
     ] {
         let emulator = std::sync::Arc::new(tenant(&[]).await);

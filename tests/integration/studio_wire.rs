@@ -241,6 +241,7 @@ async fn points_of_contact_are_listed_read_and_updated_whole_as_published() {
     assert_eq!(
         keys(listed),
         [
+            "businessUnitId",
             "contactAddress",
             "contactCode",
             "contactDescription",
@@ -262,8 +263,10 @@ async fn points_of_contact_are_listed_read_and_updated_whole_as_published() {
         ),
         (&json!("Main line"), &json!(11), &json!("Old_IVR"))
     );
+    // `getPointOfContactById` answers `AdminGeneral_getPointsOfContactResponse`: the list's shape.
     let (_, one) = raw.get("points-of-contact/4001").await;
-    assert_eq!(one["pointsOfContact"][0]["contactCode"], 4001, "{one}");
+    assert_eq!(keys(&one), ["businessUnitId", "lastPollTime", "pointsOfContact"]);
+    assert_eq!(one["pointsOfContact"][0], *listed, "{one}");
 
     let mut script = example_script("New_IVR");
     script["properties"]["9"]["0"]["value"] = json!("Claims");
