@@ -593,13 +593,32 @@ fn envelope(state: &AppState, points: Vec<Value>) -> Value {
     })
 }
 
-/// `GET points-of-contact`.
-pub async fn points_of_contact(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+#[derive(Deserialize)]
+pub struct PageQuery {
+    skip: Option<usize>,
+    top: Option<usize>,
+}
+
+/// `GET points-of-contact?skip=&top=`: a page, of 50 unless asked (at most 100), as CXone's lists
+/// page (outboundani/cxone-mcp `src/cxone.js`).
+pub async fn points_of_contact(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<PageQuery>,
+) -> Response {
     if let Err(refused) = require(&state, &headers) {
         return *refused;
     }
     let unit = state.config.studio.business_unit;
-    let points = state.lock().points_of_contact.iter().map(|p| listed(p, unit)).collect();
+    let (skip, top) = (query.skip.unwrap_or(0), query.top.unwrap_or(50).clamp(1, 100));
+    let points = state
+        .lock()
+        .points_of_contact
+        .iter()
+        .skip(skip)
+        .take(top)
+        .map(|p| listed(p, unit))
+        .collect();
     Json(envelope(&state, points)).into_response()
 }
 

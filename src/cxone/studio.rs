@@ -353,22 +353,40 @@ impl StudioClient {
 
     /// Every script whose name contains `name` (all of them for ""), page by page.
     pub async fn search(&self, name: &str) -> Result<Vec<ScriptSummary>, ApiError> {
-        const TOP: usize = 100;
         let call = format!("search the scripts named like `{name}`");
+        let query = [
+            (self.param("scriptName"), name.to_string()),
+            (self.param("includeInactive"), "true".into()),
+        ];
+        self.paged(&call, "scripts/search", &query, |list: ScriptSearch| {
+            list.script_search_details
+        })
+        .await
+    }
+
+    /// Every item of a list CXone answers page by page (`skip`/`top`; lists page at 50 unless
+    /// asked, at most 100): pages are read until one comes back short.
+    async fn paged<A: DeserializeOwned, T>(
+        &self,
+        call: &str,
+        path: &str,
+        query: &[(&str, String)],
+        items: impl Fn(A) -> Vec<T>,
+    ) -> Result<Vec<T>, ApiError> {
+        const TOP: usize = 100;
         let mut found = Vec::new();
         for page in 0..crate::cxone::client::MAX_PAGES {
-            let (_, list): (_, ScriptSearch) = self
-                .call(&call, Retry::Safe, &[], |http, root| {
-                    http.get(self.url(root, "scripts/search")).query(&[
-                        (self.param("scriptName"), name.to_string()),
-                        (self.param("includeInactive"), "true".into()),
+            let (_, list): (_, A) = self
+                .call(call, Retry::Safe, &[], |http, root| {
+                    http.get(self.url(root, path)).query(query).query(&[
                         (self.param("skip"), (page * TOP).to_string()),
                         (self.param("top"), TOP.to_string()),
                     ])
                 })
                 .await?;
-            let got = list.script_search_details.len();
-            found.extend(list.script_search_details);
+            let page = items(list);
+            let got = page.len();
+            found.extend(page);
             if got < TOP {
                 return Ok(found);
             }
@@ -435,12 +453,13 @@ impl StudioClient {
     }
 
     pub async fn points_of_contact(&self) -> Result<Vec<PointOfContact>, ApiError> {
-        let (_, list): (_, PointsOfContact) = self
-            .call("list the points of contact", Retry::Safe, &[], |http, root| {
-                http.get(self.url(root, "points-of-contact"))
-            })
-            .await?;
-        Ok(list.points_of_contact)
+        self.paged(
+            "list the points of contact",
+            "points-of-contact",
+            &[],
+            |list: PointsOfContact| list.points_of_contact,
+        )
+        .await
     }
 
     /// `GET points-of-contact/{contactCode}`: the point of contact itself, or (as one client reads
@@ -541,6 +560,10 @@ mod tests {
         assert_eq!(saved(206, warned).succeeded(), Some(true));
         let counted = json!({"errorCount": "1", "results": [{"libraryId": "x"}]});
         assert_eq!(saved(200, counted).succeeded(), Some(false));
+        for count in [json!(1.0), json!("1.0"), json!(0.5)] {
+            let counted = json!({"errorCount": count, "results": [{"success": true}]});
+            assert_eq!(saved(200, counted).succeeded(), Some(false), "{count}");
+        }
         assert_eq!(
             saved(409, json!({"results": [{"success": true}]})).succeeded(),
             Some(false)

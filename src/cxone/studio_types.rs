@@ -88,9 +88,11 @@ pub struct Count(pub u64);
 
 impl<'de> Deserialize<'de> for Count {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // `1.0` or `"1e0"` is one error, never none: a count is rounded up.
+        let float = |f: f64| if f > 0.0 { f.ceil() as u64 } else { 0 };
         Ok(Count(match Value::deserialize(deserializer)? {
-            Value::Number(n) => n.as_u64().unwrap_or_default(),
-            Value::String(s) => s.trim().parse().unwrap_or_default(),
+            Value::Number(n) => n.as_u64().unwrap_or_else(|| n.as_f64().map_or(0, float)),
+            Value::String(s) => s.trim().parse().unwrap_or_else(|_| s.trim().parse().map_or(0, float)),
             _ => 0,
         }))
     }

@@ -148,6 +148,20 @@ pub fn sandbox_name(prefix: &str, name: &str) -> String {
     format!("{prefix}{name}__ci")
 }
 
+/// A tag a Studio release can save under: `NAME__TAG` must be a version of NAME (never the
+/// sandbox `NAME__ci`, which every pull request's remote check overwrites, so a point of contact
+/// moved onto it would run whatever the last pull request sent) and one script of Studio's tree
+/// (no folder separator, no control character).
+pub fn check_tag(tag: &str) -> Result<(), String> {
+    let bad = tag.chars().any(|c| matches!(c, '/' | '\\') || c.is_control());
+    if bad || !is_version_of("NAME", &versioned_name("NAME", tag)) {
+        return Err(format!(
+            "the tag {tag:?} cannot name a Studio release: NAME__TAG would be the remote check's sandbox (`ci`), empty, or a path in Studio's folders; release another tag"
+        ));
+    }
+    Ok(())
+}
+
 /// Whether `name` is a released version of `script`: `script` itself or `script__TAG`, never its
 /// sandbox (`script__ci`).
 pub fn is_version_of(script: &str, name: &str) -> bool {
@@ -297,11 +311,24 @@ impl ScriptReport {
 /// The keys of an action that only place it on Studio's canvas.
 const LAYOUT: [&str; 4] = ["x", "y", "xws", "yws"];
 
-/// Whether two scripts say the same: their actions (layout aside), properties, branches and name.
-/// CXone adds header fields of its own (`masterId`, `lockInfo`, `lastSavedIn`) and may drop the
-/// layout (`xws`, `yws`) on a read-back, so neither counts.
+/// Header fields that change what a script does, compared where both scripts have them (a
+/// read-back may add them, a file may leave them out).
+const CONTENT_HEADER: [&str; 2] = ["mediaType", "purposeType"];
+
+/// Whether two scripts say the same: their name, the header fields that change what they do,
+/// actions (layout aside), properties and branches. CXone adds header fields of its own
+/// (`masterId`, `lockInfo`, `lastSavedIn`) and may drop the layout (`xws`, `yws`) on a read-back,
+/// so neither counts. `variableRedaction` (which variables logs hide) always counts, absent
+/// meaning none.
 pub fn same_content(a: &Value, b: &Value) -> bool {
+    let header = |s: &Value, key: &str| s.pointer(&format!("/header/{key}")).filter(|v| !v.is_null()).cloned();
+    let redacted = |s: &Value| header(s, "variableRedaction").unwrap_or_else(|| Value::String(String::new()));
     a.pointer("/header/scriptName") == b.pointer("/header/scriptName")
+        && redacted(a) == redacted(b)
+        && CONTENT_HEADER.iter().all(|key| match (header(a, key), header(b, key)) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
+        })
         && a.get("properties") == b.get("properties")
         && a.get("branches") == b.get("branches")
         && same_actions(a.get("actions"), b.get("actions"))
@@ -347,11 +374,43 @@ pub async fn release(
     } else {
         Vec::new()
     };
+    if let Some(clash) = shared_point_of_contact(scripts, settings, &points) {
+        return Err(ApiError::local("map the points of contact", clash));
+    }
     let mut reports = Vec::new();
     for script in scripts {
         reports.push(release_one(client, script, settings, audit, &points).await);
     }
     Ok(reports)
+}
+
+/// A point of contact mapped to two of the scripts released (by its code, or once by its code and
+/// once by its description): each cutover would pass its own check and the last would win, so a
+/// release would claim both. `None` when each runs one script.
+fn shared_point_of_contact(
+    scripts: &[ScriptToRelease],
+    settings: &StudioRelease,
+    points: &[crate::cxone::studio_types::PointOfContact],
+) -> Option<String> {
+    let mut owners: std::collections::BTreeMap<u64, &str> = Default::default();
+    for script in scripts {
+        for name in settings.mapped(&script.name) {
+            let Some(point) = points.iter().find(|p| p.is_named(name)) else {
+                continue;
+            };
+            let code = point.contact_code.0;
+            match owners.insert(code, &script.name) {
+                Some(other) if other != script.name => {
+                    return Some(format!(
+                        "point of contact {code} is mapped to both `{other}` and `{}`: it runs one script; map it to one",
+                        script.name
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 async fn release_one(
@@ -536,6 +595,7 @@ pub fn release_scripts(
     tag: &str,
     dry_run: bool,
 ) -> Result<(Vec<ScriptReport>, Option<String>), String> {
+    check_tag(tag)?;
     let client = client(connection, studio)?;
     let (audit, _) = open_audit(connection, tag)?;
     let settings = StudioRelease {
@@ -584,6 +644,27 @@ mod tests {
         assert!(!same_content(&ours, &other));
         let more = json!({"header": {"scriptName": "A__v1"}, "actions": {"1": {"name": "BEGIN", "label": "start"}}, "branches": {}});
         assert!(!same_content(&ours, &more));
+        // Which variables logs hide is content: a change of it is never "the same".
+        let redacting = json!({"header": {"scriptName": "A__v1", "variableRedaction": "CardNumber"}, "actions": {"1": {"name": "BEGIN"}}, "branches": {}});
+        assert!(!same_content(&redacting, &theirs));
+        let mut unredacted = theirs.clone();
+        unredacted["header"]["variableRedaction"] = json!("");
+        assert!(same_content(&ours, &unredacted));
+        let chat = json!({"header": {"scriptName": "A__v1", "mediaType": 3}, "actions": {"1": {"name": "BEGIN"}}, "branches": {}});
+        let mut phone = theirs.clone();
+        phone["header"]["mediaType"] = json!(4);
+        assert!(!same_content(&chat, &phone) && same_content(&ours, &phone));
+    }
+
+    #[test]
+    fn a_release_tag_never_names_the_sandbox_or_a_folder() {
+        assert!(check_tag("v1.2.0").is_ok());
+        for tag in ["ci", "", "release/v1", "v1\\x", "v1\n"] {
+            assert!(
+                check_tag(tag).unwrap_err().contains("cannot name a Studio release"),
+                "{tag:?}"
+            );
+        }
     }
 
     #[test]

@@ -297,19 +297,50 @@ pub async fn rollback(
     }
     let record = |event: AuditEvent| audit.record(event, Some(script), None);
     let mut done = Vec::new();
+    let mut moved: Vec<(PointOfContact, String)> = Vec::new();
     for (point, target) in plan.into_iter().filter(|(p, t)| p.script_name != *t) {
         let code = point.contact_code.0.to_string();
-        move_to(client, &point, &target, &record)
-            .await
-            .map_err(|why| format!("point of contact {code}: {why}"))?;
+        if let Err(why) = move_to(client, &point, &target, &record).await {
+            let undone = undo(client, moved, &record).await;
+            return Err(format!("point of contact {code}: {why}{undone}"));
+        }
         record(AuditEvent::PointOfContactRolledBack {
             point_of_contact: code.clone(),
             from: point.script_name.clone(),
             to: target.clone(),
         });
+        let mut now = point.clone();
+        now.script_name = target.clone();
+        moved.push((now, point.script_name.clone()));
         done.push((code, point.script_name, target));
     }
     Ok(done)
+}
+
+/// A rollback is all or nothing too: the points of contact it moved before one failed are moved
+/// back to what they ran (each `(now, before)`), and the answer says which were.
+async fn undo(client: &StudioClient, moved: Vec<(PointOfContact, String)>, record: &impl Fn(AuditEvent)) -> String {
+    let mut said = String::new();
+    for (now, before) in moved {
+        let code = now.contact_code.0.to_string();
+        match move_to(client, &now, &before, record).await {
+            Ok(()) => {
+                record(AuditEvent::PointOfContactRolledBack {
+                    point_of_contact: code.clone(),
+                    from: now.script_name.clone(),
+                    to: before.clone(),
+                });
+                said.push_str(&format!(
+                    "; point of contact {code} moved back to `{before}`, all or nothing"
+                ));
+            }
+            Err(why) => said.push_str(&format!(
+                "; point of contact {code} runs `{}`: it could not be moved back to `{before}` ({why})",
+                now.script_name
+            )),
+        }
+    }
+    said
 }
 
 /// Rolls a script's points of contact back (to `NAME__TAG`, or to what the audit log says they ran

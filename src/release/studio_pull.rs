@@ -187,10 +187,16 @@ async fn wanted(client: &StudioClient, studio: &StudioSettings, names: &[String]
 /// A script as it is filed: named `name`, without the header fields the tenant writes itself.
 /// `Err` for an answer that is not a script (`null`, an array, no header).
 fn filed(mut script: Value, name: &str) -> Result<Value, String> {
-    let Some(header) = script.get_mut("header").and_then(Value::as_object_mut) else {
+    let has_actions = script.get("actions").is_some_and(Value::is_object);
+    let Some(header) = script
+        .get_mut("header")
+        .and_then(Value::as_object_mut)
+        .filter(|_| has_actions)
+    else {
         let what = match &script {
             Value::Null => "null",
             Value::Array(_) => "an array",
+            Value::Object(o) if o.get("header").is_some_and(Value::is_object) => "an object without actions",
             Value::Object(_) => "an object without a header",
             _ => "not an object",
         };
@@ -242,14 +248,20 @@ mod tests {
 
     #[test]
     fn only_a_script_is_filed_and_without_the_tenant_s_header_fields() {
-        for answer in [json!(null), json!([1]), json!({"actions": {}}), json!("x")] {
+        for answer in [
+            json!(null),
+            json!([1]),
+            json!({"actions": {}}),
+            json!("x"),
+            json!({"header": {"scriptName": "A"}}),
+            json!({"header": {}, "actions": []}),
+        ] {
             assert!(filed(answer, "A").unwrap_err().contains("is not a script"));
         }
-        let script =
-            json!({"header": {"scriptName": "A__v2", "masterId": 9, "lockInfo": {}, "lastSavedIn": "x", "busNo": 1}});
+        let script = json!({"header": {"scriptName": "A__v2", "masterId": 9, "lockInfo": {}, "lastSavedIn": "x", "busNo": 1}, "actions": {}});
         assert_eq!(
             filed(script, "A").unwrap(),
-            json!({"header": {"scriptName": "A", "busNo": 1}})
+            json!({"header": {"scriptName": "A", "busNo": 1}, "actions": {}})
         );
     }
 }

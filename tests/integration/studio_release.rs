@@ -720,4 +720,44 @@ async fn init_studio_scaffolds_a_repository_that_checks_and_plans_its_release() 
         client(&emulator, access_key()).get("Acme_Main_IVR__v1").await.unwrap(),
         None
     );
+
+async fn a_release_tagged_ci_never_saves_onto_the_sandbox_nor_moves_a_point_of_contact_onto_it() {
+    // `NAME__ci` is what every pull request's `validate --remote` overwrites: a point of contact
+    // running it would run whatever the last pull request sent.
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    let repo = std::sync::Arc::new(repository());
+    let run = off_runtime(&emulator, &repo, move |d, e| release(d, e, "ci", &[])).await;
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    says(&run.stderr, "the tag \"ci\" cannot name a Studio release");
+    let studio = client(&emulator, access_key());
+    assert_eq!(studio.point_of_contact(4001).await.unwrap().script_name, "Old_IVR");
+    assert!(studio.get("Acme_Main_IVR__ci").await.unwrap().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_point_of_contact_mapped_to_two_released_scripts_is_refused_before_anything_moves() {
+    // Mapped once by its code and once by its description: each cutover alone would pass its own
+    // read-back, the last would win, and the release would claim both with exit 0.
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    let repo = std::sync::Arc::new(repository());
+    let main = repo.path().join("ivr/acme_main_ivr.json");
+    let mut other: Value = serde_json::from_str(&std::fs::read_to_string(&main).unwrap()).unwrap();
+    other["header"]["scriptName"] = json!("Acme_Other_IVR");
+    std::fs::write(
+        repo.path().join("ivr/acme_other_ivr.json"),
+        serde_json::to_string_pretty(&other).unwrap(),
+    )
+    .unwrap();
+    let run = off_runtime(&emulator, &repo, move |d, e| {
+        release(d, e, "v1", &["--point-of-contact", "Acme_Other_IVR=Main line"])
+    })
+    .await;
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    says(
+        &run.stderr,
+        "point of contact 4001 is mapped to both `Acme_Main_IVR` and `Acme_Other_IVR`",
+    );
+    let studio = client(&emulator, access_key());
+    assert_eq!(studio.point_of_contact(4001).await.unwrap().script_name, "Old_IVR");
+    assert!(studio.get("Acme_Main_IVR__v1").await.unwrap().is_none());
 }

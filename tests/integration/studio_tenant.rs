@@ -241,6 +241,91 @@ async fn a_rollback_refuses_a_history_moved_by_hand_before_moving_anything() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollback_that_cannot_move_one_point_of_contact_moves_none() {
+    let emulator = std::sync::Arc::new(two_lines().await);
+    let repo = std::sync::Arc::new(repository());
+    for tag in ["v1", "v2"] {
+        if tag == "v2" {
+            edit_greeting(repo.path(), "Welcome to Acme.");
+        }
+        let run = off_runtime(&emulator, &repo, move |d, e| release_both(d, e, tag)).await;
+        assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    }
+    // The Spanish line's update is refused, by a tenant that echoes the access key's secret: the
+    // main line must not stay on v1 alone, and the secret reaches no output and no audit line.
+    let secret = "emulator-access-secret";
+    let refusal = json!({"error": "Bad Request", "error_Description": format!("refused for {secret}")});
+    answer(&emulator, "PUT", "/points-of-contact/4002", 400, refusal);
+    let run = off_runtime(&emulator, &repo, move |d, e| {
+        cxone_flow(
+            d,
+            e,
+            &[
+                "rollback",
+                "--backend",
+                "studio",
+                "--script",
+                "Acme_Main_IVR",
+                "--point-of-contact",
+                "Acme_Main_IVR=4001,4002",
+            ],
+        )
+    })
+    .await;
+    assert_ne!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    says(
+        &run.stderr,
+        "point of contact 4001 moved back to `Acme_Main_IVR__v2`, all or nothing",
+    );
+    let audit_text = std::fs::read_to_string(repo.path().join("cxone-flow-audit.jsonl")).unwrap();
+    for (what, text) in [
+        ("stdout", &run.stdout),
+        ("stderr", &run.stderr),
+        ("the audit log", &audit_text),
+    ] {
+        assert!(!text.contains(secret), "the secret in {what}: {text}");
+    }
+    let studio = client(&emulator, access_key());
+    for code in [4001, 4002] {
+        assert_eq!(
+            studio.point_of_contact(code).await.unwrap().script_name,
+            "Acme_Main_IVR__v2",
+            "{code}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_point_of_contact_past_the_list_s_first_page_is_found_and_moved() {
+    // CXone's lists page at 50 unless asked (outboundani/cxone-mcp src/cxone.js); the spec's
+    // `getPointsOfContact` takes `skip` and `top`.
+    let points: Vec<String> = (1..=60).map(|i| format!("{}=Old_IVR:Line {i}:11", 5000 + i)).collect();
+    let points: Vec<&str> = points.iter().map(String::as_str).collect();
+    let emulator = std::sync::Arc::new(tenant_with(&points, &[]).await);
+    let repo = std::sync::Arc::new(repository());
+    let run = off_runtime(&emulator, &repo, move |d, e| {
+        let args = [
+            "release",
+            "--backend",
+            "studio",
+            "--tag",
+            "v1",
+            "--point-of-contact",
+            "Acme_Main_IVR=5060",
+            "ivr",
+        ];
+        cxone_flow(d, e, &args)
+    })
+    .await;
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let studio = client(&emulator, access_key());
+    assert_eq!(
+        studio.point_of_contact(5060).await.unwrap().script_name,
+        "Acme_Main_IVR__v1"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pull_refuses_names_that_share_a_file_and_answers_that_are_not_scripts() {
     let emulator = std::sync::Arc::new(tenant(&[]).await);
     let studio = client(&emulator, access_key());
