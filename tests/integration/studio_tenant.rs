@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::studio_api::{access_key, client, example_script};
 use crate::studio_release::{
-    Run, audit, cxone_flow, edit_greeting, off_runtime, repository, says, tenant, tenant_with,
+    Run, audit, cxone_flow, edit_greeting, off_runtime, repository, rollback, says, tenant, tenant_with,
 };
 
 /// From now on, calls of `method` to a path containing `path` get `status` and `body`, and nothing
@@ -158,6 +158,11 @@ fn release_both(dir: &Path, emulator: &cxone_emulator::Emulator, tag: &str) -> R
     cxone_flow(dir, emulator, &args)
 }
 
+/// `rollback` of the example script's main line and, mapped by a second flag, its Spanish line.
+fn rollback_both(dir: &Path, emulator: &cxone_emulator::Emulator) -> Run {
+    rollback(dir, emulator, &["--point-of-contact", "Acme_Main_IVR=4002"])
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cutover_that_leaves_one_point_of_contact_behind_is_undone_for_all() {
     let emulator = std::sync::Arc::new(two_lines().await);
@@ -212,22 +217,7 @@ async fn a_rollback_refuses_a_history_moved_by_hand_before_moving_anything() {
     let studio = client(&emulator, access_key());
     let spanish = studio.point_of_contact(4002).await.unwrap();
     studio.repoint(&spanish, "Old_IVR").await.unwrap();
-    let run = off_runtime(&emulator, &repo, move |d, e| {
-        cxone_flow(
-            d,
-            e,
-            &[
-                "rollback",
-                "--backend",
-                "studio",
-                "--script",
-                "Acme_Main_IVR",
-                "--point-of-contact",
-                "Acme_Main_IVR=4001,4002",
-            ],
-        )
-    })
-    .await;
+    let run = off_runtime(&emulator, &repo, rollback_both).await;
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     says(
         &run.stderr,
@@ -256,22 +246,7 @@ async fn a_rollback_that_cannot_move_one_point_of_contact_moves_none() {
     let secret = "emulator-access-secret";
     let refusal = json!({"error": "Bad Request", "error_Description": format!("refused for {secret}")});
     answer(&emulator, "PUT", "/points-of-contact/4002", 400, refusal);
-    let run = off_runtime(&emulator, &repo, move |d, e| {
-        cxone_flow(
-            d,
-            e,
-            &[
-                "rollback",
-                "--backend",
-                "studio",
-                "--script",
-                "Acme_Main_IVR",
-                "--point-of-contact",
-                "Acme_Main_IVR=4001,4002",
-            ],
-        )
-    })
-    .await;
+    let run = off_runtime(&emulator, &repo, rollback_both).await;
     assert_ne!(run.code, 0, "{}{}", run.stdout, run.stderr);
     says(
         &run.stderr,
