@@ -720,7 +720,9 @@ async fn init_studio_scaffolds_a_repository_that_checks_and_plans_its_release() 
         client(&emulator, access_key()).get("Acme_Main_IVR__v1").await.unwrap(),
         None
     );
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_release_tagged_ci_never_saves_onto_the_sandbox_nor_moves_a_point_of_contact_onto_it() {
     // `NAME__ci` is what every pull request's `validate --remote` overwrites: a point of contact
     // running it would run whatever the last pull request sent.
