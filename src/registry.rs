@@ -115,6 +115,7 @@ rules! {
     OpaqueAction = "CXF039", "opaque-action", Off, "a Studio action whose type cxone-flow does not know: its outcome in a simulation comes from the test case's `mock`";
     RemoteSyntaxCheck = "CXF040", "remote-syntax-check", Error, "CXone's own syntax check (`validate --remote`, a Studio release) reported this error or warning on an action";
     UnsimulatedLogic = "CXF041", "unsimulated-logic", Warning, "a Studio IF, SNIPPET or ASSIGN uses a construct outside the subset cxone-flow simulates: a case must mock the action";
+    UnassignedVariable = "CXF042", "unassigned-variable", Warning, "a Studio IF, CASE, ASSIGN or SNIPPET reads a variable that no path from BEGIN assigns before it: it may be unassigned";
 }
 
 impl Rule {

@@ -17,6 +17,7 @@ mod shadowed_rule;
 mod silent_loop;
 mod terminal_with_exit;
 mod too_many_decisions;
+mod unassigned_variable;
 mod unhandled_input;
 mod unknown_goto;
 mod unreachable_element;
@@ -86,6 +87,7 @@ const FLOW_CHECKS: &[Check] = &[
     menu_too_deep::check,
     menu_without_default::check,
     unwired_queue_default::check,
+    unassigned_variable::check,
 ];
 
 /// Runs every flow check and returns the findings in source order.

@@ -1,0 +1,138 @@
+//! CXF042 unassigned-variable: a Studio IF, CASE, ASSIGN or SNIPPET reads a variable that no path
+//! from BEGIN assigns before it, and that Studio does not provide.
+
+use std::collections::BTreeSet;
+
+use super::Context;
+use crate::diagnostic::Finding;
+use crate::flow::model::Element;
+use crate::registry::Rule;
+use crate::studio::expr;
+use crate::studio::logic::Logic;
+
+/// The variables Studio gives every call (compared ignoring case). Our own list: NICE's public help
+/// pages we could read name `ANI` and `DNIS`; the others are the ones Studio scripts commonly read
+/// without assigning. Names starting with `_` (`_ERR`, which a failing SNIPPET sets) are Studio's.
+const PROVIDED: &[&str] = &["ani", "dnis", "contactid", "masterid", "busno", "skillno", "skillname"];
+
+/// The action types known to assign no variable besides what their logic says.
+const ASSIGN_NOTHING_ELSE: &[&str] = &[
+    "BEGIN", "PLAY", "IF", "CASE", "ASSIGN", "SNIPPET", "REQAGENT", "MUSIC", "HANGUP", "END", "WAIT",
+    "TTSVOICE",
+];
+
+/// The variables that may be assigned on the way to an action (lowercase), or any at all once a path
+/// passes an action that may assign variables we cannot see (a REST call, an unsimulated SNIPPET).
+#[derive(Debug, Clone, PartialEq, Default)]
+enum Assigned {
+    #[default]
+    Unreached,
+    Some(BTreeSet<String>),
+    Any,
+}
+
+impl Assigned {
+    fn join(&mut self, other: &Assigned) -> bool {
+        let joined = match (&*self, other) {
+            (_, Assigned::Unreached) | (Assigned::Any, _) => return false,
+            (_, Assigned::Any) => Assigned::Any,
+            (Assigned::Unreached, other) => other.clone(),
+            (Assigned::Some(mine), Assigned::Some(theirs)) => Assigned::Some(mine | theirs),
+        };
+        let changed = joined != *self;
+        *self = joined;
+        changed
+    }
+
+    fn holds(&self, name: &str) -> bool {
+        match self {
+            Assigned::Unreached => true,
+            Assigned::Any => true,
+            Assigned::Some(names) => names.contains(&name.to_ascii_lowercase()),
+        }
+    }
+}
+
+pub fn check(cx: &Context, out: &mut Vec<Finding>) {
+    let Some(start) = cx.graph.start else { return };
+    if cx.flow.elements[start].action.is_none() {
+        return;
+    }
+    let before = assigned_before(cx, start);
+    for (i, element) in cx.flow.elements.iter().enumerate() {
+        let Some(logic) = element.action.as_ref().and_then(|a| a.logic.as_deref()) else {
+            continue;
+        };
+        let unassigned: Vec<String> = reads(logic)
+            .into_iter()
+            .filter(|name| !before[i].holds(name) && !provided(name))
+            .collect();
+        if unassigned.is_empty() {
+            continue;
+        }
+        let names = unassigned.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        out.push(
+            Finding::new(
+                Rule::UnassignedVariable,
+                element.id.span,
+                format!(
+                    "{} reads {names}, which no path from BEGIN assigns before it: unless a case's `input.variables` or a calling script supplies it, it may be unassigned",
+                    cx.flow.describe_kind(element)
+                ),
+            )
+            .with_help("assign the variable before this action (an ASSIGN or a SNIPPET), give it in the cases' `input.variables`, or check the name's spelling"),
+        );
+    }
+}
+
+fn provided(name: &str) -> bool {
+    name.starts_with('_') || PROVIDED.iter().any(|p| p.eq_ignore_ascii_case(name))
+}
+
+/// What each element may find assigned when it runs: a forward pass from BEGIN to a fixed point.
+fn assigned_before(cx: &Context, start: usize) -> Vec<Assigned> {
+    let mut before = vec![Assigned::Unreached; cx.flow.elements.len()];
+    before[start] = Assigned::Some(BTreeSet::new());
+    let mut work = vec![start];
+    while let Some(i) = work.pop() {
+        let after = after(&cx.flow.elements[i], &before[i]);
+        for &next in &cx.graph.successors[i] {
+            if before[next].join(&after) {
+                work.push(next);
+            }
+        }
+    }
+    before
+}
+
+/// What is assigned once `element` has run, given what was before it.
+fn after(element: &Element, before: &Assigned) -> Assigned {
+    let Assigned::Some(names) = before else {
+        return before.clone();
+    };
+    let Some(action) = element.action.as_deref() else {
+        return Assigned::Any;
+    };
+    let logic = action.logic.as_deref();
+    let unsimulated_snippet = action.name == "SNIPPET" && logic.is_none();
+    if unsimulated_snippet || !ASSIGN_NOTHING_ELSE.contains(&action.name.as_str()) {
+        return Assigned::Any;
+    }
+    let mut names = names.clone();
+    let assigned = match logic {
+        Some(Logic::Snippet(code)) => code.variables_assigned(),
+        _ => element.variable.iter().map(ToString::to_string).collect(),
+    };
+    names.extend(assigned.iter().map(|name| name.to_ascii_lowercase()));
+    Assigned::Some(names)
+}
+
+/// The variables an action's logic reads before assigning them itself.
+fn reads(logic: &Logic) -> Vec<String> {
+    match logic {
+        Logic::If(expr) => expr.variables(),
+        Logic::Case(name) => vec![name.to_string()],
+        Logic::Snippet(code) => code.variables_read(),
+        Logic::Assign { value, .. } => expr::substituted_variables(value),
+    }
+}
