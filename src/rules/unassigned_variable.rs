@@ -136,3 +136,95 @@ fn reads(logic: &Logic) -> Vec<String> {
         Logic::Assign { value, .. } => expr::substituted_variables(value),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use crate::check::{check_flow_bytes, Settings};
+    use crate::registry::Rule;
+
+    /// A script of `(id, name, properties, branches as (label, to))`, BEGIN being action 1.
+    fn script(actions: &[(u64, &str, Value, &[(&str, u64)])]) -> Vec<u8> {
+        let mut all = serde_json::Map::new();
+        let mut properties = serde_json::Map::new();
+        let mut branches = serde_json::Map::new();
+        for (id, name, props, out) in actions {
+            let key = id.to_string();
+            all.insert(key.clone(), json!({"actionId": id, "name": name, "label": format!("A{id}"), "xws": 0, "yws": 0}));
+            let props: serde_json::Map<String, Value> = props
+                .as_object()
+                .unwrap()
+                .iter()
+                .enumerate()
+                .map(|(i, (name, value))| (i.to_string(), json!({"name": name, "value": value})))
+                .collect();
+            properties.insert(key.clone(), Value::Object(props));
+            let out: Vec<Value> = out
+                .iter()
+                .enumerate()
+                .map(|(i, (label, to))| {
+                    let kind = if label.is_empty() { "default" } else { "branch" };
+                    json!({"to": to, "label": label, "type": kind, "index": i})
+                })
+                .collect();
+            branches.insert(key, Value::Array(out));
+        }
+        let next = actions.iter().map(|a| a.0).max().unwrap() + 1;
+        serde_json::to_vec(&json!({"header": {"scriptName": "T", "nextActionId": next},
+            "actions": all, "properties": properties, "branches": branches}))
+        .unwrap()
+    }
+
+    fn unassigned(bytes: Vec<u8>) -> Vec<String> {
+        let (report, _) = check_flow_bytes("t.json", bytes, &Settings::default());
+        report
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.rule == Rule::UnassignedVariable)
+            .map(|d| d.message)
+            .collect()
+    }
+
+    fn reading(expression: &str, first: (&str, Value)) -> Vec<u8> {
+        script(&[
+            (1, "BEGIN", json!({}), &[("", 2)]),
+            (2, first.0, first.1, &[("", 3)]),
+            (3, "IF", json!({"Expression": expression}), &[("True", 4), ("False", 4)]),
+            (4, "HANGUP", json!({}), &[]),
+        ])
+    }
+
+    #[test]
+    fn a_variable_no_path_assigns_is_reported_and_one_assigned_first_is_not() {
+        let never = unassigned(reading("tier = \"gold\"", ("ASSIGN", json!({"Variable": "level", "Value": "1"}))));
+        assert_eq!(never.len(), 1, "{never:?}");
+        assert!(never[0].contains("reads `tier`") && never[0].contains("may be unassigned"), "{never:?}");
+        let assigned = reading("TIER = \"gold\"", ("ASSIGN", json!({"Variable": "tier", "Value": "gold"})));
+        assert_eq!(unassigned(assigned), Vec::<String>::new());
+        let by_snippet = reading("tier = \"gold\"", ("SNIPPET", json!({"Data": "ASSIGN tier = \"gold\""})));
+        assert_eq!(unassigned(by_snippet), Vec::<String>::new());
+    }
+
+    #[test]
+    fn studio_variables_and_actions_that_may_assign_unseen_variables_silence_it() {
+        let provided = reading("ANI = \"1\" | dnis = \"2\" | _ERR = \"\"", ("PLAY", json!({})));
+        assert_eq!(unassigned(provided), Vec::<String>::new());
+        let after_rest = reading("tier = \"gold\"", ("RESTAPI", json!({})));
+        assert_eq!(unassigned(after_rest), Vec::<String>::new());
+        let snippet_reads = reading("1 = 1", ("SNIPPET", json!({"Data": "ASSIGN x = \"{tier}\""})));
+        assert_eq!(unassigned(snippet_reads).len(), 1);
+    }
+
+    #[test]
+    fn one_path_that_assigns_is_enough() {
+        let bytes = script(&[
+            (1, "BEGIN", json!({}), &[("", 2)]),
+            (2, "IF", json!({"Expression": "ANI = \"1\""}), &[("True", 3), ("False", 4)]),
+            (3, "ASSIGN", json!({"Variable": "tier", "Value": "gold"}), &[("", 4)]),
+            (4, "CASE", json!({"Variable": "{tier}"}), &[("gold", 5), ("default", 5)]),
+            (5, "HANGUP", json!({}), &[]),
+        ]);
+        assert_eq!(unassigned(bytes), Vec::<String>::new());
+    }
+}
