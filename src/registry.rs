@@ -116,6 +116,7 @@ rules! {
     RemoteSyntaxCheck = "CXF040", "remote-syntax-check", Error, "CXone's own syntax check (`validate --remote`, a Studio release) reported this error or warning on an action";
     UnsimulatedLogic = "CXF041", "unsimulated-logic", Warning, "a Studio IF, SNIPPET or ASSIGN uses a construct outside the subset cxone-flow simulates: a case must mock the action";
     UnassignedVariable = "CXF042", "unassigned-variable", Warning, "a Studio IF, CASE, ASSIGN or SNIPPET reads a variable that no path from BEGIN assigns before it: it may be unassigned";
+    ConstantCondition = "CXF043", "constant-condition", Warning, "a Studio IF whose expression reads no variable: it always takes the same branch";
 }
 
 impl Rule {

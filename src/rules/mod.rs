@@ -1,6 +1,7 @@
 //! The checks run on a loaded flow, one file per rule (the codes, names and severities are in
 //! `registry.rs`, below the loaders that report some of them).
 
+mod constant_condition;
 mod dangling_edge;
 mod dead_end;
 mod duplicate_edge;
@@ -88,6 +89,7 @@ const FLOW_CHECKS: &[Check] = &[
     menu_without_default::check,
     unwired_queue_default::check,
     unassigned_variable::check,
+    constant_condition::check,
 ];
 
 /// Runs every flow check and returns the findings in source order.
