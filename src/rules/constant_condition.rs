@@ -30,14 +30,16 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                     taken.to_ascii_lowercase()
                 ),
             )
-            .with_help("compare a variable in the expression, or replace the IF with a plain branch to where it always goes"),
+            .with_help(
+                "compare a variable in the expression, or replace the IF with a plain branch to where it always goes",
+            ),
         );
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::check::{check_flow_bytes, Settings};
+    use crate::check::{Settings, check_flow_bytes};
     use crate::registry::Rule;
 
     fn findings(expression: &str) -> Vec<String> {
@@ -68,9 +70,15 @@ mod tests {
     fn an_expression_of_constants_is_reported_with_the_branch_it_never_takes() {
         let always = findings("1 + 1 = 2");
         assert_eq!(always.len(), 1, "{always:?}");
-        assert!(always[0].contains("always true: its `False` branch is never taken"), "{always:?}");
+        assert!(
+            always[0].contains("always true: its `False` branch is never taken"),
+            "{always:?}"
+        );
         let never = findings("\"a\" = \"b\"");
-        assert!(never[0].contains("always false: its `True` branch is never taken"), "{never:?}");
+        assert!(
+            never[0].contains("always false: its `True` branch is never taken"),
+            "{never:?}"
+        );
     }
 
     #[test]

@@ -17,8 +17,7 @@ const PROVIDED: &[&str] = &["ani", "dnis", "contactid", "masterid", "busno", "sk
 
 /// The action types known to assign no variable besides what their logic says.
 const ASSIGN_NOTHING_ELSE: &[&str] = &[
-    "BEGIN", "PLAY", "IF", "CASE", "ASSIGN", "SNIPPET", "REQAGENT", "MUSIC", "HANGUP", "END", "WAIT",
-    "TTSVOICE",
+    "BEGIN", "PLAY", "IF", "CASE", "ASSIGN", "SNIPPET", "REQAGENT", "MUSIC", "HANGUP", "END", "WAIT", "TTSVOICE",
 ];
 
 /// The variables that may be assigned on the way to an action (lowercase), or any at all once a path
@@ -70,7 +69,11 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         if unassigned.is_empty() {
             continue;
         }
-        let names = unassigned.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        let names = unassigned
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         out.push(
             Finding::new(
                 Rule::UnassignedVariable,
@@ -139,9 +142,9 @@ fn reads(logic: &Logic) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::{json, Value};
+    use serde_json::{Value, json};
 
-    use crate::check::{check_flow_bytes, Settings};
+    use crate::check::{Settings, check_flow_bytes};
     use crate::registry::Rule;
 
     /// A script of `(id, name, properties, branches as (label, to))`, BEGIN being action 1.
@@ -151,7 +154,10 @@ mod tests {
         let mut branches = serde_json::Map::new();
         for (id, name, props, out) in actions {
             let key = id.to_string();
-            all.insert(key.clone(), json!({"actionId": id, "name": name, "label": format!("A{id}"), "xws": 0, "yws": 0}));
+            all.insert(
+                key.clone(),
+                json!({"actionId": id, "name": name, "label": format!("A{id}"), "xws": 0, "yws": 0}),
+            );
             let props: serde_json::Map<String, Value> = props
                 .as_object()
                 .unwrap()
@@ -197,12 +203,24 @@ mod tests {
 
     #[test]
     fn a_variable_no_path_assigns_is_reported_and_one_assigned_first_is_not() {
-        let never = unassigned(reading("tier = \"gold\"", ("ASSIGN", json!({"Variable": "level", "Value": "1"}))));
+        let never = unassigned(reading(
+            "tier = \"gold\"",
+            ("ASSIGN", json!({"Variable": "level", "Value": "1"})),
+        ));
         assert_eq!(never.len(), 1, "{never:?}");
-        assert!(never[0].contains("reads `tier`") && never[0].contains("may be unassigned"), "{never:?}");
-        let assigned = reading("TIER = \"gold\"", ("ASSIGN", json!({"Variable": "tier", "Value": "gold"})));
+        assert!(
+            never[0].contains("reads `tier`") && never[0].contains("may be unassigned"),
+            "{never:?}"
+        );
+        let assigned = reading(
+            "TIER = \"gold\"",
+            ("ASSIGN", json!({"Variable": "tier", "Value": "gold"})),
+        );
         assert_eq!(unassigned(assigned), Vec::<String>::new());
-        let by_snippet = reading("tier = \"gold\"", ("SNIPPET", json!({"Data": "ASSIGN tier = \"gold\""})));
+        let by_snippet = reading(
+            "tier = \"gold\"",
+            ("SNIPPET", json!({"Data": "ASSIGN tier = \"gold\""})),
+        );
         assert_eq!(unassigned(by_snippet), Vec::<String>::new());
     }
 
@@ -220,7 +238,12 @@ mod tests {
     fn one_path_that_assigns_is_enough() {
         let bytes = script(&[
             (1, "BEGIN", json!({}), &[("", 2)]),
-            (2, "IF", json!({"Expression": "ANI = \"1\""}), &[("True", 3), ("False", 4)]),
+            (
+                2,
+                "IF",
+                json!({"Expression": "ANI = \"1\""}),
+                &[("True", 3), ("False", 4)],
+            ),
             (3, "ASSIGN", json!({"Variable": "tier", "Value": "gold"}), &[("", 4)]),
             (4, "CASE", json!({"Variable": "{tier}"}), &[("gold", 5), ("default", 5)]),
             (5, "HANGUP", json!({}), &[]),
