@@ -39,42 +39,29 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::{Settings, check_flow_bytes};
-    use crate::registry::Rule;
+    use serde_json::json;
 
-    fn findings(expression: &str) -> Vec<String> {
-        let script = serde_json::json!({
-            "header": {"scriptName": "T", "nextActionId": 4},
-            "actions": {
-                "1": {"actionId": 1, "name": "BEGIN", "xws": 0, "yws": 0},
-                "2": {"actionId": 2, "name": "IF", "label": "Check", "xws": 0, "yws": 0},
-                "3": {"actionId": 3, "name": "HANGUP", "xws": 0, "yws": 0}
-            },
-            "properties": {"2": {"0": {"name": "Expression", "value": expression}}},
-            "branches": {
-                "1": [{"to": 2, "label": "", "type": "default", "index": 0}],
-                "2": [{"to": 3, "label": "True", "type": "branch", "index": 0},
-                      {"to": 3, "label": "False", "type": "branch", "index": 1}]
-            }
-        });
-        let (report, _) = check_flow_bytes("t.json", serde_json::to_vec(&script).unwrap(), &Settings::default());
-        report
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.rule == Rule::ConstantCondition)
-            .map(|d| d.message)
-            .collect()
+    use crate::registry::Rule;
+    use crate::rules::test_script::{findings, script};
+
+    fn constant(expression: &str) -> Vec<String> {
+        let bytes = script(&[
+            (1, "BEGIN", json!({}), &[("", 2)]),
+            (2, "IF", json!({"Expression": expression}), &[("True", 3), ("False", 3)]),
+            (3, "HANGUP", json!({}), &[]),
+        ]);
+        findings(Rule::ConstantCondition, bytes)
     }
 
     #[test]
     fn an_expression_of_constants_is_reported_with_the_branch_it_never_takes() {
-        let always = findings("1 + 1 = 2");
+        let always = constant("1 + 1 = 2");
         assert_eq!(always.len(), 1, "{always:?}");
         assert!(
             always[0].contains("always true: its `False` branch is never taken"),
             "{always:?}"
         );
-        let never = findings("\"a\" = \"b\"");
+        let never = constant("\"a\" = \"b\"");
         assert!(
             never[0].contains("always false: its `True` branch is never taken"),
             "{never:?}"
@@ -83,6 +70,6 @@ mod tests {
 
     #[test]
     fn an_expression_reading_a_variable_is_not() {
-        assert_eq!(findings("ANI = \"1\""), Vec::<String>::new());
+        assert_eq!(constant("ANI = \"1\""), Vec::<String>::new());
     }
 }

@@ -17,6 +17,8 @@ mod no_terminal_reachable;
 mod shadowed_rule;
 mod silent_loop;
 mod terminal_with_exit;
+#[cfg(test)]
+mod test_script;
 mod too_many_decisions;
 mod unassigned_variable;
 mod unhandled_input;

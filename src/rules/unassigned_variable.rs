@@ -144,52 +144,11 @@ fn reads(logic: &Logic) -> Vec<String> {
 mod tests {
     use serde_json::{Value, json};
 
-    use crate::check::{Settings, check_flow_bytes};
     use crate::registry::Rule;
-
-    /// A script of `(id, name, properties, branches as (label, to))`, BEGIN being action 1.
-    fn script(actions: &[(u64, &str, Value, &[(&str, u64)])]) -> Vec<u8> {
-        let mut all = serde_json::Map::new();
-        let mut properties = serde_json::Map::new();
-        let mut branches = serde_json::Map::new();
-        for (id, name, props, out) in actions {
-            let key = id.to_string();
-            all.insert(
-                key.clone(),
-                json!({"actionId": id, "name": name, "label": format!("A{id}"), "xws": 0, "yws": 0}),
-            );
-            let props: serde_json::Map<String, Value> = props
-                .as_object()
-                .unwrap()
-                .iter()
-                .enumerate()
-                .map(|(i, (name, value))| (i.to_string(), json!({"name": name, "value": value})))
-                .collect();
-            properties.insert(key.clone(), Value::Object(props));
-            let out: Vec<Value> = out
-                .iter()
-                .enumerate()
-                .map(|(i, (label, to))| {
-                    let kind = if label.is_empty() { "default" } else { "branch" };
-                    json!({"to": to, "label": label, "type": kind, "index": i})
-                })
-                .collect();
-            branches.insert(key, Value::Array(out));
-        }
-        let next = actions.iter().map(|a| a.0).max().unwrap() + 1;
-        serde_json::to_vec(&json!({"header": {"scriptName": "T", "nextActionId": next},
-            "actions": all, "properties": properties, "branches": branches}))
-        .unwrap()
-    }
+    use crate::rules::test_script::{findings, script};
 
     fn unassigned(bytes: Vec<u8>) -> Vec<String> {
-        let (report, _) = check_flow_bytes("t.json", bytes, &Settings::default());
-        report
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.rule == Rule::UnassignedVariable)
-            .map(|d| d.message)
-            .collect()
+        findings(Rule::UnassignedVariable, bytes)
     }
 
     fn reading(expression: &str, first: (&str, Value)) -> Vec<u8> {
