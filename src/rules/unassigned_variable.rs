@@ -126,7 +126,12 @@ fn after(element: &Element, before: &Assigned) -> Assigned {
         Some(Logic::Snippet(code)) => code.variables_assigned(),
         _ => element.variable.iter().map(ToString::to_string).collect(),
     };
-    names.extend(assigned.iter().map(|name| name.to_ascii_lowercase()));
+    // `global:tier` or `{tier}` assigns `tier` as far as this rule goes (it never reports more).
+    let bare = |name: &String| {
+        let name = name.rsplit(':').next().unwrap_or(name);
+        name.trim_matches(|c| c == '{' || c == '}').trim().to_ascii_lowercase()
+    };
+    names.extend(assigned.iter().map(bare));
     Assigned::Some(names)
 }
 
@@ -176,6 +181,11 @@ mod tests {
             ("ASSIGN", json!({"Variable": "tier", "Value": "gold"})),
         );
         assert_eq!(unassigned(assigned), Vec::<String>::new());
+        let scoped = reading(
+            "tier = \"gold\"",
+            ("ASSIGN", json!({"Variable": "global:tier", "Value": "gold"})),
+        );
+        assert_eq!(unassigned(scoped), Vec::<String>::new());
         let by_snippet = reading(
             "tier = \"gold\"",
             ("SNIPPET", json!({"Data": "ASSIGN tier = \"gold\""})),
