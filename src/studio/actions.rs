@@ -99,6 +99,40 @@ pub fn by_name(name: &str) -> Option<&'static KnownAction> {
     KNOWN.iter().find(|a| a.name == name)
 }
 
+/// How many characters a `libraryId` may differ from a known GUID and still read as a typo of it
+/// (two random GUIDs differ in about 30 of their 32 hex digits).
+const GUID_TYPO_DISTANCE: usize = 2;
+
+/// What an action with an unknown `libraryId` most likely meant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Meant {
+    /// The known type whose GUID is a character or two from it.
+    NearGuid(&'static KnownAction),
+    /// The known type its `name` names.
+    Named(&'static KnownAction),
+}
+
+impl Meant {
+    pub fn action(self) -> &'static KnownAction {
+        match self {
+            Meant::NearGuid(action) | Meant::Named(action) => action,
+        }
+    }
+}
+
+/// The known action type an action with an unknown `library_id` most likely meant: the one whose
+/// GUID is a character or two from it, else the one its `name` names.
+pub fn meant(library_id: &str, name: &str) -> Option<Meant> {
+    let library_id = library_id.to_ascii_lowercase();
+    KNOWN
+        .iter()
+        .map(|a| (strsim::levenshtein(&library_id, a.library_id), a))
+        .filter(|&(distance, _)| distance <= GUID_TYPO_DISTANCE)
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, a)| Meant::NearGuid(a))
+        .or_else(|| by_name(name).map(Meant::Named))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +147,20 @@ mod tests {
         assert_eq!(known(None, "IF").map(|a| a.kind), Some(ElementKind::Unknown));
         let end = known(Some("93FB8888-30CF-4DF3-8ED9-1F2986819080"), "END").unwrap();
         assert_eq!((end.name, end.kind), ("END", ElementKind::Hangup));
+    }
+
+    #[test]
+    fn an_unknown_guid_is_meant_as_the_type_a_character_or_two_away_or_named() {
+        let typo = "b1b9a2dd-65b6-4626-9cf5-9cfa69cf59e3";
+        let play = by_name("PLAY").unwrap();
+        assert_eq!(meant(typo, "HOURS"), Some(Meant::NearGuid(play)));
+        assert_eq!(meant(&typo.to_ascii_uppercase(), "MENU"), Some(Meant::NearGuid(play)));
+        assert_eq!(meant("B1B9A2DD-65B6-4626-9CF5-9CFA69CF5FFF", ""), None);
+        let menu = by_name("MENU").unwrap();
+        assert_eq!(
+            meant("00000000-0000-0000-0000-000000000000", "MENU"),
+            Some(Meant::Named(menu))
+        );
+        assert!(meant("00000000-0000-0000-0000-000000000000", "HOURS").is_none());
     }
 }

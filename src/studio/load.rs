@@ -10,11 +10,12 @@ use rustc_hash::FxHashMap;
 use crate::diagnostic::Finding;
 use crate::flow::load::{FLOW_FIELDS, invalid_value, root_object};
 use crate::flow::model::{Action, Edge, Element, ElementKind, Flow, Script};
-use crate::json::{Object, ObjectReader, Value, describe_value, label_value};
+use crate::json::{Object, ObjectReader, Value, closest, describe_value, label_value};
 use crate::registry::Rule;
 use crate::source::{Span, Spanned};
+use crate::studio::actions::{self, Meant};
 use crate::studio::prompt::{self, MAX_TTS_CHARS, Segment};
-use crate::studio::{actions, logic, view};
+use crate::studio::{logic, view};
 
 /// Loads a script from its JSON. Always returns a flow (possibly partial) and the findings. Keys
 /// cxone-flow does not read are carried, never reported: real scripts hold many.
@@ -199,6 +200,13 @@ pub(crate) fn action_element(fields: ActionFields, findings: &mut Vec<Finding>) 
     } = fields;
     let name_text = name.as_ref().map_or("", |n| n.value.as_str());
     let known = actions::known(library_id.as_ref().map(|l| l.value.as_str()), name_text);
+    let meant = library_id
+        .as_ref()
+        .filter(|_| known.is_none())
+        .and_then(|guid| Some((guid, actions::meant(&guid.value, name_text)?)));
+    if let Some((guid, meant)) = meant {
+        findings.push(mistyped_action_type(&id.value, guid, meant));
+    }
     if known.is_none() {
         let span = library_id.as_ref().or(name.as_ref()).map_or(id.span, |s| s.span);
         let finding = Finding::new(
@@ -224,6 +232,28 @@ pub(crate) fn action_element(fields: ActionFields, findings: &mut Vec<Finding>) 
     let mut element = Element::new(id, kind, kind_span, object_span);
     element.action = Some(Box::new(action));
     element
+}
+
+/// CXF051: an action whose unknown `libraryId` reads as a typo of a known type's GUID, or whose
+/// `name` is a known type's; it loads as an opaque action all the same.
+fn mistyped_action_type(id: &str, guid: &Spanned<CompactString>, meant: Meant) -> Finding {
+    let action = meant.action();
+    let why = match meant {
+        Meant::NearGuid(_) => format!("a character or two from {}'s", action.name),
+        Meant::Named(_) => format!("no action type's, but the action is named {}", action.name),
+    };
+    Finding::new(
+        Rule::MistypedActionType,
+        guid.span,
+        format!(
+            "the `libraryId` {} of action {id} is {why}: did you mean {}?",
+            guid.value, action.name
+        ),
+    )
+    .with_help(format!(
+        "{}'s `libraryId` is \"{}\" on every tenant; until it is, the action is opaque (a case must mock it)",
+        action.name, action.library_id
+    ))
 }
 
 /// Reads the `{"0": {"name", "value"}, ...}` properties of an action into its element.
@@ -330,6 +360,9 @@ fn load_branch(from: &Spanned<CompactString>, key: Value, branch: Object, findin
         },
     };
     let kind = reader.string("type", false);
+    if let Some(kind) = kind.as_ref().filter(|k| !is_branch_type(&k.value)) {
+        reader.findings.push(unknown_branch_type(&from.value, kind));
+    }
     let label = reader.label("label", false);
     let on = branch_outcome(kind.as_ref(), label.as_ref(), branch.span());
     Some(Edge {
@@ -338,6 +371,27 @@ fn load_branch(from: &Spanned<CompactString>, key: Value, branch: Object, findin
         on,
         span: branch.span(),
     })
+}
+
+/// The branch types Studio writes (docs/studio.md): `default`, a MENU's or CASE's `case`, a named
+/// result's `branch`.
+const BRANCH_TYPES: [&str; 3] = ["default", "case", "branch"];
+
+/// Whether a branch's `type` is one Studio writes, or empty.
+pub(crate) fn is_branch_type(kind: &str) -> bool {
+    kind.is_empty() || BRANCH_TYPES.contains(&kind)
+}
+
+/// CXF050: a branch of action `from` whose `type` is none Studio writes.
+fn unknown_branch_type(from: &str, kind: &Spanned<CompactString>) -> Finding {
+    let suggestion =
+        closest(&kind.value, &BRANCH_TYPES).map_or(String::new(), |close| format!(": did you mean \"{close}\"?"));
+    Finding::new(
+        Rule::UnknownBranchType,
+        kind.span,
+        format!("a branch of action {from} has the type \"{}\", which Studio does not write{suggestion}", kind.value),
+    )
+    .with_help("Studio's branch types are `default`, `case` and `branch`; a branch of another type is taken on its label alone, so a misspelt `default` catches no silence or stray key")
 }
 
 /// The outcome a branch is taken on, from its `type` and `label`: located at the label when the

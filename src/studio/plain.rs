@@ -12,7 +12,9 @@ use crate::diagnostic::Finding;
 use crate::flow::model::{Edge, Element, Flow, Script};
 use crate::json::plain::{Known, Reader, once};
 use crate::source::{Span, Spanned};
-use crate::studio::load::{ActionFields, action_element, apply_property, branch_outcome, finish, id_index};
+use crate::studio::load::{
+    ActionFields, action_element, apply_property, branch_outcome, finish, id_index, is_branch_type,
+};
 
 /// The script in `text` and the loader's findings on it, when the loader would read it as this
 /// path does and the text holds no number out of a float's range; `None` for anything else.
@@ -234,6 +236,10 @@ fn branch(reader: &mut Reader, from: &Spanned<CompactString>) -> Option<Edge> {
         "index" => once(&mut index, reader.skip(SKIPPED_DEPTH)),
         _ => other_key(reader, &mut others, key),
     })?;
+    // The loader reports a branch type Studio does not write.
+    if kind.as_ref().is_some_and(|k| !is_branch_type(&k.value)) {
+        return None;
+    }
     Some(Edge {
         from: from.clone(),
         to: to?,
