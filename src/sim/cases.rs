@@ -243,6 +243,17 @@ pub fn resolve_labels(file: &mut TestFile, flow: &Flow) {
     }
 }
 
+/// The label of an opaque action (the only kind a case mocks, so never the start) closest to `name`.
+fn nearest_opaque_label<'f>(flow: &'f Flow, name: &str) -> Option<&'f str> {
+    let labels: Vec<&str> = flow
+        .elements
+        .iter()
+        .filter(|e| e.kind == ElementKind::Unknown)
+        .filter_map(|e| e.action.as_ref()?.label.as_deref())
+        .collect();
+    crate::json::closest(name, &labels)
+}
+
 /// Each `mock` entry must name an opaque action of the script, and one of its branches.
 fn check_mock(case: &Case, flow: &Flow) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -255,8 +266,10 @@ fn check_mock(case: &Case, flow: &Flow) -> Vec<Finding> {
             .collect();
         let message = match named.as_slice() {
             [] => format!(
-                "`mock` of case \"{}\" names \"{}\", which is neither the id nor the label of an action",
-                case.name.value, key.value
+                "`mock` of case \"{}\" names \"{}\", which is neither the id nor the label of an action{}",
+                case.name.value,
+                key.value,
+                nearest_opaque_label(flow, &key.value).map_or(String::new(), |close| format!(": did you mean \"{close}\"?"))
             ),
             [(element, action)] if element.kind != ElementKind::Unknown => format!(
                 "`mock` of case \"{}\" names {}, whose outcome cxone-flow simulates itself: only opaque actions are mocked",
@@ -265,11 +278,14 @@ fn check_mock(case: &Case, flow: &Flow) -> Vec<Finding> {
             ),
             [(_, action)] if action.branches.contains(&branch.value.as_str().into()) => continue,
             [(element, action)] => {
+                let labels: Vec<&str> = action.branches.iter().map(|b| b.as_str()).collect();
+                let suggestion = crate::json::closest(&branch.value, &labels)
+                    .map_or("; its".to_string(), |close| format!(": did you mean \"{close}\"? Its"));
                 findings.push(Finding::new(
                     Rule::UnknownExpectedElement,
                     branch.span,
                     format!(
-                        "{} has no branch \"{}\"; its branches are \"{}\"",
+                        "{} has no branch \"{}\"{suggestion} branches are \"{}\"",
                         action.describe(&element.id.value),
                         branch.value,
                         action.branches.join("\", \"")

@@ -32,15 +32,15 @@ fn branch(to: u32, label: &str) -> Value {
 }
 
 /// A script exercising every known action and one opaque one:
-/// BEGIN 1 → PLAY 2 (DetectDTMF, 10 words) → MENU 3 (Timeout 3 s; 1 → ASSIGN 4; default → IF 5)
-/// ASSIGN 4 → REQAGENT 6 → MUSIC 7 ⟲; IF 5: True → HANGUP 8, False → REQAGENT 6.
+/// BEGIN 1 → PLAY 2 (DetectDTMF, 10 words) → MENU 3 (Timeout 3 s; 1 → ASSIGN 4; default → CHECKVIP 5 (opaque))
+/// ASSIGN 4 → REQAGENT 6 → MUSIC 7 ⟲; CHECKVIP 5: True → HANGUP 8, False → REQAGENT 6.
 fn script() -> Value {
     let actions: serde_json::Map<String, Value> = [
         action(1, BEGIN, "BEGIN", "Begin"),
         action(2, PLAY, "PLAY", "Greeting"),
         action(3, MENU, "MENU", "Main Menu"),
         action(4, ASSIGN, "ASSIGN", "Mark Sales"),
-        action(5, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "IF", "Is VIP?"),
+        action(5, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", "CHECKVIP", "Is VIP?"),
         action(6, REQAGENT, "REQAGENT", "Sales Queue"),
         action(7, MUSIC, "MUSIC", "Hold"),
         action(8, HANGUP, "HANGUP", "Bye"),
@@ -214,7 +214,7 @@ fn an_unmocked_opaque_action_fails_the_case_naming_it_and_its_branches() {
     assert!(out.contains("FAIL case \"silent\""), "{out}");
     assert!(
         out.contains(
-            "the case does not mock action 5 \"Is VIP?\" (IF): add \"mock\": {\"Is VIP?\": BRANCH}, BRANCH one of \"True\", \"False\""
+            "the case does not mock action 5 \"Is VIP?\" (CHECKVIP): add \"mock\": {\"Is VIP?\": BRANCH}, BRANCH one of \"True\", \"False\""
         ),
         "{out}"
     );
@@ -226,14 +226,18 @@ fn a_mock_must_name_an_opaque_action_and_one_of_its_branches() {
     let cases = json!([
         {"name": "typo", "mock": {"Is VIP": "True"}},
         {"name": "wrong branch", "mock": {"Is VIP?": "Maybe"}},
-        {"name": "known action", "mock": {"Main Menu": "1"}}
+        {"name": "known action", "mock": {"Main Menu": "1"}},
+        {"name": "branch typo", "mock": {"Is VIP?": "Fals"}},
+        {"name": "start", "mock": {"Begn": "default"}}
     ]);
     write_unit(dir.path(), &script(), cases);
     let (code, out, _) = run(dir.path(), &["check"]);
     assert_eq!(code, 1, "{out}");
     for expected in [
-        "error[CXF029] unknown-expected-element: `mock` of case \"typo\" names \"Is VIP\", which is neither the id nor the label of an action",
-        "error[CXF029] unknown-expected-element: action 5 \"Is VIP?\" (IF) has no branch \"Maybe\"; its branches are \"True\", \"False\"",
+        "error[CXF029] unknown-expected-element: `mock` of case \"typo\" names \"Is VIP\", which is neither the id nor the label of an action: did you mean \"Is VIP?\"?",
+        "error[CXF029] unknown-expected-element: action 5 \"Is VIP?\" (CHECKVIP) has no branch \"Maybe\"; its branches are \"True\", \"False\"",
+        "error[CXF029] unknown-expected-element: action 5 \"Is VIP?\" (CHECKVIP) has no branch \"Fals\": did you mean \"False\"? Its branches are \"True\", \"False\"",
+        "`mock` of case \"start\" names \"Begn\", which is neither the id nor the label of an action\n",
         "`mock` of case \"known action\" names action 3 \"Main Menu\" (MENU), whose outcome cxone-flow simulates itself",
     ] {
         assert!(out.contains(expected), "{expected}\n{out}");
