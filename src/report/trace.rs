@@ -7,7 +7,7 @@ use std::fmt::Write;
 use crate::flow::model::Flow;
 use crate::printable::{escape, shown};
 use crate::sim::engine::{Call, Ending};
-use crate::sim::expect::describe;
+use crate::sim::expect::{MockSyntax, describe, unmocked};
 
 /// Traces longer than this show their first and last steps only.
 const SHOWN_STEPS: usize = 60;
@@ -120,7 +120,7 @@ pub fn render(flow: &Flow, call: &Call, threshold_ms: u64) -> String {
         }
         Ending::Unmocked => {
             let at = call.steps.last().map_or(0, |s| s.element);
-            let _ = writeln!(out, "ended: {}", shown(&crate::sim::expect::unmocked(flow, at)));
+            let _ = writeln!(out, "ended: {}", shown(&unmocked(flow, at, MockSyntax::CommandLine)));
         }
     }
     if call.execution_time > threshold_ms {

@@ -276,7 +276,7 @@ impl Check<'_> {
                 ),
             }),
             Ending::Loop => Some("the call looped without ending".to_string()),
-            Ending::Unmocked => step.map(|step| unmocked(self.flow, step.element)),
+            Ending::Unmocked => step.map(|step| unmocked(self.flow, step.element, MockSyntax::Case)),
         }
     }
 
@@ -347,18 +347,30 @@ impl Check<'_> {
     }
 }
 
-/// Why a call stopped at the opaque action `element`, and the mock that would take it on.
-pub fn unmocked(flow: &Flow, element: usize) -> String {
+/// How a mock is written where the reader is: in a test case, or on the `simulate` command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MockSyntax {
+    Case,
+    CommandLine,
+}
+
+/// Why a call stopped at the opaque action `element`, and the mock that would take it on, written
+/// as `syntax` says.
+pub fn unmocked(flow: &Flow, element: usize, syntax: MockSyntax) -> String {
     let element = &flow.elements[element];
     let id = element.id.value.as_str();
-    match &element.action {
-        Some(action) => format!(
-            "the case does not mock {}: add \"mock\": {{\"{}\": BRANCH}}, BRANCH one of \"{}\"",
-            action.describe(id),
-            action.label.as_deref().unwrap_or(id),
-            action.branches.join("\", \"")
+    let Some(action) = &element.action else {
+        return format!("the case does not mock \"{id}\"");
+    };
+    let name = action.label.as_deref().unwrap_or(id);
+    let (described, branches) = (action.describe(id), action.branches.join("\", \""));
+    match syntax {
+        MockSyntax::Case => format!(
+            "the case does not mock {described}: add \"mock\": {{\"{name}\": BRANCH}}, BRANCH one of \"{branches}\""
         ),
-        None => format!("the case does not mock \"{id}\""),
+        MockSyntax::CommandLine => format!(
+            "no --mock names {described}: add --mock \"{name}=BRANCH\", BRANCH one of \"{branches}\""
+        ),
     }
 }
 

@@ -620,7 +620,11 @@ fn simulate_traces_a_script_by_action_and_takes_mocks_from_the_command_line() {
     assert!(out.contains("result: SUCCESS  finalElement: 9"), "{out}");
     let (code, out, _) = run(&root(), &args);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("BRANCH one of \"Open\", \"Closed\", \"default\""), "{out}");
+    assert!(
+        out.contains("add --mock \"Business Hours?=BRANCH\", BRANCH one of \"Open\", \"Closed\", \"default\""),
+        "{out}"
+    );
+    assert!(!out.contains("\"mock\": {"), "simulate takes no JSON: {out}");
 }
 
 #[test]
