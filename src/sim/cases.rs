@@ -269,7 +269,8 @@ fn check_mock(case: &Case, flow: &Flow) -> Vec<Finding> {
                 "`mock` of case \"{}\" names \"{}\", which is neither the id nor the label of an action{}",
                 case.name.value,
                 key.value,
-                nearest_opaque_label(flow, &key.value).map_or(String::new(), |close| format!(": did you mean \"{close}\"?"))
+                nearest_opaque_label(flow, &key.value)
+                    .map_or(String::new(), |close| format!(": did you mean \"{close}\"?"))
             ),
             [(element, action)] if element.kind != ElementKind::Unknown => format!(
                 "`mock` of case \"{}\" names {}, whose outcome cxone-flow simulates itself: only opaque actions are mocked",

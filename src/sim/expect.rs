@@ -368,9 +368,9 @@ pub fn unmocked(flow: &Flow, element: usize, syntax: MockSyntax) -> String {
         MockSyntax::Case => format!(
             "the case does not mock {described}: add \"mock\": {{\"{name}\": BRANCH}}, BRANCH one of \"{branches}\""
         ),
-        MockSyntax::CommandLine => format!(
-            "no --mock names {described}: add --mock \"{name}=BRANCH\", BRANCH one of \"{branches}\""
-        ),
+        MockSyntax::CommandLine => {
+            format!("no --mock names {described}: add --mock \"{name}=BRANCH\", BRANCH one of \"{branches}\"")
+        }
     }
 }
 
