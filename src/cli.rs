@@ -918,9 +918,8 @@ fn run_check(args: CheckArgs) -> ExitCode {
     };
     let exit = Exit::of_check(&report, fail_on).and(discovered);
     // The last line a person reads says whether the run failed.
-    if matches!(args.format, Format::Human) && exit != Exit::Clean {
-        let style = Palette::COLOUR.error;
-        print_styled(&format!("{style}FAILED{style:#} (exit {})\n", exit.code()));
+    if matches!(args.format, Format::Human) {
+        print_failed(exit);
     }
     // The process ends here: the operating system takes the report back faster than freeing it
     // piece by piece would.
@@ -1284,6 +1283,14 @@ fn print(text: &str) {
 
 /// Prints text that may carry colour: kept on a terminal that wants it, stripped elsewhere (a pipe,
 /// a file, `NO_COLOR`, `--color never`).
+/// The last line a person reads of a run that failed: `FAILED (exit N)`; nothing for a clean one.
+fn print_failed(exit: Exit) {
+    if exit != Exit::Clean {
+        let style = Palette::COLOUR.error;
+        print_styled(&format!("{style}FAILED{style:#} (exit {})\n", exit.code()));
+    }
+}
+
 fn print_styled(text: &str) {
     let _ = anstream::stdout().lock().write_all(text.as_bytes());
 }

@@ -14,7 +14,7 @@ use cxone_flow::release::{studio_cutover, studio_pull};
 use cxone_flow::report;
 use cxone_flow::settings::{self, StudioSettings};
 
-use super::{CheckOptions, Connection, ReportOptions, cannot_run, print};
+use super::{CheckOptions, Connection, ReportOptions, cannot_run, print, print_failed};
 
 /// Which CXone API a release talks to.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -244,10 +244,11 @@ pub(super) fn validate(args: ValidateArgs) -> ExitCode {
         Err(exit) => return exit,
     };
     let scripts = studio_release::checked_scripts(&report);
-    match studio_release::validate_scripts(&args.connection.settings(), &studio, &scripts) {
-        Ok(found) => studio_release::add_remote_findings(&mut report, &found),
+    let found = match studio_release::validate_scripts(&args.connection.settings(), &studio, &scripts) {
+        Ok(found) => found,
         Err(message) => return cannot_run(&message),
-    }
+    };
+    studio_release::add_remote_findings(&mut report, &found);
     let files = report::files::ReportFiles {
         junit: args.reports.junit.as_deref(),
         sarif: args.reports.sarif.as_deref(),
@@ -255,13 +256,37 @@ pub(super) fn validate(args: ValidateArgs) -> ExitCode {
     };
     let failed = report::files::write(&report, files);
     print(&report::human::render(&report));
+    for (script, (path, findings)) in scripts.iter().zip(&found) {
+        let sandbox = studio_release::sandbox_name(&studio.sandbox_prefix, &script.name);
+        print(&format!("remote: {path} {}\n", remote_verdict(findings, &sandbox)));
+    }
     for failure in &failed {
         eprintln!("error: {failure}");
     }
-    if !failed.is_empty() {
-        return Exit::CannotRun.into();
+    let exit = if failed.is_empty() {
+        Exit::of_check(&report, fail_on)
+    } else {
+        Exit::CannotRun
+    };
+    print_failed(exit);
+    exit.into()
+}
+
+/// What CXone's syntax check made of one script: rejected (nothing saved), or saved under its
+/// sandbox name, clean or with warnings.
+fn remote_verdict(findings: &[studio_release::RemoteFinding], sandbox: &str) -> String {
+    let errors = findings.iter().filter(|f| f.error).count();
+    let warnings = findings.len() - errors;
+    let counted = |n: usize, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => format!("clean, saved as {sandbox}"),
+        (0, _) => format!("saved as {sandbox} with {}", counted(warnings, "warning")),
+        _ => format!(
+            "rejected by CXone's syntax check ({}, {}), nothing saved",
+            counted(errors, "error"),
+            counted(warnings, "warning")
+        ),
     }
-    Exit::of_check(&report, fail_on).into()
 }
 
 /// `pull`: writes the tenant's scripts as NAME.json (stable key order, layout kept): the named

@@ -360,6 +360,10 @@ async fn cxone_s_syntax_check_blocks_the_release_and_lands_on_the_action_s_line(
             "ivr/acme_main_ivr.json:{line}:5: error[CXF040] remote-syntax-check: CXone's syntax check rejects it with `skill-not-found` on action 9 \"Billing Queue\" (REQAGENT)"
         ),
     );
+    says(
+        &validated.stdout,
+        "remote: ivr/acme_main_ivr.json rejected by CXone's syntax check (1 error, 0 warnings), nothing saved\nFAILED (exit 1)\n",
+    );
     let sarif: Value = serde_json::from_str(&std::fs::read_to_string(repo.path().join("out.sarif")).unwrap()).unwrap();
     let result = &sarif["runs"][0]["results"][0];
     assert_eq!(result["ruleId"], "CXF040");
@@ -413,6 +417,8 @@ async fn a_pull_round_trips_and_drift_is_reported() {
     })
     .await;
     assert_eq!(checked.code, 0, "the pulled script checks clean: {}", checked.stdout);
+    says(&checked.stdout, "remote: live/Old_IVR.json clean, saved as CI_Old_IVR__ci\n");
+    assert!(!checked.stdout.contains("FAILED"), "{}", checked.stdout);
     assert!(
         studio.get("CI_Old_IVR__ci").await.unwrap().is_some(),
         "the sandbox, prefixed"
