@@ -417,7 +417,10 @@ async fn a_pull_round_trips_and_drift_is_reported() {
     })
     .await;
     assert_eq!(checked.code, 0, "the pulled script checks clean: {}", checked.stdout);
-    says(&checked.stdout, "remote: live/Old_IVR.json clean, saved as CI_Old_IVR__ci\n");
+    says(
+        &checked.stdout,
+        "remote: live/Old_IVR.json clean, saved as CI_Old_IVR__ci\n",
+    );
     assert!(!checked.stdout.contains("FAILED"), "{}", checked.stdout);
     assert!(
         studio.get("CI_Old_IVR__ci").await.unwrap().is_some(),
