@@ -238,8 +238,6 @@ fn require(state: &AppState, headers: &HeaderMap) -> Result<(), Box<Response>> {
 #[serde(rename_all = "camelCase")]
 pub struct SearchQuery {
     script_name: Option<String>,
-    skip: Option<usize>,
-    top: Option<usize>,
 }
 
 /// `GET scripts/search?scriptName=&includeInactive=&skip=&top=`: scripts whose name contains
@@ -249,6 +247,7 @@ pub async fn search(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Query(query): Query<SearchQuery>,
+    Query(page): Query<PageQuery>,
 ) -> Response {
     if let Err(refused) = require(&state, &headers) {
         return *refused;
@@ -256,7 +255,7 @@ pub async fn search(
     let inner = state.lock();
     let bus = state.config.studio.business_unit;
     let wanted = query.script_name.unwrap_or_default();
-    let (skip, top) = (query.skip.unwrap_or(0), query.top.unwrap_or(100).clamp(1, 100));
+    let (skip, top) = page.window(100);
     let matching: Vec<_> = inner
         .scripts
         .iter()
@@ -593,10 +592,18 @@ fn envelope(state: &AppState, points: Vec<Value>) -> Value {
     })
 }
 
+/// `skip` and `top`, the paging every CXone list takes.
 #[derive(Deserialize)]
 pub struct PageQuery {
     skip: Option<usize>,
     top: Option<usize>,
+}
+
+impl PageQuery {
+    /// How many to skip, and how many to answer: `default` unless asked, at most 100.
+    fn window(&self, default: usize) -> (usize, usize) {
+        (self.skip.unwrap_or(0), self.top.unwrap_or(default).clamp(1, 100))
+    }
 }
 
 /// `GET points-of-contact?skip=&top=`: a page, of 50 unless asked (at most 100), as CXone's lists
@@ -604,13 +611,13 @@ pub struct PageQuery {
 pub async fn points_of_contact(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    Query(query): Query<PageQuery>,
+    Query(page): Query<PageQuery>,
 ) -> Response {
     if let Err(refused) = require(&state, &headers) {
         return *refused;
     }
     let unit = state.config.studio.business_unit;
-    let (skip, top) = (query.skip.unwrap_or(0), query.top.unwrap_or(50).clamp(1, 100));
+    let (skip, top) = page.window(50);
     let points = state
         .lock()
         .points_of_contact
