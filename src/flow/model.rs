@@ -269,15 +269,21 @@ pub struct Action {
 impl Action {
     /// `action 4 "Main Menu" (MENU)`, or `action 4 (MENU)` without a label.
     pub fn describe(&self, id: &str) -> String {
-        match &self.label {
-            Some(label) => format!("action {id} \"{label}\" ({})", self.name),
-            None => format!("action {id} ({})", self.name),
-        }
+        describe_action(id, self.label.as_deref(), &self.name)
     }
 
     /// Whether a mock key (an action's label or id) names this action.
     pub fn is_named(&self, id: &str, key: &str) -> bool {
         key == id || self.label.as_deref() == Some(key)
+    }
+}
+
+/// How messages name a script's action: `action 4 "Main Menu" (MENU)`, or `action 4 (MENU)`
+/// without a label.
+pub fn describe_action(id: &str, label: Option<&str>, name: &str) -> String {
+    match label {
+        Some(label) => format!("action {id} \"{label}\" ({name})"),
+        None => format!("action {id} ({name})"),
     }
 }
 

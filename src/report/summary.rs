@@ -284,7 +284,7 @@ fn changes_block(report: &CheckReport, changes: &FlowChanges) -> String {
         return out;
     };
     let list: Vec<Change> = match &changes.base {
-        Ok(Some(base)) => diff::diff(&view::as_flow(base), &view::as_flow(head)),
+        Ok(Some(base)) => diff::diff(base, head),
         Ok(None) => {
             out.push_str("A new flow file.\n\n");
             Vec::new()
@@ -316,7 +316,7 @@ fn changes_block(report: &CheckReport, changes: &FlowChanges) -> String {
                 out,
                 "| {} | {} | {} | {} |",
                 change.kind.as_str(),
-                change.part.as_str(),
+                change.part_name(),
                 md(&change.key),
                 md(&change.detail)
             );
