@@ -1093,7 +1093,8 @@ fn run_generate(args: GenerateArgs) -> ExitCode {
     };
     let Some(flow) = flow.filter(|_| !checked.has_errors()) else {
         print(&diagnostics_text(&checked, Severity::Error));
-        eprintln!("error: the flow has errors (above): fix them before generating its cases");
+        let noun = if checked.is_script() { "script" } else { "flow" };
+        eprintln!("error: the {noun} has errors (above): fix them before generating its cases");
         return Exit::Findings.into();
     };
     let path = checked.source.display_path();
@@ -1106,8 +1107,8 @@ fn run_generate(args: GenerateArgs) -> ExitCode {
         );
     }
     let what = match args.goal {
-        Goal::Edges | Goal::Paths => "edges and rules",
-        Goal::Elements => "elements",
+        Goal::Edges | Goal::Paths => flow.word("edges and rules", "branches"),
+        Goal::Elements => flow.word("elements", "actions"),
     };
     eprintln!(
         "generated {} covering {} of {} {what} ({} unreachable by input; {} calls explored)",

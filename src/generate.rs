@@ -152,26 +152,41 @@ struct MockChoices {
     combinations: Option<usize>,
 }
 
+/// How a generated case names each element (by index): a script's action by its label when no
+/// other action has that label or that id (a case may name an action so), else by its id; a flow
+/// file's element by its id.
+fn case_names(flow: &Flow) -> Vec<&str> {
+    let mut label_uses: HashMap<&str, usize> = HashMap::new();
+    for label in flow.elements.iter().filter_map(|o| o.action.as_ref()?.label.as_deref()) {
+        *label_uses.entry(label).or_default() += 1;
+    }
+    let ids: HashSet<&str> = flow.elements.iter().map(|e| e.id.value.as_str()).collect();
+    flow.elements
+        .iter()
+        .map(|e| {
+            let label = e.action.as_ref().and_then(|a| a.label.as_deref());
+            label
+                .filter(|label| label_uses[label] == 1 && !ids.contains(label))
+                .unwrap_or(&e.id.value)
+        })
+        .collect()
+}
+
 impl MockChoices {
     fn of(flow: &Flow) -> Self {
-        let mut label_uses: HashMap<&str, usize> = HashMap::new();
-        for label in flow.elements.iter().filter_map(|o| o.action.as_ref()?.label.as_deref()) {
-            *label_uses.entry(label).or_default() += 1;
-        }
+        let names = case_names(flow);
         let opaque: Vec<(String, Vec<String>)> = flow
             .elements
             .iter()
             // An action whose logic the simulation runs takes its branches from the starting
             // variables.
-            .filter(|e| e.kind == ElementKind::Unknown && e.action.as_ref().is_none_or(|a| a.logic.is_none()))
-            .filter_map(|e| {
+            .zip(&names)
+            .filter(|(e, _)| e.kind == ElementKind::Unknown && e.action.as_ref().is_none_or(|a| a.logic.is_none()))
+            .filter_map(|(e, name)| {
                 let action = e.action.as_ref()?;
                 let mut branches: Vec<String> = action.branches.iter().map(|b| b.to_string()).collect();
                 branches.dedup();
-                // An action is named by its label when no other action has it, else by its id.
-                let label = action.label.as_deref().filter(|label| label_uses[label] == 1);
-                let key = label.unwrap_or(&e.id.value).to_string();
-                (!branches.is_empty()).then_some((key, branches))
+                (!branches.is_empty()).then_some((name.to_string(), branches))
             })
             .collect();
         let combinations = opaque
@@ -256,10 +271,11 @@ pub fn generate_within(flow: &Flow, goal: Goal, max_cases: usize, max_states: us
         Goal::Edges | Goal::Elements => cover(&covers, &targets, max_cases),
     };
     let mut names: HashMap<String, usize> = HashMap::new();
+    let element_names = case_names(flow);
     let cases: Vec<GeneratedCase> = chosen
         .iter()
         .map(|&i| {
-            let mut case = case_of(flow, &explored[i]);
+            let mut case = case_of(flow, &element_names, &explored[i]);
             let seen = names.entry(case.name.clone()).or_default();
             *seen += 1;
             if *seen > 1 {
@@ -734,8 +750,9 @@ fn distinct_paths(explored: &[Explored], max_cases: usize) -> Vec<usize> {
         .collect()
 }
 
-/// The case for an explored call: a readable name, its input, and what the engine did.
-fn case_of(flow: &Flow, explored: &Explored) -> GeneratedCase {
+/// The case for an explored call: a readable name, its input, and what the engine did (a script's
+/// actions named as [`case_names`] says).
+fn case_of(flow: &Flow, element_names: &[&str], explored: &Explored) -> GeneratedCase {
     let call = &explored.call;
     // The names (id and label) of the actions the call reached, once, not once per mocked action.
     let reached_names: HashSet<&str> = call
@@ -745,7 +762,18 @@ fn case_of(flow: &Flow, explored: &Explored) -> GeneratedCase {
         .filter_map(|e| Some((e.id.value.as_str(), e.action.as_ref()?)))
         .flat_map(|(id, action)| std::iter::once(id).chain(action.label.as_deref()))
         .collect();
-    let path: Vec<String> = call.path(flow).into_iter().map(str::to_string).collect();
+    let path: Vec<String> = call
+        .steps
+        .iter()
+        .map(|s| element_names[s.element].to_string())
+        .collect();
+    // An ending no element has (`error`) as the engine says it.
+    let final_element = match call.steps.last() {
+        Some(last) if flow.elements[last.element].id.value == call.final_element => {
+            element_names[last.element].to_string()
+        }
+        _ => call.final_element.clone(),
+    };
     GeneratedCase {
         name: name_of(flow, explored),
         generated: true,
@@ -761,7 +789,7 @@ fn case_of(flow: &Flow, explored: &Explored) -> GeneratedCase {
             .map(|(key, branch)| (key.value.clone(), branch.value.clone()))
             .collect(),
         expect: GeneratedExpect {
-            final_element: call.final_element.clone(),
+            final_element,
             path,
             max_execution_ms: (call.execution_time > DEFAULT_MAX_EXECUTION_MS).then_some(call.execution_time),
         },
@@ -818,7 +846,8 @@ fn explain(flow: &Flow, ends: &Ends, graph: &Graph, target: Target, explored: us
     let (what, span, source) = match target {
         Target::Edge(e) => {
             let edge = &flow.edges[e];
-            (format!("edge {}", edge.arrow()), edge.span, index_of(&edge.from.value))
+            let what = format!("{} {}", flow.word("edge", "branch"), flow.arrow(edge));
+            (what, edge.span, index_of(&edge.from.value))
         }
         Target::Rule(r) => {
             let rule = &flow.routing_rules[r];
@@ -834,10 +863,20 @@ fn explain(flow: &Flow, ends: &Ends, graph: &Graph, target: Target, explored: us
                 index_of(&rule.element.value),
             )
         }
-        Target::Element(i) => (format!("element {}", id(i)), flow.elements[i].span, Some(i)),
+        Target::Element(i) => (
+            match &flow.elements[i].action {
+                Some(action) => action.describe(&id(i)),
+                None => format!("element {}", id(i)),
+            },
+            flow.elements[i].span,
+            Some(i),
+        ),
     };
     let reason = match source {
-        Some(at) if !graph.reachable[at] => format!("`{}` cannot be reached from start", id(at)),
+        Some(at) if !graph.reachable[at] => match &flow.elements[at].action {
+            Some(action) => format!("{} cannot be reached from BEGIN", action.describe(&id(at))),
+            None => format!("`{}` cannot be reached from start", id(at)),
+        },
         Some(at) => routing_reason(flow, graph, at, target).unwrap_or_else(|| {
             format!(
                 "no input reaches it within the engine's {DEFAULT_MAX_STEPS}-step bound: {explored} calls explored (every key, entry and silence, every class of starting variables)"

@@ -56,6 +56,40 @@ impl Flow {
         }
     }
 
+    /// How a message names an element after a word of its own: `"menu_main"` in a flow file,
+    /// `action 4 "Main Menu" (MENU)` in a script.
+    pub fn named(&self, element: &Element) -> String {
+        match &element.action {
+            Some(action) => action.describe(&element.id.value),
+            None => format!("\"{}\"", element.id.value),
+        }
+    }
+
+    /// An edge as a path names it: `menu_main -[1]-> queue_sales`, or in a script by the actions'
+    /// labels, `Main Menu -[1]-> Claims Queue`.
+    pub fn arrow(&self, edge: &Edge) -> String {
+        if !self.is_script() {
+            return edge.arrow();
+        }
+        let short = |id: &str| {
+            self.elements
+                .iter()
+                .find(|e| e.id.value == id)
+                .map_or(id, Element::short_name)
+                .to_string()
+        };
+        let (from, to) = (short(&edge.from.value), short(&edge.to.value));
+        match &edge.on {
+            Some(on) => format!("{from} -[{}]-> {to}", on.value),
+            None => format!("{from} -> {to}"),
+        }
+    }
+
+    /// A word in the file's own terms: `flow` in a flow file, Studio's word in a script.
+    pub fn word<'w>(&self, flow: &'w str, script: &'w str) -> &'w str {
+        if self.is_script() { script } else { flow }
+    }
+
     /// How messages name an element: `element "menu_main"`, or for a script's action
     /// `action 4 "Main Menu" (MENU)`.
     pub fn describe(&self, element: &Element) -> String {
@@ -237,6 +271,15 @@ impl Element {
             max_digits: None,
             action: None,
         }
+    }
+
+    /// How a path or a list names the element: its id in a flow file, a script action's label
+    /// (else its id).
+    pub fn short_name(&self) -> &str {
+        self.action
+            .as_ref()
+            .and_then(|a| a.label.as_deref())
+            .unwrap_or(&self.id.value)
     }
 }
 

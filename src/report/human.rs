@@ -103,9 +103,10 @@ pub fn render_findings(report: &CheckReport, palette: &Palette) -> String {
             }
             let _ = writeln!(
                 out,
-                "{}: coverage {:.1}% of elements is below --min-coverage {min}; no case reaches: {}\n",
+                "{}: coverage {:.1}% of {} is below --min-coverage {min}; no case reaches: {}\n",
                 shown(&flow.source.display_path()),
                 coverage.element_percent(),
+                parts(flow.is_script()).0,
                 shown(&uncovered.join(", "))
             );
         }
@@ -210,9 +211,10 @@ pub fn render_coverage(report: &CheckReport) -> String {
             let _ = writeln!(out, "  {}: no coverage: {}", shown(&path), shown(why));
             continue;
         };
+        let (elements, edges) = parts(simulated.flow.is_script());
         let _ = writeln!(
             out,
-            "  {}: {:.1}% of elements ({} of {}), {:.1}% of edges ({} of {}){}",
+            "  {}: {:.1}% of {elements} ({} of {}), {:.1}% of {edges} ({} of {}){}",
             shown(&path),
             coverage.element_percent(),
             coverage.elements_covered,
@@ -227,17 +229,29 @@ pub fn render_coverage(report: &CheckReport) -> String {
             }
         );
         if !coverage.uncovered_elements.is_empty() {
-            let ids: Vec<&str> = coverage.uncovered_elements.iter().collect();
-            let _ = writeln!(out, "    no case reaches: {}", shown(&ids.join(", ")));
+            // A script's actions by id and label, when the report kept the model.
+            let model = simulated.flow.model.as_deref();
+            let named = |id: &str| {
+                model
+                    .and_then(|m| Some(m.named(m.elements.iter().find(|e| e.id.value == id)?)))
+                    .unwrap_or_else(|| id.to_string())
+            };
+            let names: Vec<String> = coverage.uncovered_elements.iter().map(named).collect();
+            let _ = writeln!(out, "    no case reaches: {}", shown(&names.join(", ")));
         }
         if let Some(model) = &simulated.flow.model {
             for &e in &coverage.untaken_edges {
-                let _ = writeln!(out, "    no case takes: {}", shown(&model.edges[e as usize].arrow()));
+                let _ = writeln!(out, "    no case takes: {}", shown(&model.arrow(&model.edges[e as usize])));
             }
         }
     }
     out.push('\n');
     out
+}
+
+/// What coverage counts in a flow file (elements, edges) or in Studio's words in a script.
+fn parts(script: bool) -> (&'static str, &'static str) {
+    if script { ("actions", "branches") } else { ("elements", "edges") }
 }
 
 /// The closing line: what was checked and what was found.
@@ -281,7 +295,12 @@ pub fn summary(report: &CheckReport) -> String {
         }
     }
     if let Some(coverage) = report.coverage_percent().filter(|_| total > 0) {
-        let _ = write!(line, "; coverage {coverage:.1}% of elements");
+        let of = match (flows, scripts) {
+            (_, 0) => "elements",
+            (0, _) => "actions",
+            _ => "elements and actions",
+        };
+        let _ = write!(line, "; coverage {coverage:.1}% of {of}");
     }
     line.push_str(".\n");
     line

@@ -152,11 +152,16 @@ fn blocks(input: &SummaryInput) -> Vec<String> {
     if report.units.is_empty() {
         return blocks;
     }
-    blocks.push(
-        "\n### Flows\n\n| | flow | errors | warnings | cases passed | failed | not run | coverage |\n\
+    let scripts = report.scripts_checked();
+    let (title, column) = match (report.flows_checked() - scripts, scripts) {
+        (_, 0) => ("Flows", "flow"),
+        (0, _) => ("Scripts", "script"),
+        _ => ("Flows and scripts", "file"),
+    };
+    blocks.push(format!(
+        "\n### {title}\n\n| | {column} | errors | warnings | cases passed | failed | not run | coverage |\n\
          | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
-            .to_string(),
-    );
+    ));
     for unit in &report.units {
         let Some(flow) = &unit.flow else { continue };
         let count = |severity| {
@@ -245,12 +250,21 @@ fn header(input: &SummaryInput) -> String {
         if fails { "checks failed" } else { "checks passed" },
         md(&input.scope)
     );
-    out.push_str("| flows | errors | warnings | cases | passed | failed | not run | coverage |\n");
-    out.push_str("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    // A script is counted as a script; a run with both counts each.
+    let scripts = report.scripts_checked();
+    let (columns, counts) = match (report.flows_checked() - scripts, scripts) {
+        (flows, 0) => ("| flows ", format!("| {flows} ")),
+        (0, scripts) => ("| scripts ", format!("| {scripts} ")),
+        (flows, scripts) => ("| flows | scripts ", format!("| {flows} | {scripts} ")),
+    };
     let _ = writeln!(
         out,
-        "| {} | {errors} | {warnings} | {cases} | {} | {failed} | {not_run} | {} |",
-        report.flows_checked(),
+        "{columns}| errors | warnings | cases | passed | failed | not run | coverage |\n{}| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| ---: ".repeat(columns.matches('|').count())
+    );
+    let _ = writeln!(
+        out,
+        "{counts}| {errors} | {warnings} | {cases} | {} | {failed} | {not_run} | {} |",
         cases - failed - not_run,
         percent(report.coverage_percent())
     );
@@ -279,14 +293,23 @@ fn failing_calls<'r>(report: &'r CheckReport, flow_path: &str) -> Vec<&'r CallSu
 
 fn changes_block(report: &CheckReport, changes: &FlowChanges) -> String {
     let mut out = format!("\n### Changes in {}\n\n", md(&changes.path));
+    let script = match &changes.head {
+        Some(head) => view::is_script(head),
+        None => crate::discover::is_script_path(std::path::Path::new(&changes.path)),
+    };
+    let word = |flow: &'static str, studio: &'static str| if script { studio } else { flow };
     let Some(head) = &changes.head else {
-        out.push_str("The flow file is not valid JSON, so it cannot be compared or drawn.\n");
+        let _ = writeln!(
+            out,
+            "The {} is not valid JSON, so it cannot be compared or drawn.",
+            word("flow file", "script")
+        );
         return out;
     };
     let list: Vec<Change> = match &changes.base {
         Ok(Some(base)) => diff::diff(base, head),
         Ok(None) => {
-            out.push_str("A new flow file.\n\n");
+            let _ = writeln!(out, "A new {}.\n", word("flow file", "script"));
             Vec::new()
         }
         Err(why) => {
@@ -304,7 +327,11 @@ fn changes_block(report: &CheckReport, changes: &FlowChanges) -> String {
             out.push_str("Layout only: actions moved on the Studio canvas (`x`/`y`), no semantic change.\n\n");
         }
         Ok(Some(base)) if list.is_empty() && base == head.as_ref() && !case_changes.is_empty() => {
-            out.push_str("The flow itself is unchanged; its test cases changed (below).\n\n");
+            let _ = writeln!(
+                out,
+                "The {} itself is unchanged; its test cases changed (below).\n",
+                word("flow", "script")
+            );
         }
         Ok(Some(_)) if list.is_empty() => out.push_str("No semantic change (formatting or key order only).\n\n"),
         _ => {}
@@ -342,7 +369,12 @@ fn changes_block(report: &CheckReport, changes: &FlowChanges) -> String {
     }
     match mermaid::render(head, &touched, &failing_calls(report, &changes.path)) {
         Ok(chart) => {
-            out.push_str("Changed elements are yellow; elements and edges on failing calls are red.\n\n```mermaid\n");
+            let _ = writeln!(
+                out,
+                "Changed {} are yellow; {} on failing calls are red.\n\n```mermaid",
+                word("elements", "actions"),
+                word("elements and edges", "actions and branches")
+            );
             out.push_str(&chart);
             out.push_str("```\n");
         }

@@ -1,13 +1,13 @@
-//! The trace of one ad-hoc call (`cxone-flow simulate`): element, type, outcome and clock per step,
-//! then the result in the shape of the CXone simulation endpoint; ids, labels and values shown as
-//! data ([`crate::printable`]).
+//! The trace of one ad-hoc call (`cxone-flow simulate`): element (a script's action), type, outcome
+//! and clock per step, then the result in the shape of the CXone simulation endpoint; ids, labels
+//! and values shown as data ([`crate::printable`]).
 
 use std::fmt::Write;
 
 use crate::flow::model::Flow;
 use crate::printable::{escape, shown};
 use crate::sim::engine::{Call, Ending};
-use crate::sim::expect::{MockSyntax, describe, unmocked};
+use crate::sim::expect::{MockSyntax, describe_step, unmocked};
 
 /// Traces longer than this show their first and last steps only.
 const SHOWN_STEPS: usize = 60;
@@ -35,13 +35,13 @@ pub fn render(flow: &Flow, call: &Call, threshold_ms: u64) -> String {
                 (i + 1).to_string(),
                 name,
                 kind,
-                describe(&step.outcome),
+                describe_step(flow, step),
                 format!("{} ms", step.clock_ms),
             ]
             .map(|cell| escape(&cell))
         })
         .collect();
-    let header = ["step", "element", "type", "outcome", "clock"].map(String::from);
+    let header = ["step", flow.word("element", "action"), "type", "outcome", "clock"].map(String::from);
     let mut widths = header.clone().map(|h| h.chars().count());
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -84,26 +84,34 @@ pub fn render(flow: &Flow, call: &Call, threshold_ms: u64) -> String {
     let last = call
         .steps
         .last()
-        .map(|s| flow.elements[s.element].id.value.as_str())
-        .unwrap_or("start");
-    let last = shown(last);
+        .map_or_else(|| "\"start\"".to_string(), |s| flow.named(&flow.elements[s.element]));
+    let last = shown(&last);
     match &call.ending {
         Ending::Terminal => {}
         Ending::GlobalTimeout => {
             let _ = writeln!(
                 out,
-                "ended: the clock passed globalTimeout ({} ms) during \"{last}\"",
+                "ended: the clock passed globalTimeout ({} ms) during {last}",
                 flow.timeouts.global_ms()
             );
         }
         Ending::MissingEdge { label: Some(label) } => {
-            let _ = writeln!(out, "ended: implicit error: \"{last}\" has no `{}` edge", shown(label));
+            let _ = writeln!(
+                out,
+                "ended: implicit error: {last} has no `{}` {}",
+                shown(label),
+                flow.word("edge", "branch")
+            );
         }
         Ending::MissingEdge { label: None } if call.steps.is_empty() => {
-            let _ = writeln!(out, "ended: the flow has no start element");
+            let _ = writeln!(
+                out,
+                "ended: {}",
+                flow.word("the flow has no start element", "the script has no BEGIN action")
+            );
         }
         Ending::MissingEdge { label: None } => {
-            let _ = writeln!(out, "ended: implicit error: \"{last}\" has no way on");
+            let _ = writeln!(out, "ended: implicit error: {last} has no way on");
         }
         Ending::Loop => {
             let _ = writeln!(out, "ended: looped, {} steps without ending", call.steps.len());
@@ -115,7 +123,7 @@ pub fn render(flow: &Flow, call: &Call, threshold_ms: u64) -> String {
             };
             let _ = writeln!(
                 out,
-                "ended: the script ends at \"{last}\": {why} (Studio ends a script there)"
+                "ended: the script ends at {last}: {why} (Studio ends a script there)"
             );
         }
         Ending::Unmocked => {
@@ -131,10 +139,16 @@ pub fn render(flow: &Flow, call: &Call, threshold_ms: u64) -> String {
         );
     }
     let verdict = call.verdict(flow, threshold_ms).as_str();
+    // A script's last action by id and label; an ending no action has (`error`) as it is.
+    let final_element = flow
+        .elements
+        .iter()
+        .find(|e| e.action.is_some() && e.id.value == call.final_element)
+        .map_or_else(|| call.final_element.to_string(), |e| flow.named(e));
     let _ = writeln!(
         out,
         "result: {verdict}  finalElement: {}  executionTime: {} ms  timedOut: {}",
-        shown(&call.final_element),
+        shown(&final_element),
         call.execution_time,
         call.timed_out
     );

@@ -26,9 +26,13 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                         end.value
                     )
                 } else {
+                    let from = from.map_or_else(
+                        || format!("action {}", edge.from.value),
+                        |e| cx.flow.describe(&cx.flow.elements[e]),
+                    );
                     format!(
-                        "a branch{on} of action {} goes to action {}, which the script does not have",
-                        edge.from.value, end.value
+                        "a branch{on} of {from} goes to action {}, which the script does not have",
+                        end.value
                     )
                 }
             } else if field == "from" {

@@ -24,7 +24,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                     cx.flow.describe_kind(element)
                 ),
             )
-            .with_help("add an edge from it, or make it a terminal (queue, transfer, voicemail, hangup)"),
+            .with_help(cx.flow.word(
+                "add an edge from it, or make it a terminal (queue, transfer, voicemail, hangup)",
+                "add a branch from it, or end the call there (REQAGENT, HANGUP, END)",
+            )),
         );
     }
 }

@@ -37,7 +37,9 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             .map_or("without a label".to_string(), |on| format!("on \"{}\"", on.value));
         let span = edge.on.as_ref().map_or(edge.from.span, |on| on.span);
         let message = if cx.flow.is_script() {
-            format!("action {} already has a branch {on}", edge.from.value)
+            let from = cx.graph.ends.edges[i].0.map(|e| &cx.flow.elements[e]);
+            let from = from.map_or_else(|| format!("action {}", edge.from.value), |e| cx.flow.describe(e));
+            format!("{from} already has a branch {on}")
         } else {
             format!("element \"{}\" already has an edge {on}", edge.from.value)
         };

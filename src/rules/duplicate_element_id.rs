@@ -14,7 +14,11 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             Finding::new(
                 Rule::DuplicateElementId,
                 element.id.span,
-                format!("element id \"{}\" is already used", element.id.value),
+                format!(
+                    "{} id \"{}\" is already used",
+                    cx.flow.word("element", "action"),
+                    element.id.value
+                ),
             )
             .with_related(cx.flow.elements[first].id.span, "first used here"),
         );

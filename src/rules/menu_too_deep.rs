@@ -26,7 +26,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         current = before;
     }
     path.reverse();
-    let mut names: Vec<&str> = path.iter().map(|&i| elements[i].id.value.as_str()).collect();
+    let mut names: Vec<&str> = path.iter().map(|&i| elements[i].short_name()).collect();
     if names.len() > NAMED {
         names.splice(NAMED / 2..names.len() - NAMED / 2, ["…"]);
     }
@@ -35,8 +35,9 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             Rule::MenuTooDeep,
             elements[element].id.span,
             format!(
-                "a caller passes {depth} menus or inputs to reach \"{}\", over the limit of {limit}: {}",
-                elements[element].id.value,
+                "a caller passes {depth} {} to reach {}, over the limit of {limit}: {}",
+                cx.flow.word("menus or inputs", "MENU actions"),
+                cx.flow.named(&elements[element]),
                 names.join(" → ")
             ),
         )

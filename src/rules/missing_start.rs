@@ -10,9 +10,13 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             Finding::new(
                 Rule::MissingStart,
                 cx.flow.elements_span,
-                "the flow has no `start` element",
+                cx.flow
+                    .word("the flow has no `start` element", "the script has no BEGIN action"),
             )
-            .with_help("add {\"id\": \"start\", \"type\": \"start\"} and an edge from it to the first element"),
+            .with_help(cx.flow.word(
+                "add {\"id\": \"start\", \"type\": \"start\"} and an edge from it to the first element",
+                "add a BEGIN action and a branch from it to the first action",
+            )),
         );
     }
 }

@@ -13,9 +13,13 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             Finding::new(
                 Rule::MultipleStart,
                 element.kind_span,
-                format!("element \"{}\" is a second `start`", element.id.value),
+                format!(
+                    "{} is a second {}",
+                    cx.flow.describe(element),
+                    cx.flow.word("`start`", "BEGIN")
+                ),
             )
-            .with_related(first.kind_span, "the first `start`"),
+            .with_related(first.kind_span, cx.flow.word("the first `start`", "the first BEGIN")),
         );
     }
 }

@@ -36,11 +36,15 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                     Rule::NoTerminalReachable,
                     element.id.span,
                     format!(
-                        "no terminal element can be reached from \"{}\": calls entering it never end properly",
-                        element.id.value
+                        "no {} can be reached from {}: calls entering it never end properly",
+                        cx.flow.word("terminal element", "action that ends the call"),
+                        cx.flow.named(element)
                     ),
                 )
-                .with_help("give one of the elements after it an edge to a queue, transfer, voicemail or hangup"),
+                .with_help(cx.flow.word(
+                    "give one of the elements after it an edge to a queue, transfer, voicemail or hangup",
+                    "give one of the actions after it a branch to a REQAGENT, HANGUP or END",
+                )),
             );
         }
     }

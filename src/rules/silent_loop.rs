@@ -21,7 +21,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let mut names: Vec<String> = cycle
             .iter()
             .take(NAMED)
-            .map(|&i| format!("\"{}\"", elements[i].id.value))
+            .map(|&i| cx.flow.named(&elements[i]))
             .collect();
         if cycle.len() > NAMED {
             names.push(format!("and {} more", cycle.len() - NAMED));
@@ -29,9 +29,17 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let mut finding = Finding::new(
             Rule::SilentLoop,
             first.id.span,
-            format!("elements {} form a cycle with no menu or input", names.join(", ")),
+            format!(
+                "{} {} form a cycle with no {}",
+                cx.flow.word("elements", "actions"),
+                names.join(", "),
+                cx.flow.word("menu or input", "MENU")
+            ),
         )
-        .with_help("a call entering it loops until the global timeout (the usual cause of simulation 504s); route the loop through a menu or input, or break it");
+        .with_help(cx.flow.word(
+            "a call entering it loops until the global timeout (the usual cause of simulation 504s); route the loop through a menu or input, or break it",
+            "a call entering it loops until the global timeout; route the loop through a MENU, or break it",
+        ));
         for &i in cycle.iter().skip(1).take(NAMED - 1) {
             finding = finding.with_related(elements[i].id.span, "part of the cycle");
         }

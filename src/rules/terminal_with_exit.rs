@@ -18,10 +18,20 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 Finding::new(
                     Rule::TerminalWithExit,
                     edge.from.span,
-                    format!("edge leaves {}, which ends the call", cx.flow.describe_kind(element)),
+                    format!(
+                        "{} leaves {}, which ends the call",
+                        cx.flow.word("edge", "a branch"),
+                        cx.flow.describe_kind(element)
+                    ),
                 )
-                .with_related(element.kind_span, "a terminal element")
-                .with_help("the edge can never be taken; remove it or change the element's type"),
+                .with_related(
+                    element.kind_span,
+                    cx.flow.word("a terminal element", "an action that ends the call"),
+                )
+                .with_help(cx.flow.word(
+                    "the edge can never be taken; remove it or change the element's type",
+                    "the branch can never be taken; remove it",
+                )),
             );
         }
     }

@@ -13,12 +13,17 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
                 Rule::TooManyDecisions,
                 first_over.kind_span,
                 format!(
-                    "the flow has {} menu and routing elements, over the limit of {limit}; \"{}\" is the first past it",
+                    "the {} has {} {}, over the limit of {limit}; {} is the first past it",
+                    cx.flow.word("flow", "script"),
                     decisions.len(),
-                    first_over.id.value
+                    cx.flow.word("menu and routing elements", "MENU actions"),
+                    cx.flow.named(first_over)
                 ),
             )
-            .with_help("split the flow into smaller flows, or raise --max-decision-nodes"),
+            .with_help(cx.flow.word(
+                "split the flow into smaller flows, or raise --max-decision-nodes",
+                "split the script into smaller scripts, or raise --max-decision-nodes",
+            )),
         );
     }
 }

@@ -17,7 +17,11 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         out.push(Finding::new(
             Rule::UnreachableElement,
             element.id.span,
-            format!("element \"{}\" cannot be reached from start", element.id.value),
+            format!(
+                "{} cannot be reached from {}",
+                cx.flow.describe(element),
+                cx.flow.word("start", "BEGIN")
+            ),
         ));
     }
 }

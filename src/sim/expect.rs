@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::flow::model::Flow;
 use crate::sim::cases::Case;
 use crate::sim::condition::json_equal;
-use crate::sim::engine::{Call, Ending, Outcome};
+use crate::sim::engine::{Call, Ending, Outcome, Step};
 use crate::source::Span;
 
 /// One expectation that did not hold.
@@ -230,21 +230,7 @@ impl Check<'_> {
     /// `default` branch says so, as Studio does.
     fn decision_before(&self, step: usize) -> Option<String> {
         let before = step.checked_sub(1)?;
-        let taken = &self.call.steps[before];
-        let default = taken
-            .edge
-            .and_then(|e| self.flow.edges[e].on.as_ref())
-            .is_some_and(|on| on.value == "default");
-        let how = match &taken.outcome {
-            Outcome::Silence if default && self.flow.is_script() => "branch `default` (the caller was silent)".into(),
-            Outcome::Invalid(entry) if default && self.flow.is_script() => {
-                format!("branch `default` (for \"{entry}\")")
-            }
-            Outcome::Key(key) if default && self.flow.is_script() => {
-                format!("branch `default` (key \"{key}\" has no branch of its own)")
-            }
-            outcome => describe(outcome),
-        };
+        let how = describe_step(self.flow, &self.call.steps[before]);
         Some(format!("at {} the call took {how}", self.named(self.path[before])))
     }
 
@@ -371,6 +357,22 @@ pub fn unmocked(flow: &Flow, element: usize, syntax: MockSyntax) -> String {
         MockSyntax::CommandLine => {
             format!("no --mock names {described}: add --mock \"{name}=BRANCH\", BRANCH one of \"{branches}\"")
         }
+    }
+}
+
+/// What one step did, as [`describe`] says it; a script's action that fell to its `default`
+/// branch says so, as Studio does.
+pub fn describe_step(flow: &Flow, step: &Step) -> String {
+    let default = flow.is_script()
+        && step
+            .edge
+            .and_then(|e| flow.edges[e].on.as_ref())
+            .is_some_and(|on| on.value == "default");
+    match &step.outcome {
+        Outcome::Silence if default => "branch `default` (the caller was silent)".into(),
+        Outcome::Invalid(entry) if default => format!("branch `default` (for \"{entry}\")"),
+        Outcome::Key(key) if default => format!("branch `default` (key \"{key}\" has no branch of its own)"),
+        outcome => describe(outcome),
     }
 }
 
