@@ -744,7 +744,19 @@ impl Run {
 }
 
 fn scope_sentence(selection: &Selection, shard: Shard) -> String {
-    let count = |n: usize| report::plural(n, "flow");
+    // Studio scripts are counted as scripts; a run over both counts files.
+    let scripts = selection
+        .units
+        .iter()
+        .filter_map(|unit| unit.flow.as_deref())
+        .filter(|path| cxone_flow::discover::is_script_path(path))
+        .count();
+    let noun = match scripts {
+        0 => "flow",
+        n if n == selection.units.len() => "script",
+        _ => "file",
+    };
+    let count = |n: usize| report::plural(n, noun);
     let mut sentence = match &selection.everything_because {
         Some(reason) => format!("Checked all {} under the paths: {reason}.", count(selection.selected)),
         None => format!(

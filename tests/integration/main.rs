@@ -22,6 +22,7 @@ mod studio_release;
 mod studio_tenant;
 mod studio_wire;
 mod trust;
+mod words;
 
 use std::path::{Path, PathBuf};
 

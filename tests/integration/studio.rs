@@ -345,8 +345,10 @@ fn the_pull_request_summary_diffs_scripts_by_action_and_calls_moves_layout_only(
         "{summary}"
     );
     assert!(
-        summary.contains("| changed | element | 3 | Sequence\\: \\\"\\\\\\\"%Press one\\\\\\\"\\\" → "),
-        "the prompt change is keyed by action id: {summary}"
+        summary.contains(
+            "| changed | action | action 3 \\\"Main Menu\\\" \\(MENU\\) | Sequence\\: \\\"\\\\\\\"%Press one\\\\\\\"\\\" → "
+        ),
+        "the prompt change names the action by id, label and type: {summary}"
     );
     assert!(summary.contains("n2[\"3 Main Menu<br/>MENU\"]"), "{summary}");
 }
@@ -617,7 +619,10 @@ fn simulate_traces_a_script_by_action_and_takes_mocks_from_the_command_line() {
         out.contains("   5  6 Business Hours?  HOURS     branch \"Open\" (mocked)"),
         "{out}"
     );
-    assert!(out.contains("result: SUCCESS  finalElement: 9"), "{out}");
+    assert!(
+        out.contains("result: SUCCESS  finalElement: action 9 \"Billing Queue\" (REQAGENT)"),
+        "{out}"
+    );
     let (code, out, _) = run(&root(), &args);
     assert_eq!(code, 1, "{out}");
     assert!(
