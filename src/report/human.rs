@@ -233,7 +233,8 @@ pub fn render_coverage(report: &CheckReport) -> String {
             let model = simulated.flow.model.as_deref();
             let named = |id: &str| {
                 model
-                    .and_then(|m| Some(m.named(m.elements.iter().find(|e| e.id.value == id)?)))
+                    .and_then(|m| m.elements.iter().find(|e| e.id.value == id))
+                    .and_then(|e| Some(e.action.as_ref()?.describe(&e.id.value)))
                     .unwrap_or_else(|| id.to_string())
             };
             let names: Vec<String> = coverage.uncovered_elements.iter().map(named).collect();

@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 
 use crate::diagnostic::Finding;
 use crate::flow::load::{FLOW_FIELDS, invalid_value, root_object};
-use crate::flow::model::{Action, Edge, Element, ElementKind, Flow, Script};
+use crate::flow::model::{Action, Edge, Element, ElementKind, Flow, Script, describe_action};
 use crate::json::{Object, ObjectReader, Value, closest, describe_value, label_value};
 use crate::registry::Rule;
 use crate::source::{Span, Spanned};
@@ -161,7 +161,14 @@ fn load_action(key: Value, value: Value, findings: &mut Vec<Finding>) -> Option<
             let finding = Finding::new(
                 Rule::MissingLayout,
                 span,
-                format!("action {id} needs an integer `{field}`, found {found}"),
+                format!(
+                    "{} needs an integer `{field}`, found {found}",
+                    describe_action(
+                        &id,
+                        label.as_ref().map(|l| l.value.as_str()),
+                        name.as_ref().map_or("no name", |n| n.value.as_str())
+                    )
+                ),
             )
             .with_help("one source says CXone's save rejects an action without integer `xws` and `yws`, NICE's own scripts lack them; if your tenant refuses it, open and save it in Studio");
             reader.findings.push(finding);
@@ -205,7 +212,8 @@ pub(crate) fn action_element(fields: ActionFields, findings: &mut Vec<Finding>) 
         .filter(|_| known.is_none())
         .and_then(|guid| Some((guid, actions::meant(&guid.value, name_text)?)));
     if let Some((guid, meant)) = meant {
-        findings.push(mistyped_action_type(&id.value, guid, meant));
+        let described = describe_action(&id.value, label.as_ref().map(|l| l.value.as_str()), name_text);
+        findings.push(mistyped_action_type(&described, guid, meant));
     }
     if known.is_none() {
         let span = library_id.as_ref().or(name.as_ref()).map_or(id.span, |s| s.span);
@@ -213,9 +221,12 @@ pub(crate) fn action_element(fields: ActionFields, findings: &mut Vec<Finding>) 
             Rule::OpaqueAction,
             span,
             format!(
-                "action {} ({}) is of a type cxone-flow does not know: a simulation takes its branch from the case's `mock`",
-                id.value,
-                if name_text.is_empty() { "no name" } else { name_text }
+                "{} is of a type cxone-flow does not know: a simulation takes its branch from the case's `mock`",
+                describe_action(
+                    &id.value,
+                    label.as_ref().map(|l| l.value.as_str()),
+                    if name_text.is_empty() { "no name" } else { name_text }
+                )
             ),
         );
         findings.push(finding);
@@ -236,7 +247,7 @@ pub(crate) fn action_element(fields: ActionFields, findings: &mut Vec<Finding>) 
 
 /// CXF051: an action whose unknown `libraryId` reads as a typo of a known type's GUID, or whose
 /// `name` is a known type's; it loads as an opaque action all the same.
-fn mistyped_action_type(id: &str, guid: &Spanned<CompactString>, meant: Meant) -> Finding {
+fn mistyped_action_type(described: &str, guid: &Spanned<CompactString>, meant: Meant) -> Finding {
     let action = meant.action();
     let why = match meant {
         Meant::NearGuid(_) => format!("a character or two from {}'s", action.name),
@@ -246,7 +257,7 @@ fn mistyped_action_type(id: &str, guid: &Spanned<CompactString>, meant: Meant) -
         Rule::MistypedActionType,
         guid.span,
         format!(
-            "the `libraryId` {} of action {id} is {why}: did you mean {}?",
+            "the `libraryId` {} of {described} is {why}: did you mean {}?",
             guid.value, action.name
         ),
     )
@@ -273,6 +284,7 @@ fn apply_properties(element: &mut Element, list: Object, findings: &mut Vec<Find
 
 /// Reads one property of an action (`name`, its `text`, at `span`) into its element.
 pub(crate) fn apply_property(element: &mut Element, name: &str, text: &str, span: Span, findings: &mut Vec<Finding>) {
+    let described = element.action.as_ref().map(|a| a.describe(&element.id.value));
     let Some(action) = element.action.as_mut() else { return };
     if matches!(name, "Sequence" | "Phrase") {
         let segments = prompt::segments(text);
@@ -287,8 +299,8 @@ pub(crate) fn apply_property(element: &mut Element, name: &str, text: &str, span
                         Rule::LongTtsSegment,
                         span,
                         format!(
-                            "a text-to-speech segment of action {} is {} characters long, over {MAX_TTS_CHARS}",
-                            element.id.value,
+                            "a text-to-speech segment of {} is {} characters long, over {MAX_TTS_CHARS}",
+                            described.as_deref().unwrap_or_default(),
                             speech.chars().count()
                         ),
                     )

@@ -150,7 +150,7 @@ fn a_malformed_script_gets_a_finding_at_the_action_and_branch_at_fault() {
     let to_99 = line_of("\"to\": 99");
     assert!(
         out.contains(&format!(
-            "ivr/test_ivr.json:{to_99}:15: error[CXF002] dangling-edge: a branch on \"default\" of action 4 goes to action 99, which the script does not have"
+            "ivr/test_ivr.json:{to_99}:15: error[CXF002] dangling-edge: a branch on \"default\" of action 4 \"Mark Sales\" (ASSIGN) goes to action 99, which the script does not have"
         )),
         "{out}"
     );
@@ -582,7 +582,7 @@ fn generated_cases_mock_each_opaque_action_s_branches_and_cover_every_branch() {
     let (code, _, err) = run(dir.path(), &["cases", "generate", "ivr/test_ivr.json", "--update"]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        err.contains("covering 9 of 9 edges and rules (0 unreachable by input"),
+        err.contains("covering 9 of 9 branches (0 unreachable by input"),
         "{err}"
     );
     let tests: Value =
@@ -752,14 +752,19 @@ fn end_wait_ttsvoice_and_a_play_s_digit_branch_run_and_a_missing_branch_ends_the
     let (code, out, _) = run(dir.path(), &["simulate", "ivr/test_ivr.json", "--dtmf", "5,9"]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("ended: the script ends at \"4\": it has no `invalid` branch (Studio ends a script there)"),
+        out.contains(
+            "ended: the script ends at action 4 \"Menu\" (MENU): it has no `invalid` branch (Studio ends a script there)"
+        ),
         "{out}"
     );
-    assert!(out.contains("result: SUCCESS  finalElement: 4"), "{out}");
+    assert!(
+        out.contains("result: SUCCESS  finalElement: action 4 \"Menu\" (MENU)"),
+        "{out}"
+    );
     // Generated cases reach the `Digit` branch by keying during the greeting, without a mock.
     let (code, _, err) = run(dir.path(), &["cases", "generate", "ivr/test_ivr.json", "--update"]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("covering 6 of 6 edges"), "{err}");
+    assert!(err.contains("covering 6 of 6 branches"), "{err}");
 }
 
 /// Real scripts NICE's QA engineers save through the API (tests/fixtures/real-scripts/README.md
@@ -860,7 +865,7 @@ fn if_case_assign_and_a_snippet_decide_by_the_script_s_own_logic_without_mocks()
         &["cases", "generate", "ivr/test_ivr.json", "--out", "gen.tests.json"],
     );
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("covering 8 of 8 edges"), "{err}");
+    assert!(err.contains("covering 8 of 8 branches"), "{err}");
     let generated: Value =
         serde_json::from_str(&fs::read_to_string(dir.path().join("gen.tests.json")).unwrap()).unwrap();
     let cases = generated["cases"].as_array().unwrap();

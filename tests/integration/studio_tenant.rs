@@ -67,6 +67,38 @@ async fn a_save_answered_206_with_string_totals_is_a_save_with_its_warning() {
     );
 }
 
+/// `validate --remote` on a script CXone saves with a warning (206): the warning lands at its
+/// action, the run passes, and the per-script line says the sandbox was saved with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn validate_remote_says_a_script_was_saved_with_warnings_and_passes() {
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    let repo = std::sync::Arc::new(repository());
+    let path = repo.path().join("ivr/acme_main_ivr.json");
+    let mut script: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    script["branches"]["8"] = json!([]);
+    std::fs::write(&path, serde_json::to_string_pretty(&script).unwrap()).unwrap();
+    let run = off_runtime(&emulator, &repo, move |d, e| {
+        cxone_flow(
+            d,
+            e,
+            &["validate", "--remote", "--severity", "unwired-queue-default=off", "ivr"],
+        )
+    })
+    .await;
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    says(
+        &run.stdout,
+        "remote: ivr/acme_main_ivr.json saved as Acme_Main_IVR__ci with 1 warning\n",
+    );
+    says(&run.stdout, "unwired-queue-default");
+    assert!(!run.stdout.contains("FAILED"), "{}", run.stdout);
+    let studio = client(&emulator, access_key());
+    assert!(
+        studio.get("Acme_Main_IVR__ci").await.unwrap().is_some(),
+        "a save with warnings is saved"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_save_answer_is_read_back_before_it_is_called_failed() {
     let emulator = std::sync::Arc::new(tenant(&[]).await);
