@@ -108,3 +108,43 @@ pub fn check_flow(flow: &Flow, ends: &Ends, limits: &RuleLimits) -> Vec<Finding>
     }
     findings
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::registry::Rule;
+    use crate::rules::test_script::{findings, script};
+
+    /// A script's findings name each action by id, label and type, in Studio's words (BEGIN,
+    /// branch, MENU), where a flow's name an element by its id.
+    #[test]
+    fn a_script_s_findings_name_its_actions_by_label_and_type() {
+        let bytes = script(&[
+            (1, "BEGIN", json!({}), &[("", 2)]),
+            (2, "PLAY", json!({}), &[("", 3)]),
+            (3, "PLAY", json!({}), &[("", 2)]),
+            (4, "HANGUP", json!({}), &[]),
+            (5, "BEGIN", json!({}), &[("", 4)]),
+        ]);
+        let cases = [
+            (Rule::UnreachableElement, "action 4 \"A4\" (HANGUP) cannot be reached from BEGIN"),
+            (Rule::MultipleStart, "action 5 \"A5\" (BEGIN) is a second BEGIN"),
+            (
+                Rule::SilentLoop,
+                "action 2 \"A2\" (PLAY), action 3 \"A3\" (PLAY) form a cycle with no MENU",
+            ),
+            (
+                Rule::NoTerminalReachable,
+                "no action that ends the call can be reached from action 1 \"A1\" (BEGIN): calls entering it never end properly",
+            ),
+        ];
+        for (rule, message) in cases {
+            assert!(
+                findings(rule, bytes.clone()).iter().any(|m| m == message),
+                "{rule:?}: {:?}",
+                findings(rule, bytes.clone())
+            );
+        }
+    }
+}

@@ -29,9 +29,10 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         let mut finding = Finding::new(
             Rule::SilentLoop,
             first.id.span,
+            // A script's actions say `action` each, by id, label and type.
             format!(
-                "{} {} form a cycle with no {}",
-                cx.flow.word("elements", "actions"),
+                "{}{} form a cycle with no {}",
+                cx.flow.word("elements ", ""),
                 names.join(", "),
                 cx.flow.word("menu or input", "MENU")
             ),

@@ -217,12 +217,7 @@ impl Check<'_> {
 
     /// A path as people read it: ids in a flow file, each action's label (else its id) in a script.
     fn joined(&self, path: &[&str]) -> String {
-        let short = |id: &&str| {
-            self.action(id)
-                .and_then(|e| e.action.as_ref()?.label.as_deref())
-                .unwrap_or(id)
-                .to_string()
-        };
+        let short = |id: &&str| self.action(id).map_or(*id, |e| e.short_name()).to_string();
         path.iter().map(short).collect::<Vec<_>>().join(" → ")
     }
 
