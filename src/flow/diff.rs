@@ -150,7 +150,10 @@ impl ActionNames {
     /// Names the actions of one change of a script (and where a changed branch goes, from the
     /// base's and the new version's branches) instead of their bare ids.
     fn rename(&self, change: &mut Change, (base, head): &(Keyed, Keyed)) {
-        let Some(id) = change.element.clone().or_else(|| (change.part == Part::Element).then(|| change.key.clone()))
+        let Some(id) = change
+            .element
+            .clone()
+            .or_else(|| (change.part == Part::Element).then(|| change.key.clone()))
         else {
             return;
         };

@@ -242,7 +242,11 @@ pub fn render_coverage(report: &CheckReport) -> String {
         }
         if let Some(model) = &simulated.flow.model {
             for &e in &coverage.untaken_edges {
-                let _ = writeln!(out, "    no case takes: {}", shown(&model.arrow(&model.edges[e as usize])));
+                let _ = writeln!(
+                    out,
+                    "    no case takes: {}",
+                    shown(&model.arrow(&model.edges[e as usize]))
+                );
             }
         }
     }
@@ -252,7 +256,11 @@ pub fn render_coverage(report: &CheckReport) -> String {
 
 /// What coverage counts in a flow file (elements, edges) or in Studio's words in a script.
 fn parts(script: bool) -> (&'static str, &'static str) {
-    if script { ("actions", "branches") } else { ("elements", "edges") }
+    if script {
+        ("actions", "branches")
+    } else {
+        ("elements", "edges")
+    }
 }
 
 /// The closing line: what was checked and what was found.

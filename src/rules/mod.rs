@@ -128,7 +128,10 @@ mod tests {
             (5, "BEGIN", json!({}), &[("", 4)]),
         ]);
         let cases = [
-            (Rule::UnreachableElement, "action 4 \"A4\" (HANGUP) cannot be reached from BEGIN"),
+            (
+                Rule::UnreachableElement,
+                "action 4 \"A4\" (HANGUP) cannot be reached from BEGIN",
+            ),
             (Rule::MultipleStart, "action 5 \"A5\" (BEGIN) is a second BEGIN"),
             (
                 Rule::SilentLoop,

@@ -18,11 +18,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let first = &elements[cycle[0]];
-        let mut names: Vec<String> = cycle
-            .iter()
-            .take(NAMED)
-            .map(|&i| cx.flow.named(&elements[i]))
-            .collect();
+        let mut names: Vec<String> = cycle.iter().take(NAMED).map(|&i| cx.flow.named(&elements[i])).collect();
         if cycle.len() > NAMED {
             names.push(format!("and {} more", cycle.len() - NAMED));
         }

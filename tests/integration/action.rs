@@ -278,6 +278,21 @@ fn pull_request_repo() -> PullRequestRepo {
     PullRequestRepo { dir, base, head }
 }
 
+/// A `pull_request` run from `base` to `head` of the repository in `dir`, the flows under
+/// `flows`, without a token (the changed files come from git).
+pub(crate) fn run_git_pull_request(dir: &Path, base: &str, head: &str) -> ActionRun {
+    let runner = tempfile::tempdir().unwrap();
+    let event = pull_request_event(runner.path(), base, head, 1);
+    run_action(
+        dir,
+        &[
+            ("GITHUB_EVENT_NAME", "pull_request"),
+            ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+            ("INPUT_PATHS", "flows"),
+        ],
+    )
+}
+
 /// A `pull_request` event payload in the shape GitHub writes it.
 pub(crate) fn pull_request_event(dir: &Path, base: &str, head: &str, changed_files: u64) -> PathBuf {
     let event = json!({
@@ -726,16 +741,7 @@ fn a_pull_request_that_only_changes_a_test_file_shows_its_cases_not_no_change() 
   {"name": "hangs up at once", "input": {"dtmf": ["1"]}, "expect": {"finalElement": "bye"}}]}"#;
     write(d, "flows/a.tests.json", more);
     let head = commit_all(d, "a case more, and a limit");
-    let runner = tempfile::tempdir().unwrap();
-    let event = pull_request_event(runner.path(), &base, &head, 1);
-    let run = run_action(
-        d,
-        &[
-            ("GITHUB_EVENT_NAME", "pull_request"),
-            ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
-            ("INPUT_PATHS", "flows"),
-        ],
-    );
+    let run = run_git_pull_request(d, &base, &head);
     assert_eq!(run.code, 0, "{}", run.stdout);
     let summary = &run.summary;
     assert!(

@@ -42,15 +42,21 @@ fn lose_answer(emulator: &cxone_emulator::Emulator, method: &str, path: &str) {
     emulator.state.lock().faults.rules.push(rule);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_save_answered_206_with_string_totals_is_a_save_with_its_warning() {
-    let emulator = std::sync::Arc::new(tenant(&[]).await);
-    let repo = std::sync::Arc::new(repository());
-    // A REQAGENT whose default branch leads nowhere: CXone saves it with a warning (206).
+/// The repository with the example script's REQAGENT 8 left without branches: its default branch
+/// leads nowhere, so CXone saves it with a warning (206).
+fn repository_with_an_unwired_queue() -> tempfile::TempDir {
+    let repo = repository();
     let path = repo.path().join("ivr/acme_main_ivr.json");
     let mut script: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     script["branches"]["8"] = json!([]);
     std::fs::write(&path, serde_json::to_string_pretty(&script).unwrap()).unwrap();
+    repo
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_answered_206_with_string_totals_is_a_save_with_its_warning() {
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    let repo = std::sync::Arc::new(repository_with_an_unwired_queue());
     let run = off_runtime(&emulator, &repo, move |d, e| {
         unmapped_release(d, e, "v1", &["--severity", "unwired-queue-default=off"])
     })
@@ -72,11 +78,7 @@ async fn a_save_answered_206_with_string_totals_is_a_save_with_its_warning() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn validate_remote_says_a_script_was_saved_with_warnings_and_passes() {
     let emulator = std::sync::Arc::new(tenant(&[]).await);
-    let repo = std::sync::Arc::new(repository());
-    let path = repo.path().join("ivr/acme_main_ivr.json");
-    let mut script: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    script["branches"]["8"] = json!([]);
-    std::fs::write(&path, serde_json::to_string_pretty(&script).unwrap()).unwrap();
+    let repo = std::sync::Arc::new(repository_with_an_unwired_queue());
     let run = off_runtime(&emulator, &repo, move |d, e| {
         cxone_flow(
             d,

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::action::{commit_all, git, pull_request_event, run_action, write};
+use crate::action::{commit_all, git, run_git_pull_request, write};
 use crate::run;
 
 /// The flow of these tests. `billing_key` is where key 2 of the main menu goes: `billing`, or in
@@ -91,46 +91,44 @@ fn write_head(dir: &Path, script_too: bool) {
     write(dir, "flows/small.tests.json", &tests(script_too));
 }
 
-/// `out` of the flow and of the script, one after the other, each under its heading.
-fn side_by_side(out: impl Fn(bool) -> String) -> String {
-    format!("── flow ──\n{}\n── script ──\n{}", out(false), out(true))
+/// What the flow and the script made, one after the other, each under its heading.
+fn side_by_side(flow: &str, script: &str) -> String {
+    format!("── flow ──\n{flow}\n── script ──\n{script}")
+}
+
+/// What a command prints (standard error, then output) on the pull request's version of the flow,
+/// then of the script, side by side; `FILE` in `args` stands for the flow's or the script's file.
+fn both(args: &[&str], code: i32) -> String {
+    let out = |script: bool| {
+        let dir = tempfile::tempdir().unwrap();
+        write_head(dir.path(), script);
+        let file = format!("flows/{}", file_name(script));
+        let args: Vec<&str> = args
+            .iter()
+            .map(|a| if *a == "FILE" { file.as_str() } else { a })
+            .collect();
+        let (status, out, err) = run(dir.path(), &args);
+        assert_eq!(status, code, "{out}{err}");
+        format!("{err}{out}")
+    };
+    side_by_side(&out(false), &out(true))
 }
 
 #[test]
 fn check_speaks_of_elements_in_a_flow_and_of_actions_by_label_in_a_script() {
-    let out = side_by_side(|script| {
-        let dir = tempfile::tempdir().unwrap();
-        write_head(dir.path(), script);
-        let (code, out, err) = run(dir.path(), &["check", "--coverage", "--color", "never", "flows"]);
-        assert_eq!(code, 1, "{out}{err}");
-        out
-    });
+    let out = both(&["check", "--coverage", "--color", "never", "flows"], 1);
     insta::assert_snapshot!("check", out);
 }
 
 #[test]
 fn simulate_traces_a_flow_s_elements_and_a_script_s_actions_and_its_default_branch() {
-    let out = side_by_side(|script| {
-        let dir = tempfile::tempdir().unwrap();
-        write_head(dir.path(), script);
-        let file = format!("flows/{}", file_name(script));
-        let (code, out, err) = run(dir.path(), &["simulate", &file, "--color", "never"]);
-        assert_eq!(code, 0, "{out}{err}");
-        out
-    });
+    let out = both(&["simulate", "FILE", "--color", "never"], 0);
     insta::assert_snapshot!("simulate", out);
 }
 
 #[test]
 fn generated_cases_name_a_flow_s_elements_by_id_and_a_script_s_actions_by_label() {
-    let out = side_by_side(|script| {
-        let dir = tempfile::tempdir().unwrap();
-        write_head(dir.path(), script);
-        let file = format!("flows/{}", file_name(script));
-        let (code, out, err) = run(dir.path(), &["cases", "generate", &file, "--color", "never"]);
-        assert_eq!(code, 0, "{out}{err}");
-        format!("{err}{out}")
-    });
+    let out = both(&["cases", "generate", "FILE", "--color", "never"], 0);
     insta::assert_snapshot!("generate", out);
 }
 
@@ -149,24 +147,12 @@ fn a_pull_request_s_summary_diff_and_annotations_speak_studio_for_a_script() {
         let base = commit_all(d, "base");
         write_head(d, script);
         let head = commit_all(d, "key 2 plays the outage message");
-        let runner = tempfile::tempdir().unwrap();
-        let event = pull_request_event(runner.path(), &base, &head, 1);
-        let run = run_action(
-            d,
-            &[
-                ("GITHUB_EVENT_NAME", "pull_request"),
-                ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
-                ("INPUT_PATHS", "flows"),
-            ],
-        );
+        let run = run_git_pull_request(d, &base, &head);
         assert_eq!(run.code, 1, "{}", run.stdout);
         run
     };
     let runs = [run_pull_request(false), run_pull_request(true)];
-    insta::assert_snapshot!(
-        "job-summary",
-        format!("── flow ──\n{}\n── script ──\n{}", runs[0].summary, runs[1].summary)
-    );
+    insta::assert_snapshot!("job-summary", side_by_side(&runs[0].summary, &runs[1].summary));
     let annotations = |stdout: &str| {
         stdout
             .lines()
@@ -176,10 +162,6 @@ fn a_pull_request_s_summary_diff_and_annotations_speak_studio_for_a_script() {
     };
     insta::assert_snapshot!(
         "annotations",
-        format!(
-            "── flow ──\n{}\n── script ──\n{}",
-            annotations(&runs[0].stdout),
-            annotations(&runs[1].stdout)
-        )
+        side_by_side(&annotations(&runs[0].stdout), &annotations(&runs[1].stdout))
     );
 }
