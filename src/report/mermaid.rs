@@ -37,11 +37,16 @@ fn label(text: &str) -> String {
 
 /// The diagram's source for a PR summary (flows up to `MAX_ELEMENTS`), or why it is not drawn.
 pub fn render(flow: &Value, changed: &BTreeSet<String>, failing_calls: &[&CallSummary]) -> Result<String, String> {
+    let (file, parts) = if crate::studio::view::is_script(flow) {
+        ("script", "actions")
+    } else {
+        ("flow", "elements")
+    };
     let flow = crate::studio::view::as_flow(flow);
     let diagram = Diagram::of(&flow);
     if diagram.nodes.len() > MAX_ELEMENTS {
         return Err(format!(
-            "the flow has {} elements; diagrams are drawn up to {MAX_ELEMENTS}",
+            "the {file} has {} {parts}; diagrams are drawn up to {MAX_ELEMENTS}",
             diagram.nodes.len()
         ));
     }
@@ -114,6 +119,22 @@ mod tests {
         assert!(chart.contains("class n0,n1 failing"));
         assert!(chart.contains("linkStyle 0 stroke"));
         assert!(!chart.contains('`'));
+    }
+
+    #[test]
+    fn a_script_too_large_to_draw_is_counted_in_actions() {
+        let actions: serde_json::Map<String, Value> = (1..=MAX_ELEMENTS + 1)
+            .map(|id| (id.to_string(), json!({"actionId": id, "name": "PLAY"})))
+            .collect();
+        let script = json!({"header": {}, "actions": actions, "branches": {}});
+        let why = render(&script, &BTreeSet::new(), &[]).unwrap_err();
+        assert_eq!(
+            why,
+            format!(
+                "the script has {} actions; diagrams are drawn up to {MAX_ELEMENTS}",
+                MAX_ELEMENTS + 1
+            )
+        );
     }
 
     #[test]
