@@ -165,3 +165,20 @@ fn a_pull_request_s_summary_diff_and_annotations_speak_studio_for_a_script() {
         side_by_side(&annotations(&runs[0].stdout), &annotations(&runs[1].stdout))
     );
 }
+
+#[test]
+fn what_generation_cannot_reach_is_named_by_id_in_a_flow_and_by_label_in_a_script() {
+    let out = both(
+        &["cases", "generate", "FILE", "--goal", "elements", "--color", "never"],
+        0,
+    );
+    let notes: Vec<&str> = out.lines().filter(|l| l.contains("note:")).collect();
+    assert_eq!(
+        notes,
+        [
+            "flows/small.flow.json:9:5: note: element billing is unreachable by input: `billing` cannot be reached from start",
+            "flows/small.json:55:10: note: action 5 \"Billing Queue\" (REQAGENT) is unreachable by input: action 5 \"Billing Queue\" (REQAGENT) cannot be reached from BEGIN",
+        ],
+        "{out}"
+    );
+}
