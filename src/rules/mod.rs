@@ -142,6 +142,23 @@ mod tests {
                 "no action that ends the call can be reached from action 1 \"A1\" (BEGIN): calls entering it never end properly",
             ),
         ];
+        let menus = script(&[
+            (1, "BEGIN", json!({}), &[("", 2)]),
+            (2, "MENU", json!({}), &[("", 3)]),
+            (3, "MENU", json!({}), &[("", 4)]),
+            (4, "MENU", json!({}), &[("", 5)]),
+            (5, "MENU", json!({}), &[("", 6)]),
+            (6, "MENU", json!({}), &[("", 7)]),
+            (7, "MENU", json!({}), &[("", 8)]),
+            (8, "HANGUP", json!({}), &[]),
+        ]);
+        assert_eq!(
+            findings(Rule::MenuTooDeep, menus),
+            [
+                "a caller passes 6 MENU actions to reach action 8 \"A8\" (HANGUP), over the limit of 5: \
+              A1 → A2 → A3 → A4 → A5 → A6 → A7 → A8"
+            ]
+        );
         for (rule, message) in cases {
             assert!(
                 findings(rule, bytes.clone()).iter().any(|m| m == message),
