@@ -12,8 +12,7 @@ use cxone_flow::action::context::{GitHubContext, PullRequest, Trigger};
 use cxone_flow::action::inputs::{self, Inputs, Shard, secrets};
 use cxone_flow::action::select::{Selection, repo_path, select};
 use cxone_flow::action::settings_file;
-use cxone_flow::check::{self, CheckReport, Settings as CheckSettings};
-use cxone_flow::config_file;
+use cxone_flow::check::{self, CheckReport};
 use cxone_flow::discover;
 use cxone_flow::generate::merge;
 use cxone_flow::github::api::{FILES_CAP, GitHubApi};
@@ -25,11 +24,10 @@ use cxone_flow::report::annotations::{self, escape_data, escape_property};
 use cxone_flow::report::summary::{self, FlowChanges, ReleaseSection, STEP_SUMMARY_LIMIT, SummaryInput, TestChanges};
 use cxone_flow::report::{self, outputs};
 
-use cxone_flow::cxone::secret::Secret;
 use cxone_flow::exit::Exit;
 use cxone_flow::release::run::{Released, release_flows, roll_back, runtime};
 use cxone_flow::report::files::ReportFiles;
-use cxone_flow::settings::{self, Connection, ReleaseOptions, Settings};
+use cxone_flow::settings::{Backend, Settings};
 
 /// A PR comment may hold 65,536 characters; the summary in it stays well below.
 const COMMENT_BUDGET: usize = 60_000;
@@ -115,19 +113,12 @@ pub fn run() -> ExitCode {
             return Exit::CannotRun.into();
         }
     };
-    let vars = match &config {
-        Some(config) => config_file::as_inputs(vars, config),
-        None => vars,
-    };
-    let inputs = match Inputs::read(&vars).map(|mut inputs| {
-        inputs.release.per_environment = config.map(|c| c.environments).unwrap_or_default();
-        inputs
-    }) {
+    let inputs = match Inputs::read(&vars, config.as_ref()) {
         Ok(inputs) => inputs,
         Err(error) => {
             log(&format!(
                 "::error title={}::{}",
-                escape_property(&format!("cxone-flow input {}", error.input)),
+                escape_property(&format!("cxone-flow input {}", error.key)),
                 escape_data(&error.to_string())
             ));
             return Exit::CannotRun.into();
@@ -140,7 +131,6 @@ pub fn run() -> ExitCode {
         inputs,
         context,
         workspace,
-        vars,
         redactor,
         github: OnceCell::new(),
     };
@@ -177,22 +167,19 @@ fn read_at_base(
 /// Logs where a key or token may go this run, after refusing any host that is not NICE's, loopback
 /// or named in the workflow's `cxone-allowed-hosts`.
 fn log_cxone_hosts(inputs: &Inputs) -> Result<(), String> {
-    let calls_cxone = inputs.release_on_tag
-        || inputs.rollback_flow_id.is_some()
-        || (inputs.studio_backend && (inputs.remote_validate || inputs.check_drift));
+    let studio = inputs.settings.backend == Backend::Studio;
+    let calls_cxone =
+        inputs.release_on_tag || inputs.rollback_flow_id.is_some() || (studio && (inputs.remote_validate || inputs.check_drift));
     if !calls_cxone {
         return Ok(());
     }
-    let urls: Vec<(&str, String)> = if inputs.studio_backend {
-        let urls = inputs.studio.credential_urls();
-        for (what, url) in &urls {
-            cxone_flow::cxone::hosts::check(what, url, &inputs.allowed_hosts).map_err(|e| e.to_string())?;
-        }
-        urls
+    let urls: Vec<(&str, String)> = if studio {
+        inputs.settings.checked_studio()?.credential_urls()
     } else {
+        let connection = &inputs.settings.connection;
         vec![
-            ("cxone-token-url", inputs.cxone.token_url.clone()),
-            ("cxone-base-url", inputs.cxone.base_url.clone()),
+            ("cxone-token-url", connection.token_url.clone()),
+            ("cxone-base-url", connection.base_url.clone()),
         ]
     };
     let hosts: Vec<String> = urls
@@ -212,7 +199,6 @@ struct Run {
     inputs: Inputs,
     context: GitHubContext,
     workspace: PathBuf,
-    vars: HashMap<String, String>,
     /// The run's secrets, scrubbed from whatever GitHub or CXone answer.
     redactor: Redactor,
     /// Set up on first use, once per run.
@@ -251,40 +237,16 @@ impl Run {
 
     /// The library's settings, from the inputs and the context, for a release of `tag`.
     fn settings(&self, tag: &str) -> Settings {
-        let (inputs, cxone) = (&self.inputs, &self.inputs.cxone);
-        let secret = cxone
-            .client_secret
-            .clone()
-            .or_else(|| self.vars.get(settings::SECRET_ENV).cloned())
-            .filter(|s| !s.is_empty());
-        Settings {
-            check: CheckSettings {
-                limits: inputs.limits,
-                severities: inputs.severities.clone(),
-                max_execution_ms: inputs.max_execution_ms,
-                min_coverage: inputs.min_coverage,
-                // The summary's diffs and diagrams, and a tag's payloads, use each flow's JSON.
-                keep_loaded: true,
-                keep_clean_texts: true,
-                keep_details: true,
-            },
-            fail_on: inputs.fail_on,
-            connection: Connection {
-                base_url: cxone.base_url.clone(),
-                token_url: cxone.token_url.clone(),
-                client_id: cxone.client_id.clone(),
-                client_secret: secret.map(Secret::new),
-                audit_log: inputs.audit_log.clone(),
-                commit: self.context.sha.clone(),
-                repository: self.context.repository.clone(),
-                redactor: self.redactor.clone(),
-                ..Connection::default()
-            },
-            release: ReleaseOptions {
-                tag: tag.to_string(),
-                ..inputs.release.clone()
-            },
-        }
+        let mut settings = self.inputs.settings.clone();
+        // The summary's diffs and diagrams, and a tag's payloads, use each flow's JSON.
+        settings.check.keep_loaded = true;
+        settings.check.keep_clean_texts = true;
+        settings.check.keep_details = true;
+        settings.connection.commit = self.context.sha.clone();
+        settings.connection.repository = self.context.repository.clone();
+        settings.connection.redactor = self.redactor.clone();
+        settings.release.tag = tag.to_string();
+        settings
     }
 
     fn write_outputs(&self, pairs: &[(&str, String)]) -> Result<(), String> {
@@ -422,7 +384,7 @@ impl Run {
         let inputs = &self.inputs;
         let scope = discover::Scope {
             boundary: Some(self.workspace.clone()),
-            exclude: inputs.exclude.clone(),
+            exclude: inputs.settings.exclude.clone(),
         };
         let found = discover::discover_in(&inputs.paths, &scope);
         if found.units.is_empty()
@@ -472,16 +434,17 @@ impl Run {
         let mut report = check::check(&selection.units, &settings.check);
         // Why the run cannot succeed at all (exit 2); reported after everything else is written.
         let mut cannot: Vec<String> = discovery_errors.iter().map(ToString::to_string).collect();
-        if inputs.studio_backend
+        let studio = inputs.settings.backend == Backend::Studio;
+        if studio
             && inputs.remote_validate
             && let Err(message) = self.validate_remote(&mut report)
         {
             cannot.push(message);
         }
-        if inputs.studio_backend && inputs.check_drift {
+        if studio && inputs.check_drift {
             match studio_release::drift(
                 &self.settings("").connection,
-                &inputs.studio,
+                &inputs.settings.studio,
                 &studio_release::checked_scripts(&report),
             ) {
                 Ok(drifted) => {
@@ -501,7 +464,7 @@ impl Run {
         cannot.extend(self.write_reports(&report));
         let mut studio_released = None;
         let release = match &self.context.trigger {
-            Trigger::Tag(tag) if inputs.release_on_tag && inputs.studio_backend => {
+            Trigger::Tag(tag) if inputs.release_on_tag && studio => {
                 match self.release_scripts(tag, &report) {
                     Ok(released) => studio_released = released,
                     Err(message) => cannot.push(message),
@@ -517,14 +480,14 @@ impl Run {
         let changes = pull_request
             .map(|pr| self.flow_changes(pr, &selection, &report))
             .unwrap_or_default();
-        let full_results = inputs.report_path.as_ref().map_or_else(
+        let full_results = inputs.settings.reports.json.as_ref().map_or_else(
             || "the job log".to_string(),
             |p| format!("{} and the job log", p.display()),
         );
-        let audit_log = inputs.audit_log.display().to_string();
+        let audit_log = inputs.settings.connection.audit_log.display().to_string();
         let input = SummaryInput {
             report: &report,
-            fail_on: inputs.fail_on,
+            fail_on: inputs.settings.fail_on,
             scope,
             notes,
             changes,
@@ -564,7 +527,7 @@ impl Run {
         }
         let released = release.as_ref().map_or(Exit::Clean, |r| Exit::findings_if(r.failed()));
         let scripts_failed = studio_released.as_ref().is_some_and(|(_, _, failed)| *failed);
-        Exit::of_check(&report, inputs.fail_on)
+        Exit::of_check(&report, inputs.settings.fail_on)
             .and(released)
             .and(Exit::findings_if(scripts_failed))
             .into()
@@ -577,7 +540,8 @@ impl Run {
         if scripts.is_empty() {
             return Ok(());
         }
-        let found = studio_release::validate_scripts(&self.settings("").connection, &self.inputs.studio, &scripts)?;
+        let found =
+            studio_release::validate_scripts(&self.settings("").connection, &self.inputs.settings.studio, &scripts)?;
         studio_release::add_remote_findings(report, &found);
         Ok(())
     }
@@ -585,13 +549,13 @@ impl Run {
     /// On a tag with `backend: studio`: the release of the checked scripts, unless the checks
     /// failed. Returns the tag, the rendered release and whether a script failed.
     fn release_scripts(&self, tag: &str, report: &CheckReport) -> Result<Option<(String, String, bool)>, String> {
-        let Some(scripts) = releasable(tag, studio_release::scripts_to_release(report, self.inputs.fail_on))? else {
+        let Some(scripts) = releasable(tag, studio_release::scripts_to_release(report, self.inputs.settings.fail_on))? else {
             return Ok(None);
         };
         let connection = self.settings(tag).connection;
-        let dry_run = self.inputs.release.dry_run;
+        let dry_run = self.inputs.settings.release.dry_run;
         let (reports, audit_failure) =
-            studio_release::release_scripts(&connection, &self.inputs.studio, &scripts, tag, dry_run)?;
+            studio_release::release_scripts(&connection, &self.inputs.settings.studio, &scripts, tag, dry_run)?;
         let text = report::studio::render_release(&reports, dry_run);
         log_group(&format!("release {tag}"), &text);
         for failed in reports.iter().filter(|r| r.failed()) {
@@ -637,7 +601,7 @@ impl Run {
         log_untrusted(report::human::summary(report).trim_end());
         if self.inputs.annotations {
             let ranked = annotations::collect(report);
-            let hint = match &self.inputs.report_path {
+            let hint = match &self.inputs.settings.reports.json {
                 Some(path) => format!("the job log and {} list all of them", path.display()),
                 None => "the job log lists all of them".to_string(),
             };
@@ -652,20 +616,20 @@ impl Run {
     }
 
     fn write_reports(&self, report: &CheckReport) -> Vec<String> {
-        let inputs = &self.inputs;
+        let reports = &self.inputs.settings.reports;
         report::files::write(
             report,
             ReportFiles {
-                junit: inputs.junit_path.as_deref(),
-                sarif: inputs.sarif_path.as_deref(),
-                json: inputs.report_path.as_deref(),
+                junit: reports.junit.as_deref(),
+                sarif: reports.sarif.as_deref(),
+                json: reports.json.as_deref(),
             },
         )
     }
 
     /// On a tag: the release of the checked flows, unless the checks failed.
     fn release(&self, tag: &str, report: &CheckReport) -> Result<Option<Released>, String> {
-        let Some(flows) = releasable(tag, flows_to_release(report, self.inputs.fail_on))? else {
+        let Some(flows) = releasable(tag, flows_to_release(report, self.inputs.settings.fail_on))? else {
             return Ok(None);
         };
         let released = release_flows(&self.settings(tag), flows)?;
@@ -730,9 +694,9 @@ impl Run {
                 "coverage",
                 report.coverage_percent().map(|c| format!("{c:.1}")).unwrap_or_default(),
             ),
-            ("junit-path", path(&self.inputs.junit_path)),
-            ("sarif-path", path(&self.inputs.sarif_path)),
-            ("report-path", path(&self.inputs.report_path)),
+            ("junit-path", path(&self.inputs.settings.reports.junit)),
+            ("sarif-path", path(&self.inputs.settings.reports.sarif)),
+            ("report-path", path(&self.inputs.settings.reports.json)),
         ];
         if let Some(released) = release {
             let published = report::release::published(released);

@@ -6,17 +6,18 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+mod settings_args;
 mod studio;
+use settings_args::SettingArgs;
 
 use cxone_flow::check::{self, FileReport, Settings as CheckSettings};
 use cxone_flow::config_file::{self, ConfigFile};
-use cxone_flow::cxone::secret::Secret;
 use cxone_flow::discover;
 use cxone_flow::exit::Exit;
 use cxone_flow::flow::model::{Flow, is_dtmf_entry};
 use cxone_flow::generate::merge;
-use cxone_flow::generate::{DEFAULT_MAX_CASES, DEFAULT_MAX_STATES, Goal, generate_within};
-use cxone_flow::registry::{Rule, RuleLimits, Severities, Severity};
+use cxone_flow::generate::{Goal, generate_within};
+use cxone_flow::registry::{Rule, Severities, Severity};
 use cxone_flow::release::gate::{Blocked, gate};
 use cxone_flow::release::payload::content_hash;
 use cxone_flow::release::pipeline::Outcome;
@@ -26,11 +27,12 @@ use cxone_flow::report::diagram::{Diagram, Highlights};
 use cxone_flow::report::files::ReportFiles;
 use cxone_flow::report::human::Palette;
 use cxone_flow::report::json::Detail;
-use cxone_flow::settings::{self, ReleaseOptions, Settings};
+use cxone_flow::settings::resolve::Values;
+use cxone_flow::settings::table;
+use cxone_flow::settings::{self, Backend, Settings};
 use cxone_flow::sim::condition::Variables;
 use cxone_flow::sim::engine::{Engine, Verdict};
 use cxone_flow::sim::run::CallSummary;
-use cxone_flow::sim::run::DEFAULT_MAX_EXECUTION_MS;
 
 #[derive(Parser)]
 #[command(
@@ -145,7 +147,7 @@ struct ConvertArgs {
     #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
     #[command(flatten)]
-    severity: SeverityOverrides,
+    settings: SettingArgs<{ table::CONVERT }>,
 }
 
 #[derive(clap::Args)]
@@ -156,7 +158,7 @@ struct VersionsArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     #[command(flatten)]
-    connection: Connection,
+    settings: SettingArgs<{ table::VERSIONS }>,
 }
 
 #[derive(clap::Args)]
@@ -201,50 +203,12 @@ struct GenerateArgs {
     /// Write the tests file here (default: print it; with --update, NAME.tests.json beside the flow).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// What the cases must cover.
-    #[arg(long, default_value = "edges", value_parser = |t: &str| t.parse::<Goal>())]
-    goal: Goal,
-    /// The most cases to write.
-    #[arg(long, default_value_t = DEFAULT_MAX_CASES)]
-    max_cases: usize,
-    /// The most states the explored calls may hold (a state is a step of a call, or an opaque
-    /// action's branch it was mocked with): bounds the generator's memory and time.
-    #[arg(long, default_value_t = DEFAULT_MAX_STATES)]
-    max_states: usize,
     /// Merge into the tests file: cases people wrote stay as they are, generated ones (marked
     /// `"generated": true`) are replaced, and every change to them is shown.
     #[arg(long)]
     update: bool,
     #[command(flatten)]
-    severity: SeverityOverrides,
-}
-
-/// Where CXone is and who is calling. The client secret is read from `CXONE_CLIENT_SECRET` only,
-/// never from the command line (where process lists and shell history would keep it).
-#[derive(clap::Args)]
-struct Connection {
-    /// The CXone API base URL (tenants live in different areas).
-    #[arg(long, env = "CXONE_BASE_URL", default_value = settings::DEFAULT_BASE_URL)]
-    base_url: String,
-    /// The OAuth token URL.
-    #[arg(long, env = "CXONE_TOKEN_URL", default_value = settings::DEFAULT_TOKEN_URL)]
-    token_url: String,
-    /// The OAuth client id (Studio backend: a registered app's, which switches the login to the
-    /// OIDC password grant; its secret in CXONE_CLIENT_SECRET).
-    #[arg(long, env = "CXONE_CLIENT_ID")]
-    client_id: Option<String>,
-    /// Retries after the first attempt of a call.
-    #[arg(long, default_value_t = settings::DEFAULT_MAX_RETRIES)]
-    max_retries: u32,
-    /// The audit log, one JSON object per line, appended to.
-    #[arg(long, default_value = settings::DEFAULT_AUDIT_LOG)]
-    audit_log: PathBuf,
-    /// The commit released (default: `GITHUB_SHA`, else `git rev-parse HEAD`).
-    #[arg(long)]
-    commit: Option<String>,
-    /// The repository released from (default: `GITHUB_REPOSITORY`, else the current folder's name).
-    #[arg(long)]
-    repository: Option<String>,
+    settings: SettingArgs<{ table::GENERATE }>,
 }
 
 #[derive(clap::Args)]
@@ -252,49 +216,13 @@ struct ReleaseArgs {
     /// The release tag (`v1.4.0`); one matching `--production-tags` releases to production.
     #[arg(long)]
     tag: String,
-    /// Files or directories with the flows to release.
-    #[arg(default_value = ".")]
+    /// Files or directories with the flows to release [default: the settings file's `paths`, else .]
     paths: Vec<PathBuf>,
-    #[command(flatten)]
-    connection: Connection,
-    /// `production` or `staging`, instead of deciding from the tag.
-    #[arg(long, value_parser = settings::parse_environment)]
-    environment: Option<String>,
-    /// Tags that release to production (comma-separated globs, `*` any characters, any case);
-    /// every other tag releases to staging.
-    #[arg(long, default_value = settings::PRODUCTION_TAGS)]
-    production_tags: String,
-    /// Release content that a rollback undid (a failed smoke test, `cxone-flow rollback`) instead of
-    /// leaving it rolled back; with `--backend studio`, save over a `NAME__TAG` that holds other
-    /// content.
-    #[arg(long)]
-    force: bool,
-    /// `metadata.activationPriority` of the versions.
-    #[arg(long, default_value_t = settings::DEFAULT_ACTIVATION_PRIORITY)]
-    activation_priority: u32,
-    /// Flows released at once.
-    #[arg(long, default_value_t = settings::DEFAULT_MAX_CONCURRENCY)]
-    max_concurrency: usize,
-    /// Make sure a FLOW_VERSION_PUBLISHED webhook to this URL exists (created once, never twice).
-    #[arg(long)]
-    qa_webhook_url: Option<String>,
-    /// After publishing, simulate the cases again against the active version; roll back if they fail.
-    #[arg(long)]
-    smoke_test: bool,
-    /// Every read and check, and the payloads that would be sent; no register, webhook or publish.
-    #[arg(long)]
-    dry_run: bool,
     /// With --dry-run: write each payload that would be registered to DIR/FLOW_ID.json.
-    #[arg(long, value_name = "DIR", requires = "dry_run")]
+    #[arg(long, value_name = "DIR", requires = "dry-run")]
     payloads: Option<PathBuf>,
-    /// The local gate: every option `check` takes.
     #[command(flatten)]
-    checks: CheckOptions,
-    /// `flows-api` (flow files, the first contract) or `studio` (Studio scripts, a real tenant).
-    #[arg(long, value_enum, default_value_t = studio::Backend::FlowsApi)]
-    backend: studio::Backend,
-    #[command(flatten)]
-    studio: studio::StudioArgs,
+    settings: SettingArgs<{ table::RELEASE }>,
 }
 
 #[derive(clap::Args)]
@@ -310,138 +238,43 @@ struct RollbackArgs {
     /// points of contact ran before the last release, as the audit log says (studio: a TAG).
     #[arg(long)]
     to: Option<String>,
-    /// Every read and decision, and the version that would be restored; nothing registered or
-    /// published (flows-api).
-    #[arg(long)]
-    dry_run: bool,
     #[command(flatten)]
-    connection: Connection,
-    #[arg(long, value_enum, default_value_t = studio::Backend::FlowsApi)]
-    backend: studio::Backend,
-    #[command(flatten)]
-    studio: studio::StudioArgs,
+    settings: SettingArgs<{ table::ROLLBACK }>,
 }
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// Files or directories to check.
-    #[arg(default_value = ".")]
+    /// Files or directories to check [default: the settings file's `paths`, else .]
     paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// JSON output: every case's path and every flow's uncovered elements, not only those of
-    /// failures.
-    #[arg(long)]
-    details: bool,
-    /// Human output: every flow's coverage, with the elements no case reaches and the edges no
-    /// case takes.
-    #[arg(long)]
-    coverage: bool,
     #[command(flatten)]
-    checks: CheckOptions,
-    #[command(flatten)]
-    reports: ReportOptions,
+    settings: SettingArgs<{ table::CHECK }>,
 }
 
-/// The report files `check` and `validate` also write.
-#[derive(clap::Args)]
-struct ReportOptions {
-    /// Also write a JUnit XML report to this file.
-    #[arg(long, value_name = "PATH")]
-    junit: Option<PathBuf>,
-    /// Also write a SARIF 2.1.0 report (for code scanning) to this file.
-    #[arg(long, value_name = "PATH")]
-    sarif: Option<PathBuf>,
-}
-
-/// The rules' severities as a run overrides them (the settings file's `[severity]` too, as the
-/// flag's defaults): `check`, `release`, `convert` and `cases generate` judge a file alike.
-#[derive(clap::Args)]
-struct SeverityOverrides {
-    /// Override a rule's severity: CODE=error|warning|off (code or name; repeat, or separate with commas).
-    #[arg(long = "severity", value_name = "CODE=LEVEL")]
-    severity: Vec<String>,
-}
-
-impl SeverityOverrides {
-    fn parse(&self) -> Result<Severities, String> {
-        Severities::parse(self.severity.iter().map(String::as_str))
+/// The files or folders a command reads: its arguments, else the settings file's `paths`, else
+/// the default.
+fn paths_or_default(given: &[PathBuf], values: &Values) -> Vec<PathBuf> {
+    if !given.is_empty() {
+        return given.to_vec();
     }
+    let here = std::env::current_dir()
+        .and_then(std::path::absolute)
+        .unwrap_or_default();
+    values.paths(&here)
 }
 
-/// What `check` and `release` both take: the checks' limits and severities.
-#[derive(clap::Args)]
-struct CheckOptions {
-    /// The least severity that fails the run (exit 1) and blocks a release.
-    #[arg(long, default_value = "error", value_parser = settings::parse_fail_on)]
-    fail_on: Severity,
-    /// Branching complexity limit: the most `menu` and `routing` elements a flow may have.
-    #[arg(long, default_value_t = RuleLimits::default().max_decision_nodes)]
-    max_decision_nodes: usize,
-    /// Menu depth limit: the most menus and inputs a caller may pass to reach any element.
-    #[arg(long, default_value_t = RuleLimits::default().max_menu_depth)]
-    max_menu_depth: usize,
-    #[command(flatten)]
-    severity: SeverityOverrides,
-    /// Fail a case whose simulated call takes longer than this (ms), unless it sets its own maxExecutionMs.
-    #[arg(long, default_value_t = DEFAULT_MAX_EXECUTION_MS)]
-    max_execution_ms: u64,
-    /// Fail flows whose cases reach fewer than this percentage of their elements.
-    #[arg(long, value_name = "PCT", value_parser = settings::parse_percent)]
-    min_coverage: Option<f64>,
-    /// Leave out files and folders matching this glob (`.gitignore` syntax, below each folder
-    /// walked; repeat for more). What `.gitignore` ignores is always left out.
-    #[arg(long, value_name = "GLOB")]
-    exclude: Vec<String>,
+/// The run's settings from the flags, or the exit after saying which value is wrong.
+fn resolved(values: &Values) -> Result<Settings, ExitCode> {
+    values.settings().map_err(|error| cannot_run(&error.to_string()))
 }
 
-impl CheckOptions {
-    /// What discovery leaves out.
-    fn scope(&self) -> discover::Scope {
-        discover::Scope {
-            boundary: None,
-            exclude: self.exclude.clone(),
-        }
-    }
-
-    /// The check's settings and the fail-on severity.
-    fn settings(&self) -> Result<(CheckSettings, Severity), String> {
-        let severities = self.severity.parse()?;
-        let fail_on = self.fail_on;
-        let settings = CheckSettings {
-            limits: RuleLimits {
-                max_decision_nodes: self.max_decision_nodes,
-                max_menu_depth: self.max_menu_depth,
-            },
-            severities,
-            max_execution_ms: self.max_execution_ms,
-            min_coverage: self.min_coverage,
-            keep_loaded: false,
-            keep_clean_texts: true,
-            keep_details: true,
-        };
-        Ok((settings, fail_on))
-    }
-}
-
-impl Connection {
-    /// The library's connection, with the client secret from the environment.
-    fn settings(&self) -> settings::Connection {
-        settings::Connection {
-            base_url: self.base_url.clone(),
-            token_url: self.token_url.clone(),
-            client_id: self.client_id.clone(),
-            client_secret: std::env::var(settings::SECRET_ENV)
-                .ok()
-                .filter(|s| !s.is_empty())
-                .map(Secret::new),
-            max_retries: self.max_retries,
-            audit_log: self.audit_log.clone(),
-            commit: self.commit.clone(),
-            repository: self.repository.clone(),
-            ..settings::Connection::default()
-        }
+/// What discovery leaves out.
+fn scope_of(settings: &Settings) -> discover::Scope {
+    discover::Scope {
+        boundary: None,
+        exclude: settings.exclude.clone(),
     }
 }
 
@@ -460,9 +293,8 @@ struct SimulateArgs {
     /// label or id).
     #[arg(long = "mock", value_name = "ACTION=BRANCH")]
     mocks: Vec<String>,
-    /// The execution threshold for the SUCCESS/FAILURE verdict, in ms.
-    #[arg(long, default_value_t = DEFAULT_MAX_EXECUTION_MS)]
-    max_execution_ms: u64,
+    #[command(flatten)]
+    settings: SettingArgs<{ table::SIMULATE }>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -478,17 +310,12 @@ pub fn run() -> ExitCode {
         Ok(config) => config,
         Err(message) => return cannot_run(&message),
     };
-    let matches = with_config_defaults(Cli::command(), config.as_ref()).get_matches_from(&args);
+    let matches = Cli::command().get_matches_from(&args);
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(error) => error.exit(),
     };
-    if let Command::Config = cli.command {
-        // The command as declared, before parsing added the global flags to each subcommand.
-        let command = with_config_defaults(Cli::command(), config.as_ref());
-        print(&effective_settings(&command, config.as_ref()));
-        return Exit::Clean.into();
-    }
+    let config = config.as_ref();
     let colour = match cli.color {
         clap::ColorChoice::Auto => anstream::ColorChoice::Auto,
         clap::ColorChoice::Always => anstream::ColorChoice::Always,
@@ -496,18 +323,21 @@ pub fn run() -> ExitCode {
     };
     colour.write_global();
     match cli.command {
-        Command::Check(args) => run_check(args),
-        Command::Simulate(args) => run_simulate(args),
-        Command::Release(args) => run_release(args, config.as_ref()),
-        Command::Rollback(args) => run_rollback(args),
-        Command::Cases(CasesCommand::Generate(args)) => run_generate(args),
+        Command::Check(args) => run_check(args, config),
+        Command::Simulate(args) => run_simulate(args, config),
+        Command::Release(args) => run_release(args, config),
+        Command::Rollback(args) => run_rollback(args, config),
+        Command::Cases(CasesCommand::Generate(args)) => run_generate(args, config),
         Command::Rules(args) => run_rules(args),
         Command::Graph(args) => run_graph(args),
-        Command::Versions(args) => run_versions(args),
-        Command::Convert(args) => run_convert(args),
-        Command::Validate(args) => studio::validate(args),
-        Command::Pull(args) => studio::pull(args),
-        Command::Config => Exit::Clean.into(),
+        Command::Versions(args) => run_versions(args, config),
+        Command::Convert(args) => run_convert(args, config),
+        Command::Validate(args) => studio::validate(args, config),
+        Command::Pull(args) => studio::pull(args, config),
+        Command::Config => {
+            print(&effective_settings(config));
+            Exit::Clean.into()
+        }
         Command::Init(args) => run_init(&args.dir, args.studio),
     }
 }
@@ -629,40 +459,10 @@ fn settings_file(args: &[std::ffi::OsString]) -> Result<Option<ConfigFile>, Stri
     path.map(|p| ConfigFile::load(&p)).transpose()
 }
 
-/// Every subcommand's flags that the config file sets take its values as their defaults, so a
-/// flag or its environment variable still wins.
-fn with_config_defaults(command: clap::Command, config: Option<&ConfigFile>) -> clap::Command {
-    let Some(config) = config else { return command };
-    let args: Vec<clap::Arg> = command.get_arguments().cloned().collect();
-    let mut command = command;
-    let here = std::env::current_dir()
-        .and_then(std::path::absolute)
-        .unwrap_or_default();
-    for arg in args {
-        let values: Vec<String> = match arg.get_long() {
-            Some(long) => match config.get(config_file::key_of_flag(long)) {
-                Some(values) => values.to_vec(),
-                None => continue,
-            },
-            // The files or folders a command reads when none is named.
-            None if arg.get_id() == "paths" => match config.paths_from(&here) {
-                Some(paths) => paths.iter().map(|p| p.display().to_string()).collect(),
-                None => continue,
-            },
-            None => continue,
-        };
-        let values: Vec<clap::builder::OsStr> = values.into_iter().map(clap::builder::OsStr::from).collect();
-        command = command.mut_arg(arg.get_id().clone(), |a| a.default_values(values));
-    }
-    let subcommands: Vec<String> = command.get_subcommands().map(|s| s.get_name().to_string()).collect();
-    for name in subcommands {
-        command = command.mut_subcommand(name, |sub| with_config_defaults(sub, Some(config)));
-    }
-    command
-}
-
-/// `config`: the settings `check` and `release` run with, and where each comes from.
-fn effective_settings(command: &clap::Command, config: Option<&ConfigFile>) -> String {
+/// `config`: every setting the settings file may hold (and the secrets the environment holds),
+/// its value, and where it came from (an environment variable, the file, or the default).
+fn effective_settings(config: Option<&ConfigFile>) -> String {
+    use cxone_flow::settings::table::{SETTINGS, Scope};
     let mut out = match config {
         Some(config) => format!("config file: {}\n", config.path.display()),
         None => format!(
@@ -670,45 +470,21 @@ fn effective_settings(command: &clap::Command, config: Option<&ConfigFile>) -> S
             config_file::FILE_NAME
         ),
     };
-    let mut seen = std::collections::BTreeSet::new();
-    let args = ["check", "release"]
-        .into_iter()
-        .filter_map(|name| command.find_subcommand(name))
-        .flat_map(|sub| sub.get_arguments());
-    for arg in args {
-        // The positional `paths` is listed under its config key.
-        let long = match arg.get_long() {
-            Some(long) => long,
-            None if arg.get_id() == "paths" => "paths",
-            None => continue,
+    let values = SettingArgs::<0>::default().values(config);
+    for setting in SETTINGS.iter().filter(|s| matches!(s.scope, Scope::Anywhere | Scope::Secret)) {
+        let (items, source) = values.items(setting.key);
+        let value = match (setting.key, &items, setting.scope) {
+            ("paths", _, _) => {
+                let paths = paths_or_default(&[], &values);
+                paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            }
+            (_, Some(_), Scope::Secret) => "***".to_string(),
+            (_, Some(items), _) => items.join(", "),
+            (_, None, _) => "(not set)".to_string(),
         };
-        if !seen.insert(long) || matches!(long, "help" | "version" | "tag") {
-            continue;
-        }
-        let key = config_file::key_of_flag(long);
-        let from_env = arg.get_env().and_then(|name| {
-            std::env::var(name)
-                .ok()
-                .map(|value| (name.to_string_lossy().into_owned(), value))
-        });
-        let defaults: Vec<String> = arg
-            .get_default_values()
-            .iter()
-            .map(|v| v.to_string_lossy().into_owned())
-            .collect();
-        let (value, source) = match (&from_env, config.and_then(|c| c.get(key))) {
-            (Some((name, _)), _) if name.contains("SECRET") => ("***".to_string(), format!("environment {name}")),
-            (Some((name, value)), _) => (value.clone(), format!("environment {name}")),
-            (None, Some(values)) => (
-                values.join(", "),
-                config.map_or_else(String::new, |c| c.path.display().to_string()),
-            ),
-            (None, None) if defaults.is_empty() => ("(not set)".to_string(), "default".to_string()),
-            (None, None) => (defaults.join(", "), "default".to_string()),
-        };
-        let name = match arg.get_long() {
-            Some(_) => format!("--{long}"),
-            None => format!("{long} (arguments)"),
+        let name = match setting.key {
+            "paths" => "paths (arguments)".to_string(),
+            _ => setting.shown_as_flag(),
         };
         out.push_str(&format!("{name:<28} {value:<40} ({source})\n"));
     }
@@ -717,11 +493,11 @@ fn effective_settings(command: &clap::Command, config: Option<&ConfigFile>) -> S
 
 /// `convert`: checks the input (a file with errors is not converted), then writes it in the other
 /// format, or says where each part that does not translate stands.
-fn run_convert(args: ConvertArgs) -> ExitCode {
+fn run_convert(args: ConvertArgs, config: Option<&ConfigFile>) -> ExitCode {
     use cxone_flow::studio::convert;
-    let severities = match args.severity.parse() {
-        Ok(severities) => severities,
-        Err(message) => return cannot_run(&message),
+    let severities = match resolved(&args.settings.values(config)) {
+        Ok(settings) => settings.check.severities,
+        Err(exit) => return exit,
     };
     let report = match check_kept(&args.input, None, severities) {
         Ok(report) => report,
@@ -780,7 +556,11 @@ fn run_convert(args: ConvertArgs) -> ExitCode {
 }
 
 /// `versions`: what CXone holds of a flow, and whether the file's content is among it.
-fn run_versions(args: VersionsArgs) -> ExitCode {
+fn run_versions(args: VersionsArgs, config: Option<&ConfigFile>) -> ExitCode {
+    let settings = match resolved(&args.settings.values(config)) {
+        Ok(settings) => settings,
+        Err(exit) => return exit,
+    };
     let (checked, _) = match check_flow_file(&args.flow, &CheckSettings::default()) {
         Ok(checked) => checked,
         Err(exit) => return exit,
@@ -791,10 +571,6 @@ fn run_versions(args: VersionsArgs) -> ExitCode {
         return cannot_run(&format!("`{path}` has no flowId, so it names no CXone flow"));
     };
     let content_hash = content_hash(checked.source.text.as_bytes());
-    let settings = Settings {
-        connection: args.connection.settings(),
-        ..Settings::default()
-    };
     match list_versions(&settings, &flow_id) {
         Ok(versions) => {
             print(&match args.format {
@@ -857,18 +633,23 @@ fn run_graph(args: GraphArgs) -> ExitCode {
     Exit::Clean.into()
 }
 
-fn run_check(args: CheckArgs) -> ExitCode {
-    let (mut settings, fail_on) = match args.checks.settings() {
-        Ok(pair) => pair,
-        Err(message) => return cannot_run(&message),
+fn run_check(args: CheckArgs, config: Option<&ConfigFile>) -> ExitCode {
+    let values = args.settings.values(config);
+    let (run, details, coverage) = match resolved(&values).and_then(|run| {
+        let switch = |key| values.switch(key).map_err(|e| cannot_run(&e.to_string()));
+        Ok((run, switch("details")?, switch("coverage")?))
+    }) {
+        Ok(resolved) => resolved,
+        Err(exit) => return exit,
     };
+    let (mut settings, fail_on) = (run.check.clone(), run.fail_on);
     // The coverage listing names edges from the flows' models.
-    settings.keep_loaded = args.coverage;
-    settings.keep_clean_texts = args.coverage;
+    settings.keep_loaded = coverage;
+    settings.keep_clean_texts = coverage;
     // Every path and list only for a report that shows them all.
-    settings.keep_details = args.details || args.coverage;
+    settings.keep_details = details || coverage;
     // A path that is missing or holds nothing is an error; the other paths are still checked.
-    let found = discover::discover_in(&args.paths, &args.checks.scope());
+    let found = discover::discover_in(&paths_or_default(&args.paths, &values), &scope_of(&run));
     if found.units.is_empty() && !found.errors.is_empty() {
         for error in &found.errors {
             eprintln!("error: {error}");
@@ -876,7 +657,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
         return Exit::CannotRun.into();
     }
     let report = check::check(&found.units, &settings);
-    let detail = if args.details {
+    let detail = if details {
         Detail::Everything
     } else {
         Detail::Failures
@@ -884,7 +665,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
     match args.format {
         Format::Human => {
             let mut out = report::human::render_findings(&report, &Palette::COLOUR);
-            if args.coverage {
+            if coverage {
                 out.push_str(&report::human::render_coverage(&report));
             }
             out.push_str(&report::human::summary(&report));
@@ -898,8 +679,8 @@ fn run_check(args: CheckArgs) -> ExitCode {
         }
     }
     let files = ReportFiles {
-        junit: args.reports.junit.as_deref(),
-        sarif: args.reports.sarif.as_deref(),
+        junit: run.reports.junit.as_deref(),
+        sarif: run.reports.sarif.as_deref(),
         json: None,
     };
     if let Some(error) = report::files::write(&report, files).first() {
@@ -929,43 +710,21 @@ fn run_check(args: CheckArgs) -> ExitCode {
 
 /// `release`: the local gate, then the release; the report is printed when the gate refuses.
 fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
-    if args.backend == studio::Backend::Studio {
-        return studio::release(
-            &args.tag,
-            &args.paths,
-            &args.connection,
-            &args.studio,
-            &args.checks,
-            args.dry_run,
-            args.force,
-        );
+    let values = args.settings.values(config);
+    let mut settings = match resolved(&values) {
+        Ok(settings) => settings,
+        Err(exit) => return exit,
+    };
+    settings.release.tag = args.tag.clone();
+    let paths = paths_or_default(&args.paths, &values);
+    if settings.backend == Backend::Studio {
+        return studio::release(&paths, &settings);
     }
-    let (check, fail_on) = match args.checks.settings() {
-        Ok(pair) => pair,
-        Err(message) => return cannot_run(&message),
-    };
-    let settings = Settings {
-        check,
-        fail_on,
-        connection: args.connection.settings(),
-        release: ReleaseOptions {
-            tag: args.tag.clone(),
-            environment: args.environment.clone(),
-            production_tags: args.production_tags.clone(),
-            activation_priority: args.activation_priority,
-            max_concurrency: args.max_concurrency,
-            qa_webhook_url: args.qa_webhook_url.clone(),
-            smoke_test: args.smoke_test,
-            dry_run: args.dry_run,
-            force: args.force,
-            per_environment: config.map(|c| c.environments.clone()).unwrap_or_default(),
-        },
-    };
     if settings.connection.client_secret.is_none() {
         return cannot_run(&format!("set {} to the CXone client secret", settings::SECRET_ENV));
     }
     // A release sends nothing unless every path was found.
-    let units = match discover::discover_in(&args.paths, &args.checks.scope()).into_result() {
+    let units = match discover::discover_in(&paths, &scope_of(&settings)).into_result() {
         Ok(units) => units,
         Err(error) => return cannot_run(&error.to_string()),
     };
@@ -985,7 +744,6 @@ fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
         }
     };
     let (progress, bar) = release_progress(flows.len());
-    let mut settings = settings;
     settings.connection.progress = progress;
     let released = release_flows(&settings, flows);
     if let Some(bar) = bar {
@@ -1079,13 +837,16 @@ fn run_rules(args: RulesArgs) -> ExitCode {
 }
 
 /// `cases generate`: checks the flow, generates its cases, prints or writes (merges) the tests file.
-fn run_generate(args: GenerateArgs) -> ExitCode {
-    let settings = match args.severity.parse() {
-        Ok(severities) => CheckSettings {
-            severities,
-            ..CheckSettings::default()
-        },
-        Err(message) => return cannot_run(&message),
+fn run_generate(args: GenerateArgs, config: Option<&ConfigFile>) -> ExitCode {
+    let values = args.settings.values(config);
+    let (settings, goal, max_cases, max_states) = match resolved(&values).and_then(|settings| {
+        let goal = values.parsed("goal", str::parse::<Goal>).map_err(|e| cannot_run(&e.to_string()))?;
+        let max_cases = values.number("max-cases").map_err(|e| cannot_run(&e.to_string()))?;
+        let max_states = values.number("max-states").map_err(|e| cannot_run(&e.to_string()))?;
+        Ok((settings.check, goal.unwrap_or(Goal::Edges), max_cases, max_states))
+    }) {
+        Ok(resolved) => resolved,
+        Err(exit) => return exit,
     };
     let (checked, flow) = match check_flow_file(&args.flow, &settings) {
         Ok(checked) => checked,
@@ -1098,7 +859,7 @@ fn run_generate(args: GenerateArgs) -> ExitCode {
         return Exit::Findings.into();
     };
     let path = checked.source.display_path();
-    let generated = generate_within(&flow, args.goal, args.max_cases, args.max_states);
+    let generated = generate_within(&flow, goal, max_cases, max_states);
     for unreachable in &generated.unreachable {
         let at = checked.source.locate(unreachable.span);
         eprintln!(
@@ -1106,7 +867,7 @@ fn run_generate(args: GenerateArgs) -> ExitCode {
             at.line, at.column, unreachable.what, unreachable.reason
         );
     }
-    let what = match args.goal {
+    let what = match goal {
         Goal::Edges | Goal::Paths => flow.word("edges and rules", "branches"),
         Goal::Elements => flow.word("elements", "actions"),
     };
@@ -1169,24 +930,23 @@ fn run_generate(args: GenerateArgs) -> ExitCode {
 }
 
 /// `rollback`: restores an earlier version of one flow.
-fn run_rollback(args: RollbackArgs) -> ExitCode {
-    if args.backend == studio::Backend::Studio {
+fn run_rollback(args: RollbackArgs, config: Option<&ConfigFile>) -> ExitCode {
+    let settings = match resolved(&args.settings.values(config)) {
+        Ok(settings) => settings,
+        Err(exit) => return exit,
+    };
+    if settings.backend == Backend::Studio {
         let Some(script) = &args.script else {
             return cannot_run("rollback --backend studio needs --script NAME");
         };
-        if args.dry_run {
+        if settings.release.dry_run {
             return cannot_run("rollback --dry-run is for the flows-api backend; a Studio rollback only repoints");
         }
-        return studio::rollback(script, args.to.as_deref(), &args.connection, &args.studio);
+        return studio::rollback(script, args.to.as_deref(), &settings);
     }
     let Some(flow_id) = args.flow_id.clone() else {
         return cannot_run("rollback needs --flow-id (or --backend studio with --script)");
     };
-    let mut settings = Settings {
-        connection: args.connection.settings(),
-        ..Settings::default()
-    };
-    settings.release.dry_run = args.dry_run;
     if settings.connection.client_secret.is_none() {
         return cannot_run(&format!("set {} to the CXone client secret", settings::SECRET_ENV));
     }
@@ -1207,7 +967,11 @@ fn run_rollback(args: RollbackArgs) -> ExitCode {
     }
 }
 
-fn run_simulate(args: SimulateArgs) -> ExitCode {
+fn run_simulate(args: SimulateArgs, config: Option<&ConfigFile>) -> ExitCode {
+    let max_execution_ms = match args.settings.values(config).number("max-execution-ms") {
+        Ok(ms) => ms,
+        Err(error) => return cannot_run(&error.to_string()),
+    };
     let mut variables = Variables::new();
     for var in &args.vars {
         let Some((name, value)) = var.split_once('=').filter(|(name, _)| !name.is_empty()) else {
@@ -1233,7 +997,7 @@ fn run_simulate(args: SimulateArgs) -> ExitCode {
         return cannot_run(&format!("--dtmf entry `{bad}` is not a string of keys 0-9, * and #"));
     }
     let settings = CheckSettings {
-        max_execution_ms: args.max_execution_ms,
+        max_execution_ms,
         ..CheckSettings::default()
     };
     let (checked, flow) = match check_flow_file(&args.flow, &settings) {
@@ -1250,9 +1014,9 @@ fn run_simulate(args: SimulateArgs) -> ExitCode {
         out.push_str("the flow has errors (above); simulating it as it stands:\n\n");
     }
     let call = Engine::new(&flow).run_mocked(&dtmf, &variables, &mocks);
-    out.push_str(&report::trace::render(&flow, &call, args.max_execution_ms));
+    out.push_str(&report::trace::render(&flow, &call, max_execution_ms));
     print(&out);
-    Exit::findings_if(has_errors || call.verdict(&flow, args.max_execution_ms) != Verdict::Success).into()
+    Exit::findings_if(has_errors || call.verdict(&flow, max_execution_ms) != Verdict::Success).into()
 }
 
 /// Reads and checks one flow file named on the command line; exit 2 when it cannot be read.

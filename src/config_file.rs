@@ -1,22 +1,13 @@
-//! `cxone-flow.toml`: every setting the CLI and the Action take, kept in the repository. Keys are the
-//! Action's input names (`fail-on`, `max-menu-depth`, `points-of-contact`, ...); flags, environment
-//! variables and inputs override it; secrets never go in it.
+//! `cxone-flow.toml`: the settings a repository keeps. Its keys are the settings table's
+//! (`settings::table`: the Action's input names, `fail-on`, `points-of-contact`, ...); a key the
+//! table says never goes in the file (a secret, a per-run setting, `cxone-allowed-hosts`) is
+//! refused, as is an unknown one; flags, environment variables and inputs override it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The file's name, looked for in the checked path's folder and every folder above it.
 pub const FILE_NAME: &str = "cxone-flow.toml";
-
-/// Keys that hold secrets: refused in the file, which is committed.
-pub const SECRET_KEYS: [&str; 3] = ["cxone-client-secret", "cxone-access-key-secret", "github-token"];
-
-/// Keys that only make sense per run (what to roll back, where the run is): refused in the file.
-const PER_RUN_KEYS: [&str; 3] = ["rollback-flow-id", "rollback-to", "working-directory"];
-
-/// Keys only the workflow may set: they widen where credentials may go, and a committed file is
-/// what a pull request can change.
-pub const WORKFLOW_ONLY_KEYS: [&str; 1] = ["cxone-allowed-hosts"];
 
 /// A loaded config file: each key's values as text (a list's items, a table's `KEY=VALUE` items).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -26,36 +17,6 @@ pub struct ConfigFile {
     /// `[environments.production]`, `[environments.staging]`: what a release to each replaces in
     /// the flows (`[environments.NAME.substitutions]`) and its `qa-webhook-url`.
     pub environments: BTreeMap<String, crate::settings::EnvironmentSettings>,
-}
-
-/// Settings of the command line that the Action has no input for (each the long name of one flag,
-/// with one meaning wherever it appears).
-const CLI_ONLY_KEYS: [&str; 6] = ["max-retries", "goal", "max-cases", "max-states", "details", "coverage"];
-
-/// The keys a config file may set: the Action's inputs (less secrets and per-run ones) and the
-/// command line's own settings.
-pub fn known_keys() -> impl Iterator<Item = &'static str> {
-    crate::action::inputs::NAMES
-        .iter()
-        .copied()
-        .filter(|k| !SECRET_KEYS.contains(k) && !PER_RUN_KEYS.contains(k) && !WORKFLOW_ONLY_KEYS.contains(k))
-        .chain(CLI_ONLY_KEYS)
-}
-
-/// The config key of a command-line flag (its long name, or the Action input's name where the two
-/// differ).
-pub fn key_of_flag(long: &str) -> &str {
-    match long {
-        "base-url" => "cxone-base-url",
-        "token-url" => "cxone-token-url",
-        "client-id" => "cxone-client-id",
-        "access-key-id" => "cxone-access-key-id",
-        "point-of-contact" => "points-of-contact",
-        "cxone-rename" => "cxone-renames",
-        "junit" => "junit-path",
-        "sarif" => "sarif-path",
-        other => other,
-    }
 }
 
 /// The config file for `start` (a file or folder): `start`'s folder, then each folder above it up
@@ -96,7 +57,8 @@ impl ConfigFile {
     pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, String> {
         let fail = |message: String| format!("{}: {message}", path.display());
         let table: toml::Table = text.parse().map_err(|e: toml::de::Error| fail(e.to_string()))?;
-        let known: Vec<&str> = known_keys().collect();
+        use crate::settings::table::{self, Scope};
+        let known: Vec<&str> = table::file_keys().collect();
         let mut values = BTreeMap::new();
         let mut environments = BTreeMap::new();
         for (key, value) in table {
@@ -104,12 +66,13 @@ impl ConfigFile {
                 environments = environments_of(&value).map_err(|m| fail(format!("`environments`: {m}")))?;
                 continue;
             }
-            if SECRET_KEYS.contains(&key.as_str()) {
+            let scope = table::setting(&key).map(|s| s.scope);
+            if scope == Some(Scope::Secret) {
                 return Err(fail(format!(
                     "`{key}` is a secret and never goes in a committed file: set it from a repository secret (an input or the environment)"
                 )));
             }
-            if WORKFLOW_ONLY_KEYS.contains(&key.as_str()) {
+            if scope == Some(Scope::WorkflowOnly) {
                 return Err(fail(format!(
                     "`{key}` widens where credentials may go, so only the workflow's own input sets it, never a committed file"
                 )));
@@ -149,38 +112,6 @@ impl ConfigFile {
         });
         Some(paths.collect())
     }
-}
-
-/// Inputs whose empty value means "write no such file".
-const REPORT_PATH_KEYS: [&str; 3] = ["junit-path", "sarif-path", "report-path"];
-
-/// The runner's variables with the config file's settings filled in as inputs: an input the
-/// workflow left blank (or did not set) takes the file's value, lists one item per line; a report
-/// path set empty stays empty (no file).
-pub fn as_inputs(
-    mut vars: std::collections::HashMap<String, String>,
-    config: &ConfigFile,
-) -> std::collections::HashMap<String, String> {
-    for (key, values) in &config.values {
-        if !crate::action::inputs::NAMES.contains(&key.as_str()) {
-            continue;
-        }
-        let upper = key.to_ascii_uppercase();
-        let names = [format!("INPUT_{upper}"), format!("INPUT_{}", upper.replace('-', "_"))];
-        // A report path the workflow set empty means no file (as docs/action.md says), never the
-        // file's path.
-        let empty_means_none = REPORT_PATH_KEYS.contains(&key.as_str());
-        let set = names
-            .iter()
-            .any(|n| vars.get(n).is_some_and(|v| empty_means_none || !v.trim().is_empty()));
-        if !set {
-            for name in &names {
-                vars.remove(name);
-            }
-            vars.insert(names[0].clone(), values.join("\n"));
-        }
-    }
-    vars
 }
 
 /// Whether `text` is a placeholder: `{{NAME}}`, NAME of ASCII letters, digits and `_`.

@@ -169,11 +169,16 @@ pub struct RuleLimits {
     pub max_menu_depth: usize,
 }
 
+/// The most `menu` and `routing` elements a flow may have, unless a run says otherwise.
+pub const DEFAULT_MAX_DECISION_NODES: usize = 15;
+/// The most menus and inputs a caller may pass to reach any element, unless a run says otherwise.
+pub const DEFAULT_MAX_MENU_DEPTH: usize = 5;
+
 impl Default for RuleLimits {
     fn default() -> Self {
         RuleLimits {
-            max_decision_nodes: 15,
-            max_menu_depth: 5,
+            max_decision_nodes: DEFAULT_MAX_DECISION_NODES,
+            max_menu_depth: DEFAULT_MAX_MENU_DEPTH,
         }
     }
 }

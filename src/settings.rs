@@ -8,6 +8,9 @@ use crate::cxone::secret::Secret;
 use crate::redact::Redactor;
 use crate::registry::Severity;
 
+pub mod resolve;
+pub mod table;
+
 /// The CXone API of the tutorial's contract.
 pub const DEFAULT_BASE_URL: &str = "https://api.mynicecx.com/api/v2";
 pub const DEFAULT_TOKEN_URL: &str = "https://api.mynicecx.com/oauth/token";
@@ -52,15 +55,27 @@ pub fn parse_environment(text: &str) -> Result<String, String> {
     }
 }
 
-/// Everything a run is configured with.
+/// Everything a run is configured with, resolved once from the table ([`table::SETTINGS`]) by
+/// [`resolve::Values::settings`].
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Limits, severities, the execution threshold and the coverage floor.
     pub check: CheckSettings,
     /// The least severity that fails the run (and blocks a release).
     pub fail_on: Severity,
+    /// Globs of files and folders discovery leaves out.
+    pub exclude: Vec<String>,
+    /// Which CXone API a release, a rollback, a remote check talks to.
+    pub backend: Backend,
     pub connection: Connection,
+    /// The real tenant's Studio connection (`backend: studio`).
+    pub studio: StudioSettings,
+    /// Hosts besides NICE's and loopback that a key or token may go to: the workflow's input or
+    /// the command line's flag only, never the settings file.
+    pub allowed_hosts: Vec<String>,
     pub release: ReleaseOptions,
+    /// The report files written beside the output.
+    pub reports: ReportPaths,
 }
 
 impl Default for Settings {
@@ -68,10 +83,44 @@ impl Default for Settings {
         Settings {
             check: CheckSettings::default(),
             fail_on: Severity::Error,
+            exclude: Vec::new(),
+            backend: Backend::FlowsApi,
             connection: Connection::default(),
+            studio: StudioSettings::default(),
+            allowed_hosts: Vec::new(),
             release: ReleaseOptions::default(),
+            reports: ReportPaths::default(),
         }
     }
+}
+
+impl Settings {
+    /// The Studio settings, once every host a credential would go to is NICE's, loopback or one
+    /// of [`Settings::allowed_hosts`].
+    pub fn checked_studio(&self) -> Result<&StudioSettings, String> {
+        for (what, url) in self.studio.credential_urls() {
+            crate::cxone::hosts::check(what, &url, &self.allowed_hosts).map_err(|e| e.to_string())?;
+        }
+        Ok(&self.studio)
+    }
+}
+
+/// Which CXone API a run talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The first contract's flow versions (`*.flow.json`).
+    FlowsApi,
+    /// A real tenant's Studio scripts and points of contact.
+    Studio,
+}
+
+/// The report files a run writes besides its output; `None`: not written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportPaths {
+    pub junit: Option<PathBuf>,
+    pub sarif: Option<PathBuf>,
+    /// The JSON report (the Action's `report-path`).
+    pub json: Option<PathBuf>,
 }
 
 /// Where a real CXone tenant is and how Studio scripts go live there (docs/real-cxone.md). The access

@@ -5,97 +5,25 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use cxone_flow::check::{self, CheckReport};
-use cxone_flow::cxone::secret::Secret;
-use cxone_flow::cxone::studio::Region;
+use cxone_flow::config_file::ConfigFile;
 use cxone_flow::discover;
 use cxone_flow::exit::Exit;
 use cxone_flow::release::studio::{self as studio_release, ScriptToRelease};
 use cxone_flow::release::{studio_cutover, studio_pull};
 use cxone_flow::report;
-use cxone_flow::settings::{self, StudioSettings};
+use cxone_flow::settings::{Settings, StudioSettings, table};
 
-use super::{CheckOptions, Connection, ReportOptions, cannot_run, print, print_failed};
+use super::settings_args::SettingArgs;
+use super::{cannot_run, paths_or_default, print, print_failed, resolved, scope_of};
 
-/// Which CXone API a release talks to.
+/// The backend `validate` and `pull` name: only Studio has a remote syntax check and scripts to
+/// pull.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(super) enum Backend {
     /// The first contract's flow versions (`*.flow.json`).
     FlowsApi,
     /// A real tenant's Studio scripts and points of contact.
     Studio,
-}
-
-/// Where the real tenant is and how scripts go live. Secrets come from the environment only:
-/// `CXONE_ACCESS_KEY_SECRET` (and, for the OIDC route, `CXONE_CLIENT_SECRET` with `--client-id`).
-#[derive(clap::Args)]
-pub(super) struct StudioArgs {
-    /// The region's login and discovery hosts: global, fedramp, au, eu.
-    #[arg(long, env = "CXONE_REGION", default_value = "global")]
-    cxone_region: Region,
-    /// The OIDC issuer (its discovery documents), instead of the region's.
-    #[arg(long, env = "CXONE_ISSUER")]
-    cxone_issuer: Option<String>,
-    /// The access-key token route, instead of the region's.
-    #[arg(long, env = "CXONE_ACCESS_KEY_URL")]
-    cxone_access_key_url: Option<String>,
-    /// The API host; without it, discovered from the token's tenant.
-    #[arg(long, env = "CXONE_API_BASE")]
-    cxone_api_base: Option<String>,
-    /// The fallback API host when discovery fails, `{cluster}` for the token's cluster.
-    #[arg(long, env = "CXONE_CLUSTER_API", default_value = settings::DEFAULT_CLUSTER_API)]
-    cxone_cluster_api: String,
-    /// The Studio API version pinned.
-    #[arg(long, env = "CXONE_API_VERSION", default_value = cxone_flow::cxone::studio_types::DEFAULT_API_VERSION)]
-    cxone_api_version: String,
-    /// The access key id (its secret: `CXONE_ACCESS_KEY_SECRET`).
-    #[arg(long, env = "CXONE_ACCESS_KEY_ID")]
-    access_key_id: Option<String>,
-    /// Which points of contact run a script once released: SCRIPT=ID[,ID...] (repeat for more).
-    #[arg(long = "point-of-contact", value_name = "SCRIPT=ID")]
-    points_of_contact: Vec<String>,
-    /// Save over a `NAME__TAG` that holds other content (as `release --force`): a rollback to that
-    /// tag then restores the new content.
-    #[arg(long)]
-    allow_live_overwrite: bool,
-    /// Put before each sandbox name of the remote syntax check (`PREFIX` + `NAME__ci`).
-    #[arg(long, default_value = "")]
-    sandbox_prefix: String,
-    /// An API name the tenant spells otherwise: CANONICAL=ACTUAL, for an endpoint path
-    /// (`points-of-contact`), a query parameter or an answer's field (docs/real-cxone.md lists them).
-    #[arg(long = "cxone-rename", value_name = "CANONICAL=ACTUAL")]
-    renames: Vec<String>,
-    /// A host besides NICE's domains and loopback that the access key and tokens may go to (repeat
-    /// for more); never taken from cxone-flow.toml.
-    #[arg(long = "cxone-allowed-host", value_name = "HOST")]
-    allowed_hosts: Vec<String>,
-}
-
-impl StudioArgs {
-    /// The settings, once every host a credential would go to is NICE's, loopback or named with
-    /// `--cxone-allowed-host`.
-    fn settings(&self) -> Result<StudioSettings, String> {
-        let studio = StudioSettings {
-            region: self.cxone_region,
-            issuer: self.cxone_issuer.clone(),
-            access_key_url: self.cxone_access_key_url.clone(),
-            api_base: self.cxone_api_base.clone(),
-            cluster_api: self.cxone_cluster_api.clone(),
-            api_version: self.cxone_api_version.clone(),
-            access_key_id: self.access_key_id.clone(),
-            access_key_secret: std::env::var(settings::ACCESS_KEY_SECRET_ENV)
-                .ok()
-                .filter(|s| !s.is_empty())
-                .map(Secret::new),
-            points_of_contact: settings::parse_points_of_contact(self.points_of_contact.iter().map(String::as_str))?,
-            allow_live_overwrite: self.allow_live_overwrite,
-            sandbox_prefix: self.sandbox_prefix.clone(),
-            renames: cxone_flow::cxone::studio::Renames::parse(self.renames.iter().map(String::as_str))?,
-        };
-        for (what, url) in studio.credential_urls() {
-            cxone_flow::cxone::hosts::check(what, &url, &self.allowed_hosts).map_err(|e| e.to_string())?;
-        }
-        Ok(studio)
-    }
 }
 
 #[derive(clap::Args)]
@@ -106,17 +34,10 @@ pub(super) struct ValidateArgs {
     /// Run CXone's own syntax check: save each script under its sandbox name (NAME__ci).
     #[arg(long, required = true)]
     remote: bool,
-    /// Files or directories with the scripts.
-    #[arg(default_value = ".")]
+    /// Files or directories with the scripts [default: the settings file's `paths`, else .]
     paths: Vec<PathBuf>,
     #[command(flatten)]
-    connection: Connection,
-    #[command(flatten)]
-    studio: StudioArgs,
-    #[command(flatten)]
-    checks: CheckOptions,
-    #[command(flatten)]
-    reports: ReportOptions,
+    settings: SettingArgs<{ table::VALIDATE }>,
 }
 
 #[derive(clap::Args)]
@@ -135,30 +56,22 @@ pub(super) struct PullArgs {
     #[arg(long)]
     check_drift: bool,
     #[command(flatten)]
-    connection: Connection,
-    #[command(flatten)]
-    studio: StudioArgs,
+    settings: SettingArgs<{ table::PULL }>,
 }
 
-/// Checks the scripts under `paths` (what was loaded kept) and the check's failing severity.
-fn check_scripts(
-    paths: &[PathBuf],
-    checks: &CheckOptions,
-) -> Result<(CheckReport, cxone_flow::registry::Severity), ExitCode> {
-    let (mut settings, fail_on) = checks.settings().map_err(|m| cannot_run(&m))?;
-    settings.keep_loaded = true;
-    let units = discover::discover_in(paths, &checks.scope())
+/// Checks the scripts under `paths` (what was loaded kept).
+fn check_scripts(paths: &[PathBuf], settings: &Settings) -> Result<CheckReport, ExitCode> {
+    let mut check = settings.check.clone();
+    check.keep_loaded = true;
+    let units = discover::discover_in(paths, &scope_of(settings))
         .into_result()
         .map_err(|e| cannot_run(&e.to_string()))?;
-    Ok((check::check(&units, &settings), fail_on))
+    Ok(check::check(&units, &check))
 }
 
 /// The checked scripts, or the exit after saying why the release cannot go ahead.
-fn gated(
-    report: &CheckReport,
-    fail_on: cxone_flow::registry::Severity,
-    tag: &str,
-) -> Result<Vec<ScriptToRelease>, ExitCode> {
+fn gated(report: &CheckReport, settings: &Settings) -> Result<Vec<ScriptToRelease>, ExitCode> {
+    let (fail_on, tag) = (settings.fail_on, &settings.release.tag);
     studio_release::scripts_to_release(report, fail_on).map_err(|blocked| {
         print(&report::human::render(report));
         eprintln!("{}", blocked.describe(tag));
@@ -169,32 +82,30 @@ fn gated(
     })
 }
 
+/// The Studio settings, once every host a credential would go to may take it.
+fn studio_of(settings: &Settings) -> Result<StudioSettings, ExitCode> {
+    settings.checked_studio().cloned().map_err(|message| cannot_run(&message))
+}
+
 /// `release --backend studio`.
-pub(super) fn release(
-    tag: &str,
-    paths: &[PathBuf],
-    connection: &Connection,
-    studio: &StudioArgs,
-    checks: &CheckOptions,
-    dry_run: bool,
-    force: bool,
-) -> ExitCode {
-    let mut studio = match studio.settings() {
+pub(super) fn release(paths: &[PathBuf], settings: &Settings) -> ExitCode {
+    let mut studio = match studio_of(settings) {
         Ok(studio) => studio,
-        Err(message) => return cannot_run(&message),
+        Err(exit) => return exit,
     };
-    studio.allow_live_overwrite |= force;
-    let (report, fail_on) = match check_scripts(paths, checks) {
+    studio.allow_live_overwrite |= settings.release.force;
+    let report = match check_scripts(paths, settings) {
         Ok(checked) => checked,
         Err(exit) => return exit,
     };
-    let scripts = match gated(&report, fail_on, tag) {
+    let scripts = match gated(&report, settings) {
         Ok(scripts) => scripts,
         Err(exit) => return exit,
     };
     let (progress, bar) = super::release_progress(scripts.len());
-    let mut connection = connection.settings();
+    let mut connection = settings.connection.clone();
     connection.progress = progress;
+    let (tag, dry_run) = (&settings.release.tag, settings.release.dry_run);
     let released = studio_release::release_scripts(&connection, &studio, &scripts, tag, dry_run);
     if let Some(bar) = bar {
         bar.finish_and_clear();
@@ -212,12 +123,12 @@ pub(super) fn release(
 }
 
 /// `rollback --backend studio --script NAME [--to TAG]`.
-pub(super) fn rollback(script: &str, to: Option<&str>, connection: &Connection, studio: &StudioArgs) -> ExitCode {
-    let studio = match studio.settings() {
+pub(super) fn rollback(script: &str, to: Option<&str>, settings: &Settings) -> ExitCode {
+    let studio = match studio_of(settings) {
         Ok(studio) => studio,
-        Err(message) => return cannot_run(&message),
+        Err(exit) => return exit,
     };
-    match studio_cutover::roll_back_script(&connection.settings(), &studio, script, to) {
+    match studio_cutover::roll_back_script(&settings.connection, &studio, script, to) {
         Ok(moved) => {
             print(&report::studio::render_rollback(script, &moved));
             Exit::Clean.into()
@@ -231,27 +142,32 @@ pub(super) fn rollback(script: &str, to: Option<&str>, connection: &Connection, 
 
 /// `validate --remote`: the local checks, then CXone's syntax check of every script that passed
 /// them, its findings located at their actions like any other.
-pub(super) fn validate(args: ValidateArgs) -> ExitCode {
+pub(super) fn validate(args: ValidateArgs, config: Option<&ConfigFile>) -> ExitCode {
     if args.backend != Backend::Studio {
         return cannot_run("validate --remote runs CXone's syntax check on Studio scripts: use --backend studio");
     }
-    let studio = match args.studio.settings() {
-        Ok(studio) => studio,
-        Err(message) => return cannot_run(&message),
+    let values = args.settings.values(config);
+    let settings = match resolved(&values) {
+        Ok(settings) => settings,
+        Err(exit) => return exit,
     };
-    let (mut report, fail_on) = match check_scripts(&args.paths, &args.checks) {
+    let studio = match studio_of(&settings) {
+        Ok(studio) => studio,
+        Err(exit) => return exit,
+    };
+    let mut report = match check_scripts(&paths_or_default(&args.paths, &values), &settings) {
         Ok(checked) => checked,
         Err(exit) => return exit,
     };
     let scripts = studio_release::checked_scripts(&report);
-    let found = match studio_release::validate_scripts(&args.connection.settings(), &studio, &scripts) {
+    let found = match studio_release::validate_scripts(&settings.connection, &studio, &scripts) {
         Ok(found) => found,
         Err(message) => return cannot_run(&message),
     };
     studio_release::add_remote_findings(&mut report, &found);
     let files = report::files::ReportFiles {
-        junit: args.reports.junit.as_deref(),
-        sarif: args.reports.sarif.as_deref(),
+        junit: settings.reports.junit.as_deref(),
+        sarif: settings.reports.sarif.as_deref(),
         json: None,
     };
     let failed = report::files::write(&report, files);
@@ -264,7 +180,7 @@ pub(super) fn validate(args: ValidateArgs) -> ExitCode {
         eprintln!("error: {failure}");
     }
     let exit = if failed.is_empty() {
-        Exit::of_check(&report, fail_on)
+        Exit::of_check(&report, settings.fail_on)
     } else {
         Exit::CannotRun
     };
@@ -293,15 +209,19 @@ fn remote_verdict(findings: &[studio_release::RemoteFinding], sandbox: &str) -> 
 /// ones, else what each mapped point of contact runs, else every script but sandboxes and
 /// versions; every one read and checked before a file is written. With --check-drift it writes
 /// nothing and reports which differ from the files of their name.
-pub(super) fn pull(args: PullArgs) -> ExitCode {
+pub(super) fn pull(args: PullArgs, config: Option<&ConfigFile>) -> ExitCode {
     if args.backend != Backend::Studio {
         return cannot_run("pull reads Studio scripts from a tenant: use --backend studio");
     }
-    let studio = match args.studio.settings() {
-        Ok(studio) => studio,
-        Err(message) => return cannot_run(&message),
+    let settings = match resolved(&args.settings.values(config)) {
+        Ok(settings) => settings,
+        Err(exit) => return exit,
     };
-    let pulled = match studio_pull::pull_scripts(&args.connection.settings(), &studio, &args.scripts) {
+    let studio = match studio_of(&settings) {
+        Ok(studio) => studio,
+        Err(exit) => return exit,
+    };
+    let pulled = match studio_pull::pull_scripts(&settings.connection, &studio, &args.scripts) {
         Ok(pulled) => pulled,
         Err(message) => return cannot_run(&message),
     };

@@ -1,0 +1,378 @@
+//! Settings resolved once: each key's value taken from the first place that sets it (the flag or
+//! the Action's input, then its environment variable, then the settings file, then the table's
+//! default) and read with the one parser its kind and field call for, for both adapters.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::config_file::ConfigFile;
+use crate::cxone::secret::Secret;
+use crate::registry::{RuleLimits, Severities};
+use crate::settings::table::{self, Kind, Setting};
+use crate::settings::{
+    Backend, Connection, ReleaseOptions, ReportPaths, Settings, StudioSettings, parse_environment, parse_fail_on,
+    parse_percent, parse_points_of_contact,
+};
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// A command-line flag.
+    Flag(&'static str),
+    /// The Action's input.
+    Input,
+    /// An environment variable.
+    Environment(&'static str),
+    /// The settings file.
+    File(PathBuf),
+    /// The table's default.
+    Default,
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Flag(flag) => write!(f, "--{flag}"),
+            Source::Input => write!(f, "input"),
+            Source::Environment(name) => write!(f, "environment {name}"),
+            Source::File(path) => write!(f, "{}", path.display()),
+            Source::Default => write!(f, "default"),
+        }
+    }
+}
+
+/// A value a setting cannot take, named as whoever set it would look for it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}: {message}", self.named())]
+pub struct SettingError {
+    pub key: &'static str,
+    pub origin: Source,
+    pub message: String,
+}
+
+impl SettingError {
+    fn named(&self) -> String {
+        match &self.origin {
+            Source::Flag(flag) => format!("--{flag}"),
+            Source::Input => format!("input `{}`", self.key),
+            Source::Environment(name) => name.to_string(),
+            Source::File(path) => format!("{}: `{}`", path.display(), self.key),
+            Source::Default => format!("`{}`", self.key),
+        }
+    }
+}
+
+/// The values one run was given, layered: what the adapter was given (flags or inputs, by key),
+/// the environment, the settings file.
+pub struct Values<'a> {
+    /// Keys set by a flag (`Source::Flag`) or an input (`Source::Input`), with their items.
+    given: HashMap<&'static str, (Vec<String>, Source)>,
+    environment: &'a dyn Fn(&str) -> Option<String>,
+    file: Option<&'a ConfigFile>,
+    /// The Action's defaults apply.
+    action: bool,
+}
+
+/// No environment at all (tests, and the table's own defaults).
+fn no_environment(_: &str) -> Option<String> {
+    None
+}
+
+impl Default for Values<'_> {
+    /// Nothing given: every setting at the table's default.
+    fn default() -> Self {
+        Values {
+            given: HashMap::new(),
+            environment: &no_environment,
+            file: None,
+            action: false,
+        }
+    }
+}
+
+impl<'a> Values<'a> {
+    pub fn new(
+        environment: &'a dyn Fn(&str) -> Option<String>,
+        file: Option<&'a ConfigFile>,
+        action: bool,
+    ) -> Values<'a> {
+        Values {
+            given: HashMap::new(),
+            environment,
+            file,
+            action,
+        }
+    }
+
+    /// A flag's or an input's items (an input that is a list: split on lines and commas).
+    pub fn give(&mut self, key: &'static str, items: Vec<String>, source: Source) {
+        self.given.insert(key, (items, source));
+    }
+
+    /// Whether a flag or input set this key.
+    pub fn is_given(&self, key: &str) -> bool {
+        self.given.contains_key(key)
+    }
+
+    /// The settings file, when there is one.
+    pub fn file(&self) -> Option<&'a ConfigFile> {
+        self.file
+    }
+
+    /// A key's items and where they came from; `None` items when nothing sets it.
+    pub fn items(&self, key: &'static str) -> (Option<Vec<String>>, Source) {
+        let setting = setting(key);
+        if let Some((items, source)) = self.given.get(key) {
+            return (Some(items.clone()), source.clone());
+        }
+        if let Some(name) = setting.env
+            && let Some(value) = (self.environment)(name).filter(|v| !v.trim().is_empty())
+        {
+            return (Some(vec![value]), Source::Environment(name));
+        }
+        if setting.scope == table::Scope::Anywhere
+            && let Some(file) = self.file
+            && let Some(items) = file.get(key)
+        {
+            return (Some(items.to_vec()), Source::File(file.path.clone()));
+        }
+        (setting.default_for(self.action).text().map(|t| vec![t]), Source::Default)
+    }
+
+    /// A key's value as one text (items joined by lines), trimmed; `None` when unset.
+    pub fn text(&self, key: &'static str) -> Option<String> {
+        self.items(key).0.map(|items| items.join("\n").trim().to_string())
+    }
+
+    /// A key's value read by `parse`, the error naming where the value came from.
+    pub fn parsed<T>(&self, key: &'static str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<Option<T>, SettingError> {
+        let (items, source) = self.items(key);
+        let Some(items) = items else { return Ok(None) };
+        let text = items.join("\n");
+        parse(text.trim()).map(Some).map_err(|message| SettingError { key, origin: source, message })
+    }
+
+    /// A value every setting of this key has (a default in the table, or a switch).
+    fn required<T>(&self, key: &'static str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<T, SettingError> {
+        self.parsed(key, parse)?.ok_or_else(|| SettingError {
+            key,
+            origin: Source::Default,
+            message: "has no value and no default".into(),
+        })
+    }
+
+    /// A switch: `true` or `false` (the YAML 1.2 core schema's spellings, as the runner's toolkit).
+    pub fn switch(&self, key: &'static str) -> Result<bool, SettingError> {
+        Ok(self.parsed(key, parse_switch)?.unwrap_or(false))
+    }
+
+    /// A whole number of at least the table's least.
+    pub fn number<T: std::str::FromStr + TryFrom<u64>>(&self, key: &'static str) -> Result<T, SettingError> {
+        let least = match setting(key).kind {
+            Kind::Number(least) => least,
+            _ => 0,
+        };
+        self.required(key, |text| {
+            text.parse::<u64>()
+                .ok()
+                .filter(|n| *n >= least)
+                .and_then(|n| T::try_from(n).ok())
+                .ok_or_else(|| format!("`{text}` is not a whole number of at least {least}"))
+        })
+    }
+
+    /// A list's items: a flag's values and the file's items as they are; an input's or an
+    /// environment variable's text split on lines and commas.
+    pub fn list(&self, key: &'static str) -> Vec<String> {
+        let (items, source) = self.items(key);
+        let items = items.unwrap_or_default();
+        let split = matches!(source, Source::Input | Source::Environment(_) | Source::Default);
+        items
+            .iter()
+            .flat_map(|item| {
+                if split {
+                    item.split(['\n', ',']).map(str::to_string).collect::<Vec<_>>()
+                } else {
+                    vec![item.clone()]
+                }
+            })
+            .map(|item| item.trim().to_string())
+            .filter(|item| !item.is_empty())
+            .collect()
+    }
+
+    /// A URL setting's value, `http://` or `https://` (whether a credential may go there is
+    /// `cxone::hosts`'s and the transport's call).
+    pub fn url(&self, key: &'static str) -> Result<Option<String>, SettingError> {
+        self.parsed(key, |text| {
+            if text.starts_with("https://") || text.starts_with("http://") {
+                Ok(text.to_string())
+            } else {
+                Err(format!("`{text}` is not an http(s) URL"))
+            }
+        })
+    }
+
+    /// A path setting: `None` when unset or set empty (a report path set empty: no file).
+    pub fn path(&self, key: &'static str) -> Option<PathBuf> {
+        self.text(key).filter(|t| !t.is_empty()).map(PathBuf::from)
+    }
+
+    /// A choice among the table's words.
+    fn choice(&self, key: &'static str) -> Result<Option<String>, SettingError> {
+        let Kind::Choice(words) = setting(key).kind else {
+            return self.parsed(key, |t| Ok(t.to_string()));
+        };
+        self.parsed(key, |text| {
+            words
+                .iter()
+                .find(|w| **w == text)
+                .map(|w| w.to_string())
+                .ok_or_else(|| format!("`{text}` is not {}", words.join(", ")))
+        })
+    }
+
+    /// Every setting a run is configured with, resolved and parsed.
+    pub fn settings(&self) -> Result<Settings, SettingError> {
+        let check = crate::check::Settings {
+            limits: RuleLimits {
+                max_decision_nodes: self.number("max-decision-nodes")?,
+                max_menu_depth: self.number("max-menu-depth")?,
+            },
+            severities: self
+                .parsed("severity", |t| Severities::parse([t]))?
+                .unwrap_or_default(),
+            max_execution_ms: self.number("max-execution-ms")?,
+            min_coverage: self.parsed("min-coverage", parse_percent)?,
+            ..crate::check::Settings::default()
+        };
+        let secret = |key| self.text(key).filter(|s| !s.is_empty()).map(Secret::new);
+        let connection = Connection {
+            base_url: self.url("cxone-base-url")?.unwrap_or_default(),
+            token_url: self.url("cxone-token-url")?.unwrap_or_default(),
+            client_id: self.text("cxone-client-id"),
+            client_secret: secret("cxone-client-secret"),
+            max_retries: self.number("max-retries")?,
+            audit_log: self.path("audit-log").unwrap_or_default(),
+            commit: self.text("commit"),
+            repository: self.text("repository"),
+            ..Connection::default()
+        };
+        let studio = StudioSettings {
+            region: self.required("cxone-region", str::parse)?,
+            issuer: self.url("cxone-issuer")?,
+            access_key_url: self.url("cxone-access-key-url")?,
+            api_base: self.url("cxone-api-base")?,
+            cluster_api: self.url("cxone-cluster-api")?.unwrap_or_default(),
+            api_version: self.text("cxone-api-version").unwrap_or_default(),
+            access_key_id: self.text("cxone-access-key-id"),
+            access_key_secret: secret("cxone-access-key-secret"),
+            points_of_contact: self
+                .parsed("points-of-contact", |t| parse_points_of_contact([t]))?
+                .unwrap_or_default(),
+            allow_live_overwrite: self.switch("allow-live-overwrite")?,
+            sandbox_prefix: self.text("sandbox-prefix").unwrap_or_default(),
+            renames: self
+                .parsed("cxone-renames", |t| crate::cxone::studio::Renames::parse([t]))?
+                .unwrap_or_default(),
+        };
+        let release = ReleaseOptions {
+            tag: String::new(),
+            environment: self.parsed("environment", parse_environment)?,
+            production_tags: self.text("production-tags").unwrap_or_default(),
+            activation_priority: self.number("activation-priority")?,
+            max_concurrency: self.number("max-concurrency")?,
+            qa_webhook_url: self.url("qa-webhook-url")?,
+            smoke_test: self.switch("smoke-test")?,
+            dry_run: self.switch("dry-run")?,
+            force: self.switch("force")?,
+            per_environment: self.file.map(|f| f.environments.clone()).unwrap_or_default(),
+        };
+        let backend = match self.choice("backend")?.as_deref() {
+            Some("studio") => Backend::Studio,
+            _ => Backend::FlowsApi,
+        };
+        Ok(Settings {
+            check,
+            fail_on: self.required("fail-on", parse_fail_on)?,
+            exclude: self.list("exclude"),
+            backend,
+            connection,
+            studio,
+            allowed_hosts: self.list("cxone-allowed-hosts"),
+            release,
+            reports: ReportPaths {
+                junit: self.path("junit-path"),
+                sarif: self.path("sarif-path"),
+                json: self.path("report-path"),
+            },
+        })
+    }
+
+    /// The `paths` a command reads when its arguments name none: the file's (each from the file's
+    /// folder, written relative to `here` when under it), else the default.
+    pub fn paths(&self, here: &std::path::Path) -> Vec<PathBuf> {
+        if let Some(paths) = self.file.and_then(|f| f.paths_from(here)) {
+            return paths;
+        }
+        self.list("paths").into_iter().map(PathBuf::from).collect()
+    }
+}
+
+/// The table's entry of a key the code reads (a test holds every key read to the table).
+fn setting(key: &str) -> &'static Setting {
+    table::setting(key).unwrap_or_else(|| panic!("the settings table declares no `{key}`"))
+}
+
+/// `true` or `false` in the YAML 1.2 core schema's spellings.
+pub fn parse_switch(text: &str) -> Result<bool, String> {
+    match text {
+        "true" | "True" | "TRUE" => Ok(true),
+        "false" | "False" | "FALSE" => Ok(false),
+        other => Err(format!("`{other}` is not a boolean (use true or false)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::Severity;
+
+    #[test]
+    fn the_table_s_defaults_are_the_library_s() {
+        let settings = Values::default().settings().unwrap();
+        let plain = Settings::default();
+        assert_eq!(settings.connection.base_url, plain.connection.base_url);
+        assert_eq!(settings.check.limits, RuleLimits::default());
+        assert_eq!(settings.release.production_tags, plain.release.production_tags);
+        assert_eq!(settings.studio.cluster_api, plain.studio.cluster_api);
+        assert_eq!(settings.fail_on, Severity::Error);
+        assert_eq!(settings.reports.junit, None, "the command line writes no report unless asked");
+    }
+
+    #[test]
+    fn a_flag_beats_the_environment_which_beats_the_file_which_beats_the_default() {
+        let file = ConfigFile::parse(std::path::Path::new("c.toml"), "fail-on = \"warning\"\nmax-retries = 3\ncxone-region = \"eu\"\n").unwrap();
+        let environment = |name: &str| (name == "CXONE_REGION").then(|| "au".to_string());
+        let mut values = Values::new(&environment, Some(&file), false);
+        assert_eq!(values.items("max-retries").1, Source::File(PathBuf::from("c.toml")));
+        assert_eq!(values.items("cxone-region").1, Source::Environment("CXONE_REGION"));
+        assert_eq!(values.items("max-menu-depth").1, Source::Default);
+        values.give("fail-on", vec!["error".into()], Source::Flag("fail-on"));
+        let settings = values.settings().unwrap();
+        assert_eq!(settings.fail_on, Severity::Error);
+        assert_eq!(settings.connection.max_retries, 3);
+        assert_eq!(settings.studio.region, crate::cxone::studio::Region::Australia);
+    }
+
+    #[test]
+    fn a_bad_value_is_named_as_whoever_set_it() {
+        let mut values = Values::default();
+        values.give("max-menu-depth", vec!["deep".into()], Source::Flag("max-menu-depth"));
+        let error = values.settings().unwrap_err();
+        assert_eq!(error.to_string(), "--max-menu-depth: `deep` is not a whole number of at least 1");
+        let mut values = Values::default();
+        values.give("backend", vec!["archy".into()], Source::Input);
+        assert_eq!(values.settings().unwrap_err().to_string(), "input `backend`: `archy` is not flows-api, studio");
+    }
+}
