@@ -149,6 +149,26 @@ pub struct StudioSettings {
 }
 
 impl StudioSettings {
+    /// What chose the login URL, for a login failure to name: the setting that overrides it, or
+    /// the region's preset (`oidc`: the issuer of the password grant, else the access-key route).
+    pub fn login_origin(&self, oidc: bool) -> String {
+        use crate::cxone::studio::Region;
+        let (setting, overridden) = match oidc {
+            true => ("cxone-issuer", self.issuer.is_some()),
+            false => ("cxone-access-key-url", self.access_key_url.is_some()),
+        };
+        if overridden {
+            return format!("set by `{setting}`");
+        }
+        let region = match self.region {
+            Region::Global => "global",
+            Region::FedRamp => "fedramp",
+            Region::Australia => "au",
+            Region::Europe => "eu",
+        };
+        format!("the `{region}` region preset of `cxone-region` (`{setting}` overrides it)")
+    }
+
     /// Every URL a key or token is sent to, named by its setting: the issuer, the access-key route,
     /// and the API base (or the cluster fallback, its `{cluster}` left in).
     pub fn credential_urls(&self) -> Vec<(&'static str, String)> {

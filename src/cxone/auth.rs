@@ -76,11 +76,11 @@ impl TokenCache {
         Ok(slot.as_ref().map_or(serde_json::Value::Null, |c| c.claims.clone()))
     }
 
-    async fn fetch(&self, sender: &Sender) -> Result<Cached, ApiError> {
+    /// The token request of the grant, as sent.
+    async fn request(&self, sender: &Sender) -> Result<TokenResponse, ApiError> {
         let c = &self.credentials;
-        let started = Instant::now();
         let call = "fetch an access token";
-        let (response, _): (TokenResponse, _) = match &c.grant {
+        Ok(match &c.grant {
             Grant::ClientCredentials => {
                 let form = [
                     ("grant_type", "client_credentials"),
@@ -91,6 +91,7 @@ impl TokenCache {
                 sender
                     .send(call, Retry::Safe, None, |http| http.post(&c.token_url).form(&form))
                     .await?
+                    .0
             }
             Grant::AccessKey { key_id, key_secret } => {
                 let body = serde_json::json!({"accessKeyId": key_id, "accessKeySecret": key_secret.expose()});
@@ -99,7 +100,7 @@ impl TokenCache {
                         .header(reqwest::header::ACCEPT, "application/json")
                         .json(&body)
                 };
-                sender.send(call, Retry::Safe, None, json).await?
+                sender.send(call, Retry::Safe, None, json).await?.0
             }
             Grant::Password { key_id, key_secret } => {
                 let form = [
@@ -113,9 +114,19 @@ impl TokenCache {
                         .basic_auth(&c.client_id, Some(c.client_secret.expose()))
                         .form(&form)
                 };
-                sender.send(call, Retry::Safe, None, build).await?
+                sender.send(call, Retry::Safe, None, build).await?.0
             }
-        };
+        })
+    }
+
+    async fn fetch(&self, sender: &Sender) -> Result<Cached, ApiError> {
+        let c = &self.credentials;
+        let started = Instant::now();
+        let response = self.request(sender).await.map_err(|mut error| {
+            // A refused login names where it went and what chose that URL.
+            error.message = format!("{} (tried {}, {})", error.message, c.token_url, c.origin);
+            error
+        })?;
         self.fetched.fetch_add(1, Ordering::Relaxed);
         sender.redactor().add(&response.access_token);
         if let Some(id_token) = &response.id_token {

@@ -23,6 +23,8 @@ pub enum Grant {
 #[derive(Debug, Clone)]
 pub struct Credentials {
     pub token_url: String,
+    /// What chose `token_url` (a setting, or a region's preset), named in a login failure.
+    pub origin: String,
     pub grant: Grant,
     pub client_id: String,
     pub client_secret: Secret,
@@ -67,6 +69,7 @@ impl ClientConfig {
             base_url: base_url.into(),
             credentials: Credentials {
                 token_url: token_url.into(),
+                origin: "set by `cxone-token-url` (--token-url)".into(),
                 grant: Grant::ClientCredentials,
                 client_id: client_id.into(),
                 client_secret: secret,

@@ -209,7 +209,15 @@ impl StudioClient {
                             .send("read the OIDC discovery document", Retry::Safe, None, |http| {
                                 json_accept(http.get(&url))
                             })
-                            .await?;
+                            .await
+                            .map_err(|mut error| {
+                                error.message = format!("{} (tried {url}, {})", error.message, credentials.origin);
+                                error
+                            })?;
+                        credentials.origin = format!(
+                            "named by the discovery document of the issuer {}, {}",
+                            self.config.issuer, credentials.origin
+                        );
                         require_https("OIDC token endpoint", &found.token_endpoint)
                             .map_err(|m| ApiError::local("read the OIDC discovery document", m))?;
                         found.token_endpoint

@@ -64,6 +64,7 @@ pub fn client(connection: &Connection, studio: &StudioSettings) -> Result<Studio
         ),
     };
     let mut config = ClientConfig::new("", "", client_id, client_secret);
+    config.credentials.origin = studio.login_origin(matches!(grant, Grant::Password { .. }));
     config.max_retries = connection.max_retries;
     config.redactor = connection.redactor.clone();
     config.progress = connection.progress.clone();

@@ -207,11 +207,11 @@ pub static SETTINGS: &[Setting] = &[
         .flag(JUDGE)
         .input()
         .default(Text("error")),
-    Setting::new("max-decision-nodes", Kind::Number(1), "branching complexity limit: the most `menu` and `routing` elements a flow may have")
+    Setting::new("max-decision-nodes", Kind::Number(0), "branching complexity limit: the most `menu` and `routing` elements a flow may have")
         .flag(JUDGE)
         .input()
         .default(Number(DEFAULT_MAX_DECISION_NODES as u64)),
-    Setting::new("max-menu-depth", Kind::Number(1), "menu depth limit: the most menus and inputs a caller may pass to reach any element")
+    Setting::new("max-menu-depth", Kind::Number(0), "menu depth limit: the most menus and inputs a caller may pass to reach any element")
         .flag(JUDGE)
         .input()
         .default(Number(DEFAULT_MAX_MENU_DEPTH as u64)),

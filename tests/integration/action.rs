@@ -1072,8 +1072,8 @@ fn a_tag_whose_checks_fail_releases_nothing_and_missing_credentials_exit_2() {
     );
 }
 
-/// The inputs and outputs between action.yml and the binary: every declared input is read, every
-/// input read is declared, and every output written is declared.
+/// The inputs and outputs between action.yml and the binary: action.yml declares exactly the
+/// settings table's inputs, in its order, with its defaults, and every output written.
 #[test]
 fn action_yml_declares_every_input_and_output() {
     let text = std::fs::read_to_string(root().join("action.yml")).unwrap();
@@ -1090,11 +1090,38 @@ fn action_yml_declares_every_input_and_output() {
     let inputs = section("inputs");
     assert_eq!(
         inputs,
-        cxone_flow::action::inputs::NAMES
-            .iter()
-            .map(|s| s.to_string())
+        cxone_flow::settings::table::inputs()
+            .map(|s| s.key.to_string())
             .collect::<Vec<_>>()
     );
+    // Each input's default, where action.yml states one (its `default:` or "Default `X`" in its
+    // description), is the settings table's.
+    for setting in cxone_flow::settings::table::inputs() {
+        let start = text.find(&format!("\n  {}:\n", setting.key)).unwrap();
+        let block: String = text[start + 1..]
+            .lines()
+            .skip(1)
+            .take_while(|l| l.starts_with("    "))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let yml_default = block
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("default: "))
+            .map(|d| d.trim_matches('"'))
+            .filter(|d| !d.is_empty() && !d.starts_with("${{"));
+        let described = block.split("Default `").nth(1).and_then(|rest| rest.split('`').next());
+        let table = setting.default_for(true).text().filter(|d| !d.is_empty());
+        for stated in [yml_default, described].into_iter().flatten() {
+            assert_eq!(Some(stated), table.as_deref(), "the default of input {}", setting.key);
+        }
+        if let Some(table) = &table {
+            assert!(
+                yml_default.is_some() || described.is_some(),
+                "action.yml does not state input {}'s default `{table}`",
+                setting.key
+            );
+        }
+    }
     let outputs = section("outputs");
     let dir = tempfile::tempdir().unwrap();
     let (flow, tests) = tiny_flow("t");

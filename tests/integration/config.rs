@@ -84,3 +84,34 @@ fn the_action_takes_the_file_s_settings_for_inputs_left_blank() {
         refused.stdout
     );
 }
+
+/// docs/configuration.md's table is the settings table's, written out: a setting added to the
+/// table and not to the docs fails here. `UPDATE_DOCS=1` rewrites the table in place.
+#[test]
+fn the_docs_list_every_setting_as_the_table_declares_it() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/configuration.md");
+    let text = fs::read_to_string(&path).unwrap();
+    let (begin, end) = ("<!-- settings table: begin -->\n", "<!-- settings table: end -->");
+    let start = text.find(begin).unwrap() + begin.len();
+    let stop = text.find(end).unwrap();
+    let table = cxone_flow::settings::table::markdown();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        fs::write(&path, format!("{}{table}{}", &text[..start], &text[stop..])).unwrap();
+        return;
+    }
+    assert_eq!(text[start..stop], table, "run with UPDATE_DOCS=1 and read the diff");
+}
+
+/// Each command's `--help` lists the settings it uses and no other.
+#[test]
+fn validate_help_lists_no_setting_it_does_not_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, _) = run(dir.path(), &["validate", "--help"]);
+    assert_eq!(code, 0);
+    for unused in ["--base-url", "--token-url", "--point-of-contact", "--allow-live-overwrite", "--commit"] {
+        assert!(!out.contains(unused), "{unused}: {out}");
+    }
+    assert!(out.contains("--access-key-id") && out.contains("--fail-on"), "{out}");
+    let (_, out, _) = run(dir.path(), &["release", "--help"]);
+    assert!(out.contains("--point-of-contact") && out.contains("--base-url"), "{out}");
+}

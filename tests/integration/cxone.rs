@@ -535,9 +535,13 @@ async fn each_endpoint_refuses_a_token_without_its_scope() {
     ))
     .unwrap();
     let error = wrong.list_versions("main").await.unwrap_err();
+    // A refused login names the URL it tried and the setting that chose it.
     assert_eq!(
         error.to_string(),
-        "failed to fetch an access token: HTTP 401 Unauthorized: invalid client credentials"
+        format!(
+            "failed to fetch an access token: HTTP 401 Unauthorized: invalid client credentials (tried {}, set by `cxone-token-url` (--token-url))",
+            narrow.token_url()
+        )
     );
 }
 
