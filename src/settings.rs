@@ -335,4 +335,18 @@ mod tests {
         assert_eq!(parse_environment("staging").as_deref(), Ok("staging"));
         assert!(parse_environment("prod").is_err());
     }
+
+    #[test]
+    fn a_login_names_the_setting_or_the_region_preset_that_chose_its_url() {
+        let mut studio = StudioSettings {
+            region: crate::cxone::studio::Region::Europe,
+            ..StudioSettings::default()
+        };
+        assert_eq!(
+            studio.login_origin(false),
+            "the `eu` region preset of `cxone-region` (`cxone-access-key-url` overrides it)"
+        );
+        studio.issuer = Some("https://issuer.example".into());
+        assert_eq!(studio.login_origin(true), "set by `cxone-issuer`");
+    }
 }

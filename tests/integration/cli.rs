@@ -465,3 +465,33 @@ fn init_starts_a_repository_that_checks_clean_and_never_overwrites() {
         "{}"
     );
 }
+
+/// A refused login says which URL it tried and what chose it (the setting that overrides the
+/// region's preset), and the key's secret never shows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_login_names_the_url_and_the_setting_that_chose_it() {
+    let emulator = std::sync::Arc::new(crate::studio_release::tenant(&[]).await);
+    let origin = emulator.origin();
+    let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let url = format!("{origin}/authentication/v1/token/access-key");
+    let args = ["pull", "--out", "live", "--cxone-access-key-url", &url, "--cxone-issuer", &origin];
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let output = crate::studio_release::off_runtime(&emulator, &dir, move |d, _| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cxone-flow"))
+            .args(&args)
+            .current_dir(d)
+            .env_clear()
+            .env("CXONE_ACCESS_KEY_ID", "emulator-access-key")
+            .env("CXONE_ACCESS_KEY_SECRET", "not-the-secret")
+            .output()
+            .unwrap()
+    })
+    .await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("(tried {url}, set by `cxone-access-key-url`)")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("not-the-secret"), "{stderr}");
+}
