@@ -24,7 +24,7 @@ use cxone_flow::report::annotations::{self, escape_data, escape_property};
 use cxone_flow::report::summary::{self, FlowChanges, ReleaseSection, STEP_SUMMARY_LIMIT, SummaryInput, TestChanges};
 use cxone_flow::report::{self, outputs};
 
-use cxone_flow::exit::Exit;
+use cxone_flow::exit::{Ending, Exit};
 use cxone_flow::release::run::{Released, release_flows, roll_back, runtime};
 use cxone_flow::report::files::ReportFiles;
 use cxone_flow::settings::{Backend, Settings};
@@ -274,17 +274,17 @@ impl Run {
             Ok(Ok(done)) => (
                 report::release::render_rollback(flow_id, &done, audit_log),
                 report::release::published_rollback(flow_id, &done),
-                Exit::Clean,
+                Ending::Clean,
             ),
             Ok(Err(failure)) => {
                 log(&format!("::error title=cxone-flow rollback::{}", escape_data(&failure)));
-                (failure, serde_json::json!([]), Exit::Findings)
+                (failure, serde_json::json!([]), Ending::RollbackFailed)
             }
         };
         log_group(&format!("rollback of {flow_id}"), &text);
         let markdown = format!(
             "## {} cxone-flow: rollback of {}\n\n{}\n",
-            if exit == Exit::Clean { "✅" } else { "❌" },
+            if exit == Ending::Clean { "✅" } else { "❌" },
             summary::md(flow_id),
             summary::md(&text)
         );
@@ -525,12 +525,13 @@ impl Run {
             }
             return cannot_run(first);
         }
-        let released = release.as_ref().map_or(Exit::Clean, |r| Exit::findings_if(r.failed()));
+        let flows_failed = release.as_ref().is_some_and(|r| r.failed());
         let scripts_failed = studio_released.as_ref().is_some_and(|(_, _, failed)| *failed);
-        Exit::of_check(&report, inputs.settings.fail_on)
-            .and(released)
-            .and(Exit::findings_if(scripts_failed))
-            .into()
+        Exit::of([
+            Ending::of_check(&report, inputs.settings.fail_on),
+            Ending::ReleaseFailed.when(flows_failed || scripts_failed),
+        ])
+        .into()
     }
 
     /// CXone's own syntax check of every checked script without errors (`remote-validate`), its

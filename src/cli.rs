@@ -13,7 +13,7 @@ use settings_args::SettingArgs;
 use cxone_flow::check::{self, FileReport, Settings as CheckSettings};
 use cxone_flow::config_file::{self, ConfigFile};
 use cxone_flow::discover;
-use cxone_flow::exit::Exit;
+use cxone_flow::exit::{Ending, Exit};
 use cxone_flow::flow::model::{Flow, is_dtmf_entry};
 use cxone_flow::generate::merge;
 use cxone_flow::generate::{Goal, generate_within};
@@ -512,7 +512,7 @@ fn run_convert(args: ConvertArgs, config: Option<&ConfigFile>) -> ExitCode {
             "error: fix the errors in `{}` first: it is not converted",
             args.input.display()
         );
-        return Exit::Findings.into();
+        return Ending::NotAsked.into();
     };
     let converted = if discover::is_script_path(&args.input) {
         convert::script_to_flow(json, model)
@@ -539,7 +539,7 @@ fn run_convert(args: ConvertArgs, config: Option<&ConfigFile>) -> ExitCode {
                 refusals.len(),
                 if refusals.len() == 1 { "" } else { "s" }
             );
-            return Exit::Findings.into();
+            return Ending::NotAsked.into();
         }
     };
     let text = cxone_flow::json::pretty::pretty(&value, convert::KEY_ORDER);
@@ -692,12 +692,10 @@ fn run_check(args: CheckArgs, config: Option<&ConfigFile>) -> ExitCode {
     for error in &found.errors {
         eprintln!("error: {error}");
     }
-    let discovered = if found.errors.is_empty() {
-        Exit::Clean
-    } else {
-        Exit::CannotRun
-    };
-    let exit = Exit::of_check(&report, fail_on).and(discovered);
+    let exit = Exit::of([
+        Ending::of_check(&report, fail_on),
+        Ending::Unreadable.when(!found.errors.is_empty()),
+    ]);
     // The last line a person reads says whether the run failed.
     if matches!(args.format, Format::Human) {
         print_failed(exit);
@@ -736,11 +734,7 @@ fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
                 eprintln!("error: {error}");
             }
             eprintln!("{}", blocked.describe(&args.tag));
-            let exit = match blocked {
-                Blocked::Unprepared(_) => Exit::CannotRun,
-                Blocked::ChecksFailed => Exit::of_check(&report, settings.fail_on),
-            };
-            return exit.into();
+            return blocked_exit(&blocked, &report, settings.fail_on).into();
         }
     };
     let (progress, bar) = release_progress(flows.len());
@@ -856,7 +850,7 @@ fn run_generate(args: GenerateArgs, config: Option<&ConfigFile>) -> ExitCode {
         print(&diagnostics_text(&checked, Severity::Error));
         let noun = if checked.is_script() { "script" } else { "flow" };
         eprintln!("error: the {noun} has errors (above): fix them before generating its cases");
-        return Exit::Findings.into();
+        return Ending::NotAsked.into();
     };
     let path = checked.source.display_path();
     let generated = generate_within(&flow, goal, max_cases, max_states);
@@ -961,7 +955,7 @@ fn run_rollback(args: RollbackArgs, config: Option<&ConfigFile>) -> ExitCode {
         }
         Ok(Err(failure)) => {
             eprintln!("error: {failure}");
-            Exit::Findings.into()
+            Ending::RollbackFailed.into()
         }
         Err(message) => cannot_run(&message),
     }
@@ -1016,7 +1010,9 @@ fn run_simulate(args: SimulateArgs, config: Option<&ConfigFile>) -> ExitCode {
     let call = Engine::new(&flow).run_mocked(&dtmf, &variables, &mocks);
     out.push_str(&report::trace::render(&flow, &call, max_execution_ms));
     print(&out);
-    Exit::findings_if(has_errors || call.verdict(&flow, max_execution_ms) != Verdict::Success).into()
+    Ending::NotAsked
+        .when(has_errors || call.verdict(&flow, max_execution_ms) != Verdict::Success)
+        .into()
 }
 
 /// Reads and checks one flow file named on the command line; exit 2 when it cannot be read.
@@ -1033,6 +1029,15 @@ fn diagnostics_text(file: &FileReport, least: Severity) -> String {
         report::human::render_diagnostic(&mut out, &file.source, diagnostic, &Palette::PLAIN);
     }
     out
+}
+
+/// The exit of a release the gate refused: nothing sendable (2), or the checks failed (1; 2 when
+/// a file could not be read).
+fn blocked_exit(blocked: &Blocked, report: &check::CheckReport, fail_on: Severity) -> Exit {
+    match blocked {
+        Blocked::Unprepared(_) => Ending::NotSendable.exit(),
+        Blocked::ChecksFailed => Exit::of([Ending::ReleaseFailed, Ending::of_check(report, fail_on)]),
+    }
 }
 
 fn cannot_run(message: &str) -> ExitCode {

@@ -1,10 +1,12 @@
-//! The exit code policy, decided once for the CLI and the Action: 0 clean, 1 findings or failures
-//! of what was asked, 2 the tool could not run.
+//! The exit code policy, decided once for the CLI and the Action, both backends alike: every way a
+//! run can end is an [`Ending`], [`Ending::exit`] is the one map from an ending to its code (0
+//! clean, 1 findings or failures of what was asked, 2 the tool could not run), and README's
+//! exit-code table is written from [`Ending::ALL`] (a test compares the two).
 
 use crate::check::CheckReport;
 use crate::registry::Severity;
 
-/// How a run ends.
+/// How a run ends: its process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Exit {
     /// Nothing at or above `fail-on`, every case passed, coverage met, the release (if any) done.
@@ -13,6 +15,133 @@ pub enum Exit {
     Findings,
     /// Bad configuration, unreadable input, CXone unreachable or refusing, a report not written.
     CannotRun,
+}
+
+/// Every way a run ends that README's exit-code table documents, one row each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    Clean,
+    /// A finding at or above `fail-on`.
+    Findings,
+    /// A failing case, or a flow below `min-coverage`.
+    FailingCases,
+    /// A release refused because the checks failed, or a flow or script the release could not
+    /// release.
+    ReleaseFailed,
+    /// A rollback that ran and could not restore.
+    RollbackFailed,
+    /// A file the command cannot work on: `convert` or `cases generate` of a file with errors, a
+    /// simulated call that fails, a live script that drifted (`pull --check-drift`).
+    NotAsked,
+    /// A bad flag, input, environment variable or settings file.
+    BadSetting,
+    /// A path that does not exist, a file that cannot be read.
+    Unreadable,
+    /// A report, payload, output or summary file that could not be written.
+    NotWritten,
+    /// The audit log could not be opened or written.
+    AuditLogNotWritten,
+    /// Missing credentials, a CXone URL that is not https (or loopback), a host not allowed, a
+    /// login refused or redirected, CXone unreachable or refusing a call.
+    CxoneRefused,
+    /// A checked flow or script that cannot become what is sent (nothing is sent).
+    NotSendable,
+}
+
+impl Ending {
+    /// Every ending, in README's order.
+    pub const ALL: [Ending; 12] = [
+        Ending::Clean,
+        Ending::Findings,
+        Ending::FailingCases,
+        Ending::ReleaseFailed,
+        Ending::RollbackFailed,
+        Ending::NotAsked,
+        Ending::BadSetting,
+        Ending::Unreadable,
+        Ending::NotWritten,
+        Ending::AuditLogNotWritten,
+        Ending::CxoneRefused,
+        Ending::NotSendable,
+    ];
+
+    /// The one map from an ending to its exit.
+    pub const fn exit(self) -> Exit {
+        match self {
+            Ending::Clean => Exit::Clean,
+            Ending::Findings
+            | Ending::FailingCases
+            | Ending::ReleaseFailed
+            | Ending::RollbackFailed
+            | Ending::NotAsked => Exit::Findings,
+            Ending::BadSetting
+            | Ending::Unreadable
+            | Ending::NotWritten
+            | Ending::AuditLogNotWritten
+            | Ending::CxoneRefused
+            | Ending::NotSendable => Exit::CannotRun,
+        }
+    }
+
+    /// What the ending means, as README's table says it.
+    pub const fn meaning(self) -> &'static str {
+        match self {
+            Ending::Clean => {
+                "no finding at or above `fail-on`, every case passed, coverage at or above `min-coverage`, the release or rollback (if any) done"
+            }
+            Ending::Findings => "a finding at or above `fail-on`",
+            Ending::FailingCases => "a failing case, or a flow below `min-coverage`",
+            Ending::ReleaseFailed => {
+                "a release refused because the checks failed, or a flow or script the release could not release (a QA webhook that could not be set up: the flow is still released, its row says so)"
+            }
+            Ending::RollbackFailed => "a rollback that ran and could not restore",
+            Ending::NotAsked => {
+                "a file the command cannot work on: `convert` or `cases generate` of a file with errors, a `simulate`d call that fails, a live script that drifted (`pull --check-drift`)"
+            }
+            Ending::BadSetting => "a bad flag, input, environment variable or `cxone-flow.toml`",
+            Ending::Unreadable => {
+                "a path that does not exist, a file that cannot be read (the other files are still checked and reported)"
+            }
+            Ending::NotWritten => "a report, payload, step output or job summary that could not be written",
+            Ending::AuditLogNotWritten => "the audit log could not be opened or written (either backend)",
+            Ending::CxoneRefused => {
+                "missing CXone credentials, a CXone URL that is not https (or loopback), a host not allowed, a login refused or redirected, CXone unreachable or refusing a call"
+            }
+            Ending::NotSendable => {
+                "a checked flow or script that cannot become what is sent (then nothing is sent)"
+            }
+        }
+    }
+
+    /// How a check ended: unreadable files, else findings (or failing cases) at `fail_on`.
+    pub fn of_check(report: &CheckReport, fail_on: Severity) -> Ending {
+        if !report.read_errors.is_empty() {
+            Ending::Unreadable
+        } else if report.fails(fail_on) {
+            Ending::Findings
+        } else {
+            Ending::Clean
+        }
+    }
+
+    /// `self` when `happened`, else `Clean`.
+    pub fn when(self, happened: bool) -> Ending {
+        if happened { self } else { Ending::Clean }
+    }
+}
+
+/// README's exit-code table: a row per code, its endings' meanings.
+pub fn table_markdown() -> String {
+    let mut out = String::from("| code | meaning |\n| --- | --- |\n");
+    for exit in [Exit::Clean, Exit::Findings, Exit::CannotRun] {
+        let meanings: Vec<&str> = Ending::ALL
+            .iter()
+            .filter(|e| e.exit() == exit)
+            .map(|e| e.meaning())
+            .collect();
+        out.push_str(&format!("| {} | {} |\n", exit.code(), meanings.join("; ")));
+    }
+    out
 }
 
 impl Exit {
@@ -25,20 +154,19 @@ impl Exit {
         }
     }
 
+    /// The exit of a run that ended in all these ways: the worst.
+    pub fn of(endings: impl IntoIterator<Item = Ending>) -> Exit {
+        endings.into_iter().map(Ending::exit).max().unwrap_or(Exit::Clean)
+    }
+
     /// The exit of a check: files that could not be read make it 2, a failing report 1.
     pub fn of_check(report: &CheckReport, fail_on: Severity) -> Exit {
-        if !report.read_errors.is_empty() {
-            Exit::CannotRun
-        } else if report.fails(fail_on) {
-            Exit::Findings
-        } else {
-            Exit::Clean
-        }
+        Ending::of_check(report, fail_on).exit()
     }
 
     /// `Findings` when `failed`, else `Clean`.
     pub fn findings_if(failed: bool) -> Exit {
-        if failed { Exit::Findings } else { Exit::Clean }
+        Ending::NotAsked.when(failed).exit()
     }
 
     /// The worse of two.
@@ -50,6 +178,12 @@ impl Exit {
 impl From<Exit> for std::process::ExitCode {
     fn from(exit: Exit) -> Self {
         std::process::ExitCode::from(exit.code())
+    }
+}
+
+impl From<Ending> for std::process::ExitCode {
+    fn from(ending: Ending) -> Self {
+        ending.exit().into()
     }
 }
 
@@ -66,6 +200,8 @@ mod tests {
             [0, 1, 2]
         );
         assert_eq!(Exit::findings_if(true), Exit::Findings);
+        assert_eq!(Exit::of([Ending::ReleaseFailed, Ending::AuditLogNotWritten]), Exit::CannotRun);
+        assert_eq!(Exit::of([]), Exit::Clean);
         let clean = CheckReport::default();
         assert_eq!(Exit::of_check(&clean, Severity::Error), Exit::Clean);
     }

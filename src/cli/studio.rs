@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use cxone_flow::check::{self, CheckReport};
 use cxone_flow::config_file::ConfigFile;
 use cxone_flow::discover;
-use cxone_flow::exit::Exit;
+use cxone_flow::exit::{Ending, Exit};
 use cxone_flow::release::studio::{self as studio_release, ScriptToRelease};
 use cxone_flow::release::{studio_cutover, studio_pull};
 use cxone_flow::report;
@@ -75,10 +75,7 @@ fn gated(report: &CheckReport, settings: &Settings) -> Result<Vec<ScriptToReleas
     studio_release::scripts_to_release(report, fail_on).map_err(|blocked| {
         print(&report::human::render(report));
         eprintln!("{}", blocked.describe(tag));
-        match blocked {
-            cxone_flow::release::gate::Blocked::Unprepared(_) => Exit::CannotRun.into(),
-            cxone_flow::release::gate::Blocked::ChecksFailed => Exit::of_check(report, fail_on).into(),
-        }
+        super::blocked_exit(&blocked, report, fail_on).into()
     })
 }
 
@@ -116,7 +113,11 @@ pub(super) fn release(paths: &[PathBuf], settings: &Settings) -> ExitCode {
             if let Some(failure) = &audit_failure {
                 eprintln!("error: {failure}");
             }
-            Exit::findings_if(reports.iter().any(|r| r.failed()) || audit_failure.is_some()).into()
+            Exit::of([
+                Ending::ReleaseFailed.when(reports.iter().any(|r| r.failed())),
+                Ending::AuditLogNotWritten.when(audit_failure.is_some()),
+            ])
+            .into()
         }
         Err(message) => cannot_run(&message),
     }
@@ -135,7 +136,7 @@ pub(super) fn rollback(script: &str, to: Option<&str>, settings: &Settings) -> E
         }
         Err(message) => {
             eprintln!("error: rollback of script {script}: {message}");
-            Exit::Findings.into()
+            Ending::RollbackFailed.into()
         }
     }
 }
@@ -179,11 +180,10 @@ pub(super) fn validate(args: ValidateArgs, config: Option<&ConfigFile>) -> ExitC
     for failure in &failed {
         eprintln!("error: {failure}");
     }
-    let exit = if failed.is_empty() {
-        Exit::of_check(&report, settings.fail_on)
-    } else {
-        Exit::CannotRun
-    };
+    let exit = Exit::of([
+        Ending::of_check(&report, settings.fail_on),
+        Ending::NotWritten.when(!failed.is_empty()),
+    ]);
     print_failed(exit);
     exit.into()
 }
@@ -265,5 +265,5 @@ pub(super) fn pull(args: PullArgs, config: Option<&ConfigFile>) -> ExitCode {
             args.out.display()
         );
     }
-    Exit::findings_if(drifted > 0).into()
+    Ending::NotAsked.when(drifted > 0).into()
 }

@@ -495,3 +495,19 @@ async fn a_refused_login_names_the_url_and_the_setting_that_chose_it() {
     );
     assert!(!stderr.contains("not-the-secret"), "{stderr}");
 }
+
+/// README's exit-code table is `exit.rs`'s, written out (`UPDATE_DOCS=1` rewrites it in place).
+#[test]
+fn the_readme_exit_table_is_the_one_the_code_follows() {
+    let path = crate::root().join("README.md");
+    let text = fs::read_to_string(&path).unwrap();
+    let (begin, end) = ("<!-- exit table: begin -->\n", "<!-- exit table: end -->");
+    let start = text.find(begin).unwrap() + begin.len();
+    let stop = text.find(end).unwrap();
+    let table = cxone_flow::exit::table_markdown();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        fs::write(&path, format!("{}{table}{}", &text[..start], &text[stop..])).unwrap();
+        return;
+    }
+    assert_eq!(text[start..stop], table, "run with UPDATE_DOCS=1 and read the diff");
+}

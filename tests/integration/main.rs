@@ -8,6 +8,7 @@ mod converge;
 mod costs;
 mod cxone;
 mod differential;
+mod exits;
 mod engine;
 mod generate;
 mod hostile;

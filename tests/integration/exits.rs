@@ -1,0 +1,151 @@
+//! README's exit-code table held by both adapters (the command line and the Action) and both
+//! backends (flows-api and studio): each failure a release can meet before it reaches CXone, run
+//! the four ways, ends with the code the table gives its ending.
+
+use std::path::Path;
+use std::process::Command;
+
+use cxone_flow::exit::Ending;
+
+use crate::action::{run_action, tiny_flow, write};
+
+const BACKENDS: [&str; 2] = ["flows-api", "studio"];
+
+/// A repository of one flow (flows-api) or one script (studio) with its tests; `broken`: a case
+/// expects an element the flow does not have, so the checks fail.
+fn repository(backend: &str, broken: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let failing = r#"{"cases": [{"name": "ends nowhere", "input": {"dtmf": []}, "expect": {"finalElement": "Nowhere At All"}}]}"#;
+    match backend {
+        "flows-api" => {
+            let (flow, tests) = tiny_flow("a");
+            write(dir.path(), "a.flow.json", &flow);
+            write(dir.path(), "a.tests.json", if broken { failing } else { &tests });
+        }
+        _ => {
+            let script = include_str!("../../examples/studio/acme_main_ivr.json");
+            let tests = include_str!("../../examples/studio/acme_main_ivr.tests.json");
+            write(dir.path(), "acme_main_ivr.json", script);
+            write(dir.path(), "acme_main_ivr.tests.json", if broken { failing } else { tests });
+        }
+    }
+    dir
+}
+
+/// The credentials of a backend, as environment variables both adapters read.
+fn credentials(backend: &str) -> Vec<(&'static str, &'static str)> {
+    match backend {
+        "flows-api" => vec![("CXONE_CLIENT_ID", "cxone-flow"), ("CXONE_CLIENT_SECRET", "s3cret")],
+        _ => vec![
+            ("CXONE_ACCESS_KEY_ID", "key"),
+            ("CXONE_ACCESS_KEY_SECRET", "s3cret"),
+        ],
+    }
+}
+
+/// `release --tag v1 --backend BACKEND ARGS` with only these variables: the code and all it printed.
+fn cli(dir: &Path, backend: &str, args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_cxone-flow"))
+        .args(["release", "--tag", "v1", "--backend", backend])
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    (output.status.code().unwrap_or(-1), text)
+}
+
+/// The Action on a push of tag `v1` with `release-on-tag` and `backend: BACKEND`, these inputs and
+/// variables: the code and its log.
+fn action(dir: &Path, backend: &str, inputs: &[(&str, &str)], env: &[(&str, &str)]) -> (i32, String) {
+    let mut vars = vec![
+        ("GITHUB_EVENT_NAME", "push"),
+        ("GITHUB_REF", "refs/tags/v1"),
+        ("GITHUB_REF_TYPE", "tag"),
+        ("INPUT_RELEASE-ON-TAG", "true"),
+        ("INPUT_BACKEND", backend),
+    ];
+    vars.extend_from_slice(inputs);
+    vars.extend_from_slice(env);
+    let run = run_action(dir, &vars);
+    (run.code, run.stdout)
+}
+
+/// Runs one failure four ways and holds each to the table's code for `ending`, its output saying
+/// `says`.
+fn four_ways(ending: Ending, broken: bool, with_credentials: bool, flag: &[&str], input: &[(&str, &str)], says: &str) {
+    let wanted = i32::from(ending.exit().code());
+    for backend in BACKENDS {
+        let dir = repository(backend, broken);
+        let env = if with_credentials { credentials(backend) } else { Vec::new() };
+        let (code, out) = cli(dir.path(), backend, flag, &env);
+        assert_eq!(code, wanted, "{ending:?}, command line, {backend}: {out}");
+        assert!(out.contains(says), "{ending:?}, command line, {backend}: {out}");
+        let (code, out) = action(dir.path(), backend, input, &env);
+        assert_eq!(code, wanted, "{ending:?}, Action, {backend}: {out}");
+        assert!(out.contains(says), "{ending:?}, Action, {backend}: {out}");
+    }
+}
+
+#[test]
+fn a_release_whose_checks_fail_exits_as_the_table_says_everywhere() {
+    four_ways(Ending::ReleaseFailed, true, true, &[], &[], "the checks failed");
+}
+
+#[test]
+fn missing_credentials_exit_as_the_table_says_everywhere() {
+    four_ways(Ending::CxoneRefused, false, false, &[], &[], "set ");
+}
+
+#[test]
+fn a_bad_setting_exits_as_the_table_says_everywhere() {
+    four_ways(
+        Ending::BadSetting,
+        false,
+        true,
+        &["--max-menu-depth", "deep"],
+        &[("INPUT_MAX-MENU-DEPTH", "deep")],
+        "`deep` is not a whole number",
+    );
+}
+
+#[test]
+fn an_audit_log_that_cannot_be_opened_exits_as_the_table_says_everywhere() {
+    // A folder where the audit log should be: it cannot be opened for appending.
+    four_ways(
+        Ending::AuditLogNotWritten,
+        false,
+        true,
+        &["--audit-log", "."],
+        &[("INPUT_AUDIT-LOG", ".")],
+        "failed to open the audit log",
+    );
+}
+
+/// An audit log that fails mid-release (`/dev/full` takes the open and refuses every write) ends a
+/// Studio release with the table's code, as it ends a flows-api release: 2, not 1.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_audit_log_that_fails_mid_release_exits_as_the_table_says_for_studio() {
+    use crate::studio_release::{cxone_flow, off_runtime, repository, tenant};
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    let repo = std::sync::Arc::new(repository());
+    let run = off_runtime(&emulator, &repo, |d, e| {
+        cxone_flow(
+            d,
+            e,
+            &["release", "--backend", "studio", "--tag", "v1", "--audit-log", "/dev/full", "ivr"],
+        )
+    })
+    .await;
+    assert_eq!(
+        run.code,
+        i32::from(Ending::AuditLogNotWritten.exit().code()),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(run.stderr.contains("audit log"), "{}", run.stderr);
+}
