@@ -267,7 +267,7 @@ fn paths_or_default(given: &[PathBuf], values: &Values) -> Vec<PathBuf> {
 
 /// The run's settings from the flags, or the exit after saying which value is wrong.
 fn resolved(values: &Values) -> Result<Settings, ExitCode> {
-    values.settings().map_err(|error| cannot_run(&error.to_string()))
+    Settings::resolve(values).map_err(|error| cannot_run(&error.to_string()))
 }
 
 /// What discovery leaves out.

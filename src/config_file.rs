@@ -9,6 +9,15 @@ use std::path::{Path, PathBuf};
 /// The file's name, looked for in the checked path's folder and every folder above it.
 pub const FILE_NAME: &str = "cxone-flow.toml";
 
+/// A release environment's own settings: text replaced in the released flows (queue names,
+/// transfer targets, URLs written as placeholders) and its QA webhook.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnvironmentSettings {
+    /// (placeholder, value) pairs, replaced in every string of a released flow's content.
+    pub substitutions: Vec<(String, String)>,
+    pub qa_webhook_url: Option<String>,
+}
+
 /// A loaded config file: each key's values as text (a list's items, a table's `KEY=VALUE` items).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConfigFile {
@@ -16,7 +25,7 @@ pub struct ConfigFile {
     pub values: BTreeMap<String, Vec<String>>,
     /// `[environments.production]`, `[environments.staging]`: what a release to each replaces in
     /// the flows (`[environments.NAME.substitutions]`) and its `qa-webhook-url`.
-    pub environments: BTreeMap<String, crate::settings::EnvironmentSettings>,
+    pub environments: BTreeMap<String, EnvironmentSettings>,
 }
 
 /// The config file for `start` (a file or folder): `start`'s folder, then each folder above it up
@@ -123,7 +132,7 @@ fn is_placeholder(text: &str) -> bool {
 
 /// `[environments.NAME]` tables: `production` and `staging`, each with `substitutions` (a table of
 /// placeholder = value) and `qa-webhook-url`.
-fn environments_of(value: &toml::Value) -> Result<BTreeMap<String, crate::settings::EnvironmentSettings>, String> {
+fn environments_of(value: &toml::Value) -> Result<BTreeMap<String, EnvironmentSettings>, String> {
     let table = value
         .as_table()
         .ok_or("must be a table of [environments.NAME] tables")?;
@@ -133,7 +142,7 @@ fn environments_of(value: &toml::Value) -> Result<BTreeMap<String, crate::settin
             return Err(format!("`{name}` is no environment (production or staging)"));
         }
         let settings = settings.as_table().ok_or(format!("`{name}` must be a table"))?;
-        let mut environment = crate::settings::EnvironmentSettings::default();
+        let mut environment = EnvironmentSettings::default();
         for (key, value) in settings {
             match key.as_str() {
                 "substitutions" => {

@@ -6,29 +6,21 @@ use std::path::PathBuf;
 use crate::check::Settings as CheckSettings;
 use crate::cxone::secret::Secret;
 use crate::redact::Redactor;
-use crate::registry::Severity;
+use crate::registry::{RuleLimits, Severities, Severity};
+use resolve::{SettingError, Values};
 
 pub mod resolve;
 pub mod table;
 
-/// The CXone API of the tutorial's contract.
-pub const DEFAULT_BASE_URL: &str = "https://api.mynicecx.com/api/v2";
-pub const DEFAULT_TOKEN_URL: &str = "https://api.mynicecx.com/oauth/token";
-/// The audit log, appended to.
-pub const DEFAULT_AUDIT_LOG: &str = "cxone-flow-audit.jsonl";
-/// Retries after the first attempt of a call.
-pub const DEFAULT_MAX_RETRIES: u32 = 5;
-/// Flows released at once.
-pub const DEFAULT_MAX_CONCURRENCY: usize = 4;
+pub use crate::config_file::EnvironmentSettings;
+
 /// Remote simulations of one flow at once.
 pub const DEFAULT_CASE_CONCURRENCY: usize = 8;
-/// `metadata.activationPriority` of the versions.
-pub const DEFAULT_ACTIVATION_PRIORITY: u32 = 1;
-/// The tags that release to production when nobody says otherwise: a `-prod` suffix or a `prod-`
-/// prefix (never `nonprod`, `preprod` or `products-v2`).
-pub const PRODUCTION_TAGS: &str = "*-prod,prod-*";
-/// The environment variable that holds the client secret (never a flag: process lists keep those).
-pub const SECRET_ENV: &str = "CXONE_CLIENT_SECRET";
+
+pub use table::{
+    ACCESS_KEY_SECRET_ENV, DEFAULT_ACTIVATION_PRIORITY, DEFAULT_AUDIT_LOG, DEFAULT_BASE_URL, DEFAULT_CLUSTER_API,
+    DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_RETRIES, DEFAULT_TOKEN_URL, PRODUCTION_TAGS, SECRET_ENV,
+};
 
 /// A percentage from 0 to 100, `%` allowed (`--min-coverage`, `min-coverage`).
 pub fn parse_percent(text: &str) -> Result<f64, String> {
@@ -95,6 +87,85 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// Every setting a run is configured with, each read from `values` (the flags or inputs, the
+    /// environment, the settings file, the table's defaults) by its parser.
+    pub fn resolve(values: &Values) -> Result<Settings, SettingError> {
+        let check = crate::check::Settings {
+            limits: RuleLimits {
+                max_decision_nodes: values.number("max-decision-nodes")?,
+                max_menu_depth: values.number("max-menu-depth")?,
+            },
+            severities: values
+                .parsed("severity", |t| Severities::parse([t]))?
+                .unwrap_or_default(),
+            max_execution_ms: values.number("max-execution-ms")?,
+            min_coverage: values.parsed("min-coverage", parse_percent)?,
+            ..crate::check::Settings::default()
+        };
+        let secret = |key| values.text(key).filter(|s| !s.is_empty()).map(Secret::new);
+        let connection = Connection {
+            base_url: values.url("cxone-base-url")?.unwrap_or_default(),
+            token_url: values.url("cxone-token-url")?.unwrap_or_default(),
+            client_id: values.text("cxone-client-id"),
+            client_secret: secret("cxone-client-secret"),
+            max_retries: values.number("max-retries")?,
+            audit_log: values.path("audit-log").unwrap_or_default(),
+            commit: values.text("commit"),
+            repository: values.text("repository"),
+            ..Connection::default()
+        };
+        let studio = StudioSettings {
+            region: values.required("cxone-region", str::parse)?,
+            issuer: values.url("cxone-issuer")?,
+            access_key_url: values.url("cxone-access-key-url")?,
+            api_base: values.url("cxone-api-base")?,
+            cluster_api: values.url("cxone-cluster-api")?.unwrap_or_default(),
+            api_version: values.text("cxone-api-version").unwrap_or_default(),
+            access_key_id: values.text("cxone-access-key-id"),
+            access_key_secret: secret("cxone-access-key-secret"),
+            points_of_contact: values
+                .parsed("points-of-contact", |t| parse_points_of_contact([t]))?
+                .unwrap_or_default(),
+            allow_live_overwrite: values.switch("allow-live-overwrite")?,
+            sandbox_prefix: values.text("sandbox-prefix").unwrap_or_default(),
+            renames: values
+                .parsed("cxone-renames", |t| crate::cxone::studio::Renames::parse([t]))?
+                .unwrap_or_default(),
+        };
+        let release = ReleaseOptions {
+            tag: String::new(),
+            environment: values.parsed("environment", parse_environment)?,
+            production_tags: values.text("production-tags").unwrap_or_default(),
+            activation_priority: values.number("activation-priority")?,
+            max_concurrency: values.number("max-concurrency")?,
+            qa_webhook_url: values.url("qa-webhook-url")?,
+            smoke_test: values.switch("smoke-test")?,
+            dry_run: values.switch("dry-run")?,
+            force: values.switch("force")?,
+            per_environment: values.file().map(|f| f.environments.clone()).unwrap_or_default(),
+        };
+        let backend = match values.choice("backend")?.as_deref() {
+            Some("studio") => Backend::Studio,
+            _ => Backend::FlowsApi,
+        };
+        Ok(Settings {
+            check,
+            fail_on: values.required("fail-on", parse_fail_on)?,
+            exclude: values.list("exclude"),
+            backend,
+            connection,
+            studio,
+            allowed_hosts: values.list("cxone-allowed-hosts"),
+            release,
+            reports: ReportPaths {
+                junit: values.path("junit-path"),
+                sarif: values.path("sarif-path"),
+                json: values.path("report-path"),
+            },
+        })
+    }
+
+
     /// The Studio settings, once every host a credential would go to is NICE's, loopback or one
     /// of [`Settings::allowed_hosts`].
     pub fn checked_studio(&self) -> Result<&StudioSettings, String> {
@@ -192,10 +263,6 @@ impl StudioSettings {
     }
 }
 
-/// Where an access key's secret is read from (never from the command line).
-pub const ACCESS_KEY_SECRET_ENV: &str = "CXONE_ACCESS_KEY_SECRET";
-/// The fallback API host of a cluster.
-pub const DEFAULT_CLUSTER_API: &str = "https://api-{cluster}.nice-incontact.com";
 
 impl Default for StudioSettings {
     fn default() -> Self {
@@ -294,15 +361,6 @@ pub struct ReleaseOptions {
     pub force: bool,
     /// What differs per environment (`production`, `staging`), from the config file.
     pub per_environment: std::collections::BTreeMap<String, EnvironmentSettings>,
-}
-
-/// A release environment's own settings: text replaced in the released flows (queue names,
-/// transfer targets, URLs written as placeholders) and its QA webhook.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct EnvironmentSettings {
-    /// (placeholder, value) pairs, replaced in every string of a released flow's content.
-    pub substitutions: Vec<(String, String)>,
-    pub qa_webhook_url: Option<String>,
 }
 
 impl Default for ReleaseOptions {

@@ -132,7 +132,7 @@ impl Inputs {
         let base = working_directory(&values.text("working-directory").unwrap_or_default())?;
         // Joined onto the empty path (the workspace itself), a path stays as it is.
         let under = |path: PathBuf| base.join(path);
-        let mut settings = values.settings()?;
+        let mut settings = Settings::resolve(&values)?;
         settings.reports.junit = settings.reports.junit.map(under);
         settings.reports.sarif = settings.reports.sarif.map(under);
         settings.reports.json = settings.reports.json.map(under);

@@ -6,13 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::config_file::ConfigFile;
-use crate::cxone::secret::Secret;
-use crate::registry::{RuleLimits, Severities};
 use crate::settings::table::{self, Kind, Setting};
-use crate::settings::{
-    Backend, Connection, ReleaseOptions, ReportPaths, Settings, StudioSettings, parse_environment, parse_fail_on,
-    parse_percent, parse_points_of_contact,
-};
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -153,7 +147,7 @@ impl<'a> Values<'a> {
     }
 
     /// A value every setting of this key has (a default in the table, or a switch).
-    fn required<T>(&self, key: &'static str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<T, SettingError> {
+    pub fn required<T>(&self, key: &'static str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<T, SettingError> {
         self.parsed(key, parse)?.ok_or_else(|| SettingError {
             key,
             origin: Source::Default,
@@ -219,7 +213,7 @@ impl<'a> Values<'a> {
     }
 
     /// A choice among the table's words.
-    fn choice(&self, key: &'static str) -> Result<Option<String>, SettingError> {
+    pub fn choice(&self, key: &'static str) -> Result<Option<String>, SettingError> {
         let Kind::Choice(words) = setting(key).kind else {
             return self.parsed(key, |t| Ok(t.to_string()));
         };
@@ -229,83 +223,6 @@ impl<'a> Values<'a> {
                 .find(|w| **w == text)
                 .map(|w| w.to_string())
                 .ok_or_else(|| format!("`{text}` is not {}", words.join(", ")))
-        })
-    }
-
-    /// Every setting a run is configured with, resolved and parsed.
-    pub fn settings(&self) -> Result<Settings, SettingError> {
-        let check = crate::check::Settings {
-            limits: RuleLimits {
-                max_decision_nodes: self.number("max-decision-nodes")?,
-                max_menu_depth: self.number("max-menu-depth")?,
-            },
-            severities: self
-                .parsed("severity", |t| Severities::parse([t]))?
-                .unwrap_or_default(),
-            max_execution_ms: self.number("max-execution-ms")?,
-            min_coverage: self.parsed("min-coverage", parse_percent)?,
-            ..crate::check::Settings::default()
-        };
-        let secret = |key| self.text(key).filter(|s| !s.is_empty()).map(Secret::new);
-        let connection = Connection {
-            base_url: self.url("cxone-base-url")?.unwrap_or_default(),
-            token_url: self.url("cxone-token-url")?.unwrap_or_default(),
-            client_id: self.text("cxone-client-id"),
-            client_secret: secret("cxone-client-secret"),
-            max_retries: self.number("max-retries")?,
-            audit_log: self.path("audit-log").unwrap_or_default(),
-            commit: self.text("commit"),
-            repository: self.text("repository"),
-            ..Connection::default()
-        };
-        let studio = StudioSettings {
-            region: self.required("cxone-region", str::parse)?,
-            issuer: self.url("cxone-issuer")?,
-            access_key_url: self.url("cxone-access-key-url")?,
-            api_base: self.url("cxone-api-base")?,
-            cluster_api: self.url("cxone-cluster-api")?.unwrap_or_default(),
-            api_version: self.text("cxone-api-version").unwrap_or_default(),
-            access_key_id: self.text("cxone-access-key-id"),
-            access_key_secret: secret("cxone-access-key-secret"),
-            points_of_contact: self
-                .parsed("points-of-contact", |t| parse_points_of_contact([t]))?
-                .unwrap_or_default(),
-            allow_live_overwrite: self.switch("allow-live-overwrite")?,
-            sandbox_prefix: self.text("sandbox-prefix").unwrap_or_default(),
-            renames: self
-                .parsed("cxone-renames", |t| crate::cxone::studio::Renames::parse([t]))?
-                .unwrap_or_default(),
-        };
-        let release = ReleaseOptions {
-            tag: String::new(),
-            environment: self.parsed("environment", parse_environment)?,
-            production_tags: self.text("production-tags").unwrap_or_default(),
-            activation_priority: self.number("activation-priority")?,
-            max_concurrency: self.number("max-concurrency")?,
-            qa_webhook_url: self.url("qa-webhook-url")?,
-            smoke_test: self.switch("smoke-test")?,
-            dry_run: self.switch("dry-run")?,
-            force: self.switch("force")?,
-            per_environment: self.file.map(|f| f.environments.clone()).unwrap_or_default(),
-        };
-        let backend = match self.choice("backend")?.as_deref() {
-            Some("studio") => Backend::Studio,
-            _ => Backend::FlowsApi,
-        };
-        Ok(Settings {
-            check,
-            fail_on: self.required("fail-on", parse_fail_on)?,
-            exclude: self.list("exclude"),
-            backend,
-            connection,
-            studio,
-            allowed_hosts: self.list("cxone-allowed-hosts"),
-            release,
-            reports: ReportPaths {
-                junit: self.path("junit-path"),
-                sarif: self.path("sarif-path"),
-                json: self.path("report-path"),
-            },
         })
     }
 
@@ -336,11 +253,12 @@ pub fn parse_switch(text: &str) -> Result<bool, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::Severity;
+    use crate::registry::{RuleLimits, Severity};
+    use crate::settings::Settings;
 
     #[test]
     fn the_table_s_defaults_are_the_library_s() {
-        let settings = Values::default().settings().unwrap();
+        let settings = crate::settings::Settings::resolve(&Values::default()).unwrap();
         let plain = Settings::default();
         assert_eq!(settings.connection.base_url, plain.connection.base_url);
         assert_eq!(settings.check.limits, RuleLimits::default());
@@ -359,7 +277,7 @@ mod tests {
         assert_eq!(values.items("cxone-region").1, Source::Environment("CXONE_REGION"));
         assert_eq!(values.items("max-menu-depth").1, Source::Default);
         values.give("fail-on", vec!["error".into()], Source::Flag("fail-on"));
-        let settings = values.settings().unwrap();
+        let settings = crate::settings::Settings::resolve(&values).unwrap();
         assert_eq!(settings.fail_on, Severity::Error);
         assert_eq!(settings.connection.max_retries, 3);
         assert_eq!(settings.studio.region, crate::cxone::studio::Region::Australia);
@@ -369,10 +287,10 @@ mod tests {
     fn a_bad_value_is_named_as_whoever_set_it() {
         let mut values = Values::default();
         values.give("max-menu-depth", vec!["deep".into()], Source::Flag("max-menu-depth"));
-        let error = values.settings().unwrap_err();
+        let error = crate::settings::Settings::resolve(&values).unwrap_err();
         assert_eq!(error.to_string(), "--max-menu-depth: `deep` is not a whole number of at least 1");
         let mut values = Values::default();
         values.give("backend", vec!["archy".into()], Source::Input);
-        assert_eq!(values.settings().unwrap_err().to_string(), "input `backend`: `archy` is not flows-api, studio");
+        assert_eq!(crate::settings::Settings::resolve(&values).unwrap_err().to_string(), "input `backend`: `archy` is not flows-api, studio");
     }
 }

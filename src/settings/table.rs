@@ -6,11 +6,29 @@
 
 use crate::generate::{DEFAULT_MAX_CASES, DEFAULT_MAX_STATES};
 use crate::registry::{DEFAULT_MAX_DECISION_NODES, DEFAULT_MAX_MENU_DEPTH};
-use crate::settings::{
-    ACCESS_KEY_SECRET_ENV, DEFAULT_ACTIVATION_PRIORITY, DEFAULT_AUDIT_LOG, DEFAULT_BASE_URL, DEFAULT_CLUSTER_API,
-    DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_RETRIES, DEFAULT_TOKEN_URL, PRODUCTION_TAGS, SECRET_ENV,
-};
 use crate::sim::run::DEFAULT_MAX_EXECUTION_MS;
+
+/// The CXone API of the tutorial's contract.
+pub const DEFAULT_BASE_URL: &str = "https://api.mynicecx.com/api/v2";
+pub const DEFAULT_TOKEN_URL: &str = "https://api.mynicecx.com/oauth/token";
+/// The audit log, appended to.
+pub const DEFAULT_AUDIT_LOG: &str = "cxone-flow-audit.jsonl";
+/// Retries after the first attempt of a call.
+pub const DEFAULT_MAX_RETRIES: u32 = 5;
+/// Flows released at once.
+pub const DEFAULT_MAX_CONCURRENCY: usize = 4;
+/// `metadata.activationPriority` of the versions.
+pub const DEFAULT_ACTIVATION_PRIORITY: u32 = 1;
+/// The tags that release to production when nobody says otherwise: a `-prod` suffix or a `prod-`
+/// prefix (never `nonprod`, `preprod` or `products-v2`).
+pub const PRODUCTION_TAGS: &str = "*-prod,prod-*";
+/// The environment variable that holds the client secret (never a flag: process lists keep those).
+pub const SECRET_ENV: &str = "CXONE_CLIENT_SECRET";
+
+/// Where an access key's secret is read from (never from the command line).
+pub const ACCESS_KEY_SECRET_ENV: &str = "CXONE_ACCESS_KEY_SECRET";
+/// The fallback API host of a cluster.
+pub const DEFAULT_CLUSTER_API: &str = "https://api-{cluster}.nice-incontact.com";
 
 /// The commands of the command line, as bits: a setting names the commands that take it, and a
 /// command's `--help` lists only those.
