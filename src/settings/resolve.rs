@@ -288,7 +288,7 @@ mod tests {
         let mut values = Values::default();
         values.give("max-menu-depth", vec!["deep".into()], Source::Flag("max-menu-depth"));
         let error = crate::settings::Settings::resolve(&values).unwrap_err();
-        assert_eq!(error.to_string(), "--max-menu-depth: `deep` is not a whole number of at least 1");
+        assert_eq!(error.to_string(), "--max-menu-depth: `deep` is not a whole number of at least 0");
         let mut values = Values::default();
         values.give("backend", vec!["archy".into()], Source::Input);
         assert_eq!(crate::settings::Settings::resolve(&values).unwrap_err().to_string(), "input `backend`: `archy` is not flows-api, studio");
