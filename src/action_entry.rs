@@ -168,8 +168,9 @@ fn read_at_base(
 /// or named in the workflow's `cxone-allowed-hosts`.
 fn log_cxone_hosts(inputs: &Inputs) -> Result<(), String> {
     let studio = inputs.settings.backend == Backend::Studio;
-    let calls_cxone =
-        inputs.release_on_tag || inputs.rollback_flow_id.is_some() || (studio && (inputs.remote_validate || inputs.check_drift));
+    let calls_cxone = inputs.release_on_tag
+        || inputs.rollback_flow_id.is_some()
+        || (studio && (inputs.remote_validate || inputs.check_drift));
     if !calls_cxone {
         return Ok(());
     }
@@ -550,7 +551,11 @@ impl Run {
     /// On a tag with `backend: studio`: the release of the checked scripts, unless the checks
     /// failed. Returns the tag, the rendered release and whether a script failed.
     fn release_scripts(&self, tag: &str, report: &CheckReport) -> Result<Option<(String, String, bool)>, String> {
-        let Some(scripts) = releasable(tag, studio_release::scripts_to_release(report, self.inputs.settings.fail_on))? else {
+        let Some(scripts) = releasable(
+            tag,
+            studio_release::scripts_to_release(report, self.inputs.settings.fail_on),
+        )?
+        else {
             return Ok(None);
         };
         let connection = self.settings(tag).connection;

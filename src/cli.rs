@@ -471,12 +471,19 @@ fn effective_settings(config: Option<&ConfigFile>) -> String {
         ),
     };
     let values = SettingArgs::<0>::default().values(config);
-    for setting in SETTINGS.iter().filter(|s| matches!(s.scope, Scope::Anywhere | Scope::Secret)) {
+    for setting in SETTINGS
+        .iter()
+        .filter(|s| matches!(s.scope, Scope::Anywhere | Scope::Secret))
+    {
         let (items, source) = values.items(setting.key);
         let value = match (setting.key, &items, setting.scope) {
             ("paths", _, _) => {
                 let paths = paths_or_default(&[], &values);
-                paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+                paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
             (_, Some(_), Scope::Secret) => "***".to_string(),
             (_, Some(items), _) => items.join(", "),
@@ -657,11 +664,7 @@ fn run_check(args: CheckArgs, config: Option<&ConfigFile>) -> ExitCode {
         return Exit::CannotRun.into();
     }
     let report = check::check(&found.units, &settings);
-    let detail = if details {
-        Detail::Everything
-    } else {
-        Detail::Failures
-    };
+    let detail = if details { Detail::Everything } else { Detail::Failures };
     match args.format {
         Format::Human => {
             let mut out = report::human::render_findings(&report, &Palette::COLOUR);
@@ -834,7 +837,9 @@ fn run_rules(args: RulesArgs) -> ExitCode {
 fn run_generate(args: GenerateArgs, config: Option<&ConfigFile>) -> ExitCode {
     let values = args.settings.values(config);
     let (settings, goal, max_cases, max_states) = match resolved(&values).and_then(|settings| {
-        let goal = values.parsed("goal", str::parse::<Goal>).map_err(|e| cannot_run(&e.to_string()))?;
+        let goal = values
+            .parsed("goal", str::parse::<Goal>)
+            .map_err(|e| cannot_run(&e.to_string()))?;
         let max_cases = values.number("max-cases").map_err(|e| cannot_run(&e.to_string()))?;
         let max_states = values.number("max-states").map_err(|e| cannot_run(&e.to_string()))?;
         Ok((settings.check, goal.unwrap_or(Goal::Edges), max_cases, max_states))

@@ -107,9 +107,7 @@ impl Ending {
             Ending::CxoneRefused => {
                 "missing CXone credentials, a CXone URL that is not https (or loopback), a host not allowed, a login refused or redirected, CXone unreachable or refusing a call"
             }
-            Ending::NotSendable => {
-                "a checked flow or script that cannot become what is sent (then nothing is sent)"
-            }
+            Ending::NotSendable => "a checked flow or script that cannot become what is sent (then nothing is sent)",
         }
     }
 
@@ -200,7 +198,10 @@ mod tests {
             [0, 1, 2]
         );
         assert_eq!(Exit::findings_if(true), Exit::Findings);
-        assert_eq!(Exit::of([Ending::ReleaseFailed, Ending::AuditLogNotWritten]), Exit::CannotRun);
+        assert_eq!(
+            Exit::of([Ending::ReleaseFailed, Ending::AuditLogNotWritten]),
+            Exit::CannotRun
+        );
         assert_eq!(Exit::of([]), Exit::Clean);
         let clean = CheckReport::default();
         assert_eq!(Exit::of_check(&clean, Severity::Error), Exit::Clean);

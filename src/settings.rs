@@ -19,7 +19,7 @@ pub const DEFAULT_CASE_CONCURRENCY: usize = 8;
 
 pub use table::{
     ACCESS_KEY_SECRET_ENV, DEFAULT_ACTIVATION_PRIORITY, DEFAULT_AUDIT_LOG, DEFAULT_BASE_URL, DEFAULT_CLUSTER_API,
-    DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_RETRIES, DEFAULT_TOKEN_URL, PRODUCTION_TAGS, SECRET_ENV,
+    DEFAULT_MAX_CONCURRENCY, DEFAULT_TOKEN_URL, PRODUCTION_TAGS, SECRET_ENV,
 };
 
 /// A percentage from 0 to 100, `%` allowed (`--min-coverage`, `min-coverage`).
@@ -71,18 +71,9 @@ pub struct Settings {
 }
 
 impl Default for Settings {
+    /// Every setting at the table's default (the only place a default is written).
     fn default() -> Self {
-        Settings {
-            check: CheckSettings::default(),
-            fail_on: Severity::Error,
-            exclude: Vec::new(),
-            backend: Backend::FlowsApi,
-            connection: Connection::default(),
-            studio: StudioSettings::default(),
-            allowed_hosts: Vec::new(),
-            release: ReleaseOptions::default(),
-            reports: ReportPaths::default(),
-        }
+        Settings::resolve(&Values::default()).expect("the settings table's defaults parse (a unit test holds them)")
     }
 }
 
@@ -112,7 +103,8 @@ impl Settings {
             audit_log: values.path("audit-log").unwrap_or_default(),
             commit: values.text("commit"),
             repository: values.text("repository"),
-            ..Connection::default()
+            redactor: Redactor::new(),
+            progress: Default::default(),
         };
         let studio = StudioSettings {
             region: values.required("cxone-region", str::parse)?,
@@ -164,7 +156,6 @@ impl Settings {
             },
         })
     }
-
 
     /// The Studio settings, once every host a credential would go to is NICE's, loopback or one
     /// of [`Settings::allowed_hosts`].
@@ -263,26 +254,6 @@ impl StudioSettings {
     }
 }
 
-
-impl Default for StudioSettings {
-    fn default() -> Self {
-        StudioSettings {
-            region: crate::cxone::studio::Region::Global,
-            issuer: None,
-            access_key_url: None,
-            api_base: None,
-            cluster_api: DEFAULT_CLUSTER_API.into(),
-            api_version: crate::cxone::studio_types::DEFAULT_API_VERSION.into(),
-            access_key_id: None,
-            access_key_secret: None,
-            points_of_contact: Default::default(),
-            allow_live_overwrite: false,
-            sandbox_prefix: String::new(),
-            renames: Default::default(),
-        }
-    }
-}
-
 /// `SCRIPT=ID[,ID...]` items (comma- or line-separated lists of them too) as script → points of
 /// contact.
 pub fn parse_points_of_contact<'a>(
@@ -327,23 +298,6 @@ pub struct Connection {
     pub progress: crate::progress::Progress,
 }
 
-impl Default for Connection {
-    fn default() -> Self {
-        Connection {
-            base_url: DEFAULT_BASE_URL.into(),
-            token_url: DEFAULT_TOKEN_URL.into(),
-            client_id: None,
-            client_secret: None,
-            max_retries: DEFAULT_MAX_RETRIES,
-            audit_log: PathBuf::from(DEFAULT_AUDIT_LOG),
-            commit: None,
-            repository: None,
-            redactor: Redactor::new(),
-            progress: Default::default(),
-        }
-    }
-}
-
 /// What a release asks for.
 #[derive(Debug, Clone)]
 pub struct ReleaseOptions {
@@ -361,23 +315,6 @@ pub struct ReleaseOptions {
     pub force: bool,
     /// What differs per environment (`production`, `staging`), from the config file.
     pub per_environment: std::collections::BTreeMap<String, EnvironmentSettings>,
-}
-
-impl Default for ReleaseOptions {
-    fn default() -> Self {
-        ReleaseOptions {
-            tag: String::new(),
-            environment: None,
-            production_tags: PRODUCTION_TAGS.into(),
-            activation_priority: DEFAULT_ACTIVATION_PRIORITY,
-            max_concurrency: DEFAULT_MAX_CONCURRENCY,
-            qa_webhook_url: None,
-            smoke_test: false,
-            dry_run: false,
-            force: false,
-            per_environment: Default::default(),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -398,7 +335,7 @@ mod tests {
     fn a_login_names_the_setting_or_the_region_preset_that_chose_its_url() {
         let mut studio = StudioSettings {
             region: crate::cxone::studio::Region::Europe,
-            ..StudioSettings::default()
+            ..Settings::default().studio
         };
         assert_eq!(
             studio.login_origin(false),

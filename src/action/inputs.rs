@@ -75,7 +75,12 @@ pub fn secrets(vars: &HashMap<String, String>) -> Vec<String> {
     let mut found: Vec<String> = table::SETTINGS
         .iter()
         .filter(|s| s.kind == Kind::Secret)
-        .flat_map(|s| [raw(vars, s.key).map(str::to_string), s.env.and_then(|e| vars.get(e).cloned())])
+        .flat_map(|s| {
+            [
+                raw(vars, s.key).map(str::to_string),
+                s.env.and_then(|e| vars.get(e).cloned()),
+            ]
+        })
         .flatten()
         .filter(|s| !s.trim().is_empty())
         .collect();
@@ -141,7 +146,9 @@ impl Inputs {
             // The file's `paths` too are read under `working-directory`.
             paths: values
                 .list("paths")
-                .into_iter().map(|p| under(PathBuf::from(p))).collect(),
+                .into_iter()
+                .map(|p| under(PathBuf::from(p)))
+                .collect(),
             changed_only: values.switch("changed-only")?,
             annotations: values.switch("annotations")?,
             summary: values.switch("summary")?,
@@ -195,7 +202,10 @@ mod tests {
             inputs.paths,
             vec![PathBuf::from("ivr/flows"), PathBuf::from("ivr/more")]
         );
-        assert_eq!(inputs.settings.reports.junit, Some(PathBuf::from("ivr/cxone-flow-junit.xml")));
+        assert_eq!(
+            inputs.settings.reports.junit,
+            Some(PathBuf::from("ivr/cxone-flow-junit.xml"))
+        );
         assert_eq!(inputs.settings.reports.sarif, None);
         let root = read(&vars(&[("INPUT_WORKING-DIRECTORY", ".")])).unwrap();
         assert_eq!(root.paths, vec![PathBuf::from(".")]);
@@ -218,14 +228,9 @@ mod tests {
         );
         let error = read(&vars(&[("INPUT_MAX-MENU-DEPTH", "deep")])).unwrap_err();
         assert_eq!(error.key, "max-menu-depth");
+        assert_eq!(read(&vars(&[("INPUT_SHARD", "3/2")])).unwrap_err().key, "shard");
         assert_eq!(
-            read(&vars(&[("INPUT_SHARD", "3/2")])).unwrap_err().key,
-            "shard"
-        );
-        assert_eq!(
-            read(&vars(&[("INPUT_SEVERITY", "CXF999=error")]))
-                .unwrap_err()
-                .key,
+            read(&vars(&[("INPUT_SEVERITY", "CXF999=error")])).unwrap_err().key,
             "severity"
         );
         assert_eq!(
@@ -237,11 +242,20 @@ mod tests {
     #[test]
     fn an_empty_report_path_means_no_file_and_a_release_is_opted_into() {
         let inputs = read(&vars(&[("INPUT_JUNIT-PATH", ""), ("INPUT_SARIF_PATH", "  ")])).unwrap();
-        assert_eq!((inputs.settings.reports.junit, inputs.settings.reports.sarif), (None, None));
-        assert_eq!(inputs.settings.reports.json, Some(PathBuf::from("cxone-flow-report.json")));
+        assert_eq!(
+            (inputs.settings.reports.junit, inputs.settings.reports.sarif),
+            (None, None)
+        );
+        assert_eq!(
+            inputs.settings.reports.json,
+            Some(PathBuf::from("cxone-flow-report.json"))
+        );
         assert!(!inputs.release_on_tag, "a tag on a check workflow releases nothing");
         let inputs = read(&vars(&[("INPUT_AUDIT-LOG", ""), ("INPUT_RELEASE-ON-TAG", "true")])).unwrap();
-        assert_eq!(inputs.settings.connection.audit_log, PathBuf::from(crate::settings::DEFAULT_AUDIT_LOG));
+        assert_eq!(
+            inputs.settings.connection.audit_log,
+            PathBuf::from(crate::settings::DEFAULT_AUDIT_LOG)
+        );
         assert!(inputs.release_on_tag);
     }
 

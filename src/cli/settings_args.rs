@@ -34,8 +34,18 @@ impl<const C: Commands> SettingArgs<C> {
 
 /// The flag of one setting, its help ending with its default and its environment variable.
 fn arg_of(setting: &'static Setting) -> Arg {
-    let mut help = setting.help.to_string();
-    if let Some(default) = setting.default.text().filter(|d| !d.is_empty() && setting.kind != Kind::Switch) {
+    // The table's help as a sentence, as the other flags' help reads.
+    let mut chars = setting.help.chars();
+    let mut help: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default();
+    help.push('.');
+    if let Some(default) = setting
+        .default
+        .text()
+        .filter(|d| !d.is_empty() && setting.kind != Kind::Switch)
+    {
         help.push_str(&format!(" [default: {default}]"));
     }
     if let Some(env) = setting.env {
@@ -49,13 +59,25 @@ fn arg_of(setting: &'static Setting) -> Arg {
         Kind::List | Kind::Pairs => arg
             .action(ArgAction::Append)
             .value_parser(clap::value_parser!(String))
-            .value_name(if setting.kind == Kind::Pairs { "KEY=VALUE" } else { "VALUE" }),
-        Kind::Choice(words) => arg.action(ArgAction::Set).value_parser(PossibleValuesParser::new(words)),
-        Kind::Path => arg.action(ArgAction::Set).value_parser(clap::value_parser!(String)).value_name("PATH"),
-        _ => arg
+            .value_name(if setting.kind == Kind::Pairs {
+                "KEY=VALUE"
+            } else {
+                "VALUE"
+            }),
+        Kind::Choice(words) => arg
+            .action(ArgAction::Set)
+            .value_parser(PossibleValuesParser::new(words))
+            .value_name("WORD"),
+        kind => arg
             .action(ArgAction::Set)
             .value_parser(clap::value_parser!(String))
-            .allow_hyphen_values(false),
+            .value_name(match kind {
+                Kind::Number(_) => "N",
+                Kind::Percent => "PCT",
+                Kind::Url => "URL",
+                Kind::Path => "PATH",
+                _ => "TEXT",
+            }),
     }
 }
 

@@ -81,7 +81,10 @@ fn gated(report: &CheckReport, settings: &Settings) -> Result<Vec<ScriptToReleas
 
 /// The Studio settings, once every host a credential would go to may take it.
 fn studio_of(settings: &Settings) -> Result<StudioSettings, ExitCode> {
-    settings.checked_studio().cloned().map_err(|message| cannot_run(&message))
+    settings
+        .checked_studio()
+        .cloned()
+        .map_err(|message| cannot_run(&message))
 }
 
 /// `release --backend studio`.

@@ -7,6 +7,9 @@ use crate::cxone::secret::Secret;
 use crate::http::MAX_BODY_BYTES;
 use crate::redact::Redactor;
 
+/// Retries after the first attempt of a call, unless a run says otherwise.
+pub const DEFAULT_MAX_RETRIES: u32 = 5;
+
 /// How a token is asked for.
 #[derive(Debug, Clone)]
 pub enum Grant {
@@ -76,7 +79,7 @@ impl ClientConfig {
                 scope: crate::cxone::types::SCOPES.to_string(),
                 refresh_margin: Duration::from_secs(60),
             },
-            max_retries: 5,
+            max_retries: DEFAULT_MAX_RETRIES,
             request_timeout: Duration::from_secs(30),
             backoff_base: Duration::from_millis(250),
             backoff_cap: Duration::from_secs(8),

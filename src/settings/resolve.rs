@@ -130,7 +130,10 @@ impl<'a> Values<'a> {
         {
             return (Some(items.to_vec()), Source::File(file.path.clone()));
         }
-        (setting.default_for(self.action).text().map(|t| vec![t]), Source::Default)
+        (
+            setting.default_for(self.action).text().map(|t| vec![t]),
+            Source::Default,
+        )
     }
 
     /// A key's value as one text (items joined by lines), trimmed; `None` when unset.
@@ -139,15 +142,27 @@ impl<'a> Values<'a> {
     }
 
     /// A key's value read by `parse`, the error naming where the value came from.
-    pub fn parsed<T>(&self, key: &'static str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<Option<T>, SettingError> {
+    pub fn parsed<T>(
+        &self,
+        key: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<Option<T>, SettingError> {
         let (items, source) = self.items(key);
         let Some(items) = items else { return Ok(None) };
         let text = items.join("\n");
-        parse(text.trim()).map(Some).map_err(|message| SettingError { key, origin: source, message })
+        parse(text.trim()).map(Some).map_err(|message| SettingError {
+            key,
+            origin: source,
+            message,
+        })
     }
 
     /// A value every setting of this key has (a default in the table, or a switch).
-    pub fn required<T>(&self, key: &'static str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<T, SettingError> {
+    pub fn required<T>(
+        &self,
+        key: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<T, SettingError> {
         self.parsed(key, parse)?.ok_or_else(|| SettingError {
             key,
             origin: Source::Default,
@@ -253,24 +268,37 @@ pub fn parse_switch(text: &str) -> Result<bool, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::{RuleLimits, Severity};
+    use crate::registry::Severity;
     use crate::settings::Settings;
 
     #[test]
-    fn the_table_s_defaults_are_the_library_s() {
-        let settings = crate::settings::Settings::resolve(&Values::default()).unwrap();
-        let plain = Settings::default();
-        assert_eq!(settings.connection.base_url, plain.connection.base_url);
-        assert_eq!(settings.check.limits, RuleLimits::default());
-        assert_eq!(settings.release.production_tags, plain.release.production_tags);
-        assert_eq!(settings.studio.cluster_api, plain.studio.cluster_api);
+    fn the_table_s_defaults_parse_and_match_the_lower_layers_own() {
+        // `Settings::default()` is this resolution: it must parse.
+        let settings = Settings::resolve(&Values::default()).unwrap();
+        let check = crate::check::Settings::default();
+        assert_eq!(settings.check.limits, check.limits);
+        assert_eq!(settings.check.max_execution_ms, check.max_execution_ms);
+        assert_eq!(
+            settings.connection.max_retries,
+            crate::cxone::config::DEFAULT_MAX_RETRIES
+        );
+        assert_eq!(settings.connection.base_url, crate::settings::DEFAULT_BASE_URL);
+        assert_eq!(settings.studio.region, crate::cxone::studio::Region::Global);
+        assert_eq!(settings.backend, crate::settings::Backend::FlowsApi);
         assert_eq!(settings.fail_on, Severity::Error);
-        assert_eq!(settings.reports.junit, None, "the command line writes no report unless asked");
+        assert_eq!(
+            settings.reports.junit, None,
+            "the command line writes no report unless asked"
+        );
     }
 
     #[test]
     fn a_flag_beats_the_environment_which_beats_the_file_which_beats_the_default() {
-        let file = ConfigFile::parse(std::path::Path::new("c.toml"), "fail-on = \"warning\"\nmax-retries = 3\ncxone-region = \"eu\"\n").unwrap();
+        let file = ConfigFile::parse(
+            std::path::Path::new("c.toml"),
+            "fail-on = \"warning\"\nmax-retries = 3\ncxone-region = \"eu\"\n",
+        )
+        .unwrap();
         let environment = |name: &str| (name == "CXONE_REGION").then(|| "au".to_string());
         let mut values = Values::new(&environment, Some(&file), false);
         assert_eq!(values.items("max-retries").1, Source::File(PathBuf::from("c.toml")));
@@ -288,9 +316,15 @@ mod tests {
         let mut values = Values::default();
         values.give("max-menu-depth", vec!["deep".into()], Source::Flag("max-menu-depth"));
         let error = crate::settings::Settings::resolve(&values).unwrap_err();
-        assert_eq!(error.to_string(), "--max-menu-depth: `deep` is not a whole number of at least 0");
+        assert_eq!(
+            error.to_string(),
+            "--max-menu-depth: `deep` is not a whole number of at least 0"
+        );
         let mut values = Values::default();
         values.give("backend", vec!["archy".into()], Source::Input);
-        assert_eq!(crate::settings::Settings::resolve(&values).unwrap_err().to_string(), "input `backend`: `archy` is not flows-api, studio");
+        assert_eq!(
+            crate::settings::Settings::resolve(&values).unwrap_err().to_string(),
+            "input `backend`: `archy` is not flows-api, studio"
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! reader, the settings file's check, `cxone-flow config`, action.yml's test and the settings
 //! table of docs/configuration.md are all read from [`SETTINGS`].
 
+use crate::cxone::config::DEFAULT_MAX_RETRIES;
 use crate::generate::{DEFAULT_MAX_CASES, DEFAULT_MAX_STATES};
 use crate::registry::{DEFAULT_MAX_DECISION_NODES, DEFAULT_MAX_MENU_DEPTH};
 use crate::sim::run::DEFAULT_MAX_EXECUTION_MS;
@@ -13,8 +14,6 @@ pub const DEFAULT_BASE_URL: &str = "https://api.mynicecx.com/api/v2";
 pub const DEFAULT_TOKEN_URL: &str = "https://api.mynicecx.com/oauth/token";
 /// The audit log, appended to.
 pub const DEFAULT_AUDIT_LOG: &str = "cxone-flow-audit.jsonl";
-/// Retries after the first attempt of a call.
-pub const DEFAULT_MAX_RETRIES: u32 = 5;
 /// Flows released at once.
 pub const DEFAULT_MAX_CONCURRENCY: usize = 4;
 /// `metadata.activationPriority` of the versions.
@@ -199,7 +198,8 @@ impl Setting {
 
     /// How an error or a listing names it on the command line: `--flag`, else the key.
     pub fn shown_as_flag(&self) -> String {
-        self.flag.map_or_else(|| self.key.to_string(), |flag| format!("--{flag}"))
+        self.flag
+            .map_or_else(|| self.key.to_string(), |flag| format!("--{flag}"))
     }
 }
 
@@ -426,7 +426,9 @@ pub fn setting(key: &str) -> Option<&'static Setting> {
 
 /// The settings a command's flags take, in the table's order.
 pub fn of_command(command: Commands) -> impl Iterator<Item = &'static Setting> {
-    SETTINGS.iter().filter(move |s| s.flag.is_some() && s.commands & command != 0)
+    SETTINGS
+        .iter()
+        .filter(move |s| s.flag.is_some() && s.commands & command != 0)
 }
 
 /// The Action's inputs, in action.yml's order.
@@ -500,7 +502,13 @@ mod tests {
     #[test]
     fn validate_takes_no_flows_api_or_release_setting() {
         let flags: Vec<&str> = of_command(VALIDATE).filter_map(|s| s.flag).collect();
-        for unused in ["base-url", "token-url", "point-of-contact", "allow-live-overwrite", "commit"] {
+        for unused in [
+            "base-url",
+            "token-url",
+            "point-of-contact",
+            "allow-live-overwrite",
+            "commit",
+        ] {
             assert!(!flags.contains(&unused), "{unused}");
         }
         assert!(flags.contains(&"access-key-id") && flags.contains(&"fail-on"));

@@ -474,7 +474,15 @@ async fn a_refused_login_names_the_url_and_the_setting_that_chose_it() {
     let origin = emulator.origin();
     let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
     let url = format!("{origin}/authentication/v1/token/access-key");
-    let args = ["pull", "--out", "live", "--cxone-access-key-url", &url, "--cxone-issuer", &origin];
+    let args = [
+        "pull",
+        "--out",
+        "live",
+        "--cxone-access-key-url",
+        &url,
+        "--cxone-issuer",
+        &origin,
+    ];
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     let output = crate::studio_release::off_runtime(&emulator, &dir, move |d, _| {
         std::process::Command::new(env!("CARGO_BIN_EXE_cxone-flow"))

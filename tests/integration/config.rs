@@ -108,10 +108,19 @@ fn validate_help_lists_no_setting_it_does_not_use() {
     let dir = tempfile::tempdir().unwrap();
     let (code, out, _) = run(dir.path(), &["validate", "--help"]);
     assert_eq!(code, 0);
-    for unused in ["--base-url", "--token-url", "--point-of-contact", "--allow-live-overwrite", "--commit"] {
+    for unused in [
+        "--base-url",
+        "--token-url",
+        "--point-of-contact",
+        "--allow-live-overwrite",
+        "--commit",
+    ] {
         assert!(!out.contains(unused), "{unused}: {out}");
     }
     assert!(out.contains("--access-key-id") && out.contains("--fail-on"), "{out}");
     let (_, out, _) = run(dir.path(), &["release", "--help"]);
-    assert!(out.contains("--point-of-contact") && out.contains("--base-url"), "{out}");
+    assert!(
+        out.contains("--point-of-contact") && out.contains("--base-url"),
+        "{out}"
+    );
 }

@@ -15,7 +15,8 @@ const BACKENDS: [&str; 2] = ["flows-api", "studio"];
 /// expects an element the flow does not have, so the checks fail.
 fn repository(backend: &str, broken: bool) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let failing = r#"{"cases": [{"name": "ends nowhere", "input": {"dtmf": []}, "expect": {"finalElement": "Nowhere At All"}}]}"#;
+    let failing =
+        r#"{"cases": [{"name": "ends nowhere", "input": {"dtmf": []}, "expect": {"finalElement": "Nowhere At All"}}]}"#;
     match backend {
         "flows-api" => {
             let (flow, tests) = tiny_flow("a");
@@ -26,7 +27,11 @@ fn repository(backend: &str, broken: bool) -> tempfile::TempDir {
             let script = include_str!("../../examples/studio/acme_main_ivr.json");
             let tests = include_str!("../../examples/studio/acme_main_ivr.tests.json");
             write(dir.path(), "acme_main_ivr.json", script);
-            write(dir.path(), "acme_main_ivr.tests.json", if broken { failing } else { tests });
+            write(
+                dir.path(),
+                "acme_main_ivr.tests.json",
+                if broken { failing } else { tests },
+            );
         }
     }
     dir
@@ -36,10 +41,7 @@ fn repository(backend: &str, broken: bool) -> tempfile::TempDir {
 fn credentials(backend: &str) -> Vec<(&'static str, &'static str)> {
     match backend {
         "flows-api" => vec![("CXONE_CLIENT_ID", "cxone-flow"), ("CXONE_CLIENT_SECRET", "s3cret")],
-        _ => vec![
-            ("CXONE_ACCESS_KEY_ID", "key"),
-            ("CXONE_ACCESS_KEY_SECRET", "s3cret"),
-        ],
+        _ => vec![("CXONE_ACCESS_KEY_ID", "key"), ("CXONE_ACCESS_KEY_SECRET", "s3cret")],
     }
 }
 
@@ -80,7 +82,11 @@ fn four_ways(ending: Ending, broken: bool, with_credentials: bool, flag: &[&str]
     let wanted = i32::from(ending.exit().code());
     for backend in BACKENDS {
         let dir = repository(backend, broken);
-        let env = if with_credentials { credentials(backend) } else { Vec::new() };
+        let env = if with_credentials {
+            credentials(backend)
+        } else {
+            Vec::new()
+        };
         let (code, out) = cli(dir.path(), backend, flag, &env);
         assert_eq!(code, wanted, "{ending:?}, command line, {backend}: {out}");
         assert!(out.contains(says), "{ending:?}, command line, {backend}: {out}");
@@ -136,7 +142,16 @@ async fn an_audit_log_that_fails_mid_release_exits_as_the_table_says_for_studio(
         cxone_flow(
             d,
             e,
-            &["release", "--backend", "studio", "--tag", "v1", "--audit-log", "/dev/full", "ivr"],
+            &[
+                "release",
+                "--backend",
+                "studio",
+                "--tag",
+                "v1",
+                "--audit-log",
+                "/dev/full",
+                "ivr",
+            ],
         )
     })
     .await;
