@@ -133,14 +133,15 @@ pub(super) fn rollback(script: &str, to: Option<&str>, settings: &Settings) -> E
         Err(exit) => return exit,
     };
     match studio_cutover::roll_back_script(&settings.connection, &studio, script, to) {
-        Ok(moved) => {
+        Ok(Ok(moved)) => {
             print(&report::studio::render_rollback(script, &moved));
             Exit::Clean.into()
         }
-        Err(message) => {
+        Ok(Err(message)) => {
             eprintln!("error: rollback of script {script}: {message}");
             Ending::RollbackFailed.into()
         }
+        Err(message) => cannot_run(&format!("rollback of script {script}: {message}")),
     }
 }
 

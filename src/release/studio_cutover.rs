@@ -344,13 +344,14 @@ async fn undo(client: &StudioClient, moved: Vec<(PointOfContact, String)>, recor
 }
 
 /// Rolls a script's points of contact back (to `NAME__TAG`, or to what the audit log says they ran
-/// before): the moves made, `Err` when the rollback could not be done.
+/// before): the moves made, or why the rollback that ran could not restore; `Err` when it could
+/// not run at all (no mapping, no credentials, no audit log), as flows-api's `roll_back`.
 pub fn roll_back_script(
     connection: &Connection,
     studio: &StudioSettings,
     script: &str,
     to: Option<&str>,
-) -> Result<Vec<(String, String, String)>, String> {
+) -> Result<Result<Vec<(String, String, String)>, String>, String> {
     let mapped = studio.points_of_contact.get(script).cloned().unwrap_or_default();
     if mapped.is_empty() {
         return Err(format!(
@@ -364,7 +365,7 @@ pub fn roll_back_script(
         .collect();
     let client = client(connection, studio)?;
     let (audit, _) = open_audit(connection, "rollback")?;
-    runtime()?.block_on(rollback(&client, script, to, &mapped, &entries, &audit))
+    Ok(runtime()?.block_on(rollback(&client, script, to, &mapped, &entries, &audit)))
 }
 
 #[cfg(test)]

@@ -164,3 +164,38 @@ async fn an_audit_log_that_fails_mid_release_exits_as_the_table_says_for_studio(
     );
     assert!(run.stderr.contains("audit log"), "{}", run.stderr);
 }
+
+/// A rollback that cannot run (no credentials) ends with the table's code under both backends on
+/// the command line (a Studio one ended 1 before), and in the Action (flows-api: the Action has
+/// no Studio rollback input yet).
+#[test]
+fn a_rollback_that_cannot_run_exits_as_the_table_says_for_both_backends() {
+    let wanted = i32::from(Ending::CxoneRefused.exit().code());
+    let dir = repository("flows-api", false);
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_cxone-flow"))
+            .args(args)
+            .current_dir(dir.path())
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stderr).into_owned();
+        (output.status.code().unwrap_or(-1), text)
+    };
+    let (code, err) = run(&["rollback", "--flow-id", "a"]);
+    assert_eq!(code, wanted, "flows-api: {err}");
+    let (code, err) = run(&[
+        "rollback",
+        "--backend",
+        "studio",
+        "--script",
+        "Acme_Main_IVR",
+        "--point-of-contact",
+        "Acme_Main_IVR=4001",
+    ]);
+    assert_eq!(code, wanted, "studio: {err}");
+    assert!(err.contains("CXONE_ACCESS_KEY"), "{err}");
+    let run = run_action(dir.path(), &[("INPUT_ROLLBACK-FLOW-ID", "a")]);
+    assert_eq!(run.code, wanted, "{}", run.stdout);
+}
