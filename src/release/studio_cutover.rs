@@ -343,6 +343,9 @@ async fn undo(client: &StudioClient, moved: Vec<(PointOfContact, String)>, recor
     said
 }
 
+/// Each point of contact a rollback moved: (contactCode, from, to).
+pub type Moved = Vec<(String, String, String)>;
+
 /// Rolls a script's points of contact back (to `NAME__TAG`, or to what the audit log says they ran
 /// before): the moves made, or why the rollback that ran could not restore; `Err` when it could
 /// not run at all (no mapping, no credentials, no audit log), as flows-api's `roll_back`.
@@ -351,7 +354,7 @@ pub fn roll_back_script(
     studio: &StudioSettings,
     script: &str,
     to: Option<&str>,
-) -> Result<Result<Vec<(String, String, String)>, String>, String> {
+) -> Result<Result<Moved, String>, String> {
     let mapped = studio.points_of_contact.get(script).cloned().unwrap_or_default();
     if mapped.is_empty() {
         return Err(format!(
