@@ -2,6 +2,7 @@
 
 pub mod context;
 pub mod inputs;
+pub mod run;
 pub mod select;
 pub mod settings_file;
 

@@ -1,0 +1,754 @@
+//! The Action as a library call: given the runner's variables, the GitHub context, the workspace
+//! (already entered) and where its log goes, it chooses the settings file, reads the inputs,
+//! checks what the event calls for, releases on a tag or rolls back, and reports through the log,
+//! annotations, files, the job summary, outputs and the PR comment; it returns the run's exit.
+//! Nothing here prints: every line goes to the [`Log`] the caller hands in.
+
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::action::context::{GitHubContext, PullRequest, Trigger};
+use crate::action::inputs::{self, Inputs, Shard};
+use crate::action::select::{Selection, repo_path, select};
+use crate::action::settings_file;
+use crate::check::{self, CheckReport};
+use crate::discover;
+use crate::exit::{Ending, Exit};
+use crate::generate::merge;
+use crate::github::api::{FILES_CAP, GitHubApi};
+use crate::github::changes::{ChangedFile, git_diff, git_has_commit, git_show};
+use crate::redact::Redactor;
+use crate::release::gate::{Blocked, flows_to_release};
+use crate::release::run::{Released, release_flows, roll_back, runtime};
+use crate::release::studio as studio_release;
+use crate::report::annotations::{self, escape_data, escape_property};
+use crate::report::files::ReportFiles;
+use crate::report::summary::{self, FlowChanges, ReleaseSection, STEP_SUMMARY_LIMIT, SummaryInput, TestChanges};
+use crate::report::{self, outputs};
+use crate::settings::{Backend, Settings};
+
+/// A PR comment may hold 65,536 characters; the summary in it stays well below.
+const COMMENT_BUDGET: usize = 60_000;
+
+/// Where the job log goes: each call one line (or more) the runner reads as it comes.
+pub struct Log(Box<dyn Fn(&str)>);
+
+impl Log {
+    pub fn new(write: impl Fn(&str) + 'static) -> Log {
+        Log(Box::new(write))
+    }
+
+    /// A line of the log, workflow commands included.
+    pub fn line(&self, text: &str) {
+        (self.0)(text);
+    }
+
+    /// An `::error::` without a location; the run cannot go on (exit 2).
+    fn cannot_run(&self, message: &str) -> Exit {
+        self.line(&format!("::error title=cxone-flow::{}", escape_data(message)));
+        Exit::CannotRun
+    }
+
+    /// Text that may hold anything a pull request wrote (element ids, file names, file lines),
+    /// with the runner's command processing stopped, under a token nobody can guess: the runner
+    /// reads `::cmd::` at the start of a line and `##[cmd]` anywhere in one.
+    pub fn untrusted(&self, text: &str) {
+        let token = uuid::Uuid::new_v4().simple().to_string();
+        self.line(&format!("::stop-commands::{token}"));
+        self.line(text);
+        self.line(&format!("::{token}::"));
+    }
+
+    /// [`Log::untrusted`] in a collapsed group.
+    fn group(&self, title: &str, text: &str) {
+        self.line(&format!("::group::{}", escape_data(title)));
+        self.untrusted(text);
+        self.line("::endgroup::");
+    }
+}
+
+/// One run of the Action in `workspace` (the current folder, already entered) from the runner's
+/// variables and the event's context; `redactor` holds the secrets already masked.
+pub fn run(
+    vars: &HashMap<String, String>,
+    context: GitHubContext,
+    workspace: PathBuf,
+    redactor: Redactor,
+    log: Log,
+) -> Exit {
+    let chosen = inputs::early(vars)
+        .map_err(|error| error.to_string())
+        .and_then(|(working_directory, token)| {
+            let pull_request = match &context.trigger {
+                Trigger::PullRequest(pr) => Some(pr),
+                _ => None,
+            };
+            let read_base = |path: &str| read_at_base(&workspace, &context, token.as_deref(), &redactor, path);
+            settings_file::choose(&workspace, &working_directory, pull_request, read_base).map_err(|e| e.to_string())
+        });
+    let config = match chosen {
+        Ok(chosen) => {
+            log.untrusted(&chosen.described);
+            chosen.config
+        }
+        Err(message) => {
+            log.line(&format!("::error title=cxone-flow config::{}", escape_data(&message)));
+            return Exit::CannotRun;
+        }
+    };
+    let inputs = match Inputs::read(vars, config.as_ref()) {
+        Ok(inputs) => inputs,
+        Err(error) => {
+            log.line(&format!(
+                "::error title={}::{}",
+                escape_property(&format!("cxone-flow input {}", error.key)),
+                escape_data(&error.to_string())
+            ));
+            return Exit::CannotRun;
+        }
+    };
+    if let Err(message) = log_cxone_hosts(&inputs, &log) {
+        return log.cannot_run(&message);
+    }
+    let run = Run {
+        inputs,
+        context,
+        workspace,
+        redactor,
+        log,
+        github: OnceCell::new(),
+    };
+    match &run.inputs.rollback_flow_id {
+        Some(flow_id) => run.rollback(flow_id),
+        None => run.check_and_release(),
+    }
+}
+
+/// A repository path at the pull request's base commit: from git when the clone has the commit,
+/// else from the GitHub API.
+fn read_at_base(
+    workspace: &Path,
+    context: &GitHubContext,
+    token: Option<&str>,
+    redactor: &Redactor,
+    path: &str,
+) -> Result<Option<Vec<u8>>, String> {
+    let Trigger::PullRequest(pr) = &context.trigger else {
+        return Ok(None);
+    };
+    if git_has_commit(workspace, &pr.base_sha) {
+        return Ok(git_show(workspace, &pr.base_sha, path));
+    }
+    let (Some(token), Some(repository)) = (token, context.repository.as_deref()) else {
+        return Err("the base commit is not in the clone and there is no github-token to ask GitHub".into());
+    };
+    let api = GitHubApi::new(&context.api_url, repository, token, redactor.clone()).map_err(|e| e.to_string())?;
+    runtime()?
+        .block_on(api.file_at(path, &pr.base_sha))
+        .map_err(|e| e.to_string())
+}
+
+/// Logs where a key or token may go this run, after refusing any host that is not NICE's, loopback
+/// or named in the workflow's `cxone-allowed-hosts`.
+fn log_cxone_hosts(inputs: &Inputs, log: &Log) -> Result<(), String> {
+    let studio = inputs.settings.backend == Backend::Studio;
+    let calls_cxone = inputs.release_on_tag
+        || inputs.rollback_flow_id.is_some()
+        || (studio && (inputs.remote_validate || inputs.check_drift));
+    if !calls_cxone {
+        return Ok(());
+    }
+    let urls: Vec<(&str, String)> = if studio {
+        inputs.settings.checked_studio()?.credential_urls()
+    } else {
+        let connection = &inputs.settings.connection;
+        vec![
+            ("cxone-token-url", connection.token_url.clone()),
+            ("cxone-base-url", connection.base_url.clone()),
+        ]
+    };
+    let hosts: Vec<String> = urls
+        .iter()
+        .map(|(what, url)| {
+            let host = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+            let host = host.split(['/', '?']).next().unwrap_or_default();
+            let host = host.rsplit('@').next().unwrap_or_default();
+            format!("{what} {host}")
+        })
+        .collect();
+    log.untrusted(&format!("CXone hosts: {}", hosts.join(", ")));
+    Ok(())
+}
+
+struct Run {
+    inputs: Inputs,
+    context: GitHubContext,
+    workspace: PathBuf,
+    /// The run's secrets, scrubbed from whatever GitHub or CXone answer.
+    redactor: Redactor,
+    log: Log,
+    /// Set up on first use, once per run.
+    github: OnceCell<Option<GitHub>>,
+}
+
+/// The GitHub API and the runtime its calls run on.
+struct GitHub {
+    api: GitHubApi,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Run {
+    /// The GitHub API, when there is a token and a repository to call it with.
+    fn github(&self) -> Option<&GitHub> {
+        self.github
+            .get_or_init(|| {
+                let token = self.inputs.github_token.as_deref()?;
+                let repository = self.context.repository.as_deref()?;
+                let set_up = GitHubApi::new(&self.context.api_url, repository, token, self.redactor.clone())
+                    .map_err(|e| e.to_string())
+                    .and_then(|api| Ok((api, runtime()?)));
+                match set_up {
+                    Ok((api, runtime)) => Some(GitHub { api, runtime }),
+                    Err(message) => {
+                        self.log.line(&format!(
+                            "::warning title=cxone-flow GitHub API::{}",
+                            escape_data(&message)
+                        ));
+                        None
+                    }
+                }
+            })
+            .as_ref()
+    }
+
+    /// The library's settings, from the inputs and the context, for a release of `tag`.
+    fn settings(&self, tag: &str) -> Settings {
+        let mut settings = self.inputs.settings.clone();
+        // The summary's diffs and diagrams, and a tag's payloads, use each flow's JSON.
+        settings.check.keep_loaded = true;
+        settings.check.keep_clean_texts = true;
+        settings.check.keep_details = true;
+        settings.connection.commit = self.context.sha.clone();
+        settings.connection.repository = self.context.repository.clone();
+        settings.connection.redactor = self.redactor.clone();
+        settings.release.tag = tag.to_string();
+        settings
+    }
+
+    fn write_outputs(&self, pairs: &[(&str, String)]) -> Result<(), String> {
+        let Some(path) = &self.context.output else {
+            return Ok(());
+        };
+        let text: String = pairs.iter().map(|(name, value)| outputs::format(name, value)).collect();
+        append(path, &text).map_err(|e| format!("failed to write the step outputs `{}`: {e}", path.display()))
+    }
+
+    fn write_summary(&self, markdown: &str) -> Result<(), String> {
+        match &self.context.step_summary {
+            Some(path) if self.inputs.summary => {
+                append(path, markdown).map_err(|e| format!("failed to write the job summary `{}`: {e}", path.display()))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn rollback(&self, flow_id: &str) -> Exit {
+        let settings = self.settings("rollback");
+        let audit_log = &settings.connection.audit_log;
+        let (text, published, exit) = match roll_back(&settings, flow_id, self.inputs.rollback_to.as_deref()) {
+            Err(message) => return self.log.cannot_run(&message),
+            Ok(Ok(done)) => (
+                report::release::render_rollback(flow_id, &done, audit_log),
+                report::release::published_rollback(flow_id, &done),
+                Ending::Clean,
+            ),
+            Ok(Err(failure)) => {
+                self.log
+                    .line(&format!("::error title=cxone-flow rollback::{}", escape_data(&failure)));
+                (failure, serde_json::json!([]), Ending::RollbackFailed)
+            }
+        };
+        self.log.group(&format!("rollback of {flow_id}"), &text);
+        let markdown = format!(
+            "## {} cxone-flow: rollback of {}\n\n{}\n",
+            if exit == Ending::Clean { "✅" } else { "❌" },
+            summary::md(flow_id),
+            summary::md(&text)
+        );
+        let written = self.write_summary(&markdown).and_then(|()| {
+            self.write_outputs(&[
+                ("published", published.to_string()),
+                ("audit-log", audit_log.display().to_string()),
+            ])
+        });
+        match written {
+            Ok(()) => exit.exit(),
+            Err(message) => self.log.cannot_run(&message),
+        }
+    }
+
+    /// The files the pull request changed, or why every flow is checked.
+    fn changed_files(&self, pr: &PullRequest, notes: &mut Vec<String>) -> Result<Vec<ChangedFile>, String> {
+        if pr.changed_files.is_some_and(|n| n as usize > FILES_CAP) {
+            return Err(format!(
+                "the pull request changes more than {FILES_CAP} files, more than GitHub lists, so every flow is checked"
+            ));
+        }
+        match self.github() {
+            Some(github) => match github.runtime.block_on(github.api.pull_files(pr.number)) {
+                Ok(listed) if listed.capped => {
+                    return Err(format!(
+                        "GitHub lists at most {FILES_CAP} files of a pull request, so every flow is checked"
+                    ));
+                }
+                Ok(listed) => return Ok(listed.files),
+                Err(error) => notes.push(format!("{error}; using git diff instead")),
+            },
+            None => notes.push("no github-token: the changed files come from git diff".into()),
+        }
+        git_diff(&self.workspace, &pr.base_sha, &pr.head_sha).map_err(|error| {
+            format!("neither the GitHub API nor git could say which files changed ({error}), so every flow is checked")
+        })
+    }
+
+    /// A changed flow's JSON at the base commit, from git when the clone has it, else the API.
+    fn base_of(
+        &self,
+        pr: &PullRequest,
+        base_in_clone: bool,
+        base_path: &str,
+    ) -> Result<Option<serde_json::Value>, String> {
+        let bytes = if base_in_clone {
+            git_show(&self.workspace, &pr.base_sha, base_path)
+        } else {
+            let Some(github) = self.github() else {
+                return Err("the base commit is not in the clone and there is no github-token to ask GitHub".into());
+            };
+            github
+                .runtime
+                .block_on(github.api.file_at(base_path, &pr.base_sha))
+                .map_err(|e| e.to_string())?
+        };
+        bytes
+            .map(|b| serde_json::from_slice(&b).map_err(|_| "the base version is not valid JSON".to_string()))
+            .transpose()
+    }
+
+    fn flow_changes(&self, pr: &PullRequest, selection: &Selection, report: &CheckReport) -> Vec<FlowChanges> {
+        if selection.changed_flows.is_empty() {
+            return Vec::new();
+        }
+        let base_in_clone = git_has_commit(&self.workspace, &pr.base_sha);
+        report
+            .units
+            .iter()
+            .filter_map(|unit| {
+                let flow = unit.flow.as_ref()?;
+                let path = repo_path(&flow.source.path, &self.workspace);
+                let base_path = selection.changed_flows.get(&path)?;
+                let tests_path = merge::tests_path_of(std::path::Path::new(&path));
+                let tests = unit.tests.as_ref().map(|t| t.source.text.as_str());
+                let tests = TestChanges {
+                    path: tests_path.to_string_lossy().into_owned(),
+                    head: tests.and_then(|text| serde_json::from_str(text).ok()),
+                    base: self.base_of(
+                        pr,
+                        base_in_clone,
+                        &merge::tests_path_of(std::path::Path::new(base_path)).to_string_lossy(),
+                    ),
+                };
+                Some(FlowChanges {
+                    head: flow.json.clone(),
+                    base: self.base_of(pr, base_in_clone, base_path),
+                    path,
+                    tests: Some(tests),
+                })
+            })
+            .collect()
+    }
+
+    fn check_and_release(&self) -> Exit {
+        let inputs = &self.inputs;
+        let scope = discover::Scope {
+            boundary: Some(self.workspace.clone()),
+            exclude: inputs.settings.exclude.clone(),
+        };
+        let found = discover::discover_in(&inputs.paths, &scope);
+        if found.units.is_empty()
+            && let Some(error) = found.errors.first()
+        {
+            return self.log.cannot_run(&error.to_string());
+        }
+        let (all, discovery_errors) = (found.units, found.errors);
+        let mut notes = Vec::new();
+        if let Some(problem) = &self.context.event_problem {
+            notes.push(problem.clone());
+        }
+        let pull_request = match &self.context.trigger {
+            Trigger::PullRequest(pr) => Some(pr),
+            _ => None,
+        };
+        let changes = match pull_request {
+            Some(pr) if inputs.changed_only => self.changed_files(pr, &mut notes),
+            Some(_) => Err("changed-only is false, so every flow is checked".into()),
+            None => Err(format!(
+                "a {} event checks every flow",
+                if self.context.event_name.is_empty() {
+                    "manual"
+                } else {
+                    &self.context.event_name
+                }
+            )),
+        };
+        let selection = select(
+            all,
+            changes.as_deref().map_err(Clone::clone),
+            inputs.shard,
+            &self.workspace,
+        );
+        for deleted in &selection.deleted_flows {
+            notes.push(format!("{deleted} was deleted by this pull request; nothing to check"));
+        }
+        let scope = scope_sentence(&selection, inputs.shard);
+        self.log.untrusted(
+            &std::iter::once(&scope)
+                .chain(&notes)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+        let settings = self.settings("");
+        let mut report = check::check(&selection.units, &settings.check);
+        // Why the run cannot succeed at all (exit 2); reported after everything else is written.
+        let mut cannot: Vec<String> = discovery_errors.iter().map(ToString::to_string).collect();
+        let studio = inputs.settings.backend == Backend::Studio;
+        if studio
+            && inputs.remote_validate
+            && let Err(message) = self.validate_remote(&mut report)
+        {
+            cannot.push(message);
+        }
+        if studio && inputs.check_drift {
+            match studio_release::drift(
+                &self.settings("").connection,
+                &inputs.settings.studio,
+                &studio_release::checked_scripts(&report),
+            ) {
+                Ok(drifted) => {
+                    for (path, why) in drifted {
+                        self.log.line(&format!(
+                            "::warning file={},title=cxone-flow drift::{}",
+                            escape_property(&path),
+                            escape_data(&why)
+                        ));
+                        notes.push(format!("{path}: {why}"));
+                    }
+                }
+                Err(message) => cannot.push(message),
+            }
+        }
+        self.log_report(&report);
+        cannot.extend(self.write_reports(&report));
+        let mut studio_released = None;
+        let release = match &self.context.trigger {
+            Trigger::Tag(tag) if inputs.release_on_tag && studio => {
+                match self.release_scripts(tag, &report) {
+                    Ok(released) => studio_released = released,
+                    Err(message) => cannot.push(message),
+                }
+                None
+            }
+            Trigger::Tag(tag) if inputs.release_on_tag => self.release(tag, &report).unwrap_or_else(|message| {
+                cannot.push(message);
+                None
+            }),
+            _ => None,
+        };
+        let changes = pull_request
+            .map(|pr| self.flow_changes(pr, &selection, &report))
+            .unwrap_or_default();
+        let full_results = inputs.settings.reports.json.as_ref().map_or_else(
+            || "the job log".to_string(),
+            |p| format!("{} and the job log", p.display()),
+        );
+        let audit_log = inputs.settings.connection.audit_log.display().to_string();
+        let input = SummaryInput {
+            report: &report,
+            fail_on: inputs.settings.fail_on,
+            scope,
+            notes,
+            changes,
+            release: release.as_ref().map(|r| ReleaseSection {
+                tag: &r.settings.release.tag,
+                environment: &r.settings.release.environment,
+                environment_reason: &r.settings.release.environment_reason,
+                dry_run: r.settings.dry_run,
+                audit_log: &audit_log,
+                results: &r.results,
+            }),
+            full_results,
+        };
+        if let Err(message) = self.write_summary(&summary::render(&input, STEP_SUMMARY_LIMIT)) {
+            cannot.push(message);
+        }
+        if let Some((tag, text, _)) = &studio_released {
+            let section = format!("\n### Studio release {tag}\n\n```\n{text}```\n");
+            if let Err(message) = self.write_summary(&section) {
+                cannot.push(message);
+            }
+        }
+        if let (true, Some(pr)) = (inputs.comment, pull_request) {
+            self.comment(pr, &summary::render(&input, COMMENT_BUDGET));
+        }
+        if let Err(message) = self.write_outputs(&self.outputs(&report, release.as_ref())) {
+            cannot.push(message);
+        }
+        if let Some(failure) = release.as_ref().and_then(|r| r.audit_failure.clone()) {
+            cannot.push(failure);
+        }
+        if let Some(first) = cannot.first() {
+            for message in &cannot[1..] {
+                self.log
+                    .line(&format!("::error title=cxone-flow::{}", escape_data(message)));
+            }
+            return self.log.cannot_run(first);
+        }
+        let flows_failed = release.as_ref().is_some_and(|r| r.failed());
+        let scripts_failed = studio_released.as_ref().is_some_and(|(_, _, failed)| *failed);
+        Exit::of([
+            Ending::of_check(&report, inputs.settings.fail_on),
+            Ending::ReleaseFailed.when(flows_failed || scripts_failed),
+        ])
+    }
+
+    /// CXone's own syntax check of every checked script without errors (`remote-validate`), its
+    /// findings filed on the report before anything is rendered.
+    fn validate_remote(&self, report: &mut CheckReport) -> Result<(), String> {
+        let scripts = studio_release::checked_scripts(report);
+        if scripts.is_empty() {
+            return Ok(());
+        }
+        let found =
+            studio_release::validate_scripts(&self.settings("").connection, &self.inputs.settings.studio, &scripts)?;
+        studio_release::add_remote_findings(report, &found);
+        Ok(())
+    }
+
+    /// On a tag with `backend: studio`: the release of the checked scripts, unless the checks
+    /// failed. Returns the tag, the rendered release and whether a script failed.
+    fn release_scripts(&self, tag: &str, report: &CheckReport) -> Result<Option<(String, String, bool)>, String> {
+        let Some(scripts) = releasable(
+            tag,
+            studio_release::scripts_to_release(report, self.inputs.settings.fail_on),
+            &self.log,
+        )?
+        else {
+            return Ok(None);
+        };
+        let connection = self.settings(tag).connection;
+        let dry_run = self.inputs.settings.release.dry_run;
+        let (reports, audit_failure) =
+            studio_release::release_scripts(&connection, &self.inputs.settings.studio, &scripts, tag, dry_run)?;
+        let text = report::studio::render_release(&reports, dry_run);
+        self.log.group(&format!("release {tag}"), &text);
+        for failed in reports.iter().filter(|r| r.failed()) {
+            self.log.line(&format!(
+                "::error title={}::{}",
+                escape_property(&format!("cxone-flow release of {}", failed.name)),
+                escape_data(&format!("{}: not released as {}", failed.path, failed.versioned))
+            ));
+        }
+        if let Some(failure) = audit_failure {
+            return Err(failure);
+        }
+        Ok(Some((tag.to_string(), text, reports.iter().any(|r| r.failed()))))
+    }
+
+    /// One group per flow with findings, the clean flows in one list, the summary line, then the
+    /// annotations.
+    fn log_report(&self, report: &CheckReport) {
+        let mut clean = Vec::new();
+        for unit in &report.units {
+            let single = CheckReport {
+                units: vec![unit.clone()],
+                read_errors: Vec::new(),
+                min_coverage: report.min_coverage,
+            };
+            let findings = report::human::render_findings(&single, &report::human::Palette::PLAIN);
+            let path = unit.files().next().map(|f| f.source.display_path()).unwrap_or_default();
+            if findings.trim().is_empty() {
+                clean.push(format!("ok: {path}"));
+            } else {
+                self.log.group(&format!("{path}: findings"), findings.trim_end());
+            }
+        }
+        if !clean.is_empty() {
+            self.log.untrusted(&clean.join("\n"));
+        }
+        for error in &report.read_errors {
+            self.log.line(&format!(
+                "::error title=cxone-flow::{}",
+                escape_data(&error.to_string())
+            ));
+        }
+        self.log.untrusted(report::human::summary(report).trim_end());
+        if self.inputs.annotations {
+            let ranked = annotations::collect(report);
+            let hint = match &self.inputs.settings.reports.json {
+                Some(path) => format!("the job log and {} list all of them", path.display()),
+                None => "the job log lists all of them".to_string(),
+            };
+            let (shown, overflow) = annotations::within_limits(&ranked, &hint);
+            for annotation in shown {
+                self.log.line(&annotation.command());
+            }
+            if let Some(notice) = overflow {
+                self.log.line(&notice);
+            }
+        }
+    }
+
+    fn write_reports(&self, report: &CheckReport) -> Vec<String> {
+        let reports = &self.inputs.settings.reports;
+        report::files::write(
+            report,
+            ReportFiles {
+                junit: reports.junit.as_deref(),
+                sarif: reports.sarif.as_deref(),
+                json: reports.json.as_deref(),
+            },
+        )
+    }
+
+    /// On a tag: the release of the checked flows, unless the checks failed.
+    fn release(&self, tag: &str, report: &CheckReport) -> Result<Option<Released>, String> {
+        let Some(flows) = releasable(tag, flows_to_release(report, self.inputs.settings.fail_on), &self.log)? else {
+            return Ok(None);
+        };
+        let released = release_flows(&self.settings(tag), flows)?;
+        self.log
+            .group(&format!("release {tag}"), &report::release::render_release(&released));
+        for result in released.results.iter().filter(|r| r.failed()) {
+            let warning = result.warning.as_ref().map(|w| format!(" ({w})")).unwrap_or_default();
+            self.log.line(&format!(
+                "::error title={}::{}",
+                escape_property(&format!("cxone-flow release of {}", result.flow_id)),
+                escape_data(&format!("{}: {}{warning}", result.path, result.outcome.label()))
+            ));
+        }
+        Ok(Some(released))
+    }
+
+    fn comment(&self, pr: &PullRequest, body: &str) {
+        let marker = match self.inputs.shard {
+            Shard::WHOLE => "<!-- cxone-flow:summary -->".to_string(),
+            shard => format!("<!-- cxone-flow:summary shard {}/{} -->", shard.index, shard.count),
+        };
+        let body = format!("{marker}\n{body}");
+        let outcome = match self.github() {
+            Some(github) => github
+                .runtime
+                .block_on(async {
+                    let author = github.api.identity().await;
+                    github.api.upsert_comment(pr.number, &marker, &author, &body).await
+                })
+                .map(|_| ()),
+            None => {
+                self.log
+                    .line("comment: no github-token or repository, so no pull request comment");
+                return;
+            }
+        };
+        if let Err(error) = outcome {
+            self.log.line(&format!(
+                "::warning title=cxone-flow comment::{}",
+                escape_data(&error.to_string())
+            ));
+        }
+    }
+
+    fn outputs(&self, report: &CheckReport, release: Option<&Released>) -> Vec<(&'static str, String)> {
+        let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+        let mut pairs = vec![
+            (
+                "flows-checked",
+                (report.flows_checked() - report.scripts_checked()).to_string(),
+            ),
+            ("scripts-checked", report.scripts_checked().to_string()),
+            ("errors", report.count(crate::registry::Severity::Error).to_string()),
+            ("warnings", report.count(crate::registry::Severity::Warning).to_string()),
+            ("tests-total", report.cases().count().to_string()),
+            ("tests-failed", report.cases_failed().to_string()),
+            (
+                "coverage",
+                report.coverage_percent().map(|c| format!("{c:.1}")).unwrap_or_default(),
+            ),
+            ("junit-path", path(&self.inputs.settings.reports.junit)),
+            ("sarif-path", path(&self.inputs.settings.reports.sarif)),
+            ("report-path", path(&self.inputs.settings.reports.json)),
+        ];
+        if let Some(released) = release {
+            let published = report::release::published(released);
+            pairs.push(("published", published.to_string()));
+            pairs.push(("audit-log", released.audit_log.display().to_string()));
+        }
+        pairs
+    }
+}
+
+fn scope_sentence(selection: &Selection, shard: Shard) -> String {
+    // Studio scripts are counted as scripts; a run over both counts files.
+    let scripts = selection
+        .units
+        .iter()
+        .filter_map(|unit| unit.flow.as_deref())
+        .filter(|path| crate::discover::is_script_path(path))
+        .count();
+    let noun = match scripts {
+        0 => "flow",
+        n if n == selection.units.len() => "script",
+        _ => "file",
+    };
+    let count = |n: usize| report::plural(n, noun);
+    let mut sentence = match &selection.everything_because {
+        Some(reason) => format!("Checked all {} under the paths: {reason}.", count(selection.selected)),
+        None => format!(
+            "Checked the {} this pull request changes (of {} under the paths).",
+            count(selection.selected),
+            selection.found
+        ),
+    };
+    if shard != Shard::WHOLE {
+        sentence.push_str(&format!(
+            " This is shard {}/{}: {} of them.",
+            shard.index,
+            shard.count,
+            count(selection.units.len())
+        ));
+    }
+    sentence
+}
+
+fn append(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+/// What a tag may release, or why not: `None` (logged as an error annotation) when the checks'
+/// own findings block it, which fails the run with exit 1 (2 for unreadable files); an error when
+/// checked flows or scripts cannot be sent, so the run cannot do what the tag asks (exit 2).
+fn releasable<T>(tag: &str, found: Result<T, Blocked>, log: &Log) -> Result<Option<T>, String> {
+    match found {
+        Ok(found) => Ok(Some(found)),
+        Err(blocked @ Blocked::ChecksFailed) => {
+            log.line(&format!(
+                "::error title=cxone-flow release::{}",
+                escape_data(&blocked.describe(tag))
+            ));
+            Ok(None)
+        }
+        Err(blocked) => Err(blocked.describe(tag)),
+    }
+}
