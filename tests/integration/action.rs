@@ -1282,3 +1282,79 @@ fn the_release_workflow_publishes_what_the_readme_installs() {
     assert!(readme.contains("releases/download/$v/SHA256SUMS"));
     assert!(readme.contains("docker run --rm -v \"$PWD:/work\" -w /work ghcr.io/cxone-flow/cxone-flow:"));
 }
+
+/// The Action called in-process, as the library's `action::run::run`: its log collected, no binary
+/// spawned. Paths are absolute (the test process stays in its own folder) and no report file is
+/// written.
+fn run_in_process(workspace: &Path, vars: &[(&str, &str)]) -> (cxone_flow::exit::Exit, Vec<WorkflowCommand>, String) {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let output = workspace.join(".runner-output");
+    let dir = workspace.display().to_string();
+    let mut all: HashMap<String, String> = [
+        ("GITHUB_ACTIONS", "true"),
+        ("GITHUB_WORKSPACE", dir.as_str()),
+        ("INPUT_PATHS", dir.as_str()),
+        ("INPUT_JUNIT-PATH", ""),
+        ("INPUT_SARIF-PATH", ""),
+        ("INPUT_REPORT-PATH", ""),
+        ("INPUT_SUMMARY", "false"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    all.insert("GITHUB_OUTPUT".into(), output.display().to_string());
+    all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let log = Rc::new(RefCell::new(String::new()));
+    let sink = log.clone();
+    let context = cxone_flow::action::context::GitHubContext::read(&all);
+    let exit = cxone_flow::action::run::run(
+        &all,
+        context,
+        workspace.to_path_buf(),
+        cxone_flow::redact::Redactor::new(),
+        cxone_flow::action::run::Log::new(move |line| {
+            let mut log = sink.borrow_mut();
+            log.push_str(line);
+            log.push('\n');
+        }),
+    );
+    let text = log.borrow().clone();
+    let outputs = std::fs::read_to_string(&output).unwrap_or_default();
+    (exit, runner_commands(&text), outputs)
+}
+
+#[test]
+fn in_process_a_push_checks_every_flow_and_a_failing_case_fails_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (flow, tests) = tiny_flow("t");
+    write(dir.path(), "t.flow.json", &flow);
+    write(dir.path(), "t.tests.json", &tests);
+    let push = [("GITHUB_EVENT_NAME", "push")];
+    let (exit, commands, outputs) = run_in_process(dir.path(), &push);
+    assert_eq!(exit, cxone_flow::exit::Exit::Clean, "{commands:?}");
+    assert!(
+        parse_outputs(&outputs).get("tests-total").is_some_and(|n| n == "1"),
+        "{outputs}"
+    );
+    write(
+        dir.path(),
+        "t.tests.json",
+        r#"{"cases": [{"name": "hangs up", "input": {"dtmf": []}, "expect": {"finalElement": "start"}}]}"#,
+    );
+    let (exit, commands, _) = run_in_process(dir.path(), &push);
+    assert_eq!(exit, cxone_flow::exit::Exit::Findings);
+    assert!(
+        annotations(&commands, "error")
+            .iter()
+            .any(|a| a.properties["title"] == "case \"hangs up\" failed"),
+        "{commands:?}"
+    );
+    // A bad input names the input and stops the run (exit 2) before anything is checked.
+    let (exit, commands, _) = run_in_process(dir.path(), &[("GITHUB_EVENT_NAME", "push"), ("INPUT_SHARD", "3/2")]);
+    assert_eq!(exit, cxone_flow::exit::Exit::CannotRun);
+    assert_eq!(
+        annotations(&commands, "error")[0].properties["title"],
+        "cxone-flow input shard"
+    );
+}
