@@ -185,15 +185,8 @@ fn a_rollback_that_cannot_run_exits_as_the_table_says_for_both_backends() {
     };
     let (code, err) = run(&["rollback", "--flow-id", "a"]);
     assert_eq!(code, wanted, "flows-api: {err}");
-    let (code, err) = run(&[
-        "rollback",
-        "--backend",
-        "studio",
-        "--script",
-        "Acme_Main_IVR",
-        "--point-of-contact",
-        "Acme_Main_IVR=4001",
-    ]);
+    let studio = "rollback --backend=studio --script=Acme_Main_IVR --point-of-contact=Acme_Main_IVR=4001";
+    let (code, err) = run(&studio.split(' ').collect::<Vec<_>>());
     assert_eq!(code, wanted, "studio: {err}");
     assert!(err.contains("CXONE_ACCESS_KEY"), "{err}");
     let run = run_action(dir.path(), &[("INPUT_ROLLBACK-FLOW-ID", "a")]);
