@@ -19,15 +19,20 @@ use cxone_flow::generate::merge;
 use cxone_flow::github::api::{FILES_CAP, GitHubApi};
 use cxone_flow::github::changes::{ChangedFile, git_diff, git_has_commit, git_show};
 use cxone_flow::redact::Redactor;
-use cxone_flow::release::gate::{Blocked, flows_to_release};
+use cxone_flow::check::online::{Online, check_online};
+use cxone_flow::release::driver::{self, Release, Released};
+use cxone_flow::release::flows_api::FlowsApi;
+use cxone_flow::release::gate::Blocked;
 use cxone_flow::release::studio as studio_release;
+use cxone_flow::release::studio_target::{StudioChecker, StudioTarget};
+use cxone_flow::release::target::{ReleaseTarget, RollbackFailure};
 use cxone_flow::report::annotations::{self, escape_data, escape_property};
 use cxone_flow::report::summary::{self, FlowChanges, ReleaseSection, STEP_SUMMARY_LIMIT, SummaryInput, TestChanges};
 use cxone_flow::report::{self, outputs};
 
 use cxone_flow::cxone::secret::Secret;
 use cxone_flow::exit::Exit;
-use cxone_flow::release::run::{Released, release_flows, roll_back, runtime};
+use cxone_flow::release::run::runtime;
 use cxone_flow::report::files::ReportFiles;
 use cxone_flow::settings::{self, Connection, ReleaseOptions, Settings};
 
@@ -307,14 +312,11 @@ impl Run {
     fn rollback(&self, flow_id: &str) -> ExitCode {
         let settings = self.settings("rollback");
         let audit_log = &settings.connection.audit_log;
-        let (text, published, exit) = match roll_back(&settings, flow_id, self.inputs.rollback_to.as_deref()) {
-            Err(message) => return cannot_run(&message),
-            Ok(Ok(done)) => (
-                report::release::render_rollback(flow_id, &done, audit_log),
-                report::release::published_rollback(flow_id, &done),
-                Exit::Clean,
-            ),
-            Ok(Err(failure)) => {
+        let (text, published, exit) = match driver::roll_back(&FlowsApi, flow_id, self.inputs.rollback_to.as_deref(), &settings) {
+            Err(RollbackFailure::CannotRun(message)) => return cannot_run(&message),
+            Ok(done) => (done.text, done.published, Exit::Clean),
+            Err(RollbackFailure::Failed(failure)) => {
+                let failure = format!("rollback of flow {flow_id}: {failure}");
                 log(&format!("::error title=cxone-flow rollback::{}", escape_data(&failure)));
                 (failure, serde_json::json!([]), Exit::Findings)
             }
@@ -472,11 +474,12 @@ impl Run {
         let mut report = check::check(&selection.units, &settings.check);
         // Why the run cannot succeed at all (exit 2); reported after everything else is written.
         let mut cannot: Vec<String> = discovery_errors.iter().map(ToString::to_string).collect();
-        if inputs.studio_backend
-            && inputs.remote_validate
-            && let Err(message) = self.validate_remote(&mut report)
-        {
-            cannot.push(message);
+        if inputs.studio_backend && inputs.remote_validate {
+            match self.validate_remote(&mut report) {
+                Ok(Some(note)) => notes.push(note),
+                Ok(None) => {}
+                Err(message) => cannot.push(message),
+            }
         }
         if inputs.studio_backend && inputs.check_drift {
             match studio_release::drift(
@@ -499,19 +502,21 @@ impl Run {
         }
         self.log_report(&report);
         cannot.extend(self.write_reports(&report));
-        let mut studio_released = None;
         let release = match &self.context.trigger {
-            Trigger::Tag(tag) if inputs.release_on_tag && inputs.studio_backend => {
-                match self.release_scripts(tag, &report) {
-                    Ok(released) => studio_released = released,
-                    Err(message) => cannot.push(message),
-                }
-                None
+            Trigger::Tag(tag) if inputs.release_on_tag => {
+                let released = if inputs.studio_backend {
+                    let target = StudioTarget {
+                        studio: inputs.studio.clone(),
+                    };
+                    self.release(&target, tag, &report)
+                } else {
+                    self.release(&FlowsApi, tag, &report)
+                };
+                released.unwrap_or_else(|message| {
+                    cannot.push(message);
+                    None
+                })
             }
-            Trigger::Tag(tag) if inputs.release_on_tag => self.release(tag, &report).unwrap_or_else(|message| {
-                cannot.push(message);
-                None
-            }),
             _ => None,
         };
         let changes = pull_request
@@ -528,24 +533,22 @@ impl Run {
             scope,
             notes,
             changes,
-            release: release.as_ref().map(|r| ReleaseSection {
-                tag: &r.settings.release.tag,
-                environment: &r.settings.release.environment,
-                environment_reason: &r.settings.release.environment_reason,
-                dry_run: r.settings.dry_run,
-                audit_log: &audit_log,
-                results: &r.results,
+            release: release.as_ref().map(|r| {
+                let (environment, environment_reason) =
+                    r.environment.as_ref().map_or(("", ""), |(e, why)| (e.as_str(), why.as_str()));
+                ReleaseSection {
+                    tag: &r.tag,
+                    environment,
+                    environment_reason,
+                    dry_run: r.dry_run,
+                    audit_log: &audit_log,
+                    results: &r.items,
+                }
             }),
             full_results,
         };
         if let Err(message) = self.write_summary(&summary::render(&input, STEP_SUMMARY_LIMIT)) {
             cannot.push(message);
-        }
-        if let Some((tag, text, _)) = &studio_released {
-            let section = format!("\n### Studio release {tag}\n\n```\n{text}```\n");
-            if let Err(message) = self.write_summary(&section) {
-                cannot.push(message);
-            }
         }
         if let (true, Some(pr)) = (inputs.comment, pull_request) {
             self.comment(pr, &summary::render(&input, COMMENT_BUDGET));
@@ -563,48 +566,22 @@ impl Run {
             return cannot_run(first);
         }
         let released = release.as_ref().map_or(Exit::Clean, |r| Exit::findings_if(r.failed()));
-        let scripts_failed = studio_released.as_ref().is_some_and(|(_, _, failed)| *failed);
-        Exit::of_check(&report, inputs.fail_on)
-            .and(released)
-            .and(Exit::findings_if(scripts_failed))
-            .into()
+        Exit::of_check(&report, inputs.fail_on).and(released).into()
     }
 
     /// CXone's own syntax check of every checked script without errors (`remote-validate`), its
-    /// findings filed on the report before anything is rendered.
-    fn validate_remote(&self, report: &mut CheckReport) -> Result<(), String> {
-        let scripts = studio_release::checked_scripts(report);
-        if scripts.is_empty() {
-            return Ok(());
-        }
-        let found = studio_release::validate_scripts(&self.settings("").connection, &self.inputs.studio, &scripts)?;
-        studio_release::add_remote_findings(report, &found);
-        Ok(())
-    }
-
-    /// On a tag with `backend: studio`: the release of the checked scripts, unless the checks
-    /// failed. Returns the tag, the rendered release and whether a script failed.
-    fn release_scripts(&self, tag: &str, report: &CheckReport) -> Result<Option<(String, String, bool)>, String> {
-        let Some(scripts) = releasable(tag, studio_release::scripts_to_release(report, self.inputs.fail_on))? else {
-            return Ok(None);
+    /// findings filed on the report before anything is rendered; a note when it was skipped (no
+    /// credentials, as on a pull request from a fork).
+    fn validate_remote(&self, report: &mut CheckReport) -> Result<Option<String>, String> {
+        let connection = self.settings("").connection;
+        let checker = StudioChecker {
+            connection: &connection,
+            studio: &self.inputs.studio,
         };
-        let connection = self.settings(tag).connection;
-        let dry_run = self.inputs.release.dry_run;
-        let (reports, audit_failure) =
-            studio_release::release_scripts(&connection, &self.inputs.studio, &scripts, tag, dry_run)?;
-        let text = report::studio::render_release(&reports, dry_run);
-        log_group(&format!("release {tag}"), &text);
-        for failed in reports.iter().filter(|r| r.failed()) {
-            log(&format!(
-                "::error title={}::{}",
-                escape_property(&format!("cxone-flow release of {}", failed.name)),
-                escape_data(&format!("{}: not released as {}", failed.path, failed.versioned))
-            ));
-        }
-        if let Some(failure) = audit_failure {
-            return Err(failure);
-        }
-        Ok(Some((tag.to_string(), text, reports.iter().any(|r| r.failed()))))
+        Ok(match check_online(report, &checker)? {
+            Online::Checked(_) => None,
+            Online::Skipped(note) => Some(note),
+        })
     }
 
     /// One group per flow with findings, the clean flows in one list, the summary line, then the
@@ -663,19 +640,23 @@ impl Run {
         )
     }
 
-    /// On a tag: the release of the checked flows, unless the checks failed.
-    fn release(&self, tag: &str, report: &CheckReport) -> Result<Option<Released>, String> {
-        let Some(flows) = releasable(tag, flows_to_release(report, self.inputs.fail_on))? else {
-            return Ok(None);
+    /// On a tag: the release by `target` of what the checks passed, unless they failed.
+    fn release<T: ReleaseTarget>(&self, target: &T, tag: &str, report: &CheckReport) -> Result<Option<Released>, String> {
+        let settings = self.settings(tag);
+        let points = !self.inputs.studio.points_of_contact.is_empty();
+        let asked = driver::asked(&settings, false, points);
+        driver::prepare(target, &settings, &asked).map_err(|e| e.to_string())?;
+        let released = match driver::release(target, report, &settings).map_err(|e| e.to_string())? {
+            Release::Ran(released) => released,
+            Release::Blocked(blocked) => return releasable(tag, blocked).map(|()| None),
         };
-        let released = release_flows(&self.settings(tag), flows)?;
         log_group(&format!("release {tag}"), &report::release::render_release(&released));
-        for result in released.results.iter().filter(|r| r.failed()) {
-            let warning = result.warning.as_ref().map(|w| format!(" ({w})")).unwrap_or_default();
+        for item in released.items.iter().filter(|i| i.failed()) {
+            let warning = item.warning.as_ref().map(|w| format!(" ({w})")).unwrap_or_default();
             log(&format!(
                 "::error title={}::{}",
-                escape_property(&format!("cxone-flow release of {}", result.flow_id)),
-                escape_data(&format!("{}: {}{warning}", result.path, result.outcome.label()))
+                escape_property(&format!("cxone-flow release of {}", item.id)),
+                escape_data(&format!("{}: {}{warning}", item.path, item.label))
             ));
         }
         Ok(Some(released))
@@ -781,19 +762,18 @@ fn append(path: &Path, text: &str) -> std::io::Result<()> {
     file.write_all(text.as_bytes())
 }
 
-/// What a tag may release, or why not: `None` (logged as an error annotation) when the checks'
-/// own findings block it, which fails the run with exit 1 (2 for unreadable files); an error when
-/// checked flows or scripts cannot be sent, so the run cannot do what the tag asks (exit 2).
-fn releasable<T>(tag: &str, found: Result<T, Blocked>) -> Result<Option<T>, String> {
-    match found {
-        Ok(found) => Ok(Some(found)),
-        Err(blocked @ Blocked::ChecksFailed) => {
+/// Why a tag released nothing: the checks' own findings (logged as an error annotation; the run
+/// fails with exit 1, or 2 for unreadable files), or an error when checked flows or scripts cannot
+/// be sent, so the run cannot do what the tag asks (exit 2).
+fn releasable(tag: &str, blocked: Blocked) -> Result<(), String> {
+    match blocked {
+        Blocked::ChecksFailed => {
             log(&format!(
                 "::error title=cxone-flow release::{}",
                 escape_data(&blocked.describe(tag))
             ));
-            Ok(None)
+            Ok(())
         }
-        Err(blocked) => Err(blocked.describe(tag)),
+        blocked => Err(blocked.describe(tag)),
     }
 }

@@ -17,10 +17,12 @@ use cxone_flow::flow::model::{Flow, is_dtmf_entry};
 use cxone_flow::generate::merge;
 use cxone_flow::generate::{DEFAULT_MAX_CASES, DEFAULT_MAX_STATES, Goal, generate_within};
 use cxone_flow::registry::{Rule, RuleLimits, Severities, Severity};
-use cxone_flow::release::gate::{Blocked, gate};
+use cxone_flow::release::driver::{self, Release};
+use cxone_flow::release::flows_api::FlowsApi;
 use cxone_flow::release::payload::content_hash;
-use cxone_flow::release::pipeline::Outcome;
-use cxone_flow::release::run::{list_versions, release_flows, roll_back};
+use cxone_flow::release::run::list_versions;
+use cxone_flow::release::studio_target::StudioTarget;
+use cxone_flow::release::target::{ReleaseTarget, Setting};
 use cxone_flow::report;
 use cxone_flow::report::diagram::{Diagram, Highlights};
 use cxone_flow::report::files::ReportFiles;
@@ -927,21 +929,14 @@ fn run_check(args: CheckArgs) -> ExitCode {
     exit.into()
 }
 
-/// `release`: the local gate, then the release; the report is printed when the gate refuses.
+/// `release`: the settings read, the backend chosen, and the driver run (`release_with`).
 fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
-    if args.backend == studio::Backend::Studio {
-        return studio::release(
-            &args.tag,
-            &args.paths,
-            &args.connection,
-            &args.studio,
-            &args.checks,
-            args.dry_run,
-            args.force,
-        );
-    }
     let (check, fail_on) = match args.checks.settings() {
         Ok(pair) => pair,
+        Err(message) => return cannot_run(&message),
+    };
+    let studio = match args.studio.settings() {
+        Ok(studio) => studio,
         Err(message) => return cannot_run(&message),
     };
     let settings = Settings {
@@ -961,69 +956,79 @@ fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
             per_environment: config.map(|c| c.environments.clone()).unwrap_or_default(),
         },
     };
-    if settings.connection.client_secret.is_none() {
-        return cannot_run(&format!("set {} to the CXone client secret", settings::SECRET_ENV));
+    let asked = driver::asked(&settings, args.payloads.is_some(), !studio.points_of_contact.is_empty());
+    match args.backend {
+        studio::Backend::FlowsApi => release_with(&FlowsApi, &args, settings, &asked),
+        studio::Backend::Studio => release_with(&StudioTarget { studio }, &args, settings, &asked),
+    }
+}
+
+/// A release with one backend: refused settings and missing credentials first, then the checks
+/// (the report printed when they block it), the release, CXone's findings at their lines, the
+/// payloads of a dry run, and the exit.
+fn release_with<T: ReleaseTarget>(target: &T, args: &ReleaseArgs, mut settings: Settings, asked: &[Setting]) -> ExitCode {
+    if let Err(error) = driver::prepare(target, &settings, asked) {
+        return cannot_run(&error.to_string());
     }
     // A release sends nothing unless every path was found.
     let units = match discover::discover_in(&args.paths, &args.checks.scope()).into_result() {
         Ok(units) => units,
         Err(error) => return cannot_run(&error.to_string()),
     };
-    let flows = match gate(&units, &settings.check, settings.fail_on) {
-        (_, Ok(flows)) => flows,
-        (report, Err(blocked)) => {
+    let mut report = check::check(
+        &units,
+        &CheckSettings {
+            keep_loaded: true,
+            ..settings.check.clone()
+        },
+    );
+    let (progress, bar) = release_progress(report.units.iter().filter(|u| u.flow.is_some()).count());
+    settings.connection.progress = progress;
+    let released = driver::release(target, &report, &settings);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let released = match released {
+        Ok(Release::Ran(released)) => released,
+        Ok(Release::Blocked(blocked)) => {
             print(&report::human::render(&report));
             for error in &report.read_errors {
                 eprintln!("error: {error}");
             }
             eprintln!("{}", blocked.describe(&args.tag));
-            let exit = match blocked {
-                Blocked::Unprepared(_) => Exit::CannotRun,
-                Blocked::ChecksFailed => Exit::of_check(&report, settings.fail_on),
-            };
-            return exit.into();
+            return blocked.exit(&report, settings.fail_on).into();
         }
+        Err(error) => return cannot_run(&error.to_string()),
     };
-    let (progress, bar) = release_progress(flows.len());
-    let mut settings = settings;
-    settings.connection.progress = progress;
-    let released = release_flows(&settings, flows);
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    match released {
-        Ok(released) => {
-            print(&report::release::render_release(&released));
-            if let Some(dir) = &args.payloads {
-                for result in &released.results {
-                    let Outcome::WouldRelease {
-                        payload: Some(payload), ..
-                    } = &result.outcome
-                    else {
-                        continue;
-                    };
-                    // A flow's id never chooses where its file lands (named as `pull` names files).
-                    let Some(name) = cxone_flow::release::studio_pull::file_name_of(&result.flow_id) else {
-                        return cannot_run(&format!(
-                            "the flowId `{}` of {} cannot name a payload file",
-                            result.flow_id, result.path
-                        ));
-                    };
-                    let path = dir.join(name);
-                    let text = serde_json::to_string_pretty(payload).unwrap_or_default() + "\n";
-                    if let Err(error) = report::files::write_file(&path, &text) {
-                        return cannot_run(&format!("failed to write `{}`: {error}", path.display()));
-                    }
-                    eprintln!("wrote {}", path.display());
-                }
-            }
-            if let Some(failure) = &released.audit_failure {
-                eprintln!("error: {failure}");
-            }
-            released.exit().into()
+    print(&report::release::render_release(&released));
+    // CXone's syntax check, at the file and line of each action it named.
+    released.file_findings(&mut report);
+    for file in report.units.iter().filter_map(|u| u.flow.as_ref()) {
+        for diagnostic in file.diagnostics.iter().filter(|d| d.rule == Rule::RemoteSyntaxCheck) {
+            let mut out = String::new();
+            report::human::render_diagnostic(&mut out, &file.source, diagnostic, &Palette::PLAIN);
+            print(&out);
         }
-        Err(message) => cannot_run(&message),
     }
+    if let Some(dir) = &args.payloads {
+        for item in &released.items {
+            let Some((name, payload)) = &item.payload else { continue };
+            // A flow's id never chooses where its file lands (named as `pull` names files).
+            let Some(file) = cxone_flow::release::studio_pull::file_name_of(name) else {
+                return cannot_run(&format!("the name `{name}` of {} cannot name a payload file", item.path));
+            };
+            let path = dir.join(file);
+            let text = serde_json::to_string_pretty(payload).unwrap_or_default() + "\n";
+            if let Err(error) = report::files::write_file(&path, &text) {
+                return cannot_run(&format!("failed to write `{}`: {error}", path.display()));
+            }
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    if let Some(failure) = &released.audit_failure {
+        eprintln!("error: {failure}");
+    }
+    released.exit().into()
 }
 
 /// `rules`: every rule in one line each, or one rule explained; as text or JSON.
@@ -1168,42 +1173,45 @@ fn run_generate(args: GenerateArgs) -> ExitCode {
     Exit::Clean.into()
 }
 
-/// `rollback`: restores an earlier version of one flow.
+/// `rollback`: restores an earlier version of one flow (flows-api), or moves a script's points of
+/// contact back (studio), through the driver.
 fn run_rollback(args: RollbackArgs) -> ExitCode {
-    if args.backend == studio::Backend::Studio {
-        let Some(script) = &args.script else {
-            return cannot_run("rollback --backend studio needs --script NAME");
-        };
-        if args.dry_run {
-            return cannot_run("rollback --dry-run is for the flows-api backend; a Studio rollback only repoints");
-        }
-        return studio::rollback(script, args.to.as_deref(), &args.connection, &args.studio);
-    }
-    let Some(flow_id) = args.flow_id.clone() else {
-        return cannot_run("rollback needs --flow-id (or --backend studio with --script)");
-    };
     let mut settings = Settings {
         connection: args.connection.settings(),
         ..Settings::default()
     };
     settings.release.dry_run = args.dry_run;
-    if settings.connection.client_secret.is_none() {
-        return cannot_run(&format!("set {} to the CXone client secret", settings::SECRET_ENV));
-    }
-    match roll_back(&settings, &flow_id, args.to.as_deref()) {
-        Ok(Ok(done)) => {
-            print(&report::release::render_rollback(
-                &flow_id,
-                &done,
-                &settings.connection.audit_log,
-            ));
+    let (subject, rolled_back) = match args.backend {
+        studio::Backend::FlowsApi => {
+            let Some(flow_id) = args.flow_id.clone() else {
+                return cannot_run("rollback needs --flow-id (or --backend studio with --script)");
+            };
+            let done = driver::roll_back(&FlowsApi, &flow_id, args.to.as_deref(), &settings);
+            (flow_id, done)
+        }
+        studio::Backend::Studio => {
+            let Some(script) = args.script.clone() else {
+                return cannot_run("rollback --backend studio needs --script NAME");
+            };
+            let studio = match args.studio.settings() {
+                Ok(studio) => studio,
+                Err(message) => return cannot_run(&message),
+            };
+            let done = driver::roll_back(&StudioTarget { studio }, &script, args.to.as_deref(), &settings);
+            (script, done)
+        }
+    };
+    match rolled_back {
+        Ok(done) => {
+            print(&done.text);
             Exit::Clean.into()
         }
-        Ok(Err(failure)) => {
-            eprintln!("error: {failure}");
-            Exit::Findings.into()
+        Err(failure) => {
+            let what = if args.backend == studio::Backend::Studio { "script" } else { "flow" };
+            let message = format!("rollback of {what} {subject}: {}", failure.message());
+            eprintln!("error: {}", cxone_flow::printable::shown(&message));
+            failure.exit().into()
         }
-        Err(message) => cannot_run(&message),
     }
 }
 

@@ -1,5 +1,5 @@
-//! The command line of the Studio backend: `release --backend studio`, `rollback --backend studio`,
-//! `validate --remote` and `pull`, read into the library's settings, run, and printed.
+//! The command line of the Studio backend: its settings (`--backend studio` of `release` and
+//! `rollback`, which the driver runs), `validate --remote` and `pull`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,8 +9,10 @@ use cxone_flow::cxone::secret::Secret;
 use cxone_flow::cxone::studio::Region;
 use cxone_flow::discover;
 use cxone_flow::exit::Exit;
-use cxone_flow::release::studio::{self as studio_release, ScriptToRelease};
-use cxone_flow::release::{studio_cutover, studio_pull};
+use cxone_flow::check::online::{Online, RemoteFinding, check_online};
+use cxone_flow::release::studio::{self as studio_release};
+use cxone_flow::release::studio_pull;
+use cxone_flow::release::studio_target::StudioChecker;
 use cxone_flow::report;
 use cxone_flow::settings::{self, StudioSettings};
 
@@ -73,7 +75,7 @@ pub(super) struct StudioArgs {
 impl StudioArgs {
     /// The settings, once every host a credential would go to is NICE's, loopback or named with
     /// `--cxone-allowed-host`.
-    fn settings(&self) -> Result<StudioSettings, String> {
+    pub(super) fn settings(&self) -> Result<StudioSettings, String> {
         let studio = StudioSettings {
             region: self.cxone_region,
             issuer: self.cxone_issuer.clone(),
@@ -153,82 +155,6 @@ fn check_scripts(
     Ok((check::check(&units, &settings), fail_on))
 }
 
-/// The checked scripts, or the exit after saying why the release cannot go ahead.
-fn gated(
-    report: &CheckReport,
-    fail_on: cxone_flow::registry::Severity,
-    tag: &str,
-) -> Result<Vec<ScriptToRelease>, ExitCode> {
-    studio_release::scripts_to_release(report, fail_on).map_err(|blocked| {
-        print(&report::human::render(report));
-        eprintln!("{}", blocked.describe(tag));
-        match blocked {
-            cxone_flow::release::gate::Blocked::Unprepared(_) => Exit::CannotRun.into(),
-            cxone_flow::release::gate::Blocked::ChecksFailed => Exit::of_check(report, fail_on).into(),
-        }
-    })
-}
-
-/// `release --backend studio`.
-pub(super) fn release(
-    tag: &str,
-    paths: &[PathBuf],
-    connection: &Connection,
-    studio: &StudioArgs,
-    checks: &CheckOptions,
-    dry_run: bool,
-    force: bool,
-) -> ExitCode {
-    let mut studio = match studio.settings() {
-        Ok(studio) => studio,
-        Err(message) => return cannot_run(&message),
-    };
-    studio.allow_live_overwrite |= force;
-    let (report, fail_on) = match check_scripts(paths, checks) {
-        Ok(checked) => checked,
-        Err(exit) => return exit,
-    };
-    let scripts = match gated(&report, fail_on, tag) {
-        Ok(scripts) => scripts,
-        Err(exit) => return exit,
-    };
-    let (progress, bar) = super::release_progress(scripts.len());
-    let mut connection = connection.settings();
-    connection.progress = progress;
-    let released = studio_release::release_scripts(&connection, &studio, &scripts, tag, dry_run);
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    match released {
-        Ok((reports, audit_failure)) => {
-            print(&report::studio::render_release(&reports, dry_run));
-            if let Some(failure) = &audit_failure {
-                eprintln!("error: {failure}");
-            }
-            Exit::findings_if(reports.iter().any(|r| r.failed()) || audit_failure.is_some()).into()
-        }
-        Err(message) => cannot_run(&message),
-    }
-}
-
-/// `rollback --backend studio --script NAME [--to TAG]`.
-pub(super) fn rollback(script: &str, to: Option<&str>, connection: &Connection, studio: &StudioArgs) -> ExitCode {
-    let studio = match studio.settings() {
-        Ok(studio) => studio,
-        Err(message) => return cannot_run(&message),
-    };
-    match studio_cutover::roll_back_script(&connection.settings(), &studio, script, to) {
-        Ok(moved) => {
-            print(&report::studio::render_rollback(script, &moved));
-            Exit::Clean.into()
-        }
-        Err(message) => {
-            eprintln!("error: rollback of script {script}: {message}");
-            Exit::Findings.into()
-        }
-    }
-}
-
 /// `validate --remote`: the local checks, then CXone's syntax check of every script that passed
 /// them, its findings located at their actions like any other.
 pub(super) fn validate(args: ValidateArgs) -> ExitCode {
@@ -243,12 +169,18 @@ pub(super) fn validate(args: ValidateArgs) -> ExitCode {
         Ok(checked) => checked,
         Err(exit) => return exit,
     };
+    // The scripts as they stand before CXone's findings are filed (each named by its sandbox).
     let scripts = studio_release::checked_scripts(&report);
-    let found = match studio_release::validate_scripts(&args.connection.settings(), &studio, &scripts) {
-        Ok(found) => found,
+    let connection = args.connection.settings();
+    let checker = StudioChecker {
+        connection: &connection,
+        studio: &studio,
+    };
+    let found = match check_online(&mut report, &checker) {
+        Ok(Online::Checked(found)) => found,
+        Ok(Online::Skipped(note)) => return cannot_run(&format!("validate --remote: {note}")),
         Err(message) => return cannot_run(&message),
     };
-    studio_release::add_remote_findings(&mut report, &found);
     let files = report::files::ReportFiles {
         junit: args.reports.junit.as_deref(),
         sarif: args.reports.sarif.as_deref(),
@@ -274,7 +206,7 @@ pub(super) fn validate(args: ValidateArgs) -> ExitCode {
 
 /// What CXone's syntax check made of one script: rejected (nothing saved), or saved under its
 /// sandbox name, clean or with warnings.
-fn remote_verdict(findings: &[studio_release::RemoteFinding], sandbox: &str) -> String {
+fn remote_verdict(findings: &[RemoteFinding], sandbox: &str) -> String {
     let errors = findings.iter().filter(|f| f.error).count();
     let warnings = findings.len() - errors;
     let counted = |n: usize, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
