@@ -12,6 +12,7 @@ use cxone_flow::action::context::{GitHubContext, PullRequest, Trigger};
 use cxone_flow::action::inputs::{self, Inputs, Shard, secrets};
 use cxone_flow::action::select::{Selection, repo_path, select};
 use cxone_flow::action::settings_file;
+use cxone_flow::check::online::{Online, check_online};
 use cxone_flow::check::{self, CheckReport, Settings as CheckSettings};
 use cxone_flow::config_file;
 use cxone_flow::discover;
@@ -19,7 +20,6 @@ use cxone_flow::generate::merge;
 use cxone_flow::github::api::{FILES_CAP, GitHubApi};
 use cxone_flow::github::changes::{ChangedFile, git_diff, git_has_commit, git_show};
 use cxone_flow::redact::Redactor;
-use cxone_flow::check::online::{Online, check_online};
 use cxone_flow::release::driver::{self, Release, Released};
 use cxone_flow::release::flows_api::FlowsApi;
 use cxone_flow::release::gate::Blocked;
@@ -312,15 +312,16 @@ impl Run {
     fn rollback(&self, flow_id: &str) -> ExitCode {
         let settings = self.settings("rollback");
         let audit_log = &settings.connection.audit_log;
-        let (text, published, exit) = match driver::roll_back(&FlowsApi, flow_id, self.inputs.rollback_to.as_deref(), &settings) {
-            Err(RollbackFailure::CannotRun(message)) => return cannot_run(&message),
-            Ok(done) => (done.text, done.published, Exit::Clean),
-            Err(RollbackFailure::Failed(failure)) => {
-                let failure = format!("rollback of flow {flow_id}: {failure}");
-                log(&format!("::error title=cxone-flow rollback::{}", escape_data(&failure)));
-                (failure, serde_json::json!([]), Exit::Findings)
-            }
-        };
+        let (text, published, exit) =
+            match driver::roll_back(&FlowsApi, flow_id, self.inputs.rollback_to.as_deref(), &settings) {
+                Err(RollbackFailure::CannotRun(message)) => return cannot_run(&message),
+                Ok(done) => (done.text, done.published, Exit::Clean),
+                Err(RollbackFailure::Failed(failure)) => {
+                    let failure = format!("rollback of flow {flow_id}: {failure}");
+                    log(&format!("::error title=cxone-flow rollback::{}", escape_data(&failure)));
+                    (failure, serde_json::json!([]), Exit::Findings)
+                }
+            };
         log_group(&format!("rollback of {flow_id}"), &text);
         let markdown = format!(
             "## {} cxone-flow: rollback of {}\n\n{}\n",
@@ -534,8 +535,10 @@ impl Run {
             notes,
             changes,
             release: release.as_ref().map(|r| {
-                let (environment, environment_reason) =
-                    r.environment.as_ref().map_or(("", ""), |(e, why)| (e.as_str(), why.as_str()));
+                let (environment, environment_reason) = r
+                    .environment
+                    .as_ref()
+                    .map_or(("", ""), |(e, why)| (e.as_str(), why.as_str()));
                 ReleaseSection {
                     tag: &r.tag,
                     environment,
@@ -641,11 +644,16 @@ impl Run {
     }
 
     /// On a tag: the release by `target` of what the checks passed, unless they failed.
-    fn release<T: ReleaseTarget>(&self, target: &T, tag: &str, report: &CheckReport) -> Result<Option<Released>, String> {
+    fn release<T: ReleaseTarget>(
+        &self,
+        target: &T,
+        tag: &str,
+        report: &CheckReport,
+    ) -> Result<Option<Released>, String> {
         let settings = self.settings(tag);
         let points = !self.inputs.studio.points_of_contact.is_empty();
         let asked = driver::asked(&settings, false, points);
-        driver::prepare(target, &settings, &asked).map_err(|e| e.to_string())?;
+        driver::refuse(target, &asked).map_err(|e| e.to_string())?;
         let released = match driver::release(target, report, &settings).map_err(|e| e.to_string())? {
             Release::Ran(released) => released,
             Release::Blocked(blocked) => return releasable(tag, blocked).map(|()| None),

@@ -966,7 +966,12 @@ fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
 /// A release with one backend: refused settings and missing credentials first, then the checks
 /// (the report printed when they block it), the release, CXone's findings at their lines, the
 /// payloads of a dry run, and the exit.
-fn release_with<T: ReleaseTarget>(target: &T, args: &ReleaseArgs, mut settings: Settings, asked: &[Setting]) -> ExitCode {
+fn release_with<T: ReleaseTarget>(
+    target: &T,
+    args: &ReleaseArgs,
+    mut settings: Settings,
+    asked: &[Setting],
+) -> ExitCode {
     if let Err(error) = driver::prepare(target, &settings, asked) {
         return cannot_run(&error.to_string());
     }
@@ -1015,7 +1020,15 @@ fn release_with<T: ReleaseTarget>(target: &T, args: &ReleaseArgs, mut settings: 
             let Some((name, payload)) = &item.payload else { continue };
             // A flow's id never chooses where its file lands (named as `pull` names files).
             let Some(file) = cxone_flow::release::studio_pull::file_name_of(name) else {
-                return cannot_run(&format!("the name `{name}` of {} cannot name a payload file", item.path));
+                let field = if released.backend == "studio" {
+                    "scriptName"
+                } else {
+                    "flowId"
+                };
+                return cannot_run(&format!(
+                    "the {field} `{name}` of {} cannot name a payload file",
+                    item.path
+                ));
             };
             let path = dir.join(file);
             let text = serde_json::to_string_pretty(payload).unwrap_or_default() + "\n";
@@ -1207,7 +1220,11 @@ fn run_rollback(args: RollbackArgs) -> ExitCode {
             Exit::Clean.into()
         }
         Err(failure) => {
-            let what = if args.backend == studio::Backend::Studio { "script" } else { "flow" };
+            let what = if args.backend == studio::Backend::Studio {
+                "script"
+            } else {
+                "flow"
+            };
             let message = format!("rollback of {what} {subject}: {}", failure.message());
             eprintln!("error: {}", cxone_flow::printable::shown(&message));
             failure.exit().into()

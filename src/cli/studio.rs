@@ -4,12 +4,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use cxone_flow::check::online::{Online, RemoteFinding, check_online};
 use cxone_flow::check::{self, CheckReport};
 use cxone_flow::cxone::secret::Secret;
 use cxone_flow::cxone::studio::Region;
 use cxone_flow::discover;
 use cxone_flow::exit::Exit;
-use cxone_flow::check::online::{Online, RemoteFinding, check_online};
 use cxone_flow::release::studio::{self as studio_release};
 use cxone_flow::release::studio_pull;
 use cxone_flow::release::studio_target::StudioChecker;

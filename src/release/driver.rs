@@ -124,19 +124,25 @@ pub fn refuse<T: ReleaseTarget>(target: &T, asked: &[Setting]) -> Result<(), Dri
     Ok(())
 }
 
-/// Everything a release needs before the checks run: no setting the target cannot carry, and
-/// what the target needs (credentials, a tag it can release).
+/// Everything a release needs, asked before the checks run (the command line fails fast): no
+/// setting the target cannot carry, and what the target needs (credentials, a tag it can release).
 pub fn prepare<T: ReleaseTarget>(target: &T, settings: &Settings, asked: &[Setting]) -> Result<(), DriverError> {
     refuse(target, asked)?;
     target.ready(settings).map_err(DriverError::CannotRun)
 }
 
-/// Releases what the checked report lets through: the gate, the audit log, the run.
-pub fn release<T: ReleaseTarget>(target: &T, report: &CheckReport, settings: &Settings) -> Result<Release, DriverError> {
+/// Releases what the checked report lets through: the gate, what the target needs, the audit
+/// log, the run. Checks that failed block it before credentials are asked for.
+pub fn release<T: ReleaseTarget>(
+    target: &T,
+    report: &CheckReport,
+    settings: &Settings,
+) -> Result<Release, DriverError> {
     let items = match target.select(report, settings.fail_on) {
         Ok(items) => items,
         Err(blocked) => return Ok(Release::Blocked(blocked)),
     };
+    target.ready(settings).map_err(DriverError::CannotRun)?;
     let options = &settings.release;
     let environment = target
         .cannot_carry(Setting::Environment)
@@ -155,7 +161,14 @@ pub fn release<T: ReleaseTarget>(target: &T, report: &CheckReport, settings: &Se
     let items = target.apply(items, &run).map_err(|stopped| {
         let reason = settings.connection.redactor.scrub(&stopped.reason);
         let step = stopped.step.to_string();
-        audit.record(AuditEvent::RunFailed { step, reason: reason.clone() }, None, None);
+        audit.record(
+            AuditEvent::RunFailed {
+                step,
+                reason: reason.clone(),
+            },
+            None,
+            None,
+        );
         DriverError::CannotRun(format!("release {}: {reason}", options.tag))
     })?;
     Ok(Release::Ran(Released {
@@ -250,7 +263,12 @@ mod tests {
         }
 
         fn select(&self, report: &CheckReport, _: crate::registry::Severity) -> Result<Vec<String>, Blocked> {
-            Ok(report.units.iter().flat_map(|u| u.files()).map(|f| f.source.display_path()).collect())
+            Ok(report
+                .units
+                .iter()
+                .flat_map(|u| u.files())
+                .map(|f| f.source.display_path())
+                .collect())
         }
 
         fn apply(&self, items: Vec<String>, run: &Run) -> Result<Vec<ItemResult>, Stopped> {
@@ -321,13 +339,19 @@ mod tests {
         assert_eq!(released.environment.as_ref().map(|(e, _)| e.as_str()), Some("staging"));
         let text = crate::report::release::render_release(&released);
         assert!(text.starts_with("release v1 to staging ("), "{text}");
-        assert!(text.contains("examples/flows/main-ivr.flow.json  released: sent"), "{text}");
+        assert!(
+            text.contains("examples/flows/main-ivr.flow.json  released: sent"),
+            "{text}"
+        );
         // A run that stops is audited as `run_failed` and could not run (exit 2).
         let stopped = release(&Skeleton { token_refused: true }, &report(), &settings).unwrap_err();
         assert_eq!(stopped, DriverError::CannotRun("release v1: HTTP 401".into()));
         let audit = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
         let last: serde_json::Value = serde_json::from_str(audit.lines().last().unwrap()).unwrap();
-        assert_eq!((last["event"].as_str(), last["step"].as_str()), (Some("run_failed"), Some("token")));
+        assert_eq!(
+            (last["event"].as_str(), last["step"].as_str()),
+            (Some("run_failed"), Some("token"))
+        );
         // A rollback that ran and failed is exit 1.
         let failed = roll_back(&skeleton, "x", None, &settings).unwrap_err();
         assert_eq!(failed.exit(), Exit::Findings);

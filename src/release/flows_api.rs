@@ -13,9 +13,7 @@ use crate::release::payload::ReleaseInfo;
 use crate::release::pipeline::{FlowResult, Outcome, ReleaseFlow, ReleaseSettings, release};
 use crate::release::rollback::{self, RollbackSettings};
 use crate::release::run::{client, runtime};
-use crate::release::target::{
-    ItemResult, ReleaseTarget, RollbackFailure, RolledBackTo, Run, Setting, Status, Stopped,
-};
+use crate::release::target::{ItemResult, ReleaseTarget, RollbackFailure, RolledBackTo, Run, Setting, Status, Stopped};
 use crate::settings::{DEFAULT_CASE_CONCURRENCY, Settings};
 
 /// Releases flow files over the first contract's Flow Management API.
@@ -34,7 +32,9 @@ impl ReleaseTarget for FlowsApi {
 
     fn cannot_carry(&self, setting: Setting) -> Option<&'static str> {
         match setting {
-            Setting::PointsOfContact => Some("a flow version is published as the flow's active version; no point of contact is moved"),
+            Setting::PointsOfContact => {
+                Some("a flow version is published as the flow's active version; no point of contact is moved")
+            }
             _ => None,
         }
     }

@@ -7,19 +7,19 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::check::online::{RemoteFinding, listed};
 use crate::check::{CheckReport, FileReport};
 use crate::cxone::config::{ClientConfig, Grant};
 use crate::cxone::secret::Secret;
 use crate::cxone::studio::{Saved, StudioClient, StudioConfig};
 use crate::cxone::studio_types::SaveResult;
 use crate::cxone::transport::ApiError;
-use crate::check::online::{RemoteFinding, listed};
 use crate::registry::Severity;
 use crate::release::audit::{AuditEvent, AuditLog};
 use crate::release::gate::Blocked;
-use crate::release::target::Stopped;
 use crate::release::studio_cutover::{Cutover, cut_over};
 pub use crate::release::studio_pull::drift;
+use crate::release::target::Stopped;
 use crate::settings::{ACCESS_KEY_SECRET_ENV, Connection, StudioSettings};
 
 /// How a Studio release runs.
@@ -338,9 +338,11 @@ pub async fn release(
     settings: &StudioRelease,
     audit: &AuditLog,
 ) -> Result<Vec<ScriptReport>, Stopped> {
-    let stopped = |step: &'static str| move |error: ApiError| Stopped {
-        step,
-        reason: error.to_string(),
+    let stopped = |step: &'static str| {
+        move |error: ApiError| Stopped {
+            step,
+            reason: error.to_string(),
+        }
     };
     client.authenticate().await.map_err(stopped("token"))?;
     audit.record(AuditEvent::TokenAcquired, None, None);

@@ -9,8 +9,8 @@ use crate::cxone::studio::StudioClient;
 use crate::cxone::studio_types::PointOfContact;
 use crate::release::audit::{AuditEvent, AuditLog};
 use crate::release::run::runtime;
-use crate::release::target::RollbackFailure;
 use crate::release::studio::{client, is_version_of, versioned_name};
+use crate::release::target::RollbackFailure;
 use crate::settings::{Connection, StudioSettings};
 
 /// One point of contact moved (or, in a dry run, to be moved) to the released script.

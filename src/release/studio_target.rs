@@ -14,9 +14,7 @@ use crate::release::studio::{
     scripts_to_release, validate_remote,
 };
 use crate::release::studio_cutover::{Cutover, roll_back_script};
-use crate::release::target::{
-    ItemResult, ReleaseTarget, RollbackFailure, RolledBackTo, Run, Setting, Status, Stopped,
-};
+use crate::release::target::{ItemResult, ReleaseTarget, RollbackFailure, RolledBackTo, Run, Setting, Status, Stopped};
 use crate::settings::{Connection, Settings, StudioSettings};
 
 /// Releases Studio scripts to a real tenant.
@@ -66,9 +64,10 @@ impl ReleaseTarget for StudioTarget {
             force: options.force || self.studio.allow_live_overwrite,
             points_of_contact: self.studio.points_of_contact.clone(),
         };
-        let reports = runtime()
-            .map_err(stopped)?
-            .block_on(release(&client, &scripts, &release_settings, &run.audit))?;
+        let reports =
+            runtime()
+                .map_err(stopped)?
+                .block_on(release(&client, &scripts, &release_settings, &run.audit))?;
         Ok(reports
             .into_iter()
             .zip(&scripts)
@@ -141,7 +140,8 @@ fn result_of(report: ScriptReport, script: &ScriptToRelease) -> ItemResult {
     let mut item = ItemResult::new(&report.path, &report.name, status, label, detail);
     item.version = Some(versioned.clone());
     item.lines = report.cutovers.iter().map(cutover_line).collect();
-    item.payload = matches!(report.outcome, ScriptOutcome::WouldSave).then(|| (versioned.clone(), script.named(&versioned)));
+    item.payload =
+        matches!(report.outcome, ScriptOutcome::WouldSave).then(|| (versioned.clone(), script.named(&versioned)));
     item.findings = match report.outcome {
         ScriptOutcome::Saved { warnings } => warnings,
         ScriptOutcome::Rejected { findings } => findings,

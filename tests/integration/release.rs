@@ -840,5 +840,8 @@ async fn a_setting_the_flows_api_backend_cannot_carry_is_refused_naming_it_and_t
         "{stderr}"
     );
     assert_eq!(emu.state.lock().versions.len(), 0, "nothing was sent");
-    assert!(!dir.path().join("cxone-flow-audit.jsonl").exists(), "nothing was audited");
+    assert!(
+        !dir.path().join("cxone-flow-audit.jsonl").exists(),
+        "nothing was audited"
+    );
 }

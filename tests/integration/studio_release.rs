@@ -802,7 +802,10 @@ async fn each_setting_the_studio_backend_cannot_carry_is_refused_naming_it_and_t
     let refused = [
         (vec!["--environment", "production"], "--environment"),
         (vec!["--smoke-test"], "--smoke-test"),
-        (vec!["--qa-webhook-url", "https://qa.example.com/hooks"], "--qa-webhook-url"),
+        (
+            vec!["--qa-webhook-url", "https://qa.example.com/hooks"],
+            "--qa-webhook-url",
+        ),
     ];
     for (extra, setting) in refused {
         let run = off_runtime(&emulator, &repo, move |d, e| release(d, e, "v1", &extra)).await;
@@ -822,7 +825,11 @@ async fn each_setting_the_studio_backend_cannot_carry_is_refused_naming_it_and_t
     says(&run.stderr, "cannot be used with the studio backend");
     assert!(audit(repo.path()).is_empty(), "nothing was audited");
     let studio = client(&emulator, access_key());
-    assert_eq!(studio.get("Acme_Main_IVR__v1").await.unwrap(), None, "nothing was saved");
+    assert_eq!(
+        studio.get("Acme_Main_IVR__v1").await.unwrap(),
+        None,
+        "nothing was saved"
+    );
 }
 
 /// What the Studio backend can carry it honours: a dry run's `--payloads` writes each script it
@@ -872,4 +879,28 @@ async fn a_misconfigured_studio_rollback_exits_2() {
     .await;
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
     says(&run.stderr, "no point of contact is mapped to `Acme_Main_IVR`");
+}
+
+/// Without an access key (a pull request from a fork gets no secrets), the Action's online check
+/// is skipped with a note in the summary, and the offline checks decide the run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_an_access_key_the_remote_syntax_check_is_skipped_with_a_note() {
+    use crate::action::run_action_async;
+    let emulator = tenant(&["Claims"]).await;
+    let repo = repository();
+    let mut vars: Vec<(String, String)> = action_inputs(&emulator)
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("INPUT_CXONE-ACCESS-KEY"))
+        .collect();
+    vars.extend([
+        ("GITHUB_EVENT_NAME".to_string(), "push".to_string()),
+        ("GITHUB_REF".into(), "refs/heads/main".into()),
+        ("INPUT_REMOTE-VALIDATE".into(), "true".into()),
+    ]);
+    let run = run_action_async(repo.path(), vars).await;
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    says(&run.summary, "CXF040");
+    says(&run.summary, r"were skipped\: no credentials");
+    let studio = client(&emulator, access_key());
+    assert_eq!(studio.get("Acme_Main_IVR__ci").await.unwrap(), None, "nothing was sent");
 }
