@@ -12,7 +12,7 @@ use cxone_flow::action::context::{GitHubContext, PullRequest, Trigger};
 use cxone_flow::action::inputs::{self, Inputs, Shard, secrets};
 use cxone_flow::action::select::{Selection, repo_path, select};
 use cxone_flow::action::settings_file;
-use cxone_flow::check::online::{Online, check_online};
+use cxone_flow::check::online::{Online, check_drift, check_online};
 use cxone_flow::check::{self, CheckReport, Settings as CheckSettings};
 use cxone_flow::config_file;
 use cxone_flow::discover;
@@ -23,7 +23,6 @@ use cxone_flow::redact::Redactor;
 use cxone_flow::release::driver::{self, Release, Released};
 use cxone_flow::release::flows_api::FlowsApi;
 use cxone_flow::release::gate::Blocked;
-use cxone_flow::release::studio as studio_release;
 use cxone_flow::release::studio_target::{StudioChecker, StudioTarget};
 use cxone_flow::release::target::{ReleaseTarget, RollbackFailure};
 use cxone_flow::report::annotations::{self, escape_data, escape_property};
@@ -475,29 +474,9 @@ impl Run {
         let mut report = check::check(&selection.units, &settings.check);
         // Why the run cannot succeed at all (exit 2); reported after everything else is written.
         let mut cannot: Vec<String> = discovery_errors.iter().map(ToString::to_string).collect();
-        if inputs.studio_backend && inputs.remote_validate {
-            match self.validate_remote(&mut report) {
-                Ok(Some(note)) => notes.push(note),
-                Ok(None) => {}
-                Err(message) => cannot.push(message),
-            }
-        }
-        if inputs.studio_backend && inputs.check_drift {
-            match studio_release::drift(
-                &self.settings("").connection,
-                &inputs.studio,
-                &studio_release::checked_scripts(&report),
-            ) {
-                Ok(drifted) => {
-                    for (path, why) in drifted {
-                        log(&format!(
-                            "::warning file={},title=cxone-flow drift::{}",
-                            escape_property(&path),
-                            escape_data(&why)
-                        ));
-                        notes.push(format!("{path}: {why}"));
-                    }
-                }
+        if inputs.studio_backend && (inputs.remote_validate || inputs.check_drift) {
+            match self.check_online(&mut report) {
+                Ok(skipped) => notes.extend(skipped),
                 Err(message) => cannot.push(message),
             }
         }
@@ -572,19 +551,26 @@ impl Run {
         Exit::of_check(&report, inputs.fail_on).and(released).into()
     }
 
-    /// CXone's own syntax check of every checked script without errors (`remote-validate`), its
-    /// findings filed on the report before anything is rendered; a note when it was skipped (no
+    /// `check`'s online hook: CXone's own syntax check of every checked script without errors
+    /// (`remote-validate`, CXF040) and the drift of each live script from its file (`check-drift`,
+    /// CXF044), filed on the report before anything is rendered; a note for each skipped (no
     /// credentials, as on a pull request from a fork).
-    fn validate_remote(&self, report: &mut CheckReport) -> Result<Option<String>, String> {
-        let connection = self.settings("").connection;
+    fn check_online(&self, report: &mut CheckReport) -> Result<Vec<String>, String> {
+        let settings = self.settings("");
         let checker = StudioChecker {
-            connection: &connection,
+            connection: &settings.connection,
             studio: &self.inputs.studio,
         };
-        Ok(match check_online(report, &checker)? {
-            Online::Checked(_) => None,
-            Online::Skipped(note) => Some(note),
-        })
+        let mut skipped = Vec::new();
+        if self.inputs.remote_validate
+            && let Online::Skipped(note) = check_online(report, &checker)?
+        {
+            skipped.push(note);
+        }
+        if self.inputs.check_drift {
+            skipped.extend(check_drift(report, &checker, &settings.check.severities)?);
+        }
+        Ok(skipped)
     }
 
     /// One group per flow with findings, the clean flows in one list, the summary line, then the

@@ -1,10 +1,11 @@
-//! The online hook of `check`: checks only a tenant can make (CXone's own syntax check, CXF040),
-//! run after the offline ones by a backend's checker and filed on the report as findings at their
-//! file and line, so every renderer shows them; skipped with a note when there are no credentials.
+//! The online hook of `check`: checks only a tenant can make (CXone's own syntax check, CXF040;
+//! drift of the live version from the file, CXF044), run after the offline ones by a backend's
+//! checker and filed on the report as findings at their file and line, so every renderer shows
+//! them; skipped with a note when there are no credentials.
 
 use crate::check::CheckReport;
 use crate::diagnostic::{Diagnostic, Finding};
-use crate::registry::{Rule, Severity};
+use crate::registry::{Rule, Severities, Severity};
 
 /// One error or warning of CXone's syntax check, by action id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +43,8 @@ pub trait OnlineChecker {
     fn has_credentials(&self) -> bool;
     /// CXone's syntax check of what the report holds that it checks: the findings per file path.
     fn syntax(&self, report: &CheckReport) -> Result<Vec<(String, Vec<RemoteFinding>)>, String>;
+    /// The files whose live version differs from them: (path, how).
+    fn drift(&self, report: &CheckReport) -> Result<Vec<(String, String)>, String>;
 }
 
 /// What the online checks did.
@@ -64,6 +67,34 @@ pub fn check_online(report: &mut CheckReport, checker: &dyn OnlineChecker) -> Re
     let found = checker.syntax(report)?;
     file_findings(report, &found);
     Ok(Online::Checked(found))
+}
+
+/// Compares the live version of each checked file with it and files each difference as CXF044 at
+/// the top of its file (at the severity in force; nothing when the rule is off); a note when it was
+/// skipped, `Err` when it could not run once it had credentials.
+pub fn check_drift(
+    report: &mut CheckReport,
+    checker: &dyn OnlineChecker,
+    severities: &Severities,
+) -> Result<Option<String>, String> {
+    let Some(severity) = severities.of(Rule::LiveDrift) else {
+        return Ok(None);
+    };
+    if !checker.has_credentials() {
+        return Ok(Some("the drift check (CXF044) was skipped: no credentials".to_string()));
+    }
+    let drifted = checker.drift(report)?;
+    for file in report.units.iter_mut().filter_map(|u| u.flow.as_mut()) {
+        let path = file.source.display_path();
+        for (_, how) in drifted.iter().filter(|(p, _)| *p == path) {
+            let finding = Finding::new(Rule::LiveDrift, Default::default(), how.clone())
+                .with_help("the script was changed in the tenant; `cxone-flow pull` writes what runs there");
+            file.diagnostics
+                .push(Diagnostic::locate(finding, severity, &file.source));
+        }
+        crate::check::sort_diagnostics(&mut file.diagnostics);
+    }
+    Ok(None)
 }
 
 /// Files CXone's findings on a checked report: each at its action's id in the script, under

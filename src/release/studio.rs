@@ -18,7 +18,6 @@ use crate::registry::Severity;
 use crate::release::audit::{AuditEvent, AuditLog};
 use crate::release::gate::Blocked;
 use crate::release::studio_cutover::{Cutover, cut_over};
-pub use crate::release::studio_pull::drift;
 use crate::release::target::Stopped;
 use crate::settings::{ACCESS_KEY_SECRET_ENV, Connection, StudioSettings};
 

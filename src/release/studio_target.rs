@@ -1,6 +1,6 @@
 //! The Studio backend as a release target: scripts selected from the checked report, each saved as
 //! `NAME__TAG` and its points of contact cut over (`studio.rs`), rolled back by repointing
-//! (`studio_cutover.rs`); and CXone's syntax check as `check`'s online checker.
+//! (`studio_cutover.rs`); and CXone's syntax check and drift as `check`'s online checker.
 
 use serde_json::json;
 
@@ -14,6 +14,7 @@ use crate::release::studio::{
     scripts_to_release, validate_remote,
 };
 use crate::release::studio_cutover::{Cutover, roll_back_script};
+use crate::release::studio_pull::drift;
 use crate::release::target::{ItemResult, ReleaseTarget, RollbackFailure, RolledBackTo, Run, Setting, Status, Stopped};
 use crate::settings::{Connection, Settings, StudioSettings};
 
@@ -188,6 +189,10 @@ impl OnlineChecker for StudioChecker<'_> {
             }
             Ok(found)
         })
+    }
+
+    fn drift(&self, report: &CheckReport) -> Result<Vec<(String, String)>, String> {
+        drift(self.connection, self.studio, &checked_scripts(report))
     }
 }
 

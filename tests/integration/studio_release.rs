@@ -147,7 +147,7 @@ pub(crate) fn says(output: &str, wanted: &str) {
 fn drift_warning(run: &crate::action::ActionRun) -> Option<&crate::action::WorkflowCommand> {
     run.commands
         .iter()
-        .find(|c| c.name == "warning" && c.properties.get("title").is_some_and(|t| t == "cxone-flow drift"))
+        .find(|c| c.name == "warning" && c.properties.get("title").is_some_and(|t| t == "CXF044 live-drift"))
 }
 
 /// The example script with another greeting: other content, for another tag.
@@ -590,8 +590,21 @@ async fn a_drift_check_warns_about_scripts_whose_live_content_differs() {
     assert_eq!(run.code, 0, "drift warns, it does not fail: {}", run.stdout);
     let warning = drift_warning(&run).unwrap_or_else(|| panic!("{}", run.stdout));
     assert_eq!(warning.properties["file"], "ivr/acme_main_ivr.json");
-    assert_eq!(warning.data, "the live script `Acme_Main_IVR` differs from this file");
-    assert!(run.summary.contains("differs from this file"), "{}", run.summary);
+    assert!(
+        warning
+            .data
+            .starts_with("the live script `Acme_Main_IVR` differs from this file"),
+        "{}",
+        warning.data
+    );
+    // A finding like any other: in the reports, at the top of the file.
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo.path().join("cxone-flow.sarif")).unwrap()).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(
+        (result["ruleId"].as_str(), result["level"].as_str()),
+        (Some("CXF044"), Some("warning"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -621,9 +634,12 @@ async fn right_after_a_release_the_drift_check_finds_no_drift_and_then_finds_an_
     let run = run_action_async(&dir, drift_vars).await;
     let warning = drift_warning(&run).unwrap_or_else(|| panic!("{}", run.stdout));
     assert_eq!(warning.properties["file"], "ivr/acme_main_ivr.json");
-    assert_eq!(
-        warning.data,
-        "point of contact 4001 runs `Acme_Main_IVR__v1`, which differs from this file"
+    assert!(
+        warning
+            .data
+            .starts_with("point of contact 4001 runs `Acme_Main_IVR__v1`, which differs from this file"),
+        "{}",
+        warning.data
     );
 }
 
