@@ -176,6 +176,11 @@ pub(super) fn validate(args: ValidateArgs) -> ExitCode {
         connection: &connection,
         studio: &studio,
     };
+    // Asked for by name, the remote check needs the access key: its absence is an error that says
+    // which setting to give, not a skip.
+    if let Err(message) = studio_release::client(&connection, &studio) {
+        return cannot_run(&format!("validate --remote: {message}"));
+    }
     let found = match check_online(&mut report, &checker) {
         Ok(Online::Checked(found)) => found,
         Ok(Online::Skipped(note)) => return cannot_run(&format!("validate --remote: {note}")),
