@@ -920,3 +920,23 @@ async fn without_an_access_key_the_remote_syntax_check_is_skipped_with_a_note() 
     let studio = client(&emulator, access_key());
     assert_eq!(studio.get("Acme_Main_IVR__ci").await.unwrap(), None, "nothing was sent");
 }
+
+/// A Studio release whose access key is refused stops before any script, exit 2, and the audit
+/// log says so with `run_failed`, as a flows-api release does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_access_key_is_audited_as_run_failed() {
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    let repo = std::sync::Arc::new(repository());
+    let run = off_runtime(&emulator, &repo, move |d, e| {
+        release(d, e, "v1", &["--access-key-id", "not-a-key"])
+    })
+    .await;
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let events = audit(repo.path());
+    let last = events.last().unwrap_or_else(|| panic!("no audit log: {}", run.stderr));
+    assert_eq!(
+        (last["event"].as_str(), last["step"].as_str()),
+        (Some("run_failed"), Some("token"))
+    );
+    assert!(!last.to_string().contains(KEY_SECRET), "{last}");
+}
