@@ -24,7 +24,7 @@ use cxone_flow::release::driver::{self, Release, Released};
 use cxone_flow::release::flows_api::FlowsApi;
 use cxone_flow::release::gate::Blocked;
 use cxone_flow::release::studio_target::{StudioChecker, StudioTarget};
-use cxone_flow::release::target::{ReleaseTarget, RollbackFailure};
+use cxone_flow::release::target::{ReleaseTarget, RollbackFailure, Setting};
 use cxone_flow::report::annotations::{self, escape_data, escape_property};
 use cxone_flow::report::summary::{self, FlowChanges, ReleaseSection, STEP_SUMMARY_LIMIT, SummaryInput, TestChanges};
 use cxone_flow::report::{self, outputs};
@@ -637,8 +637,14 @@ impl Run {
         report: &CheckReport,
     ) -> Result<Option<Released>, String> {
         let settings = self.settings(tag);
-        let points = !self.inputs.studio.points_of_contact.is_empty();
-        let asked = driver::asked(&settings, false, points);
+        let studio = &self.inputs.studio;
+        let asked = driver::asked(
+            &settings,
+            &[
+                (Setting::PointsOfContact, !studio.points_of_contact.is_empty()),
+                (Setting::AllowLiveOverwrite, studio.allow_live_overwrite),
+            ],
+        );
         driver::refuse(target, &asked).map_err(|e| e.to_string())?;
         let released = match driver::release(target, report, &settings).map_err(|e| e.to_string())? {
             Release::Ran(released) => released,

@@ -956,7 +956,14 @@ fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
             per_environment: config.map(|c| c.environments.clone()).unwrap_or_default(),
         },
     };
-    let asked = driver::asked(&settings, args.payloads.is_some(), !studio.points_of_contact.is_empty());
+    let asked = driver::asked(
+        &settings,
+        &[
+            (Setting::Payloads, args.payloads.is_some()),
+            (Setting::PointsOfContact, !studio.points_of_contact.is_empty()),
+            (Setting::AllowLiveOverwrite, studio.allow_live_overwrite),
+        ],
+    );
     match args.backend {
         studio::Backend::FlowsApi => release_with(&FlowsApi, &args, settings, &asked),
         studio::Backend::Studio => release_with(&StudioTarget { studio }, &args, settings, &asked),

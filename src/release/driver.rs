@@ -86,8 +86,8 @@ pub enum Release {
 }
 
 /// The settings a run asks for that some backend may not carry: those set in `settings`, plus
-/// `--payloads` and points of contact, which live outside them.
-pub fn asked(settings: &Settings, payloads: bool, points_of_contact: bool) -> Vec<Setting> {
+/// those that live outside them (`--payloads`, a Studio connection's), each with whether it is set.
+pub fn asked(settings: &Settings, outside: &[(Setting, bool)]) -> Vec<Setting> {
     let options = &settings.release;
     let (environment, _) = environment_for(&options.tag, options.environment.as_deref(), &options.production_tags);
     let per_environment = options.per_environment.get(&environment);
@@ -102,10 +102,9 @@ pub fn asked(settings: &Settings, payloads: bool, points_of_contact: bool) -> Ve
             Setting::QaWebhook,
             options.qa_webhook_url.is_some() || per_environment.is_some_and(|e| e.qa_webhook_url.is_some()),
         ),
-        (Setting::Payloads, payloads),
-        (Setting::PointsOfContact, points_of_contact),
     ]
     .into_iter()
+    .chain(outside.iter().copied())
     .filter_map(|(setting, set)| set.then_some(setting))
     .collect()
 }
@@ -325,13 +324,13 @@ mod tests {
         let skeleton = Skeleton { token_refused: false };
         // What it cannot carry is refused, naming the setting and the backend.
         settings.release.smoke_test = true;
-        let refused = prepare(&skeleton, &settings, &asked(&settings, false, false)).unwrap_err();
+        let refused = prepare(&skeleton, &settings, &asked(&settings, &[])).unwrap_err();
         assert_eq!(
             refused.to_string(),
             "--smoke-test (input `smoke-test`) cannot be used with the skeleton backend: it cannot simulate"
         );
         settings.release.smoke_test = false;
-        prepare(&skeleton, &settings, &asked(&settings, false, false)).unwrap();
+        prepare(&skeleton, &settings, &asked(&settings, &[])).unwrap();
         let Release::Ran(released) = release(&skeleton, &report(), &settings).unwrap() else {
             panic!("blocked")
         };

@@ -35,6 +35,9 @@ impl ReleaseTarget for FlowsApi {
             Setting::PointsOfContact => {
                 Some("a flow version is published as the flow's active version; no point of contact is moved")
             }
+            Setting::AllowLiveOverwrite => {
+                Some("a version is never overwritten; --force releases content a rollback undid")
+            }
             _ => None,
         }
     }

@@ -42,7 +42,9 @@ impl ReleaseTarget for StudioTarget {
             ),
             Setting::SmokeTest => Some("the Studio API has no call to simulate a saved script"),
             Setting::QaWebhook => Some("the Studio API this backend uses has no webhooks"),
-            Setting::Payloads | Setting::PointsOfContact | Setting::RollbackDryRun => None,
+            Setting::Payloads | Setting::PointsOfContact | Setting::AllowLiveOverwrite | Setting::RollbackDryRun => {
+                None
+            }
         }
     }
 

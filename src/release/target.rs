@@ -28,6 +28,8 @@ pub enum Setting {
     Payloads,
     /// `--point-of-contact` (config `[points-of-contact]`, input `points-of-contact`).
     PointsOfContact,
+    /// `--allow-live-overwrite` (input `allow-live-overwrite`).
+    AllowLiveOverwrite,
     /// `rollback --dry-run`.
     RollbackDryRun,
 }
@@ -42,6 +44,7 @@ impl Setting {
             Setting::QaWebhook => "--qa-webhook-url (input `qa-webhook-url`, or the environment's `qa-webhook-url`)",
             Setting::Payloads => "--payloads",
             Setting::PointsOfContact => "--point-of-contact (input `points-of-contact`, `[points-of-contact]`)",
+            Setting::AllowLiveOverwrite => "--allow-live-overwrite (input `allow-live-overwrite`)",
             Setting::RollbackDryRun => "rollback --dry-run",
         }
     }
