@@ -1,5 +1,7 @@
 //! The check pipeline: read, parse, load and check every discovered file, run the test cases of every
-//! flow without errors, in parallel across flows, once.
+//! flow without errors, in parallel across flows, once. Checks only a tenant can make are in `online`.
+
+pub mod online;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

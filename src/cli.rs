@@ -18,10 +18,12 @@ use cxone_flow::flow::model::{Flow, is_dtmf_entry};
 use cxone_flow::generate::merge;
 use cxone_flow::generate::{Goal, generate_within};
 use cxone_flow::registry::{Rule, Severities, Severity};
-use cxone_flow::release::gate::{Blocked, gate};
+use cxone_flow::release::driver::{self, Release};
+use cxone_flow::release::flows_api::FlowsApi;
 use cxone_flow::release::payload::content_hash;
-use cxone_flow::release::pipeline::Outcome;
-use cxone_flow::release::run::{list_versions, release_flows, roll_back};
+use cxone_flow::release::run::list_versions;
+use cxone_flow::release::studio_target::StudioTarget;
+use cxone_flow::release::target::{ReleaseTarget, Setting};
 use cxone_flow::report;
 use cxone_flow::report::diagram::{Diagram, Highlights};
 use cxone_flow::report::files::ReportFiles;
@@ -29,7 +31,7 @@ use cxone_flow::report::human::Palette;
 use cxone_flow::report::json::Detail;
 use cxone_flow::settings::resolve::Values;
 use cxone_flow::settings::table;
-use cxone_flow::settings::{self, Backend, Settings};
+use cxone_flow::settings::{Backend, Settings};
 use cxone_flow::sim::condition::Variables;
 use cxone_flow::sim::engine::{Engine, Verdict};
 use cxone_flow::sim::run::CallSummary;
@@ -709,7 +711,8 @@ fn run_check(args: CheckArgs, config: Option<&ConfigFile>) -> ExitCode {
     exit.into()
 }
 
-/// `release`: the local gate, then the release; the report is printed when the gate refuses.
+/// `release`: the local gate, then the release by the backend's target; the report is printed
+/// when the gate refuses.
 fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
     let values = args.settings.values(config);
     let mut settings = match resolved(&values) {
@@ -718,67 +721,101 @@ fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
     };
     settings.release.tag = args.tag.clone();
     let paths = paths_or_default(&args.paths, &values);
-    if settings.backend == Backend::Studio {
-        return studio::release(&paths, &settings);
+    let studio = match settings.checked_studio() {
+        Ok(studio) => studio.clone(),
+        Err(message) => return cannot_run(&message),
+    };
+    let asked = driver::asked(
+        &settings,
+        &[
+            (Setting::Payloads, args.payloads.is_some()),
+            (Setting::PointsOfContact, !studio.points_of_contact.is_empty()),
+            (Setting::AllowLiveOverwrite, studio.allow_live_overwrite),
+        ],
+    );
+    match settings.backend {
+        Backend::FlowsApi => release_with(&FlowsApi, &args, &paths, settings, &asked),
+        Backend::Studio => release_with(&StudioTarget { studio }, &args, &paths, settings, &asked),
     }
-    if settings.connection.client_secret.is_none() {
-        return cannot_run(&format!("set {} to the CXone client secret", settings::SECRET_ENV));
+}
+
+fn release_with<T: ReleaseTarget>(
+    target: &T,
+    args: &ReleaseArgs,
+    paths: &[PathBuf],
+    mut settings: Settings,
+    asked: &[Setting],
+) -> ExitCode {
+    if let Err(error) = driver::prepare(target, &settings, asked) {
+        return cannot_run(&error.to_string());
     }
     // A release sends nothing unless every path was found.
-    let units = match discover::discover_in(&paths, &scope_of(&settings)).into_result() {
+    let units = match discover::discover_in(paths, &scope_of(&settings)).into_result() {
         Ok(units) => units,
         Err(error) => return cannot_run(&error.to_string()),
     };
-    let flows = match gate(&units, &settings.check, settings.fail_on) {
-        (_, Ok(flows)) => flows,
-        (report, Err(blocked)) => {
+    let mut report = check::check(
+        &units,
+        &CheckSettings {
+            keep_loaded: true,
+            ..settings.check.clone()
+        },
+    );
+    let (progress, bar) = release_progress(report.units.iter().filter(|u| u.flow.is_some()).count());
+    settings.connection.progress = progress;
+    let released = driver::release(target, &report, &settings);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let released = match released {
+        Ok(Release::Ran(released)) => released,
+        Ok(Release::Blocked(blocked)) => {
             print(&report::human::render(&report));
             for error in &report.read_errors {
                 eprintln!("error: {error}");
             }
             eprintln!("{}", blocked.describe(&args.tag));
-            return blocked_exit(&blocked, &report, settings.fail_on).into();
+            return blocked.exit(&report, settings.fail_on).into();
         }
+        Err(error) => return cannot_run(&error.to_string()),
     };
-    let (progress, bar) = release_progress(flows.len());
-    settings.connection.progress = progress;
-    let released = release_flows(&settings, flows);
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    match released {
-        Ok(released) => {
-            print(&report::release::render_release(&released));
-            if let Some(dir) = &args.payloads {
-                for result in &released.results {
-                    let Outcome::WouldRelease {
-                        payload: Some(payload), ..
-                    } = &result.outcome
-                    else {
-                        continue;
-                    };
-                    // A flow's id never chooses where its file lands (named as `pull` names files).
-                    let Some(name) = cxone_flow::release::studio_pull::file_name_of(&result.flow_id) else {
-                        return cannot_run(&format!(
-                            "the flowId `{}` of {} cannot name a payload file",
-                            result.flow_id, result.path
-                        ));
-                    };
-                    let path = dir.join(name);
-                    let text = serde_json::to_string_pretty(payload).unwrap_or_default() + "\n";
-                    if let Err(error) = report::files::write_file(&path, &text) {
-                        return cannot_run(&format!("failed to write `{}`: {error}", path.display()));
-                    }
-                    eprintln!("wrote {}", path.display());
-                }
-            }
-            if let Some(failure) = &released.audit_failure {
-                eprintln!("error: {failure}");
-            }
-            released.exit().into()
+    print(&report::release::render_release(&released));
+    // CXone's syntax check, at the file and line of each action it named.
+    released.file_findings(&mut report);
+    for file in report.units.iter().filter_map(|u| u.flow.as_ref()) {
+        for diagnostic in file.diagnostics.iter().filter(|d| d.rule == Rule::RemoteSyntaxCheck) {
+            let mut out = String::new();
+            report::human::render_diagnostic(&mut out, &file.source, diagnostic, &Palette::PLAIN);
+            print(&out);
         }
-        Err(message) => cannot_run(&message),
     }
+    if let Some(dir) = &args.payloads {
+        for item in &released.items {
+            let Some((name, payload)) = &item.payload else { continue };
+            // A flow's id never chooses where its file lands (named as `pull` names files).
+            let Some(file) = cxone_flow::release::studio_pull::file_name_of(name) else {
+                let field = if released.backend == "studio" {
+                    "scriptName"
+                } else {
+                    "flowId"
+                };
+                return cannot_run(&format!(
+                    "the {field} `{name}` of {} cannot name a payload file",
+                    item.path
+                ));
+            };
+            let path = dir.join(file);
+            let text = serde_json::to_string_pretty(payload).unwrap_or_default() + "\n";
+            if let Err(error) = report::files::write_file(&path, &text) {
+                return cannot_run(&format!("failed to write `{}`: {error}", path.display()));
+            }
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    if let Some(failure) = &released.audit_failure {
+        eprintln!("error: {failure}");
+    }
+    released.exit().into()
 }
 
 /// `rules`: every rule in one line each, or one rule explained; as text or JSON.
@@ -928,41 +965,47 @@ fn run_generate(args: GenerateArgs, config: Option<&ConfigFile>) -> ExitCode {
     Exit::Clean.into()
 }
 
-/// `rollback`: restores an earlier version of one flow.
+/// `rollback`: restores an earlier version of one flow, or a script's points of contact.
 fn run_rollback(args: RollbackArgs, config: Option<&ConfigFile>) -> ExitCode {
     let settings = match resolved(&args.settings.values(config)) {
         Ok(settings) => settings,
         Err(exit) => return exit,
     };
-    if settings.backend == Backend::Studio {
-        let Some(script) = &args.script else {
-            return cannot_run("rollback --backend studio needs --script NAME");
-        };
-        if settings.release.dry_run {
-            return cannot_run("rollback --dry-run is for the flows-api backend; a Studio rollback only repoints");
+    let (subject, rolled_back) = match settings.backend {
+        Backend::FlowsApi => {
+            let Some(flow_id) = args.flow_id.clone() else {
+                return cannot_run("rollback needs --flow-id (or --backend studio with --script)");
+            };
+            let done = driver::roll_back(&FlowsApi, &flow_id, args.to.as_deref(), &settings);
+            (flow_id, done)
         }
-        return studio::rollback(script, args.to.as_deref(), &settings);
-    }
-    let Some(flow_id) = args.flow_id.clone() else {
-        return cannot_run("rollback needs --flow-id (or --backend studio with --script)");
+        Backend::Studio => {
+            let Some(script) = args.script.clone() else {
+                return cannot_run("rollback --backend studio needs --script NAME");
+            };
+            let studio = match settings.checked_studio() {
+                Ok(studio) => studio.clone(),
+                Err(message) => return cannot_run(&message),
+            };
+            let done = driver::roll_back(&StudioTarget { studio }, &script, args.to.as_deref(), &settings);
+            (script, done)
+        }
     };
-    if settings.connection.client_secret.is_none() {
-        return cannot_run(&format!("set {} to the CXone client secret", settings::SECRET_ENV));
-    }
-    match roll_back(&settings, &flow_id, args.to.as_deref()) {
-        Ok(Ok(done)) => {
-            print(&report::release::render_rollback(
-                &flow_id,
-                &done,
-                &settings.connection.audit_log,
-            ));
+    match rolled_back {
+        Ok(done) => {
+            print(&done.text);
             Exit::Clean.into()
         }
-        Ok(Err(failure)) => {
-            eprintln!("error: {failure}");
-            Ending::RollbackFailed.into()
+        Err(failure) => {
+            let what = if settings.backend == Backend::Studio {
+                "script"
+            } else {
+                "flow"
+            };
+            let message = format!("rollback of {what} {subject}: {}", failure.message());
+            eprintln!("error: {}", cxone_flow::printable::shown(&message));
+            failure.exit().into()
         }
-        Err(message) => cannot_run(&message),
     }
 }
 
@@ -1034,15 +1077,6 @@ fn diagnostics_text(file: &FileReport, least: Severity) -> String {
         report::human::render_diagnostic(&mut out, &file.source, diagnostic, &Palette::PLAIN);
     }
     out
-}
-
-/// The exit of a release the gate refused: nothing sendable (2), or the checks failed (1; 2 when
-/// a file could not be read).
-fn blocked_exit(blocked: &Blocked, report: &check::CheckReport, fail_on: Severity) -> Exit {
-    match blocked {
-        Blocked::Unprepared(_) => Ending::NotSendable.exit(),
-        Blocked::ChecksFailed => Exit::of([Ending::ReleaseFailed, Ending::of_check(report, fail_on)]),
-    }
 }
 
 fn cannot_run(message: &str) -> ExitCode {

@@ -98,7 +98,9 @@ impl Ending {
             Ending::NotAsked => {
                 "a file the command cannot work on: `convert` or `cases generate` of a file with errors, a `simulate`d call that fails, a live script that drifted (`pull --check-drift`)"
             }
-            Ending::BadSetting => "a bad flag, input, environment variable or `cxone-flow.toml`",
+            Ending::BadSetting => {
+                "a bad flag, input, environment variable or `cxone-flow.toml`, a setting the backend cannot carry, a rollback with nothing mapped to roll back"
+            }
             Ending::Unreadable => {
                 "a path that does not exist, a file that cannot be read (the other files are still checked and reported)"
             }

@@ -117,6 +117,7 @@ rules! {
     UnsimulatedLogic = "CXF041", "unsimulated-logic", Warning, "a Studio IF, SNIPPET or ASSIGN uses a construct outside the subset cxone-flow simulates: a case must mock the action";
     UnassignedVariable = "CXF042", "unassigned-variable", Warning, "a Studio IF, CASE, ASSIGN or SNIPPET reads a variable that no path from BEGIN assigns before it: it may be unassigned";
     ConstantCondition = "CXF043", "constant-condition", Warning, "a Studio IF whose expression reads no variable: it always takes the same branch";
+    LiveDrift = "CXF044", "live-drift", Warning, "a Studio script's live version (what its mapped points of contact run, or the tenant's script of its name) differs from the file (`check-drift`)";
     UnknownBranchType = "CXF050", "unknown-branch-type", Warning, "a Studio branch's `type` is not `default`, `case` or `branch` (a typo): the branch is read by its label, so a misspelt `default` is no default";
     MistypedActionType = "CXF051", "mistyped-action-type", Warning, "a Studio action's `libraryId` is a character or two from a known action type's GUID, or its `name` is a known type's while its GUID is unknown";
 }

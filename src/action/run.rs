@@ -13,6 +13,7 @@ use crate::action::context::{GitHubContext, PullRequest, Trigger};
 use crate::action::inputs::{self, Inputs, Shard};
 use crate::action::select::{Selection, repo_path, select};
 use crate::action::settings_file;
+use crate::check::online::{Online, check_drift, check_online};
 use crate::check::{self, CheckReport};
 use crate::discover;
 use crate::exit::{Ending, Exit};
@@ -20,9 +21,12 @@ use crate::generate::merge;
 use crate::github::api::{FILES_CAP, GitHubApi};
 use crate::github::changes::{ChangedFile, git_diff, git_has_commit, git_show};
 use crate::redact::Redactor;
-use crate::release::gate::{Blocked, flows_to_release};
-use crate::release::run::{Released, release_flows, roll_back, runtime};
-use crate::release::studio as studio_release;
+use crate::release::driver::{self, Release, Released};
+use crate::release::flows_api::FlowsApi;
+use crate::release::gate::Blocked;
+use crate::release::run::runtime;
+use crate::release::studio_target::{StudioChecker, StudioTarget};
+use crate::release::target::{ReleaseTarget, RollbackFailure, Setting};
 use crate::report::annotations::{self, escape_data, escape_property};
 use crate::report::files::ReportFiles;
 use crate::report::summary::{self, FlowChanges, ReleaseSection, STEP_SUMMARY_LIMIT, SummaryInput, TestChanges};
@@ -257,19 +261,17 @@ impl Run {
     fn rollback(&self, flow_id: &str) -> Exit {
         let settings = self.settings("rollback");
         let audit_log = &settings.connection.audit_log;
-        let (text, published, exit) = match roll_back(&settings, flow_id, self.inputs.rollback_to.as_deref()) {
-            Err(message) => return self.log.cannot_run(&message),
-            Ok(Ok(done)) => (
-                report::release::render_rollback(flow_id, &done, audit_log),
-                report::release::published_rollback(flow_id, &done),
-                Ending::Clean,
-            ),
-            Ok(Err(failure)) => {
-                self.log
-                    .line(&format!("::error title=cxone-flow rollback::{}", escape_data(&failure)));
-                (failure, serde_json::json!([]), Ending::RollbackFailed)
-            }
-        };
+        let (text, published, exit) =
+            match driver::roll_back(&FlowsApi, flow_id, self.inputs.rollback_to.as_deref(), &settings) {
+                Err(RollbackFailure::CannotRun(message)) => return self.log.cannot_run(&message),
+                Ok(done) => (done.text, done.published, Ending::Clean),
+                Err(RollbackFailure::Failed(failure)) => {
+                    let failure = format!("rollback of flow {flow_id}: {failure}");
+                    self.log
+                        .line(&format!("::error title=cxone-flow rollback::{}", escape_data(&failure)));
+                    (failure, serde_json::json!([]), Ending::RollbackFailed)
+                }
+            };
         self.log.group(&format!("rollback of {flow_id}"), &text);
         let markdown = format!(
             "## {} cxone-flow: rollback of {}\n\n{}\n",
@@ -424,46 +426,29 @@ impl Run {
         // Why the run cannot succeed at all (exit 2); reported after everything else is written.
         let mut cannot: Vec<String> = discovery_errors.iter().map(ToString::to_string).collect();
         let studio = inputs.settings.backend == Backend::Studio;
-        if studio
-            && inputs.remote_validate
-            && let Err(message) = self.validate_remote(&mut report)
-        {
-            cannot.push(message);
-        }
-        if studio && inputs.check_drift {
-            match studio_release::drift(
-                &self.settings("").connection,
-                &inputs.settings.studio,
-                &studio_release::checked_scripts(&report),
-            ) {
-                Ok(drifted) => {
-                    for (path, why) in drifted {
-                        self.log.line(&format!(
-                            "::warning file={},title=cxone-flow drift::{}",
-                            escape_property(&path),
-                            escape_data(&why)
-                        ));
-                        notes.push(format!("{path}: {why}"));
-                    }
-                }
+        if studio && (inputs.remote_validate || inputs.check_drift) {
+            match self.check_online(&mut report) {
+                Ok(skipped) => notes.extend(skipped),
                 Err(message) => cannot.push(message),
             }
         }
         self.log_report(&report);
         cannot.extend(self.write_reports(&report));
-        let mut studio_released = None;
         let release = match &self.context.trigger {
-            Trigger::Tag(tag) if inputs.release_on_tag && studio => {
-                match self.release_scripts(tag, &report) {
-                    Ok(released) => studio_released = released,
-                    Err(message) => cannot.push(message),
-                }
-                None
+            Trigger::Tag(tag) if inputs.release_on_tag => {
+                let released = if studio {
+                    let target = StudioTarget {
+                        studio: inputs.settings.studio.clone(),
+                    };
+                    self.release(&target, tag, &report)
+                } else {
+                    self.release(&FlowsApi, tag, &report)
+                };
+                released.unwrap_or_else(|message| {
+                    cannot.push(message);
+                    None
+                })
             }
-            Trigger::Tag(tag) if inputs.release_on_tag => self.release(tag, &report).unwrap_or_else(|message| {
-                cannot.push(message);
-                None
-            }),
             _ => None,
         };
         let changes = pull_request
@@ -480,24 +465,24 @@ impl Run {
             scope,
             notes,
             changes,
-            release: release.as_ref().map(|r| ReleaseSection {
-                tag: &r.settings.release.tag,
-                environment: &r.settings.release.environment,
-                environment_reason: &r.settings.release.environment_reason,
-                dry_run: r.settings.dry_run,
-                audit_log: &audit_log,
-                results: &r.results,
+            release: release.as_ref().map(|r| {
+                let (environment, environment_reason) = r
+                    .environment
+                    .as_ref()
+                    .map_or(("", ""), |(e, why)| (e.as_str(), why.as_str()));
+                ReleaseSection {
+                    tag: &r.tag,
+                    environment,
+                    environment_reason,
+                    dry_run: r.dry_run,
+                    audit_log: &audit_log,
+                    results: &r.items,
+                }
             }),
             full_results,
         };
         if let Err(message) = self.write_summary(&summary::render(&input, STEP_SUMMARY_LIMIT)) {
             cannot.push(message);
-        }
-        if let Some((tag, text, _)) = &studio_released {
-            let section = format!("\n### Studio release {tag}\n\n```\n{text}```\n");
-            if let Err(message) = self.write_summary(&section) {
-                cannot.push(message);
-            }
         }
         if let (true, Some(pr)) = (inputs.comment, pull_request) {
             self.comment(pr, &summary::render(&input, COMMENT_BUDGET));
@@ -515,55 +500,32 @@ impl Run {
             }
             return self.log.cannot_run(first);
         }
-        let flows_failed = release.as_ref().is_some_and(|r| r.failed());
-        let scripts_failed = studio_released.as_ref().is_some_and(|(_, _, failed)| *failed);
         Exit::of([
             Ending::of_check(&report, inputs.settings.fail_on),
-            Ending::ReleaseFailed.when(flows_failed || scripts_failed),
+            Ending::ReleaseFailed.when(release.as_ref().is_some_and(|r| r.failed())),
         ])
     }
 
-    /// CXone's own syntax check of every checked script without errors (`remote-validate`), its
-    /// findings filed on the report before anything is rendered.
-    fn validate_remote(&self, report: &mut CheckReport) -> Result<(), String> {
-        let scripts = studio_release::checked_scripts(report);
-        if scripts.is_empty() {
-            return Ok(());
-        }
-        let found =
-            studio_release::validate_scripts(&self.settings("").connection, &self.inputs.settings.studio, &scripts)?;
-        studio_release::add_remote_findings(report, &found);
-        Ok(())
-    }
-
-    /// On a tag with `backend: studio`: the release of the checked scripts, unless the checks
-    /// failed. Returns the tag, the rendered release and whether a script failed.
-    fn release_scripts(&self, tag: &str, report: &CheckReport) -> Result<Option<(String, String, bool)>, String> {
-        let Some(scripts) = releasable(
-            tag,
-            studio_release::scripts_to_release(report, self.inputs.settings.fail_on),
-            &self.log,
-        )?
-        else {
-            return Ok(None);
+    /// `check`'s online hook: CXone's own syntax check of every checked script without errors
+    /// (`remote-validate`, CXF040) and the drift of each live script from its file (`check-drift`,
+    /// CXF044), filed on the report before anything is rendered; a note for each skipped (no
+    /// credentials, as on a pull request from a fork).
+    fn check_online(&self, report: &mut CheckReport) -> Result<Vec<String>, String> {
+        let settings = self.settings("");
+        let checker = StudioChecker {
+            connection: &settings.connection,
+            studio: &self.inputs.settings.studio,
         };
-        let connection = self.settings(tag).connection;
-        let dry_run = self.inputs.settings.release.dry_run;
-        let (reports, audit_failure) =
-            studio_release::release_scripts(&connection, &self.inputs.settings.studio, &scripts, tag, dry_run)?;
-        let text = report::studio::render_release(&reports, dry_run);
-        self.log.group(&format!("release {tag}"), &text);
-        for failed in reports.iter().filter(|r| r.failed()) {
-            self.log.line(&format!(
-                "::error title={}::{}",
-                escape_property(&format!("cxone-flow release of {}", failed.name)),
-                escape_data(&format!("{}: not released as {}", failed.path, failed.versioned))
-            ));
+        let mut skipped = Vec::new();
+        if self.inputs.remote_validate
+            && let Online::Skipped(note) = check_online(report, &checker)?
+        {
+            skipped.push(note);
         }
-        if let Some(failure) = audit_failure {
-            return Err(failure);
+        if self.inputs.check_drift {
+            skipped.extend(check_drift(report, &checker, &settings.check.severities)?);
         }
-        Ok(Some((tag.to_string(), text, reports.iter().any(|r| r.failed()))))
+        Ok(skipped)
     }
 
     /// One group per flow with findings, the clean flows in one list, the summary line, then the
@@ -622,20 +584,35 @@ impl Run {
         )
     }
 
-    /// On a tag: the release of the checked flows, unless the checks failed.
-    fn release(&self, tag: &str, report: &CheckReport) -> Result<Option<Released>, String> {
-        let Some(flows) = releasable(tag, flows_to_release(report, self.inputs.settings.fail_on), &self.log)? else {
-            return Ok(None);
+    /// On a tag: the release by `target` of what the checks passed, unless they failed.
+    fn release<T: ReleaseTarget>(
+        &self,
+        target: &T,
+        tag: &str,
+        report: &CheckReport,
+    ) -> Result<Option<Released>, String> {
+        let settings = self.settings(tag);
+        let studio = &self.inputs.settings.studio;
+        let asked = driver::asked(
+            &settings,
+            &[
+                (Setting::PointsOfContact, !studio.points_of_contact.is_empty()),
+                (Setting::AllowLiveOverwrite, studio.allow_live_overwrite),
+            ],
+        );
+        driver::refuse(target, &asked).map_err(|e| e.to_string())?;
+        let released = match driver::release(target, report, &settings).map_err(|e| e.to_string())? {
+            Release::Ran(released) => released,
+            Release::Blocked(blocked) => return releasable(tag, blocked, &self.log).map(|()| None),
         };
-        let released = release_flows(&self.settings(tag), flows)?;
         self.log
             .group(&format!("release {tag}"), &report::release::render_release(&released));
-        for result in released.results.iter().filter(|r| r.failed()) {
-            let warning = result.warning.as_ref().map(|w| format!(" ({w})")).unwrap_or_default();
+        for item in released.items.iter().filter(|i| i.failed()) {
+            let warning = item.warning.as_ref().map(|w| format!(" ({w})")).unwrap_or_default();
             self.log.line(&format!(
                 "::error title={}::{}",
-                escape_property(&format!("cxone-flow release of {}", result.flow_id)),
-                escape_data(&format!("{}: {}{warning}", result.path, result.outcome.label()))
+                escape_property(&format!("cxone-flow release of {}", item.id)),
+                escape_data(&format!("{}: {}{warning}", item.path, item.label))
             ));
         }
         Ok(Some(released))
@@ -736,19 +713,18 @@ fn append(path: &Path, text: &str) -> std::io::Result<()> {
     file.write_all(text.as_bytes())
 }
 
-/// What a tag may release, or why not: `None` (logged as an error annotation) when the checks'
-/// own findings block it, which fails the run with exit 1 (2 for unreadable files); an error when
-/// checked flows or scripts cannot be sent, so the run cannot do what the tag asks (exit 2).
-fn releasable<T>(tag: &str, found: Result<T, Blocked>, log: &Log) -> Result<Option<T>, String> {
-    match found {
-        Ok(found) => Ok(Some(found)),
-        Err(blocked @ Blocked::ChecksFailed) => {
+/// Why a tag released nothing: the checks' own findings (logged as an error annotation; the run
+/// fails with exit 1, or 2 for unreadable files), or an error when checked flows or scripts cannot
+/// be sent, so the run cannot do what the tag asks (exit 2).
+fn releasable(tag: &str, blocked: Blocked, log: &Log) -> Result<(), String> {
+    match blocked {
+        Blocked::ChecksFailed => {
             log.line(&format!(
                 "::error title=cxone-flow release::{}",
                 escape_data(&blocked.describe(tag))
             ));
-            Ok(None)
+            Ok(())
         }
-        Err(blocked) => Err(blocked.describe(tag)),
+        blocked => Err(blocked.describe(tag)),
     }
 }

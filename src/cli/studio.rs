@@ -1,15 +1,18 @@
-//! The command line of the Studio backend: `release --backend studio`, `rollback --backend studio`,
-//! `validate --remote` and `pull`, read into the library's settings, run, and printed.
+//! The command line of the Studio backend's own commands, `validate --remote` and `pull` (`release`
+//! and `rollback` with `--backend studio` run through the release driver), read into the library's
+//! settings, run, and printed.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use cxone_flow::check::online::{Online, RemoteFinding, check_online};
 use cxone_flow::check::{self, CheckReport};
 use cxone_flow::config_file::ConfigFile;
 use cxone_flow::discover;
 use cxone_flow::exit::{Ending, Exit};
-use cxone_flow::release::studio::{self as studio_release, ScriptToRelease};
-use cxone_flow::release::{studio_cutover, studio_pull};
+use cxone_flow::release::studio as studio_release;
+use cxone_flow::release::studio_pull;
+use cxone_flow::release::studio_target::StudioChecker;
 use cxone_flow::report;
 use cxone_flow::settings::{Settings, StudioSettings, table};
 
@@ -69,80 +72,12 @@ fn check_scripts(paths: &[PathBuf], settings: &Settings) -> Result<CheckReport, 
     Ok(check::check(&units, &check))
 }
 
-/// The checked scripts, or the exit after saying why the release cannot go ahead.
-fn gated(report: &CheckReport, settings: &Settings) -> Result<Vec<ScriptToRelease>, ExitCode> {
-    let (fail_on, tag) = (settings.fail_on, &settings.release.tag);
-    studio_release::scripts_to_release(report, fail_on).map_err(|blocked| {
-        print(&report::human::render(report));
-        eprintln!("{}", blocked.describe(tag));
-        super::blocked_exit(&blocked, report, fail_on).into()
-    })
-}
-
 /// The Studio settings, once every host a credential would go to may take it.
 fn studio_of(settings: &Settings) -> Result<StudioSettings, ExitCode> {
     settings
         .checked_studio()
         .cloned()
         .map_err(|message| cannot_run(&message))
-}
-
-/// `release --backend studio`.
-pub(super) fn release(paths: &[PathBuf], settings: &Settings) -> ExitCode {
-    let mut studio = match studio_of(settings) {
-        Ok(studio) => studio,
-        Err(exit) => return exit,
-    };
-    studio.allow_live_overwrite |= settings.release.force;
-    let report = match check_scripts(paths, settings) {
-        Ok(checked) => checked,
-        Err(exit) => return exit,
-    };
-    let scripts = match gated(&report, settings) {
-        Ok(scripts) => scripts,
-        Err(exit) => return exit,
-    };
-    let (progress, bar) = super::release_progress(scripts.len());
-    let mut connection = settings.connection.clone();
-    connection.progress = progress;
-    let (tag, dry_run) = (&settings.release.tag, settings.release.dry_run);
-    let released = studio_release::release_scripts(&connection, &studio, &scripts, tag, dry_run);
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    match released {
-        Ok((reports, audit_failure)) => {
-            print(&report::studio::render_release(&reports, dry_run));
-            if let Some(failure) = &audit_failure {
-                eprintln!("error: {failure}");
-            }
-            Exit::of([
-                Ending::ReleaseFailed.when(reports.iter().any(|r| r.failed())),
-                Ending::AuditLogNotWritten.when(audit_failure.is_some()),
-            ])
-            .into()
-        }
-        Err(message) => cannot_run(&message),
-    }
-}
-
-/// `rollback --backend studio --script NAME [--to TAG]`.
-pub(super) fn rollback(script: &str, to: Option<&str>, settings: &Settings) -> ExitCode {
-    let studio = match studio_of(settings) {
-        Ok(studio) => studio,
-        Err(exit) => return exit,
-    };
-    match studio_cutover::roll_back_script(&settings.connection, &studio, script, to) {
-        Ok(Ok(moved)) => {
-            print(&report::studio::render_rollback(script, &moved));
-            Exit::Clean.into()
-        }
-        Ok(Err(message)) => {
-            eprintln!("error: rollback of script {script}: {message}");
-            Ending::RollbackFailed.into()
-        }
-        Err(message) => cannot_run(&format!("rollback of script {script}: {message}")),
-    }
 }
 
 /// `validate --remote`: the local checks, then CXone's syntax check of every script that passed
@@ -164,12 +99,22 @@ pub(super) fn validate(args: ValidateArgs, config: Option<&ConfigFile>) -> ExitC
         Ok(checked) => checked,
         Err(exit) => return exit,
     };
+    // The scripts as they stand before CXone's findings are filed (each named by its sandbox).
     let scripts = studio_release::checked_scripts(&report);
-    let found = match studio_release::validate_scripts(&settings.connection, &studio, &scripts) {
-        Ok(found) => found,
+    let checker = StudioChecker {
+        connection: &settings.connection,
+        studio: &studio,
+    };
+    // Asked for by name, the remote check needs the access key: its absence is an error that says
+    // which setting to give, not a skip.
+    if let Err(message) = studio_release::client(&settings.connection, &studio) {
+        return cannot_run(&format!("validate --remote: {message}"));
+    }
+    let found = match check_online(&mut report, &checker) {
+        Ok(Online::Checked(found)) => found,
+        Ok(Online::Skipped(note)) => return cannot_run(&format!("validate --remote: {note}")),
         Err(message) => return cannot_run(&message),
     };
-    studio_release::add_remote_findings(&mut report, &found);
     let files = report::files::ReportFiles {
         junit: settings.reports.junit.as_deref(),
         sarif: settings.reports.sarif.as_deref(),
@@ -194,7 +139,7 @@ pub(super) fn validate(args: ValidateArgs, config: Option<&ConfigFile>) -> ExitC
 
 /// What CXone's syntax check made of one script: rejected (nothing saved), or saved under its
 /// sandbox name, clean or with warnings.
-fn remote_verdict(findings: &[studio_release::RemoteFinding], sandbox: &str) -> String {
+fn remote_verdict(findings: &[RemoteFinding], sandbox: &str) -> String {
     let errors = findings.iter().filter(|f| f.error).count();
     let warnings = findings.len() - errors;
     let counted = |n: usize, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });

@@ -22,7 +22,7 @@ use crate::redact::Redactor;
 pub enum AuditEvent {
     /// The credentials were accepted.
     TokenAcquired,
-    /// The run stopped before any flow: `step` is `token`.
+    /// The run stopped before any flow or script: `step` is `token`, `points of contact` or `start`.
     RunFailed {
         step: String,
         reason: String,

@@ -21,6 +21,15 @@ pub enum Blocked {
 }
 
 impl Blocked {
+    /// The exit: 2 when checked items cannot be sent, else the check's own (1, or 2 for files that
+    /// could not be read).
+    pub fn exit(&self, report: &CheckReport, fail_on: Severity) -> crate::exit::Exit {
+        match self {
+            Blocked::Unprepared(_) => crate::exit::Exit::CannotRun,
+            Blocked::ChecksFailed => crate::exit::Exit::of_check(report, fail_on),
+        }
+    }
+
     /// One sentence for the log.
     pub fn describe(&self, tag: &str) -> String {
         match self {

@@ -209,18 +209,8 @@ pub async fn release<B: Backend>(
     settings: ReleaseSettings,
     audit: Arc<AuditLog>,
 ) -> Result<Vec<FlowResult>, ApiError> {
-    if let Err(error) = client.authenticate().await {
-        let reason = error.to_string();
-        audit.record(
-            AuditEvent::RunFailed {
-                step: "token".into(),
-                reason,
-            },
-            None,
-            None,
-        );
-        return Err(error);
-    }
+    // A refused token stops the run; the driver audits it as `run_failed`.
+    client.authenticate().await?;
     audit.record(AuditEvent::TokenAcquired, None, None);
     let shared = Arc::new(Shared {
         client,

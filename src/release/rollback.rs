@@ -202,3 +202,87 @@ pub async fn restore(
         change: Change::Restored,
     })
 }
+
+/// A finished rollback as one line (the text of the `rollback` command and the Action's log).
+pub fn describe(flow_id: &str, done: &RolledBack, audit_log: &std::path::Path) -> String {
+    let audit_log = audit_log.display();
+    let replacing = done
+        .replaced
+        .as_ref()
+        .map(|r| format!(", replacing {r}"))
+        .unwrap_or_default();
+    match done.change {
+        Change::Restored => format!(
+            "rolled back flow {flow_id}: version {} (the content of {}) is active{replacing}; audit log {audit_log}\n",
+            done.restored_version_id, done.restored_from,
+        ),
+        Change::WouldRestore => format!(
+            "dry run: would roll back flow {flow_id}: the content of {} as version {}{replacing}; nothing was sent; audit log {audit_log}\n",
+            done.restored_from, done.restored_version_id,
+        ),
+        Change::AlreadyActive => format!(
+            "flow {flow_id}: the content of {} is already active (version {}); nothing changed; audit log {audit_log}\n",
+            done.restored_from, done.restored_version_id,
+        ),
+        Change::AlreadyRolledBack => format!(
+            "flow {flow_id}: the active version {} is a rollback already{replacing}; nothing moved (a rollback undoes the last release once; name a version with --to to restore another); audit log {audit_log}\n",
+            done.restored_version_id,
+        ),
+    }
+}
+
+/// The `published` output of a rollback.
+pub fn published(flow_id: &str, done: &RolledBack) -> serde_json::Value {
+    serde_json::json!([{
+        "flowId": flow_id, "outcome": match done.change {
+            Change::Restored => "rolled back",
+            Change::WouldRestore => "dry run",
+            Change::AlreadyActive | Change::AlreadyRolledBack => "already active",
+        },
+        "versionId": done.restored_version_id, "restoredFrom": done.restored_from, "replaced": done.replaced,
+    }])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rollback_says_what_it_restored_or_that_nothing_changed() {
+        let restored = RolledBack {
+            restored_version_id: "new".into(),
+            restored_from: "old".into(),
+            replaced: Some("bad".into()),
+            change: Change::Restored,
+        };
+        let audit = std::path::Path::new("audit.jsonl");
+        assert_eq!(
+            describe("main", &restored, audit),
+            "rolled back flow main: version new (the content of old) is active, replacing bad; audit log audit.jsonl\n"
+        );
+        assert_eq!(published("main", &restored)[0]["outcome"], "rolled back");
+        let same = RolledBack {
+            change: Change::AlreadyActive,
+            replaced: None,
+            ..restored.clone()
+        };
+        assert!(describe("main", &same, audit).contains("is already active (version new); nothing changed"));
+        assert_eq!(published("main", &same)[0]["outcome"], "already active");
+        let dry = RolledBack {
+            change: Change::WouldRestore,
+            ..restored.clone()
+        };
+        assert_eq!(
+            describe("main", &dry, audit),
+            "dry run: would roll back flow main: the content of old as version new, replacing bad; nothing was sent; audit log audit.jsonl\n"
+        );
+        let second = RolledBack {
+            change: Change::AlreadyRolledBack,
+            ..restored
+        };
+        assert!(
+            describe("main", &second, audit)
+                .contains("the active version new is a rollback already, replacing bad; nothing moved")
+        );
+    }
+}

@@ -7,19 +7,18 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::check::online::{RemoteFinding, listed};
 use crate::check::{CheckReport, FileReport};
 use crate::cxone::config::{ClientConfig, Grant};
 use crate::cxone::secret::Secret;
 use crate::cxone::studio::{Saved, StudioClient, StudioConfig};
 use crate::cxone::studio_types::SaveResult;
 use crate::cxone::transport::ApiError;
-use crate::diagnostic::{Diagnostic, Finding};
-use crate::registry::{Rule, Severity};
+use crate::registry::Severity;
 use crate::release::audit::{AuditEvent, AuditLog};
 use crate::release::gate::Blocked;
-use crate::release::run::{open_audit, runtime};
 use crate::release::studio_cutover::{Cutover, cut_over};
-pub use crate::release::studio_pull::drift;
+use crate::release::target::Stopped;
 use crate::settings::{ACCESS_KEY_SECRET_ENV, Connection, StudioSettings};
 
 /// How a Studio release runs.
@@ -190,35 +189,6 @@ impl ScriptToRelease {
     }
 }
 
-/// One error or warning of CXone's syntax check, by action id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemoteFinding {
-    pub action: String,
-    pub action_type: Option<String>,
-    pub key: String,
-    pub error: bool,
-}
-
-impl RemoteFinding {
-    /// Where it stands: `action 12` or, when CXone named no action, `the script`.
-    fn place(&self) -> String {
-        if self.action.is_empty() {
-            "the script".to_string()
-        } else {
-            format!("action {}", self.action)
-        }
-    }
-}
-
-/// Where each of `findings` stands, for messages: `action 12 Timeout, action 14 Prompt`.
-pub fn listed<'f>(findings: impl IntoIterator<Item = &'f RemoteFinding>) -> String {
-    findings
-        .into_iter()
-        .map(|f| format!("{} {}", f.place(), f.key))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// The findings of a save's answer, per action.
 pub fn remote_findings(result: Option<&SaveResult>) -> Vec<RemoteFinding> {
     let Some(code) = result.and_then(|r| r.error_code.as_ref()) else {
@@ -361,22 +331,31 @@ fn same_action(a: &Value, b: &Value) -> bool {
 }
 
 /// Releases every script, one after another: save (or skip), then cut over. The points of contact
-/// are listed once, and only when a script has some mapped.
+/// are listed once, and only when a script has some mapped. `Err` when nothing could start.
 pub async fn release(
     client: &StudioClient,
     scripts: &[ScriptToRelease],
     settings: &StudioRelease,
     audit: &AuditLog,
-) -> Result<Vec<ScriptReport>, ApiError> {
-    client.authenticate().await?;
+) -> Result<Vec<ScriptReport>, Stopped> {
+    let stopped = |step: &'static str| {
+        move |error: ApiError| Stopped {
+            step,
+            reason: error.to_string(),
+        }
+    };
+    client.authenticate().await.map_err(stopped("token"))?;
     audit.record(AuditEvent::TokenAcquired, None, None);
     let points = if scripts.iter().any(|s| !settings.mapped(&s.name).is_empty()) {
-        client.points_of_contact().await?
+        client.points_of_contact().await.map_err(stopped("points of contact"))?
     } else {
         Vec::new()
     };
     if let Some(clash) = shared_point_of_contact(scripts, settings, &points) {
-        return Err(ApiError::local("map the points of contact", clash));
+        return Err(Stopped {
+            step: "points of contact",
+            reason: clash,
+        });
     }
     let mut reports = Vec::new();
     for script in scripts {
@@ -549,84 +528,6 @@ pub async fn validate_remote(
     Ok(match saved.succeeded() {
         Some(true) => remote_findings(saved.result()),
         _ => failing_findings(&saved),
-    })
-}
-
-/// Files CXone's findings on a checked report: each at its action's id in the script, under
-/// CXF040 (an error or a warning, as CXone said), so every renderer shows them.
-pub fn add_remote_findings(report: &mut CheckReport, found: &[(String, Vec<RemoteFinding>)]) {
-    for file in report.units.iter_mut().filter_map(|u| u.flow.as_mut()) {
-        let path = file.source.display_path();
-        let Some((_, findings)) = found.iter().find(|(p, _)| *p == path) else {
-            continue;
-        };
-        for finding in findings {
-            let element = file
-                .model
-                .as_ref()
-                .and_then(|m| m.elements.iter().find(|e| e.id.value == finding.action).map(|e| (m, e)));
-            let (span, what) = match element {
-                Some((model, element)) => (element.id.span, model.describe(element)),
-                None => (Default::default(), finding.place()),
-            };
-            let severity = if finding.error {
-                Severity::Error
-            } else {
-                Severity::Warning
-            };
-            let message = format!(
-                "CXone's syntax check {} `{}` on {what}",
-                if finding.error { "rejects it with" } else { "warns" },
-                finding.key
-            );
-            let finding = Finding::new(Rule::RemoteSyntaxCheck, span, message)
-                .with_help("the tenant's own check, run by saving the script under its sandbox name (NAME__ci)");
-            file.diagnostics
-                .push(Diagnostic::locate(finding, severity, &file.source));
-        }
-        crate::check::sort_diagnostics(&mut file.diagnostics);
-    }
-}
-
-/// Releases checked scripts for `tag`: `Err` when the release could not run at all.
-pub fn release_scripts(
-    connection: &Connection,
-    studio: &StudioSettings,
-    scripts: &[ScriptToRelease],
-    tag: &str,
-    dry_run: bool,
-) -> Result<(Vec<ScriptReport>, Option<String>), String> {
-    check_tag(tag)?;
-    let client = client(connection, studio)?;
-    let (audit, _) = open_audit(connection, tag)?;
-    let settings = StudioRelease {
-        tag: tag.to_string(),
-        dry_run,
-        force: studio.allow_live_overwrite,
-        points_of_contact: studio.points_of_contact.clone(),
-    };
-    let reports = runtime()?
-        .block_on(release(&client, scripts, &settings, &audit))
-        .map_err(|e| format!("release {tag}: {e}"))?;
-    Ok((reports, audit.failure()))
-}
-
-/// CXone's syntax check of each script, saved under its sandbox name; the findings per script path.
-pub fn validate_scripts(
-    connection: &Connection,
-    studio: &StudioSettings,
-    scripts: &[ScriptToRelease],
-) -> Result<Vec<(String, Vec<RemoteFinding>)>, String> {
-    let client = client(connection, studio)?;
-    runtime()?.block_on(async {
-        let mut found = Vec::new();
-        for script in scripts {
-            let findings = validate_remote(&client, script, &studio.sandbox_prefix)
-                .await
-                .map_err(|e| e.to_string())?;
-            found.push((script.path.clone(), findings));
-        }
-        Ok(found)
     })
 }
 

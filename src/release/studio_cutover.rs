@@ -8,8 +8,9 @@ use serde_json::Value;
 use crate::cxone::studio::StudioClient;
 use crate::cxone::studio_types::PointOfContact;
 use crate::release::audit::{AuditEvent, AuditLog};
-use crate::release::run::{open_audit, runtime};
+use crate::release::run::runtime;
 use crate::release::studio::{client, is_version_of, versioned_name};
+use crate::release::target::RollbackFailure;
 use crate::settings::{Connection, StudioSettings};
 
 /// One point of contact moved (or, in a dry run, to be moved) to the released script.
@@ -247,7 +248,8 @@ fn moves(entries: &[Value], code: &str, now: &str) -> Vec<Move> {
 /// Points each point of contact mapped to `script` back: to `to` when given (`NAME__TAG`), else to
 /// what it ran before its last recorded cutover to a version of `script`. Every point of contact is
 /// checked first (it runs what the audit log says it last moved it to; the target is a version of
-/// `script` the tenant has), then all are moved. Returns (contactCode, from, to) per move made.
+/// `script` the tenant has), then all are moved (in a dry run, none is). Returns (contactCode, from,
+/// to) per move made (or, in a dry run, to be made).
 pub async fn rollback(
     client: &StudioClient,
     script: &str,
@@ -255,6 +257,7 @@ pub async fn rollback(
     mapped: &[String],
     entries: &[Value],
     audit: &AuditLog,
+    dry_run: bool,
 ) -> Result<Vec<(String, String, String)>, String> {
     let points = client.points_of_contact().await.map_err(|e| e.to_string())?;
     let mut plan = Vec::new();
@@ -294,6 +297,13 @@ pub async fn rollback(
             return Err(format!("the tenant has no script `{target}` to roll back to"));
         }
         plan.push((point, target));
+    }
+    if dry_run {
+        return Ok(plan
+            .into_iter()
+            .filter(|(p, t)| p.script_name != *t)
+            .map(|(p, t)| (p.contact_code.0.to_string(), p.script_name, t))
+            .collect());
     }
     let record = |event: AuditEvent| audit.record(event, Some(script), None);
     let mut done = Vec::new();
@@ -343,32 +353,33 @@ async fn undo(client: &StudioClient, moved: Vec<(PointOfContact, String)>, recor
     said
 }
 
-/// Each point of contact a rollback moved: (contactCode, from, to).
-pub type Moved = Vec<(String, String, String)>;
-
 /// Rolls a script's points of contact back (to `NAME__TAG`, or to what the audit log says they ran
-/// before): the moves made, or why the rollback that ran could not restore; `Err` when it could
-/// not run at all (no mapping, no credentials, no audit log), as flows-api's `roll_back`.
+/// before): the moves made (in a dry run, to be made); why not, as could-not-run (nothing mapped,
+/// no credentials) or failed.
 pub fn roll_back_script(
     connection: &Connection,
     studio: &StudioSettings,
     script: &str,
     to: Option<&str>,
-) -> Result<Result<Moved, String>, String> {
+    audit: &AuditLog,
+    dry_run: bool,
+) -> Result<Vec<(String, String, String)>, RollbackFailure> {
     let mapped = studio.points_of_contact.get(script).cloned().unwrap_or_default();
     if mapped.is_empty() {
-        return Err(format!(
+        return Err(RollbackFailure::CannotRun(format!(
             "no point of contact is mapped to `{script}`: say which with --point-of-contact {script}=ID"
-        ));
+        )));
     }
     let entries: Vec<Value> = std::fs::read_to_string(&connection.audit_log)
         .unwrap_or_default()
         .lines()
         .filter_map(|line| serde_json::from_str(line).ok())
         .collect();
-    let client = client(connection, studio)?;
-    let (audit, _) = open_audit(connection, "rollback")?;
-    Ok(runtime()?.block_on(rollback(&client, script, to, &mapped, &entries, &audit)))
+    let client = client(connection, studio).map_err(RollbackFailure::CannotRun)?;
+    runtime()
+        .map_err(RollbackFailure::CannotRun)?
+        .block_on(rollback(&client, script, to, &mapped, &entries, audit, dry_run))
+        .map_err(RollbackFailure::Failed)
 }
 
 #[cfg(test)]

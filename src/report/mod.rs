@@ -11,7 +11,6 @@ pub mod mermaid;
 pub mod outputs;
 pub mod release;
 pub mod sarif;
-pub mod studio;
 pub mod summary;
 pub mod trace;
 

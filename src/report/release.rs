@@ -1,64 +1,58 @@
 //! A release and a rollback as the log shows them (text) and as the `published` output carries
 //! them (JSON); the job summary's table is in `summary.rs`.
 
-use std::path::Path;
-
 use serde_json::{Value, json};
 
 use crate::cxone::types::Version;
 use crate::printable::{escape, shown};
-use crate::release::pipeline::Outcome;
-use crate::release::rollback::{Change, RolledBack};
-use crate::release::run::Released;
+use crate::release::driver::Released;
+use crate::release::target::Status;
 
-/// The release as text: a heading line, then one line per flow.
+/// The release as text, the same for every backend: a heading line, then one line per item (its
+/// path, id, what happened and the lines under it), then a dry run's count.
 pub fn render_release(released: &Released) -> String {
-    let (settings, results) = (&released.settings, &released.results);
+    let items = &released.items;
+    let (one, many) = released.nouns;
+    let counted = format!("{} {}", items.len(), if items.len() == 1 { one } else { many });
+    let whereto = match &released.environment {
+        Some((environment, reason)) => format!("to {environment} ({reason}; {counted})"),
+        None => format!("with the {} backend ({counted})", released.backend),
+    };
     let mut out = format!(
-        "{}release {} to {} ({}; {} flow{}), audit log {}\n",
-        if settings.dry_run { "dry run: " } else { "" },
-        settings.release.tag,
-        settings.release.environment,
-        settings.release.environment_reason,
-        results.len(),
-        if results.len() == 1 { "" } else { "s" },
+        "{}release {} {whereto}, audit log {}\n",
+        if released.dry_run { "dry run: " } else { "" },
+        released.tag,
         released.audit_log.display()
     );
-    for result in results {
-        let detail = match &result.outcome {
-            Outcome::WouldRelease { note, changes, .. } => {
-                let lines: String = changes.iter().map(|c| format!("\n      {}", shown(c))).collect();
-                format!("{}{lines}", shown(note))
+    for item in items {
+        // The version, unless the detail names it (or it is only planned).
+        let version = match &item.version {
+            Some(v) if item.status != Status::WouldRelease && !item.detail.contains(v.as_str()) => {
+                format!("version {v}: ")
             }
-            outcome => format!(
-                "{}{}",
-                outcome
-                    .version_id()
-                    .map(|v| format!("version {v}: "))
-                    .unwrap_or_default(),
-                shown(&outcome.detail())
-            ),
+            _ => String::new(),
         };
-        let warning = result
+        let lines: String = item.lines.iter().map(|l| format!("\n      {}", shown(l))).collect();
+        let warning = item
             .warning
             .as_ref()
             .map(|w| format!("\n    warning: {}", shown(w)))
             .unwrap_or_default();
         out.push_str(&format!(
-            "  {}  {}  {}: {detail}{warning}\n",
-            shown(&result.path),
-            shown(&result.flow_id),
-            result.outcome.label()
+            "  {}  {}  {}: {version}{}{lines}{warning}\n",
+            shown(&item.path),
+            shown(&item.id),
+            item.label,
+            shown(&item.detail)
         ));
     }
-    if settings.dry_run {
-        // Every flow is counted once: what is neither released nor up to date is blocked.
-        let count = |f: fn(&Outcome) -> bool| results.iter().filter(|r| f(&r.outcome)).count();
-        let would = count(|o| matches!(o, Outcome::WouldRelease { .. }));
-        let up_to_date = count(|o| matches!(o, Outcome::UpToDate { .. }));
+    if released.dry_run {
+        // Every item is counted once: what is neither released nor up to date is blocked.
+        let would = released.count(Status::WouldRelease);
+        let up_to_date = released.count(Status::Unchanged);
         out.push_str(&format!(
             "dry run: {would} would be released, {up_to_date} up to date, {} blocked; nothing was sent\n",
-            results.len() - would - up_to_date,
+            items.len() - would - up_to_date,
         ));
     }
     out
@@ -127,58 +121,13 @@ pub fn versions_json(flow_id: &str, versions: &[Version], content_hash: &str) ->
     json!({"flowId": flow_id, "contentHash": content_hash, "versions": list})
 }
 
-/// A finished rollback as one line.
-pub fn render_rollback(flow_id: &str, done: &RolledBack, audit_log: &Path) -> String {
-    let audit_log = audit_log.display();
-    let replacing = done
-        .replaced
-        .as_ref()
-        .map(|r| format!(", replacing {r}"))
-        .unwrap_or_default();
-    match done.change {
-        Change::Restored => format!(
-            "rolled back flow {flow_id}: version {} (the content of {}) is active{replacing}; audit log {audit_log}\n",
-            done.restored_version_id, done.restored_from,
-        ),
-        Change::WouldRestore => format!(
-            "dry run: would roll back flow {flow_id}: the content of {} as version {}{replacing}; nothing was sent; audit log {audit_log}\n",
-            done.restored_from, done.restored_version_id,
-        ),
-        Change::AlreadyActive => format!(
-            "flow {flow_id}: the content of {} is already active (version {}); nothing changed; audit log {audit_log}\n",
-            done.restored_from, done.restored_version_id,
-        ),
-        Change::AlreadyRolledBack => format!(
-            "flow {flow_id}: the active version {} is a rollback already{replacing}; nothing moved (a rollback undoes the last release once; name a version with --to to restore another); audit log {audit_log}\n",
-            done.restored_version_id,
-        ),
-    }
-}
-
-/// The `published` output of a release: path, flow id, outcome and version per flow.
+/// The `published` output of a release: path, id, outcome and version per item.
 pub fn published(released: &Released) -> Value {
     released
-        .results
+        .items
         .iter()
-        .map(|r| {
-            json!({
-                "path": r.path, "flowId": r.flow_id, "outcome": r.outcome.label(),
-                "versionId": r.outcome.version_id(),
-            })
-        })
+        .map(|i| json!({"path": i.path, "flowId": i.id, "outcome": i.label, "versionId": i.version}))
         .collect()
-}
-
-/// The `published` output of a rollback.
-pub fn published_rollback(flow_id: &str, done: &RolledBack) -> Value {
-    json!([{
-        "flowId": flow_id, "outcome": match done.change {
-            Change::Restored => "rolled back",
-            Change::WouldRestore => "dry run",
-            Change::AlreadyActive | Change::AlreadyRolledBack => "already active",
-        },
-        "versionId": done.restored_version_id, "restoredFrom": done.restored_from, "replaced": done.replaced,
-    }])
 }
 
 #[cfg(test)]
@@ -187,35 +136,22 @@ mod tests {
 
     use super::*;
     use crate::exit::Exit;
-    use crate::release::backend::RegistrationWait;
-    use crate::release::payload::ReleaseInfo;
-    use crate::release::pipeline::{FlowResult, ReleaseSettings};
+    use crate::release::flows_api::result_of;
+    use crate::release::pipeline::{FlowResult, Outcome};
 
     fn released(outcome: Outcome, warning: Option<&str>) -> Released {
         Released {
-            results: vec![FlowResult {
+            backend: "flows-api",
+            nouns: ("flow", "flows"),
+            tag: "v1-prod".into(),
+            environment: Some(("production".into(), "tag `v1-prod` matches `*-prod`".into())),
+            dry_run: false,
+            items: vec![result_of(FlowResult {
                 path: "flows/main.flow.json".into(),
                 flow_id: "main".into(),
                 outcome,
                 warning: warning.map(str::to_string),
-            }],
-            settings: ReleaseSettings {
-                release: ReleaseInfo {
-                    tag: "v1-prod".into(),
-                    environment: "production".into(),
-                    environment_reason: "tag `v1-prod` matches `*-prod`".into(),
-                    activation_priority: 1,
-                    created_by: "acme/ivr@abc".into(),
-                },
-                max_concurrency: 1,
-                case_concurrency: 1,
-                qa_webhook_url: None,
-                smoke_test: false,
-                dry_run: false,
-                max_execution_ms: 15_000,
-                registration: RegistrationWait::default(),
-                force: false,
-            },
+            })],
             audit_log: PathBuf::from("audit.jsonl"),
             audit_failure: None,
         }
@@ -262,56 +198,16 @@ mod tests {
             },
             None,
         );
-        done.settings.dry_run = true;
-        let mut rolled_back = done.results[0].clone();
-        rolled_back.outcome = Outcome::WasRolledBack {
+        done.dry_run = true;
+        let rolled_back = Outcome::WasRolledBack {
             version_id: "v-2".into(),
             restored_version_id: "v-3".into(),
         };
-        done.results.push(rolled_back);
+        done.items.push(released(rolled_back, None).items.remove(0));
         let text = render_release(&done);
         assert!(
             text.ends_with("dry run: 0 would be released, 1 up to date, 1 blocked; nothing was sent\n"),
             "{text}"
-        );
-    }
-
-    #[test]
-    fn a_rollback_says_what_it_restored_or_that_nothing_changed() {
-        let restored = RolledBack {
-            restored_version_id: "new".into(),
-            restored_from: "old".into(),
-            replaced: Some("bad".into()),
-            change: Change::Restored,
-        };
-        let audit = Path::new("audit.jsonl");
-        assert_eq!(
-            render_rollback("main", &restored, audit),
-            "rolled back flow main: version new (the content of old) is active, replacing bad; audit log audit.jsonl\n"
-        );
-        assert_eq!(published_rollback("main", &restored)[0]["outcome"], "rolled back");
-        let same = RolledBack {
-            change: Change::AlreadyActive,
-            replaced: None,
-            ..restored.clone()
-        };
-        assert!(render_rollback("main", &same, audit).contains("is already active (version new); nothing changed"));
-        assert_eq!(published_rollback("main", &same)[0]["outcome"], "already active");
-        let dry = RolledBack {
-            change: Change::WouldRestore,
-            ..restored.clone()
-        };
-        assert_eq!(
-            render_rollback("main", &dry, audit),
-            "dry run: would roll back flow main: the content of old as version new, replacing bad; nothing was sent; audit log audit.jsonl\n"
-        );
-        let second = RolledBack {
-            change: Change::AlreadyRolledBack,
-            ..restored
-        };
-        assert!(
-            render_rollback("main", &second, audit)
-                .contains("the active version new is a rollback already, replacing bad; nothing moved")
         );
     }
 }

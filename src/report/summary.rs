@@ -12,7 +12,7 @@ use crate::check::{CheckReport, FileReport, Simulated};
 use crate::diagnostic::Diagnostic;
 use crate::flow::diff::{self, Change};
 use crate::registry::Severity;
-use crate::release::pipeline::FlowResult;
+use crate::release::target::ItemResult;
 use crate::report::{explain_case, mermaid, plural};
 use crate::sim::run::CallSummary;
 use crate::studio::view;
@@ -105,7 +105,7 @@ pub struct ReleaseSection<'a> {
     pub environment_reason: &'a str,
     pub dry_run: bool,
     pub audit_log: &'a str,
-    pub results: &'a [FlowResult],
+    pub results: &'a [ItemResult],
 }
 
 /// Everything the summary is made from.
@@ -394,27 +394,35 @@ fn upper_first(text: &str) -> String {
 }
 
 fn release_block(release: &ReleaseSection) -> String {
+    // A backend without environments (studio) says none.
+    let whereto = if release.environment.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " to {}\n\n{}.",
+            md(release.environment),
+            md(&upper_first(release.environment_reason))
+        )
+    };
     let mut out = format!(
-        "\n### {}Release {} to {}\n\n{}.\n\n| flow | flow id | outcome | version | detail |\n| --- | --- | --- | --- | --- |\n",
+        "\n### {}Release {}{whereto}\n\n| item | id | outcome | version | detail |\n| --- | --- | --- | --- | --- |\n",
         if release.dry_run { "Dry run: " } else { "" },
         md(release.tag),
-        md(release.environment),
-        md(&upper_first(release.environment_reason))
     );
     for result in release.results {
-        let detail = result.outcome.detail();
-        let detail = match &result.warning {
-            Some(warning) => format!("{detail}; ⚠ {warning}"),
-            None => detail,
-        };
+        let detail = std::iter::once(result.detail.clone())
+            .chain(result.lines.iter().cloned())
+            .chain(result.warning.iter().map(|w| format!("⚠ {w}")))
+            .collect::<Vec<_>>()
+            .join("; ");
         let _ = writeln!(
             out,
             "| {} | {} | {}{} | {} | {} |",
             md(&result.path),
-            md(&result.flow_id),
+            md(&result.id),
             if result.failed() { "❌ " } else { "" },
-            result.outcome.label(),
-            md(result.outcome.version_id().unwrap_or_default()),
+            result.label,
+            md(result.version.as_deref().unwrap_or_default()),
             md(&detail)
         );
     }

@@ -825,3 +825,29 @@ async fn on_a_terminal_a_release_draws_a_progress_bar_above_its_steps() {
     assert!(screen.contains("flows released or skipped"), "{screen}");
     assert!(screen.contains("acme-bank-main-ivr: published"), "{screen}");
 }
+
+/// The flows-api backend refuses what it cannot carry, before anything is sent: Studio's settings
+/// (a point of contact mapping, overwriting a released name), exit 2 naming the setting and the
+/// backend.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_setting_the_flows_api_backend_cannot_carry_is_refused_naming_it_and_the_backend() {
+    let emu = Arc::new(emulator(&[]).await);
+    let dir = workspace();
+    for (extra, setting) in [
+        (&["--point-of-contact", "Main=4001"][..], "--point-of-contact"),
+        (&["--allow-live-overwrite"][..], "--allow-live-overwrite"),
+    ] {
+        let args: Vec<&'static str> = [&["release", "--tag", "v1"][..], extra].concat();
+        let (code, stdout, stderr) = binary_async(dir.path(), &emu, &args, SECRET).await;
+        assert_eq!(code, 2, "{stdout}{stderr}");
+        assert!(
+            stderr.contains(setting) && stderr.contains("cannot be used with the flows-api backend"),
+            "{stderr}"
+        );
+    }
+    assert_eq!(emu.state.lock().versions.len(), 0, "nothing was sent");
+    assert!(
+        !dir.path().join("cxone-flow-audit.jsonl").exists(),
+        "nothing was audited"
+    );
+}

@@ -59,7 +59,7 @@ fn check_fixture(path: &PathBuf) -> cxone_flow::check::CheckReport {
 }
 
 /// Rules only a tenant can trigger: the Studio API tests show them against the emulator.
-const REMOTE_ONLY: [Rule; 1] = [Rule::RemoteSyntaxCheck];
+const REMOTE_ONLY: [Rule; 2] = [Rule::RemoteSyntaxCheck, Rule::LiveDrift];
 
 #[test]
 fn every_rule_has_a_bad_and_a_good_fixture() {

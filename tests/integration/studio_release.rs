@@ -147,7 +147,7 @@ pub(crate) fn says(output: &str, wanted: &str) {
 fn drift_warning(run: &crate::action::ActionRun) -> Option<&crate::action::WorkflowCommand> {
     run.commands
         .iter()
-        .find(|c| c.name == "warning" && c.properties.get("title").is_some_and(|t| t == "cxone-flow drift"))
+        .find(|c| c.name == "warning" && c.properties.get("title").is_some_and(|t| t == "CXF044 live-drift"))
 }
 
 /// The example script with another greeting: other content, for another tag.
@@ -167,7 +167,7 @@ async fn a_tag_release_saves_once_cuts_over_and_a_rollback_repoints_back() {
     assert_eq!(first.code, 0, "{}{}", first.stdout, first.stderr);
     says(
         &first.stdout,
-        "ivr/acme_main_ivr.json (Acme_Main_IVR): saved as `Acme_Main_IVR__v1`",
+        "  ivr/acme_main_ivr.json  Acme_Main_IVR  released: saved as `Acme_Main_IVR__v1`",
     );
     says(
         &first.stdout,
@@ -286,7 +286,7 @@ async fn a_released_name_is_never_overwritten_with_other_content_unless_forced_a
     assert_eq!(refused.code, 1, "{}", refused.stdout);
     says(
         &refused.stdout,
-        "ivr/acme_main_ivr.json (Acme_Main_IVR): REFUSED: `Acme_Main_IVR__v1` already holds other content than this file",
+        "  ivr/acme_main_ivr.json  Acme_Main_IVR  refused: `Acme_Main_IVR__v1` already holds other content than this file",
     );
     let studio = client(&emulator, access_key());
     assert_eq!(
@@ -354,12 +354,12 @@ async fn cxone_s_syntax_check_blocks_the_release_and_lands_on_the_action_s_line(
         .position(|l| l.trim_start().starts_with("\"9\": {"))
         .unwrap()
         + 1;
-    says(
-        &validated.stdout,
-        &format!(
-            "ivr/acme_main_ivr.json:{line}:5: error[CXF040] remote-syntax-check: CXone's syntax check rejects it with `skill-not-found` on action 9 \"Billing Queue\" (REQAGENT)"
-        ),
+    let located = format!(
+        "ivr/acme_main_ivr.json:{line}:5: error[CXF040] remote-syntax-check: CXone's syntax check rejects it with `skill-not-found` on action 9 \"Billing Queue\" (REQAGENT)"
     );
+    says(&validated.stdout, &located);
+    // The release shows the same finding at the same file and line.
+    says(&rejected.stdout, &located);
     says(
         &validated.stdout,
         "remote: ivr/acme_main_ivr.json rejected by CXone's syntax check (1 error, 0 warnings), nothing saved\nFAILED (exit 1)\n",
@@ -533,12 +533,23 @@ async fn a_tag_pushed_releases_the_scripts_and_cuts_over_from_the_action() {
     ]);
     let run = run_action_async(repo.path(), vars).await;
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert!(run.summary.contains("### Studio release v7"), "{}", run.summary);
+    assert!(run.summary.contains("### Release v7\n"), "{}", run.summary);
+    // The same outputs as a flows-api release: what was released, and the audit log.
+    let published: serde_json::Value = serde_json::from_str(&run.outputs["published"]).unwrap();
+    assert_eq!(
+        published,
+        json!([{"path": "ivr/acme_main_ivr.json", "flowId": "Acme_Main_IVR", "outcome": "released", "versionId": "Acme_Main_IVR__v7"}])
+    );
+    assert_eq!(run.outputs["audit-log"], "cxone-flow-audit.jsonl");
     assert!(
-        run.summary
-            .contains("point of contact 4001: moved from `Old_IVR` to `Acme_Main_IVR__v7` (read back)"),
+        run.summary.contains(r"| released | Acme\_Main\_IVR\_\_v7 |")
+            && run.summary.contains(r"point of contact 4001\: moved from \`Old\_IVR\`"),
         "{}",
         run.summary
+    );
+    says(
+        &run.stdout,
+        "point of contact 4001: moved from `Old_IVR` to `Acme_Main_IVR__v7` (read back)",
     );
     let studio = client(&emulator, access_key());
     assert_eq!(
@@ -579,8 +590,21 @@ async fn a_drift_check_warns_about_scripts_whose_live_content_differs() {
     assert_eq!(run.code, 0, "drift warns, it does not fail: {}", run.stdout);
     let warning = drift_warning(&run).unwrap_or_else(|| panic!("{}", run.stdout));
     assert_eq!(warning.properties["file"], "ivr/acme_main_ivr.json");
-    assert_eq!(warning.data, "the live script `Acme_Main_IVR` differs from this file");
-    assert!(run.summary.contains("differs from this file"), "{}", run.summary);
+    assert!(
+        warning
+            .data
+            .starts_with("the live script `Acme_Main_IVR` differs from this file"),
+        "{}",
+        warning.data
+    );
+    // A finding like any other: in the reports, at the top of the file.
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo.path().join("cxone-flow.sarif")).unwrap()).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(
+        (result["ruleId"].as_str(), result["level"].as_str()),
+        (Some("CXF044"), Some("warning"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -610,9 +634,12 @@ async fn right_after_a_release_the_drift_check_finds_no_drift_and_then_finds_an_
     let run = run_action_async(&dir, drift_vars).await;
     let warning = drift_warning(&run).unwrap_or_else(|| panic!("{}", run.stdout));
     assert_eq!(warning.properties["file"], "ivr/acme_main_ivr.json");
-    assert_eq!(
-        warning.data,
-        "point of contact 4001 runs `Acme_Main_IVR__v1`, which differs from this file"
+    assert!(
+        warning
+            .data
+            .starts_with("point of contact 4001 runs `Acme_Main_IVR__v1`, which differs from this file"),
+        "{}",
+        warning.data
     );
 }
 
@@ -780,4 +807,136 @@ async fn one_point_of_contact_mapped_to_two_released_scripts_is_refused_before_a
     let studio = client(&emulator, access_key());
     assert_eq!(studio.point_of_contact(4001).await.unwrap().script_name, "Old_IVR");
     assert!(studio.get("Acme_Main_IVR__v1").await.unwrap().is_none());
+}
+
+/// Every release setting the Studio backend cannot carry is refused before anything is sent, exit
+/// 2, naming the setting and the backend: none is silently ignored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_setting_the_studio_backend_cannot_carry_is_refused_naming_it_and_the_backend() {
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    let repo = std::sync::Arc::new(repository());
+    let refused = [
+        (vec!["--environment", "production"], "--environment"),
+        (vec!["--smoke-test"], "--smoke-test"),
+        (
+            vec!["--qa-webhook-url", "https://qa.example.com/hooks"],
+            "--qa-webhook-url",
+        ),
+    ];
+    for (extra, setting) in refused {
+        let run = off_runtime(&emulator, &repo, move |d, e| release(d, e, "v1", &extra)).await;
+        assert_eq!(run.code, 2, "{setting}: {}{}", run.stdout, run.stderr);
+        says(&run.stderr, setting);
+        says(&run.stderr, "cannot be used with the studio backend");
+    }
+    // The release environment's substitutions, from the settings file.
+    std::fs::write(
+        repo.path().join("cxone-flow.toml"),
+        "[environments.staging.substitutions]\n\"{{QUEUE}}\" = \"Sales\"\n",
+    )
+    .unwrap();
+    let run = off_runtime(&emulator, &repo, move |d, e| release(d, e, "v1", &[])).await;
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    says(&run.stderr, "substitutions");
+    says(&run.stderr, "cannot be used with the studio backend");
+    assert!(audit(repo.path()).is_empty(), "nothing was audited");
+    let studio = client(&emulator, access_key());
+    assert_eq!(
+        studio.get("Acme_Main_IVR__v1").await.unwrap(),
+        None,
+        "nothing was saved"
+    );
+}
+
+/// What the Studio backend can carry it honours: a dry run's `--payloads` writes each script it
+/// would save as NAME__TAG.json, and `rollback --dry-run` says what would move and moves nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_studio_dry_run_writes_its_payloads_and_a_rollback_dry_run_moves_nothing() {
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    let repo = std::sync::Arc::new(repository());
+    let dry = off_runtime(&emulator, &repo, move |d, e| {
+        release(d, e, "v1", &["--dry-run", "--payloads", "out"])
+    })
+    .await;
+    assert_eq!(dry.code, 0, "{}{}", dry.stdout, dry.stderr);
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo.path().join("out/Acme_Main_IVR__v1.json")).unwrap())
+            .unwrap();
+    assert_eq!(written["header"]["scriptName"], "Acme_Main_IVR__v1");
+    for tag in ["v1", "v2"] {
+        if tag == "v2" {
+            edit_greeting(repo.path(), "Welcome to Acme.");
+        }
+        let run = off_runtime(&emulator, &repo, move |d, e| release(d, e, tag, &[])).await;
+        assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    }
+    let back = off_runtime(&emulator, &repo, move |d, e| rollback(d, e, &["--dry-run"])).await;
+    assert_eq!(back.code, 0, "{}{}", back.stdout, back.stderr);
+    says(
+        &back.stdout,
+        "point of contact 4001 would move back from `Acme_Main_IVR__v2` to `Acme_Main_IVR__v1`",
+    );
+    let studio = client(&emulator, access_key());
+    assert_eq!(
+        studio.point_of_contact(4001).await.unwrap().script_name,
+        "Acme_Main_IVR__v2",
+        "a dry run moves nothing"
+    );
+}
+
+/// A misconfigured rollback (no point of contact mapped) could not run: exit 2, as under flows-api.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_misconfigured_studio_rollback_exits_2() {
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    let repo = std::sync::Arc::new(repository());
+    let run = off_runtime(&emulator, &repo, move |d, e| {
+        cxone_flow(d, e, &["rollback", "--backend", "studio", "--script", "Acme_Main_IVR"])
+    })
+    .await;
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    says(&run.stderr, "no point of contact is mapped to `Acme_Main_IVR`");
+}
+
+/// Without an access key (a pull request from a fork gets no secrets), the Action's online check
+/// is skipped with a note in the summary, and the offline checks decide the run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_an_access_key_the_remote_syntax_check_is_skipped_with_a_note() {
+    use crate::action::run_action_async;
+    let emulator = tenant(&["Claims"]).await;
+    let repo = repository();
+    let mut vars: Vec<(String, String)> = action_inputs(&emulator)
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("INPUT_CXONE-ACCESS-KEY"))
+        .collect();
+    vars.extend([
+        ("GITHUB_EVENT_NAME".to_string(), "push".to_string()),
+        ("GITHUB_REF".into(), "refs/heads/main".into()),
+        ("INPUT_REMOTE-VALIDATE".into(), "true".into()),
+    ]);
+    let run = run_action_async(repo.path(), vars).await;
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    says(&run.summary, "CXF040");
+    says(&run.summary, r"were skipped\: no credentials");
+    let studio = client(&emulator, access_key());
+    assert_eq!(studio.get("Acme_Main_IVR__ci").await.unwrap(), None, "nothing was sent");
+}
+
+/// A Studio release whose access key is refused stops before any script, exit 2, and the audit
+/// log says so with `run_failed`, as a flows-api release does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_access_key_is_audited_as_run_failed() {
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    let repo = std::sync::Arc::new(repository());
+    let run = off_runtime(&emulator, &repo, move |d, e| {
+        release(d, e, "v1", &["--access-key-id", "not-a-key"])
+    })
+    .await;
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    let events = audit(repo.path());
+    let last = events.last().unwrap_or_else(|| panic!("no audit log: {}", run.stderr));
+    assert_eq!(
+        (last["event"].as_str(), last["step"].as_str()),
+        (Some("run_failed"), Some("token"))
+    );
+    assert!(!last.to_string().contains(KEY_SECRET), "{last}");
 }

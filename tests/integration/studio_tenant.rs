@@ -116,7 +116,7 @@ async fn a_lost_save_answer_is_read_back_before_it_is_called_failed() {
     assert_eq!(run.code, 1, "{}", run.stdout);
     says(
         &run.stdout,
-        "FAILED: CXone answered 200 with a body that is not a save answer, but the tenant has no `Acme_Main_IVR__v2` when read back",
+        "failed: CXone answered 200 with a body that is not a save answer, but the tenant has no `Acme_Main_IVR__v2` when read back",
     );
 }
 

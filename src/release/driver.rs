@@ -1,0 +1,352 @@
+//! The one release driver, for every backend: settings a backend cannot carry refused (exit 2,
+//! naming both), the gate, the audit log (`run_failed` included), the environment, the run, CXone's
+//! syntax-check findings filed on the report, and the exit code. Backends are `ReleaseTarget`s.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::check::CheckReport;
+use crate::check::online::file_findings;
+use crate::exit::Exit;
+use crate::release::audit::AuditEvent;
+use crate::release::gate::Blocked;
+use crate::release::payload::environment_for;
+use crate::release::run::open_audit;
+use crate::release::target::{ItemResult, ReleaseTarget, RollbackFailure, RolledBackTo, Run, Setting, Status};
+use crate::settings::Settings;
+
+/// Why a release or a rollback could not run (exit 2).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DriverError {
+    #[error("{setting} cannot be used with the {backend} backend: {reason}")]
+    Refused {
+        setting: &'static str,
+        backend: &'static str,
+        reason: &'static str,
+    },
+    #[error("{0}")]
+    CannotRun(String),
+}
+
+/// A release that ran: what happened to each item, and how the release was set up.
+#[derive(Debug, Clone)]
+pub struct Released {
+    /// `--backend`'s name of it.
+    pub backend: &'static str,
+    /// What it released, one and many.
+    pub nouns: (&'static str, &'static str),
+    pub tag: String,
+    /// The environment and why it was chosen, for a backend that has environments.
+    pub environment: Option<(String, String)>,
+    pub dry_run: bool,
+    pub items: Vec<ItemResult>,
+    pub audit_log: PathBuf,
+    /// The first audit-log write that failed: the run reports it and exits 2.
+    pub audit_failure: Option<String>,
+}
+
+impl Released {
+    /// Whether any item's content is not live as the tag asked.
+    pub fn failed(&self) -> bool {
+        self.items.iter().any(ItemResult::failed)
+    }
+
+    /// 2 when the audit log could not be written, 1 when an item failed, else 0.
+    pub fn exit(&self) -> Exit {
+        if self.audit_failure.is_some() {
+            Exit::CannotRun
+        } else {
+            Exit::findings_if(self.failed())
+        }
+    }
+
+    /// Files what CXone's syntax check said of the items on the report they came from, at their
+    /// file and line (CXF040), as `validate --remote` does.
+    pub fn file_findings(&self, report: &mut CheckReport) {
+        let found: Vec<_> = self
+            .items
+            .iter()
+            .filter(|i| !i.findings.is_empty())
+            .map(|i| (i.path.clone(), i.findings.clone()))
+            .collect();
+        file_findings(report, &found);
+    }
+
+    /// How many items ended in `status`.
+    pub fn count(&self, status: Status) -> usize {
+        self.items.iter().filter(|i| i.status == status).count()
+    }
+}
+
+/// What a release came to once it could run: blocked by the gate, or released.
+#[derive(Debug)]
+pub enum Release {
+    Blocked(Blocked),
+    Ran(Released),
+}
+
+/// The settings a run asks for that some backend may not carry: those set in `settings`, plus
+/// those that live outside them (`--payloads`, a Studio connection's), each with whether it is set.
+pub fn asked(settings: &Settings, outside: &[(Setting, bool)]) -> Vec<Setting> {
+    let options = &settings.release;
+    let (environment, _) = environment_for(&options.tag, options.environment.as_deref(), &options.production_tags);
+    let per_environment = options.per_environment.get(&environment);
+    [
+        (Setting::Environment, options.environment.is_some()),
+        (
+            Setting::Substitutions,
+            per_environment.is_some_and(|e| !e.substitutions.is_empty()),
+        ),
+        (Setting::SmokeTest, options.smoke_test),
+        (
+            Setting::QaWebhook,
+            options.qa_webhook_url.is_some() || per_environment.is_some_and(|e| e.qa_webhook_url.is_some()),
+        ),
+    ]
+    .into_iter()
+    .chain(outside.iter().copied())
+    .filter_map(|(setting, set)| set.then_some(setting))
+    .collect()
+}
+
+/// The first of `asked` the target cannot carry, as the error that stops the run.
+pub fn refuse<T: ReleaseTarget>(target: &T, asked: &[Setting]) -> Result<(), DriverError> {
+    for &setting in asked {
+        if let Some(reason) = target.cannot_carry(setting) {
+            return Err(DriverError::Refused {
+                setting: setting.named(),
+                backend: target.name(),
+                reason,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Everything a release needs, asked before the checks run (the command line fails fast): no
+/// setting the target cannot carry, and what the target needs (credentials, a tag it can release).
+pub fn prepare<T: ReleaseTarget>(target: &T, settings: &Settings, asked: &[Setting]) -> Result<(), DriverError> {
+    refuse(target, asked)?;
+    target.ready(settings).map_err(DriverError::CannotRun)
+}
+
+/// Releases what the checked report lets through: the gate, what the target needs, the audit
+/// log, the run. Checks that failed block it before credentials are asked for.
+pub fn release<T: ReleaseTarget>(
+    target: &T,
+    report: &CheckReport,
+    settings: &Settings,
+) -> Result<Release, DriverError> {
+    let items = match target.select(report, settings.fail_on) {
+        Ok(items) => items,
+        Err(blocked) => return Ok(Release::Blocked(blocked)),
+    };
+    target.ready(settings).map_err(DriverError::CannotRun)?;
+    let options = &settings.release;
+    let environment = target
+        .cannot_carry(Setting::Environment)
+        .is_none()
+        .then(|| environment_for(&options.tag, options.environment.as_deref(), &options.production_tags));
+    let (audit, created_by) = open_audit(&settings.connection, &options.tag).map_err(DriverError::CannotRun)?;
+    let audit = Arc::new(audit);
+    let (environment_name, environment_reason) = environment.clone().unwrap_or_default();
+    let run = Run {
+        settings,
+        audit: Arc::clone(&audit),
+        created_by,
+        environment: environment_name,
+        environment_reason,
+    };
+    let items = target.apply(items, &run).map_err(|stopped| {
+        let reason = settings.connection.redactor.scrub(&stopped.reason);
+        let step = stopped.step.to_string();
+        audit.record(
+            AuditEvent::RunFailed {
+                step,
+                reason: reason.clone(),
+            },
+            None,
+            None,
+        );
+        DriverError::CannotRun(format!("release {}: {reason}", options.tag))
+    })?;
+    Ok(Release::Ran(Released {
+        backend: target.name(),
+        nouns: target.nouns(),
+        tag: options.tag.clone(),
+        environment,
+        dry_run: options.dry_run,
+        items,
+        audit_log: audit.path().to_path_buf(),
+        audit_failure: audit.failure(),
+    }))
+}
+
+/// Rolls `subject` back: a dry run refused by a target that cannot make one, the audit log
+/// opened, the rollback, and an audit-log write that failed made a could-not-run.
+pub fn roll_back<T: ReleaseTarget>(
+    target: &T,
+    subject: &str,
+    to: Option<&str>,
+    settings: &Settings,
+) -> Result<RolledBackTo, RollbackFailure> {
+    let dry_run: &[Setting] = if settings.release.dry_run {
+        &[Setting::RollbackDryRun]
+    } else {
+        &[]
+    };
+    refuse(target, dry_run).map_err(|e| RollbackFailure::CannotRun(e.to_string()))?;
+    let (audit, created_by) = open_audit(&settings.connection, "rollback").map_err(RollbackFailure::CannotRun)?;
+    let audit = Arc::new(audit);
+    let run = Run {
+        settings,
+        audit: Arc::clone(&audit),
+        created_by,
+        environment: String::new(),
+        environment_reason: String::new(),
+    };
+    let done = target.roll_back(subject, to, &run);
+    match audit.failure() {
+        Some(failure) => Err(RollbackFailure::CannotRun(failure)),
+        None => done,
+    }
+}
+
+impl RollbackFailure {
+    /// 2 when the rollback could not run, 1 when it ran and failed.
+    pub fn exit(&self) -> Exit {
+        match self {
+            RollbackFailure::CannotRun(_) => Exit::CannotRun,
+            RollbackFailure::Failed(_) => Exit::Findings,
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            RollbackFailure::CannotRun(message) | RollbackFailure::Failed(message) => message,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! A third backend, as a contributor would add one: a target (this file's `Skeleton`, a few
+    //! dozen lines) is all the driver needs; the rest of the count is in ARCHITECTURE.md.
+
+    use super::*;
+    use crate::release::target::{ItemResult, Stopped};
+
+    /// A backend that "releases" every file of the report, or stops at its token step.
+    struct Skeleton {
+        token_refused: bool,
+    }
+
+    impl ReleaseTarget for Skeleton {
+        type Item = String;
+
+        fn name(&self) -> &'static str {
+            "skeleton"
+        }
+
+        fn nouns(&self) -> (&'static str, &'static str) {
+            ("file", "files")
+        }
+
+        fn cannot_carry(&self, setting: Setting) -> Option<&'static str> {
+            (setting == Setting::SmokeTest).then_some("it cannot simulate")
+        }
+
+        fn ready(&self, _: &Settings) -> Result<(), String> {
+            Ok(())
+        }
+
+        fn select(&self, report: &CheckReport, _: crate::registry::Severity) -> Result<Vec<String>, Blocked> {
+            Ok(report
+                .units
+                .iter()
+                .flat_map(|u| u.files())
+                .map(|f| f.source.display_path())
+                .collect())
+        }
+
+        fn apply(&self, items: Vec<String>, run: &Run) -> Result<Vec<ItemResult>, Stopped> {
+            if self.token_refused {
+                return Err(Stopped {
+                    step: "token",
+                    reason: "HTTP 401".into(),
+                });
+            }
+            let status = if run.settings.release.dry_run {
+                Status::WouldRelease
+            } else {
+                Status::Released
+            };
+            Ok(items
+                .iter()
+                .map(|path| ItemResult::new(path, path, status, "released", "sent".into()))
+                .collect())
+        }
+
+        fn roll_back(&self, _: &str, _: Option<&str>, _: &Run) -> Result<RolledBackTo, RollbackFailure> {
+            Err(RollbackFailure::Failed("nothing to roll back to".into()))
+        }
+    }
+
+    fn settings(dir: &std::path::Path) -> Settings {
+        let mut settings = Settings::default();
+        settings.connection.audit_log = dir.join("audit.jsonl");
+        settings.connection.commit = Some("abc".into());
+        settings.connection.repository = Some("acme/ivr".into());
+        settings.release.tag = "v1".into();
+        settings
+    }
+
+    fn report() -> CheckReport {
+        let units = crate::discover::discover_in(
+            &[std::path::PathBuf::from("examples/flows/main-ivr.flow.json")],
+            &Default::default(),
+        )
+        .into_result()
+        .unwrap();
+        crate::check::check(&units, &crate::check::Settings::default())
+    }
+
+    #[test]
+    fn a_third_backend_is_a_target_and_the_driver_does_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = settings(dir.path());
+        let skeleton = Skeleton { token_refused: false };
+        // What it cannot carry is refused, naming the setting and the backend.
+        settings.release.smoke_test = true;
+        let refused = prepare(&skeleton, &settings, &asked(&settings, &[])).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "--smoke-test (input `smoke-test`) cannot be used with the skeleton backend: it cannot simulate"
+        );
+        settings.release.smoke_test = false;
+        prepare(&skeleton, &settings, &asked(&settings, &[])).unwrap();
+        let Release::Ran(released) = release(&skeleton, &report(), &settings).unwrap() else {
+            panic!("blocked")
+        };
+        assert_eq!(released.exit(), Exit::Clean);
+        assert_eq!(released.environment.as_ref().map(|(e, _)| e.as_str()), Some("staging"));
+        let text = crate::report::release::render_release(&released);
+        assert!(text.starts_with("release v1 to staging ("), "{text}");
+        assert!(
+            text.contains("examples/flows/main-ivr.flow.json  released: sent"),
+            "{text}"
+        );
+        // A run that stops is audited as `run_failed` and could not run (exit 2).
+        let stopped = release(&Skeleton { token_refused: true }, &report(), &settings).unwrap_err();
+        assert_eq!(stopped, DriverError::CannotRun("release v1: HTTP 401".into()));
+        let audit = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
+        let last: serde_json::Value = serde_json::from_str(audit.lines().last().unwrap()).unwrap();
+        assert_eq!(
+            (last["event"].as_str(), last["step"].as_str()),
+            (Some("run_failed"), Some("token"))
+        );
+        // A rollback that ran and failed is exit 1.
+        let failed = roll_back(&skeleton, "x", None, &settings).unwrap_err();
+        assert_eq!(failed.exit(), Exit::Findings);
+    }
+}
