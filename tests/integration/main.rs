@@ -11,6 +11,7 @@ mod differential;
 mod engine;
 mod generate;
 mod hostile;
+mod image;
 mod plain;
 mod props;
 mod readme;
