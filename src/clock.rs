@@ -56,7 +56,10 @@ mod tests {
         clock.advance(Duration::from_secs(3600));
         shared.sleep(Duration::from_secs(60)).await;
         let moved = shared.now() - start;
-        assert!(moved >= Duration::from_secs(3660) && moved < Duration::from_secs(3670), "{moved:?}");
+        assert!(
+            moved >= Duration::from_secs(3660) && moved < Duration::from_secs(3670),
+            "{moved:?}"
+        );
     }
 
     #[test]

@@ -31,7 +31,8 @@ fn dockerfile_build_args() -> Vec<String> {
         .map(str::to_string)
         .collect();
     assert!(
-        text.lines().any(|l| l.starts_with("FROM rust:") && l.contains("-alpine")),
+        text.lines()
+            .any(|l| l.starts_with("FROM rust:") && l.contains("-alpine")),
         "the build stage is Alpine (musl): {IMAGE_TARGET} below relies on it"
     );
     assert!(text.contains("FROM scratch") && text.contains("ENTRYPOINT [\"/cxone-flow\"]"));
@@ -101,7 +102,12 @@ fn asks_for_a_loader(path: &Path) -> bool {
     let mut binary = Vec::new();
     let head = std::io::Read::take(std::fs::File::open(path).unwrap(), 64 << 10);
     std::io::Read::read_to_end(&mut { head }, &mut binary).unwrap();
-    let read = |at: usize, n: usize| binary[at..at + n].iter().rev().fold(0usize, |v, &b| (v << 8) | b as usize);
+    let read = |at: usize, n: usize| {
+        binary[at..at + n]
+            .iter()
+            .rev()
+            .fold(0usize, |v, &b| (v << 8) | b as usize)
+    };
     assert_eq!(&binary[..5], b"\x7fELF\x02", "a 64-bit ELF file");
     let (offset, size, count) = (read(0x20, 8), read(0x36, 2), read(0x38, 2));
     (0..count).any(|i| read(offset + i * size, 4) as u32 == PT_INTERP)
@@ -183,7 +189,10 @@ fn build_and_run_the_binary(build_args: &[String]) {
     let binary = image.path().join("cxone-flow");
     std::fs::copy(built, &binary).unwrap();
     if for_the_image {
-        assert!(!asks_for_a_loader(&binary), "the binary is static, as `FROM scratch` needs");
+        assert!(
+            !asks_for_a_loader(&binary),
+            "the binary is static, as `FROM scratch` needs"
+        );
     }
     let size = std::fs::metadata(&binary).unwrap().len();
     assert!(size < 20 * 1024 * 1024, "the binary alone is {size} bytes");
