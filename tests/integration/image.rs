@@ -8,6 +8,7 @@
 //! and run alone in an empty folder with an empty environment, as on `FROM scratch`.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -154,7 +155,10 @@ fn build_and_run_the_image() {
 fn build_and_run_the_binary(build_args: &[String]) {
     let for_the_image = target_installed(IMAGE_TARGET);
     if !for_the_image {
-        eprintln!(
+        // Straight to the process's stderr: the test harness would hide an `eprintln!` of a test
+        // that passes, and this says what the pass does not cover.
+        let _ = writeln!(
+            std::io::stderr(),
             "no Docker daemon and no `{IMAGE_TARGET}` target (`rustup target add {IMAGE_TARGET}`): \
              the Dockerfile's cargo build runs for the host target, so the binary is not static"
         );
