@@ -107,4 +107,32 @@ mod tests {
             }
         }
     }
+
+    /// Big blocks, and blocks grown big, are handed out advised onto huge pages; small ones not.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_allocator_puts_big_blocks_on_huge_pages_and_leaves_small_ones() {
+        use crate::huge_pages::tests::{advised, available, first_huge_page};
+
+        if !available() {
+            return;
+        }
+        let big = Layout::from_size_align(16 << 20, 1).unwrap();
+        let small = Layout::from_size_align(64 << 10, 1).unwrap();
+        let growing = Layout::from_size_align(1 << 20, 1).unwrap();
+        // SAFETY: non-zero layouts; each block is freed once, with the layout it has then.
+        unsafe {
+            let block = Mimalloc.alloc(big);
+            assert!(advised(first_huge_page(block)), "a 16 MiB block");
+            Mimalloc.dealloc(block, big);
+
+            let block = Mimalloc.alloc(small);
+            assert!(!advised(block as usize), "a 64 KiB block");
+            Mimalloc.dealloc(block, small);
+
+            let block = Mimalloc.realloc(Mimalloc.alloc(growing), growing, 16 << 20);
+            assert!(advised(first_huge_page(block)), "a block grown to 16 MiB");
+            Mimalloc.dealloc(block, big);
+        }
+    }
 }

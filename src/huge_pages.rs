@@ -34,8 +34,14 @@ fn advise_big(start: usize, bytes: usize) {
 #[inline]
 pub fn advise(_start: *mut u8, _bytes: usize) {}
 
+/// What the tests of this module and of the allocator read back: whether the kernel took the advice.
 #[cfg(all(test, target_os = "linux"))]
-mod tests {
+pub(crate) mod tests {
+    /// Whether this kernel has transparent huge pages (one without them refuses the advice).
+    pub(crate) fn available() -> bool {
+        std::path::Path::new("/sys/kernel/mm/transparent_hugepage").exists()
+    }
+
     /// The `VmFlags` of the mapping that holds `address`, from `/proc/self/smaps`.
     fn flags_at(address: usize) -> Option<String> {
         let smaps = std::fs::read_to_string("/proc/self/smaps").ok()?;
@@ -54,41 +60,39 @@ mod tests {
     }
 
     /// Whether the mapping that holds `address` is advised to use huge pages.
-    fn advised(address: usize) -> bool {
+    pub(crate) fn advised(address: usize) -> bool {
         let flags = flags_at(address).expect("the block's mapping is in smaps");
         flags.split_whitespace().any(|f| f == "hg")
     }
 
     /// Where the first whole huge page of the block at `block` starts.
-    fn first_huge_page(block: *mut u8) -> usize {
+    pub(crate) fn first_huge_page(block: *mut u8) -> usize {
         (block as usize).next_multiple_of(2 << 20)
     }
 
     #[test]
-    fn the_allocator_puts_big_blocks_on_huge_pages_and_leaves_small_ones() {
-        use std::alloc::{GlobalAlloc, Layout};
-
-        use crate::allocator::Mimalloc;
-
-        if !std::path::Path::new("/sys/kernel/mm/transparent_hugepage").exists() {
-            return; // a kernel without transparent huge pages refuses the advice
+    fn a_big_block_is_advised_and_a_small_one_left_alone() {
+        if !available() {
+            return;
         }
-        let big = Layout::from_size_align(16 << 20, 1).unwrap();
-        let small = Layout::from_size_align(64 << 10, 1).unwrap();
-        let growing = Layout::from_size_align(1 << 20, 1).unwrap();
-        // SAFETY: non-zero layouts; each block is freed once, with the layout it has then.
+        let bytes = 16 << 20;
+        // SAFETY: a fresh private anonymous mapping, only advised and unmapped here.
         unsafe {
-            let block = Mimalloc.alloc(big);
+            let mapping = libc::mmap(
+                std::ptr::null_mut(),
+                bytes,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            );
+            assert_ne!(mapping, libc::MAP_FAILED);
+            let block = mapping.cast::<u8>();
+            super::advise(block, 64 << 10);
+            assert!(!advised(first_huge_page(block)), "a 64 KiB block");
+            super::advise(block, bytes);
             assert!(advised(first_huge_page(block)), "a 16 MiB block");
-            Mimalloc.dealloc(block, big);
-
-            let block = Mimalloc.alloc(small);
-            assert!(!advised(block as usize), "a 64 KiB block");
-            Mimalloc.dealloc(block, small);
-
-            let block = Mimalloc.realloc(Mimalloc.alloc(growing), growing, 16 << 20);
-            assert!(advised(first_huge_page(block)), "a block grown to 16 MiB");
-            Mimalloc.dealloc(block, big);
+            libc::munmap(mapping, bytes);
         }
     }
 }

@@ -16,6 +16,7 @@
 pub mod action;
 pub mod allocator;
 pub mod check;
+pub mod clock;
 pub mod config_file;
 pub mod cxone;
 pub mod diagnostic;

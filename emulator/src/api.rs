@@ -1,7 +1,6 @@
 //! The Flow Management, Simulation and Webhook endpoints, with their lifecycle rules.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -134,7 +133,7 @@ pub async fn register_version(
             payload,
         },
         flow,
-        ready_at: Instant::now() + state.config.registration_delay,
+        ready_at: state.config.clock.now() + state.config.registration_delay,
         job_id: job_id.clone(),
     });
     let mut response = (
@@ -209,7 +208,7 @@ pub async fn job(State(state): State<Arc<AppState>>, headers: HeaderMap, Path(jo
         .flatten()
         .find(|s| s.job_id == job_id)
         .ok_or_else(|| ApiError::not_found(format!("no job `{job_id}`")))?;
-    let status = if Instant::now() >= stored.ready_at {
+    let status = if state.config.clock.now() >= stored.ready_at {
         JobStatus::Succeeded
     } else {
         JobStatus::Running
@@ -230,8 +229,8 @@ fn find<'a>(versions: &'a mut [Stored], flow_id: &str, version_id: &str) -> Resu
         .ok_or_else(|| ApiError::not_found(format!("flow `{flow_id}` has no version `{version_id}`")))
 }
 
-fn registering(stored: &Stored) -> Result<(), ApiError> {
-    if Instant::now() < stored.ready_at {
+fn registering(state: &AppState, stored: &Stored) -> Result<(), ApiError> {
+    if state.config.clock.now() < stored.ready_at {
         return Err(ApiError::conflict(
             "still_registering",
             format!(
@@ -264,7 +263,7 @@ pub async fn simulate(
         .map(Vec::as_mut_slice)
         .unwrap_or_default();
     let stored = find(versions, &flow_id, &request.version_id)?;
-    registering(stored)?;
+    registering(&state, stored)?;
     let engine = Engine::new(&stored.flow).with_max_steps(state.config.execution_window_steps);
     let variables = request.input.variables.into_iter().collect();
     let call = engine.run(&request.input.dtmf, &variables);
@@ -305,7 +304,7 @@ pub async fn publish(
             .map(Vec::as_mut_slice)
             .unwrap_or_default();
         let stored = find(versions, &flow_id, &version_id)?;
-        registering(stored)?;
+        registering(&state, stored)?;
         if stored.version.status != VersionStatus::Pending {
             return Err(ApiError::conflict(
                 "not_pending",

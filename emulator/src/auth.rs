@@ -1,7 +1,7 @@
 //! OAuth client credentials: the token endpoint, and the scope check every API call makes.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Form;
 use axum::extract::State;
@@ -60,7 +60,7 @@ pub async fn token(State(state): State<Arc<AppState>>, form: Result<Form<TokenFo
     inner.tokens.insert(
         access_token.clone(),
         TokenInfo {
-            expires_at: Instant::now() + Duration::from_secs(config.token_ttl_secs),
+            expires_at: config.clock.now() + Duration::from_secs(config.token_ttl_secs),
             scopes: requested.clone(),
             revoked: false,
         },
@@ -102,7 +102,7 @@ pub fn live_token_scopes(state: &AppState, headers: &HeaderMap) -> Result<Vec<St
     if info.revoked {
         return Err(unauthorized("token revoked"));
     }
-    if Instant::now() >= info.expires_at {
+    if state.config.clock.now() >= info.expires_at {
         return Err(unauthorized("token expired"));
     }
     Ok(info.scopes.clone())

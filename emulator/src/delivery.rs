@@ -40,6 +40,7 @@ pub fn publish_event(state: &Arc<AppState>, version: &Version, previous: Option<
             published_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
         };
         let state = Arc::clone(state);
+        state.deliveries_under_way.send_modify(|n| *n += 1);
         tokio::spawn(async move {
             let body = serde_json::to_vec(&event).unwrap_or_default();
             let signature = sign(&state.config.webhook_secret, &body);
@@ -81,6 +82,7 @@ pub fn publish_event(state: &Arc<AppState>, version: &Version, previous: Option<
                     break;
                 }
             }
+            state.deliveries_under_way.send_modify(|n| *n -= 1);
         });
     }
 }

@@ -57,6 +57,9 @@ pub struct Config {
     pub latency: Latency,
     /// Seeds the generator behind fault shares and latency jitter.
     pub seed: u64,
+    /// What token lifetimes and registration delays are measured on: the system's clock, or a
+    /// test's manual one (shared with the client under test, so both see the same time).
+    pub clock: cxone_flow::clock::Clock,
     /// The Studio side: who may log in, the tenant, its skills and points of contact.
     pub studio: studio::StudioConfig,
 }
@@ -77,6 +80,7 @@ impl Default for Config {
             faults: Vec::new(),
             latency: Latency::default(),
             seed: 0,
+            clock: Default::default(),
             studio: studio::StudioConfig::default(),
         }
     }
@@ -108,6 +112,14 @@ impl Emulator {
     /// The admin URL prefix, `http://127.0.0.1:PORT/admin`.
     pub fn admin_url(&self) -> String {
         format!("http://{}/admin", self.addr)
+    }
+
+    /// Waits until every webhook delivery started so far has ended (delivered, or out of
+    /// attempts): after it, no webhook call of an earlier publish can still arrive.
+    pub async fn deliveries_ended(&self) {
+        let mut under_way = self.state.deliveries_under_way.subscribe();
+        // The sender lives in `self.state`, so the channel cannot close while this waits.
+        let _ = under_way.wait_for(|&n| n == 0).await;
     }
 }
 

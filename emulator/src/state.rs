@@ -122,6 +122,8 @@ pub struct AppState {
     pub config: Config,
     pub inner: Mutex<Inner>,
     pub http: reqwest::Client,
+    /// How many webhook deliveries are still under way (sending or waiting to retry).
+    pub deliveries_under_way: tokio::sync::watch::Sender<usize>,
 }
 
 impl AppState {
@@ -144,6 +146,7 @@ impl AppState {
                 .timeout(Duration::from_secs(5))
                 .build()
                 .unwrap_or_default(),
+            deliveries_under_way: tokio::sync::watch::Sender::new(0),
             config,
         }
     }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -90,7 +90,7 @@ fn issue(state: &AppState) -> TokenResponse {
     inner.tokens.insert(
         access_token.clone(),
         TokenInfo {
-            expires_at: Instant::now() + Duration::from_secs(ttl),
+            expires_at: state.config.clock.now() + Duration::from_secs(ttl),
             scopes: Vec::new(),
             revoked: false,
         },

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
 
+use crate::clock::Clock;
 use crate::cxone::config::{Credentials, Grant};
 use crate::cxone::secret::Secret;
 use crate::cxone::transport::{ApiError, Retry, Sender};
@@ -22,14 +23,16 @@ struct Cached {
 /// The token cache.
 pub struct TokenCache {
     credentials: Credentials,
+    clock: Clock,
     slot: Mutex<Option<Cached>>,
     fetched: AtomicU64,
 }
 
 impl TokenCache {
-    pub fn new(credentials: Credentials) -> Self {
+    pub fn new(credentials: Credentials, clock: Clock) -> Self {
         TokenCache {
             credentials,
+            clock,
             slot: Mutex::new(None),
             fetched: AtomicU64::new(0),
         }
@@ -44,7 +47,7 @@ impl TokenCache {
     /// wait for that one instead of fetching their own.
     pub async fn token(&self, sender: &Sender) -> Result<Secret, ApiError> {
         let mut slot = self.slot.lock().await;
-        if let Some(cached) = slot.as_ref().filter(|c| Instant::now() < c.refresh_at) {
+        if let Some(cached) = slot.as_ref().filter(|c| self.clock.now() < c.refresh_at) {
             return Ok(cached.token.clone());
         }
         let fresh = self.fetch(sender).await?;
@@ -58,7 +61,7 @@ impl TokenCache {
         let mut slot = self.slot.lock().await;
         if let Some(cached) = slot
             .as_ref()
-            .filter(|c| &c.token != rejected && Instant::now() < c.refresh_at)
+            .filter(|c| &c.token != rejected && self.clock.now() < c.refresh_at)
         {
             return Ok(cached.token.clone());
         }
@@ -121,7 +124,7 @@ impl TokenCache {
 
     async fn fetch(&self, sender: &Sender) -> Result<Cached, ApiError> {
         let c = &self.credentials;
-        let started = Instant::now();
+        let started = self.clock.now();
         let response = self.request(sender).await.map_err(|mut error| {
             // A refused login names where it went and what chose that URL.
             error.message = format!("{} (tried {}, {})", error.message, c.token_url, c.origin);

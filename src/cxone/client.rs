@@ -39,7 +39,7 @@ impl CxoneClient {
             .build()
             .map_err(|e| setup(e.to_string()))?;
         Ok(CxoneClient {
-            tokens: TokenCache::new(config.credentials.clone()),
+            tokens: TokenCache::new(config.credentials.clone(), config.clock.clone()),
             sender: Sender::new(http, config),
         })
     }

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::clock::Clock;
 use crate::cxone::secret::Secret;
 use crate::http::MAX_BODY_BYTES;
 use crate::redact::Redactor;
@@ -56,6 +57,8 @@ pub struct ClientConfig {
     pub redactor: Redactor,
     /// Told of every retry, with its reason and wait.
     pub progress: crate::progress::Progress,
+    /// What token lifetimes and retry waits are measured on: the system's clock, but for tests.
+    pub clock: Clock,
 }
 
 impl ClientConfig {
@@ -87,6 +90,7 @@ impl ClientConfig {
             max_body_bytes: MAX_BODY_BYTES,
             redactor,
             progress: Default::default(),
+            clock: Clock::default(),
         }
     }
 }

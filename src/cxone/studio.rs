@@ -224,7 +224,7 @@ impl StudioClient {
                     }
                     _ => self.config.token_url.clone(),
                 };
-                Ok(TokenCache::new(credentials))
+                Ok(TokenCache::new(credentials, self.config.client.clock.clone()))
             })
             .await
     }

@@ -208,7 +208,7 @@ impl Sender {
             self.config
                 .progress
                 .retry(call, attempt, wait, &self.config.redactor.scrub(&reason));
-            tokio::time::sleep(wait).await;
+            self.config.clock.sleep(wait).await;
         }
     }
 

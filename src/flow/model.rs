@@ -4,6 +4,10 @@ use compact_str::CompactString;
 
 use crate::source::{Span, Spanned};
 
+/// A call's variables by name: what conditions compare (here, below both the engine and Studio's
+/// logic, which read and write them).
+pub type Variables = std::collections::BTreeMap<String, serde_json::Value>;
+
 /// A loaded flow file. Parts that could not be read are left out (their findings say why).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Flow {

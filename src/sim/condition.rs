@@ -1,13 +1,9 @@
 //! Evaluates routing conditions against a call's variables, exactly as the spec defines it.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 
+pub use crate::flow::model::Variables;
 use crate::flow::model::{Condition, Test};
-
-/// A call's variables by name.
-pub type Variables = BTreeMap<String, Value>;
 
 /// Whether a condition holds. A variable the call lacks makes a comparison false, except
 /// `notEquals`/`notIn`, which are true; values of different JSON types never compare (false).

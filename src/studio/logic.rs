@@ -6,9 +6,8 @@ use compact_str::CompactString;
 use serde_json::Value as Json;
 
 use crate::diagnostic::Finding;
-use crate::flow::model::{Element, Flow};
+use crate::flow::model::{Element, Flow, Variables as CallVariables};
 use crate::registry::Rule;
-use crate::sim::condition::Variables as CallVariables;
 use crate::source::{Span, Spanned};
 use crate::studio::expr::{self, AssignType, Comparison, Expr, ExprError};
 use crate::studio::snippet::{self, Budget, Snippet, SnippetError};

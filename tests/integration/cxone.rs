@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cxone_emulator::{Config, Emulator, FaultRule, spawn};
+use cxone_flow::clock::Clock;
 use cxone_flow::cxone::client::{ApiError, ClientConfig, CxoneClient};
 use cxone_flow::cxone::secret::Secret;
 use cxone_flow::cxone::types::{
@@ -152,7 +153,12 @@ async fn json_of(request: reqwest::RequestBuilder) -> Value {
 
 #[tokio::test]
 async fn a_client_written_from_the_spec_works_unchanged() {
-    let emu = emulator(config()).await;
+    let clock = Clock::manual();
+    let emu = emulator(Config {
+        clock: clock.clone(),
+        ..config()
+    })
+    .await;
     let http = reqwest::Client::new();
     let token = json_of(http.post(emu.token_url()).form(&[
         ("grant_type", "client_credentials"),
@@ -198,7 +204,7 @@ async fn a_client_written_from_the_spec_works_unchanged() {
     let job = response.headers()["x-async-job-id"].to_str().unwrap().to_string();
     let answer: Value = response.json().await.unwrap();
     assert_eq!(answer["status"], "PENDING");
-    tokio::time::sleep(Duration::from_millis(40)).await;
+    clock.advance(emu.state.config.registration_delay);
     let job = json_of(http.get(format!("{base}/jobs/{job}")).header("Authorization", &bearer)).await;
     assert_eq!(job["status"], "SUCCEEDED");
     let result: Value = http
@@ -268,16 +274,24 @@ async fn one_token_serves_many_calls_even_when_they_start_together() {
 
 #[tokio::test]
 async fn an_expiring_token_is_replaced_before_it_expires() {
+    // One manual clock for the emulator and the client: an hour passes without waiting for it.
+    let clock = Clock::manual();
     let emu = emulator(Config {
-        token_ttl_secs: 1,
+        token_ttl_secs: 3600,
+        clock: clock.clone(),
         ..config()
     })
     .await;
     let mut config = client_config(&emu);
-    config.credentials.refresh_margin = Duration::from_millis(300);
+    config.clock = clock.clone();
     let client = CxoneClient::new(config).unwrap();
     client.list_versions("f").await.unwrap();
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Past the reuse time (3600 s less the 60 s margin), before the token expires.
+    clock.advance(Duration::from_secs(3541));
+    client.list_versions("f").await.unwrap();
+    assert_eq!(client.tokens_fetched(), 2);
+    // The first token has expired by now, and the second is reused.
+    clock.advance(Duration::from_secs(60));
     client.list_versions("f").await.unwrap();
     assert_eq!(client.tokens_fetched(), 2);
     assert!(
@@ -310,27 +324,30 @@ async fn a_revoked_token_is_replaced_once_then_the_failure_is_clear() {
     );
 }
 
+/// A client whose retries wait on a manual clock: each wait moves the clock instead of sleeping.
+fn client_on(emu: &Emulator, clock: &Clock) -> CxoneClient {
+    let mut config = client_config(emu);
+    config.clock = clock.clone();
+    CxoneClient::new(config).unwrap()
+}
+
 #[tokio::test]
 async fn rate_limits_honour_retry_after_in_seconds_and_as_a_date() {
     let emu = emulator(config()).await;
-    let client = client(&emu);
+    let clock = Clock::manual();
+    let client = client_on(&emu, &clock);
     client.list_webhooks().await.unwrap();
     set_faults(&emu, &["429:next=1:retry-after=1:path=/webhooks"]).await;
-    let started = Instant::now();
+    let started = clock.now();
     client.list_webhooks().await.unwrap();
-    assert!(
-        started.elapsed() >= Duration::from_millis(950),
-        "{:?}",
-        started.elapsed()
-    );
+    let waited = clock.now() - started;
+    assert!(waited >= Duration::from_secs(1), "{waited:?}");
     set_faults(&emu, &["429:next=1:retry-after=2:http-date:path=/webhooks"]).await;
-    let started = Instant::now();
+    let started = clock.now();
     client.list_webhooks().await.unwrap();
-    assert!(
-        started.elapsed() >= Duration::from_millis(900),
-        "{:?}",
-        started.elapsed()
-    );
+    // An HTTP date has whole seconds: two seconds from now is one to two seconds away.
+    let waited = clock.now() - started;
+    assert!(waited >= Duration::from_millis(900), "{waited:?}");
     assert_eq!(
         statuses(&emu, "/webhooks"),
         [Some(200), Some(429), Some(200), Some(429), Some(200)]
@@ -340,12 +357,15 @@ async fn rate_limits_honour_retry_after_in_seconds_and_as_a_date() {
 #[tokio::test]
 async fn a_429_storm_exhausts_the_retry_budget_in_bounded_time() {
     let emu = emulator(config()).await;
-    let client = client(&emu);
+    let clock = Clock::manual();
+    let client = client_on(&emu, &clock);
     client.list_webhooks().await.unwrap();
     set_faults(&emu, &["429:retry-after=0:path=/webhooks"]).await;
-    let started = Instant::now();
+    let started = clock.now();
     let error = client.list_webhooks().await.unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(2));
+    // Five waits of at most the backoff cap (40 ms): the clock moved by them and the calls alone.
+    let waited = clock.now() - started;
+    assert!(waited < Duration::from_secs(2), "{waited:?}");
     assert_eq!((error.status, error.attempts), (Some(429), 6));
     assert_eq!(
         error.to_string(),
@@ -405,8 +425,10 @@ async fn a_registration_is_never_resent_after_a_5xx_or_a_dropped_connection() {
 
 #[tokio::test]
 async fn the_version_lifecycle_and_its_conflicts() {
+    let clock = Clock::manual();
     let emu = emulator(Config {
-        registration_delay: Duration::from_millis(150),
+        registration_delay: Duration::from_secs(60),
+        clock: clock.clone(),
         ..config()
     })
     .await;
@@ -422,6 +444,7 @@ async fn the_version_lifecycle_and_its_conflicts() {
         client.job(&job).await.unwrap().status,
         cxone_flow::cxone::types::JobStatus::Running
     );
+    clock.advance(Duration::from_secs(60));
     client
         .wait_for_registration(&job, Duration::from_secs(5), Duration::from_millis(20))
         .await
@@ -437,7 +460,13 @@ async fn the_version_lifecycle_and_its_conflicts() {
             answer.id
         )
     );
-    let second = registered(&client, &payload("main")).await;
+    let (second, job) = client.register_version(&payload("main")).await.unwrap();
+    clock.advance(Duration::from_secs(60));
+    client
+        .wait_for_registration(&job, Duration::from_secs(5), Duration::from_millis(20))
+        .await
+        .unwrap();
+    let second = second.id;
     let third = client.register_version(&payload("main")).await.unwrap_err();
     assert_eq!(third.status, Some(409));
     assert!(
@@ -586,7 +615,7 @@ async fn publish_delivers_one_signed_event_to_each_active_webhook_with_retries()
     client.create_webhook(&inactive).await.unwrap();
     let version = registered(&client, &payload("main")).await;
     client.publish("main", &version).await.unwrap();
-    let received = crate::wait_for_calls(&received, 1).await;
+    let received = crate::calls_once_deliveries_ended(&emu, &received).await;
     assert_eq!(
         received.len(),
         1,

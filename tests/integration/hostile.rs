@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use cxone_emulator::{Config, Emulator, FaultRule, spawn};
+use cxone_flow::clock::Clock;
 use cxone_flow::cxone::client::{ClientConfig, CxoneClient};
 use cxone_flow::cxone::secret::Secret;
 use serde_json::{Value, json};
@@ -783,7 +784,15 @@ async fn every_audit_line_says_who_ran_and_a_refused_token_is_recorded() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_emulator_acts_then_drops_or_delays_and_lists_its_faults() {
-    let emu = emulator(&[]).await;
+    // Registrations finish when the test moves the emulator's clock, not after a sleep.
+    let clock = Clock::manual();
+    let emu = spawn(Config {
+        client_secret: SECRET.into(),
+        clock: clock.clone(),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
     let http = reqwest::Client::new();
     // A rule posted without `next` or `share` fires on every matching call.
     let rules = json!({"rules": [{"kind": "actThenDrop", "path": "/publish"}]});
@@ -836,14 +845,14 @@ async fn the_emulator_acts_then_drops_or_delays_and_lists_its_faults() {
     // The tutorial's complete example, without createdBy, rollbackReference or timeouts, registers.
     let first = "11111111-1111-4111-8111-111111111111";
     assert_eq!(register(first).await, 202);
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    clock.advance(emu.state.config.registration_delay);
     let error = client.publish("main", first).await.unwrap_err();
     assert!(error.status.is_none(), "the answer was dropped: {error}");
     let state = state_of(&emu, "main").await;
     assert_eq!(state[0]["status"], "ACTIVE", "the publish took effect: {state}");
 
-    // Act then delay: the client gives up, the call worked.
-    let rules = json!({"rules": [{"kind": "actThenDelay", "delayMs": 1500, "path": "/publish"}]});
+    // Act then delay: the client gives up, the call worked (the answer would come a minute later).
+    let rules = json!({"rules": [{"kind": "actThenDelay", "delayMs": 60_000, "path": "/publish"}]});
     http.post(format!("{}/faults", emu.admin_url()))
         .json(&rules)
         .send()
@@ -851,11 +860,10 @@ async fn the_emulator_acts_then_drops_or_delays_and_lists_its_faults() {
         .unwrap();
     let second = "22222222-2222-4222-8222-222222222222";
     assert_eq!(register(second).await, 202);
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    let impatient = client_for(&emu, Duration::from_millis(300));
+    clock.advance(emu.state.config.registration_delay);
+    let impatient = client_for(&emu, Duration::from_secs(1));
     let error = impatient.publish("main", second).await.unwrap_err();
     assert!(error.message.contains("timed out"), "{error}");
-    tokio::time::sleep(Duration::from_millis(1600)).await;
     let state = state_of(&emu, "main").await;
     assert_eq!(state[1]["status"], "ACTIVE", "{state}");
     assert_eq!(state[0]["status"], "DEPRECATED", "{state}");

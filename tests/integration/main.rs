@@ -12,6 +12,7 @@ mod engine;
 mod exits;
 mod generate;
 mod hostile;
+mod image;
 mod plain;
 mod props;
 mod readme;
@@ -94,13 +95,13 @@ pub async fn webhook_receiver(failures: u32) -> (String, std::sync::Arc<std::syn
     (url, received)
 }
 
-/// Waits (bounded) until `count` webhook calls arrived, then a little longer to catch extra ones.
-pub async fn wait_for_calls(received: &std::sync::Mutex<Vec<SignedBody>>, count: usize) -> Vec<SignedBody> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while received.lock().unwrap().len() < count && std::time::Instant::now() < deadline {
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+/// The webhook calls received once every delivery the emulator started has ended: no call of an
+/// earlier publish can arrive after this, so a late duplicate is counted, not missed.
+pub async fn calls_once_deliveries_ended(
+    emu: &cxone_emulator::Emulator,
+    received: &std::sync::Mutex<Vec<SignedBody>>,
+) -> Vec<SignedBody> {
+    emu.deliveries_ended().await;
     received.lock().unwrap().clone()
 }
 

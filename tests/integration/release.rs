@@ -317,7 +317,7 @@ async fn three_releases_leave_one_webhook_and_the_receiver_gets_one_signed_event
     assert_eq!(events(&audit, "webhook_registered").len(), 1);
     assert_eq!(events(&audit, "webhook_found").len(), 2);
     // Publishes: 2 (v1) + 1 (v2: only the main IVR changed) + 0 (v3: nothing changed).
-    let received = crate::wait_for_calls(&received, 3).await;
+    let received = crate::calls_once_deliveries_ended(&emu, &received).await;
     assert_eq!(received.len(), 3);
     assert!(
         received
