@@ -19,6 +19,8 @@ use crate::sim::cases::{self, TestFile};
 use crate::sim::coverage::Coverage;
 use crate::sim::run::{CallSummary, DEFAULT_MAX_EXECUTION_MS, Paths, run_cases};
 use crate::source::{Location, ReadError, SourceFile, Span, SyntaxError};
+use crate::studio::library::{Library, script_stem};
+use crate::studio::subscript;
 use crate::{flow, rules};
 
 /// What a check run is configured with.
@@ -268,7 +270,11 @@ impl CheckReport {
 
 /// Checks every unit, in parallel across units; the report keeps the units' order.
 pub fn check(units: &[Unit], settings: &Settings) -> CheckReport {
-    let (units, errors): (Vec<_>, Vec<_>) = units.par_iter().map(|unit| check_unit(unit, settings)).unzip();
+    let library = Library::default();
+    let (units, errors): (Vec<_>, Vec<_>) = units
+        .par_iter()
+        .map(|unit| check_unit(unit, settings, &library))
+        .unzip();
     let mut report = CheckReport {
         units,
         read_errors: errors.into_iter().flatten().collect(),
@@ -351,20 +357,21 @@ fn refused_report(refused: &Refused, settings: &Settings) -> FileReport {
     finish(source, vec![finding], kind, None, settings)
 }
 
-fn check_unit(unit: &Unit, settings: &Settings) -> (UnitReport, Vec<ReadError>) {
+fn check_unit(unit: &Unit, settings: &Settings, library: &Library) -> (UnitReport, Vec<ReadError>) {
     let mut errors = Vec::new();
     let mut flow_part = None;
     if let Some(path) = &unit.flow {
         match read(path) {
-            Ok(read) => flow_part = Some(check_flow_source(read, settings)),
+            Ok(read) => flow_part = Some(check_flow_source(read, settings, Some(library))),
             Err(error) => errors.push(error),
         }
     }
-    // The flow and where its ids lead, for the test file's checks.
+    // The flow a simulation runs (a script with the scripts it calls copied in) and where its ids
+    // lead, for the test file's checks.
     let loaded_flow = flow_part
         .as_ref()
         .and_then(|(_, loaded)| loaded.as_ref())
-        .map(|loaded| (&loaded.0, &loaded.1));
+        .map(Loaded::simulated);
     let mut tests_part = None;
     if let Some(path) = &unit.tests {
         match read(path) {
@@ -376,12 +383,13 @@ fn check_unit(unit: &Unit, settings: &Settings) -> (UnitReport, Vec<ReadError>) 
         }
     }
     let flow = flow_part.map(|(mut report, loaded)| {
-        if let Some((flow, ends)) = &loaded {
+        if let Some(loaded) = &loaded {
+            let (flow, ends) = loaded.simulated();
             let tests = tests_part.as_ref().map(|(report, tests)| (report, tests));
             report.simulation = Some(simulate(flow, ends, &report, tests, settings));
         }
         report.model = loaded
-            .map(|(flow, _)| flow)
+            .map(|loaded| loaded.flow)
             .filter(|_| settings.keep_loaded)
             .map(Arc::new);
         report
@@ -480,8 +488,8 @@ fn simulate(
 /// Checks the bytes of one flow file held in memory; returns its report (without simulation) and
 /// the flow when it could be loaded, errors or not.
 pub fn check_flow_bytes(path: &str, bytes: Vec<u8>, settings: &Settings) -> (FileReport, Option<Flow>) {
-    let (report, loaded) = check_flow_source(SourceFile::from_bytes(path, bytes), settings);
-    (report, loaded.map(|(flow, _)| flow))
+    let (report, loaded) = check_flow_source(SourceFile::from_bytes(path, bytes), settings, None);
+    (report, loaded.map(|loaded| loaded.flow))
 }
 
 /// Checks the bytes of one test file held in memory against its flow, when loaded.
@@ -529,12 +537,29 @@ fn check_tests_source(
     (report, tests)
 }
 
+/// A loaded flow file: the flow, where its ids lead, and for a script that calls others found in
+/// `library`, the script with them copied in (`studio::subscript`), which its cases run through.
+struct Loaded {
+    flow: Flow,
+    ends: Ends,
+    expanded: Option<(Flow, Ends)>,
+}
+
+impl Loaded {
+    fn simulated(&self) -> (&Flow, &Ends) {
+        self.expanded
+            .as_ref()
+            .map_or((&self.flow, &self.ends), |(flow, ends)| (flow, ends))
+    }
+}
+
 /// Parses, loads and checks one flow file; returns its report and, when it could be loaded, the
-/// flow and where its ids lead.
+/// flow and where its ids lead (a script's calls followed into the scripts `library` finds).
 fn check_flow_source(
     (source, bad_text): (SourceFile, Option<SyntaxError>),
     settings: &Settings,
-) -> (FileReport, Option<(Flow, Ends)>) {
+    library: Option<&Library>,
+) -> (FileReport, Option<Loaded>) {
     let mut suppressed = 0;
     let is_script = crate::discover::is_script_path(&source.path);
     // The fast path first, for a flow file or script that is plain throughout (`flow::plain`,
@@ -566,16 +591,31 @@ fn check_flow_source(
         Ok((loaded, mut findings, json)) => {
             let ends = Ends::of(&loaded);
             findings.extend(rules::check_flow(&loaded, &ends, &settings.limits));
+            let expanded = library.filter(|_| is_script).and_then(|library| {
+                let stem = script_stem(&source.path);
+                let found = subscript::expand(&loaded, stem, &mut |name| library.find(&source.path, name))?;
+                findings.extend(found.findings);
+                let ends = Ends::of(&found.flow);
+                Some((found.flow, ends))
+            });
             suppressed = suppress(&mut findings, &loaded.suppressions);
-            (findings, Some((loaded, ends)), json)
+            let loaded = Loaded {
+                flow: loaded,
+                ends,
+                expanded,
+            };
+            (findings, Some(loaded), json)
         }
         Err(error) => (vec![syntax_finding(error)], None, None),
     };
-    let flow_id = flow.as_ref().and_then(|(flow, _)| self::flow_id(flow));
+    let flow_id = flow.as_ref().and_then(|loaded| self::flow_id(&loaded.flow));
     let mut report = finish(source, findings, FileKind::Flow, flow_id, settings);
     report.json = json;
     report.suppressed = suppressed;
-    report.flow_id_span = flow.as_ref().and_then(|(f, _)| f.flow_id.as_ref()).map(|id| id.span);
+    report.flow_id_span = flow
+        .as_ref()
+        .and_then(|loaded| loaded.flow.flow_id.as_ref())
+        .map(|id| id.span);
     (report, flow)
 }
 

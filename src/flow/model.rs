@@ -296,7 +296,8 @@ pub struct Action {
     pub label: Option<CompactString>,
     /// The action type's GUID (`libraryId`).
     pub library_id: Option<CompactString>,
-    /// A REQAGENT's skill, a MUSIC action's music file.
+    /// A REQAGENT's skill, a MUSIC action's music file, the `ScriptName` a RUNSUB or RUNSCRIPT
+    /// calls, the `ReturnValue` a RETURN gives back.
     pub target: Option<CompactString>,
     /// A MENU's own `Timeout`, in ms (instead of the flow's input timeout).
     pub input_timeout_ms: Option<u64>,
@@ -304,6 +305,8 @@ pub struct Action {
     pub detect_dtmf: bool,
     /// A MUSIC action: hold music, which may loop while the caller waits for an agent.
     pub is_hold: bool,
+    /// A RUNSUB's or RUNSCRIPT's `Parameters`, one a line (p1 to p9 of the script it calls).
+    pub parameters: Vec<CompactString>,
     /// The labels of the branches leaving this action, in file order (for messages on opaque
     /// actions: what a test case may mock).
     pub branches: Vec<CompactString>,

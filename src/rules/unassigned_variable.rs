@@ -124,6 +124,8 @@ fn after(element: &Element, before: &Assigned) -> Assigned {
     let mut names = names.clone();
     let assigned = match logic {
         Some(Logic::Snippet(code)) => code.variables_assigned(),
+        // BEGIN's `Parameters` name what a calling RUNSUB or RUNSCRIPT passes (p1 to p9).
+        _ if action.name == "BEGIN" => action.parameters.iter().map(ToString::to_string).collect(),
         _ => element.variable.iter().map(ToString::to_string).collect(),
     };
     // `global:tier` or `{tier}` assigns `tier` as far as this rule goes (it never reports more).
@@ -142,6 +144,10 @@ fn reads(logic: &Logic) -> Vec<String> {
         Logic::Case(name) => vec![name.to_string()],
         Logic::Snippet(code) => code.variables_read(),
         Logic::Assign { value, .. } => expr::substituted_variables(value),
+        Logic::Call { parameters } => parameters
+            .iter()
+            .flat_map(|(_, value)| expr::substituted_variables(value))
+            .collect(),
     }
 }
 
@@ -201,6 +207,18 @@ mod tests {
         assert_eq!(unassigned(after_rest), Vec::<String>::new());
         let snippet_reads = reading("1 = 1", ("SNIPPET", json!({"Data": "ASSIGN x = \"{tier}\""})));
         assert_eq!(unassigned(snippet_reads).len(), 1);
+    }
+
+    #[test]
+    fn begin_s_parameters_are_assigned_by_the_calling_script() {
+        let bytes = script(&[
+            (1, "BEGIN", json!({"Parameters": ["callerAni"]}), &[("", 2)]),
+            (2, "IF", json!({"Expression": "callerAni = \"1\" | other = 2"}), &[("True", 3), ("False", 3)]),
+            (3, "HANGUP", json!({}), &[]),
+        ]);
+        let found = unassigned(bytes);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("reads `other`"), "{found:?}");
     }
 
     #[test]

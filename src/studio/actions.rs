@@ -12,7 +12,7 @@ pub struct KnownAction {
 }
 
 /// The action types whose meaning is public (see docs/studio.md for the sources).
-pub const KNOWN: [KnownAction; 13] = [
+pub const KNOWN: [KnownAction; 15] = [
     KnownAction {
         name: "BEGIN",
         library_id: "b2f794c5-0232-40e7-9830-76d573bf57d7",
@@ -75,6 +75,18 @@ pub const KNOWN: [KnownAction; 13] = [
     KnownAction {
         name: "SNIPPET",
         library_id: "b333da63-33c8-4297-a58a-e9546cf7f0f2",
+        kind: ElementKind::Unknown,
+    },
+    // Call another script by its `ScriptName` (docs/studio.md): followed when that script is in the
+    // repository (RUNSUB comes back at its RETURN, RUNSCRIPT does not), else opaque (mocked).
+    KnownAction {
+        name: "RUNSUB",
+        library_id: "f8b958d0-8cd3-40df-97d3-5862930b0807",
+        kind: ElementKind::Unknown,
+    },
+    KnownAction {
+        name: "RUNSCRIPT",
+        library_id: "93232e99-d607-4e7d-9300-17986d70da3c",
         kind: ElementKind::Unknown,
     },
     // Chooses the text-to-speech voice of later prompts: takes no time, follows `default`.

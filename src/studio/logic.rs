@@ -24,6 +24,12 @@ pub enum Logic {
     Snippet(Snippet),
     /// ASSIGN with a `Type`, or with `{var}` in its `Value`: the value worked out per call.
     Assign { value: CompactString, kind: AssignType },
+    /// RUNSUB or RUNSCRIPT whose script is followed (`studio::subscript`): sets the called
+    /// script's BEGIN `Parameters` (names) to the call's (values, `{var}` substituted) and takes
+    /// the branch into it.
+    Call {
+        parameters: Vec<(CompactString, CompactString)>,
+    },
 }
 
 /// The property that holds an action's logic, as the loader keeps it until every property is read.
@@ -140,6 +146,13 @@ pub fn decide(logic: &Logic, element: &Element, variables: &mut CallVariables) -
             set(variables, name, &value);
             Some(CompactString::from("default"))
         }
+        Logic::Call { parameters } => {
+            for (name, value) in parameters {
+                let value = expr::assign_value(value, AssignType::String, &studio).ok()?;
+                set(variables, name, &value);
+            }
+            Some(CompactString::from(crate::studio::subscript::CALL_BRANCH))
+        }
     }
 }
 
@@ -160,7 +173,7 @@ pub fn comparisons(logic: &Logic, element: &Element) -> Vec<Comparison> {
                 literal: Value::Text(label.to_string()),
             })
             .collect(),
-        Logic::Assign { .. } => Vec::new(),
+        Logic::Assign { .. } | Logic::Call { .. } => Vec::new(),
     }
 }
 

@@ -1,0 +1,255 @@
+//! Sub-scripts in a simulation: a RUNSUB or RUNSCRIPT that names a script of the repository is
+//! followed. Each call gets its own copy of the called script's actions (ids and labels prefixed
+//! `NAME/`), wired in: the call takes the branch `sub-script` into the copy's BEGIN (with its
+//! `Parameters`), and for a RUNSUB each RETURN of the copy sets the call's `ReturnVariable` and
+//! goes on along the call's `Default` branch. A script already on a call's chain is not entered
+//! again: that call stays opaque (a case mocks it) and the cycle is reported.
+
+use std::sync::Arc;
+
+use compact_str::{CompactString, format_compact};
+use rustc_hash::FxHashSet;
+
+use crate::diagnostic::Finding;
+use crate::flow::model::{Edge, ElementKind, Flow};
+use crate::registry::Rule;
+use crate::source::{Span, Spanned};
+use crate::studio::expr::AssignType;
+use crate::studio::logic::Logic;
+
+/// The branch a followed call takes into the called script.
+pub const CALL_BRANCH: &str = "sub-script";
+
+/// How many scripts deep calls are followed.
+pub const MAX_DEPTH: usize = 8;
+
+/// How many actions a script and the copies of the scripts it calls may hold together; calls past
+/// it stay opaque.
+pub const MAX_ACTIONS: usize = 100_000;
+
+/// A script with the scripts it calls copied in, and what following them found.
+#[derive(Debug)]
+pub struct Expanded {
+    pub flow: Flow,
+    pub findings: Vec<Finding>,
+}
+
+/// The script a call names, by its file's name: the last part of `ScriptName` (a script called
+/// `Acme\CheckVip` is `CheckVip`), when that is a plain file name.
+pub fn script_file_stem(script_name: &str) -> Option<&str> {
+    let stem = script_name.rsplit(['\\', '/']).next()?.trim();
+    let plain = !stem.is_empty() && stem != "." && stem != ".." && !stem.contains('\0');
+    plain.then_some(stem)
+}
+
+/// Whether the element is a call of another script, and whether it comes back (RUNSUB).
+fn call_of(flow: &Flow, at: usize) -> Option<(&str, bool)> {
+    let action = flow.elements[at].action.as_deref()?;
+    let returns = match action.name.as_str() {
+        "RUNSUB" => true,
+        "RUNSCRIPT" => false,
+        _ => return None,
+    };
+    Some((action.target.as_deref()?, returns))
+}
+
+/// One call still to follow: where it stands in the expanded flow, the scripts on its chain
+/// (the outermost first), the prefix of the copy it stands in, and the outermost call it comes
+/// from (where findings about it are located).
+struct Pending {
+    at: usize,
+    chain: Vec<CompactString>,
+    prefix: CompactString,
+    outermost: usize,
+}
+
+/// The script `root` (its file stem `root_stem`) with every script it calls that `find` finds
+/// copied in; `None` when it calls no script at all. `find` gives a script by a call's
+/// `ScriptName`: `Err(())` when no such script is beside it, `Ok(None)` when there is one that
+/// cannot be loaded (its own check reports why).
+pub fn expand(
+    root: &Flow,
+    root_stem: &str,
+    find: &mut dyn FnMut(&str) -> Result<Option<Arc<Flow>>, ()>,
+) -> Option<Expanded> {
+    let mut pending: Vec<Pending> = (0..root.elements.len())
+        .filter(|&at| call_of(root, at).is_some())
+        .map(|at| Pending {
+            at,
+            chain: vec![CompactString::from(root_stem)],
+            prefix: CompactString::default(),
+            outermost: at,
+        })
+        .collect();
+    if pending.is_empty() {
+        return None;
+    }
+    pending.reverse();
+    let mut flow = root.clone();
+    let mut findings = Vec::new();
+    let mut prefixes = FxHashSet::default();
+    let mut cycles_reported = FxHashSet::default();
+    while let Some(call) = pending.pop() {
+        let Some((name, returns)) = call_of(&flow, call.at) else {
+            continue;
+        };
+        let name = CompactString::from(name);
+        let outermost = &root.elements[call.outermost];
+        let Some(stem) = script_file_stem(&name) else {
+            if call.chain.len() == 1 {
+                findings.push(missing(root, call.outermost, &name));
+            }
+            continue;
+        };
+        let called = match find(&name) {
+            Ok(Some(called)) => called,
+            Ok(None) => continue,
+            Err(()) => {
+                if call.chain.len() == 1 {
+                    findings.push(missing(root, call.outermost, &name));
+                }
+                continue;
+            }
+        };
+        if let Some(again) = call.chain.iter().position(|s| s.eq_ignore_ascii_case(stem)) {
+            if cycles_reported.insert(call.outermost) {
+                let mut cycle: Vec<&str> = call.chain[again..].iter().map(CompactString::as_str).collect();
+                cycle.push(stem);
+                findings.push(
+                    Finding::new(
+                        Rule::SubScriptCycle,
+                        outermost.id.span,
+                        format!(
+                            "{} leads into a cycle of scripts ({}): a simulation does not enter `{stem}` again, so a case that reaches that call must mock it",
+                            root.describe(outermost),
+                            cycle.join(" → ")
+                        ),
+                    )
+                    .with_help("end the cycle (a RETURN instead of calling back), or mock the call in the cases that reach it"),
+                );
+            }
+            continue;
+        }
+        if call.chain.len() > MAX_DEPTH || flow.elements.len() + called.elements.len() > MAX_ACTIONS {
+            continue;
+        }
+        let mut prefix = format_compact!("{}{stem}/", call.prefix);
+        for n in 2.. {
+            if prefixes.insert(prefix.clone()) {
+                break;
+            }
+            prefix = format_compact!("{}{stem}~{n}/", call.prefix);
+        }
+        let first = flow.elements.len();
+        if !copy_in(&mut flow, call.at, &called, &prefix, returns) {
+            continue;
+        }
+        let mut chain = call.chain.clone();
+        chain.push(CompactString::from(stem));
+        let nested: Vec<usize> = (first..flow.elements.len())
+            .filter(|&at| call_of(&flow, at).is_some())
+            .collect();
+        for at in nested.into_iter().rev() {
+            pending.push(Pending {
+                at,
+                chain: chain.clone(),
+                prefix: prefix.clone(),
+                outermost: call.outermost,
+            });
+        }
+    }
+    Some(Expanded { flow, findings })
+}
+
+/// CXF044 at a call of the root script.
+fn missing(root: &Flow, at: usize, name: &str) -> Finding {
+    let element = &root.elements[at];
+    Finding::new(
+        Rule::MissingSubScript,
+        element.id.span,
+        format!(
+            "{} calls the script `{name}`, which is not beside it in the repository (NAME.json or NAME.studio.json): a simulation cannot follow it, so a case must mock the call",
+            root.describe(element)
+        ),
+    )
+    .with_help("add the called script to the repository beside its caller, or mock the call in the cases that reach it")
+}
+
+/// Copies `called` into `flow` behind the call at `at`, every copied part located at the call.
+/// Returns false (and copies nothing) when `called` has no BEGIN.
+fn copy_in(flow: &mut Flow, at: usize, called: &Flow, prefix: &str, returns: bool) -> bool {
+    let Some(begin) = called.elements.iter().find(|e| e.kind == ElementKind::Start) else {
+        return false;
+    };
+    let call = &flow.elements[at];
+    let span = call.id.span;
+    let renamed = |id: &str| Spanned::new(format_compact!("{prefix}{id}"), span);
+    let call_id = call.id.clone();
+    let return_variable = call.variable.clone();
+    let arguments = call.action.as_ref().map(|a| a.parameters.clone()).unwrap_or_default();
+    let parameters: Vec<(CompactString, CompactString)> = begin
+        .action
+        .as_ref()
+        .map(|a| a.parameters.iter().cloned().zip(arguments).collect())
+        .unwrap_or_default();
+    // Where a RETURN goes on: the call's `Default` branch.
+    let resume = flow
+        .edges
+        .iter()
+        .find(|e| e.from.value == call_id.value && e.on.as_ref().is_some_and(|on| on.value == "default"))
+        .map(|e| e.to.value.clone());
+    for element in &called.elements {
+        let mut copy = element.clone();
+        copy.id = renamed(&element.id.value);
+        copy.span = span;
+        copy.kind_span = span;
+        let is_return = copy.action.as_ref().is_some_and(|a| a.name == "RETURN");
+        if let Some(action) = copy.action.as_mut() {
+            action.label = action.label.take().map(|label| format_compact!("{prefix}{label}"));
+            if returns && is_return {
+                // A RETURN gives its `ReturnValue` (a variable) to the call's `ReturnVariable`.
+                copy.kind = ElementKind::Set;
+                copy.variable = return_variable.clone();
+                action.logic = action
+                    .target
+                    .as_deref()
+                    .filter(|_| copy.variable.is_some())
+                    .map(|value| {
+                        let name = value.trim_start_matches('{').trim_end_matches('}');
+                        Box::new(Logic::Assign {
+                            value: format_compact!("{{{name}}}"),
+                            kind: AssignType::String,
+                        })
+                    });
+                if let Some(to) = &resume {
+                    flow.edges.push(edge(copy.id.clone(), to, "default", span));
+                }
+            }
+        }
+        flow.elements.push(copy);
+    }
+    for original in &called.edges {
+        flow.edges.push(Edge {
+            from: renamed(&original.from.value),
+            to: renamed(&original.to.value),
+            on: original.on.as_ref().map(|on| Spanned::new(on.value.clone(), span)),
+            span,
+        });
+    }
+    flow.edges
+        .push(edge(call_id, &format_compact!("{prefix}{}", begin.id.value), CALL_BRANCH, span));
+    if let Some(action) = flow.elements[at].action.as_mut() {
+        action.logic = Some(Box::new(Logic::Call { parameters }));
+        action.branches.push(CompactString::from(CALL_BRANCH));
+    }
+    true
+}
+
+fn edge(from: Spanned<CompactString>, to: &str, on: &str, span: Span) -> Edge {
+    Edge {
+        from,
+        to: Spanned::new(CompactString::from(to), span),
+        on: Some(Spanned::new(CompactString::from(on), span)),
+        span,
+    }
+}
