@@ -895,6 +895,7 @@ fn run_generate(args: GenerateArgs, config: Option<&ConfigFile>) -> ExitCode {
         return Ending::NotAsked.into();
     };
     let path = checked.source.display_path();
+    let flow = cxone_flow::studio::library::with_called_scripts(&args.flow, flow);
     let generated = generate_within(&flow, goal, max_cases, max_states);
     for unreachable in &generated.unreachable {
         let at = checked.source.locate(unreachable.span);
@@ -1055,6 +1056,7 @@ fn run_simulate(args: SimulateArgs, config: Option<&ConfigFile>) -> ExitCode {
     if has_errors {
         out.push_str("the flow has errors (above); simulating it as it stands:\n\n");
     }
+    let flow = cxone_flow::studio::library::with_called_scripts(&args.flow, flow);
     let call = Engine::new(&flow).run_mocked(&dtmf, &variables, &mocks);
     out.push_str(&report::trace::render(&flow, &call, max_execution_ms));
     print(&out);

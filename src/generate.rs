@@ -472,6 +472,25 @@ fn logic_conditions(flow: &Flow) -> Vec<(&CompactString, Condition)> {
             out.push((&element.id.value, Condition::Compare { variable, test }));
         }
     }
+    // A called script's parameter takes the value of the call's `{var}`: comparing it compares that.
+    let passed: Vec<(&str, &str)> = flow
+        .elements
+        .iter()
+        .filter_map(|e| e.action.as_ref()?.logic.as_deref())
+        .flat_map(logic::passed_variables)
+        .collect();
+    let through_calls: Vec<_> = out
+        .iter()
+        .filter_map(|(id, condition)| {
+            let Condition::Compare { variable, test } = condition else {
+                return None;
+            };
+            let (_, from) = passed.iter().find(|(to, _)| to.eq_ignore_ascii_case(variable))?;
+            let variable = CompactString::from(*from);
+            Some((*id, Condition::Compare { variable, test: test.clone() }))
+        })
+        .collect();
+    out.extend(through_calls);
     out
 }
 

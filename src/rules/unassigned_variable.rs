@@ -144,7 +144,11 @@ fn reads(logic: &Logic) -> Vec<String> {
         Logic::Case(name) => vec![name.to_string()],
         Logic::Snippet(code) => code.variables_read(),
         Logic::Assign { value, .. } => expr::substituted_variables(value),
-        Logic::Call { parameters } => parameters
+        Logic::Call { parameters, .. } => parameters
+            .iter()
+            .flat_map(|(_, value)| expr::substituted_variables(value))
+            .collect(),
+        Logic::Return { assign, .. } => assign
             .iter()
             .flat_map(|(_, value)| expr::substituted_variables(value))
             .collect(),

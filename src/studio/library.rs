@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 
 use crate::flow::model::Flow;
 use crate::json::Tape;
-use crate::studio::subscript::script_file_stem;
+use crate::studio::subscript::{self, script_file_stem};
 
 /// The largest script file a call is followed into (as large as the discovery reads).
 const MAX_SCRIPT_BYTES: u64 = 16 * 1024 * 1024;
@@ -34,6 +34,20 @@ impl Library {
             .ok_or(())?;
         let mut loaded = self.loaded.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         Ok(loaded.entry(path).or_insert_with_key(|path| load(path).map(Arc::new)).clone())
+    }
+}
+
+/// A script with the scripts its calls find beside `path` copied in (`studio::subscript`): what a
+/// simulation of it runs. A flow file, or a script that calls no script, is itself.
+pub fn with_called_scripts(path: &Path, flow: Flow) -> Flow {
+    if !flow.is_script() {
+        return flow;
+    }
+    let library = Library::default();
+    let mut find = |name: &str| library.find(path, name);
+    match subscript::expand(&flow, script_stem(path), &mut find) {
+        Some(expanded) => expanded.flow,
+        None => flow,
     }
 }
 

@@ -11,6 +11,7 @@ use crate::registry::Rule;
 use crate::source::{Span, Spanned};
 use crate::studio::expr::{self, AssignType, Comparison, Expr, ExprError};
 use crate::studio::snippet::{self, Budget, Snippet, SnippetError};
+use crate::studio::subscript;
 use crate::studio::value::{Value, Variables};
 
 /// What an action decides, parsed.
@@ -27,8 +28,16 @@ pub enum Logic {
     /// RUNSUB or RUNSCRIPT whose script is followed (`studio::subscript`): sets the called
     /// script's BEGIN `Parameters` (names) to the call's (values, `{var}` substituted) and takes
     /// the branch into it.
+    /// Back from the RETURN (`returned` is set), it takes its `default` branch instead.
     Call {
         parameters: Vec<(CompactString, CompactString)>,
+        returned: CompactString,
+    },
+    /// A followed RUNSUB's RETURN: sets the call's `ReturnVariable` to its `ReturnValue` (`{var}`),
+    /// sets `returned` and takes the branch back to the call.
+    Return {
+        assign: Option<(CompactString, CompactString)>,
+        returned: CompactString,
     },
 }
 
@@ -146,12 +155,23 @@ pub fn decide(logic: &Logic, element: &Element, variables: &mut CallVariables) -
             set(variables, name, &value);
             Some(CompactString::from("default"))
         }
-        Logic::Call { parameters } => {
+        Logic::Call { parameters, returned } => {
+            if variables.remove(returned.as_str()).is_some() {
+                return Some(CompactString::from("default"));
+            }
             for (name, value) in parameters {
                 let value = expr::assign_value(value, AssignType::String, &studio).ok()?;
                 set(variables, name, &value);
             }
-            Some(CompactString::from(crate::studio::subscript::CALL_BRANCH))
+            Some(CompactString::from(subscript::CALL_BRANCH))
+        }
+        Logic::Return { assign, returned } => {
+            if let Some((name, value)) = assign {
+                let value = expr::assign_value(value, AssignType::String, &studio).ok()?;
+                set(variables, name, &value);
+            }
+            variables.insert(returned.to_string(), Json::Bool(true));
+            Some(CompactString::from(subscript::RETURN_BRANCH))
         }
     }
 }
@@ -173,8 +193,23 @@ pub fn comparisons(logic: &Logic, element: &Element) -> Vec<Comparison> {
                 literal: Value::Text(label.to_string()),
             })
             .collect(),
-        Logic::Assign { .. } | Logic::Call { .. } => Vec::new(),
+        Logic::Assign { .. } | Logic::Call { .. } | Logic::Return { .. } => Vec::new(),
     }
+}
+
+/// The variables a followed call passes whole (`{ANI}`), as (the called script's parameter, the
+/// caller's variable).
+pub fn passed_variables(logic: &Logic) -> Vec<(&str, &str)> {
+    let Logic::Call { parameters, .. } = logic else {
+        return Vec::new();
+    };
+    parameters
+        .iter()
+        .filter_map(|(name, value)| {
+            let variable = value.trim().strip_prefix('{')?.strip_suffix('}')?;
+            Some((name.as_str(), variable.trim()))
+        })
+        .collect()
 }
 
 /// A call's variables as Studio's expressions read them.

@@ -1,8 +1,9 @@
 //! Sub-scripts in a simulation: a RUNSUB or RUNSCRIPT that names a script of the repository is
 //! followed. Each call gets its own copy of the called script's actions (ids and labels prefixed
 //! `NAME/`), wired in: the call takes the branch `sub-script` into the copy's BEGIN (with its
-//! `Parameters`), and for a RUNSUB each RETURN of the copy sets the call's `ReturnVariable` and
-//! goes on along the call's `Default` branch. A script already on a call's chain is not entered
+//! `Parameters`); for a RUNSUB each RETURN of the copy sets the call's `ReturnVariable` and takes
+//! the branch `return` back to the call, which then follows its own `Default` branch (so the
+//! caller's branches are covered and drawn as its file has them). A script already on a call's chain is not entered
 //! again: that call stays opaque (a case mocks it) and the cycle is reported.
 
 use std::sync::Arc;
@@ -14,11 +15,14 @@ use crate::diagnostic::Finding;
 use crate::flow::model::{Edge, ElementKind, Flow};
 use crate::registry::Rule;
 use crate::source::{Span, Spanned};
-use crate::studio::expr::AssignType;
 use crate::studio::logic::Logic;
 
 /// The branch a followed call takes into the called script.
 pub const CALL_BRANCH: &str = "sub-script";
+
+/// The branch a followed RUNSUB's RETURN takes back to the call, which then follows its own
+/// `Default` branch.
+pub const RETURN_BRANCH: &str = "return";
 
 /// How many scripts deep calls are followed.
 pub const MAX_DEPTH: usize = 8;
@@ -192,38 +196,27 @@ fn copy_in(flow: &mut Flow, at: usize, called: &Flow, prefix: &str, returns: boo
         .as_ref()
         .map(|a| a.parameters.iter().cloned().zip(arguments).collect())
         .unwrap_or_default();
-    // Where a RETURN goes on: the call's `Default` branch.
-    let resume = flow
-        .edges
-        .iter()
-        .find(|e| e.from.value == call_id.value && e.on.as_ref().is_some_and(|on| on.value == "default"))
-        .map(|e| e.to.value.clone());
+    // Set while the copy's RETURN hands back to the call: a name no Studio variable can have.
+    let returned = format_compact!("{prefix}{RETURN_BRANCH}");
     for element in &called.elements {
         let mut copy = element.clone();
         copy.id = renamed(&element.id.value);
         copy.span = span;
         copy.kind_span = span;
-        let is_return = copy.action.as_ref().is_some_and(|a| a.name == "RETURN");
         if let Some(action) = copy.action.as_mut() {
             action.label = action.label.take().map(|label| format_compact!("{prefix}{label}"));
-            if returns && is_return {
+            if returns && action.name == "RETURN" {
                 // A RETURN gives its `ReturnValue` (a variable) to the call's `ReturnVariable`.
-                copy.kind = ElementKind::Set;
-                copy.variable = return_variable.clone();
-                action.logic = action
-                    .target
-                    .as_deref()
-                    .filter(|_| copy.variable.is_some())
-                    .map(|value| {
-                        let name = value.trim_start_matches('{').trim_end_matches('}');
-                        Box::new(Logic::Assign {
-                            value: format_compact!("{{{name}}}"),
-                            kind: AssignType::String,
-                        })
-                    });
-                if let Some(to) = &resume {
-                    flow.edges.push(edge(copy.id.clone(), to, "default", span));
-                }
+                let value = action.target.as_deref().map(|value| {
+                    let name = value.trim_start_matches('{').trim_end_matches('}');
+                    format_compact!("{{{name}}}")
+                });
+                action.logic = Some(Box::new(Logic::Return {
+                    assign: return_variable.clone().zip(value),
+                    returned: returned.clone(),
+                }));
+                action.branches.push(CompactString::from(RETURN_BRANCH));
+                flow.edges.push(edge(copy.id.clone(), &call_id.value, RETURN_BRANCH, span));
             }
         }
         flow.elements.push(copy);
@@ -239,7 +232,7 @@ fn copy_in(flow: &mut Flow, at: usize, called: &Flow, prefix: &str, returns: boo
     flow.edges
         .push(edge(call_id, &format_compact!("{prefix}{}", begin.id.value), CALL_BRANCH, span));
     if let Some(action) = flow.elements[at].action.as_mut() {
-        action.logic = Some(Box::new(Logic::Call { parameters }));
+        action.logic = Some(Box::new(Logic::Call { parameters, returned }));
         action.branches.push(CompactString::from(CALL_BRANCH));
     }
     true
