@@ -18,7 +18,7 @@ mod shadowed_rule;
 mod silent_loop;
 mod terminal_with_exit;
 #[cfg(test)]
-mod test_script;
+pub(crate) mod test_script;
 mod too_many_decisions;
 mod unassigned_variable;
 mod unhandled_input;

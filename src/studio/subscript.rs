@@ -246,3 +246,147 @@ fn edge(from: Spanned<CompactString>, to: &str, on: &str, span: Span) -> Edge {
         span,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::json::Tape;
+    use crate::rules::test_script::{TestAction, script};
+    use crate::sim::condition::Variables;
+    use crate::sim::engine::{Call, Ending, Engine};
+
+    fn loaded(actions: &[TestAction]) -> Arc<Flow> {
+        let bytes = script(actions);
+        let text = String::from_utf8(bytes).unwrap();
+        Arc::new(crate::studio::load::load(Tape::parse(&text).unwrap().root()).0)
+    }
+
+    /// A caller: BEGIN, a call of `callee` (RUNSUB or RUNSCRIPT) passing `{ANI}`, then an IF on
+    /// the returned `tier` to two HANGUPs.
+    fn caller(call: &str, callee: &str) -> Arc<Flow> {
+        loaded(&[
+            (1, "BEGIN", json!({}), &[("", 2)]),
+            (
+                2,
+                call,
+                json!({"ScriptName": callee, "Parameters": ["{ANI}"], "ReturnVariable": "tier"}),
+                &[("", 3), ("OnError", 5)],
+            ),
+            (3, "IF", json!({"Expression": "tier = \"gold\""}), &[("True", 4), ("False", 5)]),
+            (4, "HANGUP", json!({}), &[]),
+            (5, "HANGUP", json!({}), &[]),
+        ])
+    }
+
+    /// A sub-script: its parameter `who` decides `level`, which its RETURN gives back.
+    fn tier() -> Arc<Flow> {
+        loaded(&[
+            (1, "BEGIN", json!({"Parameters": ["who"]}), &[("", 2)]),
+            (
+                2,
+                "SNIPPET",
+                json!({"Data": "IF who = \"100\" { level = \"gold\" } ELSE { level = \"plain\" }"}),
+                &[("", 3)],
+            ),
+            (3, "RETURN", json!({"ReturnValue": "level"}), &[]),
+        ])
+    }
+
+    fn expanded(root: &Flow, scripts: &[(&str, Arc<Flow>)]) -> Expanded {
+        let mut find = |name: &str| {
+            let stem = script_file_stem(name).ok_or(())?;
+            scripts
+                .iter()
+                .find(|(s, _)| *s == stem)
+                .map(|(_, f)| Some(f.clone()))
+                .ok_or(())
+        };
+        expand(root, "main", &mut find).unwrap()
+    }
+
+    fn run(flow: &Flow, ani: &str) -> Call {
+        let variables = Variables::from([("ANI".to_string(), json!(ani))]);
+        Engine::new(flow).run(&[], &variables)
+    }
+
+    #[test]
+    fn a_runsub_runs_the_called_script_and_comes_back_with_its_return_value() {
+        let main = caller("RUNSUB", r"Acme\Tier");
+        let flow = expanded(&main, &[("Tier", tier())]).flow;
+        let gold = run(&flow, "100");
+        assert_eq!(
+            gold.path(&flow),
+            ["1", "2", "Tier/1", "Tier/2", "Tier/3", "2", "3", "4"],
+            "into the sub-script, back to the call, on along its Default"
+        );
+        assert_eq!(gold.variables["tier"], json!("gold"));
+        assert_eq!(gold.variables["who"], json!("100"), "the parameter as BEGIN names it");
+        assert!(!gold.variables.contains_key("Tier/return"), "the hand-back leaves no variable");
+        assert_eq!(run(&flow, "200").final_element, "5");
+        assert_eq!(flow.elements[5].action.as_ref().unwrap().label.as_deref(), Some("Tier/A1"));
+        assert!(expanded(&main, &[("Tier", tier())]).findings.is_empty());
+    }
+
+    #[test]
+    fn a_runscript_does_not_come_back() {
+        let flow = expanded(&caller("RUNSCRIPT", "Tier"), &[("Tier", tier())]).flow;
+        let call = run(&flow, "100");
+        assert_eq!(call.path(&flow), ["1", "2", "Tier/1", "Tier/2", "Tier/3"]);
+        assert_eq!(call.ending, Ending::ScriptEnd { label: None });
+        assert!(!call.variables.contains_key("tier"));
+    }
+
+    #[test]
+    fn a_mock_still_decides_a_followed_call() {
+        let flow = expanded(&caller("RUNSUB", "Tier"), &[("Tier", tier())]).flow;
+        let mock = |text: &str| Spanned::new(text.to_string(), Span::default());
+        let call = Engine::new(&flow).run_mocked(&[], &Variables::new(), &[(mock("2"), mock("OnError"))]);
+        assert_eq!(call.path(&flow), ["1", "2", "5"]);
+    }
+
+    #[test]
+    fn a_call_of_a_script_not_beside_it_is_reported_and_stays_opaque() {
+        let main = caller("RUNSUB", "Absent");
+        let found = expanded(&main, &[]);
+        assert_eq!(found.findings.len(), 1);
+        assert_eq!(found.findings[0].rule, Rule::MissingSubScript);
+        assert!(found.findings[0].message.contains("calls the script `Absent`"));
+        assert_eq!(run(&found.flow, "100").ending, Ending::Unmocked);
+        assert!(expand(&loaded(&[(1, "BEGIN", json!({}), &[])]), "main", &mut |_| Err(())).is_none());
+    }
+
+    #[test]
+    fn scripts_that_call_each_other_are_entered_once_and_the_cycle_is_reported() {
+        let main = caller("RUNSUB", "partner");
+        let partner = caller("RUNSUB", "main");
+        let found = expanded(&main, &[("partner", partner.clone()), ("main", main.clone())]);
+        assert_eq!(found.findings.len(), 1, "{:?}", found.findings);
+        assert_eq!(found.findings[0].rule, Rule::SubScriptCycle);
+        assert!(found.findings[0].message.contains("(main → partner → main)"));
+        let call = run(&found.flow, "100");
+        assert_eq!(call.path(&found.flow), ["1", "2", "partner/1", "partner/2"]);
+        assert_eq!(call.ending, Ending::Unmocked, "a clear stop, not a loop");
+        let calls_itself = caller("RUNSUB", "main");
+        let found = expanded(&calls_itself, &[("main", calls_itself.clone())]);
+        assert!(found.findings[0].message.contains("(main → main)"), "{:?}", found.findings);
+    }
+
+    #[test]
+    fn two_calls_of_one_script_get_a_copy_each() {
+        let main = loaded(&[
+            (1, "BEGIN", json!({}), &[("", 2)]),
+            (2, "RUNSUB", json!({"ScriptName": "Tier", "Parameters": ["{ANI}"]}), &[("", 3)]),
+            (3, "RUNSUB", json!({"ScriptName": "Tier", "Parameters": ["100"], "ReturnVariable": "tier"}), &[("", 4)]),
+            (4, "HANGUP", json!({}), &[]),
+        ]);
+        let flow = expanded(&main, &[("Tier", tier())]).flow;
+        let call = run(&flow, "7");
+        assert_eq!(
+            call.path(&flow),
+            ["1", "2", "Tier/1", "Tier/2", "Tier/3", "2", "3", "Tier~2/1", "Tier~2/2", "Tier~2/3", "3", "4"]
+        );
+        assert_eq!(call.variables["tier"], json!("gold"));
+    }
+}
