@@ -128,7 +128,7 @@ fn the_studio_example_is_clean_and_its_cases_pass_with_full_coverage() {
     let units = discover(&[crate::root().join("examples/studio")])
         .into_result()
         .unwrap();
-    assert_eq!(units.len(), 1, "the script and its tests are one unit: {units:?}");
+    assert_eq!(units.len(), 2, "each script with its tests is one unit: {units:?}");
     let report = check(&units, &Settings::default());
     assert_eq!(report.diagnostics().count(), 0, "{}", human::render(&report));
     assert!(

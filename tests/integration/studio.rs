@@ -615,13 +615,18 @@ fn simulate_traces_a_script_by_action_and_takes_mocks_from_the_command_line() {
     let args = ["simulate", "examples/studio/acme_main_ivr.json", "--dtmf", "2,2"];
     let (code, out, _) = run(&root(), &[&args[..], &["--mock", "Business Hours?=Open"]].concat());
     assert_eq!(code, 0, "{out}");
+    let hours = out.lines().find(|line| line.contains(" 6 Business Hours? "));
     assert!(
-        out.contains("   5  6 Business Hours?  HOURS     branch \"Open\" (mocked)"),
+        hours.is_some_and(|line| line.starts_with("   5  ") && line.contains("HOURS     branch \"Open\" (mocked)")),
         "{out}"
     );
     assert!(
         out.contains("result: SUCCESS  finalElement: action 9 \"Billing Queue\" (REQAGENT)"),
         "{out}"
+    );
+    assert!(
+        out.contains("acme_caller_tier/2 acme_caller_tier/Tier Rules"),
+        "the call runs the sub-script beside it: {out}"
     );
     let (code, out, _) = run(&root(), &args);
     assert_eq!(code, 1, "{out}");
@@ -645,9 +650,9 @@ fn a_flows_api_release_refuses_a_script_by_name_instead_of_losing_it() {
     let Err(Blocked::Unprepared(problems)) = flows_to_release(&report, Severity::Error) else {
         panic!("a release with a script in it must not go ahead");
     };
-    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems.len(), 2, "the example script and its sub-script: {problems:?}");
     assert!(
-        problems[0].ends_with("acme_main_ivr.json cannot be released: it is a Studio script, which the flows-api backend cannot release; leave scripts out of this release with --exclude (input `exclude`)"),
+        problems[1].ends_with("acme_main_ivr.json cannot be released: it is a Studio script, which the flows-api backend cannot release; leave scripts out of this release with --exclude (input `exclude`)"),
         "{problems:?}"
     );
 }
@@ -902,12 +907,13 @@ fn a_script_is_counted_and_reported_as_a_script_beside_a_flow_file() {
         ("examples/flows", "main-ivr.tests.json"),
         ("examples/studio", "acme_main_ivr.json"),
         ("examples/studio", "acme_main_ivr.tests.json"),
+        ("examples/studio", "acme_caller_tier.json"),
     ] {
         fs::copy(root().join(from).join(name), dir.path().join(name)).unwrap();
     }
     let (code, out, err) = run(dir.path(), &["check"]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("Checked 1 flow file, 1 script and 2 test files"), "{out}");
+    assert!(out.contains("Checked 1 flow file, 2 scripts and 2 test files"), "{out}");
     let (_, out, _) = run(dir.path(), &["check", "acme_main_ivr.json"]);
     assert!(out.contains("Checked 1 script and 1 test file:"), "{out}");
     let (_, out, _) = run(dir.path(), &["check", "--format", "json"]);
@@ -918,7 +924,7 @@ fn a_script_is_counted_and_reported_as_a_script_beside_a_flow_file() {
             &json["summary"]["flowsChecked"],
             &json["summary"]["scriptsChecked"]
         ),
-        (&json!(3), &json!(1), &json!(1))
+        (&json!(3), &json!(1), &json!(2))
     );
     let kinds: Vec<(&str, &str)> = json["files"]
         .as_array()
@@ -951,6 +957,7 @@ fn a_failing_case_names_a_flow_s_elements_and_a_script_s_actions_each_in_its_own
         )
     });
     copy("examples/studio", "acme_main_ivr.json", &same);
+    copy("examples/studio", "acme_caller_tier.json", &same);
     copy("examples/studio", "acme_main_ivr.tests.json", &|text| {
         text.replacen(
             "\"finalElement\": \"Claims Queue\"",
