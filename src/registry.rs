@@ -120,6 +120,7 @@ rules! {
     LiveDrift = "CXF044", "live-drift", Warning, "a Studio script's live version (what its mapped points of contact run, or the tenant's script of its name) differs from the file (`check-drift`)";
     MissingSubScript = "CXF045", "missing-sub-script", Warning, "a Studio RUNSUB or RUNSCRIPT names a script that is not beside it in the repository: a simulation cannot follow it, so a case must mock the call";
     SubScriptCycle = "CXF046", "sub-script-cycle", Warning, "Studio scripts call each other in a cycle (RUNSUB or RUNSCRIPT): a simulation does not enter a script already on the call's chain, so a case that reaches that call must mock it";
+    ImpossibleBranch = "CXF047", "impossible-branch", Warning, "a Studio IF never true (or never false), or a CASE branch no value reaches, given the only values the script gives the variables it reads (constant ASSIGNs, and empty where unassigned)";
     UnknownBranchType = "CXF050", "unknown-branch-type", Warning, "a Studio branch's `type` is not `default`, `case` or `branch` (a typo): the branch is read by its label, so a misspelt `default` is no default";
     MistypedActionType = "CXF051", "mistyped-action-type", Warning, "a Studio action's `libraryId` is a character or two from a known action type's GUID, or its `name` is a known type's while its GUID is unknown";
 }

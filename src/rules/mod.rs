@@ -6,6 +6,7 @@ mod dangling_edge;
 mod dead_end;
 mod duplicate_edge;
 mod duplicate_element_id;
+mod impossible_branch;
 mod invalid_edge_label;
 mod menu_too_deep;
 mod menu_without_default;
@@ -92,6 +93,7 @@ const FLOW_CHECKS: &[Check] = &[
     unwired_queue_default::check,
     unassigned_variable::check,
     constant_condition::check,
+    impossible_branch::check,
 ];
 
 /// Runs every flow check and returns the findings in source order.

@@ -16,7 +16,7 @@ use crate::studio::logic::Logic;
 const PROVIDED: &[&str] = &["ani", "dnis", "contactid", "masterid", "busno", "skillno", "skillname"];
 
 /// The action types known to assign no variable besides what their logic says.
-const ASSIGN_NOTHING_ELSE: &[&str] = &[
+pub(super) const ASSIGN_NOTHING_ELSE: &[&str] = &[
     "BEGIN", "PLAY", "IF", "CASE", "ASSIGN", "SNIPPET", "REQAGENT", "MUSIC", "HANGUP", "END", "WAIT", "TTSVOICE",
 ];
 
@@ -88,7 +88,8 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn provided(name: &str) -> bool {
+/// Whether Studio gives every call this variable.
+pub(super) fn provided(name: &str) -> bool {
     name.starts_with('_') || PROVIDED.iter().any(|p| p.eq_ignore_ascii_case(name))
 }
 
@@ -128,13 +129,14 @@ fn after(element: &Element, before: &Assigned) -> Assigned {
         _ if action.name == "BEGIN" => action.parameters.iter().map(ToString::to_string).collect(),
         _ => element.variable.iter().map(ToString::to_string).collect(),
     };
-    // `global:tier` or `{tier}` assigns `tier` as far as this rule goes (it never reports more).
-    let bare = |name: &String| {
-        let name = name.rsplit(':').next().unwrap_or(name);
-        name.trim_matches(|c| c == '{' || c == '}').trim().to_ascii_lowercase()
-    };
-    names.extend(assigned.iter().map(bare));
+    names.extend(assigned.iter().map(|name| bare(name)));
     Assigned::Some(names)
+}
+
+/// A variable's name as these rules compare it: `global:tier` and `{tier}` are `tier`, any case.
+pub(super) fn bare(name: &str) -> String {
+    let name = name.rsplit(':').next().unwrap_or(name);
+    name.trim_matches(|c| c == '{' || c == '}').trim().to_ascii_lowercase()
 }
 
 /// The variables an action's logic reads before assigning them itself.
