@@ -145,7 +145,7 @@ fn reads(logic: &Logic) -> Vec<String> {
         Logic::If(expr) => expr.variables(),
         Logic::Case(name) => vec![name.to_string()],
         Logic::Snippet(code) => code.variables_read(),
-        Logic::Assign { value, .. } => expr::substituted_variables(value),
+        Logic::Assign { value, .. } | Logic::Loop(value) => expr::substituted_variables(value),
         Logic::Call { parameters, .. } => parameters
             .iter()
             .flat_map(|(_, value)| expr::substituted_variables(value))

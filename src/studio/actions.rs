@@ -12,7 +12,7 @@ pub struct KnownAction {
 }
 
 /// The action types whose meaning is public (see docs/studio.md for the sources).
-pub const KNOWN: [KnownAction; 15] = [
+pub const KNOWN: [KnownAction; 16] = [
     KnownAction {
         name: "BEGIN",
         library_id: "b2f794c5-0232-40e7-9830-76d573bf57d7",
@@ -87,6 +87,12 @@ pub const KNOWN: [KnownAction; 15] = [
     KnownAction {
         name: "RUNSCRIPT",
         library_id: "93232e99-d607-4e7d-9300-17986d70da3c",
+        kind: ElementKind::Unknown,
+    },
+    // Takes `Repeat` its repeat branch `Repeat` times, then its `Finished` branch (docs/studio.md).
+    KnownAction {
+        name: "LOOP",
+        library_id: "a10f9f27-a5dd-48ba-ae37-e206fc6e101b",
         kind: ElementKind::Unknown,
     },
     // Chooses the text-to-speech voice of later prompts: takes no time, follows `default`.

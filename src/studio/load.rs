@@ -324,7 +324,7 @@ pub(crate) fn apply_property(element: &mut Element, name: &str, text: &str, span
     };
     let source = || Some(Spanned::new(CompactString::from(text), span));
     match (action.name.as_str(), name) {
-        ("IF", "Expression") | ("CASE", "Variable") | ("SNIPPET", "Data") => {
+        ("IF", "Expression") | ("CASE", "Variable") | ("SNIPPET", "Data") | ("LOOP", "Repeat") => {
             action.logic_source.get_or_insert_default().text = source();
         }
         ("ASSIGN", "Type") => action.logic_source.get_or_insert_default().assign_type = Some(CompactString::from(text)),
@@ -339,7 +339,7 @@ pub(crate) fn apply_property(element: &mut Element, name: &str, text: &str, span
         ("RUNSUB" | "RUNSCRIPT", "ScriptName") | ("RETURN", "ReturnValue") => {
             action.target = Some(CompactString::from(text.trim()));
         }
-        ("RUNSUB", "ReturnVariable") => element.variable = Some(CompactString::from(text.trim())),
+        ("RUNSUB", "ReturnVariable") | ("LOOP", "CounterName") => element.variable = Some(CompactString::from(text.trim())),
         ("RUNSUB" | "RUNSCRIPT", "Parameters") | ("BEGIN", "Parameters") => action.parameters = parameter_list(text),
         ("MUSIC", "SecondstoPlay") | ("WAIT", "Seconds") => element.prompt_ms = seconds_ms().unwrap_or(0),
         _ => {}

@@ -25,6 +25,9 @@ pub enum Logic {
     Snippet(Snippet),
     /// ASSIGN with a `Type`, or with `{var}` in its `Value`: the value worked out per call.
     Assign { value: CompactString, kind: AssignType },
+    /// LOOP: its `Repeat` (a number, or `{var}`); takes its repeat branch that many times in a
+    /// call, then its finish branch.
+    Loop(CompactString),
     /// RUNSUB or RUNSCRIPT whose script is followed (`studio::subscript`): sets the called
     /// script's BEGIN `Parameters` (names) to the call's (values, `{var}` substituted) and takes
     /// the branch into it.
@@ -50,6 +53,9 @@ pub struct Source {
     pub assign_type: Option<CompactString>,
 }
 
+/// Where a call keeps how many times a LOOP took its repeat branch: `ID/repeats`.
+pub const LOOP_REPEATS: &str = "repeats";
+
 /// The branch a SNIPPET takes when a statement fails.
 pub const SNIPPET_ERROR: &str = "Error";
 
@@ -70,6 +76,7 @@ pub fn parse_all(flow: &mut Flow, findings: &mut Vec<Finding>) {
                 let name = text.value.trim().trim_start_matches('{').trim_end_matches('}').trim();
                 Ok(Logic::Case(CompactString::from(name)))
             }
+            "LOOP" => Ok(Logic::Loop(text.value.clone())),
             "SNIPPET" => snippet::parse(&text.value)
                 .map(Logic::Snippet)
                 .map_err(Located::Snippet),
@@ -155,6 +162,29 @@ pub fn decide(logic: &Logic, element: &Element, variables: &mut CallVariables) -
             set(variables, name, &value);
             Some(CompactString::from("default"))
         }
+        Logic::Loop(repeat) => {
+            let repeat = expr::assign_value(repeat, AssignType::Numeric, &studio).ok()?.as_number()?;
+            let branches = element.action.as_ref().map_or(&[][..], |a| &a.branches[..]);
+            let branch = |names: [&str; 2]| {
+                branches
+                    .iter()
+                    .find(|label| names.iter().any(|name| label.eq_ignore_ascii_case(name)))
+                    .cloned()
+            };
+            // How many times this call took the repeat branch, kept beside its variables.
+            let counter = format!("{}/{LOOP_REPEATS}", element.id.value);
+            let done = variables.get(&counter).and_then(Json::as_f64).unwrap_or(0.0);
+            if done < repeat {
+                variables.insert(counter, Json::from(done as u64 + 1));
+                if let Some(name) = element.variable.as_deref() {
+                    set(variables, name, &Value::Number(done + 1.0));
+                }
+                branch(["Repeat", "OnRepeat"])
+            } else {
+                variables.remove(&counter);
+                branch(["Finished", "OnFinished"])
+            }
+        }
         Logic::Call { parameters, returned } => {
             if variables.remove(returned.as_str()).is_some() {
                 return Some(CompactString::from("default"));
@@ -193,7 +223,7 @@ pub fn comparisons(logic: &Logic, element: &Element) -> Vec<Comparison> {
                 literal: Value::Text(label.to_string()),
             })
             .collect(),
-        Logic::Assign { .. } | Logic::Call { .. } | Logic::Return { .. } => Vec::new(),
+        Logic::Assign { .. } | Logic::Loop(_) | Logic::Call { .. } | Logic::Return { .. } => Vec::new(),
     }
 }
 
@@ -247,4 +277,36 @@ fn set(variables: &mut CallVariables, name: &str, value: &Value) {
         Value::Number(number) => serde_json::Number::from_f64(*number).map_or(Json::Null, Json::Number),
     };
     variables.insert(name.to_string(), json);
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::json::Tape;
+    use crate::rules::test_script::script;
+    use crate::sim::condition::Variables;
+    use crate::sim::engine::Engine;
+
+    #[test]
+    fn a_loop_takes_its_repeat_branch_repeat_times_then_its_finished_branch() {
+        let bytes = script(&[
+            (1, "BEGIN", json!({}), &[("", 2)]),
+            (
+                2,
+                "LOOP",
+                json!({"Repeat": "{tries}", "CounterName": "attempt"}),
+                &[("Repeat", 3), ("Finished", 4)],
+            ),
+            (3, "PLAY", json!({"Sequence": "\"%Try again\""}), &[("", 2)]),
+            (4, "HANGUP", json!({}), &[]),
+        ]);
+        let text = String::from_utf8(bytes).unwrap();
+        let flow = crate::studio::load::load(Tape::parse(&text).unwrap().root()).0;
+        let variables = Variables::from([("tries".to_string(), json!(2))]);
+        let call = Engine::new(&flow).run(&[], &variables);
+        assert_eq!(call.path(&flow), ["1", "2", "3", "2", "3", "2", "4"]);
+        assert_eq!(call.variables["attempt"], json!(2));
+        assert!(!call.variables.contains_key("2/repeats"), "the count starts again after Finished");
+    }
 }
