@@ -487,7 +487,13 @@ fn logic_conditions(flow: &Flow) -> Vec<(&CompactString, Condition)> {
             };
             let (_, from) = passed.iter().find(|(to, _)| to.eq_ignore_ascii_case(variable))?;
             let variable = CompactString::from(*from);
-            Some((*id, Condition::Compare { variable, test: test.clone() }))
+            Some((
+                *id,
+                Condition::Compare {
+                    variable,
+                    test: test.clone(),
+                },
+            ))
         })
         .collect();
     out.extend(through_calls);

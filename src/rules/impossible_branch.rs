@@ -5,6 +5,7 @@
 use serde_json::Value as Json;
 
 use super::Context;
+use super::forward::{Facts, before_each};
 use super::unassigned_variable::{ASSIGN_NOTHING_ELSE, bare, provided};
 use crate::diagnostic::Finding;
 use crate::flow::model::Element;
@@ -18,32 +19,8 @@ const UNASSIGNED: Json = Json::String(String::new());
 /// The most combinations of values an action's variables are tried in.
 const MAX_COMBINATIONS: usize = 256;
 
-/// The values a variable may hold when an action runs: known constants, or anything at all.
-#[derive(Debug, Clone, PartialEq, Default)]
-enum Values {
-    #[default]
-    Unreached,
-    Known(Vec<Json>),
-    Any,
-}
-
-impl Values {
-    fn join(&mut self, other: &Values) -> bool {
-        let joined = match (&*self, other) {
-            (_, Values::Unreached) | (Values::Any, _) => return false,
-            (_, Values::Any) => Values::Any,
-            (Values::Unreached, other) => other.clone(),
-            (Values::Known(mine), Values::Known(theirs)) => {
-                let mut all = mine.clone();
-                all.extend(theirs.iter().filter(|v| !mine.contains(v)).cloned());
-                Values::Known(all)
-            }
-        };
-        let changed = joined != *self;
-        *self = joined;
-        changed
-    }
-}
+/// The values a variable may hold when an action runs (in the order first met), or anything.
+type Values = Facts<Vec<Json>>;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     let Some(start) = cx.graph.start else { return };
@@ -69,7 +46,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
         for name in &read {
             match &values_at(cx, start, name)[at] {
                 // Never assigned on the way here at all: CXF042 unassigned-variable says it.
-                Values::Known(values) if values.iter().any(|v| *v != UNASSIGNED) => sets.push(values.clone()),
+                Facts::Some(values) if values.iter().any(|v| *v != UNASSIGNED) => sets.push(values.clone()),
                 _ => break,
             }
         }
@@ -134,36 +111,32 @@ fn finding(cx: &Context, element: &Element, branch: &str, read: &[String], sets:
         format!(
             "{} never takes its `{branch}` branch: the script only ever gives {} here ({})",
             cx.flow.describe_kind(element),
-            if read.len() == 1 { "this variable" } else { "these variables" },
+            if read.len() == 1 {
+                "this variable"
+            } else {
+                "these variables"
+            },
             values.join("; ")
         ),
     )
-    .with_help("check the values the script assigns and the condition against them; an unassigned variable reads as \"\"")
+    .with_help(
+        "check the values the script assigns and the condition against them; an unassigned variable reads as \"\"",
+    )
 }
 
 /// The values `name` may hold at each action, from BEGIN forward to a fixed point.
 fn values_at(cx: &Context, start: usize, name: &str) -> Vec<Values> {
-    let mut at = vec![Values::Unreached; cx.flow.elements.len()];
     let begin = &cx.flow.elements[start];
     let passed = begin
         .action
         .as_ref()
         .is_some_and(|a| a.parameters.iter().any(|p| bare(p) == name));
-    at[start] = if provided(name) || passed {
-        Values::Any
+    let at_start = if provided(name) || passed {
+        Facts::Any
     } else {
-        Values::Known(vec![UNASSIGNED])
+        Facts::Some(vec![UNASSIGNED])
     };
-    let mut work = vec![start];
-    while let Some(i) = work.pop() {
-        let after = after(&cx.flow.elements[i], name, &at[i]);
-        for &next in &cx.graph.successors[i] {
-            if at[next].join(&after) {
-                work.push(next);
-            }
-        }
-    }
-    at
+    before_each(cx, start, at_start, |element, before| after(element, name, before))
 }
 
 /// What `name` may hold once `element` has run.
@@ -173,14 +146,14 @@ fn after(element: &Element, name: &str, before: &Values) -> Values {
     };
     let assigns = element.variable.as_deref().is_some_and(|v| bare(v) == name);
     match action.logic.as_deref() {
-        Some(Logic::Snippet(code)) if code.variables_assigned().iter().any(|v| bare(v) == name) => Values::Any,
+        Some(Logic::Snippet(code)) if code.variables_assigned().iter().any(|v| bare(v) == name) => Facts::Any,
         Some(Logic::Snippet(_)) => before.clone(),
-        Some(Logic::Assign { .. }) if assigns => Values::Any,
+        Some(Logic::Assign { .. }) if assigns => Facts::Any,
         _ if action.name == "ASSIGN" && assigns => match &element.value {
-            Some(value) => Values::Known(vec![(**value).clone()]),
-            None => Values::Any,
+            Some(value) => Facts::Some(vec![(**value).clone()]),
+            None => Facts::Any,
         },
-        _ if action.name == "SNIPPET" || !ASSIGN_NOTHING_ELSE.contains(&action.name.as_str()) => Values::Any,
+        _ if action.name == "SNIPPET" || !ASSIGN_NOTHING_ELSE.contains(&action.name.as_str()) => Facts::Any,
         _ => before.clone(),
     }
 }
@@ -222,37 +195,79 @@ mod tests {
             "{never_true:?}"
         );
         let never_false = impossible(&["\"gold\"", "\"standard\""], "tier != \"vip\"");
-        assert!(never_false[0].contains("never takes its `False` branch"), "{never_false:?}");
+        assert!(
+            never_false[0].contains("never takes its `False` branch"),
+            "{never_false:?}"
+        );
         assert!(impossible(&["\"gold\"", "\"standard\""], "tier = \"gold\"").is_empty());
     }
 
     #[test]
     fn a_value_from_outside_the_script_keeps_it_quiet() {
         assert!(impossible(&["\"gold\""], "ANI = \"vip\"").is_empty(), "ANI is Studio's");
-        assert!(impossible(&["\"{ANI}\""], "tier = \"vip\"").is_empty(), "a worked-out value");
+        assert!(
+            impossible(&["\"{ANI}\""], "tier = \"vip\"").is_empty(),
+            "a worked-out value"
+        );
         let rest = script(&[
             (1, "BEGIN", json!({}), &[("", 2)]),
-            (2, "ASSIGN", json!({"Variable": "tier", "Value": "\"gold\""}), &[("", 3)]),
+            (
+                2,
+                "ASSIGN",
+                json!({"Variable": "tier", "Value": "\"gold\""}),
+                &[("", 3)],
+            ),
             (3, "RESTAPI", json!({}), &[("", 4)]),
-            (4, "IF", json!({"Expression": "tier = \"vip\""}), &[("True", 5), ("False", 5)]),
+            (
+                4,
+                "IF",
+                json!({"Expression": "tier = \"vip\""}),
+                &[("True", 5), ("False", 5)],
+            ),
             (5, "HANGUP", json!({}), &[]),
         ]);
-        assert!(findings(Rule::ImpossibleBranch, rest).is_empty(), "a REST call may set it");
+        assert!(
+            findings(Rule::ImpossibleBranch, rest).is_empty(),
+            "a REST call may set it"
+        );
         let parameter = script(&[
             (1, "BEGIN", json!({"Parameters": ["tier"]}), &[("", 2)]),
-            (2, "IF", json!({"Expression": "tier = \"vip\""}), &[("True", 3), ("False", 3)]),
+            (
+                2,
+                "IF",
+                json!({"Expression": "tier = \"vip\""}),
+                &[("True", 3), ("False", 3)],
+            ),
             (3, "HANGUP", json!({}), &[]),
         ]);
-        assert!(findings(Rule::ImpossibleBranch, parameter).is_empty(), "a caller passes it");
+        assert!(
+            findings(Rule::ImpossibleBranch, parameter).is_empty(),
+            "a caller passes it"
+        );
     }
 
     #[test]
     fn a_case_branch_no_assigned_value_reaches_is_reported_and_unassigned_reads_empty() {
         let bytes = script(&[
             (1, "BEGIN", json!({}), &[("", 2)]),
-            (2, "IF", json!({"Expression": "ANI = \"1\""}), &[("True", 3), ("False", 4)]),
-            (3, "ASSIGN", json!({"Variable": "language", "Value": "\"en\""}), &[("", 4)]),
-            (4, "CASE", json!({"Variable": "language"}), &[("en", 5), ("fr", 5), ("", 5)]),
+            (
+                2,
+                "IF",
+                json!({"Expression": "ANI = \"1\""}),
+                &[("True", 3), ("False", 4)],
+            ),
+            (
+                3,
+                "ASSIGN",
+                json!({"Variable": "language", "Value": "\"en\""}),
+                &[("", 4)],
+            ),
+            (
+                4,
+                "CASE",
+                json!({"Variable": "language"}),
+                &[("en", 5), ("fr", 5), ("", 5)],
+            ),
             (5, "HANGUP", json!({}), &[]),
         ]);
         let found = findings(Rule::ImpossibleBranch, bytes);

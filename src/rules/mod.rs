@@ -6,6 +6,7 @@ mod dangling_edge;
 mod dead_end;
 mod duplicate_edge;
 mod duplicate_element_id;
+mod forward;
 mod impossible_branch;
 mod invalid_edge_label;
 mod menu_too_deep;

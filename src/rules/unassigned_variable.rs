@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::Context;
+use super::forward::{Facts, before_each};
 use crate::diagnostic::Finding;
 use crate::flow::model::Element;
 use crate::registry::Rule;
@@ -22,32 +23,18 @@ pub(super) const ASSIGN_NOTHING_ELSE: &[&str] = &[
 
 /// The variables that may be assigned on the way to an action (lowercase), or any at all once a path
 /// passes an action that may assign variables we cannot see (a REST call, an unsimulated SNIPPET).
-#[derive(Debug, Clone, PartialEq, Default)]
-enum Assigned {
-    #[default]
-    Unreached,
-    Some(BTreeSet<String>),
-    Any,
+type Assigned = Facts<BTreeSet<String>>;
+
+/// Whether `name` may be assigned.
+trait MayHold {
+    fn holds(&self, name: &str) -> bool;
 }
 
-impl Assigned {
-    fn join(&mut self, other: &Assigned) -> bool {
-        let joined = match (&*self, other) {
-            (_, Assigned::Unreached) | (Assigned::Any, _) => return false,
-            (_, Assigned::Any) => Assigned::Any,
-            (Assigned::Unreached, other) => other.clone(),
-            (Assigned::Some(mine), Assigned::Some(theirs)) => Assigned::Some(mine | theirs),
-        };
-        let changed = joined != *self;
-        *self = joined;
-        changed
-    }
-
+impl MayHold for Assigned {
     fn holds(&self, name: &str) -> bool {
         match self {
-            Assigned::Unreached => true,
-            Assigned::Any => true,
-            Assigned::Some(names) => names.contains(&name.to_ascii_lowercase()),
+            Facts::Unreached | Facts::Any => true,
+            Facts::Some(names) => names.contains(&name.to_ascii_lowercase()),
         }
     }
 }
@@ -57,7 +44,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     if cx.flow.elements[start].action.is_none() {
         return;
     }
-    let before = assigned_before(cx, start);
+    let before = before_each(cx, start, Facts::Some(BTreeSet::new()), after);
     for (i, element) in cx.flow.elements.iter().enumerate() {
         let Some(logic) = element.action.as_ref().and_then(|a| a.logic.as_deref()) else {
             continue;
@@ -93,34 +80,18 @@ pub(super) fn provided(name: &str) -> bool {
     name.starts_with('_') || PROVIDED.iter().any(|p| p.eq_ignore_ascii_case(name))
 }
 
-/// What each element may find assigned when it runs: a forward pass from BEGIN to a fixed point.
-fn assigned_before(cx: &Context, start: usize) -> Vec<Assigned> {
-    let mut before = vec![Assigned::Unreached; cx.flow.elements.len()];
-    before[start] = Assigned::Some(BTreeSet::new());
-    let mut work = vec![start];
-    while let Some(i) = work.pop() {
-        let after = after(&cx.flow.elements[i], &before[i]);
-        for &next in &cx.graph.successors[i] {
-            if before[next].join(&after) {
-                work.push(next);
-            }
-        }
-    }
-    before
-}
-
 /// What is assigned once `element` has run, given what was before it.
 fn after(element: &Element, before: &Assigned) -> Assigned {
-    let Assigned::Some(names) = before else {
+    let Facts::Some(names) = before else {
         return before.clone();
     };
     let Some(action) = element.action.as_deref() else {
-        return Assigned::Any;
+        return Facts::Any;
     };
     let logic = action.logic.as_deref();
     let unsimulated_snippet = action.name == "SNIPPET" && logic.is_none();
     if unsimulated_snippet || !ASSIGN_NOTHING_ELSE.contains(&action.name.as_str()) {
-        return Assigned::Any;
+        return Facts::Any;
     }
     let mut names = names.clone();
     let assigned = match logic {
@@ -130,7 +101,7 @@ fn after(element: &Element, before: &Assigned) -> Assigned {
         _ => element.variable.iter().map(ToString::to_string).collect(),
     };
     names.extend(assigned.iter().map(|name| bare(name)));
-    Assigned::Some(names)
+    Facts::Some(names)
 }
 
 /// A variable's name as these rules compare it: `global:tier` and `{tier}` are `tier`, any case.
@@ -219,7 +190,12 @@ mod tests {
     fn begin_s_parameters_are_assigned_by_the_calling_script() {
         let bytes = script(&[
             (1, "BEGIN", json!({"Parameters": ["callerAni"]}), &[("", 2)]),
-            (2, "IF", json!({"Expression": "callerAni = \"1\" | other = 2"}), &[("True", 3), ("False", 3)]),
+            (
+                2,
+                "IF",
+                json!({"Expression": "callerAni = \"1\" | other = 2"}),
+                &[("True", 3), ("False", 3)],
+            ),
             (3, "HANGUP", json!({}), &[]),
         ]);
         let found = unassigned(bytes);

@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 
 use crate::flow::model::Flow;
 use crate::json::Tape;
-use crate::studio::subscript::{self, script_file_stem};
+use crate::studio::subscript::{self, Found, script_file_stem};
 
 /// The largest script file a call is followed into (as large as the discovery reads).
 const MAX_SCRIPT_BYTES: u64 = 16 * 1024 * 1024;
@@ -21,19 +21,23 @@ pub struct Library {
 }
 
 impl Library {
-    /// The script `script_name` names, beside `caller`: `Err(())` when there is none,
-    /// `Ok(None)` when there is a file that cannot be loaded (a link, too large, not UTF-8 or not
-    /// JSON: its own check says why).
-    pub fn find(&self, caller: &Path, script_name: &str) -> Result<Option<Arc<Flow>>, ()> {
-        let stem = script_file_stem(script_name).ok_or(())?;
+    /// The script `script_name` names, beside `caller`; a file there that cannot be loaded (a
+    /// link, too large, not UTF-8 or not JSON) is `Unloadable`: its own check says why.
+    pub fn find(&self, caller: &Path, script_name: &str) -> Found {
+        let Some(stem) = script_file_stem(script_name) else {
+            return Found::Missing;
+        };
         let folder = caller.parent().unwrap_or(Path::new(""));
         let path = [".studio.json", ".json"]
             .iter()
             .map(|suffix| folder.join(format!("{stem}{suffix}")))
-            .find(|path| path.symlink_metadata().is_ok())
-            .ok_or(())?;
+            .find(|path| path.symlink_metadata().is_ok());
+        let Some(path) = path else {
+            return Found::Missing;
+        };
         let mut loaded = self.loaded.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        Ok(loaded.entry(path).or_insert_with_key(|path| load(path).map(Arc::new)).clone())
+        let flow = loaded.entry(path).or_insert_with_key(|path| load(path).map(Arc::new));
+        flow.clone().map_or(Found::Unloadable, Found::Script)
     }
 }
 
@@ -86,13 +90,20 @@ mod tests {
         std::fs::write(folder.path().join("Broken.studio.json"), "{").unwrap();
         let caller = folder.path().join("main.json");
         let library = Library::default();
-        let found = library.find(&caller, r"Acme\CheckVip").unwrap().unwrap();
+        let script = |found: Found| match found {
+            Found::Script(flow) => flow,
+            other => panic!("{other:?}"),
+        };
+        let found = script(library.find(&caller, r"Acme\CheckVip"));
         assert_eq!(found.elements.len(), 1);
-        assert!(Arc::ptr_eq(&found, &library.find(&caller, "CheckVip").unwrap().unwrap()));
-        assert_eq!(library.find(&caller, "Broken").unwrap(), None);
-        assert_eq!(library.find(&caller, "Absent"), Err(()));
-        let beside = library.find(&caller, "../CheckVip").unwrap().unwrap();
-        assert!(Arc::ptr_eq(&found, &beside), "only the last part is a name: never another folder");
-        assert_eq!(library.find(&caller, "x/.."), Err(()));
+        assert!(Arc::ptr_eq(&found, &script(library.find(&caller, "CheckVip"))));
+        assert_eq!(library.find(&caller, "Broken"), Found::Unloadable);
+        assert_eq!(library.find(&caller, "Absent"), Found::Missing);
+        let beside = script(library.find(&caller, "../CheckVip"));
+        assert!(
+            Arc::ptr_eq(&found, &beside),
+            "only the last part is a name: never another folder"
+        );
+        assert_eq!(library.find(&caller, "x/.."), Found::Missing);
     }
 }

@@ -339,7 +339,9 @@ pub(crate) fn apply_property(element: &mut Element, name: &str, text: &str, span
         ("RUNSUB" | "RUNSCRIPT", "ScriptName") | ("RETURN", "ReturnValue") => {
             action.target = Some(CompactString::from(text.trim()));
         }
-        ("RUNSUB", "ReturnVariable") | ("LOOP", "CounterName") => element.variable = Some(CompactString::from(text.trim())),
+        ("RUNSUB", "ReturnVariable") | ("LOOP", "CounterName") => {
+            element.variable = Some(CompactString::from(text.trim()))
+        }
         ("RUNSUB" | "RUNSCRIPT", "Parameters") | ("BEGIN", "Parameters") => action.parameters = parameter_list(text),
         ("MUSIC", "SecondstoPlay") | ("WAIT", "Seconds") => element.prompt_ms = seconds_ms().unwrap_or(0),
         _ => {}
@@ -350,7 +352,11 @@ pub(crate) fn apply_property(element: &mut Element, name: &str, text: &str, span
 /// or text with one parameter a line (as Studio's editor takes them).
 fn parameter_list(text: &str) -> Vec<CompactString> {
     let lines: Vec<String> = serde_json::from_str(text).unwrap_or_else(|_| text.lines().map(str::to_owned).collect());
-    lines.iter().map(|line| CompactString::from(line.trim())).filter(|l| !l.is_empty()).collect()
+    lines
+        .iter()
+        .map(|line| CompactString::from(line.trim()))
+        .filter(|l| !l.is_empty())
+        .collect()
 }
 
 /// What an ASSIGN's expression sets: a quoted string as that string, a number or boolean as itself,

@@ -163,7 +163,9 @@ pub fn decide(logic: &Logic, element: &Element, variables: &mut CallVariables) -
             Some(CompactString::from("default"))
         }
         Logic::Loop(repeat) => {
-            let repeat = expr::assign_value(repeat, AssignType::Numeric, &studio).ok()?.as_number()?;
+            let repeat = expr::assign_value(repeat, AssignType::Numeric, &studio)
+                .ok()?
+                .as_number()?;
             let branches = element.action.as_ref().map_or(&[][..], |a| &a.branches[..]);
             let branch = |names: [&str; 2]| {
                 branches
@@ -307,6 +309,9 @@ mod tests {
         let call = Engine::new(&flow).run(&[], &variables);
         assert_eq!(call.path(&flow), ["1", "2", "3", "2", "3", "2", "4"]);
         assert_eq!(call.variables["attempt"], json!(2));
-        assert!(!call.variables.contains_key("2/repeats"), "the count starts again after Finished");
+        assert!(
+            !call.variables.contains_key("2/repeats"),
+            "the count starts again after Finished"
+        );
     }
 }

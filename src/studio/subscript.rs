@@ -31,6 +31,17 @@ pub const MAX_DEPTH: usize = 8;
 /// it stay opaque.
 pub const MAX_ACTIONS: usize = 100_000;
 
+/// What a call's `ScriptName` finds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found {
+    /// The script, loaded.
+    Script(Arc<Flow>),
+    /// A file that is there but cannot be loaded (its own check says why).
+    Unloadable,
+    /// No such script beside the caller.
+    Missing,
+}
+
 /// A script with the scripts it calls copied in, and what following them found.
 #[derive(Debug)]
 pub struct Expanded {
@@ -68,14 +79,8 @@ struct Pending {
 }
 
 /// The script `root` (its file stem `root_stem`) with every script it calls that `find` finds
-/// copied in; `None` when it calls no script at all. `find` gives a script by a call's
-/// `ScriptName`: `Err(())` when no such script is beside it, `Ok(None)` when there is one that
-/// cannot be loaded (its own check reports why).
-pub fn expand(
-    root: &Flow,
-    root_stem: &str,
-    find: &mut dyn FnMut(&str) -> Result<Option<Arc<Flow>>, ()>,
-) -> Option<Expanded> {
+/// copied in; `None` when it calls no script at all. `find` looks a call's `ScriptName` up.
+pub fn expand(root: &Flow, root_stem: &str, find: &mut dyn FnMut(&str) -> Found) -> Option<Expanded> {
     let mut pending: Vec<Pending> = (0..root.elements.len())
         .filter(|&at| call_of(root, at).is_some())
         .map(|at| Pending {
@@ -106,9 +111,9 @@ pub fn expand(
             continue;
         };
         let called = match find(&name) {
-            Ok(Some(called)) => called,
-            Ok(None) => continue,
-            Err(()) => {
+            Found::Script(called) => called,
+            Found::Unloadable => continue,
+            Found::Missing => {
                 if call.chain.len() == 1 {
                     findings.push(missing(root, call.outermost, &name));
                 }
@@ -216,7 +221,8 @@ fn copy_in(flow: &mut Flow, at: usize, called: &Flow, prefix: &str, returns: boo
                     returned: returned.clone(),
                 }));
                 action.branches.push(CompactString::from(RETURN_BRANCH));
-                flow.edges.push(edge(copy.id.clone(), &call_id.value, RETURN_BRANCH, span));
+                flow.edges
+                    .push(edge(copy.id.clone(), &call_id.value, RETURN_BRANCH, span));
             }
         }
         flow.elements.push(copy);
@@ -229,8 +235,12 @@ fn copy_in(flow: &mut Flow, at: usize, called: &Flow, prefix: &str, returns: boo
             span,
         });
     }
-    flow.edges
-        .push(edge(call_id, &format_compact!("{prefix}{}", begin.id.value), CALL_BRANCH, span));
+    flow.edges.push(edge(
+        call_id,
+        &format_compact!("{prefix}{}", begin.id.value),
+        CALL_BRANCH,
+        span,
+    ));
     if let Some(action) = flow.elements[at].action.as_mut() {
         action.logic = Some(Box::new(Logic::Call { parameters, returned }));
         action.branches.push(CompactString::from(CALL_BRANCH));
@@ -274,7 +284,12 @@ mod tests {
                 json!({"ScriptName": callee, "Parameters": ["{ANI}"], "ReturnVariable": "tier"}),
                 &[("", 3), ("OnError", 5)],
             ),
-            (3, "IF", json!({"Expression": "tier = \"gold\""}), &[("True", 4), ("False", 5)]),
+            (
+                3,
+                "IF",
+                json!({"Expression": "tier = \"gold\""}),
+                &[("True", 4), ("False", 5)],
+            ),
             (4, "HANGUP", json!({}), &[]),
             (5, "HANGUP", json!({}), &[]),
         ])
@@ -296,12 +311,8 @@ mod tests {
 
     fn expanded(root: &Flow, scripts: &[(&str, Arc<Flow>)]) -> Expanded {
         let mut find = |name: &str| {
-            let stem = script_file_stem(name).ok_or(())?;
-            scripts
-                .iter()
-                .find(|(s, _)| *s == stem)
-                .map(|(_, f)| Some(f.clone()))
-                .ok_or(())
+            let found = script_file_stem(name).and_then(|stem| scripts.iter().find(|(s, _)| *s == stem));
+            found.map_or(Found::Missing, |(_, flow)| Found::Script(flow.clone()))
         };
         expand(root, "main", &mut find).unwrap()
     }
@@ -323,9 +334,15 @@ mod tests {
         );
         assert_eq!(gold.variables["tier"], json!("gold"));
         assert_eq!(gold.variables["who"], json!("100"), "the parameter as BEGIN names it");
-        assert!(!gold.variables.contains_key("Tier/return"), "the hand-back leaves no variable");
+        assert!(
+            !gold.variables.contains_key("Tier/return"),
+            "the hand-back leaves no variable"
+        );
         assert_eq!(run(&flow, "200").final_element, "5");
-        assert_eq!(flow.elements[5].action.as_ref().unwrap().label.as_deref(), Some("Tier/A1"));
+        assert_eq!(
+            flow.elements[5].action.as_ref().unwrap().label.as_deref(),
+            Some("Tier/A1")
+        );
         assert!(expanded(&main, &[("Tier", tier())]).findings.is_empty());
     }
 
@@ -354,7 +371,12 @@ mod tests {
         assert_eq!(found.findings[0].rule, Rule::MissingSubScript);
         assert!(found.findings[0].message.contains("calls the script `Absent`"));
         assert_eq!(run(&found.flow, "100").ending, Ending::Unmocked);
-        assert!(expand(&loaded(&[(1, "BEGIN", json!({}), &[])]), "main", &mut |_| Err(())).is_none());
+        assert!(
+            expand(&loaded(&[(1, "BEGIN", json!({}), &[])]), "main", &mut |_| {
+                Found::Missing
+            })
+            .is_none()
+        );
     }
 
     #[test]
@@ -370,22 +392,38 @@ mod tests {
         assert_eq!(call.ending, Ending::Unmocked, "a clear stop, not a loop");
         let calls_itself = caller("RUNSUB", "main");
         let found = expanded(&calls_itself, &[("main", calls_itself.clone())]);
-        assert!(found.findings[0].message.contains("(main → main)"), "{:?}", found.findings);
+        assert!(
+            found.findings[0].message.contains("(main → main)"),
+            "{:?}",
+            found.findings
+        );
     }
 
     #[test]
     fn two_calls_of_one_script_get_a_copy_each() {
         let main = loaded(&[
             (1, "BEGIN", json!({}), &[("", 2)]),
-            (2, "RUNSUB", json!({"ScriptName": "Tier", "Parameters": ["{ANI}"]}), &[("", 3)]),
-            (3, "RUNSUB", json!({"ScriptName": "Tier", "Parameters": ["100"], "ReturnVariable": "tier"}), &[("", 4)]),
+            (
+                2,
+                "RUNSUB",
+                json!({"ScriptName": "Tier", "Parameters": ["{ANI}"]}),
+                &[("", 3)],
+            ),
+            (
+                3,
+                "RUNSUB",
+                json!({"ScriptName": "Tier", "Parameters": ["100"], "ReturnVariable": "tier"}),
+                &[("", 4)],
+            ),
             (4, "HANGUP", json!({}), &[]),
         ]);
         let flow = expanded(&main, &[("Tier", tier())]).flow;
         let call = run(&flow, "7");
         assert_eq!(
             call.path(&flow),
-            ["1", "2", "Tier/1", "Tier/2", "Tier/3", "2", "3", "Tier~2/1", "Tier~2/2", "Tier~2/3", "3", "4"]
+            [
+                "1", "2", "Tier/1", "Tier/2", "Tier/3", "2", "3", "Tier~2/1", "Tier~2/2", "Tier~2/3", "3", "4"
+            ]
         );
         assert_eq!(call.variables["tier"], json!("gold"));
     }

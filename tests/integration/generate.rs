@@ -231,71 +231,29 @@ proptest! {
     }
 }
 
-/// A Studio script of `actions` (id, type, properties, branches as (label, to); `""` is the default
-/// branch), as CXone keeps it.
-fn studio_script(actions: &[(u64, &str, serde_json::Value, &[(&str, u64)])]) -> String {
-    use serde_json::{Map, Value, json};
-    let (mut all, mut properties, mut branches) = (Map::new(), Map::new(), Map::new());
-    for (id, name, props, out) in actions {
-        all.insert(id.to_string(), json!({"actionId": id, "name": name, "label": format!("{name} {id}")}));
-        let props: Map<String, Value> = props
-            .as_object()
-            .unwrap()
-            .iter()
-            .enumerate()
-            .map(|(i, (name, value))| (i.to_string(), json!({"name": name, "value": value})))
-            .collect();
-        properties.insert(id.to_string(), Value::Object(props));
-        let out: Vec<Value> = out
-            .iter()
-            .enumerate()
-            .map(|(i, (label, to))| match *label {
-                "" => json!({"to": to, "label": "Default", "type": "default", "index": i}),
-                label => json!({"to": to, "label": label, "type": "branch", "index": i}),
-            })
-            .collect();
-        branches.insert(id.to_string(), Value::Array(out));
-    }
-    json!({"header": {"scriptName": "s"}, "actions": all, "properties": properties, "branches": branches}).to_string()
-}
-
 #[test]
 fn generated_cases_cover_every_branch_of_a_script_and_the_sub_script_it_calls_without_mocks() {
-    use serde_json::json;
     let dir = tempfile::tempdir().unwrap();
-    let caller = studio_script(&[
-        (1, "BEGIN", json!({}), &[("", 2)]),
-        (
-            2,
-            "RUNSUB",
-            json!({"ScriptName": "Acme\\tier", "Parameters": ["{ANI}"], "ReturnVariable": "level"}),
-            &[("", 3)],
-        ),
-        (3, "IF", json!({"Expression": "level = \"gold\""}), &[("True", 4), ("False", 5)]),
-        (4, "HANGUP", json!({}), &[]),
-        (5, "HANGUP", json!({}), &[]),
-    ]);
-    let tier = studio_script(&[
-        (1, "BEGIN", json!({"Parameters": ["who"]}), &[("", 2)]),
-        (
-            2,
-            "SNIPPET",
-            json!({"Data": "IF who = \"6175550100\" { level = \"gold\" } ELSE { level = \"plain\" }"}),
-            &[("", 3)],
-        ),
-        (3, "RETURN", json!({"ReturnValue": "level"}), &[]),
-    ]);
-    std::fs::write(dir.path().join("caller.json"), caller).unwrap();
-    std::fs::write(dir.path().join("tier.json"), tier).unwrap();
+    // caller.json: a RUNSUB of `Acme\tier` passing `{ANI}`, then an IF on the `level` it returns;
+    // tier.json: a SNIPPET on its parameter `who` sets `level`, its RETURN gives it back.
+    for name in ["caller.json", "tier.json"] {
+        std::fs::copy(crate::fixture("subscripts").join(name), dir.path().join(name)).unwrap();
+    }
     let (code, cases, err) = run(dir.path(), &["cases", "generate", "caller.json"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("(0 unreachable by input;"), "{err}");
     assert!(!cases.contains("\"mock\""), "the logic decides every branch: {cases}");
-    assert!(cases.contains("6175550100"), "the gold caller, through the call's parameter: {cases}");
+    assert!(
+        cases.contains("6175550100"),
+        "the gold caller, through the call's parameter: {cases}"
+    );
     std::fs::write(dir.path().join("caller.tests.json"), &cases).unwrap();
     let (code, out, err) = run(dir.path(), &["check", "caller.json", "--format", "json"]);
     assert_eq!(code, 0, "{out}{err}");
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["summary"]["casesFailed"], 0, "{out}");
-    assert_eq!(report["summary"]["coverage"], 100.0, "the caller's and the sub-script's actions: {out}");
+    assert_eq!(
+        report["summary"]["coverage"], 100.0,
+        "the caller's and the sub-script's actions: {out}"
+    );
 }
