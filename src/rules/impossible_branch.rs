@@ -1,4 +1,4 @@
-//! CXF046 impossible-branch: a Studio IF that is never true (or never false), or a CASE branch no
+//! CXF047 impossible-branch: a Studio IF that is never true (or never false), or a CASE branch no
 //! value reaches, given the only values the script can give the variables it reads: the constants
 //! its ASSIGNs set (and the empty text where a path reaches it unassigned).
 

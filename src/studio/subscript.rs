@@ -170,7 +170,7 @@ pub fn expand(root: &Flow, root_stem: &str, find: &mut dyn FnMut(&str) -> Found)
     Some(Expanded { flow, findings })
 }
 
-/// CXF044 at a call of the root script.
+/// CXF045 at a call of the root script.
 fn missing(root: &Flow, at: usize, name: &str) -> Finding {
     let element = &root.elements[at];
     Finding::new(
