@@ -243,7 +243,11 @@ pub fn render_coverage(report: &CheckReport) -> String {
         if let Some(model) = &simulated.flow.model {
             // A script's calls into other scripts are edges of the flow its cases ran through,
             // past the edges of the file's own model: those are named by their elements above.
-            for edge in coverage.untaken_edges.iter().filter_map(|&e| model.edges.get(e as usize)) {
+            for edge in coverage
+                .untaken_edges
+                .iter()
+                .filter_map(|&e| model.edges.get(e as usize))
+            {
                 let _ = writeln!(out, "    no case takes: {}", shown(&model.arrow(edge)));
             }
         }
