@@ -99,20 +99,11 @@ impl<'s> Reader<'s> {
         (self.at == self.bytes.len()).then_some(value)
     }
 
-    ///
-    /// Most runs are nothing (minified, between the tokens of a line) or the space after a colon;
-    /// those are read here, inline. A longer run (a line end and an indent) goes on out of line,
-    /// eight bytes at a time: inline, that loop made this too large to inline where it is called
-    /// (docs/performance.md).
-    #[inline]
     fn skip_whitespace(&mut self) {
         // Counted in a local: written through `self`, the position was stored at every byte.
         let mut at = self.at;
-        if self.bytes.get(at) == Some(&b' ') {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(at) {
             at += 1;
-        }
-        if let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(at) {
-            at = whitespace_end(self.bytes, at);
         }
         self.at = at;
     }
@@ -366,69 +357,11 @@ fn long_string_stop(bytes: &[u8]) -> Option<usize> {
     string_stop(bytes)
 }
 
-/// Where the run of whitespace at `at` ends: eight bytes at a time, then one at a time.
-#[inline(never)]
-fn whitespace_end(bytes: &[u8], mut at: usize) -> usize {
-    while let Some(chunk) = bytes.get(at..at + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        let other = !whitespace_bytes(word) & HIGH_BITS;
-        if other != 0 {
-            return at + other.trailing_zeros() as usize / 8;
-        }
-        at += 8;
-    }
-    while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(at) {
-        at += 1;
-    }
-    at
-}
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `word` that is a space, tab, line feed or carriage return, exactly:
-/// no carry crosses a byte, so no other byte is flagged (unlike `word_stop`'s borrows, which may
-/// flag bytes above a hit).
-#[inline]
-fn whitespace_bytes(word: u64) -> u64 {
-    const LOW_BITS: u64 = !HIGH_BITS;
-    let zero = |x: u64| !(((x & LOW_BITS) + LOW_BITS) | x) & HIGH_BITS;
-    zero(word ^ (ONES * u64::from(b' ')))
-        | zero(word ^ (ONES * u64::from(b'\n')))
-        | zero(word ^ (ONES * u64::from(b'\r')))
-        | zero(word ^ (ONES * u64::from(b'\t')))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const LIKELY: [Known; 5] = Known::all(["prompt", "promptMs", "id", "", "abcdefghijklmn"]);
-
-    /// Whitespace runs of every length up to three words, ended by every byte value at every place
-    /// (and by the text's end), read eight bytes at a time end where a byte-by-byte read ends.
-    #[test]
-    fn a_whitespace_run_ends_at_the_first_byte_that_is_not_whitespace() {
-        let by_byte = |bytes: &[u8], at: usize| {
-            at + bytes[at..]
-                .iter()
-                .take_while(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
-                .count()
-        };
-        let run = b" \n\r\t\t  \n";
-        for length in 1..=24 {
-            let mut bytes: Vec<u8> = run.iter().copied().cycle().take(length).collect();
-            assert_eq!(whitespace_end(&bytes, 0), length, "{bytes:?}");
-            bytes.extend_from_slice(b"        ");
-            for stop in 0..=u8::MAX {
-                for place in [length, length.saturating_sub(1).max(1)] {
-                    let mut text = bytes.clone();
-                    text[place] = stop;
-                    assert_eq!(whitespace_end(&text, 0), by_byte(&text, 0), "{text:?}");
-                }
-            }
-        }
-    }
 
     /// A plain string is borrowed, an escaped one decoded as the tape decodes it; a string the tape
     /// would refuse (a control character, an unclosed quote, a bad escape) is `None`.
