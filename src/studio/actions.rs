@@ -155,9 +155,12 @@ fn distance_at_least(counts: &[i32; 128], other: &str) -> usize {
     for byte in other.bytes() {
         difference[usize::from(byte)] -= 1;
     }
-    let (more, fewer) = difference.iter().fold((0, 0), |(more, fewer), &d| {
-        if d > 0 { (more + d, fewer) } else { (more, fewer - d) }
-    });
+    let (more, fewer) = difference.iter().fold(
+        (0, 0),
+        |(more, fewer), &d| {
+            if d > 0 { (more + d, fewer) } else { (more, fewer - d) }
+        },
+    );
     more.max(fewer).unsigned_abs() as usize
 }
 
@@ -181,7 +184,10 @@ mod tests {
         ];
         for a in texts.iter().chain(KNOWN.iter().map(|k| &k.library_id)) {
             for b in texts.iter().chain(KNOWN.iter().map(|k| &k.library_id)) {
-                assert!(distance_at_least(&ascii_counts(a), b) <= strsim::levenshtein(a, b), "{a} {b}");
+                assert!(
+                    distance_at_least(&ascii_counts(a), b) <= strsim::levenshtein(a, b),
+                    "{a} {b}"
+                );
             }
         }
         assert_eq!(distance_at_least(&ascii_counts(texts[1]), play), 1);
