@@ -10,7 +10,7 @@ use crate::diagnostic::Finding;
 use crate::flow::model::{Condition, ElementKind};
 use crate::registry::Rule;
 use crate::sim::classes::{combination, combinations, value_classes};
-use crate::sim::condition::holds;
+use crate::sim::condition::{Variables, holds};
 
 /// Beyond this many combinations of representative values the question is left undecided.
 const MAX_COMBINATIONS: usize = 20_000;
@@ -48,6 +48,11 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 /// The index of the first rule by which the rules so far match every possible call, if decidable.
 fn first_covering(conditions: &[&Condition]) -> Option<usize> {
+    // The call that sets no variable is the first combination (every variable's first class is
+    // "missing"); most routing elements leave it to their default, and then no rule covers every
+    // call, so the classes need not be built: that was a third of checking flows with two rules per
+    // routing element.
+    conditions.iter().position(|c| holds(c, &Variables::new()))?;
     let classes = value_classes(conditions);
     let combinations = combinations(&classes).filter(|&c| (1..=MAX_COMBINATIONS).contains(&c))?;
     // The latest rule any call needs, kept as the calls are tried: a list of every call's rule,
