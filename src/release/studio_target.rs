@@ -107,7 +107,7 @@ fn result_of(report: ScriptReport, script: &ScriptToRelease) -> ItemResult {
             "released",
             format!(
                 "saved as `{versioned}` with {} from CXone's syntax check ({})",
-                crate::report::plural(warnings.len(), "warning"),
+                crate::printable::plural(warnings.len(), "warning"),
                 listed(warnings)
             ),
         ),
