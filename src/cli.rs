@@ -910,7 +910,7 @@ fn run_generate(args: GenerateArgs, config: Option<&ConfigFile>) -> ExitCode {
     };
     eprintln!(
         "generated {} covering {} of {} {what} ({} unreachable by input; {} calls explored)",
-        report::plural(generated.cases.len(), "case"),
+        cxone_flow::printable::plural(generated.cases.len(), "case"),
         generated.covered,
         generated.targets,
         generated.unreachable.len(),

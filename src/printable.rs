@@ -1,7 +1,8 @@
 //! Content shown as data: text a repository or a server wrote (case names, element ids, file names,
 //! server messages) with its control characters and line breaks escaped, so it can never start a
 //! line of its own (a `::error::` workflow command), move the cursor or carry a terminal escape
-//! (ANSI colours, OSC 8 links, title changes) through to the reader.
+//! (ANSI colours, OSC 8 links, title changes) through to the reader; and `plural`, a count with its
+//! noun, for every layer that words one.
 
 use std::fmt;
 
@@ -46,6 +47,11 @@ pub fn escape(text: &str) -> String {
     } else {
         text.to_string()
     }
+}
+
+/// `1 flow`, `3 flows`.
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 #[cfg(test)]

@@ -688,7 +688,7 @@ fn scope_sentence(selection: &Selection, shard: Shard) -> String {
         n if n == selection.units.len() => "script",
         _ => "file",
     };
-    let count = |n: usize| report::plural(n, noun);
+    let count = |n: usize| crate::printable::plural(n, noun);
     let mut sentence = match &selection.everything_because {
         Some(reason) => format!("Checked all {} under the paths: {reason}.", count(selection.selected)),
         None => format!(

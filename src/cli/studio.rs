@@ -13,6 +13,7 @@ use cxone_flow::exit::{Ending, Exit};
 use cxone_flow::release::studio as studio_release;
 use cxone_flow::release::studio_pull;
 use cxone_flow::release::studio_target::StudioChecker;
+use cxone_flow::release::studio_tenant;
 use cxone_flow::report;
 use cxone_flow::settings::{Settings, StudioSettings, table};
 
@@ -107,7 +108,7 @@ pub(super) fn validate(args: ValidateArgs, config: Option<&ConfigFile>) -> ExitC
     };
     // Asked for by name, the remote check needs the access key: its absence is an error that says
     // which setting to give, not a skip.
-    if let Err(message) = studio_release::client(&settings.connection, &studio) {
+    if let Err(message) = studio_tenant::client(&settings.connection, &studio) {
         return cannot_run(&format!("validate --remote: {message}"));
     }
     let found = match check_online(&mut report, &checker) {
@@ -123,7 +124,7 @@ pub(super) fn validate(args: ValidateArgs, config: Option<&ConfigFile>) -> ExitC
     let failed = report::files::write(&report, files);
     print(&report::human::render(&report));
     for (script, (path, findings)) in scripts.iter().zip(&found) {
-        let sandbox = studio_release::sandbox_name(&studio.sandbox_prefix, &script.name);
+        let sandbox = studio_tenant::sandbox_name(&studio.sandbox_prefix, &script.name);
         print(&format!("remote: {path} {}\n", remote_verdict(findings, &sandbox)));
     }
     for failure in &failed {

@@ -19,4 +19,5 @@ pub mod studio;
 pub mod studio_cutover;
 pub mod studio_pull;
 pub mod studio_target;
+pub mod studio_tenant;
 pub mod target;

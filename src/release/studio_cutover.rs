@@ -9,7 +9,7 @@ use crate::cxone::studio::StudioClient;
 use crate::cxone::studio_types::PointOfContact;
 use crate::release::audit::{AuditEvent, AuditLog};
 use crate::release::run::runtime;
-use crate::release::studio::{client, is_version_of, versioned_name};
+use crate::release::studio_tenant::{client, is_version_of, versioned_name};
 use crate::release::target::RollbackFailure;
 use crate::settings::{Connection, StudioSettings};
 

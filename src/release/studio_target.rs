@@ -10,11 +10,12 @@ use crate::registry::Severity;
 use crate::release::gate::Blocked;
 use crate::release::run::runtime;
 use crate::release::studio::{
-    ScriptOutcome, ScriptReport, ScriptToRelease, StudioRelease, check_tag, checked_scripts, client, release,
-    scripts_to_release, validate_remote,
+    ScriptOutcome, ScriptReport, ScriptToRelease, StudioRelease, checked_scripts, release, scripts_to_release,
+    validate_remote,
 };
 use crate::release::studio_cutover::{Cutover, roll_back_script};
 use crate::release::studio_pull::drift;
+use crate::release::studio_tenant::{check_tag, client};
 use crate::release::target::{ItemResult, ReleaseTarget, RollbackFailure, RolledBackTo, Run, Setting, Status, Stopped};
 use crate::settings::{Connection, Settings, StudioSettings};
 
@@ -107,7 +108,7 @@ fn result_of(report: ScriptReport, script: &ScriptToRelease) -> ItemResult {
             "released",
             format!(
                 "saved as `{versioned}` with {} from CXone's syntax check ({})",
-                crate::report::plural(warnings.len(), "warning"),
+                crate::printable::plural(warnings.len(), "warning"),
                 listed(warnings)
             ),
         ),

@@ -167,7 +167,7 @@ pub fn within_limits<'a>(ranked: &'a [Annotation], left_out_hint: &str) -> (Vec<
         .iter()
         .zip(left_out)
         .filter(|(_, n)| *n > 0)
-        .map(|(level, n)| crate::report::plural(n, level.command()))
+        .map(|(level, n)| crate::printable::plural(n, level.command()))
         .collect();
     let notice = format!(
         "::notice title={}::{}",

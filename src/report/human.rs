@@ -6,9 +6,9 @@ use anstyle::{AnsiColor, Style};
 
 use crate::check::CheckReport;
 use crate::diagnostic::Diagnostic;
-use crate::printable::shown;
+use crate::printable::{plural, shown};
 use crate::registry::Severity;
-use crate::report::{explain_case, plural};
+use crate::report::explain_case;
 use crate::source::SourceFile;
 
 /// Lines longer than this are shown as a window around the column.

@@ -19,11 +19,6 @@ use std::fmt::Write;
 use crate::check::CaseResult;
 use crate::printable::shown;
 
-/// `1 flow`, `3 flows`.
-pub fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
-}
-
 /// A failing case's full explanation: every failure, where in the flow it happened, and the paths,
 /// what the files said shown as data ([`crate::printable`]).
 /// Shared by the human output and the JUnit failure body.

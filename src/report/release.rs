@@ -64,7 +64,7 @@ pub fn render_versions(flow_id: &str, file: &str, versions: &[Version], content_
     let mut out = format!(
         "versions of flow {flow_id} in CXone ({}):
 ",
-        crate::report::plural(versions.len(), "version")
+        crate::printable::plural(versions.len(), "version")
     );
     let width = versions.iter().map(|v| v.payload.id.len()).max().unwrap_or(0);
     let tag_width = versions

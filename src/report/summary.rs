@@ -11,9 +11,10 @@ use serde_json::Value;
 use crate::check::{CheckReport, FileReport, Simulated};
 use crate::diagnostic::Diagnostic;
 use crate::flow::diff::{self, Change};
+use crate::printable::plural;
 use crate::registry::Severity;
 use crate::release::target::ItemResult;
-use crate::report::{explain_case, mermaid, plural};
+use crate::report::{explain_case, mermaid};
 use crate::sim::run::CallSummary;
 use crate::studio::view;
 

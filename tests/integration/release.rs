@@ -851,3 +851,130 @@ async fn each_setting_the_flows_api_backend_cannot_carry_is_refused_naming_it_an
         "nothing was audited"
     );
 }
+
+/// A third backend, as a contributor would add one: a target (this module's `Skeleton`, a few
+/// dozen lines) is all the driver needs; the rest of the count is in ARCHITECTURE.md.
+mod skeleton {
+    use cxone_flow::check::CheckReport;
+    use cxone_flow::exit::Exit;
+    use cxone_flow::release::driver::{DriverError, Release, asked, prepare, release, roll_back};
+    use cxone_flow::release::gate::Blocked;
+    use cxone_flow::release::target::{
+        ItemResult, ReleaseTarget, RollbackFailure, RolledBackTo, Run, Setting, Status, Stopped,
+    };
+    use cxone_flow::settings::Settings;
+
+    /// A backend that "releases" every file of the report, or stops at its token step.
+    struct Skeleton {
+        token_refused: bool,
+    }
+
+    impl ReleaseTarget for Skeleton {
+        type Item = String;
+
+        fn name(&self) -> &'static str {
+            "skeleton"
+        }
+
+        fn nouns(&self) -> (&'static str, &'static str) {
+            ("file", "files")
+        }
+
+        fn cannot_carry(&self, setting: Setting) -> Option<&'static str> {
+            (setting == Setting::SmokeTest).then_some("it cannot simulate")
+        }
+
+        fn ready(&self, _: &Settings) -> Result<(), String> {
+            Ok(())
+        }
+
+        fn select(&self, report: &CheckReport, _: cxone_flow::registry::Severity) -> Result<Vec<String>, Blocked> {
+            Ok(report
+                .units
+                .iter()
+                .flat_map(|u| u.files())
+                .map(|f| f.source.display_path())
+                .collect())
+        }
+
+        fn apply(&self, items: Vec<String>, run: &Run) -> Result<Vec<ItemResult>, Stopped> {
+            if self.token_refused {
+                return Err(Stopped {
+                    step: "token",
+                    reason: "HTTP 401".into(),
+                });
+            }
+            let status = if run.settings.release.dry_run {
+                Status::WouldRelease
+            } else {
+                Status::Released
+            };
+            Ok(items
+                .iter()
+                .map(|path| ItemResult::new(path, path, status, "released", "sent".into()))
+                .collect())
+        }
+
+        fn roll_back(&self, _: &str, _: Option<&str>, _: &Run) -> Result<RolledBackTo, RollbackFailure> {
+            Err(RollbackFailure::Failed("nothing to roll back to".into()))
+        }
+    }
+
+    fn settings(dir: &std::path::Path) -> Settings {
+        let mut settings = Settings::default();
+        settings.connection.audit_log = dir.join("audit.jsonl");
+        settings.connection.commit = Some("abc".into());
+        settings.connection.repository = Some("acme/ivr".into());
+        settings.release.tag = "v1".into();
+        settings
+    }
+
+    fn report() -> CheckReport {
+        let units = cxone_flow::discover::discover_in(
+            &[std::path::PathBuf::from("examples/flows/main-ivr.flow.json")],
+            &Default::default(),
+        )
+        .into_result()
+        .unwrap();
+        cxone_flow::check::check(&units, &cxone_flow::check::Settings::default())
+    }
+
+    #[test]
+    fn a_third_backend_is_a_target_and_the_driver_does_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = settings(dir.path());
+        let skeleton = Skeleton { token_refused: false };
+        // What it cannot carry is refused, naming the setting and the backend.
+        settings.release.smoke_test = true;
+        let refused = prepare(&skeleton, &settings, &asked(&settings, &[])).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "--smoke-test (input `smoke-test`) cannot be used with the skeleton backend: it cannot simulate"
+        );
+        settings.release.smoke_test = false;
+        prepare(&skeleton, &settings, &asked(&settings, &[])).unwrap();
+        let Release::Ran(released) = release(&skeleton, &report(), &settings).unwrap() else {
+            panic!("blocked")
+        };
+        assert_eq!(released.exit(), Exit::Clean);
+        assert_eq!(released.environment.as_ref().map(|(e, _)| e.as_str()), Some("staging"));
+        let text = cxone_flow::report::release::render_release(&released);
+        assert!(text.starts_with("release v1 to staging ("), "{text}");
+        assert!(
+            text.contains("examples/flows/main-ivr.flow.json  released: sent"),
+            "{text}"
+        );
+        // A run that stops is audited as `run_failed` and could not run (exit 2).
+        let stopped = release(&Skeleton { token_refused: true }, &report(), &settings).unwrap_err();
+        assert_eq!(stopped, DriverError::CannotRun("release v1: HTTP 401".into()));
+        let audit = std::fs::read_to_string(dir.path().join("audit.jsonl")).unwrap();
+        let last: serde_json::Value = serde_json::from_str(audit.lines().last().unwrap()).unwrap();
+        assert_eq!(
+            (last["event"].as_str(), last["step"].as_str()),
+            (Some("run_failed"), Some("token"))
+        );
+        // A rollback that ran and failed is exit 1.
+        let failed = roll_back(&skeleton, "x", None, &settings).unwrap_err();
+        assert_eq!(failed.exit(), Exit::Findings);
+    }
+}

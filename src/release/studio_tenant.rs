@@ -1,0 +1,117 @@
+//! The Studio tenant as every release step meets it: the client for it (access key pair, app
+//! credentials) and the names scripts are saved under there (`NAME__TAG`, the `NAME__ci` sandbox).
+
+use crate::cxone::config::{ClientConfig, Grant};
+use crate::cxone::secret::Secret;
+use crate::cxone::studio::{StudioClient, StudioConfig};
+use crate::settings::{ACCESS_KEY_SECRET_ENV, Connection, StudioSettings};
+
+/// A Studio client for the configured tenant: the access key pair (its secret added to the run's
+/// redactor), by the OIDC password grant when an app's client id and secret are set too.
+pub fn client(connection: &Connection, studio: &StudioSettings) -> Result<StudioClient, String> {
+    let key_id = studio
+        .access_key_id
+        .clone()
+        .ok_or("set the `cxone-access-key-id` input (CXONE_ACCESS_KEY_ID on the command line)")?;
+    let key_secret = studio.access_key_secret.clone().ok_or(format!(
+        "set {ACCESS_KEY_SECRET_ENV} to the access key's secret (in the Action: the `cxone-access-key-secret` input, from a repository secret)"
+    ))?;
+    connection.redactor.add(key_secret.expose());
+    let app = connection.client_id.clone().zip(connection.client_secret.clone());
+    let (grant, client_id, client_secret) = match app {
+        Some((id, secret)) => {
+            connection.redactor.add(secret.expose());
+            (Grant::Password { key_id, key_secret }, id, secret)
+        }
+        None => (
+            Grant::AccessKey { key_id, key_secret },
+            String::new(),
+            Secret::new(String::new()),
+        ),
+    };
+    let mut config = ClientConfig::new("", "", client_id, client_secret);
+    config.credentials.origin = studio.login_origin(matches!(grant, Grant::Password { .. }));
+    config.max_retries = connection.max_retries;
+    config.redactor = connection.redactor.clone();
+    config.progress = connection.progress.clone();
+    let issuer = studio
+        .issuer
+        .clone()
+        .unwrap_or_else(|| studio.region.issuer().to_string());
+    StudioClient::new(StudioConfig {
+        client: config,
+        grant,
+        token_url: studio
+            .access_key_url
+            .clone()
+            .unwrap_or_else(|| studio.region.access_key_url().to_string()),
+        issuer,
+        api_base: studio.api_base.clone(),
+        cluster_api: studio.cluster_api.clone(),
+        api_version: studio.api_version.clone(),
+        renames: studio.renames.clone(),
+    })
+    .map_err(|e| e.to_string())
+}
+
+/// The name a script is saved under for a tag: `NAME__TAG`.
+pub fn versioned_name(name: &str, tag: &str) -> String {
+    format!("{name}__{tag}")
+}
+
+/// The sandbox a script's remote syntax check is saved under: `PREFIX` + `NAME__ci`, one per
+/// script, overwritten by every run and kept (docs/real-cxone.md says why). The prefix files
+/// sandboxes apart (a folder path, or a naming convention of the tenant's).
+pub fn sandbox_name(prefix: &str, name: &str) -> String {
+    format!("{prefix}{name}__ci")
+}
+
+/// A tag a Studio release can save under: `NAME__TAG` must be a version of NAME (never the
+/// sandbox `NAME__ci`, which every pull request's remote check overwrites, so a point of contact
+/// moved onto it would run whatever the last pull request sent) and one script of Studio's tree
+/// (no folder separator, no control character).
+pub fn check_tag(tag: &str) -> Result<(), String> {
+    let bad = tag.chars().any(|c| matches!(c, '/' | '\\') || c.is_control());
+    if bad || !is_version_of("NAME", &versioned_name("NAME", tag)) {
+        return Err(format!(
+            "the tag {tag:?} cannot name a Studio release: NAME__TAG would be the remote check's sandbox (`ci`), empty, or a path in Studio's folders; release another tag"
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `name` is a released version of `script`: `script` itself or `script__TAG`, never its
+/// sandbox (`script__ci`).
+pub fn is_version_of(script: &str, name: &str) -> bool {
+    name == script
+        || name
+            .strip_prefix(script)
+            .and_then(|rest| rest.strip_prefix("__"))
+            .is_some_and(|tag| !tag.is_empty() && tag != "ci")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_release_tag_never_names_the_sandbox_or_a_folder() {
+        assert!(check_tag("v1.2.0").is_ok());
+        for tag in ["ci", "", "release/v1", "v1\\x", "v1\n"] {
+            assert!(
+                check_tag(tag).unwrap_err().contains("cannot name a Studio release"),
+                "{tag:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_version_of_a_script_is_its_name_or_a_tag_of_it_never_its_sandbox() {
+        assert!(is_version_of("Main", "Main"));
+        assert!(is_version_of("Main", "Main__v1.2"));
+        assert!(!is_version_of("Main", "Main__ci"));
+        assert!(!is_version_of("Main", "Main__"));
+        assert!(!is_version_of("Main", "Old_IVR"));
+        assert!(!is_version_of("Main", "MainLine__v1"));
+    }
+}
