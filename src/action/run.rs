@@ -27,6 +27,7 @@ use crate::release::gate::Blocked;
 use crate::release::run::runtime;
 use crate::release::studio_target::{StudioChecker, StudioTarget};
 use crate::release::target::{ReleaseTarget, RollbackFailure, Setting};
+use crate::registry::Rule;
 use crate::report::annotations::{self, escape_data, escape_property};
 use crate::report::files::ReportFiles;
 use crate::report::summary::{self, FlowChanges, ReleaseSection, STEP_SUMMARY_LIMIT, SummaryInput, TestChanges};
@@ -433,7 +434,6 @@ impl Run {
             }
         }
         self.log_report(&report);
-        cannot.extend(self.write_reports(&report));
         let release = match &self.context.trigger {
             Trigger::Tag(tag) if inputs.release_on_tag => {
                 let released = if studio {
@@ -451,6 +451,10 @@ impl Run {
             }
             _ => None,
         };
+        if let Some(released) = &release {
+            self.file_release_findings(&mut report, released);
+        }
+        cannot.extend(self.write_reports(&report));
         let changes = pull_request
             .map(|pr| self.flow_changes(pr, &selection, &report))
             .unwrap_or_default();
@@ -582,6 +586,23 @@ impl Run {
                 json: reports.json.as_deref(),
             },
         )
+    }
+
+    /// CXone's syntax check of a release, filed on the report (so the summary and the report files
+    /// hold it) and annotated at the file and line of each action it named, as `validate` does.
+    fn file_release_findings(&self, report: &mut CheckReport, released: &Released) {
+        let remote = |report: &CheckReport| -> Vec<annotations::Annotation> {
+            let code = Rule::RemoteSyntaxCheck.code();
+            annotations::collect(report)
+                .into_iter()
+                .filter(|a| a.title.starts_with(code))
+                .collect()
+        };
+        let before = remote(report);
+        released.file_findings(report);
+        for annotation in remote(report).iter().filter(|a| !before.contains(a)) {
+            self.log.line(&annotation.command());
+        }
     }
 
     /// On a tag: the release by `target` of what the checks passed, unless they failed.

@@ -576,6 +576,56 @@ async fn a_tag_pushed_releases_the_scripts_and_cuts_over_from_the_action() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tag_release_cxone_rejects_is_annotated_at_the_action_s_line_and_moves_nothing() {
+    use crate::action::run_action_async;
+    // The tenant has no Billing skill, so CXone's syntax check rejects the script on save.
+    let emulator = tenant(&["Claims"]).await;
+    let repo = repository();
+    let mut vars = action_inputs(&emulator);
+    vars.extend([
+        ("GITHUB_EVENT_NAME".to_string(), "push".to_string()),
+        ("GITHUB_REF".into(), "refs/tags/v8".into()),
+        ("GITHUB_REF_TYPE".into(), "tag".into()),
+        ("INPUT_RELEASE-ON-TAG".into(), "true".into()),
+        ("INPUT_POINTS-OF-CONTACT".into(), "Acme_Main_IVR=4001".into()),
+    ]);
+    let run = run_action_async(repo.path(), vars).await;
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let text = std::fs::read_to_string(repo.path().join("ivr/acme_main_ivr.json")).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("\"9\": {"))
+        .unwrap()
+        + 1;
+    let annotation = run
+        .commands
+        .iter()
+        .find(|c| c.name == "error" && c.properties.get("title").is_some_and(|t| t.contains("CXF040")))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert_eq!(annotation.properties["file"], "ivr/acme_main_ivr.json");
+    assert_eq!(annotation.properties["line"], line.to_string());
+    assert!(annotation.data.contains("skill-not-found"), "{}", annotation.data);
+    // The report files and the summary hold the finding too.
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo.path().join("cxone-flow.sarif")).unwrap()).unwrap();
+    assert!(
+        sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["ruleId"] == "CXF040"),
+        "{sarif}"
+    );
+    assert!(run.summary.contains("CXF040"), "{}", run.summary);
+    let studio = client(&emulator, access_key());
+    assert_eq!(
+        studio.point_of_contact(4001).await.unwrap().script_name,
+        "Old_IVR",
+        "nothing moved"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_drift_check_warns_about_scripts_whose_live_content_differs() {
     use crate::action::run_action_async;
     let emulator = tenant(&[]).await;
