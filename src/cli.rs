@@ -775,7 +775,7 @@ fn release_with<T: ReleaseTarget>(
                 eprintln!("error: {error}");
             }
             eprintln!("{}", blocked.describe(&args.tag));
-            return blocked.exit(&report, settings.fail_on).into();
+            return blocked.ending(&report, settings.fail_on).into();
         }
         Err(error) => return cannot_run(&error.to_string()),
     };
@@ -815,7 +815,7 @@ fn release_with<T: ReleaseTarget>(
     if let Some(failure) = &released.audit_failure {
         eprintln!("error: {failure}");
     }
-    released.exit().into()
+    released.ending().into()
 }
 
 /// `rules`: every rule in one line each, or one rule explained; as text or JSON.
@@ -1005,7 +1005,7 @@ fn run_rollback(args: RollbackArgs, config: Option<&ConfigFile>) -> ExitCode {
             };
             let message = format!("rollback of {what} {subject}: {}", failure.message());
             eprintln!("error: {}", cxone_flow::printable::shown(&message));
-            failure.exit().into()
+            failure.ending().into()
         }
     }
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::check::{CheckReport, check_flow_bytes};
+use crate::exit::Ending;
 use crate::registry::Severity;
 use crate::release::backend::RegistrationWait;
 use crate::release::gate::{Blocked, flows_to_release};
@@ -72,16 +73,18 @@ impl ReleaseTarget for FlowsApi {
     }
 
     fn roll_back(&self, flow_id: &str, to: Option<&str>, run: &Run) -> Result<RolledBackTo, RollbackFailure> {
-        let client = client(run.settings, "rollback").map_err(RollbackFailure::CannotRun)?;
+        let client = client(run.settings, "rollback").map_err(RollbackFailure::cannot_run(Ending::CxoneRefused))?;
         let settings = RollbackSettings {
             created_by: run.created_by.clone(),
             wait: RegistrationWait::default(),
             dry_run: run.settings.release.dry_run,
         };
-        let done = runtime().map_err(RollbackFailure::CannotRun)?.block_on(async {
-            client.authenticate().await?;
-            rollback::rollback(&client, flow_id, to, &settings, &run.audit).await
-        });
+        let done = runtime()
+            .map_err(RollbackFailure::cannot_run(Ending::CxoneRefused))?
+            .block_on(async {
+                client.authenticate().await?;
+                rollback::rollback(&client, flow_id, to, &settings, &run.audit).await
+            });
         let done = done.map_err(|error| RollbackFailure::Failed(error.to_string()))?;
         Ok(RolledBackTo {
             text: rollback::describe(flow_id, &done, run.audit.path()),

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::check::CheckReport;
 use crate::check::online::RemoteFinding;
+use crate::exit::Ending;
 use crate::registry::Severity;
 use crate::release::audit::AuditLog;
 use crate::release::gate::Blocked;
@@ -136,11 +137,11 @@ pub struct RolledBackTo {
     pub published: Value,
 }
 
-/// Why a rollback did not happen: it could not run (exit 2: a setting missing, no credentials),
-/// or it ran and failed (exit 1).
+/// Why a rollback did not happen: it could not run (a setting missing, no credentials: the ending
+/// says which), or it ran and failed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RollbackFailure {
-    CannotRun(String),
+    CannotRun(Ending, String),
     Failed(String),
 }
 
