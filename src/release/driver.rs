@@ -104,6 +104,14 @@ pub fn asked(settings: &Settings, outside: &[(Setting, bool)]) -> Vec<Setting> {
         ),
     ]
     .into_iter()
+    .chain(
+        [
+            Setting::ProductionTags,
+            Setting::ActivationPriority,
+            Setting::MaxConcurrency,
+        ]
+        .map(|setting| (setting, setting.key().is_some_and(|key| settings.set.contains(key)))),
+    )
     .chain(outside.iter().copied())
     .filter_map(|(setting, set)| set.then_some(setting))
     .collect()

@@ -33,6 +33,12 @@ pub enum Setting {
     AllowLiveOverwrite,
     /// `rollback --dry-run`.
     RollbackDryRun,
+    /// `--production-tags` (input `production-tags`).
+    ProductionTags,
+    /// `--activation-priority` (input `activation-priority`).
+    ActivationPriority,
+    /// `--max-concurrency` (input `max-concurrency`).
+    MaxConcurrency,
 }
 
 impl Setting {
@@ -47,6 +53,19 @@ impl Setting {
             Setting::PointsOfContact => "--point-of-contact (input `points-of-contact`, `[points-of-contact]`)",
             Setting::AllowLiveOverwrite => "--allow-live-overwrite (input `allow-live-overwrite`)",
             Setting::RollbackDryRun => "rollback --dry-run",
+            Setting::ProductionTags => "--production-tags (input `production-tags`)",
+            Setting::ActivationPriority => "--activation-priority (input `activation-priority`)",
+            Setting::MaxConcurrency => "--max-concurrency (input `max-concurrency`)",
+        }
+    }
+
+    /// Its key in the settings table, for a setting read from it alone.
+    pub fn key(self) -> Option<&'static str> {
+        match self {
+            Setting::ProductionTags => Some("production-tags"),
+            Setting::ActivationPriority => Some("activation-priority"),
+            Setting::MaxConcurrency => Some("max-concurrency"),
+            _ => None,
         }
     }
 }

@@ -822,6 +822,9 @@ async fn each_setting_the_studio_backend_cannot_carry_is_refused_naming_it_and_t
             vec!["--qa-webhook-url", "https://qa.example.com/hooks"],
             "--qa-webhook-url",
         ),
+        (vec!["--production-tags", "release-*"], "--production-tags"),
+        (vec!["--activation-priority", "3"], "--activation-priority"),
+        (vec!["--max-concurrency", "2"], "--max-concurrency"),
     ];
     for (extra, setting) in refused {
         let run = off_runtime(&emulator, &repo, move |d, e| release(d, e, "v1", &extra)).await;
@@ -829,6 +832,12 @@ async fn each_setting_the_studio_backend_cannot_carry_is_refused_naming_it_and_t
         says(&run.stderr, setting);
         says(&run.stderr, "cannot be used with the studio backend");
     }
+    // A setting from the settings file is as much the user's as a flag.
+    std::fs::write(repo.path().join("cxone-flow.toml"), "activation-priority = 3\n").unwrap();
+    let run = off_runtime(&emulator, &repo, move |d, e| release(d, e, "v1", &[])).await;
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    says(&run.stderr, "activation-priority");
+    says(&run.stderr, "cannot be used with the studio backend");
     // The release environment's substitutions, from the settings file.
     std::fs::write(
         repo.path().join("cxone-flow.toml"),
