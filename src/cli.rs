@@ -123,9 +123,9 @@ const INIT_FILES: [(&str, &str); 5] = [
     ),
 ];
 
-/// What `init --studio` writes: the example script and its tests, and the Studio settings and
-/// workflows.
-const STUDIO_INIT_FILES: [(&str, &str); 5] = [
+/// What `init --studio` writes: the example script, the script it calls and their tests, and the
+/// Studio settings and workflows.
+const STUDIO_INIT_FILES: [(&str, &str); 7] = [
     (
         "ivr/acme_main_ivr.json",
         include_str!("../examples/studio/acme_main_ivr.json"),
@@ -133,6 +133,14 @@ const STUDIO_INIT_FILES: [(&str, &str); 5] = [
     (
         "ivr/acme_main_ivr.tests.json",
         include_str!("../examples/studio/acme_main_ivr.tests.json"),
+    ),
+    (
+        "ivr/acme_caller_tier.json",
+        include_str!("../examples/studio/acme_caller_tier.json"),
+    ),
+    (
+        "ivr/acme_caller_tier.tests.json",
+        include_str!("../examples/studio/acme_caller_tier.tests.json"),
     ),
     ("cxone-flow.toml", include_str!("../templates/studio/cxone-flow.toml")),
     (
@@ -375,12 +383,12 @@ fn check_kept(flow: &Path, tests: Option<PathBuf>, severities: Severities) -> Re
 fn run_init(dir: &Path, studio: bool) -> ExitCode {
     let (files, next) = if studio {
         (
-            STUDIO_INIT_FILES,
+            &STUDIO_INIT_FILES[..],
             "next: `cxone-flow check` runs the script's cases; edit ivr/acme_main_ivr.json (or put your own exported script there) and the point-of-contact ids in cxone-flow.toml; set the CXONE_ACCESS_KEY_ID and CXONE_ACCESS_KEY_SECRET secrets (for the PR's syntax check, and in environment `cxone` for the release) before the first release tag",
         )
     } else {
         (
-            INIT_FILES,
+            &INIT_FILES[..],
             "next: `cxone-flow check` runs the example's cases; edit flows/main.flow.json; set the CXONE_CLIENT_ID and CXONE_CLIENT_SECRET secrets (environment `cxone`) before the first release tag",
         )
     };

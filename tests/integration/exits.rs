@@ -32,6 +32,12 @@ fn repository(backend: &str, broken: bool) -> tempfile::TempDir {
                 "acme_main_ivr.tests.json",
                 if broken { failing } else { tests },
             );
+            // The script the main one calls (RUNSUB), whose actions its cases walk through.
+            write(
+                dir.path(),
+                "acme_caller_tier.json",
+                include_str!("../../examples/studio/acme_caller_tier.json"),
+            );
         }
     }
     dir
