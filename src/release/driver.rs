@@ -109,6 +109,7 @@ pub fn asked(settings: &Settings, outside: &[(Setting, bool)]) -> Vec<Setting> {
             Setting::ProductionTags,
             Setting::ActivationPriority,
             Setting::MaxConcurrency,
+            Setting::SandboxPrefix,
         ]
         .map(|setting| (setting, setting.key().is_some_and(|key| settings.set.contains(key)))),
     )

@@ -52,9 +52,11 @@ impl ReleaseTarget for StudioTarget {
             Setting::MaxConcurrency => {
                 Some("scripts are saved one after another, each repointing its points of contact in turn")
             }
-            Setting::Payloads | Setting::PointsOfContact | Setting::AllowLiveOverwrite | Setting::RollbackDryRun => {
-                None
-            }
+            Setting::Payloads
+            | Setting::PointsOfContact
+            | Setting::AllowLiveOverwrite
+            | Setting::RollbackDryRun
+            | Setting::SandboxPrefix => None,
         }
     }
 

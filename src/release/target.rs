@@ -39,6 +39,8 @@ pub enum Setting {
     ActivationPriority,
     /// `--max-concurrency` (input `max-concurrency`).
     MaxConcurrency,
+    /// `--sandbox-prefix` (input `sandbox-prefix`).
+    SandboxPrefix,
 }
 
 impl Setting {
@@ -56,6 +58,7 @@ impl Setting {
             Setting::ProductionTags => "--production-tags (input `production-tags`)",
             Setting::ActivationPriority => "--activation-priority (input `activation-priority`)",
             Setting::MaxConcurrency => "--max-concurrency (input `max-concurrency`)",
+            Setting::SandboxPrefix => "--sandbox-prefix (input `sandbox-prefix`)",
         }
     }
 
@@ -65,6 +68,7 @@ impl Setting {
             Setting::ProductionTags => Some("production-tags"),
             Setting::ActivationPriority => Some("activation-priority"),
             Setting::MaxConcurrency => Some("max-concurrency"),
+            Setting::SandboxPrefix => Some("sandbox-prefix"),
             _ => None,
         }
     }

@@ -827,7 +827,7 @@ async fn on_a_terminal_a_release_draws_a_progress_bar_above_its_steps() {
 }
 
 /// The flows-api backend refuses what it cannot carry, before anything is sent: Studio's settings
-/// (a point of contact mapping, overwriting a released name), exit 2 naming the setting and the
+/// (a point of contact mapping, overwriting a released name, a sandbox prefix), exit 2 naming the setting and the
 /// backend.
 #[tokio::test(flavor = "multi_thread")]
 async fn each_setting_the_flows_api_backend_cannot_carry_is_refused_naming_it_and_the_backend() {
@@ -836,6 +836,7 @@ async fn each_setting_the_flows_api_backend_cannot_carry_is_refused_naming_it_an
     for (extra, setting) in [
         (&["--point-of-contact", "Main=4001"][..], "--point-of-contact"),
         (&["--allow-live-overwrite"][..], "--allow-live-overwrite"),
+        (&["--sandbox-prefix", "ci_"][..], "--sandbox-prefix"),
     ] {
         let args: Vec<&'static str> = [&["release", "--tag", "v1"][..], extra].concat();
         let (code, stdout, stderr) = binary_async(dir.path(), &emu, &args, SECRET).await;
