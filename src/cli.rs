@@ -56,23 +56,28 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check every *.flow.json and *.tests.json under the paths and run the test cases.
+    /// Check every flow or script (*.flow.json, Studio *.json) and *.tests.json under the paths and
+    /// run the test cases.
     Check(CheckArgs),
-    /// Simulate one call through a flow and print its trace.
+    /// Simulate one call through a flow or script and print its trace.
     Simulate(SimulateArgs),
-    /// Check everything, then release the flows under the paths to CXone as versions tagged TAG.
+    /// Check everything, then release the flows (or, with --backend studio, the scripts) under the
+    /// paths to CXone, tagged TAG.
     Release(ReleaseArgs),
-    /// Make an earlier version of a flow the active one again.
+    /// Make an earlier version of a flow the active one again, or move a script's points of contact
+    /// back (studio).
     Rollback(RollbackArgs),
     /// List every rule with its code, name, default severity and summary; with a code or name,
     /// explain that rule.
     Rules(RulesArgs),
-    /// Test cases: `cases generate FLOW` writes cases covering every reachable edge.
+    /// Test cases: `cases generate FLOW` writes cases covering every reachable edge of a flow or
+    /// script.
     #[command(subcommand)]
     Cases(CasesCommand),
-    /// Draw a flow as a Mermaid or Graphviz diagram, with its tests' coverage and failing calls.
+    /// Draw a flow or script as a Mermaid or Graphviz diagram, with its tests' coverage and failing
+    /// calls.
     Graph(GraphArgs),
-    /// List a flow's versions in CXone, marking the one that holds the flow file's content.
+    /// List a flow's versions in CXone (flows-api), marking the one that holds the flow file's content.
     Versions(VersionsArgs),
     /// Turn a flow file into a Studio script, or a Studio script into a flow file.
     Convert(ConvertArgs),
@@ -118,9 +123,9 @@ const INIT_FILES: [(&str, &str); 5] = [
     ),
 ];
 
-/// What `init --studio` writes: the example script and its tests, and the Studio settings and
-/// workflows.
-const STUDIO_INIT_FILES: [(&str, &str); 5] = [
+/// What `init --studio` writes: the example script, the script it calls and their tests, and the
+/// Studio settings and workflows.
+const STUDIO_INIT_FILES: [(&str, &str); 7] = [
     (
         "ivr/acme_main_ivr.json",
         include_str!("../examples/studio/acme_main_ivr.json"),
@@ -128,6 +133,14 @@ const STUDIO_INIT_FILES: [(&str, &str); 5] = [
     (
         "ivr/acme_main_ivr.tests.json",
         include_str!("../examples/studio/acme_main_ivr.tests.json"),
+    ),
+    (
+        "ivr/acme_caller_tier.json",
+        include_str!("../examples/studio/acme_caller_tier.json"),
+    ),
+    (
+        "ivr/acme_caller_tier.tests.json",
+        include_str!("../examples/studio/acme_caller_tier.tests.json"),
     ),
     ("cxone-flow.toml", include_str!("../templates/studio/cxone-flow.toml")),
     (
@@ -165,13 +178,13 @@ struct VersionsArgs {
 
 #[derive(clap::Args)]
 struct GraphArgs {
-    /// The flow file.
+    /// The flow or script file.
     flow: PathBuf,
     /// The diagram's language.
     #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
     format: GraphFormat,
-    /// The tests file to overlay (default: NAME.tests.json beside the flow, when there is one):
-    /// elements no case reaches are drawn dashed and grey, failing calls red.
+    /// The tests file to overlay (default: NAME.tests.json beside the file, when there is one):
+    /// elements or actions no case reaches are drawn dashed and grey, failing calls red.
     #[arg(long)]
     tests: Option<PathBuf>,
 }
@@ -193,16 +206,16 @@ struct RulesArgs {
 
 #[derive(Subcommand)]
 enum CasesCommand {
-    /// Generate cases that cover every reachable edge (or element, or path) of a flow, from the
-    /// flow alone; report what no input reaches, with the reason.
+    /// Generate cases that cover every reachable edge (or element, or path) of a flow or script,
+    /// from the file alone; report what no input reaches, with the reason.
     Generate(GenerateArgs),
 }
 
 #[derive(clap::Args)]
 struct GenerateArgs {
-    /// The flow file.
+    /// The flow or script file.
     flow: PathBuf,
-    /// Write the tests file here (default: print it; with --update, NAME.tests.json beside the flow).
+    /// Write the tests file here (default: print it; with --update, NAME.tests.json beside the file).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Merge into the tests file: cases people wrote stay as they are, generated ones (marked
@@ -218,9 +231,11 @@ struct ReleaseArgs {
     /// The release tag (`v1.4.0`); one matching `--production-tags` releases to production.
     #[arg(long)]
     tag: String,
-    /// Files or directories with the flows to release [default: the settings file's `paths`, else .]
+    /// Files or directories with the flows or scripts to release [default: the settings file's
+    /// `paths`, else .]
     paths: Vec<PathBuf>,
-    /// With --dry-run: write each payload that would be registered to DIR/FLOW_ID.json.
+    /// With --dry-run: write each payload that would be sent to DIR/FLOW_ID.json (studio:
+    /// DIR/NAME__TAG.json).
     #[arg(long, value_name = "DIR", requires = "dry-run")]
     payloads: Option<PathBuf>,
     #[command(flatten)]
@@ -282,7 +297,7 @@ fn scope_of(settings: &Settings) -> discover::Scope {
 
 #[derive(clap::Args)]
 struct SimulateArgs {
-    /// The flow file.
+    /// The flow or script file.
     flow: PathBuf,
     /// What the caller keys, one entry per menu or input reached, comma-separated (`1,,4321`: an empty
     /// entry is silence).
@@ -368,12 +383,12 @@ fn check_kept(flow: &Path, tests: Option<PathBuf>, severities: Severities) -> Re
 fn run_init(dir: &Path, studio: bool) -> ExitCode {
     let (files, next) = if studio {
         (
-            STUDIO_INIT_FILES,
+            &STUDIO_INIT_FILES[..],
             "next: `cxone-flow check` runs the script's cases; edit ivr/acme_main_ivr.json (or put your own exported script there) and the point-of-contact ids in cxone-flow.toml; set the CXONE_ACCESS_KEY_ID and CXONE_ACCESS_KEY_SECRET secrets (for the PR's syntax check, and in environment `cxone` for the release) before the first release tag",
         )
     } else {
         (
-            INIT_FILES,
+            &INIT_FILES[..],
             "next: `cxone-flow check` runs the example's cases; edit flows/main.flow.json; set the CXONE_CLIENT_ID and CXONE_CLIENT_SECRET secrets (environment `cxone`) before the first release tag",
         )
     };
@@ -775,7 +790,7 @@ fn release_with<T: ReleaseTarget>(
                 eprintln!("error: {error}");
             }
             eprintln!("{}", blocked.describe(&args.tag));
-            return blocked.exit(&report, settings.fail_on).into();
+            return blocked.ending(&report, settings.fail_on).into();
         }
         Err(error) => return cannot_run(&error.to_string()),
     };
@@ -815,7 +830,7 @@ fn release_with<T: ReleaseTarget>(
     if let Some(failure) = &released.audit_failure {
         eprintln!("error: {failure}");
     }
-    released.exit().into()
+    released.ending().into()
 }
 
 /// `rules`: every rule in one line each, or one rule explained; as text or JSON.
@@ -1005,7 +1020,7 @@ fn run_rollback(args: RollbackArgs, config: Option<&ConfigFile>) -> ExitCode {
             };
             let message = format!("rollback of {what} {subject}: {}", failure.message());
             eprintln!("error: {}", cxone_flow::printable::shown(&message));
-            failure.exit().into()
+            failure.ending().into()
         }
     }
 }

@@ -68,6 +68,9 @@ pub struct Settings {
     pub release: ReleaseOptions,
     /// The report files written beside the output.
     pub reports: ReportPaths,
+    /// The keys of the table someone set (a flag, an input, an environment variable, the settings
+    /// file), not left at their default: a backend refuses those it cannot carry.
+    pub set: std::collections::BTreeSet<&'static str>,
 }
 
 impl Default for Settings {
@@ -154,6 +157,11 @@ impl Settings {
                 sarif: values.path("sarif-path"),
                 json: values.path("report-path"),
             },
+            set: table::SETTINGS
+                .iter()
+                .map(|setting| setting.key)
+                .filter(|key| values.items(key).1 != resolve::Source::Default)
+                .collect(),
         })
     }
 

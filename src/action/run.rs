@@ -264,7 +264,7 @@ impl Run {
         let audit_log = &settings.connection.audit_log;
         let (text, published, exit) =
             match driver::roll_back(&FlowsApi, flow_id, self.inputs.rollback_to.as_deref(), &settings) {
-                Err(RollbackFailure::CannotRun(message)) => return self.log.cannot_run(&message),
+                Err(RollbackFailure::CannotRun(_, message)) => return self.log.cannot_run(&message),
                 Ok(done) => (done.text, done.published, Ending::Clean),
                 Err(RollbackFailure::Failed(failure)) => {
                     let failure = format!("rollback of flow {flow_id}: {failure}");
@@ -506,7 +506,7 @@ impl Run {
         }
         Exit::of([
             Ending::of_check(&report, inputs.settings.fail_on),
-            Ending::ReleaseFailed.when(release.as_ref().is_some_and(|r| r.failed())),
+            release.as_ref().map_or(Ending::Clean, Released::ending),
         ])
     }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::check::CheckReport;
 use crate::check::online::file_findings;
-use crate::exit::Exit;
+use crate::exit::Ending;
 use crate::release::audit::AuditEvent;
 use crate::release::gate::Blocked;
 use crate::release::payload::environment_for;
@@ -51,12 +51,12 @@ impl Released {
         self.items.iter().any(ItemResult::failed)
     }
 
-    /// 2 when the audit log could not be written, 1 when an item failed, else 0.
-    pub fn exit(&self) -> Exit {
+    /// How it ended: the audit log not written, else an item that failed, else clean.
+    pub fn ending(&self) -> Ending {
         if self.audit_failure.is_some() {
-            Exit::CannotRun
+            Ending::AuditLogNotWritten
         } else {
-            Exit::findings_if(self.failed())
+            Ending::ReleaseFailed.when(self.failed())
         }
     }
 
@@ -104,6 +104,15 @@ pub fn asked(settings: &Settings, outside: &[(Setting, bool)]) -> Vec<Setting> {
         ),
     ]
     .into_iter()
+    .chain(
+        [
+            Setting::ProductionTags,
+            Setting::ActivationPriority,
+            Setting::MaxConcurrency,
+            Setting::SandboxPrefix,
+        ]
+        .map(|setting| (setting, setting.key().is_some_and(|key| settings.set.contains(key)))),
+    )
     .chain(outside.iter().copied())
     .filter_map(|(setting, set)| set.then_some(setting))
     .collect()
@@ -195,8 +204,9 @@ pub fn roll_back<T: ReleaseTarget>(
     } else {
         &[]
     };
-    refuse(target, dry_run).map_err(|e| RollbackFailure::CannotRun(e.to_string()))?;
-    let (audit, created_by) = open_audit(&settings.connection, "rollback").map_err(RollbackFailure::CannotRun)?;
+    refuse(target, dry_run).map_err(|e| RollbackFailure::CannotRun(Ending::BadSetting, e.to_string()))?;
+    let (audit, created_by) = open_audit(&settings.connection, "rollback")
+        .map_err(RollbackFailure::cannot_run(Ending::AuditLogNotWritten))?;
     let audit = Arc::new(audit);
     let run = Run {
         settings,
@@ -207,23 +217,28 @@ pub fn roll_back<T: ReleaseTarget>(
     };
     let done = target.roll_back(subject, to, &run);
     match audit.failure() {
-        Some(failure) => Err(RollbackFailure::CannotRun(failure)),
+        Some(failure) => Err(RollbackFailure::CannotRun(Ending::AuditLogNotWritten, failure)),
         None => done,
     }
 }
 
 impl RollbackFailure {
-    /// 2 when the rollback could not run, 1 when it ran and failed.
-    pub fn exit(&self) -> Exit {
+    /// A rollback that could not run, ending as `ending` says, with `message`.
+    pub fn cannot_run(ending: Ending) -> impl Fn(String) -> RollbackFailure {
+        move |message| RollbackFailure::CannotRun(ending, message)
+    }
+
+    /// How it ended: as it could not run, or a rollback that ran and could not restore.
+    pub fn ending(&self) -> Ending {
         match self {
-            RollbackFailure::CannotRun(_) => Exit::CannotRun,
-            RollbackFailure::Failed(_) => Exit::Findings,
+            RollbackFailure::CannotRun(ending, _) => *ending,
+            RollbackFailure::Failed(_) => Ending::RollbackFailed,
         }
     }
 
     pub fn message(&self) -> &str {
         match self {
-            RollbackFailure::CannotRun(message) | RollbackFailure::Failed(message) => message,
+            RollbackFailure::CannotRun(_, message) | RollbackFailure::Failed(message) => message,
         }
     }
 }

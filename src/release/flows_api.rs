@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::check::{CheckReport, check_flow_bytes};
+use crate::exit::Ending;
 use crate::registry::Severity;
 use crate::release::backend::RegistrationWait;
 use crate::release::gate::{Blocked, flows_to_release};
@@ -37,6 +38,9 @@ impl ReleaseTarget for FlowsApi {
             }
             Setting::AllowLiveOverwrite => {
                 Some("a version is never overwritten; --force releases content a rollback undid")
+            }
+            Setting::SandboxPrefix => {
+                Some("it names the sandboxes of Studio's remote syntax check, which a flow release has none of")
             }
             _ => None,
         }
@@ -72,16 +76,18 @@ impl ReleaseTarget for FlowsApi {
     }
 
     fn roll_back(&self, flow_id: &str, to: Option<&str>, run: &Run) -> Result<RolledBackTo, RollbackFailure> {
-        let client = client(run.settings, "rollback").map_err(RollbackFailure::CannotRun)?;
+        let client = client(run.settings, "rollback").map_err(RollbackFailure::cannot_run(Ending::CxoneRefused))?;
         let settings = RollbackSettings {
             created_by: run.created_by.clone(),
             wait: RegistrationWait::default(),
             dry_run: run.settings.release.dry_run,
         };
-        let done = runtime().map_err(RollbackFailure::CannotRun)?.block_on(async {
-            client.authenticate().await?;
-            rollback::rollback(&client, flow_id, to, &settings, &run.audit).await
-        });
+        let done = runtime()
+            .map_err(RollbackFailure::cannot_run(Ending::CxoneRefused))?
+            .block_on(async {
+                client.authenticate().await?;
+                rollback::rollback(&client, flow_id, to, &settings, &run.audit).await
+            });
         let done = done.map_err(|error| RollbackFailure::Failed(error.to_string()))?;
         Ok(RolledBackTo {
             text: rollback::describe(flow_id, &done, run.audit.path()),

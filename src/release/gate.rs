@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::check::{self, CheckReport, FileReport, Settings};
 use crate::discover::Unit;
+use crate::exit::Ending;
 use crate::registry::Severity;
 use crate::release::payload::FlowContent;
 use crate::release::pipeline::ReleaseFlow;
@@ -21,12 +22,13 @@ pub enum Blocked {
 }
 
 impl Blocked {
-    /// The exit: 2 when checked items cannot be sent, else the check's own (1, or 2 for files that
-    /// could not be read).
-    pub fn exit(&self, report: &CheckReport, fail_on: Severity) -> crate::exit::Exit {
-        match self {
-            Blocked::Unprepared(_) => crate::exit::Exit::CannotRun,
-            Blocked::ChecksFailed => crate::exit::Exit::of_check(report, fail_on),
+    /// How the release ended: checked items that cannot be sent, files that could not be read,
+    /// else a release the checks refused.
+    pub fn ending(&self, report: &CheckReport, fail_on: Severity) -> Ending {
+        match (self, Ending::of_check(report, fail_on)) {
+            (Blocked::Unprepared(_), _) => Ending::NotSendable,
+            (Blocked::ChecksFailed, Ending::Unreadable) => Ending::Unreadable,
+            (Blocked::ChecksFailed, _) => Ending::ReleaseFailed,
         }
     }
 

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::cxone::studio::StudioClient;
 use crate::cxone::studio_types::PointOfContact;
+use crate::exit::Ending;
 use crate::release::audit::{AuditEvent, AuditLog};
 use crate::release::run::runtime;
 use crate::release::studio_tenant::{client, is_version_of, versioned_name};
@@ -366,18 +367,19 @@ pub fn roll_back_script(
 ) -> Result<Vec<(String, String, String)>, RollbackFailure> {
     let mapped = studio.points_of_contact.get(script).cloned().unwrap_or_default();
     if mapped.is_empty() {
-        return Err(RollbackFailure::CannotRun(format!(
-            "no point of contact is mapped to `{script}`: say which with --point-of-contact {script}=ID"
-        )));
+        return Err(RollbackFailure::CannotRun(
+            Ending::BadSetting,
+            format!("no point of contact is mapped to `{script}`: say which with --point-of-contact {script}=ID"),
+        ));
     }
     let entries: Vec<Value> = std::fs::read_to_string(&connection.audit_log)
         .unwrap_or_default()
         .lines()
         .filter_map(|line| serde_json::from_str(line).ok())
         .collect();
-    let client = client(connection, studio).map_err(RollbackFailure::CannotRun)?;
+    let client = client(connection, studio).map_err(RollbackFailure::cannot_run(Ending::CxoneRefused))?;
     runtime()
-        .map_err(RollbackFailure::CannotRun)?
+        .map_err(RollbackFailure::cannot_run(Ending::CxoneRefused))?
         .block_on(rollback(&client, script, to, &mapped, &entries, audit, dry_run))
         .map_err(RollbackFailure::Failed)
 }

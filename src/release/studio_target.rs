@@ -43,9 +43,20 @@ impl ReleaseTarget for StudioTarget {
             ),
             Setting::SmokeTest => Some("the Studio API has no call to simulate a saved script"),
             Setting::QaWebhook => Some("the Studio API this backend uses has no webhooks"),
-            Setting::Payloads | Setting::PointsOfContact | Setting::AllowLiveOverwrite | Setting::RollbackDryRun => {
-                None
+            Setting::ProductionTags => {
+                Some("a script is saved as NAME__TAG, which names no environment, so no tag releases to production")
             }
+            Setting::ActivationPriority => {
+                Some("a script is saved whole under NAME__TAG; activation priority is a field of a flows-api version")
+            }
+            Setting::MaxConcurrency => {
+                Some("scripts are saved one after another, each repointing its points of contact in turn")
+            }
+            Setting::Payloads
+            | Setting::PointsOfContact
+            | Setting::AllowLiveOverwrite
+            | Setting::RollbackDryRun
+            | Setting::SandboxPrefix => None,
         }
     }
 

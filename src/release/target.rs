@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::check::CheckReport;
 use crate::check::online::RemoteFinding;
+use crate::exit::Ending;
 use crate::registry::Severity;
 use crate::release::audit::AuditLog;
 use crate::release::gate::Blocked;
@@ -32,6 +33,14 @@ pub enum Setting {
     AllowLiveOverwrite,
     /// `rollback --dry-run`.
     RollbackDryRun,
+    /// `--production-tags` (input `production-tags`).
+    ProductionTags,
+    /// `--activation-priority` (input `activation-priority`).
+    ActivationPriority,
+    /// `--max-concurrency` (input `max-concurrency`).
+    MaxConcurrency,
+    /// `--sandbox-prefix` (input `sandbox-prefix`).
+    SandboxPrefix,
 }
 
 impl Setting {
@@ -46,6 +55,21 @@ impl Setting {
             Setting::PointsOfContact => "--point-of-contact (input `points-of-contact`, `[points-of-contact]`)",
             Setting::AllowLiveOverwrite => "--allow-live-overwrite (input `allow-live-overwrite`)",
             Setting::RollbackDryRun => "rollback --dry-run",
+            Setting::ProductionTags => "--production-tags (input `production-tags`)",
+            Setting::ActivationPriority => "--activation-priority (input `activation-priority`)",
+            Setting::MaxConcurrency => "--max-concurrency (input `max-concurrency`)",
+            Setting::SandboxPrefix => "--sandbox-prefix (input `sandbox-prefix`)",
+        }
+    }
+
+    /// Its key in the settings table, for a setting read from it alone.
+    pub fn key(self) -> Option<&'static str> {
+        match self {
+            Setting::ProductionTags => Some("production-tags"),
+            Setting::ActivationPriority => Some("activation-priority"),
+            Setting::MaxConcurrency => Some("max-concurrency"),
+            Setting::SandboxPrefix => Some("sandbox-prefix"),
+            _ => None,
         }
     }
 }
@@ -136,11 +160,11 @@ pub struct RolledBackTo {
     pub published: Value,
 }
 
-/// Why a rollback did not happen: it could not run (exit 2: a setting missing, no credentials),
-/// or it ran and failed (exit 1).
+/// Why a rollback did not happen: it could not run (a setting missing, no credentials: the ending
+/// says which), or it ran and failed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RollbackFailure {
-    CannotRun(String),
+    CannotRun(Ending, String),
     Failed(String),
 }
 

@@ -135,7 +135,7 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::exit::Exit;
+    use crate::exit::Ending;
     use crate::release::flows_api::result_of;
     use crate::release::pipeline::{FlowResult, Outcome};
 
@@ -173,10 +173,10 @@ mod tests {
             super::published(&done),
             json!([{"path": "flows/main.flow.json", "flowId": "main", "outcome": "published", "versionId": "v-1"}])
         );
-        assert_eq!(done.exit(), Exit::Clean);
+        assert_eq!(done.ending(), Ending::Clean);
         let warned = released(published, Some("the QA webhook was not set up"));
         assert!(render_release(&warned).contains("\n    warning: the QA webhook was not set up\n"));
-        assert_eq!(warned.exit(), Exit::Findings);
+        assert_eq!(warned.ending(), Ending::ReleaseFailed);
         let failed = released(
             Outcome::Failed {
                 reason: "boom".into(),
@@ -184,10 +184,10 @@ mod tests {
             },
             None,
         );
-        assert_eq!(failed.exit(), Exit::Findings);
+        assert_eq!(failed.ending(), Ending::ReleaseFailed);
         let mut unaudited = released(Outcome::UpToDate { version_id: "v".into() }, None);
         unaudited.audit_failure = Some("disk full".into());
-        assert_eq!(unaudited.exit(), Exit::CannotRun);
+        assert_eq!(unaudited.ending(), Ending::AuditLogNotWritten);
     }
 
     #[test]

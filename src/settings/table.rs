@@ -225,11 +225,11 @@ pub static SETTINGS: &[Setting] = &[
         .flag(JUDGE)
         .input()
         .default(Text("error")),
-    Setting::new("max-decision-nodes", Kind::Number(0), "branching complexity limit: the most `menu` and `routing` elements a flow may have")
+    Setting::new("max-decision-nodes", Kind::Number(0), "branching complexity limit: the most `menu` and `routing` elements a flow (or `MENU` actions a script) may have")
         .flag(JUDGE)
         .input()
         .default(Number(DEFAULT_MAX_DECISION_NODES as u64)),
-    Setting::new("max-menu-depth", Kind::Number(0), "menu depth limit: the most menus and inputs a caller may pass to reach any element")
+    Setting::new("max-menu-depth", Kind::Number(0), "menu depth limit: the most menus and inputs a caller may pass to reach any element or action")
         .flag(JUDGE)
         .input()
         .default(Number(DEFAULT_MAX_MENU_DEPTH as u64)),
@@ -237,16 +237,16 @@ pub static SETTINGS: &[Setting] = &[
         .flag(JUDGE | SIMULATE)
         .input()
         .default(Number(DEFAULT_MAX_EXECUTION_MS)),
-    Setting::new("min-coverage", Percent, "fail flows whose cases reach fewer than this percentage of their elements")
+    Setting::new("min-coverage", Percent, "fail flows or scripts whose cases reach fewer than this percentage of their elements or actions")
         .flag(JUDGE)
         .input(),
     Setting::new("severity", Pairs, "override a rule's severity: CODE=error|warning|off (code or name; repeat, or separate with commas)")
         .flag(JUDGE | CONVERT | GENERATE)
         .input(),
-    Setting::new("details", Kind::Switch, "JSON output: every case's path and every flow's uncovered elements, not only those of failures")
+    Setting::new("details", Kind::Switch, "JSON output: every case's path and every flow's or script's uncovered elements or actions, not only those of failures")
         .flag(CHECK)
         .default(Switch(false)),
-    Setting::new("coverage", Kind::Switch, "human output: every flow's coverage, with the elements no case reaches and the edges no case takes")
+    Setting::new("coverage", Kind::Switch, "human output: every flow's or script's coverage, with the elements or actions no case reaches and the edges no case takes")
         .flag(CHECK)
         .default(Switch(false)),
     Setting::new("junit-path", Path, "also write a JUnit XML report to this file (the Action: empty for none)")
@@ -362,10 +362,10 @@ pub static SETTINGS: &[Setting] = &[
         .flag_named("cxone-allowed-host", STUDIO)
         .input()
         .scope(Scope::WorkflowOnly),
-    Setting::new("environment", Choice(&["production", "staging"]), "`production` or `staging`, instead of deciding from the tag")
+    Setting::new("environment", Choice(&["production", "staging"]), "`production` or `staging`, instead of deciding from the tag (flows-api only)")
         .flag(RELEASE)
         .input(),
-    Setting::new("production-tags", Kind::Text, "tags that release to production (comma-separated globs, `*` any characters, any case); every other tag releases to staging")
+    Setting::new("production-tags", Kind::Text, "tags that release to production (comma-separated globs, `*` any characters, any case); every other tag releases to staging (flows-api only)")
         .flag(RELEASE)
         .input()
         .default(Text(PRODUCTION_TAGS)),
@@ -373,18 +373,18 @@ pub static SETTINGS: &[Setting] = &[
         .flag(RELEASE)
         .input()
         .default(Switch(false)),
-    Setting::new("activation-priority", Kind::Number(0), "`metadata.activationPriority` of the versions")
+    Setting::new("activation-priority", Kind::Number(0), "`metadata.activationPriority` of the versions (flows-api only)")
         .flag(RELEASE)
         .input()
         .default(Number(DEFAULT_ACTIVATION_PRIORITY as u64)),
-    Setting::new("max-concurrency", Kind::Number(1), "flows released at once")
+    Setting::new("max-concurrency", Kind::Number(1), "flows released at once (flows-api only)")
         .flag(RELEASE)
         .input()
         .default(Number(DEFAULT_MAX_CONCURRENCY as u64)),
-    Setting::new("qa-webhook-url", Url, "make sure a FLOW_VERSION_PUBLISHED webhook to this URL exists (created once, never twice)")
+    Setting::new("qa-webhook-url", Url, "make sure a FLOW_VERSION_PUBLISHED webhook to this URL exists (created once, never twice; flows-api only)")
         .flag(RELEASE)
         .input(),
-    Setting::new("smoke-test", Kind::Switch, "after publishing, simulate the cases again against the active version; roll back if they fail")
+    Setting::new("smoke-test", Kind::Switch, "after publishing, simulate the cases again against the active version; roll back if they fail (flows-api only)")
         .flag(RELEASE)
         .input()
         .default(Switch(false)),

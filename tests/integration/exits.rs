@@ -1,6 +1,6 @@
 //! README's exit-code table held by both adapters (the command line and the Action) and both
-//! backends (flows-api and studio): each failure a release can meet before it reaches CXone, run
-//! the four ways, ends with the code the table gives its ending.
+//! backends (flows-api and studio): each failure a release (or a check) can meet before it reaches
+//! CXone, run each way it applies, ends with the code the table gives its ending.
 
 use std::path::Path;
 use std::process::Command;
@@ -31,6 +31,12 @@ fn repository(backend: &str, broken: bool) -> tempfile::TempDir {
                 dir.path(),
                 "acme_main_ivr.tests.json",
                 if broken { failing } else { tests },
+            );
+            // The script the main one calls (RUNSUB), whose actions its cases walk through.
+            write(
+                dir.path(),
+                "acme_caller_tier.json",
+                include_str!("../../examples/studio/acme_caller_tier.json"),
             );
         }
     }
@@ -191,4 +197,64 @@ fn a_rollback_that_cannot_run_exits_as_the_table_says_for_both_backends() {
     assert!(err.contains("CXONE_ACCESS_KEY"), "{err}");
     let run = run_action(dir.path(), &[("INPUT_ROLLBACK-FLOW-ID", "a")]);
     assert_eq!(run.code, wanted, "{}", run.stdout);
+}
+
+#[test]
+fn a_path_that_does_not_exist_exits_as_the_table_says_everywhere() {
+    four_ways(
+        Ending::Unreadable,
+        false,
+        true,
+        &["nothere.flow.json"],
+        &[("INPUT_PATHS", "nothere.flow.json")],
+        "`nothere.flow.json` does not exist",
+    );
+}
+
+/// A script given to the flows-api backend passes the checks, yet cannot become a flow's payload:
+/// nothing is sent, on the command line and in the Action.
+#[test]
+fn a_checked_script_the_flows_api_backend_cannot_send_exits_as_the_table_says_for_both_adapters() {
+    let wanted = i32::from(Ending::NotSendable.exit().code());
+    let dir = repository("studio", false);
+    let env = credentials("flows-api");
+    let says = "it is a Studio script, which the flows-api backend cannot release";
+    let (code, out) = cli(dir.path(), "flows-api", &[], &env);
+    assert_eq!(code, wanted, "command line: {out}");
+    assert!(out.contains(says), "command line: {out}");
+    let (code, out) = action(dir.path(), "flows-api", &[], &env);
+    assert_eq!(code, wanted, "Action: {out}");
+    assert!(out.contains(says), "Action: {out}");
+}
+
+/// A report that cannot be written (a folder where the file should be) ends a check of flows and
+/// of scripts with the table's code: `check --junit` on the command line, the JSON report in the
+/// Action.
+#[test]
+fn a_report_that_cannot_be_written_exits_as_the_table_says_for_flows_and_scripts() {
+    let wanted = i32::from(Ending::NotWritten.exit().code());
+    for backend in BACKENDS {
+        let dir = repository(backend, false);
+        let output = Command::new(env!("CARGO_BIN_EXE_cxone-flow"))
+            .args(["check", "--junit", "."])
+            .current_dir(dir.path())
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(wanted), "command line, {backend}: {err}");
+        assert!(
+            err.contains("failed to write the JUnit report"),
+            "command line, {backend}: {err}"
+        );
+        let (code, out) = action(
+            dir.path(),
+            backend,
+            &[("INPUT_RELEASE-ON-TAG", "false"), ("INPUT_REPORT-PATH", ".")],
+            &[],
+        );
+        assert_eq!(code, wanted, "Action, {backend}: {out}");
+        assert!(out.contains("failed to write"), "Action, {backend}: {out}");
+    }
 }

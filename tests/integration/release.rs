@@ -827,7 +827,7 @@ async fn on_a_terminal_a_release_draws_a_progress_bar_above_its_steps() {
 }
 
 /// The flows-api backend refuses what it cannot carry, before anything is sent: Studio's settings
-/// (a point of contact mapping, overwriting a released name), exit 2 naming the setting and the
+/// (a point of contact mapping, overwriting a released name, a sandbox prefix), exit 2 naming the setting and the
 /// backend.
 #[tokio::test(flavor = "multi_thread")]
 async fn each_setting_the_flows_api_backend_cannot_carry_is_refused_naming_it_and_the_backend() {
@@ -836,6 +836,7 @@ async fn each_setting_the_flows_api_backend_cannot_carry_is_refused_naming_it_an
     for (extra, setting) in [
         (&["--point-of-contact", "Main=4001"][..], "--point-of-contact"),
         (&["--allow-live-overwrite"][..], "--allow-live-overwrite"),
+        (&["--sandbox-prefix", "ci_"][..], "--sandbox-prefix"),
     ] {
         let args: Vec<&'static str> = [&["release", "--tag", "v1"][..], extra].concat();
         let (code, stdout, stderr) = binary_async(dir.path(), &emu, &args, SECRET).await;
@@ -856,7 +857,7 @@ async fn each_setting_the_flows_api_backend_cannot_carry_is_refused_naming_it_an
 /// dozen lines) is all the driver needs; the rest of the count is in ARCHITECTURE.md.
 mod skeleton {
     use cxone_flow::check::CheckReport;
-    use cxone_flow::exit::Exit;
+    use cxone_flow::exit::Ending;
     use cxone_flow::release::driver::{DriverError, Release, asked, prepare, release, roll_back};
     use cxone_flow::release::gate::Blocked;
     use cxone_flow::release::target::{
@@ -956,7 +957,7 @@ mod skeleton {
         let Release::Ran(released) = release(&skeleton, &report(), &settings).unwrap() else {
             panic!("blocked")
         };
-        assert_eq!(released.exit(), Exit::Clean);
+        assert_eq!(released.ending(), Ending::Clean);
         assert_eq!(released.environment.as_ref().map(|(e, _)| e.as_str()), Some("staging"));
         let text = cxone_flow::report::release::render_release(&released);
         assert!(text.starts_with("release v1 to staging ("), "{text}");
@@ -975,6 +976,6 @@ mod skeleton {
         );
         // A rollback that ran and failed is exit 1.
         let failed = roll_back(&skeleton, "x", None, &settings).unwrap_err();
-        assert_eq!(failed.exit(), Exit::Findings);
+        assert_eq!(failed.ending(), Ending::RollbackFailed);
     }
 }

@@ -17,7 +17,12 @@ const KEY_SECRET: &str = "emulator-access-secret";
 pub(crate) fn repository() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("ivr")).unwrap();
-    for name in ["acme_main_ivr.json", "acme_main_ivr.tests.json"] {
+    for name in [
+        "acme_main_ivr.json",
+        "acme_main_ivr.tests.json",
+        "acme_caller_tier.json",
+        "acme_caller_tier.tests.json",
+    ] {
         std::fs::copy(
             crate::root().join("examples/studio").join(name),
             dir.path().join("ivr").join(name),
@@ -538,7 +543,10 @@ async fn a_tag_pushed_releases_the_scripts_and_cuts_over_from_the_action() {
     let published: serde_json::Value = serde_json::from_str(&run.outputs["published"]).unwrap();
     assert_eq!(
         published,
-        json!([{"path": "ivr/acme_main_ivr.json", "flowId": "Acme_Main_IVR", "outcome": "released", "versionId": "Acme_Main_IVR__v7"}])
+        json!([
+            {"path": "ivr/acme_caller_tier.json", "flowId": "acme_caller_tier", "outcome": "released", "versionId": "acme_caller_tier__v7"},
+            {"path": "ivr/acme_main_ivr.json", "flowId": "Acme_Main_IVR", "outcome": "released", "versionId": "Acme_Main_IVR__v7"}
+        ])
     );
     assert_eq!(run.outputs["audit-log"], "cxone-flow-audit.jsonl");
     assert!(
@@ -782,12 +790,19 @@ async fn init_studio_scaffolds_a_repository_that_checks_and_plans_its_release() 
     // `check` with no path checks what the settings file's `paths` names: the script and its cases.
     let (code, out, err) = plain(repo.path(), &["check"]);
     assert_eq!(code, Some(0), "{out}{err}");
-    // Every case of the example script the scaffold copies runs and passes.
-    let example = std::fs::read_to_string(crate::root().join("examples/studio/acme_main_ivr.tests.json")).unwrap();
-    let cases = serde_json::from_str::<Value>(&example).unwrap()["cases"]
-        .as_array()
-        .unwrap()
-        .len();
+    // Every case of the example scripts the scaffold copies (the main one and the one it calls)
+    // runs and passes.
+    let cases: usize = ["acme_main_ivr", "acme_caller_tier"]
+        .iter()
+        .map(|name| {
+            let example =
+                std::fs::read_to_string(crate::root().join(format!("examples/studio/{name}.tests.json"))).unwrap();
+            serde_json::from_str::<Value>(&example).unwrap()["cases"]
+                .as_array()
+                .unwrap()
+                .len()
+        })
+        .sum();
     assert!(
         out.contains(&format!("{cases} cases: {cases} passed, 0 failed")),
         "{out}"
@@ -872,6 +887,9 @@ async fn each_setting_the_studio_backend_cannot_carry_is_refused_naming_it_and_t
             vec!["--qa-webhook-url", "https://qa.example.com/hooks"],
             "--qa-webhook-url",
         ),
+        (vec!["--production-tags", "release-*"], "--production-tags"),
+        (vec!["--activation-priority", "3"], "--activation-priority"),
+        (vec!["--max-concurrency", "2"], "--max-concurrency"),
     ];
     for (extra, setting) in refused {
         let run = off_runtime(&emulator, &repo, move |d, e| release(d, e, "v1", &extra)).await;
@@ -879,6 +897,12 @@ async fn each_setting_the_studio_backend_cannot_carry_is_refused_naming_it_and_t
         says(&run.stderr, setting);
         says(&run.stderr, "cannot be used with the studio backend");
     }
+    // A setting from the settings file is as much the user's as a flag.
+    std::fs::write(repo.path().join("cxone-flow.toml"), "activation-priority = 3\n").unwrap();
+    let run = off_runtime(&emulator, &repo, move |d, e| release(d, e, "v1", &[])).await;
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    says(&run.stderr, "activation-priority");
+    says(&run.stderr, "cannot be used with the studio backend");
     // The release environment's substitutions, from the settings file.
     std::fs::write(
         repo.path().join("cxone-flow.toml"),
