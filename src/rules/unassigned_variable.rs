@@ -11,11 +11,6 @@ use crate::registry::Rule;
 use crate::studio::expr;
 use crate::studio::logic::Logic;
 
-/// The variables Studio gives every call (compared ignoring case). Our own list: NICE's public help
-/// pages we could read name `ANI` and `DNIS`; the others are the ones Studio scripts commonly read
-/// without assigning. Names starting with `_` (`_ERR`, which a failing SNIPPET sets) are Studio's.
-const PROVIDED: &[&str] = &["ani", "dnis", "contactid", "masterid", "busno", "skillno", "skillname"];
-
 /// The action types known to assign no variable besides what their logic says.
 pub(super) const ASSIGN_NOTHING_ELSE: &[&str] = &[
     "BEGIN", "PLAY", "IF", "CASE", "ASSIGN", "SNIPPET", "REQAGENT", "MUSIC", "HANGUP", "END", "WAIT", "TTSVOICE",
@@ -77,7 +72,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 /// Whether Studio gives every call this variable.
 pub(super) fn provided(name: &str) -> bool {
-    name.starts_with('_') || PROVIDED.iter().any(|p| p.eq_ignore_ascii_case(name))
+    crate::studio::value::is_contact_variable(name)
 }
 
 /// What is assigned once `element` has run, given what was before it.

@@ -481,7 +481,9 @@ impl<'f> Engine<'f> {
         }
     }
 
-    fn end(&self, steps: Vec<Step>, clock: u64, ending: Ending, variables: Variables) -> Call {
+    fn end(&self, steps: Vec<Step>, clock: u64, ending: Ending, mut variables: Variables) -> Call {
+        // A call that ends in a sub-script reports that script's variables, not the callers' kept aside.
+        variables.retain(|name, value| !logic::is_kept_scope(name, value));
         let final_element = match ending {
             Ending::Terminal | Ending::ScriptEnd { .. } => steps.last().map_or_else(String::new, |s| {
                 self.flow.elements[s.element].id.value.as_str().to_owned()

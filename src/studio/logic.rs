@@ -12,7 +12,7 @@ use crate::source::{Span, Spanned};
 use crate::studio::expr::{self, AssignType, Comparison, Expr, ExprError};
 use crate::studio::snippet::{self, Budget, Snippet, SnippetError};
 use crate::studio::subscript;
-use crate::studio::value::{Value, Variables};
+use crate::studio::value::{Value, Variables, is_contact_variable};
 
 /// What an action decides, parsed.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,17 +30,23 @@ pub enum Logic {
     Loop(CompactString),
     /// RUNSUB or RUNSCRIPT whose script is followed (`studio::subscript`): sets the called
     /// script's BEGIN `Parameters` (names) to the call's (values, `{var}` substituted) and takes
-    /// the branch into it.
+    /// the branch into it. The called script starts a scope of its own: it sees the contact's
+    /// variables ([`value::is_contact_variable`]), `global:` ones and its parameters, nothing else
+    /// of the caller's. A RUNSUB keeps the caller's scope aside under `caller` until the RETURN.
     /// Back from the RETURN (`returned` is set), it takes its `default` branch instead.
     Call {
         parameters: Vec<(CompactString, CompactString)>,
         returned: CompactString,
+        caller: Option<CompactString>,
     },
-    /// A followed RUNSUB's RETURN: sets the call's `ReturnVariable` to its `ReturnValue` (`{var}`),
-    /// sets `returned` and takes the branch back to the call.
+    /// A followed RUNSUB's RETURN: works out its `ReturnValue` (`{var}`) in the called script's
+    /// scope, goes back to the caller's scope kept under `caller` (the contact's and `global:`
+    /// variables as the called script left them), sets the call's `ReturnVariable` to it, sets
+    /// `returned` and takes the branch back to the call.
     Return {
         assign: Option<(CompactString, CompactString)>,
         returned: CompactString,
+        caller: CompactString,
     },
 }
 
@@ -187,19 +193,45 @@ pub fn decide(logic: &Logic, element: &Element, variables: &mut CallVariables) -
                 branch(["Finished", "OnFinished"])
             }
         }
-        Logic::Call { parameters, returned } => {
+        Logic::Call {
+            parameters,
+            returned,
+            caller,
+        } => {
             if variables.remove(returned.as_str()).is_some() {
                 return Some(CompactString::from("default"));
             }
-            for (name, value) in parameters {
-                let value = expr::assign_value(value, AssignType::String, &studio).ok()?;
-                set(variables, name, &value);
+            let values = parameters
+                .iter()
+                .map(|(_, value)| expr::assign_value(value, AssignType::String, &studio).ok())
+                .collect::<Option<Vec<Value>>>()?;
+            let outer = std::mem::take(variables);
+            *variables = shared(&outer);
+            if let Some(caller) = caller {
+                variables.insert(caller.to_string(), Json::Object(outer.into_iter().collect()));
+            }
+            for ((name, _), value) in parameters.iter().zip(&values) {
+                set(variables, name, value);
             }
             Some(CompactString::from(subscript::CALL_BRANCH))
         }
-        Logic::Return { assign, returned } => {
-            if let Some((name, value)) = assign {
-                let value = expr::assign_value(value, AssignType::String, &studio).ok()?;
+        Logic::Return {
+            assign,
+            returned,
+            caller,
+        } => {
+            let value = match assign {
+                Some((name, value)) => Some((name, expr::assign_value(value, AssignType::String, &studio).ok()?)),
+                None => None,
+            };
+            if let Some(Json::Object(outer)) = variables.remove(caller.as_str()) {
+                let inner = std::mem::replace(variables, outer.into_iter().collect());
+                for (name, value) in shared(&inner) {
+                    variables.retain(|existing, _| !existing.eq_ignore_ascii_case(&name));
+                    variables.insert(name, value);
+                }
+            }
+            if let Some((name, value)) = value {
                 set(variables, name, &value);
             }
             variables.insert(returned.to_string(), Json::Bool(true));
@@ -244,10 +276,30 @@ pub fn passed_variables(logic: &Logic) -> Vec<(&str, &str)> {
         .collect()
 }
 
+/// The variables every script of a call sees: the contact's and `global:` ones (NICE's Runsub
+/// page: a subscript's variables are dropped when it ends "unless they are global").
+fn shared(variables: &CallVariables) -> CallVariables {
+    variables
+        .iter()
+        .filter(|(name, _)| is_contact_variable(name) || is_global(name))
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect()
+}
+
+fn is_global(name: &str) -> bool {
+    name.get(..7).is_some_and(|scope| scope.eq_ignore_ascii_case("global:"))
+}
+
+/// Whether a call's variable is a caller's scope a followed RUNSUB keeps aside, not Studio's.
+pub fn is_kept_scope(name: &str, value: &Json) -> bool {
+    name.contains('/') && value.is_object()
+}
+
 /// A call's variables as Studio's expressions read them.
 fn studio_variables(variables: &CallVariables) -> Variables {
     variables
         .iter()
+        .filter(|(name, value)| !is_kept_scope(name, value))
         .map(|(name, value)| {
             let value = match value {
                 Json::String(text) => Value::Text(text.clone()),

@@ -3,8 +3,11 @@
 //! `NAME/`), wired in: the call takes the branch `sub-script` into the copy's BEGIN (with its
 //! `Parameters`); for a RUNSUB each RETURN of the copy sets the call's `ReturnVariable` and takes
 //! the branch `return` back to the call, which then follows its own `Default` branch (so the
-//! caller's branches are covered and drawn as its file has them). A script already on a call's chain is not entered
-//! again: that call stays opaque (a case mocks it) and the cycle is reported.
+//! caller's branches are covered and drawn as its file has them). The called script runs in a
+//! variable scope of its own (`Logic::Call`): its parameters, the contact's variables and `global:`
+//! ones, nothing else of the caller's; only the RETURN's value comes back. A script already on a
+//! call's chain is not entered again: that call stays opaque (a case mocks it) and the cycle is
+//! reported.
 
 use std::sync::Arc;
 
@@ -203,6 +206,8 @@ fn copy_in(flow: &mut Flow, at: usize, called: &Flow, prefix: &str, returns: boo
         .unwrap_or_default();
     // Set while the copy's RETURN hands back to the call: a name no Studio variable can have.
     let returned = format_compact!("{prefix}{RETURN_BRANCH}");
+    // Where a RUNSUB keeps the caller's variables while the copy runs in a scope of its own.
+    let caller = format_compact!("{prefix}caller");
     for element in &called.elements {
         let mut copy = element.clone();
         copy.id = renamed(&element.id.value);
@@ -219,6 +224,7 @@ fn copy_in(flow: &mut Flow, at: usize, called: &Flow, prefix: &str, returns: boo
                 action.logic = Some(Box::new(Logic::Return {
                     assign: return_variable.clone().zip(value),
                     returned: returned.clone(),
+                    caller: caller.clone(),
                 }));
                 action.branches.push(CompactString::from(RETURN_BRANCH));
                 flow.edges
@@ -242,7 +248,11 @@ fn copy_in(flow: &mut Flow, at: usize, called: &Flow, prefix: &str, returns: boo
         span,
     ));
     if let Some(action) = flow.elements[at].action.as_mut() {
-        action.logic = Some(Box::new(Logic::Call { parameters, returned }));
+        action.logic = Some(Box::new(Logic::Call {
+            parameters,
+            returned,
+            caller: returns.then_some(caller),
+        }));
         action.branches.push(CompactString::from(CALL_BRANCH));
     }
     true
@@ -333,7 +343,11 @@ mod tests {
             "into the sub-script, back to the call, on along its Default"
         );
         assert_eq!(gold.variables["tier"], json!("gold"));
-        assert_eq!(gold.variables["who"], json!("100"), "the parameter as BEGIN names it");
+        assert!(
+            !gold.variables.contains_key("who") && !gold.variables.contains_key("level"),
+            "the sub-script's variables end with it: {:?}",
+            gold.variables
+        );
         assert!(
             !gold.variables.contains_key("Tier/return"),
             "the hand-back leaves no variable"
@@ -344,6 +358,83 @@ mod tests {
             Some("Tier/A1")
         );
         assert!(expanded(&main, &[("Tier", tier())]).findings.is_empty());
+    }
+
+    /// A sub-script that reads `tier`, which its caller has but does not pass, and assigns
+    /// `level`, which its caller also uses; it returns what it saw.
+    fn nosy() -> Arc<Flow> {
+        loaded(&[
+            (1, "BEGIN", json!({"Parameters": ["who"]}), &[("", 2)]),
+            (
+                2,
+                "SNIPPET",
+                json!({"Data": "seen = \"[{tier}]\"\nlevel = \"sub\"\nseen = \"{seen} {who} {ANI}\""}),
+                &[("", 3)],
+            ),
+            (3, "RETURN", json!({"ReturnValue": "seen"}), &[]),
+        ])
+    }
+
+    #[test]
+    fn a_sub_script_sees_only_what_it_is_passed_and_leaves_the_callers_variables_alone() {
+        let main = loaded(&[
+            (1, "BEGIN", json!({}), &[("", 2)]),
+            (
+                2,
+                "SNIPPET",
+                json!({"Data": "tier = \"gold\"\nlevel = \"caller\""}),
+                &[("", 3)],
+            ),
+            (
+                3,
+                "RUNSUB",
+                json!({"ScriptName": "nosy", "Parameters": ["{level}"], "ReturnVariable": "answer"}),
+                &[("", 4)],
+            ),
+            (4, "HANGUP", json!({}), &[]),
+        ]);
+        let flow = expanded(&main, &[("nosy", nosy())]).flow;
+        let call = run(&flow, "555");
+        assert_eq!(call.final_element, "4");
+        assert_eq!(
+            call.variables["answer"],
+            json!("[] caller 555"),
+            "`tier` was not passed, so it is empty there; the parameter and ANI are seen"
+        );
+        assert_eq!(
+            call.variables["level"],
+            json!("caller"),
+            "the sub-script's `level` is its own"
+        );
+        assert_eq!(call.variables["tier"], json!("gold"));
+        assert!(!call.variables.contains_key("seen") && !call.variables.contains_key("who"));
+    }
+
+    #[test]
+    fn a_call_that_ends_in_a_sub_script_reports_that_scripts_variables() {
+        let main = loaded(&[
+            (1, "BEGIN", json!({}), &[("", 2)]),
+            (2, "SNIPPET", json!({"Data": "tier = \"gold\""}), &[("", 3)]),
+            (
+                3,
+                "RUNSUB",
+                json!({"ScriptName": "ends", "Parameters": ["7"]}),
+                &[("", 4)],
+            ),
+            (4, "HANGUP", json!({}), &[]),
+        ]);
+        let ends = loaded(&[
+            (1, "BEGIN", json!({"Parameters": ["n"]}), &[("", 2)]),
+            (2, "HANGUP", json!({}), &[]),
+        ]);
+        let flow = expanded(&main, &[("ends", ends)]).flow;
+        let call = run(&flow, "555");
+        assert_eq!(call.final_element, "ends/2");
+        assert_eq!(
+            call.variables.keys().collect::<Vec<_>>(),
+            ["ANI", "n"],
+            "the caller's scope, kept aside, is not shown"
+        );
     }
 
     #[test]

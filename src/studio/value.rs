@@ -127,6 +127,16 @@ impl From<f64> for Value {
     }
 }
 
+/// The variables Studio gives every call (compared ignoring case). Our own list: NICE's public help
+/// pages we could read name `ANI` and `DNIS`; the others are the ones Studio scripts commonly read
+/// without assigning. Names starting with `_` (`_ERR`, which a failing SNIPPET sets) are Studio's.
+const CONTACT_VARIABLES: &[&str] = &["ani", "dnis", "contactid", "masterid", "busno", "skillno", "skillname"];
+
+/// Whether Studio gives every call this variable: the contact's, seen by every script the call runs.
+pub fn is_contact_variable(name: &str) -> bool {
+    name.starts_with('_') || CONTACT_VARIABLES.iter().any(|p| p.eq_ignore_ascii_case(name))
+}
+
 /// The variables of one contact's script: names are case-insensitive (`ani` is `ANI`), each keeps
 /// the spelling it was first assigned with.
 #[derive(Debug, Clone, Default, PartialEq)]

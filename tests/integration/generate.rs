@@ -257,3 +257,28 @@ fn generated_cases_cover_every_branch_of_a_script_and_the_sub_script_it_calls_wi
         "the caller's and the sub-script's actions: {out}"
     );
 }
+
+#[test]
+fn a_sub_script_runs_in_its_own_variable_scope_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    // scoped.json sets `tier` and `level`, passes `{level}` to `Acme\nosy` and checks on return
+    // that `answer` is "[] caller" and its own variables are as it left them; nosy.json reads
+    // `tier` (not passed) and its parameter `who` into `seen`, assigns its own `level` and
+    // returns `seen`.
+    for name in ["scoped.json", "nosy.json"] {
+        std::fs::copy(crate::fixture("subscripts").join(name), dir.path().join(name)).unwrap();
+    }
+    let cases = r#"{"cases": [{"name": "scopes are kept apart", "expect": {"finalElement": "Kept", "variables": {"answer": "[] caller", "level": "caller"}}}]}"#;
+    std::fs::write(dir.path().join("scoped.tests.json"), cases).unwrap();
+    let (code, out, err) = run(dir.path(), &["check", "scoped.json", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["summary"]["casesFailed"], 0, "{out}{err}");
+    assert_eq!(report["files"][0]["cases"][0]["passed"], true, "{out}");
+    assert_eq!(report["files"][0]["cases"][0]["finalElement"], "5", "{out}");
+    assert_eq!(code, 0, "{out}{err}");
+    let (_, out, _) = run(dir.path(), &["check", "nosy.json"]);
+    assert!(
+        out.contains("CXF042") && out.contains("`tier`"),
+        "the sub-script's own check says `tier` is never given to it: {out}"
+    );
+}
