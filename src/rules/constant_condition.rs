@@ -4,7 +4,7 @@
 use super::Context;
 use crate::diagnostic::Finding;
 use crate::registry::Rule;
-use crate::studio::logic::Logic;
+use crate::studio::parsed::Logic;
 use crate::studio::value::Variables;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {

@@ -11,7 +11,8 @@ use crate::diagnostic::Finding;
 use crate::flow::model::Element;
 use crate::registry::Rule;
 use crate::sim::condition::Variables;
-use crate::studio::logic::{self, Logic};
+use crate::studio::logic;
+use crate::studio::parsed::Logic;
 
 /// What a variable reads as before anything assigns it.
 const UNASSIGNED: Json = Json::String(String::new());

@@ -9,7 +9,7 @@ use crate::diagnostic::Finding;
 use crate::flow::model::Element;
 use crate::registry::Rule;
 use crate::studio::expr;
-use crate::studio::logic::Logic;
+use crate::studio::parsed::Logic;
 
 /// The action types known to assign no variable besides what their logic says.
 pub(super) const ASSIGN_NOTHING_ELSE: &[&str] = &[

@@ -9,61 +9,10 @@ use crate::diagnostic::Finding;
 use crate::flow::model::{Element, Flow, Variables as CallVariables};
 use crate::registry::Rule;
 use crate::source::{Span, Spanned};
-use crate::studio::expr::{self, AssignType, Comparison, Expr, ExprError};
-use crate::studio::snippet::{self, Budget, Snippet, SnippetError};
-use crate::studio::subscript;
+use crate::studio::expr::{self, AssignType, Comparison, ExprError};
+use crate::studio::parsed::{CALL_BRANCH, LOOP_REPEATS, Logic, RETURN_BRANCH, SNIPPET_ERROR};
+use crate::studio::snippet::{self, Budget, SnippetError};
 use crate::studio::value::{Value, Variables, is_contact_variable};
-
-/// What an action decides, parsed.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Logic {
-    /// IF: its `Expression`; branches `True` and `False`.
-    If(Expr),
-    /// CASE: its `Variable`; the branch labelled with the value, else `default`.
-    Case(CompactString),
-    /// SNIPPET: its `Data`; `default` when it completes, `Error` when a statement fails.
-    Snippet(Snippet),
-    /// ASSIGN with a `Type`, or with `{var}` in its `Value`: the value worked out per call.
-    Assign { value: CompactString, kind: AssignType },
-    /// LOOP: its `Repeat` (a number, or `{var}`); takes its repeat branch that many times in a
-    /// call, then its finish branch.
-    Loop(CompactString),
-    /// RUNSUB or RUNSCRIPT whose script is followed (`studio::subscript`): sets the called
-    /// script's BEGIN `Parameters` (names) to the call's (values, `{var}` substituted) and takes
-    /// the branch into it. The called script starts a scope of its own: it sees the contact's
-    /// variables ([`value::is_contact_variable`]), `global:` ones and its parameters, nothing else
-    /// of the caller's. A RUNSUB keeps the caller's scope aside under `caller` until the RETURN.
-    /// Back from the RETURN (`returned` is set), it takes its `default` branch instead.
-    Call {
-        parameters: Vec<(CompactString, CompactString)>,
-        returned: CompactString,
-        caller: Option<CompactString>,
-    },
-    /// A followed RUNSUB's RETURN: works out its `ReturnValue` (`{var}`) in the called script's
-    /// scope, goes back to the caller's scope kept under `caller` (the contact's and `global:`
-    /// variables as the called script left them), sets the call's `ReturnVariable` to it, sets
-    /// `returned` and takes the branch back to the call.
-    Return {
-        assign: Option<(CompactString, CompactString)>,
-        returned: CompactString,
-        caller: CompactString,
-    },
-}
-
-/// The property that holds an action's logic, as the loader keeps it until every property is read.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Source {
-    /// IF's `Expression`, CASE's `Variable`, SNIPPET's `Data`, ASSIGN's `Value` (or `Expression`).
-    pub text: Option<Spanned<CompactString>>,
-    /// ASSIGN's `Type`.
-    pub assign_type: Option<CompactString>,
-}
-
-/// Where a call keeps how many times a LOOP took its repeat branch: `ID/repeats`.
-pub const LOOP_REPEATS: &str = "repeats";
-
-/// The branch a SNIPPET takes when a statement fails.
-pub const SNIPPET_ERROR: &str = "Error";
 
 /// Parses the logic of every IF, CASE, SNIPPET and ASSIGN of a script; a construct outside the
 /// subset is a finding (CXF041) at its property, and that action stays opaque (a case mocks it).
@@ -213,7 +162,7 @@ pub fn decide(logic: &Logic, element: &Element, variables: &mut CallVariables) -
             for ((name, _), value) in parameters.iter().zip(&values) {
                 set(variables, name, value);
             }
-            Some(CompactString::from(subscript::CALL_BRANCH))
+            Some(CompactString::from(CALL_BRANCH))
         }
         Logic::Return {
             assign,
@@ -235,7 +184,7 @@ pub fn decide(logic: &Logic, element: &Element, variables: &mut CallVariables) -
                 set(variables, name, &value);
             }
             variables.insert(returned.to_string(), Json::Bool(true));
-            Some(CompactString::from(subscript::RETURN_BRANCH))
+            Some(CompactString::from(RETURN_BRANCH))
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod expr;
 pub mod library;
 pub mod load;
 pub mod logic;
+pub mod parsed;
 pub mod plain;
 pub mod prompt;
 pub mod snippet;

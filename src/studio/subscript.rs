@@ -18,14 +18,7 @@ use crate::diagnostic::Finding;
 use crate::flow::model::{Edge, ElementKind, Flow};
 use crate::registry::Rule;
 use crate::source::{Span, Spanned};
-use crate::studio::logic::Logic;
-
-/// The branch a followed call takes into the called script.
-pub const CALL_BRANCH: &str = "sub-script";
-
-/// The branch a followed RUNSUB's RETURN takes back to the call, which then follows its own
-/// `Default` branch.
-pub const RETURN_BRANCH: &str = "return";
+use crate::studio::parsed::{CALL_BRANCH, Logic, RETURN_BRANCH};
 
 /// How many scripts deep calls are followed.
 pub const MAX_DEPTH: usize = 8;
