@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::flow::model::{ElementKind, Flow};
+use crate::flow::model::{ElementKind, Flow, describe_action};
 use crate::source::Span;
 use crate::studio::actions::{self, KnownAction};
 use crate::studio::load::expression_value;
@@ -136,7 +136,8 @@ pub fn script_to_flow(script: &Value, model: &Flow) -> Result<Value, Vec<Refusal
         // Only the action a flow element becomes again converts: MUSIC, WAIT, TTSVOICE and END
         // would come back as another action.
         let converts = known.filter(|k| action_for(k.kind).is_some_and(|back| back.name == k.name));
-        let describe = || format!("action {id} ({name})");
+        let label = text(action, "label").filter(|l| !l.is_empty());
+        let describe = || describe_action(id, label, name);
         let Some(known) = converts else {
             let why = match known {
                 Some(k) if k.name == "MUSIC" => "flow files have no hold music".to_string(),
@@ -157,7 +158,7 @@ pub fn script_to_flow(script: &Value, model: &Flow) -> Result<Value, Vec<Refusal
         let mut element = Map::new();
         element.insert("id".into(), json!(id));
         element.insert("type".into(), json!(known.kind.name()));
-        if let Some(label) = text(action, "label").filter(|l| !l.is_empty()) {
+        if let Some(label) = label {
             element.insert("description".into(), json!(label));
         }
         match known.kind {

@@ -565,7 +565,7 @@ fn convert_writes_the_other_format_and_refuses_what_does_not_translate_where_it_
     assert_eq!((code, out.as_str()), (1, ""), "{err}");
     assert!(
         err.starts_with(
-            "examples/studio/acme_main_ivr.json:82:5: error: action 6 (HOURS) has no flow element: its type is opaque to cxone-flow"
+            "examples/studio/acme_main_ivr.json:82:5: error: action 6 \"Business Hours?\" (HOURS) has no flow element: its type is opaque to cxone-flow"
         ),
         "{err}"
     );
