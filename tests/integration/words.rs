@@ -132,6 +132,14 @@ fn generated_cases_name_a_flow_s_elements_by_id_and_a_script_s_actions_by_label(
     insta::assert_snapshot!("generate", out);
 }
 
+#[test]
+fn diagrams_name_a_flow_s_elements_by_id_and_a_script_s_actions_by_label() {
+    let mermaid = both(&["graph", "FILE", "--color", "never"], 0);
+    insta::assert_snapshot!("graph-mermaid", mermaid);
+    let dot = both(&["graph", "FILE", "--format", "dot", "--color", "never"], 0);
+    insta::assert_snapshot!("graph-dot", dot);
+}
+
 /// A pull request that sends key 2 to the outage message instead of billing: the job summary
 /// (its counts, the failing case, the semantic diff, the diagram) and the annotations.
 #[test]
