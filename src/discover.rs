@@ -141,6 +141,8 @@ pub enum DiscoverError {
 pub struct Discovery {
     pub units: Vec<Unit>,
     pub errors: Vec<DiscoverError>,
+    /// How many units the paths hold, those [`discover_only`] left unpaired included.
+    pub found: usize,
 }
 
 impl Discovery {
@@ -175,6 +177,14 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
 
 /// [`discover`], leaving out what `scope` excludes and refusing every file outside its boundary.
 pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
+    discover_only(paths, scope, |_| true)
+}
+
+/// [`discover_in`], pairing and returning only the units whose stem (`dir/NAME` of `dir/NAME.flow.json`)
+/// is `wanted`; the others are walked and counted (`found`, under the same excludes and boundary)
+/// but neither sorted nor paired. A pull request's run on 10,000 flows that checks the 3 it changed
+/// spent 90% of its instructions sorting and pairing the other 9,997.
+pub fn discover_only(paths: &[PathBuf], scope: &Scope, wanted: impl Fn(&Path) -> bool) -> Discovery {
     let boundary = scope
         .boundary
         .as_ref()
@@ -283,7 +293,9 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
     // Each stem once (a flow and its test file both name it), then sorted by path: a sorted set
     // compared every stem found with a dozen others, and a comparison parses both paths.
     let mut seen = FxHashSet::default();
-    let mut unique: Vec<&PathBuf> = stems.iter().filter(|stem| seen.insert(stem.as_path())).collect();
+    let unique: Vec<&PathBuf> = stems.iter().filter(|stem| seen.insert(stem.as_path())).collect();
+    let found = unique.len() + bad_names.len();
+    let mut unique: Vec<&PathBuf> = unique.into_iter().filter(|stem| wanted(stem)).collect();
     unique.sort_unstable();
     let mut units: Vec<Unit> = unique
         .into_iter()
@@ -326,7 +338,7 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
         refused: vec![refused],
         ..Unit::default()
     }));
-    Discovery { units, errors }
+    Discovery { units, errors, found }
 }
 
 /// A walk of `root` that follows no link and leaves out hidden entries, what `.gitignore` files

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::action::context::{GitHubContext, PullRequest, Trigger};
 use crate::action::inputs::{self, Inputs, Shard};
-use crate::action::select::{Selection, repo_path, select};
+use crate::action::select::{Selection, changed_stems, repo_path, select};
 use crate::action::settings_file;
 use crate::check::online::{Online, check_drift, check_online};
 use crate::check::{self, CheckReport};
@@ -378,13 +378,6 @@ impl Run {
             boundary: Some(self.workspace.clone()),
             exclude: inputs.settings.exclude.clone(),
         };
-        let found = discover::discover_in(&inputs.paths, &scope);
-        if found.units.is_empty()
-            && let Some(error) = found.errors.first()
-        {
-            return self.log.cannot_run(&error.to_string());
-        }
-        let (all, discovery_errors) = (found.units, found.errors);
         let mut notes = Vec::new();
         if let Some(problem) = &self.context.event_problem {
             notes.push(problem.clone());
@@ -405,8 +398,26 @@ impl Run {
                 }
             )),
         };
+        // A pull request's run pairs only the flows it touched (and their tests); the rest are
+        // walked and counted, not sorted or paired. CXF033 compares the checked flows' ids, as before.
+        let found = match &changes {
+            Ok(changes) => {
+                let touched = changed_stems(changes);
+                discover::discover_only(&inputs.paths, &scope, |stem| {
+                    touched.contains(repo_path(stem, &self.workspace).as_str())
+                })
+            }
+            Err(_) => discover::discover_in(&inputs.paths, &scope),
+        };
+        if found.found == 0
+            && let Some(error) = found.errors.first()
+        {
+            return self.log.cannot_run(&error.to_string());
+        }
+        let (all, discovery_errors) = (found.units, found.errors);
         let selection = select(
             all,
+            found.found,
             changes.as_deref().map_err(Clone::clone),
             inputs.shard,
             &self.workspace,

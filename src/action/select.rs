@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use rustc_hash::FxHashSet;
+
 use crate::action::inputs::Shard;
 use crate::discover::{FLOW_SUFFIX, STUDIO_SUFFIX, TESTS_SUFFIX, Unit};
 use crate::github::changes::ChangedFile;
@@ -48,11 +50,24 @@ fn unit_stem(unit: &Unit, workspace: &Path) -> String {
     stem(&path).unwrap_or(&path).to_string()
 }
 
-/// Selects from every unit found: the changed ones when `changes` is given, else all of them;
-/// then keeps this job's shard (round robin over the sorted units).
-pub fn select(all: Vec<Unit>, changes: Result<&[ChangedFile], String>, shard: Shard, workspace: &Path) -> Selection {
+/// The stems (`dir/NAME`) of the flows, scripts and test files a change touched, as the repository
+/// names them: what discovery needs to pair when only changed flows are checked.
+pub fn changed_stems(changes: &[ChangedFile]) -> FxHashSet<&str> {
+    changes.iter().filter_map(|file| stem(&file.path)).collect()
+}
+
+/// Selects from the units discovered (`found` of them under the paths, though discovery may have
+/// paired only the changed ones): the changed ones when `changes` is given, else all of them; then
+/// keeps this job's shard (round robin over the sorted units).
+pub fn select(
+    all: Vec<Unit>,
+    found: usize,
+    changes: Result<&[ChangedFile], String>,
+    shard: Shard,
+    workspace: &Path,
+) -> Selection {
     let mut selection = Selection {
-        found: all.len(),
+        found,
         ..Selection::default()
     };
     let all: Vec<(String, Unit)> = all.into_iter().map(|u| (unit_stem(&u, workspace), u)).collect();
@@ -133,7 +148,7 @@ mod tests {
             changed("flows/gone.flow.json", None, true),
             changed("README.md", None, false),
         ];
-        let selection = select(all, Ok(&changes), Shard::WHOLE, Path::new("/nonexistent"));
+        let selection = select(all, 4, Ok(&changes), Shard::WHOLE, Path::new("/nonexistent"));
         let stems: Vec<String> = selection.units.iter().map(|u| unit_stem(u, Path::new("."))).collect();
         assert_eq!(stems, vec!["flows/a", "flows/c"]);
         assert_eq!(selection.changed_flows["flows/c.flow.json"], "flows/old-c.flow.json");
@@ -148,7 +163,7 @@ mod tests {
         let mut seen = Vec::new();
         for k in 1..=3 {
             let shard = Shard { index: k, count: 3 };
-            let selection = select(all.clone(), Err("push".into()), shard, Path::new("."));
+            let selection = select(all.clone(), 10, Err("push".into()), shard, Path::new("."));
             assert!(selection.units.len() >= 3);
             seen.extend(selection.units);
         }

@@ -755,6 +755,62 @@ fn a_pull_request_that_only_changes_a_test_file_shows_its_cases_not_no_change() 
     );
 }
 
+#[test]
+fn a_pull_request_checks_only_what_it_changed_though_an_unrelated_file_is_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    let (flow, tests) = tiny_flow("a");
+    write(d, "flows/a.flow.json", &flow);
+    write(d, "flows/a.tests.json", &tests);
+    write(d, "flows/broken.flow.json", "{\"flowId\": \"broken\", \"elements\": [");
+    write(d, "flows/orphan.tests.json", "not json");
+    let base = commit_all(d, "base");
+    write(d, "flows/a.flow.json", &format!("{flow}\n"));
+    let head = commit_all(d, "a touched");
+    let run = run_git_pull_request(d, &base, &head);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.outputs["flows-checked"], "1", "{}", run.stdout);
+    assert_eq!(run.outputs["errors"], "0", "{}", run.stdout);
+    // The broken files are still counted under the paths, and never read.
+    assert!(
+        run.stdout
+            .contains("Checked the 1 flow this pull request changes (of 3 under the paths)."),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("broken.flow.json"), "{}", run.stdout);
+    assert!(!run.stdout.contains("orphan.tests.json"), "{}", run.stdout);
+}
+
+#[test]
+fn a_pull_request_that_changes_a_test_file_checks_its_flow_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    // The flow has an unreachable element: its warning shows the flow was read and checked.
+    let (flow, tests) = tiny_flow("b");
+    let flow = flow.replace(
+        r#"{"id": "bye", "type": "hangup"}"#,
+        r#"{"id": "bye", "type": "hangup"}, {"id": "stray", "type": "hangup"}"#,
+    );
+    write(d, "flows/b.flow.json", &flow);
+    write(d, "flows/b.tests.json", &tests);
+    let (other, other_tests) = tiny_flow("c");
+    write(d, "flows/c.flow.json", &other);
+    write(d, "flows/c.tests.json", &other_tests);
+    let base = commit_all(d, "base");
+    write(d, "flows/b.tests.json", &format!("{tests}\n"));
+    let head = commit_all(d, "b's tests touched");
+    let run = run_git_pull_request(d, &base, &head);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.outputs["flows-checked"], "1", "{}", run.stdout);
+    assert_eq!(run.outputs["tests-total"], "1", "{}", run.stdout);
+    assert_eq!(run.outputs["warnings"], "1", "{}", run.stdout);
+    assert!(run.stdout.contains("flows/b.flow.json"), "{}", run.stdout);
+    assert!(!run.stdout.contains("flows/c.flow.json"), "{}", run.stdout);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn when_neither_the_api_nor_git_can_say_every_flow_is_checked() {
     let repo = pull_request_repo();
