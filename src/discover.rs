@@ -539,4 +539,34 @@ mod tests {
             Err(DiscoverError::Missing(_))
         ));
     }
+
+    #[test]
+    fn discovering_only_wanted_stems_pairs_them_and_counts_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for name in [
+            "a.flow.json",
+            "a.tests.json",
+            "b.flow.json",
+            "b.tests.json",
+            "c.tests.json",
+        ] {
+            std::fs::write(root.join(name), "{}").unwrap();
+        }
+        std::fs::write(root.join("broken.flow.json"), "{").unwrap();
+        let found = discover_only(&[root.to_path_buf()], &Scope::default(), |stem| stem.ends_with("b"));
+        assert_eq!(
+            found.units,
+            vec![Unit {
+                flow: Some(root.join("b.flow.json")),
+                tests: Some(root.join("b.tests.json")),
+                refused: vec![]
+            }]
+        );
+        assert_eq!(found.found, 4);
+        assert!(found.errors.is_empty());
+        // Everything wanted: the same count, every unit paired.
+        let all = discover_in(&[root.to_path_buf()], &Scope::default());
+        assert_eq!((all.units.len(), all.found), (4, 4));
+    }
 }

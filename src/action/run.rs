@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::action::context::{GitHubContext, PullRequest, Trigger};
 use crate::action::inputs::{self, Inputs, Shard};
-use crate::action::select::{Selection, changed_stems, repo_path, select};
+use crate::action::select::{Selection, Touched, repo_path, select};
 use crate::action::settings_file;
 use crate::check::online::{Online, check_drift, check_online};
 use crate::check::{self, CheckReport};
@@ -402,10 +402,8 @@ impl Run {
         // walked and counted, not sorted or paired. CXF033 compares the checked flows' ids, as before.
         let found = match &changes {
             Ok(changes) => {
-                let touched = changed_stems(changes);
-                discover::discover_only(&inputs.paths, &scope, |stem| {
-                    touched.contains(repo_path(stem, &self.workspace).as_str())
-                })
+                let touched = Touched::new(changes);
+                discover::discover_only(&inputs.paths, &scope, |stem| touched.contains(stem, &self.workspace))
             }
             Err(_) => discover::discover_in(&inputs.paths, &scope),
         };

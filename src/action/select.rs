@@ -52,8 +52,27 @@ fn unit_stem(unit: &Unit, workspace: &Path) -> String {
 
 /// The stems (`dir/NAME`) of the flows, scripts and test files a change touched, as the repository
 /// names them: what discovery needs to pair when only changed flows are checked.
-pub fn changed_stems(changes: &[ChangedFile]) -> FxHashSet<&str> {
-    changes.iter().filter_map(|file| stem(&file.path)).collect()
+pub struct Touched<'a> {
+    stems: FxHashSet<&'a str>,
+    /// Their last components, looked up first: most stems a walk finds are not touched, and
+    /// naming a stem as the repository does takes an allocation.
+    names: FxHashSet<&'a str>,
+}
+
+impl<'a> Touched<'a> {
+    pub fn new(changes: &'a [ChangedFile]) -> Self {
+        let stems: FxHashSet<&str> = changes.iter().filter_map(|file| stem(&file.path)).collect();
+        let names = stems.iter().map(|s| s.rsplit('/').next().unwrap_or(s)).collect();
+        Touched { stems, names }
+    }
+
+    /// Whether the stem `stem` (a path under `workspace`) is one the change touched.
+    pub fn contains(&self, stem: &Path, workspace: &Path) -> bool {
+        stem.file_name()
+            .and_then(|name| name.to_str())
+            .is_some_and(|name| self.names.contains(name))
+            && self.stems.contains(repo_path(stem, workspace).as_str())
+    }
 }
 
 /// Selects from the units discovered (`found` of them under the paths, though discovery may have
