@@ -475,22 +475,28 @@ fn with_suffix(stem: &Path, suffix: &str) -> PathBuf {
 mod tests {
     use super::*;
 
+    /// A folder holding each of `names`, each `{}`.
+    fn folder_with(names: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for name in names {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "{}").unwrap();
+        }
+        dir
+    }
+
     #[test]
     fn pairs_tests_with_flows_and_keeps_orphans() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        for name in [
+        let dir = folder_with(&[
             "a.flow.json",
             "a.tests.json",
             "b.flow.json",
             "c.tests.json",
             "notes.json",
             ".hidden/d.flow.json",
-        ] {
-            let path = root.join(name);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, "{}").unwrap();
-        }
+        ]);
+        let root = dir.path();
         let units = discover(&[root.to_path_buf()]).into_result().unwrap();
         assert_eq!(
             units,
@@ -542,17 +548,14 @@ mod tests {
 
     #[test]
     fn discovering_only_wanted_stems_pairs_them_and_counts_the_rest() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        for name in [
+        let dir = folder_with(&[
             "a.flow.json",
             "a.tests.json",
             "b.flow.json",
             "b.tests.json",
             "c.tests.json",
-        ] {
-            std::fs::write(root.join(name), "{}").unwrap();
-        }
+        ]);
+        let root = dir.path();
         std::fs::write(root.join("broken.flow.json"), "{").unwrap();
         let found = discover_only(&[root.to_path_buf()], &Scope::default(), |stem| stem.ends_with("b"));
         assert_eq!(

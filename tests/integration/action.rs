@@ -293,6 +293,23 @@ pub(crate) fn run_git_pull_request(dir: &Path, base: &str, head: &str) -> Action
     )
 }
 
+/// A `pull_request` run (as [`run_git_pull_request`]) of a new repository whose base commit holds
+/// `base` and whose head commit writes `head` over it (path, text).
+fn run_pull_request_of(base: &[(&str, &str)], head: &[(&str, &str)]) -> ActionRun {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    for (path, text) in base {
+        write(d, path, text);
+    }
+    let base = commit_all(d, "base");
+    for (path, text) in head {
+        write(d, path, text);
+    }
+    let head = commit_all(d, "head");
+    run_git_pull_request(d, &base, &head)
+}
+
 /// A `pull_request` event payload in the shape GitHub writes it.
 pub(crate) fn pull_request_event(dir: &Path, base: &str, head: &str, changed_files: u64) -> PathBuf {
     let event = json!({
@@ -730,18 +747,13 @@ fn the_git_fallback_diffs_against_the_merge_base_so_main_s_own_changes_are_not_t
 
 #[test]
 fn a_pull_request_that_only_changes_a_test_file_shows_its_cases_not_no_change() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    git(d, &["init", "-q", "-b", "main"]);
     let (flow, tests) = tiny_flow("a");
-    write(d, "flows/a.flow.json", &flow);
-    write(d, "flows/a.tests.json", &tests);
-    let base = commit_all(d, "base");
     let more = r#"{"cases": [{"name": "hangs up", "input": {"dtmf": []}, "expect": {"finalElement": "bye", "maxExecutionMs": 100}},
   {"name": "hangs up at once", "input": {"dtmf": ["1"]}, "expect": {"finalElement": "bye"}}]}"#;
-    write(d, "flows/a.tests.json", more);
-    let head = commit_all(d, "a case more, and a limit");
-    let run = run_git_pull_request(d, &base, &head);
+    let run = run_pull_request_of(
+        &[("flows/a.flow.json", &flow), ("flows/a.tests.json", &tests)],
+        &[("flows/a.tests.json", more)],
+    );
     assert_eq!(run.code, 0, "{}", run.stdout);
     let summary = &run.summary;
     assert!(
@@ -757,18 +769,16 @@ fn a_pull_request_that_only_changes_a_test_file_shows_its_cases_not_no_change() 
 
 #[test]
 fn a_pull_request_checks_only_what_it_changed_though_an_unrelated_file_is_broken() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    git(d, &["init", "-q", "-b", "main"]);
     let (flow, tests) = tiny_flow("a");
-    write(d, "flows/a.flow.json", &flow);
-    write(d, "flows/a.tests.json", &tests);
-    write(d, "flows/broken.flow.json", "{\"flowId\": \"broken\", \"elements\": [");
-    write(d, "flows/orphan.tests.json", "not json");
-    let base = commit_all(d, "base");
-    write(d, "flows/a.flow.json", &format!("{flow}\n"));
-    let head = commit_all(d, "a touched");
-    let run = run_git_pull_request(d, &base, &head);
+    let run = run_pull_request_of(
+        &[
+            ("flows/a.flow.json", &flow),
+            ("flows/a.tests.json", &tests),
+            ("flows/broken.flow.json", "{\"flowId\": \"broken\", \"elements\": ["),
+            ("flows/orphan.tests.json", "not json"),
+        ],
+        &[("flows/a.flow.json", &format!("{flow}\n"))],
+    );
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(run.outputs["flows-checked"], "1", "{}", run.stdout);
     assert_eq!(run.outputs["errors"], "0", "{}", run.stdout);
@@ -785,24 +795,22 @@ fn a_pull_request_checks_only_what_it_changed_though_an_unrelated_file_is_broken
 
 #[test]
 fn a_pull_request_that_changes_a_test_file_checks_its_flow_too() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    git(d, &["init", "-q", "-b", "main"]);
     // The flow has an unreachable element: its warning shows the flow was read and checked.
     let (flow, tests) = tiny_flow("b");
     let flow = flow.replace(
         r#"{"id": "bye", "type": "hangup"}"#,
         r#"{"id": "bye", "type": "hangup"}, {"id": "stray", "type": "hangup"}"#,
     );
-    write(d, "flows/b.flow.json", &flow);
-    write(d, "flows/b.tests.json", &tests);
     let (other, other_tests) = tiny_flow("c");
-    write(d, "flows/c.flow.json", &other);
-    write(d, "flows/c.tests.json", &other_tests);
-    let base = commit_all(d, "base");
-    write(d, "flows/b.tests.json", &format!("{tests}\n"));
-    let head = commit_all(d, "b's tests touched");
-    let run = run_git_pull_request(d, &base, &head);
+    let run = run_pull_request_of(
+        &[
+            ("flows/b.flow.json", &flow),
+            ("flows/b.tests.json", &tests),
+            ("flows/c.flow.json", &other),
+            ("flows/c.tests.json", &other_tests),
+        ],
+        &[("flows/b.tests.json", &format!("{tests}\n"))],
+    );
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(run.outputs["flows-checked"], "1", "{}", run.stdout);
     assert_eq!(run.outputs["tests-total"], "1", "{}", run.stdout);
