@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
+use crate::flow::model::Flow;
 use crate::sim::run::CallSummary;
 
 /// One element.
@@ -35,13 +36,23 @@ pub struct Link<'v> {
     pub rule: bool,
 }
 
+/// The copy of a called script, drawn as a box of its own: its name as the copy's ids are
+/// prefixed (`Acme_Caller_Tier`, `Tier/Lookup` for a script that script calls) and its nodes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group<'v> {
+    pub title: &'v str,
+    pub nodes: Vec<usize>,
+}
+
 /// A flow's nodes and links, read from its JSON (a Studio script through
 /// [`crate::studio::view::as_flow`]; the first element of a duplicated id stands for
-/// it; links to ids that are no element are left out).
+/// it; links to ids that are no element are left out), and the scripts its calls follow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagram<'v> {
     pub nodes: Vec<Node<'v>>,
     pub links: Vec<Link<'v>>,
+    /// The called scripts' copies, each node in at most one (none for a flow file).
+    pub groups: Vec<Group<'v>>,
 }
 
 /// What to highlight, by node and link position.
@@ -98,7 +109,62 @@ impl<'v> Diagram<'v> {
                 })
             })
             .collect();
-        Diagram { nodes, links }
+        Diagram {
+            nodes,
+            links,
+            groups: Vec::new(),
+        }
+    }
+
+    /// The diagram of a script `root` with the copies of the scripts its calls follow
+    /// (`expanded`, from [`crate::studio::subscript::expand`], which appends them to `root`'s
+    /// actions and branches): each copy a group, wired by the `sub-script` branch from the call
+    /// into its BEGIN and the `return` branches from its RETURNs back to the call.
+    pub fn with_called_scripts(mut self, root: &Flow, expanded: &'v Flow) -> Self {
+        let copied = expanded.elements.get(root.elements.len()..).unwrap_or_default();
+        let mut position: HashMap<&str, usize> = HashMap::new();
+        for (i, node) in self.nodes.iter().enumerate() {
+            position.entry(node.id).or_insert(i);
+        }
+        for element in copied {
+            let id = element.id.value.as_str();
+            let Some((title, _)) = id.rsplit_once('/') else {
+                continue;
+            };
+            let action = element.action.as_deref();
+            let label = action.and_then(|a| a.label.as_deref());
+            let label = label.map(|l| l.strip_prefix(title).and_then(|l| l.strip_prefix('/')).unwrap_or(l));
+            position.entry(id).or_insert(self.nodes.len());
+            match self.groups.iter_mut().find(|g| g.title == title) {
+                Some(group) => group.nodes.push(self.nodes.len()),
+                None => self.groups.push(Group {
+                    title,
+                    nodes: vec![self.nodes.len()],
+                }),
+            }
+            self.nodes.push(Node {
+                id,
+                kind: action.map_or("", |a| a.name.as_str()),
+                label,
+            });
+        }
+        for edge in expanded.edges.get(root.edges.len()..).unwrap_or_default() {
+            let ends = (position.get(edge.from.value.as_str()), position.get(edge.to.value.as_str()));
+            if let (Some(&from), Some(&to)) = ends {
+                self.links.push(Link {
+                    from,
+                    to,
+                    label: edge.on.as_ref().map(|on| on.value.as_str()),
+                    rule: false,
+                });
+            }
+        }
+        self
+    }
+
+    /// The group a node is drawn in, if any.
+    pub fn group_of(&self, node: usize) -> Option<usize> {
+        self.groups.iter().position(|g| g.nodes.contains(&node))
     }
 
     /// The positions of the nodes with these ids.

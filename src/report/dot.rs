@@ -22,7 +22,8 @@ fn escaped(text: &str) -> String {
 /// A diagram as a DOT digraph.
 pub fn write(diagram: &Diagram, highlights: &Highlights) -> String {
     let mut out = String::from("digraph flow {\n  node [shape=box, fontname=\"Helvetica\"];\n");
-    for (i, node) in diagram.nodes.iter().enumerate() {
+    let node = |out: &mut String, i: usize, indent: &str| {
+        let node = &diagram.nodes[i];
         let mut style = Vec::new();
         if highlights.uncovered.contains(&i) {
             style.push("style=\"dashed,filled\", fillcolor=\"#f6f8fa\", color=\"#8c959f\", fontcolor=\"#57606a\"");
@@ -35,7 +36,17 @@ pub fn write(diagram: &Diagram, highlights: &Highlights) -> String {
         }
         let extra: String = style.iter().map(|s| format!(", {s}")).collect();
         let (title, kind) = (escaped(&node.title()), escaped(node.kind));
-        let _ = writeln!(out, "  n{i} [label=\"{title}\\n{kind}\"{extra}];");
+        let _ = writeln!(out, "{indent}n{i} [label=\"{title}\\n{kind}\"{extra}];");
+    };
+    for i in (0..diagram.nodes.len()).filter(|&i| diagram.group_of(i).is_none()) {
+        node(&mut out, i, "  ");
+    }
+    for (g, group) in diagram.groups.iter().enumerate() {
+        let _ = writeln!(out, "  subgraph cluster_{g} {{\n    label=\"{}\";", escaped(group.title));
+        for &i in &group.nodes {
+            node(&mut out, i, "    ");
+        }
+        out.push_str("  }\n");
     }
     for (l, link) in diagram.links.iter().enumerate() {
         let mut attributes = Vec::new();

@@ -63,8 +63,19 @@ pub fn render(flow: &Value, changed: &BTreeSet<String>, failing_calls: &[&CallSu
 /// A diagram as a Mermaid flowchart.
 pub fn write(diagram: &Diagram, highlights: &Highlights) -> String {
     let mut out = String::from("flowchart TD\n");
-    for (i, node) in diagram.nodes.iter().enumerate() {
-        let _ = writeln!(out, "  n{i}[\"{}<br/>{}\"]", label(&node.title()), label(node.kind));
+    let node = |out: &mut String, i: usize, indent: &str| {
+        let node = &diagram.nodes[i];
+        let _ = writeln!(out, "{indent}n{i}[\"{}<br/>{}\"]", label(&node.title()), label(node.kind));
+    };
+    for i in (0..diagram.nodes.len()).filter(|&i| diagram.group_of(i).is_none()) {
+        node(&mut out, i, "  ");
+    }
+    for (g, group) in diagram.groups.iter().enumerate() {
+        let _ = writeln!(out, "  subgraph s{g}[\"{}\"]", label(group.title));
+        for &i in &group.nodes {
+            node(&mut out, i, "    ");
+        }
+        out.push_str("  end\n");
     }
     for link in &diagram.links {
         let arrow = if link.rule { "-.->" } else { "-->" };
