@@ -303,6 +303,48 @@ fn the_example_script_draws_with_labels_and_its_tests() {
 }
 
 #[test]
+fn the_example_script_draws_the_script_it_calls_as_a_subgraph_wired_in_and_out() {
+    let (code, mermaid, err) = run(&root(), &["graph", "examples/studio/acme_main_ivr.json"]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("graph-called-script-mermaid", mermaid);
+    let dot_args = ["graph", "examples/studio/acme_main_ivr.json", "--format", "dot"];
+    let (code, dot, err) = run(&root(), &dot_args);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("graph-called-script-dot", dot);
+}
+
+/// The example script and the script it calls in a folder of their own, with one case that
+/// goes through the called script and then expects the wrong queue.
+#[test]
+fn a_failing_path_through_a_called_script_is_red_inside_its_subgraph() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["acme_main_ivr.json", "acme_caller_tier.json"] {
+        fs::copy(root().join("examples/studio").join(name), dir.path().join(name)).unwrap();
+    }
+    let cases = json!({"cases": [{"name": "gold caller expected at billing",
+        "input": {"dtmf": ["1", "1"], "variables": {"ANI": "5551000"}},
+        "mock": {"Business Hours?": "Open"},
+        "expect": {"finalElement": "Billing Queue"}}]});
+    fs::write(dir.path().join("acme_main_ivr.tests.json"), cases.to_string()).unwrap();
+    let (code, mermaid, err) = run(dir.path(), &["graph", "acme_main_ivr.json"]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("graph-called-script-failing-mermaid", mermaid);
+    let class = mermaid.lines().find(|l| l.ends_with(" failing") && l.contains("class ")).unwrap();
+    for copied in ["n16", "n17", "n18"] {
+        assert!(class.contains(copied), "{copied} is red: {mermaid}");
+    }
+    let (code, dot, err) = run(dir.path(), &["graph", "acme_main_ivr.json", "--format", "dot"]);
+    assert_eq!(code, 0, "{err}");
+    for red in [
+        r##"n12 -> n16 [label="sub-script", color="#cf222e", penwidth=3];"##,
+        r##"n18 -> n12 [label="return", color="#cf222e", penwidth=3];"##,
+        r##"    n17 [label="acme_caller_tier/2 Tier Rules\nSNIPPET", color="#cf222e", penwidth=3];"##,
+    ] {
+        assert!(dot.contains(red), "{red} in {dot}");
+    }
+}
+
+#[test]
 fn the_pull_request_summary_diffs_scripts_by_action_and_calls_moves_layout_only() {
     use crate::action::{commit_all, git, pull_request_event};
     let dir = tempfile::tempdir().unwrap();
