@@ -80,6 +80,9 @@ pub struct FileReport {
     pub flow_id_span: Option<Span>,
     /// A flow file's loaded model, when it could be loaded and the settings keep it.
     pub model: Option<Arc<Flow>>,
+    /// A script's model with the scripts its calls follow copied in (`studio::subscript`), which
+    /// its cases ran through, when it calls any and the settings keep it.
+    pub expanded: Option<Arc<Flow>>,
     /// A flow file's JSON as written, when the settings keep it.
     pub json: Option<Arc<serde_json::Value>>,
     /// A test file's loaded cases, when the settings keep them.
@@ -388,10 +391,10 @@ fn check_unit(unit: &Unit, settings: &Settings, library: &Library) -> (UnitRepor
             let tests = tests_part.as_ref().map(|(report, tests)| (report, tests));
             report.simulation = Some(simulate(flow, ends, &report, tests, settings));
         }
-        report.model = loaded
-            .map(|loaded| loaded.flow)
-            .filter(|_| settings.keep_loaded)
-            .map(Arc::new);
+        if let Some(loaded) = loaded.filter(|_| settings.keep_loaded) {
+            report.model = Some(Arc::new(loaded.flow));
+            report.expanded = loaded.expanded.map(|(flow, _)| Arc::new(flow));
+        }
         report
     });
     let tests = tests_part.map(|(mut report, tests)| {
@@ -672,6 +675,7 @@ fn finish(
         flow_id,
         flow_id_span: None,
         model: None,
+        expanded: None,
         json: None,
         cases: None,
         diagnostics,

@@ -630,16 +630,7 @@ fn run_graph(args: GraphArgs) -> ExitCode {
         return cannot_run("the flow file cannot be read as JSON, so it cannot be drawn");
     };
     let view = cxone_flow::studio::view::as_flow(json);
-    // A script's calls of scripts beside it, followed as its cases follow them.
-    let expanded = flow
-        .model
-        .as_deref()
-        .filter(|_| flow.is_script())
-        .map(|model| (model, cxone_flow::studio::library::with_called_scripts(&args.flow, model.clone())));
-    let diagram = match &expanded {
-        Some((model, expanded)) => Diagram::of(&view).with_called_scripts(model, expanded),
-        None => Diagram::of(&view),
-    };
+    let diagram = Diagram::of_file(&view, flow);
     let mut highlights = Highlights::default();
     match flow.simulation.as_ref().filter(|_| has_tests) {
         Some(simulation) => {

@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
+use crate::check::FileReport;
 use crate::flow::model::Flow;
 use crate::sim::run::CallSummary;
 
@@ -116,11 +117,21 @@ impl<'v> Diagram<'v> {
         }
     }
 
+    /// The diagram of a checked file from its JSON `view` ([`crate::studio::view::as_flow`]), with
+    /// the scripts its calls follow when the report keeps them.
+    pub fn of_file(view: &'v Value, file: &'v FileReport) -> Self {
+        let diagram = Diagram::of(view);
+        match (file.model.as_deref(), file.expanded.as_deref()) {
+            (Some(root), Some(expanded)) => diagram.with_called_scripts(root, expanded),
+            _ => diagram,
+        }
+    }
+
     /// The diagram of a script `root` with the copies of the scripts its calls follow
     /// (`expanded`, from [`crate::studio::subscript::expand`], which appends them to `root`'s
     /// actions and branches): each copy a group, wired by the `sub-script` branch from the call
     /// into its BEGIN and the `return` branches from its RETURNs back to the call.
-    pub fn with_called_scripts(mut self, root: &Flow, expanded: &'v Flow) -> Self {
+    fn with_called_scripts(mut self, root: &Flow, expanded: &'v Flow) -> Self {
         let copied = expanded.elements.get(root.elements.len()..).unwrap_or_default();
         let mut position: HashMap<&str, usize> = HashMap::new();
         for (i, node) in self.nodes.iter().enumerate() {

@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
+use crate::check::FileReport;
 use crate::report::diagram::{Diagram, Highlights, joined};
 use crate::sim::run::CallSummary;
 
@@ -35,15 +36,25 @@ fn label(text: &str) -> String {
     out
 }
 
-/// The diagram's source for a PR summary (flows up to `MAX_ELEMENTS`), or why it is not drawn.
-pub fn render(flow: &Value, changed: &BTreeSet<String>, failing_calls: &[&CallSummary]) -> Result<String, String> {
+/// The diagram's source for a PR summary (flows up to `MAX_ELEMENTS`, the copies of the scripts a
+/// script's calls follow included when `checked`, its file's report, keeps them), or why it is not
+/// drawn.
+pub fn render(
+    flow: &Value,
+    checked: Option<&FileReport>,
+    changed: &BTreeSet<String>,
+    failing_calls: &[&CallSummary],
+) -> Result<String, String> {
     let (file, parts) = if crate::studio::view::is_script(flow) {
         ("script", "actions")
     } else {
         ("flow", "elements")
     };
     let flow = crate::studio::view::as_flow(flow);
-    let diagram = Diagram::of(&flow);
+    let diagram = match checked {
+        Some(file) => Diagram::of_file(&flow, file),
+        None => Diagram::of(&flow),
+    };
     if diagram.nodes.len() > MAX_ELEMENTS {
         return Err(format!(
             "the {file} has {} {parts}; diagrams are drawn up to {MAX_ELEMENTS}",
@@ -123,7 +134,7 @@ mod tests {
           "edges": [{"from": "start", "to": "m\"e<n>u`"}, {"from": "m\"e<n>u`", "to": "q", "on": "1"}]});
         let changed: BTreeSet<String> = ["q".to_string()].into();
         let failing = CallSummary::through(&["start", "m\"e<n>u`"], &["", ""]);
-        let chart = render(&flow, &changed, &[&failing]).unwrap();
+        let chart = render(&flow, None, &changed, &[&failing]).unwrap();
         assert!(chart.contains("n1[\"m#quot;e#lt;n#gt;u#96;<br/>menu\"]"), "{chart}");
         assert!(chart.contains("n1 -->|\"1\"| n2"), "{chart}");
         assert!(chart.contains("class n2 changed"));
@@ -138,7 +149,7 @@ mod tests {
             .map(|id| (id.to_string(), json!({"actionId": id, "name": "PLAY"})))
             .collect();
         let script = json!({"header": {}, "actions": actions, "branches": {}});
-        let why = render(&script, &BTreeSet::new(), &[]).unwrap_err();
+        let why = render(&script, None, &BTreeSet::new(), &[]).unwrap_err();
         assert_eq!(
             why,
             format!(
@@ -154,7 +165,7 @@ mod tests {
             {"id": "q", "type": "queue"}],
           "edges": [{"from": "start", "to": "m"}, {"from": "m", "to": "q", "on": "1"}, {"from": "m", "to": "q", "on": "2"}]});
         let failing = CallSummary::through(&["start", "m", "q"], &["", "2", ""]);
-        let chart = render(&flow, &BTreeSet::new(), &[&failing]).unwrap();
+        let chart = render(&flow, None, &BTreeSet::new(), &[&failing]).unwrap();
         assert!(chart.contains("linkStyle 0,2 stroke"), "{chart}");
     }
 
@@ -163,7 +174,7 @@ mod tests {
         let hostile = "x%%{init: {\"securityLevel\": \"loose\"}}%%\"];click n0 call alert(1);%%";
         let flow = json!({"elements": [{"id": "start", "type": "start"}, {"id": hostile, "type": "menu%%{init}%%"}],
           "edges": [{"from": "start", "to": hostile, "on": "1%%{init: {}}%%\nclick n1 href \"javascript:x\""}]});
-        let chart = render(&flow, &BTreeSet::new(), &[]).unwrap();
+        let chart = render(&flow, None, &BTreeSet::new(), &[]).unwrap();
         assert!(!chart.contains('%'), "{chart}");
         assert!(!chart.contains("\"];") && chart.contains("#quot;]#59;click"), "{chart}");
         // Every line is one of ours: a node, an edge, a class definition; none starts with `click`.

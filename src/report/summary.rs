@@ -282,6 +282,12 @@ fn header(input: &SummaryInput) -> String {
 }
 
 /// The failing calls of one flow.
+/// The report of the flow file at `flow_path`.
+fn checked<'r>(report: &'r CheckReport, flow_path: &str) -> Option<&'r FileReport> {
+    let mut flows = report.units.iter().filter_map(|unit| unit.flow.as_ref());
+    flows.find(|flow| flow.source.display_path() == flow_path)
+}
+
 fn failing_calls<'r>(report: &'r CheckReport, flow_path: &str) -> Vec<&'r CallSummary> {
     report
         .simulations()
@@ -368,7 +374,7 @@ fn changes_block(report: &CheckReport, changes: &FlowChanges) -> String {
         }
         out.push('\n');
     }
-    match mermaid::render(head, &touched, &failing_calls(report, &changes.path)) {
+    match mermaid::render(head, checked(report, &changes.path), &touched, &failing_calls(report, &changes.path)) {
         Ok(chart) => {
             let _ = writeln!(
                 out,
