@@ -313,27 +313,19 @@ fn the_example_script_draws_the_script_it_calls_as_a_subgraph_wired_in_and_out()
     insta::assert_snapshot!("graph-called-script-dot", dot);
 }
 
-/// The example script and the script it calls in a folder of their own, with one case that
-/// goes through the called script and then expects the wrong queue.
 #[test]
 fn a_failing_path_through_a_called_script_is_red_inside_its_subgraph() {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["acme_main_ivr.json", "acme_caller_tier.json"] {
-        fs::copy(root().join("examples/studio").join(name), dir.path().join(name)).unwrap();
-    }
-    let cases = json!({"cases": [{"name": "gold caller expected at billing",
-        "input": {"dtmf": ["1", "1"], "variables": {"ANI": "5551000"}},
-        "mock": {"Business Hours?": "Open"},
-        "expect": {"finalElement": "Billing Queue"}}]});
-    fs::write(dir.path().join("acme_main_ivr.tests.json"), cases.to_string()).unwrap();
-    let (code, mermaid, err) = run(dir.path(), &["graph", "acme_main_ivr.json"]);
+    write_example_with_called_script(dir.path(), &failing_through_the_called_script());
+    let ivr = dir.path().join("ivr");
+    let (code, mermaid, err) = run(&ivr, &["graph", "acme_main_ivr.json"]);
     assert_eq!(code, 0, "{err}");
     insta::assert_snapshot!("graph-called-script-failing-mermaid", mermaid);
     let class = mermaid.lines().find(|l| l.ends_with(" failing") && l.contains("class ")).unwrap();
     for copied in ["n16", "n17", "n18"] {
         assert!(class.contains(copied), "{copied} is red: {mermaid}");
     }
-    let (code, dot, err) = run(dir.path(), &["graph", "acme_main_ivr.json", "--format", "dot"]);
+    let (code, dot, err) = run(&ivr, &["graph", "acme_main_ivr.json", "--format", "dot"]);
     assert_eq!(code, 0, "{err}");
     for red in [
         r##"n12 -> n16 [label="sub-script", color="#cf222e", penwidth=3];"##,
@@ -393,6 +385,57 @@ fn the_pull_request_summary_diffs_scripts_by_action_and_calls_moves_layout_only(
         "the prompt change names the action by id, label and type: {summary}"
     );
     assert!(summary.contains("n2[\"3 Main Menu<br/>MENU\"]"), "{summary}");
+}
+
+/// The example script and the script it calls in `dir/ivr`, with `cases` beside the example.
+fn write_example_with_called_script(dir: &Path, cases: &Value) {
+    fs::create_dir_all(dir.join("ivr")).unwrap();
+    for name in ["acme_main_ivr.json", "acme_caller_tier.json"] {
+        fs::copy(root().join("examples/studio").join(name), dir.join("ivr").join(name)).unwrap();
+    }
+    fs::write(dir.join("ivr/acme_main_ivr.tests.json"), cases.to_string()).unwrap();
+}
+
+/// A case that goes through the called script, then expects the wrong queue.
+fn failing_through_the_called_script() -> Value {
+    json!({"cases": [{"name": "standard caller expected at billing",
+        "input": {"dtmf": ["1", "1"], "variables": {"ANI": "5551000"}},
+        "mock": {"Business Hours?": "Open"},
+        "expect": {"finalElement": "Billing Queue"}}]})
+}
+
+#[test]
+fn the_pull_request_summary_draws_a_called_script_and_the_failing_path_inside_it() {
+    use crate::action::{commit_all, git, pull_request_event};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write_example_with_called_script(d, &json!({"cases": []}));
+    let base = commit_all(d, "base");
+    write_example_with_called_script(d, &failing_through_the_called_script());
+    let main = d.join("ivr/acme_main_ivr.json");
+    let mut script: Value = serde_json::from_str(&fs::read_to_string(&main).unwrap()).unwrap();
+    script["actions"]["2"]["label"] = json!("Hello");
+    fs::write(&main, serde_json::to_string_pretty(&script).unwrap()).unwrap();
+    let head = commit_all(d, "relabel the welcome, add a case through the called script");
+    let runner = tempfile::tempdir().unwrap();
+    let event = pull_request_event(runner.path(), &base, &head, 2);
+    let run = run_action(
+        d,
+        &[
+            ("GITHUB_EVENT_NAME", "pull_request"),
+            ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+            ("INPUT_PATHS", "ivr"),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let summary = &run.summary;
+    let chart = summary.split("### Changes in ivr/acme\\_main\\_ivr\\.json").nth(1).unwrap_or(summary);
+    assert!(chart.contains("  subgraph s0[\"acme_caller_tier\"]\n    n16[\"acme_caller_tier/1 Begin<br/>BEGIN\"]"), "{summary}");
+    assert!(chart.contains("n12 -->|\"sub-script\"| n16"), "{summary}");
+    let failing = chart.lines().find(|l| l.starts_with("  class ") && l.ends_with(" failing"));
+    let failing = failing.unwrap_or_else(|| panic!("{summary}"));
+    assert!(failing.contains(",n16,n17,n18"), "{failing}");
 }
 
 mod properties {
