@@ -225,6 +225,59 @@ mod tests {
 
     use super::*;
 
+    /// A script's JSON and its loaded model.
+    fn script(actions: &[crate::rules::test_script::TestAction]) -> (Value, Flow) {
+        let text = String::from_utf8(crate::rules::test_script::script(actions)).unwrap();
+        let json: Value = serde_json::from_str(&text).unwrap();
+        let tape = crate::json::Tape::parse(&text).unwrap();
+        (json, crate::studio::load::load(tape.root()).0)
+    }
+
+    #[test]
+    fn each_followed_call_s_copy_is_a_group_wired_in_and_back_and_a_missing_one_is_no_group() {
+        use std::sync::Arc;
+
+        use crate::studio::subscript::{Found, expand};
+        let (root_json, root) = script(&[
+            (1, "BEGIN", json!({}), &[("", 2)]),
+            (2, "RUNSUB", json!({"ScriptName": "Tier"}), &[("", 3)]),
+            (3, "RUNSUB", json!({"ScriptName": "Gone"}), &[("", 4)]),
+            (4, "HANGUP", json!({}), &[]),
+        ]);
+        let (_, tier) = script(&[
+            (1, "BEGIN", json!({}), &[("", 2)]),
+            (2, "RUNSUB", json!({"ScriptName": "Inner"}), &[("", 3)]),
+            (3, "RETURN", json!({}), &[]),
+        ]);
+        let (_, inner) = script(&[(1, "BEGIN", json!({}), &[("", 2)]), (2, "RETURN", json!({}), &[])]);
+        let (tier, inner) = (Arc::new(tier), Arc::new(inner));
+        let mut find = |name: &str| match name {
+            "Tier" => Found::Script(tier.clone()),
+            "Inner" => Found::Script(inner.clone()),
+            _ => Found::Missing,
+        };
+        let expanded = expand(&root, "main", &mut find).unwrap().flow;
+        let view = crate::studio::view::as_flow(&root_json);
+        let alone = Diagram::of(&view);
+        let diagram = alone.clone().with_called_scripts(&root, &expanded);
+        assert_eq!(diagram.nodes[..4], alone.nodes[..], "the script's own nodes come first, as they were");
+        assert_eq!(diagram.links[..alone.links.len()], alone.links[..]);
+        let titles: Vec<&str> = diagram.groups.iter().map(|g| g.title).collect();
+        assert_eq!(titles, ["Tier", "Tier/Inner"], "the call of Gone is no group");
+        assert_eq!(diagram.groups[0].nodes, [4, 5, 6]);
+        let titled = |i: usize| diagram.nodes[i].title();
+        assert_eq!(titled(5), "Tier/2 A2", "the label without the prefix, the id with it");
+        assert_eq!(diagram.nodes[5].kind, "RUNSUB");
+        let link = |from: &str, to: &str, on: &str| {
+            let id = |i: usize| diagram.nodes[i].id;
+            diagram.links.iter().any(|l| (id(l.from), id(l.to), l.label) == (from, to, Some(on)))
+        };
+        assert!(link("2", "Tier/1", "sub-script") && link("Tier/3", "2", "return"));
+        assert!(link("Tier/2", "Tier/Inner/1", "sub-script") && link("Tier/Inner/2", "Tier/2", "return"));
+        assert!(link("Tier/1", "Tier/2", "default"));
+        assert!(!diagram.links.iter().any(|l| l.from == 2 && l.label == Some("sub-script")));
+    }
+
     #[test]
     fn nodes_links_and_paths() {
         let flow = json!({"elements": [{"id": "start", "type": "start"}, {"id": "m", "type": "menu"},
