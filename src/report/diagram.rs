@@ -160,7 +160,10 @@ impl<'v> Diagram<'v> {
             });
         }
         for edge in expanded.edges.get(root.edges.len()..).unwrap_or_default() {
-            let ends = (position.get(edge.from.value.as_str()), position.get(edge.to.value.as_str()));
+            let ends = (
+                position.get(edge.from.value.as_str()),
+                position.get(edge.to.value.as_str()),
+            );
             if let (Some(&from), Some(&to)) = ends {
                 self.links.push(Link {
                     from,
@@ -260,7 +263,11 @@ mod tests {
         let view = crate::studio::view::as_flow(&root_json);
         let alone = Diagram::of(&view);
         let diagram = alone.clone().with_called_scripts(&root, &expanded);
-        assert_eq!(diagram.nodes[..4], alone.nodes[..], "the script's own nodes come first, as they were");
+        assert_eq!(
+            diagram.nodes[..4],
+            alone.nodes[..],
+            "the script's own nodes come first, as they were"
+        );
         assert_eq!(diagram.links[..alone.links.len()], alone.links[..]);
         let titles: Vec<&str> = diagram.groups.iter().map(|g| g.title).collect();
         assert_eq!(titles, ["Tier", "Tier/Inner"], "the call of Gone is no group");
@@ -270,12 +277,20 @@ mod tests {
         assert_eq!(diagram.nodes[5].kind, "RUNSUB");
         let link = |from: &str, to: &str, on: &str| {
             let id = |i: usize| diagram.nodes[i].id;
-            diagram.links.iter().any(|l| (id(l.from), id(l.to), l.label) == (from, to, Some(on)))
+            diagram
+                .links
+                .iter()
+                .any(|l| (id(l.from), id(l.to), l.label) == (from, to, Some(on)))
         };
         assert!(link("2", "Tier/1", "sub-script") && link("Tier/3", "2", "return"));
         assert!(link("Tier/2", "Tier/Inner/1", "sub-script") && link("Tier/Inner/2", "Tier/2", "return"));
         assert!(link("Tier/1", "Tier/2", "default"));
-        assert!(!diagram.links.iter().any(|l| l.from == 2 && l.label == Some("sub-script")));
+        assert!(
+            !diagram
+                .links
+                .iter()
+                .any(|l| l.from == 2 && l.label == Some("sub-script"))
+        );
     }
 
     #[test]

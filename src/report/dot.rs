@@ -42,7 +42,11 @@ pub fn write(diagram: &Diagram, highlights: &Highlights) -> String {
         node(&mut out, i, "  ");
     }
     for (g, group) in diagram.groups.iter().enumerate() {
-        let _ = writeln!(out, "  subgraph cluster_{g} {{\n    label=\"{}\";", escaped(group.title));
+        let _ = writeln!(
+            out,
+            "  subgraph cluster_{g} {{\n    label=\"{}\";",
+            escaped(group.title)
+        );
         for &i in &group.nodes {
             node(&mut out, i, "    ");
         }

@@ -76,7 +76,12 @@ pub fn write(diagram: &Diagram, highlights: &Highlights) -> String {
     let mut out = String::from("flowchart TD\n");
     let node = |out: &mut String, i: usize, indent: &str| {
         let node = &diagram.nodes[i];
-        let _ = writeln!(out, "{indent}n{i}[\"{}<br/>{}\"]", label(&node.title()), label(node.kind));
+        let _ = writeln!(
+            out,
+            "{indent}n{i}[\"{}<br/>{}\"]",
+            label(&node.title()),
+            label(node.kind)
+        );
     };
     for i in (0..diagram.nodes.len()).filter(|&i| diagram.group_of(i).is_none()) {
         node(&mut out, i, "  ");

@@ -374,7 +374,12 @@ fn changes_block(report: &CheckReport, changes: &FlowChanges) -> String {
         }
         out.push('\n');
     }
-    match mermaid::render(head, checked(report, &changes.path), &touched, &failing_calls(report, &changes.path)) {
+    match mermaid::render(
+        head,
+        checked(report, &changes.path),
+        &touched,
+        &failing_calls(report, &changes.path),
+    ) {
         Ok(chart) => {
             let _ = writeln!(
                 out,

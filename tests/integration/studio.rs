@@ -321,7 +321,10 @@ fn a_failing_path_through_a_called_script_is_red_inside_its_subgraph() {
     let (code, mermaid, err) = run(&ivr, &["graph", "acme_main_ivr.json"]);
     assert_eq!(code, 0, "{err}");
     insta::assert_snapshot!("graph-called-script-failing-mermaid", mermaid);
-    let class = mermaid.lines().find(|l| l.ends_with(" failing") && l.contains("class ")).unwrap();
+    let class = mermaid
+        .lines()
+        .find(|l| l.ends_with(" failing") && l.contains("class "))
+        .unwrap();
     for copied in ["n16", "n17", "n18"] {
         assert!(class.contains(copied), "{copied} is red: {mermaid}");
     }
@@ -430,10 +433,18 @@ fn the_pull_request_summary_draws_a_called_script_and_the_failing_path_inside_it
     );
     assert_eq!(run.code, 1, "{}", run.stdout);
     let summary = &run.summary;
-    let chart = summary.split("### Changes in ivr/acme\\_main\\_ivr\\.json").nth(1).unwrap_or(summary);
-    assert!(chart.contains("  subgraph s0[\"acme_caller_tier\"]\n    n16[\"acme_caller_tier/1 Begin<br/>BEGIN\"]"), "{summary}");
+    let chart = summary
+        .split("### Changes in ivr/acme\\_main\\_ivr\\.json")
+        .nth(1)
+        .unwrap_or(summary);
+    assert!(
+        chart.contains("  subgraph s0[\"acme_caller_tier\"]\n    n16[\"acme_caller_tier/1 Begin<br/>BEGIN\"]"),
+        "{summary}"
+    );
     assert!(chart.contains("n12 -->|\"sub-script\"| n16"), "{summary}");
-    let failing = chart.lines().find(|l| l.starts_with("  class ") && l.ends_with(" failing"));
+    let failing = chart
+        .lines()
+        .find(|l| l.starts_with("  class ") && l.ends_with(" failing"));
     let failing = failing.unwrap_or_else(|| panic!("{summary}"));
     assert!(failing.contains(",n16,n17,n18"), "{failing}");
 }
