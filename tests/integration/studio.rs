@@ -317,8 +317,8 @@ fn the_example_script_draws_the_script_it_calls_as_a_subgraph_wired_in_and_out()
 fn a_failing_path_through_a_called_script_is_red_inside_its_subgraph() {
     let dir = tempfile::tempdir().unwrap();
     write_example_with_called_script(dir.path(), &failing_through_the_called_script());
-    let ivr = dir.path().join("ivr");
-    let (code, mermaid, err) = run(&ivr, &["graph", "acme_main_ivr.json"]);
+    let flows = dir.path().join("flows");
+    let (code, mermaid, err) = run(&flows, &["graph", "acme_main_ivr.json"]);
     assert_eq!(code, 0, "{err}");
     insta::assert_snapshot!("graph-called-script-failing-mermaid", mermaid);
     let class = mermaid
@@ -328,7 +328,7 @@ fn a_failing_path_through_a_called_script_is_red_inside_its_subgraph() {
     for copied in ["n16", "n17", "n18"] {
         assert!(class.contains(copied), "{copied} is red: {mermaid}");
     }
-    let (code, dot, err) = run(&ivr, &["graph", "acme_main_ivr.json", "--format", "dot"]);
+    let (code, dot, err) = run(&flows, &["graph", "acme_main_ivr.json", "--format", "dot"]);
     assert_eq!(code, 0, "{err}");
     for red in [
         r##"n12 -> n16 [label="sub-script", color="#cf222e", penwidth=3];"##,
@@ -390,13 +390,13 @@ fn the_pull_request_summary_diffs_scripts_by_action_and_calls_moves_layout_only(
     assert!(summary.contains("n2[\"3 Main Menu<br/>MENU\"]"), "{summary}");
 }
 
-/// The example script and the script it calls in `dir/ivr`, with `cases` beside the example.
+/// The example script and the script it calls in `dir/flows`, with `cases` beside the example.
 fn write_example_with_called_script(dir: &Path, cases: &Value) {
-    fs::create_dir_all(dir.join("ivr")).unwrap();
+    fs::create_dir_all(dir.join("flows")).unwrap();
     for name in ["acme_main_ivr.json", "acme_caller_tier.json"] {
-        fs::copy(root().join("examples/studio").join(name), dir.join("ivr").join(name)).unwrap();
+        fs::copy(root().join("examples/studio").join(name), dir.join("flows").join(name)).unwrap();
     }
-    fs::write(dir.join("ivr/acme_main_ivr.tests.json"), cases.to_string()).unwrap();
+    fs::write(dir.join("flows/acme_main_ivr.tests.json"), cases.to_string()).unwrap();
 }
 
 /// A case that goes through the called script, then expects the wrong queue.
@@ -409,32 +409,23 @@ fn failing_through_the_called_script() -> Value {
 
 #[test]
 fn the_pull_request_summary_draws_a_called_script_and_the_failing_path_inside_it() {
-    use crate::action::{commit_all, git, pull_request_event};
+    use crate::action::{commit_all, git, run_git_pull_request};
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     git(d, &["init", "-q", "-b", "main"]);
     write_example_with_called_script(d, &json!({"cases": []}));
     let base = commit_all(d, "base");
     write_example_with_called_script(d, &failing_through_the_called_script());
-    let main = d.join("ivr/acme_main_ivr.json");
+    let main = d.join("flows/acme_main_ivr.json");
     let mut script: Value = serde_json::from_str(&fs::read_to_string(&main).unwrap()).unwrap();
     script["actions"]["2"]["label"] = json!("Hello");
     fs::write(&main, serde_json::to_string_pretty(&script).unwrap()).unwrap();
     let head = commit_all(d, "relabel the welcome, add a case through the called script");
-    let runner = tempfile::tempdir().unwrap();
-    let event = pull_request_event(runner.path(), &base, &head, 2);
-    let run = run_action(
-        d,
-        &[
-            ("GITHUB_EVENT_NAME", "pull_request"),
-            ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
-            ("INPUT_PATHS", "ivr"),
-        ],
-    );
+    let run = run_git_pull_request(d, &base, &head);
     assert_eq!(run.code, 1, "{}", run.stdout);
     let summary = &run.summary;
     let chart = summary
-        .split("### Changes in ivr/acme\\_main\\_ivr\\.json")
+        .split("### Changes in flows/acme\\_main\\_ivr\\.json")
         .nth(1)
         .unwrap_or(summary);
     assert!(
