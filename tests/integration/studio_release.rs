@@ -470,6 +470,25 @@ fn action_inputs(emulator: &cxone_emulator::Emulator) -> Vec<(String, String)> {
     .collect()
 }
 
+/// Asserts that the Action annotated CXone's rejection of action 9 (`skill-not-found`) as CXF040
+/// at that action's line of the script `text`.
+#[track_caller]
+fn assert_rejection_annotated_at_action_9(run: &crate::action::ActionRun, text: &str) {
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("\"9\": {"))
+        .unwrap()
+        + 1;
+    let annotation = run
+        .commands
+        .iter()
+        .find(|c| c.name == "error" && c.properties.get("title").is_some_and(|t| t.contains("CXF040")))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert_eq!(annotation.properties["file"], "ivr/acme_main_ivr.json");
+    assert_eq!(annotation.properties["line"], line.to_string());
+    assert!(annotation.data.contains("skill-not-found"), "{}", annotation.data);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pull_request_s_remote_syntax_check_lands_as_an_annotation_on_the_action() {
     use crate::action::{commit_all, git, pull_request_event, run_action_async};
@@ -497,19 +516,7 @@ async fn a_pull_request_s_remote_syntax_check_lands_as_an_annotation_on_the_acti
     ]);
     let run = run_action_async(d, vars).await;
     assert_eq!(run.code, 1, "{}", run.stdout);
-    let line = text
-        .lines()
-        .position(|l| l.trim_start().starts_with("\"9\": {"))
-        .unwrap()
-        + 1;
-    let annotation = run
-        .commands
-        .iter()
-        .find(|c| c.name == "error" && c.properties.get("title").is_some_and(|t| t.contains("CXF040")))
-        .unwrap_or_else(|| panic!("{}", run.stdout));
-    assert_eq!(annotation.properties["file"], "ivr/acme_main_ivr.json");
-    assert_eq!(annotation.properties["line"], line.to_string());
-    assert!(annotation.data.contains("skill-not-found"), "{}", annotation.data);
+    assert_rejection_annotated_at_action_9(&run, &text);
     assert!(
         run.stdout.starts_with("::add-mask::"),
         "the secret is masked before anything else"
@@ -600,19 +607,7 @@ async fn a_tag_release_cxone_rejects_is_annotated_at_the_action_s_line_and_moves
     let run = run_action_async(repo.path(), vars).await;
     assert_eq!(run.code, 1, "{}", run.stdout);
     let text = std::fs::read_to_string(repo.path().join("ivr/acme_main_ivr.json")).unwrap();
-    let line = text
-        .lines()
-        .position(|l| l.trim_start().starts_with("\"9\": {"))
-        .unwrap()
-        + 1;
-    let annotation = run
-        .commands
-        .iter()
-        .find(|c| c.name == "error" && c.properties.get("title").is_some_and(|t| t.contains("CXF040")))
-        .unwrap_or_else(|| panic!("{}", run.stdout));
-    assert_eq!(annotation.properties["file"], "ivr/acme_main_ivr.json");
-    assert_eq!(annotation.properties["line"], line.to_string());
-    assert!(annotation.data.contains("skill-not-found"), "{}", annotation.data);
+    assert_rejection_annotated_at_action_9(&run, &text);
     // The report files and the summary hold the finding too.
     let sarif: Value =
         serde_json::from_str(&std::fs::read_to_string(repo.path().join("cxone-flow.sarif")).unwrap()).unwrap();
