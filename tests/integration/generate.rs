@@ -234,8 +234,9 @@ proptest! {
 #[test]
 fn generated_cases_cover_every_branch_of_a_script_and_the_sub_script_it_calls_without_mocks() {
     let dir = tempfile::tempdir().unwrap();
-    // caller.json: a RUNSUB of `Acme\tier` passing `{ANI}`, then an IF on the `level` it returns;
-    // tier.json: a SNIPPET on its parameter `who` sets `level`, its RETURN gives it back.
+    // caller.json: a RUNSUB of `Acme\tier` passing `{ANI}`, then an IF on the `level` it returns
+    // and, when it is not gold, a CASE on it (`silver`, else Default); tier.json: a SNIPPET on its
+    // parameter `who` sets `level`, its RETURN gives it back.
     for name in ["caller.json", "tier.json"] {
         std::fs::copy(crate::fixture("subscripts").join(name), dir.path().join(name)).unwrap();
     }
@@ -246,6 +247,10 @@ fn generated_cases_cover_every_branch_of_a_script_and_the_sub_script_it_calls_wi
     assert!(
         cases.contains("6175550100"),
         "the gold caller, through the call's parameter: {cases}"
+    );
+    assert!(
+        cases.contains("6175550199"),
+        "the silver caller reaches the CASE's `silver` branch: {cases}"
     );
     std::fs::write(dir.path().join("caller.tests.json"), &cases).unwrap();
     let (code, out, err) = run(dir.path(), &["check", "caller.json", "--format", "json"]);
