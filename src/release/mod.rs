@@ -16,6 +16,7 @@ pub mod pipeline;
 pub mod rollback;
 pub mod run;
 pub mod studio;
+pub mod studio_calls;
 pub mod studio_cutover;
 pub mod studio_pull;
 pub mod studio_target;

@@ -15,6 +15,7 @@ use crate::cxone::transport::ApiError;
 use crate::registry::Severity;
 use crate::release::audit::{AuditEvent, AuditLog};
 use crate::release::gate::Blocked;
+use crate::release::studio_calls::Calls;
 use crate::release::studio_cutover::{Cutover, cut_over};
 use crate::release::studio_tenant::{sandbox_name, versioned_name};
 use crate::release::target::Stopped;
@@ -55,6 +56,7 @@ pub fn scripts_to_release(report: &CheckReport, fail_on: Severity) -> Result<Vec
             None => problems.push(format!("{path} cannot be released: it has no `header.scriptName`")),
         }
     }
+    problems.extend(Calls::within(&scripts).misnamed(&scripts));
     if problems.is_empty() {
         Ok(scripts)
     } else {
@@ -174,6 +176,13 @@ pub enum ScriptOutcome {
     },
 }
 
+impl ScriptOutcome {
+    /// Whether the versioned name holds the script (or would, in a dry run).
+    pub fn saved(&self) -> bool {
+        matches!(self, Self::Saved { .. } | Self::Unchanged | Self::WouldSave)
+    }
+}
+
 /// A script's release.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScriptReport {
@@ -182,6 +191,8 @@ pub struct ScriptReport {
     pub versioned: String,
     pub outcome: ScriptOutcome,
     pub cutovers: Vec<Cutover>,
+    /// What a dry run would have saved.
+    pub would_save: Option<Value>,
 }
 
 impl ScriptReport {
@@ -244,8 +255,9 @@ fn same_action(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// Releases every script, one after another: save (or skip), then cut over. The points of contact
-/// are listed once, and only when a script has some mapped. `Err` when nothing could start.
+/// Releases every script: each saved (or skipped), a called script before its callers, then each
+/// saved one cut over, unless a script it runs failed to save. The points of contact are listed
+/// once, and only when a script has some mapped. `Err` when nothing could start.
 pub async fn release(
     client: &StudioClient,
     scripts: &[ScriptToRelease],
@@ -271,9 +283,34 @@ pub async fn release(
             reason: clash,
         });
     }
+    let calls = Calls::within(scripts);
+    let mut contents: Vec<Value> = (0..scripts.len())
+        .map(|index| calls.as_released(scripts, index, &settings.tag))
+        .collect();
+    let mut outcomes = vec![None; scripts.len()];
+    for index in calls.save_order() {
+        outcomes[index] = Some(save_one(client, &scripts[index], &contents[index], settings, audit).await);
+    }
+    let outcomes: Vec<ScriptOutcome> = outcomes.into_iter().flatten().collect();
     let mut reports = Vec::new();
-    for script in scripts {
-        reports.push(release_one(client, script, settings, audit, &points).await);
+    for (index, (script, outcome)) in scripts.iter().zip(&outcomes).enumerate() {
+        let versioned = versioned_name(&script.name, &settings.tag);
+        let record = |event: AuditEvent| audit.record(event, Some(&script.name), Some(&versioned));
+        let mapped = settings.mapped(&script.name);
+        let unsaved = calls.callees(index).find(|&callee| !outcomes[callee].saved());
+        let cutovers = match unsaved {
+            _ if !outcome.saved() => Vec::new(),
+            Some(callee) => not_cut_over(mapped, &versioned, &scripts[callee], settings),
+            None => cut_over(client, mapped, &versioned, settings.dry_run, &points, &record).await,
+        };
+        reports.push(ScriptReport {
+            path: script.path.clone(),
+            name: script.name.clone(),
+            versioned,
+            outcome: outcome.clone(),
+            cutovers,
+            would_save: matches!(outcome, ScriptOutcome::WouldSave).then(|| std::mem::take(&mut contents[index])),
+        });
     }
     Ok(reports)
 }
@@ -307,17 +344,42 @@ fn shared_point_of_contact(
     None
 }
 
-async fn release_one(
+/// The points of contact mapped to a saved script that runs a script this release failed to save:
+/// none is moved, since the released script would call a name CXone does not hold.
+fn not_cut_over(
+    mapped: &[String],
+    versioned: &str,
+    callee: &ScriptToRelease,
+    settings: &StudioRelease,
+) -> Vec<Cutover> {
+    let why = format!(
+        "not moved: `{versioned}` runs `{}`, which this release did not save ({})",
+        versioned_name(&callee.name, &settings.tag),
+        callee.path
+    );
+    mapped
+        .iter()
+        .map(|name| Cutover {
+            point_of_contact: name.clone(),
+            from: String::new(),
+            to: versioned.to_string(),
+            failed: Some(why.clone()),
+            dry_run: settings.dry_run,
+        })
+        .collect()
+}
+
+/// Saves one script's released `content` (or skips it, or says why not) and audits the outcome.
+async fn save_one(
     client: &StudioClient,
     script: &ScriptToRelease,
+    content: &Value,
     settings: &StudioRelease,
     audit: &AuditLog,
-    points: &[crate::cxone::studio_types::PointOfContact],
-) -> ScriptReport {
+) -> ScriptOutcome {
     let versioned = versioned_name(&script.name, &settings.tag);
     let record = |event: AuditEvent| audit.record(event, Some(&script.name), Some(&versioned));
-    let content = script.named(&versioned);
-    let outcome = match save_unless_same(client, &content, &versioned, settings).await {
+    let outcome = match save_unless_same(client, content, &versioned, settings).await {
         Ok(outcome) => outcome,
         Err(error) => ScriptOutcome::Failed {
             reason: error.to_string(),
@@ -346,23 +408,7 @@ async fn release_one(
         }),
         ScriptOutcome::Failed { reason } => record(AuditEvent::FlowFailed { reason: reason.clone() }),
     }
-    let saved = matches!(
-        outcome,
-        ScriptOutcome::Saved { .. } | ScriptOutcome::Unchanged | ScriptOutcome::WouldSave
-    );
-    let cutovers = if saved {
-        let mapped = settings.mapped(&script.name);
-        cut_over(client, mapped, &versioned, settings.dry_run, points, &record).await
-    } else {
-        Vec::new()
-    };
-    ScriptReport {
-        path: script.path.clone(),
-        name: script.name.clone(),
-        versioned,
-        outcome,
-        cutovers,
-    }
+    outcome
 }
 
 async fn save_unless_same(

@@ -10,7 +10,8 @@ use crate::cxone::studio::StudioClient;
 use crate::cxone::studio_types::PointOfContact;
 use crate::release::run::runtime;
 use crate::release::studio::{ScriptToRelease, same_content};
-use crate::release::studio_tenant::{client, is_version_of};
+use crate::release::studio_calls::untagged_calls;
+use crate::release::studio_tenant::{client, is_version_of, tag_of};
 use crate::settings::{Connection, StudioSettings};
 
 /// Header fields the tenant writes of its own: never part of a pulled file.
@@ -78,15 +79,18 @@ async fn runs_other(
             script.name
         )));
     }
-    Ok(match client.get(runs).await.map_err(|e| e.to_string())? {
-        Some(live) if same_content(&live, &script.named(runs)) => None,
-        Some(_) => Some(format!(
-            "point of contact {code} runs `{runs}`, which differs from this file"
-        )),
-        None => Some(format!(
-            "point of contact {code} runs `{runs}`, which the tenant does not have"
-        )),
-    })
+    let live = client.get(runs).await.map_err(|e| e.to_string())?;
+    Ok(
+        match live.map(|live| untagged_calls(live, tag_of(&script.name, runs))) {
+            Some(live) if same_content(&live, &script.named(runs)) => None,
+            Some(_) => Some(format!(
+                "point of contact {code} runs `{runs}`, which differs from this file"
+            )),
+            None => Some(format!(
+                "point of contact {code} runs `{runs}`, which the tenant does not have"
+            )),
+        },
+    )
 }
 
 /// The file a pulled script is written to: its name with every character that is not a letter,
@@ -222,6 +226,7 @@ pub fn pull_scripts(connection: &Connection, studio: &StudioSettings, names: &[S
                 .await
                 .map_err(|e| e.to_string())?
                 .ok_or_else(|| format!("the tenant has no script `{}`", want.tenant_name))?;
+            let script = untagged_calls(script, tag_of(&want.name, &want.tenant_name));
             pulled.push(Pulled {
                 content: filed(script, &want.name)?,
                 tenant_name: want.tenant_name,

@@ -83,11 +83,7 @@ impl ReleaseTarget for StudioTarget {
             runtime()
                 .map_err(stopped)?
                 .block_on(release(&client, &scripts, &release_settings, &run.audit))?;
-        Ok(reports
-            .into_iter()
-            .zip(&scripts)
-            .map(|(report, script)| result_of(report, script))
-            .collect())
+        Ok(reports.into_iter().map(result_of).collect())
     }
 
     fn roll_back(&self, script: &str, to: Option<&str>, run: &Run) -> Result<RolledBackTo, RollbackFailure> {
@@ -108,7 +104,7 @@ impl ReleaseTarget for StudioTarget {
 }
 
 /// A script's release as the driver reports it.
-fn result_of(report: ScriptReport, script: &ScriptToRelease) -> ItemResult {
+fn result_of(report: ScriptReport) -> ItemResult {
     let versioned = report.versioned.clone();
     let (status, label, detail) = match &report.outcome {
         ScriptOutcome::Saved { warnings } if warnings.is_empty() => {
@@ -155,8 +151,7 @@ fn result_of(report: ScriptReport, script: &ScriptToRelease) -> ItemResult {
     let mut item = ItemResult::new(&report.path, &report.name, status, label, detail);
     item.version = Some(versioned.clone());
     item.lines = report.cutovers.iter().map(cutover_line).collect();
-    item.payload =
-        matches!(report.outcome, ScriptOutcome::WouldSave).then(|| (versioned.clone(), script.named(&versioned)));
+    item.payload = report.would_save.map(|content| (versioned.clone(), content));
     item.findings = match report.outcome {
         ScriptOutcome::Saved { warnings } => warnings,
         ScriptOutcome::Rejected { findings } => findings,

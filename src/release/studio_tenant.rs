@@ -83,11 +83,15 @@ pub fn check_tag(tag: &str) -> Result<(), String> {
 /// Whether `name` is a released version of `script`: `script` itself or `script__TAG`, never its
 /// sandbox (`script__ci`).
 pub fn is_version_of(script: &str, name: &str) -> bool {
-    name == script
-        || name
-            .strip_prefix(script)
-            .and_then(|rest| rest.strip_prefix("__"))
-            .is_some_and(|tag| !tag.is_empty() && tag != "ci")
+    let tag = tag_of(script, name);
+    name == script || (!tag.is_empty() && tag != "ci")
+}
+
+/// The tag of `name` as a version of `script` (`A__v2` of `A`: `v2`); empty for any other name.
+pub fn tag_of<'n>(script: &str, name: &'n str) -> &'n str {
+    name.strip_prefix(script)
+        .and_then(|rest| rest.strip_prefix("__"))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

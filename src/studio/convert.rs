@@ -10,6 +10,7 @@ use crate::source::Span;
 use crate::studio::actions::{self, KnownAction};
 use crate::studio::load::expression_value;
 use crate::studio::prompt;
+use crate::studio::properties::{property, set_property};
 use crate::studio::view::{LAYOUT_FIELDS, branch_label};
 
 /// Keys written first, in this order, in converted flow files and scripts.
@@ -71,29 +72,6 @@ fn id_text(value: Option<&Value>) -> String {
         Some(Value::Number(n)) => n.to_string(),
         Some(Value::String(s)) => s.clone(),
         _ => String::new(),
-    }
-}
-
-/// The value of the property `name` among an action's `{"0": {"name", "value"}}` properties.
-fn property<'v>(properties: &'v Value, name: &str) -> Option<&'v str> {
-    let entries = properties.as_object()?.values();
-    entries
-        .filter(|p| text(p, "name") == Some(name))
-        .find_map(|p| text(p, "value"))
-}
-
-/// Sets (or adds) a property's value, keeping the others and their order.
-fn set_property(properties: &mut Value, name: &str, value: String) {
-    let Some(map) = properties.as_object_mut() else { return };
-    match map.values_mut().find(|p| text(p, "name") == Some(name)) {
-        Some(entry) => entry["value"] = Value::String(value),
-        None => {
-            let key = (0..)
-                .map(|i: usize| i.to_string())
-                .find(|k| !map.contains_key(k))
-                .unwrap_or_default();
-            map.insert(key, json!({"name": name, "value": value}));
-        }
     }
 }
 

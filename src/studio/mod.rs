@@ -11,6 +11,7 @@ pub mod logic;
 pub mod parsed;
 pub mod plain;
 pub mod prompt;
+pub mod properties;
 pub mod snippet;
 pub mod subscript;
 pub mod value;

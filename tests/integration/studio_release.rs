@@ -748,6 +748,43 @@ async fn a_pull_writes_what_the_point_of_contact_runs_under_the_script_s_own_nam
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_released_script_calls_the_version_released_with_it_and_waits_for_it() {
+    let emulator = std::sync::Arc::new(tenant(&[]).await);
+    let repo = std::sync::Arc::new(repository());
+    let first = off_runtime(&emulator, &repo, |d, e| release(d, e, "v1", &[])).await;
+    assert_eq!(first.code, 0, "{}{}", first.stdout, first.stderr);
+    let studio = client(&emulator, access_key());
+    let main = studio.get("Acme_Main_IVR__v1").await.unwrap().unwrap();
+    assert_eq!(
+        main["properties"]["13"]["0"],
+        json!({"name": "ScriptName", "value": "acme_caller_tier__v1"}),
+        "the RUNSUB runs the version released with it"
+    );
+    assert!(studio.get("acme_caller_tier__v1").await.unwrap().is_some());
+    let saved: Vec<String> = audit(repo.path())
+        .into_iter()
+        .filter(|e| e["event"] == "script_saved")
+        .map(|e| e["flowId"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(saved, ["acme_caller_tier", "Acme_Main_IVR"], "the called script first");
+
+    // Its name taken by other content, the called script is not saved under v2: the caller is
+    // saved, but its point of contact stays where it was.
+    studio.save(&example_script("acme_caller_tier__v2")).await.unwrap();
+    edit_greeting(repo.path(), "Welcome to Acme.");
+    let second = off_runtime(&emulator, &repo, |d, e| release(d, e, "v2", &[])).await;
+    assert_eq!(second.code, 1, "{}{}", second.stdout, second.stderr);
+    says(
+        &second.stdout,
+        "point of contact 4001: FAILED to repoint: not moved: `Acme_Main_IVR__v2` runs `acme_caller_tier__v2`, which this release did not save (ivr/acme_caller_tier.json)",
+    );
+    assert_eq!(
+        studio.point_of_contact(4001).await.unwrap().script_name,
+        "Acme_Main_IVR__v1"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn init_studio_scaffolds_a_repository_that_checks_and_plans_its_release() {
     let emulator = std::sync::Arc::new(tenant(&[]).await);
     let repo = std::sync::Arc::new(tempfile::tempdir().unwrap());
