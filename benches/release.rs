@@ -93,7 +93,10 @@ fn gated(dir: &std::path::Path) -> Vec<ReleaseFlow> {
         (_, Ok(flows)) => flows,
         (report, Err(_)) => panic!(
             "the corpus fails the gate:\n{}",
-            cxone_flow::report::human::render(&report)
+            cxone_flow::report::human::render(&cxone_flow::outcome::Outcome::checked(
+                report,
+                cxone_flow::registry::Severity::Error
+            ))
         ),
     }
 }

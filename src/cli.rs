@@ -18,20 +18,19 @@ use cxone_flow::flow::model::{Flow, is_dtmf_entry};
 use cxone_flow::generate::merge;
 use cxone_flow::generate::{Goal, generate_within};
 use cxone_flow::registry::{Rule, Severities, Severity};
+use cxone_flow::outcome::Outcome;
 use cxone_flow::release::driver::{self, Release};
-use cxone_flow::release::flows_api::FlowsApi;
 use cxone_flow::release::payload::content_hash;
 use cxone_flow::release::run::list_versions;
-use cxone_flow::release::studio_target::StudioTarget;
 use cxone_flow::release::target::{ReleaseTarget, Setting};
+use cxone_flow::release::{self, WithTarget};
 use cxone_flow::report;
 use cxone_flow::report::diagram::{Diagram, Highlights};
-use cxone_flow::report::files::ReportFiles;
 use cxone_flow::report::human::Palette;
 use cxone_flow::report::json::Detail;
 use cxone_flow::settings::resolve::Values;
 use cxone_flow::settings::table;
-use cxone_flow::settings::{Backend, Settings};
+use cxone_flow::settings::Settings;
 use cxone_flow::sim::condition::Variables;
 use cxone_flow::sim::engine::{Engine, Verdict};
 use cxone_flow::sim::run::CallSummary;
@@ -523,15 +522,16 @@ fn run_convert(args: ConvertArgs, config: Option<&ConfigFile>) -> ExitCode {
         Ok(settings) => settings.check.severities,
         Err(exit) => return exit,
     };
-    let report = match check_kept(&args.input, None, severities) {
-        Ok(report) => report,
+    let outcome = match check_kept(&args.input, None, severities) {
+        Ok(report) => Outcome::checked(report, Severity::Error),
         Err(exit) => return exit,
     };
+    let report = &outcome.report;
     let Some(file) = report.units.first().and_then(|u| u.flow.as_ref()) else {
         return cannot_run("nothing to convert");
     };
     let (Some(json), Some(model), false) = (&file.json, &file.model, file.has_errors()) else {
-        eprint!("{}", report::human::render(&report));
+        eprint!("{}", report::human::render(&outcome));
         eprintln!(
             "error: fix the errors in `{}` first: it is not converted",
             args.input.display()
@@ -618,15 +618,16 @@ fn run_graph(args: GraphArgs) -> ExitCode {
         .clone()
         .or_else(|| Some(merge::tests_path_of(&args.flow)).filter(|p| p.is_file()));
     let has_tests = tests.is_some();
-    let report = match check_kept(&args.flow, tests, Severities::default()) {
-        Ok(report) => report,
+    let outcome = match check_kept(&args.flow, tests, Severities::default()) {
+        Ok(report) => Outcome::checked(report, Severity::Error),
         Err(exit) => return exit,
     };
+    let report = &outcome.report;
     let Some(flow) = report.units.first().and_then(|u| u.flow.as_ref()) else {
         return cannot_run("nothing to draw");
     };
     let Some(json) = &flow.json else {
-        eprint!("{}", report::human::render(&report));
+        eprint!("{}", report::human::render(&outcome));
         return cannot_run("the flow file cannot be read as JSON, so it cannot be drawn");
     };
     let view = cxone_flow::studio::view::as_flow(json);
@@ -680,49 +681,35 @@ fn run_check(args: CheckArgs, config: Option<&ConfigFile>) -> ExitCode {
         }
         return Exit::CannotRun.into();
     }
-    let report = check::check(&found.units, &settings);
+    let mut outcome = Outcome::checked(check::check(&found.units, &settings), fail_on);
     let detail = if details { Detail::Everything } else { Detail::Failures };
     match args.format {
-        Format::Human => {
-            let mut out = report::human::render_findings(&report, &Palette::COLOUR);
-            if coverage {
-                out.push_str(&report::human::render_coverage(&report));
-            }
-            out.push_str(&report::human::summary(&report));
-            print_styled(&out);
-        }
+        Format::Human => print_styled(&report::human::render_styled(&outcome, &Palette::COLOUR, coverage)),
         // JSON has no colour to strip (a control character in it is escaped).
         Format::Json => {
             // Written as it is serialized: a large run's report is never held whole.
             let stdout = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            let _ = report::json::write(&report, detail, stdout);
+            let _ = report::json::write(&outcome, detail, stdout);
         }
     }
-    let files = ReportFiles {
-        junit: run.reports.junit.as_deref(),
-        sarif: run.reports.sarif.as_deref(),
-        json: None,
-    };
-    if let Some(error) = report::files::write(&report, files).first() {
+    if let Some(error) = report::files::write(&outcome, &run.reports.taken_by(table::CHECK)).first() {
         return cannot_run(error);
     }
-    for error in &report.read_errors {
+    for error in &outcome.report.read_errors {
         eprintln!("error: {error}");
     }
     for error in &found.errors {
         eprintln!("error: {error}");
+        outcome.problem(Ending::Unreadable, error.to_string());
     }
-    let exit = Exit::of([
-        Ending::of_check(&report, fail_on),
-        Ending::Unreadable.when(!found.errors.is_empty()),
-    ]);
+    let exit = outcome.exit();
     // The last line a person reads says whether the run failed.
     if matches!(args.format, Format::Human) {
         print_failed(exit);
     }
     // The process ends here: the operating system takes the report back faster than freeing it
     // piece by piece would.
-    std::mem::forget(report);
+    std::mem::forget(outcome);
     exit.into()
 }
 
@@ -736,10 +723,7 @@ fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
     };
     settings.release.tag = args.tag.clone();
     let paths = paths_or_default(&args.paths, &values);
-    let studio = match settings.checked_studio() {
-        Ok(studio) => studio.clone(),
-        Err(message) => return cannot_run(&message),
-    };
+    let studio = &settings.studio;
     let asked = driver::asked(
         &settings,
         &[
@@ -748,9 +732,30 @@ fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
             (Setting::AllowLiveOverwrite, studio.allow_live_overwrite),
         ],
     );
-    match settings.backend {
-        Backend::FlowsApi => release_with(&FlowsApi, &args, &paths, settings, &asked),
-        Backend::Studio => release_with(&StudioTarget { studio }, &args, &paths, settings, &asked),
+    let chosen = release::with_target(
+        &settings.clone(),
+        ReleaseWith {
+            args: &args,
+            paths: &paths,
+            settings,
+            asked: &asked,
+        },
+    );
+    chosen.unwrap_or_else(|message| cannot_run(&message))
+}
+
+/// A release on the command line, given the target `--backend` names.
+struct ReleaseWith<'a> {
+    args: &'a ReleaseArgs,
+    paths: &'a [PathBuf],
+    settings: Settings,
+    asked: &'a [Setting],
+}
+
+impl WithTarget for ReleaseWith<'_> {
+    type Output = ExitCode;
+    fn with<T: ReleaseTarget>(self, target: &T) -> ExitCode {
+        release_with(target, self.args, self.paths, self.settings, self.asked)
     }
 }
 
@@ -769,35 +774,38 @@ fn release_with<T: ReleaseTarget>(
         Ok(units) => units,
         Err(error) => return cannot_run(&error.to_string()),
     };
-    let mut report = check::check(
+    let report = check::check(
         &units,
         &CheckSettings {
             keep_loaded: true,
             ..settings.check.clone()
         },
     );
-    let (progress, bar) = release_progress(report.units.iter().filter(|u| u.flow.is_some()).count());
+    let mut outcome = Outcome::checked(report, settings.fail_on);
+    let (progress, bar) = release_progress(outcome.report.units.iter().filter(|u| u.flow.is_some()).count());
     settings.connection.progress = progress;
-    let released = driver::release(target, &report, &settings);
+    let released = driver::release(target, &outcome.report, &settings);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     let released = match released {
         Ok(Release::Ran(released)) => released,
         Ok(Release::Blocked(blocked)) => {
-            print(&report::human::render(&report));
-            for error in &report.read_errors {
+            print(&report::human::render(&outcome));
+            for error in &outcome.report.read_errors {
                 eprintln!("error: {error}");
             }
             eprintln!("{}", blocked.describe(&args.tag));
-            return blocked.ending(&report, settings.fail_on).into();
+            let ending = blocked.ending(&outcome.report, settings.fail_on);
+            outcome.problem(ending, blocked.describe(&args.tag));
+            return outcome.exit().into();
         }
         Err(error) => return cannot_run(&error.to_string()),
     };
     print(&report::release::render_release(&released));
     // CXone's syntax check, at the file and line of each action it named.
-    released.file_findings(&mut report);
-    for file in report.units.iter().filter_map(|u| u.flow.as_ref()) {
+    released.file_findings(&mut outcome.report);
+    for file in outcome.report.units.iter().filter_map(|u| u.flow.as_ref()) {
         for diagnostic in file.diagnostics.iter().filter(|d| d.rule == Rule::RemoteSyntaxCheck) {
             let mut out = String::new();
             report::human::render_diagnostic(&mut out, &file.source, diagnostic, &Palette::PLAIN);
@@ -830,7 +838,8 @@ fn release_with<T: ReleaseTarget>(
     if let Some(failure) = &released.audit_failure {
         eprintln!("error: {failure}");
     }
-    released.ending().into()
+    outcome.release = Some(released);
+    outcome.exit().into()
 }
 
 /// `rules`: every rule in one line each, or one rule explained; as text or JSON.
@@ -987,41 +996,44 @@ fn run_rollback(args: RollbackArgs, config: Option<&ConfigFile>) -> ExitCode {
         Ok(settings) => settings,
         Err(exit) => return exit,
     };
-    let (subject, rolled_back) = match settings.backend {
-        Backend::FlowsApi => {
-            let Some(flow_id) = args.flow_id.clone() else {
-                return cannot_run("rollback needs --flow-id (or --backend studio with --script)");
-            };
-            let done = driver::roll_back(&FlowsApi, &flow_id, args.to.as_deref(), &settings);
-            (flow_id, done)
+    let chosen = release::with_target(
+        &settings,
+        RollbackWith {
+            args: &args,
+            settings: &settings,
+        },
+    );
+    chosen.unwrap_or_else(|message| cannot_run(&message))
+}
+
+/// A rollback on the command line, given the target `--backend` names.
+struct RollbackWith<'a> {
+    args: &'a RollbackArgs,
+    settings: &'a Settings,
+}
+
+impl WithTarget for RollbackWith<'_> {
+    type Output = ExitCode;
+    fn with<T: ReleaseTarget>(self, target: &T) -> ExitCode {
+        // A script is named by --script, anything else a backend releases by --flow-id.
+        let (what, _) = target.nouns();
+        let (flag, subject) = match what {
+            "script" => ("--script NAME", &self.args.script),
+            _ => ("--flow-id", &self.args.flow_id),
+        };
+        let Some(subject) = subject else {
+            return cannot_run(&format!("rollback --backend {} needs {flag}", target.name()));
+        };
+        let mut outcome = Outcome::unchecked();
+        match driver::roll_back(target, subject, self.args.to.as_deref(), self.settings) {
+            Ok(done) => print(&done.text),
+            Err(failure) => {
+                let message = format!("rollback of {what} {subject}: {}", failure.message());
+                eprintln!("error: {}", cxone_flow::printable::shown(&message));
+                outcome.problem(failure.ending(), message);
+            }
         }
-        Backend::Studio => {
-            let Some(script) = args.script.clone() else {
-                return cannot_run("rollback --backend studio needs --script NAME");
-            };
-            let studio = match settings.checked_studio() {
-                Ok(studio) => studio.clone(),
-                Err(message) => return cannot_run(&message),
-            };
-            let done = driver::roll_back(&StudioTarget { studio }, &script, args.to.as_deref(), &settings);
-            (script, done)
-        }
-    };
-    match rolled_back {
-        Ok(done) => {
-            print(&done.text);
-            Exit::Clean.into()
-        }
-        Err(failure) => {
-            let what = if settings.backend == Backend::Studio {
-                "script"
-            } else {
-                "flow"
-            };
-            let message = format!("rollback of {what} {subject}: {}", failure.message());
-            eprintln!("error: {}", cxone_flow::printable::shown(&message));
-            failure.ending().into()
-        }
+        outcome.exit().into()
     }
 }
 

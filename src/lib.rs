@@ -28,6 +28,7 @@ pub mod github;
 pub mod http;
 mod huge_pages;
 pub mod json;
+pub mod outcome;
 pub mod printable;
 pub mod progress;
 pub mod redact;

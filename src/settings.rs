@@ -152,11 +152,13 @@ impl Settings {
             studio,
             allowed_hosts: values.list("cxone-allowed-hosts"),
             release,
-            reports: ReportPaths {
-                junit: values.path("junit-path"),
-                sarif: values.path("sarif-path"),
-                json: values.path("report-path"),
-            },
+            reports: ReportPaths(
+                table::SETTINGS
+                    .iter()
+                    .filter(|setting| setting.report)
+                    .filter_map(|setting| Some((setting.key, values.path(setting.key)?)))
+                    .collect(),
+            ),
             set: table::SETTINGS
                 .iter()
                 .map(|setting| setting.key)
@@ -184,13 +186,33 @@ pub enum Backend {
     Studio,
 }
 
-/// The report files a run writes besides its output; `None`: not written.
+/// The report files a run writes besides its output, each by the key of its setting (`junit-path`:
+/// the table's rows marked `report`), in the table's order; one not asked for is absent.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReportPaths {
-    pub junit: Option<PathBuf>,
-    pub sarif: Option<PathBuf>,
-    /// The JSON report (the Action's `report-path`).
-    pub json: Option<PathBuf>,
+pub struct ReportPaths(pub Vec<(&'static str, PathBuf)>);
+
+impl ReportPaths {
+    /// The path of the report file whose setting is `key`, when it is asked for.
+    pub fn get(&self, key: &str) -> Option<&std::path::Path> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, path)| path.as_path())
+    }
+
+    /// Only the report files whose settings the `commands` take as flags (a command line run
+    /// writes no file its `--help` does not offer, whatever the settings file says).
+    pub fn taken_by(&self, commands: table::Commands) -> ReportPaths {
+        ReportPaths(
+            self.0
+                .iter()
+                .filter(|(key, _)| table::setting(key).is_some_and(|s| s.commands & commands != 0))
+                .cloned()
+                .collect(),
+        )
+    }
+
+    /// Every path passed through `f` (the Action's, under its working directory).
+    pub fn map(self, f: impl Fn(PathBuf) -> PathBuf) -> ReportPaths {
+        ReportPaths(self.0.into_iter().map(|(key, path)| (key, f(path))).collect())
+    }
 }
 
 /// Where a real CXone tenant is and how Studio scripts go live there (docs/real-cxone.md). The access

@@ -138,9 +138,7 @@ impl Inputs {
         // Joined onto the empty path (the workspace itself), a path stays as it is.
         let under = |path: PathBuf| base.join(path);
         let mut settings = Settings::resolve(&values)?;
-        settings.reports.junit = settings.reports.junit.map(under);
-        settings.reports.sarif = settings.reports.sarif.map(under);
-        settings.reports.json = settings.reports.json.map(under);
+        settings.reports = settings.reports.map(under);
         Ok(Inputs {
             settings,
             // The file's `paths` too are read under `working-directory`.
@@ -167,6 +165,7 @@ impl Inputs {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
@@ -203,13 +202,16 @@ mod tests {
             vec![PathBuf::from("ivr/flows"), PathBuf::from("ivr/more")]
         );
         assert_eq!(
-            inputs.settings.reports.junit,
-            Some(PathBuf::from("ivr/cxone-flow-junit.xml"))
+            inputs.settings.reports.get("junit-path"),
+            Some(Path::new("ivr/cxone-flow-junit.xml"))
         );
-        assert_eq!(inputs.settings.reports.sarif, None);
+        assert_eq!(inputs.settings.reports.get("sarif-path"), None);
         let root = read(&vars(&[("INPUT_WORKING-DIRECTORY", ".")])).unwrap();
         assert_eq!(root.paths, vec![PathBuf::from(".")]);
-        assert_eq!(root.settings.reports.junit, Some(PathBuf::from("cxone-flow-junit.xml")));
+        assert_eq!(
+            root.settings.reports.get("junit-path"),
+            Some(Path::new("cxone-flow-junit.xml"))
+        );
         for outside in ["..", "ivr/../..", "/etc"] {
             let error = read(&vars(&[("INPUT_WORKING-DIRECTORY", outside)])).unwrap_err();
             assert_eq!(error.key, "working-directory", "{outside}");
@@ -243,12 +245,15 @@ mod tests {
     fn an_empty_report_path_means_no_file_and_a_release_is_opted_into() {
         let inputs = read(&vars(&[("INPUT_JUNIT-PATH", ""), ("INPUT_SARIF_PATH", "  ")])).unwrap();
         assert_eq!(
-            (inputs.settings.reports.junit, inputs.settings.reports.sarif),
+            (
+                inputs.settings.reports.get("junit-path"),
+                inputs.settings.reports.get("sarif-path")
+            ),
             (None, None)
         );
         assert_eq!(
-            inputs.settings.reports.json,
-            Some(PathBuf::from("cxone-flow-report.json"))
+            inputs.settings.reports.get("report-path"),
+            Some(Path::new("cxone-flow-report.json"))
         );
         assert!(!inputs.release_on_tag, "a tag on a check workflow releases nothing");
         let inputs = read(&vars(&[("INPUT_AUDIT-LOG", ""), ("INPUT_RELEASE-ON-TAG", "true")])).unwrap();

@@ -22,15 +22,16 @@ use crate::github::api::{FILES_CAP, GitHubApi};
 use crate::github::changes::{ChangedFile, git_diff, git_has_commit, git_show};
 use crate::redact::Redactor;
 use crate::registry::Rule;
+use crate::outcome::Outcome;
 use crate::release::driver::{self, Release, Released};
 use crate::release::flows_api::FlowsApi;
 use crate::release::gate::Blocked;
 use crate::release::run::runtime;
-use crate::release::studio_target::{StudioChecker, StudioTarget};
+use crate::release::studio_target::StudioChecker;
 use crate::release::target::{ReleaseTarget, RollbackFailure, Setting};
+use crate::release::{self, WithTarget};
 use crate::report::annotations::{self, escape_data, escape_property};
-use crate::report::files::ReportFiles;
-use crate::report::summary::{self, FlowChanges, ReleaseSection, STEP_SUMMARY_LIMIT, SummaryInput, TestChanges};
+use crate::report::summary::{self, FlowChanges, STEP_SUMMARY_LIMIT, SummaryInput, TestChanges};
 use crate::report::{self, outputs};
 use crate::settings::{Backend, Settings};
 
@@ -165,15 +166,7 @@ fn log_cxone_hosts(inputs: &Inputs, log: &Log) -> Result<(), String> {
     if !calls_cxone {
         return Ok(());
     }
-    let urls: Vec<(&str, String)> = if studio {
-        inputs.settings.checked_studio()?.credential_urls()
-    } else {
-        let connection = &inputs.settings.connection;
-        vec![
-            ("cxone-token-url", connection.token_url.clone()),
-            ("cxone-base-url", connection.base_url.clone()),
-        ]
-    };
+    let urls = crate::release::credential_urls(&inputs.settings)?;
     let hosts: Vec<String> = urls
         .iter()
         .map(|(what, url)| {
@@ -432,91 +425,68 @@ impl Run {
                 .join("\n"),
         );
         let settings = self.settings("");
-        let mut report = check::check(&selection.units, &settings.check);
+        let mut outcome = Outcome::checked(check::check(&selection.units, &settings.check), inputs.settings.fail_on);
+        outcome.notes = notes;
         // Why the run cannot succeed at all (exit 2); reported after everything else is written.
-        let mut cannot: Vec<String> = discovery_errors.iter().map(ToString::to_string).collect();
+        for error in &discovery_errors {
+            outcome.problem(Ending::Unreadable, error.to_string());
+        }
         let studio = inputs.settings.backend == Backend::Studio;
         if studio && (inputs.remote_validate || inputs.check_drift) {
-            match self.check_online(&mut report) {
-                Ok(skipped) => notes.extend(skipped),
-                Err(message) => cannot.push(message),
+            match self.check_online(&mut outcome.report) {
+                Ok(skipped) => outcome.notes.extend(skipped),
+                Err(message) => outcome.problem(Ending::CxoneRefused, message),
             }
         }
-        self.log_report(&report);
-        let release = match &self.context.trigger {
-            Trigger::Tag(tag) if inputs.release_on_tag => {
-                let released = if studio {
-                    let target = StudioTarget {
-                        studio: inputs.settings.studio.clone(),
-                    };
-                    self.release(&target, tag, &report)
-                } else {
-                    self.release(&FlowsApi, tag, &report)
-                };
-                released.unwrap_or_else(|message| {
-                    cannot.push(message);
-                    None
-                })
+        self.log_report(&outcome);
+        if let Trigger::Tag(tag) = &self.context.trigger
+            && inputs.release_on_tag
+        {
+            let released = release::with_target(&inputs.settings, TagRelease { run: self, tag, outcome: &outcome });
+            match released.unwrap_or_else(|message| Err((Ending::BadSetting, message))) {
+                Ok(released) => outcome.release = released,
+                Err((ending, message)) => outcome.problem(ending, message),
             }
-            _ => None,
-        };
-        if let Some(released) = &release {
-            self.file_release_findings(&mut report, released);
         }
-        cannot.extend(self.write_reports(&report));
+        self.file_release_findings(&mut outcome);
+        for failure in self.write_reports(&outcome) {
+            outcome.problem(Ending::NotWritten, failure);
+        }
         let changes = pull_request
-            .map(|pr| self.flow_changes(pr, &selection, &report))
+            .map(|pr| self.flow_changes(pr, &selection, &outcome.report))
             .unwrap_or_default();
-        let full_results = inputs.settings.reports.json.as_ref().map_or_else(
+        let full_results = inputs.settings.reports.get("report-path").map_or_else(
             || "the job log".to_string(),
             |p| format!("{} and the job log", p.display()),
         );
-        let audit_log = inputs.settings.connection.audit_log.display().to_string();
         let input = SummaryInput {
-            report: &report,
-            fail_on: inputs.settings.fail_on,
+            outcome: &outcome,
             scope,
-            notes,
             changes,
-            release: release.as_ref().map(|r| {
-                let (environment, environment_reason) = r
-                    .environment
-                    .as_ref()
-                    .map_or(("", ""), |(e, why)| (e.as_str(), why.as_str()));
-                ReleaseSection {
-                    tag: &r.tag,
-                    environment,
-                    environment_reason,
-                    dry_run: r.dry_run,
-                    audit_log: &audit_log,
-                    results: &r.items,
-                }
-            }),
             full_results,
         };
-        if let Err(message) = self.write_summary(&summary::render(&input, STEP_SUMMARY_LIMIT)) {
-            cannot.push(message);
-        }
+        let summary_written = self.write_summary(&summary::render(&input, STEP_SUMMARY_LIMIT));
         if let (true, Some(pr)) = (inputs.comment, pull_request) {
             self.comment(pr, &summary::render(&input, COMMENT_BUDGET));
         }
-        if let Err(message) = self.write_outputs(&self.outputs(&report, release.as_ref())) {
-            cannot.push(message);
+        if let Err(message) = summary_written {
+            outcome.problem(Ending::NotWritten, message);
         }
-        if let Some(failure) = release.as_ref().and_then(|r| r.audit_failure.clone()) {
-            cannot.push(failure);
+        if let Err(message) = self.write_outputs(&outputs::of(&outcome, &inputs.settings.reports)) {
+            outcome.problem(Ending::NotWritten, message);
         }
-        if let Some(first) = cannot.first() {
-            for message in &cannot[1..] {
+        if let Some(failure) = outcome.release.as_ref().and_then(|r| r.audit_failure.clone()) {
+            outcome.problem(Ending::AuditLogNotWritten, failure);
+        }
+        let mut cannot = outcome.cannot_run();
+        if let Some(first) = cannot.next() {
+            for problem in cannot {
                 self.log
-                    .line(&format!("::error title=cxone-flow::{}", escape_data(message)));
+                    .line(&format!("::error title=cxone-flow::{}", escape_data(&problem.message)));
             }
-            return self.log.cannot_run(first);
+            return self.log.cannot_run(&first.message);
         }
-        Exit::of([
-            Ending::of_check(&report, inputs.settings.fail_on),
-            release.as_ref().map_or(Ending::Clean, Released::ending),
-        ])
+        outcome.exit()
     }
 
     /// `check`'s online hook: CXone's own syntax check of every checked script without errors
@@ -543,7 +513,8 @@ impl Run {
 
     /// One group per flow with findings, the clean flows in one list, the summary line, then the
     /// annotations.
-    fn log_report(&self, report: &CheckReport) {
+    fn log_report(&self, outcome: &Outcome) {
+        let report = &outcome.report;
         let mut clean = Vec::new();
         for unit in &report.units {
             let single = CheckReport {
@@ -568,10 +539,10 @@ impl Run {
                 escape_data(&error.to_string())
             ));
         }
-        self.log.untrusted(report::human::summary(report).trim_end());
+        self.log.untrusted(report::human::summary(outcome).trim_end());
         if self.inputs.annotations {
-            let ranked = annotations::collect(report);
-            let hint = match &self.inputs.settings.reports.json {
+            let ranked = annotations::collect(outcome);
+            let hint = match self.inputs.settings.reports.get("report-path") {
                 Some(path) => format!("the job log and {} list all of them", path.display()),
                 None => "the job log lists all of them".to_string(),
             };
@@ -585,42 +556,38 @@ impl Run {
         }
     }
 
-    fn write_reports(&self, report: &CheckReport) -> Vec<String> {
-        let reports = &self.inputs.settings.reports;
-        report::files::write(
-            report,
-            ReportFiles {
-                junit: reports.junit.as_deref(),
-                sarif: reports.sarif.as_deref(),
-                json: reports.json.as_deref(),
-            },
-        )
+    fn write_reports(&self, outcome: &Outcome) -> Vec<String> {
+        report::files::write(outcome, &self.inputs.settings.reports)
     }
 
-    /// CXone's syntax check of a release, filed on the report (so the summary and the report files
-    /// hold it) and annotated at the file and line of each action it named, as `validate` does.
-    fn file_release_findings(&self, report: &mut CheckReport, released: &Released) {
-        let remote = |report: &CheckReport| -> Vec<annotations::Annotation> {
+    /// CXone's syntax check of a release (when one ran), filed on the report (so the summary and
+    /// the report files hold it) and annotated at the file and line of each action it named, as
+    /// `validate` does.
+    fn file_release_findings(&self, outcome: &mut Outcome) {
+        let Some(released) = outcome.release.take() else { return };
+        let remote = |outcome: &Outcome| -> Vec<annotations::Annotation> {
             let code = Rule::RemoteSyntaxCheck.code();
-            annotations::collect(report)
+            annotations::collect(outcome)
                 .into_iter()
                 .filter(|a| a.title.starts_with(code))
                 .collect()
         };
-        let before = remote(report);
-        released.file_findings(report);
-        for annotation in remote(report).iter().filter(|a| !before.contains(a)) {
+        let before = remote(outcome);
+        released.file_findings(&mut outcome.report);
+        for annotation in remote(outcome).iter().filter(|a| !before.contains(a)) {
             self.log.line(&annotation.command());
         }
+        outcome.release = Some(released);
     }
 
-    /// On a tag: the release by `target` of what the checks passed, unless they failed.
+    /// On a tag: the release by `target` of what the checks passed, unless they failed; else how
+    /// the run ended and why.
     fn release<T: ReleaseTarget>(
         &self,
         target: &T,
         tag: &str,
         report: &CheckReport,
-    ) -> Result<Option<Released>, String> {
+    ) -> Result<Option<Released>, (Ending, String)> {
         let settings = self.settings(tag);
         let studio = &self.inputs.settings.studio;
         let asked = driver::asked(
@@ -630,8 +597,9 @@ impl Run {
                 (Setting::AllowLiveOverwrite, studio.allow_live_overwrite),
             ],
         );
-        driver::refuse(target, &asked).map_err(|e| e.to_string())?;
-        let released = match driver::release(target, report, &settings).map_err(|e| e.to_string())? {
+        let failed = |e: driver::DriverError| (e.ending(), e.to_string());
+        driver::refuse(target, &asked).map_err(failed)?;
+        let released = match driver::release(target, report, &settings).map_err(failed)? {
             Release::Ran(released) => released,
             Release::Blocked(blocked) => return releasable(tag, blocked, &self.log).map(|()| None),
         };
@@ -675,33 +643,19 @@ impl Run {
             ));
         }
     }
+}
 
-    fn outputs(&self, report: &CheckReport, release: Option<&Released>) -> Vec<(&'static str, String)> {
-        let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-        let mut pairs = vec![
-            (
-                "flows-checked",
-                (report.flows_checked() - report.scripts_checked()).to_string(),
-            ),
-            ("scripts-checked", report.scripts_checked().to_string()),
-            ("errors", report.count(crate::registry::Severity::Error).to_string()),
-            ("warnings", report.count(crate::registry::Severity::Warning).to_string()),
-            ("tests-total", report.cases().count().to_string()),
-            ("tests-failed", report.cases_failed().to_string()),
-            (
-                "coverage",
-                report.coverage_percent().map(|c| format!("{c:.1}")).unwrap_or_default(),
-            ),
-            ("junit-path", path(&self.inputs.settings.reports.junit)),
-            ("sarif-path", path(&self.inputs.settings.reports.sarif)),
-            ("report-path", path(&self.inputs.settings.reports.json)),
-        ];
-        if let Some(released) = release {
-            let published = report::release::published(released);
-            pairs.push(("published", published.to_string()));
-            pairs.push(("audit-log", released.audit_log.display().to_string()));
-        }
-        pairs
+/// A tag's release, given the target the `backend` input names.
+struct TagRelease<'a> {
+    run: &'a Run,
+    tag: &'a str,
+    outcome: &'a Outcome,
+}
+
+impl WithTarget for TagRelease<'_> {
+    type Output = Result<Option<Released>, (Ending, String)>;
+    fn with<T: ReleaseTarget>(self, target: &T) -> Self::Output {
+        self.run.release(target, self.tag, &self.outcome.report)
     }
 }
 
@@ -746,7 +700,7 @@ fn append(path: &Path, text: &str) -> std::io::Result<()> {
 /// Why a tag released nothing: the checks' own findings (logged as an error annotation; the run
 /// fails with exit 1, or 2 for unreadable files), or an error when checked flows or scripts cannot
 /// be sent, so the run cannot do what the tag asks (exit 2).
-fn releasable(tag: &str, blocked: Blocked, log: &Log) -> Result<(), String> {
+fn releasable(tag: &str, blocked: Blocked, log: &Log) -> Result<(), (Ending, String)> {
     match blocked {
         Blocked::ChecksFailed => {
             log.line(&format!(
@@ -755,6 +709,6 @@ fn releasable(tag: &str, blocked: Blocked, log: &Log) -> Result<(), String> {
             ));
             Ok(())
         }
-        blocked => Err(blocked.describe(tag)),
+        blocked => Err((Ending::NotSendable, blocked.describe(tag))),
     }
 }

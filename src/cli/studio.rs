@@ -9,7 +9,8 @@ use cxone_flow::check::online::{Online, RemoteFinding, check_online};
 use cxone_flow::check::{self, CheckReport};
 use cxone_flow::config_file::ConfigFile;
 use cxone_flow::discover;
-use cxone_flow::exit::{Ending, Exit};
+use cxone_flow::exit::Ending;
+use cxone_flow::outcome::Outcome;
 use cxone_flow::release::studio as studio_release;
 use cxone_flow::release::studio_pull;
 use cxone_flow::release::studio_target::StudioChecker;
@@ -116,24 +117,18 @@ pub(super) fn validate(args: ValidateArgs, config: Option<&ConfigFile>) -> ExitC
         Ok(Online::Skipped(note)) => return cannot_run(&format!("validate --remote: {note}")),
         Err(message) => return cannot_run(&message),
     };
-    let files = report::files::ReportFiles {
-        junit: settings.reports.junit.as_deref(),
-        sarif: settings.reports.sarif.as_deref(),
-        json: None,
-    };
-    let failed = report::files::write(&report, files);
-    print(&report::human::render(&report));
+    let mut outcome = Outcome::checked(report, settings.fail_on);
+    let failed = report::files::write(&outcome, &settings.reports.taken_by(table::VALIDATE));
+    print(&report::human::render(&outcome));
     for (script, (path, findings)) in scripts.iter().zip(&found) {
         let sandbox = studio_tenant::sandbox_name(&studio.sandbox_prefix, &script.name);
         print(&format!("remote: {path} {}\n", remote_verdict(findings, &sandbox)));
     }
-    for failure in &failed {
+    for failure in failed {
         eprintln!("error: {failure}");
+        outcome.problem(Ending::NotWritten, failure);
     }
-    let exit = Exit::of([
-        Ending::of_check(&report, settings.fail_on),
-        Ending::NotWritten.when(!failed.is_empty()),
-    ]);
+    let exit = outcome.exit();
     print_failed(exit);
     exit.into()
 }

@@ -24,8 +24,22 @@ pub enum DriverError {
         backend: &'static str,
         reason: &'static str,
     },
+    /// The target is not ready (no credentials) or CXone stopped the run.
     #[error("{0}")]
     CannotRun(String),
+    #[error("{0}")]
+    AuditLog(String),
+}
+
+impl DriverError {
+    /// How the run ended: a setting refused, the audit log not opened, else CXone out of reach.
+    pub fn ending(&self) -> Ending {
+        match self {
+            DriverError::Refused { .. } => Ending::BadSetting,
+            DriverError::CannotRun(_) => Ending::CxoneRefused,
+            DriverError::AuditLog(_) => Ending::AuditLogNotWritten,
+        }
+    }
 }
 
 /// A release that ran: what happened to each item, and how the release was set up.
@@ -156,7 +170,7 @@ pub fn release<T: ReleaseTarget>(
         .cannot_carry(Setting::Environment)
         .is_none()
         .then(|| environment_for(&options.tag, options.environment.as_deref(), &options.production_tags));
-    let (audit, created_by) = open_audit(&settings.connection, &options.tag).map_err(DriverError::CannotRun)?;
+    let (audit, created_by) = open_audit(&settings.connection, &options.tag).map_err(DriverError::AuditLog)?;
     let audit = Arc::new(audit);
     let (environment_name, environment_reason) = environment.clone().unwrap_or_default();
     let run = Run {

@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::check::CheckReport;
+use crate::outcome::Outcome;
 use crate::registry::Severity;
 use crate::source::Location;
 
@@ -102,9 +102,10 @@ impl Annotation {
     }
 }
 
-/// Every annotation a report deserves, ranked: errors, then warnings, each in file order; failing
-/// cases are errors at the case in the test file.
-pub fn collect(report: &CheckReport) -> Vec<Annotation> {
+/// Every annotation an outcome's report deserves, ranked: errors, then warnings, each in file
+/// order; failing cases are errors at the case in the test file.
+pub fn collect(outcome: &Outcome) -> Vec<Annotation> {
+    let report = &outcome.report;
     let mut all = Vec::new();
     for file in report.files() {
         for d in &file.diagnostics {

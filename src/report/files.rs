@@ -1,37 +1,24 @@
-//! Writing the report files a run asks for (JUnit, SARIF, JSON), for the CLI and the Action alike.
+//! Writing the report files a run asks for (each of [`FILE_FORMATS`] whose setting names a file),
+//! for the CLI and the Action alike.
 
 use std::path::Path;
 
-use crate::check::CheckReport;
-use crate::report::{json, junit, sarif};
-
-/// The report files a run writes, each only when asked for.
-pub struct ReportFiles<'p> {
-    pub junit: Option<&'p Path>,
-    pub sarif: Option<&'p Path>,
-    pub json: Option<&'p Path>,
-}
-
-/// A report format's renderer.
-type Render = fn(&CheckReport) -> Result<String, String>;
+use crate::outcome::Outcome;
+use crate::report::FILE_FORMATS;
+use crate::settings::ReportPaths;
 
 /// Renders and writes the report files asked for (creating their folders); returns what failed.
-pub fn write(report: &CheckReport, files: ReportFiles) -> Vec<String> {
-    let renderers: [(Option<&Path>, &str, Render); 3] = [
-        (files.junit, "JUnit report", |r| {
-            junit::render(r).map_err(|e| e.to_string())
-        }),
-        (files.sarif, "SARIF report", |r| Ok(sarif::render(r))),
-        (files.json, "JSON report", |r| {
-            Ok(json::render(r, json::Detail::Failures))
-        }),
-    ];
+pub fn write(outcome: &Outcome, files: &ReportPaths) -> Vec<String> {
     let mut failed = Vec::new();
-    for (path, what, render) in renderers {
-        let Some(path) = path else { continue };
-        let written = render(report).and_then(|text| write_file(path, &text));
+    for format in &FILE_FORMATS {
+        let Some(path) = files.get(format.key) else { continue };
+        let written = (format.render)(outcome).and_then(|text| write_file(path, &text));
         if let Err(error) = written {
-            failed.push(format!("failed to write the {what} `{}`: {error}", path.display()));
+            failed.push(format!(
+                "failed to write the {} `{}`: {error}",
+                format.what,
+                path.display()
+            ));
         }
     }
     failed

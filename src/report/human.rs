@@ -6,6 +6,7 @@ use anstyle::{AnsiColor, Style};
 
 use crate::check::CheckReport;
 use crate::diagnostic::Diagnostic;
+use crate::outcome::Outcome;
 use crate::printable::{plural, shown};
 use crate::registry::Severity;
 use crate::report::explain_case;
@@ -53,13 +54,23 @@ impl Palette {
 
 /// Renders every diagnostic, every failing case, coverage shortfalls and a closing summary line,
 /// without colour.
-pub fn render(report: &CheckReport) -> String {
-    let mut out = render_findings(report, &Palette::PLAIN);
-    out.push_str(&summary(report));
+pub fn render(outcome: &Outcome) -> String {
+    render_styled(outcome, &Palette::PLAIN, false)
+}
+
+/// [`render`] in `palette`'s styles, with every flow's coverage before the summary line when
+/// `coverage` is asked for (`check --coverage`).
+pub fn render_styled(outcome: &Outcome, palette: &Palette, coverage: bool) -> String {
+    let mut out = render_findings(&outcome.report, palette);
+    if coverage {
+        out.push_str(&render_coverage(&outcome.report));
+    }
+    out.push_str(&summary(outcome));
     out
 }
 
-/// Every diagnostic, every failing case and coverage shortfalls, without the summary line.
+/// Every diagnostic, every failing case and coverage shortfalls of a report (the whole outcome's,
+/// or one file's, as the Action's log groups them), without the summary line.
 pub fn render_findings(report: &CheckReport, palette: &Palette) -> String {
     let mut out = String::new();
     for file in report.files() {
@@ -198,7 +209,7 @@ fn window(source: &SourceFile, line: usize, column: usize) -> (String, usize) {
 
 /// Every flow's coverage, with the elements no case reaches and the edges no case takes (edges are
 /// named when the report kept the flow's model; `check --coverage` keeps it).
-pub fn render_coverage(report: &CheckReport) -> String {
+fn render_coverage(report: &CheckReport) -> String {
     let mut out = String::from("Coverage:\n");
     for simulated in report.simulations() {
         let path = simulated.flow.source.display_path();
@@ -266,7 +277,8 @@ fn parts(script: bool) -> (&'static str, &'static str) {
 }
 
 /// The closing line: what was checked and what was found.
-pub fn summary(report: &CheckReport) -> String {
+pub fn summary(outcome: &Outcome) -> String {
+    let report = &outcome.report;
     let tests = report.files().count() - report.flows_checked();
     let scripts = report.scripts_checked();
     let flows = report.flows_checked() - scripts;

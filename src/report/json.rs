@@ -4,6 +4,7 @@ use serde::{Serialize, Serializer};
 
 use crate::check::{CaseFailure, CheckReport, FileKind, FileReport};
 use crate::diagnostic::Related;
+use crate::outcome::Outcome;
 use crate::registry::Severity;
 use crate::sim::coverage::Coverage;
 use crate::sim::ids::Ids;
@@ -168,17 +169,17 @@ impl<'a> JsonCoverage<'a> {
     }
 }
 
-/// Renders the report as JSON, one line.
-pub fn render(report: &CheckReport, detail: Detail) -> String {
-    let mut text = serde_json::to_string(&shape(report, detail)).unwrap_or_default();
+/// Renders the outcome's report as JSON, one line.
+pub fn render(outcome: &Outcome, detail: Detail) -> String {
+    let mut text = serde_json::to_string(&shape(&outcome.report, detail)).unwrap_or_default();
     text.push('\n');
     text
 }
 
 /// Writes the report as JSON, one line, to `out` as it is serialized (a large run's report is
 /// never held whole), then flushes it.
-pub fn write(report: &CheckReport, detail: Detail, mut out: impl std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer(&mut out, &shape(report, detail))?;
+pub fn write(outcome: &Outcome, detail: Detail, mut out: impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer(&mut out, &shape(&outcome.report, detail))?;
     out.write_all(b"\n")?;
     out.flush()
 }

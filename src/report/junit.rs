@@ -14,7 +14,8 @@ use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
 
-use crate::check::{CaseResult, CheckReport, FileReport};
+use crate::check::{CaseResult, FileReport};
+use crate::outcome::Outcome;
 use crate::registry::Severity;
 use crate::report::{case_headline, explain_case};
 use crate::source::Location;
@@ -22,8 +23,9 @@ use crate::source::Location;
 /// The name of the testcase that carries a flow's error diagnostics.
 pub const VALIDATE: &str = "validate";
 
-/// Renders the report as JUnit XML.
-pub fn render(report: &CheckReport) -> Result<String, quick_junit::SerializeError> {
+/// Renders the outcome's report as JUnit XML.
+pub fn render(outcome: &Outcome) -> Result<String, quick_junit::SerializeError> {
+    let report = &outcome.report;
     let mut junit = JunitReport::new("cxone-flow");
     let mut total_time = Duration::ZERO;
     for unit in &report.units {

@@ -1,4 +1,5 @@
-//! Renderers: each turns the one `CheckReport` into one output format.
+//! Renderers: each turns the one [`Outcome`] (a run's checked report, its release, its notes)
+//! into one output format; [`FILE_FORMATS`] lists those a setting writes to a file.
 
 pub mod annotations;
 pub mod diagram;
@@ -17,7 +18,36 @@ pub mod trace;
 use std::fmt::Write;
 
 use crate::check::CaseResult;
+use crate::outcome::Outcome;
 use crate::printable::shown;
+
+/// A report format a run writes to a file: the key of the setting that names the file (a row of
+/// `settings/table.rs` marked `report`), what an error calls it, and its renderer.
+pub struct FileFormat {
+    pub key: &'static str,
+    pub what: &'static str,
+    pub render: fn(&Outcome) -> Result<String, String>,
+}
+
+/// Every report format written to a file (`files.rs` writes those a run asks for). A new format is
+/// its renderer, its row here and its setting's row in the table.
+pub const FILE_FORMATS: [FileFormat; 3] = [
+    FileFormat {
+        key: "junit-path",
+        what: "JUnit report",
+        render: |outcome| junit::render(outcome).map_err(|e| e.to_string()),
+    },
+    FileFormat {
+        key: "sarif-path",
+        what: "SARIF report",
+        render: |outcome| Ok(sarif::render(outcome)),
+    },
+    FileFormat {
+        key: "report-path",
+        what: "JSON report",
+        render: |outcome| Ok(json::render(outcome, json::Detail::Failures)),
+    },
+];
 
 /// A failing case's full explanation: every failure, where in the flow it happened, and the paths,
 /// what the files said shown as data ([`crate::printable`]).
@@ -42,5 +72,18 @@ pub fn case_headline(case: &CaseResult) -> String {
         [] => String::new(),
         [only] => only.message.clone(),
         [first, rest @ ..] => format!("{} (and {} more)", first.message, rest.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::table::SETTINGS;
+
+    #[test]
+    fn every_report_file_setting_has_its_format_and_every_format_its_setting() {
+        let settings: Vec<&str> = SETTINGS.iter().filter(|s| s.report).map(|s| s.key).collect();
+        let formats: Vec<&str> = FILE_FORMATS.iter().map(|f| f.key).collect();
+        assert_eq!(settings, formats);
     }
 }

@@ -1,5 +1,42 @@
-//! Step outputs in the `GITHUB_OUTPUT` file format: `name=value`, or the heredoc form with a
-//! delimiter that does not occur in the value when the value spans lines.
+//! The Action's step outputs of an outcome, in the `GITHUB_OUTPUT` file format: `name=value`, or
+//! the heredoc form with a delimiter that does not occur in the value when the value spans lines.
+
+use crate::outcome::Outcome;
+use crate::registry::Severity;
+use crate::settings::ReportPaths;
+use crate::settings::table::SETTINGS;
+
+/// The outputs of a run: the counts, each report file's path (empty when none is written: one
+/// output per report setting the Action takes, named as the input), and a release's `published`
+/// and `audit-log`.
+pub fn of(outcome: &Outcome, reports: &ReportPaths) -> Vec<(&'static str, String)> {
+    let report = &outcome.report;
+    let mut pairs = vec![
+        (
+            "flows-checked",
+            (report.flows_checked() - report.scripts_checked()).to_string(),
+        ),
+        ("scripts-checked", report.scripts_checked().to_string()),
+        ("errors", report.count(Severity::Error).to_string()),
+        ("warnings", report.count(Severity::Warning).to_string()),
+        ("tests-total", report.cases().count().to_string()),
+        ("tests-failed", report.cases_failed().to_string()),
+        (
+            "coverage",
+            report.coverage_percent().map(|c| format!("{c:.1}")).unwrap_or_default(),
+        ),
+    ];
+    for setting in SETTINGS.iter().filter(|s| s.report && s.input) {
+        let path = reports.get(setting.key).map(|p| p.display().to_string());
+        pairs.push((setting.key, path.unwrap_or_default()));
+    }
+    if let Some(released) = &outcome.release {
+        let published = crate::report::release::published(released);
+        pairs.push(("published", published.to_string()));
+        pairs.push(("audit-log", released.audit_log.display().to_string()));
+    }
+    pairs
+}
 
 /// Formats one output. A value with a line break (or one that would be ambiguous) takes the
 /// multi-line form; its delimiter is random and checked against the value.

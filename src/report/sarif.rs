@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::check::CheckReport;
+use crate::outcome::Outcome;
 use crate::registry::Rule;
 use crate::registry::Severity;
 
@@ -24,8 +24,9 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// The SARIF log of a report; paths are relative to the repository root (`%SRCROOT%`).
-pub fn render(report: &CheckReport) -> String {
+/// The SARIF log of an outcome's report; paths are relative to the repository root (`%SRCROOT%`).
+pub fn render(outcome: &Outcome) -> String {
+    let report = &outcome.report;
     let rules: Vec<Value> = Rule::ALL
         .iter()
         .map(|rule| {

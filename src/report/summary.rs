@@ -13,7 +13,8 @@ use crate::diagnostic::Diagnostic;
 use crate::flow::diff::{self, Change};
 use crate::printable::plural;
 use crate::registry::Severity;
-use crate::release::target::ItemResult;
+use crate::outcome::Outcome;
+use crate::release::driver::Released;
 use crate::report::{explain_case, mermaid};
 use crate::sim::run::CallSummary;
 use crate::studio::view;
@@ -98,27 +99,13 @@ impl TestChanges {
     }
 }
 
-/// A release, as the summary shows it.
-pub struct ReleaseSection<'a> {
-    pub tag: &'a str,
-    pub environment: &'a str,
-    /// Why that environment.
-    pub environment_reason: &'a str,
-    pub dry_run: bool,
-    pub audit_log: &'a str,
-    pub results: &'a [ItemResult],
-}
-
-/// Everything the summary is made from.
+/// Everything the summary is made from: the run's outcome (its report, notes and release) and
+/// what only a pull request's run knows.
 pub struct SummaryInput<'a> {
-    pub report: &'a CheckReport,
-    pub fail_on: Severity,
+    pub outcome: &'a Outcome,
     /// One sentence: what was selected and why.
     pub scope: String,
-    /// Other things worth saying (deleted flows, fallbacks).
-    pub notes: Vec<String>,
     pub changes: Vec<FlowChanges>,
-    pub release: Option<ReleaseSection<'a>>,
     /// Where the full results are, for the truncation note.
     pub full_results: String,
 }
@@ -148,7 +135,7 @@ pub fn render(input: &SummaryInput, budget: usize) -> String {
 }
 
 fn blocks(input: &SummaryInput) -> Vec<String> {
-    let report = input.report;
+    let report = &input.outcome.report;
     let mut blocks = vec![header(input)];
     if report.units.is_empty() {
         return blocks;
@@ -185,7 +172,7 @@ fn blocks(input: &SummaryInput) -> Vec<String> {
             || unit
                 .files()
                 .flat_map(|f| &f.diagnostics)
-                .any(|d| d.severity >= input.fail_on);
+                .any(|d| d.severity >= input.outcome.fail_on);
         blocks.push(format!(
             "| {} | {} | {errors} | {warnings} | {} | {failed} | {not_run} | {}{} |\n",
             if bad { "❌" } else { "✅" },
@@ -233,18 +220,18 @@ fn blocks(input: &SummaryInput) -> Vec<String> {
     for changes in &input.changes {
         blocks.push(changes_block(report, changes));
     }
-    if let Some(release) = &input.release {
+    if let Some(release) = &input.outcome.release {
         blocks.push(release_block(release));
     }
     blocks
 }
 
 fn header(input: &SummaryInput) -> String {
-    let report = input.report;
+    let report = &input.outcome.report;
     let (errors, warnings) = (report.count(Severity::Error), report.count(Severity::Warning));
     let cases = report.cases().count();
     let (failed, not_run) = (report.cases_failed(), report.cases_not_run());
-    let fails = report.fails(input.fail_on) || !report.read_errors.is_empty();
+    let fails = report.fails(input.outcome.fail_on) || !report.read_errors.is_empty();
     let mut out = format!(
         "## {} cxone-flow: {}\n\n{}\n\n",
         if fails { "❌" } else { "✅" },
@@ -272,10 +259,10 @@ fn header(input: &SummaryInput) -> String {
     for error in &report.read_errors {
         let _ = write!(out, "\n- ❌ {}", md(&error.to_string()));
     }
-    for note in &input.notes {
+    for note in &input.outcome.notes {
         let _ = write!(out, "\n- {}", md(note));
     }
-    if !report.read_errors.is_empty() || !input.notes.is_empty() {
+    if !report.read_errors.is_empty() || !input.outcome.notes.is_empty() {
         out.push('\n');
     }
     out
@@ -405,23 +392,20 @@ fn upper_first(text: &str) -> String {
         .unwrap_or_default()
 }
 
-fn release_block(release: &ReleaseSection) -> String {
+fn release_block(release: &Released) -> String {
     // A backend without environments (studio) says none.
-    let whereto = if release.environment.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " to {}\n\n{}.",
-            md(release.environment),
-            md(&upper_first(release.environment_reason))
-        )
+    let whereto = match &release.environment {
+        Some((environment, reason)) if !environment.is_empty() => {
+            format!(" to {}\n\n{}.", md(environment), md(&upper_first(reason)))
+        }
+        _ => String::new(),
     };
     let mut out = format!(
         "\n### {}Release {}{whereto}\n\n| item | id | outcome | version | detail |\n| --- | --- | --- | --- | --- |\n",
         if release.dry_run { "Dry run: " } else { "" },
-        md(release.tag),
+        md(&release.tag),
     );
-    for result in release.results {
+    for result in &release.items {
         let detail = std::iter::once(result.detail.clone())
             .chain(result.lines.iter().cloned())
             .chain(result.warning.iter().map(|w| format!("⚠ {w}")))
@@ -438,7 +422,7 @@ fn release_block(release: &ReleaseSection) -> String {
             md(&detail)
         );
     }
-    let _ = writeln!(out, "\nAudit log: {}", md(release.audit_log));
+    let _ = writeln!(out, "\nAudit log: {}", md(&release.audit_log.display().to_string()));
     out
 }
 
@@ -457,14 +441,12 @@ mod tests {
 
     #[test]
     fn the_budget_is_never_passed() {
-        let report = CheckReport::default();
+        let mut outcome = Outcome::checked(CheckReport::default(), Severity::Error);
+        outcome.notes.push("n".repeat(100));
         let input = SummaryInput {
-            report: &report,
-            fail_on: Severity::Error,
+            outcome: &outcome,
             scope: "x".repeat(5000),
-            notes: vec!["n".repeat(100)],
             changes: Vec::new(),
-            release: None,
             full_results: "cxone-flow-report.json".into(),
         };
         let full = render(&input, usize::MAX);
@@ -496,13 +478,11 @@ mod error_list_tests {
             }],
             ..CheckReport::default()
         };
+        let outcome = Outcome::checked(report, Severity::Error);
         let input = SummaryInput {
-            report: &report,
-            fail_on: Severity::Error,
+            outcome: &outcome,
             scope: String::new(),
-            notes: Vec::new(),
             changes: Vec::new(),
-            release: None,
             full_results: String::new(),
         };
         let text = render(&input, usize::MAX);

@@ -287,7 +287,8 @@ mod tests {
         assert_eq!(settings.backend, crate::settings::Backend::FlowsApi);
         assert_eq!(settings.fail_on, Severity::Error);
         assert_eq!(
-            settings.reports.junit, None,
+            settings.reports.get("junit-path"),
+            None,
             "the command line writes no report unless asked"
         );
     }

@@ -140,6 +140,9 @@ pub struct Setting {
     pub scope: Scope,
     /// The commands whose flags include it.
     pub commands: Commands,
+    /// A report file's path: `Settings::reports` holds it by its key, and `report::FILE_FORMATS`
+    /// names the renderer of the same key that writes it.
+    pub report: bool,
     pub help: &'static str,
 }
 
@@ -155,6 +158,7 @@ impl Setting {
             kind,
             scope: Scope::Anywhere,
             commands: 0,
+            report: false,
             help,
         }
     }
@@ -181,6 +185,10 @@ impl Setting {
     }
     const fn action_default(mut self, default: DefaultValue) -> Setting {
         self.action_default = Some(default);
+        self
+    }
+    const fn report(mut self) -> Setting {
+        self.report = true;
         self
     }
     const fn scope(mut self, scope: Scope) -> Setting {
@@ -251,13 +259,16 @@ pub static SETTINGS: &[Setting] = &[
         .default(Switch(false)),
     Setting::new("junit-path", Path, "also write a JUnit XML report to this file (the Action: empty for none)")
         .flag_named("junit", CHECK | VALIDATE)
+        .report()
         .input()
         .action_default(Text("cxone-flow-junit.xml")),
     Setting::new("sarif-path", Path, "also write a SARIF 2.1.0 report (for code scanning) to this file (the Action: empty for none)")
         .flag_named("sarif", CHECK | VALIDATE)
+        .report()
         .input()
         .action_default(Text("cxone-flow.sarif")),
     Setting::new("report-path", Path, "the Action's JSON report (empty for none)")
+        .report()
         .input()
         .action_default(Text("cxone-flow-report.json")),
     Setting::new("annotations", Kind::Switch, "annotate the pull request's lines")

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use cxone_flow::check::{Settings, check};
 use cxone_flow::discover::discover;
-use cxone_flow::registry::{Rule, Severities};
+use cxone_flow::outcome::Outcome;
+use cxone_flow::registry::{Rule, Severities, Severity};
 use cxone_flow::report::human;
 
 use crate::fixture;
@@ -90,13 +91,14 @@ fn every_rule_has_a_bad_and_a_good_fixture() {
 fn bad_fixtures_trigger_their_rule() {
     for (code, stems) in fixtures() {
         for (stem, path) in stems.iter().filter(|(s, _)| s.starts_with("bad-")) {
-            let report = check_fixture(path);
+            let outcome = Outcome::checked(check_fixture(path), Severity::Error);
+            let report = &outcome.report;
             let codes: Vec<&str> = report.diagnostics().map(|d| d.rule.code()).collect();
             assert!(
                 codes.contains(&code.as_str()),
                 "{code}/{stem} does not trigger {code}: {codes:?}"
             );
-            insta::assert_snapshot!(format!("{code}-{stem}"), human::render(&report));
+            insta::assert_snapshot!(format!("{code}-{stem}"), human::render(&outcome));
         }
     }
 }
@@ -105,11 +107,12 @@ fn bad_fixtures_trigger_their_rule() {
 fn good_fixtures_are_clean_under_every_rule() {
     for (code, stems) in fixtures() {
         for (stem, path) in stems.iter().filter(|(s, _)| s.starts_with("good-")) {
-            let report = check_fixture(path);
+            let outcome = Outcome::checked(check_fixture(path), Severity::Error);
+            let report = &outcome.report;
             assert!(
                 report.diagnostics().next().is_none(),
                 "{code}/{stem} is not clean:\n{}",
-                human::render(&report)
+                human::render(&outcome)
             );
         }
     }
@@ -119,8 +122,9 @@ fn good_fixtures_are_clean_under_every_rule() {
 fn the_examples_are_clean() {
     let units = discover(&[crate::root().join("examples/flows")]).into_result().unwrap();
     assert!(units.len() >= 2);
-    let report = check(&units, &Settings::default());
-    assert_eq!(report.diagnostics().count(), 0, "{}", human::render(&report));
+    let outcome = Outcome::checked(check(&units, &Settings::default()), Severity::Error);
+    let report = &outcome.report;
+    assert_eq!(report.diagnostics().count(), 0, "{}", human::render(&outcome));
 }
 
 #[test]
@@ -129,13 +133,14 @@ fn the_studio_example_is_clean_and_its_cases_pass_with_full_coverage() {
         .into_result()
         .unwrap();
     assert_eq!(units.len(), 2, "each script with its tests is one unit: {units:?}");
-    let report = check(&units, &Settings::default());
-    assert_eq!(report.diagnostics().count(), 0, "{}", human::render(&report));
+    let outcome = Outcome::checked(check(&units, &Settings::default()), Severity::Error);
+    let report = &outcome.report;
+    assert_eq!(report.diagnostics().count(), 0, "{}", human::render(&outcome));
     assert!(
         report.cases().count() >= 4,
         "the hand-written cases and the generated ones"
     );
-    assert_eq!(report.cases_failed(), 0, "{}", human::render(&report));
+    assert_eq!(report.cases_failed(), 0, "{}", human::render(&outcome));
     assert_eq!(report.coverage_percent(), Some(100.0));
 }
 
