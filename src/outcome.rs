@@ -71,9 +71,12 @@ impl Outcome {
     /// The one map from an outcome to its ending: the worst of [`Outcome::endings`] (the first of
     /// the worst when several share an exit).
     pub fn ending(&self) -> Ending {
-        self.endings().fold(Ending::Clean, |worst, ending| {
-            if ending.exit() > worst.exit() { ending } else { worst }
-        })
+        self.endings().fold(
+            Ending::Clean,
+            |worst, ending| {
+                if ending.exit() > worst.exit() { ending } else { worst }
+            },
+        )
     }
 
     /// The run's exit: its ending's code.
@@ -96,10 +99,16 @@ mod tests {
         let mut outcome = Outcome::checked(CheckReport::default(), Severity::Error);
         assert_eq!((outcome.ending(), outcome.exit()), (Ending::Clean, Exit::Clean));
         outcome.problem(Ending::RollbackFailed, "could not restore");
-        assert_eq!((outcome.ending(), outcome.exit()), (Ending::RollbackFailed, Exit::Findings));
+        assert_eq!(
+            (outcome.ending(), outcome.exit()),
+            (Ending::RollbackFailed, Exit::Findings)
+        );
         outcome.problem(Ending::NotWritten, "disk full");
         outcome.problem(Ending::CxoneRefused, "HTTP 401");
-        assert_eq!((outcome.ending(), outcome.exit()), (Ending::NotWritten, Exit::CannotRun));
+        assert_eq!(
+            (outcome.ending(), outcome.exit()),
+            (Ending::NotWritten, Exit::CannotRun)
+        );
         assert_eq!(
             outcome.cannot_run().map(|p| p.message.as_str()).collect::<Vec<_>>(),
             ["disk full", "HTTP 401"]

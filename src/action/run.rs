@@ -20,9 +20,9 @@ use crate::exit::{Ending, Exit};
 use crate::generate::merge;
 use crate::github::api::{FILES_CAP, GitHubApi};
 use crate::github::changes::{ChangedFile, git_diff, git_has_commit, git_show};
+use crate::outcome::Outcome;
 use crate::redact::Redactor;
 use crate::registry::Rule;
-use crate::outcome::Outcome;
 use crate::release::driver::{self, Release, Released};
 use crate::release::flows_api::FlowsApi;
 use crate::release::gate::Blocked;
@@ -442,7 +442,14 @@ impl Run {
         if let Trigger::Tag(tag) = &self.context.trigger
             && inputs.release_on_tag
         {
-            let released = release::with_target(&inputs.settings, TagRelease { run: self, tag, outcome: &outcome });
+            let released = release::with_target(
+                &inputs.settings,
+                TagRelease {
+                    run: self,
+                    tag,
+                    outcome: &outcome,
+                },
+            );
             match released.unwrap_or_else(|message| Err((Ending::BadSetting, message))) {
                 Ok(released) => outcome.release = released,
                 Err((ending, message)) => outcome.problem(ending, message),

@@ -1,6 +1,7 @@
 //! README's exit-code table held by both adapters (the command line and the Action) and both
-//! backends (flows-api and studio): each failure a release (or a check) can meet before it reaches
-//! CXone, run each way it applies, ends with the code the table gives its ending.
+//! backends (flows-api and studio): each row a check, a release or a rollback can end in (clean,
+//! findings, failing cases, a failed release or rollback, and each failure before CXone), run each
+//! way it applies, ends with the code the table gives its ending.
 
 use std::path::Path;
 use std::process::Command;
@@ -53,8 +54,13 @@ fn credentials(backend: &str) -> Vec<(&'static str, &'static str)> {
 
 /// `release --tag v1 --backend BACKEND ARGS` with only these variables: the code and all it printed.
 fn cli(dir: &Path, backend: &str, args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
+    let release = ["release", "--tag", "v1", "--backend", backend];
+    command_line(dir, &[&release[..], args].concat(), env)
+}
+
+/// `cxone-flow ARGS` with only these variables: the code and all it printed.
+fn command_line(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_cxone-flow"))
-        .args(["release", "--tag", "v1", "--backend", backend])
         .args(args)
         .current_dir(dir)
         .env_clear()
@@ -257,4 +263,174 @@ fn a_report_that_cannot_be_written_exits_as_the_table_says_for_flows_and_scripts
         assert_eq!(code, wanted, "Action, {backend}: {out}");
         assert!(out.contains("failed to write"), "Action, {backend}: {out}");
     }
+}
+
+/// The case of the repository's tests file made to fail: it expects an element the call does not
+/// end at (one the flow or script has, so the file itself is sound).
+fn fail_a_case(dir: &Path, backend: &str) {
+    let (file, ends_at, wrong) = match backend {
+        "flows-api" => (
+            "a.tests.json",
+            "\"finalElement\": \"bye\"",
+            "\"finalElement\": \"start\"",
+        ),
+        _ => (
+            "acme_main_ivr.tests.json",
+            "\"finalElement\": \"Claims Queue\"",
+            "\"finalElement\": \"Welcome\"",
+        ),
+    };
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(ends_at), "{text}");
+    std::fs::write(&path, text.replacen(ends_at, wrong, 1)).unwrap();
+}
+
+/// Checks a repository on the command line (`check`) and in the Action (a push of tag `v1` with
+/// `release-on-tag: false`), for a flow and for a script, and holds each to the table's code for
+/// `ending`, its output saying `says`.
+fn checked_both_ways(ending: Ending, spoil: impl Fn(&Path, &str), says: &str) {
+    let wanted = i32::from(ending.exit().code());
+    for backend in BACKENDS {
+        let dir = repository(backend, false);
+        spoil(dir.path(), backend);
+        let (code, out) = command_line(dir.path(), &["check", "."], &[]);
+        assert_eq!(code, wanted, "{ending:?}, command line, {backend}: {out}");
+        assert!(out.contains(says), "{ending:?}, command line, {backend}: {out}");
+        let (code, out) = action(dir.path(), backend, &[("INPUT_RELEASE-ON-TAG", "false")], &[]);
+        assert_eq!(code, wanted, "{ending:?}, Action, {backend}: {out}");
+        assert!(out.contains(says), "{ending:?}, Action, {backend}: {out}");
+    }
+}
+
+#[test]
+fn a_clean_check_exits_as_the_table_says_for_flows_and_scripts() {
+    checked_both_ways(Ending::Clean, |_, _| {}, "0 errors");
+}
+
+#[test]
+fn a_finding_exits_as_the_table_says_for_flows_and_scripts() {
+    // The case expects an element the flow or script does not have (CXF029, an error).
+    let spoil = |dir: &Path, backend: &str| {
+        let broken = repository(backend, true);
+        for entry in std::fs::read_dir(broken.path()).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+        }
+    };
+    checked_both_ways(Ending::Findings, spoil, "CXF029");
+}
+
+#[test]
+fn a_failing_case_exits_as_the_table_says_for_flows_and_scripts() {
+    checked_both_ways(Ending::FailingCases, fail_a_case, "1 failed");
+}
+
+/// A backend's emulated CXone (flows-api: the Flow Management API; studio: a tenant whose main
+/// line, 4001, runs `Old_IVR`) and the variables both adapters reach it with; a studio repository
+/// maps `Acme_Main_IVR` to 4001 in its settings file.
+async fn emulated(backend: &str, dir: &Path) -> (cxone_emulator::Emulator, Vec<(String, String)>) {
+    match backend {
+        "flows-api" => {
+            let emulator = cxone_emulator::spawn(cxone_emulator::Config {
+                client_secret: "s3cret".into(),
+                ..cxone_emulator::Config::default()
+            })
+            .await
+            .unwrap();
+            let env = vec![
+                ("CXONE_BASE_URL".to_string(), emulator.base_url()),
+                ("CXONE_TOKEN_URL".into(), emulator.token_url()),
+                ("CXONE_CLIENT_ID".into(), "cxone-flow".into()),
+                ("CXONE_CLIENT_SECRET".into(), "s3cret".into()),
+            ];
+            (emulator, env)
+        }
+        _ => {
+            write(
+                dir,
+                "cxone-flow.toml",
+                "[points-of-contact]\nAcme_Main_IVR = [\"4001\"]\n",
+            );
+            let emulator = crate::studio_release::tenant(&[]).await;
+            let origin = emulator.origin();
+            let env = vec![
+                ("CXONE_ISSUER".to_string(), origin.clone()),
+                (
+                    "CXONE_ACCESS_KEY_URL".into(),
+                    format!("{origin}/authentication/v1/token/access-key"),
+                ),
+                ("CXONE_CLUSTER_API".into(), "http://127.0.0.1:{cluster}".into()),
+                ("CXONE_ACCESS_KEY_ID".into(), "emulator-access-key".into()),
+                ("CXONE_ACCESS_KEY_SECRET".into(), "emulator-access-secret".into()),
+            ];
+            (emulator, env)
+        }
+    }
+}
+
+/// Runs `f` off the async runtime (which serves the emulator meanwhile) with the variables as
+/// pairs of text.
+async fn off_runtime<T: Send + 'static>(
+    dir: &Path,
+    env: &[(String, String)],
+    f: impl FnOnce(&Path, &[(&str, &str)]) -> T + Send + 'static,
+) -> T {
+    let (dir, env) = (dir.to_path_buf(), env.to_vec());
+    tokio::task::spawn_blocking(move || {
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        f(&dir, &env)
+    })
+    .await
+    .unwrap()
+}
+
+/// A release that sends everything ends clean under both backends, on the command line and in the
+/// Action (each in a repository of its own, against the backend's emulated CXone).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clean_release_exits_as_the_table_says_everywhere() {
+    let wanted = i32::from(Ending::Clean.exit().code());
+    for backend in BACKENDS {
+        let dir = repository(backend, false);
+        let (_emulator, env) = emulated(backend, dir.path()).await;
+        let (code, out) = off_runtime(dir.path(), &env, move |d, e| cli(d, backend, &[], e)).await;
+        assert_eq!(code, wanted, "command line, {backend}: {out}");
+        assert!(out.contains("release v1 "), "command line, {backend}: {out}");
+        let dir = repository(backend, false);
+        let (_emulator, env) = emulated(backend, dir.path()).await;
+        let (code, out) = off_runtime(dir.path(), &env, move |d, e| action(d, backend, &[], e)).await;
+        assert_eq!(code, wanted, "Action, {backend}: {out}");
+        assert!(out.contains("release v1 "), "Action, {backend}: {out}");
+    }
+}
+
+/// A rollback that runs and finds nothing to restore (nothing was ever released) ends as the table
+/// says under both backends on the command line, and in the Action (flows-api: the Action's
+/// rollback input names a flow).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollback_that_cannot_restore_exits_as_the_table_says_for_both_backends() {
+    let wanted = i32::from(Ending::RollbackFailed.exit().code());
+    for backend in BACKENDS {
+        let dir = repository(backend, false);
+        let (_emulator, env) = emulated(backend, dir.path()).await;
+        let args: &'static [&'static str] = match backend {
+            "flows-api" => &["rollback", "--flow-id", "a"],
+            _ => &["rollback", "--backend", "studio", "--script", "Acme_Main_IVR"],
+        };
+        let (code, out) = off_runtime(dir.path(), &env, move |d, e| command_line(d, args, e)).await;
+        assert_eq!(code, wanted, "command line, {backend}: {out}");
+        assert!(out.contains("error: rollback of "), "command line, {backend}: {out}");
+    }
+    let dir = repository("flows-api", false);
+    let (_emulator, env) = emulated("flows-api", dir.path()).await;
+    let run = off_runtime(dir.path(), &env, |d, e| {
+        run_action(d, &[e, &[("INPUT_ROLLBACK-FLOW-ID", "a")]].concat())
+    })
+    .await;
+    assert_eq!(run.code, wanted, "Action, flows-api: {}", run.stdout);
+    assert!(
+        run.stdout.contains("rollback of flow a"),
+        "Action, flows-api: {}",
+        run.stdout
+    );
 }
