@@ -1,7 +1,8 @@
 //! The exit code policy, decided once for the CLI and the Action, both backends alike: every way a
-//! run can end is an [`Ending`], [`Ending::exit`] is the one map from an ending to its code (0
-//! clean, 1 findings or failures of what was asked, 2 the tool could not run), and README's
-//! exit-code table is written from [`Ending::ALL`] (a test compares the two).
+//! run can end is an [`Ending`] (a run's outcome is mapped to one by `Outcome::ending`),
+//! [`Ending::exit`] is the one map from an ending to its code (0 clean, 1 findings or failures of
+//! what was asked, 2 the tool could not run), and README's exit-code table is written from
+//! [`Ending::ALL`] (a test compares the two).
 
 use crate::check::CheckReport;
 use crate::registry::Severity;
@@ -153,26 +154,6 @@ impl Exit {
             Exit::CannotRun => 2,
         }
     }
-
-    /// The exit of a run that ended in all these ways: the worst.
-    pub fn of(endings: impl IntoIterator<Item = Ending>) -> Exit {
-        endings.into_iter().map(Ending::exit).max().unwrap_or(Exit::Clean)
-    }
-
-    /// The exit of a check: files that could not be read make it 2, a failing report 1.
-    pub fn of_check(report: &CheckReport, fail_on: Severity) -> Exit {
-        Ending::of_check(report, fail_on).exit()
-    }
-
-    /// `Findings` when `failed`, else `Clean`.
-    pub fn findings_if(failed: bool) -> Exit {
-        Ending::NotAsked.when(failed).exit()
-    }
-
-    /// The worse of two.
-    pub fn and(self, other: Exit) -> Exit {
-        self.max(other)
-    }
 }
 
 impl From<Exit> for std::process::ExitCode {
@@ -192,20 +173,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_worse_exit_wins_and_codes_are_documented() {
-        assert_eq!(Exit::Clean.and(Exit::Findings), Exit::Findings);
-        assert_eq!(Exit::CannotRun.and(Exit::Findings), Exit::CannotRun);
+    fn exits_are_ordered_by_how_bad_and_codes_are_documented() {
+        assert!(Exit::Clean < Exit::Findings && Exit::Findings < Exit::CannotRun);
         assert_eq!(
             [Exit::Clean, Exit::Findings, Exit::CannotRun].map(Exit::code),
             [0, 1, 2]
         );
-        assert_eq!(Exit::findings_if(true), Exit::Findings);
-        assert_eq!(
-            Exit::of([Ending::ReleaseFailed, Ending::AuditLogNotWritten]),
-            Exit::CannotRun
-        );
-        assert_eq!(Exit::of([]), Exit::Clean);
         let clean = CheckReport::default();
-        assert_eq!(Exit::of_check(&clean, Severity::Error), Exit::Clean);
+        assert_eq!(Ending::of_check(&clean, Severity::Error), Ending::Clean);
     }
 }

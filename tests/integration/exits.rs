@@ -390,17 +390,19 @@ async fn off_runtime<T: Send + 'static>(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clean_release_exits_as_the_table_says_everywhere() {
     let wanted = i32::from(Ending::Clean.exit().code());
+    type Adapter = fn(&Path, &'static str, &[(&str, &str)]) -> (i32, String);
+    let adapters: [(&str, Adapter); 2] = [
+        ("command line", |d, backend, e| cli(d, backend, &[], e)),
+        ("Action", |d, backend, e| action(d, backend, &[], e)),
+    ];
     for backend in BACKENDS {
-        let dir = repository(backend, false);
-        let (_emulator, env) = emulated(backend, dir.path()).await;
-        let (code, out) = off_runtime(dir.path(), &env, move |d, e| cli(d, backend, &[], e)).await;
-        assert_eq!(code, wanted, "command line, {backend}: {out}");
-        assert!(out.contains("release v1 "), "command line, {backend}: {out}");
-        let dir = repository(backend, false);
-        let (_emulator, env) = emulated(backend, dir.path()).await;
-        let (code, out) = off_runtime(dir.path(), &env, move |d, e| action(d, backend, &[], e)).await;
-        assert_eq!(code, wanted, "Action, {backend}: {out}");
-        assert!(out.contains("release v1 "), "Action, {backend}: {out}");
+        for (adapter, run) in adapters {
+            let dir = repository(backend, false);
+            let (_emulator, env) = emulated(backend, dir.path()).await;
+            let (code, out) = off_runtime(dir.path(), &env, move |d, e| run(d, backend, e)).await;
+            assert_eq!(code, wanted, "{adapter}, {backend}: {out}");
+            assert!(out.contains("release v1 "), "{adapter}, {backend}: {out}");
+        }
     }
 }
 
