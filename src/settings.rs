@@ -18,8 +18,8 @@ pub use crate::config_file::EnvironmentSettings;
 pub const DEFAULT_CASE_CONCURRENCY: usize = 8;
 
 pub use table::{
-    ACCESS_KEY_SECRET_ENV, DEFAULT_ACTIVATION_PRIORITY, DEFAULT_AUDIT_LOG, DEFAULT_BASE_URL, DEFAULT_CLUSTER_API,
-    DEFAULT_MAX_CONCURRENCY, DEFAULT_TOKEN_URL, PRODUCTION_TAGS, SECRET_ENV,
+    ACCESS_KEY_SECRET_ENV, Backend, DEFAULT_ACTIVATION_PRIORITY, DEFAULT_AUDIT_LOG, DEFAULT_BASE_URL,
+    DEFAULT_CLUSTER_API, DEFAULT_MAX_CONCURRENCY, DEFAULT_TOKEN_URL, PRODUCTION_TAGS, SECRET_ENV,
 };
 
 /// A percentage from 0 to 100, `%` allowed (`--min-coverage`, `min-coverage`).
@@ -139,10 +139,12 @@ impl Settings {
             force: values.switch("force")?,
             per_environment: values.file().map(|f| f.environments.clone()).unwrap_or_default(),
         };
-        let backend = match values.choice("backend")?.as_deref() {
-            Some("studio") => Backend::Studio,
-            _ => Backend::FlowsApi,
-        };
+        // The table's words are the only ones `choice` lets through, and it has a default.
+        let backend = values
+            .choice("backend")?
+            .as_deref()
+            .and_then(Backend::of_word)
+            .unwrap_or(Backend::FlowsApi);
         Ok(Settings {
             check,
             fail_on: values.required("fail-on", parse_fail_on)?,
@@ -175,15 +177,6 @@ impl Settings {
         }
         Ok(&self.studio)
     }
-}
-
-/// Which CXone API a run talks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    /// The first contract's flow versions (`*.flow.json`).
-    FlowsApi,
-    /// A real tenant's Studio scripts and points of contact.
-    Studio,
 }
 
 /// The report files a run writes besides its output, each by the key of its setting (`junit-path`:

@@ -2,11 +2,12 @@
 
 use std::sync::Arc;
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use cxone_flow::check::{Settings, check_flow_bytes};
 use cxone_flow::cxone::types::{
     EntityList, FLOW_VERSION_PUBLISHED, Job, JobStatus, Registered, SimulationRequest, SimulationResult, Version,
@@ -19,10 +20,24 @@ use cxone_flow::registry::Severity;
 use cxone_flow::sim::engine::{Ending, Engine};
 use cxone_flow::sim::run::CallSummary;
 
-use crate::auth::require;
+use crate::auth::{require, token};
 use crate::delivery;
 use crate::error::ApiError;
 use crate::state::{AppState, Stored};
+
+/// The Flow Management, Simulation and Webhook APIs' routes, and their token endpoint.
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/oauth/token", post(token))
+        .route(
+            "/api/v2/flows/{flow_id}/versions",
+            get(list_versions).post(register_version),
+        )
+        .route("/api/v2/flows/{flow_id}/versions/{version_id}/publish", post(publish))
+        .route("/api/v2/flows/{flow_id}/simulations", post(simulate))
+        .route("/api/v2/jobs/{job_id}", get(job))
+        .route("/api/v2/webhooks", get(list_webhooks).post(create_webhook))
+}
 
 type Answer = Result<Response, ApiError>;
 

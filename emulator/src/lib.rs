@@ -22,6 +22,11 @@ use tokio::task::JoinHandle;
 pub use faults::{FaultKind, FaultRule, Latency};
 pub use state::AppState;
 
+/// Every emulated API's routes: a backend's module declares its own, and is listed here.
+fn apis() -> [axum::Router<Arc<AppState>>; 2] {
+    [api::routes(), studio::routes()]
+}
+
 /// Every scope the contract defines.
 pub const ALL_SCOPES: [&str; 6] = [
     "flows:read",

@@ -14,50 +14,20 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
+use crate::admin;
 use crate::error::ApiError;
 use crate::faults::FaultKind;
 use crate::state::{AppState, LogEntry};
-use crate::{admin, api, auth, studio};
 
 /// The largest request body the emulator takes.
 const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
-/// The routes: the API under `/api/v2`, the token endpoint, and the admin endpoints.
+/// The routes: each emulated API's ([`crate::apis`]: the flows API under `/api/v2` with its token
+/// endpoint, Studio's), and the admin endpoints.
 pub fn routes(state: Arc<AppState>) -> Router {
-    Router::new()
-        .route("/oauth/token", post(auth::token))
-        .route(
-            "/api/v2/flows/{flow_id}/versions",
-            get(api::list_versions).post(api::register_version),
-        )
-        .route(
-            "/api/v2/flows/{flow_id}/versions/{version_id}/publish",
-            post(api::publish),
-        )
-        .route("/api/v2/flows/{flow_id}/simulations", post(api::simulate))
-        .route("/api/v2/jobs/{job_id}", get(api::job))
-        .route("/api/v2/webhooks", get(api::list_webhooks).post(api::create_webhook))
-        .route("/authentication/v1/token/access-key", post(studio::access_key_token))
-        .route("/.well-known/openid-configuration", get(studio::openid_configuration))
-        .route("/auth/token", post(studio::password_token))
-        .route("/.well-known/cxone-configuration", get(studio::cxone_configuration))
-        .route(
-            "/inContactAPI/services/{version}/scripts",
-            get(studio::get_script).post(studio::save).delete(studio::delete_script),
-        )
-        .route("/inContactAPI/services/{version}/scripts/search", get(studio::search))
-        .route(
-            "/inContactAPI/services/{version}/scripts/historyByName",
-            get(studio::history),
-        )
-        .route(
-            "/inContactAPI/services/{version}/points-of-contact",
-            get(studio::points_of_contact),
-        )
-        .route(
-            "/inContactAPI/services/{version}/points-of-contact/{code}",
-            get(studio::point_of_contact).put(studio::repoint),
-        )
+    crate::apis()
+        .into_iter()
+        .fold(Router::new(), Router::merge)
         .route("/admin/state", get(admin::state))
         .route("/admin/requests", get(admin::requests))
         .route("/admin/faults", get(admin::faults).post(admin::set_faults))

@@ -8,11 +8,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use base64::Engine;
 use cxone_flow::check::{Settings, check_flow_bytes};
 use cxone_flow::cxone::types::TokenResponse;
@@ -25,6 +26,30 @@ use serde_json::{Value, json};
 use crate::auth::{live_token_scopes, unauthorized};
 use crate::error::ApiError;
 use crate::state::{AppState, PointOfContact, StoredScript, TokenInfo};
+
+/// The Studio API's routes: the access-key and OIDC logins, discovery, scripts and points of
+/// contact.
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/authentication/v1/token/access-key", post(access_key_token))
+        .route("/.well-known/openid-configuration", get(openid_configuration))
+        .route("/auth/token", post(password_token))
+        .route("/.well-known/cxone-configuration", get(cxone_configuration))
+        .route(
+            "/inContactAPI/services/{version}/scripts",
+            get(get_script).post(save).delete(delete_script),
+        )
+        .route("/inContactAPI/services/{version}/scripts/search", get(search))
+        .route("/inContactAPI/services/{version}/scripts/historyByName", get(history))
+        .route(
+            "/inContactAPI/services/{version}/points-of-contact",
+            get(points_of_contact),
+        )
+        .route(
+            "/inContactAPI/services/{version}/points-of-contact/{code}",
+            get(point_of_contact).put(repoint),
+        )
+}
 
 /// Who may log in to the Studio side, and what the tenant holds at start.
 #[derive(Debug, Clone)]

@@ -255,21 +255,23 @@ impl Run {
     fn rollback(&self, flow_id: &str) -> Exit {
         let settings = self.settings("rollback");
         let audit_log = &settings.connection.audit_log;
-        let (text, published, exit) =
+        let mut outcome = Outcome::unchecked();
+        let (text, published) =
             match driver::roll_back(&FlowsApi, flow_id, self.inputs.rollback_to.as_deref(), &settings) {
                 Err(RollbackFailure::CannotRun(_, message)) => return self.log.cannot_run(&message),
-                Ok(done) => (done.text, done.published, Ending::Clean),
+                Ok(done) => (done.text, done.published),
                 Err(RollbackFailure::Failed(failure)) => {
                     let failure = format!("rollback of flow {flow_id}: {failure}");
                     self.log
                         .line(&format!("::error title=cxone-flow rollback::{}", escape_data(&failure)));
-                    (failure, serde_json::json!([]), Ending::RollbackFailed)
+                    outcome.problem(Ending::RollbackFailed, failure.clone());
+                    (failure, serde_json::json!([]))
                 }
             };
         self.log.group(&format!("rollback of {flow_id}"), &text);
         let markdown = format!(
             "## {} cxone-flow: rollback of {}\n\n{}\n",
-            if exit == Ending::Clean { "✅" } else { "❌" },
+            if outcome.exit() == Exit::Clean { "✅" } else { "❌" },
             summary::md(flow_id),
             summary::md(&text)
         );
@@ -280,7 +282,7 @@ impl Run {
             ])
         });
         match written {
-            Ok(()) => exit.exit(),
+            Ok(()) => outcome.exit(),
             Err(message) => self.log.cannot_run(&message),
         }
     }

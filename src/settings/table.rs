@@ -61,6 +61,39 @@ pub const COMMAND_NAMES: [(Commands, &str); 9] = [
     (CONVERT, "convert"),
 ];
 
+/// Which CXone API a run talks to, declared beside its setting's words (`release/mod.rs` chooses
+/// the release target of each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The first contract's flow versions (`*.flow.json`).
+    FlowsApi,
+    /// A real tenant's Studio scripts and points of contact.
+    Studio,
+}
+
+impl Backend {
+    /// Every backend, as the `backend` setting spells it.
+    pub const ALL: [(Backend, &'static str); 2] = [(Backend::FlowsApi, "flows-api"), (Backend::Studio, "studio")];
+    /// The words of [`Backend::ALL`], the `backend` setting's choices.
+    pub const WORDS: [&'static str; 2] = {
+        let mut words = [""; Backend::ALL.len()];
+        let mut i = 0;
+        while i < words.len() {
+            words[i] = Backend::ALL[i].1;
+            i += 1;
+        }
+        words
+    };
+
+    /// The backend a word names.
+    pub fn of_word(word: &str) -> Option<Backend> {
+        Backend::ALL
+            .iter()
+            .find(|(_, w)| *w == word)
+            .map(|(backend, _)| *backend)
+    }
+}
+
 /// The shape of a setting's value: how a flag takes it and how its text is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -310,7 +343,7 @@ pub static SETTINGS: &[Setting] = &[
     Setting::new("max-retries", Kind::Number(0), "retries after the first attempt of a call")
         .flag(FLOWS_API | STUDIO)
         .default(Number(DEFAULT_MAX_RETRIES as u64)),
-    Setting::new("backend", Choice(&["flows-api", "studio"]), "`flows-api` (flow files, the first contract) or `studio` (Studio scripts, a real tenant)")
+    Setting::new("backend", Choice(&Backend::WORDS), "`flows-api` (flow files, the first contract) or `studio` (Studio scripts, a real tenant)")
         .flag(RELEASE | ROLLBACK)
         .input()
         .default(Text("flows-api")),

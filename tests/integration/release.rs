@@ -854,7 +854,9 @@ async fn each_setting_the_flows_api_backend_cannot_carry_is_refused_naming_it_an
 }
 
 /// A third backend, as a contributor would add one: a target (this module's `Skeleton`, a few
-/// dozen lines) is all the driver needs; the rest of the count is in ARCHITECTURE.md.
+/// dozen lines) is all the driver needs; the rest of the count (7 source files in all: the
+/// target, its arm in `release/mod.rs`'s `with_target`, its client and `pub mod`, its word in
+/// `settings.rs` and the table, the emulator's routes) is in ARCHITECTURE.md.
 mod skeleton {
     use cxone_flow::check::CheckReport;
     use cxone_flow::exit::Ending;
