@@ -733,11 +733,11 @@ fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
         ],
     );
     let chosen = release::with_target(
-        &settings.clone(),
+        &settings,
         ReleaseWith {
             args: &args,
             paths: &paths,
-            settings,
+            settings: &settings,
             asked: &asked,
         },
     );
@@ -748,14 +748,14 @@ fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
 struct ReleaseWith<'a> {
     args: &'a ReleaseArgs,
     paths: &'a [PathBuf],
-    settings: Settings,
+    settings: &'a Settings,
     asked: &'a [Setting],
 }
 
 impl WithTarget for ReleaseWith<'_> {
     type Output = ExitCode;
     fn with<T: ReleaseTarget>(self, target: &T) -> ExitCode {
-        release_with(target, self.args, self.paths, self.settings, self.asked)
+        release_with(target, self.args, self.paths, self.settings.clone(), self.asked)
     }
 }
 

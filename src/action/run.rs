@@ -449,7 +449,7 @@ impl Run {
                 TagRelease {
                     run: self,
                     tag,
-                    outcome: &outcome,
+                    report: &outcome.report,
                 },
             );
             match released.unwrap_or_else(|message| Err((Ending::BadSetting, message))) {
@@ -658,13 +658,13 @@ impl Run {
 struct TagRelease<'a> {
     run: &'a Run,
     tag: &'a str,
-    outcome: &'a Outcome,
+    report: &'a CheckReport,
 }
 
 impl WithTarget for TagRelease<'_> {
     type Output = Result<Option<Released>, (Ending, String)>;
     fn with<T: ReleaseTarget>(self, target: &T) -> Self::Output {
-        self.run.release(target, self.tag, &self.outcome.report)
+        self.run.release(target, self.tag, self.report)
     }
 }
 
