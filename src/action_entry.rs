@@ -1,6 +1,6 @@
-//! The Action's adapter: reads the runner's environment, masks the secrets, enters the workspace,
-//! runs the library's Action ([`cxone_flow::action::run::run`]) with its log on standard output,
-//! and exits with the code it decided.
+//! The Action's adapter: reads the runner's environment, masks the secrets, sets up the GitHub
+//! port over REST, runs the library's Action ([`cxone_flow::action::run::run`]) with its log on
+//! standard output, and exits with the code it decided.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -8,10 +8,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use cxone_flow::action::context::GitHubContext;
-use cxone_flow::action::inputs::secrets;
-use cxone_flow::action::run::Log;
-use cxone_flow::exit::Exit;
-use cxone_flow::redact::Redactor;
+use cxone_flow::action::run::{Log, mask, rest_github};
+use cxone_flow::github::GitHub;
 use cxone_flow::report::annotations::escape_data;
 
 /// Writes to the job log.
@@ -32,29 +30,22 @@ fn environment() -> HashMap<String, String> {
 
 pub fn run() -> ExitCode {
     let vars = environment();
-    // Masks first, before a single other line reaches the log; the same secrets are scrubbed from
-    // every text a server sends back.
-    let redactor = Redactor::new();
-    for secret in secrets(&vars) {
-        redactor.add(&secret);
-        for line in secret.lines().filter(|l| !l.trim().is_empty()) {
-            log(&format!("::add-mask::{}", escape_data(line)));
-        }
-    }
+    let job_log = Log::new(log);
+    let redactor = mask(&vars, &job_log);
     let context = GitHubContext::read(&vars);
-    if let Some(workspace) = &context.workspace
-        && let Err(error) = std::env::set_current_dir(workspace)
-    {
+    let workspace = context
+        .workspace
+        .clone()
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_else(|| PathBuf::from("."));
+    // Without GitHub the run goes on: the changed files come from git, and no comment is made.
+    let github = rest_github(&vars, &context, &redactor).unwrap_or_else(|error| {
         log(&format!(
-            "::error title=cxone-flow::{}",
-            escape_data(&format!(
-                "failed to enter the workspace `{}`: {error}",
-                workspace.display()
-            ))
+            "::warning title=cxone-flow GitHub API::{}",
+            escape_data(&error.to_string())
         ));
-        return Exit::CannotRun.into();
-    }
-    let workspace = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    cxone_flow::safe_file::confine_to(&workspace);
-    cxone_flow::action::run::run(&vars, context, workspace, redactor, Log::new(log)).into()
+        None
+    });
+    let port = github.as_ref().map(|g| g as &dyn GitHub);
+    cxone_flow::action::run::run(&vars, context, workspace, redactor, port, job_log).into()
 }

@@ -45,6 +45,9 @@ pub struct Settings {
     /// failed cases and the lists of flows below `min_coverage` only, which is what a default report
     /// shows, so a large run does not hold thousands of lists it will never print.
     pub keep_details: bool,
+    /// The folder the checked paths are shown relative to (the Action's workspace, whose files
+    /// are read by their absolute paths); empty to show them as given.
+    pub shown_from: PathBuf,
 }
 
 impl Default for Settings {
@@ -57,6 +60,7 @@ impl Default for Settings {
             keep_loaded: false,
             keep_clean_texts: true,
             keep_details: true,
+            shown_from: PathBuf::new(),
         }
     }
 }
@@ -326,11 +330,13 @@ pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| (a.location, a.rule.code()).cmp(&(b.location, b.rule.code())));
 }
 
-fn read(path: &Path) -> Result<(SourceFile, Option<SyntaxError>), ReadError> {
-    SourceFile::read(path, display_path(path))
+fn read(path: &Path, settings: &Settings) -> Result<(SourceFile, Option<SyntaxError>), ReadError> {
+    SourceFile::read(path, display_path(path, settings))
 }
 
-fn display_path(path: &Path) -> PathBuf {
+/// A path as the user sees it: below the folder it is shown from, without a leading `./`.
+fn display_path(path: &Path, settings: &Settings) -> PathBuf {
+    let path = path.strip_prefix(&settings.shown_from).unwrap_or(path);
     path.strip_prefix(".").unwrap_or(path).to_path_buf()
 }
 
@@ -351,7 +357,7 @@ fn refused_report(refused: &Refused, settings: &Settings) -> FileReport {
         "rename or remove it: only regular files with UTF-8 names are checked"
     };
     let finding = Finding::new(rule, Default::default(), refused.message()).with_help(help);
-    let source = SourceFile::new(display_path(&refused.path), String::new());
+    let source = SourceFile::new(display_path(&refused.path, settings), String::new());
     let kind = if refused.is_flow {
         FileKind::Flow
     } else {
@@ -364,7 +370,7 @@ fn check_unit(unit: &Unit, settings: &Settings, library: &Library) -> (UnitRepor
     let mut errors = Vec::new();
     let mut flow_part = None;
     if let Some(path) = &unit.flow {
-        match read(path) {
+        match read(path, settings) {
             Ok(read) => flow_part = Some(check_flow_source(read, settings, Some(library))),
             Err(error) => errors.push(error),
         }
@@ -377,7 +383,7 @@ fn check_unit(unit: &Unit, settings: &Settings, library: &Library) -> (UnitRepor
         .map(Loaded::simulated);
     let mut tests_part = None;
     if let Some(path) = &unit.tests {
-        match read(path) {
+        match read(path, settings) {
             Ok(read) => {
                 let orphan = (unit.flow.is_none() && !unit.flow_refused()).then(|| orphan_finding(path));
                 tests_part = Some(check_tests_source(read, orphan, loaded_flow, settings));
@@ -596,7 +602,9 @@ fn check_flow_source(
             findings.extend(rules::check_flow(&loaded, &ends, &settings.limits));
             let expanded = library.filter(|_| is_script).and_then(|library| {
                 let stem = script_stem(&source.path);
-                let found = subscript::expand(&loaded, stem, &mut |name| library.find(&source.path, name))?;
+                let found = subscript::expand(&loaded, stem, &mut |name| {
+                    library.find(&settings.shown_from.join(&source.path), name)
+                })?;
                 findings.extend(found.findings);
                 let ends = Ends::of(&found.flow);
                 Some((found.flow, ends))

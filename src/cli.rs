@@ -29,6 +29,7 @@ use cxone_flow::report::diagram::{Diagram, Highlights};
 use cxone_flow::report::human::Palette;
 use cxone_flow::report::json::Detail;
 use cxone_flow::settings::Settings;
+use cxone_flow::safe_file::Root;
 use cxone_flow::settings::resolve::Values;
 use cxone_flow::settings::table;
 use cxone_flow::sim::condition::Variables;
@@ -692,7 +693,7 @@ fn run_check(args: CheckArgs, config: Option<&ConfigFile>) -> ExitCode {
             let _ = report::json::write(&outcome, detail, stdout);
         }
     }
-    if let Some(error) = report::files::write(&outcome, &run.reports.taken_by(table::CHECK)).first() {
+    if let Some(error) = report::files::write(&outcome, &run.reports.taken_by(table::CHECK), &Root::default()).first() {
         return cannot_run(error);
     }
     for error in &outcome.report.read_errors {

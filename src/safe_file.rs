@@ -11,7 +11,6 @@
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
-use std::sync::OnceLock;
 
 /// Why a file was not written.
 #[derive(Debug, thiserror::Error)]
@@ -31,37 +30,52 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     }
 }
 
-/// The workspace every write must stay inside, once the Action has set it.
-static CONFINED_TO: OnceLock<PathBuf> = OnceLock::new();
-
-/// Action mode: from now on every write of this process must land inside `workspace`.
-pub fn confine_to(workspace: &Path) {
-    let root = std::fs::canonicalize(workspace).unwrap_or_else(|_| workspace.to_path_buf());
-    let _ = CONFINED_TO.set(root);
+/// Where a run's relative paths are written: under the current folder (the command line, where a
+/// path the user names may go anywhere), or inside a workspace (the Action, where nothing may leave
+/// it). A run carries its root down to every file it writes; nothing about it is process-wide, so
+/// two runs in one process each stay in their own.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Root {
+    /// Empty for the current folder, as it is when a file is written.
+    dir: PathBuf,
+    confined: bool,
 }
 
-/// The root the writes are checked against, and whether they must stay inside it.
-fn scope() -> (PathBuf, bool) {
-    match CONFINED_TO.get() {
-        Some(root) => (root.clone(), true),
-        None => (std::env::current_dir().unwrap_or_default(), false),
+impl Root {
+    /// Action mode: every write through this root must land inside `workspace`.
+    pub fn workspace(workspace: &Path) -> Root {
+        Root {
+            dir: std::fs::canonicalize(workspace).unwrap_or_else(|_| workspace.to_path_buf()),
+            confined: true,
+        }
+    }
+
+    /// `path` as it is read: joined onto the workspace (an absolute path stays as it is).
+    pub fn resolve(&self, path: &Path) -> PathBuf {
+        self.dir.join(path)
+    }
+
+    fn dir(&self) -> PathBuf {
+        if self.dir.as_os_str().is_empty() {
+            std::env::current_dir().unwrap_or_default()
+        } else {
+            self.dir.clone()
+        }
+    }
+
+    /// Writes `bytes` as the whole of `path` (replacing it), creating its folders.
+    pub fn write(&self, path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+        write_under(&self.dir(), self.confined, path, bytes)
+    }
+
+    /// Opens `path` for appending (creating it and its folders), never through a link.
+    pub fn append(&self, path: &Path) -> Result<std::fs::File, WriteError> {
+        append_under(&self.dir(), self.confined, path)
     }
 }
 
-/// Writes `bytes` as the whole of `path` (replacing it), creating its folders.
-pub fn write(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let (root, confined) = scope();
-    write_under(&root, confined, path, bytes)
-}
-
-/// Opens `path` for appending (creating it and its folders), never through a link.
-pub fn append(path: &Path) -> Result<std::fs::File, WriteError> {
-    let (root, confined) = scope();
-    append_under(&root, confined, path)
-}
-
-/// [`write`] against an explicit root.
-pub fn write_under(root: &Path, confined: bool, path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+/// [`Root::write`] against an explicit root.
+fn write_under(root: &Path, confined: bool, path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     let target = prepare(root, confined, path)?;
     let folder = target.parent().unwrap_or(Path::new("."));
     let name = target.file_name().unwrap_or_default().to_string_lossy();
@@ -78,8 +92,8 @@ pub fn write_under(root: &Path, confined: bool, path: &Path, bytes: &[u8]) -> Re
     written.map_err(io(path))
 }
 
-/// [`append`] against an explicit root.
-pub fn append_under(root: &Path, confined: bool, path: &Path) -> Result<std::fs::File, WriteError> {
+/// [`Root::append`] against an explicit root.
+fn append_under(root: &Path, confined: bool, path: &Path) -> Result<std::fs::File, WriteError> {
     let target = prepare(root, confined, path)?;
     let mut options = std::fs::OpenOptions::new();
     options.create(true).append(true);

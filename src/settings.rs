@@ -106,6 +106,7 @@ impl Settings {
             audit_log: values.path("audit-log").unwrap_or_default(),
             commit: values.text("commit"),
             repository: values.text("repository"),
+            root: Default::default(),
             redactor: Redactor::new(),
             progress: Default::default(),
         };
@@ -315,6 +316,8 @@ pub struct Connection {
     pub commit: Option<String>,
     /// The repository released from (default: `GITHUB_REPOSITORY`, else the folder's name).
     pub repository: Option<String>,
+    /// Where the audit log is written and read: the Action's workspace, else the current folder.
+    pub root: crate::safe_file::Root,
     /// The run's secrets, scrubbed from whatever a server answers.
     pub redactor: Redactor,
     /// Shown each step of a release and each retry as they happen.

@@ -1,10 +1,11 @@
-//! The Action as a library call: given the runner's variables, the GitHub context, the workspace
-//! (already entered) and where its log goes, it chooses the settings file, reads the inputs,
+//! The Action as a library call: given the runner's variables, the GitHub context, the workspace,
+//! the [`GitHub`] port and where its log goes, it chooses the settings file, reads the inputs,
 //! checks what the event calls for, releases on a tag or rolls back, and reports through the log,
 //! annotations, files, the job summary, outputs and the PR comment; it returns the run's exit.
-//! Nothing here prints: every line goes to the [`Log`] the caller hands in.
+//! Nothing here prints: every line goes to the [`Log`] the caller hands in. Nothing here depends
+//! on the process either: paths are resolved against the workspace, never the current folder, and
+//! every file the run writes goes through its own [`Root`], so runs in one process stay apart.
 
-use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,21 +19,22 @@ use crate::check::{self, CheckReport};
 use crate::discover;
 use crate::exit::{Ending, Exit};
 use crate::generate::merge;
-use crate::github::api::{FILES_CAP, GitHubApi};
-use crate::github::changes::{ChangedFile, git_diff, git_has_commit, git_show};
+use crate::github::GitHub;
+use crate::github::api::{FILES_CAP, GitHubError, RestGitHub};
+use crate::github::changes::{ChangedFile, git_diff, git_has_commit, git_head, git_show};
 use crate::outcome::Outcome;
 use crate::redact::Redactor;
 use crate::registry::Rule;
 use crate::release::driver::{self, Release, Released};
 use crate::release::flows_api::FlowsApi;
 use crate::release::gate::Blocked;
-use crate::release::run::runtime;
 use crate::release::studio_target::StudioChecker;
 use crate::release::target::{ReleaseTarget, RollbackFailure, Setting};
 use crate::release::{self, WithTarget};
 use crate::report::annotations::{self, escape_data, escape_property};
 use crate::report::summary::{self, FlowChanges, STEP_SUMMARY_LIMIT, SummaryInput, TestChanges};
 use crate::report::{self, outputs};
+use crate::safe_file::Root;
 use crate::settings::{Backend, Settings};
 
 /// A PR comment may hold 65,536 characters; the summary in it stays well below.
@@ -75,15 +77,48 @@ impl Log {
     }
 }
 
-/// One run of the Action in `workspace` (the current folder, already entered) from the runner's
-/// variables and the event's context; `redactor` holds the secrets already masked.
+/// Masks the run's secrets (`::add-mask::`, one line of each at a time) before a single other line
+/// reaches the log; the returned redactor scrubs the same secrets from every text a server sends.
+pub fn mask(vars: &HashMap<String, String>, log: &Log) -> Redactor {
+    let redactor = Redactor::new();
+    for secret in inputs::secrets(vars) {
+        redactor.add(&secret);
+        for line in secret.lines().filter(|l| !l.trim().is_empty()) {
+            log.line(&format!("::add-mask::{}", escape_data(line)));
+        }
+    }
+    redactor
+}
+
+/// The GitHub port over REST for a run: none without a `github-token` or a repository.
+pub fn rest_github(
+    vars: &HashMap<String, String>,
+    context: &GitHubContext,
+    redactor: &Redactor,
+) -> Result<Option<RestGitHub>, GitHubError> {
+    let (Ok((_, Some(token))), Some(repository)) = (inputs::early(vars), context.repository.as_deref()) else {
+        return Ok(None);
+    };
+    RestGitHub::new(&context.api_url, repository, &token, redactor.clone()).map(Some)
+}
+
+/// One run of the Action in `workspace` from the runner's variables and the event's context, asking
+/// GitHub through `github` (none without a token or a repository); `redactor` holds the secrets
+/// already masked.
 pub fn run(
     vars: &HashMap<String, String>,
     context: GitHubContext,
     workspace: PathBuf,
     redactor: Redactor,
+    github: Option<&dyn GitHub>,
     log: Log,
 ) -> Exit {
+    if let Err(error) = std::fs::read_dir(&workspace) {
+        return log.cannot_run(&format!(
+            "failed to enter the workspace `{}`: {error}",
+            workspace.display()
+        ));
+    }
     let chosen = inputs::early(vars)
         .map_err(|error| error.to_string())
         .and_then(|(working_directory, token)| {
@@ -91,7 +126,7 @@ pub fn run(
                 Trigger::PullRequest(pr) => Some(pr),
                 _ => None,
             };
-            let read_base = |path: &str| read_at_base(&workspace, &context, token.as_deref(), &redactor, path);
+            let read_base = |path: &str| read_at_base(&workspace, &context, token.as_ref().and(github), path);
             settings_file::choose(&workspace, &working_directory, pull_request, read_base).map_err(|e| e.to_string())
         });
     let config = match chosen {
@@ -121,10 +156,11 @@ pub fn run(
     let run = Run {
         inputs,
         context,
+        root: Root::workspace(&workspace),
         workspace,
         redactor,
         log,
-        github: OnceCell::new(),
+        github,
     };
     match &run.inputs.rollback_flow_id {
         Some(flow_id) => run.rollback(flow_id),
@@ -133,12 +169,11 @@ pub fn run(
 }
 
 /// A repository path at the pull request's base commit: from git when the clone has the commit,
-/// else from the GitHub API.
+/// else from GitHub (when the run has a `github-token`).
 fn read_at_base(
     workspace: &Path,
     context: &GitHubContext,
-    token: Option<&str>,
-    redactor: &Redactor,
+    github: Option<&dyn GitHub>,
     path: &str,
 ) -> Result<Option<Vec<u8>>, String> {
     let Trigger::PullRequest(pr) = &context.trigger else {
@@ -147,14 +182,14 @@ fn read_at_base(
     if git_has_commit(workspace, &pr.base_sha) {
         return Ok(git_show(workspace, &pr.base_sha, path));
     }
-    let (Some(token), Some(repository)) = (token, context.repository.as_deref()) else {
-        return Err("the base commit is not in the clone and there is no github-token to ask GitHub".into());
+    let Some(github) = github else {
+        return Err(NO_TOKEN_FOR_BASE.into());
     };
-    let api = GitHubApi::new(&context.api_url, repository, token, redactor.clone()).map_err(|e| e.to_string())?;
-    runtime()?
-        .block_on(api.file_at(path, &pr.base_sha))
-        .map_err(|e| e.to_string())
+    github.file_at(path, &pr.base_sha).map_err(|e| e.to_string())
 }
+
+/// Why a base version cannot be read.
+const NO_TOKEN_FOR_BASE: &str = "the base commit is not in the clone and there is no github-token to ask GitHub";
 
 /// Logs where a key or token may go this run, after refusing any host that is not NICE's, loopback
 /// or named in the workflow's `cxone-allowed-hosts`.
@@ -180,45 +215,22 @@ fn log_cxone_hosts(inputs: &Inputs, log: &Log) -> Result<(), String> {
     Ok(())
 }
 
-struct Run {
+struct Run<'g> {
     inputs: Inputs,
     context: GitHubContext,
     workspace: PathBuf,
+    /// Every file the run writes (reports, the audit log) stays inside the workspace.
+    root: Root,
     /// The run's secrets, scrubbed from whatever GitHub or CXone answer.
     redactor: Redactor,
     log: Log,
-    /// Set up on first use, once per run.
-    github: OnceCell<Option<GitHub>>,
+    github: Option<&'g dyn GitHub>,
 }
 
-/// The GitHub API and the runtime its calls run on.
-struct GitHub {
-    api: GitHubApi,
-    runtime: tokio::runtime::Runtime,
-}
-
-impl Run {
-    /// The GitHub API, when there is a token and a repository to call it with.
-    fn github(&self) -> Option<&GitHub> {
-        self.github
-            .get_or_init(|| {
-                let token = self.inputs.github_token.as_deref()?;
-                let repository = self.context.repository.as_deref()?;
-                let set_up = GitHubApi::new(&self.context.api_url, repository, token, self.redactor.clone())
-                    .map_err(|e| e.to_string())
-                    .and_then(|api| Ok((api, runtime()?)));
-                match set_up {
-                    Ok((api, runtime)) => Some(GitHub { api, runtime }),
-                    Err(message) => {
-                        self.log.line(&format!(
-                            "::warning title=cxone-flow GitHub API::{}",
-                            escape_data(&message)
-                        ));
-                        None
-                    }
-                }
-            })
-            .as_ref()
+impl Run<'_> {
+    /// GitHub, when the run has a `github-token` to ask it with.
+    fn github(&self) -> Option<&dyn GitHub> {
+        self.github.filter(|_| self.inputs.github_token.is_some())
     }
 
     /// The library's settings, from the inputs and the context, for a release of `tag`.
@@ -228,7 +240,10 @@ impl Run {
         settings.check.keep_loaded = true;
         settings.check.keep_clean_texts = true;
         settings.check.keep_details = true;
-        settings.connection.commit = self.context.sha.clone();
+        // Files are read by their absolute paths in the workspace and shown relative to it.
+        settings.check.shown_from = self.workspace.clone();
+        settings.connection.root = self.root.clone();
+        settings.connection.commit = self.context.sha.clone().or_else(|| git_head(&self.workspace));
         settings.connection.repository = self.context.repository.clone();
         settings.connection.redactor = self.redactor.clone();
         settings.release.tag = tag.to_string();
@@ -295,7 +310,7 @@ impl Run {
             ));
         }
         match self.github() {
-            Some(github) => match github.runtime.block_on(github.api.pull_files(pr.number)) {
+            Some(github) => match github.pull_files(pr.number) {
                 Ok(listed) if listed.capped => {
                     return Err(format!(
                         "GitHub lists at most {FILES_CAP} files of a pull request, so every flow is checked"
@@ -322,12 +337,9 @@ impl Run {
             git_show(&self.workspace, &pr.base_sha, base_path)
         } else {
             let Some(github) = self.github() else {
-                return Err("the base commit is not in the clone and there is no github-token to ask GitHub".into());
+                return Err(NO_TOKEN_FOR_BASE.into());
             };
-            github
-                .runtime
-                .block_on(github.api.file_at(base_path, &pr.base_sha))
-                .map_err(|e| e.to_string())?
+            github.file_at(base_path, &pr.base_sha).map_err(|e| e.to_string())?
         };
         bytes
             .map(|b| serde_json::from_slice(&b).map_err(|_| "the base version is not valid JSON".to_string()))
@@ -395,12 +407,14 @@ impl Run {
         };
         // A pull request's run pairs only the flows it touched (and their tests); the rest are
         // walked and counted, not sorted or paired. CXF033 compares the checked flows' ids, as before.
+        // Read where they are in the workspace, whatever the current folder.
+        let paths: Vec<PathBuf> = inputs.paths.iter().map(|path| self.workspace.join(path)).collect();
         let found = match &changes {
             Ok(changes) => {
                 let touched = Touched::new(changes);
-                discover::discover_only(&inputs.paths, &scope, |stem| touched.contains(stem, &self.workspace))
+                discover::discover_only(&paths, &scope, |stem| touched.contains(stem, &self.workspace))
             }
-            Err(_) => discover::discover_in(&inputs.paths, &scope),
+            Err(_) => discover::discover_in(&paths, &scope),
         };
         if found.found == 0
             && let Some(error) = found.errors.first()
@@ -566,7 +580,7 @@ impl Run {
     }
 
     fn write_reports(&self, outcome: &Outcome) -> Vec<String> {
-        report::files::write(outcome, &self.inputs.settings.reports)
+        report::files::write(outcome, &self.inputs.settings.reports, &self.root)
     }
 
     /// CXone's syntax check of a release (when one ran), filed on the report (so the summary and
@@ -632,13 +646,7 @@ impl Run {
         };
         let body = format!("{marker}\n{body}");
         let outcome = match self.github() {
-            Some(github) => github
-                .runtime
-                .block_on(async {
-                    let author = github.api.identity().await;
-                    github.api.upsert_comment(pr.number, &marker, &author, &body).await
-                })
-                .map(|_| ()),
+            Some(github) => github.upsert_comment(pr.number, &marker, &body).map(|_| ()),
             None => {
                 self.log
                     .line("comment: no github-token or repository, so no pull request comment");
@@ -656,7 +664,7 @@ impl Run {
 
 /// A tag's release, given the target the `backend` input names.
 struct TagRelease<'a> {
-    run: &'a Run,
+    run: &'a Run<'a>,
     tag: &'a str,
     report: &'a CheckReport,
 }

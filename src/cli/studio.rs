@@ -16,6 +16,7 @@ use cxone_flow::release::studio_pull;
 use cxone_flow::release::studio_target::StudioChecker;
 use cxone_flow::release::studio_tenant;
 use cxone_flow::report;
+use cxone_flow::safe_file::Root;
 use cxone_flow::settings::{Settings, StudioSettings, table};
 
 use super::settings_args::SettingArgs;
@@ -118,7 +119,7 @@ pub(super) fn validate(args: ValidateArgs, config: Option<&ConfigFile>) -> ExitC
         Err(message) => return cannot_run(&message),
     };
     let mut outcome = Outcome::checked(report, settings.fail_on);
-    let failed = report::files::write(&outcome, &settings.reports.taken_by(table::VALIDATE));
+    let failed = report::files::write(&outcome, &settings.reports.taken_by(table::VALIDATE), &Root::default());
     print(&report::human::render(&outcome));
     for (script, (path, findings)) in scripts.iter().zip(&found) {
         let sandbox = studio_tenant::sandbox_name(&studio.sandbox_prefix, &script.name);

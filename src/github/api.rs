@@ -1,12 +1,13 @@
 //! The few GitHub REST calls the Action makes: a pull request's files, a file at a commit, and the
-//! sticky comment. Redirects are not followed, answers are capped, and error text is cut and
-//! scrubbed of the token.
+//! sticky comment; [`RestGitHub`] makes them the Action's [`GitHub`] port. Redirects are not
+//! followed, answers are capped, and error text is cut and scrubbed of the token.
 
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 use serde::Deserialize;
 
+use crate::github::GitHub;
 use crate::github::changes::ChangedFile;
 use crate::http::{MAX_BODY_BYTES, MAX_SERVER_TEXT, cut, read_capped, require_https};
 use crate::redact::Redactor;
@@ -264,5 +265,38 @@ impl GitHubApi {
                 self.send(&call, request).await.map(|_| CommentAction::Created)
             }
         }
+    }
+}
+
+/// The [`GitHub`] port over the REST API: each call run to its end on the port's own runtime.
+pub struct RestGitHub {
+    api: GitHubApi,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl RestGitHub {
+    /// The port for `repository` at `api_url`, as [`GitHubApi::new`] sets it up.
+    pub fn new(api_url: &str, repository: &str, token: &str, redactor: Redactor) -> Result<RestGitHub, GitHubError> {
+        let api = GitHubApi::new(api_url, repository, token, redactor)?;
+        let runtime = crate::release::run::runtime().map_err(GitHubError::Setup)?;
+        Ok(RestGitHub { api, runtime })
+    }
+}
+
+impl GitHub for RestGitHub {
+    fn pull_files(&self, number: u64) -> Result<PullFiles, GitHubError> {
+        self.runtime.block_on(self.api.pull_files(number))
+    }
+
+    fn file_at(&self, path: &str, commit: &str) -> Result<Option<Vec<u8>>, GitHubError> {
+        self.runtime.block_on(self.api.file_at(path, commit))
+    }
+
+    /// Ours is the comment written by the token's identity.
+    fn upsert_comment(&self, number: u64, marker: &str, body: &str) -> Result<CommentAction, GitHubError> {
+        self.runtime.block_on(async {
+            let author = self.api.identity().await;
+            self.api.upsert_comment(number, marker, &author, body).await
+        })
     }
 }

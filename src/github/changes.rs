@@ -49,6 +49,12 @@ pub fn git_has_commit(workspace: &Path, sha: &str) -> bool {
     git(workspace, &["cat-file", "-e", &format!("{sha}^{{commit}}")]).is_ok()
 }
 
+/// The commit checked out in the workspace, when it is a clone with one.
+pub fn git_head(workspace: &Path) -> Option<String> {
+    let out = git(workspace, &["rev-parse", "HEAD"]).ok()?;
+    Some(String::from_utf8_lossy(&out).trim().to_string()).filter(|sha| !sha.is_empty())
+}
+
 /// Makes sure a commit is present, fetching it (depth 1) when a shallow clone lacks it.
 fn ensure_commit(workspace: &Path, sha: &str) -> Result<(), GitError> {
     let object = format!("{sha}^{{commit}}");

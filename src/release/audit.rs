@@ -272,9 +272,9 @@ pub struct AuditLog {
 }
 
 impl AuditLog {
-    /// Opens (appends to) the log at `path`.
-    pub fn open(path: &Path, tag: &str, commit: &str) -> std::io::Result<Self> {
-        let file = crate::safe_file::append(path).map_err(std::io::Error::other)?;
+    /// Opens (appends to) the log at `path` under `root`.
+    pub fn open(root: &crate::safe_file::Root, path: &Path, tag: &str, commit: &str) -> std::io::Result<Self> {
+        let file = root.append(path).map_err(std::io::Error::other)?;
         Ok(AuditLog {
             path: path.to_path_buf(),
             file: Mutex::new(file),
@@ -354,7 +354,7 @@ mod tests {
     fn every_event_is_a_flushed_json_line_with_its_context() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("audit.jsonl");
-        let log = AuditLog::open(&path, "v1.0.0", "abc123").unwrap();
+        let log = AuditLog::open(&Default::default(), &path, "v1.0.0", "abc123").unwrap();
         log.record(
             AuditEvent::VersionRegistered { job_id: "j".into() },
             Some("main"),
@@ -539,7 +539,7 @@ mod tests {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
         let redactor = Redactor::new();
-        let log = AuditLog::open(&path, "v1", "abc")
+        let log = AuditLog::open(&Default::default(), &path, "v1", "abc")
             .unwrap()
             .with_run(RunInfo::from_vars(&vars))
             .with_redactor(redactor.clone());

@@ -767,7 +767,15 @@ mod tests {
 
     async fn run(fake: &Arc<FakeBackend>, flow: ReleaseFlow, settings: ReleaseSettings) -> Outcome {
         let dir = tempfile::tempdir().unwrap();
-        let audit = Arc::new(AuditLog::open(&dir.path().join("audit.jsonl"), &settings.release.tag, "abc").unwrap());
+        let audit = Arc::new(
+            AuditLog::open(
+                &Default::default(),
+                &dir.path().join("audit.jsonl"),
+                &settings.release.tag,
+                "abc",
+            )
+            .unwrap(),
+        );
         let results = release(Arc::clone(fake), vec![flow], settings, audit).await.unwrap();
         results.into_iter().next().unwrap().outcome
     }

@@ -67,7 +67,7 @@ pub fn open_audit(connection: &crate::settings::Connection, tag: &str) -> Result
         repository: Some(repository.clone()),
         ..RunInfo::from_env()
     };
-    let audit = AuditLog::open(&connection.audit_log, tag, &commit)
+    let audit = AuditLog::open(&connection.root, &connection.audit_log, tag, &commit)
         .map_err(|e| format!("failed to open the audit log `{}`: {e}", connection.audit_log.display()))?
         .with_run(run)
         .with_redactor(connection.redactor.clone())

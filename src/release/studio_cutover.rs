@@ -372,7 +372,7 @@ pub fn roll_back_script(
             format!("no point of contact is mapped to `{script}`: say which with --point-of-contact {script}=ID"),
         ));
     }
-    let entries: Vec<Value> = std::fs::read_to_string(&connection.audit_log)
+    let entries: Vec<Value> = std::fs::read_to_string(connection.root.resolve(&connection.audit_log))
         .unwrap_or_default()
         .lines()
         .filter_map(|line| serde_json::from_str(line).ok())
