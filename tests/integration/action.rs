@@ -1,7 +1,9 @@
-//! The Action end to end: the built binary run exactly as the runner runs it (`INPUT_*`,
-//! `GITHUB_*`, a real `pull_request` payload, a git repository as the workspace), against a fake
-//! GitHub API and the CXone emulator, both on 127.0.0.1 port 0. Stdout is read the way the runner
-//! reads it: workflow commands parsed and unescaped, `stop-commands` honoured.
+//! The Action as the runner runs it (`INPUT_*`, `GITHUB_*`, a real `pull_request` payload, a git
+//! repository as the workspace): in-process through the library's `action::run::run`, against a
+//! GitHub port in memory ([`MemoryGitHub`]) or the REST port and a fake GitHub API, and the CXone
+//! emulator, both on 127.0.0.1 port 0; a few runs spawn the built binary end to end. The log is
+//! read the way the runner reads stdout: workflow commands parsed and unescaped, `stop-commands`
+//! honoured.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -12,6 +14,7 @@ use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, patch};
 use axum::{Json, Router};
+use cxone_flow::github::GitHub;
 use serde_json::{Value, json};
 
 use crate::root;
@@ -127,7 +130,7 @@ pub(crate) struct ActionRun {
 
 /// Runs the binary as the runner runs a Docker action: no arguments, a clean environment with the
 /// runner's variables, the workspace as the working directory.
-pub(crate) fn run_action(workspace: &Path, vars: &[(&str, &str)]) -> ActionRun {
+pub(crate) fn run_binary(workspace: &Path, vars: &[(&str, &str)]) -> ActionRun {
     let runner = tempfile::tempdir().unwrap();
     let (output_file, summary_file) = (runner.path().join("output"), runner.path().join("summary"));
     let mut command = Command::new(env!("CARGO_BIN_EXE_cxone-flow"));
@@ -155,6 +158,69 @@ pub(crate) fn run_action(workspace: &Path, vars: &[(&str, &str)]) -> ActionRun {
     }
 }
 
+/// [`run_binary`] from an async test, whose runtime serves the fakes meanwhile.
+async fn run_binary_async(workspace: &Path, vars: Vec<(String, String)>) -> ActionRun {
+    let workspace = workspace.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        run_binary(&workspace, &vars)
+    })
+    .await
+    .unwrap()
+}
+
+/// The Action called in-process as the binary calls it (the secrets masked first, the REST port
+/// when the variables hold a token and a repository), with the runner's variables of
+/// [`run_binary`]: no process state is touched, so these runs go in parallel.
+pub(crate) fn run_action(workspace: &Path, vars: &[(&str, &str)]) -> ActionRun {
+    run_in_process(workspace, vars, None)
+}
+
+/// [`run_action`] asking GitHub through `github`.
+pub(crate) fn run_action_on(workspace: &Path, vars: &[(&str, &str)], github: &dyn GitHub) -> ActionRun {
+    run_in_process(workspace, vars, Some(github))
+}
+
+fn run_in_process(workspace: &Path, vars: &[(&str, &str)], github: Option<&dyn GitHub>) -> ActionRun {
+    use cxone_flow::action::run::{Log, mask, rest_github, run};
+    let runner = tempfile::tempdir().unwrap();
+    let (output_file, summary_file) = (runner.path().join("output"), runner.path().join("summary"));
+    let mut all: HashMap<String, String> = owned(&[
+        ("GITHUB_ACTIONS", "true"),
+        ("GITHUB_WORKSPACE", workspace.to_str().unwrap()),
+        ("GITHUB_OUTPUT", output_file.to_str().unwrap()),
+        ("GITHUB_STEP_SUMMARY", summary_file.to_str().unwrap()),
+        ("GITHUB_REPOSITORY", "acme/ivr"),
+    ])
+    .into_iter()
+    .collect();
+    all.extend(owned(vars));
+    let lines = Arc::new(Mutex::new(String::new()));
+    let sink = Arc::clone(&lines);
+    let log = Log::new(move |line| {
+        let mut lines = sink.lock().unwrap();
+        lines.push_str(line);
+        lines.push('\n');
+    });
+    let redactor = mask(&all, &log);
+    let context = cxone_flow::action::context::GitHubContext::read(&all);
+    let rest = match github {
+        Some(_) => None,
+        None => rest_github(&all, &context, &redactor).unwrap(),
+    };
+    let github = github.or(rest.as_ref().map(|r| r as &dyn GitHub));
+    let exit = run(&all, context, workspace.to_path_buf(), redactor, github, log);
+    let stdout = lines.lock().unwrap().clone();
+    ActionRun {
+        code: i32::from(exit.code()),
+        commands: runner_commands(&stdout),
+        stdout,
+        outputs: parse_outputs(&std::fs::read_to_string(&output_file).unwrap_or_default()),
+        summary: std::fs::read_to_string(&summary_file).unwrap_or_default(),
+    }
+}
+
+/// [`run_action`] from an async test: on a thread of its own, as the run blocks on its own runtime.
 pub(crate) async fn run_action_async(workspace: &Path, vars: Vec<(String, String)>) -> ActionRun {
     let workspace = workspace.to_path_buf();
     tokio::task::spawn_blocking(move || {
@@ -527,7 +593,7 @@ async fn a_pull_request_checks_the_flows_it_touches_and_reports_them_everywhere(
         ("INPUT_JUNIT-PATH", "reports/junit.xml"),
         ("INPUT_SARIF-PATH", "reports/cxone-flow.sarif"),
     ]);
-    let run = run_action_async(clone.path(), vars.clone()).await;
+    let run = run_binary_async(clone.path(), vars.clone()).await;
     assert_eq!(run.code, 1, "{}", run.stdout);
     // The token is masked before anything else is printed.
     assert_eq!(run.stdout.lines().next(), Some("::add-mask::ghs_faketoken123"));
@@ -625,7 +691,7 @@ async fn a_pull_request_checks_the_flows_it_touches_and_reports_them_everywhere(
         assert!(state.comments[1].2.contains("good card is activated"));
     }
     // A re-run updates our comment in place, never the planted one.
-    let again = run_action_async(clone.path(), vars).await;
+    let again = run_binary_async(clone.path(), vars).await;
     assert_eq!(again.code, 1);
     let state = fake.lock().unwrap();
     assert_eq!(state.comments.len(), 2);
@@ -967,6 +1033,14 @@ fn bad_inputs_stop_the_run_with_an_error_naming_the_input() {
             "the runner masks the secret's exact text"
         );
     }
+    // The binary masks before it prints anything else.
+    let run = run_binary(
+        dir.path(),
+        &[("INPUT_SHARD", "3/2"), ("INPUT_CXONE-CLIENT-SECRET", "sekrit%value")],
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout.lines().next(), Some("::add-mask::sekrit%25value"));
+    assert_eq!(annotations(&run.commands, "error")[0].properties["title"], "cxone-flow input shard");
 }
 
 #[test]
@@ -1053,7 +1127,7 @@ async fn a_tag_push_releases_and_the_rollback_input_restores() {
         ]));
         vars
     };
-    let first = run_action_async(dir.path(), tag("v1.0.0")).await;
+    let first = run_binary_async(dir.path(), tag("v1.0.0")).await;
     assert_eq!(first.code, 0, "{}", first.stdout);
     let published: Value = serde_json::from_str(&first.outputs["published"]).unwrap();
     assert_eq!(published[0]["flowId"], "acme-card-activation");
@@ -1071,7 +1145,7 @@ async fn a_tag_push_releases_and_the_rollback_input_restores() {
     let path = dir.path().join("flows/card-activation.flow.json");
     let text = std::fs::read_to_string(&path).unwrap().replace("Goodbye.", "Bye now.");
     std::fs::write(&path, text).unwrap();
-    let second = run_action_async(dir.path(), tag("v1.1.0")).await;
+    let second = run_binary_async(dir.path(), tag("v1.1.0")).await;
     assert_eq!(second.code, 0, "{}", second.stdout);
     let mut vars = owned(&connection);
     vars.extend(owned(&[
@@ -1079,7 +1153,7 @@ async fn a_tag_push_releases_and_the_rollback_input_restores() {
         ("INPUT_ROLLBACK-FLOW-ID", "acme-card-activation"),
         ("INPUT_ROLLBACK-TO", &v1),
     ]));
-    let rollback = run_action_async(dir.path(), vars).await;
+    let rollback = run_binary_async(dir.path(), vars).await;
     assert_eq!(rollback.code, 0, "{}", rollback.stdout);
     let restored: Value = serde_json::from_str(&rollback.outputs["published"]).unwrap();
     assert_eq!(restored[0]["restoredFrom"], v1.as_str());
@@ -1281,47 +1355,6 @@ fn the_release_workflow_publishes_what_the_readme_installs() {
     assert!(readme.contains("docker run --rm -v \"$PWD:/work\" -w /work ghcr.io/cxone-flow/cxone-flow:"));
 }
 
-/// The Action called in-process, as the library's `action::run::run`: its log collected, no binary
-/// spawned. Paths are absolute (the test process stays in its own folder) and no report file is
-/// written.
-fn run_in_process(workspace: &Path, vars: &[(&str, &str)]) -> (cxone_flow::exit::Exit, Vec<WorkflowCommand>, String) {
-    use std::cell::RefCell;
-    use std::rc::Rc;
-    let output = workspace.join(".runner-output");
-    let dir = workspace.display().to_string();
-    let mut all: HashMap<String, String> = [
-        ("GITHUB_ACTIONS", "true"),
-        ("GITHUB_WORKSPACE", dir.as_str()),
-        ("INPUT_PATHS", dir.as_str()),
-        ("INPUT_JUNIT-PATH", ""),
-        ("INPUT_SARIF-PATH", ""),
-        ("INPUT_REPORT-PATH", ""),
-        ("INPUT_SUMMARY", "false"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    all.insert("GITHUB_OUTPUT".into(), output.display().to_string());
-    all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    let log = Rc::new(RefCell::new(String::new()));
-    let sink = log.clone();
-    let context = cxone_flow::action::context::GitHubContext::read(&all);
-    let exit = cxone_flow::action::run::run(
-        &all,
-        context,
-        workspace.to_path_buf(),
-        cxone_flow::redact::Redactor::new(),
-        cxone_flow::action::run::Log::new(move |line| {
-            let mut log = sink.borrow_mut();
-            log.push_str(line);
-            log.push('\n');
-        }),
-    );
-    let text = log.borrow().clone();
-    let outputs = std::fs::read_to_string(&output).unwrap_or_default();
-    (exit, runner_commands(&text), outputs)
-}
-
 #[test]
 fn in_process_a_push_checks_every_flow_and_a_failing_case_fails_the_run() {
     let dir = tempfile::tempdir().unwrap();
@@ -1329,30 +1362,28 @@ fn in_process_a_push_checks_every_flow_and_a_failing_case_fails_the_run() {
     write(dir.path(), "t.flow.json", &flow);
     write(dir.path(), "t.tests.json", &tests);
     let push = [("GITHUB_EVENT_NAME", "push")];
-    let (exit, commands, outputs) = run_in_process(dir.path(), &push);
-    assert_eq!(exit, cxone_flow::exit::Exit::Clean, "{commands:?}");
-    assert!(
-        parse_outputs(&outputs).get("tests-total").is_some_and(|n| n == "1"),
-        "{outputs}"
-    );
+    let run = run_action(dir.path(), &push);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.outputs["tests-total"], "1");
     write(
         dir.path(),
         "t.tests.json",
         r#"{"cases": [{"name": "hangs up", "input": {"dtmf": []}, "expect": {"finalElement": "start"}}]}"#,
     );
-    let (exit, commands, _) = run_in_process(dir.path(), &push);
-    assert_eq!(exit, cxone_flow::exit::Exit::Findings);
+    let run = run_action(dir.path(), &push);
+    assert_eq!(run.code, 1);
     assert!(
-        annotations(&commands, "error")
+        annotations(&run.commands, "error")
             .iter()
             .any(|a| a.properties["title"] == "case \"hangs up\" failed"),
-        "{commands:?}"
+        "{}",
+        run.stdout
     );
     // A bad input names the input and stops the run (exit 2) before anything is checked.
-    let (exit, commands, _) = run_in_process(dir.path(), &[("GITHUB_EVENT_NAME", "push"), ("INPUT_SHARD", "3/2")]);
-    assert_eq!(exit, cxone_flow::exit::Exit::CannotRun);
+    let run = run_action(dir.path(), &[("GITHUB_EVENT_NAME", "push"), ("INPUT_SHARD", "3/2")]);
+    assert_eq!(run.code, 2);
     assert_eq!(
-        annotations(&commands, "error")[0].properties["title"],
+        annotations(&run.commands, "error")[0].properties["title"],
         "cxone-flow input shard"
     );
 }

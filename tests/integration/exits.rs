@@ -8,7 +8,7 @@ use std::process::Command;
 
 use cxone_flow::exit::Ending;
 
-use crate::action::{run_action, tiny_flow, write};
+use crate::action::{run_binary, tiny_flow, write};
 
 const BACKENDS: [&str; 2] = ["flows-api", "studio"];
 
@@ -84,7 +84,7 @@ fn action(dir: &Path, backend: &str, inputs: &[(&str, &str)], env: &[(&str, &str
     ];
     vars.extend_from_slice(inputs);
     vars.extend_from_slice(env);
-    let run = run_action(dir, &vars);
+    let run = run_binary(dir, &vars);
     (run.code, run.stdout)
 }
 
@@ -201,7 +201,7 @@ fn a_rollback_that_cannot_run_exits_as_the_table_says_for_both_backends() {
     let (code, err) = run(&studio.split(' ').collect::<Vec<_>>());
     assert_eq!(code, wanted, "studio: {err}");
     assert!(err.contains("CXONE_ACCESS_KEY"), "{err}");
-    let run = run_action(dir.path(), &[("INPUT_ROLLBACK-FLOW-ID", "a")]);
+    let run = run_binary(dir.path(), &[("INPUT_ROLLBACK-FLOW-ID", "a")]);
     assert_eq!(run.code, wanted, "{}", run.stdout);
 }
 

@@ -83,7 +83,7 @@ async fn run(emu: &Emulator, dir: &Path, settings: ReleaseSettings) -> (Vec<Flow
     let flows = gate(&units, &Settings::default(), cxone_flow::registry::Severity::Error)
         .1
         .unwrap_or_else(|blocked| panic!("the gate passes: {blocked:?}"));
-    let audit = Arc::new(AuditLog::open(&audit_path, &settings.release.tag, "abc123").unwrap());
+    let audit = Arc::new(AuditLog::open(&Default::default(), &audit_path, &settings.release.tag, "abc123").unwrap());
     let results = release(client(emu), flows, settings, audit).await.unwrap();
     (results, audit_lines(&audit_path))
 }
