@@ -129,7 +129,15 @@ async fn one_release(dir: &std::path::Path, run: usize) -> (Duration, usize, u64
             poll: Duration::from_millis(LATENCY_MS),
         },
     };
-    let audit = Arc::new(AuditLog::open(&Default::default(), &dir.join(format!("audit-{run}.jsonl")), "bench", "local").expect("audit"));
+    let audit = Arc::new(
+        AuditLog::open(
+            &Default::default(),
+            &dir.join(format!("audit-{run}.jsonl")),
+            "bench",
+            "local",
+        )
+        .expect("audit"),
+    );
     let started = Instant::now();
     let results = release(client, flows, settings, audit).await.expect("release");
     let wall = started.elapsed();

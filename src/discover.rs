@@ -135,6 +135,27 @@ pub enum DiscoverError {
     Empty(PathBuf),
 }
 
+impl DiscoverError {
+    /// The error with its path shown relative to `root`, the folder it was read in.
+    pub fn shown_from(self, root: &Path) -> DiscoverError {
+        let shown = |path: PathBuf| match path.strip_prefix(root) {
+            Ok(inside) if inside.as_os_str().is_empty() => PathBuf::from("."),
+            Ok(inside) => inside.to_path_buf(),
+            Err(_) => path,
+        };
+        match self {
+            DiscoverError::Missing(path) => DiscoverError::Missing(shown(path)),
+            DiscoverError::NotAFlowFile(path) => DiscoverError::NotAFlowFile(shown(path)),
+            DiscoverError::Walk { path, source } => DiscoverError::Walk {
+                path: shown(path),
+                source,
+            },
+            DiscoverError::Empty(path) => DiscoverError::Empty(shown(path)),
+            other @ DiscoverError::BadExclude { .. } => other,
+        }
+    }
+}
+
 /// What discovery found: the units of every path that could be read, and what went wrong with the
 /// others (a run still checks the units, then exits 2).
 #[derive(Debug, Default)]

@@ -416,12 +416,17 @@ impl Run<'_> {
             }
             Err(_) => discover::discover_in(&paths, &scope),
         };
+        let discovery_errors: Vec<String> = found
+            .errors
+            .into_iter()
+            .map(|error| error.shown_from(&self.workspace).to_string())
+            .collect();
         if found.found == 0
-            && let Some(error) = found.errors.first()
+            && let Some(error) = discovery_errors.first()
         {
-            return self.log.cannot_run(&error.to_string());
+            return self.log.cannot_run(error);
         }
-        let (all, discovery_errors) = (found.units, found.errors);
+        let all = found.units;
         let selection = select(
             all,
             found.found,
@@ -444,8 +449,8 @@ impl Run<'_> {
         let mut outcome = Outcome::checked(check::check(&selection.units, &settings.check), inputs.settings.fail_on);
         outcome.notes = notes;
         // Why the run cannot succeed at all (exit 2); reported after everything else is written.
-        for error in &discovery_errors {
-            outcome.problem(Ending::Unreadable, error.to_string());
+        for error in discovery_errors {
+            outcome.problem(Ending::Unreadable, error);
         }
         let studio = inputs.settings.backend == Backend::Studio;
         if studio && (inputs.remote_validate || inputs.check_drift) {

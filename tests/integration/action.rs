@@ -15,6 +15,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, patch};
 use axum::{Json, Router};
 use cxone_flow::github::GitHub;
+use cxone_flow::github::api::{CommentAction, GitHubError, PullFiles};
+use cxone_flow::github::changes::ChangedFile;
 use serde_json::{Value, json};
 
 use crate::root;
@@ -559,7 +561,10 @@ fn api_files() -> Vec<Value> {
 // Tests.
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_pull_request_checks_the_flows_it_touches_and_reports_them_everywhere() {
+/// The binary end to end on a pull request: the token masked first, the files listed over two
+/// pages of the REST API, the base versions read from it, and the sticky comment found among
+/// others' and updated in place.
+async fn a_pull_request_run_of_the_binary_asks_the_github_api() {
     let repo = pull_request_repo();
     let runner = tempfile::tempdir().unwrap();
     let event = pull_request_event(runner.path(), &repo.base, &repo.head, 146);
@@ -596,6 +601,160 @@ async fn a_pull_request_checks_the_flows_it_touches_and_reports_them_everywhere(
     let run = run_binary_async(clone.path(), vars.clone()).await;
     assert_eq!(run.code, 1, "{}", run.stdout);
     // The token is masked before anything else is printed.
+    assert_eq!(run.stdout.lines().next(), Some("::add-mask::ghs_faketoken123"));
+
+    // Only the touched flows, as the API listed them over two pages.
+    assert_eq!(run.outputs["flows-checked"], "3", "{}", run.stdout);
+    assert!(run.summary.contains("good card is activated"), "{}", run.summary);
+    assert!(clone.path().join("reports/junit.xml").is_file());
+
+    // Two pages of files; the token on every call; one comment carrying the summary.
+    {
+        let state = fake.lock().unwrap();
+        let pages: Vec<&str> = state
+            .requests
+            .iter()
+            .filter(|r| r.1.starts_with("pulls/"))
+            .map(|r| r.1.as_str())
+            .collect();
+        assert_eq!(
+            pages,
+            vec![
+                "pulls/42/files?page=1&per_page=100",
+                "pulls/42/files?page=2&per_page=100"
+            ]
+        );
+        assert!(state.requests.iter().all(|r| r.2 == "Bearer ghs_faketoken123"));
+        assert_eq!(state.comments.len(), 2);
+        assert_eq!(state.comments[1].1, "github-actions[bot]");
+        assert!(state.comments[1].2.starts_with("<!-- cxone-flow:summary -->"));
+        assert!(state.comments[1].2.contains("good card is activated"));
+    }
+    // A re-run updates our comment in place, never the planted one.
+    let again = run_binary_async(clone.path(), vars).await;
+    assert_eq!(again.code, 1);
+    let state = fake.lock().unwrap();
+    assert_eq!(state.comments.len(), 2);
+    assert_eq!(state.comments[0].2, planted);
+    let patches: Vec<&str> = state
+        .requests
+        .iter()
+        .filter(|r| r.0 == "PATCH")
+        .map(|r| r.1.as_str())
+        .collect();
+    assert_eq!(patches, vec![format!("issues/comments/{}", state.comments[1].0)]);
+    assert_eq!(state.requests.iter().filter(|r| r.0 == "POST").count(), 1);
+}
+
+/// The GitHub port in memory: a pull request's files, files at commits, and its comments, with
+/// every call recorded.
+#[derive(Default)]
+pub(crate) struct MemoryGitHub {
+    pub(crate) files: Vec<ChangedFile>,
+    /// (commit, path) -> content.
+    pub(crate) contents: HashMap<(String, String), String>,
+    /// (marker-carrying) comment bodies, oldest first.
+    pub(crate) comments: Mutex<Vec<String>>,
+    pub(crate) calls: Mutex<Vec<String>>,
+}
+
+impl GitHub for MemoryGitHub {
+    fn pull_files(&self, number: u64) -> Result<PullFiles, GitHubError> {
+        self.calls.lock().unwrap().push(format!("pull_files {number}"));
+        Ok(PullFiles {
+            files: self.files.clone(),
+            capped: false,
+        })
+    }
+
+    fn file_at(&self, path: &str, commit: &str) -> Result<Option<Vec<u8>>, GitHubError> {
+        self.calls.lock().unwrap().push(format!("file_at {path}"));
+        Ok(self
+            .contents
+            .get(&(commit.to_string(), path.to_string()))
+            .map(|text| text.clone().into_bytes()))
+    }
+
+    fn upsert_comment(&self, number: u64, marker: &str, body: &str) -> Result<CommentAction, GitHubError> {
+        self.calls.lock().unwrap().push(format!("upsert_comment {number}"));
+        let mut comments = self.comments.lock().unwrap();
+        match comments.iter_mut().find(|c| c.contains(marker)) {
+            Some(comment) => {
+                *comment = body.to_string();
+                Ok(CommentAction::Updated)
+            }
+            None => {
+                comments.push(body.to_string());
+                Ok(CommentAction::Created)
+            }
+        }
+    }
+}
+
+fn changed(path: &str) -> ChangedFile {
+    ChangedFile {
+        path: path.to_string(),
+        previous: None,
+        removed: false,
+    }
+}
+
+/// A pull request checked in-process, GitHub asked through the port in memory: only the flows it
+/// touches, located annotations, the job summary with the failing case, the diff and the diagram,
+/// the outputs, the report files, and one comment updated in place by a re-run.
+#[test]
+fn a_pull_request_checks_the_flows_it_touches_and_reports_them_everywhere() {
+    let repo = pull_request_repo();
+    let runner = tempfile::tempdir().unwrap();
+    let event = pull_request_event(runner.path(), &repo.base, &repo.head, 146);
+    let mut files = vec![
+        changed("flows/card-activation.flow.json"),
+        ChangedFile {
+            previous: Some("flows/old-tiny.flow.json".into()),
+            ..changed("flows/renamed-tiny.flow.json")
+        },
+        ChangedFile {
+            previous: Some("flows/old-tiny.tests.json".into()),
+            ..changed("flows/renamed-tiny.tests.json")
+        },
+        ChangedFile {
+            removed: true,
+            ..changed("flows/gone.flow.json")
+        },
+        ChangedFile {
+            removed: true,
+            ..changed("flows/gone.tests.json")
+        },
+        changed("flows/main-ivr.tests.json"),
+    ];
+    files.extend((0..140).map(|i| changed(&format!("docs/page-{i}.md"))));
+    let mut contents = HashMap::new();
+    contents.insert(
+        (repo.base.clone(), "flows/card-activation.flow.json".to_string()),
+        example("card-activation.flow.json"),
+    );
+    let github = MemoryGitHub {
+        files,
+        contents,
+        ..MemoryGitHub::default()
+    };
+    // A depth-1 clone of the head, as actions/checkout leaves it: the base commit is not there, so
+    // the base versions come from GitHub.
+    let clone = tempfile::tempdir().unwrap();
+    let source = format!("file://{}", repo.dir.path().display());
+    git(clone.path(), &["clone", "-q", "--depth=1", &source, "."]);
+    let vars = [
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+        ("GITHUB_REF", "refs/pull/42/merge"),
+        ("INPUT_PATHS", "flows"),
+        ("INPUT_GITHUB-TOKEN", "ghs_faketoken123"),
+        ("INPUT_COMMENT", "true"),
+        ("INPUT_JUNIT-PATH", "reports/junit.xml"),
+        ("INPUT_SARIF-PATH", "reports/cxone-flow.sarif"),
+    ];
+    let run = run_action_on(clone.path(), &vars, &github);
+    assert_eq!(run.code, 1, "{}", run.stdout);
     assert_eq!(run.stdout.lines().next(), Some("::add-mask::ghs_faketoken123"));
 
     // Only the touched flows: card-activation, renamed-tiny, main-ivr (through its tests).
@@ -668,42 +827,27 @@ async fn a_pull_request_checks_the_flows_it_touches_and_reports_them_everywhere(
         serde_json::from_str(&std::fs::read_to_string(clone.path().join("cxone-flow-report.json")).unwrap()).unwrap();
     assert_eq!(report["summary"]["casesFailed"], 2);
 
-    // Two pages of files; the token on every call; one comment carrying the summary.
+    // GitHub was asked for the files once, for the base versions, and commented once.
+    let calls = github.calls.lock().unwrap().clone();
+    assert_eq!(
+        calls.iter().filter(|c| c.starts_with("pull_files")).count(),
+        1,
+        "{calls:?}"
+    );
+    assert!(
+        calls.contains(&"file_at flows/card-activation.flow.json".to_string()),
+        "{calls:?}"
+    );
     {
-        let state = fake.lock().unwrap();
-        let pages: Vec<&str> = state
-            .requests
-            .iter()
-            .filter(|r| r.1.starts_with("pulls/"))
-            .map(|r| r.1.as_str())
-            .collect();
-        assert_eq!(
-            pages,
-            vec![
-                "pulls/42/files?page=1&per_page=100",
-                "pulls/42/files?page=2&per_page=100"
-            ]
-        );
-        assert!(state.requests.iter().all(|r| r.2 == "Bearer ghs_faketoken123"));
-        assert_eq!(state.comments.len(), 2);
-        assert_eq!(state.comments[1].1, "github-actions[bot]");
-        assert!(state.comments[1].2.starts_with("<!-- cxone-flow:summary -->"));
-        assert!(state.comments[1].2.contains("good card is activated"));
+        let comments = github.comments.lock().unwrap();
+        assert_eq!(comments.len(), 1);
+        assert!(comments[0].starts_with("<!-- cxone-flow:summary -->"));
+        assert!(comments[0].contains("good card is activated"));
     }
-    // A re-run updates our comment in place, never the planted one.
-    let again = run_binary_async(clone.path(), vars).await;
+    // A re-run updates the comment in place.
+    let again = run_action_on(clone.path(), &vars, &github);
     assert_eq!(again.code, 1);
-    let state = fake.lock().unwrap();
-    assert_eq!(state.comments.len(), 2);
-    assert_eq!(state.comments[0].2, planted);
-    let patches: Vec<&str> = state
-        .requests
-        .iter()
-        .filter(|r| r.0 == "PATCH")
-        .map(|r| r.1.as_str())
-        .collect();
-    assert_eq!(patches, vec![format!("issues/comments/{}", state.comments[1].0)]);
-    assert_eq!(state.requests.iter().filter(|r| r.0 == "POST").count(), 1);
+    assert_eq!(github.comments.lock().unwrap().len(), 1);
 }
 
 #[test]
@@ -1040,7 +1184,10 @@ fn bad_inputs_stop_the_run_with_an_error_naming_the_input() {
     );
     assert_eq!(run.code, 2);
     assert_eq!(run.stdout.lines().next(), Some("::add-mask::sekrit%25value"));
-    assert_eq!(annotations(&run.commands, "error")[0].properties["title"], "cxone-flow input shard");
+    assert_eq!(
+        annotations(&run.commands, "error")[0].properties["title"],
+        "cxone-flow input shard"
+    );
 }
 
 #[test]

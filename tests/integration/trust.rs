@@ -464,3 +464,46 @@ async fn init_and_pull_files_never_land_through_a_linked_folder() {
     assert!(pulled.stderr.contains("is a symbolic link"), "{}", pulled.stderr);
     assert!(!outside.path().join("x").exists());
 }
+
+/// Two Action runs at once in one process, on two workspaces side by side: each writes its reports
+/// in its own, and one whose report path climbs into the other's is refused (exit 2), nothing
+/// planted there.
+#[test]
+fn two_runs_in_one_process_each_stay_inside_their_own_workspace() {
+    let parent = tempfile::tempdir().unwrap();
+    let (a, b) = (parent.path().join("a"), parent.path().join("b"));
+    for workspace in [&a, &b] {
+        let (flow, tests) = tiny_flow("t");
+        write(workspace, "t.flow.json", &flow);
+        write(workspace, "t.tests.json", &tests);
+    }
+    let (own, into_other) = std::thread::scope(|scope| {
+        let own = scope.spawn(|| {
+            run_action(
+                &a,
+                &[("GITHUB_EVENT_NAME", "push"), ("INPUT_JUNIT-PATH", "reports/junit.xml")],
+            )
+        });
+        let into_other = scope.spawn(|| {
+            run_action(
+                &b,
+                &[
+                    ("GITHUB_EVENT_NAME", "push"),
+                    ("INPUT_JUNIT-PATH", "../a/reports/planted.xml"),
+                ],
+            )
+        });
+        (own.join().unwrap(), into_other.join().unwrap())
+    });
+    assert_eq!(own.code, 0, "{}", own.stdout);
+    assert!(a.join("reports/junit.xml").is_file());
+    assert!(a.join("cxone-flow-report.json").is_file());
+    assert_eq!(into_other.code, 2, "{}", into_other.stdout);
+    assert!(
+        into_other.stdout.contains("is outside the workspace"),
+        "{}",
+        into_other.stdout
+    );
+    assert!(!a.join("reports/planted.xml").exists());
+    assert!(b.join("cxone-flow-report.json").is_file());
+}
