@@ -55,6 +55,14 @@ pub fn nesting_depth(bytes: &[u8]) -> usize {
     deepest
 }
 
+/// The async runtime for the network calls of one command.
+pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("failed to start the async runtime: {e}"))
+}
+
 /// Refuses a URL that would carry credentials in clear text: `https://` anywhere, `http://` only to
 /// a loopback host (the emulator). `what` names the setting in the error.
 pub fn require_https(what: &str, url: &str) -> Result<Url, String> {

@@ -278,7 +278,7 @@ impl RestGitHub {
     /// The port for `repository` at `api_url`, as [`GitHubApi::new`] sets it up.
     pub fn new(api_url: &str, repository: &str, token: &str, redactor: Redactor) -> Result<RestGitHub, GitHubError> {
         let api = GitHubApi::new(api_url, repository, token, redactor)?;
-        let runtime = crate::release::run::runtime().map_err(GitHubError::Setup)?;
+        let runtime = crate::http::runtime().map_err(GitHubError::Setup)?;
         Ok(RestGitHub { api, runtime })
     }
 }

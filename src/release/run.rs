@@ -1,18 +1,12 @@
-//! What every release and rollback needs from the run's settings: the async runtime, the
-//! flows-api client, the audit log with `owner/repo@commit`; and the read-only `versions` listing.
+//! What every release and rollback needs from the run's settings: the async runtime (from
+//! `http.rs`), the flows-api client, the audit log with `owner/repo@commit`; and the `versions` listing.
 
 use crate::cxone::client::{ClientConfig, CxoneClient};
 use crate::cxone::types::{Version, VersionStatus};
 use crate::release::audit::{AuditLog, RunInfo};
 use crate::settings::{SECRET_ENV, Settings};
 
-/// The async runtime for the network calls of one command.
-pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("failed to start the async runtime: {e}"))
-}
+pub use crate::http::runtime;
 
 /// The commit released: as configured, else `GITHUB_SHA`, else `git rev-parse HEAD`.
 fn commit_of(given: &Option<String>) -> String {
