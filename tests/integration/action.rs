@@ -162,10 +162,20 @@ pub(crate) fn run_binary(workspace: &Path, vars: &[(&str, &str)]) -> ActionRun {
 
 /// [`run_binary`] from an async test, whose runtime serves the fakes meanwhile.
 async fn run_binary_async(workspace: &Path, vars: Vec<(String, String)>) -> ActionRun {
+    on_a_thread(workspace, vars, run_binary).await
+}
+
+/// `run` on a thread of its own, so an async test's runtime serves the fakes meanwhile (and the
+/// run may block on a runtime of its own).
+async fn on_a_thread(
+    workspace: &Path,
+    vars: Vec<(String, String)>,
+    run: fn(&Path, &[(&str, &str)]) -> ActionRun,
+) -> ActionRun {
     let workspace = workspace.to_path_buf();
     tokio::task::spawn_blocking(move || {
         let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        run_binary(&workspace, &vars)
+        run(&workspace, &vars)
     })
     .await
     .unwrap()
@@ -222,15 +232,9 @@ fn run_in_process(workspace: &Path, vars: &[(&str, &str)], github: Option<&dyn G
     }
 }
 
-/// [`run_action`] from an async test: on a thread of its own, as the run blocks on its own runtime.
+/// [`run_action`] from an async test.
 pub(crate) async fn run_action_async(workspace: &Path, vars: Vec<(String, String)>) -> ActionRun {
-    let workspace = workspace.to_path_buf();
-    tokio::task::spawn_blocking(move || {
-        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        run_action(&workspace, &vars)
-    })
-    .await
-    .unwrap()
+    on_a_thread(workspace, vars, run_action).await
 }
 
 /// The runner's variables for a `pull_request` run against the fake API, the flows under
