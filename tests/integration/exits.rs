@@ -426,7 +426,7 @@ async fn a_rollback_that_cannot_restore_exits_as_the_table_says_for_both_backend
     let dir = repository("flows-api", false);
     let (_emulator, env) = emulated("flows-api", dir.path()).await;
     let run = off_runtime(dir.path(), &env, |d, e| {
-        run_action(d, &[e, &[("INPUT_ROLLBACK-FLOW-ID", "a")]].concat())
+        run_binary(d, &[e, &[("INPUT_ROLLBACK-FLOW-ID", "a")]].concat())
     })
     .await;
     assert_eq!(run.code, wanted, "Action, flows-api: {}", run.stdout);
