@@ -26,7 +26,6 @@ use crate::outcome::Outcome;
 use crate::redact::Redactor;
 use crate::registry::Rule;
 use crate::release::driver::{self, Release, Released};
-use crate::release::flows_api::FlowsApi;
 use crate::release::gate::Blocked;
 use crate::release::studio_target::StudioChecker;
 use crate::release::target::{ReleaseTarget, RollbackFailure, Setting};
@@ -267,33 +266,43 @@ impl Run<'_> {
         }
     }
 
-    fn rollback(&self, flow_id: &str) -> Exit {
+    /// Rolls back what `rollback-flow-id` names: a flow (flows-api) or a script (studio), by the
+    /// target the `backend` input names.
+    fn rollback(&self, subject: &str) -> Exit {
         let settings = self.settings("rollback");
-        let audit_log = &settings.connection.audit_log;
+        let with = Rollback {
+            run: self,
+            subject,
+            settings: &settings,
+        };
+        release::with_target(&settings, with).unwrap_or_else(|message| self.log.cannot_run(&message))
+    }
+
+    fn roll_back_with<T: ReleaseTarget>(&self, target: &T, subject: &str, settings: &Settings) -> Exit {
+        let (what, _) = target.nouns();
         let mut outcome = Outcome::unchecked();
-        let (text, published) =
-            match driver::roll_back(&FlowsApi, flow_id, self.inputs.rollback_to.as_deref(), &settings) {
-                Err(RollbackFailure::CannotRun(_, message)) => return self.log.cannot_run(&message),
-                Ok(done) => (done.text, done.published),
-                Err(RollbackFailure::Failed(failure)) => {
-                    let failure = format!("rollback of flow {flow_id}: {failure}");
-                    self.log
-                        .line(&format!("::error title=cxone-flow rollback::{}", escape_data(&failure)));
-                    outcome.problem(Ending::RollbackFailed, failure.clone());
-                    (failure, serde_json::json!([]))
-                }
-            };
-        self.log.group(&format!("rollback of {flow_id}"), &text);
+        let (text, published) = match driver::roll_back(target, subject, self.inputs.rollback_to.as_deref(), settings) {
+            Err(RollbackFailure::CannotRun(_, message)) => return self.log.cannot_run(&message),
+            Ok(done) => (done.text, done.published),
+            Err(RollbackFailure::Failed(failure)) => {
+                let failure = format!("rollback of {what} {subject}: {failure}");
+                self.log
+                    .line(&format!("::error title=cxone-flow rollback::{}", escape_data(&failure)));
+                outcome.problem(Ending::RollbackFailed, failure.clone());
+                (failure, serde_json::json!([]))
+            }
+        };
+        self.log.group(&format!("rollback of {subject}"), &text);
         let markdown = format!(
             "## {} cxone-flow: rollback of {}\n\n{}\n",
             if outcome.exit() == Exit::Clean { "✅" } else { "❌" },
-            summary::md(flow_id),
+            summary::md(subject),
             summary::md(&text)
         );
         let written = self.write_summary(&markdown).and_then(|()| {
             self.write_outputs(&[
                 ("published", published.to_string()),
-                ("audit-log", audit_log.display().to_string()),
+                ("audit-log", settings.connection.audit_log.display().to_string()),
             ])
         });
         match written {
@@ -678,6 +687,20 @@ impl WithTarget for TagRelease<'_> {
     type Output = Result<Option<Released>, (Ending, String)>;
     fn with<T: ReleaseTarget>(self, target: &T) -> Self::Output {
         self.run.release(target, self.tag, self.report)
+    }
+}
+
+/// A rollback, given the target the `backend` input names.
+struct Rollback<'a> {
+    run: &'a Run<'a>,
+    subject: &'a str,
+    settings: &'a Settings,
+}
+
+impl WithTarget for Rollback<'_> {
+    type Output = Exit;
+    fn with<T: ReleaseTarget>(self, target: &T) -> Exit {
+        self.run.roll_back_with(target, self.subject, self.settings)
     }
 }
 

@@ -446,10 +446,10 @@ pub static SETTINGS: &[Setting] = &[
     Setting::new("repository", Kind::Text, "the repository released from (default: GITHUB_REPOSITORY, else the current folder's name; the Action: the event's)")
         .flag(RELEASE | ROLLBACK)
         .scope(Scope::PerRun),
-    Setting::new("rollback-flow-id", Kind::Text, "roll this flow back instead of checking")
+    Setting::new("rollback-flow-id", Kind::Text, "roll this flow (flows-api) or script (studio) back instead of checking")
         .input()
         .scope(Scope::PerRun),
-    Setting::new("rollback-to", Kind::Text, "the version the rollback restores")
+    Setting::new("rollback-to", Kind::Text, "the version (flows-api) or tag (studio) the rollback restores; empty for the last release's predecessor")
         .input()
         .scope(Scope::PerRun),
     Setting::new("goal", Choice(&["edges", "elements", "paths"]), "what the generated cases must cover")

@@ -591,6 +591,68 @@ async fn a_tag_pushed_releases_the_scripts_and_cuts_over_from_the_action() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_action_s_rollback_input_repoints_a_studio_script_back() {
+    use crate::action::run_action_async;
+    let emulator = tenant(&[]).await;
+    let repo = repository();
+    let mut vars = action_inputs(&emulator);
+    vars.push(("INPUT_POINTS-OF-CONTACT".into(), "Acme_Main_IVR=4001".into()));
+    let tag = |tag: &str| {
+        let mut vars = vars.clone();
+        vars.extend([
+            ("GITHUB_EVENT_NAME".to_string(), "push".to_string()),
+            ("GITHUB_REF".into(), format!("refs/tags/{tag}")),
+            ("GITHUB_REF_TYPE".into(), "tag".into()),
+            ("INPUT_RELEASE-ON-TAG".into(), "true".into()),
+        ]);
+        vars
+    };
+    assert_eq!(run_action_async(repo.path(), tag("v7")).await.code, 0);
+    edit_greeting(repo.path(), "Welcome to Acme.");
+    assert_eq!(run_action_async(repo.path(), tag("v8")).await.code, 0);
+    let studio = client(&emulator, access_key());
+    assert_eq!(
+        studio.point_of_contact(4001).await.unwrap().script_name,
+        "Acme_Main_IVR__v8"
+    );
+
+    let mut rollback = vars.clone();
+    rollback.extend([
+        ("GITHUB_EVENT_NAME".to_string(), "workflow_dispatch".to_string()),
+        ("INPUT_ROLLBACK-FLOW-ID".into(), "Acme_Main_IVR".into()),
+    ]);
+    let run = run_action_async(repo.path(), rollback).await;
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        studio.point_of_contact(4001).await.unwrap().script_name,
+        "Acme_Main_IVR__v7"
+    );
+    says(
+        &run.stdout,
+        "point of contact 4001 moved back from `Acme_Main_IVR__v8` to `Acme_Main_IVR__v7`",
+    );
+    let published: serde_json::Value = serde_json::from_str(&run.outputs["published"]).unwrap();
+    assert_eq!(
+        published,
+        json!([{"script": "Acme_Main_IVR", "pointOfContact": "4001", "from": "Acme_Main_IVR__v8", "to": "Acme_Main_IVR__v7", "outcome": "rolled back"}])
+    );
+    assert!(run.summary.contains(r"rollback of Acme\_Main\_IVR"), "{}", run.summary);
+
+    // A script the audit log never released is named in the failure.
+    let mut unknown = vars.clone();
+    unknown.extend([
+        ("GITHUB_EVENT_NAME".to_string(), "workflow_dispatch".to_string()),
+        ("INPUT_ROLLBACK-FLOW-ID".into(), "Other_IVR".into()),
+    ]);
+    let failed = run_action_async(repo.path(), unknown).await;
+    assert_ne!(failed.code, 0, "{}", failed.stdout);
+    assert_eq!(
+        studio.point_of_contact(4001).await.unwrap().script_name,
+        "Acme_Main_IVR__v7"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tag_release_cxone_rejects_is_annotated_at_the_action_s_line_and_moves_nothing() {
     use crate::action::run_action_async;
     // The tenant has no Billing skill, so CXone's syntax check rejects the script on save.
