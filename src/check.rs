@@ -299,14 +299,16 @@ pub fn check(units: &[Unit], settings: &Settings) -> CheckReport {
 /// the units give back.
 struct DuplicateIds<'u> {
     units: &'u [Unit],
+    settings: &'u Settings,
     severity: Option<Severity>,
     first: HashMap<Box<str>, usize>,
 }
 
 impl<'u> DuplicateIds<'u> {
-    fn new(units: &'u [Unit], settings: &Settings) -> Self {
+    fn new(units: &'u [Unit], settings: &'u Settings) -> Self {
         DuplicateIds {
             units,
+            settings,
             severity: settings.severities.of(Rule::DuplicateFlowId),
             first: HashMap::default(),
         }
@@ -327,7 +329,11 @@ impl<'u> DuplicateIds<'u> {
             self.first.insert(id.into(), index);
             return;
         };
-        let owner = self.units[owner].flow.as_deref().map(display_path).unwrap_or_default();
+        let owner = self.units[owner]
+            .flow
+            .as_deref()
+            .map(|path| display_path(path, self.settings))
+            .unwrap_or_default();
         let path = &file.source.path;
         // A file beside this one by its name, any other by its path.
         let owner = if owner.parent() == path.parent() {
