@@ -2,7 +2,9 @@
 //! flow without errors, in parallel across flows, once. Checks only a tenant can make are in `online`.
 
 pub mod online;
+pub mod stream;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -269,44 +271,70 @@ impl CheckReport {
 
     /// Whether the run fails: findings at or above `fail_on`, a failing case, or low coverage.
     pub fn fails(&self, fail_on: Severity) -> bool {
-        self.diagnostics().any(|d| d.severity >= fail_on)
-            || self.cases_failed() > 0
-            || self.flows_below_coverage().next().is_some()
+        stream::Tally::of(self).fails(fail_on)
     }
 }
 
 /// Checks every unit, in parallel across units; the report keeps the units' order.
 pub fn check(units: &[Unit], settings: &Settings) -> CheckReport {
     let library = Library::default();
-    let (units, errors): (Vec<_>, Vec<_>) = units
+    let (mut checked, errors): (Vec<_>, Vec<_>) = units
         .par_iter()
         .map(|unit| check_unit(unit, settings, &library))
         .unzip();
-    let mut report = CheckReport {
-        units,
+    let mut duplicates = DuplicateIds::new(units, settings);
+    for (index, unit) in checked.iter_mut().enumerate() {
+        duplicates.note(index, unit);
+    }
+    CheckReport {
+        units: checked,
         read_errors: errors.into_iter().flatten().collect(),
         min_coverage: settings.min_coverage,
-    };
-    report_duplicate_flow_ids(&mut report, settings);
-    report
+    }
 }
 
-/// CXF033: every flow file whose `flowId` an earlier file (by path) already has; both would be
-/// released to one CXone flow, and which stays live would depend on timing.
-fn report_duplicate_flow_ids(report: &mut CheckReport, settings: &Settings) {
-    let Some(severity) = settings.severities.of(Rule::DuplicateFlowId) else {
-        return;
-    };
-    let mut first: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
-    for file in report.units.iter_mut().filter_map(|u| u.flow.as_mut()) {
-        let (Some(id), Some(span)) = (file.flow_id.clone(), file.flow_id_span) else {
-            continue;
+/// CXF033, one unit at a time in the units' order: every flow file whose `flowId` an earlier file
+/// (by path) already has; both would be released to one CXone flow, and which stays live would
+/// depend on timing. Holds each id once with the index of the unit that said it first, whose path
+/// the units give back.
+struct DuplicateIds<'u> {
+    units: &'u [Unit],
+    settings: &'u Settings,
+    severity: Option<Severity>,
+    first: HashMap<Box<str>, usize>,
+}
+
+impl<'u> DuplicateIds<'u> {
+    fn new(units: &'u [Unit], settings: &'u Settings) -> Self {
+        DuplicateIds {
+            units,
+            settings,
+            severity: settings.severities.of(Rule::DuplicateFlowId),
+            first: HashMap::default(),
+        }
+    }
+
+    /// Notes the flow id of `units[index]`, checked as `unit`, and reports it when an earlier unit has it.
+    fn note(&mut self, index: usize, unit: &mut UnitReport) {
+        let Some(severity) = self.severity else {
+            return;
         };
-        let path = file.source.path.clone();
-        let Some(owner) = first.get(&id) else {
-            first.insert(id, path);
-            continue;
+        let Some(file) = unit.flow.as_mut() else {
+            return;
         };
+        let (Some(id), Some(span)) = (file.flow_id.as_deref(), file.flow_id_span) else {
+            return;
+        };
+        let Some(&owner) = self.first.get(id) else {
+            self.first.insert(id.into(), index);
+            return;
+        };
+        let owner = self.units[owner]
+            .flow
+            .as_deref()
+            .map(|path| display_path(path, self.settings))
+            .unwrap_or_default();
+        let path = &file.source.path;
         // A file beside this one by its name, any other by its path.
         let owner = if owner.parent() == path.parent() {
             owner.file_name().unwrap_or_default().to_string_lossy().into_owned()

@@ -682,8 +682,33 @@ fn run_check(args: CheckArgs, config: Option<&ConfigFile>) -> ExitCode {
         }
         return Exit::CannotRun.into();
     }
-    let mut outcome = Outcome::checked(check::check(&found.units, &settings), fail_on);
     let detail = if details { Detail::Everything } else { Detail::Failures };
+    let report_files = run.reports.taken_by(table::CHECK);
+    // Without a coverage listing or report files, the report is written as the units are checked:
+    // the run's memory does not grow with its files (docs/performance.md).
+    if !coverage
+        && report_files.0.is_empty()
+        && let Some(streamed) = check_streamed(&found.units, &settings, args.format, detail)
+    {
+        for error in streamed
+            .read_errors
+            .iter()
+            .map(ToString::to_string)
+            .chain(found.errors.iter().map(ToString::to_string))
+        {
+            eprintln!("error: {error}");
+        }
+        let ending = Ending::of_counts(&streamed.tally, !streamed.read_errors.is_empty(), fail_on);
+        let exit = ending
+            .exit()
+            .max(Ending::Unreadable.when(!found.errors.is_empty()).exit());
+        // The last line a person reads says whether the run failed.
+        if matches!(args.format, Format::Human) {
+            print_failed(exit);
+        }
+        return exit.into();
+    }
+    let mut outcome = Outcome::checked(check::check(&found.units, &settings), fail_on);
     match args.format {
         Format::Human => print_styled(&report::human::render_styled(&outcome, &Palette::COLOUR, coverage)),
         // JSON has no colour to strip (a control character in it is escaped).
@@ -693,7 +718,7 @@ fn run_check(args: CheckArgs, config: Option<&ConfigFile>) -> ExitCode {
             let _ = report::json::write(&outcome, detail, stdout);
         }
     }
-    if let Some(error) = report::files::write(&outcome, &run.reports.taken_by(table::CHECK), &Root::default()).first() {
+    if let Some(error) = report::files::write(&outcome, &report_files, &Root::default()).first() {
         return cannot_run(error);
     }
     for error in &outcome.report.read_errors {
@@ -712,6 +737,46 @@ fn run_check(args: CheckArgs, config: Option<&ConfigFile>) -> ExitCode {
     // piece by piece would.
     std::mem::forget(outcome);
     exit.into()
+}
+
+/// Checks the units and writes the report as they are checked, each unit let go once written;
+/// `None` (nothing written) when the JSON report's temporary file cannot be made.
+fn check_streamed(
+    units: &[discover::Unit],
+    settings: &CheckSettings,
+    format: Format,
+    detail: Detail,
+) -> Option<check::stream::Streamed> {
+    match format {
+        Format::Human => {
+            let mut findings = report::human::Findings::new(Palette::COLOUR, settings.min_coverage);
+            let streamed = check::stream::check_each(units, settings, |unit| findings.unit(unit));
+            let mut out = findings.into_text();
+            out.push_str(&report::human::summary_of(&streamed.tally));
+            print_styled(&out);
+            Some(streamed)
+        }
+        Format::Json => {
+            let mut json = report::json::Spilled::new(detail, settings.min_coverage).ok()?;
+            let mut spill_error = None;
+            let streamed = check::stream::check_each(units, settings, |unit| {
+                if let Err(error) = json.unit(unit) {
+                    spill_error.get_or_insert(error);
+                }
+            });
+            // JSON has no colour to strip (a control character in it is escaped).
+            let stdout = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let written = match spill_error {
+                Some(error) => Err(error),
+                None => json.finish(&streamed.tally, &streamed.read_errors, stdout),
+            };
+            // A closed pipe (`cxone-flow check | head`) is no error.
+            if let Some(error) = written.err().filter(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
+                eprintln!("error: the JSON report could not be written: {error}");
+            }
+            Some(streamed)
+        }
+    }
 }
 
 /// `release`: the local gate, then the release by the backend's target; the report is printed

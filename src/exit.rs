@@ -5,6 +5,7 @@
 //! [`Ending::ALL`] (a test compares the two).
 
 use crate::check::CheckReport;
+use crate::check::stream::Tally;
 use crate::registry::Severity;
 
 /// How a run ends: its process exit code.
@@ -116,9 +117,14 @@ impl Ending {
 
     /// How a check ended: unreadable files, else findings (or failing cases) at `fail_on`.
     pub fn of_check(report: &CheckReport, fail_on: Severity) -> Ending {
-        if !report.read_errors.is_empty() {
+        Ending::of_counts(&Tally::of(report), !report.read_errors.is_empty(), fail_on)
+    }
+
+    /// How a check ended, from its counts and whether a file could not be read.
+    pub fn of_counts(tally: &Tally, unreadable: bool, fail_on: Severity) -> Ending {
+        if unreadable {
             Ending::Unreadable
-        } else if report.fails(fail_on) {
+        } else if tally.fails(fail_on) {
             Ending::Findings
         } else {
             Ending::Clean

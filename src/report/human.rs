@@ -4,7 +4,8 @@ use std::fmt::Write;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::check::CheckReport;
+use crate::check::stream::Tally;
+use crate::check::{CheckReport, UnitReport};
 use crate::diagnostic::Diagnostic;
 use crate::outcome::Outcome;
 use crate::printable::{plural, shown};
@@ -72,14 +73,50 @@ pub fn render_styled(outcome: &Outcome, palette: &Palette, coverage: bool) -> St
 /// Every diagnostic, every failing case and coverage shortfalls of a report (the whole outcome's,
 /// or one file's, as the Action's log groups them), without the summary line.
 pub fn render_findings(report: &CheckReport, palette: &Palette) -> String {
-    let mut out = String::new();
-    for file in report.files() {
-        for diagnostic in &file.diagnostics {
-            render_diagnostic(&mut out, &file.source, diagnostic, palette);
+    let mut findings = Findings::new(*palette, report.min_coverage);
+    for unit in &report.units {
+        findings.unit(unit);
+    }
+    findings.into_text()
+}
+
+/// The findings' three parts (diagnostics, failing cases, coverage shortfalls), each filled unit by
+/// unit as the units are checked ([`crate::check::stream`]) and shown one after the other: a
+/// clean file adds nothing.
+pub struct Findings {
+    palette: Palette,
+    min_coverage: Option<f64>,
+    diagnostics: String,
+    cases: String,
+    below: String,
+}
+
+impl Findings {
+    pub fn new(palette: Palette, min_coverage: Option<f64>) -> Self {
+        Findings {
+            palette,
+            min_coverage,
+            diagnostics: String::new(),
+            cases: String::new(),
+            below: String::new(),
         }
     }
-    for simulated in report.simulations() {
-        let (flow, simulation, tests_path) = (simulated.flow, simulated.simulation, simulated.tests_path());
+
+    pub fn unit(&mut self, unit: &UnitReport) {
+        let palette = &self.palette;
+        for file in unit.files() {
+            for diagnostic in &file.diagnostics {
+                render_diagnostic(&mut self.diagnostics, &file.source, diagnostic, palette);
+            }
+        }
+        let Some(flow) = unit.flow.as_ref() else {
+            return;
+        };
+        let Some(simulation) = flow.simulation.as_ref() else {
+            return;
+        };
+        let tests_path = unit.tests.as_ref().map(|t| t.source.display_path()).unwrap_or_default();
+        let out = &mut self.cases;
         for case in simulation.cases.iter().filter(|c| c.failed()) {
             let (place, fail) = (palette.location, palette.error);
             let _ = writeln!(
@@ -104,16 +141,16 @@ pub fn render_findings(report: &CheckReport, palette: &Palette) -> String {
                 shown(reason)
             );
         }
-    }
-    for below in report.flows_below_coverage() {
-        let (flow, simulation) = (below.flow, below.simulation);
-        if let (Some(coverage), Some(min)) = (&simulation.coverage, report.min_coverage) {
+        if !simulation.below(self.min_coverage) {
+            return;
+        }
+        if let (Some(coverage), Some(min)) = (&simulation.coverage, self.min_coverage) {
             let mut uncovered: Vec<&str> = coverage.uncovered_elements.iter().take(10).collect();
             if coverage.uncovered_elements.len() > 10 {
                 uncovered.push("…");
             }
             let _ = writeln!(
-                out,
+                self.below,
                 "{}: coverage {:.1}% of {} is below --min-coverage {min}; no case reaches: {}\n",
                 shown(&flow.source.display_path()),
                 coverage.element_percent(),
@@ -122,7 +159,14 @@ pub fn render_findings(report: &CheckReport, palette: &Palette) -> String {
             );
         }
     }
-    out
+
+    /// The three parts, one after the other.
+    pub fn into_text(self) -> String {
+        let mut text = self.diagnostics;
+        text.push_str(&self.cases);
+        text.push_str(&self.below);
+        text
+    }
 }
 
 /// One diagnostic, as rustc and ruff print them.
@@ -278,10 +322,14 @@ fn parts(script: bool) -> (&'static str, &'static str) {
 
 /// The closing line: what was checked and what was found.
 pub fn summary(outcome: &Outcome) -> String {
-    let report = &outcome.report;
-    let tests = report.files().count() - report.flows_checked();
-    let scripts = report.scripts_checked();
-    let flows = report.flows_checked() - scripts;
+    summary_of(&Tally::of(&outcome.report))
+}
+
+/// The closing line of a run's counts.
+pub fn summary_of(tally: &Tally) -> String {
+    let tests = tally.files - tally.flows;
+    let scripts = tally.scripts;
+    let flows = tally.flows - scripts;
     // A script is named as Studio names it; flow files keep their word; a run with neither says
     // `0 flow files`.
     let checked = match (flows, scripts) {
@@ -292,10 +340,10 @@ pub fn summary(outcome: &Outcome) -> String {
     let mut line = format!(
         "Checked {checked} and {}: {}, {}",
         plural(tests, "test file"),
-        plural(report.count(Severity::Error), "error"),
-        plural(report.count(Severity::Warning), "warning"),
+        plural(tally.errors, "error"),
+        plural(tally.warnings, "warning"),
     );
-    let suppressed: usize = report.files().map(|f| f.suppressed).sum();
+    let suppressed = tally.suppressed;
     if suppressed > 0 {
         let _ = write!(
             line,
@@ -303,10 +351,10 @@ pub fn summary(outcome: &Outcome) -> String {
             if flows == 0 { "scripts" } else { "flows" }
         );
     }
-    let total = report.cases().count();
+    let total = tally.cases;
     if total > 0 {
-        let not_run = report.cases_not_run();
-        let failed = report.cases_failed();
+        let not_run = tally.cases_not_run;
+        let failed = tally.cases_failed;
         let _ = write!(
             line,
             "; {}: {} passed, {failed} failed",
@@ -317,7 +365,7 @@ pub fn summary(outcome: &Outcome) -> String {
             let _ = write!(line, ", {not_run} not run");
         }
     }
-    if let Some(coverage) = report.coverage_percent().filter(|_| total > 0) {
+    if let Some(coverage) = tally.coverage_percent().filter(|_| total > 0) {
         let of = match (flows, scripts) {
             (_, 0) => "elements",
             (0, _) => "actions",

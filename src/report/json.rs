@@ -1,15 +1,19 @@
 //! The JSON format (`--format json`): the documented, machine-readable form of a `CheckReport`.
 
-use serde::{Serialize, Serializer};
+use std::fs::File;
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 
-use crate::check::{CaseFailure, CheckReport, FileKind, FileReport};
+use serde::Serialize;
+
+use crate::check::stream::Tally;
+use crate::check::{CaseFailure, FileKind, FileReport, UnitReport};
 use crate::diagnostic::Related;
 use crate::outcome::Outcome;
 use crate::registry::Severity;
 use crate::sim::coverage::Coverage;
 use crate::sim::ids::Ids;
 use crate::sim::run::CallSummary;
-use crate::source::Location;
+use crate::source::{Location, ReadError};
 
 /// The version of this format; bumped only for incompatible changes (2: paths and uncovered
 /// elements only with `--details`, for failures or below the minimum coverage; no empty `failures`;
@@ -24,32 +28,6 @@ pub enum Detail {
     Failures,
     /// Every case's path and every flow's uncovered elements.
     Everything,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JsonReport<'a> {
-    version: u32,
-    summary: Summary,
-    files: Files<'a>,
-    read_errors: Vec<String>,
-}
-
-/// The report's files, each shaped as it is serialized and let go after: a large run's files are
-/// never all shaped at once.
-struct Files<'a> {
-    report: &'a CheckReport,
-    detail: Detail,
-}
-
-impl Serialize for Files<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(
-            self.report
-                .files()
-                .map(|file| json_file(self.report, file, self.detail)),
-        )
-    }
 }
 
 #[derive(Serialize)]
@@ -171,42 +149,111 @@ impl<'a> JsonCoverage<'a> {
 
 /// Renders the outcome's report as JSON, one line.
 pub fn render(outcome: &Outcome, detail: Detail) -> String {
-    let mut text = serde_json::to_string(&shape(&outcome.report, detail)).unwrap_or_default();
-    text.push('\n');
-    text
+    let mut text = Vec::new();
+    let _ = write(outcome, detail, &mut text);
+    String::from_utf8(text).unwrap_or_default()
 }
 
 /// Writes the report as JSON, one line, to `out` as it is serialized (a large run's report is
-/// never held whole), then flushes it.
-pub fn write(outcome: &Outcome, detail: Detail, mut out: impl std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer(&mut out, &shape(&outcome.report, detail))?;
-    out.write_all(b"\n")?;
+/// never held whole, nor each file's part of it), then flushes it.
+pub fn write(outcome: &Outcome, detail: Detail, mut out: impl Write) -> io::Result<()> {
+    let report = &outcome.report;
+    write_head(&mut out, &Tally::of(report), report.min_coverage)?;
+    let mut first = true;
+    for unit in &report.units {
+        write_unit(&mut out, &mut first, unit, report.min_coverage, detail)?;
+    }
+    write_tail(&mut out, &report.read_errors)
+}
+
+/// The report written as the check goes ([`crate::check::stream`]): each unit's files go to an
+/// unnamed temporary file as the unit is checked, and at the end the summary, known only then, is
+/// written first and the files copied after it. The file is the operating system's to remove
+/// (`tempfile::tempfile`: in the temporary folder, never in the workspace, gone when closed).
+pub struct Spilled {
+    files: BufWriter<File>,
+    first: bool,
+    detail: Detail,
+    min_coverage: Option<f64>,
+}
+
+impl Spilled {
+    pub fn new(detail: Detail, min_coverage: Option<f64>) -> io::Result<Self> {
+        Ok(Spilled {
+            files: BufWriter::with_capacity(1 << 16, tempfile::tempfile()?),
+            first: true,
+            detail,
+            min_coverage,
+        })
+    }
+
+    /// Writes a checked unit's files.
+    pub fn unit(&mut self, unit: &UnitReport) -> io::Result<()> {
+        write_unit(&mut self.files, &mut self.first, unit, self.min_coverage, self.detail)
+    }
+
+    /// Writes the whole report to `out`: the summary, the files written so far, the read errors.
+    pub fn finish(self, tally: &Tally, read_errors: &[ReadError], mut out: impl Write) -> io::Result<()> {
+        let mut files = self.files.into_inner().map_err(io::IntoInnerError::into_error)?;
+        files.seek(SeekFrom::Start(0))?;
+        write_head(&mut out, tally, self.min_coverage)?;
+        io::copy(&mut files, &mut out)?;
+        write_tail(&mut out, read_errors)
+    }
+}
+
+/// `{"version":3,"summary":{…},"files":[`, as serde writes the start of the report's object.
+fn write_head(out: &mut impl Write, tally: &Tally, min_coverage: Option<f64>) -> io::Result<()> {
+    write!(out, "{{\"version\":{FORMAT_VERSION},\"summary\":")?;
+    serde_json::to_writer(&mut *out, &Summary::of(tally, min_coverage))?;
+    out.write_all(b",\"files\":[")
+}
+
+/// A unit's files, each after a comma but the report's first.
+fn write_unit(
+    out: &mut impl Write,
+    first: &mut bool,
+    unit: &UnitReport,
+    min_coverage: Option<f64>,
+    detail: Detail,
+) -> io::Result<()> {
+    for file in unit.files() {
+        if !std::mem::take(first) {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, &json_file(min_coverage, file, detail))?;
+    }
+    Ok(())
+}
+
+/// `],"readErrors":[…]}` and the line's end, then flushes.
+fn write_tail(out: &mut impl Write, read_errors: &[ReadError]) -> io::Result<()> {
+    out.write_all(b"],\"readErrors\":")?;
+    let read_errors: Vec<String> = read_errors.iter().map(|e| e.to_string()).collect();
+    serde_json::to_writer(&mut *out, &read_errors)?;
+    out.write_all(b"}\n")?;
     out.flush()
 }
 
-/// The report in the format's shape, borrowing from it.
-fn shape(report: &CheckReport, detail: Detail) -> JsonReport<'_> {
-    JsonReport {
-        version: FORMAT_VERSION,
-        summary: Summary {
-            flows_checked: report.flows_checked() - report.scripts_checked(),
-            scripts_checked: report.scripts_checked(),
-            files_checked: report.files().count(),
-            errors: report.count(Severity::Error),
-            warnings: report.count(Severity::Warning),
-            cases_total: report.cases().count(),
-            cases_failed: report.cases_failed(),
-            cases_not_run: report.cases_not_run(),
-            coverage: report.coverage_percent().map(round),
-            min_coverage: report.min_coverage,
-        },
-        files: Files { report, detail },
-        read_errors: report.read_errors.iter().map(|e| e.to_string()).collect(),
+impl Summary {
+    fn of(tally: &Tally, min_coverage: Option<f64>) -> Self {
+        Summary {
+            flows_checked: tally.flows - tally.scripts,
+            scripts_checked: tally.scripts,
+            files_checked: tally.files,
+            errors: tally.errors,
+            warnings: tally.warnings,
+            cases_total: tally.cases,
+            cases_failed: tally.cases_failed,
+            cases_not_run: tally.cases_not_run,
+            coverage: tally.coverage_percent().map(round),
+            min_coverage,
+        }
     }
 }
 
 /// One file in the format's shape, borrowing from it.
-fn json_file<'a>(report: &CheckReport, file: &'a FileReport, detail: Detail) -> JsonFile<'a> {
+fn json_file(min_coverage: Option<f64>, file: &FileReport, detail: Detail) -> JsonFile<'_> {
     JsonFile {
         path: file.source.display_path(),
         kind: match file.kind {
@@ -248,7 +295,7 @@ fn json_file<'a>(report: &CheckReport, file: &'a FileReport, detail: Detail) -> 
         }),
         cases_not_run: file.simulation.as_ref().and_then(|s| s.not_run.as_deref()),
         coverage: file.simulation.as_ref().and_then(|s| {
-            let below_minimum = s.below(report.min_coverage);
+            let below_minimum = s.below(min_coverage);
             s.coverage
                 .as_ref()
                 .map(|counts| JsonCoverage::of(counts, below_minimum, detail))

@@ -156,22 +156,37 @@ pub fn meant(library_id: &str, name: &str) -> Option<Meant> {
         .or_else(|| by_name(name).map(Meant::Named))
 }
 
-/// How many times each ASCII character stands in an ASCII `text`.
-fn ascii_counts(text: &str) -> [i32; 128] {
-    let mut counts = [0; 128];
+/// The classes [`ascii_counts`] counts characters in: the 16 hex digits, `-`, and any other.
+const CLASSES: usize = 18;
+
+/// The class of an ASCII character: a GUID's characters apart, all others together. Counting
+/// classes rather than characters keeps the bound below the edit distance (an edit still moves one
+/// class's count up and one down at most) and makes it a few dozen steps, not hundreds.
+fn class(byte: u8) -> usize {
+    match byte {
+        b'0'..=b'9' => usize::from(byte - b'0'),
+        b'a'..=b'f' => usize::from(byte - b'a') + 10,
+        b'-' => 16,
+        _ => 17,
+    }
+}
+
+/// How many characters of each class stand in an ASCII `text`.
+fn ascii_counts(text: &str) -> [i32; CLASSES] {
+    let mut counts = [0; CLASSES];
     for byte in text.bytes() {
-        counts[usize::from(byte)] += 1;
+        counts[class(byte)] += 1;
     }
     counts
 }
 
 /// A bound below the edit distance between the ASCII text counted in `counts` and an ASCII `other`:
-/// an edit adds at most one character to the count of the characters one text has more of than the
+/// an edit adds at most one character to the count of the classes one text has more of than the
 /// other, and takes at most one from the count of those it has fewer of.
-fn distance_at_least(counts: &[i32; 128], other: &str) -> usize {
+fn distance_at_least(counts: &[i32; CLASSES], other: &str) -> usize {
     let mut difference = *counts;
     for byte in other.bytes() {
-        difference[usize::from(byte)] -= 1;
+        difference[class(byte)] -= 1;
     }
     let (more, fewer) = difference.iter().fold(
         (0, 0),

@@ -284,8 +284,7 @@ fn apply_properties(element: &mut Element, list: Object, findings: &mut Vec<Find
 
 /// Reads one property of an action (`name`, its `text`, at `span`) into its element.
 pub(crate) fn apply_property(element: &mut Element, name: &str, text: &str, span: Span, findings: &mut Vec<Finding>) {
-    let described = element.action.as_ref().map(|a| a.describe(&element.id.value));
-    let Some(action) = element.action.as_mut() else { return };
+    let Some(action) = element.action.as_ref() else { return };
     if matches!(name, "Sequence" | "Phrase") {
         let segments = prompt::segments(text);
         for segment in &segments {
@@ -300,7 +299,7 @@ pub(crate) fn apply_property(element: &mut Element, name: &str, text: &str, span
                         span,
                         format!(
                             "a text-to-speech segment of {} is {} characters long, over {MAX_TTS_CHARS}",
-                            described.as_deref().unwrap_or_default(),
+                            action.describe(&element.id.value),
                             speech.chars().count()
                         ),
                     )
@@ -315,6 +314,7 @@ pub(crate) fn apply_property(element: &mut Element, name: &str, text: &str, span
         }
         return;
     }
+    let Some(action) = element.action.as_mut() else { return };
     let seconds_ms = || {
         text.trim()
             .parse::<f64>()
