@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::action::context::{GitHubContext, PullRequest, Trigger};
 use crate::action::inputs::{self, Inputs, Shard};
-use crate::action::select::{Selection, Touched, repo_path, select};
+use crate::action::select::{Selection, repo_path, select, touched};
 use crate::action::settings_file;
 use crate::check::online::{Online, check_drift, check_online};
 use crate::check::{self, CheckReport};
@@ -393,16 +393,13 @@ impl Run {
                 }
             )),
         };
-        // A pull request's run pairs only the flows it touched (and their tests); the rest are
-        // walked and counted, not sorted or paired. CXF033 compares the checked flows' ids, as before.
+        // A pull request's run looks only for the flows it touched (and their tests): the walk
+        // enters only their folders. CXF033 compares the checked flows' ids, as before.
         let found = match &changes {
-            Ok(changes) => {
-                let touched = Touched::new(changes);
-                discover::discover_only(&inputs.paths, &scope, |stem| touched.contains(stem, &self.workspace))
-            }
+            Ok(changes) => discover::discover_touched(&inputs.paths, &scope, touched(changes, &self.workspace)),
             Err(_) => discover::discover_in(&inputs.paths, &scope),
         };
-        if found.found == 0
+        if found.nothing
             && let Some(error) = found.errors.first()
         {
             return self.log.cannot_run(&error.to_string());
@@ -684,11 +681,13 @@ fn scope_sentence(selection: &Selection, shard: Shard) -> String {
     let count = |n: usize| crate::printable::plural(n, noun);
     let mut sentence = match &selection.everything_because {
         Some(reason) => format!("Checked all {} under the paths: {reason}.", count(selection.selected)),
-        None => format!(
-            "Checked the {} this pull request changes (of {} under the paths).",
-            count(selection.selected),
-            selection.found
-        ),
+        None => {
+            let of = selection
+                .found
+                .map(|found| format!(" (of {found} under the paths)"))
+                .unwrap_or_default();
+            format!("Checked the {} this pull request changes{of}.", count(selection.selected))
+        }
     };
     if shard != Shard::WHOLE {
         sentence.push_str(&format!(
