@@ -499,7 +499,9 @@ fn main() {
     if let Some((name, per_byte)) = worst_scripts {
         println!("worst script shape: {name}: per byte {per_byte:.2}x the flows' (goal <= 1.5)");
     }
-    println!("docs/performance.md's table (shape, MB, CPU ours / Node, wall Node / ours, cores the check used, peak MiB, load average):");
+    println!(
+        "docs/performance.md's table (shape, MB, CPU ours / Node, wall Node / ours, cores the check used, peak MiB, load average):"
+    );
     for row in rows {
         println!("{row}");
     }

@@ -2,7 +2,6 @@
 //! test file with its flow or script.
 
 use std::collections::BTreeSet;
-use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -191,8 +190,8 @@ pub struct Touched {
     stems: FxHashSet<PathBuf>,
     /// Every folder holding a touched stem, and every folder above it.
     folders: FxHashSet<PathBuf>,
-    /// The names a touched stem's files may have (`NAME.flow.json`, `NAME.json`, ...).
-    names: FxHashSet<OsString>,
+    /// The names a touched stem's files may have (`NAME.flow.json`, `NAME.json`, ...), as bytes.
+    names: FxHashSet<Vec<u8>>,
 }
 
 impl Touched {
@@ -207,7 +206,7 @@ impl Touched {
             for suffix in [FLOW_SUFFIX, TESTS_SUFFIX, STUDIO_SUFFIX, JSON_SUFFIX] {
                 let mut file = name.to_os_string();
                 file.push(suffix);
-                touched.names.insert(file);
+                touched.names.insert(file.into_encoded_bytes());
             }
             touched.folders.extend(stem.ancestors().skip(1).map(Path::to_path_buf));
             touched.stems.insert(stem);
@@ -227,9 +226,14 @@ impl Touched {
     /// Whether the walk goes on into `entry`: a folder on the way to a touched stem, or anything
     /// named like one of a touched stem's files.
     fn enters(&self, entry: &ignore::DirEntry) -> bool {
-        if self.names.contains(entry.file_name())
-            && name_kind(entry.path()).stem().is_some_and(|stem| self.has_stem(stem))
-        {
+        // The name is taken from the path's bytes: `ignore`'s `file_name` parses the path again,
+        // and the walk of a folder of 20,000 files asks for each one's.
+        let path = entry.path().as_os_str().as_encoded_bytes();
+        let name = path
+            .rsplit(|&byte| std::path::is_separator(byte.into()))
+            .next()
+            .unwrap_or(path);
+        if self.names.contains(name) && name_kind(entry.path()).stem().is_some_and(|stem| self.has_stem(stem)) {
             return true;
         }
         entry.file_type().is_some_and(|t| t.is_dir()) && self.folders.contains(&self.key(entry.path()))
@@ -586,6 +590,15 @@ fn with_suffix(stem: &Path, suffix: &str) -> PathBuf {
 mod tests {
     use super::*;
 
+    /// A unit of a flow and test file, none refused.
+    fn unit(flow: Option<PathBuf>, tests: Option<PathBuf>) -> Unit {
+        Unit {
+            flow,
+            tests,
+            refused: vec![],
+        }
+    }
+
     /// A folder holding each of `names`, each `{}`.
     fn folder_with(names: &[&str]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
@@ -612,21 +625,9 @@ mod tests {
         assert_eq!(
             units,
             vec![
-                Unit {
-                    flow: Some(root.join("a.flow.json")),
-                    tests: Some(root.join("a.tests.json")),
-                    refused: vec![]
-                },
-                Unit {
-                    flow: Some(root.join("b.flow.json")),
-                    tests: None,
-                    refused: vec![]
-                },
-                Unit {
-                    flow: None,
-                    tests: Some(root.join("c.tests.json")),
-                    refused: vec![]
-                },
+                unit(Some(root.join("a.flow.json")), Some(root.join("a.tests.json"))),
+                unit(Some(root.join("b.flow.json")), None),
+                unit(None, Some(root.join("c.tests.json"))),
             ]
         );
         // Naming only the test file still brings its flow.
@@ -681,16 +682,8 @@ mod tests {
         assert_eq!(
             found.units,
             vec![
-                Unit {
-                    flow: Some(root.join("b.flow.json")),
-                    tests: Some(root.join("b.tests.json")),
-                    refused: vec![]
-                },
-                Unit {
-                    flow: Some(root.join("team/b.flow.json")),
-                    tests: None,
-                    refused: vec![]
-                },
+                unit(Some(root.join("b.flow.json")), Some(root.join("b.tests.json"))),
+                unit(Some(root.join("team/b.flow.json")), None),
             ]
         );
         assert_eq!((found.found, found.nothing), (None, false));
@@ -741,7 +734,11 @@ mod tests {
         let expected: Vec<Unit> = whole
             .units
             .into_iter()
-            .filter(|unit| name_kind(unit.first_path().unwrap()).stem().is_some_and(|s| touched.has_stem(s)))
+            .filter(|unit| {
+                name_kind(unit.first_path().unwrap())
+                    .stem()
+                    .is_some_and(|s| touched.has_stem(s))
+            })
             .collect();
         let cut_short = discover_touched(&paths, &scope, touched);
         assert_eq!(cut_short.units, expected);

@@ -686,7 +686,10 @@ fn scope_sentence(selection: &Selection, shard: Shard) -> String {
                 .found
                 .map(|found| format!(" (of {found} under the paths)"))
                 .unwrap_or_default();
-            format!("Checked the {} this pull request changes{of}.", count(selection.selected))
+            format!(
+                "Checked the {} this pull request changes{of}.",
+                count(selection.selected)
+            )
         }
     };
     if shard != Shard::WHOLE {
