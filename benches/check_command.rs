@@ -12,7 +12,8 @@
 //! Run: `cargo bench --bench check_command`. Environment: `SHAPES=indent2,minified` runs those shapes
 //! only, `PAIRS` (15) the pairs per shape, `FLOWS` (1000) the files per corpus, `NODE` the node binary,
 //! `BENCH_KEEP_CORPUS=DIR` writes the corpora there and keeps them, and `BENCH_CORPUS_ONLY=DIR`
-//! writes every selected shape's corpus there and stops (for `bench/same-reports.sh`).
+//! writes every selected shape's corpus there and stops (for `bench/same-reports.sh`). It ends with
+//! the rows of the table at the top of docs/performance.md, to paste there.
 
 mod corpus;
 
@@ -400,8 +401,11 @@ fn main() {
     );
     let mut worst: Option<(&str, f64, f64)> = None;
     let mut worst_scripts: Option<(&str, f64)> = None;
+    // The rows of docs/performance.md's table, printed at the end.
+    let mut rows: Vec<String> = Vec::new();
     for shape in shapes {
         let dir = temp.join(shape.name);
+        let load_before = load_average();
         match shape.files {
             shape::Files::Flows { .. } => {
                 let bytes = corpus_of(&dir, shape, flows, CASES);
@@ -425,6 +429,15 @@ fn main() {
                     wall,
                     against_node.a.peak_kib as f64 / 1024.0
                 );
+                // How many cores the check kept busy: its CPU over its wall (2.0 is both, the whole run).
+                let cores_used = against_node.a.cpu.as_secs_f64() / against_node.a.wall.as_secs_f64();
+                rows.push(format!(
+                    "| `{}` | {:.1} | {cpu:.3}x | {wall:.2}x | {cores_used:.2} | {:.1} | {load_before}-{} |",
+                    shape.name,
+                    bytes as f64 / 1e6,
+                    against_node.a.peak_kib as f64 / 1024.0,
+                    load_average(),
+                ));
                 if worst.is_none_or(|(_, worst_cpu, _)| cpu > worst_cpu) {
                     worst = Some((shape.name, cpu, wall));
                 }
@@ -459,6 +472,13 @@ fn main() {
                     ms(against_flows.b.cpu),
                     alike_bytes as f64 / 1e6,
                 );
+                rows.push(format!(
+                    "| `{}` | {:.1} | {per_byte:.2}x per byte | | | {:.1} | {load_before}-{} |",
+                    shape.name,
+                    bytes as f64 / 1e6,
+                    against_flows.a.peak_kib as f64 / 1024.0,
+                    load_average(),
+                ));
                 if worst_scripts.is_none_or(|(_, worst)| per_byte > worst) {
                     worst_scripts = Some((shape.name, per_byte));
                 }
@@ -479,9 +499,24 @@ fn main() {
     if let Some((name, per_byte)) = worst_scripts {
         println!("worst script shape: {name}: per byte {per_byte:.2}x the flows' (goal <= 1.5)");
     }
+    println!(
+        "docs/performance.md's table (shape, MB, CPU ours / Node, wall Node / ours, cores the check used, peak MiB, load average):"
+    );
+    for row in rows {
+        println!("{row}");
+    }
     if kept.is_none() {
         let _ = std::fs::remove_dir_all(&temp);
     }
+}
+
+/// The host's load average over the last minute, as `/proc/loadavg` gives it ("?" elsewhere): the
+/// wall ratios move with it.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".to_string())
 }
 
 /// On the one-element-per-line corpus in `dir`: the in-process parsers, the one-thread check

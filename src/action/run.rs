@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::action::context::{GitHubContext, PullRequest, Trigger};
 use crate::action::inputs::{self, Inputs, Shard};
-use crate::action::select::{Selection, Touched, repo_path, select};
+use crate::action::select::{Selection, repo_path, select, touched};
 use crate::action::settings_file;
 use crate::check::online::{Online, check_drift, check_online};
 use crate::check::{self, CheckReport};
@@ -414,15 +414,12 @@ impl Run<'_> {
                 }
             )),
         };
-        // A pull request's run pairs only the flows it touched (and their tests); the rest are
-        // walked and counted, not sorted or paired. CXF033 compares the checked flows' ids, as before.
-        // Read where they are in the workspace, whatever the current folder.
+        // A pull request's run looks only for the flows it touched (and their tests): the walk
+        // enters only their folders. CXF033 compares the checked flows' ids, as before. Read where
+        // they are in the workspace, whatever the current folder.
         let paths: Vec<PathBuf> = inputs.paths.iter().map(|path| self.workspace.join(path)).collect();
         let found = match &changes {
-            Ok(changes) => {
-                let touched = Touched::new(changes);
-                discover::discover_only(&paths, &scope, |stem| touched.contains(stem, &self.workspace))
-            }
+            Ok(changes) => discover::discover_touched(&paths, &scope, touched(changes, &self.workspace)),
             Err(_) => discover::discover_in(&paths, &scope),
         };
         let discovery_errors: Vec<String> = found
@@ -430,7 +427,7 @@ impl Run<'_> {
             .into_iter()
             .map(|error| error.shown_from(&self.workspace).to_string())
             .collect();
-        if found.found == 0
+        if found.nothing
             && let Some(error) = discovery_errors.first()
         {
             return self.log.cannot_run(error);
@@ -720,11 +717,16 @@ fn scope_sentence(selection: &Selection, shard: Shard) -> String {
     let count = |n: usize| crate::printable::plural(n, noun);
     let mut sentence = match &selection.everything_because {
         Some(reason) => format!("Checked all {} under the paths: {reason}.", count(selection.selected)),
-        None => format!(
-            "Checked the {} this pull request changes (of {} under the paths).",
-            count(selection.selected),
-            selection.found
-        ),
+        None => {
+            let of = selection
+                .found
+                .map(|found| format!(" (of {found} under the paths)"))
+                .unwrap_or_default();
+            format!(
+                "Checked the {} this pull request changes{of}.",
+                count(selection.selected)
+            )
+        }
     };
     if shard != Shard::WHOLE {
         sentence.push_str(&format!(

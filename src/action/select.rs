@@ -4,10 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use rustc_hash::FxHashSet;
-
 use crate::action::inputs::Shard;
-use crate::discover::{FLOW_SUFFIX, STUDIO_SUFFIX, TESTS_SUFFIX, Unit};
+use crate::discover::{FLOW_SUFFIX, STUDIO_SUFFIX, TESTS_SUFFIX, Touched, Unit};
 use crate::github::changes::ChangedFile;
 
 /// The flows this job checks, and why.
@@ -18,8 +16,9 @@ pub struct Selection {
     pub changed_flows: BTreeMap<String, String>,
     /// Flow files the change deleted: noted, not checked.
     pub deleted_flows: Vec<String>,
-    /// How many flows were found under the paths, before selecting.
-    pub found: usize,
+    /// How many flows were found under the paths, before selecting; `None` when discovery looked
+    /// only for the changed ones.
+    pub found: Option<usize>,
     /// How many were selected, before this job's shard was taken.
     pub selected: usize,
     /// `None` when only changed flows were selected; else why everything was.
@@ -51,36 +50,16 @@ fn unit_stem(unit: &Unit, workspace: &Path) -> String {
 }
 
 /// The stems (`dir/NAME`) of the flows, scripts and test files a change touched, as the repository
-/// names them: what discovery needs to pair when only changed flows are checked.
-pub struct Touched<'a> {
-    stems: FxHashSet<&'a str>,
-    /// Their last components, looked up first: most stems a walk finds are not touched, and
-    /// naming a stem as the repository does takes an allocation.
-    names: FxHashSet<&'a str>,
+/// names them: all discovery needs to look for when only changed flows are checked.
+pub fn touched(changes: &[ChangedFile], workspace: &Path) -> Touched {
+    Touched::new(workspace, changes.iter().filter_map(|file| stem(&file.path)))
 }
 
-impl<'a> Touched<'a> {
-    pub fn new(changes: &'a [ChangedFile]) -> Self {
-        let stems: FxHashSet<&str> = changes.iter().filter_map(|file| stem(&file.path)).collect();
-        let names = stems.iter().map(|s| s.rsplit('/').next().unwrap_or(s)).collect();
-        Touched { stems, names }
-    }
-
-    /// Whether the stem `stem` (a path under `workspace`) is one the change touched.
-    pub fn contains(&self, stem: &Path, workspace: &Path) -> bool {
-        stem.file_name()
-            .and_then(|name| name.to_str())
-            .is_some_and(|name| self.names.contains(name))
-            && self.stems.contains(repo_path(stem, workspace).as_str())
-    }
-}
-
-/// Selects from the units discovered (`found` of them under the paths, though discovery may have
-/// paired only the changed ones): the changed ones when `changes` is given, else all of them; then
+/// Selects from the units discovered (`found` of them under the paths, when discovery counted them): the changed ones when `changes` is given, else all of them; then
 /// keeps this job's shard (round robin over the sorted units).
 pub fn select(
     all: Vec<Unit>,
-    found: usize,
+    found: Option<usize>,
     changes: Result<&[ChangedFile], String>,
     shard: Shard,
     workspace: &Path,
@@ -167,13 +146,13 @@ mod tests {
             changed("flows/gone.flow.json", None, true),
             changed("README.md", None, false),
         ];
-        let selection = select(all, 4, Ok(&changes), Shard::WHOLE, Path::new("/nonexistent"));
+        let selection = select(all, None, Ok(&changes), Shard::WHOLE, Path::new("/nonexistent"));
         let stems: Vec<String> = selection.units.iter().map(|u| unit_stem(u, Path::new("."))).collect();
         assert_eq!(stems, vec!["flows/a", "flows/c"]);
         assert_eq!(selection.changed_flows["flows/c.flow.json"], "flows/old-c.flow.json");
         assert_eq!(selection.changed_flows["flows/a.flow.json"], "flows/a.flow.json");
         assert_eq!(selection.deleted_flows, vec!["flows/gone.flow.json"]);
-        assert_eq!((selection.found, selection.everything_because), (4, None));
+        assert_eq!((selection.found, selection.everything_because), (None, None));
     }
 
     #[test]
@@ -182,7 +161,7 @@ mod tests {
         let mut seen = Vec::new();
         for k in 1..=3 {
             let shard = Shard { index: k, count: 3 };
-            let selection = select(all.clone(), 10, Err("push".into()), shard, Path::new("."));
+            let selection = select(all.clone(), Some(10), Err("push".into()), shard, Path::new("."));
             assert!(selection.units.len() >= 3);
             seen.extend(selection.units);
         }

@@ -799,7 +799,7 @@ fn a_pull_request_checks_the_flows_it_touches_and_reports_them_everywhere() {
     let summary = &run.summary;
     assert!(summary.contains("## ❌ cxone-flow: checks failed"), "{summary}");
     assert!(
-        summary.contains("Checked the 3 flows this pull request changes \\(of 4 under the paths\\)"),
+        summary.contains("Checked the 3 flows this pull request changes\\."),
         "{summary}"
     );
     assert!(summary.contains("expected: start → intro → card_digits → card_status → activated → goodbye"));
@@ -996,10 +996,9 @@ fn a_pull_request_checks_only_what_it_changed_though_an_unrelated_file_is_broken
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(run.outputs["flows-checked"], "1", "{}", run.stdout);
     assert_eq!(run.outputs["errors"], "0", "{}", run.stdout);
-    // The broken files are still counted under the paths, and never read.
+    // The broken files are neither read nor counted: the walk looks only for the changed flow.
     assert!(
-        run.stdout
-            .contains("Checked the 1 flow this pull request changes (of 3 under the paths)."),
+        run.stdout.contains("Checked the 1 flow this pull request changes."),
         "{}",
         run.stdout
     );
