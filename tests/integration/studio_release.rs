@@ -616,12 +616,15 @@ async fn the_action_s_rollback_input_repoints_a_studio_script_back() {
         "Acme_Main_IVR__v8"
     );
 
-    let mut rollback = vars.clone();
-    rollback.extend([
-        ("GITHUB_EVENT_NAME".to_string(), "workflow_dispatch".to_string()),
-        ("INPUT_ROLLBACK-FLOW-ID".into(), "Acme_Main_IVR".into()),
-    ]);
-    let run = run_action_async(repo.path(), rollback).await;
+    let rollback = |script: &str| {
+        let mut vars = vars.clone();
+        vars.extend([
+            ("GITHUB_EVENT_NAME".to_string(), "workflow_dispatch".to_string()),
+            ("INPUT_ROLLBACK-FLOW-ID".into(), script.to_string()),
+        ]);
+        vars
+    };
+    let run = run_action_async(repo.path(), rollback("Acme_Main_IVR")).await;
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(
         studio.point_of_contact(4001).await.unwrap().script_name,
@@ -638,14 +641,10 @@ async fn the_action_s_rollback_input_repoints_a_studio_script_back() {
     );
     assert!(run.summary.contains(r"rollback of Acme\_Main\_IVR"), "{}", run.summary);
 
-    // A script the audit log never released is named in the failure.
-    let mut unknown = vars.clone();
-    unknown.extend([
-        ("GITHUB_EVENT_NAME".to_string(), "workflow_dispatch".to_string()),
-        ("INPUT_ROLLBACK-FLOW-ID".into(), "Other_IVR".into()),
-    ]);
-    let failed = run_action_async(repo.path(), unknown).await;
+    // A script the audit log never released is named in the failure, and nothing moves.
+    let failed = run_action_async(repo.path(), rollback("Other_IVR")).await;
     assert_ne!(failed.code, 0, "{}", failed.stdout);
+    says(&failed.stdout, "Other_IVR");
     assert_eq!(
         studio.point_of_contact(4001).await.unwrap().script_name,
         "Acme_Main_IVR__v7"
