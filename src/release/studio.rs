@@ -17,7 +17,7 @@ use crate::release::audit::{AuditEvent, AuditLog};
 use crate::release::gate::Blocked;
 use crate::release::studio_calls::Calls;
 use crate::release::studio_cutover::{Cutover, cut_over};
-use crate::release::studio_tenant::{sandbox_name, versioned_name};
+use crate::release::studio_tenant::{ScriptToRelease, sandbox_name, versioned_name};
 use crate::release::target::Stopped;
 
 /// How a Studio release runs.
@@ -86,23 +86,6 @@ fn script_of(file: &FileReport) -> Option<ScriptToRelease> {
         name: name.to_string(),
         content: (**json).clone(),
     })
-}
-
-/// One script to release: where it is, its name (`header.scriptName`) and its content.
-#[derive(Debug, Clone)]
-pub struct ScriptToRelease {
-    pub path: String,
-    pub name: String,
-    pub content: Value,
-}
-
-impl ScriptToRelease {
-    /// The content saved under another name.
-    pub fn named(&self, name: &str) -> Value {
-        let mut content = self.content.clone();
-        content["header"]["scriptName"] = Value::String(name.to_string());
-        content
-    }
 }
 
 /// The findings of a save's answer, per action.

@@ -10,8 +10,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::discover::STUDIO_SUFFIX;
-use crate::release::studio::ScriptToRelease;
-use crate::release::studio_tenant::versioned_name;
+use crate::release::studio_tenant::{ScriptToRelease, versioned_name};
 use crate::studio::actions;
 use crate::studio::library::script_stem;
 use crate::studio::properties::{property, set_property};

@@ -9,9 +9,9 @@ use serde_json::Value;
 use crate::cxone::studio::StudioClient;
 use crate::cxone::studio_types::PointOfContact;
 use crate::release::run::runtime;
-use crate::release::studio::{ScriptToRelease, same_content};
+use crate::release::studio::same_content;
 use crate::release::studio_calls::untagged_calls;
-use crate::release::studio_tenant::{client, is_version_of, tag_of};
+use crate::release::studio_tenant::{ScriptToRelease, client, is_version_of, tag_of};
 use crate::settings::{Connection, StudioSettings};
 
 /// Header fields the tenant writes of its own: never part of a pulled file.

@@ -10,12 +10,11 @@ use crate::registry::Severity;
 use crate::release::gate::Blocked;
 use crate::release::run::runtime;
 use crate::release::studio::{
-    ScriptOutcome, ScriptReport, ScriptToRelease, StudioRelease, checked_scripts, release, scripts_to_release,
-    validate_remote,
+    ScriptOutcome, ScriptReport, StudioRelease, checked_scripts, release, scripts_to_release, validate_remote,
 };
 use crate::release::studio_cutover::{Cutover, roll_back_script};
 use crate::release::studio_pull::drift;
-use crate::release::studio_tenant::{check_tag, client};
+use crate::release::studio_tenant::{ScriptToRelease, check_tag, client};
 use crate::release::target::{ItemResult, ReleaseTarget, RollbackFailure, RolledBackTo, Run, Setting, Status, Stopped};
 use crate::settings::{Connection, Settings, StudioSettings};
 

@@ -1,5 +1,8 @@
 //! The Studio tenant as every release step meets it: the client for it (access key pair, app
-//! credentials) and the names scripts are saved under there (`NAME__TAG`, the `NAME__ci` sandbox).
+//! credentials), the scripts a release sends, and the names they are saved under there (`NAME__TAG`,
+//! the `NAME__ci` sandbox).
+
+use serde_json::Value;
 
 use crate::cxone::config::{ClientConfig, Grant};
 use crate::cxone::secret::Secret;
@@ -52,6 +55,23 @@ pub fn client(connection: &Connection, studio: &StudioSettings) -> Result<Studio
         renames: studio.renames.clone(),
     })
     .map_err(|e| e.to_string())
+}
+
+/// One script to release: where it is, its name (`header.scriptName`) and its content.
+#[derive(Debug, Clone)]
+pub struct ScriptToRelease {
+    pub path: String,
+    pub name: String,
+    pub content: Value,
+}
+
+impl ScriptToRelease {
+    /// The content saved under another name.
+    pub fn named(&self, name: &str) -> Value {
+        let mut content = self.content.clone();
+        content["header"]["scriptName"] = Value::String(name.to_string());
+        content
+    }
 }
 
 /// The name a script is saved under for a tag: `NAME__TAG`.
