@@ -82,13 +82,17 @@ impl ReleaseTarget for FlowsApi {
             wait: RegistrationWait::default(),
             dry_run: run.settings.release.dry_run,
         };
-        let done = runtime()
-            .map_err(RollbackFailure::cannot_run(Ending::CxoneRefused))?
-            .block_on(async {
-                client.authenticate().await?;
-                rollback::rollback(&client, flow_id, to, &settings, &run.audit).await
-            });
-        let done = done.map_err(|error| RollbackFailure::Failed(error.to_string()))?;
+        let refused = RollbackFailure::cannot_run(Ending::CxoneRefused);
+        let done = runtime().map_err(&refused)?.block_on(async {
+            // A refused login could not run the rollback; only what follows it can fail to restore.
+            client
+                .authenticate()
+                .await
+                .map_err(|error| refused(error.to_string()))?;
+            rollback::rollback(&client, flow_id, to, &settings, &run.audit)
+                .await
+                .map_err(|error| RollbackFailure::Failed(error.to_string()))
+        })?;
         Ok(RolledBackTo {
             text: rollback::describe(flow_id, &done, run.audit.path()),
             published: rollback::published(flow_id, &done),

@@ -377,11 +377,18 @@ pub fn roll_back_script(
         .lines()
         .filter_map(|line| serde_json::from_str(line).ok())
         .collect();
-    let client = client(connection, studio).map_err(RollbackFailure::cannot_run(Ending::CxoneRefused))?;
-    runtime()
-        .map_err(RollbackFailure::cannot_run(Ending::CxoneRefused))?
-        .block_on(rollback(&client, script, to, &mapped, &entries, audit, dry_run))
-        .map_err(RollbackFailure::Failed)
+    let refused = RollbackFailure::cannot_run(Ending::CxoneRefused);
+    let client = client(connection, studio).map_err(&refused)?;
+    runtime().map_err(&refused)?.block_on(async {
+        // A refused login could not run the rollback; only what follows it can fail to restore.
+        client
+            .authenticate()
+            .await
+            .map_err(|error| refused(error.to_string()))?;
+        rollback(&client, script, to, &mapped, &entries, audit, dry_run)
+            .await
+            .map_err(RollbackFailure::Failed)
+    })
 }
 
 #[cfg(test)]

@@ -178,8 +178,7 @@ async fn an_audit_log_that_fails_mid_release_exits_as_the_table_says_for_studio(
 }
 
 /// A rollback that cannot run (no credentials) ends with the table's code under both backends on
-/// the command line (a Studio one ended 1 before), and in the Action (flows-api: the Action has
-/// no Studio rollback input yet).
+/// the command line (a Studio one ended 1 before) and in the Action.
 #[test]
 fn a_rollback_that_cannot_run_exits_as_the_table_says_for_both_backends() {
     let wanted = i32::from(Ending::CxoneRefused.exit().code());
@@ -203,6 +202,14 @@ fn a_rollback_that_cannot_run_exits_as_the_table_says_for_both_backends() {
     assert!(err.contains("CXONE_ACCESS_KEY"), "{err}");
     let run = run_binary(dir.path(), &[("INPUT_ROLLBACK-FLOW-ID", "a")]);
     assert_eq!(run.code, wanted, "{}", run.stdout);
+    let inputs = [
+        ("INPUT_BACKEND", "studio"),
+        ("INPUT_ROLLBACK-FLOW-ID", "Acme_Main_IVR"),
+        ("INPUT_POINTS-OF-CONTACT", "Acme_Main_IVR=4001"),
+    ];
+    let run = run_binary(dir.path(), &inputs);
+    assert_eq!(run.code, wanted, "Action, studio: {}", run.stdout);
+    assert!(run.stdout.contains("cxone-access-key-id"), "{}", run.stdout);
 }
 
 #[test]
@@ -406,9 +413,31 @@ async fn a_clean_release_exits_as_the_table_says_everywhere() {
     }
 }
 
+/// A rollback whose login CXone refuses could not run: the table's code for a refused login, not a
+/// failed rollback, under both backends on the command line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollback_whose_login_is_refused_exits_as_the_table_says_for_both_backends() {
+    let wanted = i32::from(Ending::CxoneRefused.exit().code());
+    for backend in BACKENDS {
+        let dir = repository(backend, false);
+        let (_emulator, mut env) = emulated(backend, dir.path()).await;
+        for (key, value) in &mut env {
+            if key.ends_with("_SECRET") {
+                *value = "not-the-secret".into();
+            }
+        }
+        let args: &'static [&'static str] = match backend {
+            "flows-api" => &["rollback", "--flow-id", "a"],
+            _ => &["rollback", "--backend", "studio", "--script", "Acme_Main_IVR"],
+        };
+        let (code, out) = off_runtime(dir.path(), &env, move |d, e| command_line(d, args, e)).await;
+        assert_eq!(code, wanted, "command line, {backend}: {out}");
+        assert!(!out.contains("not-the-secret"), "{out}");
+    }
+}
+
 /// A rollback that runs and finds nothing to restore (nothing was ever released) ends as the table
-/// says under both backends on the command line, and in the Action (flows-api: the Action's
-/// rollback input names a flow).
+/// says under both backends, on the command line and in the Action.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rollback_that_cannot_restore_exits_as_the_table_says_for_both_backends() {
     let wanted = i32::from(Ending::RollbackFailed.exit().code());
@@ -423,16 +452,15 @@ async fn a_rollback_that_cannot_restore_exits_as_the_table_says_for_both_backend
         assert_eq!(code, wanted, "command line, {backend}: {out}");
         assert!(out.contains("error: rollback of "), "command line, {backend}: {out}");
     }
-    let dir = repository("flows-api", false);
-    let (_emulator, env) = emulated("flows-api", dir.path()).await;
-    let run = off_runtime(dir.path(), &env, |d, e| {
-        run_binary(d, &[e, &[("INPUT_ROLLBACK-FLOW-ID", "a")]].concat())
-    })
-    .await;
-    assert_eq!(run.code, wanted, "Action, flows-api: {}", run.stdout);
-    assert!(
-        run.stdout.contains("rollback of flow a"),
-        "Action, flows-api: {}",
-        run.stdout
-    );
+    for backend in BACKENDS {
+        let dir = repository(backend, false);
+        let (_emulator, env) = emulated(backend, dir.path()).await;
+        let inputs: &'static [(&'static str, &'static str)] = match backend {
+            "flows-api" => &[("INPUT_ROLLBACK-FLOW-ID", "a")],
+            _ => &[("INPUT_BACKEND", "studio"), ("INPUT_ROLLBACK-FLOW-ID", "Acme_Main_IVR")],
+        };
+        let run = off_runtime(dir.path(), &env, move |d, e| run_binary(d, &[e, inputs].concat())).await;
+        assert_eq!(run.code, wanted, "Action, {backend}: {}", run.stdout);
+        assert!(run.stdout.contains("rollback of "), "Action, {backend}: {}", run.stdout);
+    }
 }
