@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Finding};
@@ -212,7 +211,13 @@ impl CheckReport {
 
     /// How many diagnostics of a severity the run found.
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics().filter(|d| d.severity == severity).count()
+        self.tally().count(severity)
+    }
+
+    /// The run's counts (findings, files, cases, coverage), each counted one way for the whole
+    /// report and the streamed one.
+    pub fn tally(&self) -> stream::Tally {
+        stream::Tally::of(self)
     }
 
     /// Every diagnostic of every file.
@@ -222,12 +227,12 @@ impl CheckReport {
 
     /// How many flow files and Studio scripts were checked.
     pub fn flows_checked(&self) -> usize {
-        self.files().filter(|f| f.kind == FileKind::Flow).count()
+        self.tally().flows
     }
 
     /// How many of the files [`CheckReport::flows_checked`] counts are Studio scripts.
     pub fn scripts_checked(&self) -> usize {
-        self.files().filter(|f| f.is_script()).count()
+        self.tally().scripts
     }
 
     /// Every flow whose cases were considered: the flow, its test file, the simulation.
@@ -248,20 +253,16 @@ impl CheckReport {
     }
 
     pub fn cases_failed(&self) -> usize {
-        self.simulations().map(|s| s.simulation.failed()).sum()
+        self.tally().cases_failed
     }
 
     pub fn cases_not_run(&self) -> usize {
-        self.cases().filter(|c| c.call.is_none()).count()
+        self.tally().cases_not_run
     }
 
     /// Elements covered over all flows whose cases ran, in percent; `None` when none ran.
     pub fn coverage_percent(&self) -> Option<f64> {
-        let (covered, total) = self
-            .simulations()
-            .filter_map(|s| s.simulation.coverage.as_ref())
-            .fold((0, 0), |(c, t), cov| (c + cov.elements_covered, t + cov.elements));
-        (total > 0).then(|| covered as f64 * 100.0 / total as f64)
+        self.tally().coverage_percent()
     }
 
     /// Flows whose coverage is below `--min-coverage`.
@@ -271,24 +272,18 @@ impl CheckReport {
 
     /// Whether the run fails: findings at or above `fail_on`, a failing case, or low coverage.
     pub fn fails(&self, fail_on: Severity) -> bool {
-        stream::Tally::of(self).fails(fail_on)
+        self.tally().fails(fail_on)
     }
 }
 
 /// Checks every unit, in parallel across units; the report keeps the units' order.
 pub fn check(units: &[Unit], settings: &Settings) -> CheckReport {
-    let library = Library::default();
-    let (mut checked, errors): (Vec<_>, Vec<_>) = units
-        .par_iter()
-        .map(|unit| check_unit(unit, settings, &library))
-        .unzip();
-    let mut duplicates = DuplicateIds::new(units, settings);
-    for (index, unit) in checked.iter_mut().enumerate() {
-        duplicates.note(index, unit);
-    }
+    let mut checked = Vec::with_capacity(units.len());
+    // One batch of every unit: the whole report is kept.
+    let streamed = stream::in_batches(units, settings, units.len().max(1), |unit| checked.push(unit));
     CheckReport {
         units: checked,
-        read_errors: errors.into_iter().flatten().collect(),
+        read_errors: streamed.read_errors,
         min_coverage: settings.min_coverage,
     }
 }

@@ -100,11 +100,18 @@ pub struct Streamed {
 
 /// Checks every unit as [`super::check`] does (CXF033 included) and hands each unit's report to
 /// `each` in the units' order, then lets it go: only a batch of reports is held at once.
-pub fn check_each(units: &[Unit], settings: &Settings, each: impl FnMut(&UnitReport)) -> Streamed {
-    in_batches(units, settings, BATCH, each)
+pub fn check_each(units: &[Unit], settings: &Settings, mut each: impl FnMut(&UnitReport)) -> Streamed {
+    in_batches(units, settings, BATCH, |unit| each(&unit))
 }
 
-fn in_batches(units: &[Unit], settings: &Settings, size: usize, mut each: impl FnMut(&UnitReport)) -> Streamed {
+/// Checks `size` units at a time in parallel, then hands each unit's report on, in the units'
+/// order, with CXF033 noted and counted.
+pub(super) fn in_batches(
+    units: &[Unit],
+    settings: &Settings,
+    size: usize,
+    mut each: impl FnMut(UnitReport),
+) -> Streamed {
     let library = Library::default();
     let mut duplicates = DuplicateIds::new(units, settings);
     let mut streamed = Streamed::default();
@@ -117,7 +124,7 @@ fn in_batches(units: &[Unit], settings: &Settings, size: usize, mut each: impl F
             duplicates.note(batch * size + offset, &mut unit);
             streamed.tally.add(&unit, settings.min_coverage);
             streamed.read_errors.extend(errors);
-            each(&unit);
+            each(unit);
         }
     }
     streamed
@@ -146,8 +153,8 @@ mod tests {
         let mut spilled = Spilled::new(detail, settings.min_coverage).expect("a temporary file");
         let mut findings = human::Findings::new(Palette::PLAIN, settings.min_coverage);
         let streamed = in_batches(units, settings, batch, |unit| {
-            spilled.unit(unit).expect("written");
-            findings.unit(unit);
+            spilled.unit(&unit).expect("written");
+            findings.unit(&unit);
         });
         let mut json = Vec::new();
         spilled
