@@ -631,7 +631,7 @@ fn run_graph(args: GraphArgs) -> ExitCode {
         eprint!("{}", report::human::render(&outcome));
         return cannot_run("the flow file cannot be read as JSON, so it cannot be drawn");
     };
-    let view = cxone_flow::studio::view::as_flow(json);
+    let view = cxone_flow::flow::script_view::as_flow(json);
     let diagram = Diagram::of_file(&view, flow);
     let mut highlights = Highlights::default();
     match flow.simulation.as_ref().filter(|_| has_tests) {

@@ -20,9 +20,9 @@ use crate::sim::condition::{Variables, holds};
 use crate::sim::engine::{Call, DEFAULT_MAX_STEPS, Ending, Engine, Outcome};
 use crate::sim::run::DEFAULT_MAX_EXECUTION_MS;
 use crate::source::{Span, Spanned};
-use crate::studio::expr::CompareOp;
 use crate::studio::logic;
-use crate::studio::value::Value as StudioValue;
+use crate::studio_lang::expr::CompareOp;
+use crate::studio_lang::value::Value as StudioValue;
 
 /// What the cases must cover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

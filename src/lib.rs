@@ -41,3 +41,6 @@ pub mod settings;
 pub mod sim;
 pub mod source;
 pub mod studio;
+pub mod studio_lang;
+#[cfg(test)]
+pub(crate) mod test_script;

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::flow::model::describe_action;
-use crate::studio::view;
+use crate::flow::script_view;
 
 /// What happened to one part of the flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -83,8 +83,8 @@ impl Change {
 /// Every difference between the base and the new version of a flow file or a Studio script, in a
 /// stable order.
 pub fn diff(base: &Value, head: &Value) -> Vec<Change> {
-    let script = view::is_script(head) || view::is_script(base);
-    let (base, head) = (view::as_flow(base), view::as_flow(head));
+    let script = script_view::is_script(head) || script_view::is_script(base);
+    let (base, head) = (script_view::as_flow(base), script_view::as_flow(head));
     let (base, head) = (base.as_ref(), head.as_ref());
     let mut changes = Vec::new();
     for field in ["flowId", "name", "timeouts"] {

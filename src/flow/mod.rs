@@ -6,3 +6,4 @@ pub mod graph;
 pub mod load;
 pub mod model;
 pub mod plain;
+pub mod script_view;

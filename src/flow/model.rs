@@ -311,9 +311,9 @@ pub struct Action {
     /// actions: what a test case may mock).
     pub branches: Vec<CompactString>,
     /// What an IF, CASE, SNIPPET or ASSIGN decides, when it is inside the simulated subset.
-    pub logic: Option<Box<crate::studio::parsed::Logic>>,
+    pub logic: Option<Box<crate::studio_lang::parsed::Logic>>,
     /// The properties that logic is read from, until every property is read.
-    pub logic_source: Option<Box<crate::studio::parsed::Source>>,
+    pub logic_source: Option<Box<crate::studio_lang::parsed::Source>>,
 }
 
 impl Action {

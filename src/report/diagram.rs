@@ -46,7 +46,7 @@ pub struct Group<'v> {
 }
 
 /// A flow's nodes and links, read from its JSON (a Studio script through
-/// [`crate::studio::view::as_flow`]; the first element of a duplicated id stands for
+/// [`crate::flow::script_view::as_flow`]; the first element of a duplicated id stands for
 /// it; links to ids that are no element are left out), and the scripts its calls follow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagram<'v> {
@@ -117,7 +117,7 @@ impl<'v> Diagram<'v> {
         }
     }
 
-    /// The diagram of a checked file from its JSON `view` ([`crate::studio::view::as_flow`]), with
+    /// The diagram of a checked file from its JSON `view` ([`crate::flow::script_view::as_flow`]), with
     /// the scripts its calls follow when the report keeps them.
     pub fn of_file(view: &'v Value, file: &'v FileReport) -> Self {
         let diagram = Diagram::of(view);
@@ -229,8 +229,8 @@ mod tests {
     use super::*;
 
     /// A script's JSON and its loaded model.
-    fn script(actions: &[crate::rules::test_script::TestAction]) -> (Value, Flow) {
-        let text = String::from_utf8(crate::rules::test_script::script(actions)).unwrap();
+    fn script(actions: &[crate::test_script::TestAction]) -> (Value, Flow) {
+        let text = String::from_utf8(crate::test_script::script(actions)).unwrap();
         let json: Value = serde_json::from_str(&text).unwrap();
         let tape = crate::json::Tape::parse(&text).unwrap();
         (json, crate::studio::load::load(tape.root()).0)
@@ -260,7 +260,7 @@ mod tests {
             _ => Found::Missing,
         };
         let expanded = expand(&root, "main", &mut find).unwrap().flow;
-        let view = crate::studio::view::as_flow(&root_json);
+        let view = crate::flow::script_view::as_flow(&root_json);
         let alone = Diagram::of(&view);
         let diagram = alone.clone().with_called_scripts(&root, &expanded);
         assert_eq!(

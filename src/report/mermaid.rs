@@ -45,12 +45,12 @@ pub fn render(
     changed: &BTreeSet<String>,
     failing_calls: &[&CallSummary],
 ) -> Result<String, String> {
-    let (file, parts) = if crate::studio::view::is_script(flow) {
+    let (file, parts) = if crate::flow::script_view::is_script(flow) {
         ("script", "actions")
     } else {
         ("flow", "elements")
     };
-    let flow = crate::studio::view::as_flow(flow);
+    let flow = crate::flow::script_view::as_flow(flow);
     let diagram = match checked {
         Some(file) => Diagram::of_file(&flow, file),
         None => Diagram::of(&flow),

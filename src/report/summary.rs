@@ -11,13 +11,13 @@ use serde_json::Value;
 use crate::check::{CheckReport, FileReport, Simulated};
 use crate::diagnostic::Diagnostic;
 use crate::flow::diff::{self, Change};
+use crate::flow::script_view;
 use crate::outcome::Outcome;
 use crate::printable::plural;
 use crate::registry::Severity;
 use crate::release::driver::Released;
 use crate::report::{explain_case, mermaid};
 use crate::sim::run::CallSummary;
-use crate::studio::view;
 
 /// GitHub's limit for one step's summary.
 pub const STEP_SUMMARY_LIMIT: usize = 1024 * 1024;
@@ -288,7 +288,7 @@ fn failing_calls<'r>(report: &'r CheckReport, flow_path: &str) -> Vec<&'r CallSu
 fn changes_block(report: &CheckReport, changes: &FlowChanges) -> String {
     let mut out = format!("\n### Changes in {}\n\n", md(&changes.path));
     let script = match &changes.head {
-        Some(head) => view::is_script(head),
+        Some(head) => script_view::is_script(head),
         None => crate::discover::is_script_path(std::path::Path::new(&changes.path)),
     };
     let word = |flow: &'static str, studio: &'static str| if script { studio } else { flow };
@@ -317,7 +317,7 @@ fn changes_block(report: &CheckReport, changes: &FlowChanges) -> String {
         .map(TestChanges::case_changes)
         .unwrap_or_default();
     match &changes.base {
-        Ok(Some(base)) if list.is_empty() && view::layout_only(base, head) => {
+        Ok(Some(base)) if list.is_empty() && script_view::layout_only(base, head) => {
             out.push_str("Layout only: actions moved on the Studio canvas (`x`/`y`), no semantic change.\n\n");
         }
         Ok(Some(base)) if list.is_empty() && base == head.as_ref() && !case_changes.is_empty() => {
@@ -347,7 +347,7 @@ fn changes_block(report: &CheckReport, changes: &FlowChanges) -> String {
     let touched: BTreeSet<String> = match &changes.base {
         Ok(Some(_)) => diff::touched_elements(&list),
         // A new file: every element is new.
-        _ => view::as_flow(head)["elements"]
+        _ => script_view::as_flow(head)["elements"]
             .as_array()
             .into_iter()
             .flatten()

@@ -4,8 +4,8 @@
 use super::Context;
 use crate::diagnostic::Finding;
 use crate::registry::Rule;
-use crate::studio::parsed::Logic;
-use crate::studio::value::Variables;
+use crate::studio_lang::parsed::Logic;
+use crate::studio_lang::value::Variables;
 
 pub fn check(cx: &Context, out: &mut Vec<Finding>) {
     for element in &cx.flow.elements {
@@ -42,7 +42,7 @@ mod tests {
     use serde_json::json;
 
     use crate::registry::Rule;
-    use crate::rules::test_script::{findings, script};
+    use crate::test_script::{findings, script};
 
     fn constant(expression: &str) -> Vec<String> {
         let bytes = script(&[

@@ -12,7 +12,7 @@ use crate::flow::model::Element;
 use crate::registry::Rule;
 use crate::sim::condition::Variables;
 use crate::studio::logic;
-use crate::studio::parsed::Logic;
+use crate::studio_lang::parsed::Logic;
 
 /// What a variable reads as before anything assigns it.
 const UNASSIGNED: Json = Json::String(String::new());
@@ -164,7 +164,7 @@ mod tests {
     use serde_json::json;
 
     use crate::registry::Rule;
-    use crate::rules::test_script::{TestAction, findings, script};
+    use crate::test_script::{TestAction, findings, script};
 
     /// BEGIN, an IF on ANI choosing one ASSIGN of `tier` per value, then an IF on `expression`.
     fn impossible(tier_values: &[&str], expression: &str) -> Vec<String> {

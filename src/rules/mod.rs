@@ -19,8 +19,6 @@ mod no_terminal_reachable;
 mod shadowed_rule;
 mod silent_loop;
 mod terminal_with_exit;
-#[cfg(test)]
-pub(crate) mod test_script;
 mod too_many_decisions;
 mod unassigned_variable;
 mod unhandled_input;
@@ -117,7 +115,7 @@ mod tests {
     use serde_json::json;
 
     use crate::registry::Rule;
-    use crate::rules::test_script::{findings, script};
+    use crate::test_script::{findings, script};
 
     /// A script's findings name each action by id, label and type, in Studio's words (BEGIN,
     /// branch, MENU), where a flow's name an element by its id.

@@ -8,8 +8,8 @@ use super::forward::{Facts, before_each};
 use crate::diagnostic::Finding;
 use crate::flow::model::Element;
 use crate::registry::Rule;
-use crate::studio::expr;
-use crate::studio::parsed::Logic;
+use crate::studio_lang::expr;
+use crate::studio_lang::parsed::Logic;
 
 /// The action types known to assign no variable besides what their logic says.
 pub(super) const ASSIGN_NOTHING_ELSE: &[&str] = &[
@@ -72,7 +72,7 @@ pub fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 /// Whether Studio gives every call this variable.
 pub(super) fn provided(name: &str) -> bool {
-    crate::studio::value::is_contact_variable(name)
+    crate::studio_lang::value::is_contact_variable(name)
 }
 
 /// What is assigned once `element` has run, given what was before it.
@@ -128,7 +128,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use crate::registry::Rule;
-    use crate::rules::test_script::{findings, script};
+    use crate::test_script::{findings, script};
 
     fn unassigned(bytes: Vec<u8>) -> Vec<String> {
         findings(Rule::UnassignedVariable, bytes)

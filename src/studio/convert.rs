@@ -6,12 +6,12 @@
 use serde_json::{Map, Value, json};
 
 use crate::flow::model::{ElementKind, Flow, describe_action};
+use crate::flow::script_view::{LAYOUT_FIELDS, branch_label};
 use crate::source::Span;
 use crate::studio::actions::{self, KnownAction};
 use crate::studio::load::expression_value;
 use crate::studio::prompt;
 use crate::studio::properties::{property, set_property};
-use crate::studio::view::{LAYOUT_FIELDS, branch_label};
 
 /// Keys written first, in this order, in converted flow files and scripts.
 pub const KEY_ORDER: &[&str] = &[

@@ -10,12 +10,13 @@ use rustc_hash::FxHashMap;
 use crate::diagnostic::Finding;
 use crate::flow::load::{FLOW_FIELDS, invalid_value, root_object};
 use crate::flow::model::{Action, Edge, Element, ElementKind, Flow, Script, describe_action};
+use crate::flow::script_view;
 use crate::json::{Object, ObjectReader, Value, closest, describe_value, label_value};
 use crate::registry::Rule;
 use crate::source::{Span, Spanned};
 use crate::studio::actions::{self, Meant};
+use crate::studio::logic;
 use crate::studio::prompt::{self, MAX_TTS_CHARS, Segment};
-use crate::studio::{logic, view};
 
 /// Loads a script from its JSON. Always returns a flow (possibly partial) and the findings. Keys
 /// cxone-flow does not read are carried, never reported: real scripts hold many.
@@ -431,7 +432,7 @@ pub(crate) fn branch_outcome(
     label: Option<&Spanned<CompactString>>,
     branch: Span,
 ) -> Option<Spanned<CompactString>> {
-    let on = view::outcome(kind.map(|k| k.value.as_str()), label.map(|l| l.value.as_str()))?;
+    let on = script_view::outcome(kind.map(|k| k.value.as_str()), label.map(|l| l.value.as_str()))?;
     let at = label.filter(|l| l.value == on && on != "default").or(kind);
     Some(Spanned::new(CompactString::from(on), at.map_or(branch, |s| s.span)))
 }

@@ -9,10 +9,10 @@ use crate::diagnostic::Finding;
 use crate::flow::model::{Element, Flow, Variables as CallVariables};
 use crate::registry::Rule;
 use crate::source::{Span, Spanned};
-use crate::studio::expr::{self, AssignType, Comparison, ExprError};
-use crate::studio::parsed::{CALL_BRANCH, LOOP_REPEATS, Logic, RETURN_BRANCH, SNIPPET_ERROR};
-use crate::studio::snippet::{self, Budget, SnippetError};
-use crate::studio::value::{Value, Variables, is_contact_variable};
+use crate::studio_lang::expr::{self, AssignType, Comparison, ExprError};
+use crate::studio_lang::parsed::{CALL_BRANCH, LOOP_REPEATS, Logic, RETURN_BRANCH, SNIPPET_ERROR};
+use crate::studio_lang::snippet::{self, Budget, SnippetError};
+use crate::studio_lang::value::{Value, Variables, is_contact_variable};
 
 /// Parses the logic of every IF, CASE, SNIPPET and ASSIGN of a script; a construct outside the
 /// subset is a finding (CXF041) at its property, and that action stays opaque (a case mocks it).
@@ -287,9 +287,9 @@ mod tests {
     use serde_json::json;
 
     use crate::json::Tape;
-    use crate::rules::test_script::script;
     use crate::sim::condition::Variables;
     use crate::sim::engine::Engine;
+    use crate::test_script::script;
 
     #[test]
     fn a_loop_takes_its_repeat_branch_repeat_times_then_its_finished_branch() {

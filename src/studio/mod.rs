@@ -4,15 +4,10 @@
 
 pub mod actions;
 pub mod convert;
-pub mod expr;
 pub mod library;
 pub mod load;
 pub mod logic;
-pub mod parsed;
 pub mod plain;
 pub mod prompt;
 pub mod properties;
-pub mod snippet;
 pub mod subscript;
-pub mod value;
-pub mod view;

@@ -18,7 +18,7 @@ use crate::diagnostic::Finding;
 use crate::flow::model::{Edge, ElementKind, Flow};
 use crate::registry::Rule;
 use crate::source::{Span, Spanned};
-use crate::studio::parsed::{CALL_BRANCH, Logic, RETURN_BRANCH};
+use crate::studio_lang::parsed::{CALL_BRANCH, Logic, RETURN_BRANCH};
 
 /// How many scripts deep calls are followed.
 pub const MAX_DEPTH: usize = 8;
@@ -266,9 +266,9 @@ mod tests {
 
     use super::*;
     use crate::json::Tape;
-    use crate::rules::test_script::{TestAction, script};
     use crate::sim::condition::Variables;
     use crate::sim::engine::{Call, Ending, Engine};
+    use crate::test_script::{TestAction, script};
 
     fn loaded(actions: &[TestAction]) -> Arc<Flow> {
         let bytes = script(actions);

@@ -5,8 +5,8 @@
 use compact_str::CompactString;
 
 use crate::source::Spanned;
-use crate::studio::expr::{AssignType, Expr};
-use crate::studio::snippet::Snippet;
+use crate::studio_lang::expr::{AssignType, Expr};
+use crate::studio_lang::snippet::Snippet;
 
 /// What an action decides, parsed.
 #[derive(Debug, Clone, PartialEq)]
