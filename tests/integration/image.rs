@@ -178,12 +178,16 @@ fn build_and_run_the_binary(build_args: &[String]) {
             build.env_remove(&*name);
         }
     }
-    build.arg("build").args(build_args);
+    // Its own target folder (`target/image`), apart from the debug builds: it never waits for their
+    // lock, so `.ci/run` starts this very build in the background while the tests compile and run.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root().join("target"), PathBuf::from)
+        .join("image");
+    build.arg("build").args(build_args).arg("--target-dir").arg(&target);
     if for_the_image {
         build.args(["--target", IMAGE_TARGET]);
     }
     assert!(build.current_dir(root()).status().unwrap().success());
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
     let built = if for_the_image {
         target.join(IMAGE_TARGET).join("release/cxone-flow")
     } else {
