@@ -789,15 +789,10 @@ fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
     };
     settings.release.tag = args.tag.clone();
     let paths = paths_or_default(&args.paths, &values);
-    let studio = &settings.studio;
-    let asked = driver::asked(
-        &settings,
-        &[
-            (Setting::Payloads, args.payloads.is_some()),
-            (Setting::PointsOfContact, !studio.points_of_contact.is_empty()),
-            (Setting::AllowLiveOverwrite, studio.allow_live_overwrite),
-        ],
-    );
+    let asked = match release::asked(&settings, &[(Setting::Payloads, args.payloads.is_some())]) {
+        Ok(asked) => asked,
+        Err(message) => return cannot_run(&message),
+    };
     let chosen = release::with_target(
         &settings,
         ReleaseWith {

@@ -7,7 +7,7 @@ use crate::check::Settings as CheckSettings;
 use crate::cxone::secret::Secret;
 use crate::redact::Redactor;
 use crate::registry::{RuleLimits, Severities, Severity};
-use resolve::{SettingError, Values};
+use resolve::{BackendValues, SettingError, Values, parse_percent};
 
 pub mod resolve;
 pub mod table;
@@ -21,14 +21,6 @@ pub use table::{
     ACCESS_KEY_SECRET_ENV, Backend, DEFAULT_ACTIVATION_PRIORITY, DEFAULT_AUDIT_LOG, DEFAULT_BASE_URL,
     DEFAULT_CLUSTER_API, DEFAULT_MAX_CONCURRENCY, DEFAULT_TOKEN_URL, PRODUCTION_TAGS, SECRET_ENV,
 };
-
-/// A percentage from 0 to 100, `%` allowed (`--min-coverage`, `min-coverage`).
-pub fn parse_percent(text: &str) -> Result<f64, String> {
-    match text.trim_end_matches('%').parse::<f64>() {
-        Ok(pct) if (0.0..=100.0).contains(&pct) => Ok(pct),
-        _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
-    }
-}
 
 /// `error` or `warning` (`--fail-on`, `fail-on`).
 pub fn parse_fail_on(text: &str) -> Result<Severity, String> {
@@ -60,8 +52,9 @@ pub struct Settings {
     /// Which CXone API a release, a rollback, a remote check talks to.
     pub backend: Backend,
     pub connection: Connection,
-    /// The real tenant's Studio connection (`backend: studio`).
-    pub studio: StudioSettings,
+    /// Each backend's own settings (Studio's connection, points of contact...), by key: the backend
+    /// reads them in its own module (`release/studio_tenant.rs`'s `StudioSettings::of`).
+    pub backend_values: BackendValues,
     /// Hosts besides NICE's and loopback that a key or token may go to: the workflow's input or
     /// the command line's flag only, never the settings file.
     pub allowed_hosts: Vec<String>,
@@ -96,12 +89,11 @@ impl Settings {
             min_coverage: values.parsed("min-coverage", parse_percent)?,
             ..crate::check::Settings::default()
         };
-        let secret = |key| values.text(key).filter(|s| !s.is_empty()).map(Secret::new);
         let connection = Connection {
             base_url: values.url("cxone-base-url")?.unwrap_or_default(),
             token_url: values.url("cxone-token-url")?.unwrap_or_default(),
             client_id: values.text("cxone-client-id"),
-            client_secret: secret("cxone-client-secret"),
+            client_secret: values.secret("cxone-client-secret"),
             max_retries: values.number("max-retries")?,
             audit_log: values.path("audit-log").unwrap_or_default(),
             commit: values.text("commit"),
@@ -109,24 +101,6 @@ impl Settings {
             root: Default::default(),
             redactor: Redactor::new(),
             progress: Default::default(),
-        };
-        let studio = StudioSettings {
-            region: values.required("cxone-region", str::parse)?,
-            issuer: values.url("cxone-issuer")?,
-            access_key_url: values.url("cxone-access-key-url")?,
-            api_base: values.url("cxone-api-base")?,
-            cluster_api: values.url("cxone-cluster-api")?.unwrap_or_default(),
-            api_version: values.text("cxone-api-version").unwrap_or_default(),
-            access_key_id: values.text("cxone-access-key-id"),
-            access_key_secret: secret("cxone-access-key-secret"),
-            points_of_contact: values
-                .parsed("points-of-contact", |t| parse_points_of_contact([t]))?
-                .unwrap_or_default(),
-            allow_live_overwrite: values.switch("allow-live-overwrite")?,
-            sandbox_prefix: values.text("sandbox-prefix").unwrap_or_default(),
-            renames: values
-                .parsed("cxone-renames", |t| crate::cxone::studio::Renames::parse([t]))?
-                .unwrap_or_default(),
         };
         let release = ReleaseOptions {
             tag: String::new(),
@@ -152,7 +126,7 @@ impl Settings {
             exclude: values.list("exclude"),
             backend,
             connection,
-            studio,
+            backend_values: values.backend_values()?,
             allowed_hosts: values.list("cxone-allowed-hosts"),
             release,
             reports: ReportPaths(
@@ -168,15 +142,6 @@ impl Settings {
                 .filter(|key| values.items(key).1 != resolve::Source::Default)
                 .collect(),
         })
-    }
-
-    /// The Studio settings, once every host a credential would go to is NICE's, loopback or one
-    /// of [`Settings::allowed_hosts`].
-    pub fn checked_studio(&self) -> Result<&StudioSettings, String> {
-        for (what, url) in self.studio.credential_urls() {
-            crate::cxone::hosts::check(what, &url, &self.allowed_hosts).map_err(|e| e.to_string())?;
-        }
-        Ok(&self.studio)
     }
 }
 
@@ -207,100 +172,6 @@ impl ReportPaths {
     pub fn map(self, f: impl Fn(PathBuf) -> PathBuf) -> ReportPaths {
         ReportPaths(self.0.into_iter().map(|(key, path)| (key, f(path))).collect())
     }
-}
-
-/// Where a real CXone tenant is and how Studio scripts go live there (docs/real-cxone.md). The access
-/// key id comes with its secret (`CXONE_ACCESS_KEY_SECRET`); a registered app's client id and
-/// secret, when `Connection` has both, switch the login to the OIDC password grant.
-#[derive(Debug, Clone)]
-pub struct StudioSettings {
-    pub region: crate::cxone::studio::Region,
-    /// Overrides of the region's issuer and access-key route.
-    pub issuer: Option<String>,
-    pub access_key_url: Option<String>,
-    /// The API host; discovered from the token when not set.
-    pub api_base: Option<String>,
-    /// The fallback API host, `{cluster}` for the token's `icClusterId`.
-    pub cluster_api: String,
-    pub api_version: String,
-    pub access_key_id: Option<String>,
-    pub access_key_secret: Option<Secret>,
-    /// Script name → the points of contact that run it once released.
-    pub points_of_contact: std::collections::BTreeMap<String, Vec<String>>,
-    pub allow_live_overwrite: bool,
-    /// Put before each sandbox name (`NAME__ci`) of the remote syntax check.
-    pub sandbox_prefix: String,
-    /// API names the tenant spells otherwise than docs/real-cxone.md.
-    pub renames: crate::cxone::studio::Renames,
-}
-
-impl StudioSettings {
-    /// What chose the login URL, for a login failure to name: the setting that overrides it, or
-    /// the region's preset (`oidc`: the issuer of the password grant, else the access-key route).
-    pub fn login_origin(&self, oidc: bool) -> String {
-        use crate::cxone::studio::Region;
-        let (setting, overridden) = match oidc {
-            true => ("cxone-issuer", self.issuer.is_some()),
-            false => ("cxone-access-key-url", self.access_key_url.is_some()),
-        };
-        if overridden {
-            return format!("set by `{setting}`");
-        }
-        let region = match self.region {
-            Region::Global => "global",
-            Region::FedRamp => "fedramp",
-            Region::Australia => "au",
-            Region::Europe => "eu",
-        };
-        format!("the `{region}` region preset of `cxone-region` (`{setting}` overrides it)")
-    }
-
-    /// Every URL a key or token is sent to, named by its setting: the issuer, the access-key route,
-    /// and the API base (or the cluster fallback, its `{cluster}` left in).
-    pub fn credential_urls(&self) -> Vec<(&'static str, String)> {
-        let api = match &self.api_base {
-            Some(base) => ("cxone-api-base", base.clone()),
-            None => ("cxone-cluster-api", self.cluster_api.clone()),
-        };
-        vec![
-            (
-                "cxone-issuer",
-                self.issuer.clone().unwrap_or_else(|| self.region.issuer().to_string()),
-            ),
-            (
-                "cxone-access-key-url",
-                self.access_key_url
-                    .clone()
-                    .unwrap_or_else(|| self.region.access_key_url().to_string()),
-            ),
-            api,
-        ]
-    }
-}
-
-/// `SCRIPT=ID[,ID...]` items (comma- or line-separated lists of them too) as script → points of
-/// contact.
-pub fn parse_points_of_contact<'a>(
-    items: impl IntoIterator<Item = &'a str>,
-) -> Result<std::collections::BTreeMap<String, Vec<String>>, String> {
-    let mut map: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    for item in items.into_iter().flat_map(|s| s.split(['\n', ';'])) {
-        let item = item.trim();
-        if item.is_empty() {
-            continue;
-        }
-        let (script, ids) = item
-            .split_once('=')
-            .filter(|(s, ids)| !s.trim().is_empty() && !ids.trim().is_empty())
-            .ok_or_else(|| format!("point of contact mapping `{item}` is not SCRIPT=ID[,ID...]"))?;
-        let ids = ids
-            .split(',')
-            .map(str::trim)
-            .filter(|i| !i.is_empty())
-            .map(str::to_string);
-        map.entry(script.trim().to_string()).or_default().extend(ids);
-    }
-    Ok(map)
 }
 
 /// Where CXone is and who is calling.
@@ -355,19 +226,5 @@ mod tests {
         assert!(parse_fail_on("fatal").unwrap_err().contains("neither"));
         assert_eq!(parse_environment("staging").as_deref(), Ok("staging"));
         assert!(parse_environment("prod").is_err());
-    }
-
-    #[test]
-    fn a_login_names_the_setting_or_the_region_preset_that_chose_its_url() {
-        let mut studio = StudioSettings {
-            region: crate::cxone::studio::Region::Europe,
-            ..Settings::default().studio
-        };
-        assert_eq!(
-            studio.login_origin(false),
-            "the `eu` region preset of `cxone-region` (`cxone-access-key-url` overrides it)"
-        );
-        studio.issuer = Some("https://issuer.example".into());
-        assert_eq!(studio.login_origin(true), "set by `cxone-issuer`");
     }
 }

@@ -28,7 +28,8 @@ use crate::registry::Rule;
 use crate::release::driver::{self, Release, Released};
 use crate::release::gate::Blocked;
 use crate::release::studio_target::StudioChecker;
-use crate::release::target::{ReleaseTarget, RollbackFailure, Setting};
+use crate::release::studio_tenant::StudioSettings;
+use crate::release::target::{ReleaseTarget, RollbackFailure};
 use crate::release::{self, WithTarget};
 use crate::report::annotations::{self, escape_data, escape_property};
 use crate::report::summary::{self, FlowChanges, STEP_SUMMARY_LIMIT, SummaryInput, TestChanges};
@@ -529,9 +530,10 @@ impl Run<'_> {
     /// credentials, as on a pull request from a fork).
     fn check_online(&self, report: &mut CheckReport) -> Result<Vec<String>, String> {
         let settings = self.settings("");
+        let studio = StudioSettings::checked(&settings)?;
         let checker = StudioChecker {
             connection: &settings.connection,
-            studio: &self.inputs.settings.studio,
+            studio: &studio,
         };
         let mut skipped = Vec::new();
         if self.inputs.remote_validate
@@ -623,14 +625,7 @@ impl Run<'_> {
         report: &CheckReport,
     ) -> Result<Option<Released>, (Ending, String)> {
         let settings = self.settings(tag);
-        let studio = &self.inputs.settings.studio;
-        let asked = driver::asked(
-            &settings,
-            &[
-                (Setting::PointsOfContact, !studio.points_of_contact.is_empty()),
-                (Setting::AllowLiveOverwrite, studio.allow_live_overwrite),
-            ],
-        );
+        let asked = release::asked(&settings, &[]).map_err(|message| (Ending::BadSetting, message))?;
         let failed = |e: driver::DriverError| (e.ending(), e.to_string());
         driver::refuse(target, &asked).map_err(failed)?;
         let released = match driver::release(target, report, &settings).map_err(failed)? {

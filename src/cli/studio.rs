@@ -14,10 +14,10 @@ use cxone_flow::outcome::Outcome;
 use cxone_flow::release::studio as studio_release;
 use cxone_flow::release::studio_pull;
 use cxone_flow::release::studio_target::StudioChecker;
-use cxone_flow::release::studio_tenant;
+use cxone_flow::release::studio_tenant::{self, StudioSettings};
 use cxone_flow::report;
 use cxone_flow::safe_file::Root;
-use cxone_flow::settings::{Settings, StudioSettings, table};
+use cxone_flow::settings::{Settings, table};
 
 use super::settings_args::SettingArgs;
 use super::{cannot_run, paths_or_default, print, print_failed, resolved, scope_of};
@@ -77,10 +77,7 @@ fn check_scripts(paths: &[PathBuf], settings: &Settings) -> Result<CheckReport, 
 
 /// The Studio settings, once every host a credential would go to may take it.
 fn studio_of(settings: &Settings) -> Result<StudioSettings, ExitCode> {
-    settings
-        .checked_studio()
-        .cloned()
-        .map_err(|message| cannot_run(&message))
+    StudioSettings::checked(settings).map_err(|message| cannot_run(&message))
 }
 
 /// `validate --remote`: the local checks, then CXone's syntax check of every script that passed

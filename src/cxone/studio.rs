@@ -134,6 +134,31 @@ impl Renames {
     }
 }
 
+/// `SCRIPT=ID[,ID...]` items (line- or `;`-separated lists of them too) as script → the points of
+/// contact that run it once released (the `points-of-contact` setting).
+pub fn parse_points_of_contact<'a>(
+    items: impl IntoIterator<Item = &'a str>,
+) -> Result<std::collections::BTreeMap<String, Vec<String>>, String> {
+    let mut map: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for item in items.into_iter().flat_map(|s| s.split(['\n', ';'])) {
+        let item = item.trim();
+        if item.is_empty() {
+            continue;
+        }
+        let (script, ids) = item
+            .split_once('=')
+            .filter(|(s, ids)| !s.trim().is_empty() && !ids.trim().is_empty())
+            .ok_or_else(|| format!("point of contact mapping `{item}` is not SCRIPT=ID[,ID...]"))?;
+        let ids = ids
+            .split(',')
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+            .map(str::to_string);
+        map.entry(script.trim().to_string()).or_default().extend(ids);
+    }
+    Ok(map)
+}
+
 /// How the Studio client finds and talks to a tenant.
 #[derive(Debug, Clone)]
 pub struct StudioConfig {

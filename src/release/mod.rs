@@ -27,7 +27,8 @@ pub mod target;
 use crate::settings::{Backend, Settings};
 use flows_api::FlowsApi;
 use studio_target::StudioTarget;
-use target::ReleaseTarget;
+use studio_tenant::StudioSettings;
+use target::{ReleaseTarget, Setting};
 
 /// What an adapter does with the release target `--backend` (input `backend`) names.
 pub trait WithTarget {
@@ -41,9 +42,21 @@ pub fn with_target<W: WithTarget>(settings: &Settings, with: W) -> Result<W::Out
     Ok(match settings.backend {
         Backend::FlowsApi => with.with(&FlowsApi),
         Backend::Studio => with.with(&StudioTarget {
-            studio: settings.checked_studio()?.clone(),
+            studio: StudioSettings::checked(settings)?,
         }),
     })
+}
+
+/// The settings a run asks for that some backend may not carry: `driver::asked`'s, `outside`
+/// (what only the adapter knows: `--payloads`), and those among a backend's own settings that
+/// another backend cannot carry (Studio's points of contact and live overwrite).
+pub fn asked(settings: &Settings, outside: &[(Setting, bool)]) -> Result<Vec<Setting>, String> {
+    let studio = StudioSettings::of(settings).map_err(|e| e.to_string())?;
+    let own = [
+        (Setting::PointsOfContact, !studio.points_of_contact.is_empty()),
+        (Setting::AllowLiveOverwrite, studio.allow_live_overwrite),
+    ];
+    Ok(driver::asked(settings, &[outside, &own[..]].concat()))
 }
 
 /// Where the backend of `settings` sends a credential, each URL named by its setting; an error when
@@ -54,6 +67,6 @@ pub fn credential_urls(settings: &Settings) -> Result<Vec<(&'static str, String)
             ("cxone-token-url", settings.connection.token_url.clone()),
             ("cxone-base-url", settings.connection.base_url.clone()),
         ],
-        Backend::Studio => settings.checked_studio()?.credential_urls(),
+        Backend::Studio => StudioSettings::checked(settings)?.credential_urls(),
     })
 }

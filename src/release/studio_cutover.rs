@@ -10,9 +10,9 @@ use crate::cxone::studio_types::PointOfContact;
 use crate::exit::Ending;
 use crate::release::audit::{AuditEvent, AuditLog};
 use crate::release::run::runtime;
-use crate::release::studio_tenant::{client, is_version_of, versioned_name};
+use crate::release::studio_tenant::{StudioSettings, client, is_version_of, versioned_name};
 use crate::release::target::RollbackFailure;
-use crate::settings::{Connection, StudioSettings};
+use crate::settings::Connection;
 
 /// One point of contact moved (or, in a dry run, to be moved) to the released script.
 #[derive(Debug, Clone, PartialEq)]

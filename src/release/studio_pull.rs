@@ -11,8 +11,8 @@ use crate::cxone::studio_types::PointOfContact;
 use crate::release::run::runtime;
 use crate::release::studio::same_content;
 use crate::release::studio_calls::untagged_calls;
-use crate::release::studio_tenant::{ScriptToRelease, client, is_version_of, tag_of};
-use crate::settings::{Connection, StudioSettings};
+use crate::release::studio_tenant::{ScriptToRelease, StudioSettings, client, is_version_of, tag_of};
+use crate::settings::Connection;
 
 /// Header fields the tenant writes of its own: never part of a pulled file.
 const TENANT_HEADER: [&str; 3] = ["masterId", "lockInfo", "lastSavedIn"];

@@ -14,9 +14,9 @@ use crate::release::studio::{
 };
 use crate::release::studio_cutover::{Cutover, roll_back_script};
 use crate::release::studio_pull::drift;
-use crate::release::studio_tenant::{ScriptToRelease, check_tag, client};
+use crate::release::studio_tenant::{ScriptToRelease, StudioSettings, check_tag, client};
 use crate::release::target::{ItemResult, ReleaseTarget, RollbackFailure, RolledBackTo, Run, Setting, Status, Stopped};
-use crate::settings::{Connection, Settings, StudioSettings};
+use crate::settings::{Connection, Settings};
 
 /// Releases Studio scripts to a real tenant.
 pub struct StudioTarget {

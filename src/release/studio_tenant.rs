@@ -1,13 +1,121 @@
-//! The Studio tenant as every release step meets it: the client for it (access key pair, app
-//! credentials), the scripts a release sends, and the names they are saved under there (`NAME__TAG`,
-//! the `NAME__ci` sandbox).
+//! The Studio tenant as every release step meets it: Studio's own settings (read from the
+//! settings table's rows marked Studio's), the client for it (access key pair, app credentials),
+//! the scripts a release sends, and the names they are saved under there (`NAME__TAG`, the
+//! `NAME__ci` sandbox).
+
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
 use crate::cxone::config::{ClientConfig, Grant};
 use crate::cxone::secret::Secret;
-use crate::cxone::studio::{StudioClient, StudioConfig};
-use crate::settings::{ACCESS_KEY_SECRET_ENV, Connection, StudioSettings};
+use crate::cxone::studio::{Region, Renames, StudioClient, StudioConfig, parse_points_of_contact};
+use crate::settings::resolve::SettingError;
+use crate::settings::{ACCESS_KEY_SECRET_ENV, Backend, Connection, Settings};
+
+/// Where a real CXone tenant is and how Studio scripts go live there (docs/real-cxone.md). The access
+/// key id comes with its secret (`CXONE_ACCESS_KEY_SECRET`); a registered app's client id and
+/// secret, when `Connection` has both, switch the login to the OIDC password grant.
+#[derive(Debug, Clone)]
+pub struct StudioSettings {
+    pub region: Region,
+    /// Overrides of the region's issuer and access-key route.
+    pub issuer: Option<String>,
+    pub access_key_url: Option<String>,
+    /// The API host; discovered from the token when not set.
+    pub api_base: Option<String>,
+    /// The fallback API host, `{cluster}` for the token's `icClusterId`.
+    pub cluster_api: String,
+    pub api_version: String,
+    pub access_key_id: Option<String>,
+    pub access_key_secret: Option<Secret>,
+    /// Script name → the points of contact that run it once released.
+    pub points_of_contact: BTreeMap<String, Vec<String>>,
+    pub allow_live_overwrite: bool,
+    /// Put before each sandbox name (`NAME__ci`) of the remote syntax check.
+    pub sandbox_prefix: String,
+    /// API names the tenant spells otherwise than docs/real-cxone.md.
+    pub renames: Renames,
+}
+
+impl StudioSettings {
+    /// Studio's own settings as the run resolved them (`settings/table.rs`'s rows marked
+    /// `.of(Backend::Studio)`, each read by its row's parser then, so a bad one already stopped
+    /// the run; the error still names whoever set it).
+    pub fn of(settings: &Settings) -> Result<StudioSettings, SettingError> {
+        let values = settings.backend_values.of(Backend::Studio);
+        Ok(StudioSettings {
+            region: values.required("cxone-region", str::parse)?,
+            issuer: values.url("cxone-issuer")?,
+            access_key_url: values.url("cxone-access-key-url")?,
+            api_base: values.url("cxone-api-base")?,
+            cluster_api: values.url("cxone-cluster-api")?.unwrap_or_default(),
+            api_version: values.text("cxone-api-version").unwrap_or_default(),
+            access_key_id: values.text("cxone-access-key-id"),
+            access_key_secret: values.secret("cxone-access-key-secret"),
+            points_of_contact: values
+                .parsed("points-of-contact", |t| parse_points_of_contact([t]))?
+                .unwrap_or_default(),
+            allow_live_overwrite: values.switch("allow-live-overwrite")?,
+            sandbox_prefix: values.text("sandbox-prefix").unwrap_or_default(),
+            renames: values
+                .parsed("cxone-renames", |t| Renames::parse([t]))?
+                .unwrap_or_default(),
+        })
+    }
+
+    /// Studio's settings, once every host a credential would go to is NICE's, loopback or one of
+    /// the run's `cxone-allowed-hosts`: what a release, a rollback, `validate --remote`, `pull`
+    /// and `check`'s online hook read.
+    pub fn checked(settings: &Settings) -> Result<StudioSettings, String> {
+        let studio = StudioSettings::of(settings).map_err(|e| e.to_string())?;
+        for (what, url) in studio.credential_urls() {
+            crate::cxone::hosts::check(what, &url, &settings.allowed_hosts).map_err(|e| e.to_string())?;
+        }
+        Ok(studio)
+    }
+
+    /// What chose the login URL, for a login failure to name: the setting that overrides it, or
+    /// the region's preset (`oidc`: the issuer of the password grant, else the access-key route).
+    pub fn login_origin(&self, oidc: bool) -> String {
+        let (setting, overridden) = match oidc {
+            true => ("cxone-issuer", self.issuer.is_some()),
+            false => ("cxone-access-key-url", self.access_key_url.is_some()),
+        };
+        if overridden {
+            return format!("set by `{setting}`");
+        }
+        let region = match self.region {
+            Region::Global => "global",
+            Region::FedRamp => "fedramp",
+            Region::Australia => "au",
+            Region::Europe => "eu",
+        };
+        format!("the `{region}` region preset of `cxone-region` (`{setting}` overrides it)")
+    }
+
+    /// Every URL a key or token is sent to, named by its setting: the issuer, the access-key route,
+    /// and the API base (or the cluster fallback, its `{cluster}` left in).
+    pub fn credential_urls(&self) -> Vec<(&'static str, String)> {
+        let api = match &self.api_base {
+            Some(base) => ("cxone-api-base", base.clone()),
+            None => ("cxone-cluster-api", self.cluster_api.clone()),
+        };
+        vec![
+            (
+                "cxone-issuer",
+                self.issuer.clone().unwrap_or_else(|| self.region.issuer().to_string()),
+            ),
+            (
+                "cxone-access-key-url",
+                self.access_key_url
+                    .clone()
+                    .unwrap_or_else(|| self.region.access_key_url().to_string()),
+            ),
+            api,
+        ]
+    }
+}
 
 /// A Studio client for the configured tenant: the access key pair (its secret added to the run's
 /// redactor), by the OIDC password grant when an app's client id and secret are set too.
@@ -117,6 +225,20 @@ pub fn tag_of<'n>(script: &str, name: &'n str) -> &'n str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_login_names_the_setting_or_the_region_preset_that_chose_its_url() {
+        let mut studio = StudioSettings {
+            region: Region::Europe,
+            ..StudioSettings::of(&Settings::default()).unwrap()
+        };
+        assert_eq!(
+            studio.login_origin(false),
+            "the `eu` region preset of `cxone-region` (`cxone-access-key-url` overrides it)"
+        );
+        studio.issuer = Some("https://issuer.example".into());
+        assert_eq!(studio.login_origin(true), "set by `cxone-issuer`");
+    }
 
     #[test]
     fn a_release_tag_never_names_the_sandbox_or_a_folder() {

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::config_file::ConfigFile;
-use crate::settings::table::{self, Kind, Setting};
+use crate::cxone::secret::Secret;
+use crate::settings::table::{self, Backend, Kind, Setting};
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,6 +66,8 @@ pub struct Values<'a> {
     file: Option<&'a ConfigFile>,
     /// The Action's defaults apply.
     action: bool,
+    /// Only this backend's own settings may be read (its values kept by [`BackendValues`]).
+    only: Option<Backend>,
 }
 
 /// No environment at all (tests, and the table's own defaults).
@@ -80,6 +83,7 @@ impl Default for Values<'_> {
             environment: &no_environment,
             file: None,
             action: false,
+            only: None,
         }
     }
 }
@@ -95,6 +99,7 @@ impl<'a> Values<'a> {
             environment,
             file,
             action,
+            only: None,
         }
     }
 
@@ -116,6 +121,12 @@ impl<'a> Values<'a> {
     /// A key's items and where they came from; `None` items when nothing sets it.
     pub fn items(&self, key: &'static str) -> (Option<Vec<String>>, Source) {
         let setting = setting(key);
+        if let Some(backend) = self.only {
+            assert!(
+                setting.backend == Some(backend),
+                "`{key}` is not a setting of the {backend:?} backend (the table marks its own with `.of`)"
+            );
+        }
         if let Some((items, source)) = self.given.get(key) {
             return (Some(items.clone()), source.clone());
         }
@@ -222,6 +233,11 @@ impl<'a> Values<'a> {
         })
     }
 
+    /// A secret: `None` when unset or set empty.
+    pub fn secret(&self, key: &'static str) -> Option<Secret> {
+        self.text(key).filter(|s| !s.is_empty()).map(Secret::new)
+    }
+
     /// A path setting: `None` when unset or set empty (a report path set empty: no file).
     pub fn path(&self, key: &'static str) -> Option<PathBuf> {
         self.text(key).filter(|t| !t.is_empty()).map(PathBuf::from)
@@ -241,6 +257,42 @@ impl<'a> Values<'a> {
         })
     }
 
+    /// Whether a setting's value reads as its row says (by its own parser, else its kind's), the
+    /// error naming whoever set it; nothing to read when it is unset.
+    pub fn check(&self, setting: &'static Setting) -> Result<(), SettingError> {
+        let key = setting.key;
+        if self.items(key).0.is_none() {
+            return Ok(());
+        }
+        if let Some(parser) = setting.parser {
+            return self.parsed(key, parser).map(drop);
+        }
+        match setting.kind {
+            Kind::Switch => self.switch(key).map(drop),
+            Kind::Number(_) => self.number::<u64>(key).map(drop),
+            Kind::Percent => self.parsed(key, parse_percent).map(drop),
+            Kind::Choice(_) => self.choice(key).map(drop),
+            Kind::Url => self.url(key).map(drop),
+            Kind::Text | Kind::Path | Kind::List | Kind::Pairs | Kind::Secret => Ok(()),
+        }
+    }
+
+    /// Every backend's own settings (the table's rows marked with a backend), each checked by its
+    /// parser and kept with where it came from.
+    pub fn backend_values(&self) -> Result<BackendValues, SettingError> {
+        let mut kept = Vec::new();
+        for setting in table::SETTINGS.iter().filter(|s| s.backend.is_some()) {
+            self.check(setting)?;
+            if let (Some(items), source) = self.items(setting.key) {
+                kept.push((setting.key, items, source));
+            }
+        }
+        Ok(BackendValues {
+            kept,
+            action: self.action,
+        })
+    }
+
     /// The `paths` a command reads when its arguments name none: the file's (each from the file's
     /// folder, written relative to `here` when under it), else the default.
     pub fn paths(&self, here: &std::path::Path) -> Vec<PathBuf> {
@@ -251,9 +303,55 @@ impl<'a> Values<'a> {
     }
 }
 
+/// The values of every backend's own settings (the table's rows marked `.of(backend)`), kept by
+/// key when the settings were resolved, each with where it came from and read by its parser then
+/// (a bad one stopped the run, named). A backend reads its typed settings from them in its own
+/// module, with the readers of [`Values`], so a backend's setting is its row and that module's read
+/// of it, never a field of `Settings`.
+#[derive(Clone, Default)]
+pub struct BackendValues {
+    kept: Vec<(&'static str, Vec<String>, Source)>,
+    action: bool,
+}
+
+impl BackendValues {
+    /// `backend`'s own settings, as they were resolved; reading any other key is a bug (a panic
+    /// naming it, which any test of the backend's reader finds).
+    pub fn of(&self, backend: Backend) -> Values<'static> {
+        let mut values = Values {
+            action: self.action,
+            only: Some(backend),
+            ..Values::default()
+        };
+        for (key, items, source) in &self.kept {
+            if setting(key).backend == Some(backend) {
+                values.give(key, items.clone(), source.clone());
+            }
+        }
+        values
+    }
+}
+
+impl std::fmt::Debug for BackendValues {
+    /// Each kept key and where it came from; never a value (a secret's, an access key's).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map()
+            .entries(self.kept.iter().map(|(key, _, source)| (key, source)))
+            .finish()
+    }
+}
+
 /// The table's entry of a key the code reads (a test holds every key read to the table).
 fn setting(key: &str) -> &'static Setting {
     table::setting(key).unwrap_or_else(|| panic!("the settings table declares no `{key}`"))
+}
+
+/// A percentage from 0 to 100, `%` allowed (`--min-coverage`, `min-coverage`).
+pub fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.trim_end_matches('%').parse::<f64>() {
+        Ok(pct) if (0.0..=100.0).contains(&pct) => Ok(pct),
+        _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
+    }
 }
 
 /// `true` or `false` in the YAML 1.2 core schema's spellings.
@@ -283,7 +381,14 @@ mod tests {
             crate::cxone::config::DEFAULT_MAX_RETRIES
         );
         assert_eq!(settings.connection.base_url, crate::settings::DEFAULT_BASE_URL);
-        assert_eq!(settings.studio.region, crate::cxone::studio::Region::Global);
+        assert_eq!(
+            settings
+                .backend_values
+                .of(Backend::Studio)
+                .text("cxone-region")
+                .as_deref(),
+            Some("global")
+        );
         assert_eq!(settings.backend, crate::settings::Backend::FlowsApi);
         assert_eq!(settings.fail_on, Severity::Error);
         assert_eq!(
@@ -309,7 +414,56 @@ mod tests {
         let settings = crate::settings::Settings::resolve(&values).unwrap();
         assert_eq!(settings.fail_on, Severity::Error);
         assert_eq!(settings.connection.max_retries, 3);
-        assert_eq!(settings.studio.region, crate::cxone::studio::Region::Australia);
+        let studio = settings.backend_values.of(Backend::Studio);
+        assert_eq!(
+            studio.items("cxone-region"),
+            (Some(vec!["au".to_string()]), Source::Environment("CXONE_REGION"))
+        );
+    }
+
+    #[test]
+    fn a_backend_s_own_setting_is_read_by_its_row_s_parser_when_resolved() {
+        let file = ConfigFile::parse(std::path::Path::new("c.toml"), "cxone-cluster-api = \"ftp://x\"\n").unwrap();
+        let environment = |name: &str| (name == "CXONE_REGION").then(|| "mars".to_string());
+        let mut values = Values::new(&environment, Some(&file), false);
+        let error = Settings::resolve(&values).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "CXONE_REGION: `mars` is not a CXone region (global, fedramp, au, eu)"
+        );
+        values.give("cxone-region", vec!["eu".into()], Source::Input);
+        assert_eq!(
+            Settings::resolve(&values).unwrap_err().to_string(),
+            "c.toml: `cxone-cluster-api`: `ftp://x` is not an http(s) URL"
+        );
+        values.give("cxone-cluster-api", vec!["https://x".into()], Source::Input);
+        values.give("points-of-contact", vec!["Main".into()], Source::Input);
+        assert_eq!(
+            Settings::resolve(&values).unwrap_err().to_string(),
+            "input `points-of-contact`: point of contact mapping `Main` is not SCRIPT=ID[,ID...]"
+        );
+    }
+
+    #[test]
+    fn a_backend_s_values_show_no_value_when_printed() {
+        let environment = |name: &str| (name == "CXONE_ACCESS_KEY_SECRET").then(|| "s3cr3t-key".to_string());
+        let settings = Settings::resolve(&Values::new(&environment, None, false)).unwrap();
+        let studio = settings.backend_values.of(Backend::Studio);
+        assert_eq!(studio.text("cxone-access-key-secret").as_deref(), Some("s3cr3t-key"));
+        let printed = format!("{settings:?}");
+        assert!(
+            printed.contains("cxone-access-key-secret") && !printed.contains("s3cr3t"),
+            "{printed}"
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "`max-retries` is not a setting of the Studio backend")]
+    fn a_backend_reads_only_its_own_settings_from_its_values() {
+        Settings::default()
+            .backend_values
+            .of(Backend::Studio)
+            .text("max-retries");
     }
 
     #[test]

@@ -176,6 +176,14 @@ pub struct Setting {
     /// A report file's path: `Settings::reports` holds it by its key, and `report::FILE_FORMATS`
     /// names the renderer of the same key that writes it.
     pub report: bool,
+    /// The backend whose own setting it is (its connection, its release's options):
+    /// `Settings::resolve` keeps its value by key in `Settings::backend_values`, and the backend
+    /// reads it from there in its own module (Studio: `release/studio_tenant.rs`).
+    pub backend: Option<Backend>,
+    /// What its value must be beyond its kind's shape (a region's name, `SCRIPT=ID` items), checked
+    /// when the settings are resolved; whoever reads the typed value parses it with the same
+    /// function. `None`: its kind's parser alone.
+    pub parser: Option<fn(&str) -> Result<(), String>>,
     pub help: &'static str,
 }
 
@@ -192,6 +200,8 @@ impl Setting {
             scope: Scope::Anywhere,
             commands: 0,
             report: false,
+            backend: None,
+            parser: None,
             help,
         }
     }
@@ -222,6 +232,15 @@ impl Setting {
     }
     const fn report(mut self) -> Setting {
         self.report = true;
+        self
+    }
+    /// One of `backend`'s own settings.
+    const fn of(mut self, backend: Backend) -> Setting {
+        self.backend = Some(backend);
+        self
+    }
+    const fn parser(mut self, parser: fn(&str) -> Result<(), String>) -> Setting {
+        self.parser = Some(parser);
         self
     }
     const fn scope(mut self, scope: Scope) -> Setting {
@@ -350,55 +369,70 @@ pub static SETTINGS: &[Setting] = &[
     Setting::new("cxone-access-key-id", Kind::Text, "Studio: the access key id (its secret: CXONE_ACCESS_KEY_SECRET)")
         .flag_named("access-key-id", STUDIO)
         .input()
-        .env("CXONE_ACCESS_KEY_ID"),
+        .env("CXONE_ACCESS_KEY_ID")
+        .of(Backend::Studio),
     Setting::new("cxone-access-key-secret", Secret, "Studio: the access key's secret")
         .input()
         .env(ACCESS_KEY_SECRET_ENV)
-        .scope(Scope::Secret),
+        .scope(Scope::Secret)
+        .of(Backend::Studio),
     Setting::new("cxone-region", Choice(&["global", "fedramp", "au", "eu"]), "Studio: the region's login and discovery hosts")
         .flag(STUDIO)
         .input()
         .env("CXONE_REGION")
-        .default(Text("global")),
+        .default(Text("global"))
+        .of(Backend::Studio)
+        .parser(|text| text.parse::<crate::cxone::studio::Region>().map(drop)),
     Setting::new("cxone-issuer", Url, "Studio: the OIDC issuer (its discovery documents), instead of the region's")
         .flag(STUDIO)
         .input()
-        .env("CXONE_ISSUER"),
+        .env("CXONE_ISSUER")
+        .of(Backend::Studio),
     Setting::new("cxone-access-key-url", Url, "Studio: the access-key token route, instead of the region's")
         .flag(STUDIO)
         .input()
-        .env("CXONE_ACCESS_KEY_URL"),
+        .env("CXONE_ACCESS_KEY_URL")
+        .of(Backend::Studio),
     Setting::new("cxone-api-base", Url, "Studio: the API host; without it, discovered from the token's tenant")
         .flag(STUDIO)
         .input()
-        .env("CXONE_API_BASE"),
+        .env("CXONE_API_BASE")
+        .of(Backend::Studio),
     Setting::new("cxone-cluster-api", Url, "Studio: the fallback API host when discovery fails, `{cluster}` for the token's cluster")
         .flag(STUDIO)
         .input()
         .env("CXONE_CLUSTER_API")
-        .default(Text(DEFAULT_CLUSTER_API)),
+        .default(Text(DEFAULT_CLUSTER_API))
+        .of(Backend::Studio),
     Setting::new("cxone-api-version", Kind::Text, "Studio: the Studio API version pinned")
         .flag(STUDIO)
         .input()
         .env("CXONE_API_VERSION")
-        .default(Text(crate::cxone::studio_types::DEFAULT_API_VERSION)),
+        .default(Text(crate::cxone::studio_types::DEFAULT_API_VERSION))
+        .of(Backend::Studio),
     Setting::new("points-of-contact", Pairs, "Studio: which points of contact run a script once released: SCRIPT=ID[,ID...] (repeat, or one per line)")
         .flag_named("point-of-contact", RELEASE | ROLLBACK | PULL)
-        .input(),
+        .input()
+        .of(Backend::Studio)
+        .parser(|text| crate::cxone::studio::parse_points_of_contact([text]).map(drop)),
     Setting::new("allow-live-overwrite", Kind::Switch, "Studio: save over a `NAME__TAG` that holds other content (as `release --force`): a rollback to that tag then restores the new content")
         .flag(RELEASE)
         .input()
-        .default(Switch(false)),
+        .default(Switch(false))
+        .of(Backend::Studio),
     Setting::new("remote-validate", Kind::Switch, "Studio: also run CXone's own syntax check on every checked script (saved as `NAME__ci`)")
         .input()
         .default(Switch(false)),
     Setting::new("sandbox-prefix", Kind::Text, "Studio: put before each sandbox name of the remote syntax check (`PREFIX` + `NAME__ci`)")
         .flag(RELEASE | VALIDATE)
         .input()
-        .default(Text("")),
+        .default(Text(""))
+        .of(Backend::Studio),
     Setting::new("cxone-renames", Pairs, "Studio: an API name the tenant spells otherwise: CANONICAL=ACTUAL, for an endpoint path, a query parameter or an answer's field (repeat, or one per line)")
         .flag_named("cxone-rename", STUDIO)
-        .input(),
+        .input()
+        .of(Backend::Studio)
+        .parser(|text| crate::cxone::studio::Renames::parse([text]).map(drop)),
     Setting::new("check-drift", Kind::Switch, "Studio: warn at each checked script whose live script differs from the file")
         .input()
         .default(Switch(false)),
