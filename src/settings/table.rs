@@ -155,6 +155,9 @@ impl DefaultValue {
     }
 }
 
+/// A row's own parser: whether a value is one it takes, or why not.
+pub type Parser = fn(&str) -> Result<(), String>;
+
 /// One setting.
 #[derive(Debug, Clone, Copy)]
 pub struct Setting {
@@ -183,7 +186,7 @@ pub struct Setting {
     /// What its value must be beyond its kind's shape (a region's name, `SCRIPT=ID` items), checked
     /// when the settings are resolved; whoever reads the typed value parses it with the same
     /// function. `None`: its kind's parser alone.
-    pub parser: Option<fn(&str) -> Result<(), String>>,
+    pub parser: Option<Parser>,
     pub help: &'static str,
 }
 
@@ -239,7 +242,7 @@ impl Setting {
         self.backend = Some(backend);
         self
     }
-    const fn parser(mut self, parser: fn(&str) -> Result<(), String>) -> Setting {
+    const fn parser(mut self, parser: Parser) -> Setting {
         self.parser = Some(parser);
         self
     }

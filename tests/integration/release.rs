@@ -854,9 +854,9 @@ async fn each_setting_the_flows_api_backend_cannot_carry_is_refused_naming_it_an
 }
 
 /// A third backend, as a contributor would add one: a target (this module's `Skeleton`, a few
-/// dozen lines) is all the driver needs; the rest of the count (7 source files in all: the
-/// target, its arm in `release/mod.rs`'s `with_target`, its client and `pub mod`, its word in
-/// `settings.rs` and the table, the emulator's routes) is in ARCHITECTURE.md.
+/// dozen lines) is all the driver needs, and it reads its own connection setting by key from
+/// `Settings::backend_values` as Studio reads its own, with no field of `Settings`; the rest of
+/// the count (8 source files in all, its settings' rows included) is in ARCHITECTURE.md.
 mod skeleton {
     use cxone_flow::check::CheckReport;
     use cxone_flow::exit::Ending;
@@ -865,11 +865,21 @@ mod skeleton {
     use cxone_flow::release::target::{
         ItemResult, ReleaseTarget, RollbackFailure, RolledBackTo, Run, Setting, Status, Stopped,
     };
-    use cxone_flow::settings::Settings;
+    use cxone_flow::settings::resolve::{Source, Values};
+    use cxone_flow::settings::{Backend, Settings};
 
     /// A backend that "releases" every file of the report, or stops at its token step.
     struct Skeleton {
         token_refused: bool,
+    }
+
+    /// The skeleton's own setting, read by key as a backend reads its rows (those the table marks
+    /// `.of(Backend::…)`) in its own module. A test cannot add a row to the table, so it borrows
+    /// Studio's `cxone-api-base` (its row: `Url`, marked `.of(Backend::Studio)`); a backend of its
+    /// own would read its own backend's values the same way.
+    fn api_base(settings: &Settings) -> Result<Option<String>, String> {
+        let own = settings.backend_values.of(Backend::Studio);
+        own.url("cxone-api-base").map_err(|e| e.to_string())
     }
 
     impl ReleaseTarget for Skeleton {
@@ -887,8 +897,10 @@ mod skeleton {
             (setting == Setting::SmokeTest).then_some("it cannot simulate")
         }
 
-        fn ready(&self, _: &Settings) -> Result<(), String> {
-            Ok(())
+        fn ready(&self, settings: &Settings) -> Result<(), String> {
+            api_base(settings)?
+                .map(drop)
+                .ok_or("set `cxone-api-base`, where the skeleton's API is".into())
         }
 
         fn select(&self, report: &CheckReport, _: cxone_flow::registry::Severity) -> Result<Vec<String>, Blocked> {
@@ -923,8 +935,15 @@ mod skeleton {
         }
     }
 
+    /// The settings of a run whose workflow sets the skeleton's `cxone-api-base` to `api_base`.
+    fn resolved(api_base: &str) -> Result<Settings, String> {
+        let mut values = Values::default();
+        values.give("cxone-api-base", vec![api_base.into()], Source::Input);
+        Settings::resolve(&values).map_err(|e| e.to_string())
+    }
+
     fn settings(dir: &std::path::Path) -> Settings {
-        let mut settings = Settings::default();
+        let mut settings = resolved("https://api.skeleton.example").unwrap();
         settings.connection.audit_log = dir.join("audit.jsonl");
         settings.connection.commit = Some("abc".into());
         settings.connection.repository = Some("acme/ivr".into());
@@ -979,5 +998,34 @@ mod skeleton {
         // A rollback that ran and failed is exit 1.
         let failed = roll_back(&skeleton, "x", None, &settings).unwrap_err();
         assert_eq!(failed.ending(), Ending::RollbackFailed);
+    }
+
+    #[test]
+    fn the_skeleton_reads_its_own_setting_by_key_and_a_bad_one_never_reaches_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let skeleton = Skeleton { token_refused: false };
+        let settings = settings(dir.path());
+        assert_eq!(
+            api_base(&settings).unwrap().as_deref(),
+            Some("https://api.skeleton.example")
+        );
+        prepare(&skeleton, &settings, &[]).unwrap();
+        // Unset, the target is not ready: the run could not run (exit 2) before anything is sent.
+        let unset = Settings {
+            connection: settings.connection.clone(),
+            ..Settings::default()
+        };
+        let not_ready = prepare(&skeleton, &unset, &[]).unwrap_err();
+        assert_eq!(not_ready.ending(), Ending::CxoneRefused);
+        assert_eq!(
+            not_ready.to_string(),
+            "set `cxone-api-base`, where the skeleton's API is"
+        );
+        // A value its row's parser refuses stops the settings' resolution, named as it was set
+        // (exit 2 in both adapters), before any target is made.
+        assert_eq!(
+            resolved("ftp://api.skeleton.example").unwrap_err(),
+            "input `cxone-api-base`: `ftp://api.skeleton.example` is not an http(s) URL"
+        );
     }
 }
