@@ -79,19 +79,13 @@ pub struct Renames(Vec<(String, String)>);
 impl Renames {
     /// `CANONICAL=ACTUAL` items, comma- or line-separated.
     pub fn parse<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
-        let mut pairs = Vec::new();
-        for item in items.into_iter().flat_map(|s| s.split(['\n', ','])) {
-            let item = item.trim();
-            if item.is_empty() {
-                continue;
-            }
-            let (canonical, actual) = item
-                .split_once('=')
-                .filter(|(c, a)| !c.trim().is_empty() && !a.trim().is_empty())
-                .ok_or_else(|| format!("rename `{item}` is not CANONICAL=ACTUAL"))?;
-            pairs.push((canonical.trim().to_string(), actual.trim().to_string()));
-        }
-        Ok(Renames(pairs))
+        let pairs = pairs(items, ['\n', ','], "rename", "CANONICAL=ACTUAL")?;
+        Ok(Renames(
+            pairs
+                .into_iter()
+                .map(|(canonical, actual)| (canonical.to_string(), actual.to_string()))
+                .collect(),
+        ))
     }
 
     /// The tenant's name for a canonical one.
@@ -140,23 +134,37 @@ pub fn parse_points_of_contact<'a>(
     items: impl IntoIterator<Item = &'a str>,
 ) -> Result<std::collections::BTreeMap<String, Vec<String>>, String> {
     let mut map: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    for item in items.into_iter().flat_map(|s| s.split(['\n', ';'])) {
-        let item = item.trim();
-        if item.is_empty() {
-            continue;
-        }
-        let (script, ids) = item
-            .split_once('=')
-            .filter(|(s, ids)| !s.trim().is_empty() && !ids.trim().is_empty())
-            .ok_or_else(|| format!("point of contact mapping `{item}` is not SCRIPT=ID[,ID...]"))?;
+    for (script, ids) in pairs(items, ['\n', ';'], "point of contact mapping", "SCRIPT=ID[,ID...]")? {
         let ids = ids
             .split(',')
             .map(str::trim)
             .filter(|i| !i.is_empty())
             .map(str::to_string);
-        map.entry(script.trim().to_string()).or_default().extend(ids);
+        map.entry(script.to_string()).or_default().extend(ids);
     }
     Ok(map)
+}
+
+/// `NAME=VALUE` items, split on `separators`, each side trimmed and neither empty (blank items
+/// skipped); any other item is refused as `{what} `ITEM` is not {shape}`.
+fn pairs<'a>(
+    items: impl IntoIterator<Item = &'a str>,
+    separators: [char; 2],
+    what: &str,
+    shape: &str,
+) -> Result<Vec<(&'a str, &'a str)>, String> {
+    items
+        .into_iter()
+        .flat_map(|s| s.split(separators))
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.split_once('=')
+                .map(|(name, value)| (name.trim(), value.trim()))
+                .filter(|(name, value)| !name.is_empty() && !value.is_empty())
+                .ok_or_else(|| format!("{what} `{item}` is not {shape}"))
+        })
+        .collect()
 }
 
 /// How the Studio client finds and talks to a tenant.
@@ -655,5 +663,18 @@ mod tests {
             json!({"script": "Main", "scriptContent": {"header": {"scriptName": "Main"}}})
         );
         assert!(Renames::parse(["nothing"]).unwrap_err().contains("CANONICAL=ACTUAL"));
+    }
+
+    #[test]
+    fn points_of_contact_map_each_script_to_its_ids_from_any_list_of_them() {
+        let map = parse_points_of_contact(["Main = 4001, 4002; Sales=4003\n\nMain=4004"]).unwrap();
+        assert_eq!(map["Main"], ["4001", "4002", "4004"]);
+        assert_eq!(map["Sales"], ["4003"]);
+        for bad in ["Main", "=4001", "Main= "] {
+            assert_eq!(
+                parse_points_of_contact([bad]).unwrap_err(),
+                format!("point of contact mapping `{}` is not SCRIPT=ID[,ID...]", bad.trim())
+            );
+        }
     }
 }
