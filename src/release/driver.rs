@@ -13,14 +13,14 @@ use crate::release::gate::Blocked;
 use crate::release::payload::environment_for;
 use crate::release::run::open_audit;
 use crate::release::target::{ItemResult, ReleaseTarget, RollbackFailure, RolledBackTo, Run, Setting, Status};
-use crate::settings::Settings;
+use crate::settings::{Settings, table};
 
 /// Why a release or a rollback could not run (exit 2).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DriverError {
     #[error("{setting} cannot be used with the {backend} backend: {reason}")]
     Refused {
-        setting: &'static str,
+        setting: String,
         backend: &'static str,
         reason: &'static str,
     },
@@ -99,8 +99,9 @@ pub enum Release {
     Ran(Released),
 }
 
-/// The settings a run asks for that some backend may not carry: those set in `settings`, plus
-/// those that live outside them (`--payloads`, a Studio connection's), each with whether it is set.
+/// The settings a run asks for that some backend may not carry: those set in `settings` (every
+/// backend's own release option among them, `Setting::Own`), plus those that live outside them
+/// (`--payloads`, Studio's points of contact), each with whether it is set.
 pub fn asked(settings: &Settings, outside: &[(Setting, bool)]) -> Vec<Setting> {
     let options = &settings.release;
     let (environment, _) = environment_for(&options.tag, options.environment.as_deref(), &options.production_tags);
@@ -123,8 +124,14 @@ pub fn asked(settings: &Settings, outside: &[(Setting, bool)]) -> Vec<Setting> {
             Setting::ProductionTags,
             Setting::ActivationPriority,
             Setting::MaxConcurrency,
-            Setting::SandboxPrefix,
         ]
+        .into_iter()
+        .chain(
+            table::SETTINGS
+                .iter()
+                .filter(|s| s.elsewhere.is_some())
+                .map(|s| Setting::Own(s.key)),
+        )
         .map(|setting| (setting, setting.key().is_some_and(|key| settings.set.contains(key)))),
     )
     .chain(outside.iter().copied())
@@ -135,7 +142,10 @@ pub fn asked(settings: &Settings, outside: &[(Setting, bool)]) -> Vec<Setting> {
 /// The first of `asked` the target cannot carry, as the error that stops the run.
 pub fn refuse<T: ReleaseTarget>(target: &T, asked: &[Setting]) -> Result<(), DriverError> {
     for &setting in asked {
-        if let Some(reason) = target.cannot_carry(setting) {
+        let reason = target
+            .cannot_carry(setting)
+            .or_else(|| setting.refused_elsewhere(target.name()));
+        if let Some(reason) = reason {
             return Err(DriverError::Refused {
                 setting: setting.named(),
                 backend: target.name(),

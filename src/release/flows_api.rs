@@ -39,9 +39,6 @@ impl ReleaseTarget for FlowsApi {
             Setting::AllowLiveOverwrite => {
                 Some("a version is never overwritten; --force releases content a rollback undid")
             }
-            Setting::SandboxPrefix => {
-                Some("it names the sandboxes of Studio's remote syntax check, which a flow release has none of")
-            }
             _ => None,
         }
     }

@@ -55,7 +55,7 @@ impl ReleaseTarget for StudioTarget {
             | Setting::PointsOfContact
             | Setting::AllowLiveOverwrite
             | Setting::RollbackDryRun
-            | Setting::SandboxPrefix => None,
+            | Setting::Own(_) => None,
         }
     }
 

@@ -12,7 +12,7 @@ use crate::exit::Ending;
 use crate::registry::Severity;
 use crate::release::audit::AuditLog;
 use crate::release::gate::Blocked;
-use crate::settings::Settings;
+use crate::settings::{Settings, table};
 
 /// A release setting some backend may not be able to carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,14 +39,15 @@ pub enum Setting {
     ActivationPriority,
     /// `--max-concurrency` (input `max-concurrency`).
     MaxConcurrency,
-    /// `--sandbox-prefix` (input `sandbox-prefix`).
-    SandboxPrefix,
+    /// A backend's own release option, by its key in the settings table (`sandbox-prefix`): its
+    /// row says whose it is and why another backend's release cannot carry it (`elsewhere`).
+    Own(&'static str),
 }
 
 impl Setting {
     /// How a person names it: the flag, and where else it is set.
-    pub fn named(self) -> &'static str {
-        match self {
+    pub fn named(self) -> String {
+        let named = match self {
             Setting::Environment => "--environment (input `environment`)",
             Setting::Substitutions => "the environment's substitutions (`[environments.NAME.substitutions]`)",
             Setting::SmokeTest => "--smoke-test (input `smoke-test`)",
@@ -58,8 +59,25 @@ impl Setting {
             Setting::ProductionTags => "--production-tags (input `production-tags`)",
             Setting::ActivationPriority => "--activation-priority (input `activation-priority`)",
             Setting::MaxConcurrency => "--max-concurrency (input `max-concurrency`)",
-            Setting::SandboxPrefix => "--sandbox-prefix (input `sandbox-prefix`)",
-        }
+            Setting::Own(key) => {
+                let setting = table::setting(key);
+                let flag = setting.map_or_else(|| key.to_string(), |s| s.shown_as_flag());
+                return match setting.is_some_and(|s| s.input && s.flag.is_some()) {
+                    true => format!("{flag} (input `{key}`)"),
+                    false => flag,
+                };
+            }
+        };
+        named.to_string()
+    }
+
+    /// Why the backend named `backend` cannot carry it when its target does not say: a backend's
+    /// own release option under any other backend (its row's `elsewhere`).
+    pub fn refused_elsewhere(self, backend: &str) -> Option<&'static str> {
+        let Setting::Own(key) = self else { return None };
+        let setting = table::setting(key)?;
+        let whose = setting.backend.map(table::Backend::word);
+        setting.elsewhere.filter(|_| whose != Some(backend))
     }
 
     /// Its key in the settings table, for a setting read from it alone.
@@ -68,7 +86,7 @@ impl Setting {
             Setting::ProductionTags => Some("production-tags"),
             Setting::ActivationPriority => Some("activation-priority"),
             Setting::MaxConcurrency => Some("max-concurrency"),
-            Setting::SandboxPrefix => Some("sandbox-prefix"),
+            Setting::Own(key) => Some(key),
             _ => None,
         }
     }

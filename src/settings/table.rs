@@ -85,6 +85,14 @@ impl Backend {
         words
     };
 
+    /// The word `--backend` spells it with.
+    pub fn word(self) -> &'static str {
+        Backend::ALL
+            .iter()
+            .find(|(backend, _)| *backend == self)
+            .map_or("", |(_, word)| word)
+    }
+
     /// The backend a word names.
     pub fn of_word(word: &str) -> Option<Backend> {
         Backend::ALL
@@ -187,6 +195,10 @@ pub struct Setting {
     /// when the settings are resolved; whoever reads the typed value parses it with the same
     /// function. `None`: its kind's parser alone.
     pub parser: Option<Parser>,
+    /// For a backend's own release option: why another backend's release cannot carry it. Set
+    /// under another backend, the release is refused (exit 2) with this reason, unless that
+    /// backend's target gives its own.
+    pub elsewhere: Option<&'static str>,
     pub help: &'static str,
 }
 
@@ -205,6 +217,7 @@ impl Setting {
             report: false,
             backend: None,
             parser: None,
+            elsewhere: None,
             help,
         }
     }
@@ -244,6 +257,11 @@ impl Setting {
     }
     const fn parser(mut self, parser: Parser) -> Setting {
         self.parser = Some(parser);
+        self
+    }
+    /// A release option of its backend's alone, refused under any other for `reason`.
+    const fn refused_elsewhere(mut self, reason: &'static str) -> Setting {
+        self.elsewhere = Some(reason);
         self
     }
     const fn scope(mut self, scope: Scope) -> Setting {
@@ -430,7 +448,8 @@ pub static SETTINGS: &[Setting] = &[
         .flag(RELEASE | VALIDATE)
         .input()
         .default(Text(""))
-        .of(Backend::Studio),
+        .of(Backend::Studio)
+        .refused_elsewhere("it names the sandboxes of Studio's remote syntax check, which only a Studio release has"),
     Setting::new("cxone-renames", Pairs, "Studio: an API name the tenant spells otherwise: CANONICAL=ACTUAL, for an endpoint path, a query parameter or an answer's field (repeat, or one per line)")
         .flag_named("cxone-rename", STUDIO)
         .input()
@@ -577,6 +596,8 @@ mod tests {
         for s in SETTINGS {
             assert_eq!(s.flag.is_some(), s.commands != 0, "{}", s.key);
             assert!(s.kind != Secret || s.flag.is_none(), "{}", s.key);
+            // Only a backend's own setting is refused under the other backends.
+            assert!(s.elsewhere.is_none() || s.backend.is_some(), "{}", s.key);
         }
     }
 

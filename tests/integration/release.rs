@@ -854,9 +854,10 @@ async fn each_setting_the_flows_api_backend_cannot_carry_is_refused_naming_it_an
 }
 
 /// A third backend, as a contributor would add one: a target (this module's `Skeleton`, a few
-/// dozen lines) is all the driver needs, and it reads its own connection setting by key from
-/// `Settings::backend_values` as Studio reads its own, with no field of `Settings`; the rest of
-/// the count (8 source files in all, its settings' rows included) is in ARCHITECTURE.md.
+/// dozen lines) is all the driver needs; it reads its own connection setting by key from
+/// `Settings::backend_values` as Studio reads its own, with no field of `Settings`, and another
+/// backend's own release option is refused under it with no line of its own. The rest of the
+/// count (8 source files in all, its settings' rows included) is in ARCHITECTURE.md.
 mod skeleton {
     use cxone_flow::check::CheckReport;
     use cxone_flow::exit::Ending;
@@ -998,6 +999,26 @@ mod skeleton {
         // A rollback that ran and failed is exit 1.
         let failed = roll_back(&skeleton, "x", None, &settings).unwrap_err();
         assert_eq!(failed.ending(), Ending::RollbackFailed);
+    }
+
+    #[test]
+    fn another_backend_s_own_release_option_is_refused_with_no_line_of_the_skeleton_s() {
+        let mut values = Values::default();
+        values.give(
+            "cxone-api-base",
+            vec!["https://api.skeleton.example".into()],
+            Source::Input,
+        );
+        values.give("sandbox-prefix", vec!["ci_".into()], Source::Flag("sandbox-prefix"));
+        let settings = Settings::resolve(&values).unwrap();
+        // Studio's `sandbox-prefix` row is marked `.of(Backend::Studio).refused_elsewhere(..)`:
+        // the skeleton's `cannot_carry` says nothing of it, and the driver refuses it anyway.
+        let refused = prepare(&Skeleton { token_refused: false }, &settings, &asked(&settings, &[])).unwrap_err();
+        assert_eq!(refused.ending(), Ending::BadSetting);
+        assert_eq!(
+            refused.to_string(),
+            "--sandbox-prefix (input `sandbox-prefix`) cannot be used with the skeleton backend: it names the sandboxes of Studio's remote syntax check, which only a Studio release has"
+        );
     }
 
     #[test]
