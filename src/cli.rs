@@ -11,7 +11,6 @@ mod studio;
 use settings_args::SettingArgs;
 
 use cxone_flow::check::{self, FileReport, Settings as CheckSettings};
-use cxone_flow::config_file::{self, ConfigFile};
 use cxone_flow::discover;
 use cxone_flow::exit::{Ending, Exit};
 use cxone_flow::flow::model::{Flow, is_dtmf_entry};
@@ -30,6 +29,7 @@ use cxone_flow::report::human::Palette;
 use cxone_flow::report::json::Detail;
 use cxone_flow::safe_file::Root;
 use cxone_flow::settings::Settings;
+use cxone_flow::settings::file::{self as settings_file, ConfigFile};
 use cxone_flow::settings::resolve::Values;
 use cxone_flow::settings::table;
 use cxone_flow::sim::condition::Variables;
@@ -470,7 +470,7 @@ fn settings_file(args: &[std::ffi::OsString]) -> Result<Option<ConfigFile>, Stri
                 .map(PathBuf::from)
                 .find(|p| !p.as_os_str().to_string_lossy().starts_with('-') && p.exists())
                 .unwrap_or_else(|| PathBuf::from("."));
-            config_file::find(&start)
+            settings_file::find(&start)
         }
     };
     path.map(|p| ConfigFile::load(&p)).transpose()
@@ -484,7 +484,7 @@ fn effective_settings(config: Option<&ConfigFile>) -> String {
         Some(config) => format!("config file: {}\n", config.path.display()),
         None => format!(
             "config file: none ({} not found here or above)\n",
-            config_file::FILE_NAME
+            settings_file::FILE_NAME
         ),
     };
     let values = SettingArgs::<0>::default().values(config);

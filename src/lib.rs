@@ -17,7 +17,6 @@ pub mod action;
 pub mod allocator;
 pub mod check;
 pub mod clock;
-pub mod config_file;
 pub mod cxone;
 pub mod diagnostic;
 pub mod discover;

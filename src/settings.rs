@@ -9,10 +9,11 @@ use crate::redact::Redactor;
 use crate::registry::{RuleLimits, Severities, Severity};
 use resolve::{BackendValues, SettingError, Values, parse_percent};
 
+pub mod file;
 pub mod resolve;
 pub mod table;
 
-pub use crate::config_file::EnvironmentSettings;
+pub use crate::settings::file::EnvironmentSettings;
 
 /// Remote simulations of one flow at once.
 pub const DEFAULT_CASE_CONCURRENCY: usize = 8;

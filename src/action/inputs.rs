@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::config_file::ConfigFile;
 use crate::settings::Settings;
+use crate::settings::file::ConfigFile;
 use crate::settings::resolve::{SettingError, Source, Values};
 use crate::settings::table::{self, Kind};
 

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::action::context::PullRequest;
-use crate::config_file::{ConfigFile, FILE_NAME};
+use crate::settings::file::{ConfigFile, FILE_NAME};
 
 /// Why no settings could be taken (the run stops with exit 2).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

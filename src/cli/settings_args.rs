@@ -5,7 +5,7 @@
 use clap::builder::PossibleValuesParser;
 use clap::parser::ValueSource;
 use clap::{Arg, ArgAction, ArgMatches};
-use cxone_flow::config_file::ConfigFile;
+use cxone_flow::settings::file::ConfigFile;
 use cxone_flow::settings::resolve::{Source, Values};
 use cxone_flow::settings::table::{self, Commands, Kind, Setting};
 

@@ -7,7 +7,6 @@ use std::process::ExitCode;
 
 use cxone_flow::check::online::{Online, RemoteFinding, check_online};
 use cxone_flow::check::{self, CheckReport};
-use cxone_flow::config_file::ConfigFile;
 use cxone_flow::discover;
 use cxone_flow::exit::Ending;
 use cxone_flow::outcome::Outcome;
@@ -17,6 +16,7 @@ use cxone_flow::release::studio_target::StudioChecker;
 use cxone_flow::release::studio_tenant::{self, StudioSettings};
 use cxone_flow::report;
 use cxone_flow::safe_file::Root;
+use cxone_flow::settings::file::ConfigFile;
 use cxone_flow::settings::{Settings, table};
 
 use super::settings_args::SettingArgs;

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::config_file::ConfigFile;
 use crate::cxone::secret::Secret;
+use crate::settings::file::ConfigFile;
 use crate::settings::table::{self, Backend, Kind, Setting};
 
 /// Where a setting's value came from.
