@@ -98,8 +98,10 @@ pub fn check_drift(
 }
 
 /// Files CXone's findings on a checked report: each at its action's id in the script, under
-/// CXF040 (an error or a warning, as CXone said).
-pub fn file_findings(report: &mut CheckReport, found: &[(String, Vec<RemoteFinding>)]) {
+/// CXF040 (an error or a warning, as CXone said), unless the file holds it already (an online
+/// check before a release said the same). Returns what it filed, with each file's path.
+pub fn file_findings(report: &mut CheckReport, found: &[(String, Vec<RemoteFinding>)]) -> Vec<(String, Diagnostic)> {
+    let mut filed = Vec::new();
     for file in report.units.iter_mut().filter_map(|u| u.flow.as_mut()) {
         let path = file.source.display_path();
         let Some((_, findings)) = found.iter().find(|(p, _)| *p == path) else {
@@ -126,9 +128,13 @@ pub fn file_findings(report: &mut CheckReport, found: &[(String, Vec<RemoteFindi
             );
             let finding = Finding::new(Rule::RemoteSyntaxCheck, span, message)
                 .with_help("the tenant's own check, run by saving the script under its sandbox name (NAME__ci)");
-            file.diagnostics
-                .push(Diagnostic::locate(finding, severity, &file.source));
+            let diagnostic = Diagnostic::locate(finding, severity, &file.source);
+            if !file.diagnostics.contains(&diagnostic) {
+                filed.push((path.clone(), diagnostic.clone()));
+                file.diagnostics.push(diagnostic);
+            }
         }
         crate::check::sort_diagnostics(&mut file.diagnostics);
     }
+    filed
 }

@@ -1,5 +1,6 @@
 //! The Action as the runner runs it (`INPUT_*`, `GITHUB_*`, a real `pull_request` payload, a git
-//! repository as the workspace): in-process through the library's `action::run::run`, against a
+//! repository as the workspace): in-process through the library (`action::resolve`, then
+//! `action::run`, whose outcome's ending each run keeps), against a
 //! GitHub port in memory ([`MemoryGitHub`]) or the REST port and a fake GitHub API, and the CXone
 //! emulator, both on 127.0.0.1 port 0; a few runs spawn the built binary end to end. The log is
 //! read the way the runner reads stdout: workflow commands parsed and unescaped, `stop-commands`
@@ -14,6 +15,7 @@ use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, patch};
 use axum::{Json, Router};
+use cxone_flow::exit::Ending;
 use cxone_flow::github::GitHub;
 use cxone_flow::github::api::{CommentAction, GitHubError, PullFiles};
 use cxone_flow::github::changes::ChangedFile;
@@ -124,6 +126,8 @@ fn parse_outputs(text: &str) -> HashMap<String, String> {
 /// One run of the Action and what it left behind.
 pub(crate) struct ActionRun {
     pub(crate) code: i32,
+    /// How the run ended, as the library's outcome says (in-process runs only).
+    pub(crate) ending: Option<Ending>,
     pub(crate) stdout: String,
     pub(crate) commands: Vec<WorkflowCommand>,
     pub(crate) outputs: HashMap<String, String>,
@@ -153,6 +157,7 @@ pub(crate) fn run_binary(workspace: &Path, vars: &[(&str, &str)]) -> ActionRun {
     let stdout = String::from_utf8(output.stdout).unwrap();
     ActionRun {
         code: output.status.code().unwrap_or(-1),
+        ending: None,
         commands: runner_commands(&stdout),
         stdout,
         outputs: parse_outputs(&std::fs::read_to_string(&output_file).unwrap_or_default()),
@@ -194,7 +199,8 @@ pub(crate) fn run_action_on(workspace: &Path, vars: &[(&str, &str)], github: &dy
 }
 
 fn run_in_process(workspace: &Path, vars: &[(&str, &str)], github: Option<&dyn GitHub>) -> ActionRun {
-    use cxone_flow::action::run::{Log, mask, rest_github, run};
+    use cxone_flow::action::log::{Log, mask};
+    use cxone_flow::action::resolve::rest_github;
     let runner = tempfile::tempdir().unwrap();
     let (output_file, summary_file) = (runner.path().join("output"), runner.path().join("summary"));
     let mut all: HashMap<String, String> = owned(&[
@@ -221,10 +227,14 @@ fn run_in_process(workspace: &Path, vars: &[(&str, &str)], github: Option<&dyn G
         None => rest_github(&all, &context, &redactor).unwrap(),
     };
     let github = github.or(rest.as_ref().map(|r| r as &dyn GitHub));
-    let exit = run(&all, context, workspace.to_path_buf(), redactor, github, log);
+    let outcome = match cxone_flow::action::resolve(&all, &context, &redactor, github, &log) {
+        Ok(settings) => cxone_flow::action::run(&settings, &context, github, &log),
+        Err(outcome) => outcome,
+    };
     let stdout = lines.lock().unwrap().clone();
     ActionRun {
-        code: i32::from(exit.code()),
+        code: i32::from(outcome.exit().code()),
+        ending: Some(outcome.ending()),
         commands: runner_commands(&stdout),
         stdout,
         outputs: parse_outputs(&std::fs::read_to_string(&output_file).unwrap_or_default()),
