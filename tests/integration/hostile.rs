@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use cxone_emulator::{Config, Emulator, FaultRule, spawn};
 use cxone_flow::clock::Clock;
+use cxone_flow::exit::Ending;
 use cxone_flow::cxone::client::{ClientConfig, CxoneClient};
 use cxone_flow::cxone::secret::Secret;
 use serde_json::{Value, json};
@@ -694,7 +695,7 @@ async fn a_flow_that_cannot_be_prepared_fails_the_tag_with_exit_2() {
     std::os::unix::fs::symlink("real.flow.json", dir.path().join("flows/link.flow.json")).unwrap();
     // The link's finding turned off: the checks pass, but the link cannot become a payload.
     let run = run_action_async(dir.path(), tag_push(&emu, &[("INPUT_SEVERITY", "CXF031=off")])).await;
-    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert_eq!(run.ending, Some(Ending::NotSendable), "{}", run.stdout);
     let errors = annotations(&run.commands, "error");
     assert!(
         errors
