@@ -156,8 +156,8 @@ impl ActionSettings {
         // Files are read by their absolute paths in the workspace and shown relative to it.
         settings.check.shown_from = workspace.to_path_buf();
         settings.connection.root = Root::workspace(workspace);
-        settings.connection.run = std::mem::take(&mut settings.connection.run)
-            .completed(|name| vars.get(name).cloned(), Some(workspace));
+        settings.connection.run =
+            std::mem::take(&mut settings.connection.run).completed(|name| vars.get(name).cloned(), Some(workspace));
         Ok(ActionSettings {
             settings,
             workspace: workspace.to_path_buf(),

@@ -104,7 +104,8 @@ fn read_at_base(
 }
 
 /// Why a base version cannot be read.
-pub(crate) const NO_TOKEN_FOR_BASE: &str = "the base commit is not in the clone and there is no github-token to ask GitHub";
+pub(crate) const NO_TOKEN_FOR_BASE: &str =
+    "the base commit is not in the clone and there is no github-token to ask GitHub";
 
 /// Logs where a key or token may go this run, after refusing any host that is not NICE's, loopback
 /// or named in the workflow's `cxone-allowed-hosts`.

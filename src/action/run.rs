@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::action::context::{GitHubContext, PullRequest, Trigger};
 use crate::action::inputs::{ActionSettings, Shard};
 use crate::action::log::Log;
+use crate::action::resolve::NO_TOKEN_FOR_BASE;
 use crate::action::select::{Selection, repo_path, select, touched};
 use crate::check::online::{Online, check_drift, check_online};
 use crate::check::{self, CheckReport};
@@ -21,7 +22,6 @@ use crate::exit::{Ending, Exit};
 use crate::generate::merge;
 use crate::github::GitHub;
 use crate::github::api::FILES_CAP;
-use crate::action::resolve::NO_TOKEN_FOR_BASE;
 use crate::github::changes::{ChangedFile, git_diff, git_has_commit, git_show};
 use crate::outcome::Outcome;
 use crate::release::driver::{self, Release, Released};
@@ -109,7 +109,9 @@ impl Run<'_> {
         let (what, _) = target.nouns();
         let mut outcome = Outcome::unchecked();
         let (text, published) = match driver::roll_back(target, subject, self.inputs.rollback_to.as_deref(), settings) {
-            Err(RollbackFailure::CannotRun(ending, message)) => return self.log.stopped("cxone-flow", ending, &message),
+            Err(RollbackFailure::CannotRun(ending, message)) => {
+                return self.log.stopped("cxone-flow", ending, &message);
+            }
             Ok(done) => (done.text, done.published),
             Err(RollbackFailure::Failed(failure)) => {
                 let failure = format!("rollback of {what} {subject}: {failure}");
@@ -415,7 +417,11 @@ impl Run<'_> {
     }
 
     fn write_reports(&self, outcome: &Outcome) -> Vec<String> {
-        report::files::write(outcome, &self.inputs.settings.reports, &self.inputs.settings.connection.root)
+        report::files::write(
+            outcome,
+            &self.inputs.settings.reports,
+            &self.inputs.settings.connection.root,
+        )
     }
 
     /// CXone's syntax check of a release (when one ran), filed on the report (so the summary and

@@ -138,3 +138,52 @@ pub fn file_findings(report: &mut CheckReport, found: &[(String, Vec<RemoteFindi
     }
     filed
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checked_script() -> CheckReport {
+        let units = crate::discover::discover_in(
+            &[std::path::PathBuf::from("examples/studio/acme_main_ivr.json")],
+            &Default::default(),
+        )
+        .into_result()
+        .unwrap();
+        crate::check::check(&units, &crate::check::Settings::default())
+    }
+
+    #[test]
+    fn a_finding_is_filed_once_and_what_was_filed_is_returned() {
+        let mut report = checked_script();
+        let path = report.units[0].flow.as_ref().unwrap().source.display_path();
+        let found = vec![(
+            path.clone(),
+            vec![RemoteFinding {
+                action: "2".into(),
+                action_type: Some("PLAY".into()),
+                key: "Sequence".into(),
+                error: true,
+            }],
+        )];
+        let remote = |report: &CheckReport| {
+            report.units[0]
+                .flow
+                .as_ref()
+                .unwrap()
+                .diagnostics
+                .iter()
+                .filter(|d| d.rule == Rule::RemoteSyntaxCheck)
+                .count()
+        };
+        let filed = file_findings(&mut report, &found);
+        assert_eq!(filed.len(), 1);
+        assert_eq!(filed[0].0, path);
+        assert_eq!(filed[0].1.severity, Severity::Error);
+        assert!(filed[0].1.message.contains("`Sequence`"), "{}", filed[0].1.message);
+        assert_eq!(remote(&report), 1);
+        // An online check before the release said the same: nothing new is filed or returned.
+        assert!(file_findings(&mut report, &found).is_empty());
+        assert_eq!(remote(&report), 1);
+    }
+}

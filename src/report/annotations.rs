@@ -125,7 +125,11 @@ pub fn collect(outcome: &Outcome) -> Vec<Annotation> {
     let mut all = Vec::new();
     for file in report.files() {
         let path = file.source.display_path();
-        all.extend(file.diagnostics.iter().map(|d| Annotation::of_diagnostic(path.clone(), d)));
+        all.extend(
+            file.diagnostics
+                .iter()
+                .map(|d| Annotation::of_diagnostic(path.clone(), d)),
+        );
     }
     for simulated in report.simulations() {
         let flow_path = simulated.flow.source.display_path();

@@ -1340,33 +1340,21 @@ async fn a_tag_push_releases_and_the_rollback_input_restores() {
 /// given, never read from the process.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_runs_in_one_process_audit_each_its_own_actor_and_run() {
-    let secret = "identity-secret-5d1e";
-    let emu = cxone_emulator::spawn(cxone_emulator::Config {
-        client_secret: secret.into(),
-        ..cxone_emulator::Config::default()
-    })
-    .await
-    .unwrap();
-    let (base_url, token_url) = (emu.base_url(), emu.token_url());
+    let emu = crate::hostile::emulator(&[]).await;
     for (actor, run_id, sha) in [("alice", "101", "c0ffee1"), ("bob", "202", "c0ffee2")] {
         let dir = tempfile::tempdir().unwrap();
         let (flow, tests) = tiny_flow(actor);
         write(dir.path(), &format!("{actor}.flow.json"), &flow);
         write(dir.path(), &format!("{actor}.tests.json"), &tests);
-        let vars = owned(&[
-            ("GITHUB_EVENT_NAME", "push"),
-            ("GITHUB_REF", "refs/tags/v1"),
-            ("GITHUB_REF_TYPE", "tag"),
-            ("GITHUB_SHA", sha),
-            ("GITHUB_ACTOR", actor),
-            ("GITHUB_SERVER_URL", "https://github.com"),
-            ("GITHUB_RUN_ID", run_id),
-            ("INPUT_RELEASE-ON-TAG", "true"),
-            ("INPUT_CXONE-BASE-URL", &base_url),
-            ("INPUT_CXONE-TOKEN-URL", &token_url),
-            ("INPUT_CXONE-CLIENT-ID", "cxone-flow"),
-            ("INPUT_CXONE-CLIENT-SECRET", secret),
-        ]);
+        let vars = crate::hostile::tag_push(
+            &emu,
+            &[
+                ("GITHUB_SHA", sha),
+                ("GITHUB_ACTOR", actor),
+                ("GITHUB_SERVER_URL", "https://github.com"),
+                ("GITHUB_RUN_ID", run_id),
+            ],
+        );
         let run = run_action_async(dir.path(), vars).await;
         assert_eq!(run.ending, Some(Ending::Clean), "{}", run.stdout);
         let audit = std::fs::read_to_string(dir.path().join("cxone-flow-audit.jsonl")).unwrap();
@@ -1379,7 +1367,10 @@ async fn two_runs_in_one_process_audit_each_its_own_actor_and_run() {
                 format!("https://github.com/acme/ivr/actions/runs/{run_id}"),
                 "{audit}"
             );
-            assert_eq!((&line["repository"], &line["commit"]), (&json!("acme/ivr"), &json!(sha)));
+            assert_eq!(
+                (&line["repository"], &line["commit"]),
+                (&json!("acme/ivr"), &json!(sha))
+            );
         }
     }
 }
@@ -1498,7 +1489,12 @@ fn the_exclude_input_leaves_folders_out_of_a_push_run() {
     )
     .unwrap();
     let run = run_action(dir.path(), &[("GITHUB_EVENT_NAME", "push"), ("INPUT_PATHS", "flows")]);
-    assert_eq!(run.ending, Some(Ending::Findings), "the legacy flow is broken: {}", run.stdout);
+    assert_eq!(
+        run.ending,
+        Some(Ending::Findings),
+        "the legacy flow is broken: {}",
+        run.stdout
+    );
     let run = run_action(
         dir.path(),
         &[
@@ -1527,7 +1523,12 @@ fn the_working_directory_input_roots_paths_and_reports_but_annotations_name_repo
             ("INPUT_PATHS", "flows"),
         ],
     );
-    assert_eq!(run.ending, Some(Ending::Findings), "the fixture has failing cases: {}", run.stdout);
+    assert_eq!(
+        run.ending,
+        Some(Ending::Findings),
+        "the fixture has failing cases: {}",
+        run.stdout
+    );
     assert_eq!(run.outputs["flows-checked"], "1", "{:?}", run.outputs);
     let warnings = annotations(&run.commands, "warning");
     assert_eq!(warnings[0].properties["file"], "ivr/flows/support.flow.json");
