@@ -49,7 +49,7 @@ pub fn run() -> ExitCode {
     let port = github.as_ref().map(|g| g as &dyn GitHub);
     let outcome = match cxone_flow::action::resolve(&vars, &context, &redactor, port, &log) {
         Ok(settings) => cxone_flow::action::run(&settings, &context, port, &log),
-        Err(outcome) => outcome,
+        Err(problem) => problem.into(),
     };
     outcome.exit().into()
 }

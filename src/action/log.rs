@@ -1,11 +1,11 @@
 //! Where the Action's job log goes: a [`Log`] the adapter hands in (standard output, or a test's
-//! buffer), the secrets masked on it before anything else, and the line that stops a run.
+//! buffer), the secrets masked on it before anything else, and the error that stops a run.
 
 use std::collections::HashMap;
 
 use crate::action::inputs;
 use crate::exit::Ending;
-use crate::outcome::Outcome;
+use crate::outcome::Problem;
 use crate::redact::Redactor;
 use crate::report::annotations::{escape_data, escape_property};
 
@@ -40,13 +40,13 @@ impl Log {
         ));
     }
 
-    /// The outcome of a run that stops before it checks anything: `ending`, said in an `::error::`
-    /// titled `title`.
-    pub fn stopped(&self, title: &str, ending: Ending, message: &str) -> Outcome {
+    /// Why a run stops before it checks anything: `ending`, said in an `::error::` titled `title`.
+    pub fn stopped(&self, title: &str, ending: Ending, message: &str) -> Problem {
         self.error(title, message);
-        let mut outcome = Outcome::unchecked();
-        outcome.problem(ending, message);
-        outcome
+        Problem {
+            ending,
+            message: message.to_string(),
+        }
     }
 
     /// Text that may hold anything a pull request wrote (element ids, file names, file lines),

@@ -1,7 +1,7 @@
 //! The Action's settings resolved once, before anything runs: from the runner's variables and the
 //! event's context (the workspace, the pull request whose base commit's settings file applies,
 //! read from git or through the [`GitHub`] port), the settings file chosen, the inputs read, the
-//! hosts a credential may go to checked; or the outcome of a run that cannot start (exit 2).
+//! hosts a credential may go to checked; or the problem of a run that cannot start (exit 2).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -14,7 +14,7 @@ use crate::exit::Ending;
 use crate::github::GitHub;
 use crate::github::api::{GitHubError, RestGitHub};
 use crate::github::changes::{git_has_commit, git_show};
-use crate::outcome::Outcome;
+use crate::outcome::Problem;
 use crate::redact::Redactor;
 use crate::settings::Backend;
 
@@ -33,15 +33,15 @@ pub fn rest_github(
 /// The settings of one run of the Action from the runner's variables and the event's `context`,
 /// asking GitHub through `github` (none without a token or a repository) for a pull request's base
 /// settings file; `redactor` holds the secrets already masked. The settings line and the CXone
-/// hosts go to `log`; a run that cannot start is an outcome whose problem says why, logged as an
-/// error.
+/// hosts go to `log`; a run that cannot start gets the problem that says why (its outcome:
+/// `Outcome::from`), logged as an error.
 pub fn resolve(
     vars: &HashMap<String, String>,
     context: &GitHubContext,
     redactor: &Redactor,
     github: Option<&dyn GitHub>,
     log: &Log,
-) -> Result<ActionSettings, Outcome> {
+) -> Result<ActionSettings, Problem> {
     let Some(workspace) = context.workspace.as_deref() else {
         return Err(log.stopped("cxone-flow", Ending::BadSetting, "GITHUB_WORKSPACE is not set"));
     };

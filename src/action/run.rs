@@ -44,7 +44,7 @@ pub fn run(settings: &ActionSettings, context: &GitHubContext, github: Option<&d
     let run = Run {
         inputs: settings,
         context,
-        workspace: &settings.workspace,
+        workspace: settings.workspace.clone(),
         log,
         github,
     };
@@ -57,7 +57,7 @@ pub fn run(settings: &ActionSettings, context: &GitHubContext, github: Option<&d
 struct Run<'a> {
     inputs: &'a ActionSettings,
     context: &'a GitHubContext,
-    workspace: &'a Path,
+    workspace: PathBuf,
     log: &'a Log,
     github: Option<&'a dyn GitHub>,
 }
@@ -102,7 +102,7 @@ impl Run<'_> {
             settings: &settings,
         };
         release::with_target(&settings, with)
-            .unwrap_or_else(|message| self.log.stopped("cxone-flow", Ending::BadSetting, &message))
+            .unwrap_or_else(|message| self.log.stopped("cxone-flow", Ending::BadSetting, &message).into())
     }
 
     fn roll_back_with<T: ReleaseTarget>(&self, target: &T, subject: &str, settings: &Settings) -> Outcome {
@@ -110,7 +110,7 @@ impl Run<'_> {
         let mut outcome = Outcome::unchecked();
         let (text, published) = match driver::roll_back(target, subject, self.inputs.rollback_to.as_deref(), settings) {
             Err(RollbackFailure::CannotRun(ending, message)) => {
-                return self.log.stopped("cxone-flow", ending, &message);
+                return self.log.stopped("cxone-flow", ending, &message).into();
             }
             Ok(done) => (done.text, done.published),
             Err(RollbackFailure::Failed(failure)) => {
@@ -220,7 +220,7 @@ impl Run<'_> {
     fn check_and_release(&self) -> Outcome {
         let inputs = &self.inputs;
         let scope = discover::Scope {
-            boundary: Some(self.workspace.to_path_buf()),
+            boundary: Some(self.workspace.clone()),
             exclude: inputs.settings.exclude.clone(),
         };
         let mut notes = Vec::new();
@@ -259,7 +259,7 @@ impl Run<'_> {
         if found.nothing
             && let Some(error) = discovery_errors.first()
         {
-            return self.log.stopped("cxone-flow", Ending::Unreadable, error);
+            return self.log.stopped("cxone-flow", Ending::Unreadable, error).into();
         }
         let all = found.units;
         let selection = select(
@@ -449,7 +449,7 @@ impl Run<'_> {
         driver::refuse(target, &asked).map_err(failed)?;
         let released = match driver::release(target, report, &settings).map_err(failed)? {
             Release::Ran(released) => released,
-            Release::Blocked(blocked) => return releasable(tag, blocked, &self.log).map(|()| None),
+            Release::Blocked(blocked) => return releasable(tag, blocked, self.log).map(|()| None),
         };
         self.log
             .group(&format!("release {tag}"), &report::release::render_release(&released));

@@ -229,7 +229,7 @@ fn run_in_process(workspace: &Path, vars: &[(&str, &str)], github: Option<&dyn G
     let github = github.or(rest.as_ref().map(|r| r as &dyn GitHub));
     let outcome = match cxone_flow::action::resolve(&all, &context, &redactor, github, &log) {
         Ok(settings) => cxone_flow::action::run(&settings, &context, github, &log),
-        Err(outcome) => outcome,
+        Err(problem) => problem.into(),
     };
     let stdout = lines.lock().unwrap().clone();
     ActionRun {
