@@ -57,6 +57,7 @@ pub fn run(settings: &ActionSettings, context: &GitHubContext, github: Option<&d
 struct Run<'a> {
     inputs: &'a ActionSettings,
     context: &'a GitHubContext,
+    /// The settings' workspace: the checkout the run reads and writes in.
     workspace: PathBuf,
     log: &'a Log,
     github: Option<&'a dyn GitHub>,
