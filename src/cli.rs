@@ -287,6 +287,17 @@ fn resolved(values: &Values) -> Result<Settings, ExitCode> {
     Settings::resolve(values).map_err(|error| cannot_run(&error.to_string()))
 }
 
+/// The settings of a release or a rollback, whose audit log says who ran: `--repository` and
+/// `--commit`, else the runner's `GITHUB_*` variables, else the current folder's name and
+/// `git rev-parse HEAD` there.
+fn resolved_with_identity(values: &Values) -> Result<Settings, ExitCode> {
+    let mut settings = resolved(values)?;
+    let here = std::env::current_dir().ok();
+    settings.connection.run =
+        std::mem::take(&mut settings.connection.run).completed(|name| std::env::var(name).ok(), here.as_deref());
+    Ok(settings)
+}
+
 /// What discovery leaves out.
 fn scope_of(settings: &Settings) -> discover::Scope {
     discover::Scope {
@@ -783,7 +794,7 @@ fn check_streamed(
 /// when the gate refuses.
 fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
     let values = args.settings.values(config);
-    let mut settings = match resolved(&values) {
+    let mut settings = match resolved_with_identity(&values) {
         Ok(settings) => settings,
         Err(exit) => return exit,
     };
@@ -1053,7 +1064,7 @@ fn run_generate(args: GenerateArgs, config: Option<&ConfigFile>) -> ExitCode {
 
 /// `rollback`: restores an earlier version of one flow, or a script's points of contact.
 fn run_rollback(args: RollbackArgs, config: Option<&ConfigFile>) -> ExitCode {
-    let settings = match resolved(&args.settings.values(config)) {
+    let settings = match resolved_with_identity(&args.settings.values(config)) {
         Ok(settings) => settings,
         Err(exit) => return exit,
     };

@@ -24,7 +24,7 @@ fn return_freed_memory_at_once() {
 
 fn main() -> std::process::ExitCode {
     return_freed_memory_at_once();
-    if cxone_flow::action::wanted() {
+    if action_entry::wanted() {
         action_entry::run()
     } else {
         cli::run()

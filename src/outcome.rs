@@ -33,6 +33,15 @@ pub struct Problem {
     pub message: String,
 }
 
+impl From<Problem> for Outcome {
+    /// The outcome of a run that stopped before it checked anything, for `problem`.
+    fn from(problem: Problem) -> Outcome {
+        let mut outcome = Outcome::unchecked();
+        outcome.problems.push(problem);
+        outcome
+    }
+}
+
 impl Outcome {
     /// The outcome of a check: its report judged at `fail_on`, nothing else yet.
     pub fn checked(report: CheckReport, fail_on: Severity) -> Outcome {

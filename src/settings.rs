@@ -8,9 +8,11 @@ use crate::cxone::secret::Secret;
 use crate::redact::Redactor;
 use crate::registry::{RuleLimits, Severities, Severity};
 use resolve::{BackendValues, SettingError, Values, parse_percent};
+use run_info::RunInfo;
 
 pub mod file;
 pub mod resolve;
+pub mod run_info;
 pub mod table;
 
 pub use crate::settings::file::EnvironmentSettings;
@@ -97,8 +99,11 @@ impl Settings {
             client_secret: values.secret("cxone-client-secret"),
             max_retries: values.number("max-retries")?,
             audit_log: values.path("audit-log").unwrap_or_default(),
-            commit: values.text("commit"),
-            repository: values.text("repository"),
+            run: RunInfo {
+                commit: values.text("commit"),
+                repository: values.text("repository"),
+                ..RunInfo::default()
+            },
             root: Default::default(),
             redactor: Redactor::new(),
             progress: Default::default(),
@@ -184,10 +189,9 @@ pub struct Connection {
     pub client_secret: Option<Secret>,
     pub max_retries: u32,
     pub audit_log: PathBuf,
-    /// The commit released (default: `GITHUB_SHA`, else `git rev-parse HEAD`).
-    pub commit: Option<String>,
-    /// The repository released from (default: `GITHUB_REPOSITORY`, else the folder's name).
-    pub repository: Option<String>,
+    /// Who and what runs: the flags `--commit` and `--repository` here, the rest filled in by the
+    /// adapter (the runner's variables, the current folder) before a release or a rollback.
+    pub run: RunInfo,
     /// Where the audit log is written and read: the Action's workspace, else the current folder.
     pub root: crate::safe_file::Root,
     /// The run's secrets, scrubbed from whatever a server answers.

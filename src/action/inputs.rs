@@ -1,11 +1,13 @@
-//! The Action's inputs, read from `INPUT_*` variables exactly as the runner sets them (both
-//! spellings, blank meaning unset), layered over the environment and the settings file and
-//! resolved through the settings table like the command line's flags: a bad value names its
-//! input and nothing runs.
+//! The Action's settings ([`ActionSettings`]: the library's `Settings` and what only the Action
+//! does), read from `INPUT_*` variables exactly as the runner sets them (both spellings, blank
+//! meaning unset), layered over the environment and the settings file and resolved through the
+//! settings table like the command line's flags: a bad value names its input and nothing runs.
+//! The run's identity comes from the runner's variables, its files from the workspace.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use crate::safe_file::Root;
 use crate::settings::Settings;
 use crate::settings::file::ConfigFile;
 use crate::settings::resolve::{SettingError, Source, Values};
@@ -40,9 +42,12 @@ impl Shard {
 
 /// Everything the Action is configured with: the run's [`Settings`] and what only the Action does.
 #[derive(Debug, Clone)]
-pub struct Inputs {
-    /// Paths, report paths and the audit log resolved under `working-directory`.
+pub struct ActionSettings {
+    /// Paths, report paths and the audit log resolved under `working-directory`; files written
+    /// through the workspace's [`Root`]; the run's identity from the runner's variables.
     pub settings: Settings,
+    /// The folder the run reads and writes in: the checkout.
+    pub workspace: PathBuf,
     /// Resolved under `working-directory` (the repository's root by default), as the report paths.
     pub paths: Vec<PathBuf>,
     pub changed_only: bool,
@@ -122,9 +127,14 @@ fn working_directory(text: &str) -> Result<PathBuf, SettingError> {
     Ok(inside)
 }
 
-impl Inputs {
-    /// Reads and validates every input from the environment's variables, over the settings file.
-    pub fn read(vars: &HashMap<String, String>, file: Option<&ConfigFile>) -> Result<Inputs, SettingError> {
+impl ActionSettings {
+    /// Reads and validates every input from the runner's variables, over the settings file, for a
+    /// run in `workspace`.
+    pub fn read(
+        vars: &HashMap<String, String>,
+        file: Option<&ConfigFile>,
+        workspace: &Path,
+    ) -> Result<ActionSettings, SettingError> {
         let environment = |name: &str| vars.get(name).cloned();
         let mut values = Values::new(&environment, file, true);
         for setting in table::inputs() {
@@ -139,8 +149,18 @@ impl Inputs {
         let under = |path: PathBuf| base.join(path);
         let mut settings = Settings::resolve(&values)?;
         settings.reports = settings.reports.map(under);
-        Ok(Inputs {
+        // The summary's diffs and diagrams, and a tag's payloads, use each flow's JSON.
+        settings.check.keep_loaded = true;
+        settings.check.keep_clean_texts = true;
+        settings.check.keep_details = true;
+        // Files are read by their absolute paths in the workspace and shown relative to it.
+        settings.check.shown_from = workspace.to_path_buf();
+        settings.connection.root = Root::workspace(workspace);
+        settings.connection.run =
+            std::mem::take(&mut settings.connection.run).completed(|name| vars.get(name).cloned(), Some(workspace));
+        Ok(ActionSettings {
             settings,
+            workspace: workspace.to_path_buf(),
             // The file's `paths` too are read under `working-directory`.
             paths: values
                 .list("paths")
@@ -171,8 +191,8 @@ mod tests {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
-    fn read(vars: &HashMap<String, String>) -> Result<Inputs, SettingError> {
-        Inputs::read(vars, None)
+    fn read(vars: &HashMap<String, String>) -> Result<ActionSettings, SettingError> {
+        ActionSettings::read(vars, None, Path::new("."))
     }
 
     #[test]

@@ -1,12 +1,14 @@
-//! The GitHub Action's side of cxone-flow: inputs, the GitHub context, and which flows a run checks.
+//! The GitHub Action's side of cxone-flow: its settings resolved from the runner's variables and
+//! the GitHub context ([`resolve`]), which flows a run checks, and the run itself ([`run`]), a
+//! library call that returns the run's outcome.
 
 pub mod context;
 pub mod inputs;
+pub mod log;
+pub mod resolve;
 pub mod run;
 pub mod select;
 pub mod settings_file;
 
-/// Whether to run as the Action: on a GitHub runner (`GITHUB_ACTIONS=true`), with no arguments.
-pub fn wanted() -> bool {
-    std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") && std::env::args_os().len() == 1
-}
+pub use resolve::resolve;
+pub use run::run;

@@ -1,230 +1,66 @@
-//! The Action as a library call: given the runner's variables, the GitHub context, the workspace,
-//! the [`GitHub`] port and where its log goes, it chooses the settings file, reads the inputs,
-//! checks what the event calls for, releases on a tag or rolls back, and reports through the log,
-//! annotations, files, the job summary, outputs and the PR comment; it returns the run's exit.
+//! The Action as a library call: given its resolved settings (`action/resolve.rs`), the GitHub
+//! context, the [`GitHub`] port and where its log goes, it checks what the event calls for,
+//! releases on a tag or rolls back, and reports through the log, annotations, files, the job
+//! summary, outputs and the PR comment; it returns the run's [`Outcome`], whose exit is the code.
 //! Nothing here prints: every line goes to the [`Log`] the caller hands in. Nothing here depends
-//! on the process either: paths are resolved against the workspace, never the current folder, and
-//! every file the run writes goes through its own [`Root`], so runs in one process stay apart.
+//! on the process either: paths are resolved against the workspace, never the current folder,
+//! every file the run writes goes through its own `Root`, and the audit log's run identity is the
+//! settings', so runs in one process stay apart.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::action::context::{GitHubContext, PullRequest, Trigger};
-use crate::action::inputs::{self, Inputs, Shard};
+use crate::action::inputs::{ActionSettings, Shard};
+use crate::action::log::Log;
+use crate::action::resolve::NO_TOKEN_FOR_BASE;
 use crate::action::select::{Selection, repo_path, select, touched};
-use crate::action::settings_file;
 use crate::check::online::{Online, check_drift, check_online};
 use crate::check::{self, CheckReport};
 use crate::discover;
 use crate::exit::{Ending, Exit};
 use crate::generate::merge;
 use crate::github::GitHub;
-use crate::github::api::{FILES_CAP, GitHubError, RestGitHub};
-use crate::github::changes::{ChangedFile, git_diff, git_has_commit, git_head, git_show};
+use crate::github::api::FILES_CAP;
+use crate::github::changes::{ChangedFile, git_diff, git_has_commit, git_show};
 use crate::outcome::Outcome;
-use crate::redact::Redactor;
-use crate::registry::Rule;
 use crate::release::driver::{self, Release, Released};
 use crate::release::gate::Blocked;
 use crate::release::studio_target::StudioChecker;
 use crate::release::studio_tenant::StudioSettings;
 use crate::release::target::{ReleaseTarget, RollbackFailure};
 use crate::release::{self, WithTarget};
-use crate::report::annotations::{self, escape_data, escape_property};
+use crate::report::annotations;
 use crate::report::summary::{self, FlowChanges, STEP_SUMMARY_LIMIT, SummaryInput, TestChanges};
 use crate::report::{self, outputs};
-use crate::safe_file::Root;
 use crate::settings::{Backend, Settings};
 
 /// A PR comment may hold 65,536 characters; the summary in it stays well below.
 const COMMENT_BUDGET: usize = 60_000;
 
-/// Where the job log goes: each call one line (or more) the runner reads as it comes.
-pub struct Log(Box<dyn Fn(&str)>);
-
-impl Log {
-    pub fn new(write: impl Fn(&str) + 'static) -> Log {
-        Log(Box::new(write))
-    }
-
-    /// A line of the log, workflow commands included.
-    pub fn line(&self, text: &str) {
-        (self.0)(text);
-    }
-
-    /// An `::error::` without a location; the run cannot go on (exit 2).
-    fn cannot_run(&self, message: &str) -> Exit {
-        self.line(&format!("::error title=cxone-flow::{}", escape_data(message)));
-        Exit::CannotRun
-    }
-
-    /// Text that may hold anything a pull request wrote (element ids, file names, file lines),
-    /// with the runner's command processing stopped, under a token nobody can guess: the runner
-    /// reads `::cmd::` at the start of a line and `##[cmd]` anywhere in one.
-    pub fn untrusted(&self, text: &str) {
-        let token = uuid::Uuid::new_v4().simple().to_string();
-        self.line(&format!("::stop-commands::{token}"));
-        self.line(text);
-        self.line(&format!("::{token}::"));
-    }
-
-    /// [`Log::untrusted`] in a collapsed group.
-    fn group(&self, title: &str, text: &str) {
-        self.line(&format!("::group::{}", escape_data(title)));
-        self.untrusted(text);
-        self.line("::endgroup::");
-    }
-}
-
-/// Masks the run's secrets (`::add-mask::`, one line of each at a time) before a single other line
-/// reaches the log; the returned redactor scrubs the same secrets from every text a server sends.
-pub fn mask(vars: &HashMap<String, String>, log: &Log) -> Redactor {
-    let redactor = Redactor::new();
-    for secret in inputs::secrets(vars) {
-        redactor.add(&secret);
-        for line in secret.lines().filter(|l| !l.trim().is_empty()) {
-            log.line(&format!("::add-mask::{}", escape_data(line)));
-        }
-    }
-    redactor
-}
-
-/// The GitHub port over REST for a run: none without a `github-token` or a repository.
-pub fn rest_github(
-    vars: &HashMap<String, String>,
-    context: &GitHubContext,
-    redactor: &Redactor,
-) -> Result<Option<RestGitHub>, GitHubError> {
-    let (Ok((_, Some(token))), Some(repository)) = (inputs::early(vars), context.repository.as_deref()) else {
-        return Ok(None);
-    };
-    RestGitHub::new(&context.api_url, repository, &token, redactor.clone()).map(Some)
-}
-
-/// One run of the Action in `workspace` from the runner's variables and the event's context, asking
-/// GitHub through `github` (none without a token or a repository); `redactor` holds the secrets
-/// already masked.
-pub fn run(
-    vars: &HashMap<String, String>,
-    context: GitHubContext,
-    workspace: PathBuf,
-    redactor: Redactor,
-    github: Option<&dyn GitHub>,
-    log: Log,
-) -> Exit {
-    if let Err(error) = std::fs::read_dir(&workspace) {
-        return log.cannot_run(&format!(
-            "failed to enter the workspace `{}`: {error}",
-            workspace.display()
-        ));
-    }
-    let chosen = inputs::early(vars)
-        .map_err(|error| error.to_string())
-        .and_then(|(working_directory, token)| {
-            let pull_request = match &context.trigger {
-                Trigger::PullRequest(pr) => Some(pr),
-                _ => None,
-            };
-            let read_base = |path: &str| read_at_base(&workspace, &context, token.as_ref().and(github), path);
-            settings_file::choose(&workspace, &working_directory, pull_request, read_base).map_err(|e| e.to_string())
-        });
-    let config = match chosen {
-        Ok(chosen) => {
-            log.untrusted(&chosen.described);
-            chosen.config
-        }
-        Err(message) => {
-            log.line(&format!("::error title=cxone-flow config::{}", escape_data(&message)));
-            return Exit::CannotRun;
-        }
-    };
-    let inputs = match Inputs::read(vars, config.as_ref()) {
-        Ok(inputs) => inputs,
-        Err(error) => {
-            log.line(&format!(
-                "::error title={}::{}",
-                escape_property(&format!("cxone-flow input {}", error.key)),
-                escape_data(&error.to_string())
-            ));
-            return Exit::CannotRun;
-        }
-    };
-    if let Err(message) = log_cxone_hosts(&inputs, &log) {
-        return log.cannot_run(&message);
-    }
+/// One run of the Action with `settings`, for the event `context` says, asking GitHub through
+/// `github` (none without a token or a repository), its log streamed to `log`.
+pub fn run(settings: &ActionSettings, context: &GitHubContext, github: Option<&dyn GitHub>, log: &Log) -> Outcome {
     let run = Run {
-        inputs,
+        inputs: settings,
         context,
-        root: Root::workspace(&workspace),
-        workspace,
-        redactor,
+        workspace: settings.workspace.clone(),
         log,
         github,
     };
-    match &run.inputs.rollback_flow_id {
+    match &settings.rollback_flow_id {
         Some(flow_id) => run.rollback(flow_id),
         None => run.check_and_release(),
     }
 }
 
-/// A repository path at the pull request's base commit: from git when the clone has the commit,
-/// else from GitHub (when the run has a `github-token`).
-fn read_at_base(
-    workspace: &Path,
-    context: &GitHubContext,
-    github: Option<&dyn GitHub>,
-    path: &str,
-) -> Result<Option<Vec<u8>>, String> {
-    let Trigger::PullRequest(pr) = &context.trigger else {
-        return Ok(None);
-    };
-    if git_has_commit(workspace, &pr.base_sha) {
-        return Ok(git_show(workspace, &pr.base_sha, path));
-    }
-    let Some(github) = github else {
-        return Err(NO_TOKEN_FOR_BASE.into());
-    };
-    github.file_at(path, &pr.base_sha).map_err(|e| e.to_string())
-}
-
-/// Why a base version cannot be read.
-const NO_TOKEN_FOR_BASE: &str = "the base commit is not in the clone and there is no github-token to ask GitHub";
-
-/// Logs where a key or token may go this run, after refusing any host that is not NICE's, loopback
-/// or named in the workflow's `cxone-allowed-hosts`.
-fn log_cxone_hosts(inputs: &Inputs, log: &Log) -> Result<(), String> {
-    let studio = inputs.settings.backend == Backend::Studio;
-    let calls_cxone = inputs.release_on_tag
-        || inputs.rollback_flow_id.is_some()
-        || (studio && (inputs.remote_validate || inputs.check_drift));
-    if !calls_cxone {
-        return Ok(());
-    }
-    let urls = crate::release::credential_urls(&inputs.settings)?;
-    let hosts: Vec<String> = urls
-        .iter()
-        .map(|(what, url)| {
-            let host = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
-            let host = host.split(['/', '?']).next().unwrap_or_default();
-            let host = host.rsplit('@').next().unwrap_or_default();
-            format!("{what} {host}")
-        })
-        .collect();
-    log.untrusted(&format!("CXone hosts: {}", hosts.join(", ")));
-    Ok(())
-}
-
-struct Run<'g> {
-    inputs: Inputs,
-    context: GitHubContext,
+struct Run<'a> {
+    inputs: &'a ActionSettings,
+    context: &'a GitHubContext,
+    /// The settings' workspace: the checkout the run reads and writes in.
     workspace: PathBuf,
-    /// Every file the run writes (reports, the audit log) stays inside the workspace.
-    root: Root,
-    /// The run's secrets, scrubbed from whatever GitHub or CXone answer.
-    redactor: Redactor,
-    log: Log,
-    github: Option<&'g dyn GitHub>,
+    log: &'a Log,
+    github: Option<&'a dyn GitHub>,
 }
 
 impl Run<'_> {
@@ -233,19 +69,9 @@ impl Run<'_> {
         self.github.filter(|_| self.inputs.github_token.is_some())
     }
 
-    /// The library's settings, from the inputs and the context, for a release of `tag`.
+    /// The library's settings for a release of `tag`.
     fn settings(&self, tag: &str) -> Settings {
         let mut settings = self.inputs.settings.clone();
-        // The summary's diffs and diagrams, and a tag's payloads, use each flow's JSON.
-        settings.check.keep_loaded = true;
-        settings.check.keep_clean_texts = true;
-        settings.check.keep_details = true;
-        // Files are read by their absolute paths in the workspace and shown relative to it.
-        settings.check.shown_from = self.workspace.clone();
-        settings.connection.root = self.root.clone();
-        settings.connection.commit = self.context.sha.clone().or_else(|| git_head(&self.workspace));
-        settings.connection.repository = self.context.repository.clone();
-        settings.connection.redactor = self.redactor.clone();
         settings.release.tag = tag.to_string();
         settings
     }
@@ -269,26 +95,28 @@ impl Run<'_> {
 
     /// Rolls back what `rollback-flow-id` names: a flow (flows-api) or a script (studio), by the
     /// target the `backend` input names.
-    fn rollback(&self, subject: &str) -> Exit {
+    fn rollback(&self, subject: &str) -> Outcome {
         let settings = self.settings("rollback");
         let with = Rollback {
             run: self,
             subject,
             settings: &settings,
         };
-        release::with_target(&settings, with).unwrap_or_else(|message| self.log.cannot_run(&message))
+        release::with_target(&settings, with)
+            .unwrap_or_else(|message| self.log.stopped("cxone-flow", Ending::BadSetting, &message).into())
     }
 
-    fn roll_back_with<T: ReleaseTarget>(&self, target: &T, subject: &str, settings: &Settings) -> Exit {
+    fn roll_back_with<T: ReleaseTarget>(&self, target: &T, subject: &str, settings: &Settings) -> Outcome {
         let (what, _) = target.nouns();
         let mut outcome = Outcome::unchecked();
         let (text, published) = match driver::roll_back(target, subject, self.inputs.rollback_to.as_deref(), settings) {
-            Err(RollbackFailure::CannotRun(_, message)) => return self.log.cannot_run(&message),
+            Err(RollbackFailure::CannotRun(ending, message)) => {
+                return self.log.stopped("cxone-flow", ending, &message).into();
+            }
             Ok(done) => (done.text, done.published),
             Err(RollbackFailure::Failed(failure)) => {
                 let failure = format!("rollback of {what} {subject}: {failure}");
-                self.log
-                    .line(&format!("::error title=cxone-flow rollback::{}", escape_data(&failure)));
+                self.log.error("cxone-flow rollback", &failure);
                 outcome.problem(Ending::RollbackFailed, failure.clone());
                 (failure, serde_json::json!([]))
             }
@@ -306,10 +134,11 @@ impl Run<'_> {
                 ("audit-log", settings.connection.audit_log.display().to_string()),
             ])
         });
-        match written {
-            Ok(()) => outcome.exit(),
-            Err(message) => self.log.cannot_run(&message),
+        if let Err(message) = written {
+            self.log.error("cxone-flow", &message);
+            outcome.problem(Ending::NotWritten, message);
         }
+        outcome
     }
 
     /// The files the pull request changed, or why every flow is checked.
@@ -389,7 +218,7 @@ impl Run<'_> {
             .collect()
     }
 
-    fn check_and_release(&self) -> Exit {
+    fn check_and_release(&self) -> Outcome {
         let inputs = &self.inputs;
         let scope = discover::Scope {
             boundary: Some(self.workspace.clone()),
@@ -431,7 +260,7 @@ impl Run<'_> {
         if found.nothing
             && let Some(error) = discovery_errors.first()
         {
-            return self.log.cannot_run(error);
+            return self.log.stopped("cxone-flow", Ending::Unreadable, error).into();
         }
         let all = found.units;
         let selection = select(
@@ -452,8 +281,8 @@ impl Run<'_> {
                 .collect::<Vec<_>>()
                 .join("\n"),
         );
-        let settings = self.settings("");
-        let mut outcome = Outcome::checked(check::check(&selection.units, &settings.check), inputs.settings.fail_on);
+        let settings = &inputs.settings;
+        let mut outcome = Outcome::checked(check::check(&selection.units, &settings.check), settings.fail_on);
         outcome.notes = notes;
         // Why the run cannot succeed at all (exit 2); reported after everything else is written.
         for error in discovery_errors {
@@ -513,15 +342,14 @@ impl Run<'_> {
         if let Some(failure) = outcome.release.as_ref().and_then(|r| r.audit_failure.clone()) {
             outcome.problem(Ending::AuditLogNotWritten, failure);
         }
-        let mut cannot = outcome.cannot_run();
-        if let Some(first) = cannot.next() {
-            for problem in cannot {
-                self.log
-                    .line(&format!("::error title=cxone-flow::{}", escape_data(&problem.message)));
+        // Why the run could not do what it was asked: the first said last.
+        let cannot: Vec<&str> = outcome.cannot_run().map(|p| p.message.as_str()).collect();
+        if let Some((first, others)) = cannot.split_first() {
+            for message in others.iter().chain([first]) {
+                self.log.error("cxone-flow", message);
             }
-            return self.log.cannot_run(&first.message);
         }
-        outcome.exit()
+        outcome
     }
 
     /// `check`'s online hook: CXone's own syntax check of every checked script without errors
@@ -529,8 +357,8 @@ impl Run<'_> {
     /// CXF044), filed on the report before anything is rendered; a note for each skipped (no
     /// credentials, as on a pull request from a fork).
     fn check_online(&self, report: &mut CheckReport) -> Result<Vec<String>, String> {
-        let settings = self.settings("");
-        let studio = StudioSettings::checked(&settings)?;
+        let settings = &self.inputs.settings;
+        let studio = StudioSettings::checked(settings)?;
         let checker = StudioChecker {
             connection: &settings.connection,
             studio: &studio,
@@ -570,10 +398,7 @@ impl Run<'_> {
             self.log.untrusted(&clean.join("\n"));
         }
         for error in &report.read_errors {
-            self.log.line(&format!(
-                "::error title=cxone-flow::{}",
-                escape_data(&error.to_string())
-            ));
+            self.log.error("cxone-flow", &error.to_string());
         }
         self.log.untrusted(report::human::summary(outcome).trim_end());
         if self.inputs.annotations {
@@ -593,27 +418,22 @@ impl Run<'_> {
     }
 
     fn write_reports(&self, outcome: &Outcome) -> Vec<String> {
-        report::files::write(outcome, &self.inputs.settings.reports, &self.root)
+        report::files::write(
+            outcome,
+            &self.inputs.settings.reports,
+            &self.inputs.settings.connection.root,
+        )
     }
 
     /// CXone's syntax check of a release (when one ran), filed on the report (so the summary and
     /// the report files hold it) and annotated at the file and line of each action it named, as
     /// `validate` does.
     fn file_release_findings(&self, outcome: &mut Outcome) {
-        let Some(released) = outcome.release.take() else { return };
-        let remote = |outcome: &Outcome| -> Vec<annotations::Annotation> {
-            let code = Rule::RemoteSyntaxCheck.code();
-            annotations::collect(outcome)
-                .into_iter()
-                .filter(|a| a.title.starts_with(code))
-                .collect()
-        };
-        let before = remote(outcome);
-        released.file_findings(&mut outcome.report);
-        for annotation in remote(outcome).iter().filter(|a| !before.contains(a)) {
-            self.log.line(&annotation.command());
+        let Some(released) = &outcome.release else { return };
+        for (path, diagnostic) in released.file_findings(&mut outcome.report) {
+            self.log
+                .line(&annotations::Annotation::of_diagnostic(path, &diagnostic).command());
         }
-        outcome.release = Some(released);
     }
 
     /// On a tag: the release by `target` of what the checks passed, unless they failed; else how
@@ -630,17 +450,16 @@ impl Run<'_> {
         driver::refuse(target, &asked).map_err(failed)?;
         let released = match driver::release(target, report, &settings).map_err(failed)? {
             Release::Ran(released) => released,
-            Release::Blocked(blocked) => return releasable(tag, blocked, &self.log).map(|()| None),
+            Release::Blocked(blocked) => return releasable(tag, blocked, self.log).map(|()| None),
         };
         self.log
             .group(&format!("release {tag}"), &report::release::render_release(&released));
         for item in released.items.iter().filter(|i| i.failed()) {
             let warning = item.warning.as_ref().map(|w| format!(" ({w})")).unwrap_or_default();
-            self.log.line(&format!(
-                "::error title={}::{}",
-                escape_property(&format!("cxone-flow release of {}", item.id)),
-                escape_data(&format!("{}: {}{warning}", item.path, item.label))
-            ));
+            self.log.error(
+                &format!("cxone-flow release of {}", item.id),
+                &format!("{}: {}{warning}", item.path, item.label),
+            );
         }
         Ok(Some(released))
     }
@@ -660,10 +479,7 @@ impl Run<'_> {
             }
         };
         if let Err(error) = outcome {
-            self.log.line(&format!(
-                "::warning title=cxone-flow comment::{}",
-                escape_data(&error.to_string())
-            ));
+            self.log.warning("cxone-flow comment", &error.to_string());
         }
     }
 }
@@ -690,8 +506,8 @@ struct Rollback<'a> {
 }
 
 impl WithTarget for Rollback<'_> {
-    type Output = Exit;
-    fn with<T: ReleaseTarget>(self, target: &T) -> Exit {
+    type Output = Outcome;
+    fn with<T: ReleaseTarget>(self, target: &T) -> Outcome {
         self.run.roll_back_with(target, self.subject, self.settings)
     }
 }
@@ -745,10 +561,7 @@ fn append(path: &Path, text: &str) -> std::io::Result<()> {
 fn releasable(tag: &str, blocked: Blocked, log: &Log) -> Result<(), (Ending, String)> {
     match blocked {
         Blocked::ChecksFailed => {
-            log.line(&format!(
-                "::error title=cxone-flow release::{}",
-                escape_data(&blocked.describe(tag))
-            ));
+            log.error("cxone-flow release", &blocked.describe(tag));
             Ok(())
         }
         blocked => Err((Ending::NotSendable, blocked.describe(tag))),

@@ -98,8 +98,10 @@ pub fn check_drift(
 }
 
 /// Files CXone's findings on a checked report: each at its action's id in the script, under
-/// CXF040 (an error or a warning, as CXone said).
-pub fn file_findings(report: &mut CheckReport, found: &[(String, Vec<RemoteFinding>)]) {
+/// CXF040 (an error or a warning, as CXone said), unless the file holds it already (an online
+/// check before a release said the same). Returns what it filed, with each file's path.
+pub fn file_findings(report: &mut CheckReport, found: &[(String, Vec<RemoteFinding>)]) -> Vec<(String, Diagnostic)> {
+    let mut filed = Vec::new();
     for file in report.units.iter_mut().filter_map(|u| u.flow.as_mut()) {
         let path = file.source.display_path();
         let Some((_, findings)) = found.iter().find(|(p, _)| *p == path) else {
@@ -126,9 +128,62 @@ pub fn file_findings(report: &mut CheckReport, found: &[(String, Vec<RemoteFindi
             );
             let finding = Finding::new(Rule::RemoteSyntaxCheck, span, message)
                 .with_help("the tenant's own check, run by saving the script under its sandbox name (NAME__ci)");
-            file.diagnostics
-                .push(Diagnostic::locate(finding, severity, &file.source));
+            let diagnostic = Diagnostic::locate(finding, severity, &file.source);
+            if !file.diagnostics.contains(&diagnostic) {
+                filed.push((path.clone(), diagnostic.clone()));
+                file.diagnostics.push(diagnostic);
+            }
         }
         crate::check::sort_diagnostics(&mut file.diagnostics);
+    }
+    filed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checked_script() -> CheckReport {
+        let units = crate::discover::discover_in(
+            &[std::path::PathBuf::from("examples/studio/acme_main_ivr.json")],
+            &Default::default(),
+        )
+        .into_result()
+        .unwrap();
+        crate::check::check(&units, &crate::check::Settings::default())
+    }
+
+    #[test]
+    fn a_finding_is_filed_once_and_what_was_filed_is_returned() {
+        let mut report = checked_script();
+        let path = report.units[0].flow.as_ref().unwrap().source.display_path();
+        let found = vec![(
+            path.clone(),
+            vec![RemoteFinding {
+                action: "2".into(),
+                action_type: Some("PLAY".into()),
+                key: "Sequence".into(),
+                error: true,
+            }],
+        )];
+        let remote = |report: &CheckReport| {
+            report.units[0]
+                .flow
+                .as_ref()
+                .unwrap()
+                .diagnostics
+                .iter()
+                .filter(|d| d.rule == Rule::RemoteSyntaxCheck)
+                .count()
+        };
+        let filed = file_findings(&mut report, &found);
+        assert_eq!(filed.len(), 1);
+        assert_eq!(filed[0].0, path);
+        assert_eq!(filed[0].1.severity, Severity::Error);
+        assert!(filed[0].1.message.contains("`Sequence`"), "{}", filed[0].1.message);
+        assert_eq!(remote(&report), 1);
+        // An online check before the release said the same: nothing new is filed or returned.
+        assert!(file_findings(&mut report, &found).is_empty());
+        assert_eq!(remote(&report), 1);
     }
 }

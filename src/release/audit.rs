@@ -2,7 +2,6 @@
 //! loses nothing. Every line says which tool, tag, commit, repository, actor and run wrote it, and is
 //! scrubbed of every secret the run knows before it is written.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,6 +13,7 @@ use serde_json::{Map, Value, json};
 use crate::cxone::types::VersionPayload;
 use crate::progress::Step;
 use crate::redact::Redactor;
+use crate::settings::run_info::RunInfo;
 
 /// Every event the audit log records, with its own fields (camelCase on the line, beside the
 /// common ones). `docs/audit-log.md` documents each.
@@ -146,50 +146,6 @@ pub enum AuditEvent {
         from: String,
         to: String,
     },
-}
-
-/// Who and what ran: written on every line when known.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RunInfo {
-    /// `owner/repo`.
-    pub repository: Option<String>,
-    /// Who started the run (`GITHUB_ACTOR`).
-    pub actor: Option<String>,
-    /// The workflow run's page: `GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID`.
-    pub run_url: Option<String>,
-}
-
-impl RunInfo {
-    /// From the runner's `GITHUB_*` variables; empty outside a workflow.
-    pub fn from_vars(vars: &HashMap<String, String>) -> Self {
-        let get = |key: &str| vars.get(key).filter(|v| !v.is_empty()).cloned();
-        let repository = get("GITHUB_REPOSITORY");
-        let run_url = match (get("GITHUB_SERVER_URL"), &repository, get("GITHUB_RUN_ID")) {
-            (Some(server), Some(repository), Some(run)) => {
-                let attempt = get("GITHUB_RUN_ATTEMPT")
-                    .map(|a| format!("/attempts/{a}"))
-                    .unwrap_or_default();
-                Some(format!(
-                    "{}/{repository}/actions/runs/{run}{attempt}",
-                    server.trim_end_matches('/')
-                ))
-            }
-            _ => None,
-        };
-        RunInfo {
-            repository,
-            actor: get("GITHUB_ACTOR"),
-            run_url,
-        }
-    }
-
-    /// From this process's environment.
-    pub fn from_env() -> Self {
-        let vars = std::env::vars_os()
-            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-            .collect();
-        RunInfo::from_vars(&vars)
-    }
 }
 
 /// An audit event as a progress step.
@@ -349,6 +305,7 @@ impl AuditLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
 
     #[test]
     fn every_event_is_a_flushed_json_line_with_its_context() {
@@ -541,7 +498,7 @@ mod tests {
         let redactor = Redactor::new();
         let log = AuditLog::open(&Default::default(), &path, "v1", "abc")
             .unwrap()
-            .with_run(RunInfo::from_vars(&vars))
+            .with_run(RunInfo::from_vars(|name| vars.get(name).cloned()))
             .with_redactor(redactor.clone());
         redactor.add("tok-issued-mid-run");
         log.record(

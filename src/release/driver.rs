@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::check::CheckReport;
 use crate::check::online::file_findings;
+use crate::diagnostic::Diagnostic;
 use crate::exit::Ending;
 use crate::release::audit::AuditEvent;
 use crate::release::gate::Blocked;
@@ -75,15 +76,16 @@ impl Released {
     }
 
     /// Files what CXone's syntax check said of the items on the report they came from, at their
-    /// file and line (CXF040), as `validate --remote` does.
-    pub fn file_findings(&self, report: &mut CheckReport) {
+    /// file and line (CXF040), as `validate --remote` does; returns what it filed (what the report
+    /// did not hold already), with each file's path.
+    pub fn file_findings(&self, report: &mut CheckReport) -> Vec<(String, Diagnostic)> {
         let found: Vec<_> = self
             .items
             .iter()
             .filter(|i| !i.findings.is_empty())
             .map(|i| (i.path.clone(), i.findings.clone()))
             .collect();
-        file_findings(report, &found);
+        file_findings(report, &found)
     }
 
     /// How many items ended in `status`.

@@ -1,39 +1,14 @@
 //! What every release and rollback needs from the run's settings: the async runtime (from
-//! `http.rs`), the flows-api client, the audit log with `owner/repo@commit`; and the `versions` listing.
+//! `http.rs`), the flows-api client, the audit log with `owner/repo@commit` (the run's identity as
+//! its adapter resolved it, never the process's); and the `versions` listing.
 
 use crate::cxone::client::{ClientConfig, CxoneClient};
 use crate::cxone::types::{Version, VersionStatus};
-use crate::release::audit::{AuditLog, RunInfo};
+use crate::release::audit::AuditLog;
+use crate::settings::run_info::RunInfo;
 use crate::settings::{SECRET_ENV, Settings};
 
 pub use crate::http::runtime;
-
-/// The commit released: as configured, else `GITHUB_SHA`, else `git rev-parse HEAD`.
-fn commit_of(given: &Option<String>) -> String {
-    given
-        .clone()
-        .or_else(|| std::env::var("GITHUB_SHA").ok())
-        .or_else(|| {
-            let output = std::process::Command::new("git")
-                .args(["rev-parse", "HEAD"])
-                .output()
-                .ok()?;
-            output
-                .status
-                .success()
-                .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown".into())
-}
-
-/// The repository released from: as configured, else `GITHUB_REPOSITORY`, else the folder's name.
-fn repository_of(given: &Option<String>) -> String {
-    given
-        .clone()
-        .or_else(|| std::env::var("GITHUB_REPOSITORY").ok())
-        .or_else(|| std::env::current_dir().ok()?.file_name()?.to_str().map(str::to_string))
-        .unwrap_or_else(|| "unknown".into())
-}
 
 /// A client for the configured tenant (the secret added to the run's redactor).
 pub fn client(settings: &Settings, what: &str) -> Result<CxoneClient, String> {
@@ -53,17 +28,17 @@ pub fn client(settings: &Settings, what: &str) -> Result<CxoneClient, String> {
     CxoneClient::new(config).map_err(|e| e.to_string())
 }
 
-/// The audit log of a run for `tag`, and `owner/repo@commit`.
+/// The audit log of a run for `tag`, and `owner/repo@commit`: the run's identity as its adapter
+/// resolved it (`unknown` for what nobody named).
 pub fn open_audit(connection: &crate::settings::Connection, tag: &str) -> Result<(AuditLog, String), String> {
-    let commit = commit_of(&connection.commit);
-    let repository = repository_of(&connection.repository);
-    let run = RunInfo {
-        repository: Some(repository.clone()),
-        ..RunInfo::from_env()
-    };
-    let audit = AuditLog::open(&connection.root, &connection.audit_log, tag, &commit)
+    let run = &connection.run;
+    let (repository, commit) = (run.repository_or_unknown(), run.commit_or_unknown());
+    let audit = AuditLog::open(&connection.root, &connection.audit_log, tag, commit)
         .map_err(|e| format!("failed to open the audit log `{}`: {e}", connection.audit_log.display()))?
-        .with_run(run)
+        .with_run(RunInfo {
+            repository: Some(repository.to_string()),
+            ..run.clone()
+        })
         .with_redactor(connection.redactor.clone())
         .with_progress(connection.progress.clone());
     Ok((audit, format!("{repository}@{commit}")))

@@ -6,6 +6,7 @@
 
 use std::fmt::Write;
 
+use crate::diagnostic::Diagnostic;
 use crate::outcome::Outcome;
 use crate::registry::Severity;
 use crate::source::Location;
@@ -80,6 +81,21 @@ impl Annotation {
         }
     }
 
+    /// A finding's annotation, at its place in the file at `path`, its help under its message.
+    pub fn of_diagnostic(path: String, d: &Diagnostic) -> Self {
+        let mut message = d.message.clone();
+        if let Some(help) = &d.help {
+            let _ = write!(message, "\nhelp: {help}");
+        }
+        Annotation::at(
+            d.severity.into(),
+            path,
+            d.location,
+            format!("{} {}", d.rule.code(), d.rule.name()),
+            message,
+        )
+    }
+
     /// The workflow command line (without the newline).
     pub fn command(&self) -> String {
         let mut properties = vec![
@@ -108,19 +124,12 @@ pub fn collect(outcome: &Outcome) -> Vec<Annotation> {
     let report = &outcome.report;
     let mut all = Vec::new();
     for file in report.files() {
-        for d in &file.diagnostics {
-            let mut message = d.message.clone();
-            if let Some(help) = &d.help {
-                let _ = write!(message, "\nhelp: {help}");
-            }
-            all.push(Annotation::at(
-                d.severity.into(),
-                file.source.display_path(),
-                d.location,
-                format!("{} {}", d.rule.code(), d.rule.name()),
-                message,
-            ));
-        }
+        let path = file.source.display_path();
+        all.extend(
+            file.diagnostics
+                .iter()
+                .map(|d| Annotation::of_diagnostic(path.clone(), d)),
+        );
     }
     for simulated in report.simulations() {
         let flow_path = simulated.flow.source.display_path();

@@ -1,5 +1,6 @@
 //! The Action as the runner runs it (`INPUT_*`, `GITHUB_*`, a real `pull_request` payload, a git
-//! repository as the workspace): in-process through the library's `action::run::run`, against a
+//! repository as the workspace): in-process through the library (`action::resolve`, then
+//! `action::run`, whose outcome's ending each run keeps), against a
 //! GitHub port in memory ([`MemoryGitHub`]) or the REST port and a fake GitHub API, and the CXone
 //! emulator, both on 127.0.0.1 port 0; a few runs spawn the built binary end to end. The log is
 //! read the way the runner reads stdout: workflow commands parsed and unescaped, `stop-commands`
@@ -14,6 +15,7 @@ use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, patch};
 use axum::{Json, Router};
+use cxone_flow::exit::Ending;
 use cxone_flow::github::GitHub;
 use cxone_flow::github::api::{CommentAction, GitHubError, PullFiles};
 use cxone_flow::github::changes::ChangedFile;
@@ -124,6 +126,8 @@ fn parse_outputs(text: &str) -> HashMap<String, String> {
 /// One run of the Action and what it left behind.
 pub(crate) struct ActionRun {
     pub(crate) code: i32,
+    /// How the run ended, as the library's outcome says (in-process runs only).
+    pub(crate) ending: Option<Ending>,
     pub(crate) stdout: String,
     pub(crate) commands: Vec<WorkflowCommand>,
     pub(crate) outputs: HashMap<String, String>,
@@ -153,6 +157,7 @@ pub(crate) fn run_binary(workspace: &Path, vars: &[(&str, &str)]) -> ActionRun {
     let stdout = String::from_utf8(output.stdout).unwrap();
     ActionRun {
         code: output.status.code().unwrap_or(-1),
+        ending: None,
         commands: runner_commands(&stdout),
         stdout,
         outputs: parse_outputs(&std::fs::read_to_string(&output_file).unwrap_or_default()),
@@ -194,7 +199,8 @@ pub(crate) fn run_action_on(workspace: &Path, vars: &[(&str, &str)], github: &dy
 }
 
 fn run_in_process(workspace: &Path, vars: &[(&str, &str)], github: Option<&dyn GitHub>) -> ActionRun {
-    use cxone_flow::action::run::{Log, mask, rest_github, run};
+    use cxone_flow::action::log::{Log, mask};
+    use cxone_flow::action::resolve::rest_github;
     let runner = tempfile::tempdir().unwrap();
     let (output_file, summary_file) = (runner.path().join("output"), runner.path().join("summary"));
     let mut all: HashMap<String, String> = owned(&[
@@ -221,10 +227,14 @@ fn run_in_process(workspace: &Path, vars: &[(&str, &str)], github: Option<&dyn G
         None => rest_github(&all, &context, &redactor).unwrap(),
     };
     let github = github.or(rest.as_ref().map(|r| r as &dyn GitHub));
-    let exit = run(&all, context, workspace.to_path_buf(), redactor, github, log);
+    let outcome = match cxone_flow::action::resolve(&all, &context, &redactor, github, &log) {
+        Ok(settings) => cxone_flow::action::run(&settings, &context, github, &log),
+        Err(problem) => problem.into(),
+    };
     let stdout = lines.lock().unwrap().clone();
     ActionRun {
-        code: i32::from(exit.code()),
+        code: i32::from(outcome.exit().code()),
+        ending: Some(outcome.ending()),
         commands: runner_commands(&stdout),
         stdout,
         outputs: parse_outputs(&std::fs::read_to_string(&output_file).unwrap_or_default()),
@@ -758,7 +768,7 @@ fn a_pull_request_checks_the_flows_it_touches_and_reports_them_everywhere() {
         ("INPUT_SARIF-PATH", "reports/cxone-flow.sarif"),
     ];
     let run = run_action_on(clone.path(), &vars, &github);
-    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.ending, Some(Ending::Findings), "{}", run.stdout);
     assert_eq!(run.stdout.lines().next(), Some("::add-mask::ghs_faketoken123"));
 
     // Only the touched flows: card-activation, renamed-tiny, main-ivr (through its tests).
@@ -850,7 +860,7 @@ fn a_pull_request_checks_the_flows_it_touches_and_reports_them_everywhere() {
     }
     // A re-run updates the comment in place.
     let again = run_action_on(clone.path(), &vars, &github);
-    assert_eq!(again.code, 1);
+    assert_eq!(again.ending, Some(Ending::Findings));
     assert_eq!(github.comments.lock().unwrap().len(), 1);
 }
 
@@ -887,7 +897,7 @@ fn without_a_token_a_shallow_clone_falls_back_to_git_diff() {
             ("INPUT_PATHS", "flows"),
         ],
     );
-    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.ending, Some(Ending::Findings), "{}", run.stdout);
     assert!(
         run.stdout
             .contains("no github-token: the changed files come from git diff")
@@ -946,7 +956,7 @@ fn the_git_fallback_diffs_against_the_merge_base_so_main_s_own_changes_are_not_t
             ("INPUT_PATHS", "flows"),
         ],
     );
-    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.ending, Some(Ending::Clean), "{}", run.stdout);
     assert_eq!(
         run.outputs["flows-checked"], "1",
         "only a.flow.json is the PR's: {}",
@@ -968,7 +978,7 @@ fn a_pull_request_that_only_changes_a_test_file_shows_its_cases_not_no_change() 
         &[("flows/a.flow.json", &flow), ("flows/a.tests.json", &tests)],
         &[("flows/a.tests.json", more)],
     );
-    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.ending, Some(Ending::Clean), "{}", run.stdout);
     let summary = &run.summary;
     assert!(
         summary.contains("The flow itself is unchanged; its test cases changed (below)."),
@@ -993,7 +1003,7 @@ fn a_pull_request_checks_only_what_it_changed_though_an_unrelated_file_is_broken
         ],
         &[("flows/a.flow.json", &format!("{flow}\n"))],
     );
-    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.ending, Some(Ending::Clean), "{}", run.stdout);
     assert_eq!(run.outputs["flows-checked"], "1", "{}", run.stdout);
     assert_eq!(run.outputs["errors"], "0", "{}", run.stdout);
     // The broken files are neither read nor counted: the walk looks only for the changed flow.
@@ -1024,7 +1034,7 @@ fn a_pull_request_that_changes_a_test_file_checks_its_flow_too() {
         ],
         &[("flows/b.tests.json", &format!("{tests}\n"))],
     );
-    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.ending, Some(Ending::Clean), "{}", run.stdout);
     assert_eq!(run.outputs["flows-checked"], "1", "{}", run.stdout);
     assert_eq!(run.outputs["tests-total"], "1", "{}", run.stdout);
     assert_eq!(run.outputs["warnings"], "1", "{}", run.stdout);
@@ -1096,7 +1106,7 @@ async fn the_search_for_the_sticky_comment_reads_a_bounded_number_of_pages() {
     .await;
     let vars = pull_request_vars(&event, &api, &[("INPUT_COMMENT", "true")]);
     let run = run_action_async(repo.dir.path(), vars).await;
-    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.ending, Some(Ending::Findings), "{}", run.stdout);
     let state = fake.lock().unwrap();
     let listed = state
         .requests
@@ -1125,7 +1135,7 @@ fn a_hostile_element_id_reaches_the_log_as_data_never_as_a_command() {
         dir.path(),
         &[("GITHUB_EVENT_NAME", "push"), ("GITHUB_REF", "refs/heads/main")],
     );
-    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.ending, Some(Ending::Findings), "{}", run.stdout);
     // The only commands are ours: groups, one error annotation, nothing named by the flow.
     let names: Vec<&str> = run.commands.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, vec!["group", "endgroup", "error"], "{}", run.stdout);
@@ -1166,7 +1176,7 @@ fn bad_inputs_stop_the_run_with_an_error_naming_the_input() {
             dir.path(),
             &[(name, value), ("INPUT_CXONE-CLIENT-SECRET", "sekrit%value")],
         );
-        assert_eq!(run.code, 2);
+        assert_eq!(run.ending, Some(Ending::BadSetting));
         assert_eq!(run.stdout.lines().next(), Some("::add-mask::sekrit%25value"));
         let errors = annotations(&run.commands, "error");
         assert_eq!(errors.len(), 1);
@@ -1209,7 +1219,7 @@ fn annotations_stay_within_the_runners_limits_and_count_the_rest() {
         ),
     );
     let run = run_action(dir.path(), &[("GITHUB_EVENT_NAME", "workflow_dispatch")]);
-    assert_eq!(run.code, 1);
+    assert_eq!(run.ending, Some(Ending::Findings));
     let errors = annotations(&run.commands, "error");
     assert_eq!(errors.len(), 10, "{}", run.stdout);
     let notices = annotations(&run.commands, "notice");
@@ -1239,7 +1249,7 @@ fn shards_split_the_flows_between_jobs() {
     let mut checked = Vec::new();
     for shard in ["1/2", "2/2"] {
         let run = run_action(dir.path(), &[("GITHUB_EVENT_NAME", "push"), ("INPUT_SHARD", shard)]);
-        assert_eq!(run.code, 0);
+        assert_eq!(run.ending, Some(Ending::Clean));
         checked.push(run.outputs["flows-checked"].parse::<usize>().unwrap());
         assert!(run.summary.contains(&format!("This is shard {shard}")));
     }
@@ -1325,6 +1335,46 @@ async fn a_tag_push_releases_and_the_rollback_input_restores() {
     }
 }
 
+/// Two runs of the Action in one process, each handed its own runner variables, audit each its own
+/// actor, run page and commit: the run's identity is resolved from the variables the Action is
+/// given, never read from the process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_runs_in_one_process_audit_each_its_own_actor_and_run() {
+    let emu = crate::hostile::emulator(&[]).await;
+    for (actor, run_id, sha) in [("alice", "101", "c0ffee1"), ("bob", "202", "c0ffee2")] {
+        let dir = tempfile::tempdir().unwrap();
+        let (flow, tests) = tiny_flow(actor);
+        write(dir.path(), &format!("{actor}.flow.json"), &flow);
+        write(dir.path(), &format!("{actor}.tests.json"), &tests);
+        let vars = crate::hostile::tag_push(
+            &emu,
+            &[
+                ("GITHUB_SHA", sha),
+                ("GITHUB_ACTOR", actor),
+                ("GITHUB_SERVER_URL", "https://github.com"),
+                ("GITHUB_RUN_ID", run_id),
+            ],
+        );
+        let run = run_action_async(dir.path(), vars).await;
+        assert_eq!(run.ending, Some(Ending::Clean), "{}", run.stdout);
+        let audit = std::fs::read_to_string(dir.path().join("cxone-flow-audit.jsonl")).unwrap();
+        let lines: Vec<Value> = audit.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert!(lines.iter().any(|l| l["event"] == "version_published"), "{audit}");
+        for line in &lines {
+            assert_eq!(line["actor"], actor, "{audit}");
+            assert_eq!(
+                line["runUrl"],
+                format!("https://github.com/acme/ivr/actions/runs/{run_id}"),
+                "{audit}"
+            );
+            assert_eq!(
+                (&line["repository"], &line["commit"]),
+                (&json!("acme/ivr"), &json!(sha))
+            );
+        }
+    }
+}
+
 #[test]
 fn a_tag_whose_checks_fail_releases_nothing_and_missing_credentials_exit_2() {
     let dir = tempfile::tempdir().unwrap();
@@ -1340,7 +1390,7 @@ fn a_tag_whose_checks_fail_releases_nothing_and_missing_credentials_exit_2() {
         ("INPUT_RELEASE-ON-TAG", "true"),
     ];
     let run = run_action(dir.path(), &tag);
-    assert_eq!(run.code, 1);
+    assert_eq!(run.ending, Some(Ending::Findings));
     assert!(
         run.stdout
             .contains("release v2: the checks failed, so nothing was sent to CXone")
@@ -1349,10 +1399,10 @@ fn a_tag_whose_checks_fail_releases_nothing_and_missing_credentials_exit_2() {
     write(dir.path(), "a.flow.json", &flow);
     // Without `release-on-tag: true` a tag only checks: a release is opted into, never a side effect.
     let checked_only = run_action(dir.path(), &tag[..3]);
-    assert_eq!(checked_only.code, 0, "{}", checked_only.stdout);
+    assert_eq!(checked_only.ending, Some(Ending::Clean), "{}", checked_only.stdout);
     assert!(!checked_only.stdout.contains("release v2"), "{}", checked_only.stdout);
     let run = run_action(dir.path(), &tag);
-    assert_eq!(run.code, 2);
+    assert_eq!(run.ending, Some(Ending::CxoneRefused));
     assert!(
         annotations(&run.commands, "error")[0]
             .data
@@ -1416,7 +1466,7 @@ fn action_yml_declares_every_input_and_output() {
     write(dir.path(), "t.flow.json", &flow);
     write(dir.path(), "t.tests.json", &tests);
     let run = run_action(dir.path(), &[("GITHUB_EVENT_NAME", "push")]);
-    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.ending, Some(Ending::Clean), "{}", run.stdout);
     for written in run.outputs.keys() {
         assert!(outputs.contains(written), "output {written} is not declared");
     }
@@ -1439,7 +1489,12 @@ fn the_exclude_input_leaves_folders_out_of_a_push_run() {
     )
     .unwrap();
     let run = run_action(dir.path(), &[("GITHUB_EVENT_NAME", "push"), ("INPUT_PATHS", "flows")]);
-    assert_eq!(run.code, 1, "the legacy flow is broken: {}", run.stdout);
+    assert_eq!(
+        run.ending,
+        Some(Ending::Findings),
+        "the legacy flow is broken: {}",
+        run.stdout
+    );
     let run = run_action(
         dir.path(),
         &[
@@ -1448,7 +1503,7 @@ fn the_exclude_input_leaves_folders_out_of_a_push_run() {
             ("INPUT_EXCLUDE", "legacy/\n*.draft.flow.json"),
         ],
     );
-    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.ending, Some(Ending::Clean), "{}", run.stdout);
     assert_eq!(run.outputs["flows-checked"], "1", "{:?}", run.outputs);
 }
 
@@ -1468,7 +1523,12 @@ fn the_working_directory_input_roots_paths_and_reports_but_annotations_name_repo
             ("INPUT_PATHS", "flows"),
         ],
     );
-    assert_eq!(run.code, 1, "the fixture has failing cases: {}", run.stdout);
+    assert_eq!(
+        run.ending,
+        Some(Ending::Findings),
+        "the fixture has failing cases: {}",
+        run.stdout
+    );
     assert_eq!(run.outputs["flows-checked"], "1", "{:?}", run.outputs);
     let warnings = annotations(&run.commands, "warning");
     assert_eq!(warnings[0].properties["file"], "ivr/flows/support.flow.json");
@@ -1513,7 +1573,7 @@ fn in_process_a_push_checks_every_flow_and_a_failing_case_fails_the_run() {
     write(dir.path(), "t.tests.json", &tests);
     let push = [("GITHUB_EVENT_NAME", "push")];
     let run = run_action(dir.path(), &push);
-    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.ending, Some(Ending::Clean), "{}", run.stdout);
     assert_eq!(run.outputs["tests-total"], "1");
     write(
         dir.path(),
@@ -1521,7 +1581,7 @@ fn in_process_a_push_checks_every_flow_and_a_failing_case_fails_the_run() {
         r#"{"cases": [{"name": "hangs up", "input": {"dtmf": []}, "expect": {"finalElement": "start"}}]}"#,
     );
     let run = run_action(dir.path(), &push);
-    assert_eq!(run.code, 1);
+    assert_eq!(run.ending, Some(Ending::Findings));
     assert!(
         annotations(&run.commands, "error")
             .iter()
@@ -1531,7 +1591,7 @@ fn in_process_a_push_checks_every_flow_and_a_failing_case_fails_the_run() {
     );
     // A bad input names the input and stops the run (exit 2) before anything is checked.
     let run = run_action(dir.path(), &[("GITHUB_EVENT_NAME", "push"), ("INPUT_SHARD", "3/2")]);
-    assert_eq!(run.code, 2);
+    assert_eq!(run.ending, Some(Ending::BadSetting));
     assert_eq!(
         annotations(&run.commands, "error")[0].properties["title"],
         "cxone-flow input shard"

@@ -3,6 +3,8 @@
 
 use std::fs;
 
+use cxone_flow::exit::Ending;
+
 use crate::action::{run_action, tiny_flow, write};
 use crate::run;
 
@@ -77,7 +79,7 @@ fn the_action_takes_the_file_s_settings_for_inputs_left_blank() {
     assert_eq!(set.code, 0, "the input wins: {}", set.stdout);
     fs::write(dir.path().join("cxone-flow.toml"), "github-token = \"x\"\n").unwrap();
     let refused = run_action(dir.path(), &[]);
-    assert_eq!(refused.code, 2);
+    assert_eq!(refused.ending, Some(Ending::BadSetting));
     assert!(
         refused.stdout.contains("::error title=cxone-flow config::"),
         "{}",

@@ -13,6 +13,7 @@ use cxone_emulator::{Config, Emulator, FaultRule, spawn};
 use cxone_flow::clock::Clock;
 use cxone_flow::cxone::client::{ClientConfig, CxoneClient};
 use cxone_flow::cxone::secret::Secret;
+use cxone_flow::exit::Ending;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -602,7 +603,7 @@ fn in_action_mode_a_folder_linked_out_of_the_workspace_brings_nothing_in() {
 // ---------------------------------------------------------------------------------------------
 // 3. Exit codes never lie.
 
-async fn emulator(faults: &[&str]) -> Emulator {
+pub(crate) async fn emulator(faults: &[&str]) -> Emulator {
     spawn(Config {
         client_secret: SECRET.into(),
         faults: faults.iter().map(|f| FaultRule::parse(f).unwrap()).collect(),
@@ -621,7 +622,8 @@ async fn requests(emu: &Emulator) -> Vec<Value> {
         .unwrap()
 }
 
-fn tag_push(emu: &Emulator, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+/// The variables of a push of tag `v1.0.0` that releases to `emu`, then `extra`.
+pub(crate) fn tag_push(emu: &Emulator, extra: &[(&str, &str)]) -> Vec<(String, String)> {
     let (base, token) = (emu.base_url(), emu.token_url());
     let mut vars = owned(&[
         ("INPUT_CXONE-BASE-URL", base.as_str()),
@@ -694,7 +696,7 @@ async fn a_flow_that_cannot_be_prepared_fails_the_tag_with_exit_2() {
     std::os::unix::fs::symlink("real.flow.json", dir.path().join("flows/link.flow.json")).unwrap();
     // The link's finding turned off: the checks pass, but the link cannot become a payload.
     let run = run_action_async(dir.path(), tag_push(&emu, &[("INPUT_SEVERITY", "CXF031=off")])).await;
-    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert_eq!(run.ending, Some(Ending::NotSendable), "{}", run.stdout);
     let errors = annotations(&run.commands, "error");
     assert!(
         errors

@@ -946,8 +946,8 @@ mod skeleton {
     fn settings(dir: &std::path::Path) -> Settings {
         let mut settings = resolved("https://api.skeleton.example").unwrap();
         settings.connection.audit_log = dir.join("audit.jsonl");
-        settings.connection.commit = Some("abc".into());
-        settings.connection.repository = Some("acme/ivr".into());
+        settings.connection.run.commit = Some("abc".into());
+        settings.connection.run.repository = Some("acme/ivr".into());
         settings.release.tag = "v1".into();
         settings
     }

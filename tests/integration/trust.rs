@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use cxone_emulator::{Config, spawn};
+use cxone_flow::exit::Ending;
 
 use crate::action::{commit_all, git, owned, pull_request_event, run_action, run_action_async, tiny_flow, write};
 
@@ -163,7 +164,7 @@ async fn without_the_base_commit_in_the_clone_its_settings_come_from_the_api() {
     // No token and no base commit: the checkout's file is refused, saying what to do.
     let without_token: Vec<_> = vars.into_iter().filter(|(k, _)| k != "INPUT_GITHUB-TOKEN").collect();
     let run = run_action_async(dir.path(), without_token).await;
-    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert_eq!(run.ending, Some(Ending::BadSetting), "{}", run.stdout);
     assert!(
         run.stdout.contains("there is no github-token to ask GitHub") && run.stdout.contains("fetch-depth: 0"),
         "{}",
@@ -190,7 +191,7 @@ fn a_key_goes_only_to_nice_s_hosts_unless_the_workflow_names_another() {
             ("INPUT_CXONE-ACCESS-KEY-SECRET", KEY_SECRET),
         ],
     );
-    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert_eq!(run.ending, Some(Ending::CxoneRefused), "{}", run.stdout);
     let error = run.commands.iter().find(|c| c.name == "error").unwrap();
     assert!(
         error
@@ -207,7 +208,7 @@ fn a_key_goes_only_to_nice_s_hosts_unless_the_workflow_names_another() {
         "cxone-allowed-hosts = \"keys.attacker.invalid\"\n",
     );
     let refused = run_action(dir.path(), &[("INPUT_PATHS", "flows")]);
-    assert_eq!(refused.code, 2);
+    assert_eq!(refused.ending, Some(Ending::BadSetting));
     assert!(
         refused
             .stdout
@@ -293,7 +294,7 @@ fn report_files_never_follow_a_committed_link_or_leave_the_workspace() {
             ("INPUT_REPORT-PATH", ""),
         ],
     );
-    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert_eq!(run.ending, Some(Ending::NotWritten), "{}", run.stdout);
     assert!(
         run.stdout
             .contains("is a symbolic link; cxone-flow never writes through a link"),
@@ -341,7 +342,7 @@ async fn the_audit_log_and_payload_files_stay_where_they_belong() {
         ]),
     )
     .await;
-    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert_eq!(run.ending, Some(Ending::AuditLogNotWritten), "{}", run.stdout);
     assert!(
         run.stdout.contains("cxone-flow-audit.jsonl` is a symbolic link"),
         "{}",
@@ -498,7 +499,7 @@ fn two_runs_in_one_process_each_stay_inside_their_own_workspace() {
     assert_eq!(own.code, 0, "{}", own.stdout);
     assert!(a.join("reports/junit.xml").is_file());
     assert!(a.join("cxone-flow-report.json").is_file());
-    assert_eq!(into_other.code, 2, "{}", into_other.stdout);
+    assert_eq!(into_other.ending, Some(Ending::NotWritten), "{}", into_other.stdout);
     assert!(
         into_other.stdout.contains("is outside the workspace"),
         "{}",

@@ -1,0 +1,132 @@
+//! The Action's settings resolved once, before anything runs: from the runner's variables and the
+//! event's context (the workspace, the pull request whose base commit's settings file applies,
+//! read from git or through the [`GitHub`] port), the settings file chosen, the inputs read, the
+//! hosts a credential may go to checked; or the problem of a run that cannot start (exit 2).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::action::context::{GitHubContext, Trigger};
+use crate::action::inputs::{self, ActionSettings};
+use crate::action::log::Log;
+use crate::action::settings_file;
+use crate::exit::Ending;
+use crate::github::GitHub;
+use crate::github::api::{GitHubError, RestGitHub};
+use crate::github::changes::{git_has_commit, git_show};
+use crate::outcome::Problem;
+use crate::redact::Redactor;
+use crate::settings::Backend;
+
+/// The GitHub port over REST for a run: none without a `github-token` or a repository.
+pub fn rest_github(
+    vars: &HashMap<String, String>,
+    context: &GitHubContext,
+    redactor: &Redactor,
+) -> Result<Option<RestGitHub>, GitHubError> {
+    let (Ok((_, Some(token))), Some(repository)) = (inputs::early(vars), context.repository.as_deref()) else {
+        return Ok(None);
+    };
+    RestGitHub::new(&context.api_url, repository, &token, redactor.clone()).map(Some)
+}
+
+/// The settings of one run of the Action from the runner's variables and the event's `context`,
+/// asking GitHub through `github` (none without a token or a repository) for a pull request's base
+/// settings file; `redactor` holds the secrets already masked. The settings line and the CXone
+/// hosts go to `log`; a run that cannot start gets the problem that says why (its outcome:
+/// `Outcome::from`), logged as an error.
+pub fn resolve(
+    vars: &HashMap<String, String>,
+    context: &GitHubContext,
+    redactor: &Redactor,
+    github: Option<&dyn GitHub>,
+    log: &Log,
+) -> Result<ActionSettings, Problem> {
+    let Some(workspace) = context.workspace.as_deref() else {
+        return Err(log.stopped("cxone-flow", Ending::BadSetting, "GITHUB_WORKSPACE is not set"));
+    };
+    if let Err(error) = std::fs::read_dir(workspace) {
+        return Err(log.stopped(
+            "cxone-flow",
+            Ending::Unreadable,
+            &format!("failed to enter the workspace `{}`: {error}", workspace.display()),
+        ));
+    }
+    let chosen = inputs::early(vars)
+        .map_err(|error| error.to_string())
+        .and_then(|(working_directory, token)| {
+            let pull_request = match &context.trigger {
+                Trigger::PullRequest(pr) => Some(pr),
+                _ => None,
+            };
+            let read_base = |path: &str| read_at_base(workspace, context, token.as_ref().and(github), path);
+            settings_file::choose(workspace, &working_directory, pull_request, read_base).map_err(|e| e.to_string())
+        });
+    let config = match chosen {
+        Ok(chosen) => {
+            log.untrusted(&chosen.described);
+            chosen.config
+        }
+        Err(message) => return Err(log.stopped("cxone-flow config", Ending::BadSetting, &message)),
+    };
+    let mut settings = match ActionSettings::read(vars, config.as_ref(), workspace) {
+        Ok(settings) => settings,
+        Err(error) => {
+            let title = format!("cxone-flow input {}", error.key);
+            return Err(log.stopped(&title, Ending::BadSetting, &error.to_string()));
+        }
+    };
+    settings.settings.connection.redactor = redactor.clone();
+    if let Err(message) = log_cxone_hosts(&settings, log) {
+        return Err(log.stopped("cxone-flow", Ending::CxoneRefused, &message));
+    }
+    Ok(settings)
+}
+
+/// A repository path at the pull request's base commit: from git when the clone has the commit,
+/// else from GitHub (when the run has a `github-token`).
+fn read_at_base(
+    workspace: &Path,
+    context: &GitHubContext,
+    github: Option<&dyn GitHub>,
+    path: &str,
+) -> Result<Option<Vec<u8>>, String> {
+    let Trigger::PullRequest(pr) = &context.trigger else {
+        return Ok(None);
+    };
+    if git_has_commit(workspace, &pr.base_sha) {
+        return Ok(git_show(workspace, &pr.base_sha, path));
+    }
+    let Some(github) = github else {
+        return Err(NO_TOKEN_FOR_BASE.into());
+    };
+    github.file_at(path, &pr.base_sha).map_err(|e| e.to_string())
+}
+
+/// Why a base version cannot be read.
+pub(crate) const NO_TOKEN_FOR_BASE: &str =
+    "the base commit is not in the clone and there is no github-token to ask GitHub";
+
+/// Logs where a key or token may go this run, after refusing any host that is not NICE's, loopback
+/// or named in the workflow's `cxone-allowed-hosts`.
+fn log_cxone_hosts(action: &ActionSettings, log: &Log) -> Result<(), String> {
+    let studio = action.settings.backend == Backend::Studio;
+    let calls_cxone = action.release_on_tag
+        || action.rollback_flow_id.is_some()
+        || (studio && (action.remote_validate || action.check_drift));
+    if !calls_cxone {
+        return Ok(());
+    }
+    let urls = crate::release::credential_urls(&action.settings)?;
+    let hosts: Vec<String> = urls
+        .iter()
+        .map(|(what, url)| {
+            let host = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+            let host = host.split(['/', '?']).next().unwrap_or_default();
+            let host = host.rsplit('@').next().unwrap_or_default();
+            format!("{what} {host}")
+        })
+        .collect();
+    log.untrusted(&format!("CXone hosts: {}", hosts.join(", ")));
+    Ok(())
+}
