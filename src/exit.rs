@@ -124,8 +124,10 @@ impl Ending {
     pub fn of_counts(tally: &Tally, unreadable: bool, fail_on: Severity) -> Ending {
         if unreadable {
             Ending::Unreadable
-        } else if tally.fails(fail_on) {
+        } else if tally.has_failing_findings(fail_on) {
             Ending::Findings
+        } else if tally.has_failing_cases() {
+            Ending::FailingCases
         } else {
             Ending::Clean
         }
@@ -177,6 +179,28 @@ impl From<Ending> for std::process::ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failing_case_ends_as_one_unless_a_finding_fails_the_run_too() {
+        let cases = Tally {
+            cases_failed: 1,
+            ..Tally::default()
+        };
+        assert_eq!(Ending::of_counts(&cases, false, Severity::Error), Ending::FailingCases);
+        let low = Tally {
+            flows_below_coverage: 1,
+            ..Tally::default()
+        };
+        assert_eq!(Ending::of_counts(&low, false, Severity::Error), Ending::FailingCases);
+        let both = Tally { errors: 1, ..cases };
+        assert_eq!(Ending::of_counts(&both, false, Severity::Error), Ending::Findings);
+        let warned = Tally {
+            warnings: 1,
+            ..Tally::default()
+        };
+        assert_eq!(Ending::of_counts(&warned, false, Severity::Error), Ending::Clean);
+        assert_eq!(Ending::of_counts(&warned, false, Severity::Warning), Ending::Findings);
+    }
 
     #[test]
     fn exits_are_ordered_by_how_bad_and_codes_are_documented() {

@@ -84,10 +84,17 @@ impl Tally {
 
     /// Whether the run fails: findings at or above `fail_on`, a failing case, or low coverage.
     pub fn fails(&self, fail_on: Severity) -> bool {
-        (self.errors > 0 && Severity::Error >= fail_on)
-            || (self.warnings > 0 && Severity::Warning >= fail_on)
-            || self.cases_failed > 0
-            || self.flows_below_coverage > 0
+        self.has_failing_findings(fail_on) || self.has_failing_cases()
+    }
+
+    /// Whether a finding is at or above `fail_on`.
+    pub fn has_failing_findings(&self, fail_on: Severity) -> bool {
+        (self.errors > 0 && Severity::Error >= fail_on) || (self.warnings > 0 && Severity::Warning >= fail_on)
+    }
+
+    /// Whether a case failed or a flow is below `min-coverage`.
+    pub fn has_failing_cases(&self) -> bool {
+        self.cases_failed > 0 || self.flows_below_coverage > 0
     }
 }
 

@@ -768,7 +768,7 @@ fn a_pull_request_checks_the_flows_it_touches_and_reports_them_everywhere() {
         ("INPUT_SARIF-PATH", "reports/cxone-flow.sarif"),
     ];
     let run = run_action_on(clone.path(), &vars, &github);
-    assert_eq!(run.ending, Some(Ending::Findings), "{}", run.stdout);
+    assert_eq!(run.ending, Some(Ending::FailingCases), "{}", run.stdout);
     assert_eq!(run.stdout.lines().next(), Some("::add-mask::ghs_faketoken123"));
 
     // Only the touched flows: card-activation, renamed-tiny, main-ivr (through its tests).
@@ -860,7 +860,7 @@ fn a_pull_request_checks_the_flows_it_touches_and_reports_them_everywhere() {
     }
     // A re-run updates the comment in place.
     let again = run_action_on(clone.path(), &vars, &github);
-    assert_eq!(again.ending, Some(Ending::Findings));
+    assert_eq!(again.ending, Some(Ending::FailingCases));
     assert_eq!(github.comments.lock().unwrap().len(), 1);
 }
 
@@ -897,7 +897,7 @@ fn without_a_token_a_shallow_clone_falls_back_to_git_diff() {
             ("INPUT_PATHS", "flows"),
         ],
     );
-    assert_eq!(run.ending, Some(Ending::Findings), "{}", run.stdout);
+    assert_eq!(run.ending, Some(Ending::FailingCases), "{}", run.stdout);
     assert!(
         run.stdout
             .contains("no github-token: the changed files come from git diff")
@@ -1106,7 +1106,7 @@ async fn the_search_for_the_sticky_comment_reads_a_bounded_number_of_pages() {
     .await;
     let vars = pull_request_vars(&event, &api, &[("INPUT_COMMENT", "true")]);
     let run = run_action_async(repo.dir.path(), vars).await;
-    assert_eq!(run.ending, Some(Ending::Findings), "{}", run.stdout);
+    assert_eq!(run.ending, Some(Ending::FailingCases), "{}", run.stdout);
     let state = fake.lock().unwrap();
     let listed = state
         .requests
@@ -1525,7 +1525,7 @@ fn the_working_directory_input_roots_paths_and_reports_but_annotations_name_repo
     );
     assert_eq!(
         run.ending,
-        Some(Ending::Findings),
+        Some(Ending::FailingCases),
         "the fixture has failing cases: {}",
         run.stdout
     );
@@ -1581,7 +1581,7 @@ fn in_process_a_push_checks_every_flow_and_a_failing_case_fails_the_run() {
         r#"{"cases": [{"name": "hangs up", "input": {"dtmf": []}, "expect": {"finalElement": "start"}}]}"#,
     );
     let run = run_action(dir.path(), &push);
-    assert_eq!(run.ending, Some(Ending::Findings));
+    assert_eq!(run.ending, Some(Ending::FailingCases));
     assert!(
         annotations(&run.commands, "error")
             .iter()
