@@ -16,6 +16,7 @@ use cxone_flow::exit::{Ending, Exit};
 use cxone_flow::flow::model::{Flow, is_dtmf_entry};
 use cxone_flow::generate::merge;
 use cxone_flow::generate::{Goal, generate_within};
+use cxone_flow::github::changes::Trust;
 use cxone_flow::outcome::Outcome;
 use cxone_flow::registry::{Rule, Severities, Severity};
 use cxone_flow::release::driver::{self, Release};
@@ -293,8 +294,11 @@ fn resolved(values: &Values) -> Result<Settings, ExitCode> {
 fn resolved_with_identity(values: &Values) -> Result<Settings, ExitCode> {
     let mut settings = resolved(values)?;
     let here = std::env::current_dir().ok();
-    settings.connection.run =
-        std::mem::take(&mut settings.connection.run).completed(|name| std::env::var(name).ok(), here.as_deref());
+    settings.connection.run = std::mem::take(&mut settings.connection.run).completed(
+        |name| std::env::var(name).ok(),
+        here.as_deref(),
+        Trust::AsGitDecides,
+    );
     Ok(settings)
 }
 

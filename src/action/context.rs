@@ -34,7 +34,6 @@ pub struct GitHubContext {
     pub step_summary: Option<PathBuf>,
     pub api_url: String,
     pub repository: Option<String>,
-    pub sha: Option<String>,
     /// Why the event payload could not be used, when it could not.
     pub event_problem: Option<String>,
 }
@@ -73,7 +72,6 @@ impl GitHubContext {
             step_summary: var(vars, "GITHUB_STEP_SUMMARY").map(PathBuf::from),
             api_url: var(vars, "GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".into()),
             repository: var(vars, "GITHUB_REPOSITORY"),
-            sha: var(vars, "GITHUB_SHA"),
             event_problem,
         }
     }

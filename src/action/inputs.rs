@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::github::changes::Trust;
 use crate::safe_file::Root;
 use crate::settings::Settings;
 use crate::settings::file::ConfigFile;
@@ -54,7 +55,9 @@ pub struct ActionSettings {
     pub annotations: bool,
     pub summary: bool,
     pub comment: bool,
-    pub github_token: Option<String>,
+    /// Whether the run has a `github-token` to ask GitHub with (the token itself goes to the
+    /// REST port only, and is masked).
+    pub has_github_token: bool,
     pub shard: Shard,
     pub release_on_tag: bool,
     pub rollback_flow_id: Option<String>,
@@ -156,8 +159,11 @@ impl ActionSettings {
         // Files are read by their absolute paths in the workspace and shown relative to it.
         settings.check.shown_from = workspace.to_path_buf();
         settings.connection.root = Root::workspace(workspace);
-        settings.connection.run =
-            std::mem::take(&mut settings.connection.run).completed(|name| vars.get(name).cloned(), Some(workspace));
+        settings.connection.run = std::mem::take(&mut settings.connection.run).completed(
+            |name| vars.get(name).cloned(),
+            Some(workspace),
+            Trust::Workspace,
+        );
         Ok(ActionSettings {
             settings,
             workspace: workspace.to_path_buf(),
@@ -171,7 +177,7 @@ impl ActionSettings {
             annotations: values.switch("annotations")?,
             summary: values.switch("summary")?,
             comment: values.switch("comment")?,
-            github_token: values.text("github-token").filter(|t| !t.is_empty()),
+            has_github_token: values.text("github-token").is_some_and(|t| !t.is_empty()),
             shard: values.parsed("shard", Shard::parse)?.unwrap_or(Shard::WHOLE),
             release_on_tag: values.switch("release-on-tag")?,
             rollback_flow_id: values.text("rollback-flow-id"),
@@ -193,6 +199,21 @@ mod tests {
 
     fn read(vars: &HashMap<String, String>) -> Result<ActionSettings, SettingError> {
         ActionSettings::read(vars, None, Path::new("."))
+    }
+
+    #[test]
+    fn the_settings_printed_show_no_secret() {
+        let settings = read(&vars(&[
+            ("INPUT_GITHUB-TOKEN", "ghs_token_text"),
+            ("INPUT_CXONE-CLIENT-SECRET", "client_secret_text"),
+            ("INPUT_CXONE-ACCESS-KEY-SECRET", "access_key_secret_text"),
+        ]))
+        .unwrap();
+        assert!(settings.has_github_token);
+        let printed = format!("{settings:?}");
+        for secret in ["ghs_token_text", "client_secret_text", "access_key_secret_text"] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
     }
 
     #[test]

@@ -66,7 +66,7 @@ struct Run<'a> {
 impl Run<'_> {
     /// GitHub, when the run has a `github-token` to ask it with.
     fn github(&self) -> Option<&dyn GitHub> {
-        self.github.filter(|_| self.inputs.github_token.is_some())
+        self.github.filter(|_| self.inputs.has_github_token)
     }
 
     /// The library's settings for a release of `tag`.

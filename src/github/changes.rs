@@ -23,17 +23,27 @@ pub enum GitError {
     Failed { args: String, stderr: String },
 }
 
-/// Runs git in `workspace`, trusting it: in a container the workspace belongs to another user, and
-/// git refuses such repositories unless `safe.directory` names them.
+/// Whether git is told to trust a folder another user owns.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Trust {
+    /// The Action's workspace: in a container it belongs to another user, and git refuses such
+    /// repositories unless `safe.directory` names them.
+    Workspace,
+    /// A user's own checkout (the command line): git's own `safe.directory` check stands.
+    AsGitDecides,
+}
+
+/// Runs git in the Action's `workspace`, trusting it.
 fn git(workspace: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
-    let safe = format!("safe.directory={}", workspace.display());
-    let output = Command::new("git")
-        .arg("-c")
-        .arg(&safe)
-        .arg("-C")
-        .arg(workspace)
-        .args(args)
-        .output()?;
+    git_with(workspace, Trust::Workspace, args)
+}
+
+fn git_with(folder: &Path, trust: Trust, args: &[&str]) -> Result<Vec<u8>, GitError> {
+    let mut command = Command::new("git");
+    if trust == Trust::Workspace {
+        command.arg("-c").arg(format!("safe.directory={}", folder.display()));
+    }
+    let output = command.arg("-C").arg(folder).args(args).output()?;
     if output.status.success() {
         Ok(output.stdout)
     } else {
@@ -49,9 +59,9 @@ pub fn git_has_commit(workspace: &Path, sha: &str) -> bool {
     git(workspace, &["cat-file", "-e", &format!("{sha}^{{commit}}")]).is_ok()
 }
 
-/// The commit checked out in the workspace, when it is a clone with one.
-pub fn git_head(workspace: &Path) -> Option<String> {
-    let out = git(workspace, &["rev-parse", "HEAD"]).ok()?;
+/// The commit checked out in `folder`, when it is a clone with one.
+pub fn git_head(folder: &Path, trust: Trust) -> Option<String> {
+    let out = git_with(folder, trust, &["rev-parse", "HEAD"]).ok()?;
     Some(String::from_utf8_lossy(&out).trim().to_string()).filter(|sha| !sha.is_empty())
 }
 

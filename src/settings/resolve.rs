@@ -108,11 +108,6 @@ impl<'a> Values<'a> {
         self.given.insert(key, (items, source));
     }
 
-    /// Whether a flag or input set this key.
-    pub fn is_given(&self, key: &str) -> bool {
-        self.given.contains_key(key)
-    }
-
     /// The settings file, when there is one.
     pub fn file(&self) -> Option<&'a ConfigFile> {
         self.file

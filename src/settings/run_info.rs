@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::github::changes::git_head;
+use crate::github::changes::{Trust, git_head};
 
 /// Who and what ran: written on every audit line, and `owner/repo@commit` on every version a
 /// release registers.
@@ -50,12 +50,13 @@ impl RunInfo {
     }
 
     /// `self` (what the flags named) completed from the runner's variables (each read by `var`),
-    /// then from the checkout in `folder`: its `HEAD` commit, its name as the repository's.
-    pub fn completed(self, var: impl Fn(&str) -> Option<String>, folder: Option<&Path>) -> RunInfo {
+    /// then from the checkout in `folder` (git trusting it as `trust` says): its `HEAD` commit, its
+    /// name as the repository's.
+    pub fn completed(self, var: impl Fn(&str) -> Option<String>, folder: Option<&Path>, trust: Trust) -> RunInfo {
         let mut run = self.or(RunInfo::from_vars(var));
         if let Some(folder) = folder {
             if run.commit.is_none() {
-                run.commit = git_head(folder);
+                run.commit = git_head(folder, trust);
             }
             if run.repository.is_none() {
                 run.repository = folder.file_name().and_then(|name| name.to_str()).map(str::to_string);

@@ -602,6 +602,14 @@ mod tests {
     }
 
     #[test]
+    fn no_secret_row_has_a_parser_of_its_own() {
+        // A parser's error quotes the text it refuses: a secret's would land in the message.
+        for setting in SETTINGS.iter().filter(|s| matches!(s.kind, Kind::Secret)) {
+            assert!(setting.parser.is_none(), "{}", setting.key);
+        }
+    }
+
+    #[test]
     fn validate_takes_no_flows_api_or_release_setting() {
         let flags: Vec<&str> = of_command(VALIDATE).filter_map(|s| s.flag).collect();
         for unused in [
