@@ -1,13 +1,12 @@
 //! Finds flow files, Studio scripts and test files under the paths the user names, and pairs each
 //! test file with its flow or script.
 
-use std::collections::BTreeSet;
 use std::fs::FileType;
 use std::path::{Component, Path, PathBuf};
 
 use ignore::overrides::{Override, OverrideBuilder};
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
+use rustc_hash::FxHashMap;
 
 mod sniff;
 mod touched;
@@ -223,13 +222,14 @@ pub fn discover_touched(paths: &[PathBuf], scope: &Scope, touched: Touched) -> D
     discover_with(paths, scope, Some(&touched))
 }
 
-/// What the walks found: the stems named by the files found, once per file.
+/// What the walks found: each stem once, with what was found of it.
 #[derive(Default)]
 struct Found {
-    stems: Vec<PathBuf>,
-    /// Files named like ours found to be regular files under a folder inside the boundary, so
-    /// pairing need not look again.
-    walked_files: FxHashSet<PathBuf>,
+    /// Every stem found, with the [`Seen`] bits of what was found of it: one entry per unit, where
+    /// a list of every stem found (once per file) and a set of every file's path held three.
+    stems: FxHashMap<PathBuf, Seen>,
+    /// How many files named like ours were found (a stem counts once per file).
+    files: usize,
     bad_names: Vec<Refused>,
     /// `*.json` files that may be scripts, with their stems: each is read to find out, all in
     /// parallel after the walk (reading them one by one held the other cores up before the check
@@ -237,10 +237,44 @@ struct Found {
     maybe_scripts: Vec<(PathBuf, PathBuf)>,
 }
 
+/// What was found of a stem: which of its files a walk found to be regular files under a folder
+/// inside the boundary (so pairing need not look again), and whether its `NAME.json` was read and
+/// found to be a script (so pairing does not read it again).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Seen(u8);
+
+impl Seen {
+    const FLOW: Seen = Seen(1);
+    const STUDIO: Seen = Seen(1 << 1);
+    const TESTS: Seen = Seen(1 << 2);
+    const SCRIPT: Seen = Seen(1 << 3);
+
+    /// The bit of a regular file named with `suffix`; none for `NAME.json`, a script only once read.
+    fn file(suffix: &str) -> Option<Seen> {
+        match suffix {
+            FLOW_SUFFIX => Some(Seen::FLOW),
+            STUDIO_SUFFIX => Some(Seen::STUDIO),
+            TESTS_SUFFIX => Some(Seen::TESTS),
+            _ => None,
+        }
+    }
+
+    fn has(self, other: Seen) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
 impl Found {
     /// How many files were found to be ours, or refused for their names.
     fn count(&self) -> usize {
-        self.stems.len() + self.bad_names.len()
+        self.files + self.bad_names.len()
+    }
+
+    /// Notes a file of `stem`, and what was seen of it.
+    fn note(&mut self, stem: PathBuf, seen: Seen) {
+        self.files += 1;
+        let bits = self.stems.entry(stem).or_default();
+        bits.0 |= seen.0;
     }
 
     /// Takes what a walk found at `path` (below the walked folder), `inside` the boundary when
@@ -259,10 +293,14 @@ impl Found {
                 why: Refusal::NotUtf8Name,
             }),
             Name::Stem(stem) => {
-                if kind.is_some_and(|t| t.is_file()) && inside {
-                    self.walked_files.insert(path);
-                }
-                self.stems.push(stem);
+                let walked = kind.is_some_and(|t| t.is_file()) && inside;
+                let name = path.as_os_str().as_encoded_bytes();
+                let seen = [FLOW_SUFFIX, STUDIO_SUFFIX, TESTS_SUFFIX]
+                    .into_iter()
+                    .find(|suffix| walked && name.ends_with(suffix.as_bytes()))
+                    .and_then(Seen::file)
+                    .unwrap_or_default();
+                self.note(stem, seen);
             }
         }
     }
@@ -274,8 +312,6 @@ fn discover_with(paths: &[PathBuf], scope: &Scope, touched: Option<&Touched>) ->
         .as_ref()
         .map(|b| b.canonicalize().unwrap_or_else(|_| b.clone()));
     let mut found = Found::default();
-    // `*.json` files already read and found to be scripts, so pairing does not read them again.
-    let mut scripts: BTreeSet<PathBuf> = BTreeSet::new();
     let mut errors = Vec::new();
     // How many of the paths held anything to check.
     let mut holding = 0;
@@ -336,19 +372,13 @@ fn discover_with(paths: &[PathBuf], scope: &Scope, touched: Option<&Touched>) ->
                 .into_par_iter()
                 .filter(|(path, _)| holds_script(path))
                 .collect();
-            for (path, stem) in sniffed {
-                scripts.insert(path);
-                found.stems.push(stem);
+            for (_, stem) in sniffed {
+                found.note(stem, Seen::SCRIPT);
             }
         } else if path.symlink_metadata().is_ok() {
             match name_kind(path) {
-                Name::Stem(stem) => {
-                    found.stems.push(stem);
-                }
-                Name::Json(stem) if holds_script(path) => {
-                    scripts.insert(path.clone());
-                    found.stems.push(stem);
-                }
+                Name::Stem(stem) => found.note(stem, Seen::default()),
+                Name::Json(stem) if holds_script(path) => found.note(stem, Seen::SCRIPT),
                 Name::NotUtf8 { is_flow } => found.bad_names.push(Refused {
                     path: path.clone(),
                     is_flow,
@@ -371,19 +401,18 @@ fn discover_with(paths: &[PathBuf], scope: &Scope, touched: Option<&Touched>) ->
             }
         }
     }
-    // Each stem once (a flow and its test file both name it), then sorted by path: a sorted set
-    // compared every stem found with a dozen others, and a comparison parses both paths.
-    let mut seen = FxHashSet::default();
-    let unique: Vec<&PathBuf> = found.stems.iter().filter(|stem| seen.insert(stem.as_path())).collect();
-    let counted = touched.is_none().then_some(unique.len() + found.bad_names.len());
-    let mut unique: Vec<&PathBuf> = unique
+    let counted = touched.is_none().then_some(found.stems.len() + found.bad_names.len());
+    // Sorted by path once each stem is there once (a flow and its test file both name it): a
+    // comparison parses both paths.
+    let mut stems: Vec<(PathBuf, Seen)> = found
+        .stems
         .into_iter()
-        .filter(|stem| touched.is_none_or(|touched| touched.has_stem(stem)))
+        .filter(|(stem, _)| touched.is_none_or(|touched| touched.has_stem(stem)))
         .collect();
-    unique.sort_unstable();
-    let mut units: Vec<Unit> = unique
+    stems.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut units: Vec<Unit> = stems
         .into_iter()
-        .map(|stem| {
+        .map(|(stem, seen)| {
             let mut unit = Unit::default();
             // The flow side is the first of `NAME.flow.json`, `NAME.studio.json`, `NAME.json` there.
             for (suffix, is_flow) in [
@@ -395,8 +424,8 @@ fn discover_with(paths: &[PathBuf], scope: &Scope, touched: Option<&Touched>) ->
                 if is_flow && (unit.flow.is_some() || unit.flow_refused()) {
                     continue;
                 }
-                let path = with_suffix(stem, suffix);
-                let entry = if found.walked_files.contains(&path) {
+                let path = with_suffix(&stem, suffix);
+                let entry = if Seen::file(suffix).is_some_and(|file| seen.has(file)) {
                     Entry::File
                 } else {
                     classify(&path, boundary.as_deref())
@@ -404,7 +433,7 @@ fn discover_with(paths: &[PathBuf], scope: &Scope, touched: Option<&Touched>) ->
                 match entry {
                     Entry::Missing => {}
                     Entry::File if suffix == JSON_SUFFIX => {
-                        if scripts.contains(&path) || holds_script(&path) {
+                        if seen.has(Seen::SCRIPT) || holds_script(&path) {
                             unit.flow = Some(path);
                         }
                     }
@@ -434,11 +463,12 @@ fn discover_with(paths: &[PathBuf], scope: &Scope, touched: Option<&Touched>) ->
 fn holds_anything(root: &Path, exclude: &[String]) -> bool {
     excludes(root, exclude).is_ok_and(|excludes| {
         walker(root, excludes)
-            .flatten().any(|entry| match name_kind(entry.path()) {
-            Name::Other => false,
-            Name::Json(_) => entry.file_type().is_some_and(|t| t.is_file()) && holds_script(entry.path()),
-            Name::Stem(_) | Name::NotUtf8 { .. } => entry.depth() > 0,
-        })
+            .flatten()
+            .any(|entry| match name_kind(entry.path()) {
+                Name::Other => false,
+                Name::Json(_) => entry.file_type().is_some_and(|t| t.is_file()) && holds_script(entry.path()),
+                Name::Stem(_) | Name::NotUtf8 { .. } => entry.depth() > 0,
+            })
     })
 }
 
@@ -797,11 +827,19 @@ mod tests {
         // Rules above the walked folder (the repository's root), in it, and below it; a rule
         // that whitelists what a rule further up ignores; a folder-only rule; `info/exclude`.
         std::fs::write(root.join(".gitignore"), "*.tmp.flow.json\nonlydir/\nonly.flow.json/\n").unwrap();
-        std::fs::write(root.join("flows/.gitignore"), "!.shown.flow.json\nwild/*\n!wild/w.flow.json\n").unwrap();
+        std::fs::write(
+            root.join("flows/.gitignore"),
+            "!.shown.flow.json\nwild/*\n!wild/w.flow.json\n",
+        )
+        .unwrap();
         std::fs::write(root.join("flows/deep/.gitignore"), "!keep.tmp.flow.json\n").unwrap();
         std::fs::write(root.join("flows/team/.gitignore"), "*.tests.json\n").unwrap();
         std::fs::create_dir_all(root.join(".git/info")).unwrap();
-        std::fs::write(root.join(".git/info/exclude"), "flows/git-excluded/*\n!kept.flow.json\n").unwrap();
+        std::fs::write(
+            root.join(".git/info/exclude"),
+            "flows/git-excluded/*\n!kept.flow.json\n",
+        )
+        .unwrap();
         // Links to a file and to a folder, a link that points at nothing, a folder under a link.
         std::os::unix::fs::symlink(root.join("flows/a.flow.json"), root.join("flows/link.flow.json")).unwrap();
         std::os::unix::fs::symlink("nowhere", root.join("flows/broken.tests.json")).unwrap();
@@ -835,7 +873,11 @@ mod tests {
             "top",
             "flows/missing/m",
         ];
-        for paths in [vec![root.join("flows")], vec![root.to_path_buf()], vec![root.join("flows/deep")]] {
+        for paths in [
+            vec![root.join("flows")],
+            vec![root.to_path_buf()],
+            vec![root.join("flows/deep")],
+        ] {
             let expected = walked_units(&paths, &scope, &Touched::new(root, stems));
             let found = discover_touched(&paths, &scope, Touched::new(root, stems));
             assert_eq!(found.units, expected, "under {paths:?}");
