@@ -760,18 +760,8 @@ mod tests {
             "flows/missing",
         ];
         let paths = [root.join("flows")];
-        let whole = discover_in(&paths, &scope);
-        let touched = Touched::new(root, stems);
-        let expected: Vec<Unit> = whole
-            .units
-            .into_iter()
-            .filter(|unit| {
-                name_kind(unit.first_path().unwrap())
-                    .stem()
-                    .is_some_and(|s| touched.has_stem(s))
-            })
-            .collect();
-        let cut_short = discover_touched(&paths, &scope, touched);
+        let expected = walked_units(&paths, &scope, &Touched::new(root, stems));
+        let cut_short = discover_touched(&paths, &scope, Touched::new(root, stems));
         assert_eq!(cut_short.units, expected);
         // The ignored, excluded and hidden ones are left out; a test file's ignored twin is paired,
         // as pairing always did.
