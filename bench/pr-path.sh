@@ -2,10 +2,10 @@
 # The Action's pull-request path on a large repository: a Git repository of COUNT (10000) flows with
 # their test files, or (KIND=scripts) COUNT Studio scripts, of which a pull request changes 3; the
 # Action runs on it as on a runner (a pull_request event, no token: the changed files come from
-# git diff), then checks the same 3 files alone with the CLI. Prints each one's time and what each
-# opened and read (strace -c -f, when strace is there).
+# git diff), then checks the same 3 files alone with the CLI. Prints each one's median time (RUNS,
+# 7 by default) and what each opened and read (strace -c -f, when strace is there).
 # The files are copies of the examples (examples/flows/main-ivr, examples/studio/acme_main_ivr).
-# Usage: bench/pr-path.sh BINARY [WORKDIR]     (COUNT=10000 KIND=flows|scripts; run from the repository)
+# Usage: bench/pr-path.sh BINARY [WORKDIR]     (COUNT=10000 KIND=flows|scripts RUNS=7; run from the repository)
 set -eu
 binary=$(realpath "$1")
 work=${2:-$(mktemp -d)}
@@ -53,10 +53,27 @@ alone() {
     # shellcheck disable=SC2086
     "$@" "$binary" check --format json --max-menu-depth 100000 $changed
 }
-for run in 1 2 3; do
-    action /usr/bin/time -f "action, a PR of 3 files: %e s wall, %U+%S s cpu, %M KiB peak" >/dev/null || true
-    alone /usr/bin/time -f "the 3 files alone:       %e s wall, %U+%S s cpu, %M KiB peak" >/dev/null || true
+# RUNS runs of each, in turn; then the median wall and CPU of each (with the load average: on a
+# busy host the wall time is the host's).
+runs=${RUNS:-7}
+rm -f "$work/action.times" "$work/alone.times"
+run=0
+while [ "$run" -lt "$runs" ]; do
+    action /usr/bin/time -a -o "$work/action.times" -f "%e %U %S %M" >/dev/null || true
+    alone /usr/bin/time -a -o "$work/alone.times" -f "%e %U %S %M" >/dev/null || true
+    run=$((run + 1))
 done
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+for what in action alone; do
+    # GNU time writes a line of its own before a failing command's figures.
+    grep -v '^Command' "$work/$what.times" >"$work/$what.figures"
+    wall=$(cut -d' ' -f1 "$work/$what.figures" | median)
+    cpu=$(awk '{ print $2 + $3 }' "$work/$what.figures" | median)
+    peak=$(cut -d' ' -f4 "$work/$what.figures" | median)
+    printf '%-6s median of %s runs: %s s wall, %s s CPU (user+sys), %s KiB peak\n' "$what" "$runs" "$wall" "$cpu" "$peak"
+    rm -f "$work/$what.times" "$work/$what.figures"
+done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 if command -v strace >/dev/null; then
     for what in action alone; do
         echo "$what: system calls (strace -c -f), the most frequent:"

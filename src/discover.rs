@@ -1,15 +1,17 @@
 //! Finds flow files, Studio scripts and test files under the paths the user names, and pairs each
 //! test file with its flow or script.
 
-use std::collections::BTreeSet;
+use std::fs::FileType;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
 
+use ignore::overrides::{Override, OverrideBuilder};
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
+use rustc_hash::FxHashMap;
 
 mod sniff;
+mod touched;
 pub use sniff::{SCRIPT_KEYS, looks_like_script};
+pub use touched::Touched;
 
 /// The suffix of flow files.
 pub const FLOW_SUFFIX: &str = ".flow.json";
@@ -204,96 +206,117 @@ pub fn discover_in(paths: &[PathBuf], scope: &Scope) -> Discovery {
     discover_with(paths, scope, None)
 }
 
-/// The stems (`dir/NAME`) a change touched, relative to `workspace` (the current folder).
-#[derive(Debug, Default)]
-pub struct Touched {
-    workspace: PathBuf,
-    stems: FxHashSet<PathBuf>,
-    /// Every folder holding a touched stem, and every folder above it.
-    folders: FxHashSet<PathBuf>,
-    /// The names a touched stem's files may have (`NAME.flow.json`, `NAME.json`, ...), as bytes.
-    names: FxHashSet<Vec<u8>>,
-}
-
-impl Touched {
-    pub fn new<'a>(workspace: &Path, stems: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut touched = Touched {
-            workspace: workspace.to_path_buf(),
-            ..Touched::default()
-        };
-        for stem in stems {
-            let stem = plain(Path::new(stem));
-            let Some(name) = stem.file_name() else { continue };
-            for suffix in [FLOW_SUFFIX, TESTS_SUFFIX, STUDIO_SUFFIX, JSON_SUFFIX] {
-                let mut file = name.to_os_string();
-                file.push(suffix);
-                touched.names.insert(file.into_encoded_bytes());
-            }
-            touched.folders.extend(stem.ancestors().skip(1).map(Path::to_path_buf));
-            touched.stems.insert(stem);
-        }
-        touched
-    }
-
-    /// `path` relative to the workspace, without `.` components: how stems are kept.
-    fn key(&self, path: &Path) -> PathBuf {
-        plain(path.strip_prefix(&self.workspace).unwrap_or(path))
-    }
-
-    fn has_stem(&self, stem: &Path) -> bool {
-        self.stems.contains(&self.key(stem))
-    }
-
-    /// Whether the walk goes on into `entry`: a folder on the way to a touched stem, or anything
-    /// named like one of a touched stem's files.
-    fn enters(&self, entry: &ignore::DirEntry) -> bool {
-        // The name is taken from the path's bytes: `ignore`'s `file_name` parses the path again,
-        // and the walk of a folder of 20,000 files asks for each one's.
-        let path = entry.path().as_os_str().as_encoded_bytes();
-        let name = path
-            .rsplit(|&byte| std::path::is_separator(byte.into()))
-            .next()
-            .unwrap_or(path);
-        if self.names.contains(name) && name_kind(entry.path()).stem().is_some_and(|stem| self.has_stem(stem)) {
-            return true;
-        }
-        entry.file_type().is_some_and(|t| t.is_dir()) && self.folders.contains(&self.key(entry.path()))
-    }
-}
-
 /// A path without its `.` components.
 fn plain(path: &Path) -> PathBuf {
     path.components().filter(|c| *c != Component::CurDir).collect()
 }
 
 /// [`discover_in`] for a change: pairs and returns only the units whose stem `touched` holds, and
-/// walks only the folders on the way to them, looking only at the files named after them (the
-/// same hidden entries, `.gitignore` files, excludes and boundary apply: the walk is the same, cut
-/// short). The other files under the paths are neither read, named nor counted (`found` is
-/// `None`). A pull request's run on 10,000 flows that checks the 3 it changed spent nearly all its
-/// instructions on the other 9,997.
+/// looks only for the files named after them, one `lstat` each, with the ignore rules of the
+/// folders above them (the same hidden entries, `.gitignore` files, excludes, links and boundary
+/// apply: what is found is what the walk would have found of them), so no folder is listed. The
+/// other files under the paths are neither read, named nor counted (`found` is `None`). A pull
+/// request's run on 10,000 flows that checks the 3 it changed spent nearly all its instructions on
+/// the other 9,997, then on listing their folder.
 pub fn discover_touched(paths: &[PathBuf], scope: &Scope, touched: Touched) -> Discovery {
-    discover_with(paths, scope, Some(Arc::new(touched)))
+    discover_with(paths, scope, Some(&touched))
 }
 
-fn discover_with(paths: &[PathBuf], scope: &Scope, touched: Option<Arc<Touched>>) -> Discovery {
+/// What the walks found: each stem once, with what was found of it.
+#[derive(Default)]
+struct Found {
+    /// Every stem found, with the [`Seen`] bits of what was found of it: one entry per unit, where
+    /// a list of every stem found (once per file) and a set of every file's path held three.
+    stems: FxHashMap<PathBuf, Seen>,
+    /// How many files named like ours were found (a stem counts once per file).
+    files: usize,
+    bad_names: Vec<Refused>,
+    /// `*.json` files that may be scripts, with their stems: each is read to find out, all in
+    /// parallel after the walk (reading them one by one held the other cores up before the check
+    /// began).
+    maybe_scripts: Vec<(PathBuf, PathBuf)>,
+}
+
+/// What was found of a stem: which of its files a walk found to be regular files under a folder
+/// inside the boundary (so pairing need not look again), and whether its `NAME.json` was read and
+/// found to be a script (so pairing does not read it again).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Seen(u8);
+
+impl Seen {
+    const FLOW: Seen = Seen(1);
+    const STUDIO: Seen = Seen(1 << 1);
+    const TESTS: Seen = Seen(1 << 2);
+    const SCRIPT: Seen = Seen(1 << 3);
+
+    /// The bit of a regular file named with `suffix`; none for `NAME.json`, a script only once read.
+    fn file(suffix: &str) -> Option<Seen> {
+        match suffix {
+            FLOW_SUFFIX => Some(Seen::FLOW),
+            STUDIO_SUFFIX => Some(Seen::STUDIO),
+            TESTS_SUFFIX => Some(Seen::TESTS),
+            _ => None,
+        }
+    }
+
+    fn has(self, other: Seen) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
+impl Found {
+    /// How many files were found to be ours, or refused for their names.
+    fn count(&self) -> usize {
+        self.files + self.bad_names.len()
+    }
+
+    /// Notes a file of `stem`, and what was seen of it.
+    fn note(&mut self, stem: PathBuf, seen: Seen) {
+        self.files += 1;
+        let bits = self.stems.entry(stem).or_default();
+        bits.0 |= seen.0;
+    }
+
+    /// Takes what a walk found at `path` (below the walked folder), `inside` the boundary when
+    /// that folder is.
+    fn take(&mut self, path: PathBuf, kind: Option<FileType>, inside: bool) {
+        match name_kind(&path) {
+            Name::Other => {}
+            Name::Json(stem) => {
+                if kind.is_some_and(|t| t.is_file()) {
+                    self.maybe_scripts.push((path, stem));
+                }
+            }
+            Name::NotUtf8 { is_flow } => self.bad_names.push(Refused {
+                path,
+                is_flow,
+                why: Refusal::NotUtf8Name,
+            }),
+            Name::Stem(stem) => {
+                let walked = kind.is_some_and(|t| t.is_file()) && inside;
+                let name = path.as_os_str().as_encoded_bytes();
+                let seen = [FLOW_SUFFIX, STUDIO_SUFFIX, TESTS_SUFFIX]
+                    .into_iter()
+                    .find(|suffix| walked && name.ends_with(suffix.as_bytes()))
+                    .and_then(Seen::file)
+                    .unwrap_or_default();
+                self.note(stem, seen);
+            }
+        }
+    }
+}
+
+fn discover_with(paths: &[PathBuf], scope: &Scope, touched: Option<&Touched>) -> Discovery {
     let boundary = scope
         .boundary
         .as_ref()
         .map(|b| b.canonicalize().unwrap_or_else(|_| b.clone()));
-    // Every stem found, once per file named after it (sorted and made unique after the walks).
-    let mut stems: Vec<PathBuf> = Vec::new();
-    // `*.json` files already read and found to be scripts, so pairing does not read them again.
-    let mut scripts: BTreeSet<PathBuf> = BTreeSet::new();
-    // Files named like ours that a walk found to be regular files under a folder inside the
-    // boundary, so pairing need not look again.
-    let mut walked_files: FxHashSet<PathBuf> = FxHashSet::default();
-    let mut bad_names = Vec::new();
+    let mut found = Found::default();
     let mut errors = Vec::new();
     // How many of the paths held anything to check.
     let mut holding = 0;
     for path in paths {
-        let found_before = stems.len() + bad_names.len();
+        let found_before = found.count();
         if path.as_os_str().is_empty() {
             errors.push(DiscoverError::Missing(path.clone()));
         } else if path.is_dir() {
@@ -303,74 +326,60 @@ fn discover_with(paths: &[PathBuf], scope: &Scope, touched: Option<Arc<Touched>>
             let inside = boundary
                 .as_deref()
                 .is_none_or(|boundary| path.canonicalize().is_ok_and(|real| real.starts_with(boundary)));
-            let walker = match walker(path, &scope.exclude, touched.clone()) {
-                Ok(walker) => walker,
+            let excludes = match excludes(path, &scope.exclude) {
+                Ok(excludes) => excludes,
                 Err(error) => {
                     errors.push(error);
                     continue;
                 }
             };
-            // A folder named like a flow or test file is one refused entry, not a tree to walk.
-            let mut skipped: Option<PathBuf> = None;
-            // `*.json` files that may be scripts: each is read to find out, all in parallel after
-            // the walk (reading them one by one held the other cores up before the check began).
-            let mut maybe_scripts: Vec<(PathBuf, PathBuf)> = Vec::new();
-            for entry in walker {
-                let entry = match entry {
-                    Ok(entry) => entry,
-                    Err(source) => {
-                        errors.push(DiscoverError::Walk {
-                            path: path.clone(),
-                            source,
-                        });
-                        continue;
+            let walk_error = |source| DiscoverError::Walk {
+                path: path.clone(),
+                source,
+            };
+            match touched {
+                Some(touched) => {
+                    for entry in touched::look_up(path, excludes, touched) {
+                        match entry {
+                            Ok((file, kind)) => found.take(file, Some(kind), inside),
+                            Err(source) => errors.push(walk_error(source)),
+                        }
                     }
-                };
-                if entry.depth() == 0 || skipped.as_ref().is_some_and(|s| entry.path().starts_with(s)) {
-                    continue;
                 }
-                match name_kind(entry.path()) {
-                    Name::Other => {}
-                    Name::Json(stem) => {
-                        if entry.file_type().is_some_and(|t| t.is_file()) {
-                            maybe_scripts.push((entry.into_path(), stem));
-                        }
-                    }
-                    Name::NotUtf8 { is_flow } => bad_names.push(Refused {
-                        path: entry.path().to_path_buf(),
-                        is_flow,
-                        why: Refusal::NotUtf8Name,
-                    }),
-                    Name::Stem(stem) => {
-                        match entry.file_type() {
-                            Some(t) if t.is_dir() => skipped = Some(entry.path().to_path_buf()),
-                            Some(t) if t.is_file() && inside => {
-                                walked_files.insert(entry.into_path());
+                None => {
+                    // A folder named like a flow or test file is one refused entry, not a tree to walk.
+                    let mut skipped: Option<PathBuf> = None;
+                    for entry in walker(path, excludes) {
+                        let entry = match entry {
+                            Ok(entry) => entry,
+                            Err(source) => {
+                                errors.push(walk_error(source));
+                                continue;
                             }
-                            _ => {}
+                        };
+                        if entry.depth() == 0 || skipped.as_ref().is_some_and(|s| entry.path().starts_with(s)) {
+                            continue;
                         }
-                        stems.push(stem);
+                        let kind = entry.file_type();
+                        if kind.is_some_and(|t| t.is_dir()) && matches!(name_kind(entry.path()), Name::Stem(_)) {
+                            skipped = Some(entry.path().to_path_buf());
+                        }
+                        found.take(entry.into_path(), kind, inside);
                     }
                 }
             }
-            let found: Vec<_> = maybe_scripts
+            let sniffed: Vec<_> = std::mem::take(&mut found.maybe_scripts)
                 .into_par_iter()
                 .filter(|(path, _)| holds_script(path))
                 .collect();
-            for (path, stem) in found {
-                scripts.insert(path);
-                stems.push(stem);
+            for (_, stem) in sniffed {
+                found.note(stem, Seen::SCRIPT);
             }
         } else if path.symlink_metadata().is_ok() {
             match name_kind(path) {
-                Name::Stem(stem) => {
-                    stems.push(stem);
-                }
-                Name::Json(stem) if holds_script(path) => {
-                    scripts.insert(path.clone());
-                    stems.push(stem);
-                }
-                Name::NotUtf8 { is_flow } => bad_names.push(Refused {
+                Name::Stem(stem) => found.note(stem, Seen::default()),
+                Name::Json(stem) if holds_script(path) => found.note(stem, Seen::SCRIPT),
+                Name::NotUtf8 { is_flow } => found.bad_names.push(Refused {
                     path: path.clone(),
                     is_flow,
                     why: Refusal::NotUtf8Name,
@@ -380,7 +389,7 @@ fn discover_with(paths: &[PathBuf], scope: &Scope, touched: Option<Arc<Touched>>
         } else {
             errors.push(DiscoverError::Missing(path.clone()));
         }
-        if stems.len() + bad_names.len() > found_before {
+        if found.count() > found_before {
             holding += 1;
         } else if path.is_dir() {
             // A walk cut short to the touched stems found none: the whole walk says whether the
@@ -392,19 +401,18 @@ fn discover_with(paths: &[PathBuf], scope: &Scope, touched: Option<Arc<Touched>>
             }
         }
     }
-    // Each stem once (a flow and its test file both name it), then sorted by path: a sorted set
-    // compared every stem found with a dozen others, and a comparison parses both paths.
-    let mut seen = FxHashSet::default();
-    let unique: Vec<&PathBuf> = stems.iter().filter(|stem| seen.insert(stem.as_path())).collect();
-    let found = touched.is_none().then_some(unique.len() + bad_names.len());
-    let mut unique: Vec<&PathBuf> = unique
+    let counted = touched.is_none().then_some(found.stems.len() + found.bad_names.len());
+    // Sorted by path once each stem is there once (a flow and its test file both name it): a
+    // comparison parses both paths.
+    let mut stems: Vec<(PathBuf, Seen)> = found
+        .stems
         .into_iter()
-        .filter(|stem| touched.as_ref().is_none_or(|touched| touched.has_stem(stem)))
+        .filter(|(stem, _)| touched.is_none_or(|touched| touched.has_stem(stem)))
         .collect();
-    unique.sort_unstable();
-    let mut units: Vec<Unit> = unique
+    stems.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut units: Vec<Unit> = stems
         .into_iter()
-        .map(|stem| {
+        .map(|(stem, seen)| {
             let mut unit = Unit::default();
             // The flow side is the first of `NAME.flow.json`, `NAME.studio.json`, `NAME.json` there.
             for (suffix, is_flow) in [
@@ -416,8 +424,8 @@ fn discover_with(paths: &[PathBuf], scope: &Scope, touched: Option<Arc<Touched>>
                 if is_flow && (unit.flow.is_some() || unit.flow_refused()) {
                     continue;
                 }
-                let path = with_suffix(stem, suffix);
-                let entry = if walked_files.contains(&path) {
+                let path = with_suffix(&stem, suffix);
+                let entry = if Seen::file(suffix).is_some_and(|file| seen.has(file)) {
                     Entry::File
                 } else {
                     classify(&path, boundary.as_deref())
@@ -425,7 +433,7 @@ fn discover_with(paths: &[PathBuf], scope: &Scope, touched: Option<Arc<Touched>>
                 match entry {
                     Entry::Missing => {}
                     Entry::File if suffix == JSON_SUFFIX => {
-                        if scripts.contains(&path) || holds_script(&path) {
+                        if seen.has(Seen::SCRIPT) || holds_script(&path) {
                             unit.flow = Some(path);
                         }
                     }
@@ -439,35 +447,34 @@ fn discover_with(paths: &[PathBuf], scope: &Scope, touched: Option<Arc<Touched>>
         })
         .filter(|unit| unit.first_path().is_some())
         .collect();
-    units.extend(bad_names.into_iter().map(|refused| Unit {
+    units.extend(found.bad_names.into_iter().map(|refused| Unit {
         refused: vec![refused],
         ..Unit::default()
     }));
     Discovery {
         units,
         errors,
-        found,
+        found: counted,
         nothing: holding == 0,
     }
 }
 
 /// Whether the whole walk of `root` finds a file it would check (a flow, test file or script).
 fn holds_anything(root: &Path, exclude: &[String]) -> bool {
-    walker(root, exclude, None).is_ok_and(|walk| {
-        walk.flatten().any(|entry| match name_kind(entry.path()) {
-            Name::Other => false,
-            Name::Json(_) => entry.file_type().is_some_and(|t| t.is_file()) && holds_script(entry.path()),
-            Name::Stem(_) | Name::NotUtf8 { .. } => entry.depth() > 0,
-        })
+    excludes(root, exclude).is_ok_and(|excludes| {
+        walker(root, excludes)
+            .flatten()
+            .any(|entry| match name_kind(entry.path()) {
+                Name::Other => false,
+                Name::Json(_) => entry.file_type().is_some_and(|t| t.is_file()) && holds_script(entry.path()),
+                Name::Stem(_) | Name::NotUtf8 { .. } => entry.depth() > 0,
+            })
     })
 }
 
-/// A walk of `root` that follows no link and leaves out hidden entries, what `.gitignore` files
-/// and `.git/info/exclude` ignore (inside a Git repository or not, but never the machine's global
-/// Git settings, so every machine walks alike) and the `exclude` globs; with `touched`, only into
-/// what [`Touched::enters`].
-fn walker(root: &Path, exclude: &[String], touched: Option<Arc<Touched>>) -> Result<ignore::Walk, DiscoverError> {
-    let mut overrides = ignore::overrides::OverrideBuilder::new(root);
+/// The `exclude` globs, as `ignore` matches them below `root`.
+fn excludes(root: &Path, exclude: &[String]) -> Result<Override, DiscoverError> {
+    let mut overrides = OverrideBuilder::new(root);
     for glob in exclude {
         overrides
             .add(&format!("!{glob}"))
@@ -476,15 +483,18 @@ fn walker(root: &Path, exclude: &[String], touched: Option<Arc<Touched>>) -> Res
                 message: error.to_string(),
             })?;
     }
-    let overrides = overrides.build().map_err(|error| DiscoverError::BadExclude {
+    overrides.build().map_err(|error| DiscoverError::BadExclude {
         glob: exclude.join(", "),
         message: error.to_string(),
-    })?;
-    let mut builder = ignore::WalkBuilder::new(root);
-    if let Some(touched) = touched {
-        builder.filter_entry(move |entry| touched.enters(entry));
-    }
-    Ok(builder
+    })
+}
+
+/// A walk of `root` that follows no link and leaves out hidden entries, what `.gitignore` files
+/// and `.git/info/exclude` ignore (inside a Git repository or not, but never the machine's global
+/// Git settings, so every machine walks alike) and the `excludes` (`touched::look_up` applies the
+/// same rules, name by name).
+fn walker(root: &Path, excludes: Override) -> ignore::Walk {
+    ignore::WalkBuilder::new(root)
         .follow_links(false)
         .hidden(true)
         .ignore(false)
@@ -492,8 +502,8 @@ fn walker(root: &Path, exclude: &[String], touched: Option<Arc<Touched>>) -> Res
         .git_ignore(true)
         .git_exclude(true)
         .require_git(false)
-        .overrides(overrides)
-        .build())
+        .overrides(excludes)
+        .build()
 }
 
 /// What a path's name says it is.
@@ -750,18 +760,8 @@ mod tests {
             "flows/missing",
         ];
         let paths = [root.join("flows")];
-        let whole = discover_in(&paths, &scope);
-        let touched = Touched::new(root, stems);
-        let expected: Vec<Unit> = whole
-            .units
-            .into_iter()
-            .filter(|unit| {
-                name_kind(unit.first_path().unwrap())
-                    .stem()
-                    .is_some_and(|s| touched.has_stem(s))
-            })
-            .collect();
-        let cut_short = discover_touched(&paths, &scope, touched);
+        let expected = walked_units(&paths, &scope, &Touched::new(root, stems));
+        let cut_short = discover_touched(&paths, &scope, Touched::new(root, stems));
         assert_eq!(cut_short.units, expected);
         // The ignored, excluded and hidden ones are left out; a test file's ignored twin is paired,
         // as pairing always did.
@@ -773,6 +773,128 @@ mod tests {
                 root.join("flows/deep/er/g.tests.json"),
                 root.join("flows/kept/d.flow.json"),
             ]
+        );
+    }
+
+    /// Every touched stem's units, by the whole walk of `paths`.
+    fn walked_units(paths: &[PathBuf], scope: &Scope, touched: &Touched) -> Vec<Unit> {
+        discover_in(paths, scope)
+            .units
+            .into_iter()
+            .filter(|unit| {
+                name_kind(unit.first_path().unwrap())
+                    .stem()
+                    .is_some_and(|stem| touched.has_stem(stem))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn touched_files_looked_up_by_name_are_those_the_whole_walk_finds_whatever_rule_applies() {
+        let script = r#"{"header": {}, "actions": {}, "branches": {}}"#;
+        let dir = folder_with(&[
+            "flows/a.flow.json",
+            "flows/a.tests.json",
+            "flows/.shown.flow.json",
+            "flows/.still-hidden.flow.json",
+            "flows/wild/w.flow.json",
+            "flows/wild/x.flow.json",
+            "flows/deep/keep.tmp.flow.json",
+            "flows/deep/drop.tmp.flow.json",
+            "flows/onlydir/o.flow.json",
+            "flows/only.flow.json",
+            "flows/named.flow.json/inner.flow.json",
+            "flows/git-excluded/e.flow.json",
+            "flows/git-excluded/kept.flow.json",
+            "flows/s.skip.flow.json",
+            "flows/team/t.tests.json",
+            "flows/other.json",
+            "flows/a.flow.flow.json",
+            "top.flow.json",
+        ]);
+        let root = dir.path();
+        std::fs::write(root.join("flows/script.json"), script).unwrap();
+        // Rules above the walked folder (the repository's root), in it, and below it; a rule
+        // that whitelists what a rule further up ignores; a folder-only rule; `info/exclude`.
+        std::fs::write(root.join(".gitignore"), "*.tmp.flow.json\nonlydir/\nonly.flow.json/\n").unwrap();
+        std::fs::write(
+            root.join("flows/.gitignore"),
+            "!.shown.flow.json\nwild/*\n!wild/w.flow.json\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("flows/deep/.gitignore"), "!keep.tmp.flow.json\n").unwrap();
+        std::fs::write(root.join("flows/team/.gitignore"), "*.tests.json\n").unwrap();
+        std::fs::create_dir_all(root.join(".git/info")).unwrap();
+        std::fs::write(
+            root.join(".git/info/exclude"),
+            "flows/git-excluded/*\n!kept.flow.json\n",
+        )
+        .unwrap();
+        // Links to a file and to a folder, a link that points at nothing, a folder under a link.
+        std::os::unix::fs::symlink(root.join("flows/a.flow.json"), root.join("flows/link.flow.json")).unwrap();
+        std::os::unix::fs::symlink("nowhere", root.join("flows/broken.tests.json")).unwrap();
+        std::os::unix::fs::symlink(root.join("flows/deep"), root.join("flows/linked")).unwrap();
+        let scope = Scope {
+            boundary: Some(root.to_path_buf()),
+            exclude: vec!["**/*.skip.flow.json".into()],
+        };
+        let stems = [
+            "flows/a",
+            "flows/.shown",
+            "flows/.still-hidden",
+            "flows/wild/w",
+            "flows/wild/x",
+            "flows/deep/keep.tmp",
+            "flows/deep/drop.tmp",
+            "flows/onlydir/o",
+            "flows/only",
+            "flows/named",
+            "flows/named.flow.json/inner",
+            "flows/git-excluded/e",
+            "flows/git-excluded/kept",
+            "flows/s.skip",
+            "flows/team/t",
+            "flows/other",
+            "flows/script",
+            "flows/a.flow",
+            "flows/link",
+            "flows/broken",
+            "flows/linked/keep.tmp",
+            "top",
+            "flows/missing/m",
+        ];
+        for paths in [
+            vec![root.join("flows")],
+            vec![root.to_path_buf()],
+            vec![root.join("flows/deep")],
+        ] {
+            let expected = walked_units(&paths, &scope, &Touched::new(root, stems));
+            let found = discover_touched(&paths, &scope, Touched::new(root, stems));
+            assert_eq!(found.units, expected, "under {paths:?}");
+            assert!(found.errors.is_empty(), "{:?}", found.errors);
+        }
+        // What the rules let through, and what they leave out, by name.
+        let found = discover_touched(&[root.join("flows")], &scope, Touched::new(root, stems));
+        let firsts: Vec<_> = found.units.iter().filter_map(Unit::first_path).collect();
+        let flows = root.join("flows");
+        assert_eq!(
+            firsts,
+            [
+                flows.join(".shown.flow.json"),
+                flows.join("a.flow.json"),
+                flows.join("a.flow.flow.json"),
+                flows.join("broken.tests.json"),
+                flows.join("deep/keep.tmp.flow.json"),
+                flows.join("git-excluded/kept.flow.json"),
+                flows.join("link.flow.json"),
+                flows.join("named.flow.json"),
+                flows.join("only.flow.json"),
+                flows.join("script.json"),
+                flows.join("wild/w.flow.json"),
+            ]
+            .iter()
+            .map(PathBuf::as_path)
+            .collect::<Vec<_>>()
         );
     }
 }

@@ -7,6 +7,7 @@
 //! every file the run writes goes through its own `Root`, and the audit log's run identity is the
 //! settings', so runs in one process stay apart.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -22,7 +23,7 @@ use crate::exit::{Ending, Exit};
 use crate::generate::merge;
 use crate::github::GitHub;
 use crate::github::api::FILES_CAP;
-use crate::github::changes::{ChangedFile, git_diff, git_has_commit, git_show};
+use crate::github::changes::{ChangedFile, git_diff, git_has_commit, git_show_all};
 use crate::outcome::Outcome;
 use crate::release::driver::{self, Release, Released};
 use crate::release::gate::Blocked;
@@ -169,11 +170,11 @@ impl Run<'_> {
     fn base_of(
         &self,
         pr: &PullRequest,
-        base_in_clone: bool,
+        in_clone: Option<&HashMap<String, Option<Vec<u8>>>>,
         base_path: &str,
     ) -> Result<Option<serde_json::Value>, String> {
-        let bytes = if base_in_clone {
-            git_show(&self.workspace, &pr.base_sha, base_path)
+        let bytes = if let Some(in_clone) = in_clone {
+            in_clone.get(base_path).cloned().flatten()
         } else {
             let Some(github) = self.github() else {
                 return Err(NO_TOKEN_FOR_BASE.into());
@@ -189,7 +190,27 @@ impl Run<'_> {
         if selection.changed_flows.is_empty() {
             return Vec::new();
         }
-        let base_in_clone = git_has_commit(&self.workspace, &pr.base_sha);
+        // Every base version they may need, read from the clone at once when it has the base commit.
+        let in_clone = git_has_commit(&self.workspace, &pr.base_sha).then(|| {
+            let paths: Vec<String> = selection
+                .changed_flows
+                .values()
+                .flat_map(|base| {
+                    [
+                        base.clone(),
+                        merge::tests_path_of(Path::new(base)).to_string_lossy().into_owned(),
+                    ]
+                })
+                .collect();
+            let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+            let contents = git_show_all(&self.workspace, &pr.base_sha, &paths);
+            paths
+                .into_iter()
+                .map(str::to_string)
+                .zip(contents)
+                .collect::<HashMap<_, _>>()
+        });
+        let in_clone = in_clone.as_ref();
         report
             .units
             .iter()
@@ -204,13 +225,13 @@ impl Run<'_> {
                     head: tests.and_then(|text| serde_json::from_str(text).ok()),
                     base: self.base_of(
                         pr,
-                        base_in_clone,
+                        in_clone,
                         &merge::tests_path_of(std::path::Path::new(base_path)).to_string_lossy(),
                     ),
                 };
                 Some(FlowChanges {
                     head: flow.json.clone(),
-                    base: self.base_of(pr, base_in_clone, base_path),
+                    base: self.base_of(pr, in_clone, base_path),
                     path,
                     tests: Some(tests),
                 })

@@ -363,21 +363,30 @@ fn pull_request_repo() -> PullRequestRepo {
 /// A `pull_request` run from `base` to `head` of the repository in `dir`, the flows under
 /// `flows`, without a token (the changed files come from git).
 pub(crate) fn run_git_pull_request(dir: &Path, base: &str, head: &str) -> ActionRun {
+    run_git_pull_request_with(dir, base, head, &[])
+}
+
+/// [`run_git_pull_request`] with more variables (the Action's inputs).
+fn run_git_pull_request_with(dir: &Path, base: &str, head: &str, inputs: &[(&str, &str)]) -> ActionRun {
     let runner = tempfile::tempdir().unwrap();
     let event = pull_request_event(runner.path(), base, head, 1);
-    run_action(
-        dir,
-        &[
-            ("GITHUB_EVENT_NAME", "pull_request"),
-            ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
-            ("INPUT_PATHS", "flows"),
-        ],
-    )
+    let mut vars = vec![
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+        ("INPUT_PATHS", "flows"),
+    ];
+    vars.extend_from_slice(inputs);
+    run_action(dir, &vars)
 }
 
 /// A `pull_request` run (as [`run_git_pull_request`]) of a new repository whose base commit holds
 /// `base` and whose head commit writes `head` over it (path, text).
 fn run_pull_request_of(base: &[(&str, &str)], head: &[(&str, &str)]) -> ActionRun {
+    run_pull_request_with(base, head, &[])
+}
+
+/// [`run_pull_request_of`] with more variables (the Action's inputs).
+fn run_pull_request_with(base: &[(&str, &str)], head: &[(&str, &str)], inputs: &[(&str, &str)]) -> ActionRun {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     git(d, &["init", "-q", "-b", "main"]);
@@ -389,7 +398,7 @@ fn run_pull_request_of(base: &[(&str, &str)], head: &[(&str, &str)]) -> ActionRu
         write(d, path, text);
     }
     let head = commit_all(d, "head");
-    run_git_pull_request(d, &base, &head)
+    run_git_pull_request_with(d, &base, &head, inputs)
 }
 
 /// A `pull_request` event payload in the shape GitHub writes it.
@@ -1014,6 +1023,58 @@ fn a_pull_request_checks_only_what_it_changed_though_an_unrelated_file_is_broken
     );
     assert!(!run.stdout.contains("broken.flow.json"), "{}", run.stdout);
     assert!(!run.stdout.contains("orphan.tests.json"), "{}", run.stdout);
+}
+
+/// The run passed, having checked one flow (`flows/a`) and named nothing of `left_out`.
+fn assert_only_flow_a_was_checked(run: &ActionRun, left_out: &str) {
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.outputs["flows-checked"], "1", "{}", run.stdout);
+    assert_eq!(run.outputs["errors"], "0", "{}", run.stdout);
+    assert!(!run.stdout.contains(left_out), "{}", run.stdout);
+}
+
+#[test]
+fn a_pull_request_leaves_out_a_changed_flow_that_a_gitignore_above_the_paths_ignores() {
+    let (flow, tests) = tiny_flow("a");
+    let (draft, _) = tiny_flow("wip");
+    let broken = "{\"flowId\": \"wip\", \"elements\": [";
+    // The draft stays tracked; the head ignores its folder from the repository's root, above
+    // `flows` (the paths): a walk of `flows` leaves it out, so the PR's run does too.
+    let run = run_pull_request_of(
+        &[
+            ("flows/a.flow.json", &flow),
+            ("flows/a.tests.json", &tests),
+            ("flows/drafts/wip.flow.json", &draft),
+        ],
+        &[
+            ("flows/a.flow.json", &format!("{flow}\n")),
+            ("flows/drafts/wip.flow.json", broken),
+            (".gitignore", "flows/drafts/\n"),
+        ],
+    );
+    assert_only_flow_a_was_checked(&run, "wip.flow.json");
+}
+
+#[test]
+fn a_pull_request_leaves_out_a_changed_test_file_that_the_exclude_input_leaves_out() {
+    let (flow, tests) = tiny_flow("a");
+    let (old, old_tests) = tiny_flow("old");
+    // Only the test file of an excluded flow changes, and it no longer parses: the flow and its
+    // test file are left out, as a push run leaves them out.
+    let run = run_pull_request_with(
+        &[
+            ("flows/a.flow.json", &flow),
+            ("flows/a.tests.json", &tests),
+            ("flows/legacy/old.flow.json", &old),
+            ("flows/legacy/old.tests.json", &old_tests),
+        ],
+        &[
+            ("flows/a.flow.json", &format!("{flow}\n")),
+            ("flows/legacy/old.tests.json", "not json"),
+        ],
+        &[("INPUT_EXCLUDE", "legacy/")],
+    );
+    assert_only_flow_a_was_checked(&run, "old.tests.json");
 }
 
 #[test]
