@@ -19,7 +19,7 @@ use crate::registry::{Rule, RuleLimits, Severities, Severity};
 use crate::sim::cases::{self, TestFile};
 use crate::sim::coverage::Coverage;
 use crate::sim::run::{CallSummary, DEFAULT_MAX_EXECUTION_MS, Paths, run_cases};
-use crate::source::{Location, ReadError, SourceFile, Span, SyntaxError};
+use crate::source::{Location, ReadError, SourceFile, SyntaxError};
 use crate::studio::library::{Library, script_stem};
 use crate::studio::subscript;
 use crate::{flow, rules};
@@ -81,8 +81,9 @@ pub struct FileReport {
     pub source: SourceFile,
     pub kind: FileKind,
     pub flow_id: Option<String>,
-    /// Where a flow file says its `flowId`.
-    pub flow_id_span: Option<Span>,
+    /// Where a flow file says its `flowId`, located while its text is there: CXF033 is found
+    /// across files afterwards, when a clean file's text may be gone.
+    pub flow_id_at: Option<Location>,
     /// A flow file's loaded model, when it could be loaded and the settings keep it.
     pub model: Option<Arc<Flow>>,
     /// A script's model with the scripts its calls follow copied in (`studio::subscript`), which
@@ -317,7 +318,7 @@ impl<'u> DuplicateIds<'u> {
         let Some(file) = unit.flow.as_mut() else {
             return;
         };
-        let (Some(id), Some(span)) = (file.flow_id.as_deref(), file.flow_id_span) else {
+        let (Some(id), Some(location)) = (file.flow_id.as_deref(), file.flow_id_at) else {
             return;
         };
         let Some(&owner) = self.first.get(id) else {
@@ -336,14 +337,14 @@ impl<'u> DuplicateIds<'u> {
         } else {
             owner.to_string_lossy().replace('\\', "/")
         };
-        let finding = Finding::new(
-            Rule::DuplicateFlowId,
-            span,
-            format!("flowId `{id}` is also the flowId of `{owner}`"),
-        )
-        .with_help("each flow file must release to its own CXone flow: give one of them another flowId");
-        file.diagnostics
-            .push(Diagnostic::locate(finding, severity, &file.source));
+        file.diagnostics.push(Diagnostic {
+            rule: Rule::DuplicateFlowId,
+            severity,
+            message: format!("flowId `{id}` is also the flowId of `{owner}`"),
+            location,
+            help: Some("each flow file must release to its own CXone flow: give one of them another flowId".into()),
+            related: Vec::new(),
+        });
         sort_diagnostics(&mut file.diagnostics);
     }
 }
@@ -434,7 +435,8 @@ fn check_unit(unit: &Unit, settings: &Settings, library: &Library) -> (UnitRepor
     if !settings.keep_clean_texts {
         for file in [&mut report.flow, &mut report.tests].into_iter().flatten() {
             if file.diagnostics.is_empty() {
-                file.source.forget_text();
+                // Down to the `flowId`'s line, which CXF033, found across files afterwards, quotes.
+                file.source.keep_lines(file.flow_id_at.map_or(0, |at| at.end_line));
             }
         }
     }
@@ -646,10 +648,10 @@ fn check_flow_source(
     let mut report = finish(source, findings, FileKind::Flow, flow_id, settings);
     report.json = json;
     report.suppressed = suppressed;
-    report.flow_id_span = flow
+    report.flow_id_at = flow
         .as_ref()
         .and_then(|loaded| loaded.flow.flow_id.as_ref())
-        .map(|id| id.span);
+        .map(|id| report.source.locate(id.span));
     (report, flow)
 }
 
@@ -704,7 +706,7 @@ fn finish(
         source,
         kind,
         flow_id,
-        flow_id_span: None,
+        flow_id_at: None,
         model: None,
         expanded: None,
         json: None,

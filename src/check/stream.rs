@@ -203,6 +203,31 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_duplicate_flow_id_is_placed_at_the_flow_id_whether_clean_texts_are_kept_or_not() {
+        let units = units();
+        let places = |keep_clean_texts| {
+            let settings = Settings {
+                keep_clean_texts,
+                ..Settings::default()
+            };
+            let mut places = Vec::new();
+            check_each(&units, &settings, |unit| {
+                let file = unit.flow.as_ref().into_iter();
+                for (file, d) in file.flat_map(|f| f.diagnostics.iter().map(move |d| (f, d))) {
+                    if d.rule == crate::registry::Rule::DuplicateFlowId {
+                        places.push((file.source.display_path(), d.location));
+                    }
+                }
+            });
+            places
+        };
+        let kept = places(true);
+        // Some of them in files with no other finding, whose text goes when it is not kept.
+        assert!(kept.len() > 3 && kept.iter().all(|(_, at)| at.line > 1));
+        assert_eq!(places(false), kept);
+    }
+
     fn streamed_tally(units: &[Unit], settings: &Settings) -> Tally {
         check_each(units, settings, |_| {}).tally
     }
