@@ -152,9 +152,8 @@ impl ActionSettings {
         let under = |path: PathBuf| base.join(path);
         let mut settings = Settings::resolve(&values)?;
         settings.reports = settings.reports.map(under);
-        // The summary's diffs and diagrams, and a tag's payloads, use each flow's JSON.
-        settings.check.keep_loaded = true;
-        settings.check.keep_clean_texts = true;
+        // The Action's reports list every case's path. Whether each file's JSON, model and text are
+        // kept after its check depends on the event (`run.rs`: what comes after the check).
         settings.check.keep_details = true;
         // Files are read by their absolute paths in the workspace and shown relative to it.
         settings.check.shown_from = workspace.to_path_buf();

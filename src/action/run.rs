@@ -303,14 +303,26 @@ impl Run<'_> {
                 .join("\n"),
         );
         let settings = &inputs.settings;
-        let mut outcome = Outcome::checked(check::check(&selection.units, &settings.check), settings.fail_on);
+        let studio = settings.backend == Backend::Studio;
+        let online = studio && (inputs.remote_validate || inputs.check_drift);
+        let tag_release = matches!(self.context.trigger, Trigger::Tag(_)) && inputs.release_on_tag;
+        // What comes after the check reads the files again only for a pull request's diffs and
+        // diagrams, a tag's payloads and CXone's own syntax check or drift (their findings are
+        // placed in the files' text); any other run lets each file go once it is checked, so its
+        // memory does not grow with every flow's JSON and model.
+        let keep = pull_request.is_some() || tag_release || online;
+        let check_settings = check::Settings {
+            keep_loaded: keep,
+            keep_clean_texts: keep,
+            ..settings.check.clone()
+        };
+        let mut outcome = Outcome::checked(check::check(&selection.units, &check_settings), settings.fail_on);
         outcome.notes = notes;
         // Why the run cannot succeed at all (exit 2); reported after everything else is written.
         for error in discovery_errors {
             outcome.problem(Ending::Unreadable, error);
         }
-        let studio = inputs.settings.backend == Backend::Studio;
-        if studio && (inputs.remote_validate || inputs.check_drift) {
+        if online {
             match self.check_online(&mut outcome.report) {
                 Ok(skipped) => outcome.notes.extend(skipped),
                 Err(message) => outcome.problem(Ending::CxoneRefused, message),
@@ -318,7 +330,7 @@ impl Run<'_> {
         }
         self.log_report(&outcome);
         if let Trigger::Tag(tag) = &self.context.trigger
-            && inputs.release_on_tag
+            && tag_release
         {
             let released = release::with_target(
                 &inputs.settings,
