@@ -435,12 +435,14 @@ pub static SETTINGS: &[Setting] = &[
         .flag_named("point-of-contact", RELEASE | ROLLBACK | PULL)
         .input()
         .of(Backend::Studio)
-        .parser(|text| crate::cxone::studio::parse_points_of_contact([text]).map(drop)),
+        .parser(|text| crate::cxone::studio::parse_points_of_contact([text]).map(drop))
+        .refused_elsewhere("only a Studio release saves scripts that points of contact run; no point of contact is moved"),
     Setting::new("allow-live-overwrite", Kind::Switch, "Studio: save over a `NAME__TAG` that holds other content (as `release --force`): a rollback to that tag then restores the new content")
         .flag(RELEASE)
         .input()
         .default(Switch(false))
-        .of(Backend::Studio),
+        .of(Backend::Studio)
+        .refused_elsewhere("only a Studio release saves over a script's `NAME__TAG`"),
     Setting::new("remote-validate", Kind::Switch, "Studio: also run CXone's own syntax check on every checked script (saved as `NAME__ci`)")
         .input()
         .default(Switch(false)),
