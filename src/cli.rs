@@ -804,10 +804,7 @@ fn run_release(args: ReleaseArgs, config: Option<&ConfigFile>) -> ExitCode {
     };
     settings.release.tag = args.tag.clone();
     let paths = paths_or_default(&args.paths, &values);
-    let asked = match release::asked(&settings, &[(Setting::Payloads, args.payloads.is_some())]) {
-        Ok(asked) => asked,
-        Err(message) => return cannot_run(&message),
-    };
+    let asked = driver::asked(&settings, &[(Setting::Payloads, args.payloads.is_some())]);
     let chosen = release::with_target(
         &settings,
         ReleaseWith {

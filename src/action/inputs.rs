@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::github::changes::Trust;
+use crate::redact::Redactor;
 use crate::safe_file::Root;
 use crate::settings::Settings;
 use crate::settings::file::ConfigFile;
@@ -132,11 +133,13 @@ fn working_directory(text: &str) -> Result<PathBuf, SettingError> {
 
 impl ActionSettings {
     /// Reads and validates every input from the runner's variables, over the settings file, for a
-    /// run in `workspace`.
+    /// run in `workspace` whose secrets `redactor` masks: every text from a server the run keeps
+    /// (the audit log, errors) goes through it, with the secrets the run's clients add to it.
     pub fn read(
         vars: &HashMap<String, String>,
         file: Option<&ConfigFile>,
         workspace: &Path,
+        redactor: &Redactor,
     ) -> Result<ActionSettings, SettingError> {
         let environment = |name: &str| vars.get(name).cloned();
         let mut values = Values::new(&environment, file, true);
@@ -158,6 +161,7 @@ impl ActionSettings {
         // Files are read by their absolute paths in the workspace and shown relative to it.
         settings.check.shown_from = workspace.to_path_buf();
         settings.connection.root = Root::workspace(workspace);
+        settings.connection.redactor = redactor.clone();
         settings.connection.run = std::mem::take(&mut settings.connection.run).completed(
             |name| vars.get(name).cloned(),
             Some(workspace),
@@ -197,7 +201,7 @@ mod tests {
     }
 
     fn read(vars: &HashMap<String, String>) -> Result<ActionSettings, SettingError> {
-        ActionSettings::read(vars, None, Path::new("."))
+        ActionSettings::read(vars, None, Path::new("."), &Redactor::new())
     }
 
     #[test]
@@ -213,6 +217,21 @@ mod tests {
         for secret in ["ghs_token_text", "client_secret_text", "access_key_secret_text"] {
             assert!(!printed.contains(secret), "{secret} in {printed}");
         }
+    }
+
+    #[test]
+    fn the_settings_read_scrub_what_the_run_masks() {
+        // What the runner masked (the adapter's redactor) is scrubbed from every text the run
+        // keeps from a server, whoever reads the settings: no way to read them without it.
+        let redactor = Redactor::new();
+        redactor.add("ghs_token_text");
+        let settings = ActionSettings::read(&vars(&[]), None, Path::new("."), &redactor).unwrap();
+        let kept = settings
+            .settings
+            .connection
+            .redactor
+            .scrub("HTTP 401: bad token ghs_token_text");
+        assert_eq!(kept, "HTTP 401: bad token ***");
     }
 
     #[test]

@@ -69,14 +69,13 @@ pub fn resolve(
         }
         Err(message) => return Err(log.stopped("cxone-flow config", Ending::BadSetting, &message)),
     };
-    let mut settings = match ActionSettings::read(vars, config.as_ref(), workspace) {
+    let settings = match ActionSettings::read(vars, config.as_ref(), workspace, redactor) {
         Ok(settings) => settings,
         Err(error) => {
             let title = format!("cxone-flow input {}", error.key);
             return Err(log.stopped(&title, Ending::BadSetting, &error.to_string()));
         }
     };
-    settings.settings.connection.redactor = redactor.clone();
     if let Err(message) = log_cxone_hosts(&settings, log) {
         return Err(log.stopped("cxone-flow", Ending::CxoneRefused, &message));
     }

@@ -43,9 +43,8 @@ const COMMENT_BUDGET: usize = 60_000;
 /// `github` (none without a token or a repository), its log streamed to `log`.
 pub fn run(settings: &ActionSettings, context: &GitHubContext, github: Option<&dyn GitHub>, log: &Log) -> Outcome {
     let run = Run {
-        inputs: settings,
+        settings,
         context,
-        workspace: settings.workspace.clone(),
         log,
         github,
     };
@@ -56,10 +55,8 @@ pub fn run(settings: &ActionSettings, context: &GitHubContext, github: Option<&d
 }
 
 struct Run<'a> {
-    inputs: &'a ActionSettings,
+    settings: &'a ActionSettings,
     context: &'a GitHubContext,
-    /// The settings' workspace: the checkout the run reads and writes in.
-    workspace: PathBuf,
     log: &'a Log,
     github: Option<&'a dyn GitHub>,
 }
@@ -67,12 +64,12 @@ struct Run<'a> {
 impl Run<'_> {
     /// GitHub, when the run has a `github-token` to ask it with.
     fn github(&self) -> Option<&dyn GitHub> {
-        self.github.filter(|_| self.inputs.has_github_token)
+        self.github.filter(|_| self.settings.has_github_token)
     }
 
     /// The library's settings for a release of `tag`.
     fn settings(&self, tag: &str) -> Settings {
-        let mut settings = self.inputs.settings.clone();
+        let mut settings = self.settings.settings.clone();
         settings.release.tag = tag.to_string();
         settings
     }
@@ -87,7 +84,7 @@ impl Run<'_> {
 
     fn write_summary(&self, markdown: &str) -> Result<(), String> {
         match &self.context.step_summary {
-            Some(path) if self.inputs.summary => {
+            Some(path) if self.settings.summary => {
                 append(path, markdown).map_err(|e| format!("failed to write the job summary `{}`: {e}", path.display()))
             }
             _ => Ok(()),
@@ -110,7 +107,8 @@ impl Run<'_> {
     fn roll_back_with<T: ReleaseTarget>(&self, target: &T, subject: &str, settings: &Settings) -> Outcome {
         let (what, _) = target.nouns();
         let mut outcome = Outcome::unchecked();
-        let (text, published) = match driver::roll_back(target, subject, self.inputs.rollback_to.as_deref(), settings) {
+        let (text, published) = match driver::roll_back(target, subject, self.settings.rollback_to.as_deref(), settings)
+        {
             Err(RollbackFailure::CannotRun(ending, message)) => {
                 return self.log.stopped("cxone-flow", ending, &message).into();
             }
@@ -161,7 +159,7 @@ impl Run<'_> {
             },
             None => notes.push("no github-token: the changed files come from git diff".into()),
         }
-        git_diff(&self.workspace, &pr.base_sha, &pr.head_sha).map_err(|error| {
+        git_diff(&self.settings.workspace, &pr.base_sha, &pr.head_sha).map_err(|error| {
             format!("neither the GitHub API nor git could say which files changed ({error}), so every flow is checked")
         })
     }
@@ -191,7 +189,7 @@ impl Run<'_> {
             return Vec::new();
         }
         // Every base version they may need, read from the clone at once when it has the base commit.
-        let in_clone = git_has_commit(&self.workspace, &pr.base_sha).then(|| {
+        let in_clone = git_has_commit(&self.settings.workspace, &pr.base_sha).then(|| {
             let paths: Vec<String> = selection
                 .changed_flows
                 .values()
@@ -203,7 +201,7 @@ impl Run<'_> {
                 })
                 .collect();
             let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
-            let contents = git_show_all(&self.workspace, &pr.base_sha, &paths);
+            let contents = git_show_all(&self.settings.workspace, &pr.base_sha, &paths);
             paths
                 .into_iter()
                 .map(str::to_string)
@@ -216,7 +214,7 @@ impl Run<'_> {
             .iter()
             .filter_map(|unit| {
                 let flow = unit.flow.as_ref()?;
-                let path = repo_path(&flow.source.path, &self.workspace);
+                let path = repo_path(&flow.source.path, &self.settings.workspace);
                 let base_path = selection.changed_flows.get(&path)?;
                 let tests_path = merge::tests_path_of(std::path::Path::new(&path));
                 let tests = unit.tests.as_ref().map(|t| t.source.text.as_str());
@@ -240,10 +238,10 @@ impl Run<'_> {
     }
 
     fn check_and_release(&self) -> Outcome {
-        let inputs = &self.inputs;
+        let action = self.settings;
         let scope = discover::Scope {
-            boundary: Some(self.workspace.clone()),
-            exclude: inputs.settings.exclude.clone(),
+            boundary: Some(action.workspace.clone()),
+            exclude: action.settings.exclude.clone(),
         };
         let mut notes = Vec::new();
         if let Some(problem) = &self.context.event_problem {
@@ -254,7 +252,7 @@ impl Run<'_> {
             _ => None,
         };
         let changes = match pull_request {
-            Some(pr) if inputs.changed_only => self.changed_files(pr, &mut notes),
+            Some(pr) if action.changed_only => self.changed_files(pr, &mut notes),
             Some(_) => Err("changed-only is false, so every flow is checked".into()),
             None => Err(format!(
                 "a {} event checks every flow",
@@ -268,15 +266,15 @@ impl Run<'_> {
         // A pull request's run looks only for the flows it touched (and their tests): the walk
         // enters only their folders. CXF033 compares the checked flows' ids, as before. Read where
         // they are in the workspace, whatever the current folder.
-        let paths: Vec<PathBuf> = inputs.paths.iter().map(|path| self.workspace.join(path)).collect();
+        let paths: Vec<PathBuf> = action.paths.iter().map(|path| action.workspace.join(path)).collect();
         let found = match &changes {
-            Ok(changes) => discover::discover_touched(&paths, &scope, touched(changes, &self.workspace)),
+            Ok(changes) => discover::discover_touched(&paths, &scope, touched(changes, &action.workspace)),
             Err(_) => discover::discover_in(&paths, &scope),
         };
         let discovery_errors: Vec<String> = found
             .errors
             .into_iter()
-            .map(|error| error.shown_from(&self.workspace).to_string())
+            .map(|error| error.shown_from(&action.workspace).to_string())
             .collect();
         if found.nothing
             && let Some(error) = discovery_errors.first()
@@ -288,13 +286,13 @@ impl Run<'_> {
             all,
             found.found,
             changes.as_deref().map_err(Clone::clone),
-            inputs.shard,
-            &self.workspace,
+            action.shard,
+            &action.workspace,
         );
         for deleted in &selection.deleted_flows {
             notes.push(format!("{deleted} was deleted by this pull request; nothing to check"));
         }
-        let scope = scope_sentence(&selection, inputs.shard);
+        let scope = scope_sentence(&selection, action.shard);
         self.log.untrusted(
             &std::iter::once(&scope)
                 .chain(&notes)
@@ -302,10 +300,10 @@ impl Run<'_> {
                 .collect::<Vec<_>>()
                 .join("\n"),
         );
-        let settings = &inputs.settings;
+        let settings = &action.settings;
         let studio = settings.backend == Backend::Studio;
-        let online = studio && (inputs.remote_validate || inputs.check_drift);
-        let tag_release = matches!(self.context.trigger, Trigger::Tag(_)) && inputs.release_on_tag;
+        let online = studio && (action.remote_validate || action.check_drift);
+        let tag_release = matches!(self.context.trigger, Trigger::Tag(_)) && action.release_on_tag;
         // What comes after the check reads the files again only for a pull request's diffs and
         // diagrams, a tag's payloads and CXone's own syntax check or drift (their findings are
         // placed in the files' text); any other run lets each file go once it is checked, so its
@@ -333,7 +331,7 @@ impl Run<'_> {
             && tag_release
         {
             let released = release::with_target(
-                &inputs.settings,
+                &action.settings,
                 TagRelease {
                     run: self,
                     tag,
@@ -352,7 +350,7 @@ impl Run<'_> {
         let changes = pull_request
             .map(|pr| self.flow_changes(pr, &selection, &outcome.report))
             .unwrap_or_default();
-        let full_results = inputs.settings.reports.get("report-path").map_or_else(
+        let full_results = action.settings.reports.get("report-path").map_or_else(
             || "the job log".to_string(),
             |p| format!("{} and the job log", p.display()),
         );
@@ -363,13 +361,13 @@ impl Run<'_> {
             full_results,
         };
         let summary_written = self.write_summary(&summary::render(&input, STEP_SUMMARY_LIMIT));
-        if let (true, Some(pr)) = (inputs.comment, pull_request) {
+        if let (true, Some(pr)) = (action.comment, pull_request) {
             self.comment(pr, &summary::render(&input, COMMENT_BUDGET));
         }
         if let Err(message) = summary_written {
             outcome.problem(Ending::NotWritten, message);
         }
-        if let Err(message) = self.write_outputs(&outputs::of(&outcome, &inputs.settings.reports)) {
+        if let Err(message) = self.write_outputs(&outputs::of(&outcome, &action.settings.reports)) {
             outcome.problem(Ending::NotWritten, message);
         }
         if let Some(failure) = outcome.release.as_ref().and_then(|r| r.audit_failure.clone()) {
@@ -390,19 +388,19 @@ impl Run<'_> {
     /// CXF044), filed on the report before anything is rendered; a note for each skipped (no
     /// credentials, as on a pull request from a fork).
     fn check_online(&self, report: &mut CheckReport) -> Result<Vec<String>, String> {
-        let settings = &self.inputs.settings;
+        let settings = &self.settings.settings;
         let studio = StudioSettings::checked(settings)?;
         let checker = StudioChecker {
             connection: &settings.connection,
             studio: &studio,
         };
         let mut skipped = Vec::new();
-        if self.inputs.remote_validate
+        if self.settings.remote_validate
             && let Online::Skipped(note) = check_online(report, &checker)?
         {
             skipped.push(note);
         }
-        if self.inputs.check_drift {
+        if self.settings.check_drift {
             skipped.extend(check_drift(report, &checker, &settings.check.severities)?);
         }
         Ok(skipped)
@@ -434,9 +432,9 @@ impl Run<'_> {
             self.log.error("cxone-flow", &error.to_string());
         }
         self.log.untrusted(report::human::summary(outcome).trim_end());
-        if self.inputs.annotations {
+        if self.settings.annotations {
             let ranked = annotations::collect(outcome);
-            let hint = match self.inputs.settings.reports.get("report-path") {
+            let hint = match self.settings.settings.reports.get("report-path") {
                 Some(path) => format!("the job log and {} list all of them", path.display()),
                 None => "the job log lists all of them".to_string(),
             };
@@ -453,8 +451,8 @@ impl Run<'_> {
     fn write_reports(&self, outcome: &Outcome) -> Vec<String> {
         report::files::write(
             outcome,
-            &self.inputs.settings.reports,
-            &self.inputs.settings.connection.root,
+            &self.settings.settings.reports,
+            &self.settings.settings.connection.root,
         )
     }
 
@@ -478,7 +476,7 @@ impl Run<'_> {
         report: &CheckReport,
     ) -> Result<Option<Released>, (Ending, String)> {
         let settings = self.settings(tag);
-        let asked = release::asked(&settings, &[]).map_err(|message| (Ending::BadSetting, message))?;
+        let asked = driver::asked(&settings, &[]);
         let failed = |e: driver::DriverError| (e.ending(), e.to_string());
         driver::refuse(target, &asked).map_err(failed)?;
         let released = match driver::release(target, report, &settings).map_err(failed)? {
@@ -498,7 +496,7 @@ impl Run<'_> {
     }
 
     fn comment(&self, pr: &PullRequest, body: &str) {
-        let marker = match self.inputs.shard {
+        let marker = match self.settings.shard {
             Shard::WHOLE => "<!-- cxone-flow:summary -->".to_string(),
             shard => format!("<!-- cxone-flow:summary shard {}/{} -->", shard.index, shard.count),
         };

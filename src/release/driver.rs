@@ -101,9 +101,10 @@ pub enum Release {
     Ran(Released),
 }
 
-/// The settings a run asks for that some backend may not carry: those set in `settings` (every
-/// backend's own release option among them, `Setting::Own`), plus those that live outside them
-/// (`--payloads`, Studio's points of contact), each with whether it is set.
+/// The settings a run asks for that some backend may not carry: those set in `settings`, every
+/// backend's own release option among them (`Setting::Own`, asked when its value asks for
+/// something: `Values::asks`), plus those only the adapter knows (`--payloads`), each with
+/// whether it is set.
 pub fn asked(settings: &Settings, outside: &[(Setting, bool)]) -> Vec<Setting> {
     let options = &settings.release;
     let (environment, _) = environment_for(&options.tag, options.environment.as_deref(), &options.production_tags);
@@ -127,14 +128,16 @@ pub fn asked(settings: &Settings, outside: &[(Setting, bool)]) -> Vec<Setting> {
             Setting::ActivationPriority,
             Setting::MaxConcurrency,
         ]
-        .into_iter()
-        .chain(
-            table::SETTINGS
-                .iter()
-                .filter(|s| s.elsewhere.is_some())
-                .map(|s| Setting::Own(s.key)),
-        )
         .map(|setting| (setting, setting.key().is_some_and(|key| settings.set.contains(key)))),
+    )
+    .chain(
+        table::SETTINGS
+            .iter()
+            .filter(|s| s.elsewhere.is_some())
+            .filter_map(|s| {
+                let asks = settings.backend_values.of(s.backend?).asks(s.key);
+                Some((Setting::Own(s.key), asks))
+            }),
     )
     .chain(outside.iter().copied())
     .filter_map(|(setting, set)| set.then_some(setting))
@@ -146,7 +149,7 @@ pub fn refuse<T: ReleaseTarget>(target: &T, asked: &[Setting]) -> Result<(), Dri
     for &setting in asked {
         let reason = target
             .cannot_carry(setting)
-            .or_else(|| setting.refused_elsewhere(target.name()));
+            .or_else(|| setting.refused_elsewhere(target.backend()));
         if let Some(reason) = reason {
             return Err(DriverError::Refused {
                 setting: setting.named(),

@@ -15,7 +15,7 @@ use crate::release::pipeline::{FlowResult, Outcome, ReleaseFlow, ReleaseSettings
 use crate::release::rollback::{self, RollbackSettings};
 use crate::release::run::{client, runtime};
 use crate::release::target::{ItemResult, ReleaseTarget, RollbackFailure, RolledBackTo, Run, Setting, Status, Stopped};
-use crate::settings::{DEFAULT_CASE_CONCURRENCY, Settings};
+use crate::settings::{Backend, DEFAULT_CASE_CONCURRENCY, Settings};
 
 /// Releases flow files over the first contract's Flow Management API.
 pub struct FlowsApi;
@@ -23,8 +23,8 @@ pub struct FlowsApi;
 impl ReleaseTarget for FlowsApi {
     type Item = ReleaseFlow;
 
-    fn name(&self) -> &'static str {
-        "flows-api"
+    fn backend(&self) -> Backend {
+        Backend::FlowsApi
     }
 
     fn nouns(&self) -> (&'static str, &'static str) {
@@ -33,10 +33,7 @@ impl ReleaseTarget for FlowsApi {
 
     fn cannot_carry(&self, setting: Setting) -> Option<&'static str> {
         match setting {
-            Setting::PointsOfContact => {
-                Some("a flow version is published as the flow's active version; no point of contact is moved")
-            }
-            Setting::AllowLiveOverwrite => {
+            Setting::Own("allow-live-overwrite") => {
                 Some("a version is never overwritten; --force releases content a rollback undid")
             }
             _ => None,

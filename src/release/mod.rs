@@ -28,7 +28,7 @@ use crate::settings::{Backend, Settings};
 use flows_api::FlowsApi;
 use studio_target::StudioTarget;
 use studio_tenant::StudioSettings;
-use target::{ReleaseTarget, Setting};
+use target::ReleaseTarget;
 
 /// What an adapter does with the release target `--backend` (input `backend`) names.
 pub trait WithTarget {
@@ -45,18 +45,6 @@ pub fn with_target<W: WithTarget>(settings: &Settings, with: W) -> Result<W::Out
             studio: StudioSettings::checked(settings)?,
         }),
     })
-}
-
-/// The settings a run asks for that some backend may not carry: `driver::asked`'s, `outside`
-/// (what only the adapter knows: `--payloads`), and those among a backend's own settings that
-/// another backend cannot carry (Studio's points of contact and live overwrite).
-pub fn asked(settings: &Settings, outside: &[(Setting, bool)]) -> Result<Vec<Setting>, String> {
-    let studio = StudioSettings::of(settings).map_err(|e| e.to_string())?;
-    let own = [
-        (Setting::PointsOfContact, !studio.points_of_contact.is_empty()),
-        (Setting::AllowLiveOverwrite, studio.allow_live_overwrite),
-    ];
-    Ok(driver::asked(settings, &[outside, &own[..]].concat()))
 }
 
 /// Where the backend of `settings` sends a credential, each URL named by its setting; an error when

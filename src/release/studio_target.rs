@@ -16,7 +16,7 @@ use crate::release::studio_cutover::{Cutover, roll_back_script};
 use crate::release::studio_pull::drift;
 use crate::release::studio_tenant::{ScriptToRelease, StudioSettings, check_tag, client};
 use crate::release::target::{ItemResult, ReleaseTarget, RollbackFailure, RolledBackTo, Run, Setting, Status, Stopped};
-use crate::settings::{Connection, Settings};
+use crate::settings::{Backend, Connection, Settings};
 
 /// Releases Studio scripts to a real tenant.
 pub struct StudioTarget {
@@ -26,8 +26,8 @@ pub struct StudioTarget {
 impl ReleaseTarget for StudioTarget {
     type Item = ScriptToRelease;
 
-    fn name(&self) -> &'static str {
-        "studio"
+    fn backend(&self) -> Backend {
+        Backend::Studio
     }
 
     fn nouns(&self) -> (&'static str, &'static str) {
@@ -51,11 +51,7 @@ impl ReleaseTarget for StudioTarget {
             Setting::MaxConcurrency => {
                 Some("scripts are saved one after another, each repointing its points of contact in turn")
             }
-            Setting::Payloads
-            | Setting::PointsOfContact
-            | Setting::AllowLiveOverwrite
-            | Setting::RollbackDryRun
-            | Setting::Own(_) => None,
+            Setting::Payloads | Setting::RollbackDryRun | Setting::Own(_) => None,
         }
     }
 

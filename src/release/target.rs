@@ -27,10 +27,6 @@ pub enum Setting {
     QaWebhook,
     /// `--payloads DIR`.
     Payloads,
-    /// `--point-of-contact` (config `[points-of-contact]`, input `points-of-contact`).
-    PointsOfContact,
-    /// `--allow-live-overwrite` (input `allow-live-overwrite`).
-    AllowLiveOverwrite,
     /// `rollback --dry-run`.
     RollbackDryRun,
     /// `--production-tags` (input `production-tags`).
@@ -39,8 +35,9 @@ pub enum Setting {
     ActivationPriority,
     /// `--max-concurrency` (input `max-concurrency`).
     MaxConcurrency,
-    /// A backend's own release option, by its key in the settings table (`sandbox-prefix`): its
-    /// row says whose it is and why another backend's release cannot carry it (`elsewhere`).
+    /// A backend's own release option, by its key in the settings table (Studio's
+    /// `points-of-contact`, `allow-live-overwrite`, `sandbox-prefix`): its row says whose it is
+    /// and why another backend's release cannot carry it (`elsewhere`).
     Own(&'static str),
 }
 
@@ -53,8 +50,6 @@ impl Setting {
             Setting::SmokeTest => "--smoke-test (input `smoke-test`)",
             Setting::QaWebhook => "--qa-webhook-url (input `qa-webhook-url`, or the environment's `qa-webhook-url`)",
             Setting::Payloads => "--payloads",
-            Setting::PointsOfContact => "--point-of-contact (input `points-of-contact`, `[points-of-contact]`)",
-            Setting::AllowLiveOverwrite => "--allow-live-overwrite (input `allow-live-overwrite`)",
             Setting::RollbackDryRun => "rollback --dry-run",
             Setting::ProductionTags => "--production-tags (input `production-tags`)",
             Setting::ActivationPriority => "--activation-priority (input `activation-priority`)",
@@ -71,13 +66,12 @@ impl Setting {
         named.to_string()
     }
 
-    /// Why the backend named `backend` cannot carry it when its target does not say: a backend's
-    /// own release option under any other backend (its row's `elsewhere`).
-    pub fn refused_elsewhere(self, backend: &str) -> Option<&'static str> {
+    /// Why a target of `backend` cannot carry it when the target does not say: a backend's own
+    /// release option under any other backend (its row's `elsewhere`).
+    pub fn refused_elsewhere(self, backend: table::Backend) -> Option<&'static str> {
         let Setting::Own(key) = self else { return None };
         let setting = table::setting(key)?;
-        let whose = setting.backend.map(table::Backend::word);
-        setting.elsewhere.filter(|_| whose != Some(backend))
+        setting.elsewhere.filter(|_| setting.backend != Some(backend))
     }
 
     /// Its key in the settings table, for a setting read from it alone.
@@ -190,8 +184,12 @@ pub enum RollbackFailure {
 pub trait ReleaseTarget {
     /// What it releases, ready to send.
     type Item;
-    /// Its name as `--backend` spells it.
-    fn name(&self) -> &'static str;
+    /// The backend it releases to: the one whose own settings it carries (`Setting::Own`).
+    fn backend(&self) -> table::Backend;
+    /// How messages name it: its backend's word, as `--backend` spells it.
+    fn name(&self) -> &'static str {
+        self.backend().word()
+    }
     /// What it releases, one and many (`flow`, `flows`).
     fn nouns(&self) -> (&'static str, &'static str);
     /// Why it cannot carry `setting`; `None` when it honours it.

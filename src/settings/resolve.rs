@@ -252,9 +252,25 @@ impl<'a> Values<'a> {
         })
     }
 
-    /// Whether a setting's value reads as its row says (by its own parser, else its kind's), the
-    /// error naming whoever set it; nothing to read when it is unset.
-    pub fn check(&self, setting: &'static Setting) -> Result<(), SettingError> {
+    /// Whether a key asks for something: set (not left at its default) to a switch that is on,
+    /// a list or pairs with an item, or any value of another kind. A backend's own release
+    /// option is refused elsewhere when it asks for something (`release::driver::asked`).
+    pub fn asks(&self, key: &'static str) -> bool {
+        let (items, source) = self.items(key);
+        if items.is_none() || source == Source::Default {
+            return false;
+        }
+        match setting(key).kind {
+            Kind::Switch => self.switch(key).unwrap_or(false),
+            Kind::List | Kind::Pairs => !self.list(key).is_empty(),
+            _ => true,
+        }
+    }
+
+    /// Parses a setting's value as its row says (by its own parser, else its kind's) and keeps
+    /// nothing: the error, naming whoever set it, of a value that does not parse; nothing to
+    /// parse when it is unset.
+    pub fn ensure_parses(&self, setting: &'static Setting) -> Result<(), SettingError> {
         let key = setting.key;
         if self.items(key).0.is_none() {
             return Ok(());
@@ -277,7 +293,7 @@ impl<'a> Values<'a> {
     pub fn backend_values(&self) -> Result<BackendValues, SettingError> {
         let mut kept = Vec::new();
         for setting in table::SETTINGS.iter().filter(|s| s.backend.is_some()) {
-            self.check(setting)?;
+            self.ensure_parses(setting)?;
             if let (Some(items), source) = self.items(setting.key) {
                 kept.push((setting.key, items, source));
             }

@@ -435,15 +435,18 @@ pub static SETTINGS: &[Setting] = &[
         .flag_named("point-of-contact", RELEASE | ROLLBACK | PULL)
         .input()
         .of(Backend::Studio)
-        .parser(|text| crate::cxone::studio::parse_points_of_contact([text]).map(drop)),
+        .parser(|text| crate::cxone::studio::parse_points_of_contact([text]).map(drop))
+        .refused_elsewhere("only a Studio release saves scripts that points of contact run; no point of contact is moved"),
     Setting::new("allow-live-overwrite", Kind::Switch, "Studio: save over a `NAME__TAG` that holds other content (as `release --force`): a rollback to that tag then restores the new content")
         .flag(RELEASE)
         .input()
         .default(Switch(false))
-        .of(Backend::Studio),
+        .of(Backend::Studio)
+        .refused_elsewhere("only a Studio release saves over a script's `NAME__TAG`"),
     Setting::new("remote-validate", Kind::Switch, "Studio: also run CXone's own syntax check on every checked script (saved as `NAME__ci`)")
         .input()
-        .default(Switch(false)),
+        .default(Switch(false))
+        .of(Backend::Studio),
     Setting::new("sandbox-prefix", Kind::Text, "Studio: put before each sandbox name of the remote syntax check (`PREFIX` + `NAME__ci`)")
         .flag(RELEASE | VALIDATE)
         .input()
@@ -457,7 +460,8 @@ pub static SETTINGS: &[Setting] = &[
         .parser(|text| crate::cxone::studio::Renames::parse([text]).map(drop)),
     Setting::new("check-drift", Kind::Switch, "Studio: warn at each checked script whose live script differs from the file")
         .input()
-        .default(Switch(false)),
+        .default(Switch(false))
+        .of(Backend::Studio),
     Setting::new("cxone-allowed-hosts", List, "Studio: a host besides NICE's domains and loopback that the access key and tokens may go to (repeat for more); never taken from cxone-flow.toml")
         .flag_named("cxone-allowed-host", STUDIO)
         .input()

@@ -1345,6 +1345,9 @@ async fn a_tag_push_releases_and_the_rollback_input_restores() {
             ("GITHUB_REF", &format!("refs/tags/{tag}")),
             ("GITHUB_REF_TYPE", "tag"),
             ("INPUT_RELEASE-ON-TAG", "true"),
+            // As the runner sets it from action.yml's default: Studio's switch, off, asks
+            // nothing of the flows-api release (only `true` is refused).
+            ("INPUT_ALLOW-LIVE-OVERWRITE", "false"),
         ]));
         vars
     };

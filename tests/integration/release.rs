@@ -833,18 +833,31 @@ async fn on_a_terminal_a_release_draws_a_progress_bar_above_its_steps() {
 async fn each_setting_the_flows_api_backend_cannot_carry_is_refused_naming_it_and_the_backend() {
     let emu = Arc::new(emulator(&[]).await);
     let dir = workspace();
-    for (extra, setting) in [
-        (&["--point-of-contact", "Main=4001"][..], "--point-of-contact"),
-        (&["--allow-live-overwrite"][..], "--allow-live-overwrite"),
-        (&["--sandbox-prefix", "ci_"][..], "--sandbox-prefix"),
+    for (extra, setting, reason) in [
+        (
+            &["--point-of-contact", "Main=4001"][..],
+            "--point-of-contact",
+            "no point of contact is moved",
+        ),
+        (
+            &["--allow-live-overwrite"][..],
+            "--allow-live-overwrite",
+            "a version is never overwritten; --force releases content a rollback undid",
+        ),
+        (
+            &["--sandbox-prefix", "ci_"][..],
+            "--sandbox-prefix",
+            "only a Studio release has",
+        ),
     ] {
         let args: Vec<&'static str> = [&["release", "--tag", "v1"][..], extra].concat();
         let (code, stdout, stderr) = binary_async(dir.path(), &emu, &args, SECRET).await;
         assert_eq!(code, 2, "{stdout}{stderr}");
         assert!(
-            stderr.contains(setting) && stderr.contains("cannot be used with the flows-api backend"),
+            stderr.contains(&format!("{setting} ")) && stderr.contains("cannot be used with the flows-api backend"),
             "{stderr}"
         );
+        assert!(stderr.contains(reason), "{stderr}");
     }
     assert_eq!(emu.state.lock().versions.len(), 0, "nothing was sent");
     assert!(
@@ -885,6 +898,13 @@ mod skeleton {
 
     impl ReleaseTarget for Skeleton {
         type Item = String;
+
+        /// A test cannot add its variant to `Backend` (a third backend's `backend()` is its own,
+        /// and its name that variant's word); the skeleton stands for a backend other than Studio
+        /// with flows-api's, and names itself.
+        fn backend(&self) -> Backend {
+            Backend::FlowsApi
+        }
 
         fn name(&self) -> &'static str {
             "skeleton"
@@ -1018,6 +1038,44 @@ mod skeleton {
         assert_eq!(
             refused.to_string(),
             "--sandbox-prefix (input `sandbox-prefix`) cannot be used with the skeleton backend: it names the sandboxes of Studio's remote syntax check, which only a Studio release has"
+        );
+    }
+
+    #[test]
+    fn studio_s_points_of_contact_and_live_overwrite_are_refused_by_their_value_with_no_line_of_the_skeleton_s() {
+        let refusal = |given: &[(&'static str, &str)]| {
+            let mut values = Values::default();
+            values.give(
+                "cxone-api-base",
+                vec!["https://api.skeleton.example".into()],
+                Source::Input,
+            );
+            for (key, value) in given {
+                values.give(key, vec![value.to_string()], Source::Input);
+            }
+            let settings = Settings::resolve(&values).unwrap();
+            prepare(&Skeleton { token_refused: false }, &settings, &asked(&settings, &[]))
+                .err()
+                .map(|refused| (refused.ending(), refused.to_string()))
+        };
+        assert_eq!(
+            refusal(&[("points-of-contact", "Acme_Main_IVR=4001")]),
+            Some((
+                Ending::BadSetting,
+                "--point-of-contact (input `points-of-contact`) cannot be used with the skeleton backend: only a Studio release saves scripts that points of contact run; no point of contact is moved".into()
+            ))
+        );
+        assert_eq!(
+            refusal(&[("allow-live-overwrite", "true")]),
+            Some((
+                Ending::BadSetting,
+                "--allow-live-overwrite (input `allow-live-overwrite`) cannot be used with the skeleton backend: only a Studio release saves over a script's `NAME__TAG`".into()
+            ))
+        );
+        // Set to a value that asks for nothing (a switch off, no mapping), they are not refused.
+        assert_eq!(
+            refusal(&[("allow-live-overwrite", "false"), ("points-of-contact", " \n ")]),
+            None
         );
     }
 
