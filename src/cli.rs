@@ -29,7 +29,7 @@ use cxone_flow::report::diagram::{Diagram, Highlights};
 use cxone_flow::report::human::Palette;
 use cxone_flow::report::json::Detail;
 use cxone_flow::safe_file::Root;
-use cxone_flow::settings::Settings;
+use cxone_flow::settings::{Backend, Settings};
 use cxone_flow::settings::file::{self as settings_file, ConfigFile};
 use cxone_flow::settings::resolve::Values;
 use cxone_flow::settings::table;
@@ -890,7 +890,7 @@ fn release_with<T: ReleaseTarget>(
             let Some((name, payload)) = &item.payload else { continue };
             // A flow's id never chooses where its file lands (named as `pull` names files).
             let Some(file) = cxone_flow::release::studio_pull::file_name_of(name) else {
-                let field = if released.backend == "studio" {
+                let field = if target.backend() == Backend::Studio {
                     "scriptName"
                 } else {
                     "flowId"
