@@ -155,9 +155,8 @@ impl ActionSettings {
         let under = |path: PathBuf| base.join(path);
         let mut settings = Settings::resolve(&values)?;
         settings.reports = settings.reports.map(under);
-        // The Action's reports list every case's path. Whether each file's JSON, model and text are
-        // kept after its check depends on the event (`run.rs`: what comes after the check).
-        settings.check.keep_details = true;
+        // Whether each file's JSON, model, text and every case's path are kept after its check
+        // depends on the event (`run.rs`: what comes after the check).
         // Files are read by their absolute paths in the workspace and shown relative to it.
         settings.check.shown_from = workspace.to_path_buf();
         settings.connection.root = Root::workspace(workspace);

@@ -305,13 +305,15 @@ impl Run<'_> {
         let online = studio && (action.remote_validate || action.check_drift);
         let tag_release = matches!(self.context.trigger, Trigger::Tag(_)) && action.release_on_tag;
         // What comes after the check reads the files again only for a pull request's diffs and
-        // diagrams, a tag's payloads and CXone's own syntax check or drift (their findings are
-        // placed in the files' text); any other run lets each file go once it is checked, so its
-        // memory does not grow with every flow's JSON and model.
+        // diagrams (which also show every case's path and what no case reached), a tag's payloads
+        // and CXone's own syntax check or drift (their findings are placed in the files' text); any
+        // other run lets each file go once it is checked, so its memory does not grow with every
+        // flow's JSON, model and paths. The reports show what is kept either way.
         let keep = pull_request.is_some() || tag_release || online;
         let check_settings = check::Settings {
             keep_loaded: keep,
             keep_clean_texts: keep,
+            keep_details: pull_request.is_some(),
             ..settings.check.clone()
         };
         let mut outcome = Outcome::checked(check::check(&selection.units, &check_settings), settings.fail_on);
