@@ -42,10 +42,11 @@ base=$(git -C "$repo" rev-parse HEAD~1)
 head=$(git -C "$repo" rev-parse HEAD)
 printf '{"number": 1, "pull_request": {"number": 1, "changed_files": 3, "base": {"sha": "%s"}, "head": {"sha": "%s"}}}\n' \
     "$base" "$head" >"$work/event.json"
-# The Action as the runner starts it: no arguments, the event in a file, inputs as variables.
+# The Action as the runner starts it: no arguments, the event in a file, inputs as variables, the
+# commit checked out in GITHUB_SHA (a runner always sets it).
 action() {
     env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EVENT_PATH="$work/event.json" \
-        GITHUB_WORKSPACE="$repo" INPUT_PATHS=flows INPUT_MAX_MENU_DEPTH=100000 "$@" "$binary"
+        GITHUB_SHA="$head" GITHUB_WORKSPACE="$repo" INPUT_PATHS=flows INPUT_MAX_MENU_DEPTH=100000 "$@" "$binary"
 }
 changed=$(git -C "$repo" diff --name-only HEAD~1 HEAD | sed "s|^|$repo/|")
 # The CLI on the changed files alone.

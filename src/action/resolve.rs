@@ -13,7 +13,7 @@ use crate::action::settings_file;
 use crate::exit::Ending;
 use crate::github::GitHub;
 use crate::github::api::{GitHubError, RestGitHub};
-use crate::github::changes::{git_has_commit, git_show};
+use crate::github::changes::git_file_at;
 use crate::outcome::Problem;
 use crate::redact::Redactor;
 use crate::settings::Backend;
@@ -93,8 +93,8 @@ fn read_at_base(
     let Trigger::PullRequest(pr) = &context.trigger else {
         return Ok(None);
     };
-    if git_has_commit(workspace, &pr.base_sha) {
-        return Ok(git_show(workspace, &pr.base_sha, path));
+    if let Ok(found) = git_file_at(workspace, &pr.base_sha, path) {
+        return Ok(found);
     }
     let Some(github) = github else {
         return Err(NO_TOKEN_FOR_BASE.into());

@@ -23,7 +23,7 @@ use crate::exit::{Ending, Exit};
 use crate::generate::merge;
 use crate::github::GitHub;
 use crate::github::api::FILES_CAP;
-use crate::github::changes::{ChangedFile, git_diff, git_has_commit, git_show_all};
+use crate::github::changes::{Diff, git_blobs, git_diff, git_file_at, git_has_commit, git_show_all};
 use crate::outcome::Outcome;
 use crate::release::driver::{self, Release, Released};
 use crate::release::gate::Blocked;
@@ -140,8 +140,9 @@ impl Run<'_> {
         outcome
     }
 
-    /// The files the pull request changed, or why every flow is checked.
-    fn changed_files(&self, pr: &PullRequest, notes: &mut Vec<String>) -> Result<Vec<ChangedFile>, String> {
+    /// The files the pull request changed (from GitHub, or from `git diff` with their blobs at the
+    /// base), or why every flow is checked.
+    fn changed_files(&self, pr: &PullRequest, notes: &mut Vec<String>) -> Result<Diff, String> {
         if pr.changed_files.is_some_and(|n| n as usize > FILES_CAP) {
             return Err(format!(
                 "the pull request changes more than {FILES_CAP} files, more than GitHub lists, so every flow is checked"
@@ -154,7 +155,12 @@ impl Run<'_> {
                         "GitHub lists at most {FILES_CAP} files of a pull request, so every flow is checked"
                     ));
                 }
-                Ok(listed) => return Ok(listed.files),
+                Ok(listed) => {
+                    return Ok(Diff {
+                        files: listed.files,
+                        at_base: None,
+                    });
+                }
                 Err(error) => notes.push(format!("{error}; using git diff instead")),
             },
             None => notes.push("no github-token: the changed files come from git diff".into()),
@@ -164,51 +170,79 @@ impl Run<'_> {
         })
     }
 
-    /// A changed flow's JSON at the base commit, from git when the clone has it, else the API.
+    /// A changed flow's or test file's JSON at the base commit (`base_path`, its path there), as
+    /// `bases` has it; `head` is the file's text now when it is at the same path.
     fn base_of(
         &self,
         pr: &PullRequest,
-        in_clone: Option<&HashMap<String, Option<Vec<u8>>>>,
+        bases: &Bases,
         base_path: &str,
+        head: Option<&str>,
     ) -> Result<Option<serde_json::Value>, String> {
-        let bytes = if let Some(in_clone) = in_clone {
-            in_clone.get(base_path).cloned().flatten()
-        } else {
-            let Some(github) = self.github() else {
-                return Err(NO_TOKEN_FOR_BASE.into());
-            };
-            github.file_at(base_path, &pr.base_sha).map_err(|e| e.to_string())?
+        let bytes = match bases {
+            Bases::FromDiff { at_base, contents } => match (at_base.get(base_path), head) {
+                (Some(blob), _) => blob.as_ref().and_then(|blob| contents.get(blob).cloned()),
+                // Untouched by the pull request: at the base as it is now.
+                (None, Some(text)) => Some(text.as_bytes().to_vec()),
+                (None, None) if std::fs::symlink_metadata(self.settings.workspace.join(base_path)).is_err() => None,
+                (None, None) => git_file_at(&self.settings.workspace, &pr.base_sha, base_path)
+                    .ok()
+                    .flatten(),
+            },
+            Bases::Read(read) => read.get(base_path).cloned().flatten(),
+            Bases::Asked => {
+                let Some(github) = self.github() else {
+                    return Err(NO_TOKEN_FOR_BASE.into());
+                };
+                github.file_at(base_path, &pr.base_sha).map_err(|e| e.to_string())?
+            }
         };
         bytes
             .map(|b| serde_json::from_slice(&b).map_err(|_| "the base version is not valid JSON".to_string()))
             .transpose()
     }
 
-    fn flow_changes(&self, pr: &PullRequest, selection: &Selection, report: &CheckReport) -> Vec<FlowChanges> {
+    /// Where the base versions of the changed flows and their test files come from: the blobs the
+    /// diff named, printed by one `git cat-file --batch`, when it was taken from the base commit;
+    /// else read at the base commit when the clone has it (one `ls-tree`, one `cat-file`); else
+    /// GitHub.
+    fn bases<'d>(
+        &self,
+        pr: &PullRequest,
+        selection: &Selection,
+        at_base: Option<&'d HashMap<String, Option<String>>>,
+    ) -> Bases<'d> {
+        let paths: Vec<String> = selection
+            .changed_flows
+            .values()
+            .flat_map(|base| [base.clone(), tests_path(base)])
+            .collect();
+        if let Some(at_base) = at_base {
+            let blobs: Vec<&str> = paths.iter().filter_map(|path| at_base.get(path)?.as_deref()).collect();
+            return Bases::FromDiff {
+                at_base,
+                contents: git_blobs(&self.settings.workspace, &blobs),
+            };
+        }
+        if !git_has_commit(&self.settings.workspace, &pr.base_sha) {
+            return Bases::Asked;
+        }
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let contents = git_show_all(&self.settings.workspace, &pr.base_sha, &paths);
+        Bases::Read(paths.into_iter().map(str::to_string).zip(contents).collect())
+    }
+
+    fn flow_changes(
+        &self,
+        pr: &PullRequest,
+        selection: &Selection,
+        report: &CheckReport,
+        at_base: Option<&HashMap<String, Option<String>>>,
+    ) -> Vec<FlowChanges> {
         if selection.changed_flows.is_empty() {
             return Vec::new();
         }
-        // Every base version they may need, read from the clone at once when it has the base commit.
-        let in_clone = git_has_commit(&self.settings.workspace, &pr.base_sha).then(|| {
-            let paths: Vec<String> = selection
-                .changed_flows
-                .values()
-                .flat_map(|base| {
-                    [
-                        base.clone(),
-                        merge::tests_path_of(Path::new(base)).to_string_lossy().into_owned(),
-                    ]
-                })
-                .collect();
-            let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
-            let contents = git_show_all(&self.settings.workspace, &pr.base_sha, &paths);
-            paths
-                .into_iter()
-                .map(str::to_string)
-                .zip(contents)
-                .collect::<HashMap<_, _>>()
-        });
-        let in_clone = in_clone.as_ref();
+        let bases = self.bases(pr, selection, at_base);
         report
             .units
             .iter()
@@ -216,20 +250,23 @@ impl Run<'_> {
                 let flow = unit.flow.as_ref()?;
                 let path = repo_path(&flow.source.path, &self.settings.workspace);
                 let base_path = selection.changed_flows.get(&path)?;
-                let tests_path = merge::tests_path_of(std::path::Path::new(&path));
-                let tests = unit.tests.as_ref().map(|t| t.source.text.as_str());
+                let tests_now = tests_path(&path);
+                let tests_before = tests_path(base_path);
+                let tests_text = unit.tests.as_ref().map(|t| t.source.text.as_str());
                 let tests = TestChanges {
-                    path: tests_path.to_string_lossy().into_owned(),
-                    head: tests.and_then(|text| serde_json::from_str(text).ok()),
+                    head: tests_text.and_then(|text| serde_json::from_str(text).ok()),
                     base: self.base_of(
                         pr,
-                        in_clone,
-                        &merge::tests_path_of(std::path::Path::new(base_path)).to_string_lossy(),
+                        &bases,
+                        &tests_before,
+                        tests_text.filter(|_| tests_before == tests_now),
                     ),
+                    path: tests_now,
                 };
+                let flow_text = Some(flow.source.text.as_str()).filter(|_| *base_path == path);
                 Some(FlowChanges {
                     head: flow.json.clone(),
-                    base: self.base_of(pr, in_clone, base_path),
+                    base: self.base_of(pr, &bases, base_path, flow_text),
                     path,
                     tests: Some(tests),
                 })
@@ -251,7 +288,7 @@ impl Run<'_> {
             Trigger::PullRequest(pr) => Some(pr),
             _ => None,
         };
-        let changes = match pull_request {
+        let diff = match pull_request {
             Some(pr) if action.changed_only => self.changed_files(pr, &mut notes),
             Some(_) => Err("changed-only is false, so every flow is checked".into()),
             None => Err(format!(
@@ -262,6 +299,10 @@ impl Run<'_> {
                     &self.context.event_name
                 }
             )),
+        };
+        let (changes, at_base) = match diff {
+            Ok(diff) => (Ok(diff.files), diff.at_base),
+            Err(reason) => (Err(reason), None),
         };
         // A pull request's run looks only for the flows it touched (and their tests): the walk
         // enters only their folders. CXF033 compares the checked flows' ids, as before. Read where
@@ -350,7 +391,7 @@ impl Run<'_> {
             outcome.problem(Ending::NotWritten, failure);
         }
         let changes = pull_request
-            .map(|pr| self.flow_changes(pr, &selection, &outcome.report))
+            .map(|pr| self.flow_changes(pr, &selection, &outcome.report, at_base.as_ref()))
             .unwrap_or_default();
         let full_results = action.settings.reports.get("report-path").map_or_else(
             || "the job log".to_string(),
@@ -515,6 +556,25 @@ impl Run<'_> {
             self.log.warning("cxone-flow comment", &error.to_string());
         }
     }
+}
+
+/// Where a run finds the base versions of the changed flows and their test files.
+enum Bases<'d> {
+    /// The diff was taken from the base commit: each path it touched there with its blob, and
+    /// the blobs' contents; a path it did not touch is at the base as it is now.
+    FromDiff {
+        at_base: &'d HashMap<String, Option<String>>,
+        contents: HashMap<String, Vec<u8>>,
+    },
+    /// Read at the base commit from the clone, by path (`None`: no file there).
+    Read(HashMap<String, Option<Vec<u8>>>),
+    /// The clone lacks the base commit: asked of GitHub, one by one.
+    Asked,
+}
+
+/// The test file's path of a flow file's repository path.
+fn tests_path(flow: &str) -> String {
+    merge::tests_path_of(Path::new(flow)).to_string_lossy().into_owned()
 }
 
 /// A tag's release, given the target the `backend` input names.

@@ -85,43 +85,93 @@ fn ensure_commit(workspace: &Path, sha: &str) -> Result<(), GitError> {
     git(workspace, &["cat-file", "-e", &object]).map(|_| ())
 }
 
+/// The merge base of two commits, when the clone has both and one between them.
+fn merge_base(workspace: &Path, base: &str, head: &str) -> Option<String> {
+    git(workspace, &["merge-base", base, head])
+        .ok()
+        .map(|out| String::from_utf8_lossy(&out).trim().to_string())
+        .filter(|sha| !sha.is_empty())
+}
+
 /// The commit a pull request branched from: the merge base of its base and head, deepening a
 /// shallow clone (bounded) to find it; the base itself when no merge base can be had.
 fn branch_point(workspace: &Path, base: &str, head: &str) -> String {
-    let merge_base = || {
-        git(workspace, &["merge-base", base, head])
-            .ok()
-            .map(|out| String::from_utf8_lossy(&out).trim().to_string())
-            .filter(|sha| !sha.is_empty())
-    };
-    merge_base()
+    merge_base(workspace, base, head)
         .or_else(|| {
             git(
                 workspace,
                 &["fetch", "--quiet", "--no-tags", "--deepen=1000", "origin", base, head],
             )
             .ok()?;
-            merge_base()
+            merge_base(workspace, base, head)
         })
         .unwrap_or_else(|| base.to_string())
 }
 
+/// What `git diff` says a pull request changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diff {
+    pub files: Vec<ChangedFile>,
+    /// When the diff was taken from the base commit itself (the pull request branches from it):
+    /// each path the diff touched there, with its blob at the base (`None`: no file there, as for
+    /// an added file). A path not in it is at the base as it is at the head. `None` when the
+    /// branch starts before the base, so the diff's old side is not the base.
+    pub at_base: Option<HashMap<String, Option<String>>>,
+}
+
 /// The files a pull request changed: between the merge base of `base` and `head` and `head`
 /// (`git diff BASE...HEAD`), so files changed only on the base branch since are not its own.
-pub fn git_diff(workspace: &Path, base: &str, head: &str) -> Result<Vec<ChangedFile>, GitError> {
-    ensure_commit(workspace, base)?;
-    ensure_commit(workspace, head)?;
-    let from = branch_point(workspace, base, head);
+/// One `git merge-base` and one `git diff` when the clone has both commits; a shallow clone that
+/// lacks one is fetched what it lacks first.
+pub fn git_diff(workspace: &Path, base: &str, head: &str) -> Result<Diff, GitError> {
+    let from = match merge_base(workspace, base, head) {
+        Some(from) => from,
+        None => {
+            ensure_commit(workspace, base)?;
+            ensure_commit(workspace, head)?;
+            branch_point(workspace, base, head)
+        }
+    };
     let output = git(
         workspace,
-        &["diff", "--name-status", "-z", "--find-renames", &from, head],
+        &["diff", "--raw", "--no-abbrev", "-z", "--find-renames", &from, head],
     )?;
-    Ok(parse_name_status(&output))
+    let (files, old_blobs) = parse_raw(&output);
+    Ok(Diff {
+        files,
+        at_base: (from == base).then_some(old_blobs),
+    })
 }
 
 /// The bytes of a file at a commit, `None` when it did not exist there.
 pub fn git_show(workspace: &Path, commit: &str, path: &str) -> Option<Vec<u8>> {
     git(workspace, &["show", &format!("{commit}:{path}")]).ok()
+}
+
+/// Why a file at a commit cannot be read from the clone.
+#[derive(Debug, thiserror::Error)]
+#[error("the clone does not have the commit {0}")]
+pub struct NotInClone(String);
+
+/// The bytes of the file at `path` in `commit` (`None` when no file is there), with one git
+/// process: `git cat-file --batch` asked for the commit, then the file; `NotInClone` when the
+/// clone lacks the commit (or git cannot be run).
+pub fn git_file_at(workspace: &Path, commit: &str, path: &str) -> Result<Option<Vec<u8>>, NotInClone> {
+    let not_in_clone = || NotInClone(commit.to_string());
+    if path.contains('\n') || commit.contains('\n') {
+        // A name of a batch is one line: such a path is asked for on its own.
+        return if git_has_commit(workspace, commit) {
+            Ok(git_show(workspace, commit, path))
+        } else {
+            Err(not_in_clone())
+        };
+    }
+    let names = [format!("{commit}^{{commit}}"), format!("{commit}:{path}")];
+    let mut answers = cat_batch(workspace, &names).map_err(|_| not_in_clone())?.into_iter();
+    match (answers.next().flatten(), answers.next()) {
+        (Some(_commit), Some(file)) => Ok(file.filter(|object| object.kind == "blob").map(|object| object.bytes)),
+        _ => Err(not_in_clone()),
+    }
 }
 
 /// The bytes of each of `paths` at a commit (`None` where no file was there), as [`git_show`]
@@ -134,7 +184,7 @@ pub fn git_show_all(workspace: &Path, commit: &str, paths: &[&str]) -> Vec<Optio
         .iter()
         .filter_map(|path| blobs.get(*path).map(String::as_str))
         .collect();
-    let contents = cat_blobs(workspace, &wanted).unwrap_or_default();
+    let contents = git_blobs(workspace, &wanted);
     paths
         .iter()
         .map(|path| blobs.get(*path).and_then(|blob| contents.get(blob).cloned()))
@@ -162,10 +212,31 @@ fn blobs_at(workspace: &Path, commit: &str, paths: &[&str]) -> Result<HashMap<St
         .collect())
 }
 
-/// The contents of `blobs`, by object name, from one `git cat-file --batch`.
-fn cat_blobs(workspace: &Path, blobs: &[&str]) -> Result<HashMap<String, Vec<u8>>, GitError> {
-    if blobs.is_empty() {
-        return Ok(HashMap::new());
+/// The contents of `blobs` (object names), by name, from one `git cat-file --batch`; a name the
+/// clone does not have is left out.
+pub fn git_blobs(workspace: &Path, blobs: &[&str]) -> HashMap<String, Vec<u8>> {
+    let answers = cat_batch(workspace, blobs).unwrap_or_default();
+    blobs
+        .iter()
+        .zip(answers)
+        .filter_map(|(name, answer)| {
+            let object = answer.filter(|object| object.kind == "blob")?;
+            Some((name.to_string(), object.bytes))
+        })
+        .collect()
+}
+
+/// One object `git cat-file --batch` printed.
+struct Object {
+    kind: String,
+    bytes: Vec<u8>,
+}
+
+/// The answer to each of `names` (object names or `COMMIT:PATH`, one line each), in their order,
+/// from one `git cat-file --batch`: `None` for a name the clone does not have.
+fn cat_batch(workspace: &Path, names: &[impl AsRef<str>]) -> Result<Vec<Option<Object>>, GitError> {
+    if names.is_empty() {
+        return Ok(Vec::new());
     }
     let mut child = Command::new("git")
         .arg("-c")
@@ -178,47 +249,72 @@ fn cat_blobs(workspace: &Path, blobs: &[&str]) -> Result<HashMap<String, Vec<u8>
         .stderr(Stdio::null())
         .spawn()?;
     let mut input = child.stdin.take().ok_or_else(|| std::io::Error::other("no stdin"))?;
-    let names = blobs.join("\n") + "\n";
+    let lines: String = names.iter().map(|name| format!("{}\n", name.as_ref())).collect();
     // Written from a thread of its own while the answers are read: git answers each name as it
     // reads it, so with both pipes full a writer that waited for its last name would wait forever.
     let output = std::thread::scope(|scope| {
-        let writer = scope.spawn(move || input.write_all(names.as_bytes()));
+        let writer = scope.spawn(move || input.write_all(lines.as_bytes()));
         let output = child.wait_with_output();
         let written = writer
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("the writer stopped")));
         output.and_then(|output| written.map(|()| output))
     })?;
-    // Each answer: `OBJECT TYPE SIZE\n`, the SIZE bytes, `\n` (or `OBJECT missing\n`).
-    let mut contents = HashMap::new();
+    // Each answer: `OBJECT TYPE SIZE\n`, the SIZE bytes, `\n`; or `NAME missing\n` (or
+    // `ambiguous`), one a name, in order.
+    let mut answers = Vec::with_capacity(names.len());
     let mut rest = output.stdout.as_slice();
-    while let Some(end) = rest.iter().position(|&byte| byte == b'\n') {
-        let header = String::from_utf8_lossy(&rest[..end]).into_owned();
-        rest = &rest[end + 1..];
-        let mut fields = header.split(' ');
-        let (Some(object), Some(_kind), Some(size)) = (fields.next(), fields.next(), fields.next()) else {
-            continue;
-        };
-        let Some(bytes) = size.parse::<usize>().ok().and_then(|size| rest.get(..size)) else {
+    while answers.len() < names.len() {
+        let Some(end) = rest.iter().position(|&byte| byte == b'\n') else {
             break;
         };
-        contents.insert(object.to_string(), bytes.to_vec());
-        rest = rest.get(bytes.len() + 1..).unwrap_or_default();
+        let header = String::from_utf8_lossy(&rest[..end]).into_owned();
+        rest = &rest[end + 1..];
+        let mut fields = header.rsplitn(3, ' ');
+        let (Some(size), Some(kind)) = (fields.next(), fields.next()) else {
+            answers.push(None);
+            continue;
+        };
+        let Ok(size) = size.parse::<usize>() else {
+            // `NAME missing`: a name may hold spaces, the last field is the word.
+            answers.push(None);
+            continue;
+        };
+        let Some(bytes) = rest.get(..size) else { break };
+        answers.push(Some(Object {
+            kind: kind.to_string(),
+            bytes: bytes.to_vec(),
+        }));
+        rest = rest.get(size + 1..).unwrap_or_default();
     }
-    Ok(contents)
+    answers.resize_with(names.len(), || None);
+    Ok(answers)
 }
 
-/// Parses `git diff --name-status -z`: a status, then one path (two for renames and copies).
-fn parse_name_status(output: &[u8]) -> Vec<ChangedFile> {
+/// Parses `git diff --raw --no-abbrev -z`: `:OLDMODE NEWMODE OLD NEW STATUS`, then one path (two
+/// for renames and copies); the files, and the blob at the old side of each path the old side had
+/// (`None` for an added file: nothing there).
+fn parse_raw(output: &[u8]) -> (Vec<ChangedFile>, HashMap<String, Option<String>>) {
     let mut fields = output
         .split(|&b| b == 0)
         .map(|f| String::from_utf8_lossy(f).into_owned());
     let mut files = Vec::new();
-    while let Some(status) = fields.next() {
+    let mut old_blobs = HashMap::new();
+    while let Some(info) = fields.next() {
+        let mut info = info.trim_start_matches(':').split(' ');
+        let (Some(_old_mode), Some(_new_mode), Some(old), Some(_new), Some(status)) =
+            (info.next(), info.next(), info.next(), info.next(), info.next())
+        else {
+            break;
+        };
         let Some(first) = fields.next() else { break };
+        let old = (!old.bytes().all(|b| b == b'0')).then(|| old.to_string());
         match status.chars().next() {
             Some('R') => {
                 let Some(path) = fields.next() else { break };
+                old_blobs.insert(first.clone(), old);
+                // Nothing was at the new path before, as git found it.
+                old_blobs.entry(path.clone()).or_insert(None);
                 files.push(ChangedFile {
                     path,
                     previous: Some(first),
@@ -227,21 +323,25 @@ fn parse_name_status(output: &[u8]) -> Vec<ChangedFile> {
             }
             Some('C') => {
                 let Some(path) = fields.next() else { break };
+                old_blobs.entry(path.clone()).or_insert(None);
                 files.push(ChangedFile {
                     path,
                     previous: None,
                     removed: false,
                 });
             }
-            Some(kind) => files.push(ChangedFile {
-                path: first,
-                previous: None,
-                removed: kind == 'D',
-            }),
+            Some(kind) => {
+                old_blobs.insert(first.clone(), old);
+                files.push(ChangedFile {
+                    path: first,
+                    previous: None,
+                    removed: kind == 'D',
+                });
+            }
             None => {}
         }
     }
-    files
+    (files, old_blobs)
 }
 
 #[cfg(test)]
@@ -249,14 +349,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn name_status_with_renames_and_removals() {
-        let out = b"M\0a.flow.json\0R087\0old.flow.json\0new.flow.json\0D\0gone.tests.json\0A\0x y.flow.json\0";
-        let files = parse_name_status(out);
+    fn a_raw_diff_gives_the_files_and_their_blobs_at_the_old_side() {
+        let (a, b, c, zero) = ("a".repeat(40), "b".repeat(40), "c".repeat(40), "0".repeat(40));
+        let out = format!(
+            ":100644 100644 {a} {b} M\0a.flow.json\0:100644 100644 {b} {c} R087\0old.flow.json\0new.flow.json\0\
+             :100644 000000 {c} {zero} D\0gone.tests.json\0:000000 100644 {zero} {a} A\0x y.flow.json\0"
+        );
+        let (files, at_old) = parse_raw(out.as_bytes());
         assert_eq!(files.len(), 4);
         assert_eq!(files[1].previous.as_deref(), Some("old.flow.json"));
         assert_eq!(files[1].path, "new.flow.json");
         assert!(files[2].removed);
         assert_eq!(files[3].path, "x y.flow.json");
+        assert_eq!(at_old["a.flow.json"].as_deref(), Some(a.as_str()));
+        assert_eq!(at_old["old.flow.json"].as_deref(), Some(b.as_str()));
+        assert_eq!(at_old["new.flow.json"], None);
+        assert_eq!(at_old["gone.tests.json"].as_deref(), Some(c.as_str()));
+        assert_eq!(at_old["x y.flow.json"], None);
+        assert_eq!(at_old.len(), 5);
     }
 
     #[test]
@@ -305,6 +415,13 @@ mod tests {
         // A folder is not a file; a commit the clone lacks has none.
         assert_eq!(git_show_all(d, commit, &["team"]), [None]);
         assert_eq!(git_show_all(d, &"0".repeat(40), &["a.flow.json"]), [None]);
+        // One file at a time, with the commit's presence in the same git process.
+        for (path, shown) in paths.iter().zip(&one_by_one) {
+            assert_eq!(git_file_at(d, commit, path).unwrap().as_ref(), shown.as_ref(), "{path}");
+        }
+        assert_eq!(git_file_at(d, commit, "team").unwrap(), None);
+        assert!(git_file_at(d, &"0".repeat(40), "a.flow.json").is_err());
+        assert!(git_file_at(d, "HEAD", "new\nline.flow.json").unwrap().is_none());
     }
 
     #[test]
