@@ -978,6 +978,62 @@ fn the_git_fallback_diffs_against_the_merge_base_so_main_s_own_changes_are_not_t
     );
 }
 
+/// A pull request that renames and edits a flow (its test file renamed as it was), edits a flow
+/// beside an untouched test file, adds a flow and deletes a test file: each flow's changes are
+/// against its base version, read from the blobs git's diff names or, for a file the pull request
+/// did not touch, taken as it is now.
+#[test]
+fn a_pull_request_s_summary_diffs_each_flow_against_its_own_base_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    let named = |id: &str, name: &str| {
+        tiny_flow(id)
+            .0
+            .replace(&format!("\"flowId\": \"{id}\""), &format!("\"flowId\": \"{id}\", \"name\": \"{name}\""))
+    };
+    // The renamed flow is the large example, so git pairs its old and new paths.
+    let ivr = example("main-ivr.flow.json");
+    write(d, "flows/old.flow.json", &ivr.replace("Acme Bank main IVR", "before"));
+    write(d, "flows/old.tests.json", &example("main-ivr.tests.json"));
+    for id in ["edited", "untested"] {
+        write(d, &format!("flows/{id}.flow.json"), &named(id, "before"));
+        write(d, &format!("flows/{id}.tests.json"), &tiny_flow(id).1);
+    }
+    let base = commit_all(d, "base");
+    git(d, &["mv", "flows/old.flow.json", "flows/new.flow.json"]);
+    git(d, &["mv", "flows/old.tests.json", "flows/new.tests.json"]);
+    write(d, "flows/new.flow.json", &ivr.replace("Acme Bank main IVR", "after"));
+    write(d, "flows/edited.flow.json", &named("edited", "after"));
+    write(d, "flows/added.flow.json", &named("added", "after"));
+    git(d, &["rm", "-q", "flows/untested.tests.json"]);
+    let head = commit_all(d, "head");
+    let run = run_git_pull_request(d, &base, &head);
+    assert_eq!(run.outputs["flows-checked"], "4", "{}", run.stdout);
+    let summary = &run.summary;
+    let section = |path: &str| {
+        let start = summary
+            .find(&format!("### Changes in {path}"))
+            .unwrap_or_else(|| panic!("no section for {path}: {summary}"));
+        let rest = &summary[start + 4..];
+        rest[..rest.find("### ").unwrap_or(rest.len())].to_string()
+    };
+    // Renamed and edited: its name changed since the old path's version.
+    let renamed = section("flows/new\\.flow\\.json");
+    assert!(renamed.contains("before") && renamed.contains("after"), "{renamed}");
+    assert!(!renamed.contains("Test cases"), "{renamed}");
+    // Edited beside an untouched test file: the flow's change, no case changed.
+    let edited = section("flows/edited\\.flow\\.json");
+    assert!(edited.contains("before") && edited.contains("after"), "{edited}");
+    assert!(!edited.contains("Test cases"), "{edited}");
+    // Added: nothing at the base, so no "before".
+    let added = section("flows/added\\.flow\\.json");
+    assert!(!added.contains("before"), "{added}");
+    // A deleted test file: its cases are gone, the flow unchanged.
+    let untested = section("flows/untested\\.flow\\.json");
+    assert!(untested.contains("removed: hangs up"), "{untested}");
+}
+
 #[test]
 fn a_pull_request_that_only_changes_a_test_file_shows_its_cases_not_no_change() {
     let (flow, tests) = tiny_flow("a");
