@@ -988,9 +988,10 @@ fn a_pull_request_s_summary_diffs_each_flow_against_its_own_base_version() {
     let d = dir.path();
     git(d, &["init", "-q", "-b", "main"]);
     let named = |id: &str, name: &str| {
-        tiny_flow(id)
-            .0
-            .replace(&format!("\"flowId\": \"{id}\""), &format!("\"flowId\": \"{id}\", \"name\": \"{name}\""))
+        tiny_flow(id).0.replace(
+            &format!("\"flowId\": \"{id}\""),
+            &format!("\"flowId\": \"{id}\", \"name\": \"{name}\""),
+        )
     };
     // The renamed flow is the large example, so git pairs its old and new paths.
     let ivr = example("main-ivr.flow.json");
