@@ -976,6 +976,14 @@ fn the_git_fallback_diffs_against_the_merge_base_so_main_s_own_changes_are_not_t
         "{}",
         run.stdout
     );
+    // The diff's old side is the branch point, not the base: the base version is read at the
+    // base commit, so the flow is not new.
+    assert!(
+        run.summary.contains("### Changes in flows/a\\.flow\\.json"),
+        "{}",
+        run.summary
+    );
+    assert!(!run.summary.contains("A new flow file."), "{}", run.summary);
 }
 
 /// A pull request that renames and edits a flow (its test file renamed as it was), edits a flow
