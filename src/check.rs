@@ -198,13 +198,28 @@ impl Simulated<'_> {
 /// Everything a check run found. Renderers read only this.
 #[derive(Debug, Default)]
 pub struct CheckReport {
+    /// The units kept, in order (none when a streamed run handed each to its renderers and let it
+    /// go).
     pub units: Vec<UnitReport>,
+    /// The counts of the units a streamed run let go ([`CheckReport::of_streamed`]).
+    pub let_go: stream::Tally,
     /// Files that could not be read at all (the run still checks the rest, then exits 2).
     pub read_errors: Vec<ReadError>,
     pub min_coverage: Option<f64>,
 }
 
 impl CheckReport {
+    /// The report of a streamed run ([`stream::check_each`]): its counts and unreadable files, its
+    /// units let go once the renderers had them.
+    pub fn of_streamed(streamed: stream::Streamed, min_coverage: Option<f64>) -> CheckReport {
+        CheckReport {
+            units: Vec::new(),
+            let_go: streamed.tally,
+            read_errors: streamed.read_errors,
+            min_coverage,
+        }
+    }
+
     /// Every checked file, each flow before its test file.
     pub fn files(&self) -> impl Iterator<Item = &FileReport> {
         self.units.iter().flat_map(UnitReport::files)
@@ -218,7 +233,11 @@ impl CheckReport {
     /// The run's counts (findings, files, cases, coverage), each counted one way for the whole
     /// report and the streamed one.
     pub fn tally(&self) -> stream::Tally {
-        stream::Tally::of(self)
+        let mut tally = self.let_go;
+        for unit in &self.units {
+            tally.add(unit, self.min_coverage);
+        }
+        tally
     }
 
     /// Every diagnostic of every file.
@@ -286,6 +305,7 @@ pub fn check(units: &[Unit], settings: &Settings) -> CheckReport {
         units: checked,
         read_errors: streamed.read_errors,
         min_coverage: settings.min_coverage,
+        ..CheckReport::default()
     }
 }
 

@@ -117,7 +117,7 @@ impl Ending {
 
     /// How a check ended: unreadable files, else findings (or failing cases) at `fail_on`.
     pub fn of_check(report: &CheckReport, fail_on: Severity) -> Ending {
-        Ending::of_counts(&Tally::of(report), !report.read_errors.is_empty(), fail_on)
+        Ending::of_counts(&report.tally(), !report.read_errors.is_empty(), fail_on)
     }
 
     /// How a check ended, from its counts and whether a file could not be read.

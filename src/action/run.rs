@@ -457,8 +457,8 @@ impl Run<'_> {
         for unit in &report.units {
             let single = CheckReport {
                 units: vec![unit.clone()],
-                read_errors: Vec::new(),
                 min_coverage: report.min_coverage,
+                ..CheckReport::default()
             };
             let findings = report::human::render_findings(&single, &report::human::Palette::PLAIN);
             let path = unit.files().next().map(|f| f.source.display_path()).unwrap_or_default();

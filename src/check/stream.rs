@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use super::{CheckReport, DuplicateIds, FileKind, Settings, UnitReport, check_unit};
+use super::{DuplicateIds, FileKind, Settings, UnitReport, check_unit};
 use crate::discover::Unit;
 use crate::registry::Severity;
 use crate::source::ReadError;
@@ -34,15 +34,6 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// The counts of every unit of a report.
-    pub fn of(report: &CheckReport) -> Tally {
-        let mut tally = Tally::default();
-        for unit in &report.units {
-            tally.add(unit, report.min_coverage);
-        }
-        tally
-    }
-
     pub fn add(&mut self, unit: &UnitReport, min_coverage: Option<f64>) {
         for file in unit.files() {
             self.files += 1;
@@ -199,7 +190,7 @@ mod tests {
                     "batches of {batch}"
                 );
             }
-            assert_eq!(Tally::of(&whole.report), streamed_tally(&units, &settings));
+            assert_eq!(whole.report.tally(), streamed_tally(&units, &settings));
         }
     }
 

@@ -322,7 +322,7 @@ fn parts(script: bool) -> (&'static str, &'static str) {
 
 /// The closing line: what was checked and what was found.
 pub fn summary(outcome: &Outcome) -> String {
-    summary_of(&Tally::of(&outcome.report))
+    summary_of(&outcome.report.tally())
 }
 
 /// The closing line of a run's counts.

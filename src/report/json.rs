@@ -158,7 +158,7 @@ pub fn render(outcome: &Outcome, detail: Detail) -> String {
 /// never held whole, nor each file's part of it), then flushes it.
 pub fn write(outcome: &Outcome, detail: Detail, mut out: impl Write) -> io::Result<()> {
     let report = &outcome.report;
-    write_head(&mut out, &Tally::of(report), report.min_coverage)?;
+    write_head(&mut out, &report.tally(), report.min_coverage)?;
     let mut first = true;
     for unit in &report.units {
         write_unit(&mut out, &mut first, unit, report.min_coverage, detail)?;
