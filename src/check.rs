@@ -178,6 +178,16 @@ impl UnitReport {
     pub fn files(&self) -> impl Iterator<Item = &FileReport> {
         self.flow.iter().chain(&self.tests)
     }
+
+    /// The flow with its test file and simulation, when its cases were considered.
+    pub fn simulated(&self) -> Option<Simulated<'_>> {
+        let flow = self.flow.as_ref()?;
+        Some(Simulated {
+            flow,
+            tests: self.tests.as_ref(),
+            simulation: flow.simulation.as_ref()?,
+        })
+    }
 }
 
 /// A flow, its test file and its simulation, as renderers read them together.
@@ -257,14 +267,7 @@ impl CheckReport {
 
     /// Every flow whose cases were considered: the flow, its test file, the simulation.
     pub fn simulations(&self) -> impl Iterator<Item = Simulated<'_>> {
-        self.units.iter().filter_map(|unit| {
-            let flow = unit.flow.as_ref()?;
-            Some(Simulated {
-                flow,
-                tests: unit.tests.as_ref(),
-                simulation: flow.simulation.as_ref()?,
-            })
-        })
+        self.units.iter().filter_map(UnitReport::simulated)
     }
 
     /// Every case of every flow.

@@ -5,6 +5,7 @@
 pub mod context;
 pub mod inputs;
 pub mod log;
+mod logged;
 pub mod resolve;
 pub mod run;
 pub mod select;

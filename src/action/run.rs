@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::action::context::{GitHubContext, PullRequest, Trigger};
 use crate::action::inputs::{ActionSettings, Shard};
 use crate::action::log::Log;
+use crate::action::logged::Logged;
 use crate::action::resolve::NO_TOKEN_FOR_BASE;
 use crate::action::select::{Selection, repo_path, select, touched};
 use crate::check::online::{Online, check_drift, check_online};
@@ -32,7 +33,7 @@ use crate::release::studio_tenant::StudioSettings;
 use crate::release::target::{ReleaseTarget, RollbackFailure};
 use crate::release::{self, WithTarget};
 use crate::report::annotations;
-use crate::report::summary::{self, FlowChanges, STEP_SUMMARY_LIMIT, SummaryInput, TestChanges};
+use crate::report::summary::{self, FlowChanges, PerFile, STEP_SUMMARY_LIMIT, SummaryInput, TestChanges};
 use crate::report::{self, outputs};
 use crate::settings::{Backend, Settings};
 
@@ -357,6 +358,8 @@ impl Run<'_> {
             keep_details: pull_request.is_some(),
             ..settings.check.clone()
         };
+        let logged = Logged::new(self.log, check_settings.min_coverage, action.annotations);
+        let mut per_file = PerFile::new(STEP_SUMMARY_LIMIT, settings.fail_on, check_settings.min_coverage);
         let mut outcome = Outcome::checked(check::check(&selection.units, &check_settings), settings.fail_on);
         outcome.notes = notes;
         // Why the run cannot succeed at all (exit 2); reported after everything else is written.
@@ -369,7 +372,7 @@ impl Run<'_> {
                 Err(message) => outcome.problem(Ending::CxoneRefused, message),
             }
         }
-        self.log_report(&outcome);
+        logged.finish(&outcome, &settings.reports);
         if let Trigger::Tag(tag) = &self.context.trigger
             && tag_release
         {
@@ -387,6 +390,9 @@ impl Run<'_> {
             }
         }
         self.file_release_findings(&mut outcome);
+        for unit in &outcome.report.units {
+            per_file.unit(unit);
+        }
         for failure in self.write_reports(&outcome) {
             outcome.problem(Ending::NotWritten, failure);
         }
@@ -399,6 +405,7 @@ impl Run<'_> {
         );
         let input = SummaryInput {
             outcome: &outcome,
+            per_file: &per_file,
             scope,
             changes,
             full_results,
@@ -447,48 +454,6 @@ impl Run<'_> {
             skipped.extend(check_drift(report, &checker, &settings.check.severities)?);
         }
         Ok(skipped)
-    }
-
-    /// One group per flow with findings, the clean flows in one list, the summary line, then the
-    /// annotations.
-    fn log_report(&self, outcome: &Outcome) {
-        let report = &outcome.report;
-        let mut clean = Vec::new();
-        for unit in &report.units {
-            let single = CheckReport {
-                units: vec![unit.clone()],
-                min_coverage: report.min_coverage,
-                ..CheckReport::default()
-            };
-            let findings = report::human::render_findings(&single, &report::human::Palette::PLAIN);
-            let path = unit.files().next().map(|f| f.source.display_path()).unwrap_or_default();
-            if findings.trim().is_empty() {
-                clean.push(format!("ok: {path}"));
-            } else {
-                self.log.group(&format!("{path}: findings"), findings.trim_end());
-            }
-        }
-        if !clean.is_empty() {
-            self.log.untrusted(&clean.join("\n"));
-        }
-        for error in &report.read_errors {
-            self.log.error("cxone-flow", &error.to_string());
-        }
-        self.log.untrusted(report::human::summary(outcome).trim_end());
-        if self.settings.annotations {
-            let ranked = annotations::collect(outcome);
-            let hint = match self.settings.settings.reports.get("report-path") {
-                Some(path) => format!("the job log and {} list all of them", path.display()),
-                None => "the job log lists all of them".to_string(),
-            };
-            let (shown, overflow) = annotations::within_limits(&ranked, &hint);
-            for annotation in shown {
-                self.log.line(&annotation.command());
-            }
-            if let Some(notice) = overflow {
-                self.log.line(&notice);
-            }
-        }
     }
 
     fn write_reports(&self, outcome: &Outcome) -> Vec<String> {

@@ -6,6 +6,7 @@
 
 use std::fmt::Write;
 
+use crate::check::UnitReport;
 use crate::diagnostic::Diagnostic;
 use crate::outcome::Outcome;
 use crate::registry::Severity;
@@ -31,7 +32,6 @@ pub fn escape_property(text: &str) -> String {
 pub enum Level {
     Error,
     Warning,
-    Notice,
 }
 
 impl Level {
@@ -39,7 +39,6 @@ impl Level {
         match self {
             Level::Error => "error",
             Level::Warning => "warning",
-            Level::Notice => "notice",
         }
     }
 }
@@ -118,76 +117,114 @@ impl Annotation {
     }
 }
 
-/// Every annotation an outcome's report deserves, ranked: errors, then warnings, each in file
-/// order; failing cases are errors at the case in the test file.
-pub fn collect(outcome: &Outcome) -> Vec<Annotation> {
-    let report = &outcome.report;
-    let mut all = Vec::new();
-    for file in report.files() {
-        let path = file.source.display_path();
-        all.extend(
-            file.diagnostics
-                .iter()
-                .map(|d| Annotation::of_diagnostic(path.clone(), d)),
-        );
+/// The annotations a run deserves, in the order the runner is given them: error findings, then
+/// failing cases (errors at the case in the test file), then warnings, each in file order. Filled
+/// unit by unit as the units are checked; of each rank only what the runner can show is kept and
+/// the rest is counted, so it holds no more for ten thousand files than for ten.
+#[derive(Debug, Default)]
+pub struct Ranked {
+    /// Error findings, failing cases, warnings.
+    ranks: [Rank; 3],
+}
+
+#[derive(Debug, Default)]
+struct Rank {
+    kept: Vec<Annotation>,
+    left_out: usize,
+}
+
+/// Where a finding ranks, by its level; the failing cases rank between errors and warnings.
+const ERRORS: usize = 0;
+const FAILING_CASES: usize = 1;
+const WARNINGS: usize = 2;
+
+impl Ranked {
+    /// The annotations of every unit of an outcome's report.
+    pub fn of(outcome: &Outcome) -> Ranked {
+        let mut ranked = Ranked::default();
+        for unit in &outcome.report.units {
+            ranked.unit(unit);
+        }
+        ranked
     }
-    for simulated in report.simulations() {
+
+    /// Adds a checked unit's findings and failing cases.
+    pub fn unit(&mut self, unit: &UnitReport) {
+        for file in unit.files() {
+            for d in &file.diagnostics {
+                let rank = match d.severity {
+                    Severity::Error => ERRORS,
+                    Severity::Warning => WARNINGS,
+                };
+                self.add(rank, || Annotation::of_diagnostic(file.source.display_path(), d));
+            }
+        }
+        let Some(simulated) = unit.simulated() else { return };
         let flow_path = simulated.flow.source.display_path();
         let file = match simulated.tests {
             Some(tests) => tests.source.display_path(),
             None => flow_path.clone(),
         };
         for case in simulated.simulation.cases.iter().filter(|c| c.failed()) {
-            all.push(Annotation::at(
-                Level::Error,
-                file.clone(),
-                case.location,
-                format!("case \"{}\" failed", case.name),
-                crate::report::explain_case(case, &flow_path),
-            ));
+            self.add(FAILING_CASES, || {
+                Annotation::at(
+                    Level::Error,
+                    file.clone(),
+                    case.location,
+                    format!("case \"{}\" failed", case.name),
+                    crate::report::explain_case(case, &flow_path),
+                )
+            });
         }
     }
-    all.sort_by_key(|a| a.level);
-    all
-}
 
-/// The annotations to print within the runner's limits, and the notice that counts the rest.
-pub fn within_limits<'a>(ranked: &'a [Annotation], left_out_hint: &str) -> (Vec<&'a Annotation>, Option<String>) {
-    let mut shown: Vec<&'a Annotation> = Vec::new();
-    let mut left_out = [0usize; 3];
-    let levels = [Level::Error, Level::Warning, Level::Notice];
-    for annotation in ranked {
-        let of_type = shown.iter().filter(|a| a.level == annotation.level).count();
-        // One notice slot stays free for the count of what was left out.
-        let type_limit = if annotation.level == Level::Notice {
-            PER_TYPE_LIMIT - 1
+    /// Keeps the annotation `make` makes while its rank has room for one more the runner shows;
+    /// past that, counts it without making it.
+    fn add(&mut self, rank: usize, make: impl FnOnce() -> Annotation) {
+        let rank = &mut self.ranks[rank];
+        if rank.kept.len() < PER_TYPE_LIMIT {
+            rank.kept.push(make());
         } else {
-            PER_TYPE_LIMIT
-        };
-        if of_type < type_limit && shown.len() < PER_JOB_LIMIT - 1 {
-            shown.push(annotation);
-        } else {
-            left_out[annotation.level as usize] += 1;
+            rank.left_out += 1;
         }
     }
-    if left_out.iter().sum::<usize>() == 0 {
-        return (shown, None);
+
+    /// The annotations to print within the runner's limits, and the notice that counts the rest.
+    pub fn within_limits(&self, left_out_hint: &str) -> (Vec<&Annotation>, Option<String>) {
+        let mut shown: Vec<&Annotation> = Vec::new();
+        let levels = [Level::Error, Level::Warning];
+        let mut left_out = [0usize; 2];
+        for rank in &self.ranks {
+            for annotation in &rank.kept {
+                let of_type = shown.iter().filter(|a| a.level == annotation.level).count();
+                if of_type < PER_TYPE_LIMIT && shown.len() < PER_JOB_LIMIT - 1 {
+                    shown.push(annotation);
+                } else {
+                    left_out[annotation.level as usize] += 1;
+                }
+            }
+        }
+        left_out[Level::Error as usize] += self.ranks[ERRORS].left_out + self.ranks[FAILING_CASES].left_out;
+        left_out[Level::Warning as usize] += self.ranks[WARNINGS].left_out;
+        if left_out.iter().sum::<usize>() == 0 {
+            return (shown, None);
+        }
+        let parts: Vec<String> = levels
+            .iter()
+            .zip(left_out)
+            .filter(|(_, n)| *n > 0)
+            .map(|(level, n)| crate::printable::plural(n, level.command()))
+            .collect();
+        let notice = format!(
+            "::notice title={}::{}",
+            escape_property("cxone-flow: more findings"),
+            escape_data(&format!(
+                "{} not shown as annotations (GitHub shows {PER_TYPE_LIMIT} per type per step); {left_out_hint}",
+                parts.join(", ")
+            ))
+        );
+        (shown, Some(notice))
     }
-    let parts: Vec<String> = levels
-        .iter()
-        .zip(left_out)
-        .filter(|(_, n)| *n > 0)
-        .map(|(level, n)| crate::printable::plural(n, level.command()))
-        .collect();
-    let notice = format!(
-        "::notice title={}::{}",
-        escape_property("cxone-flow: more findings"),
-        escape_data(&format!(
-            "{} not shown as annotations (GitHub shows {PER_TYPE_LIMIT} per type per step); {left_out_hint}",
-            parts.join(", ")
-        ))
-    );
-    (shown, Some(notice))
 }
 
 #[cfg(test)]
@@ -234,14 +271,30 @@ mod tests {
 
     #[test]
     fn limits_keep_ten_per_type_and_count_the_rest() {
-        let mut ranked: Vec<Annotation> = (1..=12).map(|n| annotation(Level::Error, n)).collect();
-        ranked.extend((1..=3).map(|n| annotation(Level::Warning, n)));
-        let (shown, notice) = within_limits(&ranked, "see the job summary");
-        assert_eq!(shown.iter().filter(|a| a.level == Level::Error).count(), 10);
-        assert_eq!(shown.iter().filter(|a| a.level == Level::Warning).count(), 3);
+        let mut ranked = Ranked::default();
+        for n in 1..=7 {
+            ranked.add(ERRORS, || annotation(Level::Error, n));
+            ranked.add(FAILING_CASES, || annotation(Level::Error, 100 + n));
+        }
+        for n in 1..=3 {
+            ranked.add(WARNINGS, || annotation(Level::Warning, n));
+        }
+        let (shown, notice) = ranked.within_limits("see the job summary");
+        let lines = |level| {
+            shown
+                .iter()
+                .filter(|a| a.level == level)
+                .map(|a| a.line)
+                .collect::<Vec<_>>()
+        };
+        // The error findings first, then the failing cases, to ten in all.
+        assert_eq!(lines(Level::Error), [1, 2, 3, 4, 5, 6, 7, 101, 102, 103]);
+        assert_eq!(lines(Level::Warning), [1, 2, 3]);
         let notice = notice.unwrap();
-        assert!(notice.contains("2 errors not shown"), "{notice}");
-        let (_, none) = within_limits(&ranked[..5], "x");
-        assert!(none.is_none());
+        assert!(notice.contains("4 errors not shown"), "{notice}");
+        assert!(!notice.contains("warning"), "{notice}");
+        let mut few = Ranked::default();
+        few.add(WARNINGS, || annotation(Level::Warning, 1));
+        assert!(few.within_limits("x").1.is_none());
     }
 }

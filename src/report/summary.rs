@@ -2,14 +2,14 @@
 //! per flow, each failing case with expected and actual paths, a diagram and semantic diff per
 //! changed flow, and the release table. Never larger than its budget; names are escaped.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::check::{CheckReport, FileReport, Simulated};
-use crate::diagnostic::Diagnostic;
+use crate::check::{CheckReport, FileReport, UnitReport};
 use crate::flow::diff::{self, Change};
 use crate::flow::script_view;
 use crate::outcome::Outcome;
@@ -99,10 +99,11 @@ impl TestChanges {
     }
 }
 
-/// Everything the summary is made from: the run's outcome (its report, notes and release) and
-/// what only a pull request's run knows.
+/// Everything the summary is made from: the run's outcome (its counts, notes and release), the
+/// parts that grow with the files, and what only a pull request's run knows.
 pub struct SummaryInput<'a> {
     pub outcome: &'a Outcome,
+    pub per_file: &'a PerFile,
     /// One sentence: what was selected and why.
     pub scope: String,
     pub changes: Vec<FlowChanges>,
@@ -114,10 +115,11 @@ fn percent(value: Option<f64>) -> String {
     value.map_or_else(|| "n/a".to_string(), |p| format!("{p:.1}%"))
 }
 
-/// Renders the summary in blocks, stopping with a note before `budget` bytes would be passed.
+/// Renders the summary in blocks, stopping with a note before `budget` bytes would be passed
+/// (`budget` at most the one its [`PerFile`] was filled for).
 pub fn render(input: &SummaryInput, budget: usize) -> String {
-    let blocks = blocks(input);
-    let total = blocks.len();
+    let (blocks, left_out) = blocks(input);
+    let total = blocks.len() + left_out;
     let mut out = String::new();
     for (i, block) in blocks.into_iter().enumerate() {
         let note = format!(
@@ -134,11 +136,141 @@ pub fn render(input: &SummaryInput, budget: usize) -> String {
     out
 }
 
-fn blocks(input: &SummaryInput) -> Vec<String> {
+/// The summary's parts that grow with the files (a row per flow, each error, each failing case),
+/// filled unit by unit as the units are checked. Each part keeps its blocks until they pass the
+/// budget and then only counts them, as no summary could show them: what it holds stays within
+/// three budgets whatever the number of files.
+pub struct PerFile {
+    budget: usize,
+    fail_on: Severity,
+    min_coverage: Option<f64>,
+    units: usize,
+    rows: Blocks,
+    errors: Blocks,
+    failing: Blocks,
+}
+
+#[derive(Default)]
+struct Blocks {
+    kept: Vec<String>,
+    bytes: usize,
+    left_out: usize,
+}
+
+impl Blocks {
+    /// Keeps the block `make` makes while the part has not passed `budget`; counts it after.
+    fn add(&mut self, budget: usize, make: impl FnOnce() -> String) {
+        if self.bytes <= budget {
+            let block = make();
+            self.bytes += block.len();
+            self.kept.push(block);
+        } else {
+            self.left_out += 1;
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+}
+
+impl PerFile {
+    /// Empty, for a summary of at most `budget` bytes of a run judged at `fail_on`.
+    pub fn new(budget: usize, fail_on: Severity, min_coverage: Option<f64>) -> PerFile {
+        PerFile {
+            budget,
+            fail_on,
+            min_coverage,
+            units: 0,
+            rows: Blocks::default(),
+            errors: Blocks::default(),
+            failing: Blocks::default(),
+        }
+    }
+
+    /// The parts of every unit of an outcome's report.
+    pub fn of(outcome: &Outcome, budget: usize) -> PerFile {
+        let mut per_file = PerFile::new(budget, outcome.fail_on, outcome.report.min_coverage);
+        for unit in &outcome.report.units {
+            per_file.unit(unit);
+        }
+        per_file
+    }
+
+    /// Adds a checked unit's row, errors and failing cases.
+    pub fn unit(&mut self, unit: &UnitReport) {
+        self.units += 1;
+        let budget = self.budget;
+        let Some(flow) = &unit.flow else { return };
+        let (fail_on, min_coverage) = (self.fail_on, self.min_coverage);
+        self.rows.add(budget, || row(unit, flow, fail_on, min_coverage));
+        // Each error, where it is and what it says, before the failing cases it may explain.
+        for file in unit.files() {
+            for diagnostic in file.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+                self.errors.add(budget, || {
+                    format!(
+                        "| {}:{} | {} {} | {} |\n",
+                        md(&file.source.display_path()),
+                        diagnostic.location.line,
+                        diagnostic.rule.code(),
+                        md(diagnostic.rule.name()),
+                        md(&diagnostic.message)
+                    )
+                });
+            }
+        }
+        let Some(simulated) = unit.simulated() else { return };
+        let flow_path = flow.source.display_path();
+        for case in simulated.simulation.cases.iter().filter(|c| c.failed()) {
+            self.failing.add(budget, || {
+                format!(
+                    "\n**{}** in {} line {}\n\n<pre>\n{}</pre>\n",
+                    md(&case.name),
+                    md(&simulated.tests_path()),
+                    case.location.line,
+                    html(&explain_case(case, &flow_path))
+                )
+            });
+        }
+    }
+}
+
+/// A flow's row in the table: its counts, its coverage, and whether it fails a run judged at
+/// `fail_on`.
+fn row(unit: &UnitReport, flow: &FileReport, fail_on: Severity, min_coverage: Option<f64>) -> String {
+    let count = |severity| {
+        unit.files()
+            .flat_map(|f| &f.diagnostics)
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    let simulation = flow.simulation.as_ref();
+    let cases = simulation.map_or(0, |s| s.cases.len());
+    let failed = simulation.map_or(0, |s| s.failed());
+    let not_run = simulation.map_or(0, |s| s.cases.iter().filter(|c| c.call.is_none()).count());
+    let coverage = simulation
+        .and_then(|s| s.coverage.as_ref())
+        .map(|c| c.element_percent());
+    let below = simulation.is_some_and(|s| s.below(min_coverage));
+    let bad = failed > 0 || below || unit.files().flat_map(|f| &f.diagnostics).any(|d| d.severity >= fail_on);
+    format!(
+        "| {} | {} | {errors} | {warnings} | {} | {failed} | {not_run} | {}{} |\n",
+        if bad { "❌" } else { "✅" },
+        md(&flow.source.display_path()),
+        cases - failed - not_run,
+        percent(coverage),
+        if below { " (below minimum)" } else { "" }
+    )
+}
+
+/// The summary's blocks in order, and how many more its [`PerFile`] counted without keeping.
+fn blocks<'i>(input: &'i SummaryInput) -> (Vec<Cow<'i, str>>, usize) {
     let report = &input.outcome.report;
-    let mut blocks = vec![header(input)];
-    if report.units.is_empty() {
-        return blocks;
+    let per_file = input.per_file;
+    let mut blocks = vec![Cow::Owned(header(input))];
+    if per_file.units == 0 {
+        return (blocks, 0);
     }
     let scripts = report.scripts_checked();
     let (title, column) = match (report.flows_checked() - scripts, scripts) {
@@ -146,90 +278,39 @@ fn blocks(input: &SummaryInput) -> Vec<String> {
         (0, _) => ("Scripts", "script"),
         _ => ("Flows and scripts", "file"),
     };
-    blocks.push(format!(
+    blocks.push(Cow::Owned(format!(
         "\n### {title}\n\n| | {column} | errors | warnings | cases passed | failed | not run | coverage |\n\
          | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
-    ));
-    for unit in &report.units {
-        let Some(flow) = &unit.flow else { continue };
-        let count = |severity| {
-            unit.files()
-                .flat_map(|f| &f.diagnostics)
-                .filter(|d| d.severity == severity)
-                .count()
-        };
-        let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
-        let simulation = flow.simulation.as_ref();
-        let cases = simulation.map_or(0, |s| s.cases.len());
-        let failed = simulation.map_or(0, |s| s.failed());
-        let not_run = simulation.map_or(0, |s| s.cases.iter().filter(|c| c.call.is_none()).count());
-        let coverage = simulation
-            .and_then(|s| s.coverage.as_ref())
-            .map(|c| c.element_percent());
-        let below = simulation.is_some_and(|s| s.below(report.min_coverage));
-        let bad = failed > 0
-            || below
-            || unit
-                .files()
-                .flat_map(|f| &f.diagnostics)
-                .any(|d| d.severity >= input.outcome.fail_on);
-        blocks.push(format!(
-            "| {} | {} | {errors} | {warnings} | {} | {failed} | {not_run} | {}{} |\n",
-            if bad { "❌" } else { "✅" },
-            md(&flow.source.display_path()),
-            cases - failed - not_run,
-            percent(coverage),
-            if below { " (below minimum)" } else { "" }
-        ));
-    }
-    // Each error, where it is and what it says, before the failing cases it may explain.
-    let errors: Vec<(&FileReport, &Diagnostic)> = report
-        .files()
-        .flat_map(|f| f.diagnostics.iter().map(move |d| (f, d)))
-        .filter(|(_, d)| d.severity == Severity::Error)
-        .collect();
-    if !errors.is_empty() {
-        blocks.push("\n### Errors\n\n| where | code | message |\n| --- | --- | --- |\n".to_string());
-    }
-    for (file, diagnostic) in errors {
-        blocks.push(format!(
-            "| {}:{} | {} {} | {} |\n",
-            md(&file.source.display_path()),
-            diagnostic.location.line,
-            diagnostic.rule.code(),
-            md(diagnostic.rule.name()),
-            md(&diagnostic.message)
-        ));
-    }
-    let failing: Vec<Simulated> = report.simulations().filter(|s| s.simulation.failed() > 0).collect();
-    if !failing.is_empty() {
-        blocks.push("\n### Failing cases\n".to_string());
-    }
-    for simulated in failing {
-        let flow_path = simulated.flow.source.display_path();
-        for case in simulated.simulation.cases.iter().filter(|c| c.failed()) {
-            blocks.push(format!(
-                "\n**{}** in {} line {}\n\n<pre>\n{}</pre>\n",
-                md(&case.name),
-                md(&simulated.tests_path()),
-                case.location.line,
-                html(&explain_case(case, &flow_path))
-            ));
+    )));
+    let mut left_out = 0;
+    for (heading, part) in [
+        (None, &per_file.rows),
+        (
+            Some("\n### Errors\n\n| where | code | message |\n| --- | --- | --- |\n"),
+            &per_file.errors,
+        ),
+        (Some("\n### Failing cases\n"), &per_file.failing),
+    ] {
+        if part.is_empty() {
+            continue;
         }
+        blocks.extend(heading.map(Cow::Borrowed));
+        blocks.extend(part.kept.iter().map(|block| Cow::Borrowed(block.as_str())));
+        left_out += part.left_out;
     }
     for changes in &input.changes {
-        blocks.push(changes_block(report, changes));
+        blocks.push(Cow::Owned(changes_block(report, changes)));
     }
     if let Some(release) = &input.outcome.release {
-        blocks.push(release_block(release));
+        blocks.push(Cow::Owned(release_block(release)));
     }
-    blocks
+    (blocks, left_out)
 }
 
 fn header(input: &SummaryInput) -> String {
     let report = &input.outcome.report;
     let (errors, warnings) = (report.count(Severity::Error), report.count(Severity::Warning));
-    let cases = report.cases().count();
+    let cases = report.tally().cases;
     let (failed, not_run) = (report.cases_failed(), report.cases_not_run());
     let fails = report.fails(input.outcome.fail_on) || !report.read_errors.is_empty();
     let mut out = format!(
@@ -445,6 +526,7 @@ mod tests {
         outcome.notes.push("n".repeat(100));
         let input = SummaryInput {
             outcome: &outcome,
+            per_file: &PerFile::of(&outcome, usize::MAX),
             scope: "x".repeat(5000),
             changes: Vec::new(),
             full_results: "cxone-flow-report.json".into(),
@@ -481,6 +563,7 @@ mod error_list_tests {
         let outcome = Outcome::checked(report, Severity::Error);
         let input = SummaryInput {
             outcome: &outcome,
+            per_file: &PerFile::of(&outcome, usize::MAX),
             scope: String::new(),
             changes: Vec::new(),
             full_results: String::new(),
@@ -490,6 +573,73 @@ mod error_list_tests {
         assert!(
             text.contains("| flows/a\\.flow\\.json:1 | CXF002 dangling\\-edge | edge"),
             "{text}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod per_file_tests {
+    use super::*;
+    use crate::check::{Settings, UnitReport, check_flow_bytes};
+
+    /// A report of `n` flows, each with an error.
+    fn flows_with_errors(n: usize) -> Outcome {
+        let units = (0..n)
+            .map(|i| {
+                let (file, _) = check_flow_bytes(
+                    &format!("flows/f{i}.flow.json"),
+                    br#"{"flowId": "a", "elements": [{"id": "start", "type": "start"}], "edges": [{"from": "start", "to": "x"}]}"#
+                        .to_vec(),
+                    &Settings::default(),
+                );
+                UnitReport {
+                    flow: Some(file),
+                    tests: None,
+                }
+            })
+            .collect();
+        let report = CheckReport {
+            units,
+            ..CheckReport::default()
+        };
+        Outcome::checked(report, Severity::Error)
+    }
+
+    #[test]
+    fn what_passes_the_budget_is_counted_not_kept_and_the_summary_is_the_same() {
+        let outcome = flows_with_errors(400);
+        let summary = |per_file: &PerFile, budget| {
+            render(
+                &SummaryInput {
+                    outcome: &outcome,
+                    per_file,
+                    scope: String::new(),
+                    changes: Vec::new(),
+                    full_results: "the job log".into(),
+                },
+                budget,
+            )
+        };
+        let everything = PerFile::of(&outcome, usize::MAX);
+        let bounded = PerFile::of(&outcome, 4000);
+        assert_eq!(everything.rows.kept.len(), 400);
+        // A part keeps blocks until it passes the budget, then counts them.
+        for part in [&bounded.rows, &bounded.errors] {
+            assert!(part.bytes > 4000 && part.bytes < 4000 + 200, "{}", part.bytes);
+            assert_eq!(part.kept.len() + part.left_out, 400);
+        }
+        for budget in [1000, 4000] {
+            let cut = summary(&bounded, budget);
+            assert_eq!(cut, summary(&everything, budget));
+            assert!(cut.len() <= budget, "{}", cut.len());
+        }
+        // The parts past the cut are counted, those only counted included: the rows left, the
+        // errors' heading and their 400 rows.
+        let cut = summary(&bounded, 4000);
+        let shown_rows = cut.matches("| ❌ |").count();
+        assert!(
+            cut.contains(&format!("{} parts left out", 400 - shown_rows + 401)),
+            "{cut}"
         );
     }
 }
