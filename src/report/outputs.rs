@@ -19,7 +19,7 @@ pub fn of(outcome: &Outcome, reports: &ReportPaths) -> Vec<(&'static str, String
         ("scripts-checked", report.scripts_checked().to_string()),
         ("errors", report.count(Severity::Error).to_string()),
         ("warnings", report.count(Severity::Warning).to_string()),
-        ("tests-total", report.cases().count().to_string()),
+        ("tests-total", report.tally().cases.to_string()),
         ("tests-failed", report.cases_failed().to_string()),
         (
             "coverage",

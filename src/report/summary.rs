@@ -201,9 +201,10 @@ impl PerFile {
     pub fn unit(&mut self, unit: &UnitReport) {
         self.units += 1;
         let budget = self.budget;
-        let Some(flow) = &unit.flow else { return };
         let (fail_on, min_coverage) = (self.fail_on, self.min_coverage);
-        self.rows.add(budget, || row(unit, flow, fail_on, min_coverage));
+        if let Some(flow) = &unit.flow {
+            self.rows.add(budget, || row(unit, flow, fail_on, min_coverage));
+        }
         // Each error, where it is and what it says, before the failing cases it may explain.
         for file in unit.files() {
             for diagnostic in file.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
@@ -220,7 +221,7 @@ impl PerFile {
             }
         }
         let Some(simulated) = unit.simulated() else { return };
-        let flow_path = flow.source.display_path();
+        let flow_path = simulated.flow.source.display_path();
         for case in simulated.simulation.cases.iter().filter(|c| c.failed()) {
             self.failing.add(budget, || {
                 format!(
@@ -603,6 +604,32 @@ mod per_file_tests {
             ..CheckReport::default()
         };
         Outcome::checked(report, Severity::Error)
+    }
+
+    #[test]
+    fn an_error_in_a_test_file_without_its_flow_is_listed() {
+        let units = crate::discover::discover_in(
+            &[std::path::PathBuf::from("tests/fixtures/rules/CXF026")],
+            &Default::default(),
+        )
+        .into_result()
+        .unwrap();
+        let outcome = Outcome::checked(crate::check::check(&units, &Settings::default()), Severity::Error);
+        let per_file = PerFile::of(&outcome, usize::MAX);
+        let input = SummaryInput {
+            outcome: &outcome,
+            per_file: &per_file,
+            scope: String::new(),
+            changes: Vec::new(),
+            full_results: String::new(),
+        };
+        let text = render(&input, usize::MAX);
+        assert!(
+            text.contains(
+                "| tests/fixtures/rules/CXF026/bad\\-orphan\\.tests\\.json:1 | CXF026 orphan\\-test\\-file |"
+            ),
+            "{text}"
+        );
     }
 
     #[test]
