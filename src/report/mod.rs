@@ -12,6 +12,7 @@ pub mod mermaid;
 pub mod outputs;
 pub mod release;
 pub mod sarif;
+pub mod spill;
 pub mod summary;
 pub mod trace;
 
