@@ -9,6 +9,7 @@ use crate::check::{CaseFailure, FileKind, FileReport, UnitReport};
 use crate::diagnostic::Related;
 use crate::outcome::Outcome;
 use crate::registry::Severity;
+use crate::report::UnitWriter;
 use crate::report::spill::Spill;
 use crate::sim::coverage::Coverage;
 use crate::sim::ids::Ids;
@@ -196,6 +197,19 @@ impl Spilled {
         write_head(&mut out, tally, self.min_coverage)?;
         self.files.copy_to(&mut out)?;
         write_tail(&mut out, read_errors)
+    }
+}
+
+/// The JSON report file (`report-path`): the report as `--format json` writes it, its counts and
+/// read errors from the outcome.
+impl UnitWriter for Spilled {
+    fn unit(&mut self, unit: &UnitReport) -> io::Result<()> {
+        Spilled::unit(self, unit)
+    }
+
+    fn finish(self: Box<Self>, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+        let report = &outcome.report;
+        Spilled::finish(*self, &report.tally(), &report.read_errors, out)
     }
 }
 
