@@ -10,7 +10,7 @@ mod settings_args;
 mod studio;
 use settings_args::SettingArgs;
 
-use cxone_flow::check::{self, FileReport, Settings as CheckSettings};
+use cxone_flow::check::{self, CheckReport, FileReport, Settings as CheckSettings};
 use cxone_flow::discover;
 use cxone_flow::exit::{Ending, Exit};
 use cxone_flow::flow::model::{Flow, is_dtmf_entry};
@@ -26,6 +26,7 @@ use cxone_flow::release::target::{ReleaseTarget, Setting};
 use cxone_flow::release::{self, WithTarget};
 use cxone_flow::report;
 use cxone_flow::report::diagram::{Diagram, Highlights};
+use cxone_flow::report::files::ReportFiles;
 use cxone_flow::report::human::Palette;
 use cxone_flow::report::json::Detail;
 use cxone_flow::safe_file::Root;
@@ -698,42 +699,40 @@ fn run_check(args: CheckArgs, config: Option<&ConfigFile>) -> ExitCode {
         return Exit::CannotRun.into();
     }
     let detail = if details { Detail::Everything } else { Detail::Failures };
-    let report_files = run.reports.taken_by(table::CHECK);
-    // Without a coverage listing or report files, the report is written as the units are checked:
-    // the run's memory does not grow with its files (docs/performance.md).
-    if !coverage
-        && report_files.0.is_empty()
-        && let Some(streamed) = check_streamed(&found.units, &settings, args.format, detail)
-    {
-        for error in streamed
-            .read_errors
-            .iter()
-            .map(ToString::to_string)
-            .chain(found.errors.iter().map(ToString::to_string))
-        {
-            eprintln!("error: {error}");
+    let mut report_files = match ReportFiles::new(&run.reports.taken_by(table::CHECK), settings.min_coverage) {
+        Ok(report_files) => report_files,
+        Err(error) => return cannot_run(&error),
+    };
+    // Without a coverage listing (it reads the kept flows at the end), the output and the report
+    // files are written as the units are checked: the run's memory does not grow with its files
+    // (docs/performance.md).
+    let streamed = if coverage {
+        None
+    } else {
+        check_streamed(&found.units, &settings, args.format, detail, &mut report_files)
+    };
+    let mut outcome = match streamed {
+        Some(streamed) => Outcome::checked(CheckReport::of_streamed(streamed, settings.min_coverage), fail_on),
+        None => {
+            let outcome = Outcome::checked(check::check(&found.units, &settings), fail_on);
+            match args.format {
+                Format::Human => {
+                    print_styled(&report::human::render_styled(&outcome, &Palette::COLOUR, coverage));
+                }
+                // JSON has no colour to strip (a control character in it is escaped).
+                Format::Json => {
+                    // Written as it is serialized: a large run's report is never held whole.
+                    let stdout = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+                    let _ = report::json::write(&outcome, detail, stdout);
+                }
+            }
+            for unit in &outcome.report.units {
+                report_files.unit(unit);
+            }
+            outcome
         }
-        let ending = Ending::of_counts(&streamed.tally, !streamed.read_errors.is_empty(), fail_on);
-        let exit = ending
-            .exit()
-            .max(Ending::Unreadable.when(!found.errors.is_empty()).exit());
-        // The last line a person reads says whether the run failed.
-        if matches!(args.format, Format::Human) {
-            print_failed(exit);
-        }
-        return exit.into();
-    }
-    let mut outcome = Outcome::checked(check::check(&found.units, &settings), fail_on);
-    match args.format {
-        Format::Human => print_styled(&report::human::render_styled(&outcome, &Palette::COLOUR, coverage)),
-        // JSON has no colour to strip (a control character in it is escaped).
-        Format::Json => {
-            // Written as it is serialized: a large run's report is never held whole.
-            let stdout = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            let _ = report::json::write(&outcome, detail, stdout);
-        }
-    }
-    if let Some(error) = report::files::write(&outcome, &report_files, &Root::default()).first() {
+    };
+    if let Some(error) = report_files.finish(&outcome, &Root::default()).first() {
         return cannot_run(error);
     }
     for error in &outcome.report.read_errors {
@@ -754,18 +753,22 @@ fn run_check(args: CheckArgs, config: Option<&ConfigFile>) -> ExitCode {
     exit.into()
 }
 
-/// Checks the units and writes the report as they are checked, each unit let go once written;
-/// `None` (nothing written) when the JSON report's temporary file cannot be made.
+/// Checks the units and writes the report and the report files as they are checked, each unit let
+/// go once written; `None` (nothing checked) when the JSON report's temporary file cannot be made.
 fn check_streamed(
     units: &[discover::Unit],
     settings: &CheckSettings,
     format: Format,
     detail: Detail,
+    report_files: &mut ReportFiles,
 ) -> Option<check::stream::Streamed> {
     match format {
         Format::Human => {
             let mut findings = report::human::Findings::new(Palette::COLOUR, settings.min_coverage);
-            let streamed = check::stream::check_each(units, settings, |unit| findings.unit(unit));
+            let streamed = check::stream::check_each(units, settings, |unit| {
+                findings.unit(unit);
+                report_files.unit(unit);
+            });
             let mut out = findings.into_text();
             out.push_str(&report::human::summary_of(&streamed.tally));
             print_styled(&out);
@@ -778,6 +781,7 @@ fn check_streamed(
                 if let Err(error) = json.unit(unit) {
                     spill_error.get_or_insert(error);
                 }
+                report_files.unit(unit);
             });
             // JSON has no colour to strip (a control character in it is escaped).
             let stdout = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());

@@ -68,6 +68,17 @@ impl Root {
         write_under(&self.dir(), self.confined, path, bytes)
     }
 
+    /// Writes the whole of `path` (replacing it) as `fill` writes it into the opened file, creating
+    /// its folders: a file too large to hold goes out as it is made, and is only renamed into
+    /// place once `fill` succeeded.
+    pub fn write_with(
+        &self,
+        path: &Path,
+        fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+    ) -> Result<(), WriteError> {
+        write_with_under(&self.dir(), self.confined, path, fill)
+    }
+
     /// Opens `path` for appending (creating it and its folders), never through a link.
     pub fn append(&self, path: &Path) -> Result<std::fs::File, WriteError> {
         append_under(&self.dir(), self.confined, path)
@@ -76,6 +87,16 @@ impl Root {
 
 /// [`Root::write`] against an explicit root.
 fn write_under(root: &Path, confined: bool, path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    write_with_under(root, confined, path, |file| file.write_all(bytes))
+}
+
+/// [`Root::write_with`] against an explicit root.
+fn write_with_under(
+    root: &Path,
+    confined: bool,
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), WriteError> {
     let target = prepare(root, confined, path)?;
     let folder = target.parent().unwrap_or(Path::new("."));
     let name = target.file_name().unwrap_or_default().to_string_lossy();
@@ -84,7 +105,7 @@ fn write_under(root: &Path, confined: bool, path: &Path, bytes: &[u8]) -> Result
         .write(true)
         .create_new(true)
         .open(&temporary)
-        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
+        .and_then(|mut file| fill(&mut file).and_then(|()| file.sync_all()))
         .and_then(|()| std::fs::rename(&temporary, &target));
     if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
@@ -197,6 +218,30 @@ mod tests {
         let refused = append_under(&root, true, Path::new("audit.jsonl")).unwrap_err();
         assert!(matches!(refused, WriteError::Link(_)), "{refused}");
         assert_eq!(std::fs::read_to_string(&outside).unwrap(), "precious");
+    }
+
+    #[test]
+    fn a_file_written_as_it_is_made_replaces_its_target_only_when_all_of_it_was_written() {
+        let dir = tempfile::tempdir().unwrap();
+        write_under(dir.path(), true, Path::new("report.xml"), b"old").unwrap();
+        let failed = write_with_under(dir.path(), true, Path::new("report.xml"), |file| {
+            file.write_all(b"half")?;
+            Err(std::io::Error::other("disk full"))
+        })
+        .unwrap_err();
+        assert!(failed.to_string().ends_with("disk full"), "{failed}");
+        // The target is as it was and no temporary file is left beside it.
+        assert_eq!(std::fs::read_to_string(dir.path().join("report.xml")).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        write_with_under(dir.path(), true, Path::new("report.xml"), |file| {
+            file.write_all(b"new, ")?;
+            file.write_all(b"in parts")
+        })
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("report.xml")).unwrap(),
+            "new, in parts"
+        );
     }
 
     #[test]

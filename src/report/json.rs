@@ -1,7 +1,6 @@
 //! The JSON format (`--format json`): the documented, machine-readable form of a `CheckReport`.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Seek, SeekFrom, Write};
+use std::io::{self, Write};
 
 use serde::Serialize;
 
@@ -10,6 +9,8 @@ use crate::check::{CaseFailure, FileKind, FileReport, UnitReport};
 use crate::diagnostic::Related;
 use crate::outcome::Outcome;
 use crate::registry::Severity;
+use crate::report::UnitWriter;
+use crate::report::spill::Spill;
 use crate::sim::coverage::Coverage;
 use crate::sim::ids::Ids;
 use crate::sim::run::CallSummary;
@@ -166,12 +167,11 @@ pub fn write(outcome: &Outcome, detail: Detail, mut out: impl Write) -> io::Resu
     write_tail(&mut out, &report.read_errors)
 }
 
-/// The report written as the check goes ([`crate::check::stream`]): each unit's files go to an
-/// unnamed temporary file as the unit is checked, and at the end the summary, known only then, is
-/// written first and the files copied after it. The file is the operating system's to remove
-/// (`tempfile::tempfile`: in the temporary folder, never in the workspace, gone when closed).
+/// The report written as the check goes ([`crate::check::stream`]): each unit's files are spilled
+/// ([`Spill`]) as the unit is checked, and at the end the summary, known only then, is written
+/// first and the files copied after it.
 pub struct Spilled {
-    files: BufWriter<File>,
+    files: Spill,
     first: bool,
     detail: Detail,
     min_coverage: Option<f64>,
@@ -180,7 +180,7 @@ pub struct Spilled {
 impl Spilled {
     pub fn new(detail: Detail, min_coverage: Option<f64>) -> io::Result<Self> {
         Ok(Spilled {
-            files: BufWriter::with_capacity(1 << 16, tempfile::tempfile()?),
+            files: Spill::new()?,
             first: true,
             detail,
             min_coverage,
@@ -194,11 +194,22 @@ impl Spilled {
 
     /// Writes the whole report to `out`: the summary, the files written so far, the read errors.
     pub fn finish(self, tally: &Tally, read_errors: &[ReadError], mut out: impl Write) -> io::Result<()> {
-        let mut files = self.files.into_inner().map_err(io::IntoInnerError::into_error)?;
-        files.seek(SeekFrom::Start(0))?;
         write_head(&mut out, tally, self.min_coverage)?;
-        io::copy(&mut files, &mut out)?;
+        self.files.copy_to(&mut out)?;
         write_tail(&mut out, read_errors)
+    }
+}
+
+/// The JSON report file (`report-path`): the report as `--format json` writes it, its counts and
+/// read errors from the outcome.
+impl UnitWriter for Spilled {
+    fn unit(&mut self, unit: &UnitReport) -> io::Result<()> {
+        Spilled::unit(self, unit)
+    }
+
+    fn finish(self: Box<Self>, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+        let report = &outcome.report;
+        Spilled::finish(*self, &report.tally(), &report.read_errors, out)
     }
 }
 

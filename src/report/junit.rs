@@ -9,48 +9,112 @@
 //! (`at (PATH:LINE:COL)`). A testcase's `time` is the simulated call's duration. The output validates
 //! against the Jenkins/Ant JUnit XSD, `file` and `line` being the extension those readers read.
 
+use std::io::{self, Write};
+use std::ops::Range;
 use std::path::Path;
 use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
 
-use crate::check::{CaseResult, FileReport};
+use crate::check::{CaseResult, FileReport, UnitReport};
 use crate::outcome::Outcome;
 use crate::registry::Severity;
-use crate::report::{case_headline, explain_case};
+use crate::report::spill::Spill;
+use crate::report::{UnitWriter, case_headline, explain_case};
 use crate::source::Location;
 
 /// The name of the testcase that carries a flow's error diagnostics.
 pub const VALIDATE: &str = "validate";
 
-/// Renders the outcome's report as JUnit XML.
-pub fn render(outcome: &Outcome) -> Result<String, quick_junit::SerializeError> {
-    let report = &outcome.report;
-    let mut junit = JunitReport::new("cxone-flow");
-    let mut total_time = Duration::ZERO;
-    for unit in &report.units {
-        let Some(file) = unit.flow.as_ref().or(unit.tests.as_ref()) else {
-            continue;
-        };
-        let flow_path = file.source.display_path();
-        let mut suite = TestSuite::new(flow_path.clone());
-        let files: Vec<&FileReport> = unit.files().collect();
-        suite.add_test_case(validate_case(&flow_path, &files));
-        let mut suite_time = Duration::ZERO;
-        if let Some(simulation) = &file.simulation {
-            let tests_path = unit.tests.as_ref().map(|t| t.source.display_path()).unwrap_or_default();
-            for case in &simulation.cases {
-                let test_case = case_testcase(case, &flow_path, &tests_path, simulation.not_run.as_deref());
-                suite_time += test_case.time.unwrap_or_default();
-                suite.add_test_case(test_case);
-            }
-        }
-        suite.set_time(suite_time);
-        total_time += suite_time;
-        junit.add_test_suite(suite);
+/// The root element's name.
+const NAME: &str = "cxone-flow";
+
+/// The JUnit report written unit by unit: each unit's `testsuite` spilled as it is checked, the
+/// root's counts and time added up as quick-junit adds a suite's, and the root's start tag written
+/// before the suites at the end.
+pub struct Writer {
+    /// The root `testsuites`, its counts and time, without its suites (each spilled once counted).
+    root: JunitReport,
+    suites: Spill,
+}
+
+impl Writer {
+    pub fn new() -> io::Result<Writer> {
+        let mut root = JunitReport::new(NAME);
+        root.set_time(Duration::ZERO);
+        Ok(Writer {
+            root,
+            suites: Spill::new()?,
+        })
     }
-    junit.set_time(total_time);
-    Ok(without_root_skipped(junit.to_string()?))
+}
+
+impl UnitWriter for Writer {
+    fn unit(&mut self, unit: &UnitReport) -> io::Result<()> {
+        let Some(suite) = suite(unit) else {
+            return Ok(());
+        };
+        let time = suite.time.unwrap_or_default();
+        // quick-junit serializes a suite only within a report: a report of this one suite holds it
+        // at the depth the whole report does, indented the same.
+        let mut alone = JunitReport::new(NAME);
+        alone.add_test_suite(suite);
+        let xml = alone.to_string().map_err(io::Error::other)?;
+        self.suites.write_all(&xml.as_bytes()[suites_span(&xml)])?;
+        // The root counts the suite as quick-junit adds one, then lets it go: its text is spilled.
+        self.root.add_test_suites(alone.test_suites.drain(..));
+        self.root.test_suites.clear();
+        self.root.set_time(self.root.time.unwrap_or_default() + time);
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, _: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+        let root = without_root_skipped(self.root.to_string().map_err(io::Error::other)?);
+        let suites = suites_span(&root);
+        out.write_all(&root.as_bytes()[..suites.start])?;
+        self.suites.copy_to(out)?;
+        out.write_all(&root.as_bytes()[suites.end..])
+    }
+}
+
+/// Where a serialized report's suites lie: from the end of the root's start tag to the line of its
+/// end tag (empty for a report without suites).
+fn suites_span(xml: &str) -> Range<usize> {
+    let root = xml.find("<testsuites").unwrap_or_default();
+    let start = xml[root..].find('>').map_or(xml.len(), |end| root + end + 1);
+    let end = xml.rfind("\n</testsuites>").unwrap_or(xml.len()).max(start);
+    start..end
+}
+
+/// A unit's `testsuite`, named by its flow (its test file when it has none): the `validate` case,
+/// then one testcase per case, timed by the simulated calls.
+fn suite(unit: &UnitReport) -> Option<TestSuite> {
+    let file = unit.flow.as_ref().or(unit.tests.as_ref())?;
+    let flow_path = file.source.display_path();
+    let mut suite = TestSuite::new(flow_path.clone());
+    let files: Vec<&FileReport> = unit.files().collect();
+    suite.add_test_case(validate_case(&flow_path, &files));
+    let mut suite_time = Duration::ZERO;
+    if let Some(simulation) = &file.simulation {
+        let tests_path = unit.tests.as_ref().map(|t| t.source.display_path()).unwrap_or_default();
+        for case in &simulation.cases {
+            let test_case = case_testcase(case, &flow_path, &tests_path, simulation.not_run.as_deref());
+            suite_time += test_case.time.unwrap_or_default();
+            suite.add_test_case(test_case);
+        }
+    }
+    suite.set_time(suite_time);
+    Some(suite)
+}
+
+/// The whole report as quick-junit writes it in one go, for the tests to hold the spliced one to.
+#[cfg(test)]
+pub(crate) fn render(outcome: &Outcome) -> String {
+    let mut junit = JunitReport::new(NAME);
+    let suites: Vec<TestSuite> = outcome.report.units.iter().filter_map(suite).collect();
+    junit.set_time(suites.iter().map(|s| s.time.unwrap_or_default()).sum());
+    junit.add_test_suites(suites);
+    without_root_skipped(junit.to_string().expect("serialized"))
 }
 
 /// Removes the `skipped` count quick-junit writes on `<testsuites>`: the Jenkins/Ant JUnit XSD does

@@ -1,5 +1,6 @@
 //! Renderers: each turns the one [`Outcome`] (a run's checked report, its release, its notes)
-//! into one output format; [`FILE_FORMATS`] lists those a setting writes to a file.
+//! into one output format; [`FILE_FORMATS`] lists those a setting writes to a file, each written
+//! unit by unit ([`UnitWriter`]).
 
 pub mod annotations;
 pub mod diagram;
@@ -12,40 +13,55 @@ pub mod mermaid;
 pub mod outputs;
 pub mod release;
 pub mod sarif;
+pub mod spill;
 pub mod summary;
 pub mod trace;
 
 use std::fmt::Write;
+use std::io;
 
-use crate::check::CaseResult;
+use crate::check::{CaseResult, UnitReport};
 use crate::outcome::Outcome;
 use crate::printable::shown;
 
+/// A report file's renderer, fed each checked unit as it goes by (its part spilled, [`spill`]),
+/// then finished once the run's counts are known: a run's memory does not grow with its files, and
+/// a whole report is the same units fed from memory.
+pub trait UnitWriter {
+    /// Writes a checked unit's part of the report.
+    fn unit(&mut self, unit: &UnitReport) -> io::Result<()>;
+
+    /// Writes the whole report to `out`, its counts read from `outcome.report.tally()` and its
+    /// read errors, never from its units (a streamed run kept none).
+    fn finish(self: Box<Self>, outcome: &Outcome, out: &mut dyn io::Write) -> io::Result<()>;
+}
+
 /// A report format a run writes to a file: the key of the setting that names the file (a row of
-/// `settings/table.rs` marked `report`), what an error calls it, and its renderer.
+/// `settings/table.rs` marked `report`), what an error calls it, and how to start its writer for a
+/// run with a minimum coverage.
 pub struct FileFormat {
     pub key: &'static str,
     pub what: &'static str,
-    pub render: fn(&Outcome) -> Result<String, String>,
+    pub writer: fn(min_coverage: Option<f64>) -> io::Result<Box<dyn UnitWriter>>,
 }
 
 /// Every report format written to a file (`files.rs` writes those a run asks for). A new format is
-/// its renderer, its row here and its setting's row in the table.
+/// its writer, its row here and its setting's row in the table.
 pub const FILE_FORMATS: [FileFormat; 3] = [
     FileFormat {
         key: "junit-path",
         what: "JUnit report",
-        render: |outcome| junit::render(outcome).map_err(|e| e.to_string()),
+        writer: |_| Ok(Box::new(junit::Writer::new()?)),
     },
     FileFormat {
         key: "sarif-path",
         what: "SARIF report",
-        render: |outcome| Ok(sarif::render(outcome)),
+        writer: |_| Ok(Box::new(sarif::Writer::new()?)),
     },
     FileFormat {
         key: "report-path",
         what: "JSON report",
-        render: |outcome| Ok(json::render(outcome, json::Detail::Failures)),
+        writer: |min_coverage| Ok(Box::new(json::Spilled::new(json::Detail::Failures, min_coverage)?)),
     },
 ];
 
