@@ -33,6 +33,7 @@ use crate::release::studio_tenant::StudioSettings;
 use crate::release::target::{ReleaseTarget, RollbackFailure};
 use crate::release::{self, WithTarget};
 use crate::report::annotations;
+use crate::report::files::ReportFiles;
 use crate::report::summary::{self, FlowChanges, PerFile, STEP_SUMMARY_LIMIT, SummaryInput, TestChanges};
 use crate::report::{self, outputs};
 use crate::settings::{Backend, Settings};
@@ -358,9 +359,27 @@ impl Run<'_> {
             keep_details: pull_request.is_some(),
             ..settings.check.clone()
         };
-        let logged = Logged::new(self.log, check_settings.min_coverage, action.annotations);
-        let mut per_file = PerFile::new(STEP_SUMMARY_LIMIT, settings.fail_on, check_settings.min_coverage);
-        let mut outcome = Outcome::checked(check::check(&selection.units, &check_settings), settings.fail_on);
+        // The log, the summary's per-file parts and the report files take each unit as it is
+        // checked when nothing after the check reads the report again, so the run's memory does
+        // not grow with its files; else they take the units of the final report.
+        let min_coverage = check_settings.min_coverage;
+        let mut logged = Logged::new(self.log, min_coverage, action.annotations);
+        let mut per_file = PerFile::new(STEP_SUMMARY_LIMIT, settings.fail_on, min_coverage);
+        let mut files = match ReportFiles::new(&settings.reports, min_coverage) {
+            Ok(files) => files,
+            Err(message) => return self.log.stopped("cxone-flow", Ending::NotWritten, &message).into(),
+        };
+        let report = if keep {
+            check::check(&selection.units, &check_settings)
+        } else {
+            let streamed = check::stream::check_each(&selection.units, &check_settings, |unit| {
+                logged.unit(unit);
+                per_file.unit(unit);
+                files.unit(unit);
+            });
+            CheckReport::of_streamed(streamed, min_coverage)
+        };
+        let mut outcome = Outcome::checked(report, settings.fail_on);
         outcome.notes = notes;
         // Why the run cannot succeed at all (exit 2); reported after everything else is written.
         for error in discovery_errors {
@@ -371,6 +390,9 @@ impl Run<'_> {
                 Ok(skipped) => outcome.notes.extend(skipped),
                 Err(message) => outcome.problem(Ending::CxoneRefused, message),
             }
+        }
+        for unit in &outcome.report.units {
+            logged.unit(unit);
         }
         logged.finish(&outcome, &settings.reports);
         if let Trigger::Tag(tag) = &self.context.trigger
@@ -392,8 +414,9 @@ impl Run<'_> {
         self.file_release_findings(&mut outcome);
         for unit in &outcome.report.units {
             per_file.unit(unit);
+            files.unit(unit);
         }
-        for failure in self.write_reports(&outcome) {
+        for failure in files.finish(&outcome, &settings.connection.root) {
             outcome.problem(Ending::NotWritten, failure);
         }
         let changes = pull_request
@@ -454,14 +477,6 @@ impl Run<'_> {
             skipped.extend(check_drift(report, &checker, &settings.check.severities)?);
         }
         Ok(skipped)
-    }
-
-    fn write_reports(&self, outcome: &Outcome) -> Vec<String> {
-        report::files::write(
-            outcome,
-            &self.settings.settings.reports,
-            &self.settings.settings.connection.root,
-        )
     }
 
     /// CXone's syntax check of a release (when one ran), filed on the report (so the summary and

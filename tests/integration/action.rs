@@ -132,6 +132,8 @@ pub(crate) struct ActionRun {
     pub(crate) commands: Vec<WorkflowCommand>,
     pub(crate) outputs: HashMap<String, String>,
     pub(crate) summary: String,
+    /// How many checked units the outcome's report still held at the end (in-process runs only).
+    pub(crate) units_kept: Option<usize>,
 }
 
 /// Runs the binary as the runner runs a Docker action: no arguments, a clean environment with the
@@ -162,6 +164,7 @@ pub(crate) fn run_binary(workspace: &Path, vars: &[(&str, &str)]) -> ActionRun {
         stdout,
         outputs: parse_outputs(&std::fs::read_to_string(&output_file).unwrap_or_default()),
         summary: std::fs::read_to_string(&summary_file).unwrap_or_default(),
+        units_kept: None,
     }
 }
 
@@ -239,6 +242,7 @@ fn run_in_process(workspace: &Path, vars: &[(&str, &str)], github: Option<&dyn G
         stdout,
         outputs: parse_outputs(&std::fs::read_to_string(&output_file).unwrap_or_default()),
         summary: std::fs::read_to_string(&summary_file).unwrap_or_default(),
+        units_kept: Some(outcome.report.units.len()),
     }
 }
 
@@ -1600,6 +1604,71 @@ fn action_yml_declares_every_input_and_output() {
         assert!(outputs.contains(written), "output {written} is not declared");
     }
     assert!(text.contains("using: docker"));
+}
+
+#[test]
+fn a_push_run_lets_each_flow_go_once_reported_and_reports_every_flow() {
+    // More flows than the check takes in one batch, one of them broken.
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..300 {
+        let (flow, tests) = tiny_flow(&format!("f{i:03}"));
+        write(dir.path(), &format!("flows/f{i:03}.flow.json"), &flow);
+        write(dir.path(), &format!("flows/f{i:03}.tests.json"), &tests);
+    }
+    write(
+        dir.path(),
+        "flows/f150.flow.json",
+        r#"{"flowId": "f150", "elements": [{"id": "start", "type": "start"}], "edges": [{"from": "start", "to": "gone"}]}"#,
+    );
+    let vars = [("GITHUB_EVENT_NAME", "push"), ("INPUT_PATHS", "flows")];
+    let run = run_action(dir.path(), &vars);
+    assert_eq!(run.ending, Some(Ending::Findings), "{}", run.stdout);
+    // Nothing after a push's check reads the report again: no unit is held to the end.
+    assert_eq!(run.units_kept, Some(0));
+    assert_eq!(run.outputs["flows-checked"], "300");
+    assert_eq!(run.outputs["tests-total"], "300");
+    let junit = std::fs::read_to_string(dir.path().join("cxone-flow-junit.xml")).unwrap();
+    assert_eq!(junit.matches("<testsuite ").count(), 300);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("cxone-flow-report.json")).unwrap()).unwrap();
+    assert_eq!(json["files"].as_array().unwrap().len(), 600);
+    assert_ne!(json["summary"]["errors"], 0);
+    assert_eq!(run.summary.matches("| ✅ |").count(), 299, "{}", run.summary);
+    assert!(
+        run.summary.contains("| ❌ | flows/f150\\.flow\\.json |"),
+        "{}",
+        run.summary
+    );
+    assert!(
+        run.commands
+            .iter()
+            .any(|c| c.name == "error" && c.properties.get("file").map(String::as_str) == Some("flows/f150.flow.json")),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("ok: flows/f299.flow.json"), "{}", run.stdout);
+    // A pull request's run keeps its units for the diffs and diagrams that follow the check.
+    let event = dir.path().join("event.json");
+    std::fs::write(
+        &event,
+        r#"{"number": 1, "pull_request": {"number": 1, "base": {"sha": "b"}, "head": {"sha": "h"}}}"#,
+    )
+    .unwrap();
+    let pull_request = run_action(
+        dir.path(),
+        &[
+            ("GITHUB_EVENT_NAME", "pull_request"),
+            ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+            ("INPUT_CHANGED-ONLY", "false"),
+            ("INPUT_PATHS", "flows"),
+        ],
+    );
+    assert_eq!(pull_request.units_kept, Some(300), "{}", pull_request.stdout);
+    // The same report files, whether each unit went by as it was checked or was kept.
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("cxone-flow-junit.xml")).unwrap(),
+        junit
+    );
 }
 
 #[test]
