@@ -70,9 +70,9 @@ pub fn render_styled(outcome: &Outcome, palette: &Palette, coverage: bool) -> St
     out
 }
 
-/// Every diagnostic, every failing case and coverage shortfalls of a report (the whole outcome's,
-/// or one file's, as the Action's log groups them), without the summary line.
-pub fn render_findings(report: &CheckReport, palette: &Palette) -> String {
+/// Every diagnostic, every failing case and coverage shortfalls of a report, without the summary
+/// line.
+fn render_findings(report: &CheckReport, palette: &Palette) -> String {
     let mut findings = Findings::new(*palette, report.min_coverage);
     for unit in &report.units {
         findings.unit(unit);
