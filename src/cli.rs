@@ -699,18 +699,11 @@ fn run_check(args: CheckArgs, config: Option<&ConfigFile>) -> ExitCode {
         return Exit::CannotRun.into();
     }
     let detail = if details { Detail::Everything } else { Detail::Failures };
-    let mut report_files = match ReportFiles::new(&run.reports.taken_by(table::CHECK), settings.min_coverage) {
-        Ok(report_files) => report_files,
-        Err(error) => return cannot_run(&error),
-    };
+    let mut report_files = ReportFiles::new(&run.reports.taken_by(table::CHECK), settings.min_coverage);
     // Without a coverage listing (it reads the kept flows at the end), the output and the report
     // files are written as the units are checked: the run's memory does not grow with its files
     // (docs/performance.md).
-    let streamed = if coverage {
-        None
-    } else {
-        check_streamed(&found.units, &settings, args.format, detail, &mut report_files)
-    };
+    let streamed = (!coverage).then(|| check_streamed(&found.units, &settings, args.format, detail, &mut report_files));
     let mut outcome = match streamed {
         Some(streamed) => Outcome::checked(CheckReport::of_streamed(streamed, settings.min_coverage), fail_on),
         None => {
@@ -754,14 +747,14 @@ fn run_check(args: CheckArgs, config: Option<&ConfigFile>) -> ExitCode {
 }
 
 /// Checks the units and writes the report and the report files as they are checked, each unit let
-/// go once written; `None` (nothing checked) when the JSON report's temporary file cannot be made.
+/// go once written.
 fn check_streamed(
     units: &[discover::Unit],
     settings: &CheckSettings,
     format: Format,
     detail: Detail,
     report_files: &mut ReportFiles,
-) -> Option<check::stream::Streamed> {
+) -> check::stream::Streamed {
     match format {
         Format::Human => {
             let mut findings = report::human::Findings::new(Palette::COLOUR, settings.min_coverage);
@@ -772,10 +765,10 @@ fn check_streamed(
             let mut out = findings.into_text();
             out.push_str(&report::human::summary_of(&streamed.tally));
             print_styled(&out);
-            Some(streamed)
+            streamed
         }
         Format::Json => {
-            let mut json = report::json::Spilled::new(detail, settings.min_coverage).ok()?;
+            let mut json = report::json::Spilled::new(detail, settings.min_coverage);
             let mut spill_error = None;
             let streamed = check::stream::check_each(units, settings, |unit| {
                 if let Err(error) = json.unit(unit) {
@@ -793,7 +786,7 @@ fn check_streamed(
             if let Some(error) = written.err().filter(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
                 eprintln!("error: the JSON report could not be written: {error}");
             }
-            Some(streamed)
+            streamed
         }
     }
 }

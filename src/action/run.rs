@@ -365,10 +365,7 @@ impl Run<'_> {
         let min_coverage = check_settings.min_coverage;
         let mut logged = Logged::new(self.log, min_coverage, action.annotations);
         let mut per_file = PerFile::new(STEP_SUMMARY_LIMIT, settings.fail_on, min_coverage);
-        let mut files = match ReportFiles::new(&settings.reports, min_coverage) {
-            Ok(files) => files,
-            Err(message) => return self.log.stopped("cxone-flow", Ending::NotWritten, &message).into(),
-        };
+        let mut files = ReportFiles::new(&settings.reports, min_coverage);
         let report = if keep {
             check::check(&selection.units, &check_settings)
         } else {

@@ -148,7 +148,7 @@ mod tests {
 
     /// The JSON and human reports written unit by unit, in batches of `batch` units.
     fn streamed(units: &[Unit], settings: &Settings, detail: Detail, batch: usize) -> (String, String) {
-        let mut spilled = Spilled::new(detail, settings.min_coverage).expect("a temporary file");
+        let mut spilled = Spilled::new(detail, settings.min_coverage);
         let mut findings = human::Findings::new(Palette::PLAIN, settings.min_coverage);
         let streamed = in_batches(units, settings, batch, |unit| {
             spilled.unit(&unit).expect("written");

@@ -17,38 +17,39 @@ pub struct ReportFiles {
     files: Vec<ReportFile>,
 }
 
-/// One report file: its format, where it goes, its writer, and the first error the writer met (the
-/// file is then not written).
+/// One report file: its format, where it goes, and its writer, or the first error the writer met
+/// (the file is then not written; the others still are).
 struct ReportFile {
     format: &'static FileFormat,
     path: PathBuf,
-    writer: Box<dyn UnitWriter>,
-    failed: Option<io::Error>,
+    writer: io::Result<Box<dyn UnitWriter>>,
 }
 
 impl ReportFiles {
-    /// A writer for each report file `files` names, for a run with `min_coverage`; the first that
-    /// cannot start (its temporary file) is the error.
-    pub fn new(files: &ReportPaths, min_coverage: Option<f64>) -> Result<ReportFiles, String> {
-        let mut started = Vec::new();
-        for format in &FILE_FORMATS {
-            let Some(path) = files.get(format.key) else { continue };
-            let writer = (format.writer)(min_coverage).map_err(|error| failure(format, path, error))?;
-            started.push(ReportFile {
-                format,
-                path: path.to_path_buf(),
-                writer,
-                failed: None,
-            });
-        }
-        Ok(ReportFiles { files: started })
+    /// A writer for each report file `files` names, for a run with `min_coverage`.
+    pub fn new(files: &ReportPaths, min_coverage: Option<f64>) -> ReportFiles {
+        let files = FILE_FORMATS
+            .iter()
+            .filter_map(|format| {
+                Some(ReportFile {
+                    format,
+                    path: files.get(format.key)?.to_path_buf(),
+                    writer: (format.writer)(min_coverage),
+                })
+            })
+            .collect();
+        ReportFiles { files }
     }
 
     /// Writes a checked unit's part of each report file; an error is kept for
     /// [`ReportFiles::finish`] to report.
     pub fn unit(&mut self, unit: &UnitReport) {
-        for file in self.files.iter_mut().filter(|f| f.failed.is_none()) {
-            file.failed = file.writer.unit(unit).err();
+        for file in &mut self.files {
+            if let Ok(writer) = &mut file.writer
+                && let Err(error) = writer.unit(unit)
+            {
+                file.writer = Err(error);
+            }
         }
     }
 
@@ -56,16 +57,10 @@ impl ReportFiles {
     /// counts from `outcome`; returns what failed.
     pub fn finish(self, outcome: &Outcome, root: &Root) -> Vec<String> {
         let mut failed = Vec::new();
-        for ReportFile {
-            format,
-            path,
-            writer,
-            failed: unit_error,
-        } in self.files
-        {
-            let written = match unit_error {
-                Some(error) => Err(error.to_string()),
-                None => root
+        for ReportFile { format, path, writer } in self.files {
+            let written = match writer {
+                Err(error) => Err(error.to_string()),
+                Ok(writer) => root
                     .write_with(&path, |file| {
                         let mut out = BufWriter::with_capacity(1 << 16, file);
                         writer.finish(outcome, &mut out)?;
@@ -89,10 +84,7 @@ fn failure(format: &FileFormat, path: &Path, error: impl std::fmt::Display) -> S
 /// Renders and writes the report files asked for under `root` (creating their folders) from the
 /// outcome's whole report; returns what failed.
 pub fn write(outcome: &Outcome, files: &ReportPaths, root: &Root) -> Vec<String> {
-    let mut report_files = match ReportFiles::new(files, outcome.report.min_coverage) {
-        Ok(report_files) => report_files,
-        Err(error) => return vec![error],
-    };
+    let mut report_files = ReportFiles::new(files, outcome.report.min_coverage);
     for unit in &outcome.report.units {
         report_files.unit(unit);
     }
@@ -174,7 +166,7 @@ mod tests {
         assert_eq!(written(|files, root| write(&whole, files, root)), expected);
 
         let streamed = written(|files, root| {
-            let mut report_files = ReportFiles::new(files, settings.min_coverage).expect("started");
+            let mut report_files = ReportFiles::new(files, settings.min_coverage);
             let mut streamed = stream::check_each(&units, &settings, |unit| report_files.unit(unit));
             streamed.read_errors.push(unreadable());
             let outcome = Outcome::checked(

@@ -178,13 +178,13 @@ pub struct Spilled {
 }
 
 impl Spilled {
-    pub fn new(detail: Detail, min_coverage: Option<f64>) -> io::Result<Self> {
-        Ok(Spilled {
-            files: Spill::new()?,
+    pub fn new(detail: Detail, min_coverage: Option<f64>) -> Self {
+        Spilled {
+            files: Spill::default(),
             first: true,
             detail,
             min_coverage,
-        })
+        }
     }
 
     /// Writes a checked unit's files.

@@ -57,7 +57,7 @@ impl Writer {
             depth: line.len() - line.trim_start().len(),
             before,
             after,
-            results: Spill::new()?,
+            results: Spill::default(),
             first: true,
         })
     }

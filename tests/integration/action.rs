@@ -1672,6 +1672,26 @@ fn a_push_run_lets_each_flow_go_once_reported_and_reports_every_flow() {
 }
 
 #[test]
+fn a_push_run_writes_its_reports_when_the_temporary_folder_cannot_be_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let (flow, tests) = tiny_flow("t");
+    write(dir.path(), "flows/t.flow.json", &flow);
+    write(dir.path(), "flows/t.tests.json", &tests);
+    let missing = dir.path().join("no-such-folder");
+    let vars = [
+        ("GITHUB_EVENT_NAME", "push"),
+        ("INPUT_PATHS", "flows"),
+        ("TMPDIR", missing.to_str().unwrap()),
+    ];
+    let run = run_binary(dir.path(), &vars);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    for report in ["cxone-flow-junit.xml", "cxone-flow.sarif", "cxone-flow-report.json"] {
+        assert!(dir.path().join(report).is_file(), "{report}: {}", run.stdout);
+    }
+    assert_eq!(run.outputs["tests-total"], "1");
+}
+
+#[test]
 fn the_exclude_input_leaves_folders_out_of_a_push_run() {
     let dir = tempfile::tempdir().unwrap();
     let flows = dir.path().join("flows");

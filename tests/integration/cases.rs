@@ -235,6 +235,39 @@ fn cases_of_a_flow_with_errors_are_not_run() {
 }
 
 #[test]
+fn the_report_files_are_written_the_same_when_the_temporary_folder_cannot_be_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |name: &str, temporary: &std::path::Path| {
+        let (junit, sarif) = (
+            dir.path().join(format!("{name}.xml")),
+            dir.path().join(format!("{name}.sarif")),
+        );
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_cxone-flow"))
+            .args(["check", "tests/fixtures/cases", "--junit"])
+            .arg(&junit)
+            .arg("--sarif")
+            .arg(&sarif)
+            .current_dir(root())
+            .env("TMPDIR", temporary)
+            .output()
+            .unwrap();
+        let read = |path| fs::read_to_string(path).unwrap_or_default();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            read(junit),
+            read(sarif),
+        )
+    };
+    let usual = check("usual", dir.path());
+    // The parts wait in memory instead: the run is the same, its files too.
+    let without = check("without", &dir.path().join("missing"));
+    assert_eq!(usual.0, Some(1), "{}", usual.1);
+    assert!(usual.2.contains("<testsuite ") && usual.3.contains("\"results\""));
+    assert_eq!(without, usual);
+}
+
+#[test]
 fn junit_has_a_suite_per_flow_a_case_per_case_and_a_validate_case() {
     let dir = tempfile::tempdir().unwrap();
     let junit = dir.path().join("junit.xml");
