@@ -674,7 +674,8 @@ fn check_flow_source(
     report.flow_id_at = flow
         .as_ref()
         .and_then(|loaded| loaded.flow.flow_id.as_ref())
-        .map(|id| report.source.locate(id.span));
+        // Near the top of the file: its line index (the whole text read) is built only for findings.
+        .map(|id| report.source.locate_from_top(id.span));
     (report, flow)
 }
 

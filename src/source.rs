@@ -258,6 +258,28 @@ impl SourceFile {
         }
     }
 
+    /// [`SourceFile::locate`] counted from the text before the span, without the line index: for
+    /// one place near the top of a file whose index nothing else may need (a flow's `flowId`,
+    /// located in every file), where building the index would read the whole file.
+    pub fn locate_from_top(&self, span: Span) -> Location {
+        let position = |offset: usize| {
+            let before = &self.text.as_bytes()[..self.floor_char_boundary(offset.min(self.text.len()))];
+            let line_start = memchr::memrchr(b'\n', before).map_or(0, |at| at + 1);
+            (
+                memchr::memchr_iter(b'\n', before).count() + 1,
+                count_chars(&before[line_start..]) + 1,
+            )
+        };
+        let (line, column) = position(span.start());
+        let (end_line, end_column) = position(span.end().max(span.start()));
+        Location {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: usize) -> &str {
         let (start, end) = self.line_bounds(line);
@@ -333,6 +355,22 @@ mod tests {
             "{counted} bytes read for a text of {}",
             text.len()
         );
+    }
+
+    #[test]
+    fn a_place_located_from_the_top_is_where_the_index_locates_it() {
+        let text = "{\r\n  \"flowId\": \"é-1\",\n\n\t\"x\": [\"ü\", 2]}\n".to_string();
+        let file = SourceFile::new("a.json", text.clone());
+        for start in 0..=text.len() {
+            for end in start..=text.len() {
+                let span = Span::new(start, end);
+                assert_eq!(file.locate_from_top(span), file.locate(span), "{start}..{end}");
+            }
+        }
+        // The index is not built for it.
+        let fresh = SourceFile::new("a.json", text);
+        fresh.locate_from_top(Span::new(5, 9));
+        assert!(fresh.line_starts.get().is_none());
     }
 
     #[test]
