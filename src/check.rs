@@ -360,6 +360,11 @@ impl<'u> DuplicateIds<'u> {
         } else {
             owner.to_string_lossy().replace('\\', "/")
         };
+        if file.source.text.is_empty()
+            && let Some(path) = self.units[index].flow.as_deref()
+        {
+            restore_text(&mut file.source, path, id, location);
+        }
         file.diagnostics.push(Diagnostic {
             rule: Rule::DuplicateFlowId,
             severity,
@@ -369,6 +374,17 @@ impl<'u> DuplicateIds<'u> {
             related: Vec::new(),
         });
         sort_diagnostics(&mut file.diagnostics);
+    }
+}
+
+/// A clean file's text, let go once it was checked, read again from `path` for the excerpt of a
+/// finding at its `flowId` (at `location`); left out when the file no longer says `id` there.
+fn restore_text(source: &mut SourceFile, path: &Path, id: &str, location: Location) {
+    let Ok((again, None)) = SourceFile::read(path, source.path.clone()) else {
+        return;
+    };
+    if again.line_text(location.line).contains(id) {
+        source.set_text(again.text);
     }
 }
 
@@ -458,8 +474,9 @@ fn check_unit(unit: &Unit, settings: &Settings, library: &Library) -> (UnitRepor
     if !settings.keep_clean_texts {
         for file in [&mut report.flow, &mut report.tests].into_iter().flatten() {
             if file.diagnostics.is_empty() {
-                // Down to the `flowId`'s line, which CXF033, found across files afterwards, quotes.
-                file.source.keep_lines(file.flow_id_at.map_or(0, |at| at.end_line));
+                // CXF033, found across files afterwards, reads the file again in the rare case it
+                // quotes a clean one (`DuplicateIds::note`).
+                file.source.forget_text();
             }
         }
     }

@@ -116,20 +116,12 @@ impl SourceFile {
 
     /// Lets the text go (and its line index) once nothing will quote or locate anything more in it.
     pub fn forget_text(&mut self) {
-        self.keep_lines(0);
+        self.set_text(String::new());
     }
 
-    /// Lets the text after its first `lines` lines go (and its line index), once nothing will
-    /// quote anything below them: what stays is quoted at the same lines and columns.
-    pub fn keep_lines(&mut self, lines: usize) {
-        let end = match lines {
-            0 => 0,
-            n => memchr::memchr_iter(b'\n', self.text.as_bytes())
-                .nth(n - 1)
-                .map_or(self.text.len(), |at| at + 1),
-        };
-        self.text.truncate(end);
-        self.text.shrink_to_fit();
+    /// The file's text, in place of the one it had (its line index rebuilt when next asked for).
+    pub fn set_text(&mut self, text: String) {
+        self.text = text;
         self.line_starts = OnceLock::new();
         self.char_marks = OnceLock::new();
     }
