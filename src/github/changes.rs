@@ -41,11 +41,7 @@ fn git(workspace: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
 }
 
 fn git_with(folder: &Path, trust: Trust, args: &[&str]) -> Result<Vec<u8>, GitError> {
-    let mut command = Command::new("git");
-    if trust == Trust::Workspace {
-        command.arg("-c").arg(safe_directory(folder));
-    }
-    let output = command.arg("-C").arg(folder).args(args).output()?;
+    let output = git_command(folder, trust).args(args).output()?;
     if output.status.success() {
         Ok(output.stdout)
     } else {
@@ -56,9 +52,14 @@ fn git_with(folder: &Path, trust: Trust, args: &[&str]) -> Result<Vec<u8>, GitEr
     }
 }
 
-/// The setting that makes git trust the workspace.
-fn safe_directory(workspace: &Path) -> String {
-    format!("safe.directory={}", workspace.display())
+/// `git` run in `folder`, trusting it as `trust` says (`safe.directory` for the workspace).
+fn git_command(folder: &Path, trust: Trust) -> Command {
+    let mut command = Command::new("git");
+    if trust == Trust::Workspace {
+        command.arg("-c").arg(format!("safe.directory={}", folder.display()));
+    }
+    command.arg("-C").arg(folder);
+    command
 }
 
 /// Whether the clone has a commit.
@@ -74,15 +75,14 @@ pub fn git_head(folder: &Path, trust: Trust) -> Option<String> {
 
 /// Makes sure a commit is present, fetching it (depth 1) when a shallow clone lacks it.
 fn ensure_commit(workspace: &Path, sha: &str) -> Result<(), GitError> {
-    let object = format!("{sha}^{{commit}}");
-    if git(workspace, &["cat-file", "-e", &object]).is_ok() {
+    if git_has_commit(workspace, sha) {
         return Ok(());
     }
     git(
         workspace,
         &["fetch", "--quiet", "--no-tags", "--depth=1", "origin", sha],
     )?;
-    git(workspace, &["cat-file", "-e", &object]).map(|_| ())
+    git(workspace, &["cat-file", "-e", &format!("{sha}^{{commit}}")]).map(|_| ())
 }
 
 /// The merge base of two commits, when the clone has both and one between them.
@@ -238,11 +238,7 @@ fn cat_batch(workspace: &Path, names: &[impl AsRef<str>]) -> Result<Vec<Option<O
     if names.is_empty() {
         return Ok(Vec::new());
     }
-    let mut child = Command::new("git")
-        .arg("-c")
-        .arg(safe_directory(workspace))
-        .arg("-C")
-        .arg(workspace)
+    let mut child = git_command(workspace, Trust::Workspace)
         .args(["cat-file", "--batch"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
