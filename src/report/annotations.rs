@@ -8,7 +8,6 @@ use std::fmt::Write;
 
 use crate::check::UnitReport;
 use crate::diagnostic::Diagnostic;
-use crate::outcome::Outcome;
 use crate::registry::Severity;
 use crate::source::Location;
 
@@ -139,15 +138,6 @@ const FAILING_CASES: usize = 1;
 const WARNINGS: usize = 2;
 
 impl Ranked {
-    /// The annotations of every unit of an outcome's report.
-    pub fn of(outcome: &Outcome) -> Ranked {
-        let mut ranked = Ranked::default();
-        for unit in &outcome.report.units {
-            ranked.unit(unit);
-        }
-        ranked
-    }
-
     /// Adds a checked unit's findings and failing cases.
     pub fn unit(&mut self, unit: &UnitReport) {
         for file in unit.files() {

@@ -188,8 +188,9 @@ impl PerFile {
         }
     }
 
-    /// The parts of every unit of an outcome's report.
-    pub fn of(outcome: &Outcome, budget: usize) -> PerFile {
+    /// The parts of every unit of an outcome's report, for the tests (a run feeds them unit by unit).
+    #[cfg(test)]
+    fn of(outcome: &Outcome, budget: usize) -> PerFile {
         let mut per_file = PerFile::new(budget, outcome.fail_on, outcome.report.min_coverage);
         for unit in &outcome.report.units {
             per_file.unit(unit);
