@@ -16,7 +16,7 @@ use cxone_flow::exit::{Ending, Exit};
 use cxone_flow::flow::model::{Flow, is_dtmf_entry};
 use cxone_flow::generate::merge;
 use cxone_flow::generate::{Goal, generate_within};
-use cxone_flow::github::changes::Trust;
+use cxone_flow::github::git::Trust;
 use cxone_flow::outcome::Outcome;
 use cxone_flow::registry::{Rule, Severities, Severity};
 use cxone_flow::release::driver::{self, Release};

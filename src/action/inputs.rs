@@ -5,9 +5,10 @@
 //! The run's identity comes from the runner's variables, its files from the workspace.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::github::changes::Trust;
+use crate::github::git::Trust;
+use crate::github::objects::GitObjects;
 use crate::redact::Redactor;
 use crate::safe_file::Root;
 use crate::settings::Settings;
@@ -50,6 +51,8 @@ pub struct ActionSettings {
     pub settings: Settings,
     /// The folder the run reads and writes in: the checkout.
     pub workspace: PathBuf,
+    /// The checkout's git objects, read by one `git cat-file` for the whole run.
+    pub git: GitObjects,
     /// Resolved under `working-directory` (the repository's root by default), as the report paths.
     pub paths: Vec<PathBuf>,
     pub changed_only: bool,
@@ -133,14 +136,16 @@ fn working_directory(text: &str) -> Result<PathBuf, SettingError> {
 
 impl ActionSettings {
     /// Reads and validates every input from the runner's variables, over the settings file, for a
-    /// run in `workspace` whose secrets `redactor` masks: every text from a server the run keeps
-    /// (the audit log, errors) goes through it, with the secrets the run's clients add to it.
+    /// run in the clone `git` reads (the workspace) whose secrets `redactor` masks: every text from
+    /// a server the run keeps (the audit log, errors) goes through it, with the secrets the run's
+    /// clients add to it.
     pub fn read(
         vars: &HashMap<String, String>,
         file: Option<&ConfigFile>,
-        workspace: &Path,
+        git: GitObjects,
         redactor: &Redactor,
     ) -> Result<ActionSettings, SettingError> {
+        let workspace = git.folder();
         let environment = |name: &str| vars.get(name).cloned();
         let mut values = Values::new(&environment, file, true);
         for setting in table::inputs() {
@@ -169,6 +174,7 @@ impl ActionSettings {
         Ok(ActionSettings {
             settings,
             workspace: workspace.to_path_buf(),
+            git: git.clone(),
             // The file's `paths` too are read under `working-directory`.
             paths: values
                 .list("paths")
@@ -200,7 +206,7 @@ mod tests {
     }
 
     fn read(vars: &HashMap<String, String>) -> Result<ActionSettings, SettingError> {
-        ActionSettings::read(vars, None, Path::new("."), &Redactor::new())
+        ActionSettings::read(vars, None, GitObjects::new(Path::new(".")), &Redactor::new())
     }
 
     #[test]
@@ -224,7 +230,7 @@ mod tests {
         // keeps from a server, whoever reads the settings: no way to read them without it.
         let redactor = Redactor::new();
         redactor.add("ghs_token_text");
-        let settings = ActionSettings::read(&vars(&[]), None, Path::new("."), &redactor).unwrap();
+        let settings = ActionSettings::read(&vars(&[]), None, GitObjects::new(Path::new(".")), &redactor).unwrap();
         let kept = settings
             .settings
             .connection

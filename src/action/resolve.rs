@@ -4,7 +4,6 @@
 //! hosts a credential may go to checked; or the problem of a run that cannot start (exit 2).
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use crate::action::context::{GitHubContext, Trigger};
 use crate::action::inputs::{self, ActionSettings};
@@ -13,7 +12,7 @@ use crate::action::settings_file;
 use crate::exit::Ending;
 use crate::github::GitHub;
 use crate::github::api::{GitHubError, RestGitHub};
-use crate::github::changes::git_file_at;
+use crate::github::objects::GitObjects;
 use crate::outcome::Problem;
 use crate::redact::Redactor;
 use crate::settings::Backend;
@@ -52,6 +51,8 @@ pub fn resolve(
             &format!("failed to enter the workspace `{}`: {error}", workspace.display()),
         ));
     }
+    // One `git cat-file` reads the base commit's settings file and, later, the run's base versions.
+    let git = GitObjects::new(workspace);
     let chosen = inputs::early(vars)
         .map_err(|error| error.to_string())
         .and_then(|(working_directory, token)| {
@@ -59,7 +60,7 @@ pub fn resolve(
                 Trigger::PullRequest(pr) => Some(pr),
                 _ => None,
             };
-            let read_base = |path: &str| read_at_base(workspace, context, token.as_ref().and(github), path);
+            let read_base = |path: &str| read_at_base(&git, context, token.as_ref().and(github), path);
             settings_file::choose(workspace, &working_directory, pull_request, read_base).map_err(|e| e.to_string())
         });
     let config = match chosen {
@@ -69,7 +70,7 @@ pub fn resolve(
         }
         Err(message) => return Err(log.stopped("cxone-flow config", Ending::BadSetting, &message)),
     };
-    let settings = match ActionSettings::read(vars, config.as_ref(), workspace, redactor) {
+    let settings = match ActionSettings::read(vars, config.as_ref(), git, redactor) {
         Ok(settings) => settings,
         Err(error) => {
             let title = format!("cxone-flow input {}", error.key);
@@ -85,7 +86,7 @@ pub fn resolve(
 /// A repository path at the pull request's base commit: from git when the clone has the commit,
 /// else from GitHub (when the run has a `github-token`).
 fn read_at_base(
-    workspace: &Path,
+    git: &GitObjects,
     context: &GitHubContext,
     github: Option<&dyn GitHub>,
     path: &str,
@@ -93,7 +94,7 @@ fn read_at_base(
     let Trigger::PullRequest(pr) = &context.trigger else {
         return Ok(None);
     };
-    if let Ok(found) = git_file_at(workspace, &pr.base_sha, path) {
+    if let Ok(found) = git.file_at(&pr.base_sha, path) {
         return Ok(found);
     }
     let Some(github) = github else {

@@ -24,7 +24,7 @@ use crate::exit::{Ending, Exit};
 use crate::generate::merge;
 use crate::github::GitHub;
 use crate::github::api::FILES_CAP;
-use crate::github::changes::{Diff, git_blobs, git_diff, git_file_at, git_has_commit, git_show_all};
+use crate::github::changes::{Diff, git_diff, git_show_all};
 use crate::outcome::Outcome;
 use crate::release::driver::{self, Release, Released};
 use crate::release::gate::Blocked;
@@ -167,7 +167,7 @@ impl Run<'_> {
             },
             None => notes.push("no github-token: the changed files come from git diff".into()),
         }
-        git_diff(&self.settings.workspace, &pr.base_sha, &pr.head_sha).map_err(|error| {
+        git_diff(&self.settings.git, &pr.base_sha, &pr.head_sha).map_err(|error| {
             format!("neither the GitHub API nor git could say which files changed ({error}), so every flow is checked")
         })
     }
@@ -187,9 +187,7 @@ impl Run<'_> {
                 // Untouched by the pull request: at the base as it is now.
                 (None, Some(text)) => Some(text.as_bytes().to_vec()),
                 (None, None) if std::fs::symlink_metadata(self.settings.workspace.join(base_path)).is_err() => None,
-                (None, None) => git_file_at(&self.settings.workspace, &pr.base_sha, base_path)
-                    .ok()
-                    .flatten(),
+                (None, None) => self.settings.git.file_at(&pr.base_sha, base_path).ok().flatten(),
             },
             Bases::Read(read) => read.get(base_path).cloned().flatten(),
             Bases::Asked => {
@@ -223,14 +221,14 @@ impl Run<'_> {
             let blobs: Vec<&str> = paths.iter().filter_map(|path| at_base.get(path)?.as_deref()).collect();
             return Bases::FromDiff {
                 at_base,
-                contents: git_blobs(&self.settings.workspace, &blobs),
+                contents: self.settings.git.blobs(&blobs),
             };
         }
-        if !git_has_commit(&self.settings.workspace, &pr.base_sha) {
+        if !self.settings.git.has_commit(&pr.base_sha) {
             return Bases::Asked;
         }
         let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
-        let contents = git_show_all(&self.settings.workspace, &pr.base_sha, &paths);
+        let contents = git_show_all(&self.settings.git, &pr.base_sha, &paths);
         Bases::Read(paths.into_iter().map(str::to_string).zip(contents).collect())
     }
 

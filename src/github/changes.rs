@@ -2,9 +2,10 @@
 //! when the REST API cannot say.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+
+use crate::github::git::{GitError, git};
+use crate::github::objects::GitObjects;
 
 /// One file a pull request touched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,68 +17,12 @@ pub struct ChangedFile {
     pub removed: bool,
 }
 
-/// Why `git` could not say what changed.
-#[derive(Debug, thiserror::Error)]
-pub enum GitError {
-    #[error("failed to run git: {0}")]
-    Spawn(#[from] std::io::Error),
-    #[error("`git {args}` failed: {stderr}")]
-    Failed { args: String, stderr: String },
-}
-
-/// Whether git is told to trust a folder another user owns.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Trust {
-    /// The Action's workspace: in a container it belongs to another user, and git refuses such
-    /// repositories unless `safe.directory` names them.
-    Workspace,
-    /// A user's own checkout (the command line): git's own `safe.directory` check stands.
-    AsGitDecides,
-}
-
-/// Runs git in the Action's `workspace`, trusting it.
-fn git(workspace: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
-    git_with(workspace, Trust::Workspace, args)
-}
-
-fn git_with(folder: &Path, trust: Trust, args: &[&str]) -> Result<Vec<u8>, GitError> {
-    let output = git_command(folder, trust).args(args).output()?;
-    if output.status.success() {
-        Ok(output.stdout)
-    } else {
-        Err(GitError::Failed {
-            args: args.join(" "),
-            stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
-        })
-    }
-}
-
-/// `git` run in `folder`, trusting it as `trust` says (`safe.directory` for the workspace).
-fn git_command(folder: &Path, trust: Trust) -> Command {
-    let mut command = Command::new("git");
-    if trust == Trust::Workspace {
-        command.arg("-c").arg(format!("safe.directory={}", folder.display()));
-    }
-    command.arg("-C").arg(folder);
-    command
-}
-
-/// Whether the clone has a commit.
-pub fn git_has_commit(workspace: &Path, sha: &str) -> bool {
-    git(workspace, &["cat-file", "-e", &format!("{sha}^{{commit}}")]).is_ok()
-}
-
-/// The commit checked out in `folder`, when it is a clone with one.
-pub fn git_head(folder: &Path, trust: Trust) -> Option<String> {
-    let out = git_with(folder, trust, &["rev-parse", "HEAD"]).ok()?;
-    Some(String::from_utf8_lossy(&out).trim().to_string()).filter(|sha| !sha.is_empty())
-}
-
 /// Makes sure a commit is present, fetching it (depth 1) when a shallow clone lacks it.
-fn ensure_commit(workspace: &Path, sha: &str) -> Result<(), GitError> {
-    if git_has_commit(workspace, sha) {
+fn ensure_commit(objects: &GitObjects, sha: &str) -> Result<(), GitError> {
+    if objects.has_commit(sha) {
         return Ok(());
     }
+    let workspace = objects.folder();
     git(
         workspace,
         &["fetch", "--quiet", "--no-tags", "--depth=1", "origin", sha],
@@ -121,16 +66,22 @@ pub struct Diff {
 
 /// The files a pull request changed: between the merge base of `base` and `head` and `head`
 /// (`git diff BASE...HEAD`), so files changed only on the base branch since are not its own.
-/// One `git merge-base` and one `git diff` when the clone has both commits; a shallow clone that
-/// lacks one is fetched what it lacks first.
-pub fn git_diff(workspace: &Path, base: &str, head: &str) -> Result<Diff, GitError> {
-    let from = match merge_base(workspace, base, head) {
-        Some(from) => from,
+/// When `head` is `base` or comes after it (found by reading a few commits back from `head`
+/// through `objects`), the merge base is `base` and one `git diff` is all it takes; else one `git
+/// merge-base` first, and a shallow clone that lacks a commit is fetched what it lacks.
+pub fn git_diff(objects: &GitObjects, base: &str, head: &str) -> Result<Diff, GitError> {
+    let workspace = objects.folder();
+    let merged = || match merge_base(workspace, base, head) {
+        Some(from) => Ok(from),
         None => {
-            ensure_commit(workspace, base)?;
-            ensure_commit(workspace, head)?;
-            branch_point(workspace, base, head)
+            ensure_commit(objects, base)?;
+            ensure_commit(objects, head)?;
+            Ok::<_, GitError>(branch_point(workspace, base, head))
         }
+    };
+    let from = match objects.reaches(head, base) {
+        true => base.to_string(),
+        false => merged()?,
     };
     let output = git(
         workspace,
@@ -143,48 +94,17 @@ pub fn git_diff(workspace: &Path, base: &str, head: &str) -> Result<Diff, GitErr
     })
 }
 
-/// The bytes of a file at a commit, `None` when it did not exist there.
-pub fn git_show(workspace: &Path, commit: &str, path: &str) -> Option<Vec<u8>> {
-    git(workspace, &["show", &format!("{commit}:{path}")]).ok()
-}
-
-/// Why a file at a commit cannot be read from the clone.
-#[derive(Debug, thiserror::Error)]
-#[error("the clone does not have the commit {0}")]
-pub struct NotInClone(String);
-
-/// The bytes of the file at `path` in `commit` (`None` when no file is there), with one git
-/// process: `git cat-file --batch` asked for the commit, then the file; `NotInClone` when the
-/// clone lacks the commit (or git cannot be run).
-pub fn git_file_at(workspace: &Path, commit: &str, path: &str) -> Result<Option<Vec<u8>>, NotInClone> {
-    let not_in_clone = || NotInClone(commit.to_string());
-    if path.contains('\n') || commit.contains('\n') {
-        // A name of a batch is one line: such a path is asked for on its own.
-        return if git_has_commit(workspace, commit) {
-            Ok(git_show(workspace, commit, path))
-        } else {
-            Err(not_in_clone())
-        };
-    }
-    let names = [format!("{commit}^{{commit}}"), format!("{commit}:{path}")];
-    let mut answers = cat_batch(workspace, &names).map_err(|_| not_in_clone())?.into_iter();
-    match (answers.next().flatten(), answers.next()) {
-        (Some(_commit), Some(file)) => Ok(file.filter(|object| object.kind == "blob").map(|object| object.bytes)),
-        _ => Err(not_in_clone()),
-    }
-}
-
-/// The bytes of each of `paths` at a commit (`None` where no file was there), as [`git_show`]
-/// reads a file, with two git processes whatever their number: `git ls-tree` finds their
-/// blobs, reading each folder's tree once (`git show COMMIT:PATH` reads it again for every path: 15 M
-/// instructions a file in a folder of 20,000 entries), then `git cat-file --batch` prints them.
-pub fn git_show_all(workspace: &Path, commit: &str, paths: &[&str]) -> Vec<Option<Vec<u8>>> {
-    let blobs = blobs_at(workspace, commit, paths).unwrap_or_default();
+/// The bytes of each of `paths` at a commit (`None` where no file was there), as `git show
+/// COMMIT:PATH` reads a file, whatever their number: one `git ls-tree` finds their blobs, reading
+/// each folder's tree once (`git show` reads it again for every path: 15 M instructions a file in
+/// a folder of 20,000 entries), then `objects` prints them.
+pub fn git_show_all(objects: &GitObjects, commit: &str, paths: &[&str]) -> Vec<Option<Vec<u8>>> {
+    let blobs = blobs_at(objects.folder(), commit, paths).unwrap_or_default();
     let wanted: Vec<&str> = paths
         .iter()
         .filter_map(|path| blobs.get(*path).map(String::as_str))
         .collect();
-    let contents = git_blobs(workspace, &wanted);
+    let contents = objects.blobs(&wanted);
     paths
         .iter()
         .map(|path| blobs.get(*path).and_then(|blob| contents.get(blob).cloned()))
@@ -210,81 +130,6 @@ fn blobs_at(workspace: &Path, commit: &str, paths: &[&str]) -> Result<HashMap<St
             (kind == "blob").then(|| (path.to_string(), object.to_string()))
         })
         .collect())
-}
-
-/// The contents of `blobs` (object names), by name, from one `git cat-file --batch`; a name the
-/// clone does not have is left out.
-pub fn git_blobs(workspace: &Path, blobs: &[&str]) -> HashMap<String, Vec<u8>> {
-    let answers = cat_batch(workspace, blobs).unwrap_or_default();
-    blobs
-        .iter()
-        .zip(answers)
-        .filter_map(|(name, answer)| {
-            let object = answer.filter(|object| object.kind == "blob")?;
-            Some((name.to_string(), object.bytes))
-        })
-        .collect()
-}
-
-/// One object `git cat-file --batch` printed.
-struct Object {
-    kind: String,
-    bytes: Vec<u8>,
-}
-
-/// The answer to each of `names` (object names or `COMMIT:PATH`, one line each), in their order,
-/// from one `git cat-file --batch`: `None` for a name the clone does not have.
-fn cat_batch(workspace: &Path, names: &[impl AsRef<str>]) -> Result<Vec<Option<Object>>, GitError> {
-    if names.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut child = git_command(workspace, Trust::Workspace)
-        .args(["cat-file", "--batch"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let mut input = child.stdin.take().ok_or_else(|| std::io::Error::other("no stdin"))?;
-    let lines: String = names.iter().map(|name| format!("{}\n", name.as_ref())).collect();
-    // Written from a thread of its own while the answers are read: git answers each name as it
-    // reads it, so with both pipes full a writer that waited for its last name would wait forever.
-    let output = std::thread::scope(|scope| {
-        let writer = scope.spawn(move || input.write_all(lines.as_bytes()));
-        let output = child.wait_with_output();
-        let written = writer
-            .join()
-            .unwrap_or_else(|_| Err(std::io::Error::other("the writer stopped")));
-        output.and_then(|output| written.map(|()| output))
-    })?;
-    // Each answer: `OBJECT TYPE SIZE\n`, the SIZE bytes, `\n`; or `NAME missing\n` (or
-    // `ambiguous`), one a name, in order.
-    let mut answers = Vec::with_capacity(names.len());
-    let mut rest = output.stdout.as_slice();
-    while answers.len() < names.len() {
-        let Some(end) = rest.iter().position(|&byte| byte == b'\n') else {
-            break;
-        };
-        let header = String::from_utf8_lossy(&rest[..end]).into_owned();
-        rest = &rest[end + 1..];
-        let mut fields = header.rsplitn(3, ' ');
-        let (Some(size), Some(kind)) = (fields.next(), fields.next()) else {
-            answers.push(None);
-            continue;
-        };
-        let Ok(size) = size.parse::<usize>() else {
-            // `NAME missing`: a name may hold spaces, the last field is the word.
-            answers.push(None);
-            continue;
-        };
-        let Some(bytes) = rest.get(..size) else { break };
-        answers.push(Some(Object {
-            kind: kind.to_string(),
-            bytes: bytes.to_vec(),
-        }));
-        rest = rest.get(size + 1..).unwrap_or_default();
-    }
-    answers.resize_with(names.len(), || None);
-    Ok(answers)
 }
 
 /// Parses `git diff --raw --no-abbrev -z`: `:OLDMODE NEWMODE OLD NEW STATUS`, then one path (two
@@ -343,6 +188,8 @@ fn parse_raw(output: &[u8]) -> (Vec<ChangedFile>, HashMap<String, Option<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::github::git::git_show;
+    use std::process::Command;
 
     #[test]
     fn a_raw_diff_gives_the_files_and_their_blobs_at_the_old_side() {
@@ -404,20 +251,28 @@ mod tests {
             "team/b.tests.json",
             "a.flow.json",
         ];
+        let objects = GitObjects::new(d);
         let one_by_one: Vec<_> = paths.iter().map(|path| git_show(d, commit, path)).collect();
-        assert_eq!(git_show_all(d, commit, &paths), one_by_one);
+        assert_eq!(git_show_all(&objects, commit, &paths), one_by_one);
         assert_eq!(one_by_one[1].as_deref(), Some(files[0].1.as_bytes()));
         assert_eq!(one_by_one[2], None);
         // A folder is not a file; a commit the clone lacks has none.
-        assert_eq!(git_show_all(d, commit, &["team"]), [None]);
-        assert_eq!(git_show_all(d, &"0".repeat(40), &["a.flow.json"]), [None]);
-        // One file at a time, with the commit's presence in the same git process.
+        assert_eq!(git_show_all(&objects, commit, &["team"]), [None]);
+        assert_eq!(git_show_all(&objects, &"0".repeat(40), &["a.flow.json"]), [None]);
+        // One file at a time, with the commit's presence in the same round.
         for (path, shown) in paths.iter().zip(&one_by_one) {
-            assert_eq!(git_file_at(d, commit, path).unwrap().as_ref(), shown.as_ref(), "{path}");
+            assert_eq!(
+                objects.file_at(commit, path).unwrap().as_ref(),
+                shown.as_ref(),
+                "{path}"
+            );
         }
-        assert_eq!(git_file_at(d, commit, "team").unwrap(), None);
-        assert!(git_file_at(d, &"0".repeat(40), "a.flow.json").is_err());
-        assert!(git_file_at(d, "HEAD", "new\nline.flow.json").unwrap().is_none());
+        assert_eq!(objects.file_at(commit, "team").unwrap(), None);
+        assert!(objects.file_at(&"0".repeat(40), "a.flow.json").is_err());
+        assert!(objects.file_at("HEAD", "new\nline.flow.json").unwrap().is_none());
+        // A tree's name is not a commit's.
+        let tree = String::from_utf8(git(d, &["rev-parse", "HEAD^{tree}"]).unwrap()).unwrap();
+        assert!(objects.file_at(tree.trim(), "a.flow.json").is_err());
     }
 
     #[test]
@@ -436,7 +291,7 @@ mod tests {
         }
         let commit = String::from_utf8(git(d, &["rev-parse", "HEAD"]).unwrap()).unwrap();
         let paths: Vec<&str> = names.iter().map(String::as_str).collect();
-        let read = git_show_all(d, commit.trim(), &paths);
+        let read = git_show_all(&GitObjects::new(d), commit.trim(), &paths);
         assert_eq!(read.len(), 3000);
         assert_eq!(read[2999].as_deref(), Some(format!("{:0>200}", 2999).as_bytes()));
         assert!(read.iter().all(Option::is_some));

@@ -1,8 +1,11 @@
 //! Talking to GitHub: the port the Action asks GitHub through ([`GitHub`]), its REST
-//! implementation, and the files a pull request changed (REST, or `git diff`).
+//! implementation, and the files a pull request changed (REST, or `git diff` and the clone's
+//! objects).
 
 pub mod api;
 pub mod changes;
+pub mod git;
+pub mod objects;
 
 use crate::github::api::{CommentAction, GitHubError, PullFiles};
 

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::github::changes::{Trust, git_head};
+use crate::github::git::{Trust, git_head};
 
 /// Who and what ran: written on every audit line, and `owner/repo@commit` on every version a
 /// release registers.
