@@ -1,9 +1,11 @@
 #!/bin/sh
 # The Action's pull-request path on a large repository: a Git repository of COUNT (10000) flows with
 # their test files, or (KIND=scripts) COUNT Studio scripts, of which a pull request changes 3; the
-# Action runs on it as on a runner (a pull_request event, no token: the changed files come from
-# git diff), then checks the same 3 files alone with the CLI. Prints each one's median time (RUNS,
-# 7 by default) and what each opened and read (strace -c -f, when strace is there).
+# Action runs on a clone of it as on a runner (every object in one pack, as a fetch leaves them; a
+# pull_request event, no token: the changed files come from git diff), then the CLI checks the same
+# 3 files alone, with the JSON report only and with the Action's three report files. Prints each
+# one's median time (RUNS, 7 by default) and what each opened and read (strace -c -f, when strace
+# is there).
 # The files are copies of the examples (examples/flows/main-ivr, examples/studio/acme_main_ivr).
 # Usage: bench/pr-path.sh BINARY [WORKDIR]     (COUNT=10000 KIND=flows|scripts RUNS=7; run from the repository)
 set -eu
@@ -38,6 +40,11 @@ if [ ! -d "$repo/.git" ]; then
     done
     git -C "$repo" -c user.name=b -c user.email=b@b commit -qam change
 fi
+# The runner's checkout: fetched, so packed (`git diff` reads fewer bytes than from loose objects).
+checkout="$work/checkout-$kind-$count"
+if [ ! -d "$checkout/.git" ]; then
+    git clone -q --no-local "$repo" "$checkout"
+fi
 base=$(git -C "$repo" rev-parse HEAD~1)
 head=$(git -C "$repo" rev-parse HEAD)
 printf '{"number": 1, "pull_request": {"number": 1, "changed_files": 3, "base": {"sha": "%s"}, "head": {"sha": "%s"}}}\n' \
@@ -46,34 +53,52 @@ printf '{"number": 1, "pull_request": {"number": 1, "changed_files": 3, "base": 
 # commit checked out in GITHUB_SHA (a runner always sets it).
 action() {
     env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EVENT_PATH="$work/event.json" \
-        GITHUB_SHA="$head" GITHUB_WORKSPACE="$repo" INPUT_PATHS=flows INPUT_MAX_MENU_DEPTH=100000 "$@" "$binary"
+        GITHUB_SHA="$head" GITHUB_WORKSPACE="$checkout" INPUT_PATHS=flows INPUT_MAX_MENU_DEPTH=100000 "$@" "$binary"
 }
-changed=$(git -C "$repo" diff --name-only HEAD~1 HEAD | sed "s|^|$repo/|")
+changed=$(git -C "$checkout" diff --name-only HEAD~1 HEAD | sed "s|^|$checkout/|")
 # The CLI on the changed files alone.
 alone() {
     # shellcheck disable=SC2086
     "$@" "$binary" check --format json --max-menu-depth 100000 $changed
 }
+# The same, writing the JUnit and SARIF files the Action writes beside the JSON.
+reports() {
+    # shellcheck disable=SC2086
+    "$@" "$binary" check --format json --junit "$work/alone.xml" --sarif "$work/alone.sarif" --max-menu-depth 100000 $changed
+}
 # RUNS runs of each, in turn; then the median wall and CPU of each (with the load average: on a
-# busy host the wall time is the host's).
+# busy host the wall time is the host's). GNU time counts in hundredths of a second, too coarse for
+# runs of a few milliseconds: where perf works, `perf stat -r RUNS` gives each one's mean in
+# milliseconds instead (the git processes the Action starts counted with it).
 runs=${RUNS:-7}
-rm -f "$work/action.times" "$work/alone.times"
-run=0
-while [ "$run" -lt "$runs" ]; do
-    action /usr/bin/time -a -o "$work/action.times" -f "%e %U %S %M" >/dev/null || true
-    alone /usr/bin/time -a -o "$work/alone.times" -f "%e %U %S %M" >/dev/null || true
-    run=$((run + 1))
-done
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-for what in action alone; do
-    # GNU time writes a line of its own before a failing command's figures.
-    grep -v '^Command' "$work/$what.times" >"$work/$what.figures"
-    wall=$(cut -d' ' -f1 "$work/$what.figures" | median)
-    cpu=$(awk '{ print $2 + $3 }' "$work/$what.figures" | median)
-    peak=$(cut -d' ' -f4 "$work/$what.figures" | median)
-    printf '%-6s median of %s runs: %s s wall, %s s CPU (user+sys), %s KiB peak\n' "$what" "$runs" "$wall" "$cpu" "$peak"
-    rm -f "$work/$what.times" "$work/$what.figures"
-done
+if perf stat -e task-clock true >/dev/null 2>&1; then
+    for what in action alone reports; do
+        $what perf stat -r "$runs" -e task-clock -o "$work/$what.perf" >/dev/null 2>&1 || true
+        cpu=$(awk '/task-clock/ { print $1 }' "$work/$what.perf")
+        wall=$(awk '/time elapsed/ { print $1 * 1000 }' "$work/$what.perf")
+        printf '%-7s mean of %s runs (perf stat): %s ms wall, %s ms CPU\n' "$what" "$runs" "$wall" "$cpu"
+        rm -f "$work/$what.perf"
+    done
+else
+    rm -f "$work/action.times" "$work/alone.times" "$work/reports.times"
+    run=0
+    while [ "$run" -lt "$runs" ]; do
+        action /usr/bin/time -a -o "$work/action.times" -f "%e %U %S %M" >/dev/null || true
+        alone /usr/bin/time -a -o "$work/alone.times" -f "%e %U %S %M" >/dev/null || true
+        reports /usr/bin/time -a -o "$work/reports.times" -f "%e %U %S %M" >/dev/null || true
+        run=$((run + 1))
+    done
+    median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+    for what in action alone reports; do
+        # GNU time writes a line of its own before a failing command's figures.
+        grep -v '^Command' "$work/$what.times" >"$work/$what.figures"
+        wall=$(cut -d' ' -f1 "$work/$what.figures" | median)
+        cpu=$(awk '{ print $2 + $3 }' "$work/$what.figures" | median)
+        peak=$(cut -d' ' -f4 "$work/$what.figures" | median)
+        printf '%-7s median of %s runs: %s s wall, %s s CPU (user+sys), %s KiB peak\n' "$what" "$runs" "$wall" "$cpu" "$peak"
+        rm -f "$work/$what.times" "$work/$what.figures"
+    done
+fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 if command -v strace >/dev/null; then
     for what in action alone; do

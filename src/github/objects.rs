@@ -115,7 +115,7 @@ impl GitObjects {
     }
 
     /// Whether `ancestor` (a full object id) is `commit` or one of its ancestors that the clone
-    /// has, found among the first [`ANCESTRY_READ`] commits read back from `commit`, a generation
+    /// has, found among the first 64 commits (`ANCESTRY_READ`) read back from `commit`, a generation
     /// at a time. `false` says only that it was not found so: `git merge-base` has the last word.
     pub fn reaches(&self, commit: &str, ancestor: &str) -> bool {
         let mut generation = vec![format!("{commit}^{{commit}}")];
