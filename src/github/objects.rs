@@ -73,10 +73,11 @@ impl GitObjects {
         answers
     }
 
-    /// Whether the clone has the commit `sha` names.
+    /// Whether the clone has the commit `sha` names (`REV^{commit}`: git answers it with a
+    /// commit or not at all).
     pub fn has_commit(&self, sha: &str) -> bool {
         self.read_all(&[format!("{sha}^{{commit}}")])
-            .is_ok_and(|answers| answers.into_iter().flatten().any(|object| object.kind == "commit"))
+            .is_ok_and(|answers| answers.into_iter().flatten().next().is_some())
     }
 
     /// The bytes of the file at `path` in `commit` (`None` when no file is there), asked with the
@@ -94,9 +95,7 @@ impl GitObjects {
         let names = [format!("{commit}^{{commit}}"), format!("{commit}:{path}")];
         let mut answers = self.read_all(&names).map_err(|_| not_in_clone())?.into_iter();
         match (answers.next().flatten(), answers.next()) {
-            (Some(found), Some(file)) if found.kind == "commit" => {
-                Ok(file.filter(|object| object.kind == "blob").map(|object| object.bytes))
-            }
+            (Some(_commit), Some(file)) => Ok(file.filter(|object| object.kind == "blob").map(|object| object.bytes)),
             _ => Err(not_in_clone()),
         }
     }
@@ -115,13 +114,15 @@ impl GitObjects {
     }
 
     /// Whether `ancestor` (a full object id) is `commit` or one of its ancestors that the clone
-    /// has, found among the first 64 commits (`ANCESTRY_READ`) read back from `commit`, a generation
-    /// at a time. `false` says only that it was not found so: `git merge-base` has the last word.
+    /// has, found among at most 64 commits (`ANCESTRY_READ`) read back from `commit`, a generation
+    /// at a time. `false` says only that it was not found so: `git merge-base` has the last word
+    /// (and the grafts of `.git/info/grafts`, which only it follows).
     pub fn reaches(&self, commit: &str, ancestor: &str) -> bool {
         let mut generation = vec![format!("{commit}^{{commit}}")];
         let mut seen = HashSet::new();
         let mut read = 0;
         while !generation.is_empty() && read < ANCESTRY_READ {
+            generation.truncate(ANCESTRY_READ - read);
             let Ok(commits) = self.read_all(&generation) else {
                 return false;
             };
@@ -143,12 +144,14 @@ impl GitObjects {
     }
 }
 
-/// The parents a commit object names: its `parent ID` lines, after `tree ID`.
+/// The parents a commit object names: its `parent ID` lines, after `tree ID`; a line that does not
+/// hold an object id (40 or 64 hex digits) is left out, never asked of git as a name.
 fn parents(commit: &[u8]) -> Vec<String> {
     commit
         .split(|&byte| byte == b'\n')
         .skip(1)
         .map_while(|line| line.strip_prefix(b"parent "))
+        .filter(|id| matches!(id.len(), 40 | 64) && id.iter().all(u8::is_ascii_hexdigit))
         .map(|id| String::from_utf8_lossy(id).into_owned())
         .collect()
 }
@@ -157,8 +160,7 @@ fn parents(commit: &[u8]) -> Vec<String> {
 /// SIZE bytes and `\n`, or `NAME missing\n` (or `ambiguous`).
 struct Batch {
     child: Child,
-    /// `None` once closed, which tells git to end.
-    input: Option<ChildStdin>,
+    input: ChildStdin,
     output: BufReader<ChildStdout>,
 }
 
@@ -175,7 +177,7 @@ impl Batch {
         let output = child.stdout.take().ok_or_else(closed)?;
         Ok(Batch {
             child,
-            input: Some(input),
+            input,
             output: BufReader::new(output),
         })
     }
@@ -188,11 +190,7 @@ impl Batch {
             .filter(one_line)
             .map(|name| format!("{name}\n"))
             .collect();
-        let input = self
-            .input
-            .as_mut()
-            .ok_or_else(|| std::io::Error::other("git cat-file was closed"))?;
-        let output = &mut self.output;
+        let Batch { child, input, output } = self;
         // Written from a thread of its own while the answers are read: git answers each name as it
         // reads it, so with both pipes full a writer that waited for its last name would wait forever.
         std::thread::scope(|scope| {
@@ -204,6 +202,11 @@ impl Batch {
                     false => Ok(None),
                 })
                 .collect::<Result<Vec<_>, _>>();
+            if answers.is_err() {
+                // The answers are no longer read: git, stopped on a full pipe, would never read
+                // the rest of the names, and the writer would wait for it forever.
+                let _ = child.kill();
+            }
             let written = writer
                 .join()
                 .unwrap_or_else(|_| Err(std::io::Error::other("the writer stopped")));
@@ -243,8 +246,9 @@ fn answer(output: &mut impl BufRead) -> Result<Option<Object>, GitError> {
 
 impl Drop for Batch {
     fn drop(&mut self) {
-        // Closing its input ends git; waiting for it leaves no process behind.
-        drop(self.input.take());
+        // Nothing more is asked or read (git may be stopped on a full pipe, so closing its input
+        // would not end it): git is ended, and waited for so that no process is left behind.
+        let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
@@ -331,6 +335,17 @@ mod tests {
         assert!(shallow.reaches(last, last));
         assert!(!shallow.reaches(last, &main[main.len() - 2]));
         assert!(!shallow.has_commit(&main[main.len() - 2]));
+    }
+
+    #[test]
+    fn only_object_ids_on_a_commit_s_parent_lines_are_followed() {
+        let (sha1, sha256) = ("a".repeat(40), "B".repeat(64));
+        let commit = format!(
+            "tree {sha1}\nparent {sha1}\nparent origin/main\nparent HEAD@{{9}}\nparent {sha256}\nparent {}\nauthor t <t@t> 0 +0000\nparent {sha1}\n\nparent {sha1}\n",
+            "g".repeat(40)
+        );
+        assert_eq!(parents(commit.as_bytes()), [sha1.clone(), sha256]);
+        assert!(parents(format!("tree {sha1}\nauthor t <t@t> 0 +0000\n").as_bytes()).is_empty());
     }
 
     /// The process a handle asks, when one is running.
