@@ -6,14 +6,18 @@
 # 3 files alone, with the JSON report only and with the Action's three report files. Prints each
 # one's median time (RUNS, 7 by default) and what each opened and read (strace -c -f, when strace
 # is there).
-# The files are copies of the examples (examples/flows/main-ivr, examples/studio/acme_main_ivr).
-# Usage: bench/pr-path.sh BINARY [WORKDIR]     (COUNT=10000 KIND=flows|scripts RUNS=7; run from the repository)
+# The files are copies of the examples (examples/flows/main-ivr, examples/studio/acme_main_ivr), all
+# in one folder, or spread over FOLDERS folders under it (git then reads only the changed ones' trees).
+# Usage: bench/pr-path.sh BINARY [WORKDIR]     (COUNT=10000 KIND=flows|scripts FOLDERS=1 RUNS=7; run from the repository)
 set -eu
 binary=$(realpath "$1")
 work=${2:-$(mktemp -d)}
 count=${COUNT:-10000}
 kind=${KIND:-flows}
-repo="$work/repo-$kind-$count"
+folders=${FOLDERS:-1}
+layout=$kind-$count
+if [ "$folders" -gt 1 ]; then layout=$layout-in-$folders; fi
+repo="$work/repo-$layout"
 if [ ! -d "$repo/.git" ]; then
     mkdir -p "$repo/flows"
     # Each file a copy of the example's, its name and ids numbered.
@@ -24,9 +28,12 @@ if [ ! -d "$repo/.git" ]; then
     i=0
     while [ "$i" -lt "$count" ]; do
         n=$(printf %05d "$i")
+        folder="$repo/flows"
+        if [ "$folders" -gt 1 ]; then folder="$folder/$(printf %04d $((i % folders)))"; fi
+        mkdir -p "$folder"
         for file in $template; do
             name=$(basename "$file" | sed "s/main[-_]ivr/&-$n/")
-            sed "s/main[-_]ivr/&-$n/g" "$file" >"$repo/flows/$name"
+            sed "s/main[-_]ivr/&-$n/g" "$file" >"$folder/$name"
         done
         i=$((i + 1))
     done
@@ -34,14 +41,14 @@ if [ ! -d "$repo/.git" ]; then
     git -C "$repo" add -A
     git -C "$repo" -c user.name=b -c user.email=b@b commit -qm base
     for n in 00001 00002 00003; do
-        for file in "$repo"/flows/*"-$n.flow.json" "$repo"/flows/*"-$n.json"; do
+        for file in "$repo"/flows/*"-$n.flow.json" "$repo"/flows/*"-$n.json" "$repo"/flows/*/*"-$n.flow.json" "$repo"/flows/*/*"-$n.json"; do
             if [ -f "$file" ]; then printf '\n' >>"$file"; fi
         done
     done
     git -C "$repo" -c user.name=b -c user.email=b@b commit -qam change
 fi
 # The runner's checkout: fetched, so packed (`git diff` reads fewer bytes than from loose objects).
-checkout="$work/checkout-$kind-$count"
+checkout="$work/checkout-$layout"
 if [ ! -d "$checkout/.git" ]; then
     git clone -q --no-local "$repo" "$checkout"
 fi
