@@ -61,6 +61,22 @@ impl Known {
     }
 }
 
+/// Past the spaces of a line's indentation from `at`, eight bytes at a glance: editors indent every
+/// line. Not inlined: in each reader's loops it slowed the flows written without indentation.
+#[inline(never)]
+fn indentation_end(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(eight) = bytes.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        let other = u64::from_le_bytes(*eight) ^ u64::from_le_bytes([b' '; 8]);
+        // The spaces before the first other byte (8 when all are spaces).
+        let spaces = (other.trailing_zeros() / 8) as usize;
+        at += spaces;
+        if spaces < 8 {
+            break;
+        }
+    }
+    at
+}
+
 /// Where reading stands in a text.
 pub(crate) struct Reader<'s> {
     text: &'s str,
@@ -102,8 +118,11 @@ impl<'s> Reader<'s> {
     fn skip_whitespace(&mut self) {
         // Counted in a local: written through `self`, the position was stored at every byte.
         let mut at = self.at;
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(at) {
+        while let Some(&byte @ (b' ' | b'\n' | b'\r' | b'\t')) = self.bytes.get(at) {
             at += 1;
+            if byte == b'\n' {
+                at = indentation_end(self.bytes, at);
+            }
         }
         self.at = at;
     }
@@ -383,6 +402,21 @@ mod tests {
         );
         for refused in ["\"a\\\"\u{1}\"", r#""a\"b"#, r#""a\q""#, "\"a\\", "\"a\\\""] {
             assert_eq!(read(refused), None, "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn whitespace_of_any_length_and_kind_is_skipped_to_the_next_value() {
+        for spaces in 0..40 {
+            for tail in ["", "\t", "\r\n ", "\n", " \t "] {
+                for end in ["1", "\u{a0}", ""] {
+                    let indented = format!("[\n{}{tail}{end}", " ".repeat(spaces));
+                    let mut reader = Reader::new(&indented).unwrap();
+                    assert_eq!(reader.next_byte(), Some(b'['));
+                    assert_eq!(reader.peek(), end.bytes().next(), "{indented:?}");
+                    assert_eq!(reader.at, indented.len() - end.len(), "{indented:?}");
+                }
+            }
         }
     }
 
