@@ -148,7 +148,9 @@ pub fn meant(library_id: &str, name: &str) -> Option<Meant> {
         // Most unknown GUIDs are nowhere near a known one, and a bound taken from the characters'
         // counts says so without the edit distance: that was four fifths of checking scripts with
         // a custom action per section (docs/performance.md).
-        .filter(|a| counts.is_none_or(|counts| distance_at_least(&counts, a.library_id) <= GUID_TYPO_DISTANCE))
+        .zip(&KNOWN_COUNTS)
+        .filter(|(_, known)| counts.is_none_or(|counts| distance_at_least(&counts, known) <= GUID_TYPO_DISTANCE))
+        .map(|(a, _)| a)
         .map(|a| (strsim::levenshtein(&library_id, a.library_id), a))
         .filter(|&(distance, _)| distance <= GUID_TYPO_DISTANCE)
         .min_by_key(|&(distance, _)| distance)
@@ -162,31 +164,45 @@ const CLASSES: usize = 18;
 /// The class of an ASCII character: a GUID's characters apart, all others together. Counting
 /// classes rather than characters keeps the bound below the edit distance (an edit still moves one
 /// class's count up and one down at most) and makes it a few dozen steps, not hundreds.
-fn class(byte: u8) -> usize {
+const fn class(byte: u8) -> usize {
     match byte {
-        b'0'..=b'9' => usize::from(byte - b'0'),
-        b'a'..=b'f' => usize::from(byte - b'a') + 10,
+        b'0'..=b'9' => (byte - b'0') as usize,
+        b'a'..=b'f' => (byte - b'a') as usize + 10,
         b'-' => 16,
         _ => 17,
     }
 }
 
 /// How many characters of each class stand in an ASCII `text`.
-fn ascii_counts(text: &str) -> [i32; CLASSES] {
+const fn ascii_counts(text: &str) -> [i32; CLASSES] {
     let mut counts = [0; CLASSES];
-    for byte in text.bytes() {
-        counts[class(byte)] += 1;
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        counts[class(bytes[at])] += 1;
+        at += 1;
     }
     counts
 }
 
-/// A bound below the edit distance between the ASCII text counted in `counts` and an ASCII `other`:
-/// an edit adds at most one character to the count of the classes one text has more of than the
+/// Each known action's GUID counted by class, in [`KNOWN`]'s order, once for every check.
+static KNOWN_COUNTS: [[i32; CLASSES]; KNOWN.len()] = {
+    let mut all = [[0; CLASSES]; KNOWN.len()];
+    let mut at = 0;
+    while at < KNOWN.len() {
+        all[at] = ascii_counts(KNOWN[at].library_id);
+        at += 1;
+    }
+    all
+};
+
+/// A bound below the edit distance between the ASCII texts counted in `counts` and `other`: an
+/// edit adds at most one character to the count of the classes one text has more of than the
 /// other, and takes at most one from the count of those it has fewer of.
-fn distance_at_least(counts: &[i32; CLASSES], other: &str) -> usize {
+fn distance_at_least(counts: &[i32; CLASSES], other: &[i32; CLASSES]) -> usize {
     let mut difference = *counts;
-    for byte in other.bytes() {
-        difference[class(byte)] -= 1;
+    for (difference, other) in difference.iter_mut().zip(other) {
+        *difference -= other;
     }
     let (more, fewer) = difference.iter().fold(
         (0, 0),
@@ -218,13 +234,13 @@ mod tests {
         for a in texts.iter().chain(KNOWN.iter().map(|k| &k.library_id)) {
             for b in texts.iter().chain(KNOWN.iter().map(|k| &k.library_id)) {
                 assert!(
-                    distance_at_least(&ascii_counts(a), b) <= strsim::levenshtein(a, b),
+                    distance_at_least(&ascii_counts(a), &ascii_counts(b)) <= strsim::levenshtein(a, b),
                     "{a} {b}"
                 );
             }
         }
-        assert_eq!(distance_at_least(&ascii_counts(texts[1]), play), 1);
-        assert_eq!(distance_at_least(&ascii_counts(texts[2]), play), 0);
+        assert_eq!(distance_at_least(&ascii_counts(texts[1]), &ascii_counts(play)), 1);
+        assert_eq!(distance_at_least(&ascii_counts(texts[2]), &ascii_counts(play)), 0);
     }
 
     #[test]
