@@ -145,7 +145,7 @@ impl ActionSettings {
         git: GitObjects,
         redactor: &Redactor,
     ) -> Result<ActionSettings, SettingError> {
-        let workspace = git.folder();
+        let workspace = &git.folder().to_path_buf();
         let environment = |name: &str| vars.get(name).cloned();
         let mut values = Values::new(&environment, file, true);
         for setting in table::inputs() {
@@ -174,7 +174,7 @@ impl ActionSettings {
         Ok(ActionSettings {
             settings,
             workspace: workspace.to_path_buf(),
-            git: git.clone(),
+            git,
             // The file's `paths` too are read under `working-directory`.
             paths: values
                 .list("paths")

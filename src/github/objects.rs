@@ -233,7 +233,10 @@ fn answer(output: &mut impl BufRead) -> Result<Option<Object>, GitError> {
     };
     // Read as it comes (the size a header gives is not set aside before the bytes are there).
     let mut bytes = Vec::new();
-    output.by_ref().take(size as u64 + 1).read_to_end(&mut bytes)?;
+    output
+        .by_ref()
+        .take((size as u64).saturating_add(1))
+        .read_to_end(&mut bytes)?;
     if bytes.pop() != Some(b'\n') || bytes.len() != size {
         return Err(std::io::Error::other("git cat-file stopped in the middle of an object").into());
     }
