@@ -185,7 +185,7 @@ const fn ascii_counts(text: &str) -> [i32; CLASSES] {
     counts
 }
 
-/// Each known action's GUID counted by class, in [`KNOWN`]'s order, once for every check.
+/// Each known action's GUID counted by class, in [`KNOWN`]'s order: counted once, at compile time.
 static KNOWN_COUNTS: [[i32; CLASSES]; KNOWN.len()] = {
     let mut all = [[0; CLASSES]; KNOWN.len()];
     let mut at = 0;
