@@ -255,16 +255,6 @@ impl CheckReport {
         self.files().flat_map(|f| &f.diagnostics)
     }
 
-    /// How many flow files and Studio scripts were checked.
-    pub fn flows_checked(&self) -> usize {
-        self.tally().flows
-    }
-
-    /// How many of the files [`CheckReport::flows_checked`] counts are Studio scripts.
-    pub fn scripts_checked(&self) -> usize {
-        self.tally().scripts
-    }
-
     /// Every flow whose cases were considered: the flow, its test file, the simulation.
     pub fn simulations(&self) -> impl Iterator<Item = Simulated<'_>> {
         self.units.iter().filter_map(UnitReport::simulated)

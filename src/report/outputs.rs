@@ -10,20 +10,18 @@ use crate::settings::table::SETTINGS;
 /// output per report setting the Action takes, named as the input), and a release's `published`
 /// and `audit-log`.
 pub fn of(outcome: &Outcome, reports: &ReportPaths) -> Vec<(&'static str, String)> {
-    let report = &outcome.report;
+    // Counted once: a report's counts walk every unit it kept.
+    let tally = outcome.report.tally();
     let mut pairs = vec![
-        (
-            "flows-checked",
-            (report.flows_checked() - report.scripts_checked()).to_string(),
-        ),
-        ("scripts-checked", report.scripts_checked().to_string()),
-        ("errors", report.count(Severity::Error).to_string()),
-        ("warnings", report.count(Severity::Warning).to_string()),
-        ("tests-total", report.tally().cases.to_string()),
-        ("tests-failed", report.cases_failed().to_string()),
+        ("flows-checked", (tally.flows - tally.scripts).to_string()),
+        ("scripts-checked", tally.scripts.to_string()),
+        ("errors", tally.count(Severity::Error).to_string()),
+        ("warnings", tally.count(Severity::Warning).to_string()),
+        ("tests-total", tally.cases.to_string()),
+        ("tests-failed", tally.cases_failed.to_string()),
         (
             "coverage",
-            report.coverage_percent().map(|c| format!("{c:.1}")).unwrap_or_default(),
+            tally.coverage_percent().map(|c| format!("{c:.1}")).unwrap_or_default(),
         ),
     ];
     for setting in SETTINGS.iter().filter(|s| s.report && s.input) {

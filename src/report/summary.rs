@@ -274,8 +274,8 @@ fn blocks<'i>(input: &'i SummaryInput) -> (Vec<Cow<'i, str>>, usize) {
     if per_file.units == 0 {
         return (blocks, 0);
     }
-    let scripts = report.scripts_checked();
-    let (title, column) = match (report.flows_checked() - scripts, scripts) {
+    let tally = report.tally();
+    let (title, column) = match (tally.flows - tally.scripts, tally.scripts) {
         (_, 0) => ("Flows", "flow"),
         (0, _) => ("Scripts", "script"),
         _ => ("Flows and scripts", "file"),
@@ -311,10 +311,11 @@ fn blocks<'i>(input: &'i SummaryInput) -> (Vec<Cow<'i, str>>, usize) {
 
 fn header(input: &SummaryInput) -> String {
     let report = &input.outcome.report;
-    let (errors, warnings) = (report.count(Severity::Error), report.count(Severity::Warning));
-    let cases = report.tally().cases;
-    let (failed, not_run) = (report.cases_failed(), report.cases_not_run());
-    let fails = report.fails(input.outcome.fail_on) || !report.read_errors.is_empty();
+    // Counted once: a report's counts walk every unit it kept.
+    let tally = report.tally();
+    let (errors, warnings) = (tally.count(Severity::Error), tally.count(Severity::Warning));
+    let (cases, failed, not_run) = (tally.cases, tally.cases_failed, tally.cases_not_run);
+    let fails = tally.fails(input.outcome.fail_on) || !report.read_errors.is_empty();
     let mut out = format!(
         "## {} cxone-flow: {}\n\n{}\n\n",
         if fails { "❌" } else { "✅" },
@@ -322,8 +323,7 @@ fn header(input: &SummaryInput) -> String {
         md(&input.scope)
     );
     // A script is counted as a script; a run with both counts each.
-    let scripts = report.scripts_checked();
-    let (columns, counts) = match (report.flows_checked() - scripts, scripts) {
+    let (columns, counts) = match (tally.flows - tally.scripts, tally.scripts) {
         (flows, 0) => ("| flows ", format!("| {flows} ")),
         (0, scripts) => ("| scripts ", format!("| {scripts} ")),
         (flows, scripts) => ("| flows | scripts ", format!("| {flows} | {scripts} ")),
@@ -337,7 +337,7 @@ fn header(input: &SummaryInput) -> String {
         out,
         "{counts}| {errors} | {warnings} | {cases} | {} | {failed} | {not_run} | {} |",
         cases - failed - not_run,
-        percent(report.coverage_percent())
+        percent(tally.coverage_percent())
     );
     for error in &report.read_errors {
         let _ = write!(out, "\n- ❌ {}", md(&error.to_string()));
