@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::check::stream::Tally;
 use crate::check::{CheckReport, FileReport, UnitReport};
 use crate::flow::diff::{self, Change};
 use crate::flow::script_view;
@@ -270,11 +271,12 @@ fn row(unit: &UnitReport, flow: &FileReport, fail_on: Severity, min_coverage: Op
 fn blocks<'i>(input: &'i SummaryInput) -> (Vec<Cow<'i, str>>, usize) {
     let report = &input.outcome.report;
     let per_file = input.per_file;
-    let mut blocks = vec![Cow::Owned(header(input))];
+    // Counted once: a report's counts walk every unit it kept.
+    let tally = report.tally();
+    let mut blocks = vec![Cow::Owned(header(input, &tally))];
     if per_file.units == 0 {
         return (blocks, 0);
     }
-    let tally = report.tally();
     let (title, column) = match (tally.flows - tally.scripts, tally.scripts) {
         (_, 0) => ("Flows", "flow"),
         (0, _) => ("Scripts", "script"),
@@ -309,10 +311,9 @@ fn blocks<'i>(input: &'i SummaryInput) -> (Vec<Cow<'i, str>>, usize) {
     (blocks, left_out)
 }
 
-fn header(input: &SummaryInput) -> String {
+/// The verdict, the scope and the run's counts (`tally`, the report's).
+fn header(input: &SummaryInput, tally: &Tally) -> String {
     let report = &input.outcome.report;
-    // Counted once: a report's counts walk every unit it kept.
-    let tally = report.tally();
     let (errors, warnings) = (tally.count(Severity::Error), tally.count(Severity::Warning));
     let (cases, failed, not_run) = (tally.cases, tally.cases_failed, tally.cases_not_run);
     let fails = tally.fails(input.outcome.fail_on) || !report.read_errors.is_empty();
