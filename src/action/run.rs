@@ -172,16 +172,16 @@ impl Run<'_> {
         })
     }
 
-    /// A changed flow's or test file's JSON at the base commit (`base_path`, its path there), as
-    /// `bases` has it; `head` is the file's text now when it is at the same path.
-    fn base_of(
+    /// A changed flow's or test file's bytes at the base commit (`base_path`, its path there), as
+    /// `bases` has them; `head` is the file's text now when it is at the same path.
+    fn base_bytes(
         &self,
         pr: &PullRequest,
         bases: &Bases,
         base_path: &str,
         head: Option<&str>,
-    ) -> Result<Option<serde_json::Value>, String> {
-        let bytes = match bases {
+    ) -> Result<Option<Vec<u8>>, String> {
+        Ok(match bases {
             Bases::FromDiff { at_base, contents } => match (at_base.get(base_path), head) {
                 (Some(blob), _) => blob.as_ref().and_then(|blob| contents.get(blob).cloned()),
                 // Untouched by the pull request: at the base as it is now.
@@ -196,10 +196,7 @@ impl Run<'_> {
                 };
                 github.file_at(base_path, &pr.base_sha).map_err(|e| e.to_string())?
             }
-        };
-        bytes
-            .map(|b| serde_json::from_slice(&b).map_err(|_| "the base version is not valid JSON".to_string()))
-            .transpose()
+        })
     }
 
     /// Where the base versions of the changed flows and their test files come from: the blobs the
@@ -253,22 +250,26 @@ impl Run<'_> {
                 let tests_now = tests_path(&path);
                 let tests_before = tests_path(base_path);
                 let tests_text = unit.tests.as_ref().map(|t| t.source.text.as_str());
-                let tests = TestChanges {
+                let tests_base = self.base_bytes(
+                    pr,
+                    &bases,
+                    &tests_before,
+                    tests_text.filter(|_| tests_before == tests_now),
+                );
+                // A test file the same at the base has no case changes: it is not parsed twice to find none.
+                let unchanged =
+                    matches!((&tests_base, tests_text), (Ok(Some(base)), Some(text)) if base == text.as_bytes());
+                let tests = (!unchanged).then(|| TestChanges {
                     head: tests_text.and_then(|text| serde_json::from_str(text).ok()),
-                    base: self.base_of(
-                        pr,
-                        &bases,
-                        &tests_before,
-                        tests_text.filter(|_| tests_before == tests_now),
-                    ),
+                    base: tests_base.and_then(parse_base),
                     path: tests_now,
-                };
+                });
                 let flow_text = Some(flow.source.text.as_str()).filter(|_| *base_path == path);
                 Some(FlowChanges {
                     head: flow.json.clone(),
-                    base: self.base_of(pr, &bases, base_path, flow_text),
+                    base: self.base_bytes(pr, &bases, base_path, flow_text).and_then(parse_base),
                     path,
-                    tests: Some(tests),
+                    tests,
                 })
             })
             .collect()
@@ -545,6 +546,13 @@ enum Bases<'d> {
     Read(HashMap<String, Option<Vec<u8>>>),
     /// The clone lacks the base commit: asked of GitHub, one by one.
     Asked,
+}
+
+/// A base version's JSON (`None`: no file at the base).
+fn parse_base(bytes: Option<Vec<u8>>) -> Result<Option<serde_json::Value>, String> {
+    bytes
+        .map(|b| serde_json::from_slice(&b).map_err(|_| "the base version is not valid JSON".to_string()))
+        .transpose()
 }
 
 /// The test file's path of a flow file's repository path.

@@ -55,7 +55,8 @@ pub struct FlowChanges {
     pub path: String,
     pub head: Option<Arc<Value>>,
     pub base: Result<Option<Value>, String>,
-    /// The flow's test file, when it has one now or had one at the base.
+    /// The flow's test file, when it has one now or had one at the base and it is not the same
+    /// at both (the same file has no case changes).
     pub tests: Option<TestChanges>,
 }
 
@@ -70,14 +71,14 @@ pub struct TestChanges {
 impl TestChanges {
     /// Cases added, changed and removed, by name, in the head's order then the removed ones.
     pub fn case_changes(&self) -> Vec<(&'static str, String)> {
-        let cases = |file: Option<&Value>| -> Vec<(String, Value)> {
+        fn cases(file: Option<&Value>) -> Vec<(&str, &Value)> {
             file.and_then(|f| f.get("cases"))
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .map(|c| (c["name"].as_str().unwrap_or_default().to_string(), c.clone()))
+                .map(|c| (c["name"].as_str().unwrap_or_default(), c))
                 .collect()
-        };
+        }
         let base = match &self.base {
             Ok(base) => cases(base.as_ref()),
             Err(_) => return Vec::new(),
@@ -86,14 +87,14 @@ impl TestChanges {
         let mut changes = Vec::new();
         for (name, case) in &head {
             match base.iter().find(|(n, _)| n == name) {
-                None => changes.push(("added", name.clone())),
-                Some((_, old)) if old != case => changes.push(("changed", name.clone())),
+                None => changes.push(("added", name.to_string())),
+                Some((_, old)) if old != case => changes.push(("changed", name.to_string())),
                 Some(_) => {}
             }
         }
         for (name, _) in &base {
             if !head.iter().any(|(n, _)| n == name) {
-                changes.push(("removed", name.clone()));
+                changes.push(("removed", name.to_string()));
             }
         }
         changes
