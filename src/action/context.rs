@@ -24,6 +24,15 @@ pub struct PullRequest {
     pub changed_files: Option<u64>,
 }
 
+impl PullRequest {
+    /// Whether it changes more files than GitHub lists of a pull request: its changed files are
+    /// then not looked for, every flow is checked.
+    pub fn changes_more_than_listed(&self) -> bool {
+        self.changed_files
+            .is_some_and(|n| n as usize > crate::github::api::FILES_CAP)
+    }
+}
+
 /// The `GITHUB_*` variables cxone-flow reads.
 #[derive(Debug, Clone)]
 pub struct GitHubContext {

@@ -12,7 +12,8 @@ use crate::action::settings_file;
 use crate::exit::Ending;
 use crate::github::GitHub;
 use crate::github::api::{GitHubError, RestGitHub};
-use crate::github::objects::GitObjects;
+use crate::github::changes;
+use crate::github::objects::{GitObjects, is_object_id};
 use crate::outcome::Problem;
 use crate::redact::Redactor;
 use crate::settings::Backend;
@@ -53,6 +54,7 @@ pub fn resolve(
     }
     // One `git cat-file` reads the base commit's settings file and, later, the run's base versions.
     let git = GitObjects::new(workspace);
+    start_diff_ahead(&git, vars, context, github);
     let chosen = inputs::early(vars)
         .map_err(|error| error.to_string())
         .and_then(|(working_directory, token)| {
@@ -81,6 +83,29 @@ pub fn resolve(
         return Err(log.stopped("cxone-flow", Ending::CxoneRefused, &message));
     }
     Ok(settings)
+}
+
+/// Starts, for a pull request whose changed files git must say (no `github-token` or no
+/// repository to ask GitHub), the `git diff` from its base to its head, so git reads the trees
+/// while the run reads its settings. The run takes it when the head comes after the base (the diff
+/// then wanted) and the pull request is to be checked by its changed files; else it is stopped.
+fn start_diff_ahead(
+    git: &GitObjects,
+    vars: &HashMap<String, String>,
+    context: &GitHubContext,
+    github: Option<&dyn GitHub>,
+) {
+    let Trigger::PullRequest(pr) = &context.trigger else {
+        return;
+    };
+    let asks_github = matches!(inputs::early(vars), Ok((_, Some(_)))) && github.is_some();
+    // Only object ids are passed to git ahead of any check of them.
+    let ids = [&pr.base_sha, &pr.head_sha]
+        .iter()
+        .all(|sha| is_object_id(sha.as_bytes()));
+    if !asks_github && ids && !pr.changes_more_than_listed() {
+        git.start_ahead(&changes::diff_args(&pr.base_sha, &pr.head_sha));
+    }
 }
 
 /// A repository path at the pull request's base commit: from git when the clone has the commit,
@@ -129,4 +154,69 @@ fn log_cxone_hosts(action: &ActionSettings, log: &Log) -> Result<(), String> {
         .collect();
     log.untrusted(&format!("CXone hosts: {}", hosts.join(", ")));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The runner's variables of a pull request's run in `dir` (its event there too), with `more`
+    /// (`base`: the base commit's id in the event).
+    fn pull_request(dir: &std::path::Path, changed_files: u64, more: &[(&str, &str)]) -> HashMap<String, String> {
+        let event = dir.join("event.json");
+        let base = more
+            .iter()
+            .find(|(k, _)| *k == "base")
+            .map_or("a".repeat(40), |(_, v)| v.to_string());
+        let payload = serde_json::json!({ "number": 1, "pull_request": {
+            "number": 1, "changed_files": changed_files,
+            "base": { "sha": base }, "head": { "sha": "b".repeat(40) },
+        }});
+        std::fs::write(&event, payload.to_string()).unwrap();
+        let mut vars: HashMap<String, String> = [
+            ("GITHUB_EVENT_NAME", "pull_request"),
+            ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+            ("GITHUB_WORKSPACE", dir.to_str().unwrap()),
+            ("GITHUB_REPOSITORY", "o/r"),
+        ]
+        .iter()
+        .chain(more)
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        vars.retain(|_, v| !v.is_empty());
+        vars
+    }
+
+    #[test]
+    fn git_diff_starts_ahead_only_for_a_pull_request_whose_changed_files_git_must_say() {
+        let dir = tempfile::tempdir().unwrap();
+        let started = |vars: &HashMap<String, String>| {
+            let context = GitHubContext::read(vars);
+            let github = rest_github(vars, &context, &Redactor::new()).unwrap();
+            let git = GitObjects::new(dir.path());
+            start_diff_ahead(&git, vars, &context, github.as_ref().map(|g| g as &dyn GitHub));
+            git.ahead_process().is_some()
+        };
+        assert!(started(&pull_request(dir.path(), 3, &[])), "no token");
+        assert!(
+            !started(&pull_request(dir.path(), 3, &[("INPUT_GITHUB-TOKEN", "t0ken")])),
+            "GitHub lists the changed files"
+        );
+        assert!(
+            started(&pull_request(
+                dir.path(),
+                3,
+                &[("INPUT_GITHUB-TOKEN", "t0ken"), ("GITHUB_REPOSITORY", "")]
+            )),
+            "a token but no repository to ask about"
+        );
+        assert!(!started(&pull_request(dir.path(), 3001, &[])), "every flow is checked");
+        let mut push = pull_request(dir.path(), 3, &[]);
+        push.insert("GITHUB_EVENT_NAME".into(), "push".into());
+        assert!(!started(&push), "not a pull request");
+        assert!(
+            !started(&pull_request(dir.path(), 3, &[("base", "--output=x")])),
+            "a base that is not an object id"
+        );
+    }
 }

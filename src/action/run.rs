@@ -145,7 +145,7 @@ impl Run<'_> {
     /// The files the pull request changed (from GitHub, or from `git diff` with their blobs at the
     /// base), or why every flow is checked.
     fn changed_files(&self, pr: &PullRequest, notes: &mut Vec<String>) -> Result<Diff, String> {
-        if pr.changed_files.is_some_and(|n| n as usize > FILES_CAP) {
+        if pr.changes_more_than_listed() {
             return Err(format!(
                 "the pull request changes more than {FILES_CAP} files, more than GitHub lists, so every flow is checked"
             ));

@@ -64,11 +64,17 @@ pub struct Diff {
     pub at_base: Option<HashMap<String, Option<String>>>,
 }
 
+/// The arguments of the `git diff` that says what changed from the commit `from` to `head`.
+pub fn diff_args<'a>(from: &'a str, head: &'a str) -> [&'a str; 7] {
+    ["diff", "--raw", "--no-abbrev", "-z", "--find-renames", from, head]
+}
+
 /// The files a pull request changed: between the merge base of `base` and `head` and `head`
 /// (`git diff BASE...HEAD`), so files changed only on the base branch since are not its own.
 /// When `head` is `base` or comes after it (found by reading a few commits back from `head`
-/// through `objects`), the merge base is `base` and one `git diff` is all it takes; else one `git
-/// merge-base` first, and a shallow clone that lacks a commit is fetched what it lacks.
+/// through `objects`), the merge base is `base` and one `git diff` is all it takes (the one
+/// `objects` started ahead, when it is that one); else one `git merge-base` first, and a shallow
+/// clone that lacks a commit is fetched what it lacks.
 pub fn git_diff(objects: &GitObjects, base: &str, head: &str) -> Result<Diff, GitError> {
     let workspace = objects.folder();
     let merged = || match merge_base(workspace, base, head) {
@@ -79,14 +85,20 @@ pub fn git_diff(objects: &GitObjects, base: &str, head: &str) -> Result<Diff, Gi
             Ok::<_, GitError>(branch_point(workspace, base, head))
         }
     };
+    let mut ahead = objects.take_ahead();
     let from = match objects.reaches(head, base) {
         true => base.to_string(),
-        false => merged()?,
+        false => {
+            // Not the diff wanted: stopped before the merge base is looked for.
+            ahead = None;
+            merged()?
+        }
     };
-    let output = git(
-        workspace,
-        &["diff", "--raw", "--no-abbrev", "-z", "--find-renames", &from, head],
-    )?;
+    let args = diff_args(&from, head);
+    let output = match ahead {
+        Some(started) if started.is(&args) => started.output()?,
+        _ => git(workspace, &args)?,
+    };
     let (files, old_blobs) = parse_raw(&output);
     Ok(Diff {
         files,
@@ -273,6 +285,75 @@ mod tests {
         // A tree's name is not a commit's.
         let tree = String::from_utf8(git(d, &["rev-parse", "HEAD^{tree}"]).unwrap()).unwrap();
         assert!(objects.file_at(tree.trim(), "a.flow.json").is_err());
+    }
+
+    /// Whether a process is still there (running, or ended and not waited for).
+    fn is_there(pid: u32) -> bool {
+        Path::new(&format!("/proc/{pid}")).exists()
+    }
+
+    #[test]
+    fn a_diff_started_ahead_is_taken_when_it_is_the_one_wanted_and_stopped_when_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let commit = |text: &str, also: Option<&str>| {
+            std::fs::write(d.join("a.flow.json"), text).unwrap();
+            if let Some(name) = also {
+                std::fs::write(d.join(name), "{}").unwrap();
+            }
+            for args in [&["add", "-A"][..], &["commit", "-q", "-m", text]] {
+                git(d, &[&["-c", "user.name=t", "-c", "user.email=t@t"][..], args].concat()).unwrap();
+            }
+            String::from_utf8(git(d, &["rev-parse", "HEAD"]).unwrap())
+                .unwrap()
+                .trim()
+                .to_string()
+        };
+        git(d, &["init", "-q"]).unwrap();
+        let first = commit("1", None);
+        let base = commit("2", Some("b.flow.json"));
+        let head = commit("3", None);
+        git(d, &["checkout", "-q", "-b", "side", &first]).unwrap();
+        let side = commit("9", None);
+        let fresh = |from: &str| git_diff(&GitObjects::new(d), from, &head).unwrap();
+
+        // Wanted: the head comes after the base. The diff started ahead gives the answer, and is
+        // waited for.
+        let objects = GitObjects::new(d);
+        objects.start_ahead(&diff_args(&base, &head));
+        let pid = objects.ahead_process().unwrap();
+        let diff = git_diff(&objects, &base, &head).unwrap();
+        assert_eq!(diff, fresh(&base));
+        assert_eq!(
+            diff.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
+            ["a.flow.json"]
+        );
+        assert!(diff.at_base.is_some());
+        assert!(objects.take_ahead().is_none());
+        assert!(!is_there(pid), "git diff {pid} was left behind");
+
+        // Not wanted: the head does not come after `side`, so the diff is taken from their merge
+        // base, and the one started ahead from `side` is stopped.
+        objects.start_ahead(&diff_args(&side, &head));
+        let pid = objects.ahead_process().unwrap();
+        let diff = git_diff(&objects, &side, &head).unwrap();
+        assert_eq!(diff, fresh(&side));
+        assert_eq!(
+            diff.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
+            ["a.flow.json", "b.flow.json"]
+        );
+        assert_eq!(diff.at_base, None);
+        assert!(!is_there(pid), "git diff {pid} was left behind");
+
+        // Never asked for: stopped with the last handle, and a later start replaces an earlier.
+        let objects = GitObjects::new(d);
+        objects.start_ahead(&diff_args(&base, &head));
+        let earlier = objects.ahead_process().unwrap();
+        objects.clone().start_ahead(&diff_args(&first, &head));
+        let later = objects.ahead_process().unwrap();
+        assert!(!is_there(earlier), "git diff {earlier} was left behind");
+        drop(objects);
+        assert!(!is_there(later), "git diff {later} was left behind");
     }
 
     #[test]

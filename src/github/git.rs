@@ -1,7 +1,7 @@
 //! Running `git` in a folder: how it is told to trust the folder, and what it said or why it failed.
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Child, Command, Output, Stdio};
 
 /// Why `git` could not say what changed.
 #[derive(Debug, thiserror::Error)]
@@ -28,14 +28,73 @@ pub(super) fn git(workspace: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> 
 }
 
 fn git_with(folder: &Path, trust: Trust, args: &[&str]) -> Result<Vec<u8>, GitError> {
-    let output = git_command(folder, trust).args(args).output()?;
+    said(args, git_command(folder, trust).args(args).output()?)
+}
+
+/// What git printed, or why it failed (its arguments and its error output).
+fn said(args: &[impl AsRef<str>], output: Output) -> Result<Vec<u8>, GitError> {
     if output.status.success() {
         Ok(output.stdout)
     } else {
         Err(GitError::Failed {
-            args: args.join(" "),
+            args: args.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(" "),
             stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
         })
+    }
+}
+
+/// A git command started in the Action's workspace before the run asks for its output, so git
+/// works while the run does; one never asked for is stopped when dropped.
+pub(super) struct Started {
+    args: Vec<String>,
+    /// `None` once its output has been taken.
+    child: Option<Child>,
+}
+
+impl Started {
+    /// Starts `git ARGS` in `workspace`; `None` when git cannot be started (asking later says why).
+    pub(super) fn start(workspace: &Path, args: &[&str]) -> Option<Started> {
+        let child = git_command(workspace, Trust::Workspace)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .ok()?;
+        Some(Started {
+            args: args.iter().map(|arg| arg.to_string()).collect(),
+            child: Some(child),
+        })
+    }
+
+    /// Whether it is `git ARGS`.
+    pub(super) fn is(&self, args: &[&str]) -> bool {
+        self.args.iter().map(String::as_str).eq(args.iter().copied())
+    }
+
+    /// Its process id, until its output is taken.
+    #[cfg(test)]
+    pub(super) fn id(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// What it printed, or why it failed, as [`git`] says.
+    pub(super) fn output(mut self) -> Result<Vec<u8>, GitError> {
+        let child = self
+            .child
+            .take()
+            .ok_or_else(|| std::io::Error::other("its output was taken"))?;
+        said(&self.args, child.wait_with_output()?)
+    }
+}
+
+impl Drop for Started {
+    fn drop(&mut self) {
+        // Not asked for: git may be stopped on a full pipe, so it is ended and waited for.
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::github::git::{GitError, Trust, git_command, git_show};
+use crate::github::git::{GitError, Started, Trust, git_command, git_show};
 
 /// One object the clone has.
 pub struct Object {
@@ -33,6 +33,8 @@ const ANCESTRY_READ: usize = 64;
 pub struct GitObjects {
     folder: PathBuf,
     batch: Arc<Mutex<Option<Batch>>>,
+    /// A command started ahead of being asked for ([`GitObjects::start_ahead`]).
+    ahead: Arc<Mutex<Option<Started>>>,
 }
 
 impl std::fmt::Debug for GitObjects {
@@ -47,7 +49,26 @@ impl GitObjects {
         GitObjects {
             folder: folder.to_path_buf(),
             batch: Arc::default(),
+            ahead: Arc::default(),
         }
+    }
+
+    /// Starts `git ARGS` now, in the background, for the run to take with
+    /// [`GitObjects::take_ahead`] once it knows it wants it (one at a time: an earlier one is stopped).
+    pub fn start_ahead(&self, args: &[&str]) {
+        let started = Started::start(&self.folder, args);
+        *self.ahead.lock().unwrap_or_else(PoisonError::into_inner) = started;
+    }
+
+    /// The command started ahead, if any, taken: its output is read, or it is stopped when dropped.
+    pub(super) fn take_ahead(&self) -> Option<Started> {
+        self.ahead.lock().unwrap_or_else(PoisonError::into_inner).take()
+    }
+
+    /// The process id of the command started ahead, while it waits to be taken.
+    #[cfg(test)]
+    pub(crate) fn ahead_process(&self) -> Option<u32> {
+        self.ahead.lock().unwrap_or_else(PoisonError::into_inner).as_ref()?.id()
     }
 
     pub fn folder(&self) -> &Path {
@@ -151,9 +172,14 @@ fn parents(commit: &[u8]) -> Vec<String> {
         .split(|&byte| byte == b'\n')
         .skip(1)
         .map_while(|line| line.strip_prefix(b"parent "))
-        .filter(|id| matches!(id.len(), 40 | 64) && id.iter().all(u8::is_ascii_hexdigit))
+        .filter(|id| is_object_id(id))
         .map(|id| String::from_utf8_lossy(id).into_owned())
         .collect()
+}
+
+/// Whether `name` is a full object id: 40 (SHA-1) or 64 (SHA-256) hex digits.
+pub fn is_object_id(name: &[u8]) -> bool {
+    matches!(name.len(), 40 | 64) && name.iter().all(u8::is_ascii_hexdigit)
 }
 
 /// A running `git cat-file --batch`: names go in, one a line; each answer is `ID TYPE SIZE\n`, the
