@@ -14,7 +14,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::time::Duration;
 
-use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
+use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite, XmlString};
 
 use crate::check::{CaseResult, FileReport, UnitReport};
 use crate::outcome::Outcome;
@@ -97,8 +97,9 @@ fn suite(unit: &UnitReport) -> Option<TestSuite> {
     let mut suite_time = Duration::ZERO;
     if let Some(simulation) = &file.simulation {
         let tests_path = unit.tests.as_ref().map(|t| t.source.display_path()).unwrap_or_default();
+        let repeated = Repeated::new(&flow_path, &tests_path);
         for case in &simulation.cases {
-            let test_case = case_testcase(case, &flow_path, &tests_path, simulation.not_run.as_deref());
+            let test_case = case_testcase(case, &flow_path, &tests_path, &repeated, simulation.not_run.as_deref());
             suite_time += test_case.time.unwrap_or_default();
             suite.add_test_case(test_case);
         }
@@ -188,7 +189,34 @@ fn validate_case(flow_path: &str, files: &[&FileReport]) -> TestCase {
     case
 }
 
-fn case_testcase(case: &CaseResult, flow_path: &str, tests_path: &str, not_run: Option<&str>) -> TestCase {
+/// The strings every case's testcase in a suite holds, made once and cloned: quick-junit strips
+/// escapes from each string it is given, one character at a time (some 150 instructions a byte),
+/// and not from a string it made.
+struct Repeated {
+    classname: XmlString,
+    tests_path: XmlString,
+    file: XmlString,
+    line: XmlString,
+}
+
+impl Repeated {
+    fn new(flow_path: &str, tests_path: &str) -> Repeated {
+        Repeated {
+            classname: XmlString::new(flow_path),
+            tests_path: XmlString::new(tests_path),
+            file: XmlString::new("file"),
+            line: XmlString::new("line"),
+        }
+    }
+}
+
+fn case_testcase(
+    case: &CaseResult,
+    flow_path: &str,
+    tests_path: &str,
+    repeated: &Repeated,
+    not_run: Option<&str>,
+) -> TestCase {
     let status = match &case.call {
         None => {
             let mut status = TestCaseStatus::skipped();
@@ -210,12 +238,14 @@ fn case_testcase(case: &CaseResult, flow_path: &str, tests_path: &str, not_run: 
             status
         }
     };
-    let mut test_case = TestCase::new(case.name.clone(), status);
-    test_case.set_classname(flow_path);
-    test_case.extra.insert("file".into(), tests_path.into());
+    let mut test_case = TestCase::new(case.name.as_str(), status);
+    test_case.set_classname(repeated.classname.clone());
     test_case
         .extra
-        .insert("line".into(), case.location.line.to_string().into());
+        .insert(repeated.file.clone(), repeated.tests_path.clone());
+    test_case
+        .extra
+        .insert(repeated.line.clone(), case.location.line.to_string().into());
     if let Some(call) = &case.call {
         test_case.set_time(Duration::from_millis(call.execution_time));
     }
