@@ -1,7 +1,7 @@
 //! Which flows a run checks: those a pull request touched (a changed test file selects its flow, a
 //! changed flow its tests), or everything; then this job's shard of them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::action::inputs::Shard;
@@ -50,9 +50,11 @@ fn unit_stem(unit: &Unit, workspace: &Path) -> String {
 }
 
 /// The stems (`dir/NAME`) of the flows, scripts and test files a change touched, as the repository
-/// names them: all discovery needs to look for when only changed flows are checked.
+/// names them (a renamed file's old one too): all discovery needs to look for when only changed
+/// flows are checked.
 pub fn touched(changes: &[ChangedFile], workspace: &Path) -> Touched {
-    Touched::new(workspace, changes.iter().filter_map(|file| stem(&file.path)))
+    let paths = changes.iter().flat_map(|file| [Some(file.path.as_str()), file.previous.as_deref()]);
+    Touched::new(workspace, paths.flatten().filter_map(stem))
 }
 
 /// Selects from the units discovered (`found` of them under the paths, when discovery counted them): the changed ones when `changes` is given, else all of them; then
@@ -75,12 +77,19 @@ pub fn select(
             all
         }
         Ok(changes) => {
-            // stem -> the stem at the base (differs for renames)
-            let mut touched: BTreeMap<&str, String> = BTreeMap::new();
+            // The stems the change touched, and each renamed file's path at the base: a flow's base
+            // is its own file's, never its test file's (a test file renamed to an untouched flow's
+            // name leaves the flow where it was).
+            let mut touched: BTreeSet<&str> = BTreeSet::new();
+            let renamed: BTreeMap<&str, &str> = changes
+                .iter()
+                .filter_map(|file| Some((file.path.as_str(), file.previous.as_deref()?)))
+                .collect();
             for file in changes {
+                // A renamed file left its old place: the flow there lost (or gained) it too.
+                touched.extend(file.previous.as_deref().and_then(stem));
                 let Some(now) = stem(&file.path) else { continue };
-                let before = file.previous.as_deref().and_then(stem).unwrap_or(now);
-                touched.entry(now).or_insert_with(|| before.to_string());
+                touched.insert(now);
                 let flow_side = file.path.ends_with(FLOW_SUFFIX) || file.path.ends_with(STUDIO_SUFFIX);
                 if file.removed && flow_side && !workspace.join(&file.path).exists() {
                     selection.deleted_flows.push(file.path.clone());
@@ -88,16 +97,15 @@ pub fn select(
             }
             all.into_iter()
                 .filter(|(stem, unit)| {
-                    let Some(before) = touched.get(stem.as_str()) else {
+                    if !touched.contains(stem.as_str()) {
                         return false;
-                    };
+                    }
                     if let Some(flow) = &unit.flow {
-                        // The flow file's own suffix: `.flow.json`, `.studio.json` or `.json`.
                         let path = repo_path(flow, workspace);
-                        let suffix = &path[stem.len()..];
-                        selection
-                            .changed_flows
-                            .insert(path.clone(), format!("{before}{suffix}"));
+                        let before = renamed
+                            .get(path.as_str())
+                            .map_or_else(|| path.clone(), |before| before.to_string());
+                        selection.changed_flows.insert(path, before);
                     }
                     true
                 })
@@ -153,6 +161,25 @@ mod tests {
         assert_eq!(selection.changed_flows["flows/a.flow.json"], "flows/a.flow.json");
         assert_eq!(selection.deleted_flows, vec!["flows/gone.flow.json"]);
         assert_eq!((selection.found, selection.everything_because), (None, None));
+    }
+
+    #[test]
+    fn a_test_file_renamed_to_a_flow_s_name_leaves_the_flow_at_its_own_base() {
+        // git pairs a deleted test file with a new, similar one as a rename; the flow the new
+        // one tests was there, untouched, at the base, and the flow that lost its test file is
+        // touched too. A flow renamed with its test file keeps its own rename.
+        let all = vec![unit("c", true), unit("e", false), unit("new", true)];
+        let changes = [
+            changed("flows/c.tests.json", Some("flows/e.tests.json"), false),
+            changed("flows/new.flow.json", Some("flows/old.flow.json"), false),
+            changed("flows/new.tests.json", Some("flows/old.tests.json"), false),
+        ];
+        let selection = select(all, None, Ok(&changes), Shard::WHOLE, Path::new("/nonexistent"));
+        assert_eq!(selection.changed_flows["flows/c.flow.json"], "flows/c.flow.json");
+        assert_eq!(selection.changed_flows["flows/new.flow.json"], "flows/old.flow.json");
+        // The flow whose test file went is checked again, at its own base.
+        assert_eq!(selection.changed_flows["flows/e.flow.json"], "flows/e.flow.json");
+        assert_eq!(selection.changed_flows.len(), 3);
     }
 
     #[test]
