@@ -2,10 +2,11 @@
 # The Action's pull-request path on a large repository: a Git repository of COUNT (10000) flows with
 # their test files, or (KIND=scripts) COUNT Studio scripts, of which a pull request changes 3; the
 # Action runs on a clone of it as on a runner (every object in one pack, as a fetch leaves them; a
-# pull_request event, no token: the changed files come from git diff), then the CLI checks the same
-# 3 files alone, with the JSON report only and with the Action's three report files. Prints each
-# one's median time (RUNS, 7 by default) and what each opened and read (strace -c -f, when strace
-# is there).
+# pull_request event, no token: the changed files come from git diff); then the Action checks the
+# same 3 files in a folder that holds only them and their test files (a push run: its summary,
+# annotations and report files, without the pull request's path), and the CLI checks them, with the
+# JSON report only and with the Action's three report files. Prints each one's median time (RUNS, 7
+# by default) and what each opened and read (strace -c -f, when strace is there).
 # The files are copies of the examples (examples/flows/main-ivr, examples/studio/acme_main_ivr), all
 # in one folder, or spread over FOLDERS folders under it (git then reads only the changed ones' trees).
 # Usage: bench/pr-path.sh BINARY [WORKDIR]     (COUNT=10000 KIND=flows|scripts FOLDERS=1 RUNS=7; run from the repository)
@@ -63,6 +64,22 @@ action() {
         GITHUB_SHA="$head" GITHUB_WORKSPACE="$checkout" INPUT_PATHS=flows INPUT_MAX_MENU_DEPTH=100000 "$@" "$binary"
 }
 changed=$(git -C "$checkout" diff --name-only HEAD~1 HEAD | sed "s|^|$checkout/|")
+# The 3 files and their test files alone, where the Action checks them on a push.
+three="$work/three-$layout"
+if [ ! -d "$three" ]; then
+    for file in $changed; do
+        path=${file#"$checkout"/}
+        stem=${path%.json}
+        stem=${stem%.flow}
+        mkdir -p "$three/$(dirname "$path")"
+        cp "$file" "$three/$path"
+        if [ -f "$checkout/$stem.tests.json" ]; then cp "$checkout/$stem.tests.json" "$three/$stem.tests.json"; fi
+    done
+fi
+three() {
+    env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=push GITHUB_SHA="$head" GITHUB_WORKSPACE="$three" \
+        INPUT_PATHS=flows INPUT_MAX_MENU_DEPTH=100000 "$@" "$binary"
+}
 # The CLI on the changed files alone.
 alone() {
     # shellcheck disable=SC2086
@@ -79,7 +96,7 @@ reports() {
 # milliseconds instead (the git processes the Action starts counted with it).
 runs=${RUNS:-7}
 if perf stat -e task-clock true >/dev/null 2>&1; then
-    for what in action alone reports; do
+    for what in action three alone reports; do
         $what perf stat -r "$runs" -e task-clock -o "$work/$what.perf" >/dev/null 2>&1 || true
         cpu=$(awk '/task-clock/ { print $1 }' "$work/$what.perf")
         wall=$(awk '/time elapsed/ { print $1 * 1000 }' "$work/$what.perf")
@@ -87,16 +104,17 @@ if perf stat -e task-clock true >/dev/null 2>&1; then
         rm -f "$work/$what.perf"
     done
 else
-    rm -f "$work/action.times" "$work/alone.times" "$work/reports.times"
+    rm -f "$work/action.times" "$work/three.times" "$work/alone.times" "$work/reports.times"
     run=0
     while [ "$run" -lt "$runs" ]; do
         action /usr/bin/time -a -o "$work/action.times" -f "%e %U %S %M" >/dev/null || true
+        three /usr/bin/time -a -o "$work/three.times" -f "%e %U %S %M" >/dev/null || true
         alone /usr/bin/time -a -o "$work/alone.times" -f "%e %U %S %M" >/dev/null || true
         reports /usr/bin/time -a -o "$work/reports.times" -f "%e %U %S %M" >/dev/null || true
         run=$((run + 1))
     done
     median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-    for what in action alone reports; do
+    for what in action three alone reports; do
         # GNU time writes a line of its own before a failing command's figures.
         grep -v '^Command' "$work/$what.times" >"$work/$what.figures"
         wall=$(cut -d' ' -f1 "$work/$what.figures" | median)
