@@ -53,7 +53,9 @@ fn unit_stem(unit: &Unit, workspace: &Path) -> String {
 /// names them (a renamed file's old one too): all discovery needs to look for when only changed
 /// flows are checked.
 pub fn touched(changes: &[ChangedFile], workspace: &Path) -> Touched {
-    let paths = changes.iter().flat_map(|file| [Some(file.path.as_str()), file.previous.as_deref()]);
+    let paths = changes
+        .iter()
+        .flat_map(|file| [Some(file.path.as_str()), file.previous.as_deref()]);
     Touched::new(workspace, paths.flatten().filter_map(stem))
 }
 
