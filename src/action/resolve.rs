@@ -79,6 +79,10 @@ pub fn resolve(
             return Err(log.stopped(&title, Ending::BadSetting, &error.to_string()));
         }
     };
+    if !settings.changed_only || settings.rollback_flow_id.is_some() {
+        // Every flow is checked, or none: the changed files are not looked for.
+        settings.git.stop_ahead();
+    }
     if let Err(message) = log_cxone_hosts(&settings, log) {
         return Err(log.stopped("cxone-flow", Ending::CxoneRefused, &message));
     }
@@ -87,8 +91,10 @@ pub fn resolve(
 
 /// Starts, for a pull request whose changed files git must say (no `github-token` or no
 /// repository to ask GitHub), the `git diff` from its base to its head, so git reads the trees
-/// while the run reads its settings. The run takes it when the head comes after the base (the diff
-/// then wanted) and the pull request is to be checked by its changed files; else it is stopped.
+/// while the run reads its settings. It is stopped once the settings are read if they say the
+/// changed files are not looked for (`changed-only: false`, a rollback), and when the run finds
+/// that the head does not come after the base (the diff wanted is then another); else the run
+/// takes its output.
 fn start_diff_ahead(
     git: &GitObjects,
     vars: &HashMap<String, String>,
@@ -218,5 +224,19 @@ mod tests {
             !started(&pull_request(dir.path(), 3, &[("base", "--output=x")])),
             "a base that is not an object id"
         );
+    }
+
+    #[test]
+    fn a_diff_started_ahead_is_stopped_once_the_settings_say_the_changed_files_are_not_looked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let ahead = |more: &[(&str, &str)]| {
+            let vars = pull_request(dir.path(), 3, more);
+            let context = GitHubContext::read(&vars);
+            let settings = resolve(&vars, &context, &Redactor::new(), None, &Log::new(|_| {})).unwrap();
+            settings.git.ahead_process().is_some()
+        };
+        assert!(ahead(&[]));
+        assert!(!ahead(&[("INPUT_CHANGED-ONLY", "false")]));
+        assert!(!ahead(&[("INPUT_ROLLBACK-FLOW-ID", "flow-1")]));
     }
 }

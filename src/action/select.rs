@@ -12,7 +12,8 @@ use crate::github::changes::ChangedFile;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Selection {
     pub units: Vec<Unit>,
-    /// Flows the change touched (directly or through their tests): path now -> path at the base.
+    /// Flows the change touched (directly, through their tests, or a file renamed away from their
+    /// name): path now -> path at the base (the flow file's own, before its rename).
     pub changed_flows: BTreeMap<String, String>,
     /// Flow files the change deleted: noted, not checked.
     pub deleted_flows: Vec<String>,

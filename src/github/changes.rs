@@ -317,20 +317,36 @@ mod tests {
         let side = commit("9", None);
         let fresh = |from: &str| git_diff(&GitObjects::new(d), from, &head).unwrap();
 
+        let expected = fresh(&base);
+        assert_eq!(
+            expected.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
+            ["a.flow.json"]
+        );
+
         // Wanted: the head comes after the base. The diff started ahead gives the answer, and is
-        // waited for.
+        // waited for: once it has ended, the head's tree is taken from the clone, so a diff run
+        // now would fail (the ancestry read reads only commits).
         let objects = GitObjects::new(d);
         objects.start_ahead(&diff_args(&base, &head));
         let pid = objects.ahead_process().unwrap();
+        let ended = || std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| stat.contains(") Z "));
+        let waited = std::time::Instant::now();
+        while !ended() {
+            assert!(waited.elapsed().as_secs() < 30, "git diff {pid} did not end");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let tree = String::from_utf8(git(d, &["rev-parse", &format!("{head}^{{tree}}")]).unwrap()).unwrap();
+        let (folder, file) = tree.trim().split_at(2);
+        let loose = d.join(".git/objects").join(folder).join(file);
+        let kept = std::fs::read(&loose).unwrap();
+        std::fs::remove_file(&loose).unwrap();
+        assert!(git(d, &diff_args(&base, &head)).is_err(), "the head's tree is gone");
         let diff = git_diff(&objects, &base, &head).unwrap();
-        assert_eq!(diff, fresh(&base));
-        assert_eq!(
-            diff.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
-            ["a.flow.json"]
-        );
+        assert_eq!(diff, expected);
         assert!(diff.at_base.is_some());
         assert!(objects.take_ahead().is_none());
         assert!(!is_there(pid), "git diff {pid} was left behind");
+        std::fs::write(&loose, kept).unwrap();
 
         // Not wanted: the head does not come after `side`, so the diff is taken from their merge
         // base, and the one started ahead from `side` is stopped.

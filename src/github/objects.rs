@@ -65,6 +65,11 @@ impl GitObjects {
         self.ahead.lock().unwrap_or_else(PoisonError::into_inner).take()
     }
 
+    /// Stops the command started ahead, if any: the run will not want it.
+    pub fn stop_ahead(&self) {
+        drop(self.take_ahead());
+    }
+
     /// The process id of the command started ahead, while it waits to be taken.
     #[cfg(test)]
     pub(crate) fn ahead_process(&self) -> Option<u32> {
