@@ -3,7 +3,7 @@
 //! changed flow, and the release table. Never larger than its budget; names are escaped.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
 use std::sync::Arc;
 
@@ -69,14 +69,23 @@ pub struct TestChanges {
 }
 
 impl TestChanges {
-    /// Cases added, changed and removed, by name, in the head's order then the removed ones.
+    /// Cases added, changed and removed, by name, in the head's order then the removed ones. A
+    /// name given to more than one case (CXF028), or none, pairs the n-th such case at the head
+    /// with the n-th at the base, so a file the same at both has no changes.
     pub fn case_changes(&self) -> Vec<(&'static str, String)> {
-        fn cases(file: Option<&Value>) -> Vec<(&str, &Value)> {
+        /// Each case with its name and how many cases of that name come before it.
+        fn cases(file: Option<&Value>) -> Vec<((&str, usize), &Value)> {
+            let mut before: HashMap<&str, usize> = HashMap::new();
             file.and_then(|f| f.get("cases"))
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .map(|c| (c["name"].as_str().unwrap_or_default(), c))
+                .map(|case| {
+                    let name = case["name"].as_str().unwrap_or_default();
+                    let count = before.entry(name).or_default();
+                    *count += 1;
+                    ((name, *count - 1), case)
+                })
                 .collect()
         }
         let base = match &self.base {
@@ -85,16 +94,16 @@ impl TestChanges {
         };
         let head = cases(self.head.as_ref());
         let mut changes = Vec::new();
-        for (name, case) in &head {
-            match base.iter().find(|(n, _)| n == name) {
-                None => changes.push(("added", name.to_string())),
-                Some((_, old)) if old != case => changes.push(("changed", name.to_string())),
+        for (key, case) in &head {
+            match base.iter().find(|(k, _)| k == key) {
+                None => changes.push(("added", key.0.to_string())),
+                Some((_, old)) if old != case => changes.push(("changed", key.0.to_string())),
                 Some(_) => {}
             }
         }
-        for (name, _) in &base {
-            if !head.iter().any(|(n, _)| n == name) {
-                changes.push(("removed", name.to_string()));
+        for (key, _) in &base {
+            if !head.iter().any(|(k, _)| k == key) {
+                changes.push(("removed", key.0.to_string()));
             }
         }
         changes
@@ -514,6 +523,35 @@ fn release_block(release: &Released) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cases_of_one_name_or_none_pair_in_order_so_an_unchanged_file_has_no_changes() {
+        let file = |cases: Value| Some(serde_json::json!({ "cases": cases }));
+        let changes = |base: Value, head: Value| {
+            TestChanges {
+                path: "t.tests.json".into(),
+                head: file(head),
+                base: Ok(file(base)),
+            }
+            .case_changes()
+        };
+        let same = serde_json::json!([
+            { "name": "a", "expect": 1 }, { "name": "a", "expect": 2 }, { "expect": 3 }, { "expect": 4 }, { "name": "b" },
+        ]);
+        assert_eq!(changes(same.clone(), same.clone()), []);
+        let head = serde_json::json!([
+            { "name": "a", "expect": 1 }, { "name": "a", "expect": 5 }, { "name": "a" }, { "expect": 3 },
+        ]);
+        assert_eq!(
+            changes(same, head),
+            [
+                ("changed", "a".to_string()),
+                ("added", "a".to_string()),
+                ("removed", String::new()),
+                ("removed", "b".to_string())
+            ]
+        );
+    }
 
     #[test]
     fn markdown_and_html_are_escaped() {
