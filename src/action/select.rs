@@ -171,18 +171,32 @@ mod tests {
         // git pairs a deleted test file with a new, similar one as a rename; the flow the new
         // one tests was there, untouched, at the base, and the flow that lost its test file is
         // touched too. A flow renamed with its test file keeps its own rename.
-        let all = vec![unit("c", true), unit("e", false), unit("new", true)];
+        let all = vec![
+            unit("c", true),
+            unit("e", false),
+            unit("new", true),
+            unit("rewritten", true),
+        ];
         let changes = [
             changed("flows/c.tests.json", Some("flows/e.tests.json"), false),
             changed("flows/new.flow.json", Some("flows/old.flow.json"), false),
             changed("flows/new.tests.json", Some("flows/old.tests.json"), false),
+            // A flow git did not pair with the one it replaced is new, as git says.
+            changed("flows/first.flow.json", None, true),
+            changed("flows/rewritten.flow.json", None, false),
+            changed("flows/rewritten.tests.json", Some("flows/first.tests.json"), false),
         ];
         let selection = select(all, None, Ok(&changes), Shard::WHOLE, Path::new("/nonexistent"));
         assert_eq!(selection.changed_flows["flows/c.flow.json"], "flows/c.flow.json");
         assert_eq!(selection.changed_flows["flows/new.flow.json"], "flows/old.flow.json");
+        assert_eq!(
+            selection.changed_flows["flows/rewritten.flow.json"],
+            "flows/rewritten.flow.json"
+        );
         // The flow whose test file went is checked again, at its own base.
         assert_eq!(selection.changed_flows["flows/e.flow.json"], "flows/e.flow.json");
-        assert_eq!(selection.changed_flows.len(), 3);
+        assert_eq!(selection.changed_flows.len(), 4);
+        assert_eq!(selection.deleted_flows, ["flows/first.flow.json"]);
     }
 
     #[test]
