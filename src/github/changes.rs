@@ -96,7 +96,8 @@ pub fn git_diff(objects: &GitObjects, base: &str, head: &str) -> Result<Diff, Gi
     };
     let args = diff_args(&from, head);
     let output = match ahead {
-        Some(started) if started.is(&args) => started.output()?,
+        // A diff started ahead that failed (or was ended from outside) is run again, to say why.
+        Some(started) if started.is(&args) => started.output().or_else(|_| git(workspace, &args))?,
         _ => git(workspace, &args)?,
     };
     let (files, old_blobs) = parse_raw(&output);
@@ -347,6 +348,18 @@ mod tests {
         assert!(objects.take_ahead().is_none());
         assert!(!is_there(pid), "git diff {pid} was left behind");
         std::fs::write(&loose, kept).unwrap();
+
+        // Ended from outside before it was asked: git is run again.
+        objects.start_ahead(&diff_args(&base, &head));
+        let pid = objects.ahead_process().unwrap();
+        assert!(
+            Command::new("kill")
+                .args(["-9", &pid.to_string()])
+                .status()
+                .unwrap()
+                .success()
+        );
+        assert_eq!(git_diff(&objects, &base, &head).unwrap(), expected);
 
         // Not wanted: the head does not come after `side`, so the diff is taken from their merge
         // base, and the one started ahead from `side` is stopped.
