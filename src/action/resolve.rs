@@ -54,15 +54,18 @@ pub fn resolve(
     }
     // One `git cat-file` reads the base commit's settings file and, later, the run's base versions.
     let git = GitObjects::new(workspace);
-    start_diff_ahead(&git, vars, context, github);
-    let chosen = inputs::early(vars)
+    let early = inputs::early(vars);
+    // GitHub is asked only with a token.
+    let github = github.filter(|_| matches!(early, Ok((_, Some(_)))));
+    start_diff_ahead(&git, context, github);
+    let chosen = early
         .map_err(|error| error.to_string())
-        .and_then(|(working_directory, token)| {
+        .and_then(|(working_directory, _)| {
             let pull_request = match &context.trigger {
                 Trigger::PullRequest(pr) => Some(pr),
                 _ => None,
             };
-            let read_base = |path: &str| read_at_base(&git, context, token.as_ref().and(github), path);
+            let read_base = |path: &str| read_at_base(&git, context, github, path);
             settings_file::choose(workspace, &working_directory, pull_request, read_base).map_err(|e| e.to_string())
         });
     let config = match chosen {
@@ -89,27 +92,21 @@ pub fn resolve(
     Ok(settings)
 }
 
-/// Starts, for a pull request whose changed files git must say (no `github-token` or no
-/// repository to ask GitHub), the `git diff` from its base to its head, so git reads the trees
+/// Starts, for a pull request whose changed files git must say (no `github` to ask: no token or no
+/// repository), the `git diff` from its base to its head, so git reads the trees
 /// while the run reads its settings. It is stopped once the settings are read if they say the
 /// changed files are not looked for (`changed-only: false`, a rollback), and when the run finds
 /// that the head does not come after the base (the diff wanted is then another); else the run
 /// takes its output.
-fn start_diff_ahead(
-    git: &GitObjects,
-    vars: &HashMap<String, String>,
-    context: &GitHubContext,
-    github: Option<&dyn GitHub>,
-) {
+fn start_diff_ahead(git: &GitObjects, context: &GitHubContext, github: Option<&dyn GitHub>) {
     let Trigger::PullRequest(pr) = &context.trigger else {
         return;
     };
-    let asks_github = matches!(inputs::early(vars), Ok((_, Some(_)))) && github.is_some();
     // Only object ids are passed to git ahead of any check of them.
     let ids = [&pr.base_sha, &pr.head_sha]
         .iter()
         .all(|sha| is_object_id(sha.as_bytes()));
-    if !asks_github && ids && !pr.changes_more_than_listed() {
+    if github.is_none() && ids && !pr.changes_more_than_listed() {
         git.start_ahead(&changes::diff_args(&pr.base_sha, &pr.head_sha));
     }
 }
@@ -200,7 +197,7 @@ mod tests {
             let context = GitHubContext::read(vars);
             let github = rest_github(vars, &context, &Redactor::new()).unwrap();
             let git = GitObjects::new(dir.path());
-            start_diff_ahead(&git, vars, &context, github.as_ref().map(|g| g as &dyn GitHub));
+            start_diff_ahead(&git, &context, github.as_ref().map(|g| g as &dyn GitHub));
             git.ahead_process().is_some()
         };
         assert!(started(&pull_request(dir.path(), 3, &[])), "no token");
