@@ -201,7 +201,7 @@ fn parse_raw(output: &[u8]) -> (Vec<ChangedFile>, HashMap<String, Option<String>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::github::git::git_show;
+    use crate::github::git::{commit_all, git_show};
     use std::process::Command;
 
     #[test]
@@ -229,16 +229,7 @@ mod tests {
     fn files_read_at_once_at_a_commit_are_those_read_one_by_one() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        let run = |args: &[&str]| {
-            let status = Command::new("git")
-                .args(["-c", "user.name=t", "-c", "user.email=t@t", "-C"])
-                .arg(d)
-                .args(args)
-                .status()
-                .unwrap();
-            assert!(status.success(), "git {args:?}");
-        };
-        run(&["init", "-q"]);
+        git(d, &["init", "-q"]).unwrap();
         let files = [
             ("a.flow.json", "{\"flowId\": \"a\"}\n"),
             ("team/b.tests.json", "{\"cases\": []}"),
@@ -249,13 +240,9 @@ mod tests {
             std::fs::create_dir_all(d.join(path).parent().unwrap()).unwrap();
             std::fs::write(d.join(path), text).unwrap();
         }
-        run(&["add", "-A"]);
-        run(&["commit", "-q", "-m", "base"]);
+        let commit = &commit_all(d, "base");
         // The work tree moves on: what is read is the commit's.
         std::fs::write(d.join("a.flow.json"), "changed").unwrap();
-        let commit = git(d, &["rev-parse", "HEAD"]).unwrap();
-        let commit = String::from_utf8(commit).unwrap();
-        let commit = commit.trim();
         let paths = [
             "team/c.flow.json",
             "a.flow.json",
@@ -302,13 +289,7 @@ mod tests {
             if let Some(name) = also {
                 std::fs::write(d.join(name), "{}").unwrap();
             }
-            for args in [&["add", "-A"][..], &["commit", "-q", "-m", text]] {
-                git(d, &[&["-c", "user.name=t", "-c", "user.email=t@t"][..], args].concat()).unwrap();
-            }
-            String::from_utf8(git(d, &["rev-parse", "HEAD"]).unwrap())
-                .unwrap()
-                .trim()
-                .to_string()
+            commit_all(d, text)
         };
         git(d, &["init", "-q"]).unwrap();
         let first = commit("1", None);
@@ -396,12 +377,10 @@ mod tests {
         for (i, name) in names.iter().enumerate() {
             std::fs::write(d.join(name), format!("{i:0>200}")).unwrap();
         }
-        for args in [&["init", "-q"][..], &["add", "-A"], &["commit", "-q", "-m", "base"]] {
-            git(d, &[&["-c", "user.name=t", "-c", "user.email=t@t"][..], args].concat()).unwrap();
-        }
-        let commit = String::from_utf8(git(d, &["rev-parse", "HEAD"]).unwrap()).unwrap();
+        git(d, &["init", "-q"]).unwrap();
+        let commit = commit_all(d, "base");
         let paths: Vec<&str> = names.iter().map(String::as_str).collect();
-        let read = git_show_all(&GitObjects::new(d), commit.trim(), &paths);
+        let read = git_show_all(&GitObjects::new(d), &commit, &paths);
         assert_eq!(read.len(), 3000);
         assert_eq!(read[2999].as_deref(), Some(format!("{:0>200}", 2999).as_bytes()));
         assert!(read.iter().all(Option::is_some));

@@ -118,3 +118,19 @@ pub fn git_head(folder: &Path, trust: Trust) -> Option<String> {
 pub(super) fn git_show(workspace: &Path, commit: &str, path: &str) -> Option<Vec<u8>> {
     git(workspace, &["show", &format!("{commit}:{path}")]).ok()
 }
+
+/// Commits everything in the repository in `dir` (as a test's author), even nothing; the commit's id.
+#[cfg(test)]
+pub(super) fn commit_all(dir: &Path, message: &str) -> String {
+    let config = ["-c", "user.name=t", "-c", "user.email=t@t"];
+    git(dir, &[&config[..], &["add", "-A"]].concat()).unwrap();
+    git(
+        dir,
+        &[&config[..], &["commit", "-q", "--allow-empty", "-m", message]].concat(),
+    )
+    .unwrap();
+    String::from_utf8(git(dir, &["rev-parse", "HEAD"]).unwrap())
+        .unwrap()
+        .trim()
+        .to_string()
+}

@@ -290,7 +290,7 @@ impl Drop for Batch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::github::git::git;
+    use crate::github::git::{commit_all as commit, git};
 
     /// A repository in `dir`: `main` of `count` commits, each writing `n.txt`; the commits' ids.
     fn chain(dir: &Path, count: usize) -> Vec<String> {
@@ -301,20 +301,6 @@ mod tests {
                 commit(dir, &format!("{n}"))
             })
             .collect()
-    }
-
-    fn commit(dir: &Path, message: &str) -> String {
-        let config = ["-c", "user.name=t", "-c", "user.email=t@t"];
-        git(dir, &[&config[..], &["add", "-A"]].concat()).unwrap();
-        git(
-            dir,
-            &[&config[..], &["commit", "-q", "--allow-empty", "-m", message]].concat(),
-        )
-        .unwrap();
-        String::from_utf8(git(dir, &["rev-parse", "HEAD"]).unwrap())
-            .unwrap()
-            .trim()
-            .to_string()
     }
 
     #[test]
